@@ -1,0 +1,57 @@
+# Diagnostic numérique responsable (SNR) — every user story is one target. `make help` lists them.
+PYTHON    ?= python3
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+TERRITORY ?= la-rochelle
+SEED      ?= 20200101
+DRAWS     ?= 10000
+SLUG      ?=
+
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help setup study test lint lab new-territory bench crosscheck lock clean
+
+help: ## list the targets
+	@echo "Usage: make <target> [TERRITORY=la-rochelle] [SLUG=...]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed ## create .venv with the locked environment (needs only python3)
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION) \
+	  && $(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock -e . \
+	  || $(PY) -m pip install -q --disable-pip-version-check -r requirements.lock -e .
+	@touch $@
+	@echo "Environment ready in $(VENV)/"
+
+study: setup ## run the whole study for TERRITORY (default la-rochelle) and publish outputs/TERRITORY/diagnostic.html
+	@$(PY) -m helpers.cli study --territory $(TERRITORY) --seed $(SEED) --draws $(DRAWS)
+
+test: setup lint ## run the test suite (unit, end-to-end papermill chain, regression)
+	@$(PY) -m pytest
+
+lint: setup ## ruff on src/, tests/ and the notebooks
+	@$(VENV)/bin/ruff check src tests notebooks tools bench
+
+lab: setup ## open JupyterLab on notebooks/ with the project's kernel
+	@$(VENV)/bin/jupyter lab notebooks/
+
+new-territory: setup ## create data/raw/SLUG/ with documented input templates (make new-territory SLUG=ma-commune)
+	@test -n "$(SLUG)" || (echo "Usage: make new-territory SLUG=ma-commune" && exit 2)
+	@$(PY) -m helpers.cli new-territory $(SLUG)
+
+bench: setup ## benchmarks (engine scaling, per-device loop ratio, study wall time), results in outputs/bench/
+	@$(PY) bench/run.py
+
+crosscheck: setup ## compare the engine with boaviztapi (separate AGPL environment .venv-boavizta)
+	@$(PY) tools/boavizta_crosscheck.py
+
+lock: setup ## re-pin requirements.lock from pyproject.toml
+	@$(VENV)/bin/uv pip compile pyproject.toml --extra lab --extra dev --python-version 3.11 --universal -q -o requirements.lock
+
+clean: ## remove build products (data/processed, outputs); never touches data/raw
+	rm -rf data/processed/* outputs/*

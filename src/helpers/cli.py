@@ -1,0 +1,55 @@
+"""Command line of the study kit: ``python -m helpers.cli <command>`` (or ``snr <command>``).
+
+Commands
+--------
+study          run the whole study for a territory and publish its diagnostic
+new-territory  create data/raw/<slug>/ with documented input templates
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from helpers.pipeline import DEFAULT_DRAWS, DEFAULT_SEED
+
+    parser = argparse.ArgumentParser(prog="snr", description="Diagnostic numérique responsable (SNR)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also SNR_DEBUG=1)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("study", help="run the study for a territory")
+    p.add_argument("--territory", default="la-rochelle")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="Monte Carlo draws")
+    p = sub.add_parser("new-territory", help="create data/raw/<slug>/ with input templates")
+    p.add_argument("slug")
+    args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("SNR_DEBUG") == "1"
+    try:
+        if args.command == "study":
+            from helpers.pipeline import main_study
+
+            return main_study(args.territory, args.seed, args.draws)
+        if args.command == "new-territory":
+            from helpers.scaffold import new_territory
+
+            folder = new_territory(args.slug)
+            print(f"Created {folder}/ — fill in the files (see its README.md), then run: make study TERRITORY={args.slug}")
+            return 0
+    except Exception as exc:  # last-resort: a clear one-line message, the traceback only on request
+        from helpers.errors import InputError
+
+        if debug:
+            raise
+        if isinstance(exc, InputError):
+            print(f"Input error:\n{exc}", file=sys.stderr)
+            return 2
+        print(f"Error: {type(exc).__name__}: {exc}\n(run with --debug or SNR_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

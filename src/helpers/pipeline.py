@@ -1,0 +1,259 @@
+"""Run the whole study for one territory: the notebook chain, then the published diagnostic.
+
+All notebooks run from this one Python process (papermill imported once), each in a fresh kernel for isolation
+(``tooling-findings.md`` §2.2). Everything is built into staging folders; only when every step succeeded are they
+swapped into ``data/processed/<slug>/`` and ``outputs/<slug>/``. A failure or an interruption therefore leaves the
+previously published results exactly as they were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers import paths
+from helpers.errors import InputError
+
+NOTEBOOKS = ("01_ingest", "02_carbon_balance", "03_services_lca", "04_maturity", "05_actions")
+DEFAULT_SEED = 20200101
+DEFAULT_DRAWS = 10_000
+
+DETERMINISM_ENV = {
+    "PYTHONHASHSEED": "0",
+    "SOURCE_DATE_EPOCH": "0",
+    "MPLBACKEND": "Agg",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+}
+
+
+class StudyFailed(Exception):
+    """A step of the study failed; the message says which and why (no traceback needed)."""
+
+
+@dataclass
+class StudyResult:
+    slug: str
+    diagnostic: Path
+    summary: Path
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+def code_version() -> str:
+    """Package version plus the git commit when the code runs from a clone."""
+    from helpers import __version__
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=5)
+        commit = out.stdout.strip() if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{__version__}+{commit}" if commit else __version__
+
+
+def _previous(final: Path) -> Path:
+    return final.with_name(f".{final.name}.previous")
+
+
+def _recover(final: Path) -> None:
+    """Undo a swap interrupted between its two renames."""
+    prev = _previous(final)
+    if prev.exists():
+        if not final.exists():
+            prev.rename(final)
+        else:
+            shutil.rmtree(prev)
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    prev = _previous(final)
+    if final.exists():
+        final.rename(prev)
+    staging.rename(final)
+    if prev.exists():
+        shutil.rmtree(prev)
+
+
+@contextlib.contextmanager
+def _territory_lock(slug: str):
+    paths.OUTPUTS_DIR.mkdir(parents=True, exist_ok=True)
+    lock_path = paths.OUTPUTS_DIR / f".{slug}.lock"
+    with open(lock_path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StudyFailed(f"another run of the study for '{slug}' is in progress") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _ipc_kernel_manager_class():
+    """Kernels talk to this process over local IPC sockets instead of loopback TCP (no plain-text TCP port)."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import Unicode
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = Unicode("ipc")
+
+    return IPCKernelManager
+
+
+def _describe_failure(nb_name: str, exc) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    exec_count = getattr(exc, "exec_count", None)
+    source = (getattr(exc, "source", "") or "").strip().splitlines()
+    first = source[0] if source else ""
+    where = f"cell {exec_count}" if exec_count is not None else "a cell"
+    msg = [f"notebook {nb_name} failed in {where} ({first[:80]!r}):"]
+    if ename == "InputError":
+        msg.append(evalue)
+    else:
+        msg.append(f"{ename}: {evalue}")
+    return "\n".join(msg)
+
+
+def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, notebooks=NOTEBOOKS,
+              kernel_name: str = "python3", quiet: bool = False) -> StudyResult:
+    """Run the notebook chain for ``slug`` and publish ``outputs/<slug>/diagnostic.html`` and ``summary.json``.
+
+    Raises
+    ------
+    InputError
+        the territory description is invalid (nothing was run).
+    StudyFailed
+        a notebook or the publishing step failed; the message names the notebook, the cell and the error.
+    """
+    from helpers.territory import load_territory
+
+    def say(msg: str, end: str = "\n") -> None:
+        if not quiet:
+            print(msg, end=end, flush=True)
+
+    slug = paths.check_slug(slug)
+    territory = load_territory(slug)  # fail fast and clearly on a bad territory.yaml
+    os.environ.update(DETERMINISM_ENV)
+    final_processed, final_outputs = paths.processed_dir(slug), paths.outputs_dir(slug)
+    staging_processed = paths.PROCESSED_DIR / f".staging-{slug}"
+    staging_outputs = paths.OUTPUTS_DIR / f".staging-{slug}"
+    timings: dict[str, float] = {}
+    t_start = time.perf_counter()
+    with _territory_lock(slug):
+        for final in (final_processed, final_outputs):
+            _recover(final)
+        for staging in (staging_processed, staging_outputs):
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+        try:
+            import papermill as pm
+            from papermill.exceptions import PapermillExecutionError
+
+            executed_dir = staging_outputs / "notebooks"
+            executed_dir.mkdir()
+            rel_processed = os.path.relpath(staging_processed, paths.NOTEBOOKS_DIR)
+            params = {"territory": slug, "seed": int(seed), "processed_dir": rel_processed, "n_draws": int(n_draws)}
+            executed = []
+            km_class = _ipc_kernel_manager_class()
+            for name in notebooks:
+                src = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
+                out = executed_dir / f"{name}.ipynb"
+                say(f"▶ {name} …", end=" ")
+                t0 = time.perf_counter()
+                try:
+                    pm.execute_notebook(
+                        str(src), str(out), parameters=params, kernel_name=kernel_name,
+                        cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                        record_timing=False, kernel_manager_class=km_class,
+                    )
+                except PapermillExecutionError as exc:
+                    say("échec")
+                    _keep_failed(slug, out)
+                    raise StudyFailed(_describe_failure(name, exc)) from None
+                timings[name] = time.perf_counter() - t0
+                say(f"{timings[name]:.1f} s")
+                executed.append(out)
+            t0 = time.perf_counter()
+            say("▶ publication du diagnostic …", end=" ")
+            _publish(territory, executed, staging_processed, staging_outputs)
+            timings["publish"] = time.perf_counter() - t0
+            say(f"{timings['publish']:.1f} s")
+            _swap_in(staging_processed, final_processed)
+            _swap_in(staging_outputs, final_outputs)
+        finally:
+            for staging in (staging_processed, staging_outputs):
+                shutil.rmtree(staging, ignore_errors=True)
+    timings["total"] = time.perf_counter() - t_start
+    return StudyResult(slug, final_outputs / "diagnostic.html", final_outputs / "summary.json", timings)
+
+
+def _keep_failed(slug: str, executed: Path) -> None:
+    """Keep the failed executed notebook for inspection, outside the published folder."""
+    if executed.exists():
+        dest = paths.OUTPUTS_DIR / ".failed" / slug
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        shutil.copy2(executed, dest / executed.name)
+
+
+def _publish(territory, executed: list[Path], processed: Path, outputs: Path) -> None:
+    import html
+
+    import nbformat
+
+    from helpers import publish
+
+    for path in executed:
+        nb = nbformat.read(path, as_version=4)
+        publish.normalise_notebook(nb, path.stem)
+        nbformat.write(nb, path)
+    digest, files = publish.sha256_files(
+        publish.input_files(paths.raw_dir(territory.slug), paths.REFERENCE_DIR), paths.PROJECT_ROOT)
+    version = code_version()
+    summary = publish.assemble_summary(processed, territory, digest, files, version)
+    publish.write_summary(summary, outputs / "summary.json")
+    merged = publish.merge_notebooks(executed)
+    name = html.escape(territory.name)
+    header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}.</p>"]
+    if territory.illustrative:
+        header.append('<p class="note">Jeu de données <strong>illustratif</strong> : une partie des quantités sont des '
+                      "hypothèses, signalées comme telles dans la section Méthode.</p>")
+    factors = html.escape(str(summary.get("factors_version", "n.d.")))
+    footer = (f"<p>Produit par snr-diagnostic {html.escape(version)} — facteurs {factors} — empreinte des entrées "
+              f"sha256 {digest[:16]}. Code sous licence EUPL-1.2.</p>")
+    page = publish.render_html(merged, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
+    (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
+
+
+def main_study(slug: str, seed: int, n_draws: int) -> int:
+    """Command-line entry: run, print timings and the path of the diagnostic; exit codes 0/1/2."""
+    try:
+        print(f"Étude SNR — territoire '{slug}' (seed {seed}, {n_draws} tirages Monte Carlo)")
+        result = run_study(slug, seed=seed, n_draws=n_draws)
+    except InputError as exc:
+        print(f"\nInput error — nothing was run, previous results are unchanged:\n{exc}", file=sys.stderr)
+        return 2
+    except StudyFailed as exc:
+        print(f"\nThe study failed — previous results in outputs/{slug}/ are unchanged.\n{exc}", file=sys.stderr)
+        failed = paths.OUTPUTS_DIR / ".failed" / slug
+        if failed.exists():
+            print(f"The executed notebook with the error is in {failed.relative_to(paths.PROJECT_ROOT)}/",
+                  file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\nInterrupted — previous results in outputs/{slug}/ are unchanged.", file=sys.stderr)
+        return 130
+    total = result.timings["total"]
+    print(f"Terminé en {total:.1f} s. Diagnostic publié : {result.diagnostic.relative_to(paths.PROJECT_ROOT)}")
+    print(f"Résumé machine : {result.summary.relative_to(paths.PROJECT_ROOT)}")
+    return 0

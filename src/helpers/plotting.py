@@ -1,0 +1,145 @@
+"""Figures and number formatting for the French diagnostic.
+
+- :func:`show` displays a matplotlib figure as a compact PNG with its alternative text (the message of the figure),
+  which the publish step turns into ``<img alt=...>``.
+- :data:`PALETTE` is the Okabe-Ito colour-blind-safe palette; figures also use hatches or labels so no information
+  is carried by colour alone.
+- :func:`fr_number` formats numbers the French way (``1 234,5``).
+"""
+
+from __future__ import annotations
+
+import io
+
+# Okabe & Ito (2008), "Color Universal Design", colour-blind safe.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
+
+NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def setup():
+    """Deterministic, light matplotlib defaults. Returns ``matplotlib.pyplot``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "figure.figsize": (7.5, 4.0),
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "svg.hashsalt": "snr-diagnostic",
+        "axes.formatter.use_locale": False,
+    })
+    return plt
+
+
+def fr_number(value: float | int | None, decimals: int = 0, unit: str = "") -> str:
+    """French number format: ``1234.5`` → ``'1 234,5'`` (narrow no-break space, decimal comma).
+
+    ``None`` or NaN gives ``'n.d.'`` (non disponible).
+    """
+    if value is None or value != value:
+        return "n.d."
+    text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def fr_interval(value: float, low: float, high: float, decimals: int = 0, unit: str = "") -> str:
+    """``'680 [590 – 790] tCO2e'``: a value with its 95 % interval."""
+    core = f"{fr_number(value, decimals)} [{fr_number(low, decimals)} – {fr_number(high, decimals)}]"
+    return f"{core}{NBSP}{unit}" if unit else core
+
+
+def png_bytes(fig) -> bytes:
+    """PNG bytes of ``fig`` with no timestamp (byte-identical across runs)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def show(fig, alt: str):
+    """Display ``fig`` in the notebook with ``alt`` as its alternative text, then close it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    if not alt or not alt.strip():
+        raise ValueError("every figure needs an alternative text stating its message")
+    data = png_bytes(fig)
+    plt.close(fig)
+    display(Image(data=data, format="png"), metadata={"image/png": {"alt": alt}})
+
+
+def html_table(df, caption: str, max_rows: int = 20, decimals: int | dict | None = None) -> str:
+    """A light, accessible HTML table: caption, header cells with ``scope``, French numbers, no styling noise.
+
+    ``decimals`` is the number of decimals for every float column, or a dict column -> decimals (default: 0 for
+    values >= 100, else 1, else 2 for values < 1). Every cell is escaped.
+    """
+    import numbers
+
+    shown = df.head(max_rows)
+    cols = list(shown.columns)
+    out = ["<table>", f"<caption>{_escape(caption)}</caption>", "<thead><tr>"]
+    out += [f'<th scope="col">{_escape(c)}</th>' for c in cols]
+    out.append("</tr></thead><tbody>")
+    for row in shown.itertuples(index=False):
+        cells = []
+        for col, value in zip(cols, row, strict=True):
+            if isinstance(value, bool) or value is None:
+                text = "n.d." if value is None else ("oui" if value else "non")
+            elif isinstance(value, numbers.Integral):
+                text = fr_number(value, 0)
+            elif isinstance(value, numbers.Real):
+                d = decimals.get(col) if isinstance(decimals, dict) else decimals
+                if d is None:
+                    integral = float(value).is_integer()
+                    d = 0 if integral or abs(value) >= 100 else (1 if abs(value) >= 1 else 2)
+                text = fr_number(value, d)
+            else:
+                text = _escape(value)
+            cells.append(f"<td>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    if len(df) > max_rows:
+        out.append(f"<p>{max_rows} premières lignes sur {len(df)} ; le tableau complet est dans les tables exportées.</p>")
+    return "\n".join(out)
+
+
+def table(df, caption: str, max_rows: int = 20, decimals: int | dict | None = None):
+    """Display a DataFrame as a light HTML table with a caption (see :func:`html_table`)."""
+    from IPython.display import HTML, display
+
+    display(HTML(html_table(df, caption, max_rows, decimals)))
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(str(text), quote=True)
+
+
+_MD_SPECIALS = "\\`*_{}[]()#+!|<>"
+
+
+def esc(text) -> str:
+    """Escape a string that comes from the inputs (territory, entity, service names) for Markdown and HTML.
+
+    ``'<script>'`` becomes text, never markup.
+    """
+    import html
+
+    out = html.escape(str(text), quote=True)
+    return "".join("\\" + ch if ch in _MD_SPECIALS else ch for ch in out)
+
+
+def md(text: str):
+    """Display Markdown written by the code (input strings must go through :func:`esc`)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))

@@ -1,0 +1,217 @@
+"""Publish the executed notebooks as one light, offline, accessible HTML diagnostic and one ``summary.json``.
+
+This module imports nbconvert (slow); notebooks never import it. It:
+
+- normalises executed notebooks (papermill/nbclient timing metadata removed, stable cell ids) so two runs give
+  byte-identical files (``tooling-findings.md`` §3.2);
+- merges them into one notebook, drops parameter cells and code inputs, renders it with the ``light`` template
+  (no JavaScript, no CDN, images as data URIs with alt text, ``lang="fr"``, one H1) and adds a table of contents;
+- assembles ``summary.json`` from the ``summary_<section>.json`` files the notebooks wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+from helpers.context import dumps
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+DROP_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+KEEP_CELL_METADATA = {"tags"}
+
+
+def normalise_notebook(nb, stem: str):
+    """Strip run-specific metadata and give stable cell ids, in place. Returns ``nb``."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{stem}-{i:03d}"
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                out.get("metadata", {}).pop("papermill", None)
+    return nb
+
+
+def merge_notebooks(paths: list[Path]):
+    """One notebook made of the cells of ``paths`` in order, without parameter cells."""
+    import nbformat
+
+    merged = None
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        normalise_notebook(nb, Path(path).stem)
+        cells = [c for c in nb.cells if not DROP_TAGS & set(c.metadata.get("tags", []))]
+        if merged is None:
+            merged = nb
+            merged.cells = cells
+        else:
+            merged.cells.extend(cells)
+    return merged
+
+
+_HEADING_RE = re.compile(r"<h([23]) id=\"([^\"]+)\">(.*?)</h\1>", re.S)
+_ANCHOR_RE = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _slug(text: str, used: set[str]) -> str:
+    import unicodedata
+
+    base = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", base).strip("-")[:60] or "section"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+def add_toc(page: str) -> str:
+    """Replace ``__TOC__`` with a nested list of the H2/H3 headings; give headings short, stable anchors."""
+    used: set[str] = set()
+    entries: list[tuple[int, str, str]] = []
+
+    def repl(m: re.Match) -> str:
+        level, inner = int(m.group(1)), _ANCHOR_RE.sub("", m.group(3)).strip()
+        text = html.unescape(_TAG_RE.sub("", inner)).strip()
+        anchor = _slug(text, used)
+        entries.append((level, anchor, text))
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
+
+    page = _HEADING_RE.sub(repl, page)
+    out, open_sub = ["<h2 id=\"sommaire\">Sommaire</h2>", "<ol>"], False
+    for level, anchor, text in entries:
+        link = f'<a href="#{anchor}">{html.escape(text)}</a>'
+        if level == 2:
+            if open_sub:
+                out.append("</ol></li>")
+                open_sub = False
+            elif len(out) > 2:
+                out.append("</li>")
+            out.append(f"<li>{link}")
+        else:
+            if not open_sub:
+                out.append("<ol>")
+                open_sub = True
+            out.append(f"<li>{link}</li>")
+    if open_sub:
+        out.append("</ol>")
+    if entries:
+        out.append("</li>")
+    out.append("</ol>")
+    return page.replace("__TOC__", "\n".join(out), 1)
+
+
+ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th", "td", "strong", "em",
+    "code", "pre", "a", "img", "figure", "figcaption", "br", "span", "div", "sup", "sub", "abbr", "blockquote", "hr",
+    "dl", "dt", "dd",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}, "abbr": {"title"}}
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name in ("class", "id"):
+        return True
+    if tag == "img" and name == "src":
+        return value.startswith("data:image/")  # never a request outside the file
+    return name in _ALLOWED_ATTRIBUTES.get(tag, ())
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep only harmless markup (no script, no style, no event handlers, no remote images); strip the rest.
+
+    Input strings are already escaped where they are written; this is the second line of defence.
+    """
+    import bleach
+
+    fragment = _ANCHOR_RE.sub("", str(fragment))
+    return bleach.clean(fragment, tags=ALLOWED_TAGS, attributes=_allowed_attribute,
+                        protocols=["data", "https", "http", "mailto"], strip=True, strip_comments=True)
+
+
+def render_html(nb, title: str, header_html: str = "", footer_html: str = "") -> str:
+    """Render a merged notebook with the light template. ``header_html``/``footer_html`` must be escaped already."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="light",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    css = (TEMPLATES_DIR / "light" / "light.css").read_text(encoding="utf-8")
+    resources = {"diagnostic": {"title": title, "css": css, "header_html": header_html, "footer_html": footer_html}}
+    exporter.register_filter("sanitize", sanitize_html)
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = add_toc(body)
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    return body.strip() + "\n"
+
+
+def sha256_files(files: list[Path], root: Path) -> tuple[str, dict[str, str]]:
+    """Combined sha256 of ``files`` (path relative to ``root`` and content), and one hash per file."""
+    combined = hashlib.sha256()
+    each = {}
+    for f in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        digest = hashlib.sha256(f.read_bytes()).hexdigest()
+        rel = f.relative_to(root).as_posix()
+        each[rel] = digest
+        combined.update(f"{rel}\0{digest}\n".encode())
+    return combined.hexdigest(), each
+
+
+def input_files(raw_dir: Path, reference_dir: Path) -> list[Path]:
+    files = [p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    files += [p for p in reference_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    return files
+
+
+def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_files: dict[str, str],
+                     code_version: str) -> dict:
+    """``summary.json``: the territory, every section the notebooks wrote, and the provenance of the run.
+
+    Sections that no notebook wrote stay absent or empty; nothing is invented.
+    """
+    summary: dict = {
+        "territory": {
+            "slug": territory.slug, "name": territory.name, "kind": territory.kind,
+            "population": territory.population, "agents": territory.agents,
+            "reference_year": territory.reference_year, "target_year": territory.target_year,
+            "illustrative": territory.illustrative,
+        },
+        "carbon": {},
+        "services": [],
+        "maturity": {},
+        "actions": [],
+        "trajectory": {},
+        "inputs_sha256": inputs_sha256,
+        "inputs_files_sha256": inputs_files,
+        "code_version": code_version,
+    }
+    for path in sorted(processed_dir.glob("summary_*.json")):
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        section, data = payload["section"], payload["data"]
+        if section == "services" and isinstance(data, dict) and "services" in data:
+            summary["services"] = data["services"]
+        elif section == "actions" and isinstance(data, dict):
+            summary["actions"] = data.get("actions", [])
+            for key, value in data.items():
+                if key != "actions":
+                    summary[key] = value
+        elif section != "ingest":
+            summary[section] = data
+        summary.update(payload.get("top_level", {}))
+    return summary
+
+
+def write_summary(summary: dict, path: Path) -> Path:
+    path.write_text(dumps(summary) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,98 @@
+"""``make new-territory SLUG=<slug>``: create ``data/raw/<slug>/`` with documented input templates.
+
+Templates are generated from the same :class:`helpers.tables.Schema` declarations the readers validate against, so
+the documentation, the templates and the validation never drift apart. Each CSV template has the header and one
+example row; ``README.md`` explains every file and column (type, unit, range, default, meaning).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from helpers import paths
+from helpers.errors import InputError, InputProblem
+from helpers.tables import schema_markdown, template_csv
+from helpers.territory import KEYS
+
+# (module, schema attribute, required?, what the file is for)
+INPUT_FILES = (
+    ("helpers.inventory", "INVENTORY_SCHEMA", True, "the equipment inventory (carbon balance)"),
+    ("helpers.carbon_inputs", "HOSTING_SCHEMA", False, "server rooms, data centres and cloud (carbon balance)"),
+    ("helpers.carbon_inputs", "TELECOM_SCHEMA", False, "fixed and mobile data volumes and subscriptions"),
+    ("helpers.carbon_inputs", "PURCHASES_SCHEMA", False, "spend on IT services, software, cloud, telecom"),
+    ("helpers.carbon_inputs", "PRINTING_SCHEMA", False, "paper and printing"),
+    ("helpers.services", "SERVICES_SCHEMA", False, "the key digital services (services LCA)"),
+    ("helpers.rgesn", "RGESN_SCHEMA", False, "RGESN self-assessment of the services"),
+    ("helpers.maturity", "MATURITY_SCHEMA", False, "answers to the maturity questionnaire"),
+    ("helpers.actions", "ACTIONS_SCHEMA", False, "selection and parameters of the action plan"),
+    ("helpers.factors", "FACTOR_OVERRIDE_SCHEMA", False, "overrides of reference factors (e.g. electricity contract)"),
+)
+
+TERRITORY_TEMPLATE = """\
+# Description of the territory. Keys (required unless marked optional):
+{doc}
+name: "Ville de Nouvelle-Commune"
+kind: commune
+population: 60000
+agents: 800
+reference_year: 2024
+target_year: 2040
+milestone_year: 2030
+entities:
+  - {{id: ville, name: "Ville de Nouvelle-Commune", kind: commune}}
+peers: []
+maturity_subject: ville
+electricity_factor_kgco2e_per_kwh: null
+illustrative: true
+"""
+
+
+def available_schemas():
+    """The input schemas of the modules present in this version of the package."""
+    out = []
+    for module, attr, required, purpose in INPUT_FILES:
+        try:
+            schema = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            continue
+        out.append((schema, required, purpose))
+    return out
+
+
+def readme_text(slug: str) -> str:
+    lines = [
+        f"# Inputs of the territory `{slug}`",
+        "",
+        "Fill in these files, then run `make study TERRITORY=" + slug + "`. Files are CSV (`,` or `;` separator, `.` or `,`",
+        "decimal mark, UTF-8 or Windows-1252). Delete the example row of each file and put your own lines.",
+        "Optional files may be deleted: the matching part of the diagnostic is then shown as not provided.",
+        "",
+        "## `territory.yaml` (required)",
+        "",
+        "| key | required | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{k}` | {'yes' if req else 'no'} | {desc} |" for k, (req, desc) in KEYS.items()]
+    lines.append("")
+    for schema, required, purpose in available_schemas():
+        lines.append(f"## `{schema.file}` ({'required' if required else 'optional'}): {purpose}")
+        lines.append("")
+        lines.append(schema_markdown(schema))
+    return "\n".join(lines)
+
+
+def new_territory(slug: str) -> Path:
+    """Create ``data/raw/<slug>/`` with templates; refuse to overwrite an existing folder."""
+    slug = paths.check_slug(slug)
+    folder = paths.raw_dir(slug)
+    if folder.exists():
+        raise InputError(InputProblem(f"data/raw/{slug}/", None, None, None,
+                                      "a new territory name: this folder already exists and is never overwritten"))
+    folder.mkdir(parents=True)
+    doc = "\n".join(f"#   {k}{'' if req else ' (optional)'}: {desc}" for k, (req, desc) in KEYS.items())
+    (folder / "territory.yaml").write_text(TERRITORY_TEMPLATE.format(doc=doc), encoding="utf-8")
+    for schema, _required, _purpose in available_schemas():
+        (folder / schema.file).write_text(template_csv(schema), encoding="utf-8")
+    (folder / "README.md").write_text(readme_text(slug), encoding="utf-8")
+    return folder
