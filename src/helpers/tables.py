@@ -161,7 +161,8 @@ def read_rows(path: Path, file: str) -> tuple[list[str], list[tuple[int, list[st
             header = [c.strip() for c in cells]
             continue
         rows.append((reader.line_num, [c.strip() for c in cells]))
-    assert header is not None
+    if header is None:
+        raise InputError(InputProblem(file, None, None, None, "a header line and at least one data row; the file has no text"))
     return header, rows
 
 
