@@ -223,6 +223,15 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     summary = publish.assemble_summary(processed, territory, digest, files, version)
     publish.write_summary(summary, outputs / "summary.json")
     merged = publish.merge_notebooks(executed)
+    factors_used, changes = _factors_used(territory, processed)
+    from nbformat.v4 import new_markdown_cell
+
+    from helpers import sections
+
+    merged.cells.insert(0, new_markdown_cell(sections.synthesis_markdown(summary), id="synthese"))
+    merged.cells.append(new_markdown_cell(sections.method_markdown(summary, processed, factors_used, changes),
+                                          id="methode"))
+    _write_tables(processed, outputs, factors_used)
     name = html.escape(territory.name)
     header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}.</p>"]
     if territory.illustrative:
@@ -233,6 +242,49 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
               f"sha256 {digest[:16]}. Code sous licence EUPL-1.2.</p>")
     page = publish.render_html(merged, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
     (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
+
+
+def _factors_used(territory, processed: Path):
+    """The factor table after the territory's overrides, and the table of changes (for the method section)."""
+    import pandas as pd
+
+    from helpers import factors as fx
+
+    table = fx.load_factors()
+    changes = []
+    overrides_path = processed / "factor_overrides.csv"
+    if overrides_path.exists():
+        table, change = fx.apply_overrides(table, pd.read_csv(overrides_path))
+        changes.append(change)
+    if territory.electricity_factor_kgco2e_per_kwh is not None:
+        table, change = fx.electricity_override(table, territory.electricity_factor_kgco2e_per_kwh,
+                                                territory.electricity_factor_source)
+        changes.append(change)
+    change_table = pd.concat(changes, ignore_index=True) if changes else None
+    return table, change_table
+
+
+def _write_tables(processed: Path, outputs: Path, factors_used) -> None:
+    """``tables.xlsx``: the key tables for partners, one sheet each, with what they hold in the first row."""
+    import pandas as pd
+
+    from helpers import sections
+
+    tables = {}
+    notes = {
+        "inventory": ("inventaire", sections.SHEET_NOTES["inventaire"]),
+    }
+    for name, (sheet, note) in notes.items():
+        path = processed / f"{name}.csv"
+        if path.exists():
+            tables[sheet] = (pd.read_csv(path), note)
+    for path in sorted(processed.glob("*.csv")):
+        if path.stem in notes:
+            continue
+        tables[path.stem[:31]] = (pd.read_csv(path), f"Table « {path.stem} » produite par l'étude (unités dans les noms de colonnes).")
+    tables["facteurs"] = (factors_used, sections.SHEET_NOTES["facteurs"])
+    tables["hypotheses"] = (sections.assumed_inputs(processed), sections.SHEET_NOTES["hypotheses"])
+    sections.write_tables_xlsx(tables, outputs / "tables.xlsx")
 
 
 def main_study(slug: str, seed: int, n_draws: int) -> int:

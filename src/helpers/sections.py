@@ -1,0 +1,187 @@
+"""Sections of the diagnostic generated at publication from ``summary.json`` and the processed tables.
+
+- :func:`synthesis_markdown`: section 1, the figures that matter and the first actions;
+- :func:`method_markdown`: the last section, method, assumptions, overrides, factor table used, environment and the
+  inputs' sha256;
+- :func:`write_tables_xlsx`: ``tables.xlsx`` for partners (one sheet per key table, units and sources in the sheet),
+  byte-identical across runs.
+
+Every string that comes from the inputs is escaped with :func:`helpers.plotting.esc`.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.plotting import NBSP, esc, fr_number, html_table
+
+NA = "non disponible"
+
+
+def _interval(d: dict | None, decimals: int = 0, unit: str = "") -> str:
+    if not isinstance(d, dict) or d.get("value") is None:
+        return NA
+    text = fr_number(d["value"], decimals)
+    if d.get("low") is not None and d.get("high") is not None:
+        text += f" [{fr_number(d['low'], decimals)} – {fr_number(d['high'], decimals)}]"
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def synthesis_markdown(summary: dict) -> str:
+    """Section 1 (French): five headline figures with intervals and the five first actions, from ``summary``."""
+    carbon = summary.get("carbon") or {}
+    maturity = summary.get("maturity") or {}
+    trajectory = summary.get("trajectory") or {}
+    territory = summary.get("territory") or {}
+    total = carbon.get("total_tco2e")
+    by_phase = carbon.get("by_phase") or {}
+    manuf = by_phase.get("manufacturing")
+    manuf_value = manuf.get("value") if isinstance(manuf, dict) else manuf
+    share = (100 * manuf_value / total["value"]) if (manuf_value is not None and isinstance(total, dict)
+                                                     and total.get("value")) else None
+    bench = maturity.get("benchmark") or {}
+    rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}" if bench.get("rank") and bench.get("n_peers") is not None
+            else "")
+    plan = summary.get("plan_reduction_tco2e_per_year")
+    ref_year = territory.get("reference_year", "")
+    rows = [
+        ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
+         "intervalle de confiance à 95 %"),
+        ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), "repères : WeNR 2021 265 kg, Green IT 2021 460 kg"),
+        ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
+         "le reste : usage (électricité), services, papier"),
+        ("Score de maturité numérique responsable",
+         NA if maturity.get("score_pct") is None else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip(),
+         esc(maturity.get("level", ""))),
+        ("Réduction annuelle apportée par le plan d'actions", _interval(plan, 0, "tCO2e/an"),
+         f"par rapport à {ref_year}; 2030 : {_interval({'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
+    ]
+    lines = ["## 1. Synthèse", "",
+             "Les cinq chiffres qui comptent. Les intervalles entre crochets sont des intervalles de confiance à 95 % "
+             "issus de la simulation de Monte Carlo (incertitude des facteurs, des durées de vie et des quantités).", "",
+             "| Indicateur | Valeur | Repère |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    actions = sorted((a for a in summary.get("actions") or [] if a.get("rank") is not None), key=lambda a: a["rank"])
+    lines += ["", "### Les cinq premières actions", ""]
+    if actions:
+        for a in actions[:5]:
+            red = a.get("reduction_tco2e_per_year")
+            lines.append(f"{a['rank']}. **{esc(a.get('title', a.get('id', '')))}** — {_interval(red, 1, 'tCO2e/an évitées')}")
+    else:
+        lines.append(f"Plan d'actions {NA}.")
+    return "\n".join(lines)
+
+
+def _env_versions() -> dict[str, str]:
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "pandas", "matplotlib", "SALib", "papermill", "nbconvert", "openpyxl"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def assumed_inputs(processed: Path) -> pd.DataFrame:
+    """Input lines marked as assumptions (a comment containing ``ASSUMPTION``/``HYPOTHÈSE``) in the clean tables."""
+    rows = []
+    for path in sorted(processed.glob("*.csv")):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in ("comment", "evidence", "source"):
+            if col not in df.columns:
+                continue
+            mask = df[col].str.contains("ASSUMPTION|HYPOTH|ASSUMED|ILLUSTRATI", case=False, regex=True)
+            for _, r in df[mask].iterrows():
+                ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity") if c in df.columns), "")
+                rows.append({"Fichier": path.stem, "Ligne": ident, "Hypothèse": r[col]})
+            break
+    return pd.DataFrame(rows, columns=["Fichier", "Ligne", "Hypothèse"])
+
+
+def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overrides: pd.DataFrame | None) -> str:
+    """Last section (French): method, assumptions, overrides, factors, environment, inputs' fingerprints."""
+    lines = ["## 8. Méthode, hypothèses, limites et sources", "",
+             "Empreinte annualisée (analyse de cycle de vie) : fabrication, distribution et fin de vie divisées par la "
+             "durée de vie, plus l'usage (électricité × facteur d'émission). Facteurs cités (valeur, unité, source, "
+             "millésime) ; incertitudes propagées par Monte Carlo avec une graine fixe. La méthode et les contrats de "
+             "données sont documentés dans `docs/architecture.md` ; les sources et licences dans `docs/data_log.md` ; "
+             "les hypothèses dans `docs/assumptions_caveats.md`.", ""]
+    lines += ["### Hypothèses sur les entrées", ""]
+    assumed = assumed_inputs(processed)
+    if assumed.empty:
+        lines.append("Aucune ligne d'entrée n'est marquée comme hypothèse.")
+    else:
+        lines.append(f"{len(assumed)} lignes d'entrée sont des hypothèses (marquées dans les fichiers). "
+                     "Les dix premières ; la liste complète est dans `tables.xlsx` (feuille « hypotheses »).")
+        lines.append("")
+        lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=10))
+    lines += ["", "### Facteurs remplacés par le territoire", ""]
+    if overrides is None or overrides.empty:
+        lines.append("Aucun facteur de la bibliothèque n'a été remplacé.")
+    else:
+        lines.append(html_table(overrides, "Facteurs remplacés (valeur de la bibliothèque → valeur du territoire)", max_rows=50))
+    lines += ["", "### Facteurs utilisés", ""]
+    used = factors[["factor_id", "value", "unit", "low", "high", "status", "vintage", "source"]]
+    climate = used[used["factor_id"].str.endswith(":climate_change")]
+    lines.append(f"{len(used)} facteurs (version `{esc(summary.get('factors_version', NA))}`), dont "
+                 f"{int((used['status'] == 'assumption').sum())} hypothèses. Facteurs climat ci-dessous ; la table "
+                 "complète (tous critères) est dans `tables.xlsx` (feuille « facteurs »).")
+    lines.append("")
+    lines.append(html_table(climate.rename(columns={
+        "factor_id": "Facteur", "value": "Valeur", "unit": "Unité", "low": "Bas", "high": "Haut", "status": "Statut",
+        "vintage": "Millésime", "source": "Source"}).drop(columns=["Source"]),
+        "Facteurs d'émission (changement climatique) utilisés", max_rows=40))
+    lines += ["", "### Environnement et empreinte des entrées", ""]
+    env = _env_versions()
+    lines.append("Versions : " + ", ".join(f"{k} {v}" for k, v in env.items()) + f" ; code {esc(summary.get('code_version', ''))}.")
+    lines.append("")
+    lines.append(f"Empreinte sha256 de l'ensemble des entrées : `{summary.get('inputs_sha256', '')}`. L'empreinte de chaque "
+                 "fichier est dans `summary.json` (`inputs_files_sha256`).")
+    return "\n".join(lines)
+
+
+SHEET_NOTES = {
+    "inventaire": "Inventaire validé (une ligne par groupe d'équipements identiques). Unités : quantité (unités), durée de vie (ans), puissance (W), consommation (kWh/an).",
+    "facteurs": "Bibliothèque de facteurs utilisée (après remplacements). Unités dans la colonne unit ; source et millésime par ligne.",
+    "hypotheses": "Lignes d'entrée marquées comme hypothèses.",
+}
+
+
+def write_tables_xlsx(tables: dict[str, tuple[pd.DataFrame, str]], path: Path) -> Path:
+    """One sheet per table, a first row saying what the sheet holds (units, sources); byte-identical across runs."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, (df, note) in tables.items():
+        ws = wb.create_sheet(title=name[:31])
+        ws.append([note])
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False):
+            ws.append([None if (isinstance(v, float) and v != v) else (v.item() if hasattr(v, "item") else v) for v in row])
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    wb.properties.creator = "snr-diagnostic"
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: i.filename):
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>",
+                              rb"<dcterms:modified\1>2000-01-01T00:00:00Z</dcterms:modified>", data)
+            fixed_info = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed_info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed_info, data)
+    tmp.unlink()
+    return path

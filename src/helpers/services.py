@@ -1,0 +1,2046 @@
+"""Life-cycle assessment of the key digital services of a collectivity (website, e-administration portal,
+visioconference, email, shared storage, streaming of council meetings).
+
+The model follows the three-tier structure of ADEME's own open usage models
+(``incubateur-ademe/publicodes-acv-numerique:src/{terminaux,transmission,data center,email,visio,streaming,
+recherche web,fichier}.publicodes``; domain-facts §4.4, §5.1):
+
+- **terminals**: the manufacturing, distribution and end of life of the user's device, allocated by time of use
+  over the device's lifetime hours (ADEME convention ``jours par an (365) × durée de vie × profil d'utilisation``,
+  ``terminaux.publicodes``), plus the device's electricity (active power W × hours × electricity factor);
+- **network**: data transferred (GB) × the fixed or mobile network factor (NegaOctet per-GB factors);
+- **data centre**: server and storage shares (manufacturing amortised over their lifetime, plus network gear and
+  building per server) and their electricity × PUE × the hosting's electricity factor. Server time is allocated per
+  GB served (web), per hour of stream (visio, streaming), per message (email); storage per GB-year.
+
+Each service is computed per *functional unit* (one visit, one online procedure, one hour of visio per participant,
+one email, one GB stored for a year, one hour of video watched) and per year (× its annual volume), for every
+criterion of the factor library. The Monte Carlo draws each factor, PUE and device lifetime once and shares the draw
+across services (seeded :func:`numpy.random.default_rng`), so the services' intervals are consistent with each other.
+
+Other pieces: the Sustainable Web Design model v4 (constants from ``thegreenwebfoundation/co2.js``, Apache-2.0) as a
+second estimate for web pages; a Sobol sensitivity analysis (SALib) and one-at-a-time swings for a tornado chart;
+scenarios (:func:`apply_scenario`) that return a modified services table so the same model reruns.
+
+EcoIndex grades given by the user are shown as entered; EcoIndex is never computed here (its constants are
+CC BY-NC-ND).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.errors import InputError, InputProblem, display_path
+from helpers.paths import REFERENCE_DIR
+from helpers.tables import Column, Schema, read_table
+
+# ----------------------------------------------------------------------------------------------------------------
+# Vocabulary
+# ----------------------------------------------------------------------------------------------------------------
+
+SERVICE_TYPES: tuple[str, ...] = ("website", "portal", "visio", "email", "storage", "streaming", "other")
+VOLUME_UNITS: tuple[str, ...] = ("visits", "transactions", "participant_hours", "hours", "messages", "tb_years",
+                                 "gb_years", "units")
+#: volume units accepted for each type of service
+TYPE_UNITS: dict[str, tuple[str, ...]] = {
+    "website": ("visits",),
+    "portal": ("transactions", "visits"),
+    "visio": ("participant_hours",),
+    "email": ("messages",),
+    "storage": ("tb_years", "gb_years"),
+    "streaming": ("hours",),
+    "other": VOLUME_UNITS,
+}
+VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
+#: GB per hour of video received per device, ADEME ``visio.publicodes`` (audio 168 MB/h, SD 0.7, HD 3, 4K 7 GB/h)
+VIDEO_GB_PER_HOUR: dict[str, float] = {"audio": 168 / 1024, "sd": 0.7, "hd": 3.0, "4k": 7.0}
+COMPUTER_DEVICES: tuple[str, ...] = ("laptop", "desktop", "mix")
+ECOINDEX_GRADES: tuple[str, ...] = ("A", "B", "C", "D", "E", "F", "G")
+DC_BASES: tuple[str, ...] = ("gb", "stream_hour", "message", "stored")
+TIERS: tuple[str, ...] = ("terminals", "network", "datacentre")
+TIER_LABELS_FR: dict[str, str] = {"terminals": "Terminaux", "network": "Réseaux", "datacentre": "Centres de données"}
+TYPE_LABELS_FR: dict[str, str] = {
+    "website": "Site web", "portal": "Portail de démarches", "visio": "Visioconférence", "email": "Messagerie",
+    "storage": "Stockage de fichiers", "streaming": "Diffusion vidéo", "other": "Autre service",
+}
+
+#: 1 GB = 1024 MB and 1 TB = 1024 GB, as in ADEME's publicodes models (``email.publicodes``: ``taille / 1024 Mo/Go``)
+MB_PER_GB = 1024.0
+GB_PER_TB = 1024.0
+HOURS_PER_YEAR = 8760.0
+#: ``publicodes-commun . jours par an`` (ADEME convention for device lifetime hours)
+DAYS_PER_YEAR = 365.0
+PHASES_EMBODIED: tuple[str, ...] = ("manufacturing", "distribution", "end_of_life")
+
+# ----------------------------------------------------------------------------------------------------------------
+# Published constants of the data-centre tier (ADEME usage models), each with its source
+# ----------------------------------------------------------------------------------------------------------------
+
+#: Average server power, W (Borderstep), ``incubateur-ademe/publicodes-acv-numerique:src/data center.publicodes``.
+SERVER_POWER_W = 367.0
+#: Network gear and support equipment per server, kgCO2e, same file (APL Datacenter ratios): 0.0358 firewall
+#: (355 kg), 1.468 switch (367 kg), 0.286 router (41.2 kg) per server, and 0.68 m² of IT room at 187 kg/m² over
+#: 25 years for a 5-year server. Applied to every criterion as a ratio of the server's own embodied impact
+#: (:data:`DC_OVERHEAD_RATIO`), an assumption for the criteria other than climate change.
+DC_OVERHEAD_KGCO2E_PER_SERVER = 0.0358 * 355.0 + 1.468 * 367.0 + 0.286 * 41.2 + 0.68 * 187.0 * 5.0 / 25.0
+#: Server embodied climate impact in the same file (748 kgCO2e), the base of the overhead ratio.
+ADEME_SERVER_KGCO2E = 748.0
+DC_OVERHEAD_RATIO = DC_OVERHEAD_KGCO2E_PER_SERVER / ADEME_SERVER_KGCO2E
+#: Server time per GB served by a web server, h/GB: ADEME ``recherche web.publicodes`` allocates a server's life to
+#: the data it processes, 255 MB/s × 3600 s × 24 h × 25 % utilisation × 1825 days = 1.00521e10 MB over 5 years,
+#: i.e. 1 / (255 × 3600 × 0.25) h per MB (BioIS for ADEME, 2011).
+SERVER_HOURS_PER_GB_WEB = MB_PER_GB / (255.0 * 3600.0 * 0.25)
+#: Server time per hour of video stream, h/h: ADEME ``streaming.publicodes`` sizes the server fleet from Netflix's
+#: 2019 electricity (94,000 + 357,000 MWh) ÷ PUE 1.3 ÷ 367 W, for 2 h/day × 365 × 167 million users of viewing.
+#: ``visio.publicodes`` reuses it per hour of meeting.
+SERVER_HOURS_PER_STREAM_HOUR = (94_000 + 357_000) * 1e6 / 1.3 / SERVER_POWER_W / (2.0 * 365.0 * 167e6)
+#: Server time per email and per side (sender, each recipient), h: ADEME ``email.publicodes``: 0.22 W of server per
+#: user (Google, Gmail) for 117.7 emails sent and received per person and day (Radicati 2015-2019).
+SERVER_HOURS_PER_EMAIL_SIDE = 24.0 * 0.22 / (SERVER_POWER_W * 117.7)
+#: Storage unit of ADEME's usage models (``data center.publicodes``): 144 kgCO2e, capacity 3.5524 × 1024² MB,
+#: 6 W in active mode, 5 years. Used by the reference checks against ADEME's published figures.
+ADEME_STORAGE_CAPACITY_GB = 3.5524 * 1024.0
+ADEME_STORAGE_POWER_W = 6.0
+#: Average fill rate of storage, ADEME ``email.publicodes`` (BioIS for ADEME, 2011).
+STORAGE_FILL_RATE = 0.5
+#: Raw capacity of the library's ``storage_array`` item (a 12-drive array with 2 controllers,
+#: ``data/raw/reference/factors.csv``): ASSUMPTION 12 drives × 4 TB = 48 TB. Its power and lifetime come from the
+#: ``storage_array`` category (250 W assumed, 5 years). The sensitivity analysis varies the storage per unit ×0.5–×2.
+STORAGE_ARRAY_CAPACITY_GB = 12 * 4.0 * 1024.0
+STORAGE_POWER_W = 250.0
+STORAGE_LIFETIME_YEARS = 5.0
+
+#: User devices of the model. ADEME terminal conventions (``acv-terminaux.publicodes@3c5a0a5``): lifetime (years,
+#: overridden by ``categories.csv`` when the category exists), theoretical use profile (h/day, 365 days/year) and
+#: active power (W). ``desktop`` is a professional desktop with its screen (``ordinateur fixe pro`` + ``écran``): the
+#: items add up, the profile is the mean of the two (6 and 4 h/day) and the powers add up (70 + 50 W).
+DEVICES = pd.DataFrame(
+    {
+        "device": ["smartphone", "tablet", "laptop", "desktop"],
+        "items": [("smartphone",), ("tablet",), ("laptop",), ("desktop", "screen_small")],
+        "lifetime_years": [2.5, 3.0, 5.0, 6.0],
+        "hours_per_day": [3.0, 2.5, 3.0, 5.0],
+        "power_w": [4.5, 20.0, 26.5, 120.0],
+        "label_fr": ["Smartphone", "Tablette", "Ordinateur portable", "Poste fixe et écran"],
+    }
+).set_index("device")
+DEVICES_SOURCE = "incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50"
+
+# ----------------------------------------------------------------------------------------------------------------
+# Sustainable Web Design model v4 (thegreenwebfoundation/co2.js:src/constants/index.js, Apache-2.0)
+# ----------------------------------------------------------------------------------------------------------------
+
+#: kWh per GB transferred, by segment (operational and embodied) — SWD v4, co2.js ``SWDV4``.
+SWD_V4_KWH_PER_GB: dict[str, float] = {
+    "operational_datacentre": 0.055, "operational_network": 0.059, "operational_device": 0.080,
+    "embodied_datacentre": 0.012, "embodied_network": 0.013, "embodied_device": 0.081,
+}
+#: Global grid intensity of SWD v4, gCO2e/kWh (co2.js ``SWDV4.GLOBAL_GRID_INTENSITY``); embodied segments always use it.
+SWD_V4_GLOBAL_G_PER_KWH = 494.0
+#: co2.js counts a GB as 10^9 bytes (``constants/file-size.js``).
+SWD_BYTES_PER_GB = 1e9
+#: SWD v4 rating thresholds, gCO2e per page view (co2.js ``SWDMV4_RATINGS``; domain-facts §5.4).
+SWD_V4_RATINGS: tuple[tuple[float, str], ...] = ((0.040, "A+"), (0.079, "A"), (0.145, "B"), (0.209, "C"),
+                                                 (0.278, "D"), (0.359, "E"))
+
+# ----------------------------------------------------------------------------------------------------------------
+# Input schemas
+# ----------------------------------------------------------------------------------------------------------------
+
+SERVICES_SCHEMA = Schema(
+    file="services.csv",
+    description=(
+        "Key digital services of the collectivity, one row per service, for their life-cycle assessment. Only "
+        "service_id, name, type, annual_volume, volume_unit and hosting are required; empty technical figures take "
+        "the default of the service type (data/raw/reference/service_presets.csv). Mark every assumed value in "
+        "'comment'."
+    ),
+    unique=("service_id",),
+    columns=(
+        Column("service_id", "str", required=True, description="unique id of the service", example="site-ville"),
+        Column("name", "str", required=True, description="name shown in the diagnostic", example="Site larochelle.fr"),
+        Column("type", "str", required=True, allowed=SERVICE_TYPES, description="kind of service", example="website"),
+        Column("annual_volume", "float", required=True, min=0, description="number of functional units per year",
+               example=1_000_000),
+        Column("volume_unit", "str", required=True, allowed=VOLUME_UNITS,
+               description="unit of annual_volume: visits, transactions, participant_hours (visio), hours (viewer "
+                           "hours of streaming), messages, tb_years or gb_years (storage), units (other)",
+               example="visits"),
+        Column("page_weight_mb", "float", min=0, max=500, unit="MB",
+               description="data transferred per page view (website, portal)", example=2.0),
+        Column("pages_per_visit", "float", min=0, min_exclusive=True, max=1000, description="pages per visit",
+               example=3),
+        Column("requests_per_visit", "float", min=0, description="HTTP requests per visit (shown; scaled by the "
+                                                                 "lazy-loading scenario)", example=""),
+        Column("minutes_per_visit", "float", min=0, max=1440, unit="min",
+               description="device time per functional unit: per visit or procedure, per email (writing + reading)",
+               example=3),
+        Column("loaded_share", "float", min=0, max=1,
+               description="share of the page weight actually loaded per visit (lazy loading, cache)", example=""),
+        Column("mobile_share", "float", min=0, max=1, description="share of use on a smartphone", example=0.5),
+        Column("tablet_share", "float", min=0, max=1, description="share of use on a tablet", example=""),
+        Column("mobile_network_share", "float", min=0, max=1,
+               description="share of the smartphone users on a mobile network rather than Wi-Fi", example=0.5),
+        Column("computer_device", "str", allowed=COMPUTER_DEVICES,
+               description="computer of the non-mobile users: laptop, desktop (with screen) or mix (half each)",
+               example="laptop"),
+        Column("video_quality", "str", allowed=VIDEO_QUALITIES, description="video quality (visio, streaming)",
+               example=""),
+        Column("audio_share", "float", min=0, max=1,
+               description="share of visio or streaming hours in audio only (camera off)", example=""),
+        Column("participants", "float", min=1, max=10_000, description="participants per visio meeting", example=""),
+        Column("recipients", "float", min=0, max=10_000, description="recipients per email", example=""),
+        Column("message_mb", "float", min=0, max=100, unit="MB", description="size of an email with attachments",
+               example=""),
+        Column("retention_years", "float", min=0, max=100, unit="years", description="how long emails are kept",
+               example=""),
+        Column("replicas", "float", min=1, max=20, description="copies of stored data (backups, replication)",
+               example=""),
+        Column("gb_per_unit", "float", min=0, unit="GB",
+               description="measured data transferred per functional unit (replaces the computed value)", example=""),
+        Column("hosting", "str", required=True,
+               description="site_id of hosting.csv, or a hosting kind of data/raw/reference/hosting_kinds.csv",
+               example="hyperscale"),
+        Column("device_wh_per_minute", "float", min=0, max=100, unit="Wh/min",
+               description="measured device energy per minute of use (replaces power × time)", example=""),
+        Column("dc_kwh_per_year", "float", min=0, unit="kWh/year",
+               description="measured IT electricity of the service's servers (before PUE)", example=""),
+        Column("ecoindex_grade", "str", allowed=ECOINDEX_GRADES,
+               description="EcoIndex grade A–G measured by the user (shown as is, never computed)", example=""),
+        Column("comment", "str", description="source of the figures; mark every assumption", example="ASSUMPTION"),
+    ),
+)
+
+PRESETS_PATH = REFERENCE_DIR / "service_presets.csv"
+
+PRESETS_SCHEMA = Schema(
+    file="service_presets.csv",
+    description="Default technical figures of each type of service, with their source.",
+    unique=("type",),
+    columns=(
+        Column("type", "str", required=True, allowed=SERVICE_TYPES),
+        Column("label_fr", "str", required=True),
+        Column("functional_unit_fr", "str", required=True),
+        Column("dc_basis", "str", required=True, allowed=DC_BASES),
+        Column("minutes_per_visit", "float", min=0),
+        Column("page_weight_mb", "float", min=0),
+        Column("pages_per_visit", "float", min=0),
+        Column("requests_per_visit", "float", min=0),
+        Column("loaded_share", "float", min=0, max=1),
+        Column("mobile_share", "float", min=0, max=1),
+        Column("tablet_share", "float", min=0, max=1),
+        Column("mobile_network_share", "float", min=0, max=1),
+        Column("computer_device", "str", allowed=COMPUTER_DEVICES),
+        Column("video_quality", "str", allowed=VIDEO_QUALITIES),
+        Column("audio_share", "float", min=0, max=1),
+        Column("participants", "float", min=1),
+        Column("recipients", "float", min=0),
+        Column("message_mb", "float", min=0),
+        Column("retention_years", "float", min=0),
+        Column("replicas", "float", min=1),
+        Column("source", "str", required=True),
+    ),
+)
+
+#: input columns that take the preset of their type when empty
+PRESET_COLUMNS: tuple[str, ...] = (
+    "minutes_per_visit", "page_weight_mb", "pages_per_visit", "requests_per_visit", "loaded_share", "mobile_share",
+    "tablet_share", "mobile_network_share", "computer_device", "video_quality", "audio_share", "participants",
+    "recipients", "message_mb", "retention_years", "replicas",
+)
+
+
+def load_presets(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the default figures of each service type (``data/raw/reference/service_presets.csv``).
+
+    Returns
+    -------
+    DataFrame indexed by ``type`` with the columns of :data:`PRESETS_SCHEMA`.
+    """
+    path = Path(path) if path is not None else PRESETS_PATH
+    df = read_table(path, PRESETS_SCHEMA)
+    missing = sorted(set(SERVICE_TYPES) - set(df["type"]))
+    if missing:
+        raise InputError(InputProblem(display_path(path), None, "type", None,
+                                      f"a row for every service type; missing: {missing}"))
+    return df.drop(columns="_line").set_index("type")
+
+
+def _hosting_kinds_list() -> list[str]:
+    try:
+        from helpers.factors import load_hosting_kinds
+
+        return list(load_hosting_kinds()["kind"])
+    except (FileNotFoundError, InputError, ImportError):
+        return []
+
+
+def read_services(path, hosting_site_ids=None, hosting_kinds=None) -> pd.DataFrame:
+    """Read and validate ``services.csv``.
+
+    Parameters
+    ----------
+    path : path of the file
+    hosting_site_ids : the ``site_id`` values of the territory's ``hosting.csv`` (``[]`` or ``None``: none)
+    hosting_kinds : known hosting kinds (default: ``hosting_kinds.csv`` of the reference library)
+
+    Returns
+    -------
+    DataFrame with the schema's columns (empty technical figures stay empty; :func:`resolve_services` fills them)
+    and ``_line``.
+
+    Raises
+    ------
+    InputError
+        every problem with file, line, column, value and what was expected: unknown type or unit, a unit that does
+        not fit the type (e.g. ``visits`` for a visio), shares outside 0–1, ``mobile_share + tablet_share > 1``,
+        unknown hosting (with the closest names), duplicate ids, bad numbers.
+    """
+    file = display_path(path)
+    df = read_table(path, SERVICES_SCHEMA)
+    problems: list[InputProblem] = list(df.attrs.get("warnings", []))
+    lines = df["_line"].to_numpy()
+    for idx in range(len(df)):
+        typ, unit = df["type"].iat[idx], df["volume_unit"].iat[idx]
+        if typ in TYPE_UNITS and unit not in TYPE_UNITS[typ]:
+            problems.append(InputProblem(file, int(lines[idx]), "volume_unit", unit,
+                                         f"for a '{typ}' service one of {list(TYPE_UNITS[typ])}"))
+    both = df["mobile_share"].fillna(0) + df["tablet_share"].fillna(0)
+    for idx in np.flatnonzero((both > 1 + 1e-9).to_numpy()):
+        problems.append(InputProblem(file, int(lines[idx]), "tablet_share", df["tablet_share"].iat[idx],
+                                     f"mobile_share + tablet_share <= 1 (found {both.iat[idx]:g})"))
+    sites = [str(s) for s in (hosting_site_ids or [])]
+    kinds = list(hosting_kinds) if hosting_kinds is not None else _hosting_kinds_list()
+    known = sites + [k for k in kinds if k not in sites]
+    if known:
+        for idx in np.flatnonzero(~df["hosting"].isin(known).to_numpy()):
+            value = df["hosting"].iat[idx]
+            close = difflib.get_close_matches(str(value), known, n=3, cutoff=0.5)
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            problems.append(InputProblem(
+                file, int(lines[idx]), "hosting", value,
+                f"a site_id of hosting.csv {sites} or a hosting kind {kinds}{hint}"))
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
+    return df
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Defaults and per-functional-unit drivers
+# ----------------------------------------------------------------------------------------------------------------
+
+_DEVICE_COLUMNS = ("mobile_share", "tablet_share", "mobile_network_share", "computer_device")
+_WEB_COLUMNS = ("minutes_per_visit", "page_weight_mb", "pages_per_visit", "loaded_share") + _DEVICE_COLUMNS
+#: the input columns that matter for each type of service (only these are reported as defaulted)
+RELEVANT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "website": _WEB_COLUMNS, "portal": _WEB_COLUMNS, "other": _WEB_COLUMNS,
+    "visio": ("video_quality", "audio_share", "participants") + _DEVICE_COLUMNS,
+    "streaming": ("video_quality", "audio_share") + _DEVICE_COLUMNS,
+    "email": ("minutes_per_visit", "recipients", "message_mb", "retention_years", "replicas") + _DEVICE_COLUMNS,
+    "storage": ("replicas",),
+}
+
+DRIVER_COLUMNS: tuple[str, ...] = (
+    "functional_unit", "units_per_year", "device_hours_per_unit", "share_smartphone", "share_tablet", "share_laptop",
+    "share_desktop", "data_gb_per_unit", "mobile_traffic_share", "server_hours_per_unit",
+    "storage_gb_years_per_unit", "device_kwh_per_unit", "dc_it_kwh_per_unit", "pages_per_unit", "defaults_used",
+)
+
+
+def _video_gb_per_hour(quality: pd.Series, audio_share: pd.Series) -> np.ndarray:
+    video = quality.map(VIDEO_GB_PER_HOUR).fillna(VIDEO_GB_PER_HOUR["sd"]).to_numpy(dtype=float)
+    audio = audio_share.fillna(0).to_numpy(dtype=float)
+    return (1.0 - audio) * video + audio * VIDEO_GB_PER_HOUR["audio"]
+
+
+def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fill empty technical figures with the defaults of the service type and compute the drivers per functional unit.
+
+    The function is idempotent: it can be applied to its own output (e.g. after :func:`apply_scenario`).
+
+    Drivers (per functional unit):
+
+    - ``device_hours_per_unit``: device time; visio and streaming 1 h; email ``minutes_per_visit`` (default
+      3 min writing + 10 s reading per recipient, ADEME ``email.publicodes``); storage 0 (ADEME
+      ``fichier.publicodes`` leaves terminals out of file storage and transfer);
+    - ``share_<device>``: device mix (smartphone = ``mobile_share``, tablet, the rest on ``computer_device``);
+    - ``data_gb_per_unit``: ``gb_per_unit`` if given, else page weight × pages × loaded share (web), video GB/h of
+      the quality mixed with audio (visio, streaming; ADEME ``visio.publicodes``), message × (1 + recipients)
+      (email: upload + each download), 0 (storage: access traffic unknown, give ``gb_per_unit``);
+    - ``mobile_traffic_share``: ``mobile_share × mobile_network_share``;
+    - ``server_hours_per_unit``: data × :data:`SERVER_HOURS_PER_GB_WEB` (web, other), 1 h of stream ×
+      :data:`SERVER_HOURS_PER_STREAM_HOUR` ÷ participants (visio: one meeting serves all its participants),
+      × 1 (streaming), (1 + recipients) × :data:`SERVER_HOURS_PER_EMAIL_SIDE` (email), 0 (storage);
+    - ``storage_gb_years_per_unit``: email (1 + recipients) × replicas × retention × size (ADEME: 3 backups, kept
+      10 years on each side); storage ``replicas`` GB-years per GB-year; else 0;
+    - ``device_kwh_per_unit``: measured ``device_wh_per_minute`` × minutes (NaN if not measured);
+    - ``dc_it_kwh_per_unit``: measured ``dc_kwh_per_year`` ÷ annual units (NaN if not measured).
+
+    Parameters
+    ----------
+    services : :func:`read_services` output (or a DataFrame with at least the required columns)
+    presets : :func:`load_presets` output (default: the reference file)
+
+    Returns
+    -------
+    A copy with the input columns completed and the :data:`DRIVER_COLUMNS` added (``defaults_used`` lists the
+    columns that took the type's default).
+    """
+    presets = load_presets() if presets is None else presets
+    df = services.copy()
+    for col in SERVICES_SCHEMA.names():
+        if col not in df:
+            df[col] = np.nan if col not in ("comment", "ecoindex_grade") else None
+    defaults_used = [[] for _ in range(len(df))]
+    for col in PRESET_COLUMNS:
+        preset = df["type"].map(presets[col]) if col in presets else pd.Series(np.nan, index=df.index)
+        empty = df[col].isna()
+        if df[col].dtype == object or preset.dtype == object:
+            df[col] = df[col].astype(object).where(~empty, preset)
+        else:
+            df[col] = df[col].where(~empty, preset)
+        relevant = df["type"].isin([t for t, cols in RELEVANT_COLUMNS.items() if col in cols]).to_numpy()
+        for i in np.flatnonzero((empty & preset.notna()).to_numpy() & relevant):
+            defaults_used[i].append(col)
+    typ = df["type"]
+    is_web = typ.isin(["website", "portal", "other"])
+    is_stream = typ.isin(["visio", "streaming"])
+    is_email = typ.eq("email")
+    is_storage = typ.eq("storage")
+
+    # email device time: ADEME 3 min of writing + 10 s of reading per recipient
+    email_minutes = 3.0 + df["recipients"].fillna(1.0) * (10.0 / 60.0)
+    minutes = df["minutes_per_visit"].where(~(is_email & df["minutes_per_visit"].isna()), email_minutes)
+    for i in np.flatnonzero((is_email & df["minutes_per_visit"].isna()).to_numpy()):
+        defaults_used[i].append("minutes_per_visit")
+    df["minutes_per_visit"] = minutes
+    hours = np.where(is_stream, 1.0, np.where(is_storage, 0.0, minutes.fillna(0.0) / 60.0))
+
+    mobile = df["mobile_share"].fillna(0.0).to_numpy(dtype=float)
+    tablet = df["tablet_share"].fillna(0.0).to_numpy(dtype=float)
+    computer = np.clip(1.0 - mobile - tablet, 0.0, 1.0)
+    device = df["computer_device"].fillna("laptop").to_numpy(dtype=object)
+    laptop_part = np.where(device == "laptop", 1.0, np.where(device == "mix", 0.5, 0.0))
+
+    pages = df["pages_per_visit"].fillna(1.0).to_numpy(dtype=float)
+    web_gb = (df["page_weight_mb"].fillna(0.0).to_numpy(dtype=float) * pages
+              * df["loaded_share"].fillna(1.0).to_numpy(dtype=float) / MB_PER_GB)
+    stream_gb = _video_gb_per_hour(df["video_quality"], df["audio_share"])
+    recipients = df["recipients"].fillna(1.0).to_numpy(dtype=float)
+    message_gb = df["message_mb"].fillna(0.0).to_numpy(dtype=float) / MB_PER_GB
+    email_gb = message_gb * (1.0 + recipients)
+    computed_gb = np.select([is_web, is_stream, is_email], [web_gb, stream_gb, email_gb], default=0.0)
+    given = df["gb_per_unit"].to_numpy(dtype=float)
+    data_gb = np.where(np.isnan(given), computed_gb, given)
+
+    participants = df["participants"].fillna(1.0).to_numpy(dtype=float)
+    server_hours = np.select(
+        [is_web, typ.eq("visio"), typ.eq("streaming"), is_email],
+        [data_gb * SERVER_HOURS_PER_GB_WEB, SERVER_HOURS_PER_STREAM_HOUR / participants,
+         np.full(len(df), SERVER_HOURS_PER_STREAM_HOUR), (1.0 + recipients) * SERVER_HOURS_PER_EMAIL_SIDE],
+        default=0.0)
+    replicas = df["replicas"].fillna(1.0).to_numpy(dtype=float)
+    retention = df["retention_years"].fillna(0.0).to_numpy(dtype=float)
+    storage = np.select([is_email, is_storage], [(1.0 + recipients) * replicas * retention * message_gb, replicas],
+                        default=0.0)
+
+    unit = df["volume_unit"].to_numpy(dtype=object)
+    units = df["annual_volume"].to_numpy(dtype=float) * np.where(unit == "tb_years", GB_PER_TB, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dc_kwh = df["dc_kwh_per_year"].to_numpy(dtype=float) / units
+    dc_kwh = np.where(units > 0, dc_kwh, np.nan)
+
+    df["functional_unit"] = typ.map(presets["functional_unit_fr"])
+    df["units_per_year"] = units
+    df["device_hours_per_unit"] = hours
+    df["share_smartphone"] = mobile
+    df["share_tablet"] = tablet
+    df["share_laptop"] = computer * laptop_part
+    df["share_desktop"] = computer * (1.0 - laptop_part)
+    df["data_gb_per_unit"] = data_gb
+    df["mobile_traffic_share"] = mobile * df["mobile_network_share"].fillna(0.0).to_numpy(dtype=float)
+    df["server_hours_per_unit"] = server_hours
+    df["storage_gb_years_per_unit"] = storage
+    df["device_kwh_per_unit"] = df["device_wh_per_minute"].to_numpy(dtype=float) * hours * 60.0 / 1000.0
+    df["dc_it_kwh_per_unit"] = dc_kwh
+    df["pages_per_unit"] = np.where(is_web, pages, np.nan)
+    previous = services["defaults_used"] if "defaults_used" in services else pd.Series("", index=services.index)
+    merged = []
+    for old, new in zip(previous.fillna("").astype(str), defaults_used):
+        cols = [c for c in old.split(";") if c] + [c for c in new if c not in old.split(";")]
+        merged.append(";".join(cols))
+    df["defaults_used"] = merged
+    return df
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Parameters: devices, hosting, factors
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The user devices with their lifetime (``categories.csv`` when the item has a category, else ADEME), use
+    profile and active power (ADEME ``acv-terminaux.publicodes``), and the relative lifetime interval.
+
+    Returns
+    -------
+    DataFrame indexed by device: ``items``, ``lifetime_years``, ``lifetime_low_years``, ``lifetime_high_years``,
+    ``hours_per_day``, ``power_w``, ``label_fr``, ``lifetime_source``.
+    """
+    dev = DEVICES.copy()
+    dev["lifetime_low_years"] = dev["lifetime_years"] * 0.7  # assumption when no category gives an interval
+    dev["lifetime_high_years"] = dev["lifetime_years"] * 1.5
+    dev["lifetime_source"] = "ADEME acv-terminaux (theoretical lifetime); interval ×0.7–×1.5 assumed"
+    if categories is not None and len(categories):
+        cat = categories.drop_duplicates("factor_item").set_index("factor_item")
+        for device, items in dev["items"].items():
+            rows = [cat.loc[i] for i in items if i in cat.index]
+            if not rows:
+                continue
+            dev.loc[device, "lifetime_years"] = float(np.mean([r["default_lifetime_years"] for r in rows]))
+            dev.loc[device, "lifetime_low_years"] = float(np.mean([r["lifetime_low_years"] for r in rows]))
+            dev.loc[device, "lifetime_high_years"] = float(np.mean([r["lifetime_high_years"] for r in rows]))
+            dev.loc[device, "lifetime_source"] = "categories.csv"
+    return dev
+
+
+def load_hosting_sites(ctx=None, path: str | Path | None = None) -> pd.DataFrame:
+    """The territory's hosting sites (``site_id, kind, pue, electricity_item``): the processed ``hosting`` table when
+    an earlier notebook wrote it, else a tolerant read of ``data/raw/<slug>/hosting.csv``, else an empty table."""
+    cols = ["site_id", "kind", "pue", "electricity_item"]
+    df = None
+    if ctx is not None:
+        try:
+            df = ctx.read_table("hosting")
+        except FileNotFoundError:
+            df = None
+        if df is None and (ctx.raw / "hosting.csv").exists():
+            path = ctx.raw / "hosting.csv"
+    if df is None and path is not None and Path(path).exists():
+        text = Path(path).read_text(encoding="utf-8-sig")
+        sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+        df = pd.read_csv(Path(path), sep=sep, dtype=str, keep_default_na=False, comment=None)
+        if "pue" in df:
+            df["pue"] = pd.to_numeric(df["pue"].str.replace(",", "."), errors="coerce")
+    if df is None:
+        return pd.DataFrame(columns=cols)
+    for c in cols:
+        if c not in df:
+            df[c] = np.nan
+    out = df[cols].copy()
+    out["site_id"] = out["site_id"].astype(str)
+    out["pue"] = pd.to_numeric(out["pue"], errors="coerce")
+    out["electricity_item"] = out["electricity_item"].replace("", np.nan)
+    return out.reset_index(drop=True)
+
+
+def hosting_parameters(resolved: pd.DataFrame, hosting_kinds: pd.DataFrame,
+                       hosting_sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """PUE and electricity item of each service's hosting.
+
+    A service hosted in one of the territory's sites uses that site's measured PUE (no uncertainty drawn) or, when
+    the site gives none, its kind's default PUE with the kind's interval; a service hosted in a kind (``hyperscale``,
+    …) uses the kind's default and interval. The electricity item is the site's, else the kind's.
+
+    Returns
+    -------
+    DataFrame aligned with ``resolved``: ``hosting, kind, pue, pue_low, pue_high, pue_key, pue_origin,
+    electricity_item``.
+
+    Raises
+    ------
+    LookupError
+        if a hosting is neither a site nor a kind (:func:`read_services` reports it as an input error first).
+    """
+    kinds = hosting_kinds.set_index("kind")
+    sites = (hosting_sites if hosting_sites is not None else pd.DataFrame(columns=["site_id", "kind", "pue",
+                                                                                   "electricity_item"]))
+    sites = sites.drop_duplicates("site_id").set_index("site_id")
+    rows = []
+    for hosting in resolved["hosting"].astype(str):
+        if hosting in sites.index:
+            site = sites.loc[hosting]
+            kind = site["kind"]
+            if kind not in kinds.index:
+                raise LookupError(f"hosting site '{hosting}' has unknown kind '{kind}'")
+            k = kinds.loc[kind]
+            measured = pd.notna(site["pue"])
+            pue = float(site["pue"]) if measured else float(k["default_pue"])
+            elec = site["electricity_item"] if pd.notna(site["electricity_item"]) else k["electricity_item"]
+            rows.append({
+                "hosting": hosting, "kind": kind, "pue": pue,
+                "pue_low": pue if measured else float(k["pue_low"]),
+                "pue_high": pue if measured else float(k["pue_high"]),
+                "pue_key": f"site:{hosting}" if measured else f"kind:{kind}",
+                "pue_origin": "site" if measured else "kind", "electricity_item": elec,
+            })
+        elif hosting in kinds.index:
+            k = kinds.loc[hosting]
+            rows.append({"hosting": hosting, "kind": hosting, "pue": float(k["default_pue"]),
+                         "pue_low": float(k["pue_low"]), "pue_high": float(k["pue_high"]),
+                         "pue_key": f"kind:{hosting}", "pue_origin": "kind",
+                         "electricity_item": k["electricity_item"]})
+        else:
+            raise LookupError(f"hosting '{hosting}' is neither a site of hosting.csv nor a hosting kind")
+    return pd.DataFrame(rows, index=resolved.index)
+
+
+@dataclass
+class ServiceInputs:
+    """Everything the model needs, gathered once: resolved services, devices, hosting, factors."""
+
+    resolved: pd.DataFrame
+    devices: pd.DataFrame
+    hosting: pd.DataFrame
+    factors: pd.DataFrame
+    user_electricity_item: str = "electricity_fr"
+    network_items: tuple[str, str] = ("network_fixed_fr", "network_mobile_fr")
+    server_item: str = "server"
+    storage_item: str = "storage_array"
+    server_lifetime_years: float = 5.0
+    server_power_w: float = SERVER_POWER_W
+    storage_capacity_gb: float = STORAGE_ARRAY_CAPACITY_GB
+    storage_fill_rate: float = STORAGE_FILL_RATE
+    storage_power_w: float = STORAGE_POWER_W
+    storage_lifetime_years: float = STORAGE_LIFETIME_YEARS
+    criteria: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        if not self.criteria:
+            present = list(dict.fromkeys(self.factors["criterion"]))
+            order = ["climate_change", "adp_minerals", "adp_fossil", "ionising_radiation", "particulate_matter",
+                     "acidification", "water", "final_energy"]
+            self.criteria = tuple([c for c in order if c in present] + [c for c in present if c not in order])
+
+
+def build_inputs(services: pd.DataFrame, factors: pd.DataFrame, categories: pd.DataFrame | None = None,
+                 hosting_kinds: pd.DataFrame | None = None, hosting_sites: pd.DataFrame | None = None,
+                 presets: pd.DataFrame | None = None, devices: pd.DataFrame | None = None) -> ServiceInputs:
+    """Resolve the services and gather the devices, hosting and factors of the model.
+
+    ``categories`` and ``hosting_kinds`` default to the reference library. The server lifetime is the ``server``
+    category's (ADEME: 5 years).
+    """
+    from helpers import factors as factors_mod
+
+    if categories is None:
+        categories = factors_mod.load_categories()
+    if hosting_kinds is None:
+        hosting_kinds = factors_mod.load_hosting_kinds()
+    resolved = resolve_services(services, presets)
+    devices = device_table(categories) if devices is None else devices
+    hosting = hosting_parameters(resolved, hosting_kinds, hosting_sites)
+    def category(item: str, col: str, default: float) -> float:
+        if categories is None or item not in set(categories.get("factor_item", [])):
+            return default
+        value = categories.loc[categories["factor_item"] == item, col].iat[0]
+        return float(value) if pd.notna(value) and value > 0 else default
+
+    return ServiceInputs(
+        resolved=resolved, devices=devices, hosting=hosting, factors=factors,
+        server_lifetime_years=category("server", "default_lifetime_years", 5.0),
+        server_power_w=category("server", "default_power_w", SERVER_POWER_W),
+        storage_power_w=category("storage_array", "default_power_w", STORAGE_POWER_W),
+        storage_lifetime_years=category("storage_array", "default_lifetime_years", STORAGE_LIFETIME_YEARS),
+    )
+
+
+def parameter_table(inputs: ServiceInputs) -> pd.DataFrame:
+    """The uncertain parameters of the model: every factor used, each hosting PUE and each device lifetime.
+
+    Returns
+    -------
+    DataFrame indexed by parameter name (``f:<factor_id>``, ``pue:<key>``, ``life:<device>``) with ``value, low,
+    high, distribution``. Factor rows keep the library's distribution; PUE of a kind is triangular (low, default,
+    high), a measured site PUE is fixed; lifetimes are triangular over the category's interval.
+    """
+    items = set(inputs.devices["items"].explode()) | {inputs.user_electricity_item, *inputs.network_items,
+                                                       inputs.server_item, inputs.storage_item}
+    items |= set(inputs.hosting["electricity_item"].dropna())
+    f = inputs.factors[inputs.factors["item"].isin(items)]
+    rows = pd.DataFrame({"value": f["value"].to_numpy(float), "low": f["low"].to_numpy(float),
+                         "high": f["high"].to_numpy(float), "distribution": f["distribution"].to_numpy(object)},
+                        index=["f:" + i for i in f["factor_id"]])
+    pue = inputs.hosting.drop_duplicates("pue_key").set_index("pue_key")
+    pue_rows = pd.DataFrame({"value": pue["pue"].to_numpy(float), "low": pue["pue_low"].to_numpy(float),
+                             "high": pue["pue_high"].to_numpy(float),
+                             "distribution": np.where(pue["pue_low"] < pue["pue_high"], "triangular", "none")},
+                            index=["pue:" + k for k in pue.index])
+    dev = inputs.devices
+    life_rows = pd.DataFrame({"value": dev["lifetime_years"].to_numpy(float),
+                              "low": dev["lifetime_low_years"].to_numpy(float),
+                              "high": dev["lifetime_high_years"].to_numpy(float), "distribution": "triangular"},
+                             index=["life:" + d for d in dev.index])
+    table = pd.concat([rows, pue_rows, life_rows])
+    table = table[~table.index.duplicated()]
+    return table.sort_index()
+
+
+def draw_parameters(table: pd.DataFrame, n_draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """One draw per parameter, shared by every service (inverse-CDF sampling of one uniform matrix).
+
+    Distributions (``docs/architecture.md``): ``lognormal`` median = value, sigma = ln(high/low)/3.92;
+    ``triangular`` (low, mode = value, high); ``uniform`` (low, high); ``none`` = value.
+
+    Returns
+    -------
+    dict name -> array of shape ``(n_draws,)``; the order of the rows of ``table`` fixes the draws.
+    """
+    from scipy.special import ndtri
+
+    u = rng.random((len(table), n_draws))
+    value = table["value"].to_numpy(float)[:, None]
+    low = table["low"].to_numpy(float)[:, None]
+    high = table["high"].to_numpy(float)[:, None]
+    dist = table["distribution"].to_numpy(object)[:, None]
+    out = np.broadcast_to(value, u.shape).copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma = np.where((low > 0) & (high > low), np.log(high / low) / 3.92, 0.0)
+        logn = value * np.exp(sigma * ndtri(u))
+        width = high - low
+        cut = np.where(width > 0, (value - low) / width, 0.5)
+        tri = np.where(u < cut, low + np.sqrt(u * width * (value - low)),
+                       high - np.sqrt((1 - u) * width * (high - value)))
+        uni = low + u * width
+    out = np.where(dist == "lognormal", logn, out)
+    out = np.where((dist == "triangular") & (width > 0), tri, out)
+    out = np.where((dist == "uniform") & (width > 0), uni, out)
+    return {name: out[i] for i, name in enumerate(table.index)}
+
+
+def central_parameters(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The central value of every parameter, as arrays of length 1."""
+    return {name: np.array([v], dtype=float) for name, v in table["value"].items()}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Core formulas (pure, vectorised)
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def device_lifetime_hours(lifetime_years, hours_per_day, days_per_year: float = DAYS_PER_YEAR):
+    """Hours of use over a device's life, ADEME ``terminaux.publicodes``: ``jours par an × durée de vie × profil
+    d'utilisation`` (365 days, theoretical h/day)."""
+    return np.asarray(lifetime_years) * days_per_year * np.asarray(hours_per_day)
+
+
+def terminals_kg(device_hours, shares, embodied_kg, lifetime_hours, power_w, electricity_kg_per_kwh,
+                 device_kwh=None):
+    """Terminal tier per functional unit.
+
+    ``build = hours × Σ_d share_d × embodied_d / lifetime_hours_d`` (ADEME ``terminaux.publicodes``:
+    ``construction × durée / durée d'usage``), ``use = kWh × electricity factor`` with
+    ``kWh = hours × Σ_d share_d × W_d / 1000`` unless a measured ``device_kwh`` is given.
+
+    Parameters
+    ----------
+    device_hours : (S, K) or (S, 1) hours of device per functional unit
+    shares : (S, D) or (S, D, K) device mix
+    embodied_kg, lifetime_hours, power_w : (D, K) or (D, 1) per device
+    electricity_kg_per_kwh : (K,) or scalar, impact per kWh of the users' electricity
+    device_kwh : (S, 1) measured kWh per unit, NaN where not measured
+
+    Returns
+    -------
+    (build, use, kwh), each (S, K)
+    """
+    shares = np.asarray(shares, dtype=float)
+    if shares.ndim == 2:
+        shares = shares[:, :, None]
+    per_hour = (shares * (np.asarray(embodied_kg) / np.asarray(lifetime_hours))[None]).sum(axis=1)
+    watts = (shares * np.asarray(power_w)[None]).sum(axis=1)
+    hours = np.asarray(device_hours, dtype=float)
+    build = hours * per_hour
+    kwh = hours * watts / 1000.0
+    if device_kwh is not None:
+        measured = np.asarray(device_kwh, dtype=float)
+        kwh = np.where(np.isnan(measured), kwh, measured)
+    return build, kwh * electricity_kg_per_kwh, kwh
+
+
+def network_kg(data_gb, mobile_traffic_share, fixed_kg_per_gb, mobile_kg_per_gb):
+    """Network tier per functional unit: ``GB × ((1 − m) × fixed + m × mobile)`` (ADEME ``transmission``,
+    NegaOctet per-GB factors)."""
+    m = np.asarray(mobile_traffic_share, dtype=float)
+    return np.asarray(data_gb, dtype=float) * ((1.0 - m) * fixed_kg_per_gb + m * mobile_kg_per_gb)
+
+
+def datacentre_kg(server_hours, storage_gb_years, server_embodied_kg, server_lifetime_years, storage_embodied_kg,
+                  pue, electricity_kg_per_kwh, dc_it_kwh=None, overhead_ratio: float = DC_OVERHEAD_RATIO,
+                  server_power_w: float = SERVER_POWER_W, storage_capacity_gb: float = STORAGE_ARRAY_CAPACITY_GB,
+                  storage_fill_rate: float = STORAGE_FILL_RATE, storage_power_w: float = STORAGE_POWER_W,
+                  storage_lifetime_years: float = STORAGE_LIFETIME_YEARS):
+    """Data-centre tier per functional unit (ADEME ``data center.publicodes``).
+
+    ``build = server_h × server_embodied × (1 + overhead) / (lifetime × 8760) + GB·years × storage_embodied /
+    (capacity × fill × storage lifetime)``;
+    ``IT kWh = server_h × W_server / 1000 + GB·years × W_storage × 8760 / (capacity × fill) / 1000`` (or the measured
+    ``dc_it_kwh``); ``use = IT kWh × PUE × electricity factor``.
+
+    Returns
+    -------
+    (build, use, it_kwh), each (S, K)
+    """
+    sh = np.asarray(server_hours, dtype=float)
+    st = np.asarray(storage_gb_years, dtype=float)
+    usable_gb = storage_capacity_gb * storage_fill_rate
+    build = (sh * server_embodied_kg * (1.0 + overhead_ratio) / (server_lifetime_years * HOURS_PER_YEAR)
+             + st * storage_embodied_kg / (usable_gb * storage_lifetime_years))
+    it_kwh = sh * server_power_w / 1000.0 + st * storage_power_w * HOURS_PER_YEAR / usable_gb / 1000.0
+    if dc_it_kwh is not None:
+        measured = np.asarray(dc_it_kwh, dtype=float)
+        it_kwh = np.where(np.isnan(measured), it_kwh, measured)
+    return build, it_kwh * pue * electricity_kg_per_kwh, it_kwh
+
+
+def swd_v4_g(data_gb_decimal, device_g_per_kwh, network_g_per_kwh, datacentre_g_per_kwh,
+             embodied_g_per_kwh: float = SWD_V4_GLOBAL_G_PER_KWH) -> dict[str, np.ndarray]:
+    """Sustainable Web Design model v4 per transfer (co2.js ``sustainable-web-design-v4.js``, ``perByte``).
+
+    ``operational_segment = GB × kWh/GB × grid intensity of the segment``; ``embodied_segment = GB × kWh/GB × 494``
+    (SWD v4 fixes the embodied intensity to the global grid). ``data_gb_decimal`` counts 10^9 bytes per GB.
+
+    Returns
+    -------
+    dict of gCO2e per segment (``operational_datacentre`` …, ``embodied_device``) and ``total``.
+    """
+    gb = np.asarray(data_gb_decimal, dtype=float)
+    grid = {"datacentre": datacentre_g_per_kwh, "network": network_g_per_kwh, "device": device_g_per_kwh}
+    out = {}
+    for seg in ("datacentre", "network", "device"):
+        out[f"operational_{seg}"] = gb * SWD_V4_KWH_PER_GB[f"operational_{seg}"] * np.asarray(grid[seg], dtype=float)
+        out[f"embodied_{seg}"] = gb * SWD_V4_KWH_PER_GB[f"embodied_{seg}"] * embodied_g_per_kwh
+    out["total"] = sum(out.values())
+    return out
+
+
+def swd_rating(g_per_page_view) -> np.ndarray:
+    """SWD v4 rating (A+ … F) of gCO2e per page view (co2.js ``SWDMV4_RATINGS``)."""
+    g = np.asarray(g_per_page_view, dtype=float)
+    out = np.full(g.shape, "F", dtype=object)
+    for threshold, grade in reversed(SWD_V4_RATINGS):
+        out = np.where(g <= threshold, grade, out)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Evaluation
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _stack(arrays) -> np.ndarray:
+    """Stack arrays of shape (K,) or (1,) into (N, K)."""
+    arrays = [np.atleast_1d(np.asarray(a, dtype=float)) for a in arrays]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    return np.stack([np.broadcast_to(a, shape) for a in arrays])
+
+
+def _factor(values: dict, factors_index: set, item: str, phase: str, criterion: str, missing: set):
+    key = f"{item}:{phase}:{criterion}"
+    if key in factors_index:
+        return values["f:" + key]
+    missing.add(item)
+    return np.zeros(1)
+
+
+def _embodied(values, factors_index, items, criterion, missing):
+    total = 0.0
+    found = False
+    lacking = []
+    for item in items:
+        for phase in PHASES_EMBODIED:
+            key = f"{item}:{phase}:{criterion}"
+            if key in factors_index:
+                total = total + values["f:" + key]
+                found = True
+        if not any(f"{item}:{p}:{criterion}" in factors_index for p in PHASES_EMBODIED):
+            lacking.append(item)
+    missing.update(lacking)
+    return total if found else np.zeros(1)
+
+
+@dataclass
+class Drivers:
+    """Per-service drivers as arrays (S, 1) or (S, K), and the device mix (S, D) or (S, D, K)."""
+
+    device_hours: np.ndarray
+    shares: np.ndarray
+    data_gb: np.ndarray
+    mobile_traffic: np.ndarray
+    server_hours: np.ndarray
+    storage_gb_years: np.ndarray
+    device_kwh: np.ndarray
+    dc_it_kwh: np.ndarray
+
+    @classmethod
+    def from_resolved(cls, resolved: pd.DataFrame, devices: pd.DataFrame) -> Drivers:
+        col = lambda c: resolved[c].to_numpy(dtype=float)[:, None]  # noqa: E731
+        shares = np.column_stack([resolved.get(f"share_{d}", pd.Series(0.0, index=resolved.index))
+                                  .to_numpy(dtype=float) for d in devices.index])
+        return cls(col("device_hours_per_unit"), shares, col("data_gb_per_unit"), col("mobile_traffic_share"),
+                   col("server_hours_per_unit"), col("storage_gb_years_per_unit"), col("device_kwh_per_unit"),
+                   col("dc_it_kwh_per_unit"))
+
+
+def evaluate(inputs: ServiceInputs, values: dict[str, np.ndarray], criteria=None, drivers: Drivers | None = None,
+             scale: dict[str, np.ndarray] | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """Impacts per functional unit of every service for the given parameter values.
+
+    Parameters
+    ----------
+    inputs : :func:`build_inputs` output
+    values : parameter name -> array (K,) (:func:`draw_parameters` or :func:`central_parameters`)
+    criteria : criteria to compute (default: all of the factor table)
+    drivers : per-service drivers (default: from ``inputs.resolved``)
+    scale : optional multipliers used by the sensitivity analysis (``terminal_embodied``, ``device_power``,
+        ``elec_user``, ``network``, ``dc_embodied``, ``elec_dc``), each (K,)
+
+    Returns
+    -------
+    dict criterion -> dict with arrays (S, K) in the criterion's unit per functional unit: ``terminals_build``,
+    ``terminals_use``, ``network``, ``datacentre_build``, ``datacentre_use``, ``terminals``, ``datacentre``,
+    ``total``; and ``missing`` -> list (one set of item names per service) of items without a factor for that
+    criterion among those the service needs.
+    """
+    criteria = inputs.criteria if criteria is None else tuple(criteria)
+    drv = drivers if drivers is not None else Drivers.from_resolved(inputs.resolved, inputs.devices)
+    scale = scale or {}
+    one = np.ones(1)
+    sc = lambda k: scale.get(k, one)  # noqa: E731
+    fidx = set(inputs.factors["factor_id"])
+    dev = inputs.devices
+    life_h = _stack([device_lifetime_hours(values.get("life:" + d, np.array([dev.loc[d, "lifetime_years"]])),
+                                             dev.loc[d, "hours_per_day"]) for d in dev.index])
+    power = dev["power_w"].to_numpy(float)[:, None] * sc("device_power")
+    pue = _stack([values["pue:" + k] for k in inputs.hosting["pue_key"]])
+    S = len(inputs.resolved)
+    needs_dev = np.asarray(drv.shares).reshape(S, len(dev), -1).max(axis=2) > 0
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for crit in criteria:
+        miss_dev = [set() for _ in range(S)]
+        emb = []
+        for j, d in enumerate(dev.index):
+            m: set = set()
+            emb.append(_embodied(values, fidx, dev.loc[d, "items"], crit, m) * sc("terminal_embodied"))
+            for s in np.flatnonzero(needs_dev[:, j]):
+                miss_dev[s] |= m
+        emb = _stack(emb)
+        m_user: set = set()
+        elec_user = _factor(values, fidx, inputs.user_electricity_item, "use", crit, m_user) * sc("elec_user")
+        build_t, use_t, _ = terminals_kg(drv.device_hours, drv.shares, emb, life_h, power, elec_user,
+                                         drv.device_kwh)
+        m_net: set = set()
+        fixed = _factor(values, fidx, inputs.network_items[0], "use", crit, m_net) * sc("network")
+        mobile = _factor(values, fidx, inputs.network_items[1], "use", crit, m_net) * sc("network")
+        net = network_kg(drv.data_gb, drv.mobile_traffic, fixed, mobile)
+        m_srv: set = set()
+        m_sto: set = set()
+        server_emb = _embodied(values, fidx, (inputs.server_item,), crit, m_srv) * sc("dc_embodied")
+        storage_emb = _embodied(values, fidx, (inputs.storage_item,), crit, m_sto) * sc("dc_embodied")
+        elec_dc = []
+        m_elec_dc = []
+        for item in inputs.hosting["electricity_item"]:
+            m: set = set()
+            elec_dc.append(_factor(values, fidx, item, "use", crit, m) * sc("elec_dc"))
+            m_elec_dc.append(m)
+        elec_dc = _stack(elec_dc)
+        build_d, use_d, _ = datacentre_kg(drv.server_hours, drv.storage_gb_years, server_emb,
+                                          inputs.server_lifetime_years, storage_emb, pue, elec_dc, drv.dc_it_kwh,
+                                          server_power_w=inputs.server_power_w,
+                                          storage_capacity_gb=inputs.storage_capacity_gb,
+                                          storage_fill_rate=inputs.storage_fill_rate,
+                                          storage_power_w=inputs.storage_power_w,
+                                          storage_lifetime_years=inputs.storage_lifetime_years)
+        parts = {"terminals_build": build_t, "terminals_use": use_t, "network": net,
+                 "datacentre_build": build_d, "datacentre_use": use_d}
+        shape = np.broadcast_shapes(*(p.shape for p in parts.values()))
+        parts = {k: np.broadcast_to(v, shape).astype(float) for k, v in parts.items()}
+        parts["terminals"] = parts["terminals_build"] + parts["terminals_use"]
+        parts["datacentre"] = parts["datacentre_build"] + parts["datacentre_use"]
+        parts["total"] = parts["terminals"] + parts["network"] + parts["datacentre"]
+        missing = []
+        hours = np.asarray(drv.device_hours).reshape(S, -1).max(axis=1)
+        gb = np.asarray(drv.data_gb).reshape(S, -1).max(axis=1)
+        srv = np.asarray(drv.server_hours).reshape(S, -1).max(axis=1)
+        sto = np.asarray(drv.storage_gb_years).reshape(S, -1).max(axis=1)
+        for s in range(S):
+            ms = set(miss_dev[s]) if hours[s] > 0 else set()
+            if hours[s] > 0:
+                ms |= m_user
+            if gb[s] > 0:
+                ms |= m_net
+            if srv[s] > 0:
+                ms |= m_srv | m_elec_dc[s]
+            if sto[s] > 0:
+                ms |= m_sto | m_elec_dc[s]
+            missing.append(ms)
+        parts["missing"] = missing
+        out[crit] = parts
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Results tables
+# ----------------------------------------------------------------------------------------------------------------
+
+PARTS: tuple[str, ...] = ("terminals_build", "terminals_use", "network", "datacentre_build", "datacentre_use",
+                          "terminals", "datacentre", "total")
+
+
+@dataclass
+class LcaResult:
+    """Central values and Monte Carlo draws of the services' impacts."""
+
+    inputs: ServiceInputs
+    central: dict
+    draws: dict
+    n_draws: int
+    seed: int
+
+    def per_unit(self, criterion: str = "climate_change") -> pd.DataFrame:
+        """Per functional unit, in the criterion's unit: central value of every part, ``low``/``high`` of the total
+        (2.5th and 97.5th percentiles)."""
+        r = self.inputs.resolved
+        c = self.central[criterion]
+        df = pd.DataFrame({p: c[p][:, 0] for p in PARTS}, index=r["service_id"])
+        tot = self.draws[criterion]["total"]
+        df["low"] = np.percentile(tot, 2.5, axis=1)
+        df["high"] = np.percentile(tot, 97.5, axis=1)
+        df["missing_items"] = [", ".join(sorted(m)) for m in c["missing"]]
+        return df
+
+    def annual(self, criterion: str = "climate_change") -> pd.DataFrame:
+        """Per year (per-unit × annual units), in the criterion's unit: ``value``, ``low``, ``high``."""
+        units = self.inputs.resolved["units_per_year"].to_numpy(float)
+        c = self.central[criterion]["total"][:, 0] * units
+        d = self.draws[criterion]["total"] * units[:, None]
+        return pd.DataFrame({"value": c, "low": np.percentile(d, 2.5, axis=1), "high": np.percentile(d, 97.5, axis=1)},
+                            index=self.inputs.resolved["service_id"])
+
+    def total_annual_draws(self, criterion: str = "climate_change") -> np.ndarray:
+        units = self.inputs.resolved["units_per_year"].to_numpy(float)
+        return (self.draws[criterion]["total"] * units[:, None]).sum(axis=0)
+
+
+def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, criteria=None) -> LcaResult:
+    """Central values and a seeded Monte Carlo (one draw per parameter shared across services)."""
+    table = parameter_table(inputs)
+    central = evaluate(inputs, central_parameters(table), criteria)
+    rng = np.random.default_rng(seed)
+    draws = evaluate(inputs, draw_parameters(table, max(int(n_draws), 2), rng), criteria)
+    return LcaResult(inputs=inputs, central=central, draws=draws, n_draws=int(n_draws), seed=int(seed))
+
+
+def annual_tco2e(services: pd.DataFrame, factors: pd.DataFrame, categories: pd.DataFrame | None = None,
+                 hosting_kinds: pd.DataFrame | None = None, hosting_sites: pd.DataFrame | None = None,
+                 presets: pd.DataFrame | None = None) -> pd.Series:
+    """Central annual climate impact (tCO2e) per service: the entry point for the actions module (rerun after
+    :func:`apply_scenario`)."""
+    inputs = build_inputs(services, factors, categories, hosting_kinds, hosting_sites, presets)
+    table = parameter_table(inputs)
+    res = evaluate(inputs, central_parameters(table), ("climate_change",))
+    per_unit = res["climate_change"]["total"][:, 0]
+    return pd.Series(per_unit * inputs.resolved["units_per_year"].to_numpy(float) / 1000.0,
+                     index=inputs.resolved["service_id"].to_numpy(), name="annual_tco2e")
+
+
+def lca_table(result: LcaResult) -> pd.DataFrame:
+    """The per-service climate table (gCO2e per unit with interval, tier split, tCO2e per year with interval).
+
+    Columns: ``service_id, name, type, functional_unit, units_per_year, gco2e_per_unit, gco2e_low, gco2e_high,
+    terminals_g, network_g, datacentre_g, terminals_share, network_share, datacentre_share, annual_tco2e,
+    annual_tco2e_low, annual_tco2e_high, hosting, pue, ecoindex_grade, missing_items``.
+    """
+    r = result.inputs.resolved.reset_index(drop=True)
+    pu = result.per_unit("climate_change").reset_index(drop=True)
+    an = result.annual("climate_change").reset_index(drop=True)
+    total = pu["total"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = {t: np.where(total > 0, pu[t].to_numpy() / total, np.nan) for t in TIERS}
+    return pd.DataFrame({
+        "service_id": r["service_id"], "name": r["name"], "type": r["type"], "functional_unit": r["functional_unit"],
+        "units_per_year": r["units_per_year"],
+        "gco2e_per_unit": total * 1000, "gco2e_low": pu["low"] * 1000, "gco2e_high": pu["high"] * 1000,
+        "terminals_g": pu["terminals"] * 1000, "network_g": pu["network"] * 1000,
+        "datacentre_g": pu["datacentre"] * 1000,
+        "terminals_share": shares["terminals"], "network_share": shares["network"],
+        "datacentre_share": shares["datacentre"],
+        "annual_tco2e": an["value"] / 1000, "annual_tco2e_low": an["low"] / 1000,
+        "annual_tco2e_high": an["high"] / 1000,
+        "hosting": result.inputs.hosting["hosting"].to_numpy(), "pue": result.inputs.hosting["pue"].to_numpy(),
+        "ecoindex_grade": r["ecoindex_grade"], "missing_items": pu["missing_items"],
+    })
+
+
+def criteria_table(result: LcaResult) -> pd.DataFrame:
+    """Every criterion for every service: per functional unit and per year with 95 % intervals, and the items that
+    lack a factor for that criterion (the value then covers the other items only)."""
+    from helpers.factors import criteria_units
+
+    units = criteria_units()
+    rows = []
+    per_year = result.inputs.resolved["units_per_year"].to_numpy(float)
+    for crit in result.central:
+        tot_c = result.central[crit]["total"][:, 0]
+        tot_d = result.draws[crit]["total"]
+        for s, sid in enumerate(result.inputs.resolved["service_id"]):
+            missing = sorted(result.central[crit]["missing"][s])
+            rows.append({
+                "service_id": sid, "criterion": crit, "unit": units.get(crit, ""),
+                "per_unit": tot_c[s], "per_unit_low": np.percentile(tot_d[s], 2.5),
+                "per_unit_high": np.percentile(tot_d[s], 97.5),
+                "per_year": tot_c[s] * per_year[s], "per_year_low": np.percentile(tot_d[s], 2.5) * per_year[s],
+                "per_year_high": np.percentile(tot_d[s], 97.5) * per_year[s],
+                "complete": not missing, "missing_items": ", ".join(missing),
+            })
+    return pd.DataFrame(rows)
+
+
+def swd_comparison(result: LcaResult, types=("website", "portal")) -> pd.DataFrame:
+    """SWD v4 beside the bottom-up estimate, per functional unit (gCO2e), for web services.
+
+    Two SWD variants: ``swd_fr_g`` (operational device and network at the users' French electricity factor, data
+    centre at the hosting's electricity factor, embodied at 494 g/kWh as SWD v4 prescribes) and ``swd_global_g``
+    (494 g/kWh everywhere, the model's default). ``difference_pct`` = (SWD FR − bottom-up) ÷ bottom-up. The SWD
+    rating is computed per page view with the global variant, as co2.js does.
+    """
+    inputs = result.inputs
+    r = inputs.resolved.reset_index(drop=True)
+    keep = r["type"].isin(types).to_numpy()
+    f = inputs.factors.set_index("factor_id")["value"]
+    fr = float(f.get(f"{inputs.user_electricity_item}:use:climate_change", np.nan)) * 1000
+    dc = inputs.hosting["electricity_item"].map(lambda i: f.get(f"{i}:use:climate_change", np.nan)).to_numpy(float)
+    gb_dec = r["data_gb_per_unit"].to_numpy(float) * 1024.0**3 / SWD_BYTES_PER_GB  # GB of 1024³ bytes -> 10⁹
+    swd_fr = swd_v4_g(gb_dec, fr, fr, dc * 1000)
+    swd_gl = swd_v4_g(gb_dec, SWD_V4_GLOBAL_G_PER_KWH, SWD_V4_GLOBAL_G_PER_KWH, SWD_V4_GLOBAL_G_PER_KWH)
+    bottom = result.central["climate_change"]["total"][:, 0] * 1000
+    pages = r["pages_per_unit"].fillna(1.0).to_numpy(float)
+    out = pd.DataFrame({
+        "service_id": r["service_id"], "name": r["name"], "data_mb_per_unit": r["data_gb_per_unit"] * MB_PER_GB,
+        "bottom_up_g": bottom, "swd_fr_g": swd_fr["total"], "swd_global_g": swd_gl["total"],
+        "swd_fr_operational_g": swd_fr["total"] - sum(swd_fr[k] for k in swd_fr if k.startswith("embodied")),
+        "swd_embodied_g": sum(swd_fr[k] for k in swd_fr if k.startswith("embodied")),
+        "difference_pct": (swd_fr["total"] - bottom) / bottom * 100,
+        "difference_global_pct": (swd_gl["total"] - bottom) / bottom * 100,
+        "swd_rating_per_page": swd_rating(swd_gl["total"] / pages),
+    })
+    return out[keep].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Scenarios
+# ----------------------------------------------------------------------------------------------------------------
+
+#: scenario -> (French label, default parameters, what it changes)
+SCENARIOS: dict[str, tuple[str, dict, str]] = {
+    "visio_audio_only": ("Visio : une part des heures en audio seul (caméra coupée)", {"share": 0.5},
+                         "audio_share of visio services: a share of the remaining video hours switch to audio"),
+    "page_weight": ("Pages web allégées", {"reduction": 0.5},
+                    "page_weight_mb (and gb_per_unit if given) of website/portal services × (1 − reduction)"),
+    "lazy_loading": ("Chargement différé des contenus (lazy loading)", {"reduction": 0.3},
+                     "loaded_share and requests_per_visit of website/portal services × (1 − reduction)"),
+    "video_quality": ("Qualité vidéo réduite", {"quality": "sd", "types": ("visio", "streaming")},
+                      "video_quality lowered to 'quality' (never raised) for visio/streaming services"),
+    "storage_purge": ("Purge du stockage", {"reduction": 0.3},
+                      "annual_volume of storage services × (1 − reduction)"),
+    "mobile_to_wifi": ("Bascule du réseau mobile vers le Wi-Fi", {"share": 0.5},
+                       "mobile_network_share × (1 − share) for all services"),
+}
+SCENARIO_ALIASES = {"visio_camera_off": "visio_audio_only", "camera_off": "visio_audio_only",
+                    "audio_only": "visio_audio_only"}
+
+
+def apply_scenario(services: pd.DataFrame, scenario: str, service_ids=None, presets: pd.DataFrame | None = None,
+                   **params) -> pd.DataFrame:
+    """Return a modified services table for a reduction scenario, so the same model reruns on it.
+
+    Parameters
+    ----------
+    services : the services table (raw or resolved); defaults are filled first (:func:`resolve_services`)
+    scenario : one of :data:`SCENARIOS` (aliases ``visio_camera_off``, ``camera_off``, ``audio_only``)
+    service_ids : restrict the change to these services (default: every service of the relevant types)
+    presets : service presets (default: reference file)
+    **params : the scenario's parameters (defaults in :data:`SCENARIOS`): ``share`` (0–1), ``reduction`` (0–1),
+        ``quality`` (``audio|sd|hd|4k``), ``types``
+
+    Raises
+    ------
+    ValueError
+        unknown scenario (with the known names) or a parameter out of range.
+    """
+    name = SCENARIO_ALIASES.get(scenario, scenario)
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario '{scenario}'; known: {sorted(SCENARIOS) + sorted(SCENARIO_ALIASES)}")
+    p = dict(SCENARIOS[name][1])
+    unknown = set(params) - set(p)
+    if unknown:
+        raise ValueError(f"scenario '{name}' takes {sorted(p)}, not {sorted(unknown)}")
+    p.update(params)
+    for key in ("share", "reduction"):
+        if key in p and not 0.0 <= float(p[key]) <= 1.0:
+            raise ValueError(f"scenario '{name}': {key} must be between 0 and 1, found {p[key]}")
+    df = resolve_services(services, presets)
+    df["scenario"] = name
+    sel = pd.Series(True, index=df.index) if service_ids is None else df["service_id"].isin(list(service_ids))
+    web = sel & df["type"].isin(["website", "portal"])
+    if name == "visio_audio_only":
+        m = sel & df["type"].eq("visio")
+        df.loc[m, "audio_share"] = 1.0 - (1.0 - df.loc[m, "audio_share"].fillna(0.0)) * (1.0 - float(p["share"]))
+    elif name == "page_weight":
+        k = 1.0 - float(p["reduction"])
+        df.loc[web, "page_weight_mb"] = df.loc[web, "page_weight_mb"] * k
+        df.loc[web, "gb_per_unit"] = df.loc[web, "gb_per_unit"] * k
+    elif name == "lazy_loading":
+        k = 1.0 - float(p["reduction"])
+        df.loc[web, "loaded_share"] = df.loc[web, "loaded_share"].fillna(1.0) * k
+        df.loc[web, "requests_per_visit"] = df.loc[web, "requests_per_visit"] * k
+        df.loc[web, "gb_per_unit"] = df.loc[web, "gb_per_unit"] * k
+    elif name == "video_quality":
+        if p["quality"] not in VIDEO_QUALITIES:
+            raise ValueError(f"scenario 'video_quality': quality must be one of {VIDEO_QUALITIES}")
+        order = {q: i for i, q in enumerate(VIDEO_QUALITIES)}
+        m = sel & df["type"].isin(list(p["types"]))
+        current = df.loc[m, "video_quality"].map(order)
+        df.loc[m, "video_quality"] = np.where(current > order[p["quality"]], p["quality"],
+                                              df.loc[m, "video_quality"])
+        df.loc[m & df["gb_per_unit"].notna(), "gb_per_unit"] = np.nan  # the measured figure no longer applies
+    elif name == "storage_purge":
+        m = sel & df["type"].eq("storage")
+        df.loc[m, "annual_volume"] = df.loc[m, "annual_volume"] * (1.0 - float(p["reduction"]))
+    elif name == "mobile_to_wifi":
+        k = 1.0 - float(p["share"])
+        df.loc[sel, "mobile_network_share"] = df.loc[sel, "mobile_network_share"].fillna(0.0) * k
+    return resolve_services(df, presets)
+
+
+def scenario_table(services: pd.DataFrame, factors: pd.DataFrame, categories=None, hosting_kinds=None,
+                   hosting_sites=None, presets=None, scenarios=None) -> pd.DataFrame:
+    """Central annual tCO2e of every service for the baseline and each scenario (default parameters).
+
+    Returns
+    -------
+    Long table ``scenario, label_fr, service_id, baseline_tco2e, scenario_tco2e, change_tco2e, change_pct``.
+    """
+    base = annual_tco2e(services, factors, categories, hosting_kinds, hosting_sites, presets)
+    rows = []
+    for name in (scenarios or SCENARIOS):
+        mod = apply_scenario(services, name, presets=presets)
+        new = annual_tco2e(mod, factors, categories, hosting_kinds, hosting_sites, presets)
+        for sid in base.index:
+            b, n = float(base[sid]), float(new[sid])
+            rows.append({"scenario": name, "label_fr": SCENARIOS[name][0], "service_id": sid, "baseline_tco2e": b,
+                         "scenario_tco2e": n, "change_tco2e": n - b,
+                         "change_pct": (n - b) / b * 100 if b > 0 else 0.0})
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Sensitivity (SALib Sobol + one-at-a-time swings)
+# ----------------------------------------------------------------------------------------------------------------
+
+SENSITIVITY_LABELS_FR: dict[str, str] = {
+    "terminal_embodied": "Fabrication des terminaux",
+    "lifetime": "Durée de vie des terminaux",
+    "device_hours": "Temps d'usage par unité",
+    "device_power": "Puissance des terminaux",
+    "data_gb": "Données transférées par unité",
+    "mobile_share": "Part d'usage sur smartphone",
+    "mobile_network_share": "Part du réseau mobile",
+    "elec_user": "Facteur d'émission de l'électricité (usagers)",
+    "network": "Facteurs d'émission des réseaux",
+    "pue": "PUE de l'hébergement",
+    "server_hours": "Sollicitation des serveurs",
+    "storage": "Stockage par unité (copies, capacité des baies)",
+    "dc_embodied": "Fabrication des serveurs et du stockage",
+    "elec_dc": "Facteur d'émission de l'électricité (hébergement)",
+}
+
+
+def _ratio(table: pd.DataFrame, names: list[str], weights=None) -> tuple[float, float]:
+    rows = table.loc[[n for n in names if n in table.index]]
+    if rows.empty:
+        return 1.0, 1.0
+    w = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)[: len(rows)]
+    v = (rows["value"] * w).sum()
+    if v <= 0:
+        return 1.0, 1.0
+    return float((rows["low"] * w).sum() / v), float((rows["high"] * w).sum() / v)
+
+
+def sensitivity_bounds(inputs: ServiceInputs, s: int) -> dict[str, tuple[float, float]]:
+    """Ranges of the sensitivity parameters for service ``s`` (multipliers, except the two shares and the PUE which
+    are absolute). Factor ranges come from the library's 95 % intervals (climate change); input ranges are
+    assumptions: device time and data ×0.5–×1.5, server time and storage ×0.5–×2, device power ×0.7–×1.3,
+    shares ±0.2."""
+    table = parameter_table(inputs)
+    r = inputs.resolved.iloc[s]
+    h = inputs.hosting.iloc[s]
+    dev_items = [f"f:{i}:{p}:climate_change" for d in inputs.devices.index if r.get(f"share_{d}", 0) > 0
+                 for i in inputs.devices.loc[d, "items"] for p in PHASES_EMBODIED]
+    lives = [f"life:{d}" for d in inputs.devices.index if r.get(f"share_{d}", 0) > 0]
+    lo_l, hi_l = _ratio(table, lives)
+    mns = float(r["mobile_network_share"]) if pd.notna(r["mobile_network_share"]) else 0.0
+    b = {
+        "terminal_embodied": _ratio(table, dev_items),
+        "lifetime": (lo_l, hi_l),
+        "device_hours": (0.5, 1.5),
+        "device_power": (0.7, 1.3),
+        "data_gb": (0.5, 1.5),
+        "mobile_share": (max(0.0, r["share_smartphone"] - 0.2),
+                         min(1.0 - r["share_tablet"], r["share_smartphone"] + 0.2)),
+        "mobile_network_share": (max(0.0, mns - 0.2), min(1.0, mns + 0.2)),
+        "elec_user": _ratio(table, [f"f:{inputs.user_electricity_item}:use:climate_change"]),
+        "network": _ratio(table, [f"f:{inputs.network_items[0]}:use:climate_change",
+                                  f"f:{inputs.network_items[1]}:use:climate_change"]),
+        "pue": (float(h["pue_low"]), float(h["pue_high"])),
+        "server_hours": (0.5, 2.0),
+        "storage": (0.5, 2.0),
+        "dc_embodied": _ratio(table, [f"f:{inputs.server_item}:{p}:climate_change" for p in PHASES_EMBODIED]
+                              + [f"f:{inputs.storage_item}:{p}:climate_change" for p in PHASES_EMBODIED]),
+        "elec_dc": _ratio(table, [f"f:{h['electricity_item']}:use:climate_change"]),
+    }
+    return b
+
+
+def _evaluate_one(inputs: ServiceInputs, s: int, names: list[str], X: np.ndarray) -> np.ndarray:
+    """Climate total (kgCO2e per unit) of service ``s`` for each row of X (columns = ``names``)."""
+    sub = dataclasses.replace(inputs, resolved=inputs.resolved.iloc[[s]].reset_index(drop=True),
+                              hosting=inputs.hosting.iloc[[s]].reset_index(drop=True), criteria=("climate_change",))
+    table = parameter_table(sub)
+    values = central_parameters(table)
+    K = X.shape[0]
+    col = {n: X[:, i] for i, n in enumerate(names)}
+    r = sub.resolved.iloc[0]
+    drv = Drivers.from_resolved(sub.resolved, sub.devices)
+    mult = lambda n: col.get(n, np.ones(K))[None, :]  # noqa: E731
+    shares = np.repeat(drv.shares[:, :, None], K, axis=2)
+    devs = list(sub.devices.index)
+    mobile_traffic = drv.mobile_traffic * np.ones((1, K))
+    if "mobile_share" in col:
+        new_mobile = col["mobile_share"]
+        computer = np.clip(1.0 - new_mobile - r["share_tablet"], 0.0, 1.0)
+        old_comp = r["share_laptop"] + r["share_desktop"]
+        lap = r["share_laptop"] / old_comp if old_comp > 0 else 1.0
+        shares[0, devs.index("smartphone")] = new_mobile
+        shares[0, devs.index("laptop")] = computer * lap
+        shares[0, devs.index("desktop")] = computer * (1 - lap)
+        mns = r["mobile_network_share"] if pd.notna(r["mobile_network_share"]) else 0.0
+        mobile_traffic = new_mobile[None, :] * mns
+    if "mobile_network_share" in col:
+        mobile_share = shares[0, devs.index("smartphone")] if "mobile_share" in col else r["share_smartphone"]
+        mobile_traffic = (mobile_share * col["mobile_network_share"])[None, :] * np.ones((1, K))
+    data = drv.data_gb * mult("data_gb")
+    server_h = drv.server_hours * mult("server_hours")
+    if r["type"] in ("website", "portal", "other"):
+        server_h = server_h * mult("data_gb")  # web server time follows the data served
+    drivers = Drivers(drv.device_hours * mult("device_hours"), shares, data, mobile_traffic, server_h,
+                      drv.storage_gb_years * mult("storage"), drv.device_kwh * mult("device_hours"),
+                      drv.dc_it_kwh * np.ones((1, K)))
+    for d in devs:
+        key = "life:" + d
+        values[key] = values[key] * col.get("lifetime", np.ones(K))
+    if "pue" in col:
+        values["pue:" + sub.hosting["pue_key"].iat[0]] = col["pue"]
+    scale = {k: col[k] for k in ("terminal_embodied", "device_power", "elec_user", "network", "dc_embodied",
+                                 "elec_dc") if k in col}
+    res = evaluate(sub, values, ("climate_change",), drivers=drivers, scale=scale)
+    return res["climate_change"]["total"][0]
+
+
+def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) -> pd.DataFrame:
+    """Which parameters drive each service's climate result.
+
+    For each service: one-at-a-time swings (each parameter at its low and high bound, others central) for a tornado
+    chart, and Sobol first-order and total indices (SALib, Saltelli sampling with ``n_base`` base samples, no second
+    order) over the parameters that move the result.
+
+    Returns
+    -------
+    Long table ``service_id, parameter, label_fr, low_bound, high_bound, g_at_low, g_at_high, swing_g, s1, st``
+    (g = gCO2e per functional unit), sorted by service and decreasing ``st``.
+    """
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    rows = []
+    for s in range(len(inputs.resolved)):
+        bounds = sensitivity_bounds(inputs, s)
+        names = list(bounds)
+        base = _evaluate_one(inputs, s, [], np.zeros((1, 0)))[0]
+        swings = {}
+        for n in names:
+            lo, hi = bounds[n]
+            if hi - lo <= 1e-12:
+                continue
+            y = _evaluate_one(inputs, s, [n], np.array([[lo], [hi]]))
+            if abs(y[1] - y[0]) > 1e-9 * max(abs(base), 1e-12):
+                swings[n] = (lo, hi, y[0], y[1])
+        active = list(swings)
+        s1 = dict.fromkeys(active, np.nan)
+        st = dict.fromkeys(active, np.nan)
+        if len(active) >= 2:
+            problem = {"num_vars": len(active), "names": active, "bounds": [list(bounds[n]) for n in active]}
+            X = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed)
+            Y = _evaluate_one(inputs, s, active, X)
+            Si = sobol_analyze.analyze(problem, Y, calc_second_order=False, print_to_console=False, seed=seed)
+            s1 = dict(zip(active, np.clip(Si["S1"], 0, 1)))
+            st = dict(zip(active, np.clip(Si["ST"], 0, 1)))
+        elif len(active) == 1:
+            s1 = st = {active[0]: 1.0}
+        sid = inputs.resolved["service_id"].iat[s]
+        for n in active:
+            lo, hi, ylo, yhi = swings[n]
+            rows.append({"service_id": sid, "parameter": n, "label_fr": SENSITIVITY_LABELS_FR[n], "low_bound": lo,
+                         "high_bound": hi, "base_g": base * 1000, "g_at_low": ylo * 1000, "g_at_high": yhi * 1000,
+                         "swing_g": abs(yhi - ylo) * 1000, "s1": s1[n], "st": st[n]})
+    out = pd.DataFrame(rows, columns=["service_id", "parameter", "label_fr", "low_bound", "high_bound", "base_g",
+                                      "g_at_low", "g_at_high", "swing_g", "s1", "st"])
+    return out.sort_values(["service_id", "st", "swing_g"], ascending=[True, False, False],
+                           kind="mergesort").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Reference checks (ADEME impactco2), shown in the notebook and tested in tests/test_services.py
+# ----------------------------------------------------------------------------------------------------------------
+
+#: ADEME's published figures (``incubateur-ademe/impactco2:src/data/categories/usagenumerique.json@2deca6d``),
+#: kgCO2e per unit, split terminal build / terminal use / transmission / DC build / DC use.
+ADEME_REFERENCES: dict[str, dict] = {
+    "visio": {"label_fr": "1 h de visioconférence (2 appareils, SD, ordinateur portable, réseau fixe FR)",
+              "total_kg": 0.04100456621 + 0.002845 + 0.0129770857 + 0.000236636 + 7.755216e-8},
+    "email": {"label_fr": "1 courriel de 1 Mo à 1 destinataire", "total_kg": 0.001286218 + 0.00008684837
+              + 0.00003580927 + 0.00093525547 + 0.00011768151},
+    "streaming": {"label_fr": "1 h de vidéo en streaming (HD)", "total_kg": 0.0327361035 + 0.002903607 + 0.02780804
+                  + 0.000236636 + 0.00033236641},
+}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Summary
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def summary_services(result: LcaResult, rgesn_scores: pd.DataFrame | None = None) -> dict:
+    """The ``services`` part of ``summary.json``."""
+    table = lca_table(result)
+    overall = {}
+    if rgesn_scores is not None and len(rgesn_scores):
+        ov = rgesn_scores[rgesn_scores["family"] == "Ensemble"]
+        overall = dict(zip(ov["service_id"], ov["score_pct"]))
+    total_draws = result.total_annual_draws("climate_change") / 1000
+    out = []
+    for _, row in table.iterrows():
+        item = {
+            "service_id": row["service_id"], "name": row["name"], "type": row["type"],
+            "functional_unit": row["functional_unit"],
+            "gco2e_per_unit": {"value": row["gco2e_per_unit"], "low": row["gco2e_low"], "high": row["gco2e_high"]},
+            "annual_tco2e": {"value": row["annual_tco2e"], "low": row["annual_tco2e_low"],
+                             "high": row["annual_tco2e_high"]},
+            "tiers": {"terminals": row["terminals_share"], "network": row["network_share"],
+                      "datacentre": row["datacentre_share"]},
+        }
+        if row["service_id"] in overall and pd.notna(overall[row["service_id"]]):
+            item["rgesn_score_pct"] = overall[row["service_id"]]
+        out.append(item)
+    return {
+        "services": out,
+        "total_annual_tco2e": {"value": float(table["annual_tco2e"].sum()),
+                               "low": float(np.percentile(total_draws, 2.5)),
+                               "high": float(np.percentile(total_draws, 97.5))},
+        "n_draws": result.n_draws, "seed": result.seed,
+    }
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Figures (French labels; colour never the only carrier of information)
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _fmt(v: float, unit: str = "") -> str:
+    from helpers.plotting import fr_number
+
+    decimals = 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2 if abs(v) >= 0.1 else 3
+    return fr_number(v, decimals, unit)
+
+
+def per_unit_figure(table: pd.DataFrame):
+    """gCO2e per functional unit of each service with its 95 % interval (log scale: units differ by orders of
+    magnitude)."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    t = table.sort_values("gco2e_per_unit")
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(t) + 1.3))
+    y = np.arange(len(t))
+    err = np.vstack([t["gco2e_per_unit"] - t["gco2e_low"], t["gco2e_high"] - t["gco2e_per_unit"]])
+    ax.barh(y, t["gco2e_per_unit"], xerr=err, color=PALETTE[0], capsize=3, ecolor="black")
+    labels = [f"{n}\n({u})" for n, u in zip(t["name"], t["functional_unit"])]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xscale("log")
+    for yi, v in zip(y, t["gco2e_per_unit"]):
+        ax.text(v * 1.08, yi + 0.28, _fmt(v, "g"), fontsize=8, va="center")
+    ax.set_xlabel("gCO2e par unité fonctionnelle (échelle logarithmique ; barre = intervalle à 95 %)")
+    fig.tight_layout()
+    return fig
+
+
+def annual_figure(table: pd.DataFrame):
+    """tCO2e per year of each service with its 95 % interval."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    t = table.sort_values("annual_tco2e")
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.2))
+    y = np.arange(len(t))
+    err = np.vstack([t["annual_tco2e"] - t["annual_tco2e_low"], t["annual_tco2e_high"] - t["annual_tco2e"]])
+    ax.barh(y, t["annual_tco2e"], xerr=err, color=PALETTE[1], capsize=3, ecolor="black", hatch="//",
+            edgecolor="white")
+    ax.set_yticks(y, t["name"], fontsize=8)
+    for yi, v, hi in zip(y, t["annual_tco2e"], t["annual_tco2e_high"]):
+        ax.text(hi * 1.02 + 0.01 * t["annual_tco2e_high"].max(), yi, _fmt(v, "t"), fontsize=8, va="center")
+    ax.set_xlabel("tCO2e par an (barre = intervalle à 95 %)")
+    ax.set_xlim(0, t["annual_tco2e_high"].max() * 1.25)
+    fig.tight_layout()
+    return fig
+
+
+def tier_figure(table: pd.DataFrame):
+    """Share of terminals, networks and data centres in each service's footprint (100 % stacked bars, hatched)."""
+    from helpers.plotting import HATCHES, PALETTE, setup
+
+    plt = setup()
+    t = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.5))
+    left = np.zeros(len(t))
+    for i, tier in enumerate(TIERS):
+        v = t[f"{tier}_share"].fillna(0).to_numpy() * 100
+        ax.barh(t["name"], v, left=left, color=PALETTE[i], hatch=HATCHES[i], edgecolor="white",
+                label=TIER_LABELS_FR[tier])
+        for yi, (l0, w) in enumerate(zip(left, v)):
+            if w >= 8:
+                ax.text(l0 + w / 2, yi, f"{w:.0f} %", ha="center", va="center", fontsize=8,
+                        bbox={"facecolor": "white", "alpha": 0.7, "pad": 1, "linewidth": 0})
+        left = left + v
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Part de l'empreinte carbone par unité fonctionnelle (%)")
+    ax.legend(ncol=3, frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def swd_figure(swd: pd.DataFrame):
+    """Bottom-up estimate beside the two SWD v4 variants, per functional unit, for the web services."""
+    from helpers.plotting import HATCHES, PALETTE, setup
+
+    plt = setup()
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 * len(swd) + 1.4))
+    y = np.arange(len(swd))
+    h = 0.26
+    series = [("bottom_up_g", "Modèle ascendant (ce diagnostic)"), ("swd_fr_g", "SWD v4, électricité française"),
+              ("swd_global_g", "SWD v4, intensité mondiale 494 g/kWh")]
+    for i, (col, label) in enumerate(series):
+        ax.barh(y + (1 - i) * h, swd[col], height=h, color=PALETTE[i], hatch=HATCHES[i], edgecolor="white",
+                label=label)
+        for yi, v in zip(y + (1 - i) * h, swd[col]):
+            ax.text(v, yi, " " + _fmt(v, "g"), va="center", fontsize=8)
+    ax.set_yticks(y, swd["name"], fontsize=8)
+    ax.set_xlabel("gCO2e par unité fonctionnelle")
+    ax.set_xlim(0, swd[[c for c, _ in series]].to_numpy().max() * 1.3)
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
+    fig.tight_layout()
+    return fig
+
+
+def tornado_figure(sens: pd.DataFrame, table: pd.DataFrame, top: int = 6):
+    """One tornado per service: gCO2e per unit when each parameter is at its low and high bound."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    ids = list(table["service_id"])
+    n = len(ids)
+    ncols = 2 if n > 1 else 1
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.5, 2.3 * nrows + 0.6), squeeze=False)
+    names = dict(zip(table["service_id"], table["name"]))
+    for k, sid in enumerate(ids):
+        ax = axes[k // ncols][k % ncols]
+        d = sens[sens["service_id"] == sid].sort_values("swing_g", ascending=False).head(top).iloc[::-1]
+        if d.empty:
+            ax.axis("off")
+            continue
+        base = d["base_g"].iat[0]
+        lo = np.minimum(d["g_at_low"], d["g_at_high"]).to_numpy()
+        hi = np.maximum(d["g_at_low"], d["g_at_high"]).to_numpy()
+        ax.barh(d["label_fr"], hi - base, left=base, color=PALETTE[5], hatch="//", edgecolor="white",
+                label="hausse")
+        ax.barh(d["label_fr"], lo - base, left=base, color=PALETTE[0], edgecolor="white", label="baisse")
+        ax.axvline(base, color="black", linewidth=0.8)
+        ax.set_title(str(names[sid])[:45], fontsize=9)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_xlabel("gCO2e par unité", fontsize=7)
+    for k in range(n, nrows * ncols):
+        axes[k // ncols][k % ncols].axis("off")
+    fig.suptitle("gCO2e par unité quand chaque paramètre est à sa borne basse puis haute "
+                 "(plein : baisse du résultat ; hachuré : hausse ; trait : valeur centrale)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def scenario_figure(scen: pd.DataFrame):
+    """tCO2e avoided per year by each scenario, all services together (central values)."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    tot = scen.groupby(["scenario", "label_fr"], sort=False)[["baseline_tco2e", "scenario_tco2e"]].sum().reset_index()
+    base = tot["baseline_tco2e"].iat[0]
+    tot["avoided"] = tot["baseline_tco2e"] - tot["scenario_tco2e"]
+    tot = tot.sort_values("avoided")
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(tot) + 1.4))
+    y = np.arange(len(tot))
+    ax.barh(y, tot["avoided"], color=PALETTE[2], hatch="..", edgecolor="white")
+    for yi, v in zip(y, tot["avoided"]):
+        share = v / base * 100 if base > 0 else 0.0
+        ax.text(v, yi, f" −{_fmt(v, 't')} ({share:.1f} %)".replace(".", ","), va="center", fontsize=8)
+    ax.set_yticks(y, tot["label_fr"], fontsize=8)
+    ax.set_xlim(0, max(tot["avoided"].max(), 1e-9) * 1.45)
+    ax.set_xlabel(f"tCO2e évitées par an, tous services (situation actuelle : {_fmt(base, 't')} par an)")
+    fig.tight_layout()
+    return fig
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The per-service table with French headers and formatted numbers, for the notebook."""
+    from helpers.plotting import fr_interval
+
+    def g(v, lo, hi):
+        d = 0 if v >= 100 else 1 if v >= 10 else 2 if v >= 0.1 else 3
+        return fr_interval(v, lo, hi, d)
+
+    def t(v, lo, hi):
+        d = 0 if v >= 100 else 1 if v >= 1 else 2
+        return fr_interval(v, lo, hi, d)
+
+    if table is None or table.empty:
+        return pd.DataFrame({"Service": []})
+    return pd.DataFrame({
+        "Service": table["name"],
+        "Unité fonctionnelle": table["functional_unit"],
+        "gCO2e par unité [IC 95 %]": [g(*x) for x in zip(table["gco2e_per_unit"], table["gco2e_low"],
+                                                          table["gco2e_high"])],
+        "Terminaux": [f"{v * 100:.0f} %" for v in table["terminals_share"].fillna(0)],
+        "Réseaux": [f"{v * 100:.0f} %" for v in table["network_share"].fillna(0)],
+        "Centres de données": [f"{v * 100:.0f} %" for v in table["datacentre_share"].fillna(0)],
+        "tCO2e par an [IC 95 %]": [t(*x) for x in zip(table["annual_tco2e"], table["annual_tco2e_low"],
+                                                       table["annual_tco2e_high"])],
+        "EcoIndex déclaré": table["ecoindex_grade"].fillna("–"),
+    })
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Reference checks shown in the notebook (the same checks are tests in tests/test_services.py)
+# ----------------------------------------------------------------------------------------------------------------
+
+#: The ADEME vintage behind impactco2's usage figures (``usagenumerique.json@2deca6d``). Devices: construction
+#: (kgCO2e) of the ADEME 2018 study used by impactco2 ("Modélisation et évaluation des impacts environnementaux de
+#: produits de consommation et biens d'équipement", listed in ``incubateur-ademe/impactco2#164``); lifetimes, profiles
+#: (3 h/day) and active powers of ``publicodes-acv-numerique:src/acv-terminaux.publicodes@d13a17e4``. French
+#: electricity 0.0569 kgCO2e/kWh: the factor of that dataset (it reproduces both its terminal-use and its DC-use
+#: lines). Fixed network 9.2693467 gCO2e/GB (its per-GB transmission line; NegaOctet). Storage: ADEME unit.
+ADEME_VINTAGE_DEVICES = pd.DataFrame({
+    "device": ["smartphone", "tablet", "laptop", "desktop", "tv"],
+    "items": [("smartphone",), ("tablet",), ("laptop",), ("desktop",), ("tv",)],
+    "lifetime_years": [2.5, 3.0, 6.0, 6.0, 8.0], "lifetime_low_years": [2.5, 3.0, 6.0, 6.0, 8.0],
+    "lifetime_high_years": [2.5, 3.0, 6.0, 6.0, 8.0], "hours_per_day": [3.0] * 5,
+    "power_w": [5.6, 15.0, 25.0, 80.0, 65.0], "label_fr": ["Smartphone", "Tablette", "Portable", "Fixe", "TV"],
+}).set_index("device")
+ADEME_VINTAGE_VALUES: dict[tuple[str, str], float] = {
+    ("laptop", "manufacturing"): 134.7, ("tablet", "manufacturing"): 44.5, ("smartphone", "manufacturing"): 26.239,
+    ("desktop", "manufacturing"): 416.92, ("tv", "manufacturing"): 349.87, ("electricity_fr", "use"): 0.0569,
+    ("network_fixed_fr", "use"): 0.0092693467, ("network_mobile_fr", "use"): 0.02468,
+    ("server", "manufacturing"): 748.0, ("storage_array", "manufacturing"): 144.0,
+}
+#: PUE of ADEME's models: 1.3 for streaming (assumption, reused for visio), 1.16 for email (Google, Gmail)
+_REFERENCE_KINDS = pd.DataFrame({
+    "kind": ["ademe_streaming", "ademe_mail"], "label_fr": ["ADEME streaming", "ADEME messagerie"],
+    "default_pue": [1.3, 1.16], "pue_low": [1.3, 1.16], "pue_high": [1.3, 1.16],
+    "electricity_item": ["electricity_fr", "electricity_fr"], "source": ["data center.publicodes"] * 2,
+})
+_REFERENCE_SERVICES = pd.DataFrame([
+    dict(service_id="visio", name="visio", type="visio", annual_volume=2, volume_unit="participant_hours",
+         video_quality="sd", participants=2, mobile_share=0.0, tablet_share=0.0, computer_device="laptop",
+         hosting="ademe_streaming"),
+    dict(service_id="email", name="email", type="email", annual_volume=1, volume_unit="messages", recipients=1,
+         message_mb=1.0, retention_years=10, replicas=3, hosting="ademe_mail"),
+    dict(service_id="streaming", name="streaming", type="streaming", annual_volume=1, volume_unit="hours",
+         video_quality="hd", mobile_share=0.0, tablet_share=0.0, hosting="ademe_streaming"),
+])
+#: device mixes of ADEME's email.publicodes (sum 101 % as published) and streaming.publicodes
+_REFERENCE_MIX = {
+    "email": {"share_desktop": 0.24, "share_laptop": 0.24, "share_tablet": 0.08, "share_smartphone": 0.45,
+              "share_tv": 0.0},
+    "streaming": {"share_desktop": 0.0, "share_laptop": 0.15, "share_tablet": 0.10, "share_smartphone": 0.05,
+                  "share_tv": 0.70},
+}
+
+
+def _vintage_factor_table() -> pd.DataFrame:
+    rows = []
+    for (item, phase), v in ADEME_VINTAGE_VALUES.items():
+        act = "kwh" if item.startswith("electricity") else "gb" if item.startswith("network") else "unit"
+        rows.append({"factor_id": f"{item}:{phase}:climate_change", "item": item, "phase": phase,
+                     "criterion": "climate_change", "value": v, "unit": f"kgCO2e/{act}", "activity_unit": act,
+                     "low": v, "high": v, "distribution": "none", "source": "ADEME vintage of impactco2",
+                     "vintage": "impactco2 usagenumerique.json@2deca6d", "status": "sourced", "note": ""})
+    return pd.DataFrame(rows)
+
+
+def _reference_totals_g(factors: pd.DataFrame, devices: pd.DataFrame, ademe_storage: bool,
+                        categories=None) -> np.ndarray:
+    inputs = build_inputs(_REFERENCE_SERVICES, factors, categories, _REFERENCE_KINDS, None, devices=devices)
+    if ademe_storage:
+        inputs = dataclasses.replace(inputs, server_power_w=SERVER_POWER_W, server_lifetime_years=5.0,
+                                     storage_capacity_gb=ADEME_STORAGE_CAPACITY_GB,
+                                     storage_power_w=ADEME_STORAGE_POWER_W, storage_lifetime_years=5.0)
+    r = inputs.resolved
+    r["share_tv"] = 0.0
+    for sid, mix in _REFERENCE_MIX.items():
+        for col, share in mix.items():
+            r.loc[r["service_id"] == sid, col] = share
+    r.loc[r["service_id"] == "email", "mobile_traffic_share"] = 0.0
+    res = evaluate(inputs, central_parameters(parameter_table(inputs)), ("climate_change",))
+    per_unit = res["climate_change"]["total"][:, 0] * 1000
+    return per_unit * np.array([2.0, 1.0, 1.0])  # the visio reference is one meeting of 2 devices
+
+
+def reference_checks(factors: pd.DataFrame, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The model against ADEME's published usage figures (impactco2): 1 h of visio (57.1 g), 1 email (2.46 g),
+    1 h of streaming (64 g).
+
+    Columns: ``reference, ademe_g`` (published), ``model_ademe_vintage_g`` (this model with the parameters ADEME
+    used, :data:`ADEME_VINTAGE_VALUES`), ``difference_pct``, ``model_library_g`` (this model with the current factor
+    library and its device table, a TV taken as ``tv_display``).
+    """
+    vintage = _reference_totals_g(_vintage_factor_table(), ADEME_VINTAGE_DEVICES, True)
+    lib_devices = device_table(categories)
+    tv = pd.DataFrame({"items": [("tv_display",)], "lifetime_years": [8.0], "lifetime_low_years": [6.0],
+                       "lifetime_high_years": [10.0], "hours_per_day": [3.0], "power_w": [65.0],
+                       "label_fr": ["Téléviseur"], "lifetime_source": ["ADEME acv-terminaux"]}, index=["tv"])
+    lib_devices = pd.concat([lib_devices, tv])
+    library = _reference_totals_g(factors, lib_devices, False, categories)
+    ademe = np.array([ADEME_REFERENCES[k]["total_kg"] * 1000 for k in ("visio", "email", "streaming")])
+    return pd.DataFrame({
+        "reference": [ADEME_REFERENCES[k]["label_fr"] for k in ("visio", "email", "streaming")],
+        "ademe_g": ademe, "model_ademe_vintage_g": vintage, "difference_pct": (vintage - ademe) / ademe * 100,
+        "model_library_g": library, "library_difference_pct": (library - ademe) / ademe * 100,
+    })
+
+
+def display_references(ref: pd.DataFrame) -> pd.DataFrame:
+    from helpers.plotting import fr_number
+
+    if ref is None or ref.empty:
+        return pd.DataFrame({"Référence ADEME (impactco2)": []})
+    return pd.DataFrame({
+        "Référence ADEME (impactco2)": ref["reference"],
+        "Publié (gCO2e)": [fr_number(v, 2 if v < 10 else 1) for v in ref["ademe_g"]],
+        "Modèle, paramètres ADEME (gCO2e)": [fr_number(v, 2 if v < 10 else 1) for v in ref["model_ademe_vintage_g"]],
+        "Écart": [f"{v:+.1f} %".replace(".", ",") for v in ref["difference_pct"]],
+        "Modèle, facteurs de ce diagnostic (gCO2e)": [fr_number(v, 2 if v < 10 else 1) for v in ref["model_library_g"]],
+        "Écart ": [f"{v:+.0f} %" for v in ref["library_difference_pct"]],
+    })
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The whole study of notebook 03
+# ----------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ServicesStudy:
+    """Everything notebook 03 shows and writes."""
+
+    available: bool
+    services: pd.DataFrame
+    inputs: ServiceInputs | None = None
+    result: LcaResult | None = None
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
+    swd: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
+    references: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rgesn_provided: bool = False
+    rgesn_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rgesn_priority: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rgesn_grid: pd.DataFrame = field(default_factory=pd.DataFrame)
+    factor_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def names(self) -> dict:
+        return dict(zip(self.services.get("service_id", []), self.services.get("name", [])))
+
+    def summary(self) -> dict:
+        if not self.available:
+            return {"services": [], "provided": False}
+        out = summary_services(self.result, self.rgesn_scores if self.rgesn_provided else None)
+        out["provided"] = True
+        out["rgesn_provided"] = self.rgesn_provided
+        out["reference_checks"] = [
+            {"reference": r["reference"], "ademe_g": r["ademe_g"], "model_g": r["model_ademe_vintage_g"],
+             "difference_pct": r["difference_pct"]} for _, r in self.references.iterrows()]
+        return out
+
+    def write(self, ctx) -> None:
+        """Write the tables and the ``services`` part of the summary."""
+        if self.available:
+            ctx.write_table("services_lca", self.table)
+            ctx.write_table("services_criteria", self.criteria)
+            ctx.write_table("services_swd", self.swd)
+            ctx.write_table("services_sensitivity", self.sensitivity)
+            ctx.write_table("services_scenarios", self.scenarios)
+            ctx.write_table("services_references", self.references)
+            if self.rgesn_provided:
+                ctx.write_table("rgesn_scores", self.rgesn_scores)
+                ctx.write_table("rgesn_answers", self.rgesn_grid)
+        ctx.write_summary("services", self.summary())
+
+
+def service_factors(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The factor library with the territory's ``factor_overrides.csv`` applied, and the table of changes.
+
+    The territory's electricity override (``territory.yaml``) is not applied: users' devices and networks draw from
+    the French grid, whatever the collectivity's own electricity contract (location-based).
+    """
+    from helpers import factors as fm
+
+    factors = fm.load_factors()
+    path = ctx.raw / "factor_overrides.csv"
+    if path.exists():
+        return fm.apply_overrides(factors, fm.read_factor_overrides(path, factors))
+    return factors, pd.DataFrame(columns=fm.CHANGE_COLUMNS)
+
+
+def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, n_sobol: int = 256) -> ServicesStudy:
+    """Read the territory's services (and RGESN answers), run the LCA, the Monte Carlo, SWD, sensitivity, scenarios
+    and reference checks. A territory without ``services.csv`` gets an empty study (``available`` False)."""
+    from helpers import factors as fm
+    from helpers import rgesn
+
+    path = ctx.raw / "services.csv"
+    if not path.exists():
+        return ServicesStudy(available=False, services=pd.DataFrame(columns=["service_id", "name"]))
+    sites = load_hosting_sites(ctx)
+    services = read_services(path, list(sites["site_id"]))
+    factors, changes = service_factors(ctx)
+    categories = fm.load_categories()
+    kinds = fm.load_hosting_kinds()
+    inputs = build_inputs(services, factors, categories, kinds, sites)
+    result = run_lca(inputs, n_draws=n_draws, seed=seed)
+    study = ServicesStudy(
+        available=True, services=services.drop(columns="_line"), inputs=inputs, result=result,
+        table=lca_table(result), criteria=criteria_table(result), swd=swd_comparison(result),
+        sensitivity=sensitivity(inputs, seed=seed, n_base=n_sobol),
+        scenarios=scenario_table(services, factors, categories, kinds, sites),
+        references=reference_checks(factors, categories), factor_changes=changes,
+    )
+    rpath = ctx.raw / "rgesn.csv"
+    if rpath.exists():
+        criteria = rgesn.load_criteria()
+        answers = rgesn.read_rgesn(rpath, list(services["service_id"]), criteria)
+        assessed = [s for s in services["service_id"] if s in set(answers["service_id"])]
+        study.rgesn_provided = bool(assessed)
+        study.rgesn_scores = rgesn.rgesn_scores(answers, criteria, assessed)
+        study.rgesn_priority = rgesn.rgesn_scores(answers, criteria, assessed, by="priority")
+        study.rgesn_grid = rgesn.answers_grid(answers, criteria, assessed)
+    return study
+
+
+def display_inputs(study: ServicesStudy) -> pd.DataFrame:
+    """The services as described, with their hosting, PUE and the figures that took a default."""
+    from helpers.plotting import fr_number
+
+    if not study.available:
+        return pd.DataFrame({"Service": []})
+    r = study.inputs.resolved
+    h = study.inputs.hosting
+    unit_fr = {"visits": "visites", "transactions": "démarches", "participant_hours": "heures × participants",
+               "hours": "heures de visionnage", "messages": "courriels", "tb_years": "To stockés (année)",
+               "gb_years": "Go stockés (année)", "units": "unités"}
+    return pd.DataFrame({
+        "Service": r["name"], "Type": r["type"].map(TYPE_LABELS_FR),
+        "Volume annuel": [f"{fr_number(v)} {unit_fr.get(u, u)}" for v, u in zip(r["annual_volume"], r["volume_unit"])],
+        "Données par unité": [f"{fr_number(v * MB_PER_GB, 1)} Mo" for v in r["data_gb_per_unit"]],
+        "Hébergement": h["hosting"].to_numpy(),
+        "PUE": [f"{p:.2f}".replace(".", ",") + (" (mesuré)" if o == "site" else "") for p, o in
+                zip(h["pue"], h["pue_origin"])],
+        "Valeurs par défaut utilisées": r["defaults_used"].str.replace(";", ", ").replace("", "aucune"),
+    })
+
+
+def display_criteria(study: ServicesStudy) -> pd.DataFrame:
+    """Annual impacts on every criterion, all services together, with the completeness flag."""
+    from helpers.plotting import fr_interval
+
+    labels = {"climate_change": "Changement climatique", "adp_minerals": "Épuisement des ressources (minéraux, métaux)",
+              "adp_fossil": "Épuisement des ressources fossiles", "ionising_radiation": "Radiations ionisantes",
+              "particulate_matter": "Particules fines", "acidification": "Acidification", "water": "Eau",
+              "final_energy": "Énergie finale"}
+    if not study.available:
+        return pd.DataFrame({"Indicateur": []})
+    c = study.criteria
+    rows = []
+    for crit, g in c.groupby("criterion", sort=False):
+        draws = study.result.draws[crit]["total"] * study.inputs.resolved["units_per_year"].to_numpy(float)[:, None]
+        tot = draws.sum(axis=0)
+        value = float(g["per_year"].sum())
+        lo, hi = np.percentile(tot, [2.5, 97.5])
+        scale = 10 ** np.floor(np.log10(abs(value))) if value > 0 else 1.0
+        digits = int(max(0, 2 - np.log10(scale))) if value > 0 else 0
+        missing = sorted({i for s in g["missing_items"] for i in s.split(", ") if i})
+        rows.append({"Indicateur": labels.get(crit, crit), "Unité (par an)": g["unit"].iat[0],
+                     "Tous services [IC 95 %]": fr_interval(value, lo, hi, min(digits, 6)),
+                     "Complet": "oui" if not missing else "partiel : sans " + ", ".join(missing)})
+    return pd.DataFrame(rows)
+
+
+def display_sensitivity(study: ServicesStudy, top: int = 3) -> pd.DataFrame:
+    """The ``top`` parameters of each service by Sobol total index."""
+    from helpers.plotting import fr_number
+
+    if not study.available or study.sensitivity.empty:
+        return pd.DataFrame({"Service": []})
+    s = study.sensitivity.groupby("service_id", sort=False).head(top)
+    return pd.DataFrame({
+        "Service": s["service_id"].map(study.names), "Paramètre": s["label_fr"],
+        "Indice de Sobol total": [f"{v:.2f}".replace(".", ",") for v in s["st"]],
+        "gCO2e par unité (bas → haut)": [f"{fr_number(a, 2)} → {fr_number(b, 2)}" for a, b in
+                                          zip(s["g_at_low"], s["g_at_high"])],
+    })
+
+
+def display_scenarios(study: ServicesStudy) -> pd.DataFrame:
+    from helpers.plotting import fr_number
+
+    if not study.available:
+        return pd.DataFrame({"Scénario": []})
+    s = study.scenarios
+    s = s[s["change_pct"] <= -0.5]
+    return pd.DataFrame({
+        "Scénario": s["label_fr"], "Service": s["service_id"].map(study.names),
+        "tCO2e par an avant": [fr_number(v, 2) for v in s["baseline_tco2e"]],
+        "après": [fr_number(v, 2) for v in s["scenario_tco2e"]],
+        "Variation": [f"{v:+.0f} %" for v in s["change_pct"]],
+    })
+
+
+def display_swd(study: ServicesStudy) -> pd.DataFrame:
+    from helpers.plotting import fr_number
+
+    s = study.swd
+    if s.empty:
+        return pd.DataFrame({"Service": []})
+    return pd.DataFrame({
+        "Service": s["name"], "Données par visite (Mo)": [fr_number(v, 1) for v in s["data_mb_per_unit"]],
+        "Modèle ascendant (g)": [fr_number(v, 2) for v in s["bottom_up_g"]],
+        "SWD v4, électricité française (g)": [fr_number(v, 2) for v in s["swd_fr_g"]],
+        "SWD v4, 494 g/kWh (g)": [fr_number(v, 2) for v in s["swd_global_g"]],
+        "Écart SWD (FR) / ascendant": [f"{v:+.0f} %" for v in s["difference_pct"]],
+        "Note SWD par page": s["swd_rating_per_page"],
+    })
+
+
+def alt_texts(study: ServicesStudy) -> dict[str, str]:
+    """The message of each figure, in French, computed from the results (used as alternative text)."""
+    from helpers.plotting import fr_number
+
+    if not study.available:
+        empty = "Aucun service numérique n'a été décrit pour ce territoire."
+        return dict.fromkeys(("per_unit", "annual", "tiers", "swd", "tornado", "scenarios", "rgesn"), empty)
+    t = study.table
+    top_unit = t.loc[t["gco2e_per_unit"].idxmax()]
+    low_unit = t.loc[t["gco2e_per_unit"].idxmin()]
+    top_year = t.loc[t["annual_tco2e"].idxmax()]
+    term = t.loc[t["terminals_share"].idxmax()]
+    out = {
+        "per_unit": f"Par unité fonctionnelle, « {top_unit['name']} » est le plus élevé "
+                    f"({fr_number(top_unit['gco2e_per_unit'], 1)} gCO2e par {top_unit['functional_unit']}) et "
+                    f"« {low_unit['name']} » le plus faible ({fr_number(low_unit['gco2e_per_unit'], 2)} gCO2e par "
+                    f"{low_unit['functional_unit']}).",
+        "annual": f"Sur une année, « {top_year['name']} » pèse le plus : {fr_number(top_year['annual_tco2e'], 1)} "
+                  f"tCO2e sur {fr_number(t['annual_tco2e'].sum(), 1)} tCO2e pour l'ensemble des services étudiés.",
+        "tiers": f"Les terminaux des usagers dominent l'empreinte de la plupart des services (jusqu'à "
+                 f"{term['terminals_share'] * 100:.0f} % pour « {term['name']} »).",
+    }
+    if not study.swd.empty:
+        s = study.swd.iloc[0]
+        out["swd"] = (f"Pour « {s['name']} », le modèle SWD v4 donne {fr_number(s['swd_fr_g'], 2)} g par visite avec "
+                      f"l'électricité française et {fr_number(s['swd_global_g'], 2)} g avec l'intensité mondiale, "
+                      f"contre {fr_number(s['bottom_up_g'], 2)} g pour le modèle ascendant.")
+    else:
+        out["swd"] = "Aucun site web n'est décrit : pas de comparaison avec le modèle SWD."
+    if not study.sensitivity.empty:
+        first = study.sensitivity.sort_values("st", ascending=False).groupby("service_id").head(1)
+        common = first["label_fr"].value_counts().index[0]
+        out["tornado"] = (f"Le paramètre le plus influent est le plus souvent « {common} » "
+                          f"({(first['label_fr'] == common).sum()} services sur {len(first)}).")
+    else:
+        out["tornado"] = "Aucun paramètre ne fait varier les résultats."
+    tot = study.scenarios.groupby("label_fr", sort=False)[["baseline_tco2e", "scenario_tco2e"]].sum()
+    gain = (tot["baseline_tco2e"] - tot["scenario_tco2e"])
+    best = gain.idxmax()
+    out["scenarios"] = (f"Le scénario le plus efficace est « {best} » : −{fr_number(gain.max(), 2)} tCO2e par an "
+                        f"({gain.max() / tot['baseline_tco2e'].iat[0] * 100:.0f} % de l'empreinte des services).")
+    if study.rgesn_provided:
+        ov = study.rgesn_scores[study.rgesn_scores["family"] == "Ensemble"]
+        out["rgesn"] = "Taux de conformité RGESN : " + " ; ".join(
+            f"« {study.names.get(s, s)} » {v:.0f} % ({a:.0f} % du référentiel évalué)"
+            for s, v, a in zip(ov["service_id"], ov["score_pct"], ov["answered_pct"])) + "."
+    else:
+        out["rgesn"] = "Aucune auto-évaluation RGESN n'a été fournie."
+    return out
+
+
+def placeholder_figure(message: str):
+    """A small figure that states why there is nothing to plot."""
+    from helpers.plotting import setup
+
+    plt = setup()
+    fig, ax = plt.subplots(figsize=(7.5, 1.0))
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10)
+    return fig
+
+
+def study_figure(study: ServicesStudy, name: str):
+    """The figure ``name`` of notebook 03 (``per_unit``, ``annual``, ``tiers``, ``swd``, ``tornado``,
+    ``scenarios``, ``rgesn``), or a placeholder stating why there is nothing to show."""
+    from helpers import rgesn
+
+    if not study.available:
+        return placeholder_figure("Aucun service numérique décrit (data/raw/<territoire>/services.csv absent).")
+    if name == "per_unit":
+        return per_unit_figure(study.table)
+    if name == "annual":
+        return annual_figure(study.table)
+    if name == "tiers":
+        return tier_figure(study.table)
+    if name == "swd":
+        return swd_figure(study.swd) if not study.swd.empty else placeholder_figure("Aucun site web décrit.")
+    if name == "tornado":
+        return tornado_figure(study.sensitivity, study.table)
+    if name == "scenarios":
+        return scenario_figure(study.scenarios)
+    if name == "rgesn":
+        if not study.rgesn_provided:
+            return placeholder_figure("Aucune auto-évaluation RGESN fournie (rgesn.csv absent).")
+        return rgesn.scores_figure(study.rgesn_scores, study.names)
+    raise ValueError(f"unknown figure '{name}'")
