@@ -241,6 +241,9 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     footer = (f"<p>Produit par snr-diagnostic {html.escape(version)} — facteurs {factors} — empreinte des entrées "
               f"sha256 {digest[:16]}. Code sous licence EUPL-1.2.</p>")
     page = publish.render_html(merged, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
+    over = publish.check_page_budget(page)
+    if over:
+        raise StudyFailed("the published diagnostic breaks its sobriety budget: " + "; ".join(over))
     (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
 
 

@@ -215,3 +215,46 @@ def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_
 def write_summary(summary: dict, path: Path) -> Path:
     path.write_text(dumps(summary) + "\n", encoding="utf-8")
     return path
+
+
+MAX_PAGE_BYTES = 500_000
+MAX_DOM_ELEMENTS = 1000
+_EXTERNAL_RE = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+_CSS_URL_RE = re.compile(r"url\(\s*['\"]?\s*(?:https?:)?//", re.I)
+
+
+def page_metrics(page: str) -> dict:
+    """Size in bytes, number of DOM elements (as an HTML parser counts them) and external references of a page."""
+    from html.parser import HTMLParser
+
+    class Counter(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.elements = 0
+
+        def handle_starttag(self, tag, attrs):
+            self.elements += 1
+
+        def handle_startendtag(self, tag, attrs):
+            self.elements += 1
+
+    counter = Counter()
+    counter.feed(page)
+    external = len(_EXTERNAL_RE.findall(page)) + len(_CSS_URL_RE.findall(page))
+    return {"bytes": len(page.encode("utf-8")), "dom_elements": counter.elements, "external_refs": external,
+            "scripts": page.lower().count("<script")}
+
+
+def check_page_budget(page: str) -> list[str]:
+    """What breaks the publication's own sobriety budget (empty when the page is within it)."""
+    m = page_metrics(page)
+    problems = []
+    if m["bytes"] > MAX_PAGE_BYTES:
+        problems.append(f"the page weighs {m['bytes']} bytes (budget {MAX_PAGE_BYTES})")
+    if m["dom_elements"] > MAX_DOM_ELEMENTS:
+        problems.append(f"the page has {m['dom_elements']} DOM elements (budget {MAX_DOM_ELEMENTS})")
+    if m["external_refs"]:
+        problems.append(f"the page references {m['external_refs']} external resource(s)")
+    if m["scripts"]:
+        problems.append("the page contains a script")
+    return problems
