@@ -5,11 +5,11 @@ from nbtool import build  # noqa: E402
 
 build("notebooks/01_ingest.ipynb", [
     ("md", """
-## 1. État des lieux : acteurs, données et parc numérique
+## 2. État des lieux des usages numériques du territoire
 
-Cette partie présente le territoire étudié, les entités incluses dans le périmètre et les données d'entrée
-fournies. Chaque fichier est validé (types, unités, valeurs plausibles) avant tout calcul : une erreur indique
-le fichier, la ligne, la colonne et la valeur attendue.
+Cette partie présente le territoire étudié, les acteurs inclus dans le périmètre, les données d'entrée fournies,
+le parc d'équipements et le contexte d'inclusion numérique. Chaque fichier est validé (types, unités, valeurs
+plausibles) avant tout calcul : une erreur indique le fichier, la ligne, la colonne et la valeur attendue.
 """),
     ("params", """
 territory = "la-rochelle"
@@ -20,7 +20,14 @@ n_draws = 10000
     ("code", """
 from helpers.context import open_context
 from helpers.factors import load_categories
-from helpers.ingest import fleet_figure, fleet_overview, ingest_all, territory_markdown
+from helpers.ingest import (
+    fleet_figure,
+    fleet_overview,
+    inclusion_markdown,
+    ingest_all,
+    load_inclusion_context,
+    territory_markdown,
+)
 from helpers.plotting import md, show, table
 
 ctx = open_context(territory, processed_dir)
@@ -29,10 +36,11 @@ categories = load_categories()
 inventory = report.tables["inventory"]
 """),
     ("md", """
-### Territoire et périmètre
+### Acteurs et périmètre
 """),
     ("code", """
 md(territory_markdown(ctx.territory, report))
+md(inclusion_markdown(ctx.territory, load_inclusion_context()))
 """),
     ("md", """
 ### Parc d'équipements déclaré

@@ -143,3 +143,30 @@ def fleet_figure(inventory: pd.DataFrame, categories: pd.DataFrame):
     ax.legend(title="Entité", frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def load_inclusion_context(reference_dir=None) -> pd.DataFrame:
+    """National digital-inclusion indicators (INSEE), with their source and vintage."""
+    from helpers.paths import REFERENCE_DIR
+
+    return pd.read_csv((reference_dir or REFERENCE_DIR) / "inclusion_context.csv")
+
+
+def inclusion_markdown(territory, context: pd.DataFrame) -> str:
+    """French paragraph: the national illectronisme rate and what it would mean at the territory's scale.
+
+    The territorial figure is an upper-bound order of magnitude: the national rate (people aged 15 and over) applied
+    to the whole population, since the age structure is not an input.
+    """
+    from helpers.plotting import fr_number
+
+    row = context.set_index("indicator").loc["illectronisme"]
+    people = territory.population * float(row["value"])
+    old = context.set_index("indicator").loc["illectronisme_75_plus"]
+    return (
+        f"**Inclusion numérique.** En France, {fr_number(100 * row['value'], 1)} % des personnes de 15 ans et plus "
+        f"sont en situation d'illectronisme ({int(row['vintage'])}, INSEE) et {fr_number(100 * old['value'], 0)} % "
+        f"des 75 ans et plus. Appliqué à la population du territoire, ce taux correspondrait à environ "
+        f"{fr_number(round(people, -2))} habitants (ordre de grandeur majorant : le taux national porte sur les "
+        f"15 ans et plus). Source : {row['source'].split(' ')[0]}."
+    )
