@@ -1,0 +1,1451 @@
+"""Action plan: catalogue, territory selection, gains by rerunning the models, prioritisation, roadmap, indicators.
+
+- :func:`load_catalogue` reads ``data/raw/reference/actions_catalogue.csv`` (each action bound to a lever of
+  :mod:`helpers.levers`, with default parameter, costs, effort, indicator and sources) and checks it.
+- :func:`read_actions` reads the territory's optional ``data/raw/<slug>/actions.csv`` (selection, start year,
+  parameter and cost overrides) and reports every problem with its line and column.
+- :func:`evaluate` computes the gain of every action by **rerunning** the carbon balance (:mod:`helpers.carbon`)
+  and the services LCA (:mod:`helpers.services`) on the inputs with the lever applied, with the same seed: the
+  Monte Carlo draws of every factor and parameter are the same in both runs (keyed draws), so the gain's interval
+  comes from the paired differences. The plan's total is computed on the combined scenario (all selected levers
+  applied together), so overlaps are never double counted.
+- :func:`prioritise` ranks the actions (documented score: gain, cost per tCO2e, effort, maturity gaps).
+- :func:`roadmap` schedules them (linear ramp-up) and :func:`run_study` assembles what notebook 05 shows, with the
+  trajectory of :mod:`helpers.trajectory`.
+
+Perimeters. The *balance* perimeter is the collectivity's own annualised footprint (notebook 02): this is the
+footprint the trajectory and the carbon budget follow. The *services* perimeter is the LCA of the key services
+(notebook 03), which includes the users' devices and networks. Each lever acts on one of them (``mobile_to_fixed``
+on both: agents' lines and users' networks), so an action's total gain (balance + services) does not count the same
+emissions twice; the two parts are always shown separately as well.
+
+Costs. Annualised cost = investment ÷ lifetime of the action + yearly cost − money saved per year (straight line,
+no discounting: the horizon is short and the cost figures are orders of magnitude). The money saved is computed from
+the same rerun: equipment renewals avoided (quantity ÷ lifetime × unit price), electricity, paper and spend
+(:func:`yearly_cost_eur`, prices in :data:`UNIT_PRICES_EUR` are assumptions). Cost per tCO2e = annualised cost ÷
+total gain (tCO2e/year).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import levers as lv
+from helpers import trajectory as tj
+from helpers.errors import InputError, InputProblem, display_path
+from helpers.paths import REFERENCE_DIR
+from helpers.tables import Column, Schema, read_table
+
+CATALOGUE_PATH = REFERENCE_DIR / "actions_catalogue.csv"
+MATURITY_AXES_PATH = REFERENCE_DIR / "maturity_axes.csv"
+
+#: maturity axes used until ``maturity_axes.csv`` exists (ids of the maturity module)
+FALLBACK_AXES: tuple[str, ...] = (
+    "strategy_governance", "measurement_steering", "responsible_purchasing", "equipment_lifecycle",
+    "ecodesign_services", "awareness_training", "inclusion_accessibility", "territorial_levers",
+)
+AXIS_LABELS_FR: dict[str, str] = {
+    "strategy_governance": "Stratégie et gouvernance", "measurement_steering": "Mesure et pilotage",
+    "responsible_purchasing": "Achats responsables", "equipment_lifecycle": "Cycle de vie des équipements",
+    "ecodesign_services": "Écoconception des services", "awareness_training": "Sensibilisation et formation",
+    "inclusion_accessibility": "Inclusion et accessibilité", "territorial_levers": "Leviers territoriaux",
+}
+COST_SCALINGS: tuple[str, ...] = ("fixed", "per_1000_agents", "per_device")
+STATUSES: tuple[str, ...] = ("sourced", "assumption")
+VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
+
+#: French value of climate action for 2030 (valeur tutélaire du carbone), €/tCO2e: Quinet commission, France
+#: Stratégie (Feb. 2019), https://strategie.gouv.fr/actualites/de-laction-climat-cest-quoi — reference line of the MACC
+#: and the half-point of the cost score.
+CARBON_VALUE_EUR_PER_TCO2E = 250.0
+
+#: weights of the priority score (documented choice; they sum to 1)
+SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "maturity": 0.20}
+
+#: Unit prices excl. VAT of new equipment (EUR). ASSUMPTION: orders of magnitude of public-procurement prices, used
+#: only for the money saved; replace them with the collectivity's own prices.
+UNIT_PRICES_EUR: dict[str, float] = {
+    "laptop": 900, "desktop": 750, "thin_client": 400, "screen_small": 150, "screen_large": 250, "smartphone": 350,
+    "feature_phone": 50, "tablet": 350, "desk_phone_ip": 150, "printer": 250, "mfp_copier": 5000,
+    "video_projector": 700, "interactive_display": 3000, "tv_display": 800, "switch": 1500,
+    "wifi_access_point": 400, "firewall": 5000, "router": 800, "internet_box": 150, "server": 6000,
+    "storage_array": 20000,
+}
+RECONDITIONED_DISCOUNT = 0.35  # ASSUMPTION: reconditioned equipment 35 % cheaper than new (typical 30-50 %)
+ELECTRICITY_PRICE_EUR_PER_KWH = 0.20  # ASSUMPTION: public-sector electricity price excl. VAT
+PAPER_PRICE_EUR_PER_REAM = 5.0  # ASSUMPTION: A4 80 g ream excl. VAT
+
+# ----------------------------------------------------------------------------------------------------------------
+# Catalogue
+# ----------------------------------------------------------------------------------------------------------------
+
+CATALOGUE_SCHEMA = Schema(
+    file="actions_catalogue.csv",
+    description="Catalogue of reduction actions: each bound to a lever with a default parameter, costs, effort, "
+                "a monitoring indicator and sources.",
+    unique=("action_id",),
+    columns=(
+        Column("action_id", "str", required=True, description="unique id", example="A01"),
+        Column("title_fr", "str", required=True, description="short French title"),
+        Column("description_fr", "str", required=True, description="what is done, in French"),
+        Column("axes", "str", required=True, description="maturity axis ids, separated by ';'"),
+        Column("lever", "str", required=True, allowed=tuple(lv.LEVERS), description="lever id (helpers.levers)"),
+        Column("lever_target", "str", description="categories, sites, service ids or quality, separated by ';'"),
+        Column("param_value", "float", description="default parameter of the lever (years, share, ratio, PUE)"),
+        Column("cost_investment_eur", "float", min=0, unit="EUR", default=0.0, description="one-off investment"),
+        Column("cost_yearly_eur", "float", min=0, unit="EUR/year", default=0.0, description="yearly running cost"),
+        Column("cost_scaling", "str", allowed=COST_SCALINGS, default="fixed",
+               description="costs are fixed, per 1000 agents, or per device of the target categories"),
+        Column("action_lifetime_years", "float", min=1, max=30, default=5.0, unit="years",
+               description="years over which the investment is annualised"),
+        Column("effort", "int", required=True, min=1, max=3, description="1 easy, 2 medium, 3 hard"),
+        Column("time_to_implement_months", "float", required=True, min=0, max=120, unit="months",
+               description="months from the start to full implementation (linear ramp)"),
+        Column("co_benefits_fr", "str", description="co-benefits, in French"),
+        Column("indicator_fr", "str", required=True, description="monitoring indicator and how to measure it"),
+        Column("indicator_target_fr", "str", description="target of the indicator when the lever has no model"),
+        Column("source", "str", required=True, description="source of the default parameter"),
+        Column("status", "str", required=True, allowed=STATUSES, description="sourced or assumption"),
+        Column("cost_source", "str", description="source of the costs"),
+    ),
+)
+
+
+def known_axes(path: str | Path | None = None) -> list[str]:
+    """Maturity axis ids: ``maturity_axes.csv`` (column ``axis_id``, ``axis`` or ``id``) if it exists, else
+    :data:`FALLBACK_AXES`."""
+    path = Path(path) if path else MATURITY_AXES_PATH
+    if path.exists():
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in ("axis_id", "axis", "id"):
+            if col in df:
+                return [a for a in df[col].tolist() if a]
+    return list(FALLBACK_AXES)
+
+
+def axis_labels(path: str | Path | None = None) -> dict[str, str]:
+    """French labels of the axes (``label_fr`` of ``maturity_axes.csv`` if present)."""
+    labels = dict(AXIS_LABELS_FR)
+    path = Path(path) if path else MATURITY_AXES_PATH
+    if path.exists():
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        key = next((c for c in ("axis_id", "axis", "id") if c in df), None)
+        lab = next((c for c in ("label_fr", "name_fr", "title_fr", "label") if c in df), None)
+        if key and lab:
+            labels.update(dict(zip(df[key], df[lab])))
+    return labels
+
+
+def _target_problems(file, line, column, lever: str, targets: list[str], categories: list[str] | None
+                     ) -> list[InputProblem]:
+    spec = lv.LEVERS[lever]
+    problems = []
+    if spec.target_kind == "categories":
+        if not targets:
+            problems.append(InputProblem(file, line, column, "", f"the equipment categories lever '{lever}' acts on "
+                                                                 "(e.g. 'laptop;desktop')"))
+        elif categories is not None:
+            for t in targets:
+                if t not in categories:
+                    close = difflib.get_close_matches(t, categories, n=2)
+                    hint = f" (closest: {', '.join(close)})" if close else ""
+                    problems.append(InputProblem(file, line, column, t, f"a category of categories.csv{hint}"))
+    elif spec.target_kind == "purchase_categories":
+        for t in targets:
+            if t not in lv.PURCHASE_CATEGORIES:
+                problems.append(InputProblem(file, line, column, t, f"one of {list(lv.PURCHASE_CATEGORIES)}"))
+    elif spec.target_kind == "quality":
+        for t in targets:
+            if t not in VIDEO_QUALITIES:
+                problems.append(InputProblem(file, line, column, t, f"one of {list(VIDEO_QUALITIES)}"))
+    return problems
+
+
+def _param_problem(file, line, column, lever: str, value) -> InputProblem | None:
+    spec = lv.LEVERS[lever]
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        if spec.parameter and spec.min is not None:
+            return InputProblem(file, line, column, "", f"a value for the lever '{lever}' ({spec.unit_fr})")
+        return None
+    if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
+        return InputProblem(file, line, column, value,
+                            f"a value between {spec.min:g} and {spec.max:g} for the lever '{lever}' ({spec.unit_fr})")
+    return None
+
+
+def load_catalogue(path: str | Path | None = None, axes: list[str] | None = None,
+                   categories: list[str] | None = None) -> pd.DataFrame:
+    """Read and check the action catalogue.
+
+    Checks (all reported at once): lever known, every axis known (:func:`known_axes`), default parameter within the
+    lever's bounds, targets valid for the lever (categories of ``categories.csv``, purchase categories, quality).
+
+    Returns
+    -------
+    DataFrame with the schema's columns plus ``_line``, ``axes_list`` and ``targets`` (lists).
+    """
+    path = Path(path) if path else CATALOGUE_PATH
+    file = display_path(path)
+    df = read_table(path, CATALOGUE_SCHEMA)
+    axes = known_axes() if axes is None else list(axes)
+    if categories is None:
+        from helpers.factors import load_categories
+
+        categories = list(load_categories()["category"])
+    problems: list[InputProblem] = []
+    df["axes_list"] = df["axes"].map(lv.parse_target)
+    df["targets"] = df["lever_target"].map(lv.parse_target)
+    for line, r in zip(df["_line"].astype(int), df.itertuples(index=False)):  # one step per action (tens)
+        for a in r.axes_list:
+            if a not in axes:
+                close = difflib.get_close_matches(a, axes, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(InputProblem(file, line, "axes", a, f"a maturity axis of {axes}{hint}"))
+        if not r.axes_list:
+            problems.append(InputProblem(file, line, "axes", "", "at least one maturity axis"))
+        p = _param_problem(file, line, "param_value", r.lever, r.param_value)
+        if p:
+            problems.append(p)
+        problems += _target_problems(file, line, "lever_target", r.lever, r.targets, categories)
+    if problems:
+        raise InputError(problems)
+    return df.reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Territory selection: actions.csv
+# ----------------------------------------------------------------------------------------------------------------
+
+ACTIONS_SCHEMA = Schema(
+    file="actions.csv",
+    description=(
+        "Optional selection of catalogue actions for the territory (data/raw/reference/actions_catalogue.csv) and "
+        "overrides of their parameters. A catalogue action that is not listed keeps its defaults and is in the "
+        "plan; write selected = no to leave it out. Every action is evaluated either way (gains, costs) so the "
+        "diagnostic can compare them."
+    ),
+    unique=("action_id",),
+    columns=(
+        Column("action_id", "str", required=True, synonyms=("action", "id"),
+               description="id of a catalogue action", example="A01"),
+        Column("selected", "bool", default=True, synonyms=("retenue", "selection"),
+               description="yes if the action is in the plan", example="yes"),
+        Column("start_year", "year", min=2000, max=2100, synonyms=("annee de debut", "debut"),
+               description="first year of implementation (default: reference year + effort)", example=2024),
+        Column("param_value", "float", synonyms=("parametre", "valeur"),
+               description="override of the lever's parameter (years, share 0-1, ratio, PUE)", example=""),
+        Column("target", "str", synonyms=("cible", "lever_target"),
+               description="override of the lever's target (categories, sites or 'from>to' merges, service ids)",
+               example=""),
+        Column("cost_investment_eur", "float", min=0, unit="EUR", description="override: total investment",
+               example=""),
+        Column("cost_yearly_eur", "float", min=0, unit="EUR/year", description="override: total yearly cost",
+               example=""),
+        Column("time_to_implement_months", "float", min=0, max=120, unit="months",
+               description="override: months to full implementation", example=""),
+        Column("comment", "str", synonyms=("commentaire",), description="free text: decision, source", example=""),
+    ),
+)
+
+
+def read_actions(path, catalogue: pd.DataFrame, territory=None, categories: list[str] | None = None,
+                 site_ids: list[str] | None = None, service_ids: list[str] | None = None) -> pd.DataFrame:
+    """Read and validate the territory's ``actions.csv``.
+
+    Parameters
+    ----------
+    path : the file
+    catalogue : :func:`load_catalogue` output
+    territory : :class:`helpers.territory.Territory`; start years must lie from its reference year to its target
+        year (without it: 2000–2100)
+    categories, site_ids, service_ids : known ids to check ``target`` overrides (unchecked when None)
+
+    Raises
+    ------
+    InputError
+        every problem with file, line, column, value and what was expected: unknown action id (with the closest
+        ids), start year outside the reference–target years, parameter outside the lever's bounds, unknown target,
+        duplicate action ids, bad numbers.
+    """
+    file = display_path(path)
+    problems: list[InputProblem] = []
+    df = read_table(path, ACTIONS_SCHEMA, problems_out=problems)
+    problems += list(df.attrs.get("warnings", []))
+    known = list(catalogue["action_id"])
+    lever_of = dict(zip(catalogue["action_id"], catalogue["lever"]))
+    for idx, r in enumerate(df.itertuples(index=False)):  # one step per line (tens)
+        line = int(df["_line"].iat[idx])
+        if r.action_id is None:
+            continue
+        if r.action_id not in lever_of:
+            close = difflib.get_close_matches(str(r.action_id), known, n=2)
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            problems.append(InputProblem(file, line, "action_id", r.action_id,
+                                         f"an action_id of data/raw/reference/actions_catalogue.csv{hint}"))
+            continue
+        lever = lever_of[r.action_id]
+        if not np.isnan(r.param_value):
+            p = _param_problem(file, line, "param_value", lever, r.param_value)
+            if p:
+                problems.append(p)
+            elif not lv.LEVERS[lever].parameter or lv.LEVERS[lever].min is None:
+                problems.append(InputProblem(file, line, "param_value", r.param_value,
+                                             f"no value: the lever '{lever}' of {r.action_id} takes no parameter",
+                                             severity="warning"))
+        targets = lv.parse_target(r.target)
+        if targets:
+            kind = lv.LEVERS[lever].target_kind
+            problems += _target_problems(file, line, "target", lever, targets, categories)
+            if kind == "sites" and site_ids is not None:
+                for t in targets:
+                    for s in t.split(">"):
+                        if s.strip() not in site_ids:
+                            problems.append(InputProblem(file, line, "target", s.strip(),
+                                                         f"a site_id of hosting.csv {sorted(site_ids)}"))
+            if kind == "services" and service_ids is not None:
+                for t in targets:
+                    if t not in service_ids:
+                        problems.append(InputProblem(file, line, "target", t,
+                                                     f"a service_id of services.csv {sorted(service_ids)}"))
+            if kind == "none":
+                problems.append(InputProblem(file, line, "target", r.target,
+                                             f"no target: the lever '{lever}' takes none", severity="warning"))
+    if territory is not None:
+        lo, hi = int(territory.reference_year), int(territory.target_year)
+        bad = df["start_year"].notna() & ((df["start_year"] < lo) | (df["start_year"] > hi))
+        for idx in np.flatnonzero(bad.to_numpy()):
+            problems.append(InputProblem(file, int(df["_line"].iat[idx]), "start_year", int(df["start_year"].iat[idx]),
+                                         f"a year from the reference year {lo} to the target year {hi}"))
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
+    return df.reset_index(drop=True)
+
+
+def default_start_year(reference_year: int, effort) -> np.ndarray:
+    """Default start: the year after the reference year for easy actions, one more year per level of effort
+    (``reference_year + effort``). A documented scheduling rule, to be replaced by the territory's decisions."""
+    return int(reference_year) + np.asarray(effort, dtype=int)
+
+
+def build_plan(catalogue: pd.DataFrame, selection: pd.DataFrame | None, territory,
+               inventory: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every catalogue action with the territory's choices applied: ``selected``, ``start_year``, effective
+    parameter, targets and costs (scaled to the territory: ``per_1000_agents`` × agents ÷ 1000, ``per_device`` ×
+    devices of the target categories).
+
+    Returns
+    -------
+    DataFrame: catalogue columns plus ``selected, start_year, param, targets, investment_eur, yearly_eur,
+    months, origin`` (``catalogue`` or ``actions.csv``).
+    """
+    plan = catalogue.copy()
+    plan["selected"] = True
+    plan["start_year"] = default_start_year(territory.reference_year, plan["effort"])
+    plan["param"] = plan["param_value"].astype(float)
+    plan["months"] = plan["time_to_implement_months"].astype(float)
+    plan["origin"] = "catalogue"
+    inv_q = (inventory.groupby("category")["quantity"].sum() if inventory is not None else pd.Series(dtype=float))
+    devices = plan["targets"].map(lambda t: float(inv_q.reindex(t).fillna(0).sum()) if t else 0.0)
+    scale = np.select([plan["cost_scaling"].eq("per_1000_agents"), plan["cost_scaling"].eq("per_device")],
+                      [territory.agents / 1000.0, devices], default=1.0)
+    plan["investment_eur"] = plan["cost_investment_eur"].astype(float) * scale
+    plan["yearly_eur"] = plan["cost_yearly_eur"].astype(float) * scale
+    if selection is not None and len(selection):
+        sel = selection.set_index("action_id")
+        idx = plan["action_id"].map(lambda a: a in sel.index).to_numpy()
+        s = sel.reindex(plan.loc[idx, "action_id"])
+        plan.loc[idx, "selected"] = s["selected"].astype(bool).to_numpy()
+        plan.loc[idx, "origin"] = "actions.csv"
+        for col, src in (("start_year", "start_year"), ("param", "param_value"), ("investment_eur", "cost_investment_eur"),
+                         ("yearly_eur", "cost_yearly_eur"), ("months", "time_to_implement_months")):
+            given = s[src].to_numpy(dtype=float)
+            cur = plan.loc[idx, col].to_numpy(dtype=float)
+            plan.loc[idx, col] = np.where(np.isnan(given), cur, given)
+        tgt = s["target"].map(lv.parse_target).tolist()
+        plan.loc[idx, "targets"] = pd.Series([t if t else old for t, old in zip(tgt, plan.loc[idx, "targets"])],
+                                             index=plan.index[idx], dtype=object)
+    plan["start_year"] = plan["start_year"].astype(int)
+    plan["selected"] = plan["selected"].astype(bool)
+    return plan
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Money: what the inputs cost per year (for the money saved by an action)
+# ----------------------------------------------------------------------------------------------------------------
+
+def yearly_cost_eur(inputs: lv.PlanInputs, hosting_kinds: pd.DataFrame | None = None,
+                    prices: dict[str, float] | None = None) -> dict[str, float]:
+    """Yearly spending implied by the inputs, EUR: equipment renewals (quantity ÷ lifetime × unit price, reconditioned
+    lines at −:data:`RECONDITIONED_DISCOUNT`), electricity (kWh × PUE of the site × price), paper (reams × price) and
+    the spend of ``purchases.csv``. Only differences between two scenarios are used (money saved)."""
+    prices = prices or UNIT_PRICES_EUR
+    inv = inputs.inventory
+    price = inv["category"].map(prices).fillna(0.0).to_numpy(dtype=float)
+    recond = lv._bool(inv["reconditioned"]) if "reconditioned" in inv else np.zeros(len(inv), dtype=bool)
+    q = inv["quantity"].to_numpy(dtype=float)
+    equipment = float((q / inv["lifetime_years"].to_numpy(dtype=float) * price
+                       * np.where(recond, 1.0 - RECONDITIONED_DISCOUNT, 1.0)).sum())
+    pue = np.ones(len(inv))
+    if inputs.hosting is not None and len(inputs.hosting) and "site" in inv:
+        if hosting_kinds is None:
+            from helpers.factors import load_hosting_kinds
+
+            hosting_kinds = load_hosting_kinds()
+        site_pue = pd.Series(lv.effective_pue(inputs.hosting, hosting_kinds).to_numpy(),
+                             index=inputs.hosting["site_id"].astype(str))
+        pue = inv["site"].astype(str).map(site_pue).fillna(1.0).to_numpy(dtype=float)
+    kwh = float((q * inv["yearly_kwh"].fillna(0.0).to_numpy(dtype=float) * pue).sum())
+    paper = 0.0
+    if inputs.printing is not None and len(inputs.printing):
+        p = inputs.printing
+        reams = p["reams"] if "reams" in p else p["reams_per_year"].fillna(p["pages_per_year"] / 500.0)
+        paper = float(pd.to_numeric(reams, errors="coerce").fillna(0).sum())
+    spend = 0.0
+    if inputs.purchases is not None and len(inputs.purchases):
+        pur = inputs.purchases
+        keep = pur["in_reference_year"].astype(bool) if "in_reference_year" in pur else pd.Series(True, index=pur.index)
+        spend = float(pur.loc[keep, "amount_eur"].astype(float).sum())
+    return {"equipment_eur": equipment, "electricity_eur": kwh * ELECTRICITY_PRICE_EUR_PER_KWH,
+            "paper_eur": paper * PAPER_PRICE_EUR_PER_REAM, "spend_eur": spend,
+            "total_eur": equipment + kwh * ELECTRICITY_PRICE_EUR_PER_KWH + paper * PAPER_PRICE_EUR_PER_REAM + spend}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Model runs
+# ----------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Models:
+    """Everything the two models need besides the inputs (factor tables already prepared)."""
+
+    categories: pd.DataFrame
+    factors: pd.DataFrame
+    hosting_kinds: pd.DataFrame
+    reference_year: int
+    service_factors: pd.DataFrame | None = None
+    service_sites: pd.DataFrame | None = None
+    presets: pd.DataFrame | None = None
+    criteria: tuple[str, ...] = ()
+    n_draws: int = 10_000
+    seed: int = 20200101
+    electricity_item: str = "electricity_fr"
+
+    def __post_init__(self):
+        if not self.criteria:
+            from helpers.factors import CRITERIA
+
+            self.criteria = tuple(CRITERIA)
+
+
+@dataclass
+class Run:
+    """Central values and Monte Carlo draws of one model run: criterion -> kg (or the criterion's unit) per year."""
+
+    central: dict[str, float]
+    draws: dict[str, np.ndarray]
+
+
+def run_balance(inputs: lv.PlanInputs, models: Models) -> Run:
+    """The carbon balance (annualised view) of ``inputs``: central totals and draws of every criterion.
+
+    Calls ``helpers.carbon.build_activities`` / ``parameter_table`` / ``monte_carlo`` with the models' seed: factor
+    and parameter draws are keyed by their id (``helpers.carbon.keyed_rng``), so two runs on different inputs share
+    the draws of every input they have in common and their difference is paired.
+    """
+    from helpers import carbon
+
+    acts = carbon.build_activities(inputs.inventory, models.categories, models.factors, models.hosting_kinds,
+                                   models.reference_year, inputs.hosting, inputs.telecom, inputs.purchases,
+                                   inputs.printing, models.electricity_item, "annualised")
+    table = acts.table
+    ids = set()
+    for col in ("quantity_param", "lifetime_param", "extra_param"):
+        ids |= set(table[col].astype(str))
+    params = carbon.parameter_table(ids, models.categories, models.hosting_kinds)
+    mc = carbon.monte_carlo(table, models.factors, params, models.criteria, models.n_draws, models.seed,
+                            keep_cells=(), sensitivity_criterion=None)
+    return Run(dict(mc.central), dict(mc.totals))
+
+
+def run_services(inputs: lv.PlanInputs, models: Models) -> Run | None:
+    """The services LCA of ``inputs.services`` per year (kg of each criterion), or None without services.
+
+    ``helpers.services.run_lca`` draws one uniform matrix from ``default_rng(seed)`` over the parameter table; the
+    levers never change that table (devices, networks, hosting), so runs with the same seed are paired.
+    """
+    from helpers import services as sv
+
+    if inputs.services is None or len(inputs.services) == 0 or models.service_factors is None:
+        return None
+    built = sv.build_inputs(inputs.services, models.service_factors, models.categories, models.hosting_kinds,
+                            models.service_sites, models.presets)
+    res = sv.run_lca(built, n_draws=models.n_draws, seed=models.seed)
+    units = built.resolved["units_per_year"].to_numpy(dtype=float)
+    central = {c: float((res.central[c]["total"][:, 0] * units).sum()) for c in res.central}
+    draws = {c: res.total_annual_draws(c) for c in res.central}
+    return Run(central, draws)
+
+
+def _services_param_index(inputs: lv.PlanInputs, models: Models):
+    from helpers import services as sv
+
+    built = sv.build_inputs(inputs.services, models.service_factors, models.categories, models.hosting_kinds,
+                            models.service_sites, models.presets)
+    return tuple(sv.parameter_table(built).index)
+
+
+def _interval(draws: np.ndarray, central: float, scale: float = 1.0) -> dict[str, float]:
+    lo, hi = np.percentile(draws, [2.5, 97.5]) if len(draws) else (np.nan, np.nan)
+    return {"value": float(central) * scale, "low": float(lo) * scale, "high": float(hi) * scale}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Evaluation
+# ----------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Evaluation:
+    """Gains of each action alone and of the combined plan (paired Monte Carlo differences)."""
+
+    gains: pd.DataFrame  # one row per action
+    criteria: pd.DataFrame  # long: action_id, criterion, perimeter parts, value/low/high
+    baseline_balance: Run
+    baseline_services: Run | None
+    plan_balance_draws: np.ndarray  # kgCO2e/year, combined plan, balance perimeter
+    plan_services_draws: np.ndarray
+    plan_central: dict[str, float]  # balance/services/total central kgCO2e/year
+    plan_criteria: pd.DataFrame
+    baseline_cost: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+
+def _missing_inputs(inputs: lv.PlanInputs, lever: str) -> list[str]:
+    return [n for n in lv.LEVERS[lever].needs if getattr(inputs, n) is None or len(getattr(inputs, n)) == 0]
+
+
+def _apply_rows(plan: pd.DataFrame) -> list[tuple[str, float, list[str]]]:
+    return [(r.lever, r.param, list(r.targets)) for r in plan.itertuples(index=False)]
+
+
+def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_at_milestone: float = 1.0
+             ) -> Evaluation:
+    """Gain of every action of ``plan`` (alone) and of its selected actions combined.
+
+    For each action: apply its lever (:func:`helpers.levers.apply_lever`) on the perimeters it acts on, rerun the
+    model(s) with the same seed, and take ``baseline − scenario`` draw by draw for every criterion. The gain on the
+    balance and on the services are kept apart and summed draw by draw for the total (the two models draw their
+    factors independently). ``fleet_stabilisation`` acts on the trajectory: its gain is the growth it avoids at
+    the milestone, ``share × (growth_at_milestone − 1) × baseline`` (the balance is linear in the quantities, so this
+    is the rerun of a fleet scaled by the growth index).
+
+    Returns
+    -------
+    :class:`Evaluation` (tCO2e in the ``gains`` table; the criteria table in each criterion's unit).
+    """
+    from helpers.factors import criteria_units
+
+    units = criteria_units()
+    notes: list[str] = []
+    base_b = run_balance(inputs, models)
+    base_s = run_services(inputs, models)
+    base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
+    svc_index = _services_param_index(inputs, models) if base_s is not None else None
+    n = models.n_draws
+    rows, crit_rows = [], []
+
+    def diff(base: Run | None, new: Run | None, c: str) -> tuple[float, np.ndarray]:
+        if base is None or new is None or c not in base.central or c not in new.central:
+            return 0.0, np.zeros(n)  # a criterion the model does not compute adds nothing
+        return base.central[c] - new.central[c], base.draws[c] - new.draws[c]
+
+    def base_value(c: str) -> float:
+        return base_b.central.get(c, 0.0) + (base_s.central.get(c, 0.0) if base_s else 0.0)
+
+    def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, Run | None, Run | None]:
+        mod = lv.apply_levers(inputs, rows_to_apply, models.hosting_kinds, models.presets, perimeters)
+        rb = run_balance(mod, models) if "balance" in perimeters else None
+        rs = None
+        if "services" in perimeters and base_s is not None:
+            if _services_param_index(mod, models) != svc_index:
+                notes.append("Les paramètres du modèle des services diffèrent entre le scénario et la référence : "
+                             "l'écart n'est pas apparié.")
+            rs = run_services(mod, models)
+        return mod, rb, rs
+
+    for r in plan.itertuples(index=False):  # one model rerun per action (tens)
+        spec = lv.LEVERS[r.lever]
+        missing = _missing_inputs(inputs, r.lever)
+        perims = tuple(p for p in spec.perimeters if p in ("balance", "services"))
+        status = "calculé"
+        if r.lever == "none":
+            status = "sans gain carbone calculé"
+        elif missing:
+            status = "donnée absente : " + ", ".join(f"{m}.csv" for m in missing)
+        mod, rb, rs = inputs, None, None
+        if perims and not missing:
+            mod, rb, rs = scenario([(r.lever, r.param, list(r.targets))], perims)
+        rec = {"action_id": r.action_id, "gain_status": status}
+        for c in models.criteria:
+            if r.lever == "fleet_stabilisation":
+                share = 1.0 if np.isnan(r.param) else float(r.param)
+                k = share * (growth_at_milestone - 1.0)
+                b_val, b_d = base_b.central[c] * k, base_b.draws[c] * k
+            else:
+                b_val, b_d = diff(base_b, rb, c)
+            s_val, s_d = diff(base_s, rs, c)
+            scale = 1 / 1000.0 if c == "climate_change" else 1.0
+            t_iv = _interval(b_d + s_d, b_val + s_val, scale)
+            crit_rows.append({"action_id": r.action_id, "criterion": c, "unit": units.get(c, ""),
+                              "balance": b_val * scale, "services": s_val * scale, "value": t_iv["value"],
+                              "low": t_iv["low"], "high": t_iv["high"],
+                              "baseline": base_value(c) * scale})
+            if c == "climate_change":
+                for name, (val, d) in {"balance": (b_val, b_d), "services": (s_val, s_d),
+                                       "total": (b_val + s_val, b_d + s_d)}.items():
+                    iv = _interval(d, val, scale)
+                    rec[f"{name}_tco2e"], rec[f"{name}_low_tco2e"], rec[f"{name}_high_tco2e"] = (
+                        iv["value"], iv["low"], iv["high"])
+        if r.lever == "fleet_stabilisation":
+            share = 1.0 if np.isnan(r.param) else float(r.param)
+            saved = base_cost["total_eur"] * share * (growth_at_milestone - 1.0)
+        else:
+            saved = base_cost["total_eur"] - yearly_cost_eur(mod, models.hosting_kinds)["total_eur"]
+        rec["money_saved_eur_per_year"] = saved
+        rec["basis"] = "bau_milestone" if r.lever == "fleet_stabilisation" else "reference"
+        rows.append(rec)
+    gains = pd.DataFrame(rows)
+    criteria = pd.DataFrame(crit_rows)
+
+    # the combined plan: every selected lever applied together (fleet stabilisation is in the trajectory)
+    sel = plan[plan["selected"] & ~plan["lever"].isin(["none", "fleet_stabilisation"])]
+    sel = sel[[not _missing_inputs(inputs, lev) for lev in sel["lever"]]]
+    _, pb, ps = scenario(_apply_rows(sel), ("balance", "services"))
+    plan_rows = []
+    pc = {}
+    for c in models.criteria:
+        b_val, b_d = diff(base_b, pb, c)
+        s_val, s_d = diff(base_s, ps, c)
+        scale = 1 / 1000.0 if c == "climate_change" else 1.0
+        iv = _interval(b_d + s_d, b_val + s_val, scale)
+        base_total = base_value(c)
+        plan_rows.append({"criterion": c, "unit": "tCO2e" if c == "climate_change" else units.get(c, ""),
+                          "baseline": base_total * scale, "balance": b_val * scale, "services": s_val * scale,
+                          "value": iv["value"], "low": iv["low"], "high": iv["high"],
+                          "change_pct": -(b_val + s_val) / base_total * 100 if base_total else np.nan})
+        if c == "climate_change":
+            pc = {"balance": b_val, "services": s_val, "total": b_val + s_val}
+            plan_b_draws, plan_s_draws = b_d, s_d
+    return Evaluation(gains=gains, criteria=criteria, baseline_balance=base_b, baseline_services=base_s,
+                      plan_balance_draws=plan_b_draws, plan_services_draws=plan_s_draws, plan_central=pc,
+                      plan_criteria=pd.DataFrame(plan_rows), baseline_cost=base_cost, notes=sorted(set(notes)))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Prioritisation
+# ----------------------------------------------------------------------------------------------------------------
+
+def annualised_cost_eur(investment_eur, yearly_eur, action_lifetime_years, money_saved_eur_per_year=0.0):
+    """``investment ÷ action lifetime + yearly cost − money saved`` (EUR/year; straight line, no discounting)."""
+    return (np.asarray(investment_eur, dtype=float) / np.asarray(action_lifetime_years, dtype=float)
+            + np.asarray(yearly_eur, dtype=float) - np.asarray(money_saved_eur_per_year, dtype=float))
+
+
+def cost_per_tco2e(annual_cost_eur, gain_tco2e_per_year):
+    """EUR per tCO2e avoided; NaN when the action avoids nothing (gain <= 0)."""
+    gain = np.asarray(gain_tco2e_per_year, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(gain > 0, np.asarray(annual_cost_eur, dtype=float) / gain, np.nan)
+
+
+def maturity_gap(axes_lists, axis_scores: pd.Series | dict | None) -> np.ndarray:
+    """Mean of ``1 − score`` over an action's axes (scores in 0–1); 0.5 (neutral) when no axis is scored."""
+    scores = pd.Series(axis_scores if axis_scores is not None else {}, dtype=float)
+    out = []
+    for axes in axes_lists:
+        vals = [1.0 - scores[a] for a in axes if a in scores.index and np.isfinite(scores[a])]
+        out.append(float(np.mean(vals)) if vals else 0.5)
+    return np.clip(np.array(out, dtype=float), 0.0, 1.0)
+
+
+def priority_score(gain_tco2e, cost_eur_per_tco2e, effort, gap, weights: dict[str, float] | None = None,
+                   carbon_value: float = CARBON_VALUE_EUR_PER_TCO2E) -> pd.DataFrame:
+    """Components and score of each action (all components in 0–1, higher = do first).
+
+    - gain: rank of the gain (tCO2e/year, total of both perimeters) among the actions with a positive gain,
+      divided by their number (the largest gain scores 1; 0 without gain). A rank rather than ``gain ÷ max`` so one
+      very large action (e.g. the fleet stabilisation, measured against the business-as-usual growth) does not
+      flatten the others;
+    - cost: 1 when the action saves money (cost ≤ 0), ``1 ÷ (1 + cost ÷ 250 €/t)`` otherwise (0.5 at the French
+      2030 value of climate action), 0 when it avoids nothing;
+    - effort: ``(3 − effort) ÷ 2`` (1 easy, 0 hard);
+    - maturity: :func:`maturity_gap` (weak axes first);
+    - score = Σ weight × component (:data:`SCORE_WEIGHTS`: 0.40, 0.25, 0.15, 0.20).
+    """
+    w = weights or SCORE_WEIGHTS
+    gain = np.clip(np.nan_to_num(np.asarray(gain_tco2e, dtype=float)), 0.0, None)
+    positive = gain > 0
+    g_score = np.zeros(len(gain))
+    if positive.any():
+        g_score[positive] = pd.Series(gain[positive]).rank(method="average").to_numpy() / positive.sum()
+    cost = np.asarray(cost_eur_per_tco2e, dtype=float)
+    c_score = np.where(np.isnan(cost) | (gain <= 0), 0.0,
+                       np.where(cost <= 0, 1.0, 1.0 / (1.0 + np.maximum(cost, 0) / carbon_value)))
+    e_score = (3.0 - np.asarray(effort, dtype=float)) / 2.0
+    out = pd.DataFrame({"gain_component": g_score, "cost_component": c_score, "effort_component": e_score,
+                        "maturity_component": np.asarray(gap, dtype=float)})
+    out["score"] = (w["gain"] * out["gain_component"] + w["cost"] * out["cost_component"]
+                    + w["effort"] * out["effort_component"] + w["maturity"] * out["maturity_component"])
+    return out
+
+
+def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weights=None) -> pd.DataFrame:
+    """One row per action: gains, costs, cost per tCO2e, score components, score, and ``rank`` among the selected
+    actions (1 = first; ties broken by action id) and ``rank_all`` among every catalogue action."""
+    df = plan.merge(gains, on="action_id", how="left")
+    df["annualised_cost_eur"] = annualised_cost_eur(df["investment_eur"], df["yearly_eur"],
+                                                    df["action_lifetime_years"], df["money_saved_eur_per_year"])
+    df["gross_annualised_cost_eur"] = annualised_cost_eur(df["investment_eur"], df["yearly_eur"],
+                                                          df["action_lifetime_years"])
+    df["cost_eur_per_tco2e"] = cost_per_tco2e(df["annualised_cost_eur"], df["total_tco2e"])
+    df["maturity_gap"] = maturity_gap(df["axes_list"], axis_scores)
+    comp = priority_score(df["total_tco2e"], df["cost_eur_per_tco2e"], df["effort"], df["maturity_gap"], weights)
+    df = pd.concat([df.reset_index(drop=True), comp], axis=1)
+    order = df.sort_values(["score", "action_id"], ascending=[False, True]).index
+    df["rank_all"] = 0
+    df.loc[order, "rank_all"] = np.arange(1, len(df) + 1)
+    sel_order = [i for i in order if df.at[i, "selected"]]
+    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df.loc[sel_order, "rank"] = np.arange(1, len(sel_order) + 1)
+    return df.sort_values("rank_all").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Roadmap and indicators
+# ----------------------------------------------------------------------------------------------------------------
+
+def roadmap(plan: pd.DataFrame, years) -> pd.DataFrame:
+    """Implementation share of each selected action by year (:func:`helpers.trajectory.ramp_fraction`).
+
+    Returns a wide DataFrame ``action_id, start_year, end_year, <year>...``.
+    """
+    sel = plan[plan["selected"]].reset_index(drop=True)
+    ramps = tj.ramp_fraction(years, sel["start_year"].to_numpy(), sel["months"].to_numpy())
+    ramps = np.atleast_2d(ramps) if len(sel) else np.zeros((0, len(years)))
+    out = pd.DataFrame(ramps, columns=[int(y) for y in years])
+    out.insert(0, "end_year", sel["start_year"] + np.ceil(sel["months"] / 12.0).astype(int))
+    out.insert(0, "start_year", sel["start_year"].to_numpy())
+    out.insert(0, "action_id", sel["action_id"].to_numpy())
+    return out
+
+
+def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=None) -> tuple[float, str]:
+    """The monitoring indicator of a lever measured on ``inputs``: ``(value, unit in French)``.
+
+    NaN when the inputs do not carry it (e.g. no printing.csv) or the lever has no model (``none``).
+    """
+    inv = inputs.inventory
+    targets = list(targets)
+    nan = float("nan")
+
+    def cat_mask():
+        return inv["category"].isin(targets).to_numpy()
+
+    if lever == "lifetime_extension":
+        m = cat_mask()
+        q = inv.loc[m, "quantity"].astype(float)
+        return (float(np.average(inv.loc[m, "lifetime_years"], weights=q)) if q.sum() else nan), "années"
+    if lever == "reconditioned_share":
+        m = cat_mask()
+        q = inv.loc[m, "quantity"].astype(float)
+        r = lv._bool(inv.loc[m, "reconditioned"]) if "reconditioned" in inv else np.zeros(m.sum(), dtype=bool)
+        return (float(q[r].sum() / q.sum() * 100) if q.sum() else nan), "%"
+    if lever == "fleet_reduction":
+        return float(inv.loc[cat_mask(), "quantity"].sum()), "équipements"
+    if lever == "screens_per_workstation":
+        from helpers.carbon import COMPUTER_CATEGORIES, SCREEN_CATEGORIES
+
+        comp = float(inv.loc[inv["category"].isin(COMPUTER_CATEGORIES), "quantity"].sum())
+        scr = float(inv.loc[inv["category"].isin(SCREEN_CATEGORIES), "quantity"].sum())
+        return (scr / comp if comp else nan), "écrans par poste"
+    if lever == "power_management":
+        m = cat_mask()
+        return float((inv.loc[m, "quantity"] * inv.loc[m, "yearly_kwh"].fillna(0)).sum()), "kWh/an"
+    if lever == "printing_reduction":
+        if inputs.printing is None or not len(inputs.printing):
+            return nan, "ramettes/an"
+        p = inputs.printing
+        reams = p["reams"] if "reams" in p else p["reams_per_year"].fillna(p["pages_per_year"] / 500.0)
+        return float(pd.to_numeric(reams, errors="coerce").sum()), "ramettes/an"
+    if lever == "hosting_consolidation":
+        if inputs.hosting is None or not len(inputs.hosting):
+            return nan, "PUE"
+        pue = lv.effective_pue(inputs.hosting, hosting_kinds if hosting_kinds is not None else
+                               __import__("helpers.factors", fromlist=["x"]).load_hosting_kinds())
+        return float(pue.mean()), "PUE moyen des salles"
+    if lever == "software_spend":
+        if inputs.purchases is None or not len(inputs.purchases):
+            return nan, "€ HT/an"
+        p = inputs.purchases
+        return float(p.loc[p["category"].isin(targets or ["software"]), "amount_eur"].astype(float).sum()), "€ HT/an"
+    if lever == "mobile_to_fixed":
+        if inputs.telecom is None or not len(inputs.telecom):
+            return nan, "Go/an"
+        return float(pd.to_numeric(inputs.telecom["mobile_data_gb_per_year"], errors="coerce").sum()), "Go mobiles/an"
+    svc = inputs.services
+    if svc is None or not len(svc):
+        return nan, ""
+    from helpers.services import resolve_services
+
+    s = resolve_services(svc)
+    if lever == "storage_purge":
+        m = s["type"].eq("storage")
+        return float(s.loc[m, "units_per_year"].sum() / 1024.0), "To stockés"
+    if lever == "visio_audio_only":
+        m = s["type"].eq("visio")
+        w = s.loc[m, "units_per_year"]
+        return (float(np.average(s.loc[m, "audio_share"].fillna(0), weights=w) * 100) if w.sum() else nan), \
+            "% des heures en audio"
+    if lever in ("page_weight", "lazy_loading"):
+        m = s["type"].isin(["website", "portal"])
+        w = s.loc[m, "units_per_year"]
+        col = "page_weight_mb" if lever == "page_weight" else "data_gb_per_unit"
+        vals = s.loc[m, col].astype(float) * (1.0 if lever == "page_weight" else 1024.0)
+        return (float(np.average(vals, weights=w)) if w.sum() else nan), \
+            ("Mo par page" if lever == "page_weight" else "Mo par visite")
+    if lever == "video_quality":
+        m = s["type"].isin(["visio", "streaming"])
+        w = s.loc[m, "units_per_year"]
+        hd = s.loc[m, "video_quality"].isin(["hd", "4k"]).to_numpy()
+        return (float(w[hd].sum() / w.sum() * 100) if w.sum() else nan), "% des heures en HD ou plus"
+    return nan, ""
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Figures (French labels; markers, hatches and labels so colour is never the only carrier)
+# ----------------------------------------------------------------------------------------------------------------
+
+def _short(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _integer_years(ax):
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def gains_figure(ranked: pd.DataFrame, top: int = 20):
+    """Horizontal bars: total gain of each action with its 95 % interval, split balance / services (actions
+    measured against the reference year; the fleet stabilisation, measured against the growth, is left out)."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    df = ranked[(ranked["total_tco2e"].abs() > 0) & ranked["basis"].eq("reference")]
+    df = df.sort_values(["total_tco2e", "action_id"]).tail(top)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(df) + 1.3))
+    labels = [f"{a} {_short(t, 45)}" for a, t in zip(df["action_id"], df["title_fr"])]
+    ax.barh(labels, df["balance_tco2e"], color=PALETTE[0], label="Bilan de la collectivité")
+    ax.barh(labels, df["services_tco2e"], left=df["balance_tco2e"], color=PALETTE[1], hatch="//",
+            edgecolor="white", label="Services (usagers compris)")
+    err = np.vstack([df["total_tco2e"] - df["total_low_tco2e"], df["total_high_tco2e"] - df["total_tco2e"]])
+    ax.errorbar(df["total_tco2e"], labels, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", capsize=2, lw=0.8)
+    ax.set_xlabel("tCO2e évitées par an (mise en œuvre complète), intervalle à 95 %")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER_TCO2E):
+    """Marginal abatement cost curve: actions sorted by cost per tCO2e; bar width = tCO2e avoided per year,
+    height = € per tCO2e. Actions measured against the reference year only (the fleet stabilisation is left out).
+    The vertical axis is cut at the 5th and 95th percentiles widened by 20 %; a cut bar shows its value."""
+    from helpers.plotting import PALETTE, fr_number, setup
+
+    plt = setup()
+    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["basis"].eq("reference")]
+    df = df.sort_values(["cost_eur_per_tco2e", "action_id"])
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    c = df["cost_eur_per_tco2e"].to_numpy(dtype=float)
+    lo = min(np.percentile(c, 5) * 1.2, -carbon_value) if len(c) else -1000.0
+    hi = max(np.percentile(c, 95) * 1.2, 2 * carbon_value) if len(c) else 1000.0
+    total = max(float(df["total_tco2e"].sum()), 1e-9)
+    x = 0.0
+    for i, r in enumerate(df.itertuples(index=False)):  # one bar per action (tens)
+        h = float(np.clip(r.cost_eur_per_tco2e, lo, hi))
+        saves = r.cost_eur_per_tco2e <= 0
+        ax.bar(x, h, width=r.total_tco2e, align="edge", color=PALETTE[2] if saves else PALETTE[5],
+               edgecolor="white", linewidth=0.6, hatch="" if saves else "//")
+        if r.total_tco2e >= 0.015 * total:
+            y = h * (0.55 + 0.25 * (i % 2))
+            ax.text(x + r.total_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=7, rotation=90)
+        if r.cost_eur_per_tco2e != h:
+            ax.text(x + r.total_tco2e / 2, h, fr_number(r.cost_eur_per_tco2e, 0), ha="center",
+                    va="bottom" if h > 0 else "top", fontsize=6)
+        x += r.total_tco2e
+    ax.axhline(0, color="black", lw=0.6)
+    ax.axhline(carbon_value, color=PALETTE[0], ls="--", lw=1,
+               label=f"Valeur de l'action pour le climat 2030 : {fr_number(carbon_value, 0)} €/tCO2e")
+    ax.set_ylim(lo * 1.08, hi * 1.08)
+    ax.set_xlabel("tCO2e évitées par an (actions évaluées une à une, mises bout à bout)")
+    ax.set_ylabel("Coût annualisé net (€ par tCO2e évitée)")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def matrix_figure(ranked: pd.DataFrame):
+    """Impact versus effort: x = effort (1–3, spread within each level), y = tCO2e avoided per year (log scale;
+    actions without a computed gain on the bottom line). Selected actions are filled circles, others hollow."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    df = ranked.sort_values("action_id").reset_index(drop=True)
+    floor = 0.01
+    y = np.where(df["total_tco2e"] > floor, df["total_tco2e"], floor)
+    offset = df.groupby("effort").cumcount().to_numpy()
+    count = df.groupby("effort")["action_id"].transform("count").to_numpy()
+    x = df["effort"].to_numpy(dtype=float) + (offset - (count - 1) / 2) * (0.6 / np.maximum(count, 1))
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    sel = df["selected"].to_numpy()
+    ax.scatter(x[sel], y[sel], s=40, color=PALETTE[0], marker="o", label="Retenue dans le plan")
+    ax.scatter(x[~sel], y[~sel], s=40, facecolors="none", edgecolors=PALETTE[5], marker="s", label="Non retenue")
+    for xi, yi, a in zip(x, y, df["action_id"]):
+        on_floor = yi <= floor
+        ax.annotate(a, (xi, yi), textcoords="offset points", xytext=(0, 5), ha="center", va="bottom", fontsize=6,
+                    rotation=90 if on_floor else 0)
+    ax.set_yscale("log")
+    ax.set_xticks([1, 2, 3], ["1 — facile", "2 — moyen", "3 — difficile"])
+    ax.set_xlim(0.5, 3.5)
+    ax.axhline(floor, color="grey", lw=0.5, ls=":")
+    ax.text(0.55, floor * 1.15, "sans gain carbone calculé", fontsize=7, color="grey")
+    ax.set_xlabel("Effort de mise en œuvre")
+    ax.set_ylabel("tCO2e évitées par an (échelle log)")
+    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def gantt_figure(plan: pd.DataFrame, ranked: pd.DataFrame, first_year: int, last_year: int):
+    """Gantt chart of the selected actions from ``first_year`` to ``last_year`` (e.g. the milestone): ramp-up
+    (dark bar) then full implementation (light bar). Compact, flat colours: the page has a weight budget."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    rank = ranked.set_index("action_id")["rank"]
+    sel = plan[plan["selected"]].copy()
+    sel["rank"] = sel["action_id"].map(rank).astype(float)
+    sel = sel.sort_values(["start_year", "rank"], ascending=[False, False])
+    fig, ax = plt.subplots(figsize=(7.0, 0.16 * len(sel) + 0.9))
+    labels = [f"{a} {_short(t, 34)}" for a, t in zip(sel["action_id"], sel["title_fr"])]
+    start = sel["start_year"].to_numpy(dtype=float)
+    ramp = sel["months"].to_numpy(dtype=float) / 12.0
+    ax.barh(labels, ramp, left=start, height=0.7, color=PALETTE[1], hatch="///", edgecolor="white", linewidth=0,
+            label="Montée en charge")
+    ax.barh(labels, np.maximum(last_year + 1 - (start + ramp), 0), left=start + ramp, height=0.7, color=PALETTE[4],
+            label="Mise en œuvre complète")
+    ax.set_xlim(first_year, last_year + 1)
+    _integer_years(ax)
+    ax.set_xlabel("Année (début le 1er janvier de l'année de début)", fontsize=8)
+    ax.tick_params(axis="y", labelsize=6, length=0)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_ylim(-0.6, len(sel) - 0.4)
+    fig.legend(frameon=False, fontsize=7, loc="upper center", ncol=2)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()))
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The whole study of notebook 05
+# ----------------------------------------------------------------------------------------------------------------
+
+def _read_optional(ctx, name: str) -> pd.DataFrame | None:
+    try:
+        df = ctx.read_table(name)
+    except FileNotFoundError:
+        return None
+    return df if len(df) else None
+
+
+def load_inputs(ctx) -> lv.PlanInputs:
+    """The clean tables notebook 01 wrote (``inventory``, ``hosting``, ``telecom``, ``purchases``, ``printing``,
+    ``services``); a table that was not provided is None."""
+    inv = ctx.read_table("inventory")
+    if "site" in inv:
+        inv["site"] = inv["site"].where(inv["site"].notna(), None)
+    return lv.PlanInputs(inventory=inv, hosting=_read_optional(ctx, "hosting"),
+                         telecom=_read_optional(ctx, "telecom"), purchases=_read_optional(ctx, "purchases"),
+                         printing=_read_optional(ctx, "printing"), services=_read_optional(ctx, "services"))
+
+
+def maturity_axis_scores(ctx) -> pd.Series:
+    """Maturity score (0–1) of each axis for the territory's maturity subject, from what notebook 04 wrote.
+
+    Reads ``by_axis`` (axis id -> score in %) of ``summary_maturity.json`` (``helpers.maturity``
+    ``MaturityAssessment.summary``); failing that, the table ``maturity_scores`` (``collectivity, axis, score_pct``,
+    row of the subject). Empty when notebook 04 has not run: every action then gets the neutral gap 0.5.
+    """
+    subject = getattr(ctx.territory, "maturity_subject", "")
+    try:
+        data = ctx.read_summary("maturity")
+    except (FileNotFoundError, KeyError, ValueError):
+        data = {}
+    by_axis = data.get("by_axis") if isinstance(data, dict) else None
+    if isinstance(by_axis, dict) and by_axis:
+        s = pd.Series({k: (np.nan if v is None else float(v)) for k, v in by_axis.items()}, dtype=float)
+        return (s.drop("global", errors="ignore") / 100.0).dropna()
+    df = _read_optional(ctx, "maturity_scores")
+    if df is not None and {"axis", "score_pct"} <= set(df.columns):
+        who = next((c for c in ("collectivity", "entity", "subject") if c in df), None)
+        if who is not None:
+            df = df[df[who].astype(str) == str(subject)]
+        s = df.groupby("axis")["score_pct"].mean().astype(float)
+        return (s.drop("global", errors="ignore") / 100.0).dropna()
+    return pd.Series(dtype=float)
+
+
+@dataclass
+class ActionsStudy:
+    """Everything notebook 05 shows and writes."""
+
+    plan: pd.DataFrame
+    ranked: pd.DataFrame
+    evaluation: Evaluation
+    roadmap: pd.DataFrame
+    trajectory: pd.DataFrame
+    budget: pd.DataFrame
+    indicators: pd.DataFrame
+    axis_scores: pd.Series
+    info: dict
+    warnings: list = field(default_factory=list)
+
+    def actions_table(self) -> pd.DataFrame:
+        """Table ``actions_plan`` (one row per catalogue action)."""
+        cols = ["rank", "rank_all", "action_id", "title_fr", "axes", "lever", "selected", "start_year", "param",
+                "balance_tco2e", "balance_low_tco2e", "balance_high_tco2e", "services_tco2e",
+                "services_low_tco2e", "services_high_tco2e", "total_tco2e", "total_low_tco2e", "total_high_tco2e",
+                "investment_eur", "yearly_eur", "money_saved_eur_per_year", "annualised_cost_eur",
+                "cost_eur_per_tco2e", "effort", "months", "maturity_gap", "gain_component", "cost_component",
+                "effort_component", "maturity_component", "score", "origin", "gain_status", "basis"]
+        out = self.ranked[cols].copy()
+        out["targets"] = self.ranked["targets"].map(";".join)
+        return out
+
+    def summary(self) -> dict:
+        r = self.ranked
+        sel = r[r["selected"]].sort_values("rank")
+        labels = axis_labels()
+        actions = []
+        for x in sel.itertuples(index=False):  # one entry per selected action
+            actions.append({
+                "id": x.action_id, "title": x.title_fr, "axis": x.axes_list[0] if x.axes_list else "",
+                "axis_label": labels.get(x.axes_list[0], "") if x.axes_list else "", "lever": x.lever,
+                "reduction_tco2e_per_year": {"value": x.total_tco2e, "low": x.total_low_tco2e,
+                                             "high": x.total_high_tco2e},
+                "balance_reduction_tco2e_per_year": {"value": x.balance_tco2e, "low": x.balance_low_tco2e,
+                                                     "high": x.balance_high_tco2e},
+                "services_reduction_tco2e_per_year": {"value": x.services_tco2e, "low": x.services_low_tco2e,
+                                                      "high": x.services_high_tco2e},
+                "cost_eur_per_tco2e": None if pd.isna(x.cost_eur_per_tco2e) else float(x.cost_eur_per_tco2e),
+                "rank": int(x.rank), "start_year": int(x.start_year), "score": float(x.score),
+                "basis": x.basis,
+            })
+        ev = self.evaluation
+        b = ev.plan_balance_draws / 1000.0
+        s = ev.plan_services_draws / 1000.0
+        pc = ev.plan_central
+        info = self.info
+        return {
+            "actions": actions,
+            "plan_reduction_tco2e_per_year": _interval(b + s, pc["total"] / 1000.0),
+            "plan_reduction_balance_tco2e_per_year": _interval(b, pc["balance"] / 1000.0),
+            "plan_reduction_services_tco2e_per_year": _interval(s, pc["services"] / 1000.0),
+            "trajectory": info["trajectory"],
+            "indicators": info["indicators"],
+            "actions_meta": {
+                "sum_of_actions_tco2e_per_year": float(r.loc[r["selected"] & ~r["lever"].eq("fleet_stabilisation"),
+                                                             "total_tco2e"].sum()),
+                "n_catalogue_actions": int(len(r)), "n_selected_actions": int(r["selected"].sum()),
+                "score_weights": dict(SCORE_WEIGHTS), "carbon_value_eur_per_tco2e": CARBON_VALUE_EUR_PER_TCO2E,
+                "perimeter_note": "reduction = bilan de la collectivité + services (usagers compris); la trajectoire "
+                                  "ne suit que le bilan",
+                "n_draws": info["n_draws"], "seed": info["seed"],
+            },
+        }
+
+    def write(self, ctx) -> None:
+        ctx.write_table("actions_plan", self.actions_table())
+        ctx.write_table("actions_criteria", self.evaluation.criteria)
+        ctx.write_table("actions_plan_criteria", self.evaluation.plan_criteria)
+        ctx.write_table("actions_roadmap", self.roadmap)
+        ctx.write_table("trajectory", self.trajectory)
+        ctx.write_table("trajectory_budget", self.budget)
+        ctx.write_table("actions_indicators", self.indicators)
+        ctx.write_summary("actions", self.summary())
+
+
+def _balance_factors(ctx):
+    from helpers import carbon
+    from helpers import factors as fm
+
+    overrides = _read_optional(ctx, "factor_overrides")
+    factors, _ = carbon.prepare_factors(fm.load_factors(), ctx.territory, overrides)
+    return factors
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def indicators_table(plan: pd.DataFrame, inputs: lv.PlanInputs, ramps: pd.DataFrame, milestone_year: int,
+                     hosting_kinds: pd.DataFrame, presets=None) -> pd.DataFrame:
+    """Monitoring indicators of the selected actions: baseline value (inputs), target at full implementation
+    (inputs with the lever applied) and at the milestone (ramped), unit and how to measure."""
+    rows = []
+    ramp_m = ramps.set_index("action_id")[milestone_year] if milestone_year in ramps else pd.Series(dtype=float)
+    for r in plan[plan["selected"]].itertuples(index=False):  # one row per selected action
+        base, unit = indicator_value(inputs, r.lever, r.targets, hosting_kinds)
+        full = np.nan
+        if r.lever not in ("none", "fleet_stabilisation") and np.isfinite(base):
+            mod = lv.apply_lever(inputs, r.lever, r.param, r.targets, hosting_kinds, presets)
+            full, _ = indicator_value(mod, r.lever, r.targets, hosting_kinds)
+        if r.lever == "fleet_stabilisation":
+            base, unit = float(inputs.inventory["quantity"].sum()), "équipements"
+            full = base
+        w = float(ramp_m.get(r.action_id, np.nan))
+        at_m = base + (full - base) * w if np.isfinite(full) and np.isfinite(w) else np.nan
+        rows.append({"action_id": r.action_id, "indicator_fr": r.indicator_fr, "unit": unit, "baseline": base,
+                     "target_milestone": at_m, "target_full": full,
+                     "target_text_fr": _text(r.indicator_target_fr)})
+    return pd.DataFrame(rows)
+
+
+def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_year: float | None = None,
+              target_share: float = tj.DEFAULT_TARGET_SHARE, score_weights: dict | None = None) -> ActionsStudy:
+    """Read the inputs and the earlier notebooks' results, evaluate every catalogue action, rank them, schedule the
+    selected ones and compute the trajectory against the carbon budget."""
+    from helpers import factors as fm
+    from helpers import services as sv
+
+    terr = ctx.territory
+    categories = fm.load_categories()
+    kinds = fm.load_hosting_kinds()
+    catalogue = load_catalogue(categories=list(categories["category"]))
+    inputs = load_inputs(ctx)
+    warnings = []
+    selection = None
+    path = ctx.raw / "actions.csv"
+    if path.exists():
+        site_ids = list(inputs.hosting["site_id"].astype(str)) if inputs.hosting is not None else []
+        service_ids = list(inputs.services["service_id"].astype(str)) if inputs.services is not None else []
+        selection = read_actions(path, catalogue, terr, list(categories["category"]), site_ids, service_ids)
+        warnings += [str(w) for w in selection.attrs.get("warnings", [])]
+    plan = build_plan(catalogue, selection, terr, inputs.inventory)
+    svc_factors = sv.service_factors(ctx)[0] if inputs.services is not None else None
+    models = Models(categories=categories, factors=_balance_factors(ctx), hosting_kinds=kinds,
+                    reference_year=terr.reference_year, service_factors=svc_factors,
+                    service_sites=sv.load_hosting_sites(ctx) if inputs.services is not None else None,
+                    n_draws=int(n_draws), seed=int(seed))
+    years = tj.years_range(terr.reference_year, terr.target_year)
+    index = tj.bau_index(years, terr.reference_year, bau_growth_per_year)
+    g_m = float(tj.bau_index([terr.milestone_year], terr.reference_year, bau_growth_per_year)[0])
+    ev = evaluate(plan, inputs, models, growth_at_milestone=g_m)
+    ranked = prioritise(plan, ev.gains, maturity_axis_scores(ctx), score_weights)
+    ramps = roadmap(plan, years)
+
+    # trajectory (balance perimeter)
+    b0_d = ev.baseline_balance.draws["climate_change"] / 1000.0
+    b0 = ev.baseline_balance.central["climate_change"] / 1000.0
+    sel = plan[plan["selected"]].reset_index(drop=True)
+    gains_b = sel["action_id"].map(ev.gains.set_index("action_id")["balance_tco2e"]).to_numpy(dtype=float)
+    ramp_arr = ramps[[int(y) for y in years]].to_numpy(dtype=float)
+    regular = ~sel["lever"].isin(["none", "fleet_stabilisation"]).to_numpy()
+    share_t = tj.gain_share(ramp_arr[regular], gains_b[regular]) if regular.any() else np.zeros(len(years))
+    stab = sel["lever"].eq("fleet_stabilisation").to_numpy()
+    w_stab = (ramp_arr[stab] * sel.loc[stab, "param"].fillna(1.0).to_numpy()[:, None]).max(axis=0) \
+        if stab.any() else np.zeros(len(years))
+    i_plan = tj.stabilised_index(index, w_stab)
+    g_d = ev.plan_balance_draws / 1000.0
+    g_c = ev.plan_central["balance"] / 1000.0
+    plan_c = tj.plan_path(b0, g_c, share_t, i_plan)
+    plan_d = tj.plan_path(b0_d, g_d, share_t, i_plan)
+    bau_c, bau_d = b0 * index, b0_d[:, None] * index
+    target = tj.target_pathway(years, terr.reference_year, terr.target_year, b0, target_share)
+    traj = tj.trajectory_table(years, bau_c, plan_c, target, *np.percentile(plan_d, [2.5, 97.5], axis=0),
+                               *np.percentile(bau_d, [2.5, 97.5], axis=0))
+    budget = tj.carbon_budget(years, target, terr.reference_year, terr.target_year)
+    budget_tab = tj.budget_table(years, {"bau": bau_c, "plan": plan_c, "target": target}, budget,
+                                 terr.reference_year, terr.target_year, {"bau": bau_d, "plan": plan_d})
+    m = terr.milestone_year
+    mi = int(np.flatnonzero(years == m)[0]) if m in years else len(years) - 1
+
+    def ivl(central, draws):
+        lo, hi = np.percentile(draws, [2.5, 97.5])
+        return {"value": float(central), "low": float(lo), "high": float(hi)}
+
+    trajectory = {
+        "reference_year": int(terr.reference_year), "target_year": int(terr.target_year), "milestone_year": int(m),
+        "baseline_tco2e": float(b0), "baseline_tco2e_interval": ivl(b0, b0_d),
+        "bau_2030_tco2e": float(bau_c[mi]), "bau_2030_tco2e_interval": ivl(bau_c[mi], bau_d[:, mi]),
+        "plan_2030_tco2e": float(plan_c[mi]), "plan_2030_tco2e_interval": ivl(plan_c[mi], plan_d[:, mi]),
+        "target_2030_tco2e": float(target[mi]), "target_level_tco2e": float(target[-1]),
+        "target_share_of_baseline": float(target_share),
+        "milestone_reduction_pct": float((1 - target[mi] / b0) * 100) if b0 else None,
+        "budget_tco2e": budget,
+        "plan_cumulative_tco2e": float(tj.cumulative(years, plan_c, terr.reference_year, terr.target_year)),
+        "bau_cumulative_tco2e": float(tj.cumulative(years, bau_c, terr.reference_year, terr.target_year)),
+        "plan_overshoot_tco2e": float(budget_tab.set_index("scenario").loc["plan", "overshoot_tco2e"]),
+        "bau_overshoot_tco2e": float(budget_tab.set_index("scenario").loc["bau", "overshoot_tco2e"]),
+        "budget_definition": "somme des valeurs annuelles de la trajectoire cible, de l'année de référence à "
+                             "l'année cible incluses",
+        "bau_growth": ("tendance nationale ADEME–Arcep" if bau_growth_per_year is None
+                       else f"{bau_growth_per_year:.2%} par an"),
+        "bau_index_2030": g_m, "perimeter": "bilan de la collectivité (notebook 02)",
+    }
+    indicators = indicators_table(plan, inputs, ramps, m, kinds, models.presets)
+    n_agents = terr.agents
+    head = pd.DataFrame([
+        {"action_id": "", "indicator_fr": "Empreinte carbone annuelle du numérique de la collectivité (bilan "
+                                          "annualisé, rejouer ce diagnostic)", "unit": "tCO2e/an", "baseline": b0,
+         "target_milestone": float(target[mi]), "target_full": float(target[-1]), "target_text_fr": ""},
+        {"action_id": "", "indicator_fr": "Empreinte carbone par agent", "unit": "kgCO2e/agent/an",
+         "baseline": b0 * 1000 / n_agents, "target_milestone": float(target[mi]) * 1000 / n_agents,
+         "target_full": float(target[-1]) * 1000 / n_agents, "target_text_fr": ""},
+    ])
+    indicators = pd.concat([head, indicators], ignore_index=True)
+    ind_summary = [{"action_id": _text(r.action_id) or None, "indicator": r.indicator_fr, "unit": r.unit,
+                    "baseline": None if pd.isna(r.baseline) else float(r.baseline),
+                    "target_2030": None if pd.isna(r.target_milestone) else float(r.target_milestone),
+                    "target_text": _text(r.target_text_fr) or None} for r in indicators.itertuples(index=False)]
+    info = {"trajectory": trajectory, "indicators": ind_summary, "n_draws": int(n_draws), "seed": int(seed),
+            "years": years, "bau_index": index, "stabilised_index": i_plan, "gain_share": share_t,
+            "baseline_cost": ev.baseline_cost}
+    return ActionsStudy(plan=plan, ranked=ranked, evaluation=ev, roadmap=ramps, trajectory=traj,
+                        budget=budget_tab, indicators=indicators, axis_scores=maturity_axis_scores(ctx),
+                        info=info, warnings=warnings + ev.notes)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Display tables (French headers)
+# ----------------------------------------------------------------------------------------------------------------
+
+def catalogue_markdown(catalogue: pd.DataFrame) -> str:
+    """French bullet list: the number of catalogue actions per maturity axis, with their ids."""
+    labels = axis_labels()
+    ex = catalogue[["action_id", "axes_list"]].explode("axes_list")
+    lines = []
+    for axis in known_axes():
+        ids = sorted(ex.loc[ex["axes_list"] == axis, "action_id"])
+        lines.append(f"- {labels.get(axis, axis)} : {len(ids)} actions ({', '.join(ids)})")
+    return "\n".join(lines)
+
+
+def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
+    """The ``top`` first selected actions in rank order: total gain with its interval and net cost (French headers;
+    every action, with its start year and costs, is in the exported table ``actions_plan``)."""
+    from helpers.plotting import fr_interval
+
+    df = ranked[ranked["selected"]].sort_values("rank").head(top)
+    gain = [fr_interval(v, lo, hi, 1) + (" ¹" if b != "reference" else "") if v else "—"
+            for v, lo, hi, b in zip(df["total_tco2e"], df["total_low_tco2e"], df["total_high_tco2e"], df["basis"])]
+    return pd.DataFrame({
+        "Rang": df["rank"].astype(int),
+        "Action": [f"{a} {_short(t, 60)}" for a, t in zip(df["action_id"], df["title_fr"])],
+        "tCO2e évitées par an [IC 95 %]": gain,
+        "Coût net (€/tCO2e)": df["cost_eur_per_tco2e"].round(0),
+    })
+
+
+def criteria_markdown(plan_criteria: pd.DataFrame, criteria: pd.DataFrame, ranked: pd.DataFrame) -> str:
+    """French sentences: what the combined plan avoids on the other criteria, and any pollution transfer."""
+    from helpers.carbon import CRITERIA_LABELS
+    from helpers.plotting import fr_number
+
+    other = plan_criteria[plan_criteria["criterion"] != "climate_change"].dropna(subset=["change_pct"])
+    parts = [f"{CRITERIA_LABELS.get(c, c).lower()} {fr_number(-v, 0)} %"
+             for c, v in zip(other["criterion"], other["change_pct"])]
+    text = ("Sur les autres indicateurs (bilan et services), le plan complet réduit les impacts annuels de : "
+            + " ; ".join(parts) + "." if parts else "")
+    worse = pollution_transfers(criteria, ranked)
+    if worse.empty:
+        text += (" Aucune action n'augmente un autre indicateur de façon significative (hausse dont tout "
+                 "l'intervalle à 95 % est au-dessus de zéro) : pas de transfert de pollution détecté.")
+    else:
+        items = [f"{a} ({i.lower()}, +{fr_number(-v, 1)} %)" for a, i, v in
+                 zip(worse["Action"].str.split(" ").str[0], worse["Indicateur dégradé"], worse["Variation (%)"])]
+        text += " Transferts de pollution : " + " ; ".join(items) + "."
+    return text.strip()
+
+
+def pollution_transfers(criteria: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Actions that raise a criterion other than climate change (avoided value < 0 with its whole 95 % interval
+    below 0), with the change in % of the baseline (negative = more impact)."""
+    from helpers.carbon import CRITERIA_LABELS
+
+    worse = criteria[(criteria["criterion"] != "climate_change") & (criteria["value"] < 0)
+                     & (criteria["high"] < 0)]
+    if worse.empty:
+        return pd.DataFrame(columns=["Action", "Indicateur dégradé", "Variation (%)"])
+    titles = ranked.set_index("action_id")["title_fr"]
+    return pd.DataFrame({
+        "Action": worse["action_id"] + " " + worse["action_id"].map(titles),
+        "Indicateur dégradé": worse["criterion"].map(CRITERIA_LABELS),
+        "Variation (%)": worse["value"] / worse["baseline"] * 100,
+    }).reset_index(drop=True)
+
+
+def display_budget(budget: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative emissions of each scenario against the carbon budget (French headers)."""
+    from helpers.plotting import fr_interval, fr_number
+
+    names = {"bau": "Fil de l'eau", "plan": "Plan d'actions", "target": "Trajectoire cible"}
+    lo = budget.get("cumulative_low_tco2e", pd.Series(np.nan, index=budget.index))
+    hi = budget.get("cumulative_high_tco2e", pd.Series(np.nan, index=budget.index))
+    return pd.DataFrame({
+        "Scénario": budget["scenario"].map(names),
+        "Émissions cumulées (tCO2e) [IC 95 %]": [fr_number(v, 0) if pd.isna(a) else fr_interval(v, a, b, 0)
+                                                 for v, a, b in zip(budget["cumulative_tco2e"], lo, hi)],
+        "Dépassement (+) ou marge (−) du budget (tCO2e)": budget["overshoot_tco2e"].round(0),
+        "Budget épuisé en": budget["budget_exhausted_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
+    })
+
+
+def display_indicators(ind: pd.DataFrame, ranked: pd.DataFrame, milestone_year: int) -> pd.DataFrame:
+    """Monitoring indicators: the two footprint indicators, then those of the selected actions in rank order
+    (French headers; the full table with how to measure each is exported as ``actions_indicators``)."""
+    rank = ranked.set_index("action_id")["rank"]
+    df = ind.assign(_r=ind["action_id"].map(rank).astype(float).fillna(0.0)).sort_values("_r", kind="stable")
+    target = [t if pd.isna(v) and t else v for v, t in zip(df["target_milestone"], df["target_text_fr"])]
+    return pd.DataFrame({
+        "Indicateur": [(f"{a} : " if a else "") + _short(i, 70) for a, i in zip(df["action_id"], df["indicator_fr"])],
+        "Unité": df["unit"],
+        "Référence": df["baseline"],
+        f"Cible {milestone_year}": target,
+    })
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Narrative and alternative texts (French, numbers from the study)
+# ----------------------------------------------------------------------------------------------------------------
+
+def _carbon_total(ctx) -> float | None:
+    try:
+        total = ctx.read_summary("carbon").get("total_tco2e")
+    except (FileNotFoundError, KeyError, ValueError):
+        return None
+    return total.get("value") if isinstance(total, dict) else total
+
+
+def _services_total(ctx) -> float | None:
+    try:
+        total = ctx.read_summary("services").get("total_annual_tco2e")
+    except (FileNotFoundError, KeyError, ValueError, AttributeError):
+        return None
+    return total.get("value") if isinstance(total, dict) else total
+
+
+def consistency_note(study: ActionsStudy, ctx) -> str:
+    """French sentences comparing the baselines rerun here with the totals of notebooks 02 and 03 (they must
+    agree: same inputs, same factors, same seed)."""
+    from helpers.plotting import fr_number
+
+    out = []
+    base_s = study.evaluation.baseline_services
+    pairs = [("le bilan carbone", "partie 2", study.info["trajectory"]["baseline_tco2e"], _carbon_total(ctx))]
+    if base_s is not None:
+        pairs.append(("l'empreinte des services", "partie 3", base_s.central["climate_change"] / 1000.0,
+                      _services_total(ctx)))
+    for what, part, mine, other in pairs:
+        if other is None:
+            out.append(f"Référence recalculée pour {what} : {fr_number(mine, 1)} tCO2e/an ({part} non trouvée "
+                       "pour comparaison).")
+            continue
+        gap = (mine - other) / other * 100 if other else float("nan")
+        out.append(f"Référence recalculée pour {what} : {fr_number(mine, 1)} tCO2e/an, "
+                   + ("identique à la " + part if abs(gap) < 0.5 else
+                      f"écart de {fr_number(gap, 1)} % avec la {part} ({fr_number(other, 1)} tCO2e/an) : vérifier "
+                      "que les deux parties utilisent les mêmes entrées") + ".")
+    return " ".join(out)
+
+
+def _dec(d) -> int:
+    """Decimals to show a value (a number or an interval dict): none from 100, one below."""
+    value = d.get("value") if isinstance(d, dict) else d
+    return 0 if abs(value or 0) >= 100 else 1
+
+
+def headline_markdown(study: ActionsStudy) -> str:
+    """French summary of the plan: reduction with interval, 2030 values, budget, overshoot or margin."""
+    from helpers.plotting import fr_interval, fr_number
+
+    s = study.summary()
+    meta = s["actions_meta"]
+    t = s["trajectory"]
+    p, pb, ps = (s["plan_reduction_tco2e_per_year"], s["plan_reduction_balance_tco2e_per_year"],
+                 s["plan_reduction_services_tco2e_per_year"])
+    over = t["plan_overshoot_tco2e"]
+    over_txt = (f"dépasse le budget de {fr_number(over, 0)} tCO2e ({fr_number(over / t['budget_tco2e'] * 100, 0)} %)"
+                if over > 0 else f"reste sous le budget avec une marge de {fr_number(-over, 0)} tCO2e")
+    m = t["milestone_year"]
+    sum_parts = meta["sum_of_actions_tco2e_per_year"]
+
+    def num(value) -> str:
+        return fr_number(value, _dec(value))
+
+    return "\n".join([
+        f"- **{meta['n_selected_actions']} actions retenues** sur {meta['n_catalogue_actions']} au catalogue.",
+        f"- Mises en œuvre ensemble, elles évitent **{fr_interval(p['value'], p['low'], p['high'], _dec(p))} tCO2e "
+        f"par an** (intervalle à 95 %) : {fr_interval(pb['value'], pb['low'], pb['high'], _dec(pb))} sur le bilan de "
+        f"la collectivité et {fr_interval(ps['value'], ps['low'], ps['high'], 1)} sur les services (usagers "
+        f"compris). La somme des actions prises une à une serait {num(sum_parts)} tCO2e/an : l'écart est le "
+        "recouvrement entre actions, compté une seule fois dans le scénario combiné (la stabilisation du parc, qui "
+        "agit sur la croissance, est comptée dans la trajectoire).",
+        f"- En {m}, le bilan serait de **{num(t['plan_2030_tco2e'])} tCO2e** avec le plan, contre "
+        f"{num(t['bau_2030_tco2e'])} au fil de l'eau et {num(t['target_2030_tco2e'])} sur la trajectoire cible "
+        f"(−{fr_number(t['milestone_reduction_pct'], 0)} % par rapport à {t['reference_year']}).",
+        f"- Budget carbone {t['reference_year']}–{t['target_year']} : **{fr_number(t['budget_tco2e'], 0)} tCO2e**. "
+        f"Le plan cumule {fr_number(t['plan_cumulative_tco2e'], 0)} tCO2e et {over_txt} ; le fil de l'eau cumulerait "
+        f"{fr_number(t['bau_cumulative_tco2e'], 0)} tCO2e.",
+    ])
+
+
+def alt_texts(study: ActionsStudy) -> dict[str, str]:
+    """Alternative texts that state the message of each figure."""
+    from helpers.plotting import fr_number
+
+    r = study.ranked
+    pos = r[(r["total_tco2e"] > 0) & r["basis"].eq("reference")].sort_values("total_tco2e", ascending=False)
+    top = pos.iloc[0] if len(pos) else None
+    cheap = pos[pos["cost_eur_per_tco2e"] <= 0]
+    costly = pos[pos["cost_eur_per_tco2e"] > CARBON_VALUE_EUR_PER_TCO2E]
+    t = study.info["trajectory"]
+    sel = r[r["selected"]]
+    first = sel.sort_values("rank").head(3)["action_id"].tolist()
+    out = {
+        "gains": ("Gain annuel de chaque action mise en œuvre seule : la plus forte est "
+                  f"{top['action_id']} ({top['title_fr']}) avec {fr_number(top['total_tco2e'], 0)} tCO2e par an ; "
+                  "les actions sur les services pèsent peu devant celles sur le parc.") if top is not None else
+                 "Aucune action n'a de gain calculé.",
+        "macc": (f"Courbe de coût d'abattement : {len(cheap)} actions sur {len(pos)} font économiser de l'argent "
+                 "(coût net négatif) grâce aux achats et à l'énergie évités"
+                 + (f" ; {len(costly)} coûtent plus que la valeur de l'action pour le climat (250 €/tCO2e)."
+                    if len(costly) else ".")),
+        "matrix": ("Impact et effort : les actions retenues les mieux classées sont " + ", ".join(first)
+                   + " ; les actions d'accompagnement sans gain carbone calculé sont sur la ligne du bas."),
+        "gantt": (f"Feuille de route : {len(sel)} actions retenues, la première démarre en "
+                  f"{int(sel['start_year'].min())} et la dernière en {int(sel['start_year'].max())}." if len(sel) else
+                  "Aucune action retenue."),
+        "trajectory": (f"En {t['milestone_year']}, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e contre "
+                       f"{fr_number(t['target_2030_tco2e'], 0)} pour la cible et {fr_number(t['bau_2030_tco2e'], 0)} "
+                       f"au fil de l'eau ; sur {t['reference_year']}–{t['target_year']}, le plan "
+                       + (f"dépasse le budget carbone de {fr_number(t['plan_overshoot_tco2e'], 0)} tCO2e."
+                          if t["plan_overshoot_tco2e"] > 0 else
+                          f"reste sous le budget carbone avec {fr_number(-t['plan_overshoot_tco2e'], 0)} tCO2e de marge.")),
+    }
+    return out

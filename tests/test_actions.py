@@ -1,0 +1,350 @@
+"""Action plan: catalogue, actions.csv reader, levers, gains by rerunning the models, costs and ranking.
+
+Reference values are computed by hand here from the cited factors (ADEME/NegaOctet 2022 laptop: manufacturing 170,
+distribution 12.3, end of life 2.79 kgCO2e per unit, ``incubateur-ademe/publicodes-acv-numerique:src/
+acv-terminaux.publicodes``), on small factor and category tables written in the test so the library can evolve.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import actions as ac
+from helpers import levers as lv
+from helpers.errors import InputError
+from helpers.factors import load_categories, load_hosting_kinds
+
+LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}  # kgCO2e per unit, ADEME 2022
+ELEC = 0.0461  # kgCO2e/kWh, Base Empreinte 2025 mix moyen (publicodes-commun)
+
+
+def factor_table() -> pd.DataFrame:
+    rows = [(f"laptop:{p}:climate_change", "laptop", p, "climate_change", v, "kgCO2e/unit", "unit", v * 0.8, v * 1.25,
+             "lognormal") for p, v in LAPTOP.items()]
+    rows.append(("electricity_fr:use:climate_change", "electricity_fr", "use", "climate_change", ELEC, "kgCO2e/kWh",
+                 "kwh", 0.0442, 0.0599, "triangular"))
+    return pd.DataFrame(rows, columns=["factor_id", "item", "phase", "criterion", "value", "unit", "activity_unit",
+                                       "low", "high", "distribution"])
+
+
+def category_table() -> pd.DataFrame:
+    return pd.DataFrame([{"category": "laptop", "label_fr": "Ordinateur portable", "tier": "terminals",
+                          "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
+                          "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
+
+
+def laptops(n=100, lifetime=5.0, kwh=48.0) -> pd.DataFrame:
+    return pd.DataFrame({"line_id": ["L1"], "entity": ["ville"], "category": ["laptop"], "tier": ["terminals"],
+                         "factor_item": ["laptop"], "quantity": [float(n)], "purchase_year": [2020.0],
+                         "age_years": [0.0], "lifetime_years": [lifetime], "power_w": [26.5], "hours_per_day": [7.0],
+                         "days_per_year": [220.0], "yearly_kwh": [kwh], "reconditioned": [False],
+                         "quality": ["high"], "site": [None]})
+
+
+def models(n_draws=2000) -> ac.Models:
+    return ac.Models(categories=category_table(), factors=factor_table(), hosting_kinds=load_hosting_kinds(),
+                     reference_year=2020, criteria=("climate_change",), n_draws=n_draws, seed=20200101)
+
+
+def one_action_plan(rows) -> pd.DataFrame:
+    return pd.DataFrame([{"action_id": a, "lever": lev, "param": p, "targets": t, "selected": True}
+                         for a, lev, p, t in rows])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Gains by rerunning the carbon model
+# --------------------------------------------------------------------------------------------------------------
+
+def test_lifetime_extension_equals_the_hand_computed_annualised_difference():
+    # 100 laptops: (170 + 12.3 + 2.79) kg / 5 years vs / 8 years
+    per_unit = 170.0 + 12.3 + 2.79
+    expected_kg = 100 * per_unit / 5 - 100 * per_unit / 8  # = 1,388.175 kgCO2e per year
+    assert expected_kg == pytest.approx(1388.175)
+    inputs = lv.PlanInputs(inventory=laptops())
+    ev = ac.evaluate(one_action_plan([("X1", "lifetime_extension", 3.0, ["laptop"])]), inputs, models())
+    row = ev.gains.set_index("action_id").loc["X1"]
+    assert row["balance_tco2e"] == pytest.approx(expected_kg / 1000, rel=1e-9)
+    assert row["services_tco2e"] == 0.0
+    # paired draws: the difference is never negative and its interval brackets the central value
+    assert 0 < row["balance_low_tco2e"] < row["balance_tco2e"] < row["balance_high_tco2e"]
+    # use energy is the same in both runs, so it cancels: the plan's gain (one action) is the same number
+    assert ev.plan_central["balance"] == pytest.approx(expected_kg, rel=1e-9)
+
+
+def test_combining_two_actions_on_the_same_line_gives_less_than_the_sum():
+    per_unit = 170.0 + 12.3 + 2.79
+    base = 100 * per_unit / 5
+    # +3 years alone
+    g_life = base - 100 * per_unit / 8
+    # half of the laptops reconditioned alone: manufacturing × 0.3 on 50 units
+    g_recond = 50 * 170.0 * (1 - 0.3) / 5
+    # both: 50 new and 50 reconditioned laptops, all kept 8 years
+    combined = base - (50 * per_unit + 50 * (170.0 * 0.3 + 12.3 + 2.79)) / 8
+    assert combined < g_life + g_recond
+    inputs = lv.PlanInputs(inventory=laptops())
+    plan = one_action_plan([("X1", "lifetime_extension", 3.0, ["laptop"]),
+                            ("X2", "reconditioned_share", 0.5, ["laptop"])])
+    ev = ac.evaluate(plan, inputs, models())
+    g = ev.gains.set_index("action_id")["balance_tco2e"] * 1000
+    assert g["X1"] == pytest.approx(g_life, rel=1e-9)
+    assert g["X2"] == pytest.approx(g_recond, rel=1e-9)
+    assert ev.plan_central["balance"] == pytest.approx(combined, rel=1e-9)
+    assert ev.plan_central["balance"] < g.sum()
+
+
+def test_power_management_changes_only_the_use_phase():
+    # 100 laptops × 48 kWh × 40 % × 0.0461 kgCO2e/kWh (MiNumEco bonne pratique 3: -40 %)
+    expected = 100 * 48 * 0.4 * ELEC
+    ev = ac.evaluate(one_action_plan([("X1", "power_management", 0.4, ["laptop"])]),
+                     lv.PlanInputs(inventory=laptops()), models())
+    assert ev.gains["balance_tco2e"].iat[0] * 1000 == pytest.approx(expected, rel=1e-9)
+
+
+def test_action_without_its_input_has_no_gain_and_says_why():
+    ev = ac.evaluate(one_action_plan([("X1", "printing_reduction", 0.5, [])]), lv.PlanInputs(inventory=laptops()),
+                     models(200))
+    assert ev.gains["total_tco2e"].iat[0] == 0.0
+    assert "printing.csv" in ev.gains["gain_status"].iat[0]
+
+
+def test_fleet_stabilisation_avoids_the_growth_of_the_milestone():
+    per_unit = 170.0 + 12.3 + 2.79
+    base = 100 * per_unit / 5 + 100 * 48 * ELEC
+    ev = ac.evaluate(one_action_plan([("X1", "fleet_stabilisation", 1.0, [])]), lv.PlanInputs(inventory=laptops()),
+                     models(200), growth_at_milestone=1.45)
+    assert ev.gains["balance_tco2e"].iat[0] * 1000 == pytest.approx(0.45 * base, rel=1e-9)
+    assert ev.plan_central["balance"] == 0.0  # not part of the combined rerun: it acts on the trajectory
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Levers (pure transforms)
+# --------------------------------------------------------------------------------------------------------------
+
+def test_levers_do_not_modify_their_input():
+    inv = laptops()
+    before = inv.copy()
+    lv.lifetime_extension(inv, ["laptop"], 3)
+    lv.reconditioned_share(inv, ["laptop"], 0.5)
+    lv.power_management(inv, ["laptop"], 0.4)
+    pd.testing.assert_frame_equal(inv, before)
+
+
+def test_reconditioned_share_reaches_the_target_share_and_keeps_the_quantity():
+    inv = pd.concat([laptops(80), laptops(20).assign(line_id="L2", reconditioned=True)], ignore_index=True)
+    out = lv.reconditioned_share(inv, ["laptop"], 0.5)
+    assert out["quantity"].sum() == pytest.approx(100)
+    assert out.loc[out["reconditioned"].astype(bool), "quantity"].sum() == pytest.approx(50)
+    unchanged = lv.reconditioned_share(inv, ["laptop"], 0.1)  # already 20 % reconditioned
+    assert list(unchanged["quantity"]) == [80, 20]
+
+
+def test_screens_per_workstation_scales_screens_to_the_ratio():
+    inv = pd.concat([laptops(100), laptops(150).assign(line_id="S1", category="screen_small")], ignore_index=True)
+    out = lv.screens_per_workstation(inv, 1.1)
+    assert out.loc[out["category"] == "screen_small", "quantity"].sum() == pytest.approx(110)
+    assert lv.screens_per_workstation(inv, 2.0)["quantity"].sum() == pytest.approx(250)  # already below: unchanged
+
+
+def test_hosting_consolidation_caps_pue_and_merges_sites():
+    kinds = load_hosting_kinds()
+    hosting = pd.DataFrame({"site_id": ["a", "b"], "entity": ["ville", "ville"], "kind": ["server_room"] * 2,
+                            "pue": [np.nan, 1.4], "it_kwh_per_year": [np.nan, np.nan], "floor_area_m2": [30.0, 50.0]})
+    inv = laptops().assign(site="a")
+    h, i = lv.hosting_consolidation(hosting, inv, kinds, 1.5, ["a>b"])
+    assert list(i["site"]) == ["b"]
+    assert np.isnan(h.loc[h["site_id"] == "a", "floor_area_m2"].iat[0])
+    assert h.loc[h["site_id"] == "b", "pue"].iat[0] == 1.4  # already below the target
+    h2, _ = lv.hosting_consolidation(hosting, inv, kinds, 1.5)
+    assert h2.loc[h2["site_id"] == "a", "pue"].iat[0] == 1.5  # server_room default 2.0 capped
+
+
+def test_mobile_to_fixed_moves_the_volume():
+    tel = pd.DataFrame({"entity": ["ville"], "fixed_data_gb_per_year": [np.nan], "mobile_data_gb_per_year": [1000.0],
+                        "fixed_lines": [np.nan], "mobile_lines": [10.0]})
+    out = lv.mobile_to_fixed_telecom(tel, 0.5)
+    assert out["mobile_data_gb_per_year"].iat[0] == 500 and out["fixed_data_gb_per_year"].iat[0] == 500
+
+
+def test_unknown_lever_is_refused():
+    with pytest.raises(ValueError, match="unknown lever"):
+        lv.apply_lever(lv.PlanInputs(inventory=laptops()), "teleportation", 1, [])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Catalogue and actions.csv
+# --------------------------------------------------------------------------------------------------------------
+
+def test_catalogue_has_25_actions_known_levers_and_axes():
+    cat = ac.load_catalogue()
+    assert len(cat) >= 25
+    assert set(cat["lever"]) <= set(lv.LEVERS)
+    axes = set(ac.known_axes())
+    assert all(set(a) <= axes for a in cat["axes_list"])
+    assert set().union(*cat["axes_list"]) == axes, "every maturity axis has at least one action"
+    assert cat["source"].notna().all() and cat["indicator_fr"].notna().all()
+    assert (cat["lever"] == "none").sum() >= 3, "actions without carbon gain are kept with their own indicator"
+    categories = set(load_categories()["category"])
+    for lever, targets in zip(cat["lever"], cat["targets"]):
+        if lv.LEVERS[lever].target_kind == "categories":
+            assert targets and set(targets) <= categories
+
+
+def test_catalogue_errors_give_line_and_column(tmp_path):
+    text = ac.CATALOGUE_PATH.read_text(encoding="utf-8").splitlines()
+    bad = text[1].replace("equipment_lifecycle;responsible_purchasing", "equipment_lifecycle;astrology", 1)
+    path = tmp_path / "actions_catalogue.csv"
+    path.write_text("\n".join([text[0], bad] + text[2:]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        ac.load_catalogue(path)
+    assert "line 2, column 'axes': found 'astrology'" in str(exc.value)
+
+
+def territory(ref=2020, target=2040, agents=1000):
+    return SimpleNamespace(reference_year=ref, target_year=target, milestone_year=2030, agents=agents)
+
+
+def test_bad_actions_lines_give_input_error_with_line_and_column(tmp_csv):
+    cat = ac.load_catalogue()
+    path = tmp_csv(
+        "action_id,selected,start_year,param_value,target\n"
+        "A01,yes,2024,,\n"          # fine
+        "A99,yes,2024,,\n"          # unknown action id
+        "A02,yes,2015,,\n"          # before the reference year
+        "A05,yes,20x4,,\n"          # not a year
+        "A09,maybe,2024,,\n"        # not yes/no
+        "A13,yes,2024,1.5,\n"       # a share above 1
+        "A03,yes,2024,,teapot\n",   # unknown category
+        "actions.csv")
+    with pytest.raises(InputError) as exc:
+        ac.read_actions(path, cat, territory(), list(load_categories()["category"]))
+    msg = str(exc.value)
+    assert "line 3, column 'action_id': found 'A99'" in msg and "closest" in msg
+    assert "line 4, column 'start_year': found 2015" in msg
+    assert "line 5, column 'start_year': found '20x4'" in msg
+    assert "line 6, column 'selected': found 'maybe'" in msg
+    assert "line 7, column 'param_value': found 1.5" in msg
+    assert "line 8, column 'target': found 'teapot'" in msg
+    assert "line 2" not in msg
+
+
+def test_duplicate_action_is_an_error(tmp_csv):
+    path = tmp_csv("action_id,selected\nA01,yes\nA01,no\n", "actions.csv")
+    with pytest.raises(InputError, match="line 3, column 'action_id'"):
+        ac.read_actions(path, ac.load_catalogue(), territory())
+
+
+def test_the_la_rochelle_selection_is_valid():
+    from helpers.paths import RAW_DIR
+
+    sel = ac.read_actions(RAW_DIR / "la-rochelle" / "actions.csv", ac.load_catalogue(), territory(),
+                          list(load_categories()["category"]))
+    assert {"A01", "A08", "A26"} <= set(sel["action_id"])
+
+
+def test_build_plan_applies_overrides_and_scales_costs(tmp_csv):
+    cat = ac.load_catalogue()
+    sel = ac.read_actions(tmp_csv("action_id,selected,start_year,param_value,cost_yearly_eur\n"
+                                  "A01,yes,2025,2,\nA13,no,,,\nA09,yes,,,999\n", "actions.csv"),
+                          cat, territory())
+    plan = ac.build_plan(cat, sel, territory(agents=3000), laptops(100)).set_index("action_id")
+    assert plan.loc["A01", "param"] == 2 and plan.loc["A01", "start_year"] == 2025
+    assert not plan.loc["A13", "selected"] and plan.loc["A02", "selected"]  # not listed: kept with defaults
+    assert plan.loc["A09", "yearly_eur"] == 999
+    a01 = cat.set_index("action_id").loc["A01"]
+    assert plan.loc["A01", "investment_eur"] == pytest.approx(a01["cost_investment_eur"] * 100)  # per device
+    a26 = cat.set_index("action_id").loc["A26"]
+    assert plan.loc["A26", "investment_eur"] == pytest.approx(a26["cost_investment_eur"] * 3)  # per 1000 agents
+    # default start: reference year + effort
+    assert plan.loc["A02", "start_year"] == 2020 + int(cat.set_index("action_id").loc["A02", "effort"])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Costs and prioritisation
+# --------------------------------------------------------------------------------------------------------------
+
+def test_money_saved_by_a_lifetime_extension():
+    base = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops()))
+    ext = ac.yearly_cost_eur(lv.PlanInputs(inventory=lv.lifetime_extension(laptops(), ["laptop"], 3)))
+    price = ac.UNIT_PRICES_EUR["laptop"]
+    assert base["equipment_eur"] - ext["equipment_eur"] == pytest.approx(100 * price * (1 / 5 - 1 / 8))
+
+
+def test_cost_per_tco2e_and_annualised_cost():
+    # 10,000 € over 5 years + 1,000 €/year − 500 € saved = 2,500 €/year; for 5 tCO2e/year: 500 €/t
+    cost = ac.annualised_cost_eur(10_000, 1_000, 5, 500)
+    assert cost == pytest.approx(2_500)
+    assert ac.cost_per_tco2e(cost, 5.0) == pytest.approx(500)
+    assert np.isnan(ac.cost_per_tco2e(cost, 0.0))
+
+
+def test_priority_score_components():
+    comp = ac.priority_score([10.0, 5.0, 0.0], [-100.0, 250.0, np.nan], [1, 3, 1], [0.2, 0.8, 0.5])
+    # gain: ranks among positive gains ÷ 2; cost: saves money → 1, 250 €/t → 0.5, no gain → 0
+    assert list(comp["gain_component"]) == [1.0, 0.5, 0.0]
+    assert list(comp["cost_component"]) == [1.0, 0.5, 0.0]
+    assert list(comp["effort_component"]) == [1.0, 0.0, 1.0]
+    w = ac.SCORE_WEIGHTS
+    assert comp["score"].iat[0] == pytest.approx(w["gain"] + w["cost"] + w["effort"] + 0.2 * w["maturity"])
+
+
+def test_maturity_gap_uses_the_weak_axes():
+    gaps = ac.maturity_gap([["a", "b"], ["c"], []], {"a": 0.2, "b": 0.6})
+    assert list(gaps) == pytest.approx([0.6, 0.5, 0.5])
+
+
+def test_roadmap_ramps_linearly():
+    plan = pd.DataFrame({"action_id": ["X"], "selected": [True], "start_year": [2022], "months": [24.0]})
+    r = ac.roadmap(plan, np.arange(2020, 2026)).set_index("action_id")
+    assert list(r.loc["X", [2020, 2021, 2022, 2023, 2024, 2025]]) == pytest.approx([0, 0, 0.25, 0.75, 1, 1])
+
+
+def test_services_lever_reruns_the_services_model_with_paired_draws():
+    """A storage purge of one third removes exactly one third of a storage service (the model is linear in the
+    stored volume); with paired draws the gain's interval is one third of the baseline's, draw by draw."""
+    from helpers.factors import load_factors
+    from helpers.services import build_inputs, run_lca
+
+    services = pd.DataFrame([{"service_id": "stockage", "name": "Partages", "type": "storage", "annual_volume": 60.0,
+                              "volume_unit": "tb_years", "replicas": 3.0, "hosting": "server_room"}])
+    factors = load_factors()
+    m = models(1000)
+    m.service_factors, m.categories = factors, load_categories()
+    inputs = lv.PlanInputs(inventory=laptops(), services=services)
+    ev = ac.evaluate(one_action_plan([("X1", "storage_purge", 1 / 3, [])]), inputs, m)
+    base = run_lca(build_inputs(services, factors, load_categories(), load_hosting_kinds()), 1000, m.seed)
+    base_draws = base.total_annual_draws("climate_change") / 1000
+    row = ev.gains.iloc[0]
+    assert row["balance_tco2e"] == 0.0
+    assert row["services_tco2e"] == pytest.approx(ev.baseline_services.central["climate_change"] / 3 / 1000, rel=1e-9)
+    assert row["services_low_tco2e"] == pytest.approx(np.percentile(base_draws, 2.5) / 3, rel=1e-9)
+    assert row["services_high_tco2e"] == pytest.approx(np.percentile(base_draws, 97.5) / 3, rel=1e-9)
+
+
+def test_study_on_the_test_territory(tmp_path):
+    """The whole notebook-05 computation on ``test-mini``: summary contract and the plan's invariants."""
+    from helpers.context import open_context
+    from helpers.ingest import ingest_all
+
+    ctx = open_context("test-mini", tmp_path)
+    ingest_all(ctx)
+    study = ac.run_study(ctx, n_draws=300, seed=1)
+    study.write(ctx)
+    s = ctx.read_summary("actions")
+    assert {"actions", "plan_reduction_tco2e_per_year", "trajectory", "indicators"} <= set(s)
+    ranks = [a["rank"] for a in s["actions"]]
+    assert ranks == list(range(1, len(ranks) + 1))
+    t = s["trajectory"]
+    for key in ("reference_year", "target_year", "baseline_tco2e", "bau_2030_tco2e", "plan_2030_tco2e",
+                "budget_tco2e", "plan_cumulative_tco2e", "bau_cumulative_tco2e"):
+        assert key in t
+    traj = ctx.read_table("trajectory")
+    assert t["budget_tco2e"] == pytest.approx(traj["target_tco2e"].sum(), rel=1e-5)
+    assert t["plan_cumulative_tco2e"] == pytest.approx(traj["plan_tco2e"].sum(), rel=1e-5)
+    assert traj["year"].iat[0] == 2023 and traj["year"].iat[-1] == 2040
+    # the combined plan never exceeds the sum of its actions (stabilisation excluded: it acts on the growth)
+    assert s["plan_reduction_tco2e_per_year"]["value"] <= s["actions_meta"]["sum_of_actions_tco2e_per_year"] + 1e-9
+    assert t["plan_2030_tco2e"] < t["bau_2030_tco2e"]
