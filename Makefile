@@ -7,12 +7,17 @@ TERRITORY ?= la-rochelle
 SEED      ?= 20200101
 DRAWS     ?= 10000
 SLUG      ?=
+N         ?= 8
+MODE      ?= summary
+TERRITORIES ?=
+SCHEDULER ?=
+WORKERS   ?= 2
 
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help setup study test lint lab new-territory bench crosscheck lock clean
+.PHONY: help setup study test lint lab new-territory batch synth bench crosscheck lock clean
 
 help: ## list the targets
 	@echo "Usage: make <target> [TERRITORY=la-rochelle] [SLUG=...]"
@@ -44,7 +49,14 @@ new-territory: setup ## create data/raw/SLUG/ with documented input templates (m
 	@test -n "$(SLUG)" || (echo "Usage: make new-territory SLUG=ma-commune" && exit 2)
 	@$(PY) -m helpers.cli new-territory $(SLUG)
 
-bench: setup ## benchmarks (engine scaling, per-device loop ratio, study wall time), results in outputs/bench/
+batch: setup ## study of many territories on Dask (MODE=summary|full, TERRITORIES=a,b, SCHEDULER=tcp://host:port)
+	@$(PY) -m helpers.batch --mode $(MODE) --workers $(WORKERS) --seed $(SEED) --draws $(DRAWS) \
+	  $(if $(TERRITORIES),--territories $(TERRITORIES)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+synth: setup ## generate N seeded synthetic territories in data/raw/synth-*/ (make synth N=20)
+	@$(PY) -m helpers.synth --n $(N) --seed 1 --clean
+
+bench: setup ## benchmarks (engine scaling, per-device loop ratio, study wall time, batch throughput) to outputs/bench/
 	@$(PY) bench/run.py
 
 crosscheck: setup ## compare the engine with boaviztapi (separate AGPL environment .venv-boavizta)

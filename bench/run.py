@@ -4,6 +4,8 @@
    the ratio to a per-device boaviztapi loop (in its own AGPL environment).
 2. The study on the default territory: wall time per notebook and in total, against a baseline of one empty kernel
    start measured in the same run (the floor that any notebook pays).
+3. The batch runner (``bench/bench_batch.py``): territories per minute in summary mode (1 and 2 workers) and full
+   mode, as ratios against the 1-worker summary baseline.
 
 Results go to ``outputs/bench/`` as JSON. Speed is never asserted in tests; it is measured here.
 """
@@ -41,7 +43,7 @@ def study_bench(slug: str = "la-rochelle") -> dict:
 
     floor = kernel_floor_s()
     result = run_study(slug, quiet=True)
-    timings = result.timings
+    timings = result.timings_s
     print(f"\nStudy '{slug}' (baseline = one empty notebook through papermill: {floor:.2f} s)")
     print(f"  {'step':<22}{'seconds':>9}{'× baseline':>12}")
     for step, seconds in timings.items():
@@ -63,6 +65,12 @@ def main() -> int:
         if engine_json.exists():
             results["engine"] = json.loads(engine_json.read_text())
     results["study"] = study_bench()
+    batch = ROOT / "bench" / "bench_batch.py"
+    if batch.exists():
+        print("\nBatch benchmark (territories per minute)")
+        proc = subprocess.run([sys.executable, str(batch)], cwd=ROOT)
+        if proc.returncode == 0 and (OUT / "batch.json").exists():
+            results["batch"] = json.loads((OUT / "batch.json").read_text())
     (OUT / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"\nResults: {(OUT / 'results.json').relative_to(ROOT)}")
     return 0

@@ -105,9 +105,12 @@ def central(inputs, criteria=("climate_change",)):
 
 def test_read_services_accepts_both_territories():
     for slug in ("la-rochelle", "test-mini"):
+        import pandas as pd
+
         from helpers.paths import RAW_DIR
 
-        df = sv.read_services(RAW_DIR / slug / "services.csv", [], hosting_kinds=list(KINDS["kind"])
+        sites = list(pd.read_csv(RAW_DIR / slug / "hosting.csv")["site_id"])
+        df = sv.read_services(RAW_DIR / slug / "services.csv", sites, hosting_kinds=list(KINDS["kind"])
                               + ["colocation", "datacenter_fr", "cloud_eu", "cloud_world"])
         assert len(df) >= 3 and df["service_id"].is_unique
 
@@ -499,6 +502,16 @@ def test_scenarios_modify_the_services_table_as_documented():
         sv.apply_scenario(df, "dark_mode")
     with pytest.raises(ValueError, match="between 0 and 1"):
         sv.apply_scenario(df, "page_weight", reduction=1.5)
+
+
+def test_scenarios_accept_whole_numbers_typed_as_integers():
+    """A storage volume typed as ``2`` (int64 column) is purged like ``2.0`` (found by the batch on synthetic data)."""
+    df = scenario_services()
+    df = df[df["service_id"].eq("s")].copy()
+    df["annual_volume"] = 2
+    assert df["annual_volume"].dtype.kind == "i"
+    purge = sv.apply_scenario(df, "storage_purge", reduction=0.3).set_index("service_id")
+    assert purge.loc["s", "annual_volume"] == pytest.approx(1.4)
 
 
 def test_scenarios_rerun_the_same_model_and_reduce_emissions():

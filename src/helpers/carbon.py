@@ -1703,15 +1703,9 @@ def _fr(values, decimals: int = 1) -> list[str]:
 
 def _fr_sig(value: float, digits: int = 3) -> str:
     """French display with ``digits`` significant digits (``661 000``, ``11,5``, ``0,0142``)."""
-    from helpers.plotting import fr_number
+    from helpers.plotting import fr_sig
 
-    if value is None or not np.isfinite(value):
-        return "n.d."
-    if value == 0:
-        return "0"
-    magnitude = int(np.floor(np.log10(abs(value))))
-    decimals = max(digits - 1 - magnitude, 0)
-    return fr_number(round(float(value), digits - 1 - magnitude), decimals)
+    return fr_sig(value, digits)
 
 
 def entity_labels(territory) -> dict[str, str]:

@@ -61,7 +61,7 @@ def open_context(territory: str, processed_dir: str | Path | None = None) -> Con
 
 def write_csv(df: pd.DataFrame, path: Path, index: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = df.to_csv(index=index, float_format="%.6g", lineterminator="\n")
+    text = df.to_csv(index=index, float_format="%.10g", lineterminator="\n")
     path.write_text(text, encoding="utf-8")
     return path
 

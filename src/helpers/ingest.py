@@ -54,6 +54,9 @@ def _readers(ctx, categories, tables):
         ("rgesn.csv", "rgesn", lambda p: mod("rgesn").read_rgesn(p, service_ids())),
         ("maturity.csv", "maturity_answers",
          lambda p: (m := mod("maturity")).read_maturity(p, territory, m.load_questions())),
+        ("actions.csv", "actions",
+         lambda p: (m := mod("actions")).read_actions(p, m.load_catalogue(), territory, list(categories["category"]),
+                                                      hosting_ids(), service_ids())),
     ]
 
 

@@ -185,7 +185,11 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
                 executed.append(out)
             t0 = time.perf_counter()
             say("▶ publication du diagnostic …", end=" ")
-            _publish(territory, executed, staging_processed, staging_outputs)
+            try:
+                _publish(territory, executed, staging_processed, staging_outputs)
+            except StudyFailed:
+                _keep_rejected(slug, staging_processed, staging_outputs)
+                raise
             timings["publish"] = time.perf_counter() - t0
             say(f"{timings['publish']:.1f} s")
             _swap_in(staging_processed, final_processed)
@@ -204,6 +208,15 @@ def _keep_failed(slug: str, executed: Path) -> None:
         shutil.rmtree(dest, ignore_errors=True)
         dest.mkdir(parents=True)
         shutil.copy2(executed, dest / executed.name)
+
+
+def _keep_rejected(slug: str, processed: Path, outputs: Path) -> None:
+    """Keep a run whose publication was refused (tables, executed notebooks, rejected page) for inspection."""
+    dest = paths.OUTPUTS_DIR / ".failed" / slug
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    shutil.copytree(processed, dest / "processed")
+    shutil.copytree(outputs, dest / "outputs")
 
 
 def _publish(territory, executed: list[Path], processed: Path, outputs: Path) -> None:
@@ -243,7 +256,9 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     page = publish.render_html(merged, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
     over = publish.check_page_budget(page)
     if over:
-        raise StudyFailed("the published diagnostic breaks its sobriety budget: " + "; ".join(over))
+        (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
+        raise StudyFailed("the published diagnostic breaks its sobriety budget: " + "; ".join(over)
+                          + f" (the rejected page is outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
     (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
 
 
@@ -302,13 +317,13 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
         print(f"\nThe study failed — previous results in outputs/{slug}/ are unchanged.\n{exc}", file=sys.stderr)
         failed = paths.OUTPUTS_DIR / ".failed" / slug
         if failed.exists():
-            print(f"The executed notebook with the error is in {failed.relative_to(paths.PROJECT_ROOT)}/",
-                  file=sys.stderr)
+            print(f"What the failed run produced (executed notebooks, tables) is kept in "
+                  f"{failed.relative_to(paths.PROJECT_ROOT)}/ for inspection.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"\nInterrupted — previous results in outputs/{slug}/ are unchanged.", file=sys.stderr)
         return 130
-    total = result.timings["total"]
+    total = result.timings_s["total"]
     print(f"Terminé en {total:.1f} s. Diagnostic publié : {result.diagnostic.relative_to(paths.PROJECT_ROOT)}")
     print(f"Résumé machine : {result.summary.relative_to(paths.PROJECT_ROOT)}")
     return 0

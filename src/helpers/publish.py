@@ -20,7 +20,9 @@ from pathlib import Path
 from helpers.context import dumps
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-DROP_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+# cells tagged "analyst" stay in the notebooks (JupyterLab, executed copies) but are not published: the HTML keeps
+# the rows and figures that matter, within its budget; the full tables are in tables.xlsx.
+DROP_TAGS = {"parameters", "injected-parameters", "remove-cell", "analyst"}
 KEEP_CELL_METADATA = {"tags"}
 
 
@@ -55,7 +57,7 @@ def merge_notebooks(paths: list[Path]):
 
 
 _HEADING_RE = re.compile(r"<h([23]) id=\"([^\"]+)\">(.*?)</h\1>", re.S)
-_ANCHOR_RE = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", re.S)
+_ANCHOR_RE = re.compile(r"<a class=\"anchor-link\"[^>]*?(?:/>|>.*?</a>)", re.S)  # nbconvert writes <a .../> when the text is empty
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -72,7 +74,7 @@ def _slug(text: str, used: set[str]) -> str:
 
 
 def add_toc(page: str) -> str:
-    """Replace ``__TOC__`` with a nested list of the H2/H3 headings; give headings short, stable anchors."""
+    """Replace ``__TOC__`` with the list of H2 sections; give every H2/H3 heading a short, stable anchor."""
     used: set[str] = set()
     entries: list[tuple[int, str, str]] = []
 
@@ -84,25 +86,10 @@ def add_toc(page: str) -> str:
         return f'<h{level} id="{anchor}">{inner}</h{level}>'
 
     page = _HEADING_RE.sub(repl, page)
-    out, open_sub = ["<h2 id=\"sommaire\">Sommaire</h2>", "<ol>"], False
-    for level, anchor, text in entries:
-        link = f'<a href="#{anchor}">{html.escape(text)}</a>'
-        if level == 2:
-            if open_sub:
-                out.append("</ol></li>")
-                open_sub = False
-            elif len(out) > 2:
-                out.append("</li>")
-            out.append(f"<li>{link}")
-        else:
-            if not open_sub:
-                out.append("<ol>")
-                open_sub = True
-            out.append(f"<li>{link}</li>")
-    if open_sub:
-        out.append("</ol>")
-    if entries:
-        out.append("</li>")
+    # the table of contents lists the H2 sections (every H2/H3 keeps its anchor): a TOC of every H3 would cost
+    # about a hundred DOM elements of the page's budget for little use on a 15-minute read.
+    out = ["<h2 id=\"sommaire\">Sommaire</h2>", "<ol>"]
+    out += [f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for level, anchor, text in entries if level == 2]
     out.append("</ol>")
     return page.replace("__TOC__", "\n".join(out), 1)
 
@@ -219,7 +206,10 @@ def write_summary(summary: dict, path: Path) -> Path:
 
 MAX_PAGE_BYTES = 500_000
 MAX_DOM_ELEMENTS = 1000
-_EXTERNAL_RE = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+# what a browser would fetch: src/srcset/poster/data/action attributes and <link href>, CSS url(); a plain
+# <a href> to a cited source is a link the reader may follow, not a request made by the page.
+_EXTERNAL_RE = re.compile(r"""(?:\b(?:src|srcset|action|poster|data)|<link\b[^>]*\bhref)\s*=\s*["']?\s*(?:https?:)?//""",
+                          re.I)
 _CSS_URL_RE = re.compile(r"url\(\s*['\"]?\s*(?:https?:)?//", re.I)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.plotting import NBSP, esc, fr_number, html_table
+from helpers.plotting import NBSP, esc, fr_number, fr_sig, html_table
 
 NA = "non disponible"
 
@@ -57,8 +57,9 @@ def synthesis_markdown(summary: dict) -> str:
         ("Score de maturité numérique responsable",
          NA if maturity.get("score_pct") is None else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip(),
          esc(maturity.get("level", ""))),
-        ("Réduction annuelle apportée par le plan d'actions", _interval(plan, 0, "tCO2e/an"),
-         f"par rapport à {ref_year}; 2030 : {_interval({'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
+        ("Réduction annuelle apportée par le plan d'actions (bilan et services)", _interval(plan, 0, "tCO2e/an"),
+         f"par rapport à {ref_year} ; émissions du plan en {trajectory.get('milestone_year', 2030)} : "
+         f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
     ]
     lines = ["## 1. Synthèse", "",
              "Les cinq chiffres qui comptent. Les intervalles entre crochets sont des intervalles de confiance à 95 % "
@@ -70,7 +71,9 @@ def synthesis_markdown(summary: dict) -> str:
     if actions:
         for a in actions[:5]:
             red = a.get("reduction_tco2e_per_year")
-            lines.append(f"{a['rank']}. **{esc(a.get('title', a.get('id', '')))}** — {_interval(red, 1, 'tCO2e/an évitées')}")
+            what = ("tCO2e/an de croissance évitée par rapport au fil de l'eau au jalon"
+                    if a.get("basis") == "bau_milestone" else "tCO2e/an évitées")
+            lines.append(f"{a['rank']}. **{esc(a.get('title', a.get('id', '')))}** — {_interval(red, 1, what)}")
     else:
         lines.append(f"Plan d'actions {NA}.")
     return "\n".join(lines)
@@ -119,9 +122,9 @@ def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overr
         lines.append("Aucune ligne d'entrée n'est marquée comme hypothèse.")
     else:
         lines.append(f"{len(assumed)} lignes d'entrée sont des hypothèses (marquées dans les fichiers). "
-                     "Les dix premières ; la liste complète est dans `tables.xlsx` (feuille « hypotheses »).")
+                     "Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille « hypotheses »).")
         lines.append("")
-        lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=10))
+        lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=5))
     lines += ["", "### Facteurs remplacés par le territoire", ""]
     if overrides is None or overrides.empty:
         lines.append("Aucun facteur de la bibliothèque n'a été remplacé.")
@@ -129,15 +132,13 @@ def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overr
         lines.append(html_table(overrides, "Facteurs remplacés (valeur de la bibliothèque → valeur du territoire)", max_rows=50))
     lines += ["", "### Facteurs utilisés", ""]
     used = factors[["factor_id", "value", "unit", "low", "high", "status", "vintage", "source"]]
-    climate = used[used["factor_id"].str.endswith(":climate_change")]
     lines.append(f"{len(used)} facteurs (version `{esc(summary.get('factors_version', NA))}`), dont "
-                 f"{int((used['status'] == 'assumption').sum())} hypothèses. Facteurs climat ci-dessous ; la table "
-                 "complète (tous critères) est dans `tables.xlsx` (feuille « facteurs »).")
-    lines.append("")
-    lines.append(html_table(climate.rename(columns={
-        "factor_id": "Facteur", "value": "Valeur", "unit": "Unité", "low": "Bas", "high": "Haut", "status": "Statut",
-        "vintage": "Millésime", "source": "Source"}).drop(columns=["Source"]),
-        "Facteurs d'émission (changement climatique) utilisés", max_rows=40))
+                 f"{int((used['status'] == 'assumption').sum())} hypothèses. La table complète (tous les indicateurs, "
+                 "avec la source et le millésime de chaque valeur) est dans `tables.xlsx` (feuille « facteurs »).")
+    top = top_factors(processed, used, 8)
+    if top is not None:
+        lines += ["", html_table(top, "Les huit facteurs climat qui pèsent le plus sur le bilan (écart produit sur le "
+                                      "total entre leur borne basse et leur borne haute)", max_rows=10)]
     lines += ["", "### Environnement et empreinte des entrées", ""]
     env = _env_versions()
     lines.append("Versions : " + ", ".join(f"{k} {v}" for k, v in env.items()) + f" ; code {esc(summary.get('code_version', ''))}.")
@@ -145,6 +146,22 @@ def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overr
     lines.append(f"Empreinte sha256 de l'ensemble des entrées : `{summary.get('inputs_sha256', '')}`. L'empreinte de chaque "
                  "fichier est dans `summary.json` (`inputs_files_sha256`).")
     return "\n".join(lines)
+
+
+def top_factors(processed: Path, factors: pd.DataFrame, n: int = 10) -> pd.DataFrame | None:
+    """The ``n`` climate factors with the largest swing on the balance total (``carbon_sensitivity.csv``), with
+    their value, interval, unit, vintage and source, for the method section."""
+    path = processed / "carbon_sensitivity.csv"
+    if not path.exists():
+        return None
+    sens = pd.read_csv(path)
+    sens = sens[sens["kind"].eq("factor")].sort_values("swing", ascending=False, kind="stable").head(n)
+    rows = sens.merge(factors, left_on="input_id", right_on="factor_id", how="left")
+    interval = [f"{fr_sig(v)} [{fr_sig(lo)} – {fr_sig(hi)}]"
+                for v, lo, hi in zip(rows["value"], rows["low"], rows["high"], strict=True)]
+    return pd.DataFrame({"Facteur": rows["label_fr"], "Valeur [bas – haut]": interval, "Unité": rows["unit"],
+                         "Source (millésime)": [f"{src} ({vin})" for src, vin in zip(rows["source"], rows["vintage"],
+                                                                                       strict=True)]})
 
 
 SHEET_NOTES = {

@@ -409,6 +409,9 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None
         relevant = df["type"].isin([t for t, cols in RELEVANT_COLUMNS.items() if col in cols]).to_numpy()
         for i in np.flatnonzero((empty & preset.notna()).to_numpy() & relevant):
             defaults_used[i].append(col)
+    for column in SERVICES_SCHEMA.columns:  # whole numbers typed in a spreadsheet stay floats downstream
+        if column.kind in ("int", "float") and column.name in df and df[column.name].dtype != object:
+            df[column.name] = df[column.name].astype(float)
     typ = df["type"]
     is_web = typ.isin(["website", "portal", "other"])
     is_stream = typ.isin(["visio", "streaming"])

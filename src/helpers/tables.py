@@ -172,8 +172,15 @@ def _to_number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(cleaned, errors="coerce")
 
 
+_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
 def read_table(path: str | Path, schema: Schema, problems_out: list | None = None) -> pd.DataFrame:
     """Read and validate one CSV (or .xlsx) input against ``schema``.
+
+    A clean table is cached per process, keyed by path, size, modification time and schema, and a copy is returned:
+    the action plan re-evaluates the balance dozens of times and would otherwise re-read and re-validate the same
+    reference files each time. A changed file is read again.
 
     Raises :class:`InputError` listing every problem (file, line, column, value, what was expected). Unknown columns
     are reported as warnings in ``df.attrs["warnings"]`` (a list of :class:`InputProblem`) and ignored.
@@ -183,6 +190,19 @@ def read_table(path: str | Path, schema: Schema, problems_out: list | None = Non
     problems (missing file, missing required column, no data row) are always raised.
     """
     path = Path(path)
+    key = None
+    if problems_out is None and path.exists():
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, id(schema))
+        if key in _CACHE:
+            return _CACHE[key].copy()
+    df = _read_table(path, schema, problems_out)
+    if key is not None:
+        _CACHE[key] = df.copy()
+    return df
+
+
+def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.DataFrame:
     file = display_path(path)
     header, rows = read_rows(path, file)
     problems: list[InputProblem] = []

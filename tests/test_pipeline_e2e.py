@@ -1,0 +1,323 @@
+"""End-to-end: the whole papermill chain on the small test territory, in an isolated copy of the project.
+
+The study runs as a user runs it (``python -m helpers.cli study``) in a subprocess whose project root is a temporary
+copy (``SNR_PROJECT_ROOT``), so the real ``data/processed`` and ``outputs`` are never touched.
+Checks: exit codes, published files, summary values recomputed independently here, byte-identical reruns, and a
+failing run that leaves the previous publication untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUG = "test-mini"
+pytestmark = pytest.mark.e2e
+
+
+def _copy_project(dest: Path) -> Path:
+    for sub in ("notebooks", "data/raw/reference", f"data/raw/{SLUG}"):
+        shutil.copytree(ROOT / sub, dest / sub)
+    (dest / "data/processed").mkdir(parents=True)
+    (dest / "outputs").mkdir()
+    return dest
+
+
+def run_study(root: Path, slug: str = SLUG, draws: int = 2000) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.cli", "study", "--territory", slug, "--draws", str(draws)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = _copy_project(tmp_path_factory.mktemp("project"))
+    first = run_study(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return root, first
+
+
+def test_study_prints_each_notebook_and_the_diagnostic_path(project):
+    _, run = project
+    for name in ("01_ingest", "02_carbon_balance", "03_services_lca", "04_maturity", "05_actions"):
+        assert f"▶ {name}" in run.stdout
+    assert f"outputs/{SLUG}/diagnostic.html" in run.stdout
+
+
+def test_published_files_and_summary_keys(project):
+    root, _ = project
+    out = root / "outputs" / SLUG
+    assert (out / "diagnostic.html").is_file() and (out / "summary.json").is_file()
+    assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == [
+        "01_ingest.ipynb", "02_carbon_balance.ipynb", "03_services_lca.ipynb", "04_maturity.ipynb", "05_actions.ipynb"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["territory"] == {
+        "slug": SLUG, "name": "Commune de Test-sur-Mer (territoire de test)", "kind": "commune",
+        "population": 52000, "agents": 400, "reference_year": 2023, "target_year": 2040, "illustrative": True,
+    }
+    for key in ("carbon", "services", "maturity", "actions", "trajectory", "inputs_sha256", "factors_version"):
+        assert key in summary
+    # the inputs' fingerprint is the one computed here, independently
+    files = sorted(p for sub in (f"data/raw/{SLUG}", "data/raw/reference")
+                   for p in (root / sub).rglob("*") if p.is_file())
+    combined = hashlib.sha256()
+    for p in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        combined.update(f"{p.relative_to(root).as_posix()}\0{sha(p)}\n".encode())
+    assert summary["inputs_sha256"] == combined.hexdigest()
+
+
+def test_html_is_light_offline_and_accessible(project):
+    root, _ = project
+    page = (root / "outputs" / SLUG / "diagnostic.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
+    assert page.count("<h1") == 1
+    assert "<script" not in page.lower()
+    # sources are cited as text or followable links; nothing is fetched: no remote src, stylesheet or CSS url()
+    import re
+
+    assert not re.search(r"""(?:src|srcset|poster|data|action)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert not re.search(r"<link\b", page, re.I) and not re.search(r"url\(\s*['\"]?\s*(?:https?:)?//", page, re.I)
+    assert "No description has been provided" not in page
+    for img in page.split("<img")[1:]:
+        assert 'alt="' in img.split(">")[0] and 'alt=""' not in img.split(">")[0]
+
+
+def test_processed_tables_written(project):
+    root, _ = project
+    processed = root / "data" / "processed" / SLUG
+    assert (processed / "inventory.csv").is_file()
+    assert not list((root / "data" / "processed").glob(".staging-*"))
+
+
+def test_rerun_is_byte_identical(project):
+    root, _ = project
+    out = root / "outputs" / SLUG
+    before = {name: sha(out / name) for name in ("summary.json", "diagnostic.html")}
+    again = run_study(root)
+    assert again.returncode == 0, again.stderr
+    assert {name: sha(out / name) for name in before} == before
+
+
+def test_failure_names_notebook_and_keeps_previous_outputs(project):
+    root, _ = project
+    out = root / "outputs" / SLUG
+    before = {p.relative_to(out): sha(p) for p in out.rglob("*") if p.is_file()}
+    processed = root / "data" / "processed" / SLUG
+    before_processed = {p.name: sha(p) for p in processed.iterdir()}
+    inv = root / "data" / "raw" / SLUG / "inventory.csv"
+    original = inv.read_text()
+    try:
+        inv.write_text(original.replace("M-01,mairie,laptop,100", "M-01,mairie,laptop,-3"))
+        failed = run_study(root)
+    finally:
+        inv.write_text(original)
+    assert failed.returncode == 1
+    assert "01_ingest" in failed.stderr
+    assert "inventory.csv, line 2, column 'quantity': found '-3'" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert {p.relative_to(out): sha(p) for p in out.rglob("*") if p.is_file()} == before
+    assert {p.name: sha(p) for p in processed.iterdir()} == before_processed
+
+
+def test_bad_territory_slug_is_refused_before_running(project):
+    root, _ = project
+    res = run_study(root, slug="../etc")
+    assert res.returncode == 2 and "territory slug" in res.stderr
+
+
+def _published_state(root: Path) -> dict:
+    state = {}
+    for sub in (f"outputs/{SLUG}", f"data/processed/{SLUG}"):
+        for p in (root / sub).rglob("*"):
+            if p.is_file():
+                state[p.relative_to(root).as_posix()] = sha(p)
+    return state
+
+
+def _start(root: Path) -> subprocess.Popen:
+    env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
+    return subprocess.Popen(
+        [sys.executable, "-m", "helpers.cli", "study", "--territory", SLUG, "--draws", "2000"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def _wait_for(proc: subprocess.Popen, marker: str) -> str:
+    seen = ""
+    while marker not in seen:
+        ch = proc.stdout.read(1)
+        if not ch:
+            break
+        seen += ch
+    return seen
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGKILL"])
+def test_interrupted_or_killed_run_leaves_publication_intact(project, sig):
+    import signal
+
+    root, _ = project
+    before = _published_state(root)
+    proc = _start(root)
+    seen = _wait_for(proc, "▶ 02_carbon_balance")
+    assert "▶ 02_carbon_balance" in seen
+    if sig == "SIGKILL":
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernels die at once, no cleanup code runs
+    else:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+    proc.wait(timeout=120)
+    if sig == "SIGINT":
+        assert proc.returncode == 130
+        assert "unchanged" in proc.stderr.read()
+    assert _published_state(root) == before
+    # the next run recovers from whatever the killed run left and publishes normally
+    again = run_study(root)
+    assert again.returncode == 0, again.stderr
+    assert _published_state(root) == before
+
+
+def test_study_runs_with_the_network_blocked(project, tmp_path):
+    """Any attempt to open an internet socket fails in the runner and in every kernel; the study still succeeds."""
+    root, _ = project
+    block = tmp_path / "block"
+    block.mkdir()
+    (block / "sitecustomize.py").write_text(
+        "import socket\n"
+        "_connect = socket.socket.connect\n"
+        "def _blocked(self, address):\n"
+        "    if self.family in (socket.AF_INET, socket.AF_INET6):\n"
+        "        raise OSError('network blocked by the test')\n"
+        "    return _connect(self, address)\n"
+        "socket.socket.connect = _blocked\n"
+        "socket.create_connection = lambda *a, **k: (_ for _ in ()).throw(OSError('network blocked by the test'))\n"
+    )
+    before = _published_state(root)
+    env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0",
+               PYTHONPATH=f"{block}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    res = subprocess.run([sys.executable, "-m", "helpers.cli", "study", "--territory", SLUG, "--draws", "2000"],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert _published_state(root) == before  # same inputs, same code: byte-identical publication
+
+
+def test_html_within_its_sobriety_budget(project):
+    from helpers.publish import MAX_DOM_ELEMENTS, MAX_PAGE_BYTES, page_metrics
+
+    root, _ = project
+    m = page_metrics((root / "outputs" / SLUG / "diagnostic.html").read_text())
+    assert m["bytes"] <= MAX_PAGE_BYTES and m["dom_elements"] <= MAX_DOM_ELEMENTS
+    assert m["external_refs"] == 0 and m["scripts"] == 0
+
+
+BROWSER_INTERNAL_HOSTS = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com", "chromium.org")
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_renders_in_a_real_browser_offline(project, tmp_path):
+    """Headless Chromium (Debian package, installed by .ci/run) loads the page with the network off:
+    no console error, no request made by the page, and a screenshot of the first screen under outputs/."""
+    import re
+
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("chromium not installed on this machine (CI installs it)")
+    root, _ = project
+    page = (root / "outputs" / SLUG / "diagnostic.html").resolve()
+    shots = ROOT / "outputs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    shot = shots / f"{SLUG}-first-screen.png"
+    netlog = tmp_path / "net.json"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--host-resolver-rules=MAP * ~NOTFOUND",
+             "--proxy-server=127.0.0.1:9", "--enable-logging=stderr", "--v=0", "--window-size=1280,900"]
+    cmd = ["unshare", "-n"] if shutil.which("unshare") and subprocess.run(
+        ["unshare", "-n", "true"], capture_output=True).returncode == 0 else []
+    res = subprocess.run(cmd + [browser, *flags, f"--log-net-log={netlog}", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert "<h1" in res.stdout, res.stderr[-2000:]
+    console = [line for line in res.stderr.splitlines() if ":CONSOLE" in line]
+    assert not console, console
+    urls = set(re.findall(r'"url":"([^"]+)"', netlog.read_text()))
+    page_requests = [u for u in urls if not u.startswith(("file:", "data:"))
+                     and not any(h in u.split("/")[2] for h in BROWSER_INTERNAL_HOSTS)]
+    assert not page_requests, page_requests
+    res = subprocess.run(cmd + [browser, *flags, f"--screenshot={shot}", page.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 5000, res.stderr[-2000:]
+
+
+def _reference_table(root: Path, name: str, key: str) -> dict[str, dict[str, str]]:
+    import csv
+
+    with open(root / "data/raw/reference" / name, encoding="utf-8") as fh:
+        return {row[key]: row for row in csv.DictReader(fh)}
+
+
+def test_carbon_total_matches_a_hand_computation(project):
+    """The central carbon balance of test-mini, recomputed here line by line from the inputs and the factor library
+    (csv module only, no helper code): annualised (manufacturing × s + distribution + end of life) × quantity ÷
+    lifetime, plus yearly kWh × PUE × the territory's electricity factor (0.05 kgCO2e/kWh, override in
+    territory.yaml), plus the room, telecom, purchases of the reference year and paper."""
+    root, _ = project
+    f = {k: float(v["value"]) for k, v in _reference_table(root, "factors.csv", "factor_id").items()}
+    cats = _reference_table(root, "categories.csv", "category")
+    elec = 0.05
+
+    def embodied(cat, quantity, lifetime=None, recond=False):
+        c = cats[cat]
+        life = lifetime or float(c["default_lifetime_years"])
+        share = float(c["reconditioned_embodied_share"]) if recond else 1.0
+        phases = [f.get(f"{c['factor_item']}:{ph}:climate_change", 0.0) for ph in ("distribution", "end_of_life")]
+        return quantity * (share * f[f"{c['factor_item']}:manufacturing:climate_change"] + sum(phases)) / life
+
+    def use_kwh(cat):
+        c = cats[cat]
+        if c["default_yearly_kwh"]:
+            return float(c["default_yearly_kwh"])
+        return float(c["default_power_w"]) * float(c["default_hours_per_day"]) * float(c["default_days_per_year"]) / 1000
+
+    kg = 0.0
+    # inventory.csv (M-01 … E-02)
+    kg += embodied("laptop", 100, 5) + 100 * use_kwh("laptop") * elec
+    kg += embodied("screen_small", 150, 6) + 150 * use_kwh("screen_small") * elec
+    kg += embodied("smartphone", 40) + 40 * use_kwh("smartphone") * elec
+    kg += embodied("smartphone", 10, recond=True) + 10 * use_kwh("smartphone") * elec
+    kg += embodied("mfp_copier", 5) + 5 * use_kwh("mfp_copier") * elec
+    kg += embodied("server", 4, 5) + 4 * (300 * 24 * 365 / 1000) * 1.5 * elec  # explicit power, PUE 1.5 of sr-mairie
+    kg += embodied("tablet", 40) + 40 * use_kwh("tablet") * elec
+    kg += embodied("laptop", 20) + 20 * 80 * elec  # measured 80 kWh per laptop and year
+    # hosting.csv: 20 m2 of server room
+    kg += 20 * f["dc_support_equipment:manufacturing:climate_change"]
+    # telecom.csv: 2 fixed lines × 12 months, 600 GB mobile, 1000 GB fixed
+    kg += 2 * 12 * f["network_fixed_subscription:use:climate_change"]
+    kg += 600 * f["network_mobile_fr:use:climate_change"] + 1000 * f["network_fixed_fr:use:climate_change"]
+    # purchases.csv: only the reference year (2023) counts
+    kg += 100_000 * f["spend_it_services:use:climate_change"]
+    # printing.csv: 1000 reams + 250 000 pages
+    kg += 1000 * f["paper_a4_ream:manufacturing:climate_change"] + 250_000 * f["paper_a4_page:manufacturing:climate_change"]
+
+    summary = json.loads((root / "outputs" / SLUG / "summary.json").read_text())
+    total = summary["carbon"]["total_tco2e"]
+    assert total["value"] == pytest.approx(kg / 1000, rel=1e-5)
+    assert total["low"] < total["value"] < total["high"]
+    assert summary["carbon"]["per_agent_kgco2e"]["value"] == pytest.approx(kg / 400, rel=1e-5)

@@ -1,0 +1,44 @@
+"""Figures and text escaping for the published diagnostic."""
+
+import html
+
+import mistune
+import pytest
+
+from helpers import plotting
+
+
+@pytest.mark.parametrize("raw", [
+    "L'Houmeau", 'Salle "du conseil"', "<script>alert(1)</script>", "CCAS #2 *urgent* [lien](http://x)",
+    "R&D", "a_b_c `code` <b>gras</b>", "&#x27;",
+])
+def test_esc_renders_inputs_as_typed_text(raw):
+    rendered = mistune.html(plotting.esc(raw)).strip()
+    inner = rendered.removeprefix("<p>").removesuffix("</p>")
+    assert "<" not in inner  # no markup at all comes from an input
+    assert html.unescape(inner) == raw  # and the reader sees exactly what was typed
+
+
+def test_figures_are_light_and_byte_identical():
+    plt = plotting.setup()
+    pngs = []
+    for _ in range(2):
+        fig, ax = plt.subplots()
+        ax.bar(["Fabrication", "Usage", "Fin de vie"], [50.0, 30.0, 2.0], color=plotting.PALETTE[:3])
+        ax.set_title("Répartition de l'empreinte")
+        pngs.append(plotting.png_bytes(fig))
+        plt.close(fig)
+    assert pngs[0] == pngs[1]
+    assert pngs[0][:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(pngs[0]) < 15_000, len(pngs[0])
+
+
+def test_fr_number():
+    assert plotting.fr_number(1234.5, 1) == "1\u202f234,5"
+    assert plotting.fr_number(float("nan")) == "n.d."
+
+
+@pytest.mark.parametrize("value, text", [(0.0461, "0,0461"), (748, "748"), (12345, "12\u202f300"), (2.29, "2,29"),
+                                         (None, "n.d."), (0, "0")])
+def test_fr_sig(value, text):
+    assert plotting.fr_sig(value) == text

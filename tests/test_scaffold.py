@@ -1,0 +1,54 @@
+"""make new-territory: documented templates that validate as they are, and no overwrite of an existing folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import paths
+from helpers.errors import InputError
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "RAW_DIR", tmp_path / "raw")
+    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "processed")
+    (tmp_path / "raw").mkdir()
+    return tmp_path
+
+
+def test_templates_are_documented_and_valid_as_shipped(sandbox):
+    from helpers.context import open_context
+    from helpers.ingest import ingest_all
+    from helpers.scaffold import available_schemas, new_territory
+
+    folder = new_territory("ma-commune")
+    files = {p.name for p in folder.iterdir()}
+    expected = {s.file for s, _, _ in available_schemas()} | {"territory.yaml", "README.md"}
+    assert files == expected
+    readme = (folder / "README.md").read_text()
+    for schema, _, _ in available_schemas():
+        assert f"`{schema.file}`" in readme
+        for col in schema.columns:
+            assert f"`{col.name}`" in readme  # every column is explained
+        header, example = (folder / schema.file).read_text().splitlines()[:2]
+        assert header.split(",") == schema.names() and example  # header and one example row
+    report = ingest_all(open_context("ma-commune"))  # the example rows are consistent with each other
+    assert report.tables["inventory"]["quantity"].sum() > 0
+
+
+def test_existing_folder_is_never_overwritten(sandbox):
+    from helpers.scaffold import new_territory
+
+    new_territory("ma-commune")
+    (paths.RAW_DIR / "ma-commune" / "inventory.csv").write_text("mine")
+    with pytest.raises(InputError, match="never overwritten"):
+        new_territory("ma-commune")
+    assert (paths.RAW_DIR / "ma-commune" / "inventory.csv").read_text() == "mine"
+
+
+@pytest.mark.parametrize("slug", ["../evil", "a/b", "Ma Commune"])
+def test_unsafe_slug_is_refused(sandbox, slug):
+    from helpers.scaffold import new_territory
+
+    with pytest.raises(InputError):
+        new_territory(slug)
