@@ -1,7 +1,9 @@
 """Run the whole study for one territory: the notebook chain, then the published diagnostic.
 
 All notebooks run from this one Python process (papermill imported once), each in a fresh kernel for isolation
-(``tooling-findings.md`` §2.2). Everything is built into staging folders; only when every step succeeded are they
+(``tooling-findings.md`` §2.2). Notebooks that only depend on ``01_ingest`` (carbon balance, services, maturity) run
+side by side, one kernel per core (:data:`WAVES`); each writes only its own tables, so the results do not depend on
+the order in which they finish. Everything is built into staging folders; only when every step succeeded are they
 swapped into ``data/processed/<slug>/`` and ``outputs/<slug>/``. A failure or an interruption therefore leaves the
 previously published results exactly as they were.
 """
@@ -22,6 +24,8 @@ from helpers import paths
 from helpers.errors import InputError
 
 NOTEBOOKS = ("01_ingest", "02_carbon_balance", "03_services_lca", "04_maturity", "05_actions")
+#: dependency waves: a notebook reads only what the notebooks of earlier waves wrote (docs/architecture.md)
+WAVES = (("01_ingest",), ("02_carbon_balance", "03_services_lca", "04_maturity"), ("05_actions",))
 DEFAULT_SEED = 20200101
 DEFAULT_DRAWS = 10_000
 
@@ -100,11 +104,20 @@ def _territory_lock(slug: str):
 
 def _ipc_kernel_manager_class():
     """Kernels talk to this process over local IPC sockets instead of loopback TCP (no plain-text TCP port)."""
+    import tempfile
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Unicode
+    from traitlets import Unicode, default
 
     class IPCKernelManager(AsyncKernelManager):
         transport = Unicode("ipc")
+
+        @default("ip")
+        def _unique_ipc_path(self) -> str:
+            # jupyter_client numbers IPC sockets after a relative "kernel-ipc" prefix, checking which files exist:
+            # two kernels starting at once would race for the same names. A unique absolute prefix per kernel.
+            return os.path.join(tempfile.gettempdir(), f"snr-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
 
     return IPCKernelManager
 
@@ -163,26 +176,31 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             executed_dir.mkdir()
             rel_processed = os.path.relpath(staging_processed, paths.NOTEBOOKS_DIR)
             params = {"territory": slug, "seed": int(seed), "processed_dir": rel_processed, "n_draws": int(n_draws)}
-            executed = []
             km_class = _ipc_kernel_manager_class()
-            for name in notebooks:
-                src = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
-                out = executed_dir / f"{name}.ipynb"
-                say(f"▶ {name} …", end=" ")
+
+            def execute(name: str) -> float:
                 t0 = time.perf_counter()
-                try:
-                    pm.execute_notebook(
-                        str(src), str(out), parameters=params, kernel_name=kernel_name,
-                        cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-                        record_timing=False, kernel_manager_class=km_class,
-                    )
-                except PapermillExecutionError as exc:
-                    say("échec")
-                    _keep_failed(slug, out)
-                    raise StudyFailed(_describe_failure(name, exc)) from None
-                timings[name] = time.perf_counter() - t0
-                say(f"{timings[name]:.1f} s")
-                executed.append(out)
+                pm.execute_notebook(
+                    str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(executed_dir / f"{name}.ipynb"),
+                    parameters=params, kernel_name=kernel_name, progress_bar=False, log_output=False,
+                    record_timing=False, kernel_manager_class=km_class,
+                    # the kernel starts in notebooks/ (nbclient's resource path), as in JupyterLab; papermill's
+                    # own ``cwd`` would chdir this whole process, which parallel notebooks cannot share
+                    resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}},
+                )
+                return time.perf_counter() - t0
+
+            for wave in _waves(notebooks):
+                results = _run_wave(wave, execute, max(1, min(len(wave), os.cpu_count() or 1)), say)
+                for name in wave:  # report the first failure in the notebooks' order
+                    outcome = results[name]
+                    if isinstance(outcome, PapermillExecutionError):
+                        _keep_failed(slug, executed_dir / f"{name}.ipynb")
+                        raise StudyFailed(_describe_failure(name, outcome)) from None
+                    if isinstance(outcome, BaseException):
+                        raise outcome
+                    timings[name] = outcome
+            executed = [executed_dir / f"{name}.ipynb" for name in notebooks]
             t0 = time.perf_counter()
             say("▶ publication du diagnostic …", end=" ")
             try:
@@ -199,6 +217,67 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
                 shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = time.perf_counter() - t_start
     return StudyResult(slug, final_outputs / "diagnostic.html", final_outputs / "summary.json", timings)
+
+
+def _waves(notebooks) -> list[tuple[str, ...]]:
+    """The requested notebooks grouped by :data:`WAVES` (a notebook outside them runs alone, in order)."""
+    wanted = list(notebooks)
+    out: list[tuple[str, ...]] = []
+    for name in wanted:
+        wave = next((w for w in WAVES if name in w), (name,))
+        group = tuple(n for n in wave if n in wanted)
+        if group not in out:
+            out.append(group)
+    return out
+
+
+def _run_wave(wave: tuple[str, ...], execute, workers: int, say) -> dict:
+    """Run the notebooks of one wave (in parallel threads when ``workers`` > 1); name -> seconds or exception.
+
+    Threads are daemons: on Ctrl-C the main thread stops waiting at once, the staging folders are removed, and the
+    kernels exit with this process (they watch their parent). Nothing is published.
+    """
+    import queue
+    import threading
+
+    results: dict = {}
+    if workers == 1:
+        for name in wave:
+            say(f"▶ {name} …", end=" ")
+            try:
+                results[name] = execute(name)
+            except Exception as exc:  # reported by the caller, in order
+                results[name] = exc
+                say("échec")
+                break
+            say(f"{results[name]:.1f} s")
+        return results
+    say(f"▶ {', '.join(wave)} : en parallèle sur {workers} cœurs")
+    done: queue.Queue = queue.Queue()
+    pending = list(wave)
+    running: set[str] = set()
+
+    def work(name: str) -> None:
+        try:
+            done.put((name, execute(name)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            done.put((name, exc))
+
+    def start_next() -> None:
+        name = pending.pop(0)
+        running.add(name)
+        threading.Thread(target=work, args=(name,), name=f"snr-{name}", daemon=True).start()
+
+    while pending and len(running) < workers:
+        start_next()
+    while running:
+        name, outcome = done.get()
+        running.discard(name)
+        results[name] = outcome
+        say(f"▶ {name} … " + ("échec" if isinstance(outcome, BaseException) else f"{outcome:.1f} s"))
+        if pending and not any(isinstance(v, BaseException) for v in results.values()):
+            start_next()
+    return results
 
 
 def _keep_failed(slug: str, executed: Path) -> None:
