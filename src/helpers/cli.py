@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("slug")
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("SNR_DEBUG") == "1"
+    if debug:
+        os.environ["SNR_DEBUG"] = "1"  # also read by the pipeline (kernels' own logs)
     try:
         if args.command == "study":
             from helpers.pipeline import main_study

@@ -119,6 +119,14 @@ def _ipc_kernel_manager_class():
             # two kernels starting at once would race for the same names. A unique absolute prefix per kernel.
             return os.path.join(tempfile.gettempdir(), f"snr-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # The kernel process's own log (not the cells' output, which comes back through the notebook) only holds
+            # jupyter_client's shutdown noise ("KeyboardInterrupt caught in kernel" after the interrupt it sends
+            # before every shutdown). Shown with --debug / SNR_DEBUG=1.
+            if os.environ.get("SNR_DEBUG") != "1":
+                kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
     return IPCKernelManager
 
 
