@@ -78,3 +78,25 @@ def test_budget_reports_every_breach():
     problems = publish.check_page_budget(page)
     assert len(problems) == 3
     assert "DOM elements" in problems[1] and "script" in problems[2]
+
+
+def test_method_section_lists_the_factors_that_move_the_total_most(tmp_path):
+    import pandas as pd
+
+    from helpers import sections
+
+    pd.DataFrame({
+        "input_id": ["a:use:climate_change", "pue:server_room", "b:manufacturing:climate_change"],
+        "label_fr": ["Facteur A", "PUE", "Facteur B"], "kind": ["factor", "pue", "factor"],
+        "swing": [10.0, 99.0, 30.0],
+    }).to_csv(tmp_path / "carbon_sensitivity.csv", index=False)
+    factors = pd.DataFrame({
+        "factor_id": ["a:use:climate_change", "b:manufacturing:climate_change"], "value": [0.0461, 748.0],
+        "unit": ["kgCO2e/kWh", "kgCO2e/unit"], "low": [0.0442, 299.2], "high": [0.0599, 1870.0],
+        "status": ["sourced", "sourced"], "vintage": ["2025", "2022"], "source": ["ADEME", "ADEME dc"],
+    })
+    top = sections.top_factors(tmp_path, factors, 8)
+    assert list(top["Facteur"]) == ["Facteur B", "Facteur A"]  # factors only, largest swing first
+    assert top["Valeur [bas – haut]"].iloc[1] == "0,0461 [0,0442 – 0,0599]"
+    assert top["Source (millésime)"].iloc[0] == "ADEME dc (2022)"
+    assert sections.top_factors(tmp_path / "absent", factors) is None

@@ -137,8 +137,8 @@ def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overr
                  "avec la source et le millésime de chaque valeur) est dans `tables.xlsx` (feuille « facteurs »).")
     top = top_factors(processed, used, 8)
     if top is not None:
-        lines += ["", html_table(top, "Les huit facteurs climat qui pèsent le plus sur le bilan (écart produit sur le "
-                                      "total entre leur borne basse et leur borne haute)", max_rows=10)]
+        lines += ["", html_table(top, f"Les {len(top)} facteurs climat qui pèsent le plus sur le bilan (écart produit "
+                                      "sur le total entre leur borne basse et leur borne haute)", max_rows=10)]
     lines += ["", "### Environnement et empreinte des entrées", ""]
     env = _env_versions()
     lines.append("Versions : " + ", ".join(f"{k} {v}" for k, v in env.items()) + f" ; code {esc(summary.get('code_version', ''))}.")
