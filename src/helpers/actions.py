@@ -1357,7 +1357,7 @@ def consistency_note(study: ActionsStudy, ctx) -> str:
 
     out = []
     base_s = study.evaluation.baseline_services
-    pairs = [("le bilan carbone", "partie 2", study.info["trajectory"]["baseline_tco2e"], _carbon_total(ctx))]
+    pairs = [("le bilan carbone", "partie 3", study.info["trajectory"]["baseline_tco2e"], _carbon_total(ctx))]
     if base_s is not None:
         pairs.append(("l'empreinte des services", "partie 3", base_s.central["climate_change"] / 1000.0,
                       _services_total(ctx)))
