@@ -371,3 +371,10 @@ def test_pillar_scores_by_hand(mini_questions):
     assert p.at["People", "score_pct"] == pytest.approx(60.0)
     assert p.at["Planet", "score_pct"] == pytest.approx(100 * 4 / 12)
     assert math.isnan(p.at["Prosperity", "score_pct"]) and p.at["Prosperity", "completeness_pct"] == 0
+
+
+def test_question_tables_keep_their_columns_when_empty(axes, questions):
+    """A territory with no maturity answers (a fresh 'make new-territory') still renders its section."""
+    empty = pd.DataFrame(columns=["question_id", "axis", "question_fr", "level", "weight", "evidence"])
+    shown = m.display_questions(empty, axes, questions)
+    assert shown.empty and set(m.SHORT_QUESTION_COLUMNS) <= set(shown.columns)

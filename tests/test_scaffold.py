@@ -52,3 +52,20 @@ def test_unsafe_slug_is_refused(sandbox, slug):
 
     with pytest.raises(InputError):
         new_territory(slug)
+
+
+def test_the_whole_computation_runs_on_the_templates_as_shipped(sandbox):
+    """A fresh 'make new-territory' is a study that runs (every section, in-process, as in the batch's summary mode):
+    a territory with one row per file, no video service and one maturity answer must not break any section."""
+    import json
+
+    from helpers.scaffold import new_territory
+    from helpers.study import compute_sections
+
+    new_territory("ma-commune")
+    out = sandbox / "processed" / "ma-commune"
+    compute_sections("ma-commune", n_draws=200, processed_dir=out)
+    for section in ("ingest", "carbon", "services", "maturity", "actions"):
+        assert json.loads((out / f"summary_{section}.json").read_text())
+    carbon = json.loads((out / "summary_carbon.json").read_text())
+    assert carbon["data"]["total_tco2e"]["value"] > 0

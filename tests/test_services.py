@@ -627,3 +627,12 @@ def test_study_without_services_file_is_empty_but_complete(tmp_path):
         fig = sv.study_figure(study, name)
         assert fig is not None
     assert set(sv.alt_texts(study)) >= {"per_unit", "rgesn"}
+
+
+def test_video_quality_scenario_without_any_video_service():
+    """A territory with only a website (a fresh template): lowering video quality changes nothing, fails nowhere."""
+    df = scenario_services()
+    df = df[df["type"].eq("website")].copy()
+    df["video_quality"] = np.nan  # an empty column reads as float
+    out = sv.apply_scenario(df, "video_quality", quality="sd")
+    assert out["video_quality"].isna().all() and len(out) == len(df)

@@ -844,8 +844,9 @@ def display_questions(df: pd.DataFrame, axes: pd.DataFrame, questions: pd.DataFr
     labels = axes.set_index("axis_id")["label_fr"]
     q = questions.set_index("question_id")
     level_text = [q.at[qid, f"level_{int(lv)}"] for qid, lv in zip(df["question_id"], df["level"], strict=True)]
-    if df.empty:
-        return pd.DataFrame({"Question": [], "Axe": [], "Intitulé": [], "Niveau (0 à 4)": []})
+    if df.empty:  # same columns as a filled table, so callers can select them
+        return pd.DataFrame(columns=["Question", "Axe", "Intitulé", "Niveau (0 à 4)",
+                                     "Ce que le niveau atteint signifie", "Poids", "Éléments déclarés"])
     return pd.DataFrame({
         "Question": df["question_id"].to_numpy(),
         "Axe": df["axis"].map(labels).to_numpy(),

@@ -164,7 +164,7 @@ SERVICES_SCHEMA = Schema(
     unique=("service_id",),
     columns=(
         Column("service_id", "str", required=True, description="unique id of the service", example="site-ville"),
-        Column("name", "str", required=True, description="name shown in the diagnostic", example="Site larochelle.fr"),
+        Column("name", "str", required=True, description="name shown in the diagnostic", example="Site internet de la ville"),
         Column("type", "str", required=True, allowed=SERVICE_TYPES, description="kind of service", example="website"),
         Column("annual_volume", "float", required=True, min=0, description="number of functional units per year",
                example=1_000_000),
@@ -1210,6 +1210,7 @@ def apply_scenario(services: pd.DataFrame, scenario: str, service_ids=None, pres
             raise ValueError(f"scenario 'video_quality': quality must be one of {VIDEO_QUALITIES}")
         order = {q: i for i, q in enumerate(VIDEO_QUALITIES)}
         m = sel & df["type"].isin(list(p["types"]))
+        df["video_quality"] = df["video_quality"].astype(object)  # all empty (no video service) reads as float
         current = df.loc[m, "video_quality"].map(order)
         df.loc[m, "video_quality"] = np.where(current > order[p["quality"]], p["quality"],
                                               df.loc[m, "video_quality"])
