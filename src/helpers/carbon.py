@@ -1418,6 +1418,28 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
     return pd.DataFrame(rows)
 
 
+PER_PERSON_UNITS = {"kgco2e_per_employee_year": "par salarié", "kgco2e_per_user_year": "par utilisateur"}
+
+
+def per_person_references(benchmarks: pd.DataFrame) -> str:
+    """French list of the published per-employee / per-user references (``published_benchmarks.csv``), e.g.
+    ``'WeNR 2021 … : 265 kgCO2e par salarié ; …'``; empty when there is none."""
+    from helpers.plotting import fr_number
+
+    rows = benchmarks[benchmarks["unit"].isin(list(PER_PERSON_UNITS))]
+    return " ; ".join(f"{r.label_fr.split(' : ')[0]} : {fr_number(float(r.value))} kgCO2e {PER_PERSON_UNITS[r.unit]}"
+                      for r in rows.itertuples(index=False))
+
+
+def benchmark_alt(benchmarks: pd.DataFrame, data: dict) -> str:
+    """Alternative text of the benchmark figure: this balance per agent against the published per-person figures."""
+    from helpers.plotting import fr_number
+
+    refs = per_person_references(benchmarks)
+    text = f"Ce bilan donne {fr_number(data['per_agent_kgco2e']['value'])} kgCO2e par agent"
+    return f"{text}, contre {refs}." if refs else f"{text}."
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Orchestration: the whole balance of a territory
 # --------------------------------------------------------------------------------------------------------------

@@ -31,6 +31,14 @@ def _interval(d: dict | None, decimals: int = 0, unit: str = "") -> str:
     return f"{text}{NBSP}{unit}" if unit else text
 
 
+def _per_person_references() -> str:
+    """Published per-employee / per-user references (``published_benchmarks.csv``), for the synthesis."""
+    from helpers.carbon import load_published_benchmarks, per_person_references
+
+    refs = per_person_references(load_published_benchmarks())
+    return f"repères publiés : {esc(refs)}" if refs else ""
+
+
 def synthesis_markdown(summary: dict) -> str:
     """Section 1 (French): five headline figures with intervals and the five first actions, from ``summary``."""
     carbon = summary.get("carbon") or {}
@@ -51,7 +59,7 @@ def synthesis_markdown(summary: dict) -> str:
     rows = [
         ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
          "intervalle de confiance à 95 %"),
-        ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), "repères : WeNR 2021 265 kg, Green IT 2021 460 kg"),
+        ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), _per_person_references()),
         ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
          "le reste : usage (électricité), services, papier"),
         ("Score de maturité numérique responsable",
