@@ -528,3 +528,35 @@ def test_per_person_references_come_from_the_published_benchmarks():
     assert "265" in text and "460" in text  # WeNR 2021 and Green IT 2021, as published_benchmarks.csv gives them
     alt = carbon.benchmark_alt(b, {"per_agent_kgco2e": {"value": 220.4}})
     assert alt.startswith("Ce bilan donne 220 kgCO2e par agent, contre ")
+
+
+def test_keyed_draws_are_the_keyed_stream_and_made_once():
+    """The memo returns exactly ``draw_distribution`` on ``keyed_rng(seed, key)``, read-only, once per key."""
+    direct = carbon.draw_distribution("lognormal", 10.0, 8.0, 12.5, 500, carbon.keyed_rng(7, "laptop:use"))
+    memo = carbon.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 7, "laptop:use")
+    assert np.array_equal(direct, memo)
+    assert carbon.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 7, "laptop:use") is memo
+    assert not memo.flags.writeable
+    # an absent bound (NaN) is still found again (NaN != NaN would miss every time)
+    a = carbon.keyed_draws("none", 3.0, np.nan, np.nan, 50, 7, "x")
+    assert carbon.keyed_draws("none", 3.0, float("nan"), float("nan"), 50, 7, "x") is a
+    assert np.array_equal(a, np.full(50, 3.0))
+    # another seed, key or parameter is another draw
+    assert not np.array_equal(memo, carbon.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 8, "laptop:use"))
+    assert not np.array_equal(memo, carbon.keyed_draws("lognormal", 10.0, 8.0, 13.0, 500, 7, "laptop:use"))
+
+
+def test_totals_without_cells_equal_the_sum_of_cell_draws():
+    """The totals-only path (``_total_draws``) gives the same draws as summing the per-cell draws."""
+    inv = inventory({"category": "laptop", "quantity": 10, "yearly_kwh": 48},
+                    {"category": "screen_small", "quantity": 5, "quality": "low"},
+                    {"category": "smartphone", "quantity": 7, "entity": "agglo", "line_id": "P1"})
+    acts = carbon.fleet_activities(inv, CATEGORIES)
+    p = params_for(acts)
+    with_cells = carbon.monte_carlo(acts, FACTORS, p, ["climate_change"], 2000, 42)
+    totals_only = carbon.monte_carlo(acts, FACTORS, p, ["climate_change"], 2000, 42, keep_cells=(),
+                                     sensitivity_criterion=None, report_missing=False)
+    assert "climate_change" in with_cells.draws and not totals_only.draws
+    np.testing.assert_allclose(totals_only.totals["climate_change"], with_cells.totals["climate_change"],
+                               rtol=1e-12)
+    assert totals_only.central == with_cells.central

@@ -636,3 +636,21 @@ def test_video_quality_scenario_without_any_video_service():
     df["video_quality"] = np.nan  # an empty column reads as float
     out = sv.apply_scenario(df, "video_quality", quality="sd")
     assert out["video_quality"].isna().all() and len(out) == len(df)
+
+
+def test_resolve_memo_returns_an_independent_copy_of_the_same_result():
+    """``resolve_services`` is memoised on the tables' content: same result, never shared, other content recomputed."""
+    df = pd.DataFrame([dict(service_id="w", name="W", type="website", annual_volume=10, volume_unit="visits",
+                            page_weight_mb=2.0, hosting="hyperscale")])
+    df.attrs["warnings"] = ["kept"]
+    first = sv.resolve_services(df)
+    expected = first.loc[0, "data_gb_per_unit"]  # 2 MB × the website preset's pages per visit
+    assert expected > 0
+    first.loc[0, "data_gb_per_unit"] = -1.0  # a caller changing its copy does not change the next result
+    second = sv.resolve_services(df)
+    assert second.loc[0, "data_gb_per_unit"] == expected
+    assert second.attrs == {"warnings": ["kept"]}
+    heavier = df.assign(page_weight_mb=4.0)
+    assert sv.resolve_services(heavier).loc[0, "data_gb_per_unit"] == pytest.approx(2 * expected)
+    assert sv.frame_digest(df) != sv.frame_digest(heavier)
+    assert sv.frame_digest(df) == sv.frame_digest(df.copy())

@@ -469,7 +469,7 @@ def run_balance(inputs: lv.PlanInputs, models: Models) -> Run:
         ids |= set(table[col].astype(str))
     params = carbon.parameter_table(ids, models.categories, models.hosting_kinds)
     mc = carbon.monte_carlo(table, models.factors, params, models.criteria, models.n_draws, models.seed,
-                            keep_cells=(), sensitivity_criterion=None)
+                            keep_cells=(), sensitivity_criterion=None, report_missing=False)
     return Run(dict(mc.central), dict(mc.totals))
 
 

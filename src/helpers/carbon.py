@@ -43,7 +43,9 @@ key of the input, so a factor has the same draws whichever lines, views or crite
 
 from __future__ import annotations
 
+import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -832,14 +834,50 @@ def draw_distribution(distribution: str, value: float, low: float, high: float, 
     return np.full(n_draws, value)
 
 
+#: Draws already made in this process, keyed by everything that determines them (seed, key, distribution and its
+#: parameters, number of draws). The action plan reruns the balance with the same seed about twenty times and a
+#: batch worker runs many territories on the same library: the draws are the same each time, so they are made once.
+_DRAW_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_DRAW_CACHE_LOCK = threading.Lock()
+#: Upper bound of the cache (bytes); least recently used draws are dropped beyond it.
+DRAW_CACHE_BYTES = 256 * 2**20
+
+
+def keyed_draws(distribution: str, value: float, low: float, high: float, n_draws: int, seed: int,
+                key: str) -> np.ndarray:
+    """:func:`draw_distribution` with the stream :func:`keyed_rng` ``(seed, key)``, memoised (read-only result).
+
+    Same values as ``draw_distribution(..., keyed_rng(seed, key))``: the stream depends only on ``(seed, key)``, so
+    a repeated call returns the array drawn the first time.
+    """
+    def bound(x):  # NaN is never equal to itself: an absent bound is keyed as None
+        return float(x) if x is not None and np.isfinite(x) else None
+
+    ck = (int(seed), str(key), str(distribution), float(value), bound(low), bound(high), int(n_draws))
+    with _DRAW_CACHE_LOCK:
+        hit = _DRAW_CACHE.get(ck)
+        if hit is not None:
+            _DRAW_CACHE.move_to_end(ck)
+            return hit
+    x = draw_distribution(distribution, value, low, high, n_draws, keyed_rng(seed, key))
+    x.setflags(write=False)
+    with _DRAW_CACHE_LOCK:
+        _DRAW_CACHE[ck] = x
+        size = sum(v.nbytes for v in _DRAW_CACHE.values())
+        while size > DRAW_CACHE_BYTES and len(_DRAW_CACHE) > 1:
+            size -= _DRAW_CACHE.popitem(last=False)[1].nbytes
+    return x
+
+
 def draw_factors(factor_rows: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray:
     """Draws of factors, one row per factor (``factor_id, value, low, high, distribution``): shape (k, n_draws).
 
-    Each factor has its own stream :func:`keyed_rng` ``(seed, factor_id)``: one draw shared by every line using it.
+    Each factor has its own stream :func:`keyed_rng` ``(seed, factor_id)``: one draw shared by every line using it
+    (memoised by :func:`keyed_draws`).
     """
     out = np.empty((len(factor_rows), n_draws))
     for i, r in enumerate(factor_rows.itertuples(index=False)):  # one step per factor (tens), not per device
-        out[i] = draw_distribution(r.distribution, r.value, r.low, r.high, n_draws, keyed_rng(seed, r.factor_id))
+        out[i] = keyed_draws(r.distribution, r.value, r.low, r.high, n_draws, seed, r.factor_id)
     return out
 
 
@@ -886,7 +924,7 @@ def draw_parameters(params: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray
     """Multiplier draws (central value 1), one row per parameter: shape (len(params), n_draws)."""
     out = np.empty((len(params), n_draws))
     for i, r in enumerate(params.itertuples(index=False)):  # one step per parameter (tens)
-        x = draw_distribution(r.distribution, r.mode, r.low, r.high, n_draws, keyed_rng(seed, r.param_id))
+        x = keyed_draws(r.distribution, r.mode, r.low, r.high, n_draws, seed, r.param_id)
         if r.kind == "lifetime":
             out[i] = r.mode / x
         elif r.kind == "pue":
@@ -961,8 +999,8 @@ class MonteCarloResult:
 def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.DataFrame,
                 criteria: list[str] | tuple[str, ...] = ("climate_change",), n_draws: int = 10_000,
                 seed: int = 20200101, keep_cells: tuple[str, ...] = ("climate_change",),
-                sensitivity_criterion: str | None = "climate_change", cell_keys: tuple[str, ...] = CELL_KEYS
-                ) -> MonteCarloResult:
+                sensitivity_criterion: str | None = "climate_change", cell_keys: tuple[str, ...] = CELL_KEYS,
+                report_missing: bool = True) -> MonteCarloResult:
     """Monte Carlo of the balance: aggregate rows by (cell, factor, multipliers), then draw.
 
     Parameters
@@ -975,6 +1013,8 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
     keep_cells : criteria whose per-cell draws are kept (breakdowns with intervals)
     sensitivity_criterion : criterion whose inputs are ranked (contribution to variance, tornado)
     cell_keys : columns defining the cells
+    report_missing : list the rows with no factor in ``missing`` (False: leave it empty, for reruns that only
+        need the totals)
 
     Notes
     -----
@@ -1016,45 +1056,84 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
     phases = pd.Index(PHASES)
     gi = items.get_indexer(groups["item"].astype(str))
     gp = phases.get_indexer(groups["factor_phase"].astype(str))
-    fid_table = factors.set_index("factor_id")
+    # the factor library as arrays, once: row of each (item, phase) for a criterion by one comparison
+    f_item = items.get_indexer(factors["item"].astype(str))
+    f_phase = phases.get_indexer(factors["phase"].astype(str))
+    f_crit = factors["criterion"].astype(str).to_numpy(dtype=object)
+    f_known = (f_item >= 0) & (f_phase >= 0)
+    f_id = factors["factor_id"].astype(str).to_numpy(dtype=object)
+    f_value = factors["value"].to_numpy(dtype=float)
+    f_low = factors["low"].to_numpy(dtype=float)
+    f_high = factors["high"].to_numpy(dtype=float)
+    f_dist = factors["distribution"].to_numpy(dtype=object)
+
+    def factor_rows(criterion: str) -> np.ndarray:
+        """Row of the library giving each group's factor for ``criterion`` (-1: none)."""
+        table = np.full((len(items), len(phases)), -1, dtype=np.int64)
+        sel = np.flatnonzero(f_known & (f_crit == criterion))
+        table[f_item[sel], f_phase[sel]] = sel
+        return table[gi, gp]
 
     draws, totals, central = {}, {}, {}
     missing_rows = []
     cells = cells.copy()
-    clim_table = _lookup(factors, "climate_change", items, phases)
-    clim_central = a * clim_table[gi, gp]
+    clim_rows = factor_rows("climate_change")
+    clim_central = a * np.where(clim_rows >= 0, f_value[np.maximum(clim_rows, 0)], np.nan)
     sens = pd.DataFrame()
     for c in criteria:
-        value = _lookup(factors, c, items, phases)[gi, gp]
+        rows = factor_rows(c)
+        value = np.where(rows >= 0, f_value[np.maximum(rows, 0)], np.nan)
         miss = np.isnan(value)
-        if miss.any():
+        if miss.any() and report_missing:
             m = pd.DataFrame({"item": groups["item"].to_numpy()[miss], "phase": groups["factor_phase"].to_numpy()[miss],
                               "activity_rows": 1, "climate_change_kgco2e": np.nan_to_num(clim_central[miss])})
             m = m.groupby(["item", "phase"], as_index=False).sum()
             m.insert(0, "criterion", c)
             missing_rows.append(m)
-        fids = (groups["item"].astype(str) + ":" + groups["factor_phase"].astype(str) + ":" + c).to_numpy()
-        used = np.unique(fids[~miss])
-        frows = fid_table.loc[used, ["value", "low", "high", "distribution"]].reset_index()
-        fdraws = draw_factors(frows, n_draws, seed)
-        findex = pd.Index(used).get_indexer(fids)
+        # the factors used, in the order of their ids (the order of the draws and of the sensitivity table)
+        used_rows = np.unique(rows[~miss])
+        used_rows = used_rows[np.argsort(f_id[used_rows].astype(str), kind="stable")]
+        position = np.zeros(len(factors), dtype=np.int64)
+        position[used_rows] = np.arange(len(used_rows))
+        findex = np.where(miss, 0, position[np.maximum(rows, 0)])
+        fdraws = np.empty((len(used_rows), n_draws))
+        for i, r in enumerate(used_rows):  # one step per factor used (tens), not per device
+            fdraws[i] = keyed_draws(f_dist[r], f_value[r], f_low[r], f_high[r], n_draws, seed, f_id[r])
         central_g = np.where(miss, 0.0, a * np.nan_to_num(value))
         cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
         central[c] = float(central_g.sum())
-        cell_draws = np.zeros((len(cells), n_draws))
-        if len(used):
-            _accumulate(cell_draws, fdraws, np.where(miss, 0, findex), mult, combo_index,
-                        np.where(miss, 0.0, a), cell_id)
-        totals[c] = cell_draws.sum(axis=0)
+        a_used = np.where(miss, 0.0, a)
         if c in keep_cells:
+            cell_draws = np.zeros((len(cells), n_draws))
+            if len(used_rows):
+                _accumulate(cell_draws, fdraws, findex, mult, combo_index, a_used, cell_id)
+            totals[c] = cell_draws.sum(axis=0)
             draws[c] = cell_draws
+        else:  # only the total is wanted: no per-cell draws
+            totals[c] = (_total_draws(fdraws, findex, mult, combo_index, a_used) if len(used_rows)
+                         else np.zeros(n_draws))
         if c == sensitivity_criterion:
-            sens = _sensitivity(totals[c], central[c], fdraws, frows, findex, miss, a, value, pdraws, params,
-                                combo, combo_index)
+            frows = pd.DataFrame({"factor_id": f_id[used_rows].astype(str), "value": f_value[used_rows],
+                                  "low": f_low[used_rows], "high": f_high[used_rows],
+                                  "distribution": f_dist[used_rows]})
+            sens = _sensitivity(totals[c], central[c], fdraws, frows, np.where(miss, -1, findex), miss, a, value,
+                                pdraws, params, combo, combo_index)
     missing = (pd.concat(missing_rows, ignore_index=True) if missing_rows else
                pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"]))
     return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central, missing=missing,
                             sensitivity=sens, n_draws=n_draws, seed=seed, n_groups=len(groups))
+
+
+def _total_draws(fdraws, findex, mult, combo_index, a) -> np.ndarray:
+    """``sum_g a_g × mult[combo_g] × fdraws[f_g]`` over every group g, as ``sum_k mult[k] × (W @ fdraws)[k]``.
+
+    ``W[k, f]`` sums the activities of the groups with multiplier combination k and factor f, so the cost is one
+    (combinations × factors) @ (factors × draws) product instead of a pass over the groups.
+    """
+    weights = np.zeros((mult.shape[0], fdraws.shape[0]))
+    np.add.at(weights, (combo_index, findex), a)
+    used = np.flatnonzero(weights.any(axis=1))
+    return np.einsum("kd,kd->d", mult[used], weights[used] @ fdraws)
 
 
 def _accumulate(cell_draws, fdraws, findex, mult, combo_index, a, cell_id, block: int = 16) -> None:

@@ -30,6 +30,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -360,6 +364,27 @@ def _video_gb_per_hour(quality: pd.Series, audio_share: pd.Series) -> np.ndarray
     return (1.0 - audio) * video + audio * VIDEO_GB_PER_HOUR["audio"]
 
 
+#: Resolved tables already computed in this process, keyed by the content of the services and presets tables: the
+#: action plan resolves the same services tens of times (each lever, each indicator).
+_RESOLVED_CACHE: OrderedDict[bytes, pd.DataFrame] = OrderedDict()
+_RESOLVED_CACHE_LOCK = threading.Lock()
+_RESOLVED_CACHE_SIZE = 256
+
+
+def frame_digest(*frames: pd.DataFrame) -> bytes:
+    """A digest of the content of DataFrames (columns, dtypes, index and values): equal digests, equal tables.
+
+    Two equal tables may still get different digests (e.g. -0.0 and 0.0): a memo keyed on it can miss, never
+    return the result of another table.
+    """
+    h = hashlib.blake2b(digest_size=20)
+    for df in frames:
+        h.update(pickle.dumps((list(df.columns), [str(t) for t in df.dtypes], df.index.to_numpy()), protocol=4))
+        for col in df.columns:
+            h.update(pickle.dumps(df[col].to_numpy(), protocol=4))
+    return h.digest()
+
+
 def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Fill empty technical figures with the defaults of the service type and compute the drivers per functional unit.
 
@@ -394,6 +419,26 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None
     columns that took the type's default).
     """
     presets = load_presets() if presets is None else presets
+    key = frame_digest(services, presets)
+    with _RESOLVED_CACHE_LOCK:
+        hit = _RESOLVED_CACHE.get(key)
+        if hit is not None:
+            _RESOLVED_CACHE.move_to_end(key)
+    if hit is None:
+        bare = services.copy()
+        bare.attrs = {}  # the reader's warnings are not needed here; pandas would deep-copy them at every step
+        hit = _resolve(bare, presets)
+        with _RESOLVED_CACHE_LOCK:
+            _RESOLVED_CACHE[key] = hit
+            while len(_RESOLVED_CACHE) > _RESOLVED_CACHE_SIZE:
+                _RESOLVED_CACHE.popitem(last=False)
+    out = hit.copy()
+    out.attrs = dict(services.attrs)
+    return out
+
+
+def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
+    """:func:`resolve_services` without the memo."""
     df = services.copy()
     for col in SERVICES_SCHEMA.names():
         if col not in df:
