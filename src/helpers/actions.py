@@ -473,18 +473,18 @@ def run_balance(inputs: lv.PlanInputs, models: Models) -> Run:
     return Run(dict(mc.central), dict(mc.totals))
 
 
-def run_services(inputs: lv.PlanInputs, models: Models) -> Run | None:
+def run_services(inputs: lv.PlanInputs, models: Models, built=None) -> Run | None:
     """The services LCA of ``inputs.services`` per year (kg of each criterion), or None without services.
 
     ``helpers.services.run_lca`` draws one uniform matrix from ``default_rng(seed)`` over the parameter table; the
-    levers never change that table (devices, networks, hosting), so runs with the same seed are paired.
+    levers never change that table (devices, networks, hosting), so runs with the same seed are paired. ``built``:
+    the :func:`helpers.services.build_inputs` of ``inputs`` when the caller already has it.
     """
     from helpers import services as sv
 
     if inputs.services is None or len(inputs.services) == 0 or models.service_factors is None:
         return None
-    built = sv.build_inputs(inputs.services, models.service_factors, models.categories, models.hosting_kinds,
-                            models.service_sites, models.presets)
+    built = _build_services(inputs, models) if built is None else built
     res = sv.run_lca(built, n_draws=models.n_draws, seed=models.seed)
     units = built.resolved["units_per_year"].to_numpy(dtype=float)
     central = {c: float((res.central[c]["total"][:, 0] * units).sum()) for c in res.central}
@@ -492,11 +492,18 @@ def run_services(inputs: lv.PlanInputs, models: Models) -> Run | None:
     return Run(central, draws)
 
 
-def _services_param_index(inputs: lv.PlanInputs, models: Models):
+def _build_services(inputs: lv.PlanInputs, models: Models):
+    """``helpers.services.build_inputs`` on the services of ``inputs`` with the models' library."""
     from helpers import services as sv
 
-    built = sv.build_inputs(inputs.services, models.service_factors, models.categories, models.hosting_kinds,
-                            models.service_sites, models.presets)
+    return sv.build_inputs(inputs.services, models.service_factors, models.categories, models.hosting_kinds,
+                           models.service_sites, models.presets)
+
+
+def _services_param_index(built) -> tuple:
+    """Names of the uncertain parameters of built services inputs (two runs are paired when they are equal)."""
+    from helpers import services as sv
+
     return tuple(sv.parameter_table(built).index)
 
 
@@ -555,7 +562,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     base_b = run_balance(inputs, models)
     base_s = run_services(inputs, models)
     base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
-    svc_index = _services_param_index(inputs, models) if base_s is not None else None
+    svc_index = _services_param_index(_build_services(inputs, models)) if base_s is not None else None
     n = models.n_draws
     rows, crit_rows = [], []
 
@@ -572,10 +579,11 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         rb = run_balance(mod, models) if "balance" in perimeters else None
         rs = None
         if "services" in perimeters and base_s is not None:
-            if _services_param_index(mod, models) != svc_index:
+            built = _build_services(mod, models)
+            if _services_param_index(built) != svc_index:
                 notes.append("Les paramètres du modèle des services diffèrent entre le scénario et la référence : "
                              "l'écart n'est pas apparié.")
-            rs = run_services(mod, models)
+            rs = run_services(mod, models, built)
         return mod, rb, rs
 
     for r in plan.itertuples(index=False):  # one model rerun per action (tens)
