@@ -839,6 +839,7 @@ def draw_distribution(distribution: str, value: float, low: float, high: float, 
 #: batch worker runs many territories on the same library: the draws are the same each time, so they are made once.
 _DRAW_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
 _DRAW_CACHE_LOCK = threading.Lock()
+_DRAW_CACHE_SIZE = [0]  # bytes held by _DRAW_CACHE
 #: Upper bound of the cache (bytes); least recently used draws are dropped beyond it.
 DRAW_CACHE_BYTES = 256 * 2**20
 
@@ -862,10 +863,11 @@ def keyed_draws(distribution: str, value: float, low: float, high: float, n_draw
     x = draw_distribution(distribution, value, low, high, n_draws, keyed_rng(seed, key))
     x.setflags(write=False)
     with _DRAW_CACHE_LOCK:
-        _DRAW_CACHE[ck] = x
-        size = sum(v.nbytes for v in _DRAW_CACHE.values())
-        while size > DRAW_CACHE_BYTES and len(_DRAW_CACHE) > 1:
-            size -= _DRAW_CACHE.popitem(last=False)[1].nbytes
+        if ck not in _DRAW_CACHE:  # another thread may have drawn it meanwhile
+            _DRAW_CACHE[ck] = x
+            _DRAW_CACHE_SIZE[0] += x.nbytes
+        while _DRAW_CACHE_SIZE[0] > DRAW_CACHE_BYTES and len(_DRAW_CACHE) > 1:
+            _DRAW_CACHE_SIZE[0] -= _DRAW_CACHE.popitem(last=False)[1].nbytes
     return x
 
 

@@ -1092,7 +1092,7 @@ def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict
         hit = _DRAWS_CACHE.get(key)
         if hit is not None:
             _DRAWS_CACHE.move_to_end(key)
-            return hit
+            return dict(hit)  # the arrays are read-only; the dict is the caller's own
     draws = draw_parameters(table, int(n_draws), np.random.default_rng(seed))
     for v in draws.values():
         v.setflags(write=False)
@@ -1100,7 +1100,7 @@ def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict
         _DRAWS_CACHE[key] = draws
         while len(_DRAWS_CACHE) > _DRAWS_CACHE_SIZE:
             _DRAWS_CACHE.popitem(last=False)
-    return draws
+    return dict(draws)
 
 
 def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, criteria=None) -> LcaResult:
