@@ -43,15 +43,14 @@ key of the input, so a factor has the same draws whichever lines, views or crite
 
 from __future__ import annotations
 
-import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from helpers.memo import Memo
 from helpers.paths import REFERENCE_DIR
 
 PHASES: tuple[str, ...] = ("manufacturing", "distribution", "use", "end_of_life")
@@ -834,14 +833,12 @@ def draw_distribution(distribution: str, value: float, low: float, high: float, 
     return np.full(n_draws, value)
 
 
+#: Upper bound of the memo of draws (bytes); least recently used draws are dropped beyond it.
+DRAW_CACHE_BYTES = 256 * 2**20
 #: Draws already made in this process, keyed by everything that determines them (seed, key, distribution and its
 #: parameters, number of draws). The action plan reruns the balance with the same seed about twenty times and a
 #: batch worker runs many territories on the same library: the draws are the same each time, so they are made once.
-_DRAW_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
-_DRAW_CACHE_LOCK = threading.Lock()
-_DRAW_CACHE_SIZE = [0]  # bytes held by _DRAW_CACHE
-#: Upper bound of the cache (bytes); least recently used draws are dropped beyond it.
-DRAW_CACHE_BYTES = 256 * 2**20
+_DRAWS = Memo(max_bytes=DRAW_CACHE_BYTES)
 
 
 def keyed_draws(distribution: str, value: float, low: float, high: float, n_draws: int, seed: int,
@@ -855,20 +852,12 @@ def keyed_draws(distribution: str, value: float, low: float, high: float, n_draw
         return float(x) if x is not None and np.isfinite(x) else None
 
     ck = (int(seed), str(key), str(distribution), float(value), bound(low), bound(high), int(n_draws))
-    with _DRAW_CACHE_LOCK:
-        hit = _DRAW_CACHE.get(ck)
-        if hit is not None:
-            _DRAW_CACHE.move_to_end(ck)
-            return hit
+    hit = _DRAWS.get(ck)
+    if hit is not None:
+        return hit
     x = draw_distribution(distribution, value, low, high, n_draws, keyed_rng(seed, key))
     x.setflags(write=False)
-    with _DRAW_CACHE_LOCK:
-        if ck not in _DRAW_CACHE:  # another thread may have drawn it meanwhile
-            _DRAW_CACHE[ck] = x
-            _DRAW_CACHE_SIZE[0] += x.nbytes
-        while _DRAW_CACHE_SIZE[0] > DRAW_CACHE_BYTES and len(_DRAW_CACHE) > 1:
-            _DRAW_CACHE_SIZE[0] -= _DRAW_CACHE.popitem(last=False)[1].nbytes
-    return x
+    return _DRAWS.put(ck, x)
 
 
 def draw_factors(factor_rows: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray:
@@ -1098,9 +1087,9 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
         position = np.zeros(len(factors), dtype=np.int64)
         position[used_rows] = np.arange(len(used_rows))
         findex = np.where(miss, 0, position[np.maximum(rows, 0)])
-        fdraws = np.empty((len(used_rows), n_draws))
-        for i, r in enumerate(used_rows):  # one step per factor used (tens), not per device
-            fdraws[i] = keyed_draws(f_dist[r], f_value[r], f_low[r], f_high[r], n_draws, seed, f_id[r])
+        frows = pd.DataFrame({"factor_id": f_id[used_rows].astype(str), "value": f_value[used_rows],
+                              "low": f_low[used_rows], "high": f_high[used_rows], "distribution": f_dist[used_rows]})
+        fdraws = draw_factors(frows, n_draws, seed)
         central_g = np.where(miss, 0.0, a * np.nan_to_num(value))
         cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
         central[c] = float(central_g.sum())
@@ -1115,9 +1104,6 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
             totals[c] = (_total_draws(fdraws, findex, mult, combo_index, a_used) if len(used_rows)
                          else np.zeros(n_draws))
         if c == sensitivity_criterion:
-            frows = pd.DataFrame({"factor_id": f_id[used_rows].astype(str), "value": f_value[used_rows],
-                                  "low": f_low[used_rows], "high": f_high[used_rows],
-                                  "distribution": f_dist[used_rows]})
             sens = _sensitivity(totals[c], central[c], fdraws, frows, np.where(miss, -1, findex), miss, a, value,
                                 pdraws, params, combo, combo_index)
     missing = (pd.concat(missing_rows, ignore_index=True) if missing_rows else

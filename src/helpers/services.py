@@ -32,8 +32,6 @@ import dataclasses
 import difflib
 import hashlib
 import pickle
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError, InputProblem, display_path
+from helpers.memo import Memo
 from helpers.paths import REFERENCE_DIR
 from helpers.tables import Column, Schema, read_table
 
@@ -366,9 +365,7 @@ def _video_gb_per_hour(quality: pd.Series, audio_share: pd.Series) -> np.ndarray
 
 #: Resolved tables already computed in this process, keyed by the content of the services and presets tables: the
 #: action plan resolves the same services tens of times (each lever, each indicator).
-_RESOLVED_CACHE: OrderedDict[bytes, pd.DataFrame] = OrderedDict()
-_RESOLVED_CACHE_LOCK = threading.Lock()
-_RESOLVED_CACHE_SIZE = 256
+_RESOLVED = Memo(max_items=256)
 
 
 def frame_digest(*frames: pd.DataFrame) -> bytes:
@@ -423,18 +420,11 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None
     """
     presets = load_presets() if presets is None else presets
     key = frame_digest(services, presets)
-    with _RESOLVED_CACHE_LOCK:
-        hit = _RESOLVED_CACHE.get(key)
-        if hit is not None:
-            _RESOLVED_CACHE.move_to_end(key)
+    hit = _RESOLVED.get(key)
     if hit is None:
         bare = services.copy()
         bare.attrs = {}  # the reader's warnings are not needed here; pandas would deep-copy them at every step
-        hit = _resolve(bare, presets)
-        with _RESOLVED_CACHE_LOCK:
-            _RESOLVED_CACHE[key] = hit
-            while len(_RESOLVED_CACHE) > _RESOLVED_CACHE_SIZE:
-                _RESOLVED_CACHE.popitem(last=False)
+        hit = _RESOLVED.put(key, _resolve(bare, presets))
     out = hit.copy()
     out.attrs = dict(services.attrs)
     return out
@@ -1080,27 +1070,21 @@ class LcaResult:
         return (self.draws[criterion]["total"] * units[:, None]).sum(axis=0)
 
 
-_DRAWS_CACHE: OrderedDict[tuple, dict[str, np.ndarray]] = OrderedDict()
-_DRAWS_CACHE_SIZE = 8
+#: Parameter draws of the services model, keyed by the parameter table's content, the number of draws and the seed.
+_PARAMETER_DRAWS = Memo(max_items=8)
 
 
 def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict[str, np.ndarray]:
     """:func:`draw_parameters` with ``numpy.random.default_rng(seed)``, memoised on the table's content (read-only
     arrays): the action plan reruns the model on the same parameters with the same seed for every lever."""
     key = (frame_digest(table), int(n_draws), int(seed))
-    with _RESOLVED_CACHE_LOCK:
-        hit = _DRAWS_CACHE.get(key)
-        if hit is not None:
-            _DRAWS_CACHE.move_to_end(key)
-            return dict(hit)  # the arrays are read-only; the dict is the caller's own
-    draws = draw_parameters(table, int(n_draws), np.random.default_rng(seed))
-    for v in draws.values():
-        v.setflags(write=False)
-    with _RESOLVED_CACHE_LOCK:
-        _DRAWS_CACHE[key] = draws
-        while len(_DRAWS_CACHE) > _DRAWS_CACHE_SIZE:
-            _DRAWS_CACHE.popitem(last=False)
-    return dict(draws)
+    draws = _PARAMETER_DRAWS.get(key)
+    if draws is None:
+        draws = draw_parameters(table, int(n_draws), np.random.default_rng(seed))
+        for v in draws.values():
+            v.setflags(write=False)
+        draws = _PARAMETER_DRAWS.put(key, draws)
+    return dict(draws)  # the arrays are read-only; the dict is the caller's own
 
 
 def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, criteria=None) -> LcaResult:

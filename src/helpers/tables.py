@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError, InputProblem, display_path
+from helpers.memo import Memo
 
 TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
 FALSE_WORDS = {"0", "false", "no", "n", "non", "faux", ""}
@@ -172,7 +173,8 @@ def _to_number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(cleaned, errors="coerce")
 
 
-_CACHE: dict[tuple, pd.DataFrame] = {}
+#: Clean tables read in this process (see :func:`read_table`).
+_TABLES = Memo(max_items=512)
 
 
 def read_table(path: str | Path, schema: Schema, problems_out: list | None = None) -> pd.DataFrame:
@@ -194,11 +196,12 @@ def read_table(path: str | Path, schema: Schema, problems_out: list | None = Non
     if problems_out is None and path.exists():
         stat = path.stat()
         key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, id(schema))
-        if key in _CACHE:
-            return _CACHE[key].copy()
+        hit = _TABLES.get(key)
+        if hit is not None:
+            return hit.copy()
     df = _read_table(path, schema, problems_out)
     if key is not None:
-        _CACHE[key] = df.copy()
+        _TABLES.put(key, df.copy())
     return df
 
 
