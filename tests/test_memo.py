@@ -3,8 +3,9 @@
 import threading
 
 import numpy as np
+import pandas as pd
 
-from helpers.memo import Memo
+from helpers.memo import Memo, frame_digest
 
 
 def test_count_bound_drops_the_least_recently_used():
@@ -51,3 +52,13 @@ def test_concurrent_puts_keep_the_bounds():
     for t in threads:
         t.join()
     assert len(m) <= 50 and m.nbytes == 80 * len(m)
+
+
+def test_frame_digest_follows_the_content():
+    df = pd.DataFrame({"service_id": ["w"], "page_weight_mb": [2.0], "hosting": ["hyperscale"]})
+    df.attrs["warnings"] = ["kept"]
+    assert frame_digest(df) == frame_digest(df.copy())
+    assert frame_digest(df) != frame_digest(df.assign(page_weight_mb=4.0))
+    assert frame_digest(df) != frame_digest(df.rename(columns={"hosting": "site"}))
+    assert frame_digest(df) != frame_digest(df.astype({"page_weight_mb": "float32"}))
+    assert frame_digest(df, df) != frame_digest(df)

@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import InputError, InputProblem, display_path
-from helpers.memo import Memo
+from helpers.memo import Memo, frame_digest
 from helpers.paths import REFERENCE_DIR
 from helpers.tables import Column, Schema, read_table
 
@@ -366,23 +364,6 @@ def _video_gb_per_hour(quality: pd.Series, audio_share: pd.Series) -> np.ndarray
 #: Resolved tables already computed in this process, keyed by the content of the services and presets tables: the
 #: action plan resolves the same services tens of times (each lever, each indicator).
 _RESOLVED = Memo(max_items=256)
-
-
-def frame_digest(*frames: pd.DataFrame) -> bytes:
-    """A digest of the content of DataFrames (columns, dtypes, index and values): equal digests, equal tables.
-
-    Two equal tables may still get different digests (e.g. -0.0 and 0.0): a memo keyed on it can miss, never
-    return the result of another table.
-    """
-    h = hashlib.blake2b(digest_size=20)
-    for df in frames:
-        try:  # the whole frame at once (~0.2 ms); pickling is faithful, so equal bytes mean equal content
-            h.update(pickle.dumps(df, protocol=5))
-        except (pickle.PicklingError, TypeError, AttributeError):  # something in df.attrs cannot be pickled
-            h.update(pickle.dumps((list(df.columns), [str(t) for t in df.dtypes], df.index.to_numpy()), protocol=5))
-            for col in df.columns:
-                h.update(pickle.dumps(df[col].to_numpy(), protocol=5))
-    return h.digest()
 
 
 def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None) -> pd.DataFrame:
