@@ -355,12 +355,6 @@ DRIVER_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _video_gb_per_hour(quality: pd.Series, audio_share: pd.Series) -> np.ndarray:
-    video = quality.map(VIDEO_GB_PER_HOUR).fillna(VIDEO_GB_PER_HOUR["sd"]).to_numpy(dtype=float)
-    audio = audio_share.fillna(0).to_numpy(dtype=float)
-    return (1.0 - audio) * video + audio * VIDEO_GB_PER_HOUR["audio"]
-
-
 #: Resolved tables already computed in this process, keyed by the content of the services and presets tables: the
 #: action plan resolves the same services tens of times (each lever, each indicator).
 _RESOLVED = Memo(max_items=256)
@@ -411,95 +405,161 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None
     return out
 
 
+_RELEVANT_TYPES = {col: [t for t, cols in RELEVANT_COLUMNS.items() if col in cols] for col in PRESET_COLUMNS}
+_NUMERIC = tuple(c.name for c in SERVICES_SCHEMA.columns if c.kind in ("int", "float"))
+
+
+def _floats(series: pd.Series, fill: float | None = None) -> np.ndarray:
+    a = series.to_numpy(dtype=float)
+    return a if fill is None else np.where(np.isnan(a), fill, a)
+
+
+class _Columns(dict):
+    """Columns of a frame read lazily; ``frame()`` is a copy of the frame with the columns set since."""
+
+    def __init__(self, frame: pd.DataFrame):
+        super().__init__()
+        self._frame = frame
+        self._set: list[str] = []
+        self._dtypes = frame.dtypes.to_dict()
+
+    def __missing__(self, key):
+        value = self._frame[key]
+        super().__setitem__(key, value)
+        return value
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or key in self._frame.columns
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if key not in self._set:
+            self._set.append(key)
+
+    def dtype(self, key):
+        """The column's dtype, None when absent (without building the column)."""
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key).dtype
+        return self._dtypes.get(key)
+
+    def frame(self) -> pd.DataFrame:
+        out = self._frame.copy()
+        for key in self._set:
+            out[key] = dict.__getitem__(self, key)
+        return out
+
+
 def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
-    """:func:`resolve_services` without the memo."""
-    df = services.copy()
+    """:func:`resolve_services` without the memo, on arrays: the numeric defaults and every driver are numpy
+    operations on whole columns (5 to 50 services, resolved tens of times per study: pandas' per-operation cost
+    dominated); text columns keep pandas' ``map``/``where`` so their dtype is exactly what pandas infers."""
+    idx = services.index
+    n = len(services)
+    cols = _Columns(services)
     for col in SERVICES_SCHEMA.names():
-        if col not in df:
-            df[col] = np.nan if col not in ("comment", "ecoindex_grade") else None
-    defaults_used = [[] for _ in range(len(df))]
+        if col not in cols:
+            cols[col] = (pd.Series(np.nan, index=idx) if col not in ("comment", "ecoindex_grade")
+                         else pd.Series([None] * n, index=idx, dtype=object))
+    typ_s = cols["type"]
+    typ = typ_s.to_numpy(dtype=object)
+    pos = presets.index.get_indexer(typ)
+    known = pos >= 0
+    take = np.where(known, pos, 0)
+    defaults_used = [[] for _ in range(n)]
     for col in PRESET_COLUMNS:
-        preset = df["type"].map(presets[col]) if col in presets else pd.Series(np.nan, index=df.index)
-        empty = df[col].isna()
-        if df[col].dtype == object or preset.dtype == object:
-            df[col] = df[col].astype(object).where(~empty, preset)
-        else:
-            df[col] = df[col].where(~empty, preset)
-        relevant = df["type"].isin([t for t, cols in RELEVANT_COLUMNS.items() if col in cols]).to_numpy()
-        for i in np.flatnonzero((empty & preset.notna()).to_numpy() & relevant):
+        cur = cols[col]
+        pcol = presets[col] if col in presets else None
+        if pcol is not None and pcol.dtype.kind in "iuf" and cur.dtype.kind in "iuf":
+            values = cur.to_numpy(dtype=float)
+            parr = np.where(known, pcol.to_numpy(dtype=float)[take], np.nan) if len(presets) else np.full(n, np.nan)
+            empty = np.isnan(values)
+            if empty.any():
+                cols[col] = pd.Series(np.where(empty, parr, values), index=idx)
+            fillable = empty & ~np.isnan(parr)
+        else:  # text columns: pandas' own inference of the mapped defaults decides the dtype
+            preset = typ_s.map(pcol) if pcol is not None else pd.Series(np.nan, index=idx)
+            empty_s = cur.isna()
+            if cur.dtype == object or preset.dtype == object:
+                cols[col] = cur.astype(object).where(~empty_s, preset)
+            else:
+                cols[col] = cur.where(~empty_s, preset)
+            fillable = (empty_s & preset.notna()).to_numpy()
+        relevant = np.isin(typ, _RELEVANT_TYPES[col])
+        for i in np.flatnonzero(fillable & relevant):
             defaults_used[i].append(col)
-    for column in SERVICES_SCHEMA.columns:  # whole numbers typed in a spreadsheet stay floats downstream
-        if column.kind in ("int", "float") and column.name in df and df[column.name].dtype != object:
-            df[column.name] = df[column.name].astype(float)
-    typ = df["type"]
-    is_web = typ.isin(["website", "portal", "other"])
-    is_stream = typ.isin(["visio", "streaming"])
-    is_email = typ.eq("email")
-    is_storage = typ.eq("storage")
+    for name in _NUMERIC:  # whole numbers typed in a spreadsheet stay floats downstream
+        dtype = cols.dtype(name)
+        if dtype is not None and dtype not in (np.dtype(object), np.dtype(np.float64)):
+            cols[name] = cols[name].astype(float)
+    is_web = np.isin(typ, ["website", "portal", "other"])
+    is_stream = np.isin(typ, ["visio", "streaming"])
+    is_email = typ == "email"
+    is_storage = typ == "storage"
+    is_visio = typ == "visio"
 
-    # email device time: ADEME 3 min of writing + 10 s of reading per recipient
-    email_minutes = 3.0 + df["recipients"].fillna(1.0) * (10.0 / 60.0)
-    minutes = df["minutes_per_visit"].where(~(is_email & df["minutes_per_visit"].isna()), email_minutes)
-    for i in np.flatnonzero((is_email & df["minutes_per_visit"].isna()).to_numpy()):
+    recipients = _floats(cols["recipients"], 1.0)
+    minutes_in = _floats(cols["minutes_per_visit"])
+    email_default = is_email & np.isnan(minutes_in)
+    minutes = np.where(email_default, 3.0 + recipients * (10.0 / 60.0), minutes_in)
+    for i in np.flatnonzero(email_default):
         defaults_used[i].append("minutes_per_visit")
-    df["minutes_per_visit"] = minutes
-    hours = np.where(is_stream, 1.0, np.where(is_storage, 0.0, minutes.fillna(0.0) / 60.0))
+    cols["minutes_per_visit"] = pd.Series(minutes, index=idx)
+    hours = np.where(is_stream, 1.0, np.where(is_storage, 0.0, np.where(np.isnan(minutes), 0.0, minutes) / 60.0))
 
-    mobile = df["mobile_share"].fillna(0.0).to_numpy(dtype=float)
-    tablet = df["tablet_share"].fillna(0.0).to_numpy(dtype=float)
+    mobile = _floats(cols["mobile_share"], 0.0)
+    tablet = _floats(cols["tablet_share"], 0.0)
     computer = np.clip(1.0 - mobile - tablet, 0.0, 1.0)
-    device = df["computer_device"].fillna("laptop").to_numpy(dtype=object)
+    device = cols["computer_device"].fillna("laptop").to_numpy(dtype=object)
     laptop_part = np.where(device == "laptop", 1.0, np.where(device == "mix", 0.5, 0.0))
 
-    pages = df["pages_per_visit"].fillna(1.0).to_numpy(dtype=float)
-    web_gb = (df["page_weight_mb"].fillna(0.0).to_numpy(dtype=float) * pages
-              * df["loaded_share"].fillna(1.0).to_numpy(dtype=float) / MB_PER_GB)
-    stream_gb = _video_gb_per_hour(df["video_quality"], df["audio_share"])
-    recipients = df["recipients"].fillna(1.0).to_numpy(dtype=float)
-    message_gb = df["message_mb"].fillna(0.0).to_numpy(dtype=float) / MB_PER_GB
+    pages = _floats(cols["pages_per_visit"], 1.0)
+    web_gb = _floats(cols["page_weight_mb"], 0.0) * pages * _floats(cols["loaded_share"], 1.0) / MB_PER_GB
+    quality = cols["video_quality"].to_numpy(dtype=object)
+    video = np.array([VIDEO_GB_PER_HOUR.get(q, np.nan) if isinstance(q, str) else np.nan for q in quality],
+                     dtype=float)
+    video = np.where(np.isnan(video), VIDEO_GB_PER_HOUR["sd"], video)
+    audio = _floats(cols["audio_share"], 0.0)
+    stream_gb = (1.0 - audio) * video + audio * VIDEO_GB_PER_HOUR["audio"]
+    message_gb = _floats(cols["message_mb"], 0.0) / MB_PER_GB
     email_gb = message_gb * (1.0 + recipients)
     computed_gb = np.select([is_web, is_stream, is_email], [web_gb, stream_gb, email_gb], default=0.0)
-    given = df["gb_per_unit"].to_numpy(dtype=float)
+    given = _floats(cols["gb_per_unit"])
     data_gb = np.where(np.isnan(given), computed_gb, given)
 
-    participants = df["participants"].fillna(1.0).to_numpy(dtype=float)
+    participants = _floats(cols["participants"], 1.0)
     server_hours = np.select(
-        [is_web, typ.eq("visio"), typ.eq("streaming"), is_email],
+        [is_web, is_visio, typ == "streaming", is_email],
         [data_gb * SERVER_HOURS_PER_GB_WEB, SERVER_HOURS_PER_STREAM_HOUR / participants,
-         np.full(len(df), SERVER_HOURS_PER_STREAM_HOUR), (1.0 + recipients) * SERVER_HOURS_PER_EMAIL_SIDE],
+         np.full(n, SERVER_HOURS_PER_STREAM_HOUR), (1.0 + recipients) * SERVER_HOURS_PER_EMAIL_SIDE],
         default=0.0)
-    replicas = df["replicas"].fillna(1.0).to_numpy(dtype=float)
-    retention = df["retention_years"].fillna(0.0).to_numpy(dtype=float)
+    replicas = _floats(cols["replicas"], 1.0)
+    retention = _floats(cols["retention_years"], 0.0)
     storage = np.select([is_email, is_storage], [(1.0 + recipients) * replicas * retention * message_gb, replicas],
                         default=0.0)
 
-    unit = df["volume_unit"].to_numpy(dtype=object)
-    units = df["annual_volume"].to_numpy(dtype=float) * np.where(unit == "tb_years", GB_PER_TB, 1.0)
+    unit = cols["volume_unit"].to_numpy(dtype=object)
+    units = _floats(cols["annual_volume"]) * np.where(unit == "tb_years", GB_PER_TB, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dc_kwh = df["dc_kwh_per_year"].to_numpy(dtype=float) / units
+        dc_kwh = _floats(cols["dc_kwh_per_year"]) / units
     dc_kwh = np.where(units > 0, dc_kwh, np.nan)
 
-    df["functional_unit"] = typ.map(presets["functional_unit_fr"])
-    df["units_per_year"] = units
-    df["device_hours_per_unit"] = hours
-    df["share_smartphone"] = mobile
-    df["share_tablet"] = tablet
-    df["share_laptop"] = computer * laptop_part
-    df["share_desktop"] = computer * (1.0 - laptop_part)
-    df["data_gb_per_unit"] = data_gb
-    df["mobile_traffic_share"] = mobile * df["mobile_network_share"].fillna(0.0).to_numpy(dtype=float)
-    df["server_hours_per_unit"] = server_hours
-    df["storage_gb_years_per_unit"] = storage
-    df["device_kwh_per_unit"] = df["device_wh_per_minute"].to_numpy(dtype=float) * hours * 60.0 / 1000.0
-    df["dc_it_kwh_per_unit"] = dc_kwh
-    df["pages_per_unit"] = np.where(is_web, pages, np.nan)
-    previous = services["defaults_used"] if "defaults_used" in services else pd.Series("", index=services.index)
+    cols["functional_unit"] = typ_s.map(presets["functional_unit_fr"])
+    for name, values in (("units_per_year", units), ("device_hours_per_unit", hours),
+                         ("share_smartphone", mobile), ("share_tablet", tablet),
+                         ("share_laptop", computer * laptop_part), ("share_desktop", computer * (1.0 - laptop_part)),
+                         ("data_gb_per_unit", data_gb),
+                         ("mobile_traffic_share", mobile * _floats(cols["mobile_network_share"], 0.0)),
+                         ("server_hours_per_unit", server_hours), ("storage_gb_years_per_unit", storage),
+                         ("device_kwh_per_unit", _floats(cols["device_wh_per_minute"]) * hours * 60.0 / 1000.0),
+                         ("dc_it_kwh_per_unit", dc_kwh), ("pages_per_unit", np.where(is_web, pages, np.nan))):
+        cols[name] = pd.Series(values, index=idx)
+    previous = services["defaults_used"] if "defaults_used" in services else pd.Series("", index=idx)
     merged = []
     for old, new in zip(previous.fillna("").astype(str), defaults_used):
-        cols = [c for c in old.split(";") if c] + [c for c in new if c not in old.split(";")]
-        merged.append(";".join(cols))
-    df["defaults_used"] = merged
-    return df
+        olds = old.split(";")
+        merged.append(";".join([c for c in olds if c] + [c for c in new if c not in olds]))
+    cols["defaults_used"] = pd.Series(merged, index=idx)
+    return cols.frame()
 
 
 # ----------------------------------------------------------------------------------------------------------------
