@@ -1373,12 +1373,13 @@ def _ratio(table: pd.DataFrame, names: list[str], weights=None) -> tuple[float, 
     return float((rows["low"] * w).sum() / v), float((rows["high"] * w).sum() / v)
 
 
-def sensitivity_bounds(inputs: ServiceInputs, s: int) -> dict[str, tuple[float, float]]:
+def sensitivity_bounds(inputs: ServiceInputs, s: int, table: pd.DataFrame | None = None
+                       ) -> dict[str, tuple[float, float]]:
     """Ranges of the sensitivity parameters for service ``s`` (multipliers, except the two shares and the PUE which
     are absolute). Factor ranges come from the library's 95 % intervals (climate change); input ranges are
     assumptions: device time and data ×0.5–×1.5, server time and storage ×0.5–×2, device power ×0.7–×1.3,
-    shares ±0.2."""
-    table = parameter_table(inputs)
+    shares ±0.2. ``table``: :func:`parameter_table` of ``inputs`` when the caller has it."""
+    table = parameter_table(inputs) if table is None else table
     r = inputs.resolved.iloc[s]
     h = inputs.hosting.iloc[s]
     dev_items = [f"f:{i}:{p}:climate_change" for d in inputs.devices.index if r.get(f"share_{d}", 0) > 0
@@ -1408,16 +1409,33 @@ def sensitivity_bounds(inputs: ServiceInputs, s: int) -> dict[str, tuple[float, 
     return b
 
 
-def _evaluate_one(inputs: ServiceInputs, s: int, names: list[str], X: np.ndarray) -> np.ndarray:
-    """Climate total (kgCO2e per unit) of service ``s`` for each row of X (columns = ``names``)."""
+@dataclass(frozen=True)
+class _OneService:
+    """What :func:`_evaluate_one` needs of one service, built once per service (the sensitivity evaluates it
+    tens of times): its own inputs, central parameter values and drivers."""
+
+    sub: ServiceInputs
+    values: dict[str, np.ndarray]
+    drivers: Drivers
+    row: pd.Series
+
+
+def _one_service(inputs: ServiceInputs, s: int) -> _OneService:
     sub = dataclasses.replace(inputs, resolved=inputs.resolved.iloc[[s]].reset_index(drop=True),
                               hosting=inputs.hosting.iloc[[s]].reset_index(drop=True), criteria=("climate_change",))
-    table = parameter_table(sub)
-    values = central_parameters(table)
+    return _OneService(sub, central_parameters(parameter_table(sub)), Drivers.from_resolved(sub.resolved, sub.devices),
+                       sub.resolved.iloc[0])
+
+
+def _evaluate_one(inputs: ServiceInputs, s: int, names: list[str], X: np.ndarray,
+                  one: _OneService | None = None) -> np.ndarray:
+    """Climate total (kgCO2e per unit) of service ``s`` for each row of X (columns = ``names``); ``one``:
+    :func:`_one_service` of ``(inputs, s)`` when the caller keeps it (its arrays are never modified here)."""
+    one = _one_service(inputs, s) if one is None else one
+    sub, r, drv = one.sub, one.row, one.drivers
+    values = dict(one.values)  # entries are replaced below, never modified in place
     K = X.shape[0]
     col = {n: X[:, i] for i, n in enumerate(names)}
-    r = sub.resolved.iloc[0]
-    drv = Drivers.from_resolved(sub.resolved, sub.devices)
     mult = lambda n: col.get(n, np.ones(K))[None, :]  # noqa: E731
     shares = np.repeat(drv.shares[:, :, None], K, axis=2)
     devs = list(sub.devices.index)
@@ -1469,16 +1487,18 @@ def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) 
     from SALib.sample import sobol as sobol_sample
 
     rows = []
+    table = parameter_table(inputs)
     for s in range(len(inputs.resolved)):
-        bounds = sensitivity_bounds(inputs, s)
+        bounds = sensitivity_bounds(inputs, s, table)
         names = list(bounds)
-        base = _evaluate_one(inputs, s, [], np.zeros((1, 0)))[0]
+        one = _one_service(inputs, s)
+        base = _evaluate_one(inputs, s, [], np.zeros((1, 0)), one)[0]
         swings = {}
         for n in names:
             lo, hi = bounds[n]
             if hi - lo <= 1e-12:
                 continue
-            y = _evaluate_one(inputs, s, [n], np.array([[lo], [hi]]))
+            y = _evaluate_one(inputs, s, [n], np.array([[lo], [hi]]), one)
             if abs(y[1] - y[0]) > 1e-9 * max(abs(base), 1e-12):
                 swings[n] = (lo, hi, y[0], y[1])
         active = list(swings)
@@ -1487,7 +1507,7 @@ def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) 
         if len(active) >= 2:
             problem = {"num_vars": len(active), "names": active, "bounds": [list(bounds[n]) for n in active]}
             X = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed)
-            Y = _evaluate_one(inputs, s, active, X)
+            Y = _evaluate_one(inputs, s, active, X, one)
             Si = sobol_analyze.analyze(problem, Y, calc_second_order=False, print_to_console=False, seed=seed)
             s1 = dict(zip(active, np.clip(Si["S1"], 0, 1)))
             st = dict(zip(active, np.clip(Si["ST"], 0, 1)))
