@@ -571,3 +571,34 @@ def test_draw_memo_stays_within_its_byte_budget(monkeypatch):
     assert len(carbon._DRAWS) == 3 and carbon._DRAWS.nbytes == 3 * 1000 * 8
     again = carbon.keyed_draws("uniform", 1.0, 0.5, 1.5, 1000, 1, "k0")
     assert again is not first and np.array_equal(again, first)
+
+
+def test_build_activities_reuses_parts_of_untouched_tables_only():
+    """``reuse`` (the action plan's reruns): same rows as a fresh build; a part is rebuilt when one of its tables is
+    replaced, and kept (the same object) when its tables are the same objects."""
+    from helpers import carbon_inputs
+    from helpers import factors as F
+    from helpers.inventory import read_inventory
+    from helpers.levers import printing_reduction
+    from helpers.paths import RAW_DIR
+    from helpers.territory import load_territory
+
+    t = load_territory("test-mini")
+    raw = RAW_DIR / "test-mini"
+    fac, cats, kinds = F.load_factors(), F.load_categories(), F.load_hosting_kinds()
+    hosting = carbon_inputs.read_hosting(raw / "hosting.csv", t)
+    inv = read_inventory(raw / "inventory.csv", t, cats, list(hosting["site_id"]))
+    tel = carbon_inputs.read_telecom(raw / "telecom.csv", t)
+    pur = carbon_inputs.read_purchases(raw / "purchases.csv", t)
+    prt = carbon_inputs.read_printing(raw / "printing.csv", t)
+    args = (inv, cats, fac, kinds, t.reference_year, hosting, tel, pur)
+    reuse: dict = {}
+    first = carbon.build_activities(*args, prt, reuse=reuse)
+    pd.testing.assert_frame_equal(first.table, carbon.build_activities(*args, prt).table)
+    fleet = {k: v[1] for k, v in reuse.items() if k[0] == "fleet"}
+    less = printing_reduction(prt, 0.3)
+    second = carbon.build_activities(*args, less, reuse=reuse)
+    pd.testing.assert_frame_equal(second.table, carbon.build_activities(*args, less).table)
+    assert not second.table.equals(first.table)  # the printing part was rebuilt on the new table
+    assert all(reuse[k][1] is v for k, v in fleet.items())  # the fleet part was not
+    assert sum(k[0] == "printing" for k in reuse) == 2

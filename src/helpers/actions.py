@@ -451,18 +451,19 @@ class Run:
     draws: dict[str, np.ndarray]
 
 
-def run_balance(inputs: lv.PlanInputs, models: Models) -> Run:
+def run_balance(inputs: lv.PlanInputs, models: Models, reuse: dict | None = None) -> Run:
     """The carbon balance (annualised view) of ``inputs``: central totals and draws of every criterion.
 
     Calls ``helpers.carbon.build_activities`` / ``parameter_table`` / ``monte_carlo`` with the models' seed: factor
     and parameter draws are keyed by their id (``helpers.carbon.keyed_rng``), so two runs on different inputs share
-    the draws of every input they have in common and their difference is paired.
+    the draws of every input they have in common and their difference is paired. ``reuse``: passed to
+    ``build_activities`` (parts of the balance whose tables a lever left untouched are built once).
     """
     from helpers import carbon
 
     acts = carbon.build_activities(inputs.inventory, models.categories, models.factors, models.hosting_kinds,
                                    models.reference_year, inputs.hosting, inputs.telecom, inputs.purchases,
-                                   inputs.printing, models.electricity_item, "annualised")
+                                   inputs.printing, models.electricity_item, "annualised", reuse=reuse)
     table = acts.table
     ids = set()
     for col in ("quantity_param", "lifetime_param", "extra_param"):
@@ -559,7 +560,8 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
 
     units = criteria_units()
     notes: list[str] = []
-    base_b = run_balance(inputs, models)
+    reuse: dict = {}  # balance parts by identity of their tables: levers are pure and replace what they change
+    base_b = run_balance(inputs, models, reuse)
     base_s = run_services(inputs, models)
     base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
     svc_index = _services_param_index(_build_services(inputs, models)) if base_s is not None else None
@@ -576,7 +578,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
 
     def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, Run | None, Run | None]:
         mod = lv.apply_levers(inputs, rows_to_apply, models.hosting_kinds, models.presets, perimeters)
-        rb = run_balance(mod, models) if "balance" in perimeters else None
+        rb = run_balance(mod, models, reuse) if "balance" in perimeters else None
         rs = None
         if "services" in perimeters and base_s is not None:
             built = _build_services(mod, models)

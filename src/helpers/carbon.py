@@ -685,20 +685,37 @@ def build_activities(inventory: pd.DataFrame, categories: pd.DataFrame, factors:
                      hosting_kinds: pd.DataFrame, reference_year: int, hosting: pd.DataFrame | None = None,
                      telecom: pd.DataFrame | None = None, purchases: pd.DataFrame | None = None,
                      printing: pd.DataFrame | None = None, electricity_item: str = DEFAULT_ELECTRICITY_ITEM,
-                     view: str = "annualised", aggregate: bool = False) -> Activities:
+                     view: str = "annualised", aggregate: bool = False, reuse: dict | None = None) -> Activities:
     """Every activity row of the balance (fleet, hosting, telecom, purchases, printing) for one view.
 
     ``view="purchases"`` differs from ``"annualised"`` only in the fleet's embodied rows (devices bought in the
     reference year, not amortised); energy, networks, spend and paper are yearly flows in both views.
     ``aggregate=True`` sums the inventory lines first (:func:`aggregate_fleet`): same totals and Monte Carlo.
+
+    ``reuse``: a dict the caller keeps across calls whose input tables are not modified in between (the action
+    plan's reruns: each lever replaces one table and leaves the others as the very same objects). Each part is
+    computed once per identity of the tables it reads; the dict holds those tables, so an identity is never reused.
     """
-    sites = resolve_sites(hosting, hosting_kinds, electricity_item)
-    parts = [fleet_activities(inventory, categories, sites, electricity_item, view, reference_year, aggregate)]
+    def part(name, deps, compute):
+        if reuse is None:
+            return compute()
+        key = (name, view, aggregate, reference_year, electricity_item, *map(id, deps))
+        hit = reuse.get(key)
+        if hit is None or any(a is not b for a, b in zip(hit[0], deps)):
+            hit = reuse[key] = (deps, compute())
+        return hit[1]
+
+    refs = (categories, factors, hosting_kinds)
+    sites = part("sites", (hosting, hosting_kinds), lambda: resolve_sites(hosting, hosting_kinds, electricity_item))
+    parts = [part("fleet", (inventory, hosting, *refs), lambda: fleet_activities(
+        inventory, categories, sites, electricity_item, view, reference_year, aggregate))]
     notes: list[str] = []
-    site_rows, n1 = site_activities(sites, inventory, factors)
-    tel_rows, n2 = telecom_activities(telecom, factors)
-    pur_rows, n3 = purchase_activities(purchases, factors, reference_year)
-    parts += [site_rows, tel_rows, pur_rows, printing_activities(printing, factors)]
+    site_rows, n1 = part("site", (hosting, inventory, *refs), lambda: site_activities(sites, inventory, factors))
+    tel_rows, n2 = part("telecom", (telecom, *refs), lambda: telecom_activities(telecom, factors))
+    pur_rows, n3 = part("purchases", (purchases, *refs),
+                        lambda: purchase_activities(purchases, factors, reference_year))
+    parts += [site_rows, tel_rows, pur_rows,
+              part("printing", (printing, *refs), lambda: printing_activities(printing, factors))]
     notes += n1 + n2 + n3 + double_counting_notes(purchases, hosting, telecom, reference_year)
     parts = [p for p in parts if len(p)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ACTIVITY_COLUMNS)
@@ -866,9 +883,18 @@ def draw_factors(factor_rows: pd.DataFrame, n_draws: int, seed: int) -> np.ndarr
     Each factor has its own stream :func:`keyed_rng` ``(seed, factor_id)``: one draw shared by every line using it
     (memoised by :func:`keyed_draws`).
     """
-    out = np.empty((len(factor_rows), n_draws))
-    for i, r in enumerate(factor_rows.itertuples(index=False)):  # one step per factor (tens), not per device
-        out[i] = keyed_draws(r.distribution, r.value, r.low, r.high, n_draws, seed, r.factor_id)
+    return _factor_draws(factor_rows["factor_id"].to_numpy(), factor_rows["distribution"].to_numpy(),
+                         factor_rows["value"].to_numpy(dtype=float), factor_rows["low"].to_numpy(dtype=float),
+                         factor_rows["high"].to_numpy(dtype=float), n_draws, seed)
+
+
+def _factor_draws(factor_id, distribution, value, low, high, n_draws: int, seed: int) -> np.ndarray:
+    """:func:`draw_factors` on the columns as arrays (the Monte Carlo has them as arrays already)."""
+    out = np.empty((len(factor_id), n_draws))
+    rows = zip(np.asarray(factor_id).tolist(), np.asarray(distribution).tolist(), np.asarray(value).tolist(),
+               np.asarray(low).tolist(), np.asarray(high).tolist())
+    for i, (fid, dist, v, lo, hi) in enumerate(rows):  # one step per factor (tens), not per device
+        out[i] = keyed_draws(dist, v, lo, hi, n_draws, seed, fid)
     return out
 
 
@@ -1087,9 +1113,8 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
         position = np.zeros(len(factors), dtype=np.int64)
         position[used_rows] = np.arange(len(used_rows))
         findex = np.where(miss, 0, position[np.maximum(rows, 0)])
-        frows = pd.DataFrame({"factor_id": f_id[used_rows].astype(str), "value": f_value[used_rows],
-                              "low": f_low[used_rows], "high": f_high[used_rows], "distribution": f_dist[used_rows]})
-        fdraws = draw_factors(frows, n_draws, seed)
+        fdraws = _factor_draws(f_id[used_rows].astype(str), f_dist[used_rows], f_value[used_rows],
+                               f_low[used_rows], f_high[used_rows], n_draws, seed)
         central_g = np.where(miss, 0.0, a * np.nan_to_num(value))
         cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
         central[c] = float(central_g.sum())
@@ -1104,6 +1129,9 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
             totals[c] = (_total_draws(fdraws, findex, mult, combo_index, a_used) if len(used_rows)
                          else np.zeros(n_draws))
         if c == sensitivity_criterion:
+            frows = pd.DataFrame({"factor_id": f_id[used_rows].astype(str), "value": f_value[used_rows],
+                                  "low": f_low[used_rows], "high": f_high[used_rows],
+                                  "distribution": f_dist[used_rows]})
             sens = _sensitivity(totals[c], central[c], fdraws, frows, np.where(miss, -1, findex), miss, a, value,
                                 pdraws, params, combo, combo_index)
     missing = (pd.concat(missing_rows, ignore_index=True) if missing_rows else
