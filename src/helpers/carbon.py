@@ -980,7 +980,7 @@ def group_rows(df: pd.DataFrame, keys: list[str], extra: list[str] | None = None
     n_groups = int(group.max()) + 1 if len(group) else 0
     first = np.full(n_groups, len(df), dtype=np.int64)
     np.minimum.at(first, group, np.arange(len(df), dtype=np.int64))
-    key_table = df.iloc[first][keys + list(extra or [])].reset_index(drop=True)
+    key_table = df[keys + list(extra or [])].iloc[first].reset_index(drop=True)
     for col in key_table.columns:  # plain text columns for the (small) key table
         if isinstance(key_table[col].dtype, pd.CategoricalDtype):
             key_table[col] = key_table[col].astype(object)

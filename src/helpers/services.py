@@ -576,6 +576,19 @@ def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     DataFrame indexed by device: ``items``, ``lifetime_years``, ``lifetime_low_years``, ``lifetime_high_years``,
     ``hours_per_day``, ``power_w``, ``label_fr``, ``lifetime_source``.
     """
+    key = frame_digest(categories) if categories is not None else None
+    hit = _DEVICES.get(key)
+    if hit is None:
+        hit = _DEVICES.put(key, _device_table(categories))
+    return hit.copy()
+
+
+#: Device tables by content of the categories (built for every services run: the action plan makes tens).
+_DEVICES = Memo(max_items=16)
+
+
+def _device_table(categories: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`device_table` without the memo."""
     dev = DEVICES.copy()
     dev["lifetime_low_years"] = dev["lifetime_years"] * 0.7  # assumption when no category gives an interval
     dev["lifetime_high_years"] = dev["lifetime_years"] * 1.5
