@@ -940,12 +940,13 @@ def parameter_table(param_ids, categories: pd.DataFrame, hosting_kinds: pd.DataF
 def draw_parameters(params: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray:
     """Multiplier draws (central value 1), one row per parameter: shape (len(params), n_draws)."""
     out = np.empty((len(params), n_draws))
-    for i, r in enumerate(params.itertuples(index=False)):  # one step per parameter (tens)
-        x = keyed_draws(r.distribution, r.mode, r.low, r.high, n_draws, seed, r.param_id)
-        if r.kind == "lifetime":
-            out[i] = r.mode / x
-        elif r.kind == "pue":
-            out[i] = (x - 1.0) / (r.mode - 1.0) if r.mode > 1.0 else np.ones(n_draws)
+    rows = zip(*(params[c].to_numpy().tolist() for c in ("param_id", "kind", "distribution", "low", "mode", "high")))
+    for i, (pid, kind, dist, low, mode, high) in enumerate(rows):  # one step per parameter (tens)
+        x = keyed_draws(dist, mode, low, high, n_draws, seed, pid)
+        if kind == "lifetime":
+            out[i] = mode / x
+        elif kind == "pue":
+            out[i] = (x - 1.0) / (mode - 1.0) if mode > 1.0 else np.ones(n_draws)
         else:
             out[i] = x
     return out
