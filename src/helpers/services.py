@@ -405,11 +405,14 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None
     return out
 
 
+#: service types for which each preset column matters (a default taken there is reported in ``defaults_used``)
 _RELEVANT_TYPES = {col: [t for t, cols in RELEVANT_COLUMNS.items() if col in cols] for col in PRESET_COLUMNS}
+#: numeric columns of services.csv (kept as floats downstream)
 _NUMERIC = tuple(c.name for c in SERVICES_SCHEMA.columns if c.kind in ("int", "float"))
 
 
 def _floats(series: pd.Series, fill: float | None = None) -> np.ndarray:
+    """The column as float64, NaN replaced by ``fill`` when given."""
     a = series.to_numpy(dtype=float)
     return a if fill is None else np.where(np.isnan(a), fill, a)
 
@@ -497,6 +500,7 @@ def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
     is_storage = typ == "storage"
     is_visio = typ == "visio"
 
+    # email device time: ADEME 3 min of writing + 10 s of reading per recipient
     recipients = _floats(cols["recipients"], 1.0)
     minutes_in = _floats(cols["minutes_per_visit"])
     email_default = is_email & np.isnan(minutes_in)
