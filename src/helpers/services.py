@@ -571,6 +571,10 @@ def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------------------------
 
 
+#: Device tables by content of the categories (built for every services run: the action plan makes tens).
+_DEVICES = Memo(max_items=16)
+
+
 def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     """The user devices with their lifetime (``categories.csv`` when the item has a category, else ADEME), use
     profile and active power (ADEME ``acv-terminaux.publicodes``), and the relative lifetime interval.
@@ -585,10 +589,6 @@ def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     if hit is None:
         hit = _DEVICES.put(key, _device_table(categories))
     return hit.copy()
-
-
-#: Device tables by content of the categories (built for every services run: the action plan makes tens).
-_DEVICES = Memo(max_items=16)
 
 
 def _device_table(categories: pd.DataFrame | None) -> pd.DataFrame:
