@@ -956,6 +956,65 @@ def draw_parameters(params: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray
 # Monte Carlo
 # --------------------------------------------------------------------------------------------------------------
 
+def _multiplier_slots(rows: pd.DataFrame, pindex: dict[str, int]) -> np.ndarray:
+    """(n, 3) row of each row's quantity, lifetime and extra multiplier in the parameter draws (0: no multiplier)."""
+    slots = []
+    for col in ("quantity_param", "lifetime_param", "extra_param"):
+        ids = rows[col].astype(str)
+        unknown = sorted(set(ids) - set(pindex) - {""})
+        if unknown:
+            raise ValueError(f"parameters missing from the parameter table: {unknown[:5]}")
+        slots.append(ids.map(lambda p: pindex.get(p, 0)).to_numpy(dtype=np.int64))
+    return np.vstack(slots).T
+
+
+def _multipliers(rows: pd.DataFrame, params: pd.DataFrame, n_draws: int, seed: int):
+    """Multiplier draws of ``rows``: ``pdraws`` (row 0 = 1, then :func:`draw_parameters`), the distinct
+    (quantity, lifetime, extra) combinations, each row's combination and the product draws of each combination."""
+    pindex = {pid: i + 1 for i, pid in enumerate(params["param_id"])}
+    pdraws = np.vstack([np.ones((1, n_draws)), draw_parameters(params, n_draws, seed)])
+    combo, combo_index = np.unique(_multiplier_slots(rows, pindex), axis=0, return_inverse=True)
+    mult = pdraws[combo[:, 0]] * pdraws[combo[:, 1]] * pdraws[combo[:, 2]]  # (n_combos, n_draws)
+    return pdraws, combo, combo_index.ravel(), mult
+
+
+class _FactorLibrary:
+    """The factor library as arrays, once, and the row giving each activity row's factor for a criterion."""
+
+    def __init__(self, factors: pd.DataFrame, rows: pd.DataFrame):
+        items = pd.Index(pd.unique(rows["item"].astype(str)))
+        phases = pd.Index(PHASES)
+        self.shape = (len(items), len(phases))
+        self.gi = items.get_indexer(rows["item"].astype(str))
+        self.gp = phases.get_indexer(rows["factor_phase"].astype(str))
+        self.f_item = items.get_indexer(factors["item"].astype(str))
+        self.f_phase = phases.get_indexer(factors["phase"].astype(str))
+        self.f_crit = factors["criterion"].astype(str).to_numpy(dtype=object)
+        self.f_known = (self.f_item >= 0) & (self.f_phase >= 0)
+        self.f_id = factors["factor_id"].astype(str).to_numpy(dtype=object)
+        self.f_value = factors["value"].to_numpy(dtype=float)
+        self.f_low = factors["low"].to_numpy(dtype=float)
+        self.f_high = factors["high"].to_numpy(dtype=float)
+        self.f_dist = factors["distribution"].to_numpy(dtype=object)
+
+    def rows(self, criterion: str) -> np.ndarray:
+        """Row of the library giving each activity row's factor for ``criterion`` (-1: none)."""
+        table = np.full(self.shape, -1, dtype=np.int64)
+        sel = np.flatnonzero(self.f_known & (self.f_crit == criterion))
+        table[self.f_item[sel], self.f_phase[sel]] = sel
+        return table[self.gi, self.gp]
+
+    def used(self, rows: np.ndarray) -> np.ndarray:
+        """The distinct library rows in ``rows`` (all >= 0), in the order of their ids (the order of the draws)."""
+        used = np.unique(rows)
+        return used[np.argsort(self.f_id[used].astype(str), kind="stable")]
+
+    def draws(self, used: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
+        """Draws of the factors ``used`` (:func:`_factor_draws`): shape (len(used), n_draws)."""
+        return _factor_draws(self.f_id[used].astype(str), self.f_dist[used], self.f_value[used], self.f_low[used],
+                             self.f_high[used], n_draws, seed)
+
+
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         return np.asarray(values.cat.codes, dtype=np.int64), pd.Index(values.cat.categories)
@@ -1057,40 +1116,11 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
     starts = np.flatnonzero(np.r_[True, np.diff(cell_id) != 0]) if len(cell_id) else np.array([], dtype=int)
 
     # multipliers
-    pindex = {pid: i + 1 for i, pid in enumerate(params["param_id"])}
-    pdraws = np.vstack([np.ones((1, n_draws)), draw_parameters(params, n_draws, seed)])
-    slots = []
-    for col in ("quantity_param", "lifetime_param", "extra_param"):
-        ids = groups[col].astype(str)
-        unknown = sorted(set(ids) - set(pindex) - {""})
-        if unknown:
-            raise ValueError(f"parameters missing from the parameter table: {unknown[:5]}")
-        slots.append(ids.map(lambda p: pindex.get(p, 0)).to_numpy(dtype=np.int64))
-    combo, combo_index = np.unique(np.vstack(slots).T, axis=0, return_inverse=True)
-    combo_index = combo_index.ravel()
-    mult = pdraws[combo[:, 0]] * pdraws[combo[:, 1]] * pdraws[combo[:, 2]]  # (n_combos, n_draws)
+    pdraws, combo, combo_index, mult = _multipliers(groups, params, n_draws, seed)
 
-    items = pd.Index(pd.unique(groups["item"].astype(str)))
-    phases = pd.Index(PHASES)
-    gi = items.get_indexer(groups["item"].astype(str))
-    gp = phases.get_indexer(groups["factor_phase"].astype(str))
-    # the factor library as arrays, once: row of each (item, phase) for a criterion by one comparison
-    f_item = items.get_indexer(factors["item"].astype(str))
-    f_phase = phases.get_indexer(factors["phase"].astype(str))
-    f_crit = factors["criterion"].astype(str).to_numpy(dtype=object)
-    f_known = (f_item >= 0) & (f_phase >= 0)
-    f_id = factors["factor_id"].astype(str).to_numpy(dtype=object)
-    f_value = factors["value"].to_numpy(dtype=float)
-    f_low = factors["low"].to_numpy(dtype=float)
-    f_high = factors["high"].to_numpy(dtype=float)
-    f_dist = factors["distribution"].to_numpy(dtype=object)
-
-    def factor_rows(criterion: str) -> np.ndarray:
-        """Row of the library giving each group's factor for ``criterion`` (-1: none)."""
-        table = np.full((len(items), len(phases)), -1, dtype=np.int64)
-        sel = np.flatnonzero(f_known & (f_crit == criterion))
-        table[f_item[sel], f_phase[sel]] = sel
-        return table[gi, gp]
+    lib = _FactorLibrary(factors, groups)
+    f_id, f_value, f_low, f_high, f_dist = lib.f_id, lib.f_value, lib.f_low, lib.f_high, lib.f_dist
+    factor_rows = lib.rows
 
     draws, totals, central = {}, {}, {}
     missing_rows = []
@@ -1109,13 +1139,11 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
             m.insert(0, "criterion", c)
             missing_rows.append(m)
         # the factors used, in the order of their ids (the order of the draws and of the sensitivity table)
-        used_rows = np.unique(rows[~miss])
-        used_rows = used_rows[np.argsort(f_id[used_rows].astype(str), kind="stable")]
+        used_rows = lib.used(rows[~miss])
         position = np.zeros(len(factors), dtype=np.int64)
         position[used_rows] = np.arange(len(used_rows))
         findex = np.where(miss, 0, position[np.maximum(rows, 0)])
-        fdraws = _factor_draws(f_id[used_rows].astype(str), f_dist[used_rows], f_value[used_rows],
-                               f_low[used_rows], f_high[used_rows], n_draws, seed)
+        fdraws = lib.draws(used_rows, n_draws, seed)
         central_g = np.where(miss, 0.0, a * np.nan_to_num(value))
         cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
         central[c] = float(central_g.sum())
