@@ -573,13 +573,12 @@ def test_draw_memo_stays_within_its_byte_budget(monkeypatch):
     assert again is not first and np.array_equal(again, first)
 
 
-def test_build_activities_reuses_parts_of_untouched_tables_only():
-    """``reuse`` (the action plan's reruns): same rows as a fresh build; a part is rebuilt when one of its tables is
-    replaced, and kept (the same object) when its tables are the same objects."""
+def _test_mini_tables():
+    """The balance inputs of the test territory: inventory, categories, factors, hosting kinds, reference year,
+    hosting, telecom, purchases, printing (the arguments of ``build_activities`` in order)."""
     from helpers import carbon_inputs
     from helpers import factors as F
     from helpers.inventory import read_inventory
-    from helpers.levers import printing_reduction
     from helpers.paths import RAW_DIR
     from helpers.territory import load_territory
 
@@ -588,10 +587,17 @@ def test_build_activities_reuses_parts_of_untouched_tables_only():
     fac, cats, kinds = F.load_factors(), F.load_categories(), F.load_hosting_kinds()
     hosting = carbon_inputs.read_hosting(raw / "hosting.csv", t)
     inv = read_inventory(raw / "inventory.csv", t, cats, list(hosting["site_id"]))
-    tel = carbon_inputs.read_telecom(raw / "telecom.csv", t)
-    pur = carbon_inputs.read_purchases(raw / "purchases.csv", t)
-    prt = carbon_inputs.read_printing(raw / "printing.csv", t)
-    args = (inv, cats, fac, kinds, t.reference_year, hosting, tel, pur)
+    return (inv, cats, fac, kinds, t.reference_year, hosting, carbon_inputs.read_telecom(raw / "telecom.csv", t),
+            carbon_inputs.read_purchases(raw / "purchases.csv", t), carbon_inputs.read_printing(raw / "printing.csv", t))
+
+
+def test_build_activities_reuses_parts_of_untouched_tables_only():
+    """``reuse`` (the action plan's reruns): same rows as a fresh build; a part is rebuilt when one of its tables is
+    replaced, and kept (the same object) when its tables are the same objects."""
+    from helpers.levers import printing_reduction
+
+    inv, cats, fac, kinds, year, hosting, tel, pur, prt = _test_mini_tables()
+    args = (inv, cats, fac, kinds, year, hosting, tel, pur)
     reuse: dict = {}
     first = carbon.build_activities(*args, prt, reuse=reuse)
     pd.testing.assert_frame_equal(first.table, carbon.build_activities(*args, prt).table)
@@ -602,3 +608,46 @@ def test_build_activities_reuses_parts_of_untouched_tables_only():
     assert not second.table.equals(first.table)  # the printing part was rebuilt on the new table
     assert all(reuse[k][1] is v for k, v in fleet.items())  # the fleet part was not
     assert sum(k[0] == "printing" for k in reuse) == 2
+
+
+def test_scenario_gains_equal_the_difference_of_two_monte_carlo_runs():
+    """The action plan's batched gains: base − scenario of two full Monte Carlo runs (same draws), to rounding; a
+    scenario that changes nothing gains exactly 0; a printing cut by 30 % gains 30 % of the printing rows."""
+    from helpers.factors import CRITERIA
+    from helpers.levers import lifetime_extension, printing_reduction
+
+    inv, cats, fac, kinds, year, hosting, tel, pur, prt = _test_mini_tables()
+    reuse: dict = {}
+
+    def table(inventory=inv, printing=prt):
+        return carbon.build_activities(inventory, cats, fac, kinds, year, hosting, tel, pur, printing,
+                                       reuse=reuse).table
+
+    base = table()
+    scenarios = [table(), table(printing=printing_reduction(prt, 0.3)),
+                 table(inventory=lifetime_extension(inv, ["laptop", "smartphone"], 2))]
+    ids = set()
+    for t in (base, *scenarios):
+        ids |= set(t[["quantity_param", "lifetime_param", "extra_param"]].astype(str).to_numpy().ravel())
+    params = carbon.parameter_table(ids, cats, kinds)
+    criteria = tuple(CRITERIA)
+    got = carbon.scenario_gains(base, scenarios, fac, params, criteria, 2000, 7)
+
+    def run(t):
+        return carbon.monte_carlo(t, fac, params, criteria, 2000, 7, keep_cells=(), sensitivity_criterion=None)
+
+    ref = run(base)
+    for s, t in enumerate(scenarios):
+        mc = run(t)
+        for c in criteria:
+            scale = abs(ref.central[c]) or 1.0
+            assert got.central[c][s] == pytest.approx(ref.central[c] - mc.central[c], rel=1e-9, abs=1e-12 * scale)
+            np.testing.assert_allclose(got.draws[c][s], ref.totals[c] - mc.totals[c], rtol=1e-9,
+                                       atol=1e-12 * np.abs(ref.totals[c]).max())
+    for c in criteria:
+        assert got.central[c][0] == 0.0 and not got.draws[c][0].any()
+    printing_only = run(base[base["source"] == "printing"])
+    assert printing_only.central["climate_change"] > 0
+    assert got.central["climate_change"][1] == pytest.approx(0.3 * printing_only.central["climate_change"],
+                                                             rel=1e-12)
+    assert got.central["climate_change"][2] > 0

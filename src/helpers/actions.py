@@ -461,17 +461,31 @@ def run_balance(inputs: lv.PlanInputs, models: Models, reuse: dict | None = None
     """
     from helpers import carbon
 
-    acts = carbon.build_activities(inputs.inventory, models.categories, models.factors, models.hosting_kinds,
-                                   models.reference_year, inputs.hosting, inputs.telecom, inputs.purchases,
-                                   inputs.printing, models.electricity_item, "annualised", reuse=reuse)
-    table = acts.table
-    ids = set()
-    for col in ("quantity_param", "lifetime_param", "extra_param"):
-        ids |= set(table[col].astype(str))
-    params = carbon.parameter_table(ids, models.categories, models.hosting_kinds)
-    mc = carbon.monte_carlo(table, models.factors, params, models.criteria, models.n_draws, models.seed,
-                            keep_cells=(), sensitivity_criterion=None, report_missing=False)
+    table = _balance_table(inputs, models, reuse)
+    mc = carbon.monte_carlo(table, models.factors, _balance_params([table], models), models.criteria,
+                            models.n_draws, models.seed, keep_cells=(), sensitivity_criterion=None,
+                            report_missing=False)
     return Run(dict(mc.central), dict(mc.totals))
+
+
+def _balance_table(inputs: lv.PlanInputs, models: Models, reuse: dict | None = None) -> pd.DataFrame:
+    """Activity rows of the annualised balance of ``inputs`` (``helpers.carbon.build_activities``)."""
+    from helpers import carbon
+
+    return carbon.build_activities(inputs.inventory, models.categories, models.factors, models.hosting_kinds,
+                                   models.reference_year, inputs.hosting, inputs.telecom, inputs.purchases,
+                                   inputs.printing, models.electricity_item, "annualised", reuse=reuse).table
+
+
+def _balance_params(tables: list[pd.DataFrame], models: Models) -> pd.DataFrame:
+    """``helpers.carbon.parameter_table`` of every multiplier named in ``tables``."""
+    from helpers import carbon
+
+    ids = set()
+    for table in tables:
+        for col in ("quantity_param", "lifetime_param", "extra_param"):
+            ids |= set(table[col].astype(str))
+    return carbon.parameter_table(ids, models.categories, models.hosting_kinds)
 
 
 def run_services(inputs: lv.PlanInputs, models: Models, built=None) -> Run | None:
@@ -546,27 +560,31 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     """Gain of every action of ``plan`` (alone) and of its selected actions combined.
 
     For each action: apply its lever (:func:`helpers.levers.apply_lever`) on the perimeters it acts on, rerun the
-    model(s) with the same seed, and take ``baseline − scenario`` draw by draw for every criterion. The gain on the
-    balance and on the services are kept apart and summed draw by draw for the total (the two models draw their
-    factors independently). ``fleet_stabilisation`` acts on the trajectory: its gain is the growth it avoids at
-    the milestone, ``share × (growth_at_milestone − 1) × baseline`` (the balance is linear in the quantities, so this
-    is the rerun of a fleet scaled by the growth index).
+    model(s) with the same seed, and take ``baseline − scenario`` draw by draw for every criterion. On the balance,
+    all the scenarios are computed together by ``helpers.carbon.scenario_gains``, which takes the difference on the
+    activities before multiplying by the draws (the balance is linear in them: same paired draws, no cancellation
+    of two large totals). The gain on the balance and on the services are kept apart and summed draw by draw for the
+    total (the two models draw their factors independently). ``fleet_stabilisation`` acts on the trajectory: its
+    gain is the growth it avoids at the milestone, ``share × (growth_at_milestone − 1) × baseline`` (the balance is
+    linear in the quantities, so this is the rerun of a fleet scaled by the growth index).
 
     Returns
     -------
     :class:`Evaluation` (tCO2e in the ``gains`` table; the criteria table in each criterion's unit).
     """
+    from helpers import carbon
     from helpers.factors import criteria_units
 
     units = criteria_units()
     notes: list[str] = []
     reuse: dict = {}  # balance parts by identity of their tables: levers are pure and replace what they change
+    base_table = _balance_table(inputs, models, reuse)
     base_b = run_balance(inputs, models, reuse)
     base_s = run_services(inputs, models)
     base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
     svc_index = _services_param_index(_build_services(inputs, models)) if base_s is not None else None
     n = models.n_draws
-    rows, crit_rows = [], []
+    balance_tables: list[pd.DataFrame] = []  # the balance scenarios, evaluated together below
 
     def diff(base: Run | None, new: Run | None, c: str) -> tuple[float, np.ndarray]:
         if base is None or new is None or c not in base.central or c not in new.central:
@@ -576,9 +594,12 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     def base_value(c: str) -> float:
         return base_b.central.get(c, 0.0) + (base_s.central.get(c, 0.0) if base_s else 0.0)
 
-    def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, Run | None, Run | None]:
+    def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, int | None, Run | None]:
         mod = lv.apply_levers(inputs, rows_to_apply, models.hosting_kinds, models.presets, perimeters)
-        rb = run_balance(mod, models, reuse) if "balance" in perimeters else None
+        b = None
+        if "balance" in perimeters:
+            balance_tables.append(_balance_table(mod, models, reuse))
+            b = len(balance_tables) - 1
         rs = None
         if "services" in perimeters and base_s is not None:
             built = _build_services(mod, models)
@@ -586,8 +607,9 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
                 notes.append("Les paramètres du modèle des services diffèrent entre le scénario et la référence : "
                              "l'écart n'est pas apparié.")
             rs = run_services(mod, models, built)
-        return mod, rb, rs
+        return mod, b, rs
 
+    runs = []
     for r in plan.itertuples(index=False):  # one model rerun per action (tens)
         spec = lv.LEVERS[r.lever]
         missing = _missing_inputs(inputs, r.lever)
@@ -597,9 +619,27 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
             status = "sans gain carbone calculé"
         elif missing:
             status = "donnée absente : " + ", ".join(f"{m}.csv" for m in missing)
-        mod, rb, rs = inputs, None, None
+        mod, b, rs = inputs, None, None
         if perims and not missing:
-            mod, rb, rs = scenario([(r.lever, r.param, list(r.targets))], perims)
+            mod, b, rs = scenario([(r.lever, r.param, list(r.targets))], perims)
+        runs.append((r, status, mod, b, rs))
+
+    # the combined plan: every selected lever applied together (fleet stabilisation is in the trajectory)
+    sel = plan[plan["selected"] & ~plan["lever"].isin(["none", "fleet_stabilisation"])]
+    sel = sel[[not _missing_inputs(inputs, lev) for lev in sel["lever"]]]
+    _, plan_b, ps = scenario(_apply_rows(sel), ("balance", "services"))
+
+    gained = carbon.scenario_gains(base_table, balance_tables, models.factors,
+                                   _balance_params([base_table, *balance_tables], models), models.criteria, n,
+                                   models.seed)
+
+    def balance_diff(b: int | None, c: str) -> tuple[float, np.ndarray]:
+        if b is None or c not in gained.central:
+            return 0.0, np.zeros(n)
+        return float(gained.central[c][b]), gained.draws[c][b]
+
+    rows, crit_rows = [], []
+    for r, status, mod, b, rs in runs:
         rec = {"action_id": r.action_id, "gain_status": status}
         for c in models.criteria:
             if r.lever == "fleet_stabilisation":
@@ -607,7 +647,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
                 k = share * (growth_at_milestone - 1.0)
                 b_val, b_d = base_b.central[c] * k, base_b.draws[c] * k
             else:
-                b_val, b_d = diff(base_b, rb, c)
+                b_val, b_d = balance_diff(b, c)
             s_val, s_d = diff(base_s, rs, c)
             scale = 1 / 1000.0 if c == "climate_change" else 1.0
             t_iv = _interval(b_d + s_d, b_val + s_val, scale)
@@ -632,14 +672,10 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     gains = pd.DataFrame(rows)
     criteria = pd.DataFrame(crit_rows)
 
-    # the combined plan: every selected lever applied together (fleet stabilisation is in the trajectory)
-    sel = plan[plan["selected"] & ~plan["lever"].isin(["none", "fleet_stabilisation"])]
-    sel = sel[[not _missing_inputs(inputs, lev) for lev in sel["lever"]]]
-    _, pb, ps = scenario(_apply_rows(sel), ("balance", "services"))
     plan_rows = []
     pc = {}
     for c in models.criteria:
-        b_val, b_d = diff(base_b, pb, c)
+        b_val, b_d = balance_diff(plan_b, c)
         s_val, s_d = diff(base_s, ps, c)
         scale = 1 / 1000.0 if c == "climate_change" else 1.0
         iv = _interval(b_d + s_d, b_val + s_val, scale)
