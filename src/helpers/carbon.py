@@ -195,14 +195,17 @@ def _quantity_param(quality, key) -> np.ndarray:
                        ).astype(object)
 
 
-def _frame(columns: dict, n: int) -> pd.DataFrame:
-    """An activity DataFrame from arrays or scalars (scalars broadcast to ``n`` rows)."""
+def _frames(blocks: list[tuple[dict, int]]) -> pd.DataFrame:
+    """One activity DataFrame from blocks of rows ``(columns, n)``, in order: each column is an array or a scalar
+    broadcast to the block's ``n`` rows. Built once from the concatenated arrays, not as a concat of small frames."""
     data = {}
     for name in ACTIVITY_COLUMNS:
-        value = columns.get(name, "")
-        if np.ndim(value) == 0:
-            value = np.full(n, value, dtype=float if name == "activity" else object)
-        data[name] = value
+        parts = []
+        for columns, n in blocks:
+            value = columns.get(name, "")
+            parts.append(np.full(n, value, dtype=float if name == "activity" else object) if np.ndim(value) == 0
+                         else np.asarray(value))
+        data[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
     return pd.DataFrame(data)
 
 
@@ -419,10 +422,10 @@ def fleet_rows(lines: pd.DataFrame, sites: pd.DataFrame | None = None,
               else np.full(n, "", dtype=object))
     keep = lines["embodied"].to_numpy(dtype=bool)
     base = {c: lines[c].to_numpy(dtype=object) for c in ("line_id", "entity", "tier", "category", "item")}
-    frames = []
+    blocks = []
     for phase in EMBODIED_PHASES:
         coef = lines["manufacturing_units" if phase == "manufacturing" else "other_units"].to_numpy(dtype=float)
-        frames.append(_frame({
+        blocks.append(({
             **{k: v[keep] for k, v in base.items()}, "source": "fleet", "phase": phase, "factor_phase": phase,
             "activity": coef[keep], "quantity_param": qparam[keep], "lifetime_param": lparam[keep],
             "extra_param": ""}, int(keep.sum())))
@@ -436,14 +439,14 @@ def fleet_rows(lines: pd.DataFrame, sites: pd.DataFrame | None = None,
     hosted = site != ""
     use_base = {**base, "source": np.where(hosted, "hosting", "fleet").astype(object), "phase": "use",
                 "factor_phase": "use", "lifetime_param": ""}
-    frames.append(_frame({**use_base, "item": elec, "activity": energy, "quantity_param": use_qparam,
-                          "extra_param": ""}, n))
+    blocks.append(({**use_base, "item": elec, "activity": energy, "quantity_param": use_qparam,
+                    "extra_param": ""}, n))
     over = hosted & (pue > 1.0)
     if over.any():
-        frames.append(_frame({**{k: (v[over] if np.ndim(v) else v) for k, v in use_base.items()},
-                              "item": elec[over], "activity": energy[over] * (pue[over] - 1.0),
-                              "quantity_param": use_qparam[over], "extra_param": pue_param[over]}, int(over.sum())))
-    return pd.concat(frames, ignore_index=True)
+        blocks.append(({**{k: (v[over] if np.ndim(v) else v) for k, v in use_base.items()},
+                        "item": elec[over], "activity": energy[over] * (pue[over] - 1.0),
+                        "quantity_param": use_qparam[over], "extra_param": pue_param[over]}, int(over.sum())))
+    return _frames(blocks)
 
 
 def fleet_activities(inventory: pd.DataFrame, categories: pd.DataFrame, sites: pd.DataFrame | None = None,
@@ -491,13 +494,14 @@ def fleet_line_impacts(lines: pd.DataFrame, factors: pd.DataFrame, criterion: st
     return pd.DataFrame(out, index=lines.index)[list(PHASES)]
 
 
-def _flow_rows(factors: pd.DataFrame, item: str, base: dict, n: int) -> list[pd.DataFrame]:
-    """Activity rows of a flow item (electricity, network, spend, paper) for every phase the library has for it.
+def _flow_rows(factors: pd.DataFrame, item: str, base: dict, n: int) -> list[tuple[dict, int]]:
+    """Blocks of activity rows (for :func:`_frames`) of a flow item (electricity, network, spend, paper), one for
+    every phase the library has for it.
 
     An item absent from the library still gets one row (phase ``use``) so its impacts show as missing, not zero.
     """
     phases = item_phases(factors, item) or ["use"]
-    return [_frame({**base, "phase": p, "item": item, "factor_phase": p}, n) for p in phases]
+    return [({**base, "phase": p, "item": item, "factor_phase": p}, n) for p in phases]
 
 
 def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.DataFrame
@@ -512,7 +516,7 @@ def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.Da
     The spend of a site whose energy is known is not counted (it would count the same servers twice) and a note says
     so.
     """
-    frames: list[pd.DataFrame] = []
+    frames: list[tuple[dict, int]] = []
     notes: list[str] = []
     if sites is None or len(sites) == 0:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
@@ -544,10 +548,9 @@ def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.Da
             qparam = f"quantity:{quality}:site_energy:{site_id}"
             row = {**base, "line_id": f"hosting:{site_id}:energy", "category": "hosted_it_energy",
                    "phase": "use", "item": s["electricity_item"], "factor_phase": "use", "quantity_param": qparam}
-            frames.append(_frame({**row, "activity": float(kwh)}, 1))
+            frames.append(({**row, "activity": float(kwh)}, 1))
             if s["pue"] > 1.0:
-                frames.append(_frame({**row, "activity": float(kwh) * (s["pue"] - 1.0),
-                                      "extra_param": s["pue_param"]}, 1))
+                frames.append(({**row, "activity": float(kwh) * (s["pue"] - 1.0), "extra_param": s["pue_param"]}, 1))
             if np.isfinite(spend) and spend > 0:
                 notes.append(f"Site {site_id} : la dépense ({spend:,.0f} €) n'est pas comptée car l'énergie "
                              "mesurée du site l'est (par l'usage plutôt que par la dépense).")
@@ -562,7 +565,7 @@ def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.Da
                          "seul son bâtiment est compté (s'il a une surface).")
     if not frames:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
-    return pd.concat(frames, ignore_index=True), notes
+    return _frames(frames), notes
 
 
 def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -615,7 +618,7 @@ def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> t
                          "données : le réseau mobile n'est pas compté (donner mobile_data_gb_per_year).")
     if not frames:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
-    return pd.concat(frames, ignore_index=True), notes
+    return _frames(frames), notes
 
 
 def _num(value) -> float:
@@ -650,7 +653,7 @@ def purchase_activities(purchases: pd.DataFrame | None, factors: pd.DataFrame, r
             "quantity_param": f"quantity:{quality}:purchase_{r.category}", "lifetime_param": "", "extra_param": ""}, 1)
     if not frames:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
-    return pd.concat(frames, ignore_index=True), notes
+    return _frames(frames), notes
 
 
 def printing_activities(printing: pd.DataFrame | None, factors: pd.DataFrame) -> pd.DataFrame:
@@ -662,14 +665,14 @@ def printing_activities(printing: pd.DataFrame | None, factors: pd.DataFrame) ->
     quality = p["quality"].fillna("medium") if "quality" in p else pd.Series(["medium"] * len(p))
     frames = []
     for phase in item_phases(factors, PAPER_ITEM) or ["manufacturing"]:
-        frames.append(_frame({
+        frames.append(({
             "source": "printing", "line_id": np.array([f"printing:{i + 1}" for i in range(len(p))], dtype=object),
             "entity": _text(p["entity"]), "tier": "paper", "category": "paper", "phase": phase, "item": PAPER_ITEM,
             "factor_phase": phase, "activity": reams.to_numpy(dtype=float),
             "quantity_param": _quantity_param(quality.to_numpy(dtype=object), np.full(len(p), "paper")),
             "lifetime_param": "", "extra_param": "",
         }, len(p)))
-    return pd.concat(frames, ignore_index=True)
+    return _frames(frames)
 
 
 @dataclass
