@@ -379,6 +379,10 @@ def build_plan(catalogue: pd.DataFrame, selection: pd.DataFrame | None, territor
 # Money: what the inputs cost per year (for the money saved by an action)
 # ----------------------------------------------------------------------------------------------------------------
 
+#: the tables :func:`yearly_cost_eur` reads
+_COST_TABLES = ("inventory", "hosting", "printing", "purchases")
+
+
 def yearly_cost_eur(inputs: lv.PlanInputs, hosting_kinds: pd.DataFrame | None = None,
                     prices: dict[str, float] | None = None) -> dict[str, float]:
     """Yearly spending implied by the inputs, EUR: equipment renewals (quantity ÷ lifetime × unit price, reconditioned
@@ -664,6 +668,8 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         if r.lever == "fleet_stabilisation":
             share = 1.0 if np.isnan(r.param) else float(r.param)
             saved = base_cost["total_eur"] * share * (growth_at_milestone - 1.0)
+        elif all(getattr(mod, t) is getattr(inputs, t) for t in _COST_TABLES):
+            saved = 0.0  # a lever on other tables (services, telecom) spends the same
         else:
             saved = base_cost["total_eur"] - yearly_cost_eur(mod, models.hosting_kinds)["total_eur"]
         rec["money_saved_eur_per_year"] = saved
