@@ -796,8 +796,10 @@ def roadmap(plan: pd.DataFrame, years) -> pd.DataFrame:
     return out
 
 
-def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=None) -> tuple[float, str]:
-    """The monitoring indicator of a lever measured on ``inputs``: ``(value, unit in French)``.
+def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=None, presets=None
+                    ) -> tuple[float, str]:
+    """The monitoring indicator of a lever measured on ``inputs``: ``(value, unit in French)``; ``presets``: the
+    services' presets (default: the reference file).
 
     NaN when the inputs do not carry it (e.g. no printing.csv) or the lever has no model (``none``).
     """
@@ -854,7 +856,7 @@ def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=No
         return nan, ""
     from helpers.services import resolve_services
 
-    s = resolve_services(svc)
+    s = resolve_services(svc, presets)
     if lever == "storage_purge":
         m = s["type"].eq("storage")
         return float(s.loc[m, "units_per_year"].sum() / 1024.0), "To stockés"
@@ -1162,11 +1164,11 @@ def indicators_table(plan: pd.DataFrame, inputs: lv.PlanInputs, ramps: pd.DataFr
     rows = []
     ramp_m = ramps.set_index("action_id")[milestone_year] if milestone_year in ramps else pd.Series(dtype=float)
     for r in plan[plan["selected"]].itertuples(index=False):  # one row per selected action
-        base, unit = indicator_value(inputs, r.lever, r.targets, hosting_kinds)
+        base, unit = indicator_value(inputs, r.lever, r.targets, hosting_kinds, presets)
         full = np.nan
         if r.lever not in ("none", "fleet_stabilisation") and np.isfinite(base):
             mod = lv.apply_lever(inputs, r.lever, r.param, r.targets, hosting_kinds, presets)
-            full, _ = indicator_value(mod, r.lever, r.targets, hosting_kinds)
+            full, _ = indicator_value(mod, r.lever, r.targets, hosting_kinds, presets)
         if r.lever == "fleet_stabilisation":
             base, unit = float(inputs.inventory["quantity"].sum()), "équipements"
             full = base
@@ -1203,6 +1205,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     models = Models(categories=categories, factors=_balance_factors(ctx), hosting_kinds=kinds,
                     reference_year=terr.reference_year, service_factors=svc_factors,
                     service_sites=sv.load_hosting_sites(ctx) if inputs.services is not None else None,
+                    presets=sv.load_presets() if inputs.services is not None else None,
                     n_draws=int(n_draws), seed=int(seed))
     years = tj.years_range(terr.reference_year, terr.target_year)
     index = tj.bau_index(years, terr.reference_year, bau_growth_per_year)

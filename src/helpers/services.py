@@ -1979,13 +1979,14 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, n_sobol: int = 2
     factors, changes = service_factors(ctx)
     categories = fm.load_categories()
     kinds = fm.load_hosting_kinds()
-    inputs = build_inputs(services, factors, categories, kinds, sites)
+    presets = load_presets()  # once: every resolve of the scenarios would read it again
+    inputs = build_inputs(services, factors, categories, kinds, sites, presets)
     result = run_lca(inputs, n_draws=n_draws, seed=seed)
     study = ServicesStudy(
         available=True, services=services.drop(columns="_line"), inputs=inputs, result=result,
         table=lca_table(result), criteria=criteria_table(result), swd=swd_comparison(result),
         sensitivity=sensitivity(inputs, seed=seed, n_base=n_sobol),
-        scenarios=scenario_table(services, factors, categories, kinds, sites),
+        scenarios=scenario_table(services, factors, categories, kinds, sites, presets),
         references=reference_checks(factors, categories), factor_changes=changes,
     )
     rpath = ctx.raw / "rgesn.csv"
