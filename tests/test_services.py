@@ -184,9 +184,13 @@ def test_resolve_fills_type_defaults_and_computes_drivers():
     assert r.loc["s", "units_per_year"] == 2 * 1024
     assert "page_weight_mb" not in r.loc["w", "defaults_used"]
     assert "participants" not in r.loc["v", "defaults_used"] and "message_mb" not in r.loc["e", "defaults_used"]
-    # idempotent
-    again = sv.resolve_services(r.reset_index()).set_index("service_id")
-    pd.testing.assert_series_equal(again["data_gb_per_unit"], r["data_gb_per_unit"])
+    # idempotent, to the dtype and the column order (resolve_services memoises its result as its own resolve):
+    # computed again, not read from the memo
+    once = sv.resolve_services(df)
+    pd.testing.assert_frame_equal(sv._resolve(once.copy(), sv.load_presets()), once, check_exact=True)
+    for name in sv.SCENARIOS:  # the scenarios' tables too (they go on into build_inputs)
+        mod = sv.apply_scenario(df, name)
+        pd.testing.assert_frame_equal(sv._resolve(mod.copy(), sv.load_presets()), mod, check_exact=True)
 
 
 def test_tier_formulas_by_hand():

@@ -394,12 +394,16 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None
     columns that took the type's default).
     """
     presets = load_presets() if presets is None else presets
-    key = frame_digest(services, presets)
+    bare = services.copy(deep=False)
+    bare.attrs = {}  # the reader's warnings play no part (and pandas would deep-copy them at every step)
+    key = frame_digest(bare, presets)
     hit = _RESOLVED.get(key)
     if hit is None:
-        bare = services.copy()
-        bare.attrs = {}  # the reader's warnings are not needed here; pandas would deep-copy them at every step
-        hit = _RESOLVED.put(key, _resolve(bare, presets))
+        hit = _RESOLVED.put(key, _resolve(bare.copy(), presets))
+        # resolving is idempotent (tests/test_services.py): the result resolves to itself, so resolving it again
+        # (a scenario's table going into build_inputs) is a hit. Keyed on a copy, as returned below: the digest
+        # pickles the frame, whose block layout a copy consolidates.
+        _RESOLVED.put(frame_digest(hit.copy(), presets), hit)
     out = hit.copy()
     out.attrs = dict(services.attrs)
     return out
