@@ -348,3 +348,34 @@ def test_study_on_the_test_territory(tmp_path):
     # the combined plan never exceeds the sum of its actions (stabilisation excluded: it acts on the growth)
     assert s["plan_reduction_tco2e_per_year"]["value"] <= s["actions_meta"]["sum_of_actions_tco2e_per_year"] + 1e-9
     assert t["plan_2030_tco2e"] < t["bau_2030_tco2e"]
+
+
+def test_each_lever_acts_only_on_its_perimeters(tmp_path):
+    """A lever applied on its own perimeters (as ``evaluate`` does) gives the inputs it gives on both: the
+    indicators table reuses ``Evaluation.scenarios`` instead of applying every lever a second time."""
+    from helpers.context import open_context
+    from helpers.factors import load_categories as cats
+    from helpers.ingest import ingest_all
+    from helpers.services import load_presets
+
+    ctx = open_context("test-mini", tmp_path)
+    ingest_all(ctx)
+    inputs = ac.load_inputs(ctx)
+    plan = ac.build_plan(ac.load_catalogue(categories=list(cats()["category"])), None, ctx.territory,
+                         inputs.inventory)
+    kinds, presets = load_hosting_kinds(), load_presets()
+    checked = 0
+    for r in plan.itertuples(index=False):
+        perims = tuple(p for p in lv.LEVERS[r.lever].perimeters if p in ("balance", "services"))
+        if not perims or ac._missing_inputs(inputs, r.lever):
+            continue
+        own = lv.apply_lever(inputs, r.lever, r.param, r.targets, kinds, presets, perims)
+        both = lv.apply_lever(inputs, r.lever, r.param, r.targets, kinds, presets)
+        for name in ("inventory", "hosting", "telecom", "purchases", "printing", "services"):
+            a, b = getattr(own, name), getattr(both, name)
+            if a is None or b is None:
+                assert a is b
+            else:
+                pd.testing.assert_frame_equal(a, b)
+        checked += 1
+    assert checked >= 15

@@ -549,6 +549,7 @@ class Evaluation:
     plan_criteria: pd.DataFrame
     baseline_cost: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    scenarios: dict[str, lv.PlanInputs] = field(default_factory=dict)  # action_id -> inputs with its lever applied
 
 
 def _missing_inputs(inputs: lv.PlanInputs, lever: str) -> list[str]:
@@ -642,8 +643,10 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
             return 0.0, np.zeros(n)
         return float(gained.central[c][b]), gained.draws[c][b]
 
-    rows, crit_rows = [], []
+    rows, crit_rows, scenarios = [], [], {}
     for r, status, mod, b, rs in runs:
+        if b is not None or rs is not None:
+            scenarios[r.action_id] = mod
         rec = {"action_id": r.action_id, "gain_status": status}
         for c in models.criteria:
             if r.lever == "fleet_stabilisation":
@@ -695,7 +698,8 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
             plan_b_draws, plan_s_draws = b_d, s_d
     return Evaluation(gains=gains, criteria=criteria, baseline_balance=base_b, baseline_services=base_s,
                       plan_balance_draws=plan_b_draws, plan_services_draws=plan_s_draws, plan_central=pc,
-                      plan_criteria=pd.DataFrame(plan_rows), baseline_cost=base_cost, notes=sorted(set(notes)))
+                      plan_criteria=pd.DataFrame(plan_rows), baseline_cost=base_cost, notes=sorted(set(notes)),
+                      scenarios=scenarios)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1158,16 +1162,20 @@ def _text(value) -> str:
 
 
 def indicators_table(plan: pd.DataFrame, inputs: lv.PlanInputs, ramps: pd.DataFrame, milestone_year: int,
-                     hosting_kinds: pd.DataFrame, presets=None) -> pd.DataFrame:
+                     hosting_kinds: pd.DataFrame, presets=None, scenarios: dict | None = None) -> pd.DataFrame:
     """Monitoring indicators of the selected actions: baseline value (inputs), target at full implementation
-    (inputs with the lever applied) and at the milestone (ramped), unit and how to measure."""
+    (inputs with the lever applied) and at the milestone (ramped), unit and how to measure. ``scenarios``: the
+    inputs with each action's lever applied when the caller has them (:attr:`Evaluation.scenarios`)."""
+    scenarios = scenarios or {}
     rows = []
     ramp_m = ramps.set_index("action_id")[milestone_year] if milestone_year in ramps else pd.Series(dtype=float)
     for r in plan[plan["selected"]].itertuples(index=False):  # one row per selected action
         base, unit = indicator_value(inputs, r.lever, r.targets, hosting_kinds, presets)
         full = np.nan
         if r.lever not in ("none", "fleet_stabilisation") and np.isfinite(base):
-            mod = lv.apply_lever(inputs, r.lever, r.param, r.targets, hosting_kinds, presets)
+            mod = scenarios.get(r.action_id)
+            if mod is None:
+                mod = lv.apply_lever(inputs, r.lever, r.param, r.targets, hosting_kinds, presets)
             full, _ = indicator_value(mod, r.lever, r.targets, hosting_kinds, presets)
         if r.lever == "fleet_stabilisation":
             base, unit = float(inputs.inventory["quantity"].sum()), "équipements"
@@ -1263,7 +1271,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                        else f"{bau_growth_per_year:.2%} par an"),
         "bau_index_2030": g_m, "perimeter": "bilan de la collectivité (notebook 02)",
     }
-    indicators = indicators_table(plan, inputs, ramps, m, kinds, models.presets)
+    indicators = indicators_table(plan, inputs, ramps, m, kinds, models.presets, ev.scenarios)
     n_agents = terr.agents
     head = pd.DataFrame([
         {"action_id": "", "indicator_fr": "Empreinte carbone annuelle du numérique de la collectivité (bilan "
