@@ -463,9 +463,13 @@ def run_balance(inputs: lv.PlanInputs, models: Models, reuse: dict | None = None
     the draws of every input they have in common and their difference is paired. ``reuse``: passed to
     ``build_activities`` (parts of the balance whose tables a lever left untouched are built once).
     """
+    return _run_table(_balance_table(inputs, models, reuse), models)
+
+
+def _run_table(table: pd.DataFrame, models: Models) -> Run:
+    """:func:`run_balance` on activity rows already built."""
     from helpers import carbon
 
-    table = _balance_table(inputs, models, reuse)
     mc = carbon.monte_carlo(table, models.factors, _balance_params([table], models), models.criteria,
                             models.n_draws, models.seed, keep_cells=(), sensitivity_criterion=None,
                             report_missing=False)
@@ -584,7 +588,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     notes: list[str] = []
     reuse: dict = {}  # balance parts by identity of their tables: levers are pure and replace what they change
     base_table = _balance_table(inputs, models, reuse)
-    base_b = run_balance(inputs, models, reuse)
+    base_b = _run_table(base_table, models)
     base_s = run_services(inputs, models)
     base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
     svc_index = _services_param_index(_build_services(inputs, models)) if base_s is not None else None
@@ -602,8 +606,8 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, int | None, Run | None]:
         mod = lv.apply_levers(inputs, rows_to_apply, models.hosting_kinds, models.presets, perimeters)
         b = None
-        if "balance" in perimeters:
-            balance_tables.append(_balance_table(mod, models, reuse))
+        if "balance" in perimeters:  # the ~20 scenarios keep only what their totals depend on
+            balance_tables.append(carbon.gain_rows(_balance_table(mod, models, reuse)))
             b = len(balance_tables) - 1
         rs = None
         if "services" in perimeters and base_s is not None:

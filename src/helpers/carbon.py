@@ -83,6 +83,8 @@ DC_SUPPORT_LIFETIME_YEARS = 25.0  # ADEME data-centre model: 187 kgCO2e/m2 over 
 ACTIVITY_COLUMNS: list[str] = ["source", "line_id", "entity", "tier", "category", "phase", "item", "factor_phase",
                                "activity", "quantity_param", "lifetime_param", "extra_param"]
 CELL_KEYS: tuple[str, ...] = ("entity", "tier", "category", "phase")
+#: the activity columns a total depends on besides the activity (:func:`gain_rows`, :func:`scenario_gains`)
+GAIN_KEYS: list[str] = ["item", "factor_phase", "quantity_param", "lifetime_param", "extra_param"]
 
 PHASE_LABELS: dict[str, str] = {"manufacturing": "Fabrication", "distribution": "Distribution",
                                 "use": "Utilisation", "end_of_life": "Fin de vie"}
@@ -1195,6 +1197,17 @@ class ScenarioGains:
     draws: dict[str, np.ndarray]
 
 
+def gain_rows(activities: pd.DataFrame) -> pd.DataFrame:
+    """The activity rows summed by :data:`GAIN_KEYS` (in order of first appearance): what a total depends on.
+
+    The action plan keeps this for each of its ~20 scenarios instead of the whole activity table; equal tables give
+    equal sums, bit for bit (the same rows added in the same order).
+    """
+    gid, keys = group_rows(activities.reset_index(drop=True), GAIN_KEYS)
+    keys["activity"] = np.bincount(gid, weights=activities["activity"].to_numpy(dtype=float), minlength=len(keys))
+    return keys
+
+
 def scenario_gains(base: pd.DataFrame, scenarios: list[pd.DataFrame], factors: pd.DataFrame, params: pd.DataFrame,
                    criteria: list[str] | tuple[str, ...] = ("climate_change",), n_draws: int = 10_000,
                    seed: int = 20200101) -> ScenarioGains:
@@ -1208,13 +1221,14 @@ def scenario_gains(base: pd.DataFrame, scenarios: list[pd.DataFrame], factors: p
 
     Parameters
     ----------
-    base, scenarios : activity tables (:data:`ACTIVITY_COLUMNS`); rows with no factor for a criterion count 0
+    base, scenarios : activity tables, or their :func:`gain_rows` (each table is summed by :data:`GAIN_KEYS`
+        first); rows with no factor for a criterion count 0
     params : :func:`parameter_table` of the multipliers named in all the tables
     criteria, n_draws, seed : as in :func:`monte_carlo` (same draws)
     """
-    tables = [base, *scenarios]
+    tables = [gain_rows(t) for t in (base, *scenarios)]
     n_s = len(scenarios)
-    act = pd.concat([t[list(ACTIVITY_COLUMNS)] for t in tables], ignore_index=True)
+    act = pd.concat(tables, ignore_index=True)
     scenario = np.repeat(np.arange(len(tables)), [len(t) for t in tables])
     a = act["activity"].to_numpy(dtype=float)
     _, _, combo_index, mult = _multipliers(act, params, n_draws, seed)
