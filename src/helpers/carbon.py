@@ -1002,17 +1002,26 @@ class _FactorLibrary:
         self.f_high = factors["high"].to_numpy(dtype=float)
         self.f_dist = factors["distribution"].to_numpy(dtype=object)
 
-    def rows(self, criterion: str) -> np.ndarray:
-        """Row of the library giving each activity row's factor for ``criterion`` (-1: none)."""
+    def lookup(self, criterion: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For ``criterion``: each activity row's factor value (NaN: no factor), the rows without one, the library
+        rows used (in the order of their ids: the order of the draws and of the sensitivity table) and each
+        activity row's index among them (0 where it has none)."""
         table = np.full(self.shape, -1, dtype=np.int64)
         sel = np.flatnonzero(self.f_known & (self.f_crit == criterion))
         table[self.f_item[sel], self.f_phase[sel]] = sel
-        return table[self.gi, self.gp]
+        rows = table[self.gi, self.gp]
+        value = np.where(rows >= 0, self.f_value[np.maximum(rows, 0)], np.nan)
+        miss = np.isnan(value)
+        used = np.unique(rows[~miss])
+        used = used[np.argsort(self.f_id[used].astype(str), kind="stable")]
+        position = np.zeros(len(self.f_id), dtype=np.int64)
+        position[used] = np.arange(len(used))
+        return value, miss, used, np.where(miss, 0, position[np.maximum(rows, 0)])
 
-    def used(self, rows: np.ndarray) -> np.ndarray:
-        """The distinct library rows in ``rows`` (all >= 0), in the order of their ids (the order of the draws)."""
-        used = np.unique(rows)
-        return used[np.argsort(self.f_id[used].astype(str), kind="stable")]
+    def frame(self, used: np.ndarray) -> pd.DataFrame:
+        """The factors ``used``: ``factor_id, value, low, high, distribution``."""
+        return pd.DataFrame({"factor_id": self.f_id[used].astype(str), "value": self.f_value[used],
+                             "low": self.f_low[used], "high": self.f_high[used], "distribution": self.f_dist[used]})
 
     def draws(self, used: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
         """Draws of the factors ``used`` (:func:`_factor_draws`): shape (len(used), n_draws)."""
@@ -1124,30 +1133,20 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
     pdraws, combo, combo_index, mult = _multipliers(groups, params, n_draws, seed)
 
     lib = _FactorLibrary(factors, groups)
-    f_id, f_value, f_low, f_high, f_dist = lib.f_id, lib.f_value, lib.f_low, lib.f_high, lib.f_dist
-    factor_rows = lib.rows
 
     draws, totals, central = {}, {}, {}
     missing_rows = []
     cells = cells.copy()
-    clim_rows = factor_rows("climate_change")
-    clim_central = a * np.where(clim_rows >= 0, f_value[np.maximum(clim_rows, 0)], np.nan)
+    clim_central = a * lib.lookup("climate_change")[0]
     sens = pd.DataFrame()
     for c in criteria:
-        rows = factor_rows(c)
-        value = np.where(rows >= 0, f_value[np.maximum(rows, 0)], np.nan)
-        miss = np.isnan(value)
+        value, miss, used_rows, findex = lib.lookup(c)
         if miss.any() and report_missing:
             m = pd.DataFrame({"item": groups["item"].to_numpy()[miss], "phase": groups["factor_phase"].to_numpy()[miss],
                               "activity_rows": 1, "climate_change_kgco2e": np.nan_to_num(clim_central[miss])})
             m = m.groupby(["item", "phase"], as_index=False).sum()
             m.insert(0, "criterion", c)
             missing_rows.append(m)
-        # the factors used, in the order of their ids (the order of the draws and of the sensitivity table)
-        used_rows = lib.used(rows[~miss])
-        position = np.zeros(len(factors), dtype=np.int64)
-        position[used_rows] = np.arange(len(used_rows))
-        findex = np.where(miss, 0, position[np.maximum(rows, 0)])
         fdraws = lib.draws(used_rows, n_draws, seed)
         central_g = np.where(miss, 0.0, a * np.nan_to_num(value))
         cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
@@ -1163,11 +1162,8 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
             totals[c] = (_total_draws(fdraws, findex, mult, combo_index, a_used) if len(used_rows)
                          else np.zeros(n_draws))
         if c == sensitivity_criterion:
-            frows = pd.DataFrame({"factor_id": f_id[used_rows].astype(str), "value": f_value[used_rows],
-                                  "low": f_low[used_rows], "high": f_high[used_rows],
-                                  "distribution": f_dist[used_rows]})
-            sens = _sensitivity(totals[c], central[c], fdraws, frows, np.where(miss, -1, findex), miss, a, value,
-                                pdraws, params, combo, combo_index)
+            sens = _sensitivity(totals[c], central[c], fdraws, lib.frame(used_rows), np.where(miss, -1, findex),
+                                miss, a, value, pdraws, params, combo, combo_index)
     missing = (pd.concat(missing_rows, ignore_index=True) if missing_rows else
                pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"]))
     return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central, missing=missing,
@@ -1236,15 +1232,10 @@ def scenario_gains(base: pd.DataFrame, scenarios: list[pd.DataFrame], factors: p
     lib = _FactorLibrary(factors, act)
     central, draws = {}, {}
     for c in criteria:
-        rows = lib.rows(c)
-        known = rows >= 0
-        value = np.where(known, lib.f_value[np.maximum(rows, 0)], np.nan)
-        known &= ~np.isnan(value)  # a factor without a value counts 0, as in monte_carlo
-        used = lib.used(rows[known])
-        position = np.zeros(len(lib.f_id), dtype=np.int64)
-        position[used] = np.arange(len(used))
+        _, miss, used, findex = lib.lookup(c)  # a row without a factor counts 0, as in monte_carlo
+        known = ~miss
         n_f = len(used)
-        cell = (scenario * n_k + combo_index) * n_f + position[np.maximum(rows, 0)]
+        cell = (scenario * n_k + combo_index) * n_f + findex
         w = np.bincount(cell[known], weights=a[known], minlength=len(tables) * n_k * n_f).reshape(len(tables), n_k,
                                                                                                    n_f)
         delta = w[0] - w[1:]  # (scenarios, combinations, factors): exactly 0 where a scenario changes nothing
