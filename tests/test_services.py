@@ -562,6 +562,41 @@ def test_sensitivity_ranks_the_parameters_of_each_service():
     assert row["g_at_low"] == pytest.approx((res["total"][0, 0] - 0.5 * res["terminals"][0, 0]) * 1000)
 
 
+@pytest.mark.parametrize("n_params,n_base,seed", [(2, 16, 3), (5, 64, 20200101), (13, 32, 7)])
+def test_saltelli_design_and_indices_are_salib_s_bit_for_bit(n_params, n_base, seed):
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    rng = np.random.default_rng(n_params)
+    low = rng.uniform(0.1, 1.0, n_params)
+    bounds = [[lo, lo + w] for lo, w in zip(low, rng.uniform(0.5, 2.0, n_params))]
+    problem = {"num_vars": n_params, "names": [f"x{i}" for i in range(n_params)], "bounds": bounds}
+    expected = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed)
+    for _ in range(2):  # the second call reads the memoised unit design
+        x = sv.saltelli_sample(bounds, n_base, seed)
+        assert x.shape == expected.shape and np.array_equal(x, expected)
+    x[0, 0] = -1.0  # the caller's copy: the memo is not changed
+    assert np.array_equal(sv.saltelli_sample(bounds, n_base, seed), expected)
+    y = np.sin(expected).sum(axis=1) + expected[:, 0] * expected[:, -1] ** 2
+    si = sobol_analyze.analyze(problem, y, calc_second_order=False, print_to_console=False, seed=seed)
+    s1, st = sv.sobol_indices(y, n_params)
+    assert np.array_equal(s1, si["S1"]) and np.array_equal(st, si["ST"])
+
+
+def test_sobol_indices_of_the_ishigami_function_match_its_analytic_values():
+    # Ishigami & Homma (1990), a = 7, b = 0.1 on [-pi, pi]^3: analytic S1 = (0.3139, 0.4424, 0) and
+    # ST = (0.5576, 0.4424, 0.2437) (Saltelli et al. 2008, Global Sensitivity Analysis: The Primer, §4.2)
+    x = sv.saltelli_sample([[-np.pi, np.pi]] * 3, 4096, 1)
+    y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+    s1, st = sv.sobol_indices(y, 3)
+    np.testing.assert_allclose(s1, [0.3139, 0.4424, 0.0], atol=0.02)
+    np.testing.assert_allclose(st, [0.5576, 0.4424, 0.2437], atol=0.02)
+    with pytest.raises(ValueError, match="Saltelli design"):
+        sv.sobol_indices(y[:-1], 3)
+    with pytest.raises(ValueError, match="low < high"):
+        sv.saltelli_sample([[1.0, 1.0]], 16, 1)
+
+
 def test_summary_has_the_documented_structure():
     inputs = mc_inputs()
     res = sv.run_lca(inputs, n_draws=300, seed=2)

@@ -1383,6 +1383,69 @@ SENSITIVITY_LABELS_FR: dict[str, str] = {
 }
 
 
+#: Saltelli designs on the unit hypercube by (parameters, base samples, seed): services with as many active
+#: parameters share one design (read-only arrays).
+_SALTELLI_UNIT = Memo(max_items=32)
+
+
+def saltelli_sample(bounds, n_base: int, seed: int) -> np.ndarray:
+    """Saltelli's design for first- and total-order Sobol indices over uniform ``bounds`` ([low, high] per parameter).
+
+    The same matrix as ``SALib.sample.sobol.sample(problem, n_base, calc_second_order=False, seed=seed)`` (SALib
+    1.6, scrambled Sobol' sequence of dimension 2D from ``scipy.stats.qmc.Sobol``; Saltelli 2002, *Comput. Phys.
+    Commun.* 145:280, doi:10.1016/S0010-4655(02)00280-1): for each base point, the row of matrix A, the D rows of A
+    with column j taken from B, then the row of B, so ``n_base × (D + 2)`` rows. Built with array operations
+    instead of SALib's per-element loop, and the unit design is memoised per (D, n_base, seed); the scaling is
+    SALib's (``u × (high − low) + low``, same operations), so the values are bit for bit SALib's
+    (``tests/test_services.py``).
+    """
+    from scipy.stats import qmc
+
+    b = np.asarray(bounds, dtype=float)
+    lower, upper = b[:, 0], b[:, 1]
+    if np.any(lower >= upper):
+        raise ValueError("Sobol bounds must have low < high for every parameter")
+    d = len(b)
+    key = (d, int(n_base), int(seed))
+    unit = _SALTELLI_UNIT.get(key)
+    if unit is None:
+        base = qmc.Sobol(d=2 * d, scramble=True, seed=seed).random(int(n_base))
+        a, bm = base[:, :d], base[:, d:]
+        blocks = np.empty((len(base), d + 2, d))
+        blocks[:, 0, :] = a
+        blocks[:, 1:d + 1, :] = a[:, None, :]
+        cols = np.arange(d)
+        blocks[:, 1 + cols, cols] = bm
+        blocks[:, d + 1, :] = bm
+        unit = blocks.reshape(-1, d)
+        unit.setflags(write=False)
+        unit = _SALTELLI_UNIT.put(key, unit)
+    out = unit.copy()
+    np.add(np.multiply(out, upper - lower, out=out), lower, out=out)
+    return out
+
+
+def sobol_indices(y: np.ndarray, n_params: int) -> tuple[np.ndarray, np.ndarray]:
+    """First-order and total Sobol indices of the outputs ``y`` of a :func:`saltelli_sample` design.
+
+    The point estimates of ``SALib.analyze.sobol.analyze(..., calc_second_order=False)`` (SALib 1.6: outputs
+    standardised, then the estimators of Saltelli et al. 2010, *Comput. Phys. Commun.* 181:259,
+    doi:10.1016/j.cpc.2009.09.018, computed by SALib's own ``first_order`` and ``total_order``), without the
+    bootstrap of their confidence intervals, which the study does not report.
+    """
+    from SALib.analyze.sobol import first_order, separate_output_values, total_order
+
+    y = np.asarray(y, dtype=float)
+    n = y.size // (n_params + 2)
+    if n * (n_params + 2) != y.size:
+        raise ValueError(f"{y.size} outputs do not make a Saltelli design of {n_params} parameters")
+    y = (y - y.mean()) / y.std()
+    a, b, ab, _ = separate_output_values(y, n_params, n, False)
+    s1 = np.array([first_order(a, ab[:, j], b) for j in range(n_params)])
+    st = np.array([total_order(a, ab[:, j], b) for j in range(n_params)])
+    return s1, st
+
+
 def _ratio(table: pd.DataFrame, names: list[str], weights=None) -> tuple[float, float]:
     rows = table.loc[[n for n in names if n in table.index]]
     if rows.empty:
@@ -1496,17 +1559,15 @@ def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) 
     """Which parameters drive each service's climate result.
 
     For each service: one-at-a-time swings (each parameter at its low and high bound, others central) for a tornado
-    chart, and Sobol first-order and total indices (SALib, Saltelli sampling with ``n_base`` base samples, no second
-    order) over the parameters that move the result.
+    chart, and Sobol first-order and total indices (Saltelli's design with ``n_base`` base samples,
+    :func:`saltelli_sample`, and SALib's estimators, :func:`sobol_indices`; no second order) over the parameters
+    that move the result.
 
     Returns
     -------
     Long table ``service_id, parameter, label_fr, low_bound, high_bound, g_at_low, g_at_high, swing_g, s1, st``
     (g = gCO2e per functional unit), sorted by service and decreasing ``st``.
     """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
     rows = []
     table = parameter_table(inputs)
     for s in range(len(inputs.resolved)):
@@ -1526,12 +1587,10 @@ def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) 
         s1 = dict.fromkeys(active, np.nan)
         st = dict.fromkeys(active, np.nan)
         if len(active) >= 2:
-            problem = {"num_vars": len(active), "names": active, "bounds": [list(bounds[n]) for n in active]}
-            X = sobol_sample.sample(problem, n_base, calc_second_order=False, seed=seed)
-            Y = _evaluate_one(inputs, s, active, X, one)
-            Si = sobol_analyze.analyze(problem, Y, calc_second_order=False, print_to_console=False, seed=seed)
-            s1 = dict(zip(active, np.clip(Si["S1"], 0, 1)))
-            st = dict(zip(active, np.clip(Si["ST"], 0, 1)))
+            X = saltelli_sample([bounds[n] for n in active], n_base, seed)
+            first, total = sobol_indices(_evaluate_one(inputs, s, active, X, one), len(active))
+            s1 = dict(zip(active, np.clip(first, 0, 1)))
+            st = dict(zip(active, np.clip(total, 0, 1)))
         elif len(active) == 1:
             s1 = st = {active[0]: 1.0}
         sid = inputs.resolved["service_id"].iat[s]
