@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
+from helpers import paths, safe_write
 from helpers.territory import Territory, load_territory
 
 
@@ -26,17 +26,21 @@ class Context:
     processed: Path
 
     def write_table(self, name: str, df: pd.DataFrame, index: bool = False) -> Path:
-        """Write ``df`` to ``<processed>/<name>.csv`` deterministically (fixed float format, ``\\n`` line ends)."""
+        """Write ``df`` to ``<processed>/<name>.csv`` deterministically (fixed float format, ``\\n`` line ends).
+
+        Text cells that a spreadsheet would run as a formula are quoted with a reversible codec
+        (:mod:`helpers.safe_write`); :meth:`read_table` undoes it, so the values read back are the values written.
+        """
         return write_csv(df, self.processed / f"{name}.csv", index=index)
 
     def read_table(self, name: str) -> pd.DataFrame:
-        """Read a table an earlier notebook wrote with :meth:`write_table`."""
+        """Read a table an earlier notebook wrote with :meth:`write_table` (its formula quoting undone)."""
         path = self.processed / f"{name}.csv"
         if not path.exists():
             raise FileNotFoundError(
                 f"{path} is missing: run the earlier notebooks first (make study TERRITORY={self.slug})"
             )
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+        return read_csv(path)
 
     def write_summary(self, section: str, data: dict, top_level: dict | None = None) -> Path:
         """Write this notebook's part of ``summary.json`` (assembled by the publish step)."""
@@ -60,10 +64,13 @@ def open_context(territory: str, processed_dir: str | Path | None = None) -> Con
 
 
 def write_csv(df: pd.DataFrame, path: Path, index: bool = False) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = df.to_csv(index=index, float_format="%.10g", lineterminator="\n")
-    path.write_text(text, encoding="utf-8")
-    return path
+    """Formula-safe, deterministic CSV (:func:`helpers.safe_write.write_csv`)."""
+    return safe_write.write_csv(df, path, index=index)
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A CSV written by :func:`write_csv`, its formula quoting undone (:func:`helpers.safe_write.read_csv`)."""
+    return safe_write.read_csv(path)
 
 
 def _round(obj, digits: int = 6):

@@ -354,12 +354,13 @@ def _factors_used(territory, processed: Path):
     import pandas as pd
 
     from helpers import factors as fx
+    from helpers import safe_write
 
     table = fx.load_factors()
     changes = []
     overrides_path = processed / "factor_overrides.csv"
     if overrides_path.exists():
-        table, change = fx.apply_overrides(table, pd.read_csv(overrides_path))
+        table, change = fx.apply_overrides(table, safe_write.read_csv(overrides_path))
         changes.append(change)
     if territory.electricity_factor_kgco2e_per_kwh is not None:
         table, change = fx.electricity_override(table, territory.electricity_factor_kgco2e_per_kwh,
@@ -371,9 +372,7 @@ def _factors_used(territory, processed: Path):
 
 def _write_tables(processed: Path, outputs: Path, factors_used) -> None:
     """``tables.xlsx``: the key tables for partners, one sheet each, with what they hold in the first row."""
-    import pandas as pd
-
-    from helpers import sections
+    from helpers import safe_write, sections
 
     tables = {}
     notes = {
@@ -382,11 +381,11 @@ def _write_tables(processed: Path, outputs: Path, factors_used) -> None:
     for name, (sheet, note) in notes.items():
         path = processed / f"{name}.csv"
         if path.exists():
-            tables[sheet] = (pd.read_csv(path), note)
+            tables[sheet] = (safe_write.read_csv(path), note)
     for path in sorted(processed.glob("*.csv")):
         if path.stem in notes:
             continue
-        tables[path.stem[:31]] = (pd.read_csv(path), f"Table « {path.stem} » produite par l'étude (unités dans les noms de colonnes).")
+        tables[path.stem[:31]] = (safe_write.read_csv(path), f"Table « {path.stem} » produite par l'étude (unités dans les noms de colonnes).")
     tables["facteurs"] = (factors_used, sections.SHEET_NOTES["facteurs"])
     tables["hypotheses"] = (sections.assumed_inputs(processed), sections.SHEET_NOTES["hypotheses"])
     sections.write_tables_xlsx(tables, outputs / "tables.xlsx")

