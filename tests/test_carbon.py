@@ -438,7 +438,13 @@ def test_test_mini_balance_recomputed_by_hand():
     assert data["total_tco2e"]["value"] == pytest.approx(expected / 1000)
     assert data["total_tco2e"]["low"] < data["total_tco2e"]["value"] < data["total_tco2e"]["high"]
     assert data["per_workstation_kgco2e"]["value"] == pytest.approx(expected / 120)
-    assert sum(data["by_phase"].values()) == pytest.approx(expected / 1000)
+    # scopes kept apart (issue 18): the only spend-based line of test-mini is 100,000 EUR of IT services × 0.11
+    # kgCO2e/EUR = 11,000 kgCO2e = 11 t; the phase split sums to the physical scope = total − 11 t
+    spend = 100_000 * F.get_value(fac, "spend_it_services", "use", "climate_change")
+    assert data["spend_based_tco2e"]["value"] == pytest.approx(spend / 1000)
+    assert data["physical_tco2e"]["value"] == pytest.approx((expected - spend) / 1000)
+    assert sum(data["by_phase"].values()) == pytest.approx((expected - spend) / 1000)
+    assert carbon.SPEND_PHASE not in data["by_phase"]
     assert set(data["by_tier"]) == {"terminals", "datacentres", "networks", "services", "paper"}
     assert top["territory_footprint_tco2e"]["value"] == pytest.approx(52_000 * 253 / 1000)
     # purchases view: E-01 tablets and M-04 smartphones were bought in 2023
@@ -656,3 +662,44 @@ def test_scenario_gains_equal_the_difference_of_two_monte_carlo_runs():
     assert got.central["climate_change"][1] == pytest.approx(0.3 * printing_only.central["climate_change"],
                                                              rel=1e-12)
     assert got.central["climate_change"][2] > 0
+
+
+# ------------------------------------------------------------------------------------ scopes kept apart (issue 18)
+
+def _scoped_balance(n_draws=2000):
+    """One laptop (48 kWh), 1,000 EUR of IT services and 100 reams, through build_activities and the Monte Carlo."""
+    inv = inventory({"category": "laptop", "quantity": 1, "yearly_kwh": 48})
+    purchases = pd.DataFrame({"entity": ["ville"], "category": ["services"], "amount_eur": [1000.0],
+                              "year": [2023], "quality": ["high"]})
+    printing = pd.DataFrame({"entity": ["ville"], "reams": [100.0], "quality": ["high"]})
+    acts = carbon.build_activities(inv, CATEGORIES, FACTORS, KINDS, 2023, purchases=purchases,
+                                   printing=printing).table
+    return acts, carbon.monte_carlo(acts, FACTORS, params_for(acts), ["climate_change"], n_draws, 3)
+
+
+def test_spend_based_lines_are_their_own_scope_not_a_phase():
+    """1,000 EUR × 0.11 kgCO2e/EUR = 110 kgCO2e spend-based; physical = laptop (170 + 12.3 + 2.79) / 5 + 48 ×
+    0.0461 = 39.2308 kg + paper 100 × 2.29 = 229 kg = 268.2308 kg. The phase split sums to the physical scope."""
+    acts, mc = _scoped_balance()
+    assert set(acts.loc[acts["item"] == "spend_it_services", "phase"]) == {carbon.SPEND_PHASE}
+    assert set(acts.loc[acts["item"] == "spend_it_services", "factor_phase"]) == {"use"}
+    scopes = carbon.scope_split(mc, scale=1.0)
+    assert scopes["spend_based"]["value"] == pytest.approx(110.0)
+    assert scopes["physical"]["value"] == pytest.approx(39.2308 + 229.0)
+    by_phase = carbon.breakdown(mc, "phase")
+    physical_phases = by_phase[by_phase["phase"] != carbon.SPEND_PHASE]
+    assert physical_phases["value"].sum() == pytest.approx(scopes["physical"]["value"])
+    assert set(physical_phases["phase"]) <= set(carbon.PHASES)
+    # the use phase holds the laptop's electricity only (48 × 0.0461), not the spend
+    assert by_phase.set_index("phase").loc["use", "value"] == pytest.approx(48 * 0.0461)
+    # physical + spend-based = total, draw by draw
+    d = mc.draws["climate_change"]
+    spend = (mc.cells["phase"] == carbon.SPEND_PHASE).to_numpy()
+    assert np.allclose(d[~spend].sum(axis=0) + d[spend].sum(axis=0), mc.totals["climate_change"])
+
+
+def test_equipment_manufacturing_share_leaves_out_paper_and_spend():
+    """Equipment scope = the laptop only: manufacturing 170 / 5 = 34 kg over 39.2308 kg = 0.86667; paper (229 kg,
+    a 'manufacturing' factor) and the spend line are not equipment."""
+    _, mc = _scoped_balance()
+    assert carbon.equipment_manufacturing_share(mc) == pytest.approx(34.0 / 39.2308)

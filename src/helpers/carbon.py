@@ -86,8 +86,18 @@ CELL_KEYS: tuple[str, ...] = ("entity", "tier", "category", "phase")
 #: the activity columns a total depends on besides the activity (:func:`gain_rows`, :func:`scenario_gains`)
 GAIN_KEYS: list[str] = ["item", "factor_phase", "quantity_param", "lifetime_param", "extra_param"]
 
+#: Pseudo-phase of the spend-based scope: purchased IT services, software, cloud and telecom converted by a monetary
+#: ratio (kgCO2e/EUR). Their factor is looked up in the library's ``use`` phase (``factor_phase``) but they are not a
+#: life-cycle phase of a physical object: they are reported as their own line, never inside the phase split.
+SPEND_PHASE = "spend_based"
+#: Items converted by a monetary ratio (``spend_*`` of the factor library).
+SPEND_ITEM_PREFIX = "spend_"
+#: Tiers whose embodied impact is equipment manufacturing (paper is a consumable, not equipment).
+EQUIPMENT_TIERS: tuple[str, ...] = ("terminals", "networks", "datacentres")
+
 PHASE_LABELS: dict[str, str] = {"manufacturing": "Fabrication", "distribution": "Distribution",
-                                "use": "Utilisation", "end_of_life": "Fin de vie"}
+                                "use": "Utilisation", "end_of_life": "Fin de vie",
+                                SPEND_PHASE: "Achats de services et logiciels, ratio monétaire"}
 TIER_LABELS: dict[str, str] = {"terminals": "Terminaux", "networks": "Réseaux", "datacentres": "Centres de données",
                                "services": "Services achetés", "paper": "Papier"}
 CRITERIA_LABELS: dict[str, str] = {
@@ -725,7 +735,13 @@ def build_activities(inventory: pd.DataFrame, categories: pd.DataFrame, factors:
     parts = [p for p in parts if len(p)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ACTIVITY_COLUMNS)
     table["activity"] = table["activity"].astype(float)
+    table["phase"] = np.where(is_spend_item(table["item"]), SPEND_PHASE, table["phase"].astype(object))
     return Activities(table=table[ACTIVITY_COLUMNS], notes=notes, view=view)
+
+
+def is_spend_item(items) -> np.ndarray:
+    """True for the items converted by a monetary ratio (``spend_*``): the spend-based scope of the balance."""
+    return np.char.startswith(np.asarray(items, dtype=str), SPEND_ITEM_PREFIX)
 
 
 def double_counting_notes(purchases, hosting, telecom, reference_year) -> list[str]:
@@ -1375,7 +1391,8 @@ def criteria_table(result: MonteCarloResult, units: dict[str, str], n_missing: d
 
 
 def phase_shares_by_criterion(result: MonteCarloResult) -> pd.DataFrame:
-    """Share of each phase in each criterion's central total (where criteria disagree: use vs manufacturing)."""
+    """Share of each phase in each criterion's central total on the physical scope (where criteria disagree: use vs
+    manufacturing). The spend-based line (:data:`SPEND_PHASE`) is not a phase and is left out."""
     crit = [c for c in result.totals if c in result.cells]
     by_phase = result.cells.groupby("phase")[crit].sum().reindex(list(PHASES)).fillna(0.0)
     shares = by_phase / by_phase.sum(axis=0).replace(0, np.nan)
@@ -1394,16 +1411,22 @@ def missing_criteria(result: MonteCarloResult) -> dict[str, list[str]]:
 
 def category_table(lines: pd.DataFrame, inventory: pd.DataFrame, categories: pd.DataFrame,
                    column: str = "climate_change_kgco2e") -> pd.DataFrame:
-    """Central impact by category (embodied and use, tCO2e) with French label, tier and quantity."""
-    embodied = lines["phase"].isin(EMBODIED_PHASES)
+    """Central impact by category (embodied, use and spend-based, tCO2e) with French label, tier and quantity.
+
+    ``spend_based_tco2e`` holds the lines converted by a monetary ratio (:data:`SPEND_PHASE`): they are neither
+    embodied nor use of a physical object."""
+    embodied = lines["phase"].isin(EMBODIED_PHASES).to_numpy()
+    spend = (lines["phase"] == SPEND_PHASE).to_numpy()
     df = pd.DataFrame({"category": lines["category"], "tier": lines["tier"],
                        "embodied": np.where(embodied, lines[column], 0.0),
-                       "use": np.where(~embodied, lines[column], 0.0)})
+                       "use": np.where(~embodied & ~spend, lines[column], 0.0),
+                       "spend_based": np.where(spend, lines[column], 0.0)})
     out = df.groupby(["category", "tier"], as_index=False).sum(min_count=1)
-    out["total"] = out["embodied"].fillna(0) + out["use"].fillna(0)
-    for col in ("embodied", "use", "total"):
+    out["total"] = out["embodied"].fillna(0) + out["use"].fillna(0) + out["spend_based"].fillna(0)
+    for col in ("embodied", "use", "spend_based", "total"):
         out[col] = out[col] / 1000.0
-    out = out.rename(columns={"embodied": "embodied_tco2e", "use": "use_tco2e", "total": "total_tco2e"})
+    out = out.rename(columns={"embodied": "embodied_tco2e", "use": "use_tco2e", "spend_based": "spend_based_tco2e",
+                              "total": "total_tco2e"})
     qty = inventory.groupby("category")["quantity"].sum()
     out["quantity"] = out["category"].map(qty)
     out.insert(1, "label_fr", category_labels(out["category"], categories))
@@ -1583,32 +1606,86 @@ def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e
 
 
 def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
-    """Our figures beside the published references that share their unit, with the scope of each reference.
+    """Our figures beside the published references that share their unit, each on the comparable scope, with the
+    scope compared and the reason of the difference (French). Nothing is tuned to match a reference.
+
+    Comparable scopes:
+
+    - a published total in tCO2e (La Rochelle 680 t: devices' manufacturing and use, subscriptions, telephony) is
+      compared with the equipment scope (physical scope without paper); the spend-based line and paper are stated
+      beside it;
+    - a manufacturing share (La Rochelle 54 %, WeNR 77 %, ADEME–Arcep 78 %) with
+      ``equipment_manufacturing_share`` (equipment manufacturing ÷ equipment scope); the share the former version
+      gave, with the spend-based line counted as use, is stated as the reason for La Rochelle;
+    - a services share (Metz 40 %, also by monetary ratios) with the spend-based line ÷ total;
+    - per employee / user / workstation: the total per agent / per workstation.
 
     Parameters
     ----------
     benchmarks : :func:`load_published_benchmarks`
     slug : the territory (references with ``applies_to`` equal to it, or ``all``, are compared)
-    data : the summary of :func:`summary` (``total_tco2e``, ``per_agent_kgco2e``, ``per_workstation_kgco2e``,
-        ``manufacturing_share``, ``by_tier``)
+    data : the summary of :func:`summary`
     """
+    from helpers.plotting import fr_number
+
     nan = float("nan")
     total = data["total_tco2e"]["value"]
-    services = data.get("by_tier", {}).get("services", 0.0)
-    ours = {"tco2e_per_year": data["total_tco2e"], "kgco2e_per_employee_year": data["per_agent_kgco2e"],
-            "kgco2e_per_user_year": data["per_agent_kgco2e"],
-            "kgco2e_per_workstation_year": data["per_workstation_kgco2e"],
-            "manufacturing_share": {"value": data.get("manufacturing_share", nan), "low": nan, "high": nan},
-            "services_share": {"value": services / total if total else nan, "low": nan, "high": nan}}
+    spend = (data.get("spend_based_tco2e") or {}).get("value", 0.0)
+    physical = (data.get("physical_tco2e") or {}).get("value", total)
+    equipment = data.get("equipment_scope_tco2e") or data["total_tco2e"]
+    paper = data.get("by_tier", {}).get("paper", 0.0)
+    manuf_share = data.get("equipment_manufacturing_share", data.get("manufacturing_share", nan))
+    manuf_share = nan if manuf_share is None else manuf_share
+    manuf_t = manuf_share * equipment["value"] if np.isfinite(manuf_share) else nan
+    with_spend_as_use = manuf_t / (equipment["value"] + spend) if equipment["value"] + spend else nan
+
+    def pct(x):
+        return f"{fr_number(100 * x, 0)} %"
+
+    ours = {
+        "tco2e_per_year": (equipment, "périmètre physique sans papier (équipements, leur énergie, hébergement, "
+                                      "réseaux)"),
+        "kgco2e_per_employee_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
+        "kgco2e_per_user_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
+        "kgco2e_per_workstation_year": (data["per_workstation_kgco2e"], "total par poste de travail"),
+        "manufacturing_share": ({"value": manuf_share, "low": nan, "high": nan},
+                                "fabrication des équipements ÷ périmètre physique sans papier"),
+        "services_share": ({"value": spend / total if total else nan, "low": nan, "high": nan},
+                           "achats par ratio monétaire ÷ total"),
+    }
+
+    def reason(r) -> str:
+        if r.unit == "tco2e_per_year":
+            return (f"Le bilan publié ne détaille ni ses quantités ni ses facteurs ; ce bilan repose sur un inventaire "
+                    f"en partie supposé. Hors de ce périmètre : achats de services et logiciels par ratio monétaire "
+                    f"{fr_number(spend)} t (facteur ×/÷3) et papier {fr_number(paper)} t ; total "
+                    f"{fr_number(total)} t.")
+        if r.unit == "manufacturing_share" and r.applies_to == slug:
+            return (f"Le bilan publié range abonnements et téléphonie dans l'usage, comme ici. Compter les achats par "
+                    f"ratio monétaire dans l'usage donnerait {pct(with_spend_as_use)} de fabrication : un rapprochement "
+                    "avec le chiffre publié par artefact, que ce bilan ne fait pas.")
+        if r.unit == "manufacturing_share":
+            return ("Référence sur un autre périmètre (organisations ou France entière, terminaux des ménages "
+                    "compris) ; la part dépend de l'électricité bas carbone française, des durées de vie et des "
+                    "heures d'usage des équipements de bureau.")
+        if r.unit == "services_share":
+            return ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le ratio, incertain "
+                    "(×/÷3).")
+        return ("Périmètres différents (organisations de tous secteurs, jours travaillés, centres de données) ; "
+                f"ordre de grandeur. Sans les achats par ratio monétaire : {fr_number(physical)} t au total.")
+
     rows = []
     for r in benchmarks.itertuples(index=False):
         mine = ours.get(r.unit)
         if mine is None or r.applies_to not in ("all", slug):
             continue
+        value, scope = mine
         ref = float(r.value)
         rows.append({"reference": r.label_fr, "reference_value": ref, "unit": r.unit,
-                     "our_value": mine["value"], "our_low": mine.get("low", nan), "our_high": mine.get("high", nan),
-                     "ratio": mine["value"] / ref if ref else nan, "reference_scope": r.scope, "source": r.source})
+                     "our_value": value["value"], "our_low": value.get("low", nan),
+                     "our_high": value.get("high", nan),
+                     "ratio": value["value"] / ref if ref else nan, "reference_scope": r.scope, "our_scope": scope,
+                     "reason_fr": reason(r), "source": r.source})
     return pd.DataFrame(rows)
 
 
@@ -1802,6 +1879,50 @@ def sensitivity_table(mc: MonteCarloResult, categories: pd.DataFrame, hosting_ki
     return s
 
 
+def scope_split(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> dict[str, dict[str, float]]:
+    """Physical scope and spend-based scope of the climate balance, each with its 95 % interval.
+
+    - ``physical``: equipment manufacturing, distribution and end of life, use energy, hosting, networks, paper
+      (every cell whose phase is a life-cycle phase);
+    - ``spend_based``: the lines converted by a monetary ratio (:data:`SPEND_PHASE`: purchased IT services,
+      software, cloud and telecom spend);
+    - ``total`` = physical + spend-based, draw by draw (same draws as the total of the balance);
+    - ``equipment``: the physical scope without paper (devices, their energy, hosting, networks), the scope of the
+      published "manufacturing / use" balances.
+
+    The two parts are summed from the same per-cell draws, so ``physical + spend_based = total`` in every draw.
+    """
+    cells = mc.cells
+    spend = (cells["phase"] == SPEND_PHASE).to_numpy()
+    d = mc.draws["climate_change"]
+    c = cells["climate_change"].to_numpy(dtype=float)
+    out = {}
+    paper = (cells["tier"] == "paper").to_numpy()
+    for name, mask in (("physical", ~spend), ("spend_based", spend), ("equipment", ~spend & ~paper)):
+        out[name] = _ivl(interval(d[mask].sum(axis=0), float(c[mask].sum()), scale))
+    out["total"] = _ivl(interval(d.sum(axis=0), float(c.sum()), scale))
+    return out
+
+
+def equipment_manufacturing_share(mc: MonteCarloResult) -> float | None:
+    """Share of equipment manufacturing in the physical scope without paper (central values).
+
+    ``manufacturing of terminals, networks and data-centre gear ÷ (physical scope − paper)``: the scope of the
+    published "manufacturing / use" splits (ADEME–Arcep 2022: 78 % manufacturing; La Rochelle 2020: 54 %), which
+    count devices and their energy and networks, not paper nor purchases converted by a monetary ratio. Paper is a
+    consumable, not equipment; the spend-based line is not a life-cycle phase (:func:`scope_split`).
+    """
+    cells = mc.cells
+    v = cells["climate_change"].to_numpy(dtype=float)
+    phase = cells["phase"].astype(str).to_numpy()
+    tier = cells["tier"].astype(str).to_numpy()
+    equipment = np.isin(tier, EQUIPMENT_TIERS) & (phase != SPEND_PHASE)
+    denominator = float(v[equipment].sum())
+    if denominator <= 0:
+        return None
+    return float(v[equipment & (phase == "manufacturing")].sum()) / denominator
+
+
 def summary(balance: Balance, territory, computers: float, national: pd.DataFrame) -> tuple[dict, dict]:
     """``(data, top_level)`` for ``ctx.write_summary("carbon", data, top_level)``."""
     mc = balance.mc
@@ -1814,6 +1935,8 @@ def summary(balance: Balance, territory, computers: float, national: pd.DataFram
         return {str(r[key]): {"value": r["value"], "low": r["low"], "high": r["high"]} for _, r in df.iterrows()}
 
     by_phase = breakdown(mc, "phase", scale=1 / 1000.0)
+    by_phase = by_phase[by_phase["phase"] != SPEND_PHASE].reset_index(drop=True)
+    scopes = scope_split(mc)
     by_tier = breakdown(mc, "tier", scale=1 / 1000.0)
     by_entity = breakdown(mc, "entity", scale=1 / 1000.0)
     crit = {}
@@ -1821,11 +1944,15 @@ def summary(balance: Balance, territory, computers: float, national: pd.DataFram
         iv = interval(mc.totals[c], mc.central[c])
         crit[c] = {"value": iv["value"], "low": iv["low"], "high": iv["high"], "unit": balance.units.get(c, ""),
                    "partial": bool((mc.missing["criterion"] == c).any())}
-    manuf = float(by_phase.loc[by_phase["phase"] == "manufacturing", "value"].sum())
+    equipment_share = equipment_manufacturing_share(mc)
     total = head["total_tco2e"]
     terr = territory_footprint(territory.population, national, total["value"])
     data = {
         "total_tco2e": _ivl(total),
+        "physical_tco2e": scopes["physical"], "spend_based_tco2e": scopes["spend_based"],
+        "equipment_scope_tco2e": scopes["equipment"],
+        "scope_note": "total = périmètre physique + achats de services et logiciels (ratio monétaire) ; la "
+                      "répartition par phase porte sur le seul périmètre physique",
         "by_phase": numbers(by_phase, "phase"), "by_phase_interval": intervals(by_phase, "phase"),
         "by_tier": numbers(by_tier, "tier"), "by_tier_interval": intervals(by_tier, "tier"),
         "by_entity": numbers(by_entity, "entity"), "by_entity_interval": intervals(by_entity, "entity"),
@@ -1833,7 +1960,8 @@ def summary(balance: Balance, territory, computers: float, national: pd.DataFram
         "per_inhabitant_kgco2e": _ivl(head["per_inhabitant_kgco2e"]),
         "per_workstation_kgco2e": _ivl(head["per_workstation_kgco2e"]),
         "purchases_view_tco2e": _ivl(head["purchases_view_tco2e"]),
-        "manufacturing_share": manuf / total["value"] if total["value"] else None,
+        "equipment_manufacturing_share": equipment_share,
+        "manufacturing_share": equipment_share,
         "criteria": crit,
         "missing_criteria": missing_criteria(mc),
         "computers": computers,
@@ -1929,8 +2057,13 @@ def entity_labels(territory) -> dict[str, str]:
 
 
 def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
-    """Breakdown by ``phase``, ``tier``, ``entity`` or ``category`` with French labels (tCO2e/an, 95 % interval)."""
+    """Breakdown by ``phase``, ``tier``, ``entity`` or ``category`` with French labels (tCO2e/an, 95 % interval).
+
+    By phase: the physical scope only, shares of the physical scope (the spend-based line is reported apart)."""
     df = breakdown(study.balance.mc, by, scale=1 / 1000.0)
+    if by == "phase":
+        df = df[df["phase"] != SPEND_PHASE].reset_index(drop=True)
+        df["share"] = df["value"] / df["value"].sum() if df["value"].sum() else np.nan
     labels = {"phase": PHASE_LABELS, "tier": TIER_LABELS, "entity": entity_labels(study.territory)}.get(by)
     if by == "category":
         df["label"] = category_labels(df["category"], study.categories)
@@ -1963,9 +2096,21 @@ def headline_markdown(study: CarbonStudy) -> str:
         f"{fr_interval(w['value'], w['low'], w['high'], 0, 'kgCO2e')} ;",
         f"- par habitant ({fr_number(study.territory.population)} habitants) : "
         f"{fr_interval(i['value'], i['low'], i['high'], 1, 'kgCO2e')} ;",
-        f"- part de la fabrication : {fr_number(100 * d['manufacturing_share'], 0)} % ;",
+        f"- dont périmètre physique (équipements, énergie, hébergement, réseaux, papier) : "
+        f"{fr_interval(d['physical_tco2e']['value'], d['physical_tco2e']['low'], d['physical_tco2e']['high'], 0, 'tCO2e')}"
+        f" et achats de services et logiciels par ratio monétaire : "
+        f"{fr_interval(d['spend_based_tco2e']['value'], d['spend_based_tco2e']['low'], d['spend_based_tco2e']['high'], 0, 'tCO2e')}"
+        " (ligne à part, hors répartition par phase) ;",
+        f"- part de la fabrication des équipements (périmètre physique sans papier) : "
+        f"{_share_text(d['equipment_manufacturing_share'])} ;",
         f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')}.",
     ])
+
+
+def _share_text(x) -> str:
+    from helpers.plotting import fr_number
+
+    return "non disponible" if x is None or not np.isfinite(x) else f"{fr_number(100 * x, 0)} %"
 
 
 def criteria_display(study: CarbonStudy) -> pd.DataFrame:
@@ -2048,7 +2193,8 @@ def benchmark_display(study: CarbonStudy) -> pd.DataFrame:
            for lo, hi in zip(c["our_low"], c["our_high"])]
     return pd.DataFrame({"Référence": c["reference"], "Valeur publiée": ref, "Unité": c["unit"].map(units),
                          "Ce bilan": ours, "IC 95 %": ivl, "Rapport": _fr(c["ratio"], 2),
-                         "Périmètre de la référence": c["reference_scope"]})
+                         "Périmètre de la référence": c["reference_scope"], "Périmètre comparé ici": c["our_scope"],
+                         "Raison de l'écart": c["reason_fr"]})
 
 
 def sensitivity_display(study: CarbonStudy, top: int = 10) -> pd.DataFrame:
@@ -2084,41 +2230,42 @@ def benchmark_markdown(study: CarbonStudy) -> str:
 
     d = study.data
     total = d["total_tco2e"]["value"]
+    spend = d["spend_based_tco2e"]["value"]
     tiers = d["by_tier"]
-    services, paper = tiers.get("services", 0.0), tiers.get("paper", 0.0)
+    paper = tiers.get("paper", 0.0)
     dc = tiers.get("datacentres", 0.0)
-    comparable = total - services - paper
-    manuf = d["manufacturing_share"]
+    equipment = d["equipment_scope_tco2e"]["value"]
     f = study.factors.set_index("factor_id")["value"]
     elec = fr_number(float(f.get("electricity_fr:use:climate_change", float("nan"))), 4)
     lines = [
-        "Écarts de périmètre et de facteurs à garder en tête :",
+        "Écarts de périmètre et de facteurs à garder en tête (chaque référence est comparée ci-dessous sur un "
+        "périmètre comparable, avec la raison de l'écart) :",
         "",
-        f"- **Services achetés** ({fr_number(services)} tCO2e, {fr_number(100 * services / total if total else 0)} % "
-        "du bilan) : comptés ici par ratio monétaire, comme dans le bilan de Metz (40 %) ; WeNR et la plupart des "
-        "bilans d'équipements ne les comptent pas.",
-        f"- **Papier** ({fr_number(paper)} tCO2e) : hors périmètre des bilans d'équipements.",
+        f"- **Achats de services et logiciels, ratio monétaire** ({fr_number(spend)} tCO2e, "
+        f"{fr_number(100 * spend / total if total else 0)} % du total) : une ligne à part, hors répartition par "
+        "phase (un ratio en kgCO2e par euro n'est ni une fabrication ni un usage d'équipement) ; comptés de même "
+        "dans le bilan de Metz (40 %) ; WeNR et la plupart des bilans d'équipements ne les comptent pas.",
+        f"- **Papier** ({fr_number(paper)} tCO2e) : dans le périmètre physique, mais hors périmètre des bilans "
+        "d'équipements et hors part de fabrication des équipements.",
         f"- **Centres de données et hébergement** ({fr_number(dc)} tCO2e) : salles de la collectivité (PUE), "
         "hébergement externalisé et cloud.",
-        f"- Sans services ni papier, le bilan est de **{fr_number(comparable)} tCO2e**"
-        f" ({fr_number(1000 * comparable / study.territory.agents)} kgCO2e par agent).",
-        f"- Part de la fabrication ici : {fr_number(100 * manuf)} % ; les ratios monétaires des services sont classés "
-        "« utilisation » dans la bibliothèque (un ratio couvre tout le cycle de vie du service), ce qui abaisse "
-        "mécaniquement la part de fabrication.",
+        f"- Périmètre physique sans papier : **{fr_number(equipment)} tCO2e** "
+        f"({fr_number(1000 * equipment / study.territory.agents)} kgCO2e par agent), dont "
+        f"{_share_text(d['equipment_manufacturing_share'])} de fabrication des équipements.",
         f"- Facteurs : ADEME–NegaOctet 2022 pour les équipements ; électricité française à {elec} kgCO2e/kWh "
-        "(Base Empreinte 2025, mix moyen lissé 2022–2025, sauf surcharge listée plus bas). Les versions antérieures "
-        "de la Base Empreinte donnaient 0,052 à 0,058 kgCO2e/kWh ; les facteurs des bilans publiés ne sont pas "
-        "détaillés dans les sources publiques.",
+        "(sauf surcharge listée plus bas) ; les facteurs des bilans publiés ne sont pas détaillés dans les sources "
+        "publiques.",
     ]
     ref = study.benchmarks.set_index("id")
     if study.territory.slug == "la-rochelle" and "la_rochelle_2020_total" in ref.index:
         pub = float(ref.loc["la_rochelle_2020_total", "value"])
-        lines += ["", f"Pour La Rochelle, le bilan publié ({fr_number(pub)} tCO2e, 54 % fabrication) couvre la "
-                  "fabrication des ordinateurs, tablettes, téléphones, imprimantes et écrans et l'usage (électricité, "
-                  "abonnements internet, téléphonie fixe et mobile) ; il ne mentionne pas les services achetés. "
-                  f"Ce bilan, construit sur un jeu de données **illustratif** (quantités supposées), donne "
-                  f"{fr_number(total)} tCO2e au total et {fr_number(comparable)} tCO2e sans services ni papier. "
-                  "Aucune donnée n'a été ajustée pour retrouver le chiffre publié."]
+        lines += ["", f"Pour La Rochelle, le bilan publié ({fr_number(pub)} tCO2e, 54 % fabrication / 46 % usage) "
+                  "couvre la fabrication des ordinateurs, tablettes, téléphones, imprimantes et écrans et l'usage "
+                  "(électricité, abonnements internet, téléphonie fixe et mobile) ; il ne mentionne ni les services "
+                  "achetés ni le papier. Ce bilan, construit sur un jeu de données **illustratif** (quantités "
+                  f"supposées), donne {fr_number(equipment)} tCO2e sur ce périmètre, dont "
+                  f"{_share_text(d['equipment_manufacturing_share'])} de fabrication, et {fr_number(total)} tCO2e au "
+                  "total. Aucune donnée n'a été ajustée pour retrouver le chiffre publié."]
     return "\n".join(lines)
 
 

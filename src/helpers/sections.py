@@ -44,11 +44,9 @@ def synthesis_markdown(summary: dict) -> str:
     trajectory = summary.get("trajectory") or {}
     territory = summary.get("territory") or {}
     total = carbon.get("total_tco2e")
-    by_phase = carbon.get("by_phase") or {}
-    manuf = by_phase.get("manufacturing")
-    manuf_value = manuf.get("value") if isinstance(manuf, dict) else manuf
-    share = (100 * manuf_value / total["value"]) if (manuf_value is not None and isinstance(total, dict)
-                                                     and total.get("value")) else None
+    physical, spend = carbon.get("physical_tco2e"), carbon.get("spend_based_tco2e")
+    eq_share = carbon.get("equipment_manufacturing_share")
+    share = None if eq_share is None else 100 * eq_share
     bench = maturity.get("benchmark") or {}
     rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}" if bench.get("rank") and bench.get("n_peers") is not None
             else "")
@@ -56,10 +54,15 @@ def synthesis_markdown(summary: dict) -> str:
     ref_year = territory.get("reference_year", "")
     rows = [
         ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
-         "intervalle de confiance à 95 %"),
+         "intervalle de confiance à 95 % ; total = périmètre physique + achats par ratio monétaire"),
+        ("dont périmètre physique (équipements, énergie, hébergement, réseaux, papier)",
+         _interval(physical, 0, "tCO2e/an"), "répartition par phase du cycle de vie sur ce seul périmètre"),
+        ("dont achats de services et logiciels, ratio monétaire", _interval(spend, 0, "tCO2e/an"),
+         "ligne à part : un ratio en kgCO2e par euro, ni fabrication ni usage ; très incertain (×/÷3)"),
         ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), _per_person_references()),
         ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
-         "le reste : usage (électricité), services, papier"),
+         "sur le périmètre physique sans papier (équipements, leur énergie, hébergement, réseaux) ; repères : "
+         "ADEME–Arcep 78 %, La Rochelle publié 54 %"),
         ("Score de maturité numérique responsable",
          NA if maturity.get("score_pct") is None else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip(),
          esc(maturity.get("level", ""))),
@@ -68,7 +71,7 @@ def synthesis_markdown(summary: dict) -> str:
          f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
     ]
     lines = ["## 1. Synthèse", "",
-             "Les cinq chiffres qui comptent. Les intervalles entre crochets sont des intervalles de confiance à 95 % "
+             "Les chiffres qui comptent. Les intervalles entre crochets sont des intervalles de confiance à 95 % "
              "issus de la simulation de Monte Carlo (incertitude des facteurs, des durées de vie et des quantités).", "",
              "| Indicateur | Valeur | Repère |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
