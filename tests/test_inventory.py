@@ -75,14 +75,12 @@ def test_french_headers_and_category_names(tmp_csv, territory, categories):
     ("A,mairie,laptop,1,2020,60,,,,,no,high,\n", (2, "lifetime_years")),
     ("A,mairie,laptop,1,2020,,5000,,,,no,high,\n", (2, "power_w")),
     ("A,mairie,laptop,1,2020,,,25,,,no,high,\n", (2, "hours_per_day")),
-    ("A,mairie,laptop,1,2031,,,,,,no,high,\n", (2, "purchase_year")),
     ("A,mairie,laptop,1,1850,,,,,,no,high,\n", (2, "purchase_year")),
     ("A,mairie,laptop,1,2020,,,,,900000,no,high,\n", (2, "yearly_kwh")),
     ("A,mairie,laptop,1,2020,,,,,,peut-être,high,\n", (2, "reconditioned")),
     ("A,mairie,laptop,1,2020,,,,,,no,excellent,\n", (2, "quality")),
     ("A,mairie,laptop,1,2020,,,,,,no,high,\nA,mairie,laptop,1,2020,,,,,,no,high,\n", (3, "line_id")),
     ("A,prefecture,laptop,1,2020,,,,,,no,high,\n", (2, "entity")),
-    ("A,mairie,grille-pain,1,2020,,,,,,no,high,\n", (2, "category")),
     ("A,mairie,server,1,2020,,,,,,no,high,salle-x\n", (2, "site")),
 ])
 def test_bad_lines_are_located(tmp_csv, territory, categories, body, expected):
@@ -92,10 +90,12 @@ def test_bad_lines_are_located(tmp_csv, territory, categories, body, expected):
 
 
 def test_unknown_categories_listed_together_with_closest_names(tmp_csv, territory, categories):
-    _, message = problems(tmp_csv, territory, categories,
-                          "A,mairie,ordinateur portabl,1,2020,,,,,,no,high,\nB,mairie,smartfone,1,2020,,,,,,no,high,\n")
-    assert "closest known names: ordinateur portable" in message
-    assert "['ordinateur portabl', 'smartfone']" in message
+    with pytest.raises(InputError) as exc:
+        read_inventory(tmp_csv(HEADER + "A,mairie,ordinateur portabl,1,2020,,,,,,no,high,\n"
+                               "B,mairie,smartfone,1,2020,,,,,,no,high,\n"), territory, categories, strict=True)
+    message = str(exc.value)
+    assert "les plus proches : ordinateur portable" in message
+    assert "'ordinateur portabl'" in message and "'smartfone'" in message
 
 
 def test_every_problem_of_the_file_at_once(tmp_csv, territory, categories):
@@ -107,3 +107,22 @@ def test_every_problem_of_the_file_at_once(tmp_csv, territory, categories):
 def test_missing_required_column(tmp_csv, territory, categories):
     found, message = problems(tmp_csv, territory, categories, "A,mairie,1\n", header="line_id,entity,quantity\n")
     assert (1, "category") in found
+
+
+def test_unknown_type_is_an_error_only_in_strict_mode(tmp_csv, territory, categories):
+    body = "A,mairie,grille-pain,1,2020,,,,,,no,high,\nB,mairie,laptop,2,2020,,,,,,no,high,\n"
+    with pytest.raises(InputError) as exc:
+        read_inventory(tmp_csv(HEADER + body), territory, categories, strict=True)
+    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "category")]
+    df = read_inventory(tmp_csv(HEADER + body, name="again.csv"), territory, categories, strict=False)
+    assert list(df["line_id"]) == ["B"]
+    assert df.attrs["import_report"][0].excluded == {"unknown_type": 1}
+    assert any("grille-pain" in str(w) for w in df.attrs["warnings"])
+
+
+def test_bought_after_the_reference_year_excluded_and_counted(tmp_csv, territory, categories):
+    """test-mini's reference year is 2023: the 2031 line is excluded with a warning, not an error."""
+    df = read(tmp_csv, territory, categories, "A,mairie,laptop,1,2031,,,,,,no,high,\nB,mairie,laptop,3,2023,,,,,,no,high,\n")
+    assert list(df["line_id"]) == ["B"]
+    assert df.attrs["import_report"][0].excluded == {"after_reference_year": 1}
+    assert any("2023" in str(w) and "exclue" in str(w) for w in df.attrs["warnings"])

@@ -16,6 +16,44 @@ def sandbox(tmp_path, monkeypatch):
     return tmp_path
 
 
+def _remove_example_marks(folder) -> None:
+    """What the analyst does: drop the ``exemple`` column / ``EXEMPLE-`` prefix (keeping the values, which are
+    consistent with each other, as a stand-in for real data)."""
+    import csv
+    import io
+
+    for path in folder.glob("*.csv"):
+        rows = list(csv.reader(io.StringIO(path.read_text())))
+        if rows[0][-1] == "exemple":
+            rows = [r[:-1] for r in rows]
+        rows[1][0] = rows[1][0].removeprefix("EXEMPLE-")
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        path.write_text(buf.getvalue())
+
+
+def test_templates_example_rows_are_refused_with_file_and_line(sandbox):
+    """Every template's example row is marked; left in, the study refuses to run, naming each file and line 2."""
+    from helpers.context import open_context
+    from helpers.ingest import ingest_all
+    from helpers.scaffold import available_schemas, new_territory
+
+    new_territory("ma-commune")
+    with pytest.raises(InputError) as exc:
+        ingest_all(open_context("ma-commune"))
+    flagged = {(p.file.rsplit("/", 1)[-1], p.row) for p in exc.value.problems}
+    assert flagged == {(s.file, 2) for s, _, _ in available_schemas()}
+    assert "ligne d'exemple" in str(exc.value)
+
+
+def test_new_territories_are_not_illustrative(sandbox):
+    from helpers.scaffold import new_territory
+    from helpers.territory import load_territory
+
+    new_territory("ma-commune")
+    assert load_territory("ma-commune").illustrative is False
+
+
 def test_templates_are_documented_and_valid_as_shipped(sandbox):
     from helpers.context import open_context
     from helpers.ingest import ingest_all
@@ -31,7 +69,8 @@ def test_templates_are_documented_and_valid_as_shipped(sandbox):
         for col in schema.columns:
             assert f"`{col.name}`" in readme  # every column is explained
         header, example = (folder / schema.file).read_text().splitlines()[:2]
-        assert header.split(",") == schema.names() and example  # header and one example row
+        assert header.split(",") in (schema.names(), schema.names() + ["exemple"]) and example  # one example row
+    _remove_example_marks(folder)
     report = ingest_all(open_context("ma-commune"))  # the example rows are consistent with each other
     assert report.tables["inventory"]["quantity"].sum() > 0
 
@@ -62,7 +101,7 @@ def test_the_whole_computation_runs_on_the_templates_as_shipped(sandbox):
     from helpers.scaffold import new_territory
     from helpers.study import compute_sections
 
-    new_territory("ma-commune")
+    _remove_example_marks(new_territory("ma-commune"))
     out = sandbox / "processed" / "ma-commune"
     compute_sections("ma-commune", n_draws=200, processed_dir=out)
     for section in ("ingest", "carbon", "services", "maturity", "actions"):

@@ -60,7 +60,7 @@ def test_unknown_column_is_a_warning(tmp_csv):
 
 @pytest.mark.parametrize("content,expected", [
     ("", "empty"),
-    ("line_id,quantity\n", "at least 1 data row"),
+    ("line_id,quantity\n", "au moins 1 ligne(s) de données"),
     (b"PK\x03\x04rest", "not an Excel workbook"),
 ])
 def test_empty_header_only_and_wrong_format(tmp_csv, content, expected):
@@ -75,7 +75,7 @@ def test_missing_file(tmp_path):
 def test_message_is_readable_without_traceback(tmp_csv):
     with pytest.raises(InputError) as exc:
         read_table(tmp_csv("line_id,quantity\nA,-1\n"), SCHEMA)
-    assert "line 2, column 'quantity': found '-1'; expected a value > 0" in str(exc.value)
+    assert "ligne 2, colonne 'quantity' : trouvé '-1' ; attendu une valeur > 0" in str(exc.value)
 
 
 def test_xlsx_first_sheet_with_row_numbers(tmp_path):
@@ -107,3 +107,52 @@ def test_xlsx_merged_header_cells_are_refused(tmp_path):
     with pytest.raises(InputError) as exc:
         read_table(path, SCHEMA)
     assert "unmerge" in str(exc.value) and "B1:C1" in str(exc.value)
+
+
+@pytest.mark.parametrize("text,year", [
+    ("2019-03-12", 2019), ("12/03/2019", 2019), ("12/03/2019 14:05", 2019), ("2019-03-12 14:05:09", 2019),
+    ("03-12-2019", 2019), ("2019", 2019), ("43831", 2020), ("43831.5", 2020), ("2019-03-12T08:00", 2019),
+])
+def test_dates_become_a_year(text, year):
+    """43831 is the Excel serial of 2020-01-01 (days since 1899-12-30)."""
+    import pandas as pd
+
+    from helpers.tables import dates_to_year
+
+    assert dates_to_year(pd.Series([text])).iat[0] == year
+
+
+@pytest.mark.parametrize("text", ["32/13/2019", "2019-13-01", "hier", "12/03/19", "99999"])
+def test_unreadable_dates_are_nan(text):
+    import pandas as pd
+
+    from helpers.tables import dates_to_year
+
+    assert pd.isna(dates_to_year(pd.Series([text])).iat[0])
+
+
+def test_glpi_group_prefix_and_best_synonym_win(tmp_csv):
+    """``Group - Name`` labels match by their last part; of two headers for one column the exact name wins."""
+    schema = Schema(file="x.csv", columns=(Column("line_id", synonyms=("id", "serial")), Column("year", "date", synonyms=("date d'achat",))))
+    df = read_table(tmp_csv("serial;line_id;Informations financières et administratives - Date d'achat\nS1;A;12/03/2019\n"), schema)
+    assert df.loc[0, "line_id"] == "A" and df.loc[0, "year"] == 2019
+    assert df.attrs["columns"]["year"][1] == "synonyme après préfixe"
+    assert [name for name, _ in df.attrs["ignored"]] == ["serial"]
+
+
+def test_grouped_error_one_line_for_many_rows(tmp_csv):
+    """3,000 rows with the same problem give one line with the count, the first rows and the value seen."""
+    body = "".join(f"L{i},-1\n" for i in range(3000))
+    with pytest.raises(InputError) as exc:
+        read_table(tmp_csv("line_id,quantity\n" + body), SCHEMA)
+    lines = str(exc.value).splitlines()
+    assert len(lines) == 2, lines
+    assert "3000 lignes (lignes 2, 3, 4, 5, 6, …)" in lines[1] and "'-1' (3000×)" in lines[1]
+
+
+def test_at_most_twenty_kinds_of_problem_per_file(tmp_csv):
+    from helpers.errors import InputProblem, grouped_lines
+
+    probs = [InputProblem("f.csv", 2, f"c{i}", None, "x") for i in range(25)]
+    lines = grouped_lines(probs)
+    assert len(lines) == 21 and lines[-1] == "f.csv : … et 5 autres types de problème"

@@ -1,8 +1,16 @@
 """Read and validate every input of a territory, report all problems of all files at once, write clean tables.
 
 ``ingest_all(ctx)`` is what ``01_ingest`` calls. Required files: ``territory.yaml`` (validated when the context
-opens) and ``inventory.csv``. The other files are optional: a missing optional file is reported as "not provided"
-in the diagnostic and its part of the balance is absent (never invented).
+opens) and the inventory (``inventory.csv``/``.xlsx``/``.ods`` and/or a folder ``inventory/`` of asset-tool
+exports). The other files are optional: a missing or header-only optional file is reported as "non fourni" in the
+diagnostic and its part of the balance is absent (never invented). A template example row left in any file stops
+the study, naming the file and the line.
+
+The **import report** says, for every input file, the rows read, kept and excluded by reason, the columns recognised
+and how, the columns ignored and the defaults applied: short in the console and section 2
+(:func:`import_report_short`), in full in section 8 (:func:`import_report_markdown`), as
+``data/processed/<slug>/import_report.csv`` (:func:`import_report_table`) and in ``summary.json`` under ``inputs``
+(:func:`import_report_summary`).
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers.errors import InputError, InputProblem
+from helpers.errors import InputError, InputProblem, display_path
 
 REQUIRED = ("inventory.csv",)
 
@@ -21,9 +29,11 @@ class IngestReport:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     provided: dict[str, bool] = field(default_factory=dict)
     warnings: list[InputProblem] = field(default_factory=list)
+    files: list = field(default_factory=list)  # helpers.inventory.FileReport, one per input file read
+    header_only: list[str] = field(default_factory=list)
 
 
-def _readers(ctx, categories, tables):
+def _readers(ctx, categories, tables, strict=None):
     """(file name, clean table name, reader) in dependency order; each reader takes the path.
 
     Modules are imported only when their file is present, so the notebook stays import-light.
@@ -46,7 +56,8 @@ def _readers(ctx, categories, tables):
     return [
         ("factor_overrides.csv", "factor_overrides", lambda p: mod("factors").read_factor_overrides(p)),
         ("hosting.csv", "hosting", lambda p: mod("carbon_inputs").read_hosting(p, territory)),
-        ("inventory.csv", "inventory", lambda p: mod("inventory").read_inventory(p, territory, categories, hosting_ids())),
+        ("inventory.csv", "inventory",
+         lambda p: mod("inventory").read_inventory(p, territory, categories, hosting_ids(), strict=strict)),
         ("telecom.csv", "telecom", lambda p: mod("carbon_inputs").read_telecom(p, territory)),
         ("purchases.csv", "purchases", lambda p: mod("carbon_inputs").read_purchases(p, territory)),
         ("printing.csv", "printing", lambda p: mod("carbon_inputs").read_printing(p, territory)),
@@ -60,24 +71,58 @@ def _readers(ctx, categories, tables):
     ]
 
 
-def ingest_all(ctx) -> IngestReport:
-    """Validate every input file of ``ctx``'s territory; raise one :class:`InputError` listing every problem."""
+def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
+    """Validate every input file of ``ctx``'s territory; raise one :class:`InputError` listing every problem.
+
+    ``strict`` (default ``SNR_STRICT=1``, set by ``snr study --strict``): unknown device types are errors instead of
+    excluded rows. The import report is written as ``import_report.csv`` in the processed folder.
+    """
     from helpers.factors import load_categories
+    from helpers.inventory import FileReport, inventory_sources
+    from helpers.tables import example_rows
 
     categories = load_categories()
     report = IngestReport()
     problems: list[InputProblem] = []
-    for file, name, reader in _readers(ctx, categories, report.tables):
+    for file, name, reader in _readers(ctx, categories, report.tables, strict):
+        if name == "inventory":
+            sources = inventory_sources(ctx.raw)
+            report.provided[file] = bool(sources)
+            if not sources:
+                problems.append(InputProblem(f"data/raw/{ctx.slug}/{file}", None, None, None,
+                                             "ce fichier obligatoire, ou un dossier inventory/ d'exports "
+                                             "(voir le README du dossier et 'make new-territory')"))
+                continue
+            try:
+                df = reader(sources)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                problems.extend(exc.warnings)
+                continue
+            report.files.extend(df.attrs.get("import_report", []))
+            report.warnings.extend(df.attrs.get("warnings", []))
+            report.tables[name] = df
+            continue
         path = ctx.raw / file
         if not path.exists() and path.with_suffix(".xlsx").exists():
             path = path.with_suffix(".xlsx")  # the same table exported from a spreadsheet
-        if not path.exists():
+        if not path.exists() or not _has_data_rows(path):
             report.provided[file] = False
-            if file in REQUIRED:
-                problems.append(InputProblem(f"data/raw/{ctx.slug}/{file}", None, None, None,
-                                             "this required file (see the folder's README and 'make new-territory')"))
+            if path.exists():
+                report.header_only.append(file)
             continue
         report.provided[file] = True
+        try:
+            examples = example_rows(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if examples:
+            problems.append(InputProblem(display_path(path), examples[0], None, None,
+                                         "aucune ligne d'exemple du modèle (marquée 'EXEMPLE' ou 'exemple' = oui) : "
+                                         "supprimez-la ou remplacez-la par vos données", count=len(examples),
+                                         rows=tuple(examples[:5])))
+            continue
         try:
             df = reader(path)
         except InputError as exc:
@@ -86,12 +131,116 @@ def ingest_all(ctx) -> IngestReport:
             continue
         report.warnings.extend(df.attrs.get("warnings", []))
         report.tables[name] = df
+        fr = FileReport(display_path(path), rows_read=int(len(df)), rows_kept=int(len(df)))
+        fr.columns = dict(df.attrs.get("columns", {}))
+        fr.ignored = list(df.attrs.get("ignored", []))
+        report.files.append(fr)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     report.warnings.extend(p for p in problems if p.severity != "error")
     for name, df in report.tables.items():
         ctx.write_table(name, df.drop(columns=["_line"], errors="ignore"))
+    ctx.write_table("import_report", import_report_table(report))
     return report
+
+
+def _has_data_rows(path) -> bool:
+    """Whether an optional file has at least one data row (a header-only or empty file is "not provided")."""
+    from helpers.tables import read_rows
+
+    try:
+        _, rows = read_rows(path, display_path(path))
+    except InputError:
+        return True  # let the reader report the problem with its own words
+    return any(True for _ in rows)
+
+
+#: Where the value of a column came from, in French.
+HOW_FR = {"exact": "nom exact", "synonyme": "synonyme", "synonyme après préfixe": "synonyme (après le préfixe de groupe)",
+          "nom du fichier": "nom du fichier"}
+#: Defaults applied, in French.
+DEFAULT_FR = {"quantity": "quantité 1 par ligne (une ligne par équipement)",
+              "quality": "qualité de la donnée (haute pour un export d'outil de parc, moyenne sinon)",
+              "entity": "entité unique du territoire"}
+
+
+def import_report_table(report: IngestReport) -> pd.DataFrame:
+    """The import report as a long table: one row per (file, item), ``item`` one of ``rows_read``, ``rows_kept``,
+    ``excluded``, ``column``, ``ignored``, ``default``; ``key`` the reason, column or default; ``value`` a count or
+    the header as written; ``detail`` how it was recognised or why it was ignored."""
+    rows = []
+    for f in report.files:
+        rows.append((f.file, "rows_read", "", f.rows_read, ""))
+        rows.append((f.file, "rows_kept", "", f.rows_kept, ""))
+        rows += [(f.file, "excluded", reason, n, "") for reason, n in sorted(f.excluded.items())]
+        rows += [(f.file, "column", col, header, how) for col, (header, how) in f.columns.items()]
+        rows += [(f.file, "ignored", header, "", why) for header, why in f.ignored]
+        rows += [(f.file, "default", col, n, "") for col, n in sorted(f.defaults.items()) if n]
+    for file in report.header_only:
+        rows.append((file, "header_only", "", 0, "en-tête seul : traité comme non fourni"))
+    return pd.DataFrame(rows, columns=["file", "item", "key", "value", "detail"])
+
+
+def import_report_summary(report: IngestReport) -> dict:
+    """``inputs`` of ``summary.json``: ``{"<file>": {"rows_read": n, "rows_kept": n, "excluded": {"<reason>": n}}}``."""
+    return {f.file: f.as_summary() for f in report.files}
+
+
+def import_report_short(report: IngestReport, escape=str) -> str:
+    """French lines, one per input file: rows read, kept, excluded by reason (console and section 2).
+
+    ``escape`` is applied to the file names (``helpers.plotting.esc`` for Markdown).
+    """
+    from helpers.inventory import REASON_FR
+
+    lines = []
+    for f in report.files:
+        excl = ", ".join(f"{n} {REASON_FR.get(r, r)}" for r, n in sorted(f.excluded.items()))
+        lines.append(f"- {escape(f.file)} : {f.rows_read} lignes lues, {f.rows_kept} conservées"
+                     + (f" ; exclues : {excl}" if excl else ""))
+    for file in report.header_only:
+        lines.append(f"- {escape(file)} : en-tête seul, traité comme non fourni")
+    return "\n".join(lines)
+
+
+def import_report_markdown(processed) -> str:
+    """French detail of the import report for section 8, from ``import_report.csv`` of the processed folder."""
+    from pathlib import Path
+
+    from helpers.inventory import REASON_FR
+    from helpers.plotting import esc
+
+    path = Path(processed) / "import_report.csv"
+    out = ["### Rapport d'import des fichiers d'entrée", ""]
+    if not path.exists():
+        return "\n".join(out + ["Rapport d'import non disponible."])
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    for file, rows in table.groupby("file", sort=False):
+        get = dict(zip(rows["item"], rows["value"], strict=False))
+        if "header_only" in get:
+            out.append(f"- `{esc(file)}` : en-tête seul, traité comme non fourni.")
+            continue
+        excl = rows[rows["item"] == "excluded"]
+        cols = rows[rows["item"] == "column"]
+        ign = rows[rows["item"] == "ignored"]
+        dflt = rows[rows["item"] == "default"]
+        text = f"- `{esc(file)}` : {get.get('rows_read', '?')} lignes lues, {get.get('rows_kept', '?')} conservées"
+        if len(excl):
+            text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
+        text += "."
+        if len(cols):
+            text += " Colonnes reconnues : " + ", ".join(
+                f"« {esc(h)} » → `{c}` ({HOW_FR.get(how, how)})" for c, h, how in zip(cols["key"], cols["value"], cols["detail"], strict=True)) + "."
+        if len(ign):
+            text += " Colonnes ignorées : " + ", ".join(f"« {esc(h)} »" for h in ign["key"]) + "."
+        if len(dflt):
+            text += " Valeurs par défaut : " + ", ".join(
+                f"{DEFAULT_FR.get(k, k)} ({n} lignes)" for k, n in zip(dflt["key"], dflt["value"], strict=True)) + "."
+        out.append(text)
+    out += ["", "Valeurs par défaut des catégories (durée de vie, puissance, heures d'utilisation, consommation) : "
+            "`data/raw/reference/categories.csv`, avec leurs sources ; l'origine de chaque consommation annuelle "
+            "(donnée, puissance × heures ou valeur de la catégorie) est dans la table `inventory`."]
+    return "\n".join(out)
 
 
 def fleet_overview(inventory: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
@@ -123,8 +272,13 @@ def territory_markdown(territory, report: IngestReport) -> str:
     lines += ["", "Fichiers d'entrée :", ""]
     for file, ok in report.provided.items():
         lines.append(f"- `{file}` : {'fourni et validé' if ok else 'non fourni (partie absente du diagnostic)'}")
+    if report.files:
+        lines += ["", "Rapport d'import (lignes lues, conservées, exclues ; le détail est en partie 8) :", "",
+                  import_report_short(report, esc)]
     if report.warnings:
-        lines += ["", "Avertissements :", ""] + [f"- {esc(w)}" for w in report.warnings]
+        from helpers.errors import grouped_lines
+
+        lines += ["", "Avertissements :", ""] + [f"- {esc(w)}" for w in grouped_lines(report.warnings)]
     return "\n".join(lines)
 
 

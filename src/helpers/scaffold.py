@@ -44,7 +44,7 @@ entities:
 peers: []
 maturity_subject: ville
 electricity_factor_kgco2e_per_kwh: null
-illustrative: true
+illustrative: false
 """
 
 
@@ -65,8 +65,34 @@ def readme_text(slug: str) -> str:
         f"# Inputs of the territory `{slug}`",
         "",
         "Fill in these files, then run `make study TERRITORY=" + slug + "`. Files are CSV (`,` or `;` separator, `.` or `,`",
-        "decimal mark, UTF-8 or Windows-1252). Delete the example row of each file and put your own lines.",
-        "Optional files may be deleted: the matching part of the diagnostic is then shown as not provided.",
+        "decimal mark, UTF-8 or Windows-1252), or XLSX/ODS. Each template has one **example row**, marked (its id starts",
+        "with `EXEMPLE`, or its `exemple` column says `oui`): the study refuses to run while one is left, naming the file",
+        "and the line. Delete it and put your own lines. Optional files may be deleted or left with their header only: the",
+        "matching part of the diagnostic then says \"non fourni\".",
+        "",
+        "## Bringing an asset-tool export in",
+        "",
+        "An export of GLPI, OCS Inventory / GLPI Inventory, ServiceNow or Snipe-IT goes in **as it comes**: save it as",
+        "`inventory.csv` (or `.xlsx`, `.ods`), or put one file per item type in a folder `inventory/` (e.g. GLPI's",
+        "`ordinateurs.csv`, `moniteurs.csv`, `telephones.csv`, `imprimantes.csv`, `reseau.csv`). Then:",
+        "",
+        "- one line per asset, no quantity column: each line counts 1 and identical lines are grouped; no id column: ids",
+        "  come from the file and line number; data quality defaults to `high`;",
+        "- headers are recognised in French or English, GLPI's `Group - Name` labels included (`Statut`, `Entité`,",
+        "  `Type`, `Date d'achat`, `install_status`, `Asset Tag`, …); the import report lists what was recognised and how;",
+        "- the category comes from the type column (`Portable`, `Desktop`, `Laptops`, `écran 27 pouces`…) or, in",
+        "  `inventory/`, from the file name (`moniteurs*` → screen, `imprimantes*` → printer…; override with",
+        "  `inventory_files:` in `territory.yaml`); unknown types are excluded, counted and listed (`--strict`: an error);",
+        "- purchase dates (`dd/mm/yyyy`, `yyyy-mm-dd`, with a time, Excel serials) become a purchase year; assets bought",
+        "  after the reference year are excluded and counted;",
+        "- a status column counts the assets in service (or in repair) and excludes those in stock, on order, retired,",
+        "  scrapped, lost or stolen (lists in `data/raw/reference/asset_statuses.csv`; override with `statuses:` in",
+        "  `territory.yaml`, e.g. `statuses: {\"Prêté\": in_service}`); an unknown status is one error listing the values;",
+        "- entities are matched by id or name, ignoring case, accents and punctuation, or by `aliases:` given per entity",
+        "  in `territory.yaml` (e.g. `- {id: agglo, name: \"CA Val-de-Sèvre\", aliases: [\"Agglo\", \"CAVS\"]}`).",
+        "",
+        "After `make study`, `data/processed/" + slug + "/import_report.csv` (and the diagnostic, sections 2 and 8) say,",
+        "for every file, the rows read, kept and excluded by reason, the columns recognised and the defaults applied.",
         "",
         "## `territory.yaml` (required)",
         "",

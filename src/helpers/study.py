@@ -41,7 +41,7 @@ ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6}
 
 def section_ingest(territory: str, seed: int, n_draws: int, processed_dir) -> None:
     """Notebook 01: validate every input, write the clean tables and the ``ingest`` summary."""
-    from helpers.ingest import ingest_all
+    from helpers.ingest import import_report_summary, ingest_all
 
     ctx = open_context(territory, processed_dir)
     report = ingest_all(ctx)
@@ -51,7 +51,7 @@ def section_ingest(territory: str, seed: int, n_draws: int, processed_dir) -> No
         "inventory_lines": int(len(inventory)),
         "devices": int(inventory["quantity"].sum()),
         "warnings": [str(w) for w in report.warnings],
-    })
+    }, top_level={"inputs": import_report_summary(report)})
 
 
 def section_carbon(territory: str, seed: int, n_draws: int, processed_dir) -> None:
