@@ -18,9 +18,17 @@ Caps (see each constant):
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
+import io
 import os
+import re
 import stat
+import zipfile
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from helpers.errors import InputError, InputProblem, display_path
 
@@ -142,3 +150,943 @@ def open_checked(real: Path):
     except BaseException:
         os.close(fd)
         raise
+
+
+# --- problems ---------------------------------------------------------------------------------------------------------
+
+
+def _column_label(header: list[str] | None, index: int) -> str:
+    """The header name of column ``index`` (0-based), or its spreadsheet letter when the header has none."""
+    if header is not None and index < len(header) and header[index]:
+        return header[index]
+    return _column_letter(index)
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _grouped(count: int, rows: tuple) -> dict:
+    """``count``/``rows`` arguments of a grouped :class:`InputProblem` (one problem standing for ``count`` cells)."""
+    fields = getattr(InputProblem, "__dataclass_fields__", {})
+    return {"count": count, "rows": rows} if "count" in fields and "rows" in fields else {}
+
+
+def _examples_text(examples: list[tuple[int, str]], count: int) -> str:
+    shown = ", ".join(f"{v!r} (ligne {line})" for line, v in examples[:MAX_PROBLEM_EXAMPLES])
+    more = count - min(count, MAX_PROBLEM_EXAMPLES)
+    return shown + (f" et {more} autre(s)" if more > 0 else "")
+
+
+# --- text files -------------------------------------------------------------------------------------------------------
+
+#: Control characters refused in any cell: C0 except tab, LF and CR; DEL; C1. They are invisible, break the XML of the
+#: published workbook (``IllegalCharacterError``) and are never meaningful in an inventory.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+#: A valid multi-byte UTF-8 sequence (RFC 3629, Table 3-7 of the Unicode standard: no overlong forms, no surrogates).
+_UTF8_MULTI = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _line_of(data, pos: int) -> int:
+    """1-based line of offset ``pos`` in ``data`` (bytes or str)."""
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    return data.count(newline, 0, pos) + 1
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """Decode the bytes of a text input, refusing any guess that could publish garbled text.
+
+    - a UTF-16 byte-order mark (Excel's "Texte Unicode" export): UTF-16;
+    - valid UTF-8, with or without BOM: UTF-8;
+    - no valid multi-byte UTF-8 sequence anywhere, and every byte defined in Windows-1252: Windows-1252 (the
+      "CSV (séparateur : point-virgule)" export of a French Excel);
+    - otherwise (valid UTF-8 sequences *and* invalid bytes: a file pasted together from two encodings) an error naming
+      the first invalid line. Decoding such a file as Windows-1252 would turn every accented letter of its UTF-8
+      part into mojibake ("Ã©").
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(InputProblem(
+                file, None, None, None,
+                f"un texte UTF-16 valide (marque d'ordre des octets UTF-16 présente, mais octets invalides à la "
+                f"position {exc.start}) ; réenregistrez le fichier en CSV UTF-8",
+            )) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    if _UTF8_MULTI.search(raw) is not None:
+        line = _line_of(raw, first_bad)
+        raise InputError(InputProblem(
+            file, line, None, f"octet 0x{raw[first_bad]:02X}",
+            "un fichier dans un seul encodage : le fichier est en UTF-8 mais cette ligne contient un caractère d'un "
+            "autre encodage (Windows-1252 ?) ; corrigez ce caractère ou réenregistrez tout le fichier en UTF-8",
+        ))
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = _line_of(raw, exc.start)
+        raise InputError(InputProblem(
+            file, line, None, f"octet 0x{raw[exc.start]:02X}",
+            "un texte en UTF-8 ou en Windows-1252 (cet octet n'existe dans aucun des deux) ; réenregistrez le "
+            "fichier en CSV UTF-8",
+        )) from None
+
+
+def sniff_separator(header_line: str) -> str:
+    """The field separator of a CSV, decided from its header line: ``;``, tab or ``,``, whichever occurs most
+    outside quotes (``,`` when none occurs: a one-column file)."""
+    outside = re.sub(r'"[^"]*"', "", header_line)
+    counts = {sep: outside.count(sep) for sep in (";", "\t", ",")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def _control_problems(text: str, file: str, sep: str) -> list[InputProblem]:
+    """Problems for the control characters of a CSV text: line and column of the first few, and the count."""
+    matches = []
+    count = 0
+    for m in _CONTROL_RE.finditer(text):
+        count += 1
+        if len(matches) < MAX_PROBLEM_EXAMPLES:
+            matches.append(m.start())
+    if not count:
+        return []
+    header = [c.strip().strip('"') for c in text.lstrip("\ufeff\r\n").split("\n", 1)[0].split(sep)]
+    problems = []
+    for pos in matches:
+        line = _line_of(text, pos)
+        start = text.rfind("\n", 0, pos) + 1
+        column = _column_label(header, text.count(sep, start, pos))
+        problems.append(InputProblem(
+            file, line, column, f"U+{ord(text[pos]):04X}",
+            "du texte sans caractère de contrôle (caractère invisible, souvent un copier-coller d'un autre logiciel) ; "
+            f"supprimez-le{f' ({count} caractère(s) de contrôle dans le fichier)' if count > 1 else ''}",
+        ))
+    return problems
+
+
+def read_csv_rows(real: Path, file: str):
+    """Header and an iterator of ``(line_number, cells)`` of a CSV file already checked by :func:`check_input_file`.
+
+    Separator from the header line (:func:`sniff_separator`), encoding by :func:`decode_text`; cells are stripped;
+    blank lines are skipped (but counted in line numbers); control characters, a cell over :data:`MAX_FIELD_CHARS`
+    characters, more than :data:`MAX_ROWS` rows and non-empty cells beyond :data:`MAX_COLUMNS` are errors naming the
+    file and the line.
+    """
+    with open_checked(real) as fh:
+        raw = fh.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:
+        raise _refuse(file, f"un fichier d'au plus {_human_bytes(MAX_CSV_BYTES)} (plafond de sécurité)")
+    if raw.startswith(b"PK\x03\x04"):
+        raise _refuse(file, "un fichier CSV (texte) ; c'est un classeur (XLSX ou ODS) : donnez-lui l'extension "
+                            ".xlsx ou .ods, ou enregistrez-le en CSV")
+    text = decode_text(raw, file)
+    del raw
+    if not text.strip():
+        raise _refuse(file, "une ligne d'en-tête et au moins une ligne de données ; le fichier est vide")
+    first_line = text.lstrip("\ufeff\n\r").splitlines()[0]
+    sep = sniff_separator(first_line)
+    problems = _control_problems(text, file, sep)
+    if problems:
+        raise InputError(problems)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    del text
+    header = None
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                header = _check_row(reader.line_num, [c.strip() for c in cells], file, None)
+                break
+    except csv.Error as exc:
+        raise _csv_error(exc, file, reader.line_num) from None
+    if header is None:
+        raise _refuse(file, "une ligne d'en-tête et au moins une ligne de données ; le fichier n'a pas de texte")
+    return header, _csv_body(reader, file, header)
+
+
+def _csv_error(exc: csv.Error, file: str, line: int) -> InputError:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return InputError(InputProblem(
+            file, line, None, None,
+            f"des cellules d'au plus {MAX_FIELD_CHARS} caractères (plafond de sécurité) ; une cellule de cette "
+            "ligne est plus longue (un guillemet non fermé ?)",
+        ))
+    return InputError(InputProblem(file, line, None, None, f"un CSV lisible ({text})"))
+
+
+def _check_row(line: int, cells: list[str], file: str, header: list[str] | None) -> list[str]:
+    """``cells`` with empty cells beyond :data:`MAX_COLUMNS` dropped; raise on a cell or a row over a cap."""
+    if cells and max(map(len, cells)) > MAX_FIELD_CHARS:
+        i = next(i for i, c in enumerate(cells) if len(c) > MAX_FIELD_CHARS)
+        raise InputError(InputProblem(
+            file, line, _column_label(header, i), f"{len(cells[i])} caractères",
+            f"une cellule d'au plus {MAX_FIELD_CHARS} caractères (plafond de sécurité)",
+        ))
+    if len(cells) > MAX_COLUMNS:
+        extra = next((i for i in range(MAX_COLUMNS, len(cells)) if cells[i]), None)
+        if extra is not None:
+            raise InputError(InputProblem(
+                file, line, _column_letter(extra), None,
+                f"au plus {MAX_COLUMNS} colonnes (plafond de sécurité) ; une valeur est écrite au-delà",
+            ))
+        del cells[MAX_COLUMNS:]
+    return cells
+
+
+def _too_many_rows(file: str, line: int) -> InputError:
+    return InputError(InputProblem(
+        file, line, None, None,
+        f"au plus {MAX_ROWS:_} lignes de données (plafond de sécurité) ; découpez le fichier".replace("_", " "),
+    ))
+
+
+def _csv_body(reader, file: str, header: list[str]):
+    n = 0
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            n += 1
+            if n > MAX_ROWS:
+                raise _too_many_rows(file, reader.line_num)
+            yield reader.line_num, _check_row(reader.line_num, [c.strip() for c in cells], file, header)
+    except csv.Error as exc:
+        raise _csv_error(exc, file, reader.line_num) from None
+
+
+# --- cells of workbooks -----------------------------------------------------------------------------------------------
+
+
+def number_text(value: float) -> str:
+    """Canonical text of a number typed in a workbook cell, never ambiguous for :func:`parse_numbers`.
+
+    Whole numbers are written without separator (``850000``); other numbers in exponent form (``12.5e0``,
+    ``1.234e0``), which no decimal-convention rule can read otherwise: a typed ``1.234`` must not be mistaken for one
+    thousand two hundred and thirty-four, nor count as a clue for the convention of the text cells of the file.
+    """
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = repr(float(value))
+    return text if "e" in text else f"{text}e0"
+
+
+def cell_text(value) -> str:
+    """Text of a typed workbook cell (openpyxl value): text as is (stripped), numbers by :func:`number_text`, booleans
+    ``yes``/``no``, dates ``YYYY-MM-DD``, date-times ``YYYY-MM-DD HH:MM``, times ``HH:MM``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return number_text(value)
+    if isinstance(value, _dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, _dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, _dt.time):
+        return value.strftime("%H:%M")
+    return str(value).strip()
+
+
+def _check_cells_text(cells: list[str], line: int, file: str, header: list[str] | None) -> None:
+    """Refuse control characters in the cells of one workbook row (file, line and column named)."""
+    joined = "\t".join(cells)
+    m = _CONTROL_RE.search(joined)
+    if m is None:
+        return
+    index = joined.count("\t", 0, m.start())
+    raise InputError(InputProblem(
+        file, line, _column_label(header, index), f"U+{ord(joined[m.start()]):04X}",
+        "du texte sans caractère de contrôle (caractère invisible) ; supprimez-le",
+    ))
+
+
+def _check_zip(fh, file: str):
+    """Open ``fh`` as a zip after checking its members against the zip-bomb caps; return the ``ZipFile``.
+
+    ``zipfile`` stops reading a member at its declared size and checks its CRC, so a member cannot expand beyond the
+    size checked here.
+    """
+    try:
+        zf = zipfile.ZipFile(fh)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(file, f"un classeur XLSX ou ODS valide (archive illisible : {exc})") from None
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise _refuse(file, f"un classeur d'au plus {MAX_ZIP_MEMBERS} éléments internes (plafond de sécurité)")
+    total = 0
+    for info in infos:
+        cap = MAX_SHARED_STRINGS_BYTES if info.filename.lower().endswith("sharedstrings.xml") else MAX_ZIP_MEMBER_BYTES
+        if info.file_size > cap:
+            raise _refuse(file, f"un classeur dont chaque élément décompressé fait au plus {_human_bytes(cap)} "
+                                f"(plafond de sécurité) ; '{info.filename}' fait {_human_bytes(info.file_size)}")
+        total += info.file_size
+    if total > MAX_ZIP_TOTAL_BYTES:
+        raise _refuse(file, f"un classeur d'au plus {_human_bytes(MAX_ZIP_TOTAL_BYTES)} une fois décompressé "
+                            f"(plafond de sécurité) ; il fait {_human_bytes(total)}")
+    return zf
+
+
+#: Largest uncompressed shared-strings table of an XLSX (bytes): openpyxl holds it in memory.
+MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024
+
+
+def _trim(cells: list[str]) -> list[str]:
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+# --- XLSX -------------------------------------------------------------------------------------------------------------
+
+
+def _open_xlsx(real: Path, file: str):
+    import warnings
+
+    from openpyxl import load_workbook
+
+    fh = open_checked(real)
+    try:
+        _check_zip(fh, file).close()
+        fh.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(fh, read_only=True, data_only=True)
+    except InputError:
+        fh.close()
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parse failure of an untrusted workbook becomes an InputError
+        fh.close()
+        raise _refuse(file, f"un classeur Excel .xlsx valide ({type(exc).__name__} : {exc})") from None
+    return wb, fh
+
+
+def xlsx_sheets(real: Path, file: str) -> list[str]:
+    """Names of the visible sheets of an XLSX workbook (hidden and "very hidden" ones left out)."""
+    wb, fh = _open_xlsx(real, file)
+    try:
+        return [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    finally:
+        wb.close()
+        fh.close()
+
+
+def _xlsx_sheet_rows(wb, ws, file: str):
+    """``(row_number, cells, merged_refs)`` of one read-only sheet, streamed, empty rows skipped.
+
+    Cells are read from the sheet XML as they come: the declared dimension is never used, so a single cell at
+    XFD1048576 costs one row, not a million. ``merged_refs`` (the ``mergeCells`` of the sheet) is filled only once the
+    stream is exhausted (they follow the data in the XML).
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        try:
+            for r, parsed in parser.parse():
+                cells: list[str] = []
+                for cell in parsed:
+                    value = cell["value"]
+                    if value is None or value == "":
+                        continue
+                    col = cell["column"] - 1
+                    if col >= MAX_COLUMNS:
+                        text = cell_text(value)
+                        if text:
+                            raise InputError(InputProblem(
+                                file, r, _column_letter(col), None,
+                                f"au plus {MAX_COLUMNS} colonnes (plafond de sécurité) ; une valeur est écrite au-delà",
+                            ))
+                        continue
+                    if col >= len(cells):
+                        cells.extend([""] * (col + 1 - len(cells)))
+                    cells[col] = cell_text(value)
+                if any(cells):
+                    yield r, _trim(cells), None
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - malformed XML of an untrusted workbook
+            raise _refuse(file, f"un classeur Excel .xlsx valide (feuille illisible : {type(exc).__name__})") from None
+        merged = parser.merged_cells
+        refs = [m.ref for m in merged.mergeCell] if merged is not None else []
+        yield None, None, refs
+
+
+def read_xlsx_rows(real: Path, file: str, sheet: str | None = None):
+    """Header and an iterator of ``(row_number, cells)`` of an XLSX sheet, streamed with bounded memory.
+
+    The sheet read is ``sheet`` if given (hidden or not), else the first *visible* sheet that has data: a hidden
+    first sheet (a pivot source, an old version) is never read by default. Cells as :func:`cell_text`. Merged header
+    cells are refused (a merged header hides which column a value belongs to); the check runs when the stream ends,
+    because Excel writes the merged ranges after the data.
+    """
+    wb, fh = _open_xlsx(real, file)
+    try:
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                raise InputError(InputProblem(file, None, None, sheet, f"une feuille parmi {wb.sheetnames}"))
+            candidates = [wb[sheet]]
+        else:
+            candidates = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        for ws in candidates:
+            rows = _xlsx_sheet_rows(wb, ws, file)
+            r, cells, _ = next(rows)
+            if r is None:
+                continue
+            _check_cells_text(cells, r, file, None)
+            label = file if sheet is None and len(candidates) == 1 else f"{file} [{ws.title}]"
+            return cells, _xlsx_body(rows, r, label, cells, wb, fh)
+    except BaseException:
+        wb.close()
+        fh.close()
+        raise
+    wb.close()
+    fh.close()
+    hidden = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") != "visible"]
+    extra = f" (feuilles masquées non lues : {hidden} ; nommez la feuille à lire)" if hidden and sheet is None else ""
+    raise _refuse(file, f"une ligne d'en-tête et au moins une ligne de données ; aucune feuille visible n'a de "
+                        f"données{extra}")
+
+
+def _xlsx_body(rows, header_row: int, file: str, header: list[str], wb, fh):
+    from openpyxl.utils.cell import range_boundaries
+
+    n = 0
+    try:
+        for r, cells, merged in rows:
+            if r is None:
+                bad = []
+                for ref in merged or []:
+                    try:
+                        _, min_row, _, max_row = range_boundaries(ref)
+                    except (TypeError, ValueError):
+                        continue
+                    if min_row <= header_row <= max_row:
+                        bad.append(ref)
+                if bad:
+                    raise InputError(InputProblem(
+                        file, header_row, None, ", ".join(bad[:MAX_PROBLEM_EXAMPLES]),
+                        "une cellule d'en-tête par colonne (défusionnez les cellules de l'en-tête)",
+                    ))
+                return
+            n += 1
+            if n > MAX_ROWS:
+                raise _too_many_rows(file, r)
+            _check_cells_text(cells, r, file, header)
+            if cells and max(map(len, cells)) > MAX_FIELD_CHARS:
+                _check_row(r, cells, file, header)
+            yield r, cells
+    finally:
+        wb.close()
+        fh.close()
+
+
+# --- ODS --------------------------------------------------------------------------------------------------------------
+
+_NS = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+}
+
+
+def _q(prefix: str, name: str) -> str:
+    return f"{{{_NS[prefix]}}}{name}"
+
+
+_T_TABLE, _T_ROW, _T_CELL, _T_COVERED = _q("table", "table"), _q("table", "table-row"), _q("table", "table-cell"), \
+    _q("table", "covered-table-cell")
+_T_NAME, _T_STYLE = _q("table", "name"), _q("table", "style-name")
+_T_COLS_REP, _T_ROWS_REP = _q("table", "number-columns-repeated"), _q("table", "number-rows-repeated")
+_T_COLS_SPAN, _T_DISPLAY, _T_VISIBILITY = _q("table", "number-columns-spanned"), _q("table", "display"), \
+    _q("table", "visibility")
+_O_TYPE, _O_VALUE = _q("office", "value-type"), _q("office", "value")
+_O_DATE, _O_BOOL, _O_TIME = _q("office", "date-value"), _q("office", "boolean-value"), _q("office", "time-value")
+_TX_P, _TX_S, _TX_TAB, _TX_BR, _TX_C = _q("text", "p"), _q("text", "s"), _q("text", "tab"), _q("text", "line-break"), \
+    _q("text", "c")
+_S_STYLE, _S_NAME, _S_FAMILY, _S_TABLE_PROPS = _q("style", "style"), _q("style", "name"), _q("style", "family"), \
+    _q("style", "table-properties")
+
+
+def _ods_text(element) -> str:
+    """The text of an ODS cell: its ``text:p`` paragraphs joined by newlines, ``text:s`` (repeated spaces, capped),
+    ``text:tab`` and ``text:line-break`` expanded. Iterative: a deeply nested cell cannot exhaust the stack."""
+    paragraphs = []
+    for p in element.iter(_TX_P):
+        parts: list[str] = []
+        stack: list = [p]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                parts.append(item)
+                continue
+            if item is not p and item.tag == _TX_S:
+                parts.append(" " * _int_attr(item, _TX_C, MAX_FIELD_CHARS + 1))
+                continue
+            if item is not p and item.tag in (_TX_TAB, _TX_BR):
+                parts.append("\t" if item.tag == _TX_TAB else "\n")
+                continue
+            if item.text:
+                parts.append(item.text)
+            for child in reversed(list(item)):
+                if child.tail:
+                    stack.append(child.tail)
+                stack.append(child)
+        paragraphs.append("".join(parts))
+    return "\n".join(paragraphs)
+
+
+def _ods_cell(element) -> str:
+    """Text of one ODS cell by its ``office:value-type`` (ODF 1.2, part 1, 19.385): float, percentage, currency from
+    ``office:value`` (:func:`number_text`), date from ``office:date-value`` (ISO, as :func:`cell_text`), boolean
+    ``yes``/``no``, anything else (string, time) as its displayed text."""
+    kind = element.get(_O_TYPE)
+    if kind in ("float", "percentage", "currency"):
+        try:
+            return number_text(float(element.get(_O_VALUE)))
+        except (TypeError, ValueError):
+            return _ods_text(element).strip()
+    if kind == "date":
+        value = element.get(_O_DATE, "")
+        date, _, time = value.partition("T")
+        hhmm = time[:5]
+        return date if not time or hhmm in ("", "00:00") and time[5:8] in ("", ":00") else f"{date} {hhmm}"
+    if kind == "boolean":
+        return "yes" if element.get(_O_BOOL, "").lower() == "true" else "no"
+    return _ods_text(element).strip()
+
+
+def _int_attr(element, name: str, cap: int) -> int:
+    try:
+        return max(1, min(int(element.get(name, "1")), cap))
+    except ValueError:
+        return 1
+
+
+def _ods_tables(real: Path, file: str, sheet: str | None):
+    """Stream the tables of an ODS file: yields ``("table", name, hidden)`` at each table start and
+    ``("row", row_number, cells, header_spans)`` for each non-empty row of the table being read.
+
+    Repeated cells and rows (``number-columns-repeated``, ``number-rows-repeated``; LibreOffice writes a million empty
+    repeated rows after the data) are expanded only when they carry a value, so empty repeats cost nothing.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    fh = open_checked(real)
+    try:
+        zf = _check_zip(fh, file)
+        try:
+            member = zf.open("content.xml")
+        except KeyError:
+            raise _refuse(file, "un classeur ODS valide (content.xml absent)") from None
+        hidden_styles: set[str] = set()
+        stack: list = []
+        row_number = 0
+        cells: list[str] = []
+        pending_empty = 0
+        spans: list[int] = []
+        try:
+            for event, el in iterparse(member, events=("start", "end")):
+                if event == "start":
+                    stack.append(el)
+                    if el.tag == _T_TABLE:
+                        row_number = 0
+                        name = el.get(_T_NAME, "")
+                        yield ("table", name, el.get(_T_STYLE, "") in hidden_styles)
+                    elif el.tag == _T_ROW:
+                        cells, pending_empty, spans = [], 0, []
+                    continue
+                stack.pop()
+                tag = el.tag
+                if tag == _S_STYLE and el.get(_S_FAMILY) == "table":
+                    props = el.find(_S_TABLE_PROPS)
+                    if props is not None and props.get(_T_DISPLAY) == "false":
+                        hidden_styles.add(el.get(_S_NAME, ""))
+                elif tag in (_T_CELL, _T_COVERED):
+                    repeat = _int_attr(el, _T_COLS_REP, 1 << 20)
+                    text = _ods_cell(el) if tag == _T_CELL else ""
+                    if text:
+                        start = len(cells) + pending_empty
+                        if start + repeat > MAX_COLUMNS:
+                            raise InputError(InputProblem(
+                                file, row_number + 1, _column_letter(min(start, MAX_COLUMNS)), None,
+                                f"au plus {MAX_COLUMNS} colonnes (plafond de sécurité) ; une valeur est écrite au-delà",
+                            ))
+                        cells.extend([""] * pending_empty)
+                        pending_empty = 0
+                        if len(text) > MAX_FIELD_CHARS:
+                            _check_row(row_number + 1, [text], file, None)
+                        cells.extend([text] * repeat)
+                        span = _int_attr(el, _T_COLS_SPAN, 1 << 20)
+                        if span > 1:
+                            spans.append(start)
+                    else:
+                        pending_empty += repeat
+                    el.clear()
+                    _detach(stack, el)
+                elif tag == _T_ROW:
+                    repeat = _int_attr(el, _T_ROWS_REP, 1 << 21)
+                    first = row_number + 1
+                    row_number += repeat
+                    _detach(stack, el)
+                    if any(cells):
+                        for k in range(repeat):
+                            yield ("row", first + k, list(cells), spans)
+                            if k >= MAX_ROWS:
+                                raise _too_many_rows(file, first + k)
+                elif tag == _T_TABLE:
+                    _detach(stack, el)
+                    yield ("end",)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - malformed XML of an untrusted workbook
+            raise _refuse(file, f"un classeur ODS valide (contenu illisible : {type(exc).__name__})") from None
+    finally:
+        fh.close()
+
+
+def _detach(stack: list, element) -> None:
+    """Remove a parsed element from its parent so the tree built by ``iterparse`` does not grow with the file."""
+    if stack:
+        try:
+            stack[-1].remove(element)
+        except ValueError:
+            pass
+
+
+def ods_sheets(real: Path, file: str) -> list[str]:
+    """Names of the visible tables of an ODS file (tables whose style has ``table:display="false"`` left out)."""
+    return [event[1] for event in _ods_tables(real, file, None) if event[0] == "table" and not event[2]]
+
+
+def read_ods_rows(real: Path, file: str, sheet: str | None = None):
+    """Header and an iterator of ``(row_number, cells)`` of an ODS table, streamed with the standard library.
+
+    The table read is ``sheet`` if given, else the first visible table that has data (hidden tables skipped). Cells
+    as :func:`_ods_cell`; merged header cells (``number-columns-spanned``) are refused; control characters and caps
+    as for CSV.
+    """
+    events = _ods_tables(real, file, sheet)
+    names: list[str] = []
+    hidden_names: list[str] = []
+    reading = False
+    for event in events:
+        if event[0] == "table":
+            _, name, hidden = event
+            names.append(name)
+            if hidden:
+                hidden_names.append(name)
+            reading = name == sheet if sheet is not None else not hidden
+        elif event[0] == "row" and reading:
+            _, r, cells, spans = event
+            _check_cells_text(cells, r, file, None)
+            if spans:
+                raise InputError(InputProblem(
+                    file, r, _column_label(cells, spans[0]), None,
+                    "une cellule d'en-tête par colonne (défusionnez les cellules de l'en-tête)",
+                ))
+            label = file if sheet is None else f"{file} [{sheet}]"
+            return cells, _ods_body(events, label, cells)
+    events.close()
+    if sheet is not None and sheet not in names:
+        raise InputError(InputProblem(file, None, None, sheet, f"une feuille parmi {names}"))
+    extra = f" (feuilles masquées non lues : {hidden_names} ; nommez la feuille à lire)" if hidden_names else ""
+    raise _refuse(file, f"une ligne d'en-tête et au moins une ligne de données ; aucune feuille visible n'a de "
+                        f"données{extra}")
+
+
+def _ods_body(events, file: str, header: list[str]):
+    n = 0
+    try:
+        for event in events:
+            if event[0] != "row":
+                return  # the end of the table read
+            _, r, cells, _ = event
+            n += 1
+            if n > MAX_ROWS:
+                raise _too_many_rows(file, r)
+            _check_cells_text(cells, r, file, header)
+            yield r, cells
+    finally:
+        events.close()
+
+
+# --- dispatch ---------------------------------------------------------------------------------------------------------
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+ODS_SUFFIXES = (".ods",)
+
+
+def default_root(path: Path) -> Path:
+    """The folder an input file must stay in: ``data/raw/<slug>/`` for a file under ``data/raw/`` (the reference
+    library is ``data/raw/reference/``), else the file's own folder."""
+    from helpers.paths import RAW_DIR
+
+    path = Path(os.path.abspath(path))
+    raw = Path(os.path.abspath(RAW_DIR))
+    try:
+        rel = path.relative_to(raw)
+    except ValueError:
+        return path.parent
+    return raw / rel.parts[0] if len(rel.parts) > 1 else path.parent
+
+
+def read_rows(path: str | Path, file: str, *, root: str | Path | None = None, sheet: str | None = None):
+    """Header and an iterator of ``(line_number, cells)`` of one input file (CSV, XLSX or ODS by suffix).
+
+    The file is first checked by :func:`check_input_file` against ``root`` (default :func:`default_root`) and the
+    size cap of its format; then read by :func:`read_csv_rows`, :func:`read_xlsx_rows` or :func:`read_ods_rows`.
+    ``line_number`` is the line of the file (CSV) or the row of the sheet (workbooks) as an editor shows it. Reading
+    a new file resets the decimal-convention state of ``file`` (see :class:`NumberReader`).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    cap = MAX_WORKBOOK_BYTES if suffix in XLSX_SUFFIXES + ODS_SUFFIXES else MAX_CSV_BYTES
+    real = check_input_file(path, root if root is not None else default_root(path), max_bytes=cap, file=file)
+    NUMBERS.pop(file, None)
+    if suffix in XLSX_SUFFIXES:
+        return read_xlsx_rows(real, file, sheet)
+    if suffix in ODS_SUFFIXES:
+        return read_ods_rows(real, file, sheet)
+    return read_csv_rows(real, file)
+
+
+def list_sheets(path: str | Path, file: str, *, root: str | Path | None = None) -> list[str]:
+    """The visible sheets of a workbook (XLSX or ODS), in order; ``[]`` for a CSV."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in XLSX_SUFFIXES + ODS_SUFFIXES:
+        return []
+    real = check_input_file(path, root if root is not None else default_root(path), max_bytes=MAX_WORKBOOK_BYTES,
+                            file=file)
+    return xlsx_sheets(real, file) if suffix in XLSX_SUFFIXES else ods_sheets(real, file)
+
+
+# --- numbers ----------------------------------------------------------------------------------------------------------
+
+_SP = "[ \u00a0\u202f\u2009]"  # thousands separators written as spaces: space, no-break, narrow no-break, thin
+_SPACE_GROUPED = re.compile(rf"^[+-]?\d{{1,3}}(?:{_SP}\d{{3}})+(?:[.,]\d+)?$")
+_SPACE_CHARS = re.compile(_SP)
+_INT = r"^[+-]?\d+$"
+_EXP = r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$"
+_DOT_GROUPS_COMMA_DEC = r"^[+-]?\d{1,3}(?:\.\d{3})+,\d+$"  # 1.234,5
+_COMMA_GROUPS_DOT_DEC = r"^[+-]?\d{1,3}(?:,\d{3})+\.\d+$"  # 1,234.5
+_DOT_GROUPS = r"^[+-]?\d{1,3}(?:\.\d{3}){2,}$"  # 1.234.567
+_COMMA_GROUPS = r"^[+-]?\d{1,3}(?:,\d{3}){2,}$"  # 1,234,567
+_DOT_AMBIGUOUS = r"^[+-]?[1-9]\d{0,2}\.\d{3}$"  # 1.234 : 1.234 or 1234
+_COMMA_AMBIGUOUS = r"^[+-]?[1-9]\d{0,2},\d{3}$"  # 16,800 : 16.8 or 16800
+_DOT_DEC = r"^[+-]?\d*\.\d+$"  # 0.5, 12.5, 3.14159
+_COMMA_DEC = r"^[+-]?\d*,\d+$"  # 0,5, 12,5
+
+DECIMAL_SETTING_HINT = (
+    "déclarez la convention du fichier dans territory.yaml, par exemple « files: {{{name}: {{decimal: \",\"}}}} » "
+    "(virgule décimale : 16,800 = 16,8) ou « decimal: \".\" » (point décimal : 16,800 = 16 800)"
+)
+
+
+class NumberReader:
+    """The numbers of one input file, read with one decimal convention decided from all its numeric values.
+
+    Accepted: ``-3``, ``12,5``, ``0.5``, ``1 234,5`` and ``1 234 567`` (space, no-break or narrow no-break space as
+    thousands separator), ``1.234,5``, ``1,234.5``, ``1.234.567``, ``1e3``, and the canonical text of typed workbook
+    numbers (:func:`number_text`). A value written only one way decides the convention (``12,5``, ``0.5``,
+    ``1.234,5``, ``1,234,567``...); ``1,234`` or ``1.234`` alone (one to three digits, one separator, three digits)
+    can be read both ways and follows the convention of the file. Outcomes:
+
+    - the file shows both conventions: an error with examples of each;
+    - ambiguous values in a file that never shows its convention: an error naming file, lines, values and how to
+      declare the convention (``files: {<file>: {decimal: ","}}`` in ``territory.yaml``) — never a silent guess
+      (``850,000`` € read as 850 divided a purchase total by a thousand);
+    - ``decimal`` declared: every value is read with it; a value written with the other convention is not a number.
+
+    Values are given chunk by chunk (:meth:`parse`); the convention is the one shown by all the values seen so far,
+    and an ambiguous value seen before the file has shown its convention is an error (the file is then refused
+    rather than read with a guess). Problems are kept as one :class:`InputProblem` per (column, kind) with a count
+    and a few examples, never one per cell.
+    """
+
+    def __init__(self, file: str, decimal: str | None = None, name: str | None = None):
+        if decimal not in (None, ".", ","):
+            raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
+        self.file = file
+        self.name = name or Path(file).name
+        self.declared = decimal
+        self.clues: dict[str, list[tuple[int, str, str]]] = {".": [], ",": []}  # examples (line, column, text)
+        self.clue_counts = {".": 0, ",": 0}
+        self._mixed_reported = False
+
+    @property
+    def convention(self) -> str | None:
+        if self.declared:
+            return self.declared
+        dots, commas = self.clue_counts["."], self.clue_counts[","]
+        if dots and not commas:
+            return "."
+        if commas and not dots:
+            return ","
+        return None
+
+    def parse(self, values: pd.Series, column: str, lines, problems: list) -> tuple[pd.Series, pd.Series]:
+        """Floats of ``values`` (text cells of one numeric column) and the mask of cells this reader reported.
+
+        Not-a-number text gives ``NaN`` unreported (the caller says what was expected); ambiguous or
+        mixed-convention values give ``NaN`` and a problem appended to ``problems`` (reported mask ``True``).
+        """
+        text = values.astype(str).str.strip()
+        spaced = text.str.match(_SPACE_GROUPED)
+        if spaced.any():
+            text = text.where(~spaced, text.str.replace(_SPACE_CHARS, "", regex=True))
+        out = pd.Series(np.nan, index=values.index, dtype="float64")
+        reported = pd.Series(False, index=values.index)
+
+        plain = text.str.match(_INT)
+        rest = ~plain & text.ne("")
+        out[plain] = pd.to_numeric(text[plain], errors="coerce")
+        false = pd.Series(False, index=values.index)
+
+        def match(pattern):  # only the values that are not plain integers (most of an inventory's are)
+            if not rest.any():
+                return false
+            return text[rest].str.match(pattern).reindex(values.index, fill_value=False)
+
+        exp = match(_EXP)
+        out[exp] = pd.to_numeric(text[exp], errors="coerce")
+        comma_shapes = match(_DOT_GROUPS_COMMA_DEC) | match(_DOT_GROUPS)
+        dot_shapes = match(_COMMA_GROUPS_DOT_DEC) | match(_COMMA_GROUPS)
+        dot_amb, comma_amb = match(_DOT_AMBIGUOUS), match(_COMMA_AMBIGUOUS)
+        dot_dec = match(_DOT_DEC) & ~dot_amb
+        comma_dec = match(_COMMA_DEC) & ~comma_amb
+        says_comma = comma_shapes | comma_dec
+        says_dot = dot_shapes | dot_dec
+        lines = np.asarray(lines)
+        for sep, mask in ((".", says_dot), (",", says_comma)):
+            idx = np.flatnonzero(mask.to_numpy())
+            self.clue_counts[sep] += len(idx)
+            for i in idx[: max(0, MAX_PROBLEM_EXAMPLES - len(self.clues[sep]))]:
+                self.clues[sep].append((int(lines[i]), column, text.iat[i]))
+        if self.declared:
+            ok_dot = (says_dot | dot_amb | comma_amb) if self.declared == "." else pd.Series(False, index=text.index)
+            ok_comma = (says_comma | dot_amb | comma_amb) if self.declared == "," else pd.Series(False, index=text.index)
+            self._fill(out, text, ok_dot, ".")
+            self._fill(out, text, ok_comma, ",")
+            return out, reported
+        if self.clue_counts["."] and self.clue_counts[","]:
+            if not self._mixed_reported:
+                self._mixed_reported = True
+                problems.append(InputProblem(
+                    self.file, None, None, None,
+                    "une seule convention décimale dans le fichier ; il mélange le point décimal ("
+                    + ", ".join(f"{t!r} ligne {line}, colonne '{c}'" for line, c, t in self.clues["."][:3])
+                    + ") et la virgule décimale ("
+                    + ", ".join(f"{t!r} ligne {line}, colonne '{c}'" for line, c, t in self.clues[","][:3])
+                    + ") ; corrigez les valeurs, ou " + DECIMAL_SETTING_HINT.format(name=self.name),
+                ))
+            bad = says_dot | says_comma | dot_amb | comma_amb
+            reported |= bad
+            return out, reported
+        convention = self.convention
+        self._fill(out, text, says_dot, ".")
+        self._fill(out, text, says_comma, ",")
+        ambiguous = dot_amb | comma_amb
+        if convention is not None:
+            self._fill(out, text, ambiguous, convention)
+        elif ambiguous.any():
+            idx = np.flatnonzero(ambiguous.to_numpy())
+            examples = [(int(lines[i]), text.iat[i]) for i in idx[:MAX_PROBLEM_EXAMPLES]]
+            problems.append(InputProblem(
+                self.file, examples[0][0], column, None,
+                "un nombre sans ambiguïté ; ces valeurs peuvent se lire de deux façons ("
+                + _examples_text(examples, len(idx))
+                + " : virgule ou point décimal, ou séparateur de milliers ?) et rien dans le fichier ne tranche ; "
+                + DECIMAL_SETTING_HINT.format(name=self.name),
+                **_grouped(len(idx), tuple(line for line, _ in examples)),
+            ))
+            reported |= ambiguous
+        return out, reported
+
+    @staticmethod
+    def _fill(out: pd.Series, text: pd.Series, mask: pd.Series, decimal: str) -> None:
+        """Write into ``out`` the values of ``text`` under ``mask`` read with ``decimal`` as decimal mark."""
+        if not mask.any():
+            return
+        part = text[mask]
+        thousands = "," if decimal == "." else "."
+        valid = ~part.str.contains(re.escape(decimal) + r".*" + re.escape(thousands), regex=True)
+        part = part.str.replace(thousands, "", regex=False)
+        if decimal == ",":
+            part = part.str.replace(",", ".", regex=False)
+        values = pd.to_numeric(part.where(valid), errors="coerce")
+        out[mask] = values.to_numpy()
+
+
+#: Decimal-convention state of the file being read, by file name (see :class:`NumberReader`); reset by
+#: :func:`read_rows` at the start of each read.
+NUMBERS: dict[str, NumberReader] = {}
+
+
+def number_reader(file: str, path: str | Path | None = None) -> NumberReader:
+    """The :class:`NumberReader` of ``file`` for the current read, created with the decimal convention declared
+    for it in ``territory.yaml`` (``files: {<name>: {decimal: ","}}``) when there is one."""
+    reader = NUMBERS.get(file)
+    if reader is None:
+        decimal, name = declared_decimal(path, file)
+        reader = NUMBERS[file] = NumberReader(file, decimal, name)
+    return reader
+
+
+def declared_decimal(path: str | Path | None, file: str) -> tuple[str | None, str]:
+    """``(decimal, name)``: the decimal mark declared for an input file in its territory's ``territory.yaml``, and
+    the file's name relative to the territory folder (``purchases.csv``, ``inventory/ordinateurs.xlsx``)."""
+    candidate = Path(path) if path is not None else Path(file)
+    if not candidate.is_absolute():
+        from helpers.paths import PROJECT_ROOT
+
+        candidate = PROJECT_ROOT / candidate
+    root = default_root(candidate)
+    try:
+        name = candidate.relative_to(root).as_posix()
+    except ValueError:
+        name = candidate.name
+    settings = _file_settings(root)
+    entry = settings.get(name) or settings.get(candidate.name) or {}
+    return entry.get("decimal"), name
+
+
+def _file_settings(root: Path) -> dict:
+    """The ``files:`` settings of the territory whose folder is ``root`` ({} when there is none or it is invalid:
+    the territory's own loading reports its problems)."""
+    yaml_path = root / "territory.yaml"
+    if not yaml_path.is_file():
+        return {}
+    try:
+        from helpers.territory import load_territory
+
+        territory = load_territory(root.name, yaml_path)
+    except Exception:  # noqa: BLE001 - reported when the territory itself is loaded
+        return {}
+    return dict(getattr(territory, "file_settings", {}) or {})
