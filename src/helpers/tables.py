@@ -98,8 +98,7 @@ def read_rows(path: Path, file: str, sheet: str | None = None):
     """Header and an iterator of ``(line_number, cells)`` rows of a CSV, XLSX or ODS input; blank lines are skipped
     but counted. Safe and bounded: see :func:`helpers.readers.read_rows` (symlinks leaving the territory folder,
     FIFOs, devices and files over a cap refused before any read; caps on fields, rows and columns)."""
-    header, rows = readers.read_rows(path, file, sheet=sheet)
-    return header, list(rows)
+    return readers.read_rows(path, file, sheet=sheet)
 
 
 def _to_number(values: pd.Series) -> pd.Series:
@@ -120,6 +119,9 @@ def _parse_numbers(values: pd.Series, file: str, column: str, lines, problems: l
 #: Clean tables read in this process (see :func:`read_table`).
 _TABLES = Memo(max_items=512)
 
+#: Rows converted at once: bounds the memory of a 1,000,000-row per-asset export (see :func:`iter_table`).
+CHUNK_ROWS = 100_000
+
 
 def read_table(path: str | Path, schema: Schema, problems_out: list | None = None) -> pd.DataFrame:
     """Read and validate one CSV (or .xlsx) input against ``schema``.
@@ -130,6 +132,7 @@ def read_table(path: str | Path, schema: Schema, problems_out: list | None = Non
 
     Raises :class:`InputError` listing every problem (file, line, column, value, what was expected). Unknown columns
     are reported as warnings in ``df.attrs["warnings"]`` (a list of :class:`InputProblem`) and ignored.
+    ``df.attrs["columns"]`` says how each column was recognised (see :func:`map_header`).
 
     If ``problems_out`` is a list, cell-level problems are appended to it instead of raised, and the table is returned
     with the bad cells empty, so the caller can add its own cross-checks and report everything at once. Structural
@@ -149,48 +152,154 @@ def read_table(path: str | Path, schema: Schema, problems_out: list | None = Non
     return df
 
 
-def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.DataFrame:
-    file = display_path(path)
-    header, rows = read_rows(path, file)
-    problems: list[InputProblem] = []
+@dataclass
+class HeaderMap:
+    """How the header of one file maps to the schema.
 
-    by_key = {}
+    ``mapping``: header index -> schema column; ``how``: schema column -> (header as written, how it was recognised:
+    ``exact``, ``synonym`` or ``synonym after a prefix`` for GLPI's ``Group - Name`` labels); ``ignored``: the headers
+    not used, with the reason.
+    """
+
+    mapping: dict[int, str]
+    how: dict[str, tuple[str, str]]
+    ignored: list[tuple[str, str]]
+
+
+def map_header(header: list[str], schema: Schema, file: str, has_values=None) -> tuple[HeaderMap, list[InputProblem]]:
+    """Match the header cells of a file to the schema's columns (case, accents and punctuation ignored).
+
+    A header matches a column by its exact name, by one of its synonyms, or, for labels written
+    ``<Group> - <Name>`` (GLPI prefixes the fields of a group, e.g. ``Informations financières et administratives -
+    Date d'achat``, ``glpi-project/glpi:src/Search/Output/ExportSearchOutput.php``), by the part after the last
+    `` - ``. When several headers match the same column, the best match wins (exact name, then synonyms in their
+    declared order) and the others are ignored; the exact name written twice is an error.
+    """
+    ranks: dict[str, tuple[str, int]] = {}
     for col in schema.columns:
-        by_key[normalise_name(col.name)] = col.name
-        for syn in col.synonyms:
-            by_key[normalise_name(syn)] = col.name
-    mapping: dict[int, str] = {}
-    seen: dict[str, int] = {}
+        ranks.setdefault(normalise_name(col.name), (col.name, 0))
+        for j, syn in enumerate(col.synonyms, start=1):
+            ranks.setdefault(normalise_name(syn), (col.name, j))
+    problems: list[InputProblem] = []
+    best: dict[str, tuple[int, int, str]] = {}  # column -> (rank, header index, how)
+    ignored: list[tuple[str, str]] = []
     for i, name in enumerate(header):
         key = normalise_name(name)
         if not key:
-            if any(i < len(cells) and cells[i] for _, cells in rows):
-                problems.append(InputProblem(file, 1, f"#{i + 1}", name, "a column name (this column has values but no header)"))
+            if has_values is not None and has_values(i):
+                problems.append(InputProblem(file, 1, f"#{i + 1}", name,
+                                             "un nom de colonne (cette colonne a des valeurs mais pas d'en-tête)"))
             continue
-        target = by_key.get(key)
-        if target is None:
-            problems.append(
-                InputProblem(file, 1, name, None, f"one of the known columns {schema.names()}; this column is ignored",
-                             severity="warning")
-            )
+        if key == EXAMPLE_COLUMN:
+            ignored.append((name, "marque des lignes d'exemple du modèle"))
             continue
-        if target in seen:
-            problems.append(InputProblem(file, 1, name, None, f"column '{target}' only once in the header"))
+        found = ranks.get(key)
+        how = "exact" if found and found[1] == 0 else "synonyme"
+        if found is None and " - " in str(name):
+            found = ranks.get(normalise_name(str(name).rsplit(" - ", 1)[1]))
+            if found is not None:
+                found, how = (found[0], 1000 + found[1]), "synonyme après préfixe"
+        if found is None:
+            ignored.append((name, "colonne inconnue"))
+            problems.append(InputProblem(file, 1, name, None,
+                                         f"une des colonnes connues {schema.names()} ; cette colonne est ignorée",
+                                         severity="warning"))
             continue
-        seen[target] = i
-        mapping[i] = target
-    for col in schema.columns:
-        if col.required and col.name not in seen:
-            problems.append(InputProblem(file, 1, col.name, None, f"a column '{col.name}' ({col.description or col.kind})"))
-    if len(rows) < schema.min_rows:
-        problems.append(InputProblem(file, None, None, None, f"at least {schema.min_rows} data row(s) below the header"))
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
+        target, rank = found
+        current = best.get(target)
+        if current is None:
+            best[target] = (rank, i, how)
+        elif rank == 0 and current[0] == 0:
+            problems.append(InputProblem(file, 1, name, None, f"la colonne '{target}' une seule fois dans l'en-tête"))
+        elif rank < current[0]:
+            ignored.append((header[current[1]], f"'{target}' déjà lue dans la colonne '{name}'"))
+            best[target] = (rank, i, how)
+        else:
+            ignored.append((name, f"'{target}' déjà lue dans la colonne '{header[current[1]]}'"))
+    mapping = {i: target for target, (_, i, _) in best.items()}
+    how = {target: (header[i], h) for target, (_, i, h) in best.items()}
+    return HeaderMap(dict(sorted(mapping.items())), how, ignored), problems
 
+
+def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.DataFrame:
+    problems: list[InputProblem] = []
+    chunks = list(iter_table(path, schema, problems))
+    out = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    lines = out["_line"].to_numpy()
+    for key in schema.unique:
+        dup = out[key].duplicated(keep=False) & out[key].notna()
+        for idx in np.flatnonzero(dup.to_numpy()):
+            problems.append(InputProblem(file_of(path), int(lines[idx]), key, out[key].iat[idx],
+                                         f"un '{key}' unique (cette valeur apparaît plusieurs fois)"))
+    warnings = [p for p in problems if p.severity != "error"]
+    if problems_out is not None:
+        problems_out.extend(p for p in problems if p.severity == "error")
+    elif any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    out.attrs = dict(chunks[0].attrs)
+    out.attrs["warnings"] = warnings
+    out.attrs["rows_read"] = int(len(out))
+    return out
+
+
+def file_of(path) -> str:
+    """The file name used in messages (relative to the project root)."""
+    return display_path(path)
+
+
+def iter_table(path: Path, schema: Schema, problems: list, chunk_rows: int = CHUNK_ROWS, file: str | None = None,
+               sheet: str | None = None):
+    """Clean chunks of at most ``chunk_rows`` rows of one input file (see :func:`read_table`).
+
+    Structural problems (missing file, missing required column, no data row) raise :class:`InputError` before the
+    first chunk; cell problems and header warnings are appended to ``problems``. Uniqueness across chunks is the
+    caller's business. Each chunk's ``attrs`` carries ``columns`` (how each column was recognised) and ``ignored``
+    (the header cells not used, with the reason); at least one chunk is yielded, possibly empty. ``sheet`` names
+    the sheet of a workbook to read (default: the first visible one).
+    """
+    import itertools
+
+    path = Path(path)
+    file = file or display_path(path)
+    if sheet is not None:
+        header, rows = read_xlsx_rows(path, f"{file} [{sheet}]", sheet)
+        file = f"{file} [{sheet}]"
+    else:
+        header, rows = read_rows(path, file)
+    rows = iter(rows)
+    first = list(itertools.islice(rows, chunk_rows))
+
+    def has_values(i):
+        return any(i < len(cells) and cells[i] for _, cells in first)
+
+    hmap, head_problems = map_header(header, schema, file, has_values)
+    for col in schema.columns:
+        if col.required and col.name not in hmap.how:
+            head_problems.append(InputProblem(file, 1, col.name, None,
+                                              f"une colonne '{col.name}' ({col.description or col.kind})"))
+    if len(first) < schema.min_rows:
+        head_problems.append(InputProblem(file, None, None, None,
+                                          f"au moins {schema.min_rows} ligne(s) de données sous l'en-tête"))
+    if any(p.severity == "error" for p in head_problems):
+        raise InputError(head_problems)
+    problems.extend(head_problems)
+    attrs = {"columns": hmap.how, "ignored": hmap.ignored, "file": file}
+    chunk = first
+    while True:
+        df = _convert_rows(chunk, header, hmap.mapping, schema, file, problems)
+        df.attrs = dict(attrs)
+        yield df
+        chunk = list(itertools.islice(rows, chunk_rows))
+        if not chunk:
+            break
+
+
+def _convert_rows(rows, header, mapping, schema: Schema, file: str, problems: list) -> pd.DataFrame:
     width = len(header)
     for line, cells in rows:
         if len(cells) > width and any(cells[width:]):
-            problems.append(InputProblem(file, line, None, len(cells), f"at most {width} cells, as many as the header"))
+            problems.append(InputProblem(file, line, None, len(cells),
+                                         f"au plus {width} cellules, autant que l'en-tête"))
     lines = np.array([line for line, _ in rows], dtype=np.int64)
     data = {}
     for i, target in mapping.items():
@@ -203,19 +312,44 @@ def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.Dat
             empty |= values.str.lower().isin({"na", "n/a", "nan", "null", "none", "-"})
         if col.required:
             for idx in np.flatnonzero(empty.to_numpy()):
-                problems.append(InputProblem(file, int(lines[idx]), col.name, "", f"a value ({col.description or col.kind})"))
+                problems.append(InputProblem(file, int(lines[idx]), col.name, "",
+                                             f"une valeur ({col.description or col.kind})"))
         out[col.name] = _convert(values, empty, col, lines, file, problems)
     out["_line"] = lines
-    for key in schema.unique:
-        dup = out[key].duplicated(keep=False) & out[key].notna()
-        for idx in np.flatnonzero(dup.to_numpy()):
-            problems.append(InputProblem(file, int(lines[idx]), key, out[key].iat[idx], f"a unique '{key}' (this value appears more than once)"))
-    warnings = [p for p in problems if p.severity != "error"]
-    if problems_out is not None:
-        problems_out.extend(p for p in problems if p.severity == "error")
-    elif any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    out.attrs["warnings"] = warnings
+    return out
+
+
+_ISO_DATE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_DMY_DATE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+#: Excel serial day numbers accepted in a date column: 1954-04-12 .. 2119-01-10 (origin 1899-12-30, the 1900 leap-
+#: year bug included, as Excel and LibreOffice count).
+_SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
+
+
+def dates_to_year(values: pd.Series) -> pd.Series:
+    """The year of dates written as asset tools and spreadsheets export them; ``NaN`` when unreadable.
+
+    Accepted: ``yyyy-mm-dd`` (GLPI default, ISO, with ``hh:mm[:ss]``), ``dd/mm/yyyy``, ``dd-mm-yyyy``,
+    ``mm-dd-yyyy`` (GLPI ``date_format`` 1 and 2; ``glpi-project/glpi:src/Html.php``) and ``dd.mm.yyyy`` with an
+    optional time, a plain year ``yyyy``, and an Excel serial day number (``43831`` = 2020-01-01). The day/month order
+    does not change the year, so ``03/04/2020`` needs no disambiguation here.
+    """
+    text = values.astype(str).str.strip()
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
+    iso = text.str.extract(_ISO_DATE).astype(float)
+    ok = iso[0].notna() & iso[1].between(1, 12) & iso[2].between(1, 31)
+    out[ok] = iso.loc[ok, 0]
+    dmy = text.str.extract(_DMY_DATE).astype(float)
+    ok = dmy[2].notna() & dmy[0].between(1, 31) & dmy[1].between(1, 31) & ((dmy[0] <= 12) | (dmy[1] <= 12))
+    out[ok] = dmy.loc[ok, 2]
+    year = text.str.fullmatch(r"\d{4}")
+    out[year] = text[year].astype(float)
+    is_serial = text.str.fullmatch(r"\d{5}(?:[.,]\d+)?")
+    serial = pd.to_numeric(text.where(is_serial).str.replace(",", ".", regex=False), errors="coerce")
+    ok = serial.between(_SERIAL_MIN, _SERIAL_MAX)
+    if ok.any():
+        days = pd.to_datetime(np.floor(serial[ok]), unit="D", origin="1899-12-30")
+        out[ok] = days.dt.year.astype(float).to_numpy()
     return out
 
 
@@ -230,7 +364,8 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
             lowered = result.str.lower()
             bad = result.notna() & ~lowered.isin(allowed)
             for idx in np.flatnonzero(bad.to_numpy()):
-                problems.append(InputProblem(file, int(lines[idx]), col.name, result.iat[idx], f"one of {list(col.allowed)}"))
+                problems.append(InputProblem(file, int(lines[idx]), col.name, result.iat[idx],
+                                             f"une valeur parmi {list(col.allowed)}"))
             result = lowered.map(allowed).where(~bad, result)
         return result.astype(object)
     if kind == "bool":
@@ -239,13 +374,19 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
         is_false = lowered.isin(FALSE_WORDS) | empty
         bad = ~(is_true | is_false)
         for idx in np.flatnonzero(bad.to_numpy()):
-            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx], "yes/no (oui/non, true/false, 1/0)"))
+            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
+                                         "oui/non (yes/no, true/false, 1/0)"))
         default = bool(col.default) if col.default is not None else False
         return pd.Series(np.where(empty, default, is_true.to_numpy()), dtype=bool)
-    numbers = _to_number(values)
+    if kind == "date":
+        numbers = dates_to_year(values).where(~empty)
+        expected = "une date (jj/mm/aaaa, aaaa-mm-jj, avec ou sans heure, numéro de série Excel) ou une année"
+    else:
+        numbers, reported = _parse_numbers(values, file, col.name, lines, problems)
+        expected = "un nombre entier" if kind in ("int", "year") else "un nombre"
+        empty = empty | reported  # ambiguous or mixed-convention numbers: already reported by the reader
     bad = numbers.isna() & ~empty
-    expected = "a whole number" if kind in ("int", "year") else "a number"
-    unit = f" in {col.unit}" if col.unit else ""
+    unit = f" en {col.unit}" if col.unit else ""
     for idx in np.flatnonzero(bad.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx], f"{expected}{unit}"))
     if kind in ("int", "year"):
@@ -257,22 +398,62 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
         low = numbers <= col.min if col.min_exclusive else numbers < col.min
         sign = ">" if col.min_exclusive else ">="
         for idx in np.flatnonzero((ok & low).to_numpy()):
-            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx], f"a value {sign} {col.min:g}{unit}"))
+            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
+                                         f"une valeur {sign} {col.min:g}{unit}"))
     if col.max is not None:
         for idx in np.flatnonzero((ok & (numbers > col.max)).to_numpy()):
-            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx], f"a value <= {col.max:g}{unit}"))
+            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
+                                         f"une valeur <= {col.max:g}{unit}"))
     if col.default is not None:
         numbers = numbers.fillna(col.default)
     return numbers.astype("float64")
 
 
-def template_csv(schema: Schema) -> str:
-    """A template CSV for ``schema``: the header and one example row."""
+def template_csv(schema: Schema, example_id: bool = True) -> str:
+    """A template CSV for ``schema``: the header and one example row.
+
+    The example row is marked so that a study refuses to run while it is left in (see
+    :func:`example_rows`): its first column (an id) is prefixed ``EXEMPLE``, or, when the schema has no
+    free-text first column, an ``exemple`` column with ``oui`` is added.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(schema.names())
-    writer.writerow(["" if c.example is None else c.example for c in schema.columns])
+    names = schema.names()
+    cells = ["" if c.example is None else c.example for c in schema.columns]
+    first = schema.columns[0]
+    if example_id and first.kind == "str" and first.allowed is None and _is_id(first.name):
+        cells[0] = f"EXEMPLE-{cells[0]}" if cells[0] not in ("", None) else "EXEMPLE"
+    else:
+        names = names + [EXAMPLE_COLUMN]
+        cells = cells + ["oui"]
+    writer.writerow(names)
+    writer.writerow(cells)
     return buf.getvalue()
+
+
+#: The column that marks a template's example row when the file has no id column.
+EXAMPLE_COLUMN = "exemple"
+
+
+def _is_id(name: str) -> bool:
+    """Only the inventory's own line id takes the ``EXEMPLE`` prefix: the other ids are referenced across files
+    (``site_id``, ``service_id``) or name reference rows (``factor_id``, ``action_id``)."""
+    return name == "line_id"
+
+
+def example_rows(path: Path) -> list[int]:
+    """Line numbers of the template example rows left in a file: first cell starting ``EXEMPLE``, or a truthy
+    ``exemple`` column. Reads the raw rows (before any schema), so it works for every input file."""
+    header, rows = read_rows(Path(path), display_path(path))
+    keys = [normalise_name(h) for h in header]
+    col = keys.index(EXAMPLE_COLUMN) if EXAMPLE_COLUMN in keys else None
+    out = []
+    for line, cells in rows:
+        first = cells[0] if cells else ""
+        flagged = col is not None and col < len(cells) and cells[col].strip().lower() in TRUE_WORDS
+        if first.upper().startswith("EXEMPLE") or flagged:
+            out.append(line)
+    return out
 
 
 def schema_markdown(schema: Schema) -> str:
