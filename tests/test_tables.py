@@ -61,7 +61,7 @@ def test_unknown_column_is_a_warning(tmp_csv):
 @pytest.mark.parametrize("content,expected", [
     ("", "empty"),
     ("line_id,quantity\n", "au moins 1 ligne(s) de données"),
-    (b"PK\x03\x04rest", "not an Excel workbook"),
+    (b"PK\x03\x04rest", "c'est un classeur"),
 ])
 def test_empty_header_only_and_wrong_format(tmp_csv, content, expected):
     assert expected in str(errors(tmp_csv(content))[0])
@@ -69,7 +69,7 @@ def test_empty_header_only_and_wrong_format(tmp_csv, content, expected):
 
 def test_missing_file(tmp_path):
     probs = errors(tmp_path / "nope.csv")
-    assert "exist" in probs[0].expected
+    assert "absent" in probs[0].expected
 
 
 def test_message_is_readable_without_traceback(tmp_csv):
@@ -106,7 +106,7 @@ def test_xlsx_merged_header_cells_are_refused(tmp_path):
     wb.save(path)
     with pytest.raises(InputError) as exc:
         read_table(path, SCHEMA)
-    assert "unmerge" in str(exc.value) and "B1:C1" in str(exc.value)
+    assert "défusionnez" in str(exc.value) and "B1:C1" in str(exc.value)
 
 
 @pytest.mark.parametrize("text,year", [
