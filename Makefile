@@ -17,7 +17,7 @@ export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help setup study test lint lab new-territory batch synth bench crosscheck lock clean
+.PHONY: help setup study test lint lab new-territory batch synth bench crosscheck lock clean shots pdf
 
 help: ## list the targets
 	@echo "Usage: make <target> [TERRITORY=la-rochelle] [SLUG=...]"
@@ -58,6 +58,12 @@ synth: setup ## generate N seeded synthetic territories in data/raw/synth-*/ (ma
 
 bench: setup ## benchmarks (engine scaling, per-device loop ratio, study wall time, batch throughput) to outputs/bench/
 	@$(PY) bench/run.py
+
+shots: setup ## screenshots of the published diagnostic at phone (390 px) and desktop (1280 px) widths, in outputs/screenshots/
+	@$(PY) -m helpers.browser shots --territory $(TERRITORY)
+
+pdf: setup ## A4 PDF of the published diagnostic (outputs/TERRITORY/diagnostic.pdf) with headless Chromium
+	@$(PY) -m helpers.browser pdf --territory $(TERRITORY)
 
 crosscheck: setup ## compare the engine with boaviztapi (separate AGPL environment .venv-boavizta)
 	@$(PY) tools/boavizta_crosscheck.py

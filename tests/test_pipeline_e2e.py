@@ -182,7 +182,7 @@ def test_interrupted_or_killed_run_leaves_publication_intact(project, sig):
     proc.wait(timeout=120)
     if sig == "SIGINT":
         assert proc.returncode == 130
-        assert "unchanged" in proc.stderr.read()
+        assert "inchangés" in proc.stderr.read()
     assert _published_state(root) == before
     # the next run recovers from whatever the killed run left and publishes normally
     again = run_study(root)
@@ -321,3 +321,66 @@ def test_carbon_total_matches_a_hand_computation(project):
     assert total["value"] == pytest.approx(kg / 1000, rel=1e-5)
     assert total["low"] < total["value"] < total["high"]
     assert summary["carbon"]["per_agent_kgco2e"]["value"] == pytest.approx(kg / 400, rel=1e-5)
+
+
+def _browser_or_skip():
+    from helpers.browser import find_chromium
+
+    if find_chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("chromium not installed on this machine (CI installs it)")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_page_fits_phone_and_desktop_widths(project, width):
+    """At a phone width (390 px) and a desktop width (1280 px) the page never scrolls sideways (wide tables scroll
+    inside themselves) and no text of the page is rendered below 12 px. Screenshots (first screen and whole page)
+    are kept in outputs/screenshots/ for a person to look at."""
+    _browser_or_skip()
+    from helpers.browser import Browser
+
+    root, _ = project
+    page = root / "outputs" / SLUG / "diagnostic.html"
+    label = "telephone" if width < 600 else "bureau"
+    with Browser() as b:
+        b.open(page, width_px=width)
+        layout = b.layout()
+        b.screenshot(ROOT / "outputs" / "screenshots" / f"{SLUG}-{label}-premier-ecran.png")
+        b.screenshot(ROOT / "outputs" / "screenshots" / f"{SLUG}-{label}-page.png", full_page=True)
+    assert layout["scroll_width"] <= width, layout
+    assert layout["smallest_text_px"] >= 12, layout
+    for image in layout["images"]:
+        assert image["shown"] <= width, image
+
+
+def test_pdf_is_a4_with_every_section(project, tmp_path):
+    """The print stylesheet gives an A4 PDF (595 x 842 pt) in which every H2 section title of the page appears (the
+    table of contents, a navigation aid, is not printed)."""
+    import re
+
+    _browser_or_skip()
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is not installed: .ci/run must install poppler-utils")
+        pytest.skip("pdftotext not installed on this machine (CI installs it)")
+    from helpers.browser import Browser
+
+    root, _ = project
+    page = root / "outputs" / SLUG / "diagnostic.html"
+    with Browser() as b:
+        b.open(page)
+        pdf = b.pdf(tmp_path / "diagnostic.pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size and abs(float(size.group(1)) - 595.3) < 1 and abs(float(size.group(2)) - 841.9) < 1, info  # A4 in pt
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    titles = [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r"<h2[^>]*>(.*?)</h2>", page.read_text().split("<main", 1)[1], re.S)]
+    assert titles
+    assert pages >= len(titles), (pages, titles)  # every section starts a page
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    import html as _html
+
+    for title in titles:
+        assert " ".join(_html.unescape(title).split()) in text, title
