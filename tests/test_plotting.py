@@ -42,3 +42,28 @@ def test_fr_number():
                                          (None, "n.d."), (0, "0")])
 def test_fr_sig(value, text):
     assert plotting.fr_sig(value) == text
+
+
+def test_axes_get_french_tick_labels():
+    """Numeric axes read the French way: thousands separated by a narrow no-break space, decimal comma, log ticks
+    without scientific notation; categorical axes keep their labels."""
+    from helpers import plotting
+
+    plt = plotting.setup()
+    fig, (bars, line, log) = plt.subplots(1, 3)
+    bars.bar(["portables", "écrans"], [1200, 3400])
+    bars.set_ylim(0, 4000)
+    bars.set_yticks([0, 1000, 2000, 3000, 4000])
+    line.plot([0, 1], [0, 1])
+    line.set_yticks([0.0, 0.2, 0.4])
+    log.set_xscale("log")
+    log.set_xlim(0.1, 10)
+    log.set_xticks([0.1, 1, 10])
+    plotting.french_axes(fig)
+    fig.canvas.draw()
+    nb = plotting.NBSP
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["0", f"1{nb}000", f"2{nb}000", f"3{nb}000", f"4{nb}000"]
+    assert [t.get_text() for t in bars.get_xticklabels()] == ["portables", "écrans"]
+    assert [t.get_text() for t in line.get_yticklabels()] == ["0,0", "0,2", "0,4"]
+    assert [t.get_text() for t in log.get_xticklabels()] == ["0,1", "1", "10"]
+    plt.close(fig)

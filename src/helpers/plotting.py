@@ -89,13 +89,69 @@ def png_bytes(fig, colours: int = 32) -> bytes:
     return out.getvalue()
 
 
+def _french_formatter():
+    """A matplotlib tick formatter writing numbers the French way (``1 000``, ``0,2``), built lazily."""
+    import math
+
+    from matplotlib.ticker import Formatter
+
+    class FrenchFormatter(Formatter):
+        """Tick labels in French format, with as many decimals as the spacing of the ticks needs.
+
+        Replaces matplotlib's default ``ScalarFormatter`` (``1000``, ``0.2``, offsets such as ``1e6``) and log
+        formatters (``1.4×10⁰``) on every numeric axis, so the published figures read ``1 000`` and ``0,2``.
+        """
+
+        def __init__(self, log: bool = False):
+            self.log = log
+            self.decimals = 0
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            finite = sorted({float(v) for v in locs if math.isfinite(v)})
+            steps = [b - a for a, b in zip(finite, finite[1:], strict=False) if b - a > 0]
+            step = min(steps) if steps else (abs(finite[0]) if finite and finite[0] else 1.0)
+            self.decimals = max(0, min(6, -math.floor(math.log10(step) + 1e-9))) if step > 0 else 0
+
+        def __call__(self, x, pos=None):
+            if self.log:
+                if x <= 0:
+                    return ""
+                text = fr_sig(x, 2)
+                return text.rstrip("0").rstrip(",") if "," in text else text
+            value = round(float(x), self.decimals)
+            return fr_number(0.0 if value == 0 else value, self.decimals)
+
+    return FrenchFormatter
+
+
+def french_axes(fig) -> None:
+    """Give every numeric axis of ``fig`` French tick labels (categorical and date axes are left as they are)."""
+    from matplotlib.ticker import LogFormatter, ScalarFormatter
+
+    french = _french_formatter()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            current = axis.get_major_formatter()
+            if isinstance(current, ScalarFormatter):
+                axis.set_major_formatter(french())
+            elif isinstance(current, LogFormatter):
+                axis.set_major_formatter(french(log=True))
+                if isinstance(axis.get_minor_formatter(), LogFormatter):
+                    axis.set_minor_formatter(french(log=True))
+
+
 def show(fig, alt: str):
-    """Display ``fig`` in the notebook with ``alt`` as its alternative text, then close it."""
+    """Display ``fig`` in the notebook with ``alt`` as its alternative text, then close it.
+
+    Numeric axes get French tick labels (:func:`french_axes`) just before the figure is drawn.
+    """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
     if not alt or not alt.strip():
         raise ValueError("every figure needs an alternative text stating its message")
+    french_axes(fig)
     data = png_bytes(fig)
     plt.close(fig)
     display(Image(data=data, format="png"), metadata={"image/png": {"alt": alt}})
