@@ -120,6 +120,58 @@ def test_fleet_stabilisation_avoids_the_growth_of_the_milestone():
     assert ev.plan_central["balance"] == 0.0  # not part of the combined rerun: it acts on the trajectory
 
 
+def test_avoided_action_counts_fleet_driven_lines_only_and_devices_not_bought():
+    """100 laptops (fleet-driven: (170 + 12.3 + 2.79) / 5 + 48 × 0.0461 kg each) and 1,000 reams of paper (not
+    fleet-driven: paper does not grow with the fleet). With a counterfactual index 1.45 at the milestone, the avoided
+    emissions are 0.45 × the laptops only; the money saved is 0.45 × the laptops' yearly renewals only
+    (100 / 5 × 900 EUR = 18,000 EUR → 8,100 EUR), not of the paper or the energy bill."""
+    printing = pd.DataFrame({"entity": ["ville"], "reams": [1000.0], "quality": ["high"]})
+    fac = pd.concat([factor_table(), pd.DataFrame([{
+        "factor_id": "paper_a4_ream:manufacturing:climate_change", "item": "paper_a4_ream", "phase": "manufacturing",
+        "criterion": "climate_change", "value": 2.29, "unit": "kgCO2e/ream", "activity_unit": "ream", "low": 1.75,
+        "high": 3.65, "distribution": "triangular"}])], ignore_index=True)
+    m = models(200)
+    m.factors = fac
+    laptops_kg = 100 * ((170.0 + 12.3 + 2.79) / 5 + 48 * ELEC)
+    ev = ac.evaluate(one_action_plan([("X1", "fleet_stabilisation", 1.0, [])]),
+                     lv.PlanInputs(inventory=laptops(), printing=printing), m, growth_at_milestone=1.45)
+    row = ev.gains.iloc[0]
+    assert row["kind"] == "avoided"
+    assert row["balance_tco2e"] * 1000 == pytest.approx(0.45 * laptops_kg, rel=1e-9)
+    assert row["money_saved_eur_per_year"] == pytest.approx(0.45 * 100 / 5 * ac.UNIT_PRICES_EUR["laptop"])
+
+
+def test_flat_fleet_gives_a_zero_counterfactual():
+    """An inventory buying the same number of laptops every year: own trend 0 %, index 1 at the milestone, so the
+    fleet stabilisation avoids nothing and saves nothing."""
+    from helpers import trajectory as tj
+
+    inv = pd.concat([laptops(20).assign(line_id=f"L{y}", purchase_year=float(y)) for y in range(2016, 2021)],
+                    ignore_index=True)
+    own = tj.own_fleet_trend(inv, 2020)
+    g_m = float(tj.bau_index([2030], 2020, own["growth_per_year"])[0])
+    assert g_m == pytest.approx(1.0)
+    ev = ac.evaluate(one_action_plan([("X1", "fleet_stabilisation", 1.0, [])]), lv.PlanInputs(inventory=inv),
+                     models(200), growth_at_milestone=g_m)
+    assert ev.gains["total_tco2e"].iat[0] == 0.0 and ev.gains["money_saved_eur_per_year"].iat[0] == 0.0
+
+
+def test_avoided_action_is_never_ranked_priced_or_in_the_macc():
+    """A large avoided gain (100 t) beside a small reduction (1 t): only the reduction is ranked and priced."""
+    plan = pd.DataFrame({"action_id": ["A1", "A2"], "lever": ["lifetime_extension", "fleet_stabilisation"],
+                         "selected": [True, True], "investment_eur": [1000.0, 0.0], "yearly_eur": [0.0, 0.0],
+                         "action_lifetime_years": [5.0, 5.0], "effort": [1, 1], "axes_list": [["a"], ["a"]]})
+    gains = pd.DataFrame({"action_id": ["A1", "A2"], "total_tco2e": [1.0, 100.0],
+                          "money_saved_eur_per_year": [0.0, 50_000.0], "kind": ["reduction", "avoided"]})
+    ranked = ac.prioritise(plan, gains).set_index("action_id")
+    assert ranked.loc["A1", "rank"] == 1 and pd.isna(ranked.loc["A2", "rank"])
+    assert ranked.loc["A1", "rank_all"] == 1 and ranked.loc["A2", "rank_all"] == 2
+    assert np.isnan(ranked.loc["A2", "cost_eur_per_tco2e"]) and ranked.loc["A2", "gain_component"] == 0.0
+    assert ranked.loc["A1", "cost_eur_per_tco2e"] == pytest.approx(200.0)  # 1,000 EUR / 5 years / 1 t
+    shown = ac.display_gains(ranked.reset_index().assign(title_fr="t", total_low_tco2e=0.0, total_high_tco2e=0.0))
+    assert list(shown["Action"].str[:2]) == ["A1"]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Levers (pure transforms)
 # --------------------------------------------------------------------------------------------------------------
@@ -335,8 +387,11 @@ def test_study_on_the_test_territory(tmp_path):
     study.write(ctx)
     s = ctx.read_summary("actions")
     assert {"actions", "plan_reduction_tco2e_per_year", "trajectory", "indicators"} <= set(s)
-    ranks = [a["rank"] for a in s["actions"]]
+    # reductions are ranked 1..n; an avoided action (issue 18) has no rank and comes after them
+    ranks = [a["rank"] for a in s["actions"] if a["kind"] == "reduction"]
     assert ranks == list(range(1, len(ranks) + 1))
+    assert all(a["rank"] is None and a["reduction_tco2e_per_year"] is None
+               for a in s["actions"] if a["kind"] == "avoided")
     t = s["trajectory"]
     for key in ("reference_year", "target_year", "baseline_tco2e", "bau_2030_tco2e", "plan_2030_tco2e",
                 "budget_tco2e", "plan_cumulative_tco2e", "bau_cumulative_tco2e"):

@@ -82,3 +82,77 @@ def test_gain_share_weights_the_ramps_by_each_action_gain():
     share = tj.gain_share(ramps, np.array([30.0, 10.0]))
     assert list(share) == pytest.approx([0, 0.75, 1.0])
     assert list(tj.gain_share(ramps, np.array([0.0, 0.0]))) == [0, 0, 0]
+
+
+# ------------------------------------------------------------------------ own fleet trend and verdict (issue 18)
+
+def _fleet(counts, category="laptop", lifetime=5.0):
+    import pandas as pd
+
+    return pd.DataFrame({"category": category, "quantity": [float(q) for q in counts.values()],
+                         "purchase_year": list(counts), "lifetime_years": lifetime})
+
+
+def test_flat_fleet_has_no_own_growth():
+    """20 laptops bought every year 2016–2020: a fleet of constant size, growth 0."""
+    out = tj.own_fleet_trend(_fleet({2016: 20, 2017: 20, 2018: 20, 2019: 20, 2020: 20}), 2020)
+    assert out["known"] and out["growth_per_year"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_growing_fleet_gives_its_yearly_rate():
+    """100, 110, 121, 133.1 units bought in 2017–2020: ×1.1 a year, growth 10 %."""
+    out = tj.own_fleet_trend(_fleet({2017: 100, 2018: 110, 2019: 121, 2020: 133.1}), 2020)
+    assert out["growth_per_year"] == pytest.approx(0.10, rel=1e-9)
+
+
+def test_purchases_older_than_the_lifetime_are_not_read_as_growth():
+    """Laptops bought evenly, smartphones (3-year lifetime) 5 a year in 2018–2020 plus 1 survivor of 2016: only
+    the phones' last 3 years are read (the 2016 cohort is mostly retired, its one survivor is not a sign of growth),
+    so the fleet is flat; reading 5 years for the phones would give a positive slope."""
+    import pandas as pd
+
+    inv = pd.concat([_fleet({2016: 20, 2017: 20, 2018: 20, 2019: 20, 2020: 20}),
+                     _fleet({2016: 1, 2018: 5, 2019: 5, 2020: 5}, category="smartphone", lifetime=3.0)],
+                    ignore_index=True)
+    assert tj.own_fleet_trend(inv, 2020)["growth_per_year"] == pytest.approx(0.0, abs=1e-12)
+    assert tj.own_fleet_trend(inv.assign(lifetime_years=5.0), 2020)["growth_per_year"] > 0.01
+
+
+def test_unknown_purchase_years_give_zero_growth():
+    out = tj.own_fleet_trend(_fleet({2019: 50, 2020: 80}), 2020)  # two years only: not enough
+    assert not out["known"] and out["growth_per_year"] == 0.0
+    import pandas as pd
+
+    undated = _fleet({2018: 10, 2019: 10, 2020: 10}).assign(purchase_year=np.nan)
+    assert tj.own_fleet_trend(pd.DataFrame(undated), 2020)["growth_per_year"] == 0.0
+
+
+def test_falling_purchases_do_not_make_the_fleet_shrink_by_itself():
+    """100, 50, 25 units: raw estimate −50 %/year; the business as usual keeps growth 0."""
+    out = tj.own_fleet_trend(_fleet({2018: 100, 2019: 50, 2020: 25}), 2020)
+    assert out["raw_growth_per_year"] == pytest.approx(-0.5, rel=1e-9)
+    assert out["growth_per_year"] == 0.0
+
+
+def test_only_fleet_driven_lines_grow_in_the_business_as_usual():
+    """B0 = 100 t of which F0 = 60 t from the fleet; fleet index 1.5 → 100 + 60 × 0.5 = 130 t."""
+    assert tj.fleet_bau_path(100.0, 60.0, np.array([1.0, 1.5]))[-1] == pytest.approx(130.0)
+    # plan: gain 20 t fully reached, growth stopped → 80 t
+    assert tj.fleet_plan_path(100.0, 60.0, 20.0, np.array([1.0]), np.array([1.0]))[0] == pytest.approx(80.0)
+
+
+def test_verdict_states_missed_or_met_consistently():
+    """Plan 519 t against 386 t at the milestone: gap 133 t = 34.5 % of the target, 133 / 661 = 20 % of the
+    reference; cumulative 11,500 t against a budget of 8,224 t: overshoot 3,276 t (39.8 %)."""
+    v = tj.milestone_verdict(519.0, 386.0, 11_500.0, 8_224.0, 661.0)
+    assert not v["milestone_met"] and v["gap_milestone_tco2e"] == pytest.approx(133.0)
+    assert v["gap_milestone_pct"] == pytest.approx(133 / 386 * 100)
+    assert v["budget_overshoot_tco2e"] == pytest.approx(3276.0)
+    t = {**v, "milestone_year": 2030, "plan_2030_tco2e": 519.0, "target_2030_tco2e": 386.0, "reference_year": 2020,
+         "target_year": 2040}
+    text = tj.verdict_text(t)
+    assert "objectif non atteint" in text and "133" in text and "3 276" in text.replace("\u202f", " ")
+    met = tj.milestone_verdict(300.0, 386.0, 8_000.0, 8_224.0, 661.0)
+    assert met["milestone_met"] and met["budget_met"]
+    text = tj.verdict_text({**t, **met, "plan_2030_tco2e": 300.0})
+    assert "objectif atteint" in text and "non atteint" not in text

@@ -571,6 +571,19 @@ class Evaluation:
     baseline_cost: dict[str, float]
     notes: list[str] = field(default_factory=list)
     scenarios: dict[str, lv.PlanInputs] = field(default_factory=dict)  # action_id -> inputs with its lever applied
+    baseline_fleet: Run | None = None  # the fleet-driven part of the reference balance (with a fleet stabilisation)
+
+
+#: Levers whose gain is emissions avoided against a business-as-usual counterfactual, not a reduction below the
+#: reference year: shown apart, never ranked with the reductions, never in the MACC or the cost per tonne.
+AVOIDED_LEVERS: tuple[str, ...] = ("fleet_stabilisation",)
+KINDS: tuple[str, ...] = ("reduction", "avoided")
+
+
+def action_kind(lever: str) -> str:
+    """``avoided`` (lower than a business-as-usual counterfactual) or ``reduction`` (lower than the reference
+    year)."""
+    return "avoided" if lever in AVOIDED_LEVERS else "reduction"
 
 
 def _missing_inputs(inputs: lv.PlanInputs, lever: str) -> list[str]:
@@ -590,9 +603,13 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     all the scenarios are computed together by ``helpers.carbon.scenario_gains``, which takes the difference on the
     activities before multiplying by the draws (the balance is linear in them: same paired draws, no cancellation
     of two large totals). The gain on the balance and on the services are kept apart and summed draw by draw for the
-    total (the two models draw their factors independently). ``fleet_stabilisation`` acts on the trajectory: its
-    gain is the growth it avoids at the milestone, ``share × (growth_at_milestone − 1) × baseline`` (the balance is
-    linear in the quantities, so this is the rerun of a fleet scaled by the growth index).
+    total. ``fleet_stabilisation`` is of kind ``avoided`` (every other action: ``reduction``): it lowers nothing
+    below the reference year, it avoids the growth of a business-as-usual counterfactual. Its gain is
+    ``share × max(growth_at_milestone − 1, 0) × F0`` where ``F0`` is the fleet-driven part of the reference balance
+    (the inventory devices' manufacturing and energy: paper, spend-based purchases and flat-rate telecom do not grow
+    with the fleet) and ``growth_at_milestone`` the counterfactual's index at the milestone (by default the
+    collectivity's own fleet trend, ``helpers.trajectory.own_fleet_trend``: 0 for a flat fleet). Its money saved is
+    the same share of the equipment renewals only (devices not bought), not of the whole yearly spending.
 
     Returns
     -------
@@ -609,6 +626,9 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     base_s = run_services(inputs, models)
     base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
     svc_index = _services_param_index(_build_services(inputs, models)) if base_s is not None else None
+    # the fleet-driven part of the reference: the inventory devices' rows (categories of categories.csv)
+    fleet_rows = base_table["category"].astype(str).isin(set(models.categories["category"].astype(str)))
+    base_fleet = _run_table(base_table[fleet_rows.to_numpy()].reset_index(drop=True), models)
     n = models.n_draws
     balance_tables: list[pd.DataFrame] = []  # the balance scenarios, evaluated together below
 
@@ -673,8 +693,8 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         for c in models.criteria:
             if r.lever == "fleet_stabilisation":
                 share = 1.0 if np.isnan(r.param) else float(r.param)
-                k = share * (growth_at_milestone - 1.0)
-                gains_c[c] = (base_b.central[c] * k, base_b.draws[c] * k, *diff(base_s, rs, c))
+                k = share * max(growth_at_milestone - 1.0, 0.0)
+                gains_c[c] = (base_fleet.central[c] * k, base_fleet.draws[c] * k, *diff(base_s, rs, c))
             else:
                 gains_c[c] = (*balance_diff(b, c), *diff(base_s, rs, c))
         scales = {c: 1 / 1000.0 if c == "climate_change" else 1.0 for c in models.criteria}
@@ -695,13 +715,14 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
                         iv["value"], iv["low"], iv["high"])
         if r.lever == "fleet_stabilisation":
             share = 1.0 if np.isnan(r.param) else float(r.param)
-            saved = base_cost["total_eur"] * share * (growth_at_milestone - 1.0)
+            saved = base_cost["equipment_eur"] * share * max(growth_at_milestone - 1.0, 0.0)
         elif all(getattr(mod, t) is getattr(inputs, t) for t in _COST_TABLES):
             saved = 0.0  # a lever on other tables (services, telecom) spends the same
         else:
             saved = base_cost["total_eur"] - yearly_cost_eur(mod, models.hosting_kinds)["total_eur"]
         rec["money_saved_eur_per_year"] = saved
         rec["basis"] = "bau_milestone" if r.lever == "fleet_stabilisation" else "reference"
+        rec["kind"] = action_kind(r.lever)
         rows.append(rec)
     gains = pd.DataFrame(rows)
     criteria = pd.DataFrame(crit_rows)
@@ -722,6 +743,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
             pc = {"balance": b_val, "services": s_val, "total": b_val + s_val}
             plan_b_draws, plan_s_draws = b_d, s_d
     return Evaluation(gains=gains, criteria=criteria, baseline_balance=base_b, baseline_services=base_s,
+                      baseline_fleet=base_fleet,
                       plan_balance_draws=plan_b_draws, plan_services_draws=plan_s_draws, plan_central=pc,
                       plan_criteria=pd.DataFrame(plan_rows), baseline_cost=base_cost, notes=sorted(set(notes)),
                       scenarios=scenarios)
@@ -787,20 +809,32 @@ def priority_score(gain_tco2e, cost_eur_per_tco2e, effort, gap, weights: dict[st
 
 def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weights=None) -> pd.DataFrame:
     """One row per action: gains, costs, cost per tCO2e, score components, score, and ``rank`` among the selected
-    actions (1 = first; ties broken by action id) and ``rank_all`` among every catalogue action."""
+    reductions (1 = first; ties broken by action id) and ``rank_all`` among every catalogue action.
+
+    Only actions of kind ``reduction`` are ranked and priced per tonne: an ``avoided`` action (against a
+    business-as-usual counterfactual, :data:`AVOIDED_LEVERS`) has no ``rank``, no cost per tonne and no gain
+    component; it comes after every reduction in ``rank_all`` and is shown apart with its counterfactual."""
     df = plan.merge(gains, on="action_id", how="left")
+    if "kind" not in df:
+        df["kind"] = [action_kind(lev) for lev in df["lever"]]
+    df["kind"] = df["kind"].fillna(pd.Series([action_kind(lev) for lev in df["lever"]], index=df.index))
+    reduction = (df["kind"] == "reduction").to_numpy()
     df["annualised_cost_eur"] = annualised_cost_eur(df["investment_eur"], df["yearly_eur"],
                                                     df["action_lifetime_years"], df["money_saved_eur_per_year"])
     df["gross_annualised_cost_eur"] = annualised_cost_eur(df["investment_eur"], df["yearly_eur"],
                                                           df["action_lifetime_years"])
-    df["cost_eur_per_tco2e"] = cost_per_tco2e(df["annualised_cost_eur"], df["total_tco2e"])
+    df["cost_eur_per_tco2e"] = np.where(reduction, cost_per_tco2e(df["annualised_cost_eur"], df["total_tco2e"]),
+                                        np.nan)
     df["maturity_gap"] = maturity_gap(df["axes_list"], axis_scores)
-    comp = priority_score(df["total_tco2e"], df["cost_eur_per_tco2e"], df["effort"], df["maturity_gap"], weights)
+    comp = priority_score(np.where(reduction, df["total_tco2e"], 0.0), df["cost_eur_per_tco2e"], df["effort"],
+                          df["maturity_gap"], weights)
     df = pd.concat([df.reset_index(drop=True), comp], axis=1)
-    order = df.sort_values(["score", "action_id"], ascending=[False, True]).index
+    df["_avoided"] = ~reduction
+    order = df.sort_values(["_avoided", "score", "action_id"], ascending=[True, False, True]).index
+    df = df.drop(columns="_avoided")
     df["rank_all"] = 0
     df.loc[order, "rank_all"] = np.arange(1, len(df) + 1)
-    sel_order = [i for i in order if df.at[i, "selected"]]
+    sel_order = [i for i in order if df.at[i, "selected"] and reduction[i]]
     df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
     df.loc[sel_order, "rank"] = np.arange(1, len(sel_order) + 1)
     return df.sort_values("rank_all").reset_index(drop=True)
@@ -930,7 +964,7 @@ def gains_figure(ranked: pd.DataFrame, top: int = 20):
     from helpers.plotting import PALETTE, setup
 
     plt = setup()
-    df = ranked[(ranked["total_tco2e"].abs() > 0) & ranked["basis"].eq("reference")]
+    df = ranked[(ranked["total_tco2e"].abs() > 0) & ranked["kind"].eq("reduction")]
     df = df.sort_values(["total_tco2e", "action_id"]).tail(top)
     fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(df) + 1.3))
     labels = [f"{a} {_short(t, 45)}" for a, t in zip(df["action_id"], df["title_fr"])]
@@ -947,12 +981,12 @@ def gains_figure(ranked: pd.DataFrame, top: int = 20):
 
 def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER_TCO2E):
     """Marginal abatement cost curve: actions sorted by cost per tCO2e; bar width = tCO2e avoided per year,
-    height = € per tCO2e. Actions measured against the reference year only (the fleet stabilisation is left out).
+    height = € per tCO2e. Reductions only (kind ``reduction``): avoided emissions are never in the curve.
     The vertical axis is cut at the 5th and 95th percentiles widened by 20 %; a cut bar shows its value."""
     from helpers.plotting import PALETTE, fr_number, setup
 
     plt = setup()
-    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["basis"].eq("reference")]
+    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")]
     df = df.sort_values(["cost_eur_per_tco2e", "action_id"])
     fig, ax = plt.subplots(figsize=(7.0, 3.4))
     c = df["cost_eur_per_tco2e"].to_numpy(dtype=float)
@@ -1115,28 +1149,35 @@ class ActionsStudy:
                 "services_low_tco2e", "services_high_tco2e", "total_tco2e", "total_low_tco2e", "total_high_tco2e",
                 "investment_eur", "yearly_eur", "money_saved_eur_per_year", "annualised_cost_eur",
                 "cost_eur_per_tco2e", "effort", "months", "maturity_gap", "gain_component", "cost_component",
-                "effort_component", "maturity_component", "score", "origin", "gain_status", "basis"]
+                "effort_component", "maturity_component", "score", "origin", "gain_status", "basis", "kind"]
         out = self.ranked[cols].copy()
         out["targets"] = self.ranked["targets"].map(";".join)
         return out
 
     def summary(self) -> dict:
         r = self.ranked
-        sel = r[r["selected"]].sort_values("rank")
+        sel = r[r["selected"]].sort_values(["rank", "rank_all"])
         labels = axis_labels()
         actions = []
+        counterfactual = self.info.get("counterfactual", {})
         for x in sel.itertuples(index=False):  # one entry per selected action
+            avoided = x.kind == "avoided"
             actions.append({
+                "kind": x.kind,
+                "counterfactual": counterfactual.get("basis") if avoided else None,
                 "id": x.action_id, "title": x.title_fr, "axis": x.axes_list[0] if x.axes_list else "",
                 "axis_label": labels.get(x.axes_list[0], "") if x.axes_list else "", "lever": x.lever,
-                "reduction_tco2e_per_year": {"value": x.total_tco2e, "low": x.total_low_tco2e,
-                                             "high": x.total_high_tco2e},
+                "reduction_tco2e_per_year": None if avoided else {"value": x.total_tco2e, "low": x.total_low_tco2e,
+                                                                  "high": x.total_high_tco2e},
+                "avoided_tco2e_per_year": {"value": x.total_tco2e, "low": x.total_low_tco2e,
+                                           "high": x.total_high_tco2e} if avoided else None,
                 "balance_reduction_tco2e_per_year": {"value": x.balance_tco2e, "low": x.balance_low_tco2e,
                                                      "high": x.balance_high_tco2e},
                 "services_reduction_tco2e_per_year": {"value": x.services_tco2e, "low": x.services_low_tco2e,
                                                       "high": x.services_high_tco2e},
                 "cost_eur_per_tco2e": None if pd.isna(x.cost_eur_per_tco2e) else float(x.cost_eur_per_tco2e),
-                "rank": int(x.rank), "start_year": int(x.start_year), "score": float(x.score),
+                "rank": None if pd.isna(x.rank) else int(x.rank), "start_year": int(x.start_year),
+                "score": float(x.score),
                 "basis": x.basis,
             })
         ev = self.evaluation
@@ -1151,8 +1192,10 @@ class ActionsStudy:
             "plan_reduction_services_tco2e_per_year": _interval(s, pc["services"] / 1000.0),
             "trajectory": info["trajectory"],
             "indicators": info["indicators"],
+            "avoided_emissions": {"counterfactual": info.get("counterfactual", {}),
+                                  "actions": [a["id"] for a in actions if a["kind"] == "avoided"]},
             "actions_meta": {
-                "sum_of_actions_tco2e_per_year": float(r.loc[r["selected"] & ~r["lever"].eq("fleet_stabilisation"),
+                "sum_of_actions_tco2e_per_year": float(r.loc[r["selected"] & r["kind"].eq("reduction"),
                                                              "total_tco2e"].sum()),
                 "n_catalogue_actions": int(len(r)), "n_selected_actions": int(r["selected"].sum()),
                 "score_weights": dict(SCORE_WEIGHTS), "carbon_value_eur_per_tco2e": CARBON_VALUE_EUR_PER_TCO2E,
@@ -1241,8 +1284,13 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                     presets=sv.load_presets() if inputs.services is not None else None,
                     n_draws=int(n_draws), seed=int(seed))
     years = tj.years_range(terr.reference_year, terr.target_year)
-    index = tj.bau_index(years, terr.reference_year, bau_growth_per_year)
-    g_m = float(tj.bau_index([terr.milestone_year], terr.reference_year, bau_growth_per_year)[0])
+    own = tj.own_fleet_trend(inputs.inventory, terr.reference_year)
+    rate = own["growth_per_year"] if bau_growth_per_year is None else float(bau_growth_per_year)
+    bau_basis = own["basis"] if bau_growth_per_year is None else f"taux donné en paramètre : {rate:+.2%} par an"
+    index = tj.bau_index(years, terr.reference_year, rate)
+    g_m = float(tj.bau_index([terr.milestone_year], terr.reference_year, rate)[0])
+    nat_index = tj.national_trend_index(years, terr.reference_year)
+    g_nat = float(tj.national_trend_index([terr.milestone_year], terr.reference_year)[0])
     ev = evaluate(plan, inputs, models, growth_at_milestone=g_m)
     ranked = prioritise(plan, ev.gains, maturity_axis_scores(ctx), score_weights)
     ramps = roadmap(plan, years)
@@ -1261,9 +1309,14 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     i_plan = tj.stabilised_index(index, w_stab)
     g_d = ev.plan_balance_draws / 1000.0
     g_c = ev.plan_central["balance"] / 1000.0
-    plan_c = tj.plan_path(b0, g_c, share_t, i_plan)
-    plan_d = tj.plan_path(b0_d, g_d, share_t, i_plan)
-    bau_c, bau_d = b0 * index, b0_d[:, None] * index
+    f0 = ev.baseline_fleet.central["climate_change"] / 1000.0
+    f0_d = ev.baseline_fleet.draws["climate_change"] / 1000.0
+    plan_c = tj.fleet_plan_path(b0, f0, g_c, share_t, i_plan)
+    plan_d = tj.fleet_plan_path(b0_d, f0_d, g_d, share_t, i_plan)
+    bau_c, bau_d = tj.fleet_bau_path(b0, f0, index), tj.fleet_bau_path(b0_d, f0_d, index)
+    # sensitivity: the national ADEME–Arcep trend on the whole balance (the former default)
+    bau_nat = b0 * nat_index
+    plan_nat = tj.plan_path(b0, g_c, share_t, tj.stabilised_index(nat_index, w_stab))
     target = tj.target_pathway(years, terr.reference_year, terr.target_year, b0, target_share)
     traj = tj.trajectory_table(years, bau_c, plan_c, target, *np.percentile(plan_d, [2.5, 97.5], axis=0),
                                *np.percentile(bau_d, [2.5, 97.5], axis=0))
@@ -1292,10 +1345,26 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
         "bau_overshoot_tco2e": float(budget_tab.set_index("scenario").loc["bau", "overshoot_tco2e"]),
         "budget_definition": "somme des valeurs annuelles de la trajectoire cible, de l'année de référence à "
                              "l'année cible incluses",
-        "bau_growth": ("tendance nationale ADEME–Arcep" if bau_growth_per_year is None
-                       else f"{bau_growth_per_year:.2%} par an"),
+        "bau_growth": bau_basis, "bau_basis": "own_fleet_trend" if bau_growth_per_year is None else "parameter",
+        "bau_basis_fr": bau_basis, "bau_growth_per_year": rate, "own_fleet_trend": own,
+        "bau_scope": "lignes liées au parc (fabrication et énergie des équipements de l'inventaire) ; papier, achats "
+                     "par ratio monétaire et télécoms au forfait constants",
+        "fleet_driven_baseline_tco2e": float(f0),
         "bau_index_2030": g_m, "perimeter": "bilan de la collectivité (notebook 02)",
+        "target_basis": (f"SNBC : émissions brutes divisées par 6 environ à l'horizon 2050 (neutralité, le reste "
+                         f"absorbé par les puits) ; transposé par cette étude à l'année cible {terr.target_year} "
+                         f"du territoire (paramètre target_share = {target_share:.4g} du bilan de référence)"),
+        "national_trend_sensitivity": {
+            "basis": tj.NATIONAL_TREND_SOURCE + " ; appliquée à tout le bilan",
+            "bau_2030_tco2e": float(bau_nat[mi]), "plan_2030_tco2e": float(plan_nat[mi]),
+            "bau_index_2030": g_nat,
+            "avoided_by_stabilisation_tco2e": float(f0 * max(g_nat - 1.0, 0.0)),
+            "plan_overshoot_tco2e": float(tj.cumulative(years, plan_nat, terr.reference_year, terr.target_year))
+            - budget,
+        },
     }
+    verdict = tj.milestone_verdict(plan_c[mi], target[mi], trajectory["plan_cumulative_tco2e"], budget, b0)
+    trajectory.update(verdict)
     indicators = indicators_table(plan, inputs, ramps, m, kinds, models.presets, ev.scenarios)
     n_agents = terr.agents
     head = pd.DataFrame([
@@ -1311,7 +1380,13 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                     "baseline": None if pd.isna(r.baseline) else float(r.baseline),
                     "target_2030": None if pd.isna(r.target_milestone) else float(r.target_milestone),
                     "target_text": _text(r.target_text_fr) or None} for r in indicators.itertuples(index=False)]
+    counterfactual = {"basis": bau_basis, "growth_per_year": rate, "index_at_milestone": g_m,
+                      "milestone_year": int(m), "fleet_driven_baseline_tco2e": float(f0),
+                      "applies_to": "lignes liées au parc uniquement ; économie en euros sur les seuls équipements "
+                                    "non achetés",
+                      "national_sensitivity_tco2e": float(f0 * max(g_nat - 1.0, 0.0))}
     info = {"trajectory": trajectory, "indicators": ind_summary, "n_draws": int(n_draws), "seed": int(seed),
+            "counterfactual": counterfactual,
             "years": years, "bau_index": index, "stabilised_index": i_plan, "gain_share": share_t,
             "baseline_cost": ev.baseline_cost}
     return ActionsStudy(plan=plan, ranked=ranked, evaluation=ev, roadmap=ramps, trajectory=traj,
@@ -1335,13 +1410,14 @@ def catalogue_markdown(catalogue: pd.DataFrame) -> str:
 
 
 def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
-    """The ``top`` first selected actions in rank order: total gain with its interval and net cost (French headers;
-    every action, with its start year and costs, is in the exported table ``actions_plan``)."""
+    """The ``top`` first selected reductions in rank order: total gain with its interval and net cost (French
+    headers; every action, with its start year and costs, is in the exported table ``actions_plan``; avoided
+    emissions are shown apart by :func:`avoided_markdown`)."""
     from helpers.plotting import fr_interval
 
-    df = ranked[ranked["selected"]].sort_values("rank").head(top)
-    gain = [fr_interval(v, lo, hi, 1) + (" ¹" if b != "reference" else "") if v else "—"
-            for v, lo, hi, b in zip(df["total_tco2e"], df["total_low_tco2e"], df["total_high_tco2e"], df["basis"])]
+    df = ranked[ranked["selected"] & ranked["kind"].eq("reduction")].sort_values("rank").head(top)
+    gain = [fr_interval(v, lo, hi, 1) if v else "—"
+            for v, lo, hi in zip(df["total_tco2e"], df["total_low_tco2e"], df["total_high_tco2e"])]
     return pd.DataFrame({
         "Rang": df["rank"].astype(int),
         "Action": [f"{a} {_short(t, 60)}" for a, t in zip(df["action_id"], df["title_fr"])],
@@ -1492,15 +1568,43 @@ def headline_markdown(study: ActionsStudy) -> str:
         f"par an** (intervalle à 95 %) : {fr_interval(pb['value'], pb['low'], pb['high'], _dec(pb))} sur le bilan de "
         f"la collectivité et {fr_interval(ps['value'], ps['low'], ps['high'], 1)} sur les services (usagers "
         f"compris). La somme des actions prises une à une serait {num(sum_parts)} tCO2e/an : l'écart est le "
-        "recouvrement entre actions, compté une seule fois dans le scénario combiné (la stabilisation du parc, qui "
-        "agit sur la croissance, est comptée dans la trajectoire).",
+        "recouvrement entre actions, compté une seule fois dans le scénario combiné (les émissions évitées par "
+        "rapport au fil de l'eau, comme la stabilisation du parc, sont à part et comptées dans la trajectoire).",
         f"- En {m}, le bilan serait de **{num(t['plan_2030_tco2e'])} tCO2e** avec le plan, contre "
         f"{num(t['bau_2030_tco2e'])} au fil de l'eau et {num(t['target_2030_tco2e'])} sur la trajectoire cible "
         f"(−{fr_number(t['milestone_reduction_pct'], 0)} % par rapport à {t['reference_year']}).",
         f"- Budget carbone {t['reference_year']}–{t['target_year']} : **{fr_number(t['budget_tco2e'], 0)} tCO2e**. "
         f"Le plan cumule {fr_number(t['plan_cumulative_tco2e'], 0)} tCO2e et {over_txt} ; le fil de l'eau cumulerait "
         f"{fr_number(t['bau_cumulative_tco2e'], 0)} tCO2e.",
+        f"- **{tj.verdict_text(t)}**",
+        f"- Fil de l'eau : {t['bau_basis_fr']} ({t['bau_scope']}). Sensibilité : avec la tendance nationale "
+        f"ADEME–Arcep appliquée à tout le bilan, {num(t['national_trend_sensitivity']['bau_2030_tco2e'])} tCO2e au "
+        f"fil de l'eau et {num(t['national_trend_sensitivity']['plan_2030_tco2e'])} avec le plan en {m}.",
+        f"- Cible : {t['target_basis']}.",
+        avoided_markdown(study),
     ])
+
+
+def avoided_markdown(study: ActionsStudy) -> str:
+    """French paragraph on the avoided emissions (kind ``avoided``), apart from the reductions, with their
+    counterfactual and the national trend as a sensitivity; empty when no avoided action is selected."""
+    from helpers.plotting import fr_interval, fr_number
+
+    r = study.ranked
+    rows = r[r["selected"] & r["kind"].eq("avoided")]
+    if rows.empty:
+        return ""
+    cf = study.info["counterfactual"]
+    parts = []
+    for x in rows.itertuples(index=False):
+        parts.append(f"{x.action_id} {x.title_fr} : {fr_interval(x.total_tco2e, x.total_low_tco2e, x.total_high_tco2e, 1)}"
+                     f" tCO2e/an évitées en {cf['milestone_year']} par rapport au fil de l'eau, économie "
+                     f"{fr_number(x.money_saved_eur_per_year, 0)} €/an d'équipements non achetés")
+    return ("- **Émissions évitées (hors classement, hors courbe de coût)** — " + " ; ".join(parts)
+            + f". Contrefactuel : {cf['basis']}, appliqué aux seules lignes liées au parc "
+            f"({fr_number(cf['fleet_driven_baseline_tco2e'], 0)} tCO2e en {study.info['trajectory']['reference_year']})"
+            f". Sensibilité avec la tendance nationale ADEME–Arcep : {fr_number(cf['national_sensitivity_tco2e'], 0)} "
+            "tCO2e/an. Ce ne sont pas des réductions sous le niveau de référence.")
 
 
 def alt_texts(study: ActionsStudy) -> dict[str, str]:
@@ -1508,13 +1612,13 @@ def alt_texts(study: ActionsStudy) -> dict[str, str]:
     from helpers.plotting import fr_number
 
     r = study.ranked
-    pos = r[(r["total_tco2e"] > 0) & r["basis"].eq("reference")].sort_values("total_tco2e", ascending=False)
+    pos = r[(r["total_tco2e"] > 0) & r["kind"].eq("reduction")].sort_values("total_tco2e", ascending=False)
     top = pos.iloc[0] if len(pos) else None
     cheap = pos[pos["cost_eur_per_tco2e"] <= 0]
     costly = pos[pos["cost_eur_per_tco2e"] > CARBON_VALUE_EUR_PER_TCO2E]
     t = study.info["trajectory"]
     sel = r[r["selected"]]
-    first = sel.sort_values("rank").head(3)["action_id"].tolist()
+    first = sel[sel["kind"].eq("reduction")].sort_values("rank").head(3)["action_id"].tolist()
     out = {
         "gains": ("Gain annuel de chaque action mise en œuvre seule : la plus forte est "
                   f"{top['action_id']} ({top['title_fr']}) avec {fr_number(top['total_tco2e'], 0)} tCO2e par an ; "

@@ -196,6 +196,9 @@ def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_
         elif section != "ingest":
             summary[section] = data
         summary.update(payload.get("top_level", {}))
+    from helpers.sections import top_actions
+
+    summary["synthesis"] = {"top_actions": top_actions(summary)}
     return summary
 
 

@@ -75,17 +75,38 @@ def synthesis_markdown(summary: dict) -> str:
              "issus de la simulation de Monte Carlo (incertitude des facteurs, des durées de vie et des quantités).", "",
              "| Indicateur | Valeur | Repère |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    actions = sorted((a for a in summary.get("actions") or [] if a.get("rank") is not None), key=lambda a: a["rank"])
-    lines += ["", "### Les cinq premières actions", ""]
-    if actions:
-        for a in actions[:5]:
+    if trajectory.get("milestone_met") is not None:
+        from helpers.trajectory import verdict_text
+
+        lines += ["", f"**{esc(verdict_text(trajectory))}**"]
+    by_id = {a.get("id"): a for a in summary.get("actions") or []}
+    top = (summary.get("synthesis") or {}).get("top_actions") or top_actions(summary)
+    lines += ["", "### Les cinq premières actions", "",
+              "Réductions sous le niveau de l'année de référence, classées ; les émissions évitées par rapport au "
+              "fil de l'eau sont à part.", ""]
+    if top:
+        for i, aid in enumerate(top, 1):
+            a = by_id[aid]
             red = a.get("reduction_tco2e_per_year")
-            what = ("tCO2e/an de croissance évitée par rapport au fil de l'eau au jalon"
-                    if a.get("basis") == "bau_milestone" else "tCO2e/an évitées")
-            lines.append(f"{a['rank']}. **{esc(a.get('title', a.get('id', '')))}** — {_interval(red, 1, what)}")
+            lines.append(f"{i}. **{esc(a.get('title', aid))}** — {_interval(red, 1, 'tCO2e/an de réduction')}")
     else:
         lines.append(f"Plan d'actions {NA}.")
+    avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided"]
+    if avoided:
+        lines += ["", "Émissions évitées (hors classement) :"]
+        for a in avoided:
+            lines.append(f"- {esc(a.get('title', a.get('id', '')))} — "
+                         f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')} par rapport au fil de l'eau "
+                         f"({esc(a.get('counterfactual') or '')})")
     return "\n".join(lines)
+
+
+def top_actions(summary: dict, n: int = 5) -> list[str]:
+    """Ids of the ``n`` first actions of the synthesis: selected reductions (kind ``reduction``) in rank order;
+    an avoided action (against a business-as-usual counterfactual) is never among them."""
+    actions = [a for a in summary.get("actions") or []
+               if a.get("rank") is not None and a.get("kind", "reduction") == "reduction"]
+    return [a["id"] for a in sorted(actions, key=lambda a: a["rank"])[:n]]
 
 
 def _env_versions() -> dict[str, str]:

@@ -1,0 +1,54 @@
+"""Headline of the diagnostic (issue 18): the synthesis says what the summary says, scopes and kinds kept apart."""
+
+from __future__ import annotations
+
+from helpers import sections
+from helpers import trajectory as tj
+
+
+def _summary(plan_2030: float, target_2030: float, cumulative: float, budget: float) -> dict:
+    t = {"milestone_year": 2030, "reference_year": 2020, "target_year": 2040, "plan_2030_tco2e": plan_2030,
+         "target_2030_tco2e": target_2030}
+    t.update(tj.milestone_verdict(plan_2030, target_2030, cumulative, budget, 661.0))
+    actions = [
+        {"id": "A22", "title": "Stabiliser le parc", "kind": "avoided", "rank": None, "reduction_tco2e_per_year": None,
+         "avoided_tco2e_per_year": {"value": 300.0, "low": 200.0, "high": 400.0}, "counterfactual": "tendance"},
+        {"id": "A01", "title": "Allonger la durée de vie", "kind": "reduction", "rank": 1,
+         "reduction_tco2e_per_year": {"value": 50.0, "low": 40.0, "high": 60.0}},
+        {"id": "A02", "title": "Reconditionné", "kind": "reduction", "rank": 2,
+         "reduction_tco2e_per_year": {"value": 20.0, "low": 10.0, "high": 30.0}},
+    ]
+    return {"carbon": {"total_tco2e": {"value": 661.0, "low": 500.0, "high": 900.0},
+                       "physical_tco2e": {"value": 439.0, "low": 400.0, "high": 480.0},
+                       "spend_based_tco2e": {"value": 222.0, "low": 74.0, "high": 667.0},
+                       "equipment_manufacturing_share": 0.76},
+            "trajectory": t, "actions": actions, "territory": {"reference_year": 2020}}
+
+
+def test_synthesis_says_the_milestone_is_missed_when_it_is():
+    s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
+    assert s["trajectory"]["milestone_met"] is False
+    text = sections.synthesis_markdown(s)
+    assert "objectif non atteint" in text
+
+
+def test_synthesis_says_the_milestone_is_met_when_it_is():
+    s = _summary(300.0, 386.0, 8_000.0, 8_224.0)
+    assert s["trajectory"]["milestone_met"] is True
+    text = sections.synthesis_markdown(s)
+    assert "objectif atteint" in text and "non atteint" not in text
+
+
+def test_top_actions_are_reductions_only():
+    s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
+    assert sections.top_actions(s) == ["A01", "A02"]
+    text = sections.synthesis_markdown(s)
+    first_five = text.split("### Les cinq premières actions")[1].split("Émissions évitées")[0]
+    assert "Stabiliser le parc" not in first_five
+    assert "Stabiliser le parc" in text.split("Émissions évitées")[1]
+
+
+def test_synthesis_shows_the_spend_based_line_apart_and_the_equipment_share():
+    text = sections.synthesis_markdown(_summary(519.0, 386.0, 11_500.0, 8_224.0))
+    assert "achats de services et logiciels, ratio monétaire" in text
+    assert "| Part de la fabrication des équipements | 76" in text  # equipment share, not manufacturing ÷ total
