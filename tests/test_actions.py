@@ -252,7 +252,7 @@ def test_catalogue_errors_give_line_and_column(tmp_path):
     path.write_text("\n".join([text[0], bad] + text[2:]) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
         ac.load_catalogue(path)
-    assert "line 2, column 'axes': found 'astrology'" in str(exc.value)
+    assert "ligne 2, colonne 'axes' : trouvé 'astrology'" in str(exc.value)  # French since 6e98367
 
 
 def territory(ref=2020, target=2040, agents=1000):
@@ -274,18 +274,18 @@ def test_bad_actions_lines_give_input_error_with_line_and_column(tmp_csv):
     with pytest.raises(InputError) as exc:
         ac.read_actions(path, cat, territory(), list(load_categories()["category"]))
     msg = str(exc.value)
-    assert "line 3, column 'action_id': found 'A99'" in msg and "closest" in msg
-    assert "line 4, column 'start_year': found 2015" in msg
-    assert "line 5, column 'start_year': found '20x4'" in msg
-    assert "line 6, column 'selected': found 'maybe'" in msg
-    assert "line 7, column 'param_value': found 1.5" in msg
-    assert "line 8, column 'target': found 'teapot'" in msg
-    assert "line 2" not in msg
+    assert "ligne 3, colonne 'action_id' : trouvé 'A99'" in msg and "closest" in msg
+    assert "ligne 4, colonne 'start_year' : trouvé 2015" in msg
+    assert "ligne 5, colonne 'start_year' : trouvé '20x4'" in msg
+    assert "ligne 6, colonne 'selected' : trouvé 'maybe'" in msg
+    assert "ligne 7, colonne 'param_value' : trouvé 1.5" in msg
+    assert "ligne 8, colonne 'target' : trouvé 'teapot'" in msg
+    assert "ligne 2," not in msg
 
 
 def test_duplicate_action_is_an_error(tmp_csv):
     path = tmp_csv("action_id,selected\nA01,yes\nA01,no\n", "actions.csv")
-    with pytest.raises(InputError, match="line 3, column 'action_id'"):
+    with pytest.raises(InputError, match=r"colonne 'action_id' : 2 lignes \(lignes 2, 3\)"):
         ac.read_actions(path, ac.load_catalogue(), territory())
 
 
