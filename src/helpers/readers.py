@@ -887,6 +887,13 @@ def list_sheets(path: str | Path, file: str, *, root: str | Path | None = None) 
     return xlsx_sheets(real, file) if suffix in XLSX_SUFFIXES else ods_sheets(real, file)
 
 
+def visible_sheets(path: str | Path, file: str | None = None) -> list[str]:
+    """The visible sheets of a workbook (see :func:`list_sheets`), the file named by its path in messages."""
+    from helpers.errors import display_path
+
+    return list_sheets(path, file or display_path(path))
+
+
 # --- numbers ----------------------------------------------------------------------------------------------------------
 
 _SP = "[ \u00a0\u202f\u2009]"  # thousands separators written as spaces: space, no-break, narrow no-break, thin
