@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from helpers.errors import InputError
+from helpers import readers
+from helpers.errors import InputError, display_path
 from helpers.tables import Column, Schema, read_table
 
 SCHEMA = Schema(
@@ -31,6 +34,8 @@ settings.load_profile("ci")
 
 
 @given(rows=rows, sep=st.sampled_from([",", ";"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+@example(rows=[("a", 1, 1.234)], sep=";", encoding="utf-8")  # 1,234 alone: reported, then read as declared
+@example(rows=[("a", 1, 16.8), ("b", 2, 1.234)], sep=";", encoding="cp1252")  # 16,8 decides: 1,234 = 1.234
 def test_round_trip_in_every_accepted_dialect(tmp_path_factory, rows, sep, encoding):
     decimal = "," if sep == ";" else "."
     lines = [sep.join(["line_id", "quantity", "power_w"])]
@@ -38,7 +43,20 @@ def test_round_trip_in_every_accepted_dialect(tmp_path_factory, rows, sep, encod
         lines.append(sep.join([line_id, str(qty), repr(power).replace(".", decimal)]))
     path = tmp_path_factory.mktemp("p") / "p.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
-    df = read_table(path, SCHEMA)
+    powers = [repr(r[2]).replace(".", decimal) for r in rows]
+    if all(re.fullmatch(r"\d+", p) or re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", p) for p in powers) and any(
+            re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", p) for p in powers):
+        # only values like 1,234 that read two ways and nothing to decide (issue 21): reported, never guessed;
+        # the convention declared for the file (territory.yaml ``files:``) then reads them
+        with pytest.raises(InputError, match="sans ambiguïté"):
+            read_table(path, SCHEMA)
+        readers.DECLARED_DECIMALS[display_path(path)] = decimal
+        try:
+            df = read_table(path, SCHEMA)
+        finally:
+            readers.DECLARED_DECIMALS.pop(display_path(path))
+    else:
+        df = read_table(path, SCHEMA)
     assert list(df["line_id"]) == [r[0] for r in rows]
     assert list(df["quantity"]) == [r[1] for r in rows]
     assert all(math.isclose(a, r[2]) for a, r in zip(df["power_w"], rows, strict=True))

@@ -1056,12 +1056,18 @@ class NumberReader:
 NUMBERS: dict[str, NumberReader] = {}
 
 
+#: Decimal marks declared by a caller, by file name as given to :func:`read_rows`; they take precedence over
+#: ``territory.yaml`` (a caller that holds the territory's ``files:`` settings may set them here).
+DECLARED_DECIMALS: dict[str, str] = {}
+
+
 def number_reader(file: str, path: str | Path | None = None) -> NumberReader:
     """The :class:`NumberReader` of ``file`` for the current read, created with the decimal convention declared
     for it in ``territory.yaml`` (``files: {<name>: {decimal: ","}}``) when there is one."""
     reader = NUMBERS.get(file)
     if reader is None:
         decimal, name = declared_decimal(path, file)
+        decimal = DECLARED_DECIMALS.get(file, decimal)
         reader = NUMBERS[file] = NumberReader(file, decimal, name)
     return reader
 
