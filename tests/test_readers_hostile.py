@@ -442,3 +442,14 @@ def test_a_lone_d_ddd_value_is_never_read_silently(head, tail, sep):
     problems: list = []
     values, reported = readers.NumberReader("f").parse(pd.Series([f"{head}{sep}{tail:03d}"]), "c", [2], problems)
     assert values.isna().all() and reported.all() and len(problems) == 1
+
+
+def test_convention_declared_in_territory_yaml_reads_the_ambiguous_values(tmp_path):
+    """``files: {purchases.csv: {decimal: "."}}`` in the territory's own territory.yaml: 850,000 is 850000."""
+    folder = tmp_path / "atk-decimal"
+    folder.mkdir()
+    yaml_text = (Path(helpers.__file__).resolve().parents[2] / "data/raw/test-mini/territory.yaml").read_text(
+        encoding="utf-8")
+    (folder / "territory.yaml").write_text(yaml_text + '\nfiles:\n  purchases.csv: {decimal: "."}\n', encoding="utf-8")
+    df = _table(folder, "label;amount_eur;volume_gb\npc;850,000;16,800\n")
+    assert df["amount_eur"].tolist() == [850000.0] and df["volume_gb"].tolist() == [16800.0]
