@@ -39,6 +39,9 @@ class InputProblem:
     severity: str = "error"
     count: int = 1
     rows: tuple = ()
+    #: ``"expected"`` (``expected`` says what the value should be) or ``"note"`` (``expected`` is a plain message,
+    #: e.g. "12 ligne(s) exclue(s) : statut « au rebut »")
+    kind: str = "expected"
 
     def __str__(self) -> str:
         if self.count > 1:
@@ -50,12 +53,14 @@ class InputProblem:
             where.append(f"colonne '{self.column}'")
         found = "" if self.value is None else f"trouvé {self.value!r} ; "
         prefix = "avertissement : " if self.severity == "warning" else ""
+        if self.kind == "note":
+            return f"{prefix}{', '.join(where)} : {self.expected}"
         return f"{prefix}{', '.join(where)} : {found}attendu {self.expected}"
 
 
-def _rows_text(rows: list[int]) -> str:
+def _rows_text(rows: list[int], total: int) -> str:
     shown = ", ".join(str(r) for r in rows[:MAX_ROWS_QUOTED])
-    return shown + (", …" if len(rows) > MAX_ROWS_QUOTED else "")
+    return shown + (", …" if max(len(rows), total) > MAX_ROWS_QUOTED else "")
 
 
 def _group_line(group: list[InputProblem]) -> str:
@@ -74,7 +79,7 @@ def _group_line(group: list[InputProblem]) -> str:
         where.append(f"colonne '{first.column}'")
     count = f"{total} lignes" if rows else f"{total} cas"
     if rows:
-        count += f" (lignes {_rows_text(rows)})"
+        count += f" (lignes {_rows_text(rows, total)})"
     seen = ""
     if values:
         items = [f"{v} ({n}×)" if n > 1 else v for v, n in values.most_common(MAX_VALUES_QUOTED)]

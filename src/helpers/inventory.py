@@ -195,12 +195,13 @@ INVENTORY_SCHEMA = Schema(
         Column("line_id", "str", synonyms=("id", "identifiant", "ligne", "numero de ligne", "asset tag", "asset_tag",
                                            "numero d'inventaire", "inventory number", "etiquette de l'actif",
                                            "numero de serie", "serial number", "serial_number", "serial", "serie",
-                                           "nom", "name", "asset name", "nom de l'actif", "machine"),
+                                           "n° inventaire", "no inventaire", "nom", "name", "asset name",
+                                           "nom de l'actif", "machine"),
                description="unique id of the line (default: file and line number)", example="L001"),
         Column("entity", "str", synonyms=("entite", "structure", "collectivite", "organisation", "entity", "company",
-                                          "societe"),
+                                          "societe", "tag"),
                description="entity id, name or alias from territory.yaml (default: the only entity)", example="ville"),
-        Column("category", "str", required=True,
+        Column("category", "str",
                synonyms=("categorie", "type", "type d'equipement", "type equipement", "famille", "category",
                          "chassis type", "chassis_type", "form factor", "form_factor", "item type",
                          "type d'element", "model category", "model_category"),
@@ -214,7 +215,7 @@ INVENTORY_SCHEMA = Schema(
                          "purchase date", "purchase_date", "date of purchase", "date de mise en service",
                          "startup date", "install_date", "date d'installation"),
                min=1980, description="year or date of purchase (or give age_years)", example=2019),
-        Column("age_years", "float", synonyms=("age", "age (ans)", "age ans"), min=0, max=40, unit="years", description="age at the reference year, if no purchase year",
+        Column("age_years", "float", synonyms=("age (ans)", "age ans", "age en annees"), min=0, max=40, unit="years", description="age at the reference year, if no purchase year",
                example=""),
         Column("lifetime_years", "float", synonyms=("duree de vie", "duree de vie (ans)", "duree de vie ans", "lifetime"), min=1, max=20, unit="years",
                description="expected lifetime in the organisation (default: category)", example=5),
@@ -368,6 +369,11 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
     file_map = getattr(territory, "inventory_files", None) or {}
     strict = strict_mode(strict)
     ref = territory.reference_year
+    bad_map = {k: v for k, v in file_map.items() if v not in known and v != UNMODELLED}
+    if bad_map:
+        raise InputError([InputProblem(getattr(territory, "source_file", "territory.yaml"), None, "inventory_files",
+                                       f"{k}: {v}", f"un identifiant de catégorie de data/raw/reference/categories.csv "
+                                       f"({', '.join(known)})") for k, v in bad_map.items()])
     problems: list[InputProblem] = []
     reports: list[FileReport] = []
     kept: list[pd.DataFrame] = []
@@ -403,13 +409,13 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
                                      "un 'line_id' unique (cette valeur apparaît plusieurs fois)"))
     df = _aggregate(df)
     df = _complete(df, cats, ref, hosting_site_ids, problems)
-    for r in reports:
-        for reason, count in sorted(r.excluded.items()):
-            if reason not in ("unknown_type", "unmodelled_type"):  # those are listed value by value above
-                problems.append(InputProblem(r.file, None, None, None,
-                                             f"{count} ligne(s) exclue(s) : {REASON_FR.get(reason, reason)}"
-                                             + (f" {ref}" if reason == "after_reference_year" else ""),
-                                             severity="warning"))
+    for r in reports:  # one line per file (unknown types are also listed value by value above)
+        if r.excluded:
+            detail = ", ".join(f"{n} {REASON_FR.get(k, k)}" + (f" {ref}" if k == "after_reference_year" else "")
+                               for k, n in sorted(r.excluded.items()))
+            problems.append(InputProblem(r.file, None, None, None,
+                                         f"{sum(r.excluded.values())} ligne(s) exclue(s) sur {r.rows_read} : {detail}",
+                                         severity="warning", kind="note"))
     df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
     df.attrs["import_report"] = reports
     return df
@@ -434,18 +440,12 @@ def _file_chunks(path, problems: list, chunk_rows: int):
 
 
 def _sheets(path) -> list[str]:
-    """The visible sheets of a workbook when it has more than one (``helpers.readers`` when available)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return []
-    try:
-        from helpers import readers
-        names = readers.visible_sheets(path)  # helper R's reader (issue 21)
-    except (ImportError, AttributeError):
-        from openpyxl import load_workbook
+    """The visible sheets of a workbook (XLSX or ODS) when it has more than one: each is read as one export."""
+    from helpers import readers
 
-        wb = load_workbook(path, read_only=True)
-        names = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-        wb.close()
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
+        return []
+    names = readers.visible_sheets(path)
     return names if len(names) > 1 else []
 
 
@@ -536,11 +536,15 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
         df["entity"] = territory.entities[0].id
         report.defaults["entity"] = report.defaults.get("entity", 0) + n
     else:
-        collector.add("entity", pd.Series(["(colonne absente)"]), lines[:1],
+        collector.add("entity", pd.Series(["(colonne absente)"]), np.array([1]),
                       f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)")
 
     # category: the type column, else the file name's family
     mapped, family = _categories(df, path, known, synonyms, export_syn, file_map)
+    if "category" not in columns and not family:
+        collector.add("category", pd.Series(["(colonne absente)"]), np.array([1]),
+                      "une colonne 'category' (type d'équipement), ou un nom de fichier qui la donne "
+                      "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')")
     df["category_as_given"] = df["category"]
     unmodelled = (mapped == UNMODELLED).to_numpy() & keep
     unknown = mapped.isna().to_numpy() & keep
@@ -591,9 +595,11 @@ def _categories(df, path, known, synonyms, export_syn, file_map):
     mapped = canonical_categories(df["category"].fillna(""), known, {**export_syn, **synonyms})
     extra = _map_unique(df["category"], lambda v: export_syn.get(_norm(v)))
     mapped = mapped.where(mapped.notna(), extra)
-    plural = _map_unique(df["category"], lambda v: _plural(v, known, synonyms))
+    plural = _map_unique(df["category"], lambda v: _plural(v, known, {**export_syn, **synonyms}))
     mapped = mapped.where(mapped.notna(), plural)
     family, fallback = file_category(path.name, file_map)
+    if not family and df.attrs.get("sheet"):  # a workbook with one sheet per item type
+        family, fallback = file_category(df.attrs["sheet"], file_map)
     if fallback is not None:
         large = df["screen_size_in"] > 24
         fb = pd.Series(fallback, index=df.index, dtype=object)

@@ -201,9 +201,6 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
                 found, how = (found[0], 1000 + found[1]), "synonyme après préfixe"
         if found is None:
             ignored.append((name, "colonne inconnue"))
-            problems.append(InputProblem(file, 1, name, None,
-                                         f"une des colonnes connues {schema.names()} ; cette colonne est ignorée",
-                                         severity="warning"))
             continue
         target, rank = found
         current = best.get(target)
@@ -216,6 +213,11 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
             best[target] = (rank, i, how)
         else:
             ignored.append((name, f"'{target}' déjà lue dans la colonne '{header[current[1]]}'"))
+    unknown = [name for name, why in ignored if why == "colonne inconnue"]
+    if unknown:  # one warning per file, however many columns an export carries
+        problems.append(InputProblem(file, 1, ", ".join(map(str, unknown)), None,
+                                     f"colonne(s) ignorée(s) : ni une colonne connue ({', '.join(schema.names())}) "
+                                     "ni un de leurs synonymes", severity="warning", kind="note"))
     mapping = {i: target for target, (_, i, _) in best.items()}
     how = {target: (header[i], h) for target, (_, i, h) in best.items()}
     return HeaderMap(dict(sorted(mapping.items())), how, ignored), problems
