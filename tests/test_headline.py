@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from helpers import sections
 from helpers import trajectory as tj
 
@@ -52,3 +54,22 @@ def test_synthesis_shows_the_spend_based_line_apart_and_the_equipment_share():
     text = sections.synthesis_markdown(_summary(519.0, 386.0, 11_500.0, 8_224.0))
     assert "achats de services et logiciels, ratio monétaire" in text
     assert "| Part de la fabrication des équipements | 76" in text  # equipment share, not manufacturing ÷ total
+
+
+def test_synthesis_publishes_no_maturity_score_below_the_threshold():
+    s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
+    s["maturity"] = {"published": False, "publish_threshold_pct": 60.0, "score_pct": None,
+                     "level": "questionnaire incomplet (2 %)", "benchmark": {"rank": None, "n_peers": 0}}
+    row = next(line for line in sections.synthesis_markdown(s).splitlines() if line.startswith("| Score de maturité"))
+    assert "questionnaire incomplet (2 %)" in row.replace("\\", "") and not re.search(r"rang \d", row)
+
+
+def test_synthesis_ranks_only_against_sourced_peers():
+    s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
+    s["maturity"] = {"published": True, "score_pct": 52.0, "level": "Structuré",
+                     "benchmark": {"rank": 2, "n_peers": 5, "peers_sourced": False}}
+    row = next(line for line in sections.synthesis_markdown(s).splitlines() if line.startswith("| Score de maturité"))
+    assert "rang" not in row and "aucune collectivité de comparaison sourcée" in row
+    s["maturity"]["benchmark"]["peers_sourced"] = True
+    row = next(line for line in sections.synthesis_markdown(s).splitlines() if line.startswith("| Score de maturité"))
+    assert "rang 2 sur 6" in row

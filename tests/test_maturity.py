@@ -269,7 +269,7 @@ def test_every_problem_is_reported_at_once(tmp_csv, territory, questions):
         m.read_maturity(path, territory, questions)
     found = {(p.row, p.column) for p in exc.value.problems}
     assert found == {(2, "level"), (3, "collectivity"), (4, "question_id"), (5, "level"), (7, "question_id")}
-    assert "line 2" in str(exc.value) and "column 'level'" in str(exc.value)
+    assert "ligne 2" in str(exc.value) and "colonne 'level'" in str(exc.value)  # French since 6e98367
 
 
 def test_subject_without_answers_is_a_warning(tmp_csv, territory, questions):
@@ -292,11 +292,19 @@ def test_shipped_answers_validate_and_are_illustrative(slug, subject, peers, que
     assert answers["evidence"].str.contains("Illustratif|Test", regex=True).all()
     a = m.assess(answers, territory, questions)
     summary = a.summary()
-    assert summary["level"] in {n for _, n, _ in m.MATURITY_LEVELS}
-    assert summary["benchmark"]["n_peers"] == len(a.collectivities) - 1
+    # issue 18: the shipped peers are illustrative (no published source): listed, never ranked against; the
+    # entities of the perimeter (the Ville beside the Agglo) are not peers
+    assert summary["benchmark"]["n_peers"] == 0 and summary["benchmark"]["peers_sourced"] is False
+    assert summary["benchmark"]["rank"] is None
+    assert set(summary["benchmark"]["unsourced_peers"]) == set(a.collectivities) & set(territory.peer_ids)
+    assert not set(summary["benchmark"]["unsourced_peers"]) & set(territory.entity_ids)
     assert 0 < summary["completeness_pct"] <= 100 and summary["label_nr_level1_threshold"] == 300
-    if slug == "test-mini":  # few answers, to exercise completeness
+    if slug == "test-mini":  # few answers, to exercise completeness: below 60 %, nothing is published
         assert summary["completeness_pct"] < 50
+        assert summary["published"] is False and summary["score_pct"] is None
+        assert summary["level"].startswith("questionnaire incomplet (")
+    else:
+        assert summary["published"] is True and summary["level"] in {n for _, n, _ in m.MATURITY_LEVELS}
 
 
 def test_figures_carry_more_than_colour(questions):
@@ -304,7 +312,11 @@ def test_figures_carry_more_than_colour(questions):
     from helpers.territory import load_territory
 
     territory = load_territory("la-rochelle")
-    a = m.assess(m.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions), territory, questions)
+    # a sourced peer (as if its score were published) so the radar has the peers' line
+    published = pd.DataFrame({"label_fr": ["Agglomération A (illustrative) : test"], "source": ["test"],
+                              "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [50.0]})
+    a = m.assess(m.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions), territory, questions,
+                 published_maturity=published)
     radar = m.radar_figure(a)
     ax = radar.axes[0]
     assert ax.name == "polar"
@@ -378,3 +390,56 @@ def test_question_tables_keep_their_columns_when_empty(axes, questions):
     empty = pd.DataFrame(columns=["question_id", "axis", "question_fr", "level", "weight", "evidence"])
     shown = m.display_questions(empty, axes, questions)
     assert shown.empty and set(m.SHORT_QUESTION_COLUMNS) <= set(shown.columns)
+
+
+# ------------------------------------------------------------------------------- sourced peers only (issue 18)
+
+def _la_rochelle(questions, **kw):
+    from helpers.paths import RAW_DIR
+    from helpers.territory import load_territory
+
+    territory = load_territory("la-rochelle")
+    answers = m.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions)
+    return territory, answers
+
+
+def test_a_peer_that_is_an_entity_of_the_perimeter_is_refused(questions):
+    """A peer named as the Ville (an entity of La Rochelle's perimeter) is refused with a French message."""
+    import dataclasses
+
+    territory, answers = _la_rochelle(questions)
+    ville = next(e for e in territory.entities if e.id == "ville")
+    bad = dataclasses.replace(territory, peers=territory.peers + (dataclasses.replace(ville, id="ville-bis"),))
+    with pytest.raises(InputError) as exc:
+        m.assess(answers, bad, questions)
+    msg = str(exc.value)
+    assert "colonne 'peers'" in msg and "Ville de La Rochelle" in msg and "ne peut pas servir de comparaison" in msg
+
+
+def test_only_sourced_peers_are_ranked_against(questions):
+    """Without a published source no rank; with one sourced peer the rank is among the subject and that peer."""
+    territory, answers = _la_rochelle(questions)
+    none = m.assess(answers, territory, questions, published_maturity=pd.DataFrame(
+        columns=["label_fr", "source", "unit", "value"]))
+    assert none.summary()["benchmark"]["rank"] is None and none.summary()["benchmark"]["peers_sourced"] is False
+    assert "pas de classement" in m.headline_markdown(none)
+    published = pd.DataFrame({"label_fr": ["Commune B (illustrative) : test"], "source": ["https://example.org"],
+                              "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [40.0]})
+    one = m.assess(answers, territory, questions, published_maturity=published)
+    b = one.summary()["benchmark"]
+    assert b["peers_sourced"] is True and b["n_peers"] == 1 and b["sources"] == {"peer-b": "https://example.org"}
+    mine, theirs = one.matrix.loc["agglo", m.GLOBAL], one.matrix.loc["peer-b", m.GLOBAL]
+    assert b["rank"] == (1 if mine >= theirs else 2)
+
+
+def test_nothing_is_published_below_the_completeness_threshold(questions):
+    """La Rochelle's questionnaire is complete enough at 60 %; with a 99.9 % threshold the same answers publish no
+    score, level, rank nor axis scores, and say 'questionnaire incomplet (x %)'."""
+    territory, answers = _la_rochelle(questions)
+    a = m.assess(answers, territory, questions, publish_threshold_pct=99.9)
+    s = a.summary()
+    assert s["completeness_pct"] < 99.9 and s["published"] is False
+    assert s["score_pct"] is None and s["benchmark"]["rank"] is None and s["label_nr_indicative_score"] is None
+    assert all(v is None for v in s["by_axis"].values())
+    assert s["level"].startswith("questionnaire incomplet (")
+    assert m.assess(answers, territory, questions).summary()["published"] is True

@@ -67,6 +67,11 @@ MATURITY_LEVELS: tuple[tuple[float, str, str], ...] = (
 NOT_ASSESSED_FR = "Non évalué"
 #: Below this completeness the notebook warns that the score rests on few answers (project choice).
 LOW_COMPLETENESS_PCT = 80.0
+#: Below this completeness no score, level or rank is published: "questionnaire incomplet (x %)" (parameter,
+#: issue 18; a score on a few answers says little about the collectivity).
+PUBLISH_COMPLETENESS_PCT = 60.0
+#: Unit of a published maturity score in ``published_benchmarks.csv`` (a sourced peer of the benchmark).
+PUBLISHED_MATURITY_UNIT = "maturity_score_pct"
 
 #: Label Numérique Responsable (INR, Agence LUCIE): self-assessment out of 1000; level 1 above 300; level 2 given as
 #: 600 (zonebourse 2022) or 500 (alliancy): the sources conflict, both are shown (domain-facts §1.3).
@@ -517,6 +522,64 @@ def benchmark(global_pct: pd.Series, subject: str) -> dict:
             "best_peer_pct": None}
 
 
+def _norm_name(text) -> str:
+    """Lower-case name without accents, punctuation or repeated spaces (to compare collectivity names)."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", t).split())
+
+
+def check_peers(territory) -> None:
+    """Refuse a benchmark peer that is an entity of the studied perimeter (same name or alias).
+
+    A collectivity of the perimeter (e.g. the Ville when the Agglo is assessed on a shared IS) cannot be its own
+    comparison. Raises :class:`helpers.errors.InputError` (French) naming the peer and the entity.
+    """
+    names = {}
+    for e in getattr(territory, "entities", ()):
+        for n in (e.id, e.name, *getattr(e, "aliases", ())):
+            names[_norm_name(n)] = e
+    problems = []
+    for p in getattr(territory, "peers", ()):
+        for n in (p.name, *getattr(p, "aliases", ())):
+            e = names.get(_norm_name(n))
+            if e is not None:
+                problems.append(InputProblem(
+                    str(getattr(territory, "source_file", "") or "territory.yaml"), None, "peers", p.name,
+                    f"une collectivité extérieure au périmètre étudié : « {p.name} » ({p.id}) est l'entité "
+                    f"« {e.name} » ({e.id}) du périmètre ; une entité du périmètre ne peut pas servir de "
+                    "comparaison (la retirer de peers)"))
+                break
+    if problems:
+        raise InputError(problems)
+
+
+def load_published_maturity(path: str | Path | None = None) -> pd.DataFrame:
+    """Published maturity scores of named collectivities (rows of ``published_benchmarks.csv`` whose unit is
+    :data:`PUBLISHED_MATURITY_UNIT`, each with its source): the only peers a benchmark may rank against."""
+    path = Path(path) if path is not None else REFERENCE_DIR / "published_benchmarks.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["id", "label_fr", "value", "unit", "source"])
+    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return df[(df["unit"] == PUBLISHED_MATURITY_UNIT) & df["source"].fillna("").astype(str).str.strip().ne("")]
+
+
+def sourced_peers(territory, published: pd.DataFrame | None = None) -> dict[str, str]:
+    """``{peer id: source}`` of the peers whose name (or alias) is a collectivity with a published, sourced
+    maturity score (:func:`load_published_maturity`; the row's ``label_fr`` before " : " is the collectivity's
+    name). Illustrative or unpublished peers are not sourced and are never ranked against."""
+    published = load_published_maturity() if published is None else published
+    by_name = {_norm_name(str(r.label_fr).split(" : ")[0]): str(r.source) for r in published.itertuples(index=False)}
+    out = {}
+    for p in getattr(territory, "peers", ()):
+        for n in (p.name, *getattr(p, "aliases", ())):
+            if _norm_name(n) in by_name:
+                out[p.id] = by_name[_norm_name(n)]
+                break
+    return out
+
+
 def axis_benchmark(matrix: pd.DataFrame, subject: str) -> pd.DataFrame:
     """Per axis (and ``global``): the subject's score, the peers' quartiles, the best peer and the gap to it.
 
@@ -655,6 +718,25 @@ class MaturityAssessment:
     pillars: pd.DataFrame | None = None
     illustrative_peers: bool = False
     extra: dict = field(default_factory=dict)
+    #: peers with a published, sourced score (the benchmark ranks against them only)
+    peers_sourced: dict = field(default_factory=dict)
+    #: peers that answered the questionnaire without a published source (shown, never ranked against)
+    unsourced_peers: list = field(default_factory=list)
+    publish_threshold_pct: float = PUBLISH_COMPLETENESS_PCT
+
+    @property
+    def published(self) -> bool:
+        """False below :attr:`publish_threshold_pct` of completeness: no score, level or rank is published."""
+        return bool(self.subject_row["completeness_pct"] >= self.publish_threshold_pct)
+
+    def status_text(self) -> str:
+        """``questionnaire incomplet (x %)`` when the score is not published, else the level."""
+        from helpers.plotting import NBSP, fr_number
+
+        row = self.subject_row
+        if not self.published and row["score_pct"] == row["score_pct"]:  # scored, but on too few answers
+            return f"questionnaire incomplet ({fr_number(row['completeness_pct'], 0)}{NBSP}%)"
+        return maturity_level(row["score_pct"])
 
     @property
     def subject_row(self) -> pd.Series:
@@ -668,22 +750,27 @@ class MaturityAssessment:
         """The ``maturity`` section of ``summary.json``."""
         row = self.subject_row
         b = self.benchmark
+        pub = self.published
         return {
             "subject": self.subject,
-            "score_pct": _none(row["score_pct"]),
-            "level": maturity_level(row["score_pct"]),
+            "published": pub,
+            "publish_threshold_pct": float(self.publish_threshold_pct),
+            "score_pct": _none(row["score_pct"]) if pub else None,
+            "level": self.status_text(),
             "completeness_pct": float(row["completeness_pct"]),
             "n_questions": int(row["n_questions"]),
             "n_answered": int(row["n_answered"]),
             "n_not_applicable": int(row["n_not_applicable"]),
             "n_not_answered": int(row["n_not_answered"]),
-            "by_axis": {a: _none(v) for a, v in self.axis_pct.items()},
-            "by_pillar": ({} if self.pillars is None else {
+            "by_axis": {a: (_none(v) if pub else None) for a, v in self.axis_pct.items()},
+            "by_pillar": ({} if self.pillars is None or not pub else {
                 p: _none(v) for p, v in self.pillars.loc[self.pillars["collectivity"] == self.subject,
                                                          ["pillar", "score_pct"]].itertuples(index=False)}),
-            "benchmark": {k: b[k] for k in ("rank", "n_peers", "median_pct", "q1_pct", "q3_pct")},
-            "weak_axes": list(self.weak_axes),
-            "label_nr_indicative_score": _none(self.label_score),
+            "benchmark": {**{k: (b[k] if pub else None) for k in ("rank", "median_pct", "q1_pct", "q3_pct")},
+                          "n_peers": int(b["n_peers"]), "peers_sourced": bool(self.peers_sourced),
+                          "sources": dict(self.peers_sourced), "unsourced_peers": list(self.unsourced_peers)},
+            "weak_axes": list(self.weak_axes) if pub else [],
+            "label_nr_indicative_score": _none(self.label_score) if pub else None,
             "label_nr_level1_threshold": LABEL_NR_LEVEL1_THRESHOLD,
             "label_nr_level2_thresholds": list(LABEL_NR_LEVEL2_THRESHOLDS),
             "label_nr_note": "indicative: the Label NR grid is not public; project crosswalk in label_nr_crosswalk.csv",
@@ -695,22 +782,37 @@ def _none(value):
 
 
 def assess(answers: pd.DataFrame, territory, questions: pd.DataFrame | None = None, axes: pd.DataFrame | None = None,
-           crosswalk: pd.DataFrame | None = None, weak_threshold_pct: float = 50.0, n_top: int = 5) -> MaturityAssessment:
+           crosswalk: pd.DataFrame | None = None, weak_threshold_pct: float = 50.0, n_top: int = 5,
+           published_maturity: pd.DataFrame | None = None,
+           publish_threshold_pct: float = PUBLISH_COMPLETENESS_PCT) -> MaturityAssessment:
     """Score the subject and every collectivity answering, benchmark the subject, estimate the Label NR score.
 
     ``territory`` is a :class:`helpers.territory.Territory`; its ``maturity_subject`` is the collectivity assessed.
+    The benchmark ranks the subject against the peers with a published, sourced score only
+    (:func:`sourced_peers` on ``published_maturity``, default :func:`load_published_maturity`), never against an
+    entity of its own perimeter (:func:`check_peers` refuses such a peer) nor an illustrative peer. Below
+    ``publish_threshold_pct`` of completeness, no score, level or rank is published (:attr:`published`).
     """
     axes = load_axes() if axes is None else axes
     questions = load_questions(axes=axes) if questions is None else questions
     crosswalk = load_crosswalk(axes=axes) if crosswalk is None else crosswalk
+    check_peers(territory)
     subject = territory.maturity_subject
     names = {e.id: e.name for e in tuple(territory.entities) + tuple(territory.peers)}
     colls = answering_collectivities(answers, territory, subject)
     grid = answers_grid(answers, questions, colls)
     scores = maturity_scores(grid, axes["axis_id"])
     matrix = score_matrix(scores)
-    bench = benchmark(matrix[GLOBAL], subject)
-    ab = axis_benchmark(matrix, subject)
+    # the benchmark: the subject against sourced peers only, never entities of its own perimeter nor
+    # illustrative / unpublished collectivities
+    sourced = sourced_peers(territory, published_maturity)
+    peer_ids = set(getattr(territory, "peer_ids", [p.id for p in getattr(territory, "peers", ())]))
+    unsourced = [c for c in colls if c in peer_ids and c not in sourced]
+    compared = matrix.loc[[c for c in matrix.index if c == subject or c in sourced]]
+    bench = benchmark(compared[GLOBAL], subject)
+    if not sourced:
+        bench["rank"] = None
+    ab = axis_benchmark(compared, subject)
     strong, weak = strengths_weaknesses(grid, subject, n_top)
     axis_pct = matrix.loc[subject].drop(GLOBAL)
     label_score, themes = label_nr_indicative(axis_pct, crosswalk)
@@ -720,6 +822,7 @@ def assess(answers: pd.DataFrame, territory, questions: pd.DataFrame | None = No
         weak_axes=weak_axes(axis_pct, weak_threshold_pct), label_score=label_score, label_themes=themes,
         pillars=pillar_scores(grid),
         illustrative_peers=any("illustrati" in str(p.name).lower() for p in territory.peers),
+        peers_sourced=sourced, unsourced_peers=unsourced, publish_threshold_pct=float(publish_threshold_pct),
     )
 
 
@@ -749,6 +852,10 @@ def headline_markdown(a: MaturityAssessment) -> str:
     head = (f"**{name}** obtient un score de maturité numérique responsable de **{_pct(row['score_pct'])}**, "
             f"niveau **{maturity_level(row['score_pct'])}**." if scored else
             f"La maturité de **{name}** n'est **pas évaluée** : aucune question n'a de réponse notée.")
+    if scored and not a.published:
+        head = (f"La maturité de **{name}** n'est **pas publiée** : **{a.status_text()}**, sous le seuil de "
+                f"{fr_number(a.publish_threshold_pct, 0)} % de complétude en dessous duquel aucun score, niveau ni "
+                "rang n'est publié.")
     lines = [
         head,
         "",
@@ -757,7 +864,17 @@ def headline_markdown(a: MaturityAssessment) -> str:
         f"{int(row['n_questions'])} questions). Les questions non répondues ne sont pas comptées comme 0 : elles sont "
         "exclues du score et signalées.",
     ]
-    if b["n_peers"]:
+    if not a.peers_sourced:
+        n_other = len(a.unsourced_peers)
+        lines.append(
+            "- Comparaison : aucune collectivité de comparaison n'a de score de maturité publié et sourcé : pas de "
+            "classement." + (f" Les {n_other} autres collectivités ayant répondu (sans source publiée) sont montrées "
+                             "à titre indicatif dans les tableaux, pas classées." if n_other else "")
+            + " Repère publié (autre questionnaire, tous secteurs) : score moyen WeNR 2021 de 59 % sur 75 "
+            "organisations (wenr.isit-europe.org).")
+    elif not a.published:
+        lines.append("- Comparaison : pas de rang publié (questionnaire incomplet).")
+    elif b["n_peers"]:
         lines.append(
             f"- Comparaison : rang **{b['rank'] if b['rank'] is not None else 'n.d.'} sur {b['n_peers'] + 1}** "
             f"collectivités ayant répondu ; médiane des autres collectivités {_pct(b['median_pct'])} "

@@ -48,8 +48,17 @@ def synthesis_markdown(summary: dict) -> str:
     eq_share = carbon.get("equipment_manufacturing_share")
     share = None if eq_share is None else 100 * eq_share
     bench = maturity.get("benchmark") or {}
-    rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}" if bench.get("rank") and bench.get("n_peers") is not None
-            else "")
+    rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}"
+            if bench.get("peers_sourced") and bench.get("rank") and bench.get("n_peers") is not None else "")
+    if maturity.get("published") is False:
+        maturity_value = esc(maturity.get("level", ""))  # "questionnaire incomplet (x %)": no score, level or rank
+        maturity_note = (f"aucun score, niveau ni rang publié sous {fr_number(maturity.get('publish_threshold_pct', 60), 0)}"
+                         f"{NBSP}% de complétude")
+    else:
+        maturity_value = (NA if maturity.get("score_pct") is None
+                          else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip())
+        maturity_note = esc(maturity.get("level", "")) + (
+            "" if rank or not maturity else " ; pas de classement : aucune collectivité de comparaison sourcée")
     plan = summary.get("plan_reduction_tco2e_per_year")
     ref_year = territory.get("reference_year", "")
     rows = [
@@ -63,9 +72,7 @@ def synthesis_markdown(summary: dict) -> str:
         ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
          "sur le périmètre physique sans papier (équipements, leur énergie, hébergement, réseaux) ; repères : "
          "ADEME–Arcep 78 %, La Rochelle publié 54 %"),
-        ("Score de maturité numérique responsable",
-         NA if maturity.get("score_pct") is None else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip(),
-         esc(maturity.get("level", ""))),
+        ("Score de maturité numérique responsable", maturity_value, maturity_note),
         ("Réduction annuelle apportée par le plan d'actions (bilan et services)", _interval(plan, 0, "tCO2e/an"),
          f"par rapport à {ref_year} ; émissions du plan en {trajectory.get('milestone_year', 2030)} : "
          f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
