@@ -703,3 +703,43 @@ def test_equipment_manufacturing_share_leaves_out_paper_and_spend():
     a 'manufacturing' factor) and the spend line are not equipment."""
     _, mc = _scoped_balance()
     assert carbon.equipment_manufacturing_share(mc) == pytest.approx(34.0 / 39.2308)
+
+
+# ------------------------------------------------------------------------------ correlated factors (issue 18)
+
+def _spend_factors(group: str) -> pd.DataFrame:
+    f = factor_rows([("spend_it_services", "use", "climate_change", 0.11, 0.11 / 3, 0.33, "lognormal", "eur"),
+                     ("spend_software", "use", "climate_change", 0.11, 0.11 / 3, 0.33, "lognormal", "eur"),
+                     ("spend_cloud_saas", "use", "climate_change", 0.11, 0.11 / 3, 0.33, "lognormal", "eur")])
+    f["correlation_group"] = group
+    return f
+
+
+def test_factors_of_one_correlation_group_move_together():
+    """Same group: one underlying normal draw, so the rank correlation of two factors is 1; no group: independent
+    streams, rank correlation near 0."""
+    grouped = carbon.draw_factors(_spend_factors("g"), 4000, 11)
+    apart = carbon.draw_factors(_spend_factors(""), 4000, 11)
+    assert carbon._rank_corr(grouped[1:2], grouped[0])[0] == pytest.approx(1.0)
+    assert abs(carbon._rank_corr(apart[1:2], apart[0])[0]) < 0.06
+    # each keeps its own marginal: median 0.11, 95 % interval ≈ [0.0367, 0.33]
+    assert np.median(grouped[1]) == pytest.approx(0.11, rel=0.05)
+
+
+def test_grouped_spend_ratios_widen_the_spend_line():
+    """Three spend lines of 100,000 EUR each: drawn together, the 95 % interval of their sum is the interval of one
+    ratio × 300,000 EUR, i.e. [0.11/3, 0.33] × 300,000 = [11, 99] t; drawn apart it is narrower."""
+    acts = pd.DataFrame({"source": "purchases", "line_id": ["p1", "p2", "p3"], "entity": "ville",
+                         "tier": "services", "category": ["s", "w", "c"], "phase": carbon.SPEND_PHASE,
+                         "item": ["spend_it_services", "spend_software", "spend_cloud_saas"], "factor_phase": "use",
+                         "activity": 100_000.0, "quantity_param": "", "lifetime_param": "", "extra_param": ""})
+    params = carbon.parameter_table(set(), CATEGORIES, KINDS)
+
+    def interval(group):
+        mc = carbon.monte_carlo(acts, _spend_factors(group), params, ["climate_change"], 20_000, 5)
+        return np.percentile(mc.totals["climate_change"], [2.5, 97.5]) / 1000
+
+    lo, hi = interval("g")
+    assert lo == pytest.approx(11.0, rel=0.05) and hi == pytest.approx(99.0, rel=0.05)
+    lo_apart, hi_apart = interval("")
+    assert lo_apart > 1.3 * lo and hi_apart < 0.85 * hi

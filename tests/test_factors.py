@@ -175,7 +175,7 @@ def test_low_above_value_is_rejected_with_line_and_column(tmp_csv):
     bad = GOOD.replace(",136,", ",180,")
     found, text = _problems(tmp_csv(HEADER + GOOD.replace("laptop", "desktop") + bad))
     assert (3, "low") in found
-    assert "line 3" in text and "'low'" in text and "180" in text
+    assert "ligne 3" in text and "'low'" in text and "180" in text
 
 
 def test_bad_rows_are_all_reported(tmp_csv):
@@ -279,3 +279,18 @@ def test_electricity_override(factors):
     assert none.empty and same.equals(factors)
     with pytest.raises(InputError, match="electricity_factor_kgco2e_per_kwh"):
         fx.electricity_override(factors, -1.0)
+
+
+def test_correlation_group_is_documented_and_checked(factors, tmp_csv):
+    """Issue 18: the four spend ratios share one source and basis (ADEME 'Achat de services'): one group; a group
+    mixing distributions cannot share one draw and is refused (line and column named)."""
+    spend = factors[factors["item"].str.startswith("spend_")]
+    assert set(spend["correlation_group"]) == {"ademe_achat_de_services"}
+    assert (factors.loc[~factors["item"].str.startswith("spend_"), "correlation_group"] == "").all()
+    header = HEADER.rstrip("\n") + ",correlation_group\n"
+    row_a = GOOD.rstrip("\n") + ",g\n"
+    row_b = ("desktop:manufacturing:climate_change,desktop,manufacturing,climate_change,203,kgCO2e/unit,unit,162,"
+             "259,triangular,ADEME,ADEME-NegaOctet 2022,sourced,,g\n")
+    found, text = _problems(tmp_csv(header + row_a + row_b))
+    assert (2, "correlation_group") in found and (3, "correlation_group") in found
+    assert "correlation group 'g'" in text

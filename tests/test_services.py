@@ -141,7 +141,7 @@ def test_read_services_reports_every_problem_with_line_and_column(tmp_csv):
     assert found2 == {(2, "volume_unit"), (3, "tablet_share"), (3, "hosting")}
     hosting = next(p for p in exc2.value.problems if p.column == "hosting")
     assert "closest: sr-mairie" in hosting.expected and hosting.value == "sr-mairi"
-    assert "line 3" in str(exc2.value)
+    assert "ligne 3" in str(exc2.value)  # French since 6e98367
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -691,3 +691,18 @@ def test_resolve_memo_returns_an_independent_copy_of_the_same_result():
     assert second.attrs == {"warnings": ["kept"]}
     heavier = df.assign(page_weight_mb=4.0)
     assert sv.resolve_services(heavier).loc[0, "data_gb_per_unit"] == pytest.approx(2 * expected)
+
+
+def test_a_factor_shared_with_the_balance_has_the_same_draw():
+    """Issue 18: the services draw the library's factors from the balance's keyed streams, so the laptop and
+    electricity factors have the very same draws in the services LCA and in the carbon balance (seed 7)."""
+    from helpers import carbon
+
+    table = sv.parameter_table(mc_inputs())
+    draws = sv.seeded_parameter_draws(table, 500, 7)
+    f = mc_inputs().factors.set_index("factor_id")
+    for fid in ("laptop:manufacturing:climate_change", "electricity_fr:use:climate_change"):
+        balance = carbon.draw_factors(f.loc[[fid]].reset_index(), 500, 7)[0]
+        np.testing.assert_array_equal(draws["f:" + fid], balance)
+    # the parameters that are not library factors keep the services' own stream
+    assert "stream" in table and (table.loc[[i for i in table.index if not i.startswith("f:")], "stream"] == "").all()

@@ -50,12 +50,12 @@ def fmt(x: float) -> str:
 
 
 def add(item, phase, criterion, value, activity, low, high, source, vintage, status, note="",
-        distribution="lognormal"):
+        distribution="lognormal", correlation_group=""):
     rows.append(dict(
         factor_id=f"{item}:{phase}:{criterion}", item=item, phase=phase, criterion=criterion,
         value=fmt(value), unit=f"{UNITS[criterion]}/{ACT[activity]}", activity_unit=activity,
         low=fmt(low), high=fmt(high), distribution=distribution, source=source, vintage=vintage,
-        status=status, note=note))
+        status=status, note=note, correlation_group=correlation_group))
 
 
 def geo(value, factor):
@@ -327,15 +327,19 @@ SPEND_NOTE = ("ASSUMPTION: no verified ADEME 'ratio monétaire' for this categor
               "magnitude from the ADEME Base Carbone 'Achat de services' page (postes et télécoms: 16.1 tCO2e per "
               "150 k EUR = 0.107 kgCO2e/EUR, from 1990 energy data); wide lognormal interval; replace by the "
               "supplier's own carbon intensity when available; phase 'use' = yearly consumption of the service")
+#: The four spend ratios come from one page and one basis (ADEME 'Achat de services', 1990 energy data): their
+#: errors are not independent, so they share one draw in the Monte Carlo (correlation group, docs/architecture.md).
+SPEND_GROUP = "ademe_achat_de_services"
 add("spend_telecom", "use", "climate_change", 16100 / 150000, "eur", 0.035, 0.32, S_BC_SERVICES,
     "ADEME Base Carbone (old method)", "derived",
     "16.1 tCO2e / 150,000 EUR (ADEME 'postes et télécoms', 1990 CNRS energy data) = 0.107 kgCO2e/EUR; interval x/÷3 "
-    "because the basis is old; use physical factors (GB, subscriptions) when the volumes are known")
+    "because the basis is old; use physical factors (GB, subscriptions) when the volumes are known",
+    correlation_group=SPEND_GROUP)
 for item, label in (("spend_it_services", "IT services (consulting, development, outsourcing, maintenance)"),
                     ("spend_software", "software licences and publishing"),
                     ("spend_cloud_saas", "cloud and SaaS subscriptions")):
     add(item, "use", "climate_change", 0.11, "eur", 0.11 / 3, 0.11 * 3, S_BC_SERVICES, "assumption 2026",
-        "assumption", f"{label}. " + SPEND_NOTE + "; interval x/÷3")
+        "assumption", f"{label}. " + SPEND_NOTE + "; interval x/÷3", correlation_group=SPEND_GROUP)
 
 # ------------------------------------------------------------------------------------------------ paper
 add("paper_a4_ream", "manufacturing", "climate_change", 2.29, "ream", 1.75, 3.65, S_MINUMECO_BP6,
@@ -448,7 +452,7 @@ def write(path, header, data):
 
 if __name__ == "__main__":
     FACT_HEADER = ["factor_id", "item", "phase", "criterion", "value", "unit", "activity_unit", "low", "high",
-                   "distribution", "source", "vintage", "status", "note"]
+                   "distribution", "source", "vintage", "status", "note", "correlation_group"]
     CAT_HEADER = ["category", "label_fr", "tier", "factor_item", "default_lifetime_years", "lifetime_low_years",
                   "lifetime_high_years", "default_power_w", "default_hours_per_day", "default_days_per_year",
                   "default_yearly_kwh", "max_power_w", "reconditioned_embodied_share", "source"]

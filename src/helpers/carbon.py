@@ -28,7 +28,9 @@ The engine works in three steps, each a pure function of DataFrames / numpy arra
 Monte Carlo inputs (documented assumptions, see ``docs/assumptions_caveats.md``):
 
 - factors: the library's distribution (``lognormal`` median = value, sigma = ln(high/low)/3.92; ``triangular``;
-  ``uniform``; ``none``), one draw per ``factor_id`` shared by every line (criteria drawn independently);
+  ``uniform``; ``none``), one draw per ``factor_id`` shared by every line (criteria drawn independently); the
+  factors of one ``correlation_group`` (same source and basis, e.g. the four spend ratios) share one underlying
+  draw (:func:`stream_keys`), and the services LCA draws the library's factors from the same keyed streams;
 - lifetimes: per category, a split triangular distribution of median default_lifetime_years over
   [lifetime_low_years, lifetime_high_years] of ``categories.csv`` (half the mass below the default, half above),
   applied as the ratio default / draw to every line of the category;
@@ -898,13 +900,25 @@ def keyed_draws(distribution: str, value: float, low: float, high: float, n_draw
     return _DRAWS.put(ck, x)
 
 
-def draw_factors(factor_rows: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray:
-    """Draws of factors, one row per factor (``factor_id, value, low, high, distribution``): shape (k, n_draws).
+def stream_keys(factor_rows: pd.DataFrame) -> np.ndarray:
+    """The key of each factor's random stream: ``group:<correlation_group>`` for a factor of a correlation group
+    (its factors share one underlying draw, so they move together: same source and basis), else its ``factor_id``.
+    The same key is used wherever the factor is drawn (balance, action plan, services)."""
+    ids = factor_rows["factor_id"].astype(str).to_numpy(dtype=object)
+    if "correlation_group" not in factor_rows:
+        return ids
+    grp = factor_rows["correlation_group"].fillna("").astype(str).to_numpy(dtype=object)
+    return np.where(grp != "", np.char.add("group:", grp.astype(str)).astype(object), ids)
 
-    Each factor has its own stream :func:`keyed_rng` ``(seed, factor_id)``: one draw shared by every line using it
-    (memoised by :func:`keyed_draws`).
+
+def draw_factors(factor_rows: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray:
+    """Draws of factors, one row per factor (``factor_id, value, low, high, distribution`` and optionally
+    ``correlation_group``): shape (k, n_draws).
+
+    Each factor has its own stream :func:`keyed_rng` ``(seed, key)`` with the key of :func:`stream_keys` (its id,
+    or its correlation group): one draw shared by every line using it (memoised by :func:`keyed_draws`).
     """
-    return _factor_draws(factor_rows["factor_id"].to_numpy(), factor_rows["distribution"].to_numpy(),
+    return _factor_draws(stream_keys(factor_rows), factor_rows["distribution"].to_numpy(),
                          factor_rows["value"].to_numpy(dtype=float), factor_rows["low"].to_numpy(dtype=float),
                          factor_rows["high"].to_numpy(dtype=float), n_draws, seed)
 
@@ -1013,6 +1027,7 @@ class _FactorLibrary:
         self.f_crit = factors["criterion"].astype(str).to_numpy(dtype=object)
         self.f_known = (self.f_item >= 0) & (self.f_phase >= 0)
         self.f_id = factors["factor_id"].astype(str).to_numpy(dtype=object)
+        self.f_key = stream_keys(factors)
         self.f_value = factors["value"].to_numpy(dtype=float)
         self.f_low = factors["low"].to_numpy(dtype=float)
         self.f_high = factors["high"].to_numpy(dtype=float)
@@ -1040,8 +1055,9 @@ class _FactorLibrary:
                              "low": self.f_low[used], "high": self.f_high[used], "distribution": self.f_dist[used]})
 
     def draws(self, used: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
-        """Draws of the factors ``used`` (:func:`_factor_draws`): shape (len(used), n_draws)."""
-        return _factor_draws(self.f_id[used].astype(str), self.f_dist[used], self.f_value[used], self.f_low[used],
+        """Draws of the factors ``used`` (:func:`_factor_draws` on their :func:`stream_keys`): shape
+        (len(used), n_draws)."""
+        return _factor_draws(self.f_key[used].astype(str), self.f_dist[used], self.f_value[used], self.f_low[used],
                              self.f_high[used], n_draws, seed)
 
 

@@ -69,7 +69,7 @@ STATUSES: tuple[str, ...] = ("sourced", "derived", "assumption")
 TIERS: tuple[str, ...] = ("terminals", "networks", "datacentres")
 
 FACTOR_COLUMNS: list[str] = ["factor_id", "item", "phase", "criterion", "value", "unit", "activity_unit", "low", "high",
-                             "distribution", "source", "vintage", "status", "note"]
+                             "distribution", "source", "vintage", "status", "note", "correlation_group"]
 
 FACTOR_SCHEMA = Schema(
     file="factors.csv",
@@ -91,6 +91,9 @@ FACTOR_SCHEMA = Schema(
         Column("vintage", "str", required=True, description="dataset year or version"),
         Column("status", "str", required=True, allowed=STATUSES, description="sourced, derived or assumption"),
         Column("note", "str", description="free text"),
+        Column("correlation_group", "str", default="",
+               description="factors of one group share one draw in the Monte Carlo (same source and basis, so "
+                           "their errors move together); empty = drawn alone"),
     ),
 )
 
@@ -218,6 +221,16 @@ def check_factor_table(df: pd.DataFrame, file: str) -> list[InputProblem]:
             "an interval roughly symmetric in log space around the value for a lognormal (its sigma is "
             "ln(high/low)/3.92 around median = value); use 'triangular' for a skewed interval",
             severity="warning"))
+    # a correlation group shares one underlying draw: its factors need the same distribution family (a lognormal
+    # and a triangular of one stream would not move together) and the same criterion
+    if "correlation_group" in df:
+        grp = df["correlation_group"].fillna("").astype(str)
+        member = (grp != "").to_numpy()
+        for col in ("distribution", "criterion"):
+            mixed = (df[col].fillna("").astype(str).groupby(grp).transform("nunique") > 1).to_numpy() & member
+            for idx in np.flatnonzero(mixed):
+                problems.append(InputProblem(file, _line(df, idx), "correlation_group", grp.iat[idx],
+                                             f"one {col} for every factor of correlation group '{grp.iat[idx]}'"))
     # one activity unit per item, so that phases and criteria of an item add up
     units_per_item = df.groupby("item")["activity_unit"].transform("nunique")
     for idx in np.flatnonzero((units_per_item > 1).to_numpy()):
@@ -277,8 +290,11 @@ def load_factors(path: str | Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path is not None else FACTORS_PATH
     df, warnings = _read_checked(path, FACTOR_SCHEMA, check_factor_table)
+    if "correlation_group" not in df:  # a library written before the column existed
+        df = df.assign(correlation_group="")
     out = df[FACTOR_COLUMNS].copy()
     out["note"] = out["note"].fillna("")
+    out["correlation_group"] = out["correlation_group"].fillna("").astype(str)
     out = out.reset_index(drop=True)
     out.attrs["warnings"] = warnings
     return out

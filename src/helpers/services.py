@@ -767,9 +767,12 @@ def parameter_table(inputs: ServiceInputs) -> pd.DataFrame:
     items = set(inputs.devices["items"].explode()) | {inputs.user_electricity_item, *inputs.network_items,
                                                        inputs.server_item, inputs.storage_item}
     items |= set(inputs.hosting["electricity_item"].dropna())
+    from helpers.carbon import stream_keys
+
     f = inputs.factors[inputs.factors["item"].isin(items)]
     rows = pd.DataFrame({"value": f["value"].to_numpy(float), "low": f["low"].to_numpy(float),
-                         "high": f["high"].to_numpy(float), "distribution": f["distribution"].to_numpy(object)},
+                         "high": f["high"].to_numpy(float), "distribution": f["distribution"].to_numpy(object),
+                         "stream": stream_keys(f) if len(f) else np.array([], dtype=object)},
                         index=["f:" + i for i in f["factor_id"]])
     pue = inputs.hosting.drop_duplicates("pue_key").set_index("pue_key")
     pue_rows = pd.DataFrame({"value": pue["pue"].to_numpy(float), "low": pue["pue_low"].to_numpy(float),
@@ -782,6 +785,7 @@ def parameter_table(inputs: ServiceInputs) -> pd.DataFrame:
                               "high": dev["lifetime_high_years"].to_numpy(float), "distribution": "triangular"},
                              index=["life:" + d for d in dev.index])
     table = pd.concat([rows, pue_rows, life_rows])
+    table["stream"] = table["stream"].fillna("").astype(str)
     table = table[~table.index.duplicated()]
     return table.sort_index()
 
@@ -1143,10 +1147,27 @@ def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict
     draws = _PARAMETER_DRAWS.get(key)
     if draws is None:
         draws = draw_parameters(table, int(n_draws), np.random.default_rng(seed))
+        draws.update(shared_factor_draws(table, int(n_draws), seed))
         for v in draws.values():
             v.setflags(write=False)
         draws = _PARAMETER_DRAWS.put(key, draws)
     return dict(draws)  # the arrays are read-only; the dict is the caller's own
+
+
+def shared_factor_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict[str, np.ndarray]:
+    """Draws of the library factors of ``table`` (rows with a ``stream``) from the carbon balance's keyed streams
+    (``helpers.carbon.keyed_draws`` with the seed and the factor's id or correlation group): a factor used by both
+    the balance and the services has the same draw in both, so their sum in the action plan is not made narrower
+    by drawing one factor twice independently."""
+    from helpers.carbon import keyed_draws
+
+    out = {}
+    if "stream" not in table:
+        return out
+    for name, r in table[table["stream"].astype(str) != ""].iterrows():  # one step per factor (tens)
+        out[name] = keyed_draws(str(r["distribution"]), float(r["value"]), float(r["low"]), float(r["high"]),
+                                n_draws, int(seed), str(r["stream"]))
+    return out
 
 
 def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, criteria=None) -> LcaResult:
