@@ -453,3 +453,25 @@ def test_convention_declared_in_territory_yaml_reads_the_ambiguous_values(tmp_pa
     (folder / "territory.yaml").write_text(yaml_text + '\nfiles:\n  purchases.csv: {decimal: "."}\n', encoding="utf-8")
     df = _table(folder, "label;amount_eur;volume_gb\npc;850,000;16,800\n")
     assert df["amount_eur"].tolist() == [850000.0] and df["volume_gb"].tolist() == [16800.0]
+
+
+def test_bounded_problems_keep_the_true_total_in_a_few_objects():
+    """200,000 bad cells of one kind: at most MAX_PROBLEMS_KEPT_PER_KIND + 1 objects, the printed total 200000."""
+    from helpers.errors import InputProblem
+
+    problems = readers.BoundedProblems()
+    for line in range(2, 200_002):
+        problems.append(InputProblem("inventory.csv", line, "quantity", "x", "un nombre"))
+    assert len(problems) == readers.MAX_PROBLEMS_KEPT_PER_KIND + 1
+    message = str(InputError(list(problems)))
+    assert "200000" in message.replace(" ", "").replace("\u202f", "") and len(message.splitlines()) == 2
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings_and_a_quoted_newline_keep_rows_and_line_numbers(tmp_path, newline):
+    """LF, CRLF and old-Mac CR files; a quoted cell spanning two lines; U+2028 inside a cell does not split a row."""
+    path = tmp_path / "services.csv"
+    text = newline.join(["id;name", 'S1;"two', 'lines"', "S2;a\u2028b", ""])
+    path.write_bytes(text.encode("utf-8"))
+    header, rows = readers.read_rows(path, "services.csv")
+    assert list(rows) == [(3, ["S1", f"two{newline}lines"]), (4, ["S2", "a\u2028b"])]

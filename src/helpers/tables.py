@@ -224,7 +224,7 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
 
 
 def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.DataFrame:
-    problems: list[InputProblem] = []
+    problems: list[InputProblem] = readers.BoundedProblems()  # memory bounded whatever the number of bad cells
     chunks = list(iter_table(path, schema, problems))
     out = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     lines = out["_line"].to_numpy()
