@@ -743,3 +743,18 @@ def test_grouped_spend_ratios_widen_the_spend_line():
     assert lo == pytest.approx(11.0, rel=0.05) and hi == pytest.approx(99.0, rel=0.05)
     lo_apart, hi_apart = interval("")
     assert lo_apart > 1.3 * lo and hi_apart < 0.85 * hi
+
+
+def test_balance_uses_the_vintage_of_the_reference_year_and_the_territory_override_wins():
+    from helpers import factors as F
+
+    t = SimpleNamespace(reference_year=2022, electricity_factor_kgco2e_per_kwh=None)
+    fac, changes = carbon.prepare_factors(F.load_factors(), t)
+    assert F.get_value(fac, "electricity_fr", "use", "climate_change") == 0.052 and changes.empty
+    s = carbon.electricity_factor_summary(fac, t)
+    assert s["vintage_year"] == 2022 and s["exact"] and s["latest_value"] == 0.0461
+    own = SimpleNamespace(reference_year=2022, electricity_factor_kgco2e_per_kwh=0.03,
+                          electricity_factor_source="contrat")
+    fac, changes = carbon.prepare_factors(F.load_factors(), own)
+    assert F.get_value(fac, "electricity_fr", "use", "climate_change") == 0.03
+    assert carbon.electricity_factor_summary(fac, own)["vintage_year"] is None

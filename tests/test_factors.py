@@ -294,3 +294,31 @@ def test_correlation_group_is_documented_and_checked(factors, tmp_csv):
     found, text = _problems(tmp_csv(header + row_a + row_b))
     assert (2, "correlation_group") in found and (3, "correlation_group") in found
     assert "correlation group 'g'" in text
+
+
+# ------------------------------------------------------------------ electricity vintages (issue 18)
+
+def test_every_vintage_row_has_source_and_vintage():
+    v = fx.load_electricity_vintages()
+    assert v["year"].is_monotonic_increasing and v["year"].is_unique
+    for col in ("source", "vintage", "label", "status"):
+        assert v[col].astype(str).str.strip().ne("").all(), col
+    assert ((v["low"] <= v["value"]) & (v["value"] <= v["high"])).all()
+    # the latest vintage is the library's own electricity factor
+    lib = fx.load_factors().set_index("factor_id").loc[fx.ELECTRICITY_FACTOR_ID]
+    assert v["value"].iat[-1] == lib["value"]
+
+
+def test_electricity_factor_follows_the_reference_year():
+    """Base Empreinte: 2022 → 0.0520, 2023 → 0.0580, 2025 (smoothed 2022–2025) → 0.0461 kgCO2e/kWh. A year without
+    a sourced row takes the nearest one (the earlier on a tie) and says so."""
+    v = fx.load_electricity_vintages()
+    assert fx.electricity_vintage(v, 2022)["value"] == 0.052 and fx.electricity_vintage(v, 2022)["exact"]
+    assert fx.electricity_vintage(v, 2023)["value"] == 0.058
+    old = fx.electricity_vintage(v, 2020)
+    assert old["vintage_year"] == 2022 and not old["exact"] and "2020" in old["note"]
+    assert fx.electricity_vintage(v, 2024)["vintage_year"] == 2023  # 2023 and 2025 are as close: the earlier
+    assert fx.electricity_vintage(v, 2020)["latest"]["value"] == 0.0461
+    factors, info = fx.apply_electricity_vintage(fx.load_factors(), 2022)
+    row = factors.set_index("factor_id").loc[fx.ELECTRICITY_FACTOR_ID]
+    assert row["value"] == 0.052 and "2022" in row["vintage"] and row["source"] == info["source"]

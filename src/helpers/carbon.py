@@ -1748,13 +1748,19 @@ class Balance:
 
 def prepare_factors(factors: pd.DataFrame, territory, overrides: pd.DataFrame | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply ``factor_overrides.csv`` then the territory's electricity override (``territory.yaml``).
+    """Set the French electricity factor to the vintage of the reference year, then apply ``factor_overrides.csv``
+    and the territory's electricity override (``territory.yaml``).
 
+    The vintage (``helpers.factors.apply_electricity_vintage``, ``electricity_vintages.csv``) is the library's
+    value for the territory's reference year, not a change of the territory: it is not listed in the changes.
     Returns the factor table and the list of every change (``helpers.factors.apply_overrides`` columns), in the
     order applied; when both change the French electricity factor, the territory's value wins.
     """
-    from helpers.factors import apply_overrides, electricity_override
+    from helpers.factors import apply_electricity_vintage, apply_overrides, electricity_override
 
+    year = getattr(territory, "reference_year", None)
+    if year is not None:
+        factors, _ = apply_electricity_vintage(factors, int(year))
     changes = []
     if overrides is not None and len(overrides):
         factors, ch = apply_overrides(factors, overrides.drop(columns=["_line"], errors="ignore"))
@@ -2048,10 +2054,35 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     top["factors_version"] = fmod.factors_version()
     data["overrides"] = changes[["factor_id", "old_value", "new_value", "source", "origin"]].to_dict("records")
     data["notes"] = list(balance.activities.notes)
+    data["electricity_factor"] = electricity_factor_summary(factors, t, balance)
     return CarbonStudy(territory=t, inputs=inputs, categories=categories, hosting_kinds=kinds, factors=factors,
                        changes=changes, balance=balance, computers=computers, data=data, top_level=top,
                        national=national, benchmarks=load_published_benchmarks(),
                        factors_version=top["factors_version"])
+
+
+def electricity_factor_summary(factors: pd.DataFrame, territory, balance: Balance | None = None) -> dict:
+    """The French electricity climate factor the balance used: ``{value, vintage_year, source, vintage, exact,
+    note}``, and the latest vintage as a sensitivity (``latest_value``, ``latest_vintage_year`` and, with
+    ``balance``, ``latest_delta_tco2e`` = the kWh at that factor minus the kWh at the one used: the balance is
+    linear in the factor). ``vintage_year`` is None when the territory sets its own factor (``territory.yaml`` or
+    ``factor_overrides.csv``)."""
+    from helpers.factors import ELECTRICITY_FACTOR_ID, electricity_vintage, load_electricity_vintages
+
+    row = factors.set_index("factor_id").loc[ELECTRICITY_FACTOR_ID]
+    info = electricity_vintage(load_electricity_vintages(), int(territory.reference_year))
+    own = abs(float(row["value"]) - info["value"]) > 1e-12 or str(row["source"]) != info["source"]
+    out = {"value": float(row["value"]), "vintage_year": None if own else info["vintage_year"],
+           "source": str(row["source"]), "vintage": str(row["vintage"]), "exact": (not own) and info["exact"],
+           "note": "facteur propre du territoire" if own else info["note"],
+           "latest_value": info["latest"]["value"], "latest_vintage_year": info["latest"]["vintage_year"]}
+    if balance is not None:
+        acts = balance.activities.table
+        kwh = float(acts.loc[(acts["item"] == DEFAULT_ELECTRICITY_ITEM) & (acts["factor_phase"] == "use"),
+                             "activity"].sum())
+        out["kwh_per_year"] = kwh
+        out["latest_delta_tco2e"] = kwh * (info["latest"]["value"] - float(row["value"])) / 1000.0
+    return out
 
 
 def _fr(values, decimals: int = 1) -> list[str]:
@@ -2119,8 +2150,28 @@ def headline_markdown(study: CarbonStudy) -> str:
         " (ligne à part, hors répartition par phase) ;",
         f"- part de la fabrication des équipements (périmètre physique sans papier) : "
         f"{_share_text(d['equipment_manufacturing_share'])} ;",
-        f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')}.",
+        f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;",
+        electricity_markdown(d.get("electricity_factor")),
     ])
+
+
+def electricity_markdown(e: dict | None) -> str:
+    """French bullet: the electricity factor used (vintage, source) and the latest vintage as a sensitivity."""
+    from helpers.plotting import fr_number
+
+    if not e:
+        return ""
+    if e.get("vintage_year") is None:
+        used = f"{fr_number(e['value'], 4)} kgCO2e/kWh (facteur propre du territoire : {_md(e['source'])})"
+    else:
+        used = (f"{fr_number(e['value'], 4)} kgCO2e/kWh, millésime {e['vintage_year']} ({_md(e['vintage'])})"
+                + (f", {e['note']}" if e.get("note") else ""))
+    text = f"- électricité française : {used}"
+    if e.get("latest_delta_tco2e") is not None and e.get("latest_vintage_year") != e.get("vintage_year"):
+        text += (f" ; avec le millésime le plus récent ({e['latest_vintage_year']}, "
+                 f"{fr_number(e['latest_value'], 4)} kgCO2e/kWh), le bilan varierait de "
+                 f"{fr_number(e['latest_delta_tco2e'], 1)} tCO2e")
+    return text + "."
 
 
 def _share_text(x) -> str:

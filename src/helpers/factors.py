@@ -37,6 +37,7 @@ CATEGORIES_PATH = REFERENCE_DIR / "categories.csv"
 HOSTING_KINDS_PATH = REFERENCE_DIR / "hosting_kinds.csv"
 VERSION_PATH = REFERENCE_DIR / "factors_version.txt"
 EXCLUSIONS_PATH = REFERENCE_DIR / "factor_exclusions.csv"
+ELECTRICITY_VINTAGES_PATH = REFERENCE_DIR / "electricity_vintages.csv"
 
 PHASES: tuple[str, ...] = ("manufacturing", "distribution", "use", "end_of_life")
 
@@ -542,6 +543,56 @@ def electricity_override(factors: pd.DataFrame, value_kgco2e_per_kwh: float | No
                               "high": [np.nan], "source": [source],
                               "reason": ["electricity factor set in territory.yaml"]})
     return apply_overrides(factors, overrides)
+
+
+def load_electricity_vintages(path: str | Path | None = None) -> pd.DataFrame:
+    """The French electricity climate factor by year (``electricity_vintages.csv``: ``year, value, low, high,
+    distribution, label, source, vintage, status, note``), each row with its source, sorted by year."""
+    path = Path(path) if path is not None else ELECTRICITY_VINTAGES_PATH
+    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return df.sort_values("year").reset_index(drop=True)
+
+
+def electricity_vintage(vintages: pd.DataFrame, reference_year: int) -> dict:
+    """The vintage of the French electricity factor that follows ``reference_year``.
+
+    The row of that year when the table has it; otherwise the nearest year with a sourced value (the earlier one
+    on a tie), with ``exact = False`` and a French note saying so. ``latest`` is the most recent row (the
+    sensitivity case). Returns ``{value, low, high, distribution, vintage_year, source, label, exact, note,
+    latest}``.
+    """
+    v = vintages.reset_index(drop=True)
+    years = v["year"].to_numpy(dtype=int)
+    i = int(np.lexsort((years, np.abs(years - int(reference_year))))[0])
+    r = v.iloc[i]
+    exact = int(r["year"]) == int(reference_year)
+    note = "" if exact else (f"pas de millésime {int(reference_year)} dans les sources stockées : millésime le "
+                             f"plus proche, {int(r['year'])}")
+    latest = v.iloc[-1]
+    return {"value": float(r["value"]), "low": float(r["low"]), "high": float(r["high"]),
+            "distribution": str(r["distribution"]), "vintage_year": int(r["year"]), "source": str(r["source"]),
+            "label": str(r["label"]), "exact": exact, "note": note,
+            "latest": {"value": float(latest["value"]), "vintage_year": int(latest["year"]),
+                       "source": str(latest["source"]), "label": str(latest["label"])}}
+
+
+def apply_electricity_vintage(factors: pd.DataFrame, reference_year: int, vintages: pd.DataFrame | None = None
+                              ) -> tuple[pd.DataFrame, dict]:
+    """The library with ``electricity_fr:use:climate_change`` set to the vintage of ``reference_year``
+    (:func:`electricity_vintage`: value, interval, source, vintage), and the vintage's description.
+
+    Applied before the territory's overrides, which win (a contract's own factor, ``factor_overrides.csv``).
+    """
+    vintages = load_electricity_vintages() if vintages is None else vintages
+    info = electricity_vintage(vintages, reference_year)
+    out = factors.copy()
+    row = out["factor_id"] == ELECTRICITY_FACTOR_ID
+    if row.any():
+        out.loc[row, ["value", "low", "high"]] = [info["value"], info["low"], info["high"]]
+        out.loc[row, "distribution"] = info["distribution"]
+        out.loc[row, "source"] = info["source"]
+        out.loc[row, "vintage"] = f"{info['label']} (millésime {info['vintage_year']})"
+    return out, info
 
 
 def get_value(factors: pd.DataFrame, item: str, phase: str, criterion: str) -> float:

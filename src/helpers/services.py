@@ -2038,11 +2038,12 @@ def service_factors(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The factor library with the territory's ``factor_overrides.csv`` applied, and the table of changes.
 
     The territory's electricity override (``territory.yaml``) is not applied: users' devices and networks draw from
-    the French grid, whatever the collectivity's own electricity contract (location-based).
+    the French grid, whatever the collectivity's own electricity contract (location-based); that grid's factor is
+    the vintage of the reference year (``helpers.factors.apply_electricity_vintage``), as in the balance.
     """
     from helpers import factors as fm
 
-    factors = fm.load_factors()
+    factors, _ = fm.apply_electricity_vintage(fm.load_factors(), int(ctx.territory.reference_year))
     path = ctx.raw / "factor_overrides.csv"
     if path.exists():
         return fm.apply_overrides(factors, fm.read_factor_overrides(path, factors))
