@@ -475,3 +475,11 @@ def test_line_endings_and_a_quoted_newline_keep_rows_and_line_numbers(tmp_path, 
     path.write_bytes(text.encode("utf-8"))
     header, rows = readers.read_rows(path, "services.csv")
     assert list(rows) == [(3, ["S1", f"two{newline}lines"]), (4, ["S2", "a\u2028b"])]
+
+
+def test_xlsx_formula_without_a_calculated_value_is_an_error_not_an_empty_cell(tmp_path):
+    """openpyxl (and other tools) write formulas without their value: read with data_only they would be empty cells,
+    so a default would silently replace the quantity."""
+    path = _workbook(tmp_path / "inventory.xlsx", {"data": [["line_id", "quantity"], ["A", "=2*3"]]})
+    out = bounded_read(path)
+    assert "ligne 2" in out["error"] and "colonne 'B'" in out["error"] and "formule" in out["error"]

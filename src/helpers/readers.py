@@ -559,6 +559,24 @@ def xlsx_sheets(real: Path, file: str) -> list[str]:
         fh.close()
 
 
+#: Marks a formula cell that has no cached value: openpyxl would give ``None``, read as an empty cell.
+_UNCALCULATED = object()
+
+
+def _parser_class():
+    """openpyxl's streaming sheet parser, made to tell a formula without a cached value from an empty cell."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class _Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = _UNCALCULATED
+            return cell
+
+    return _Parser
+
+
 def _xlsx_sheet_rows(wb, ws, file: str):
     """``(row_number, cells, merged_refs)`` of one read-only sheet, streamed, empty rows skipped.
 
@@ -566,16 +584,21 @@ def _xlsx_sheet_rows(wb, ws, file: str):
     XFD1048576 costs one row, not a million. ``merged_refs`` (the ``mergeCells`` of the sheet) is filled only once the
     stream is exhausted (they follow the data in the XML).
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     with ws._get_source() as src:
-        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+        parser = _parser_class()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         try:
             for r, parsed in parser.parse():
                 cells: list[str] = []
                 for cell in parsed:
                     value = cell["value"]
+                    if value is _UNCALCULATED:
+                        raise InputError(InputProblem(
+                            file, r, _column_letter(cell["column"] - 1), None,
+                            "une valeur ; cette cellule est une formule sans valeur calculée (fichier produit par un "
+                            "outil qui ne calcule pas les formules) : ouvrez-le et réenregistrez-le dans Excel ou "
+                            "LibreOffice",
+                        ))
                     if value is None or value == "":
                         continue
                     col = cell["column"] - 1
