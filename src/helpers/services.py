@@ -2043,7 +2043,10 @@ def service_factors(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     from helpers import factors as fm
 
-    factors, _ = fm.apply_electricity_vintage(fm.load_factors(), int(ctx.territory.reference_year))
+    factors = fm.load_factors()
+    year = getattr(getattr(ctx, "territory", None), "reference_year", None)
+    if year is not None:
+        factors, _ = fm.apply_electricity_vintage(factors, int(year))
     path = ctx.raw / "factor_overrides.csv"
     if path.exists():
         return fm.apply_overrides(factors, fm.read_factor_overrides(path, factors))
