@@ -1,0 +1,69 @@
+"""Action plan: the plan total counts the selected actions only (issue 22).
+
+100 laptops (ADEME/NegaOctet 2022: manufacturing 170, distribution 12.3, end of life 2.79 kgCO2e per unit,
+``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes``) kept 5 years. Extending their life by
+3 years saves ``100 × 185.09 / 5 − 100 × 185.09 / 8 = 1388.175 kgCO2e`` a year; reconditioning half of them alone
+would save ``50 × 170 × (1 − 0.3) / 5 = 1190 kgCO2e`` (reconditioned embodied share 0.3).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import actions as ac
+from helpers import levers as lv
+from helpers.factors import load_hosting_kinds
+
+LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}
+PER_UNIT = sum(LAPTOP.values())  # 185.09 kgCO2e
+G_LIFE = 100 * PER_UNIT / 5 - 100 * PER_UNIT / 8  # 1388.175 kgCO2e/year
+G_RECOND = 50 * 170.0 * (1 - 0.3) / 5  # 1190 kgCO2e/year
+
+
+def models() -> ac.Models:
+    factors = pd.DataFrame([(f"laptop:{p}:climate_change", "laptop", p, "climate_change", v, "kgCO2e/unit", "unit",
+                             v * 0.8, v * 1.25, "lognormal") for p, v in LAPTOP.items()],
+                           columns=["factor_id", "item", "phase", "criterion", "value", "unit", "activity_unit",
+                                    "low", "high", "distribution"])
+    categories = pd.DataFrame([{"category": "laptop", "label_fr": "Ordinateur portable", "tier": "terminals",
+                                "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
+                                "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
+    return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
+                     criteria=("climate_change",), n_draws=500, seed=20200101)
+
+
+def laptops() -> pd.DataFrame:
+    return pd.DataFrame({"line_id": ["L1"], "entity": ["ville"], "category": ["laptop"], "tier": ["terminals"],
+                         "factor_item": ["laptop"], "quantity": [100.0], "purchase_year": [2020.0],
+                         "age_years": [0.0], "lifetime_years": [5.0], "power_w": [26.5], "hours_per_day": [7.0],
+                         "days_per_year": [220.0], "yearly_kwh": [0.0], "reconditioned": [False],
+                         "quality": ["high"], "site": [None]})
+
+
+def plan(selected_recond: bool) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"action_id": "X1", "lever": "lifetime_extension", "param": 3.0, "targets": ["laptop"], "selected": True},
+        {"action_id": "X2", "lever": "reconditioned_share", "param": 0.5, "targets": ["laptop"],
+         "selected": selected_recond},
+    ])
+
+
+def test_plan_total_leaves_out_an_unselected_action():
+    """X2 is not selected: the plan's gain is X1's alone, 1388.175 kgCO2e, although X2 is still evaluated (its own
+    gain, 1190 kg, is in the gains table)."""
+    ev = ac.evaluate(plan(selected_recond=False), lv.PlanInputs(inventory=laptops()), models())
+    assert ev.plan_central["balance"] == pytest.approx(G_LIFE, rel=1e-9)
+    assert ev.plan_central["total"] == pytest.approx(G_LIFE, rel=1e-9)
+    gains = ev.gains.set_index("action_id")["balance_tco2e"] * 1000
+    assert gains["X2"] == pytest.approx(G_RECOND, rel=1e-9)
+    climate = ev.plan_criteria.set_index("criterion").loc["climate_change"]
+    assert climate["value"] == pytest.approx(G_LIFE / 1000, rel=1e-9)
+
+
+def test_plan_total_with_both_selected_is_the_combined_gain():
+    """Both selected: 50 new and 50 reconditioned laptops, all kept 8 years:
+    ``100 × 185.09 / 5 − (50 × 185.09 + 50 × (170 × 0.3 + 12.3 + 2.79)) / 8 = 2131.9125 kgCO2e``."""
+    combined = 100 * PER_UNIT / 5 - (50 * PER_UNIT + 50 * (170.0 * 0.3 + 12.3 + 2.79)) / 8
+    ev = ac.evaluate(plan(selected_recond=True), lv.PlanInputs(inventory=laptops()), models())
+    assert ev.plan_central["balance"] == pytest.approx(combined, rel=1e-9)
