@@ -758,3 +758,20 @@ def test_balance_uses_the_vintage_of_the_reference_year_and_the_territory_overri
     fac, changes = carbon.prepare_factors(F.load_factors(), own)
     assert F.get_value(fac, "electricity_fr", "use", "climate_change") == 0.03
     assert carbon.electricity_factor_summary(fac, own)["vintage_year"] is None
+
+
+def test_office_switch_without_a_site_has_no_pue():
+    """One office switch, 30 W around the clock = 262.8 kWh, no hosting site: 149.4 / 5 kg + 262.8 kWh × the
+    electricity factor, with no PUE (a data-centre switch in a server room would carry the room's PUE)."""
+    from helpers import factors as F
+
+    fac, cats = F.load_factors(), F.load_categories()
+    inv = pd.DataFrame([{"line_id": "S1", "entity": "ville", "category": "switch_office", "quantity": 1.0,
+                         "purchase_year": 2020, "lifetime_years": 5.0, "yearly_kwh": 30 * 24 * 365 / 1000,
+                         "reconditioned": False, "quality": "high", "site": np.nan}])
+    acts = carbon.fleet_activities(inv, cats, None)
+    total = float(np.nansum(carbon.activity_impacts(acts, fac, ["climate_change"])["climate_change"]))
+    elec = F.get_value(fac, "electricity_fr", "use", "climate_change")
+    assert total == pytest.approx(F.get_value(fac, "switch_office", "manufacturing", "climate_change") / 5
+                                  + 262.8 * elec, rel=1e-9)
+    assert (acts["extra_param"] == "").all()  # no PUE multiplier

@@ -322,3 +322,15 @@ def test_electricity_factor_follows_the_reference_year():
     factors, info = fx.apply_electricity_vintage(fx.load_factors(), 2022)
     row = factors.set_index("factor_id").loc[fx.ELECTRICITY_FACTOR_ID]
     assert row["value"] == 0.052 and "2022" in row["vintage"] and row["source"] == info["source"]
+
+
+def test_office_switch_has_an_office_class_factor(factors, categories):
+    """Issue 18: office access switches are not data-centre switches. Their factor (assumption, cited bounds) lies
+    between ADEME's internet box (60.8 kg) and ADEME's data-centre switch (367 kg): geometric mean
+    sqrt(60.8 × 367) = 149.4 kg, 95 % interval [60.8, 367]."""
+    row = factors.set_index("factor_id").loc["switch_office:manufacturing:climate_change"]
+    assert row["value"] == pytest.approx((60.8 * 367) ** 0.5, abs=0.05)
+    assert row["low"] == pytest.approx(60.8, rel=1e-3) and row["high"] == pytest.approx(367, rel=1e-3)
+    assert row["status"] == "assumption" and "data center.publicodes" in row["source"] and row["vintage"]
+    cat = categories.set_index("category").loc["switch_office"]
+    assert cat["tier"] == "networks" and cat["default_power_w"] == 30

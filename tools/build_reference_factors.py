@@ -171,6 +171,16 @@ _dc_note = ("ADEME usage-calculator value (construction, 5-year life); phase not
 device_climate("switch", 367.0, None, None, source=S_DC, rel=2, rel_note="interval x/÷2: one value for "
                "configurations from 24-port access switches to data-centre switches",
                note=_dc_note + "; data-centre switch, likely high for small office switches")
+# office (edge) switch: no open PCF of an access switch in the stored sources; bounded below by ADEME's internet box
+# (60.8 kg, a small network device with routing and a power supply) and above by ADEME's data-centre switch (367 kg);
+# lognormal median at their geometric mean, so the two sourced values are the 2.5th and 97.5th percentiles
+_sw_lo, _sw_hi = 60.8, 367.0
+device_climate("switch_office", round((_sw_lo * _sw_hi) ** 0.5, 1), None, None, status="assumption",
+               source=f"{S_TERM} (box 60.8 kg); {S_DC} (switch 367 kg)", vintage="assumption 2026",
+               rel=(_sw_hi / _sw_lo) ** 0.5,
+               rel_note="interval = the two sourced bounds (ADEME internet box 60.8 kg, ADEME data-centre switch 367 kg)",
+               note="ASSUMPTION: office 24-48-port access switch (floor or wiring closet), between a box and a "
+                    "data-centre switch: geometric mean of the two ADEME values; replace with the manufacturer's PCF")
 device_climate("wifi_access_point", 50.0, None, None, status="assumption", source=f"{S_TERM} (box 60.8 kg)",
                vintage="assumption 2026", rel=2.5, rel_note="interval x/÷2.5 (no source)",
                note="ASSUMPTION: no open value found; an enterprise PoE access point is taken slightly below the ADEME "
@@ -406,6 +416,9 @@ categories = [
     cat("switch", "Commutateur réseau (switch)", "networks", 5, 4, 10, 60, 24, 365, None, 3000, 0.30,
         "ADEME data center.publicodes (5 yr); 60 W ASSUMED for a 24-48-port switch without PoE load; "
         + RECOND_ASSUMED),
+    cat("switch_office", "Commutateur de bureau (switch d'étage)", "networks", 5, 4, 10, 30, 24, 365, None, 500,
+        0.30, "ASSUMPTION: office access switch in a wiring closet (no server-room PUE); 5 yr as the ADEME switch; "
+        "30 W for a 24-48-port switch without PoE load; " + RECOND_ASSUMED),
     cat("wifi_access_point", "Borne Wi-Fi", "networks", 6, 4, 10, 12, 24, 365, None, 60, 0.30,
         "ASSUMPTION: 6 yr, 12 W PoE around the clock; " + RECOND_ASSUMED),
     cat("firewall", "Pare-feu", "networks", 5, 4, 8, 100, 24, 365, None, 2000, 0.30,

@@ -72,7 +72,7 @@ SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "
 UNIT_PRICES_EUR: dict[str, float] = {
     "laptop": 900, "desktop": 750, "thin_client": 400, "screen_small": 150, "screen_large": 250, "smartphone": 350,
     "feature_phone": 50, "tablet": 350, "desk_phone_ip": 150, "printer": 250, "mfp_copier": 5000,
-    "video_projector": 700, "interactive_display": 3000, "tv_display": 800, "switch": 1500,
+    "video_projector": 700, "interactive_display": 3000, "tv_display": 800, "switch": 1500, "switch_office": 800,
     "wifi_access_point": 400, "firewall": 5000, "router": 800, "internet_box": 150, "server": 6000,
     "storage_array": 20000,
 }
