@@ -775,3 +775,14 @@ def test_office_switch_without_a_site_has_no_pue():
     assert total == pytest.approx(F.get_value(fac, "switch_office", "manufacturing", "climate_change") / 5
                                   + 262.8 * elec, rel=1e-9)
     assert (acts["extra_param"] == "").all()  # no PUE multiplier
+
+
+def test_alternative_factor_values_are_sensitivity_cases():
+    """Two screens of 64.6 kg over 6 years (activity 2/6 unit-years): manufacturers' ×3 gives 193.8 kg, so the
+    balance would change by 2/6 × (193.8 − 64.6) = 43.07 kg; an unused factor (server) is not listed."""
+    inv = inventory({"category": "screen_small", "quantity": 2})
+    acts = carbon.fleet_activities(inv, CATEGORIES, None)
+    cases = carbon.factor_alternatives(acts, FACTORS)
+    assert list(cases["factor_id"]) == ["screen_small:manufacturing:climate_change"]
+    assert cases["alternative"].iat[0] == pytest.approx(3 * 64.6)
+    assert cases["delta_tco2e"].iat[0] * 1000 == pytest.approx(2 / 6 * (3 * 64.6 - 64.6))

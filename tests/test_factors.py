@@ -246,7 +246,9 @@ def test_override_without_interval_keeps_relative_spread(factors):
                        "high": [np.nan], "source": ["x"], "reason": [""]})
     new, _ = fx.apply_overrides(factors, ov)
     row = new.set_index("factor_id").loc["laptop:manufacturing:climate_change"]
-    assert row["low"] == pytest.approx(136 * 2) and row["high"] == pytest.approx(212.5 * 2)
+    # the library's laptop interval is 170 ×/÷ (296/170) = [97.635, 296] (issue 18: contains MiNumEco's 296 kg);
+    # doubling the value doubles both bounds
+    assert row["low"] == pytest.approx(170 / (296 / 170) * 2, rel=1e-5) and row["high"] == pytest.approx(296 * 2)
 
 
 def test_unknown_override_names_the_closest_id(factors, tmp_csv):

@@ -92,12 +92,23 @@ def device_climate(item, manuf, distri, eol, *, source=S_TERM, vintage=V_NEGA, s
             add(item, phase, "climate_change", v, "unit", lo, hi, source, vintage, side_status or status, side_note)
 
 
-device_climate("laptop", 170.0, 12.3, 2.79,
+# The lognormal is symmetric in log space around its median: to contain an alternative value the library cites
+# (MiNumEco: manufacturing of a computer 212-296 kg; smartphone 50-57 kg, domain-facts §4.1), the factor of the
+# interval is max(1.25, alternative / value) on both sides (issue 18: intervals that contain the cited alternatives).
+S_MINUMECO_BP1 = ("DISIC/MiNumEco:content/ressources/documents-reference/impact-bonnes-pratiques/"
+                  "bonne-pratique-1-allonger-duree-vie-materiel.md")
+device_climate("laptop", 170.0, 12.3, 2.79, rel=296.0 / 170.0,
+               rel_note=f"interval x/÷{296 / 170:.3f} so that its 97.5th percentile is MiNumEco's 296 kg for the "
+                        f"manufacturing of a computer (212-296 kg, {S_MINUMECO_BP1}); manufacturer PCFs of laptops "
+                        "are often 200-300 kg",
                note="ADEME 'ordinateur portable' (14.6-inch, 11 GB RAM, 497 GB SSD); older vintage 170.3 "
                     "(impactco2 numerique.json)")
-device_climate("desktop", 203.0, 1.85, 6.61, extra_high=259.0,
+device_climate("desktop", 203.0, 1.85, 6.61, rel=296.0 / 203.0,
+               rel_note=f"interval x/÷{296 / 203:.3f} so that its 97.5th percentile is MiNumEco's 296 kg for the "
+                        f"manufacturing of a computer (212-296 kg, {S_MINUMECO_BP1}); contains the consumer desktop "
+                        "259 kg",
                note="ADEME 'ordinateur fixe pro' (professional, no screen, 8 GB RAM, 1 TB HDD + 256 GB SSD); "
-                    "older vintage 202.6; high end widened to the consumer desktop 259 kg")
+                    "older vintage 202.6")
 # thin client: Dell Wyse PCFs, manufacturing = total x manufacturing share (11 models, Aug 2018, EU use)
 _wyse = [70 * .59, 63 * .59, 86 * .48, 89 * .45, 100 * .42, 115 * .57, 103 * .44, 106 * .43, 122 * .37,
          94 * .48, 108 * .43]
@@ -117,7 +128,9 @@ device_climate("screen_large", 64.6 * _r27, 1.29 * _r27, 3.95 * _r27, status="de
                rel=1.4, rel_note="interval x/÷1.4 (derived value)",
                note=f"ADEME 24-inch screen x {_r27:.3f}, the 27-inch/24-inch ratio of Boavizta's generic monitor "
                     "model (390.15 / 346.8 kgCO2e)")
-device_climate("smartphone", 77.0, 2.27, 0.246, extra_high=83.0,
+device_climate("smartphone", 77.0, 2.27, 0.246, rel=77.0 / 50.0,
+               rel_note=f"interval x/÷{77 / 50:.3f} so that its 2.5th percentile is MiNumEco's 50 kg (smartphone "
+                        f"50-57 kg, {S_MINUMECO_BP1}); contains the older ADEME vintage 83 kg",
                note="ADEME 'smartphone' (6.61-inch, 7.3 GB RAM, 180 GB); older vintage 83 kg (impactco2)")
 device_climate("feature_phone", 23.3, None, 0.1, source=S_IMPACTCO2, vintage="ADEME 5226 (2022)",
                rel=1.5, rel_note="interval x/÷1.5 assumed (single configuration)",

@@ -2055,10 +2055,52 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     data["overrides"] = changes[["factor_id", "old_value", "new_value", "source", "origin"]].to_dict("records")
     data["notes"] = list(balance.activities.notes)
     data["electricity_factor"] = electricity_factor_summary(factors, t, balance)
+    data["factor_alternatives"] = factor_alternatives(balance.activities.table, factors).to_dict("records")
     return CarbonStudy(territory=t, inputs=inputs, categories=categories, hosting_kinds=kinds, factors=factors,
                        changes=changes, balance=balance, computers=computers, data=data, top_level=top,
                        national=national, benchmarks=load_published_benchmarks(),
                        factors_version=top["factors_version"])
+
+
+#: Alternative values the library cites for a factor but that its interval does not contain (a sensitivity case
+#: each, never a replacement): (factor_id, alternative value or multiplier of the value, French label, source).
+FACTOR_ALTERNATIVES: tuple[tuple[str, float, bool, str, str], ...] = (
+    ("screen_small:manufacturing:climate_change", 3.0, True,
+     "écrans 24 pouces : déclarations des fabricants (×3, bas de la fourchette ×3 à ×5)",
+     "Boavizta/environmental-footprint-data:boavizta-data-us.csv@004e04397cdb (Dell, Lenovo monitors)"),
+    ("screen_large:manufacturing:climate_change", 3.0, True,
+     "écrans 27 pouces : déclarations des fabricants (×3)",
+     "Boavizta/environmental-footprint-data:boavizta-data-us.csv@004e04397cdb"),
+    ("server:manufacturing:climate_change", 3660.0, False,
+     "serveurs : serveur NegaOctet de la Base IMPACTS (3 660 kgCO2e)",
+     "Boavizta/boaviztapi:boaviztapi/data/crowdsourcing/ademe_base_impacts_negaoctet.csv@7c452d1c7f3f"),
+)
+
+
+def factor_alternatives(activities: pd.DataFrame, factors: pd.DataFrame,
+                        alternatives=FACTOR_ALTERNATIVES) -> pd.DataFrame:
+    """Sensitivity cases: the change of the climate balance (tCO2e/year) if one factor took an alternative value the
+    library cites outside its interval (manufacturer declarations for screens, the NegaOctet server).
+
+    ``delta = Σ activity of the rows using the factor × (alternative − value)`` (the balance is linear in each
+    factor). Only factors the balance uses are listed. Columns ``factor_id, label_fr, value, alternative,
+    delta_tco2e, source``.
+    """
+    f = factors.set_index("factor_id")
+    rows = []
+    for fid, alt, relative, label, source in alternatives:
+        if fid not in f.index:
+            continue
+        item, phase, _ = fid.split(":")
+        a = float(activities.loc[(activities["item"] == item) & (activities["factor_phase"] == phase),
+                                 "activity"].sum())
+        if a <= 0:
+            continue
+        v = float(f.loc[fid, "value"])
+        new = v * alt if relative else alt
+        rows.append({"factor_id": fid, "label_fr": label, "value": v, "alternative": new,
+                     "delta_tco2e": a * (new - v) / 1000.0, "source": source})
+    return pd.DataFrame(rows, columns=["factor_id", "label_fr", "value", "alternative", "delta_tco2e", "source"])
 
 
 def electricity_factor_summary(factors: pd.DataFrame, territory, balance: Balance | None = None) -> dict:
@@ -2153,6 +2195,21 @@ def headline_markdown(study: CarbonStudy) -> str:
         f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;",
         electricity_markdown(d.get("electricity_factor")),
     ])
+
+
+def alternatives_markdown(cases: list | None) -> str:
+    """French bullets: the sensitivity cases of :func:`factor_alternatives` (alternative values outside the
+    intervals), each with the change of the balance."""
+    from helpers.plotting import fr_number
+
+    if not cases:
+        return ""
+    lines = ["Valeurs de facteurs citées par la bibliothèque hors de leur intervalle (cas de sensibilité, non "
+             "retenus) :", ""]
+    for c in cases:
+        lines.append(f"- {c['label_fr']} : {fr_number(c['value'], 1)} → {fr_number(c['alternative'], 1)} kgCO2e, "
+                     f"bilan {'+' if c['delta_tco2e'] >= 0 else ''}{fr_number(c['delta_tco2e'], 1)} tCO2e par an.")
+    return "\n".join(lines)
 
 
 def electricity_markdown(e: dict | None) -> str:
@@ -2333,6 +2390,9 @@ def benchmark_markdown(study: CarbonStudy) -> str:
                   f"supposées), donne {fr_number(equipment)} tCO2e sur ce périmètre, dont "
                   f"{_share_text(d['equipment_manufacturing_share'])} de fabrication, et {fr_number(total)} tCO2e au "
                   "total. Aucune donnée n'a été ajustée pour retrouver le chiffre publié."]
+    alt = alternatives_markdown(d.get("factor_alternatives"))
+    if alt:
+        lines += ["", alt]
     return "\n".join(lines)
 
 
