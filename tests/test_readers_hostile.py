@@ -53,8 +53,11 @@ DRIVER = textwrap.dedent("""
             out = {"sheets": readers.list_sheets(args["path"], args["file"])}
     except InputError as exc:
         out = {"error": str(exc)}
-    import resource
-    out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:  # peak RSS of this process's memory (ru_maxrss would include pytest's, inherited across fork and exec)
+        out["maxrss_kb"] = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1])
+    except (OSError, StopIteration):
+        import resource
+        out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps(out, default=str))
 """)
 
