@@ -333,6 +333,31 @@ def test_cost_per_tco2e_and_annualised_cost():
     assert np.isnan(ac.cost_per_tco2e(cost, 0.0))
 
 
+def test_annuity_factor_by_hand():
+    """r = 3.2 %, n = 5: 1.032^5 = 1.170573, 1 − 1/1.170573 = 0.145717, 0.032 / 0.145717 = 0.21960; r = 0: 1/5."""
+    assert float(ac.annuity_factor(0.032, 5)) == pytest.approx(0.21960, abs=5e-5)
+    assert float(ac.annuity_factor(0.0, 5)) == pytest.approx(0.2)
+    # 10,000 EUR over 5 years at 3.2 % + 1,000 EUR/yr − 500 EUR saved = 2,196.0 + 500 EUR/yr
+    assert float(ac.annualised_cost_eur(10_000, 1_000, 5, 500, 0.032)) == pytest.approx(2696.0, abs=0.5)
+
+
+def test_cost_per_tonne_can_be_recomputed_from_the_table():
+    """Every priced reduction: (investment × annuity_factor + yearly − money saved) ÷ total_tco2e, columns of the
+    exported table."""
+    plan = pd.DataFrame({"action_id": ["A1", "A2"], "lever": ["lifetime_extension", "power_management"],
+                         "selected": [True, True], "investment_eur": [12_000.0, 3_000.0],
+                         "yearly_eur": [200.0, 0.0], "action_lifetime_years": [5.0, 8.0], "effort": [1, 2],
+                         "axes_list": [["a"], ["a"]]})
+    gains = pd.DataFrame({"action_id": ["A1", "A2"], "total_tco2e": [4.0, 0.5],
+                          "money_saved_eur_per_year": [1_000.0, 100.0], "kind": ["reduction", "reduction"]})
+    t = ac.prioritise(plan, gains, discount_rate=0.032)
+    recomputed = ((t["investment_eur"] * t["annuity_factor"] + t["yearly_eur"] - t["money_saved_eur_per_year"])
+                  / t["total_tco2e"])
+    np.testing.assert_allclose(t["cost_eur_per_tco2e"], recomputed)
+    a1 = t.set_index("action_id").loc["A1"]
+    assert a1["cost_eur_per_tco2e"] == pytest.approx((12_000 * 0.21960 + 200 - 1_000) / 4, rel=2e-4)
+
+
 def test_priority_score_components():
     comp = ac.priority_score([10.0, 5.0, 0.0], [-100.0, 250.0, np.nan], [1, 3, 1], [0.2, 0.8, 0.5])
     # gain: ranks among positive gains ÷ 2; cost: saves money → 1, 250 €/t → 0.5, no gain → 0

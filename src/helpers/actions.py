@@ -64,6 +64,13 @@ VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
 #: and the half-point of the cost score.
 CARBON_VALUE_EUR_PER_TCO2E = 250.0
 
+#: Discount rate of the annualised investment (real, per year). France Stratégie, Guide de l'évaluation
+#: socioéconomique des investissements publics, complément opérationnel I « Révision du taux d'actualisation »
+#: (validated 21/10/2021): risk-free 1.2 % + risk premium 2 % for a project of average risk. The figures are
+#: typed from that document's known conclusions and were NOT found in the stored sources: a parameter
+#: (``discount_rate`` of notebook 05); 0 gives the former straight-line annualisation.
+DISCOUNT_RATE = 0.032
+
 #: weights of the priority score (documented choice; they sum to 1)
 SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "maturity": 0.20}
 
@@ -753,9 +760,22 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
 # Prioritisation
 # ----------------------------------------------------------------------------------------------------------------
 
-def annualised_cost_eur(investment_eur, yearly_eur, action_lifetime_years, money_saved_eur_per_year=0.0):
-    """``investment ÷ action lifetime + yearly cost − money saved`` (EUR/year; straight line, no discounting)."""
-    return (np.asarray(investment_eur, dtype=float) / np.asarray(action_lifetime_years, dtype=float)
+def annuity_factor(discount_rate, lifetime_years):
+    """Capital recovery factor ``r ÷ (1 − (1 + r)^−n)``: the constant yearly payment that repays 1 EUR invested
+    over ``n`` years at the rate ``r``; ``1 ÷ n`` when ``r = 0`` (straight line)."""
+    r = np.asarray(discount_rate, dtype=float)
+    n = np.asarray(lifetime_years, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crf = r / (1.0 - (1.0 + r) ** (-n))
+    return np.where(np.abs(r) < 1e-12, 1.0 / n, crf)
+
+
+def annualised_cost_eur(investment_eur, yearly_eur, action_lifetime_years, money_saved_eur_per_year=0.0,
+                        discount_rate=0.0):
+    """``investment × annuity_factor(r, lifetime) + yearly cost − money saved`` (EUR/year).
+
+    With ``discount_rate = 0`` the investment is spread in a straight line (``investment ÷ lifetime``)."""
+    return (np.asarray(investment_eur, dtype=float) * annuity_factor(discount_rate, action_lifetime_years)
             + np.asarray(yearly_eur, dtype=float) - np.asarray(money_saved_eur_per_year, dtype=float))
 
 
@@ -807,7 +827,8 @@ def priority_score(gain_tco2e, cost_eur_per_tco2e, effort, gap, weights: dict[st
     return out
 
 
-def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weights=None) -> pd.DataFrame:
+def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weights=None,
+               discount_rate: float = 0.0) -> pd.DataFrame:
     """One row per action: gains, costs, cost per tCO2e, score components, score, and ``rank`` among the selected
     reductions (1 = first; ties broken by action id) and ``rank_all`` among every catalogue action.
 
@@ -819,10 +840,14 @@ def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weight
         df["kind"] = [action_kind(lev) for lev in df["lever"]]
     df["kind"] = df["kind"].fillna(pd.Series([action_kind(lev) for lev in df["lever"]], index=df.index))
     reduction = (df["kind"] == "reduction").to_numpy()
+    df["discount_rate"] = float(discount_rate)
+    df["annuity_factor"] = annuity_factor(discount_rate, df["action_lifetime_years"])
+    df["annualised_investment_eur"] = df["investment_eur"].astype(float) * df["annuity_factor"]
     df["annualised_cost_eur"] = annualised_cost_eur(df["investment_eur"], df["yearly_eur"],
-                                                    df["action_lifetime_years"], df["money_saved_eur_per_year"])
+                                                    df["action_lifetime_years"], df["money_saved_eur_per_year"],
+                                                    discount_rate)
     df["gross_annualised_cost_eur"] = annualised_cost_eur(df["investment_eur"], df["yearly_eur"],
-                                                          df["action_lifetime_years"])
+                                                          df["action_lifetime_years"], 0.0, discount_rate)
     df["cost_eur_per_tco2e"] = np.where(reduction, cost_per_tco2e(df["annualised_cost_eur"], df["total_tco2e"]),
                                         np.nan)
     df["maturity_gap"] = maturity_gap(df["axes_list"], axis_scores)
@@ -1147,7 +1172,8 @@ class ActionsStudy:
         cols = ["rank", "rank_all", "action_id", "title_fr", "axes", "lever", "selected", "start_year", "param",
                 "balance_tco2e", "balance_low_tco2e", "balance_high_tco2e", "services_tco2e",
                 "services_low_tco2e", "services_high_tco2e", "total_tco2e", "total_low_tco2e", "total_high_tco2e",
-                "investment_eur", "yearly_eur", "money_saved_eur_per_year", "annualised_cost_eur",
+                "investment_eur", "action_lifetime_years", "discount_rate", "annuity_factor",
+                "annualised_investment_eur", "yearly_eur", "money_saved_eur_per_year", "annualised_cost_eur",
                 "cost_eur_per_tco2e", "effort", "months", "maturity_gap", "gain_component", "cost_component",
                 "effort_component", "maturity_component", "score", "origin", "gain_status", "basis", "kind"]
         out = self.ranked[cols].copy()
@@ -1199,6 +1225,10 @@ class ActionsStudy:
                                                              "total_tco2e"].sum()),
                 "n_catalogue_actions": int(len(r)), "n_selected_actions": int(r["selected"].sum()),
                 "score_weights": dict(SCORE_WEIGHTS), "carbon_value_eur_per_tco2e": CARBON_VALUE_EUR_PER_TCO2E,
+                "discount_rate": float(r["discount_rate"].iat[0]) if len(r) else None,
+                "cost_per_tco2e_formula": "(investment_eur × annuity_factor + yearly_eur − money_saved_eur_per_year)"
+                                          " ÷ total_tco2e ; annuity_factor = r ÷ (1 − (1 + r)^−action_lifetime_years)"
+                                          " ; réductions seulement (table actions_plan)",
                 "perimeter_note": "reduction = bilan de la collectivité + services (usagers compris); la trajectoire "
                                   "ne suit que le bilan",
                 "n_draws": info["n_draws"], "seed": info["seed"],
@@ -1257,7 +1287,8 @@ def indicators_table(plan: pd.DataFrame, inputs: lv.PlanInputs, ramps: pd.DataFr
 
 
 def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_year: float | None = None,
-              target_share: float = tj.DEFAULT_TARGET_SHARE, score_weights: dict | None = None) -> ActionsStudy:
+              target_share: float = tj.DEFAULT_TARGET_SHARE, score_weights: dict | None = None,
+              discount_rate: float = DISCOUNT_RATE) -> ActionsStudy:
     """Read the inputs and the earlier notebooks' results, evaluate every catalogue action, rank them, schedule the
     selected ones and compute the trajectory against the carbon budget."""
     from helpers import factors as fm
@@ -1292,7 +1323,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     nat_index = tj.national_trend_index(years, terr.reference_year)
     g_nat = float(tj.national_trend_index([terr.milestone_year], terr.reference_year)[0])
     ev = evaluate(plan, inputs, models, growth_at_milestone=g_m)
-    ranked = prioritise(plan, ev.gains, maturity_axis_scores(ctx), score_weights)
+    ranked = prioritise(plan, ev.gains, maturity_axis_scores(ctx), score_weights, discount_rate)
     ramps = roadmap(plan, years)
 
     # trajectory (balance perimeter)

@@ -36,7 +36,7 @@ NOTEBOOK_OF: dict[str, str] = {
 #: Defaults of the extra parameters of notebook 05's ``parameters`` cell (papermill injects only ``territory``,
 #: ``seed``, ``processed_dir`` and ``n_draws``, so the notebook runs with these). A test compares them with the
 #: notebook.
-ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6}
+ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6, "discount_rate": 0.032}
 
 
 def section_ingest(territory: str, seed: int, n_draws: int, processed_dir) -> None:
@@ -109,7 +109,8 @@ def section_actions(territory: str, seed: int, n_draws: int, processed_dir) -> N
     ctx = open_context(territory, processed_dir)
     study = actions.run_study(ctx, n_draws=n_draws, seed=seed,
                               bau_growth_per_year=ACTIONS_PARAMETERS["bau_growth_per_year"],
-                              target_share=ACTIONS_PARAMETERS["target_share"])
+                              target_share=ACTIONS_PARAMETERS["target_share"],
+                              discount_rate=ACTIONS_PARAMETERS["discount_rate"])
     study.write(ctx)
 
 
