@@ -39,7 +39,7 @@ from helpers import levers as lv
 from helpers import trajectory as tj
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, read_table
+from helpers.tables import Column, Schema, provided, read_table
 
 CATALOGUE_PATH = REFERENCE_DIR / "actions_catalogue.csv"
 MATURITY_AXES_PATH = REFERENCE_DIR / "maturity_axes.csv"
@@ -1302,7 +1302,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     warnings = []
     selection = None
     path = ctx.raw / "actions.csv"
-    if path.exists():
+    if provided(path):  # header-only = not provided (issue 17)
         site_ids = list(inputs.hosting["site_id"].astype(str)) if inputs.hosting is not None else []
         service_ids = list(inputs.services["service_id"].astype(str)) if inputs.services is not None else []
         selection = read_actions(path, catalogue, terr, list(categories["category"]), site_ids, service_ids)

@@ -49,6 +49,10 @@ def _readers(ctx, categories, tables, strict=None):
         hosting = tables.get("hosting")
         return [] if hosting is None else list(hosting["site_id"])
 
+    def inventory_sites():  # the inventory's sites are checked only against a provided hosting.csv
+        hosting = tables.get("hosting")
+        return None if hosting is None else list(hosting["site_id"])
+
     def service_ids():
         services = tables.get("services")
         return [] if services is None else list(services["service_id"])
@@ -57,7 +61,7 @@ def _readers(ctx, categories, tables, strict=None):
         ("factor_overrides.csv", "factor_overrides", lambda p: mod("factors").read_factor_overrides(p)),
         ("hosting.csv", "hosting", lambda p: mod("carbon_inputs").read_hosting(p, territory)),
         ("inventory.csv", "inventory",
-         lambda p: mod("inventory").read_inventory(p, territory, categories, hosting_ids(), strict=strict)),
+         lambda p: mod("inventory").read_inventory(p, territory, categories, inventory_sites(), strict=strict)),
         ("telecom.csv", "telecom", lambda p: mod("carbon_inputs").read_telecom(p, territory)),
         ("purchases.csv", "purchases", lambda p: mod("carbon_inputs").read_purchases(p, territory)),
         ("printing.csv", "printing", lambda p: mod("carbon_inputs").read_printing(p, territory)),
@@ -101,6 +105,14 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
                 continue
             report.files.extend(df.attrs.get("import_report", []))
             report.warnings.extend(df.attrs.get("warnings", []))
+            if "hosting" not in report.tables and df["site"].notna().any():
+                named = df["site"].notna()
+                report.warnings.append(InputProblem(
+                    ", ".join(sorted(set(df.loc[named, "source_file"]))), None, "site", None,
+                    f"{int(df.loc[named, 'quantity'].sum())} équipement(s) nomment un site d'hébergement "
+                    f"({', '.join(sorted(set(df.loc[named, 'site'])))}) alors que hosting.csv n'est pas fourni : "
+                    "site ignoré", severity="warning", kind="note"))
+                df["site"] = None
             report.tables[name] = df
             continue
         path = ctx.raw / file
@@ -145,14 +157,9 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
 
 
 def _has_data_rows(path) -> bool:
-    """Whether an optional file has at least one data row (a header-only or empty file is "not provided")."""
-    from helpers.tables import read_rows
+    from helpers.tables import has_data_rows
 
-    try:
-        _, rows = read_rows(path, display_path(path))
-    except InputError:
-        return True  # let the reader report the problem with its own words
-    return any(True for _ in rows)
+    return has_data_rows(path)
 
 
 #: Where the value of a column came from, in French.
@@ -218,19 +225,24 @@ def import_report_markdown(processed) -> str:
     for file, rows in table.groupby("file", sort=False):
         get = dict(zip(rows["item"], rows["value"], strict=False))
         if "header_only" in get:
-            out.append(f"- `{esc(file)}` : en-tête seul, traité comme non fourni.")
+            out.append(f"- {esc(file)} : en-tête seul, traité comme non fourni.")
             continue
         excl = rows[rows["item"] == "excluded"]
         cols = rows[rows["item"] == "column"]
         ign = rows[rows["item"] == "ignored"]
         dflt = rows[rows["item"] == "default"]
-        text = f"- `{esc(file)}` : {get.get('rows_read', '?')} lignes lues, {get.get('rows_kept', '?')} conservées"
+        text = f"- {esc(file)} : {get.get('rows_read', '?')} lignes lues, {get.get('rows_kept', '?')} conservées"
         if len(excl):
             text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
         text += "."
-        if len(cols):
+        exact = cols["detail"] == "exact"
+        if exact.any():
+            text += f" {int(exact.sum())} colonne(s) au nom exact du modèle."
+        if (~exact).any():
             text += " Colonnes reconnues : " + ", ".join(
-                f"« {esc(h)} » → `{c}` ({HOW_FR.get(how, how)})" for c, h, how in zip(cols["key"], cols["value"], cols["detail"], strict=True)) + "."
+                f"« {esc(h)} » → `{c}` ({HOW_FR.get(how, how)})"
+                for c, h, how in zip(cols.loc[~exact, "key"], cols.loc[~exact, "value"], cols.loc[~exact, "detail"],
+                                     strict=True)) + "."
         if len(ign):
             text += " Colonnes ignorées : " + ", ".join(f"« {esc(h)} »" for h in ign["key"]) + "."
         if len(dflt):
@@ -246,7 +258,10 @@ def import_report_markdown(processed) -> str:
 def fleet_overview(inventory: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
     """Quantities by category (rows, French labels) and entity (columns), with a total column."""
     labels = categories.set_index("category")["label_fr"]
+    from helpers.page_budget import top_columns
+
     table = inventory.pivot_table(index="category", columns="entity", values="quantity", aggfunc="sum", fill_value=0)
+    table = top_columns(table, list(table.columns))  # at most 6 entity columns on the page (page budget)
     table["Total"] = table.sum(axis=1)
     table = table.sort_values("Total", ascending=False).astype(int)
     table.columns.name = None
@@ -266,9 +281,13 @@ def territory_markdown(territory, report: IngestReport) -> str:
         "Entités dans le périmètre :",
         "",
     ]
-    lines += [f"- {esc(e.name)} (`{esc(e.id)}`)" for e in territory.entities]
+    from helpers.page_budget import listed_inline, listed_markdown  # long lists summarised (page budget)
+    from helpers.plotting import code
+
+    lines += listed_markdown([f"{esc(e.name)} ({code(e.id)})" for e in territory.entities], "entités")
     if territory.peers:
-        lines += ["", "Collectivités de comparaison (maturité) : " + ", ".join(esc(p.name) for p in territory.peers) + "."]
+        lines += ["", "Collectivités de comparaison (maturité) : "
+                  + listed_inline([esc(p.name) for p in territory.peers], "collectivités") + "."]
     lines += ["", "Fichiers d'entrée :", ""]
     for file, ok in report.provided.items():
         lines.append(f"- `{file}` : {'fourni et validé' if ok else 'non fourni (partie absente du diagnostic)'}")
@@ -288,7 +307,10 @@ def fleet_figure(inventory: pd.DataFrame, categories: pd.DataFrame):
 
     plt = setup()
     labels = categories.set_index("category")["label_fr"]
+    from helpers.page_budget import top_columns
+
     table = inventory.pivot_table(index="category", columns="entity", values="quantity", aggfunc="sum", fill_value=0)
+    table = top_columns(table, list(table.columns))  # a readable legend however many entities
     table = table.loc[table.sum(axis=1).sort_values().index]
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(table) + 1.2))
     left = None

@@ -40,7 +40,7 @@ import pandas as pd
 
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, read_table
+from helpers.tables import Column, Schema, provided, read_table
 
 AXES_PATH = REFERENCE_DIR / "maturity_axes.csv"
 QUESTIONS_PATH = REFERENCE_DIR / "maturity_questions.csv"
@@ -349,7 +349,7 @@ def read_maturity_if_provided(path, territory, questions: pd.DataFrame | None = 
     path = Path(path)
     if not path.exists() and path.with_suffix(".xlsx").exists():
         path = path.with_suffix(".xlsx")
-    if not path.exists():
+    if not provided(path):  # missing or header-only (issue 17)
         return empty_answers(), False
     return read_maturity(path, territory, questions), True
 

@@ -162,6 +162,8 @@ def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overr
                      "Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille « hypotheses »).")
         lines.append("")
         lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=5))
+    from helpers.ingest import import_report_markdown  # the import report in full (issue 17)
+    lines += ["", import_report_markdown(processed)]
     lines += ["", "### Facteurs remplacés par le territoire", ""]
     if overrides is None or overrides.empty:
         lines.append("Aucun facteur de la bibliothèque n'a été remplacé.")

@@ -39,7 +39,7 @@ import pandas as pd
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.memo import Memo, frame_digest
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, read_table
+from helpers.tables import Column, Schema, provided, read_table
 
 # ----------------------------------------------------------------------------------------------------------------
 # Vocabulary
@@ -624,7 +624,7 @@ def load_hosting_sites(ctx=None, path: str | Path | None = None) -> pd.DataFrame
             df = ctx.read_table("hosting")
         except FileNotFoundError:
             df = None
-        if df is None and (ctx.raw / "hosting.csv").exists():
+        if df is None and provided(ctx.raw / "hosting.csv"):  # header-only = not provided (issue 17)
             path = ctx.raw / "hosting.csv"
     if df is None and path is not None and Path(path).exists():
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -2048,7 +2048,7 @@ def service_factors(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     if year is not None:
         factors, _ = fm.apply_electricity_vintage(factors, int(year))
     path = ctx.raw / "factor_overrides.csv"
-    if path.exists():
+    if provided(path):  # header-only = not provided (issue 17)
         return fm.apply_overrides(factors, fm.read_factor_overrides(path, factors))
     return factors, pd.DataFrame(columns=fm.CHANGE_COLUMNS)
 
@@ -2060,7 +2060,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, n_sobol: int = 2
     from helpers import rgesn
 
     path = ctx.raw / "services.csv"
-    if not path.exists():
+    if not provided(path):  # missing or header-only (issue 17)
         return ServicesStudy(available=False, services=pd.DataFrame(columns=["service_id", "name"]))
     sites = load_hosting_sites(ctx)
     services = read_services(path, list(sites["site_id"]))
@@ -2078,7 +2078,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, n_sobol: int = 2
         references=reference_checks(factors, categories), factor_changes=changes,
     )
     rpath = ctx.raw / "rgesn.csv"
-    if rpath.exists():
+    if provided(rpath):  # header-only = not provided (issue 17)
         criteria = rgesn.load_criteria()
         answers = rgesn.read_rgesn(rpath, list(services["service_id"]), criteria)
         assessed = [s for s in services["service_id"] if s in set(answers["service_id"])]

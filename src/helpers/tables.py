@@ -458,6 +458,23 @@ def example_rows(path: Path) -> list[int]:
     return out
 
 
+def provided(path) -> bool:
+    """Whether an optional input file is provided: it exists and has at least one data row (a header-only file,
+    as a template emptied of its example, counts as "non fourni"). Used by the sections that read a raw file."""
+    path = Path(path)
+    return path.is_file() and has_data_rows(path)
+
+
+def has_data_rows(path) -> bool:
+    """Whether a file has a data row below its header; a file the reader refuses counts as having rows (so that
+    the reader reports the problem in its own words)."""
+    try:
+        _, rows = read_rows(Path(path), display_path(path))
+    except InputError:
+        return True
+    return any(True for _ in rows)
+
+
 def schema_markdown(schema: Schema) -> str:
     """Markdown documentation of one input file (used in territory READMEs)."""
     out = [f"### `{schema.file}`", "", schema.description, "",
