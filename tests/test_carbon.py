@@ -371,10 +371,13 @@ def test_fleet_ratios():
 def test_territory_layer_downscales_the_national_figure():
     national = carbon.load_national_footprint()
     t = carbon.territory_footprint(100_000, national, own_total_tco2e=253.0)
-    assert t["value"] == pytest.approx(100_000 * 253 / 1000)
+    # 253 kg per inhabitant goes with the top of the 16.9–17.2 Mt range (issue 18: central = middle of the range)
+    top = 100_000 * 253 / 1000  # 25,300 t
+    assert t["high"] == pytest.approx(top) and t["low"] == pytest.approx(top * 16.9 / 17.2)
+    assert t["value"] == pytest.approx(top * (16.9 / 17.2 + 1) / 2)  # 25,079.4 t
+    assert t["low"] < t["value"] < t["high"]
     assert t["alternative_value"] == pytest.approx(100_000 * 29.5e9 / 68.4e6 / 1000, rel=1e-3)
-    assert t["own_share"] == pytest.approx(0.01)
-    assert t["low"] == pytest.approx(t["value"] * 16.9 / 17.2)
+    assert t["own_share"] == pytest.approx(253.0 / t["value"])
 
 
 def test_reference_csvs_carry_a_source_on_every_row():
@@ -446,7 +449,12 @@ def test_test_mini_balance_recomputed_by_hand():
     assert sum(data["by_phase"].values()) == pytest.approx((expected - spend) / 1000)
     assert carbon.SPEND_PHASE not in data["by_phase"]
     assert set(data["by_tier"]) == {"terminals", "datacentres", "networks", "services", "paper"}
-    assert top["territory_footprint_tco2e"]["value"] == pytest.approx(52_000 * 253 / 1000)
+    # 253 kg per inhabitant is the top of the national range 16.9–17.2 Mt (issue 18: the central value is the
+    # middle of the range, not its upper bound): 52,000 × 253 / 1000 = 13,156 t high, × (16.9/17.2 + 1) / 2 central
+    assert top["territory_footprint_tco2e"]["high"] == pytest.approx(52_000 * 253 / 1000)
+    assert top["territory_footprint_tco2e"]["value"] == pytest.approx(52_000 * 253 / 1000 * (16.9 / 17.2 + 1) / 2)
+    assert top["territory_footprint_tco2e"]["low"] < top["territory_footprint_tco2e"]["value"] < \
+        top["territory_footprint_tco2e"]["high"]
     # purchases view: E-01 tablets and M-04 smartphones were bought in 2023
     pv = b.purchases_lines
     emb_pv = pv.loc[pv["source"].isin(["fleet", "hosting"]) & pv["phase"].isin(carbon.EMBODIED_PHASES)

@@ -73,3 +73,14 @@ def test_synthesis_ranks_only_against_sourced_peers():
     s["maturity"]["benchmark"]["peers_sourced"] = True
     row = next(line for line in sections.synthesis_markdown(s).splitlines() if line.startswith("| Score de maturité"))
     assert "rang 2 sur 6" in row
+
+
+def test_assumed_input_lines_count_input_tables_only(tmp_path):
+    """Two inventory lines marked ASSUMPTION; the derived carbon_lines table repeats their comments: 2 input
+    lines, not 4."""
+    import pandas as pd
+
+    inv = pd.DataFrame({"line_id": ["L1", "L2", "L3"], "comment": ["ASSUMPTION: a", "ASSUMPTION: b", "measured"]})
+    inv.to_csv(tmp_path / "inventory.csv", index=False)
+    inv.to_csv(tmp_path / "carbon_lines.csv", index=False)
+    assert len(sections.assumed_inputs(tmp_path)) == 2

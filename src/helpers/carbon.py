@@ -1599,8 +1599,10 @@ def load_published_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
 def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e: float) -> dict:
     """Digital footprint of the inhabitants, downscaled from the national per-inhabitant figure.
 
-    ``value = population × 253 kgCO2e ÷ 1000`` (ADEME–Arcep 2022, 2020 scope); ``low``/``high`` follow the national
-    range of that study (16.9–17.2 MtCO2e); ``alternative`` uses the January 2025 re-estimate that includes uses
+    ``population × 253 kgCO2e ÷ 1000`` (ADEME–Arcep 2022, 2020 scope) goes with the top of the study's national
+    range (17.2 MtCO2e; 16.9–17.2): ``high`` is that, ``low`` the same × 16.9/17.2 and the central ``value`` the
+    middle of the range (× 17.05/17.2), so the central value is not the upper bound; ``alternative`` uses the
+    January 2025 re-estimate that includes uses
     hosted abroad (29.5 MtCO2e for 2022 ÷ the population used there). ``own_share`` is the collectivity's own
     balance divided by the inhabitants' footprint (a scale comparison: the scopes overlap only in part).
     """
@@ -1610,9 +1612,10 @@ def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e
     low_ratio = float(total["low"]) / float(total["value"])
     high_ratio = float(total["high"]) / float(total["value"])
     alt = n.loc["ademe_arcep_2022_with_abroad_per_inhabitant"]
-    value = population * per_inh / 1000.0
+    top = population * per_inh / 1000.0 * high_ratio  # 253 kg per inhabitant is 17.2 Mt ÷ the population
+    value = top * (low_ratio + high_ratio) / 2.0 / high_ratio
     return {
-        "value": value, "low": value * low_ratio, "high": value * high_ratio, "unit": "tCO2e/an",
+        "value": value, "low": top * low_ratio / high_ratio, "high": top, "unit": "tCO2e/an",
         "per_inhabitant_kgco2e": per_inh, "basis": str(n.loc["ademe_arcep_2020_per_inhabitant", "scope"]),
         "alternative_value": population * float(alt["value"]) / 1000.0,
         "alternative_per_inhabitant_kgco2e": float(alt["value"]), "alternative_basis": str(alt["scope"]),

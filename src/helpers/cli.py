@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("study", help="run the study for a territory")
     p.add_argument("--territory", default="la-rochelle")
+    p.add_argument("--strict", action="store_true",
+                   help="types d'équipement inconnus : erreur au lieu de lignes exclues (aussi SNR_STRICT=1)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="Monte Carlo draws")
     p = sub.add_parser("new-territory", help="create data/raw/<slug>/ with input templates")
@@ -29,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     debug = args.debug or os.environ.get("SNR_DEBUG") == "1"
     if debug:
         os.environ["SNR_DEBUG"] = "1"  # also read by the pipeline (kernels' own logs)
+    if getattr(args, "strict", False):
+        os.environ["SNR_STRICT"] = "1"  # read by helpers.inventory in the kernels (papermill passes fixed parameters)
     try:
         if args.command == "study":
             from helpers.pipeline import main_study

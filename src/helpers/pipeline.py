@@ -133,6 +133,8 @@ def _ipc_kernel_manager_class():
 def _describe_failure(nb_name: str, exc) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
+    if ename == "InputError" and os.environ.get("SNR_DEBUG") != "1":
+        return evalue  # the input problems only; the notebook and cell stay under --debug (issue 17)
     exec_count = getattr(exc, "exec_count", None)
     source = (getattr(exc, "source", "") or "").strip().splitlines()
     first = source[0] if source else ""

@@ -129,10 +129,17 @@ def _env_versions() -> dict[str, str]:
     return out
 
 
+#: The clean tables of the territory's own input files (written by ``01_ingest``); the tables the notebooks derive
+#: from them (carbon_lines, actions_plan…) repeat their comments and are not input lines.
+INPUT_TABLE_STEMS: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing", "services",
+                                      "rgesn", "maturity_answers", "actions", "factor_overrides")
+
+
 def assumed_inputs(processed: Path) -> pd.DataFrame:
-    """Input lines marked as assumptions (a comment containing ``ASSUMPTION``/``HYPOTHÈSE``) in the clean tables."""
+    """Input lines marked as assumptions (a comment containing ``ASSUMPTION``/``HYPOTHÈSE``) in the clean tables of
+    the input files (:data:`INPUT_TABLE_STEMS`), not in the tables derived from them."""
     rows = []
-    for path in sorted(processed.glob("*.csv")):
+    for path in sorted(p for p in processed.glob("*.csv") if p.stem in INPUT_TABLE_STEMS):
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
         for col in ("comment", "evidence", "source"):
             if col not in df.columns:
