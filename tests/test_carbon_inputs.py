@@ -40,7 +40,7 @@ def test_hosting_every_problem(tmp_csv):
 
 def test_hosting_kind_hint(tmp_csv):
     path = tmp_csv("site_id,entity,kind\nsr,ville,serveur_room\n", "hosting.csv")
-    with pytest.raises(InputError, match="closest: server_room"):
+    with pytest.raises(InputError, match="les plus proches : server_room"):
         ci.read_hosting(path, TERRITORY, KINDS, FACTORS)
 
 
@@ -96,3 +96,15 @@ def test_shipped_territory_files_are_valid(slug):
         for name in ("hosting", "telecom", "purchases", "printing"):
             comments = pd.read_csv(raw / f"{name}.csv")["comment"]
             assert comments.str.contains("ASSUMPTION").all(), name
+
+
+def test_entities_by_name_ignoring_case_and_accents_one_problem_per_value(tmp_csv):
+    """'VILLE' and 'agglo' match by name/id; 'Métropole' on three rows is one problem with its rows."""
+    df = ci.read_telecom(tmp_csv("entity,mobile_lines\nVILLE,3\nAgglo,2\n", "telecom.csv"), TERRITORY)
+    assert list(df["entity"]) == ["ville", "agglo"]
+    path = tmp_csv("entity,mobile_lines\nMétropole,1\nMétropole,1\nville,1\nMétropole,1\n", "telecom.csv")
+    with pytest.raises(InputError) as exc:
+        ci.read_telecom(path, TERRITORY)
+    [problem] = exc.value.problems
+    assert (problem.count, problem.rows) == (3, (2, 3, 5))
+    assert "3 lignes (lignes 2, 3, 5)" in str(exc.value)

@@ -158,14 +158,23 @@ def _read(path, schema: Schema) -> tuple[pd.DataFrame, list[InputProblem]]:
 
 
 def _entity_problems(df: pd.DataFrame, file: str, territory) -> list[InputProblem]:
+    """Entities matched by id, name or alias, ignoring case, accents and punctuation (as in the inventory); the
+    ``entity`` column is replaced by the ids. Each unmatched value is one problem with its rows and closest ids."""
+    from helpers.inventory import entity_lookup, match_entities
+
+    lookup = entity_lookup(territory)
+    matched = match_entities(df["entity"], lookup)
     entities = list(territory.entity_ids)
+    bad = matched.isna() & df["entity"].notna()
     problems = []
-    for idx in np.flatnonzero(~df["entity"].isin(entities).to_numpy()):
-        value = df["entity"].iat[idx]
+    for value in pd.unique(df.loc[bad, "entity"]):
+        rows = df.loc[bad & df["entity"].eq(value), "_line"].astype(int).tolist()
         close = difflib.get_close_matches(str(value), entities, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(InputProblem(file, int(df["_line"].iat[idx]), "entity", value,
-                                     f"one of the entities of territory.yaml {sorted(entities)}{hint}"))
+        hint = f" (l'entité la plus proche : '{close[0]}')" if close else ""
+        problems.append(InputProblem(file, rows[0], "entity", value,
+                                     f"une entité de territory.yaml (id, nom ou alias) parmi {sorted(entities)}{hint}",
+                                     count=len(rows), rows=tuple(rows[:5])))
+    df["entity"] = matched.where(~bad, df["entity"])
     return problems
 
 
@@ -213,16 +222,16 @@ def read_hosting(path, territory, hosting_kinds: pd.DataFrame | None = None,
     for idx in np.flatnonzero(~df["kind"].isin(known).to_numpy()):
         value = df["kind"].iat[idx]
         close = difflib.get_close_matches(str(value).lower(), known, n=2, cutoff=0.4)
-        hint = f" (closest: {', '.join(close)})" if close else ""
+        hint = f" (les plus proches : {', '.join(close)})" if close else ""
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), "kind", value,
-                                     f"one of the hosting kinds {known}{hint}"))
+                                     f"un type d'hébergement parmi {known}{hint}"))
     if df["electricity_item"].notna().any():
         table = factors if factors is not None else factors_mod.load_factors()
         elec = sorted(set(table.loc[(table["activity_unit"] == "kwh") & (table["phase"] == "use"), "item"]))
         bad = df["electricity_item"].notna() & ~df["electricity_item"].isin(elec)
         for idx in np.flatnonzero(bad.to_numpy()):
             problems.append(InputProblem(file, int(df["_line"].iat[idx]), "electricity_item",
-                                         df["electricity_item"].iat[idx], f"one of the electricity items {elec}"))
+                                         df["electricity_item"].iat[idx], f"un poste d'électricité parmi {elec}"))
     return _finish(df, problems)
 
 
@@ -241,7 +250,7 @@ def read_telecom(path, territory) -> pd.DataFrame:
     empty = df[amounts].isna().all(axis=1)
     for idx in np.flatnonzero(empty.to_numpy()):
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), None, None,
-                                     f"at least one of {amounts} on this row"))
+                                     f"au moins une valeur parmi {amounts} sur cette ligne"))
     return _finish(df, problems)
 
 
@@ -263,7 +272,7 @@ def read_purchases(path, territory) -> pd.DataFrame:
     late = df["year"] > ref
     for idx in np.flatnonzero(late.to_numpy()):
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), "year", int(df["year"].iat[idx]),
-                                     f"a year not after the reference year {ref}"))
+                                     f"une année au plus égale à l'année de référence {ref}"))
     df["in_reference_year"] = df["year"] == ref
     return _finish(df, problems)
 
@@ -279,10 +288,11 @@ def read_printing(path, territory) -> pd.DataFrame:
     neither = df["reams_per_year"].isna() & df["pages_per_year"].isna()
     for idx in np.flatnonzero(neither.to_numpy()):
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), "reams_per_year", None,
-                                     "reams_per_year or pages_per_year on this row"))
+                                     "reams_per_year ou pages_per_year sur cette ligne"))
     both = df["reams_per_year"].notna() & df["pages_per_year"].notna()
     for idx in np.flatnonzero(both.to_numpy()):
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), "pages_per_year", df["pages_per_year"].iat[idx],
-                                     "either reams or pages; the reams are used", severity="warning"))
+                                     "des ramettes ou des pages, pas les deux ; les ramettes sont retenues",
+                                     severity="warning"))
     df["reams"] = df["reams_per_year"].fillna(df["pages_per_year"] / SHEETS_PER_REAM)
     return _finish(df, problems)
