@@ -6,6 +6,8 @@
    start measured in the same run (the floor that any notebook pays).
 3. The batch runner (``bench/bench_batch.py``): territories per minute in summary mode (1 and 2 workers) and full
    mode, as ratios against the 1-worker summary baseline.
+4. The ingest of a 1,000,000-row per-asset inventory (``bench/bench_ingest.py``): peak RSS and rows per second of the
+   safe reader and of the whole inventory ingest, as ratios against ``csv.reader`` over the same file.
 
 Results go to ``outputs/bench/`` as JSON. Speed is never asserted in tests; it is measured here.
 """
@@ -71,6 +73,14 @@ def main() -> int:
         proc = subprocess.run([sys.executable, str(batch)], cwd=ROOT)
         if proc.returncode == 0 and (OUT / "batch.json").exists():
             results["batch"] = json.loads((OUT / "batch.json").read_text())
+    ingest = ROOT / "bench" / "bench_ingest.py"
+    if ingest.exists():
+        print("\nIngest benchmark (1,000,000-row per-asset inventory)")
+        proc = subprocess.run([sys.executable, str(ingest)], cwd=ROOT)
+        if (OUT / "ingest.json").exists():
+            results["ingest"] = json.loads((OUT / "ingest.json").read_text())
+        if proc.returncode != 0:
+            print("ingest benchmark: peak RSS over target or failure (see above)", file=sys.stderr)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"\nResults: {(OUT / 'results.json').relative_to(ROOT)}")
     return 0
