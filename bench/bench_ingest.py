@@ -77,7 +77,7 @@ from helpers.inventory import read_inventory
 from helpers.territory import load_territory
 territory, categories = load_territory("test-mini"), load_categories()""", """
 df = read_inventory(PATH, territory, categories)
-n = int(df["source_rows"].sum()) if "source_rows" in df else len(df)
+n = sum(r.rows_read for r in df.attrs["import_report"])  # rows read, retired and in-stock ones included
 """),
 }
 

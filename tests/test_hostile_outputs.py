@@ -130,3 +130,61 @@ def test_batch_comparison_csv_quotes_a_hostile_territory_name(tmp_path, monkeypa
     assert "'=HYPERLINK" in csv_path.read_text(encoding="utf-8")
     page = html_path.read_text(encoding="utf-8")
     assert "<a href=\"http" not in page
+
+
+# --- free text in the page: Markdown and HTML ----------------------------------------------------------------------
+
+MARKUP_ATTACKS = [
+    "**gras**", "__gras__", "_penché_", "`code`", "\\", "a\\*b", "# titre", "## titre", "- item", "+ item", "1. item",
+    "3) item", "> citation", "| a | b |", "~~barré~~", "$x^2$", "$$x$$", "\\(x\\)", "http://evil.example/p?q=1",
+    "https://x.y/z", "HTTPS://X.Y", "[lien](http://x)", "![img](http://x/i.png)", "<script>alert(1)</script>",
+    "<http://x>", "= titre", ": définition", "[ ] tâche", "&#42;", "&amp;", "L'Houmeau", 'Salle "du conseil"',
+    "ligne\nnouvelle ligne\n- liste", "tab\there", "    code indenté", "a_b_c", "CCAS #2 *urgent*",
+]
+
+
+def _render(markdown: str) -> str:
+    """The Markdown renderer the published page uses (nbconvert's mistune with math, tables, URLs …)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return markdown2html_mistune(markdown).strip()
+
+
+@pytest.mark.parametrize("raw", MARKUP_ATTACKS)
+@pytest.mark.parametrize("context", ["{}", "Nom : {} (fin)", "- {}", "**{}**", "| a |\n|---|\n| {} |"])
+def test_free_text_renders_as_typed_in_every_markdown_context(raw, context):
+    """No tag, link, emphasis, heading, list, table, math or strikethrough comes from an input, and the reader sees
+    the text as typed (line breaks and runs of spaces as one space)."""
+    import html
+    import re
+
+    from helpers.plotting import esc
+
+    page = _render(context.format(esc(raw)))
+    expected_page = _render(context.format("XYZ"))
+    skeleton = re.sub(r">[^<]*<", "><", page)
+    # the same markup as with a harmless word: nothing added by the input
+    assert skeleton == re.sub(r">[^<]*<", "><", expected_page), page
+    typed = " ".join(raw.split())
+    assert typed in html.unescape(re.sub(r"<[^>]+>", "", page)), page
+    assert "<a " not in page and "<script" not in page
+
+
+def test_ids_keep_their_look_and_code_shows_them_as_typed():
+    from helpers.plotting import code, esc
+
+    assert esc("agent_id-2.b") == "agent_id-2.b"  # nothing to escape inside a word
+    assert _render(code("snr-factors-2026.1+sha256:713c")) == "<p><code>snr-factors-2026.1+sha256:713c</code></p>"
+    assert _render(code("*x* `y`")) == "<p><code>*x* `y`</code></p>"  # as typed, no emphasis, no nested code
+
+
+def test_a_dollar_in_a_figure_label_is_text():
+    """Matplotlib reads '$…$' as mathtext (an odd '$' raises): setup() turns it off."""
+    from helpers import plotting
+
+    plt = plotting.setup()
+    fig, ax = plt.subplots()
+    ax.set_title("Coût $x^2 et 5$ et un $ seul")
+    ax.bar(["Service $A", "B$"], [1, 2])
+    assert plotting.png_bytes(fig)[:4] == b"\x89PNG"
+    plt.close(fig)

@@ -54,7 +54,7 @@ def test_missing_key_is_named(tmp_path):
 def test_unknown_key_suggests_the_closest(tmp_path):
     err = problems(tmp_path, VALID + "populaton: 3\n")
     msg = str(err)
-    assert "populaton" in msg and "did you mean 'population'" in msg
+    assert "populaton" in msg and "vouliez-vous dire 'population'" in msg
     assert err.problems[0].row == 9
 
 
@@ -68,17 +68,17 @@ def test_wrong_types_and_ranges_all_reported(tmp_path):
 
 def test_yaml_syntax_error_has_a_line(tmp_path):
     err = problems(tmp_path, VALID.replace("kind: commune", "kind: [commune"))
-    assert err.problems[0].row is not None and "valid YAML" in str(err)
+    assert err.problems[0].row is not None and "YAML valide" in str(err)
 
 
 def test_yaml_is_loaded_safely(tmp_path):
     err = problems(tmp_path, VALID.replace('"Ville de Test"\nkind', '!!python/object/apply:os.system ["echo x"]\nkind'))
-    assert "valid YAML" in str(err)
+    assert "YAML valide" in str(err)
 
 
 def test_duplicate_entity_ids(tmp_path):
     err = problems(tmp_path, VALID + "  - {id: ville, name: Autre}\n")
-    assert any("unique" in p.expected for p in err.problems)
+    assert any("ids uniques" in p.expected for p in err.problems)
 
 
 def test_electricity_override_needs_a_source(tmp_path):

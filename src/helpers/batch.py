@@ -39,7 +39,6 @@ import hashlib
 import html
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -201,32 +200,24 @@ def _row(slug: str, mode: str, status: str, seconds: float, error: str = "", sum
 def _summary_mode(territory, seed: int, n_draws: int, digest: str, files: dict, version: str, fingerprint: str,
                   timings: dict) -> dict:
     """Staging + :func:`compute_sections` + ``summary.json``, swapped into place like the pipeline."""
-    from helpers import pipeline, publish
+    from helpers import pipeline, publication, publish
     from helpers.study import compute_sections
 
     slug = territory.slug
-    final_processed, final_outputs = paths.processed_dir(slug), paths.outputs_dir(slug)
-    staging_processed = paths.PROCESSED_DIR / f".staging-{slug}"
-    staging_outputs = paths.OUTPUTS_DIR / f".staging-{slug}"
-    # pipeline's private helpers: same lock file, same staging names, same swap as ``make study`` (see report)
+    # same lock and same publication as ``make study``: processed tables and outputs switch together
     with pipeline._territory_lock(slug):
-        for final in (final_processed, final_outputs):
-            pipeline._recover(final)
-        for staging in (staging_processed, staging_outputs):
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
+        publication.repair(slug)
+        staging = publication.begin(slug)
         try:
-            compute_sections(slug, seed, n_draws, staging_processed, timings=timings)
+            compute_sections(slug, seed, n_draws, staging.processed, timings=timings)
             t0 = time.perf_counter()
-            summary = publish.assemble_summary(staging_processed, territory, digest, files, version)
-            publish.write_summary(summary, staging_outputs / "summary.json")
-            _write_run(staging_outputs, "summary", seed, n_draws, version, fingerprint)
+            summary = publish.assemble_summary(staging.processed, territory, digest, files, version)
+            publish.write_summary(summary, staging.outputs / "summary.json")
+            _write_run(staging.outputs, "summary", seed, n_draws, version, fingerprint)
             timings["publish"] = time.perf_counter() - t0
-            pipeline._swap_in(staging_processed, final_processed)
-            pipeline._swap_in(staging_outputs, final_outputs)
+            publication.commit(staging)
         finally:
-            for staging in (staging_processed, staging_outputs):
-                shutil.rmtree(staging, ignore_errors=True)
+            publication.abort(staging)
     return summary
 
 
@@ -281,6 +272,11 @@ def _prepare(slug: str, mode: str, seed: int, n_draws: int, force: bool, fingerp
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    problems = pipeline.check_run_parameters(seed, n_draws)
+    if problems:
+        from helpers.errors import InputError, InputProblem
+
+        raise InputError([InputProblem("paramètres de l'étude", None, None, None, p) for p in problems])
     territory = load_territory(slug)  # InputError on a bad slug or territory.yaml
     digest, files = publish.sha256_files(
         publish.input_files(paths.raw_dir(slug), paths.REFERENCE_DIR), paths.PROJECT_ROOT)
@@ -454,6 +450,11 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    from helpers.pipeline import check_run_parameters
+
+    problems = check_run_parameters(seed, n_draws)
+    if problems:
+        raise ValueError("; ".join(problems))
     slugs = discover_territories() if slugs is None else list(dict.fromkeys(slugs))
     workers = int(workers or DEFAULT_WORKERS)
     fingerprint = code_fingerprint()
@@ -597,9 +598,7 @@ def write_comparison_files(table: pd.DataFrame, seed: int, n_draws: int, mode: s
     out = paths.OUTPUTS_DIR / BATCH_DIR_NAME
     out.mkdir(parents=True, exist_ok=True)
     csv_path, html_path = out / "comparison.csv", out / "comparison.html"
-    tmp = out / ".comparison.csv.tmp"
-    write_csv(table[COLUMNS], tmp)
-    tmp.replace(csv_path)
+    write_csv(table[COLUMNS], csv_path)  # formula-safe (helpers.safe_write), written then renamed
     _atomic_write(html_path, comparison_html(table, seed, n_draws, mode))
     return csv_path, html_path
 
@@ -625,8 +624,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="tirages Monte-Carlo")
     args = parser.parse_args(argv)
-    if args.workers < 1 or args.draws < 1:
-        parser.error("--workers and --draws must be at least 1")
+    from helpers.pipeline import check_run_parameters
+
+    problems = check_run_parameters(args.seed, args.draws)
+    if args.workers < 1:
+        problems.append(f"--workers : {args.workers} ; attendu un entier ≥ 1")
+    if problems:
+        print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
+              file=sys.stderr)
+        return 2
     slugs = [s.strip() for s in args.territories.split(",") if s.strip()] or None
     try:
         table = run_batch(slugs, mode=args.mode, scheduler=args.scheduler, workers=args.workers, force=args.force,

@@ -14,7 +14,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from helpers.pipeline import DEFAULT_DRAWS, DEFAULT_SEED
+    from helpers.pipeline import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, MAX_SEED, MIN_DRAWS
 
     parser = argparse.ArgumentParser(prog="snr", description="Diagnostic numérique responsable (SNR)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also SNR_DEBUG=1)")
@@ -23,8 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--territory", default="la-rochelle")
     p.add_argument("--strict", action="store_true",
                    help="types d'équipement inconnus : erreur au lieu de lignes exclues (aussi SNR_STRICT=1)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="Monte Carlo draws")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"graine (entier de 0 à {MAX_SEED})")
+    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+                   help=f"tirages Monte Carlo (de {MIN_DRAWS} à {MAX_DRAWS}; checked before anything runs)")
     p = sub.add_parser("new-territory", help="create data/raw/<slug>/ with input templates")
     p.add_argument("slug")
     args = parser.parse_args(argv)
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
             from helpers.scaffold import new_territory
 
             folder = new_territory(args.slug)
-            print(f"Created {folder}/ — fill in the files (see its README.md), then run: make study TERRITORY={args.slug}")
+            print(f"Dossier {folder}/ créé : remplissez les fichiers (voir son README.md), puis lancez : "
+                  f"make study TERRITORY={args.slug}")
             return 0
     except Exception as exc:  # last-resort: a clear one-line message, the traceback only on request
         from helpers.errors import InputError
@@ -50,9 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         if isinstance(exc, InputError):
-            print(f"Input error:\n{exc}", file=sys.stderr)
+            print(f"Erreur dans les entrées :\n{exc}", file=sys.stderr)
             return 2
-        print(f"Error: {type(exc).__name__}: {exc}\n(run with --debug or SNR_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(f"Erreur : {type(exc).__name__} : {exc}\n(relancez avec --debug ou SNR_DEBUG=1 pour voir la trace Python)",
+              file=sys.stderr)
         return 1
     return 0
 

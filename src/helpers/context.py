@@ -58,6 +58,8 @@ def open_context(territory: str, processed_dir: str | Path | None = None) -> Con
     slug = paths.check_slug(territory)
     terr = load_territory(slug)
     processed = Path(processed_dir) if processed_dir else paths.processed_dir(slug)
+    if processed.is_symlink() and not processed.exists():  # a publication link whose first run never finished
+        processed.unlink()
     processed.mkdir(parents=True, exist_ok=True)
     return Context(slug=slug, territory=terr, raw=paths.raw_dir(slug), reference=paths.REFERENCE_DIR,
                    processed=processed)

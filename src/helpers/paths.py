@@ -13,7 +13,8 @@ PROCESSED_DIR = PROJECT_ROOT / "data" / "processed"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: matched with ``re.fullmatch``: ``$`` alone would accept a trailing newline ("atk-nl\n" created a folder)
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 RESERVED_SLUGS = {"reference", "batch", "bench"}
 
 
@@ -25,12 +26,12 @@ def check_slug(slug: str) -> str:
     """
     from helpers.errors import InputError, InputProblem
 
-    if not isinstance(slug, str) or not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug) or slug in RESERVED_SLUGS:
         raise InputError(
             InputProblem(
                 "territory slug", None, None, slug,
-                "lower-case letters, digits and '-' only (e.g. 'la-rochelle'), not one of "
-                f"{sorted(RESERVED_SLUGS)}",
+                "un identifiant de territoire en lettres minuscules, chiffres et '-' seulement, 63 caractères au "
+                f"plus (par ex. 'la-rochelle'), autre que {sorted(RESERVED_SLUGS)}",
             )
         )
     return slug

@@ -3,9 +3,13 @@
 All notebooks run from this one Python process (papermill imported once), each in a fresh kernel for isolation
 (``tooling-findings.md`` §2.2). Notebooks that only depend on ``01_ingest`` (carbon balance, services, maturity) run
 side by side, one kernel per core (:data:`WAVES`); each writes only its own tables, so the results do not depend on
-the order in which they finish. Everything is built into staging folders; only when every step succeeded are they
-swapped into ``data/processed/<slug>/`` and ``outputs/<slug>/``. A failure or an interruption therefore leaves the
-previously published results exactly as they were.
+the order in which they finish. Everything is built into a staging area; only when every step succeeded is it
+published, ``data/processed/<slug>/`` and ``outputs/<slug>/`` together, by one atomic switch
+(:mod:`helpers.publication`). A failure, an interruption or a kill at any instant therefore leaves the previously
+published results exactly as they were, and the next run clears what the interrupted one left.
+
+Kernels die with this process (``PR_SET_PDEATHSIG``, :func:`die_with_parent`), their connection files and IPC sockets live in the temporary
+folder as ``snr-kernel-<pid>-…`` and are removed on exit, on Ctrl-C and on SIGTERM.
 """
 
 from __future__ import annotations
@@ -28,6 +32,12 @@ NOTEBOOKS = ("01_ingest", "02_carbon_balance", "03_services_lca", "04_maturity",
 WAVES = (("01_ingest",), ("02_carbon_balance", "03_services_lca", "04_maturity"), ("05_actions",))
 DEFAULT_SEED = 20200101
 DEFAULT_DRAWS = 10_000
+#: fewest Monte Carlo draws accepted: the 95 % intervals are the 2.5th and 97.5th percentiles, so each tail needs
+#: several draws (1 / 0.025 = 40 draws leave one draw per tail; 100 leave 2.5)
+MIN_DRAWS = 100
+#: most draws accepted (memory grows linearly with them: 10^6 draws of the default study ~ a few GB)
+MAX_DRAWS = 1_000_000
+MAX_SEED = 2**63 - 1
 
 DETERMINISM_ENV = {
     "PYTHONHASHSEED": "0",
@@ -64,27 +74,21 @@ def code_version() -> str:
     return f"{__version__}+{commit}" if commit else __version__
 
 
-def _previous(final: Path) -> Path:
-    return final.with_name(f".{final.name}.previous")
+def check_run_parameters(seed, n_draws) -> list[str]:
+    """French messages for out-of-range run parameters (empty when valid); checked before any kernel starts."""
+    import numbers
 
+    def whole(v) -> bool:
+        return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
-def _recover(final: Path) -> None:
-    """Undo a swap interrupted between its two renames."""
-    prev = _previous(final)
-    if prev.exists():
-        if not final.exists():
-            prev.rename(final)
-        else:
-            shutil.rmtree(prev)
-
-
-def _swap_in(staging: Path, final: Path) -> None:
-    prev = _previous(final)
-    if final.exists():
-        final.rename(prev)
-    staging.rename(final)
-    if prev.exists():
-        shutil.rmtree(prev)
+    problems = []
+    if not whole(n_draws) or not MIN_DRAWS <= n_draws <= MAX_DRAWS:
+        problems.append(f"--draws : {n_draws!r} tirages Monte Carlo ; attendu un entier entre {MIN_DRAWS} et "
+                        f"{MAX_DRAWS} (les intervalles à 95 % sont des percentiles 2,5/97,5 : il faut plusieurs "
+                        "tirages dans chaque queue)")
+    if not whole(seed) or not 0 <= seed <= MAX_SEED:
+        problems.append(f"--seed : {seed!r} ; attendu un entier entre 0 et {MAX_SEED}")
+    return problems
 
 
 @contextlib.contextmanager
@@ -95,16 +99,53 @@ def _territory_lock(slug: str):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StudyFailed(f"another run of the study for '{slug}' is in progress") from None
+            raise StudyFailed(f"une autre exécution de l'étude de '{slug}' est en cours (verrou {lock_path.name})"
+                              ) from None
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _ipc_kernel_manager_class():
-    """Kernels talk to this process over local IPC sockets instead of loopback TCP (no plain-text TCP port)."""
+#: kernels started by this process that may still run: pid -> (Popen, socket and connection-file prefix)
+_KERNELS: dict[int, tuple[object, str]] = {}
+#: what is running now, for the message printed on Ctrl-C / SIGTERM
+_RUNNING: list[str] = []
+
+
+#: started in place of the kernel: ask Linux to SIGKILL this process when the runner's thread that started it dies
+#: (``prctl(PR_SET_PDEATHSIG)``, prctl(2); the setting survives ``execve``), exit if the runner is already gone, then
+#: become the kernel (``exec``). A separate program rather than a ``preexec_fn``: code run between ``fork`` and
+#: ``exec`` in a multi-threaded runner (parallel notebooks) may deadlock on a lock another thread held.
+_DIE_WITH_PARENT = (
+    "import ctypes, os, sys\n"
+    "try:\n"
+    "    ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0)\n"  # PR_SET_PDEATHSIG = 1, SIGKILL = 9
+    "except (OSError, AttributeError):\n"
+    "    pass\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    os._exit(1)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+def die_with_parent(kernel_cmd: list[str]) -> list[str]:
+    """``kernel_cmd`` wrapped so the kernel dies with this process (Linux; elsewhere unchanged)."""
+    if not sys.platform.startswith("linux"):
+        return list(kernel_cmd)
+    return [sys.executable, "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *kernel_cmd]
+
+
+def kernel_files_prefix() -> str:
+    """``<tmp>/snr-kernel-<pid>-``: IPC sockets and connection files of this runner's kernels start with it."""
     import tempfile
+
+    return os.path.join(tempfile.gettempdir(), f"snr-kernel-{os.getpid()}-")
+
+
+def _ipc_kernel_manager_class():
+    """Kernels talk to this process over local IPC sockets instead of loopback TCP (no plain-text TCP port); they
+    die with this process, and their connection file sits beside their sockets (removed with them)."""
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
@@ -117,7 +158,11 @@ def _ipc_kernel_manager_class():
         def _unique_ipc_path(self) -> str:
             # jupyter_client numbers IPC sockets after a relative "kernel-ipc" prefix, checking which files exist:
             # two kernels starting at once would race for the same names. A unique absolute prefix per kernel.
-            return os.path.join(tempfile.gettempdir(), f"snr-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+            return kernel_files_prefix() + uuid.uuid4().hex[:12]
+
+        @default("connection_file")
+        def _connection_file_beside_sockets(self) -> str:
+            return f"{self.ip}.json"
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             # The kernel process's own log (not the cells' output, which comes back through the notebook) only holds
@@ -125,9 +170,37 @@ def _ipc_kernel_manager_class():
             # before every shutdown). Shown with --debug / SNR_DEBUG=1.
             if os.environ.get("SNR_DEBUG") != "1":
                 kw.setdefault("stderr", subprocess.DEVNULL)
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
+            result = await super()._async_launch_kernel(die_with_parent(kernel_cmd), **kw)
+            proc = getattr(self.provisioner, "process", None)
+            if proc is not None:
+                _KERNELS[proc.pid] = (proc, self.ip)
+            return result
 
     return IPCKernelManager
+
+
+def cleanup_kernels() -> list[str]:
+    """Kill the kernels this process started that still run, and remove this process's kernel connection files and
+    IPC sockets. Returns the removed files' names. Safe to call at any time (idempotent)."""
+    import glob
+    import signal
+
+    for pid, (proc, _prefix) in list(_KERNELS.items()):
+        if proc.poll() is None:
+            with contextlib.suppress(OSError):
+                if os.getpgid(pid) == pid:  # jupyter_client starts each kernel in its own session
+                    os.killpg(pid, signal.SIGKILL)
+                else:
+                    os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(Exception):
+                proc.wait(timeout=5)
+        _KERNELS.pop(pid, None)
+    removed = []
+    for path in glob.glob(kernel_files_prefix() + "*"):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            removed.append(os.path.basename(path))
+    return removed
 
 
 def _describe_failure(nb_name: str, exc) -> str:
@@ -158,33 +231,33 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
     StudyFailed
         a notebook or the publishing step failed; the message names the notebook, the cell and the error.
     """
+    from helpers import publication
+    from helpers.errors import InputProblem
     from helpers.territory import load_territory
 
     def say(msg: str, end: str = "\n") -> None:
         if not quiet:
             print(msg, end=end, flush=True)
 
+    problems = check_run_parameters(seed, n_draws)
+    if problems:
+        raise InputError([InputProblem("paramètres de l'étude", None, None, None, p) for p in problems])
     slug = paths.check_slug(slug)
     territory = load_territory(slug)  # fail fast and clearly on a bad territory.yaml
     os.environ.update(DETERMINISM_ENV)
-    final_processed, final_outputs = paths.processed_dir(slug), paths.outputs_dir(slug)
-    staging_processed = paths.PROCESSED_DIR / f".staging-{slug}"
-    staging_outputs = paths.OUTPUTS_DIR / f".staging-{slug}"
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     with _territory_lock(slug):
-        for final in (final_processed, final_outputs):
-            _recover(final)
-        for staging in (staging_processed, staging_outputs):
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
+        for item in publication.repair(slug):
+            say(f"▶ remise en ordre : {item}")
+        staging = publication.begin(slug)
         try:
             import papermill as pm
             from papermill.exceptions import PapermillExecutionError
 
-            executed_dir = staging_outputs / "notebooks"
+            executed_dir = staging.outputs / "notebooks"
             executed_dir.mkdir()
-            rel_processed = os.path.relpath(staging_processed, paths.NOTEBOOKS_DIR)
+            rel_processed = os.path.relpath(staging.processed, paths.NOTEBOOKS_DIR)
             params = {"territory": slug, "seed": int(seed), "processed_dir": rel_processed, "n_draws": int(n_draws)}
             km_class = _ipc_kernel_manager_class()
 
@@ -213,19 +286,22 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             executed = [executed_dir / f"{name}.ipynb" for name in notebooks]
             t0 = time.perf_counter()
             say("▶ publication du diagnostic …", end=" ")
+            _RUNNING[:] = ["publication du diagnostic"]
             try:
-                _publish(territory, executed, staging_processed, staging_outputs)
+                _publish(territory, executed, staging.processed, staging.outputs)
             except StudyFailed:
-                _keep_rejected(slug, staging_processed, staging_outputs)
+                _keep_rejected(slug, staging.processed, staging.outputs)
                 raise
             timings["publish"] = time.perf_counter() - t0
             say(f"{timings['publish']:.1f} s")
-            _swap_in(staging_processed, final_processed)
-            _swap_in(staging_outputs, final_outputs)
+            _RUNNING[:] = ["bascule de la publication"]
+            publication.commit(staging)
+            _RUNNING.clear()
         finally:
-            for staging in (staging_processed, staging_outputs):
-                shutil.rmtree(staging, ignore_errors=True)
+            publication.abort(staging)
+            cleanup_kernels()
     timings["total"] = time.perf_counter() - t_start
+    final_outputs = paths.outputs_dir(slug)
     return StudyResult(slug, final_outputs / "diagnostic.html", final_outputs / "summary.json", timings)
 
 
@@ -244,8 +320,8 @@ def _waves(notebooks) -> list[tuple[str, ...]]:
 def _run_wave(wave: tuple[str, ...], execute, workers: int, say) -> dict:
     """Run the notebooks of one wave (in parallel threads when ``workers`` > 1); name -> seconds or exception.
 
-    Threads are daemons: on Ctrl-C the main thread stops waiting at once, the staging folders are removed, and the
-    kernels exit with this process (they watch their parent). Nothing is published.
+    Threads are daemons: on Ctrl-C or SIGTERM the main thread stops waiting at once, the staging area is removed,
+    the kernels are killed (and die with this process in any case: ``PR_SET_PDEATHSIG``). Nothing is published.
     """
     import queue
     import threading
@@ -254,6 +330,7 @@ def _run_wave(wave: tuple[str, ...], execute, workers: int, say) -> dict:
     if workers == 1:
         for name in wave:
             say(f"▶ {name} …", end=" ")
+            _RUNNING[:] = [name]
             try:
                 results[name] = execute(name)
             except Exception as exc:  # reported by the caller, in order
@@ -276,6 +353,7 @@ def _run_wave(wave: tuple[str, ...], execute, workers: int, say) -> dict:
     def start_next() -> None:
         name = pending.pop(0)
         running.add(name)
+        _RUNNING[:] = sorted(running)
         threading.Thread(target=work, args=(name,), name=f"snr-{name}", daemon=True).start()
 
     while pending and len(running) < workers:
@@ -283,6 +361,7 @@ def _run_wave(wave: tuple[str, ...], execute, workers: int, say) -> dict:
     while running:
         name, outcome = done.get()
         running.discard(name)
+        _RUNNING[:] = sorted(running)
         results[name] = outcome
         say(f"▶ {name} … " + ("échec" if isinstance(outcome, BaseException) else f"{outcome:.1f} s"))
         if pending and not any(isinstance(v, BaseException) for v in results.values()):
@@ -333,7 +412,7 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     merged.cells.insert(0, new_markdown_cell(sections.synthesis_markdown(summary), id="synthese"))
     merged.cells.append(new_markdown_cell(sections.method_markdown(summary, processed, factors_used, changes),
                                           id="methode"))
-    _write_tables(processed, outputs, factors_used)
+    _write_tables(processed, outputs, factors_used, territory)
     name = html.escape(territory.name)
     header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}.</p>"]
     if territory.illustrative:
@@ -372,9 +451,10 @@ def _factors_used(territory, processed: Path):
     return table, change_table
 
 
-def _write_tables(processed: Path, outputs: Path, factors_used) -> None:
-    """``tables.xlsx``: the key tables for partners, one sheet each, with what they hold in the first row."""
-    from helpers import safe_write, sections
+def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) -> None:
+    """``tables.xlsx``: the key tables for partners, one sheet each, with what they hold in the first row; the
+    territory's entities and peers in full (the page lists the first ones only)."""
+    from helpers import page_budget, safe_write, sections
 
     tables = {}
     notes = {
@@ -388,29 +468,71 @@ def _write_tables(processed: Path, outputs: Path, factors_used) -> None:
         if path.stem in notes:
             continue
         tables[path.stem[:31]] = (safe_write.read_csv(path), f"Table « {path.stem} » produite par l'étude (unités dans les noms de colonnes).")
+    if territory is not None:
+        tables[page_budget.ENTITIES_SHEET] = (page_budget.entities_table(territory),
+                                              "Entités du périmètre et collectivités de comparaison (liste complète).")
     tables["facteurs"] = (factors_used, sections.SHEET_NOTES["facteurs"])
     tables["hypotheses"] = (sections.assumed_inputs(processed), sections.SHEET_NOTES["hypotheses"])
     sections.write_tables_xlsx(tables, outputs / "tables.xlsx")
 
 
+class Interrupted(BaseException):
+    """SIGTERM received (raised in the main thread, like KeyboardInterrupt for Ctrl-C)."""
+
+
+def _raise_interrupted(signum, _frame):
+    import signal
+
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def interruption_message(slug: str, how: str) -> str:
+    """French message after Ctrl-C or SIGTERM: what was running, and that nothing was published."""
+    running = ", ".join(_RUNNING) if _RUNNING else "la préparation"
+    _RUNNING.clear()
+    return (f"\nInterrompu ({how}) pendant : {running}. Rien n'a été publié ; les résultats précédents de "
+            f"outputs/{slug}/ et data/processed/{slug}/ sont inchangés. Les dossiers de travail, noyaux, fichiers de "
+            "connexion et sockets de cette exécution ont été supprimés.")
+
+
 def main_study(slug: str, seed: int, n_draws: int) -> int:
-    """Command-line entry: run, print timings and the path of the diagnostic; exit codes 0/1/2."""
+    """Command-line entry: run, print timings and the path of the diagnostic.
+
+    Exit codes: 0 published, 1 the study failed, 2 bad input or parameters (nothing run), 130 Ctrl-C, 143 SIGTERM.
+    """
+    import signal
+
+    previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
+        problems = check_run_parameters(seed, n_draws)
+        if problems:
+            print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
+                  file=sys.stderr)
+            return 2
         print(f"Étude SNR — territoire '{slug}' (seed {seed}, {n_draws} tirages Monte Carlo)")
         result = run_study(slug, seed=seed, n_draws=n_draws)
     except InputError as exc:
-        print(f"\nInput error — nothing was run, previous results are unchanged:\n{exc}", file=sys.stderr)
+        print(f"\nErreur dans les entrées — rien n'a été exécuté, les résultats précédents sont inchangés :\n{exc}",
+              file=sys.stderr)
         return 2
     except StudyFailed as exc:
-        print(f"\nThe study failed — previous results in outputs/{slug}/ are unchanged.\n{exc}", file=sys.stderr)
+        print(f"\nL'étude a échoué — les résultats précédents de outputs/{slug}/ sont inchangés.\n{exc}",
+              file=sys.stderr)
         failed = paths.OUTPUTS_DIR / ".failed" / slug
         if failed.exists():
-            print(f"What the failed run produced (executed notebooks, tables) is kept in "
-                  f"{failed.relative_to(paths.PROJECT_ROOT)}/ for inspection.", file=sys.stderr)
+            print(f"Ce que l'exécution en échec a produit (notebooks exécutés, tables) est conservé dans "
+                  f"{failed.relative_to(paths.PROJECT_ROOT)}/ pour examen.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"\nInterrupted — previous results in outputs/{slug}/ are unchanged.", file=sys.stderr)
+        cleanup_kernels()
+        print(interruption_message(slug, "Ctrl-C"), file=sys.stderr)
         return 130
+    except Interrupted as exc:
+        cleanup_kernels()
+        print(interruption_message(slug, str(exc)), file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
     total = result.timings_s["total"]
     print(f"Terminé en {total:.1f} s. Diagnostic publié : {result.diagnostic.relative_to(paths.PROJECT_ROOT)}")
     print(f"Résumé machine : {result.summary.relative_to(paths.PROJECT_ROOT)}")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 # Okabe & Ito (2008), "Color Universal Design", colour-blind safe.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -35,6 +36,8 @@ def setup():
         "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
         "svg.hashsalt": "snr-diagnostic",
         "axes.formatter.use_locale": False,
+        # labels come from the inputs (entity, service names): a '$' must never start mathtext (an odd one raises)
+        "text.parse_math": False,
     })
     return plt
 
@@ -207,28 +210,51 @@ def _escape(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
-_MD_SPECIALS = "\\`*_{}[]()#+!|"
+#: characters that make Markdown (mistune with nbconvert's plugins: math, tables, strikethrough, task lists, URLs)
+#: or HTML markup anywhere in a line, written as numeric character references (they render as the character, never
+#: as markup, in Markdown text and in raw HTML alike: CommonMark 0.31, "Entity and numeric character references")
+_ALWAYS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", "`": "&#96;", "*": "&#42;", "[": "&#91;",
+           "]": "&#93;", "|": "&#124;", "~": "&#126;", "$": "&#36;"}
+_ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
+#: underscores start emphasis only at a word boundary (CommonMark: no intraword ``_`` emphasis), so ``a_b`` stays
+_UNDERSCORE_RE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+#: a URL scheme the autolinker (mistune's ``url`` plugin, ``https?://``) would turn into a link
+_SCHEME_RE = re.compile(r"(?i)(https?):(?=//)")
+#: what starts a block at the start of a line: heading, list, quote, setext underline, definition, numbered list
+_LINE_START_RE = re.compile(r"^(?:[-+#=:]|\d{1,9}(?=[.)]))")
+_SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
 
 
 def esc(text) -> str:
-    """Escape a string that comes from the inputs (territory, entity, service names) for Markdown and HTML.
+    r"""Escape a string that comes from the inputs (territory, entity, service names, ids, comments) so that it reads
+    exactly as typed wherever it lands: Markdown text, a Markdown table cell, a heading, bold text, or raw HTML.
 
-    ``'<script>'`` becomes text, never markup; Markdown specials are backslash-escaped; apostrophes and quotes
-    stay as typed (``"L'Houmeau"`` renders as is).
+    - ``&``, ``<``, ``>`` and the characters that make Markdown markup anywhere (``\ ` * [ ] | ~ $``) become numeric
+      character references: no tag, no emphasis, no link, no table, no strikethrough, no math;
+    - ``_`` only at a word boundary (``agent_id`` stays as is; ``_x_`` would be emphasis);
+    - ``http://`` / ``https://``: the colon is escaped, so a bare URL is never turned into a link;
+    - a first character that would start a block (``#`` heading, ``-``/``+`` list, ``1.`` numbered list, ``=``
+      underline, ``:`` definition) is escaped; line breaks, tabs and control characters become one space (the text
+      stays on its line), and surrounding spaces are dropped.
+
+    Apostrophes and quotes stay as typed (``"L'Houmeau"`` renders as is). Inside a code span (backticks) references
+    are shown literally: use :func:`code` for an id shown as code.
     """
-    out = []
-    for ch in str(text):
-        if ch == "&":
-            out.append("&amp;")
-        elif ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch in _MD_SPECIALS:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    out = _SPACE_RE.sub(" ", str(text)).strip()
+    out = _ALWAYS_RE.sub(lambda m: _ALWAYS[m.group()], out)
+    out = _UNDERSCORE_RE.sub("&#95;", out)
+    out = _SCHEME_RE.sub(r"\1&#58;", out)
+    m = _LINE_START_RE.match(out)
+    if m:
+        first = out[0]
+        out = f"&#{ord(first)};" + out[1:]
+    return out
+
+
+def code(text) -> str:
+    """An input string shown as code (an id, a file name): ``<code>`` with :func:`esc`'s escaping, which raw HTML
+    renders as typed (a Markdown code span would show the character references literally)."""
+    return f"<code>{esc(text)}</code>"
 
 
 def md(text: str):
