@@ -706,3 +706,19 @@ def test_a_factor_shared_with_the_balance_has_the_same_draw():
         np.testing.assert_array_equal(draws["f:" + fid], balance)
     # the parameters that are not library factors keep the services' own stream
     assert "stream" in table and (table.loc[[i for i in table.index if not i.startswith("f:")], "stream"] == "").all()
+
+
+def test_agents_services_use_the_professional_profile():
+    """Issue 18: the same visio used by agents spreads the laptop's 134.7 kg over the professional hours of its
+    lifetime (6 yr × 220 days × 7 h, the fallback profile: ADEME_DEVICES has none) instead of the consumer hours
+    (6 yr × 365 days × 3 h): build per meeting 2 × 134,700 g / (6 × 220 × 7) = 29.156 g instead of 41.005 g; the
+    energy, network and data-centre parts do not change."""
+    row = dict(service_id="v", name="V", type="visio", annual_volume=2, volume_unit="participant_hours",
+               video_quality="sd", participants=2, mobile_share=0, tablet_share=0, computer_device="laptop",
+               hosting="ademe_streaming")
+    both = ademe_inputs([row, {**row, "service_id": "w", "audience": "agents"}])
+    res = central(both)["climate_change"]
+    assert 2 * res["terminals_build"][0, 0] * 1000 == pytest.approx(2 * 134_700 / (6 * 365 * 3), rel=1e-9)
+    assert 2 * res["terminals_build"][1, 0] * 1000 == pytest.approx(2 * 134_700 / (6 * 220 * 7), rel=1e-9)
+    for part in ("terminals_use", "network", "datacentre_build", "datacentre_use"):
+        assert res[part][1, 0] == pytest.approx(res[part][0, 0], rel=1e-12)

@@ -132,6 +132,14 @@ DEVICES = pd.DataFrame(
     }
 ).set_index("device")
 DEVICES_SOURCE = "incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50"
+#: Who uses a service (column ``audience`` of services.csv). Citizens' devices follow ADEME's consumer profile
+#: (``hours_per_day`` every day of the year, :data:`DEVICES`); agents' devices the professional profile of the
+#: carbon balance (``default_hours_per_day`` × ``default_days_per_year`` of ``categories.csv``, e.g. laptop
+#: 7 h × 220 days), so a device's embodied impact is spread over the hours it is really used at work.
+AUDIENCES: tuple[str, ...] = ("citizens", "agents")
+#: Professional profile when no category gives one (typical office use, assumption F-11 of the balance).
+PRO_HOURS_PER_DAY = 7.0
+PRO_DAYS_PER_YEAR = 220.0
 
 # ----------------------------------------------------------------------------------------------------------------
 # Sustainable Web Design model v4 (thegreenwebfoundation/co2.js:src/constants/index.js, Apache-2.0)
@@ -214,6 +222,10 @@ SERVICES_SCHEMA = Schema(
                description="measured IT electricity of the service's servers (before PUE)", example=""),
         Column("ecoindex_grade", "str", allowed=ECOINDEX_GRADES,
                description="EcoIndex grade A–G measured by the user (shown as is, never computed)", example=""),
+        Column("audience", "str", allowed=AUDIENCES, default="citizens",
+               description="who uses the service: citizens (consumer device profile, ADEME: hours a day every day) "
+                           "or agents (professional profile of the balance, categories.csv: e.g. 7 h × 220 days)",
+               example="citizens"),
         Column("comment", "str", description="source of the figures; mark every assumption", example="ASSUMPTION"),
     ),
 )
@@ -598,6 +610,8 @@ def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
 def _device_table(categories: pd.DataFrame | None) -> pd.DataFrame:
     """:func:`device_table` without the memo."""
     dev = DEVICES.copy()
+    dev["pro_hours_per_day"] = PRO_HOURS_PER_DAY
+    dev["pro_days_per_year"] = PRO_DAYS_PER_YEAR
     dev["lifetime_low_years"] = dev["lifetime_years"] * 0.7  # assumption when no category gives an interval
     dev["lifetime_high_years"] = dev["lifetime_years"] * 1.5
     dev["lifetime_source"] = "ADEME acv-terminaux (theoretical lifetime); interval ×0.7–×1.5 assumed"
@@ -611,6 +625,11 @@ def _device_table(categories: pd.DataFrame | None) -> pd.DataFrame:
             dev.loc[device, "lifetime_low_years"] = float(np.mean([r["lifetime_low_years"] for r in rows]))
             dev.loc[device, "lifetime_high_years"] = float(np.mean([r["lifetime_high_years"] for r in rows]))
             dev.loc[device, "lifetime_source"] = "categories.csv"
+            first = rows[0]  # the device itself (a desktop's screen follows it)
+            if "default_hours_per_day" in first and pd.notna(first["default_hours_per_day"]):
+                dev.loc[device, "pro_hours_per_day"] = float(first["default_hours_per_day"])
+            if "default_days_per_year" in first and pd.notna(first["default_days_per_year"]):
+                dev.loc[device, "pro_days_per_year"] = float(first["default_days_per_year"])
     return dev
 
 
@@ -1023,8 +1042,15 @@ def evaluate(inputs: ServiceInputs, values: dict[str, np.ndarray], criteria=None
     sc = lambda k: scale.get(k, one)  # noqa: E731
     fidx = set(inputs.factors["factor_id"])
     dev = inputs.devices
-    life_h = _stack([device_lifetime_hours(values.get("life:" + d, np.array([dev.loc[d, "lifetime_years"]])),
-                                             dev.loc[d, "hours_per_day"]) for d in dev.index])
+    life_y = [values.get("life:" + d, np.array([dev.loc[d, "lifetime_years"]])) for d in dev.index]
+    life_h = _stack([device_lifetime_hours(y, dev.loc[d, "hours_per_day"]) for y, d in zip(life_y, dev.index)])
+    pro = dev if "pro_hours_per_day" in dev else dev.assign(pro_hours_per_day=PRO_HOURS_PER_DAY,
+                                                              pro_days_per_year=PRO_DAYS_PER_YEAR)
+    life_h_pro = _stack([device_lifetime_hours(y, pro.loc[d, "pro_hours_per_day"], pro.loc[d, "pro_days_per_year"])
+                         for y, d in zip(life_y, dev.index)])
+    audience = inputs.resolved["audience"] if "audience" in inputs.resolved else None
+    agents = (np.asarray(audience.astype(object).fillna("citizens") == "agents")[:, None] if audience is not None
+              else np.zeros((len(inputs.resolved), 1), dtype=bool))
     power = dev["power_w"].to_numpy(float)[:, None] * sc("device_power")
     pue = _stack([values["pue:" + k] for k in inputs.hosting["pue_key"]])
     S = len(inputs.resolved)
@@ -1043,6 +1069,10 @@ def evaluate(inputs: ServiceInputs, values: dict[str, np.ndarray], criteria=None
         elec_user = _factor(values, fidx, inputs.user_electricity_item, "use", crit, m_user) * sc("elec_user")
         build_t, use_t, _ = terminals_kg(drv.device_hours, drv.shares, emb, life_h, power, elec_user,
                                          drv.device_kwh)
+        if agents.any():  # agents' services: the embodied impact over the professional hours of a lifetime
+            build_pro, _, _ = terminals_kg(drv.device_hours, drv.shares, emb, life_h_pro, power, elec_user,
+                                           drv.device_kwh)
+            build_t = np.where(agents, build_pro, build_t)
         m_net: set = set()
         fixed = _factor(values, fidx, inputs.network_items[0], "use", crit, m_net) * sc("network")
         mobile = _factor(values, fidx, inputs.network_items[1], "use", crit, m_net) * sc("network")
