@@ -188,3 +188,13 @@ def test_a_dollar_in_a_figure_label_is_text():
     ax.bar(["Service $A", "B$"], [1, 2])
     assert plotting.png_bytes(fig)[:4] == b"\x89PNG"
     plt.close(fig)
+
+
+def test_a_table_cell_cannot_end_its_html_block():
+    """``html_table`` output sits in Markdown cells (method section): a blank line in a cell would end the HTML block
+    and let the rest be parsed as Markdown."""
+    from helpers.plotting import html_table
+
+    df = pd.DataFrame({"Hypothèse": ["valeur\n\n# Titre injecté\n\n*gras*"]})
+    page = _render("Texte\n\n" + html_table(df, "Légende"))
+    assert "<h1" not in page and "<em>" not in page and "# Titre injecté *gras*" in page

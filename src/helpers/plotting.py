@@ -205,9 +205,11 @@ def table(df, caption: str, max_rows: int = 10, decimals: int | dict | None = No
 
 
 def _escape(text: str) -> str:
+    """HTML-escaped text on one line: a blank line inside a table cell would end the raw HTML block of the Markdown
+    cell the table sits in, and what follows would be read as Markdown."""
     import html
 
-    return html.escape(str(text), quote=True)
+    return html.escape(_SPACE_RE.sub(" ", str(text)).strip(), quote=True)
 
 
 #: characters that make Markdown (mistune with nbconvert's plugins: math, tables, strikethrough, task lists, URLs)
