@@ -45,9 +45,9 @@ def test_top_actions_are_reductions_only():
     s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
     assert sections.top_actions(s) == ["A01", "A02"]
     text = sections.synthesis_markdown(s)
-    first_five = text.split("### Les cinq premières actions")[1].split("Émissions évitées")[0]
+    first_five = text.split("### Les cinq premières actions")[1].split("émissions évitées")[0]
     assert "Stabiliser le parc" not in first_five
-    assert "Stabiliser le parc" in text.split("Émissions évitées")[1]
+    assert "Stabiliser le parc" in text.split("émissions évitées")[1]
 
 
 def test_synthesis_shows_the_spend_based_line_apart_and_the_equipment_share():

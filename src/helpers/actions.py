@@ -1610,8 +1610,8 @@ def headline_markdown(study: ActionsStudy) -> str:
         f"- **{tj.verdict_text(t)}**",
         f"- Fil de l'eau : {t['bau_basis_fr']} ({t['bau_scope']}). Sensibilité : avec la tendance nationale "
         f"ADEME–Arcep appliquée à tout le bilan, {num(t['national_trend_sensitivity']['bau_2030_tco2e'])} tCO2e au "
-        f"fil de l'eau et {num(t['national_trend_sensitivity']['plan_2030_tco2e'])} avec le plan en {m}.",
-        f"- Cible : {t['target_basis']}.",
+        f"fil de l'eau et {num(t['national_trend_sensitivity']['plan_2030_tco2e'])} avec le plan en {m}. "
+        f"Cible : {t['target_basis']}.",
         avoided_markdown(study),
     ])
 
@@ -1631,7 +1631,7 @@ def avoided_markdown(study: ActionsStudy) -> str:
         parts.append(f"{x.action_id} {x.title_fr} : {fr_interval(x.total_tco2e, x.total_low_tco2e, x.total_high_tco2e, 1)}"
                      f" tCO2e/an évitées en {cf['milestone_year']} par rapport au fil de l'eau, économie "
                      f"{fr_number(x.money_saved_eur_per_year, 0)} €/an d'équipements non achetés")
-    return ("- **Émissions évitées (hors classement, hors courbe de coût)** — " + " ; ".join(parts)
+    return ("- Émissions évitées (hors classement, hors courbe de coût) — " + " ; ".join(parts)
             + f". Contrefactuel : {cf['basis']}, appliqué aux seules lignes liées au parc "
             f"({fr_number(cf['fleet_driven_baseline_tco2e'], 0)} tCO2e en {study.info['trajectory']['reference_year']})"
             f". Sensibilité avec la tendance nationale ADEME–Arcep : {fr_number(cf['national_sensitivity_tco2e'], 0)} "

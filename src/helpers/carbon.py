@@ -2207,12 +2207,10 @@ def alternatives_markdown(cases: list | None) -> str:
 
     if not cases:
         return ""
-    lines = ["Valeurs de facteurs citées par la bibliothèque hors de leur intervalle (cas de sensibilité, non "
-             "retenus) :", ""]
-    for c in cases:
-        lines.append(f"- {c['label_fr']} : {fr_number(c['value'], 1)} → {fr_number(c['alternative'], 1)} kgCO2e, "
-                     f"bilan {'+' if c['delta_tco2e'] >= 0 else ''}{fr_number(c['delta_tco2e'], 1)} tCO2e par an.")
-    return "\n".join(lines)
+    parts = [f"{c['label_fr']} : {fr_number(c['value'], 1)} → {fr_number(c['alternative'], 1)} kgCO2e, bilan "
+             f"{'+' if c['delta_tco2e'] >= 0 else ''}{fr_number(c['delta_tco2e'], 1)} tCO2e par an" for c in cases]
+    return ("Valeurs de facteurs citées par la bibliothèque hors de leur intervalle (cas de sensibilité, non "
+            "retenus) : " + " ; ".join(parts) + ".")
 
 
 def electricity_markdown(e: dict | None) -> str:

@@ -63,11 +63,9 @@ def synthesis_markdown(summary: dict) -> str:
     ref_year = territory.get("reference_year", "")
     rows = [
         ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
-         "intervalle de confiance à 95 % ; total = périmètre physique + achats par ratio monétaire"),
-        ("dont périmètre physique (équipements, énergie, hébergement, réseaux, papier)",
-         _interval(physical, 0, "tCO2e/an"), "répartition par phase du cycle de vie sur ce seul périmètre"),
-        ("dont achats de services et logiciels, ratio monétaire", _interval(spend, 0, "tCO2e/an"),
-         "ligne à part : un ratio en kgCO2e par euro, ni fabrication ni usage ; très incertain (×/÷3)"),
+         f"IC 95 % ; dont périmètre physique (équipements, énergie, hébergement, réseaux, papier) "
+         f"{_interval(physical, 0, 't')} et achats de services et logiciels, ratio monétaire "
+         f"{_interval(spend, 0, 't')} (ligne à part, hors répartition par phase, ×/÷3)"),
         ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), _per_person_references()),
         ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
          "sur le périmètre physique sans papier (équipements, leur énergie, hébergement, réseaux) ; repères : "
@@ -88,9 +86,7 @@ def synthesis_markdown(summary: dict) -> str:
         lines += ["", f"**{esc(verdict_text(trajectory))}**"]
     by_id = {a.get("id"): a for a in summary.get("actions") or []}
     top = (summary.get("synthesis") or {}).get("top_actions") or top_actions(summary)
-    lines += ["", "### Les cinq premières actions", "",
-              "Réductions sous le niveau de l'année de référence, classées ; les émissions évitées par rapport au "
-              "fil de l'eau sont à part.", ""]
+    lines += ["", "### Les cinq premières actions", ""]
     if top:
         for i, aid in enumerate(top, 1):
             a = by_id[aid]
@@ -100,11 +96,11 @@ def synthesis_markdown(summary: dict) -> str:
         lines.append(f"Plan d'actions {NA}.")
     avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided"]
     if avoided:
-        lines += ["", "Émissions évitées (hors classement) :"]
-        for a in avoided:
-            lines.append(f"- {esc(a.get('title', a.get('id', '')))} — "
-                         f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')} par rapport au fil de l'eau "
-                         f"({esc(a.get('counterfactual') or '')})")
+        lines += ["", "Réductions sous le niveau de référence. À part, émissions évitées par rapport au fil de "
+                  "l'eau (hors classement) : " + " ; ".join(
+                      f"{esc(a.get('title', a.get('id', '')))} — "
+                      f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')} "
+                      f"({esc(a.get('counterfactual') or '')})" for a in avoided) + "."]
     return "\n".join(lines)
 
 
