@@ -459,3 +459,20 @@ def test_each_lever_acts_only_on_its_perimeters(tmp_path):
                 pd.testing.assert_frame_equal(a, b)
         checked += 1
     assert checked >= 15
+
+
+def test_macc_draws_reductions_only():
+    """The cost curve has one bar per priced reduction; the avoided action (large, cheap) is not drawn."""
+    import matplotlib.pyplot as plt
+
+    plan = pd.DataFrame({"action_id": ["A1", "A2", "A3"],
+                         "lever": ["lifetime_extension", "power_management", "fleet_stabilisation"],
+                         "selected": [True, True, True], "investment_eur": [1000.0, 500.0, 0.0],
+                         "yearly_eur": [0.0, 0.0, 0.0], "action_lifetime_years": [5.0, 5.0, 5.0], "effort": [1, 1, 1],
+                         "axes_list": [["a"], ["a"], ["a"]]})
+    gains = pd.DataFrame({"action_id": ["A1", "A2", "A3"], "total_tco2e": [2.0, 1.0, 100.0],
+                          "money_saved_eur_per_year": [0.0, 0.0, 90_000.0],
+                          "kind": ["reduction", "reduction", "avoided"]})
+    fig = ac.macc_figure(ac.prioritise(plan, gains))
+    assert len(fig.axes[0].patches) == 2
+    plt.close(fig)

@@ -336,3 +336,16 @@ def test_office_switch_has_an_office_class_factor(factors, categories):
     assert row["status"] == "assumption" and "data center.publicodes" in row["source"] and row["vintage"]
     cat = categories.set_index("category").loc["switch_office"]
     assert cat["tier"] == "networks" and cat["default_power_w"] == 30
+
+
+def test_new_reference_rows_are_listed_in_the_data_log():
+    """Issue 18: every new factor row (vintages, office network gear) carries its source and vintage, and
+    docs/data_log.md lists the new datasets."""
+    from helpers.paths import PROJECT_ROOT
+
+    log = (PROJECT_ROOT / "docs" / "data_log.md").read_text(encoding="utf-8")
+    for name in ("electricity_vintages.csv", "switch_office", "correlation_group"):
+        assert name in log, name
+    lib = fx.load_factors().set_index("factor_id")
+    row = lib.loc["switch_office:manufacturing:climate_change"]
+    assert row["source"] and row["vintage"]
