@@ -336,6 +336,14 @@ def dates_to_year(values: pd.Series) -> pd.Series:
     optional time, a plain year ``yyyy``, and an Excel serial day number (``43831`` = 2020-01-01). The day/month order
     does not change the year, so ``03/04/2020`` needs no disambiguation here.
     """
+    uniques = pd.Series(pd.unique(values.astype(str)))
+    if len(uniques) < len(values):  # exports repeat a few thousand dates over many rows: parse each once
+        years = dict(zip(uniques, _dates_to_year(uniques).to_numpy(), strict=True))
+        return values.astype(str).map(years).astype("float64")
+    return _dates_to_year(values)
+
+
+def _dates_to_year(values: pd.Series) -> pd.Series:
     text = values.astype(str).str.strip()
     out = pd.Series(np.nan, index=values.index, dtype="float64")
     iso = text.str.extract(_ISO_DATE).astype(float)
@@ -357,6 +365,9 @@ def dates_to_year(values: pd.Series) -> pd.Series:
 
 def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
     kind = col.kind
+    if kind in ("int", "float", "year", "date") and bool(empty.all()):  # a column absent or left empty
+        out = pd.Series(np.nan, index=values.index, dtype="float64")
+        return out.fillna(col.default) if col.default is not None else out
     if kind == "str":
         result = values.where(~empty, None)
         if col.default is not None:
