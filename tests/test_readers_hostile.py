@@ -486,3 +486,40 @@ def test_xlsx_formula_without_a_calculated_value_is_an_error_not_an_empty_cell(t
     path = _workbook(tmp_path / "inventory.xlsx", {"data": [["line_id", "quantity"], ["A", "=2*3"]]})
     out = bounded_read(path)
     assert "ligne 2" in out["error"] and "colonne 'B'" in out["error"] and "formule" in out["error"]
+
+
+_SEEDS: dict[str, bytes] = {}
+
+
+def _valid_workbooks(tmp_path) -> dict[str, bytes]:
+    """A small valid XLSX and ODS, built once per session (the property test overwrites their bytes)."""
+    if _SEEDS:
+        return _SEEDS
+    xlsx = _workbook(tmp_path / "seed.xlsx", {"data": [["line_id", "quantity", "bought"],
+                                                        ["A", 1.5, dt.datetime(2020, 1, 2)], ["B", "x", None]]})
+    body = ('<table:table table:name="t"><table:table-row>' + _cell("a") + _cell("b") + "</table:table-row>"
+            "<table:table-row>" + _cell("1", office__value_type="float", office__value="1") + _cell("z")
+            + "</table:table-row></table:table>")
+    ods = _ods(tmp_path / "seed.ods", body)
+    _SEEDS.update({".xlsx": xlsx.read_bytes(), ".ods": ods.read_bytes()})
+    return _SEEDS
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_corrupted_workbooks_give_an_input_error_or_rows(tmp_path_factory, data):
+    """Property: a valid XLSX or ODS with bytes overwritten anywhere (zip directory, compressed XML) gives rows or an
+    InputError naming the file, never another exception."""
+    folder = tmp_path_factory.mktemp("wb")
+    suffix = data.draw(st.sampled_from([".xlsx", ".ods"]))
+    raw = bytearray(_valid_workbooks(folder)[suffix])
+    for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
+        pos = data.draw(st.integers(min_value=0, max_value=10**6)) % len(raw)
+        raw[pos] = data.draw(st.integers(min_value=0, max_value=255))
+    path = folder / f"inventory{suffix}"
+    path.write_bytes(bytes(raw))
+    try:
+        header, rows = readers.read_rows(path, path.name)
+        list(rows)
+    except InputError as exc:
+        assert path.name in str(exc)

@@ -497,8 +497,8 @@ def _check_zip(fh, file: str):
     """
     try:
         zf = zipfile.ZipFile(fh)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(file, f"un classeur XLSX ou ODS valide (archive illisible : {exc})") from None
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, OSError, NotImplementedError...: an untrusted archive
+        raise _refuse(file, f"un classeur XLSX ou ODS valide (archive illisible : {type(exc).__name__})") from None
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
         raise _refuse(file, f"un classeur d'au plus {MAX_ZIP_MEMBERS} éléments internes (plafond de sécurité)")
@@ -792,6 +792,8 @@ def _ods_tables(real: Path, file: str, sheet: str | None):
             member = zf.open("content.xml")
         except KeyError:
             raise _refuse(file, "un classeur ODS valide (content.xml absent)") from None
+        except Exception as exc:  # noqa: BLE001 - a damaged member header of an untrusted archive
+            raise _refuse(file, f"un classeur ODS valide (archive illisible : {type(exc).__name__})") from None
         hidden_styles: set[str] = set()
         stack: list = []
         row_number = 0
