@@ -336,3 +336,21 @@ def test_sigterm_says_in_french_what_was_interrupted_and_cleans_up(tmp_path):
     assert "Interrompu (SIGTERM) pendant : 02_carbon_balance, 03_services_lca" in err
     assert "inchangés" in err and "Traceback" not in err
     assert not os.path.exists(prefix + "abc.json")
+
+
+def test_batch_sigterm_is_reported_in_french(tmp_path):
+    code = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT / 'src')!r})
+        from helpers import batch
+        def fake_run_batch(*a, **k):
+            print("started", flush=True)
+            time.sleep(60)
+        batch.run_batch = fake_run_batch
+        sys.exit(batch.main(["--draws", "200"]))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "started"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143 and "Interrompu (SIGTERM)" in err and "Traceback" not in err

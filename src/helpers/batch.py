@@ -633,19 +633,30 @@ def main(argv: list[str] | None = None) -> int:
         print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
               file=sys.stderr)
         return 2
+    import signal
+
+    from helpers.pipeline import Interrupted, _raise_interrupted, cleanup_kernels
+
     slugs = [s.strip() for s in args.territories.split(",") if s.strip()] or None
+    # SIGTERM as Ctrl-C: workers stopped, nothing half-published
+    previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
         table = run_batch(slugs, mode=args.mode, scheduler=args.scheduler, workers=args.workers, force=args.force,
                           seed=args.seed, n_draws=args.draws)
-    except KeyboardInterrupt:
-        print("\nInterrompu — les résultats déjà publiés sont inchangés.", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Interrupted) as exc:
+        cleanup_kernels()
+        how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else str(exc)
+        print(f"\nInterrompu ({how}) — les résultats déjà publiés sont inchangés (chaque territoire est publié d'un "
+              "seul coup ou pas du tout).", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 143
     except StaleWorkers as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # the scheduler cannot be reached
         print(f"Erreur : {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
     out = paths.OUTPUTS_DIR / BATCH_DIR_NAME
     try:
         shown = out.relative_to(paths.PROJECT_ROOT)
