@@ -523,3 +523,39 @@ def test_corrupted_workbooks_give_an_input_error_or_rows(tmp_path_factory, data)
         list(rows)
     except InputError as exc:
         assert path.name in str(exc)
+
+
+LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lolololololololololol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+          + "]>")
+
+
+def test_ods_billion_laughs_entity_bomb_is_refused_bounded(tmp_path):
+    """An entity-expansion bomb in content.xml (10^9 "lol"): expat's amplification limit stops it; an InputError."""
+    path = tmp_path / "inventory.ods"
+    content = ('<?xml version="1.0"?>' + LAUGHS + '<office:document-content xmlns:office="urn:oasis:names:tc:'
+               'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               '<table:table table:name="t"><table:table-row><table:table-cell><text:p>&lol9;</text:p>'
+               "</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
+               "</office:document-content>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+    out = bounded_read(path)
+    assert "inventory.ods" in out["error"] and out["maxrss_kb"] < 400_000
+
+
+def test_xlsx_entity_bomb_in_the_sheet_is_refused_bounded(tmp_path):
+    src = _workbook(tmp_path / "seed.xlsx", {"data": [["a"], ["b"]]})
+    path = tmp_path / "inventory.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                head, _, rest = text.partition("?>")
+                data = (head + "?>" + LAUGHS + rest.replace("<v>", "<v>&lol9;", 1)).encode()
+            zout.writestr(info, data)
+    out = bounded_read(path)
+    assert "inventory.xlsx" in out["error"] and out["maxrss_kb"] < 400_000
