@@ -252,3 +252,34 @@ def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
     excluded = table[table["item"] == "excluded"].set_index("key")["value"].astype(int).to_dict()
     assert excluded == expected["inventory.xlsx"]["excluded"]
     assert set(table["item"]) >= {"rows_read", "rows_kept", "excluded", "column", "ignored", "default"}
+
+
+def test_a_power_rating_never_lowers_consumption_only_an_average_or_a_measure_does(sandbox):
+    """Desktop default: 151 kWh/year (categories.csv, MiNumEco). A nameplate/PSU rating ('Puissance (W)', 250 or
+    40 W) keeps 151; an explicit average power of 40 W gives 40 W × 7 h × 220 d / 1000 = 61.6 kWh (the data says
+    so); a measured 90 kWh/year gives 90."""
+    folder = sandbox / "raw" / "fx"
+    folder.mkdir()
+    write_yaml(folder)
+    cases = {"none": ("Entité;Type\n", "mairie;Desktop\n"),
+             "rated_high": ("Entité;Type;Puissance (W)\n", "mairie;Desktop;250\n"),
+             "rated_low": ("Entité;Type;Puissance (W)\n", "mairie;Desktop;40\n"),
+             "average": ("Entité;Type;Puissance moyenne (W)\n", "mairie;Desktop;40\n"),
+             "measured": ("Entité;Type;Consommation annuelle\n", "mairie;Desktop;90\n")}
+    kwh = {}
+    for name, (header, row) in cases.items():
+        (folder / "inventory.csv").write_text(header + row, encoding="utf-8")
+        got = read_fleet("fx")
+        kwh[name] = float(got.loc[0, "yearly_kwh"])
+    assert kwh == pytest.approx({"none": 151, "rated_high": 151, "rated_low": 151, "average": 61.6, "measured": 90})
+    assert got.attrs["import_report"][0].columns["yearly_kwh"][0] == "Consommation annuelle"
+
+
+def test_a_power_rating_above_the_category_maximum_is_an_error(sandbox):
+    folder = sandbox / "raw" / "fx"
+    folder.mkdir()
+    write_yaml(folder)
+    (folder / "inventory.csv").write_text("Entité;Type;Puissance (W)\nmairie;Portable;900\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_fleet("fx")
+    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "rated_power_w")]

@@ -168,7 +168,9 @@ HOW_FR = {"exact": "nom exact", "synonyme": "synonyme", "synonyme après préfix
 #: Defaults applied, in French.
 DEFAULT_FR = {"quantity": "quantité 1 par ligne (une ligne par équipement)",
               "quality": "qualité de la donnée (haute pour un export d'outil de parc, moyenne sinon)",
-              "entity": "entité unique du territoire"}
+              "entity": "entité unique du territoire",
+              "rated_power_w": "puissance nominale (plaque, alimentation) non prise pour une puissance moyenne : "
+                               "consommation de la catégorie retenue"}
 
 
 def import_report_table(report: IngestReport) -> pd.DataFrame:

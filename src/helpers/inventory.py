@@ -219,9 +219,18 @@ INVENTORY_SCHEMA = Schema(
                example=""),
         Column("lifetime_years", "float", synonyms=("duree de vie", "duree de vie (ans)", "duree de vie ans", "lifetime"), min=1, max=20, unit="years",
                description="expected lifetime in the organisation (default: category)", example=5),
-        Column("power_w", "float", synonyms=("puissance", "puissance (w)", "puissance w", "power", "puissance moyenne",
-                                             "average power"),
-               min=0, unit="W", description="average power when on (default: category)", example=""),
+        Column("power_w", "float", synonyms=("puissance moyenne", "puissance moyenne (w)", "average power",
+                                             "average power (w)", "avg power"),
+               min=0, unit="W", description="average power when on, measured or from the model's datasheet (default: "
+                                            "category)", example=""),
+        Column("rated_power_w", "float",
+               synonyms=("puissance", "puissance (w)", "puissance w", "power", "power (w)", "puissance nominale",
+                         "rated power", "nameplate power", "puissance alimentation", "alimentation (w)", "psu (w)",
+                         "power supply (w)", "puissance max", "puissance maximale"),
+               min=0, unit="W",
+               description="power rating as asset tools export it (nameplate, power supply): checked for plausibility "
+                           "but never used as the average draw, the consumption stays the category's",
+               example=""),
         Column("hours_per_day", "float", synonyms=("heures par jour", "heures/jour", "h/j"), min=0, max=24, unit="h/day", description="hours on per day of use", example=""),
         Column("days_per_year", "float", synonyms=("jours par an", "jours/an", "j/an"), min=0, max=366, unit="days/year", description="days of use per year", example=""),
         Column("yearly_kwh", "float", synonyms=("consommation annuelle", "consommation (kwh/an)", "kwh/an", "kwh par an"), min=0, unit="kWh/year", description="measured yearly consumption per device",
@@ -248,6 +257,7 @@ INVENTORY_SCHEMA = Schema(
 
 #: Columns that make two per-asset lines identical (everything the computation uses).
 GROUP_KEYS = ("entity", "category", "category_as_given", "purchase_year", "age_years", "lifetime_years", "power_w",
+              "rated_power_w",
               "hours_per_day", "days_per_year", "yearly_kwh", "reconditioned", "quality", "site")
 #: Spreadsheet files accepted in ``inventory/``.
 INVENTORY_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".ods")
@@ -574,6 +584,9 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     if per_asset:
         df["quantity"] = 1.0
         report.defaults["quantity"] = report.defaults.get("quantity", 0) + int(keep.sum())
+    rated = int((df["rated_power_w"].notna().to_numpy() & keep).sum())
+    if rated:  # a nameplate or power-supply rating is not an average draw: the category's consumption is kept
+        report.defaults["rated_power_w"] = report.defaults.get("rated_power_w", 0) + rated
     quality_default = "high" if per_asset else "medium"
     report.defaults["quality"] = report.defaults.get("quality", 0) + int((df["quality"].isna().to_numpy() & keep).sum())
     df["quality"] = df["quality"].fillna(quality_default)
@@ -664,11 +677,12 @@ def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
     out["tier"] = c["tier"].to_numpy()
     out["factor_item"] = c["factor_item"].to_numpy()
     max_power = c["max_power_w"].to_numpy(dtype=float)
-    too_hot = out["power_w"].to_numpy() > max_power
-    for idx in np.flatnonzero(too_hot):
-        problems.append(InputProblem(out["source_file"].iat[idx], int(out["_line"].iat[idx]), "power_w",
-                                     out["power_w"].iat[idx],
-                                     f"au plus {max_power[idx]:g} W pour un(e) '{out['category'].iat[idx]}'"))
+    for col in ("power_w", "rated_power_w"):
+        too_hot = out[col].to_numpy() > max_power
+        for idx in np.flatnonzero(too_hot):
+            problems.append(InputProblem(out["source_file"].iat[idx], int(out["_line"].iat[idx]), col,
+                                         out[col].iat[idx],
+                                         f"au plus {max_power[idx]:g} W pour un(e) '{out['category'].iat[idx]}'"))
     too_much = out["yearly_kwh"].to_numpy() > max_power * 8.784  # kWh at max power all year
     for idx in np.flatnonzero(too_much):
         problems.append(InputProblem(out["source_file"].iat[idx], int(out["_line"].iat[idx]), "yearly_kwh",
@@ -699,6 +713,7 @@ def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     cols = ["line_id", "entity", "category", "tier", "factor_item", "quantity", "purchase_year", "age_years",
-            "lifetime_years", "power_w", "hours_per_day", "days_per_year", "yearly_kwh", "yearly_kwh_origin",
+            "lifetime_years", "power_w", "rated_power_w", "hours_per_day", "days_per_year", "yearly_kwh",
+            "yearly_kwh_origin",
             "reconditioned", "quality", "site", "comment", "category_as_given", "source_file", "source_rows", "_line"]
     return out[cols]
