@@ -1317,7 +1317,8 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     years = tj.years_range(terr.reference_year, terr.target_year)
     own = tj.own_fleet_trend(inputs.inventory, terr.reference_year)
     rate = own["growth_per_year"] if bau_growth_per_year is None else float(bau_growth_per_year)
-    bau_basis = own["basis"] if bau_growth_per_year is None else f"taux donné en paramètre : {rate:+.2%} par an"
+    bau_basis = (own["basis"] if bau_growth_per_year is None
+                 else f"taux donné en paramètre : {100 * rate:+.2f} % par an".replace(".", ","))
     index = tj.bau_index(years, terr.reference_year, rate)
     g_m = float(tj.bau_index([terr.milestone_year], terr.reference_year, rate)[0])
     nat_index = tj.national_trend_index(years, terr.reference_year)

@@ -149,7 +149,7 @@ def own_fleet_trend(inventory: pd.DataFrame, reference_year: int, window: int = 
     out.update(growth_per_year=max(raw, 0.0), raw_growth_per_year=raw, known=True)
     out["basis"] = (f"tendance propre du parc : achats de {first} à {int(reference_year)} par catégorie, "
                     f"dans la durée de vie de chacune ({n_years} années, {100 * coverage:.0f} % des équipements "
-                    f"datés) : {100 * raw:+.1f} % par an")
+                    f"datés) : {100 * raw:+.1f} % par an".replace(".", ","))
     if raw < 0:
         out["basis"] += " ; le fil de l'eau ne suppose pas que le parc baisse de lui-même : croissance retenue 0 %"
     return out
