@@ -559,3 +559,28 @@ def test_xlsx_entity_bomb_in_the_sheet_is_refused_bounded(tmp_path):
             zout.writestr(info, data)
     out = bounded_read(path)
     assert "inventory.xlsx" in out["error"] and out["maxrss_kb"] < 400_000
+
+
+def test_convention_shown_in_an_earlier_chunk_reads_later_ambiguous_values():
+    """Chunks of one file share the decision: 12,5 in the first chunk, 16,800 in the second is 16.8."""
+    reader, problems = readers.NumberReader("inventory.csv"), []
+    reader.parse(pd.Series(["12,5"]), "power_w", [2], problems)
+    values, _ = reader.parse(pd.Series(["16,800"]), "power_w", [100_002], problems)
+    assert values.tolist() == [16.8] and not problems
+
+
+def test_a_contrary_convention_in_a_later_chunk_is_an_error():
+    reader, problems = readers.NumberReader("inventory.csv"), []
+    reader.parse(pd.Series(["12,5"]), "power_w", [2], problems)
+    reader.parse(pd.Series(["0.5"]), "power_w", [100_002], problems)
+    assert len(problems) == 1 and "'12,5' ligne 2" in problems[0].expected and "'0.5' ligne 100002" in \
+        problems[0].expected
+
+
+def test_ambiguous_values_before_the_file_shows_its_convention_are_reported_not_guessed():
+    """1,234 in the first chunk, the convention only shown by a later chunk: the first is reported (the file is
+    refused), never read with a convention seen afterwards."""
+    reader, problems = readers.NumberReader("inventory.csv"), []
+    first, reported = reader.parse(pd.Series(["1,234"]), "power_w", [2], problems)
+    reader.parse(pd.Series(["12,5"]), "power_w", [100_002], problems)
+    assert first.isna().all() and reported.all() and len(problems) == 1 and "'1,234'" in problems[0].expected
