@@ -212,6 +212,31 @@ def import_report_short(report: IngestReport, escape=str) -> str:
     return "\n".join(lines)
 
 
+def import_report_console(processed) -> str:
+    """French lines for the console after a study: per input file, rows read, kept and excluded by reason (from
+    ``import_report.csv`` of the processed folder; empty when there is none)."""
+    from pathlib import Path
+
+    from helpers.inventory import REASON_FR
+
+    path = Path(processed) / "import_report.csv"
+    if not path.exists():
+        return ""
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    lines = ["Rapport d'import :"]
+    for file, rows in table.groupby("file", sort=False):
+        get = dict(zip(rows["item"], rows["value"], strict=False))
+        if "header_only" in get:
+            lines.append(f"  - {file} : en-tête seul, traité comme non fourni")
+            continue
+        excl = rows[rows["item"] == "excluded"]
+        text = f"  - {file} : {get.get('rows_read', '?')} lignes lues, {get.get('rows_kept', '?')} conservées"
+        if len(excl):
+            text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
+        lines.append(text)
+    return "\n".join(lines)
+
+
 def import_report_markdown(processed) -> str:
     """French detail of the import report for section 8, from ``import_report.csv`` of the processed folder."""
     from pathlib import Path
