@@ -198,3 +198,15 @@ def test_a_table_cell_cannot_end_its_html_block():
     df = pd.DataFrame({"Hypothèse": ["valeur\n\n# Titre injecté\n\n*gras*"]})
     page = _render("Texte\n\n" + html_table(df, "Légende"))
     assert "<h1" not in page and "<em>" not in page and "# Titre injecté *gras*" in page
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=8), min_size=1, max_size=6))
+def test_frame_codec_round_trips_any_text(values):
+    """The vectorised column encoder agrees with the cell rule: no written cell starts like a formula, and decoding
+    gives the text back (CR as LF)."""
+    df = pd.DataFrame({"t": values})
+    encoded = safe_write.encode_frame(df)["t"].tolist()
+    assert all(not v.startswith(FORMULA_PREFIXES) for v in encoded)
+    assert encoded == [safe_write.csv_text(v) for v in values]
+    assert [safe_write.decode_text(v) for v in encoded] == [v.replace("\r\n", "\n").replace("\r", "\n") for v in values]

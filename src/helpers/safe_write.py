@@ -35,6 +35,8 @@ import pandas as pd
 #: full-width forms ＝ ＋ － ＠ that some East Asian versions of Excel also accept)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 QUOTE = "'"
+#: one pass over a column: a cell starting with a formula prefix or a quote, or holding a CR anywhere
+_NEEDS_CSV_TEXT_RE = "^[" + re.escape("".join(FORMULA_PREFIXES) + QUOTE) + "]|\r"
 #: what XML 1.0 forbids in text (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE): C0 controls except tab, LF, CR
 ILLEGAL_XML_RE = re.compile(r"[\000-\010\013\014\016-\037]")
 REPLACEMENT = "\ufffd"
@@ -81,12 +83,25 @@ def csv_text(text: str) -> str:
     return encode_text(text)
 
 
+def _needs_csv_text(values: pd.Series) -> pd.Series:
+    """Vectorised: which cells :func:`csv_text` would change (text starting with a prefix or a quote, or with a CR)."""
+    try:
+        text = values.str
+    except AttributeError:  # no text at all in an object column
+        return pd.Series(False, index=values.index)
+    return text.contains(_NEEDS_CSV_TEXT_RE, regex=True, na=False).astype(bool)
+
+
 def encode_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells, column names and text index are encoded with :func:`csv_text`."""
+    """A copy of ``df`` whose text cells, column names and text index are encoded with :func:`csv_text` (only the
+    cells that need it are touched: a 1,000,000-row table costs one vectorised test per text column)."""
     out = df.copy(deep=False)
-    cols = _text_columns(out)
-    if cols:
-        out[cols] = out[cols].apply(_map_text, fn=csv_text)
+    for col in _text_columns(out):
+        mask = _needs_csv_text(out[col])
+        if mask.any():
+            values = out[col].astype(object)
+            values[mask] = values[mask].map(csv_text)
+            out[col] = values
     out.columns = [csv_text(c) if isinstance(c, str) else c for c in out.columns]
     if out.index.dtype == object:
         out.index = pd.Index([csv_text(v) if isinstance(v, str) else v for v in out.index], name=out.index.name)
@@ -104,10 +119,14 @@ def decode_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = [decode_text(c) if isinstance(c, str) else c for c in out.columns]
     for col in _text_columns(out):
         values = out[col]
-        quoted = values.map(lambda v: isinstance(v, str) and v.startswith(QUOTE))
+        try:
+            quoted = values.str.startswith(QUOTE, na=False).astype(bool)
+        except AttributeError:  # no text in this column
+            continue
         if not quoted.any():
             continue
-        decoded = _map_text(values, decode_text)
+        decoded = values.astype(object)
+        decoded[quoted] = decoded[quoted].str[1:]
         numbers = pd.to_numeric(decoded, errors="coerce")
         if numbers.notna().sum() == decoded.notna().sum():
             decoded = numbers
