@@ -216,8 +216,8 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
     unknown = [name for name, why in ignored if why == "colonne inconnue"]
     if unknown:  # one warning per file, however many columns an export carries
         problems.append(InputProblem(file, 1, ", ".join(map(str, unknown)), None,
-                                     f"colonne(s) ignorée(s) : ni une colonne connue ({', '.join(schema.names())}) "
-                                     "ni un de leurs synonymes", severity="warning", kind="note"))
+                                     "colonne(s) ignorée(s) : ni une colonne du modèle ni un de ses synonymes "
+                                     "(liste dans le README du dossier)", severity="warning", kind="note"))
     mapping = {i: target for target, (_, i, _) in best.items()}
     how = {target: (header[i], h) for target, (_, i, h) in best.items()}
     return HeaderMap(dict(sorted(mapping.items())), how, ignored), problems
