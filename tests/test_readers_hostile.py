@@ -584,3 +584,12 @@ def test_ambiguous_values_before_the_file_shows_its_convention_are_reported_not_
     first, reported = reader.parse(pd.Series(["1,234"]), "power_w", [2], problems)
     reader.parse(pd.Series(["12,5"]), "power_w", [100_002], problems)
     assert first.isna().all() and reported.all() and len(problems) == 1 and "'1,234'" in problems[0].expected
+
+
+def test_csv_value_beyond_the_column_cap_is_an_error_empty_cells_are_dropped(tmp_path):
+    path = tmp_path / "inventory.csv"
+    path.write_text("a;b\n1;2;;;;;;\n3;4;;;;;x\n", encoding="utf-8")
+    out = bounded_read(path, caps={"MAX_COLUMNS": 5})
+    assert "ligne 3" in out["error"] and "colonne 'G'" in out["error"] and "au plus 5 colonnes" in out["error"]
+    path.write_text("a;b\n1;2;;;;;;\n", encoding="utf-8")
+    assert bounded_read(path, caps={"MAX_COLUMNS": 5})["first"] == [[2, ["1", "2", "", "", ""]]]

@@ -424,12 +424,16 @@ def _csv_body(reader, file: str, header: list[str]):
     n = 0
     try:
         for cells in reader:
-            if not any(c.strip() for c in cells):
+            cells = [c.strip() for c in cells]
+            if not any(cells):
                 continue
             n += 1
             if n > MAX_ROWS:
                 raise _too_many_rows(file, reader.line_num)
-            yield reader.line_num, _check_row(reader.line_num, [c.strip() for c in cells], file, header)
+            line = reader.line_num
+            if len(cells) > MAX_COLUMNS or max(map(len, cells)) > MAX_FIELD_CHARS:
+                cells = _check_row(line, cells, file, header)
+            yield line, cells
     except csv.Error as exc:
         raise _csv_error(exc, file, reader.line_num) from None
 
