@@ -298,8 +298,8 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             publication.commit(staging)
             _RUNNING.clear()
         finally:
+            cleanup_kernels()  # first: no kernel left writing into the staging area
             publication.abort(staging)
-            cleanup_kernels()
     timings["total"] = time.perf_counter() - t_start
     final_outputs = paths.outputs_dir(slug)
     return StudyResult(slug, final_outputs / "diagnostic.html", final_outputs / "summary.json", timings)

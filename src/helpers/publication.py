@@ -287,8 +287,17 @@ def commit(staging: Staging) -> str:
 
 
 def abort(staging: Staging) -> None:
-    """Remove a staging area (a failed or interrupted run); the store folder too when it holds nothing."""
-    _rmtree(staging.root)
+    """Remove a staging area (a failed or interrupted run); the store folder too when it holds nothing.
+
+    Never raises: on Ctrl-C, threads of the interrupted run may still write into the staging area while it is
+    removed (a few retries); whatever stays is removed by the next run's :func:`repair`.
+    """
+    for attempt in range(3):
+        try:
+            _rmtree(staging.root)
+            break
+        except OSError:
+            time.sleep(0.2 * (attempt + 1))
     root = staging.root.parent
     with contextlib.suppress(OSError):
         if root.is_dir() and not any(root.iterdir()):
