@@ -2398,11 +2398,11 @@ def benchmark_markdown(study: CarbonStudy) -> str:
 
 
 def _md(text) -> str:
-    """Text from the inputs made inert for Markdown/HTML (``<``, ``&``, emphasis and link characters escaped)."""
-    import html
+    """Text from the inputs made inert for Markdown/HTML: :func:`helpers.plotting.esc` (the one escaping rule, which
+    also stops auto-links, headings, lists and math; issue 21)."""
+    from helpers.plotting import esc
 
-    out = html.escape(str(text), quote=False)
-    return "".join("\\" + ch if ch in "\\`*_[]|" else ch for ch in out)
+    return esc(text)
 
 
 def overrides_markdown(study: CarbonStudy) -> str:
