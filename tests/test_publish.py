@@ -100,3 +100,30 @@ def test_method_section_lists_the_factors_that_move_the_total_most(tmp_path):
     assert top["Valeur [bas – haut]"].iloc[1] == "0,0461 [0,0442 – 0,0599]"
     assert top["Source (millésime)"].iloc[0] == "ADEME dc (2022)"
     assert sections.top_factors(tmp_path / "absent", factors) is None
+
+
+def test_inputs_fingerprint_never_reads_outside_the_folder(tmp_path):
+    """``hosting.csv -> /etc/passwd`` and any file symlinked from outside got its sha256 into summary.json (issue 21);
+    a FIFO would block the hash forever. Only regular files inside the folder are fingerprinted."""
+    import os
+
+    from helpers.publish import input_files, sha256_files
+
+    raw, ref = tmp_path / "raw", tmp_path / "ref"
+    raw.mkdir()
+    ref.mkdir()
+    (raw / "inventory.csv").write_text("a\n")
+    (raw / "sub").mkdir()
+    (raw / "sub" / "x.csv").write_text("b\n")
+    (raw / "inside-link.csv").symlink_to(raw / "inventory.csv")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret\n")
+    (raw / "hosting.csv").symlink_to(secret)
+    (raw / "zero.csv").symlink_to("/dev/zero")
+    os.mkfifo(raw / "telecom.csv")
+    (ref / "factors.csv").write_text("c\n")
+    files = input_files(raw, ref)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in files) == [
+        "raw/inside-link.csv", "raw/inventory.csv", "raw/sub/x.csv", "ref/factors.csv"]
+    _, each = sha256_files(files, tmp_path)
+    assert "raw/hosting.csv" not in each and len(each) == 4

@@ -148,17 +148,39 @@ def sha256_files(files: list[Path], root: Path) -> tuple[str, dict[str, str]]:
     combined = hashlib.sha256()
     each = {}
     for f in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
-        digest = hashlib.sha256(f.read_bytes()).hexdigest()
+        with open(f, "rb") as fh:  # streamed: a large input costs no memory
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
         rel = f.relative_to(root).as_posix()
         each[rel] = digest
         combined.update(f"{rel}\0{digest}\n".encode())
     return combined.hexdigest(), each
 
 
+def _inside_regular_files(folder: Path) -> list[Path]:
+    """Regular, non-hidden files of ``folder`` whose real path stays inside it: a symlink leading out of the folder
+    (``hosting.csv -> /etc/passwd``), a FIFO or a device is never opened, and no hash of it is published."""
+    import os
+    import stat
+
+    real_root = folder.resolve()
+    out = []
+    for p in folder.rglob("*"):
+        if p.name.startswith("."):
+            continue
+        try:
+            real = p.resolve(strict=True)
+            mode = os.stat(real).st_mode
+        except (OSError, RuntimeError):
+            continue
+        if stat.S_ISREG(mode) and (real == real_root or real_root in real.parents):
+            out.append(p)
+    return out
+
+
 def input_files(raw_dir: Path, reference_dir: Path) -> list[Path]:
-    files = [p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
-    files += [p for p in reference_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
-    return files
+    """The input files fingerprinted in ``summary.json``: regular files inside each folder (see
+    :func:`_inside_regular_files`)."""
+    return _inside_regular_files(raw_dir) + _inside_regular_files(reference_dir)
 
 
 def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_files: dict[str, str],
