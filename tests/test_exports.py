@@ -93,6 +93,11 @@ def test_glpi_columns_recognised_and_ignored(sandbox):
     assert report.columns["status"] == ("Statut", "synonyme")
     assert ("Nom", "'line_id' déjà lue dans la colonne 'Numéro de série'") in report.ignored
     assert {"Fabricant", "Lieu", "Modèle"} <= {h for h, _ in report.ignored}
+    # no quantity, quality or lifetime column: every kept asset took those defaults; laptops and desktops have a
+    # category yearly kWh (categories.csv), so every kept computer took it too
+    kept = report.rows_kept
+    assert {k: report.defaults[k] for k in ("quantity", "quality", "lifetime_years", "yearly_kwh")} == {
+        "quantity": kept, "quality": kept, "lifetime_years": kept, "yearly_kwh": kept}
 
 
 def test_unknown_types_are_errors_in_strict_mode(sandbox):

@@ -169,6 +169,8 @@ HOW_FR = {"exact": "nom exact", "synonyme": "synonyme", "synonyme après préfix
 DEFAULT_FR = {"quantity": "quantité 1 par ligne (une ligne par équipement)",
               "quality": "qualité de la donnée (haute pour un export d'outil de parc, moyenne sinon)",
               "entity": "entité unique du territoire",
+              "lifetime_years": "durée de vie de la catégorie",
+              "yearly_kwh": "consommation annuelle de la catégorie",
               "rated_power_w": "puissance nominale (plaque, alimentation) non prise pour une puissance moyenne : "
                                "consommation de la catégorie retenue"}
 

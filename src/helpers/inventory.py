@@ -419,6 +419,14 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
                                      "un 'line_id' unique (cette valeur apparaît plusieurs fois)"))
     df = _aggregate(df)
     df = _complete(df, cats, ref, hosting_site_ids, problems)
+    for r in reports:  # category defaults taken, in source rows (assets), for the import report
+        mine = df["source_file"].str.startswith(r.file)
+        rows = df["source_rows"].where(mine, 0)
+        for key, taken in (("lifetime_years", df["lifetime_origin"] == "category_default"),
+                           ("yearly_kwh", df["yearly_kwh_origin"] == "category_default")):
+            n = int(rows[taken].sum())
+            if n:
+                r.defaults[key] = n
     for r in reports:  # one line per file (unknown types are also listed value by value above)
         if r.excluded:
             detail = ", ".join(f"{n} {REASON_FR.get(k, k)}" + (f" {ref}" if k == "after_reference_year" else "")
@@ -695,6 +703,7 @@ def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
     out["age_years"] = age
     out["purchase_year"] = np.where(out["purchase_year"].notna(), out["purchase_year"], ref - out["age_years"])
     given_power = df["power_w"].notna()
+    out["lifetime_origin"] = np.where(out["lifetime_years"].notna(), "given", "category_default")
     for col, default in (("lifetime_years", "default_lifetime_years"), ("power_w", "default_power_w"),
                          ("hours_per_day", "default_hours_per_day"), ("days_per_year", "default_days_per_year")):
         out[col] = out[col].fillna(pd.Series(c[default].to_numpy(dtype=float)))
@@ -715,5 +724,6 @@ def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
     cols = ["line_id", "entity", "category", "tier", "factor_item", "quantity", "purchase_year", "age_years",
             "lifetime_years", "power_w", "rated_power_w", "hours_per_day", "days_per_year", "yearly_kwh",
             "yearly_kwh_origin",
-            "reconditioned", "quality", "site", "comment", "category_as_given", "source_file", "source_rows", "_line"]
+            "reconditioned", "quality", "site", "comment", "category_as_given", "lifetime_origin", "source_file",
+            "source_rows", "_line"]
     return out[cols]

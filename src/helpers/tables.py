@@ -363,6 +363,12 @@ def _dates_to_year(values: pd.Series) -> pd.Series:
     return out
 
 
+#: Units of the schemas (English, as in the READMEs) as written in the French messages.
+UNITS_FR = {"units": "", "years": "ans", "h/day": "h/jour", "days/year": "jours/an", "kWh/year": "kWh/an",
+            "GB/year": "Go/an", "subscriptions": "abonnements", "reams/year": "ramettes/an", "pages/year": "pages/an",
+            "EUR/year": "€/an", "EUR": "€", "inches": "pouces"}
+
+
 def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
     kind = col.kind
     if kind in ("int", "float", "year", "date") and bool(empty.all()):  # a column absent or left empty
@@ -399,7 +405,7 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
         expected = "un nombre entier" if kind in ("int", "year") else "un nombre"
         empty = empty | reported  # ambiguous or mixed-convention numbers: already reported by the reader
     bad = numbers.isna() & ~empty
-    unit = f" en {col.unit}" if col.unit else ""
+    unit = f" en {UNITS_FR.get(col.unit, col.unit)}" if UNITS_FR.get(col.unit, col.unit) else ""
     for idx in np.flatnonzero(bad.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx], f"{expected}{unit}"))
     if kind in ("int", "year"):
