@@ -288,3 +288,17 @@ def test_a_power_rating_above_the_category_maximum_is_an_error(sandbox):
     with pytest.raises(InputError) as exc:
         read_fleet("fx")
     assert [(p.row, p.column) for p in exc.value.problems] == [(2, "rated_power_w")]
+
+
+@pytest.mark.parametrize("extra,key", [('statuses: {"Prêté": lent_out}\n', "statuses"),
+                                       ('inventory_files: {"postes*": pc_portable}\n', "inventory_files")])
+def test_status_and_file_mappings_are_validated(sandbox, extra, key):
+    """A status mapped to an unknown reason is refused when territory.yaml is read; a file pattern mapped to an
+    unknown category when the inventory is read; both name the key."""
+    folder = sandbox / "raw" / "fx"
+    (folder / "inventory").mkdir(parents=True)
+    write_yaml(folder, extra)
+    (folder / "inventory" / "postes.csv").write_text("Entité\nmairie\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_fleet("fx")
+    assert [p.column for p in exc.value.problems] == [key]
