@@ -170,6 +170,7 @@ DEFAULT_FR = {"quantity": "quantité 1 par ligne (une ligne par équipement)",
               "quality": "qualité de la donnée (haute pour un export d'outil de parc, moyenne sinon)",
               "entity": "entité unique du territoire",
               "lifetime_years": "durée de vie de la catégorie",
+              "purchase_year": "sans date d'achat ni âge (âge inconnu)",
               "yearly_kwh": "consommation annuelle de la catégorie",
               "rated_power_w": "puissance nominale (plaque, alimentation) non prise pour une puissance moyenne : "
                                "consommation de la catégorie retenue"}

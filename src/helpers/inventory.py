@@ -427,6 +427,12 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
             n = int(rows[taken].sum())
             if n:
                 r.defaults[key] = n
+        undated = int(rows[df["purchase_year"].isna()].sum())
+        if undated:
+            r.defaults["purchase_year"] = undated
+            problems.append(InputProblem(r.file, None, "purchase_year", None,
+                                         f"{undated} équipement(s) sans date d'achat ni âge : âge inconnu, les "
+                                         "indicateurs d'âge portent sur les autres", severity="warning", kind="note"))
     for r in reports:  # one line per file (unknown types are also listed value by value above)
         if r.excluded:
             detail = ", ".join(f"{n} {REASON_FR.get(k, k)}" + (f" {ref}" if k == "after_reference_year" else "")
