@@ -354,3 +354,23 @@ def test_batch_sigterm_is_reported_in_french(tmp_path):
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 143 and "Interrompu (SIGTERM)" in err and "Traceback" not in err
+
+
+def test_an_unexpected_publication_error_is_clear_and_kept(tmp_path, monkeypatch):
+    """Any exception while publishing (e.g. openpyxl's IllegalCharacterError before safe_write): a French
+    StudyFailed naming the step, the run kept in outputs/.failed/<slug>/, nothing published, no staging left."""
+    from helpers import pipeline
+
+    monkeypatch.setattr(paths, "OUTPUTS_DIR", tmp_path / "outputs")
+    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "processed")
+    monkeypatch.delenv("SNR_DEBUG", raising=False)
+
+    def boom(*_a, **_k):
+        raise ValueError("cellule illisible")
+    monkeypatch.setattr(pipeline, "_publish", boom)
+    with pytest.raises(pipeline.StudyFailed) as exc:
+        pipeline.run_study("test-mini", n_draws=200, notebooks=(), quiet=True)
+    assert "publication du diagnostic a échoué : ValueError : cellule illisible" in str(exc.value)
+    assert (tmp_path / "outputs" / ".failed" / "test-mini" / "outputs").is_dir()
+    assert not paths.outputs_dir("test-mini").exists() and not paths.outputs_dir("test-mini").is_symlink()
+    assert not (tmp_path / "outputs" / ".generations" / "test-mini").exists()

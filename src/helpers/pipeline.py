@@ -292,6 +292,13 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             except StudyFailed:
                 _keep_rejected(slug, staging.processed, staging.outputs)
                 raise
+            except Exception as exc:  # any other failure of the publication: same kept copy, a clear message
+                _keep_rejected(slug, staging.processed, staging.outputs)
+                if os.environ.get("SNR_DEBUG") == "1":
+                    raise
+                raise StudyFailed(f"la publication du diagnostic a échoué : {type(exc).__name__} : {exc} "
+                                  f"(ce que l'exécution a produit est dans outputs/.failed/{slug}/ ; --debug "
+                                  "pour la trace Python)") from None
             timings["publish"] = time.perf_counter() - t0
             say(f"{timings['publish']:.1f} s")
             _RUNNING[:] = ["bascule de la publication"]
