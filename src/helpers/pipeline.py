@@ -211,8 +211,8 @@ def _describe_failure(nb_name: str, exc) -> str:
     exec_count = getattr(exc, "exec_count", None)
     source = (getattr(exc, "source", "") or "").strip().splitlines()
     first = source[0] if source else ""
-    where = f"cell {exec_count}" if exec_count is not None else "a cell"
-    msg = [f"notebook {nb_name} failed in {where} ({first[:80]!r}):"]
+    where = f"la cellule {exec_count}" if exec_count is not None else "une cellule"
+    msg = [f"le notebook {nb_name} a échoué dans {where} ({first[:80]!r}) :"]
     if ename == "InputError":
         msg.append(evalue)
     else:
@@ -432,8 +432,8 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     over = publish.check_page_budget(page)
     if over:
         (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
-        raise StudyFailed("the published diagnostic breaks its sobriety budget: " + "; ".join(over)
-                          + f" (the rejected page is outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
+        raise StudyFailed("le diagnostic publié dépasse son budget de sobriété : " + "; ".join(over)
+                          + f" (la page refusée est outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
     (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
 
 
