@@ -593,3 +593,15 @@ def test_csv_value_beyond_the_column_cap_is_an_error_empty_cells_are_dropped(tmp
     assert "ligne 3" in out["error"] and "colonne 'G'" in out["error"] and "au plus 5 colonnes" in out["error"]
     path.write_text("a;b\n1;2;;;;;;\n", encoding="utf-8")
     assert bounded_read(path, caps={"MAX_COLUMNS": 5})["first"] == [[2, ["1", "2", "", "", ""]]]
+
+
+def test_xlsx_with_its_sheet_member_missing_is_an_input_error(tmp_path):
+    src = _workbook(tmp_path / "seed.xlsx", {"data": [["a"], ["b"]]})
+    path = tmp_path / "inventory.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                zout.writestr(info, zin.read(info.filename))
+    with pytest.raises(InputError, match="inventory.xlsx"):
+        header, rows = readers.read_rows(path, "inventory.xlsx")
+        list(rows)

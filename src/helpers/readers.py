@@ -588,7 +588,13 @@ def _xlsx_sheet_rows(wb, ws, file: str):
     XFD1048576 costs one row, not a million. ``merged_refs`` (the ``mergeCells`` of the sheet) is filled only once the
     stream is exhausted (they follow the data in the XML).
     """
-    with ws._get_source() as src:
+    if not hasattr(ws, "_get_source"):  # a chart sheet: no cells
+        raise _refuse(file, f"une feuille de données ; '{ws.title}' est une feuille de graphique")
+    try:
+        src = ws._get_source()
+    except Exception as exc:  # noqa: BLE001 - the sheet member is missing or damaged in an untrusted archive
+        raise _refuse(file, f"un classeur Excel .xlsx valide (feuille illisible : {type(exc).__name__})") from None
+    with src:
         parser = _parser_class()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         try:
