@@ -605,3 +605,12 @@ def test_xlsx_with_its_sheet_member_missing_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="inventory.xlsx"):
         header, rows = readers.read_rows(path, "inventory.xlsx")
         list(rows)
+
+
+@pytest.mark.parametrize("name", ["inventory.xls", "inventory.csv"])
+def test_excel_97_binary_workbook_is_refused_with_advice(tmp_path, name):
+    """An .xls (OLE2 compound file) read as text would give a confusing encoding error."""
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)
+    with pytest.raises(InputError, match=r"Excel 97-2003 \(\.xls\)"):
+        readers.read_rows(path, name)

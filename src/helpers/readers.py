@@ -338,6 +338,9 @@ def read_csv_rows(real: Path, file: str):
         raw = fh.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
         raise _refuse(file, f"un fichier d'au plus {_human_bytes(MAX_CSV_BYTES)} (plafond de sécurité)")
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Excel 97-2003 .xls, old .doc
+        raise _refuse(file, "un fichier CSV, XLSX ou ODS ; c'est un classeur Excel 97-2003 (.xls), format non lu : "
+                            "enregistrez-le en .xlsx ou en CSV")
     if raw.startswith(b"PK\x03\x04"):
         raise _refuse(file, "un fichier CSV (texte) ; c'est un classeur (XLSX ou ODS) : donnez-lui l'extension "
                             ".xlsx ou .ods, ou enregistrez-le en CSV")
