@@ -614,3 +614,9 @@ def test_excel_97_binary_workbook_is_refused_with_advice(tmp_path, name):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4)
     with pytest.raises(InputError, match=r"Excel 97-2003 \(\.xls\)"):
         readers.read_rows(path, name)
+
+
+def test_decimal_note_says_which_convention_and_why(tmp_path):
+    _table(tmp_path, "label;amount_eur;volume_gb\npc;3;12,5\n")
+    note = readers.decimal_note(str(tmp_path / "purchases.csv"))
+    assert note == "virgule décimale (déduite de '12,5' ligne 2, colonne 'volume_gb')"

@@ -1176,6 +1176,19 @@ def number_reader(file: str, path: str | Path | None = None) -> NumberReader:
     return reader
 
 
+def decimal_note(file: str) -> str | None:
+    """French note for an import report: the decimal convention used for ``file`` and why, or ``None`` when the file
+    had no number with a decimal part (e.g. "virgule décimale (déduite de '12,5' ligne 3, colonne 'power_w')")."""
+    reader = NUMBERS.get(file)
+    if reader is None or reader.convention is None:
+        return None
+    name = "virgule décimale" if reader.convention == "," else "point décimal"
+    if reader.declared:
+        return f"{name} (déclarée dans territory.yaml)"
+    line, column, text = reader.clues[reader.convention][0]
+    return f"{name} (déduite de {text!r} ligne {line}, colonne '{column}')"
+
+
 def declared_decimal(path: str | Path | None, file: str) -> tuple[str | None, str]:
     """``(decimal, name)``: the decimal mark declared for an input file in its territory's ``territory.yaml``, and
     the file's name relative to the territory folder (``purchases.csv``, ``inventory/ordinateurs.xlsx``)."""
