@@ -620,3 +620,35 @@ def test_decimal_note_says_which_convention_and_why(tmp_path):
     _table(tmp_path, "label;amount_eur;volume_gb\npc;3;12,5\n")
     note = readers.decimal_note(str(tmp_path / "purchases.csv"))
     assert note == "virgule décimale (déduite de '12,5' ligne 2, colonne 'volume_gb')"
+
+
+# --- the attacks through the real readers of the study ---------------------------------------------------------------
+
+
+def test_purchases_850_000_eur_are_refused_by_the_study_reader(tmp_path):
+    """The attack on purchases.csv itself (850,000 € read as 850): read_purchases refuses the file, naming the value."""
+    from helpers.carbon_inputs import read_purchases
+    from helpers.territory import load_territory
+
+    path = tmp_path / "purchases.csv"
+    path.write_text("entity;category;amount_eur;year;quality;comment\n"
+                    "mairie;services;850,000;2023;high;x\nmairie;software;20000;2023;high;y\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_purchases(path, load_territory("test-mini"))
+    assert "'850,000'" in str(exc.value) and "amount_eur" in str(exc.value)
+
+
+def test_inventory_with_a_hidden_first_sheet_counts_the_visible_sheet_only(tmp_path):
+    """The attack: a hidden first sheet read as the data (661 -> 3,998 t). Through read_inventory, only the visible
+    sheet's 3 + 2 devices are counted, not the hidden 999."""
+    from helpers.factors import load_categories
+    from helpers.inventory import read_inventory
+    from helpers.territory import load_territory
+
+    head = ["line_id", "entity", "category", "quantity", "purchase_year"]
+    path = _workbook(tmp_path / "inventory.xlsx", {
+        "old": [head, ["OLD", "mairie", "laptop", 999, 2019]],
+        "data": [head, ["A", "mairie", "laptop", 3, 2019], ["B", "ecoles", "laptop", 2, 2020]],
+    }, hidden=("old",))
+    df = read_inventory(path, load_territory("test-mini"), load_categories())
+    assert df["quantity"].sum() == 5 and "OLD" not in set(df["line_id"])
