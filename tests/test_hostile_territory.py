@@ -243,3 +243,47 @@ def test_the_minimum_draws_are_accepted():
 
     assert check_run_parameters(0, MIN_DRAWS) == []
     assert len(check_run_parameters(-1, MIN_DRAWS - 1)) == 2
+
+
+def test_a_hostile_territory_leaves_the_previous_publication_untouched(tmp_path):
+    """Through the command line, with a publication already in place: the alias bomb is refused (exit 2, French,
+    file and line) within 1 GiB and a timeout, and both published folders are byte for byte as before."""
+    import hashlib
+
+    slug = "atk"
+    (tmp_path / "data/raw" / slug).mkdir(parents=True)
+    bomb = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    bomb += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    (tmp_path / "data/raw" / slug / "territory.yaml").write_text(VALID + "\n".join(bomb) + "\n", encoding="utf-8")
+    code = textwrap.dedent(f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))
+        sys.path.insert(0, {str(ROOT / 'src')!r})
+        from helpers import cli, paths, publication
+        if sys.argv[1] == "publish":
+            st = publication.begin({slug!r})
+            (st.processed / "table.csv").write_text("old")
+            (st.outputs / "summary.json").write_text("old")
+            publication.commit(st)
+        else:
+            sys.exit(cli.main(["study", "--territory", {slug!r}, "--draws", "200"]))
+    """)
+    env = dict(os.environ, SNR_PROJECT_ROOT=str(tmp_path))
+
+    def run(what):
+        return subprocess.run([sys.executable, "-c", code, what], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    def published():
+        return {p.relative_to(tmp_path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for sub in (f"outputs/{slug}", f"data/processed/{slug}") for p in (tmp_path / sub).rglob("*")
+                if p.is_file()}
+
+    assert run("publish").returncode == 0
+    before = published()
+    assert len(before) == 2
+    res = run("study")
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert f"data/raw/{slug}/territory.yaml, ligne 9" in res.stderr and "alias" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert published() == before
