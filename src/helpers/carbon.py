@@ -2195,8 +2195,8 @@ def headline_markdown(study: CarbonStudy) -> str:
         " (ligne à part, hors répartition par phase) ;",
         f"- part de la fabrication des équipements (périmètre physique sans papier) : "
         f"{_share_text(d['equipment_manufacturing_share'])} ;",
-        f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;",
-        electricity_markdown(d.get("electricity_factor")),
+        f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;"
+        + electricity_markdown(d.get("electricity_factor")).replace("- électricité", " électricité", 1),
     ])
 
 
@@ -2371,9 +2371,8 @@ def benchmark_markdown(study: CarbonStudy) -> str:
         "phase (un ratio en kgCO2e par euro n'est ni une fabrication ni un usage d'équipement) ; comptés de même "
         "dans le bilan de Metz (40 %) ; WeNR et la plupart des bilans d'équipements ne les comptent pas.",
         f"- **Papier** ({fr_number(paper)} tCO2e) : dans le périmètre physique, mais hors périmètre des bilans "
-        "d'équipements et hors part de fabrication des équipements.",
-        f"- **Centres de données et hébergement** ({fr_number(dc)} tCO2e) : salles de la collectivité (PUE), "
-        "hébergement externalisé et cloud.",
+        "d'équipements et hors part de fabrication des équipements. **Centres de données et hébergement** "
+        f"({fr_number(dc)} tCO2e) : salles de la collectivité (PUE), hébergement externalisé et cloud.",
         f"- Périmètre physique sans papier : **{fr_number(equipment)} tCO2e** "
         f"({fr_number(1000 * equipment / study.territory.agents)} kgCO2e par agent), dont "
         f"{_share_text(d['equipment_manufacturing_share'])} de fabrication des équipements.",
