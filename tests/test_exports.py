@@ -318,3 +318,12 @@ def test_glpi_export_gives_the_carbon_balance_of_the_hand_written_inventory(sand
         totals[slug] = json.loads((out / "summary_carbon.json").read_text())["data"]["total_tco2e"]
     assert totals["fx"] == totals["clean"]
     assert totals["fx"]["value"] > 0
+
+
+def test_header_only_inventory_csv_beside_an_inventory_folder_is_ignored(sandbox):
+    """The template's inventory.csv emptied of its example row, next to inventory/ exports: only the exports count."""
+    from helpers.inventory import INVENTORY_SCHEMA, inventory_sources
+
+    folder = install(sandbox, "glpi")
+    (folder / "inventory.csv").write_text(",".join(INVENTORY_SCHEMA.names()) + "\n", encoding="utf-8")
+    assert [p.parent.name for p in inventory_sources(folder)] == ["inventory"] * 5

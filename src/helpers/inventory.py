@@ -276,8 +276,13 @@ def inventory_sources(raw_dir) -> list:
             break
     folder = raw_dir / "inventory"
     if folder.is_dir():
-        out += sorted(p for p in folder.iterdir()
-                      if p.suffix.lower() in INVENTORY_SUFFIXES and not p.name.startswith((".", "~")))
+        exports = sorted(p for p in folder.iterdir()
+                         if p.suffix.lower() in INVENTORY_SUFFIXES and not p.name.startswith((".", "~")))
+        if exports and out:  # the template inventory.csv emptied of its example row is not an input
+            from helpers.tables import has_data_rows
+
+            out = [p for p in out if has_data_rows(p)]
+        out += exports
     return out
 
 
