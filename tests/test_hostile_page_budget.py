@@ -8,6 +8,7 @@ in ``tables.xlsx``.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -94,9 +95,14 @@ def _make_big_territory(root: Path) -> str:
     dest = root / "data/raw" / slug
     shutil.copytree(src, dest)
     yaml_text = (dest / "territory.yaml").read_text(encoding="utf-8")
-    extra = "".join(f'  - {{id: commune-{i:03d}, name: "Commune n°{i}", kind: commune}}\n'
-                    for i in range(N_ENTITIES - 2))
+    # the first communes carry hostile text: markup, a bare URL, a formula, a dollar (figures' mathtext)
+    hostile = ['=HYPERLINK(\\"http://evil.example\\",\\"clic\\") **gras**', "https://evil.example/p _x_",
+               "# Titre | a | $x$ `code`", "- liste [lien](http://evil.example)"]
+    names = [hostile[i] if i < len(hostile) else f"Commune n°{i}" for i in range(N_ENTITIES - 2)]
+    extra = "".join(f'  - {{id: commune-{i:03d}, name: "{name}", kind: commune}}\n' for i, name in enumerate(names))
     yaml_text = yaml_text.replace("peers:\n", extra + "peers:\n", 1)
+    yaml_text = re.sub(r'^name: .*$', 'name: "Agglo **gras** https://evil.example/x =1+1"', yaml_text, count=1,
+                       flags=re.M)
     (dest / "territory.yaml").write_text(yaml_text, encoding="utf-8")
     inv = (dest / "inventory.csv").read_text(encoding="utf-8").splitlines()
     header, first = inv[0], inv[1]  # M-01,mairie,laptop,100,…
@@ -131,6 +137,9 @@ def test_a_territory_with_100_entities_publishes_within_budget(big_run):
     page = (root / "outputs" / slug / "diagnostic.html").read_text(encoding="utf-8")
     assert check_page_budget(page) == []
     assert f"… et {N_ENTITIES - page_budget.MAX_LISTED} autres entités" in page
+    # hostile names are shown as typed: no link to them, no bold, no heading made of them
+    assert "evil.example" in page and 'href="http://evil.example' not in page and 'href="https://evil.example' not in page
+    assert "<strong>gras</strong>" not in page and "Titre | a |" in html.unescape(page)
 
 
 @pytest.mark.e2e
