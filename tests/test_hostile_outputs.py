@@ -210,3 +210,10 @@ def test_frame_codec_round_trips_any_text(values):
     assert all(not v.startswith(FORMULA_PREFIXES) for v in encoded)
     assert encoded == [safe_write.csv_text(v) for v in values]
     assert [safe_write.decode_text(v) for v in encoded] == [v.replace("\r\n", "\n").replace("\r", "\n") for v in values]
+
+
+def test_decoded_columns_keep_the_dtype_pandas_gives_them(tmp_path):
+    df = pd.DataFrame({"id": ["=a", "b"], "n": [1, 2]})
+    path = safe_write.write_csv(df, tmp_path / "t.csv")
+    back, plain = safe_write.read_csv(path), pd.read_csv(path, keep_default_na=False, na_values=[""])
+    assert back["id"].dtype == plain["id"].dtype and back["n"].dtype == plain["n"].dtype

@@ -130,6 +130,8 @@ def decode_frame(df: pd.DataFrame) -> pd.DataFrame:
         numbers = pd.to_numeric(decoded, errors="coerce")
         if numbers.notna().sum() == decoded.notna().sum():
             decoded = numbers
+        elif isinstance(values.dtype, pd.StringDtype):
+            decoded = decoded.astype(values.dtype)  # the dtype pandas gave the column, as without the codec
         out[col] = decoded
     return out
 
