@@ -374,3 +374,27 @@ def test_an_unexpected_publication_error_is_clear_and_kept(tmp_path, monkeypatch
     assert (tmp_path / "outputs" / ".failed" / "test-mini" / "outputs").is_dir()
     assert not paths.outputs_dir("test-mini").exists() and not paths.outputs_dir("test-mini").is_symlink()
     assert not (tmp_path / "outputs" / ".generations" / "test-mini").exists()
+
+
+def test_one_runs_cleanup_leaves_another_runs_kernel_files(tmp_path, monkeypatch):
+    """Two studies in one process (threads): the end of one removes its own kernels' files only."""
+    from helpers import pipeline
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    class Done:
+        pid = 0
+
+        def poll(self):
+            return 0
+    mine = pipeline.kernel_files_prefix() + "aaaa"
+    other = pipeline.kernel_files_prefix() + "bbbb"
+    for prefix in (mine, other):
+        for suffix in ("-1", "-2", ".json"):
+            Path(prefix + suffix).write_text("")
+    run = {1: (Done(), mine)}
+    removed = pipeline.cleanup_kernels(run)
+    assert sorted(removed) == sorted(os.path.basename(mine + s) for s in ("-1", "-2", ".json"))
+    assert Path(other + ".json").exists() and run == {}
+    pipeline.cleanup_kernels()  # Ctrl-C: every file of this process
+    assert not list(tmp_path.glob("snr-kernel-*"))

@@ -173,19 +173,25 @@ def _ipc_kernel_manager_class():
             result = await super()._async_launch_kernel(die_with_parent(kernel_cmd), **kw)
             proc = getattr(self.provisioner, "process", None)
             if proc is not None:
-                _KERNELS[proc.pid] = (proc, self.ip)
+                _KERNELS[proc.pid] = self.launched[proc.pid] = (proc, self.ip)
             return result
 
+    #: the kernels of this run only (one class per run): its clean-up never touches another run's kernels
+    IPCKernelManager.launched = {}
     return IPCKernelManager
 
 
-def cleanup_kernels() -> list[str]:
-    """Kill the kernels this process started that still run, and remove this process's kernel connection files and
-    IPC sockets. Returns the removed files' names. Safe to call at any time (idempotent)."""
+def cleanup_kernels(kernels: dict | None = None) -> list[str]:
+    """Kill the kernels that still run and remove their connection files and IPC sockets; return the removed files'
+    names. ``kernels`` (pid -> (Popen, file prefix)) limits it to one run's kernels; by default (Ctrl-C, SIGTERM)
+    every kernel this process started, and every ``snr-kernel-<this pid>-*`` file. Idempotent, never raises."""
     import glob
     import signal
 
-    for pid, (proc, _prefix) in list(_KERNELS.items()):
+    whole_process = kernels is None
+    targets = dict(_KERNELS if whole_process else kernels)
+    removed = []
+    for pid, (proc, prefix) in targets.items():
         if proc.poll() is None:
             with contextlib.suppress(OSError):
                 if os.getpgid(pid) == pid:  # jupyter_client starts each kernel in its own session
@@ -195,11 +201,17 @@ def cleanup_kernels() -> list[str]:
             with contextlib.suppress(Exception):
                 proc.wait(timeout=5)
         _KERNELS.pop(pid, None)
-    removed = []
-    for path in glob.glob(kernel_files_prefix() + "*"):
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-            removed.append(os.path.basename(path))
+        if kernels is not None:
+            kernels.pop(pid, None)
+        for path in glob.glob(glob.escape(prefix) + "*"):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed.append(os.path.basename(path))
+    if whole_process:
+        for path in glob.glob(glob.escape(kernel_files_prefix()) + "*"):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed.append(os.path.basename(path))
     return removed
 
 
@@ -251,6 +263,7 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
         for item in publication.repair(slug):
             say(f"▶ remise en ordre : {item}")
         staging = publication.begin(slug)
+        km_class = None
         try:
             import papermill as pm
             from papermill.exceptions import PapermillExecutionError
@@ -305,7 +318,8 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             publication.commit(staging)
             _RUNNING.clear()
         finally:
-            cleanup_kernels()  # first: no kernel left writing into the staging area
+            if km_class is not None:  # first: no kernel of this run left writing into the staging area
+                cleanup_kernels(getattr(km_class, "launched", {}))
             publication.abort(staging)
     timings["total"] = time.perf_counter() - t_start
     final_outputs = paths.outputs_dir(slug)
