@@ -17,7 +17,7 @@ export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help setup study test lint lab new-territory batch synth bench crosscheck lock clean shots pdf
+.PHONY: help setup study test lint lab new-territory batch synth bench crosscheck mutate lock clean shots pdf
 
 help: ## list the targets
 	@echo "Usage: make <target> [TERRITORY=la-rochelle] [SLUG=...]"
@@ -42,8 +42,8 @@ test: setup lint ## run the test suite (unit, end-to-end papermill chain, regres
 lint: setup ## ruff on src/, tests/ and the notebooks
 	@$(VENV)/bin/ruff check src tests notebooks tools bench
 
-lab: setup ## open JupyterLab on notebooks/ with the project's kernel
-	@$(VENV)/bin/jupyter lab notebooks/
+lab: setup ## open JupyterLab on notebooks/ with the project's kernel (--allow-root when run as root, e.g. in a container)
+	@$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 new-territory: setup ## create data/raw/SLUG/ with documented input templates (make new-territory SLUG=ma-commune)
 	@test -n "$(SLUG)" || (echo "Usage: make new-territory SLUG=ma-commune" && exit 2)
@@ -68,8 +68,11 @@ pdf: setup ## A4 PDF of the published diagnostic (outputs/TERRITORY/diagnostic.p
 crosscheck: setup ## compare the engine with boaviztapi (separate AGPL environment .venv-boavizta)
 	@$(PY) tools/boavizta_crosscheck.py
 
+mutate: setup ## mutation testing (mutmut) of the model's computation code: outputs/mutation/report.json (not in make test)
+	@$(PY) tools/mutate.py $(if $(SAMPLE),--sample $(SAMPLE))
+
 lock: setup ## re-pin requirements.lock from pyproject.toml
 	@$(VENV)/bin/uv pip compile pyproject.toml --extra lab --extra dev --python-version 3.11 --universal -q -o requirements.lock
 
 clean: ## remove build products (data/processed, outputs); never touches data/raw
-	rm -rf data/processed/* outputs/*
+	rm -rf data/processed/* outputs/* outputs/.generations outputs/.failed
