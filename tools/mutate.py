@@ -1,0 +1,407 @@
+"""``make mutate``: mutation testing of the model's computation code with mutmut (pinned in the dev extras).
+
+What it does
+------------
+1. Copies ``src/``, ``tests/`` and ``data/raw/`` into a scratch folder ``outputs/mutation/work/`` (the checkout is never
+   touched: mutmut writes its ``mutants/`` tree there) with a ``pyproject.toml`` that carries the ``[tool.mutmut]``
+   section built here, so the project's own ``pyproject.toml`` needs no mutmut configuration.
+2. Restricts the mutations to the **computation functions** of the modules of issue 22 (:data:`MODULES`): the
+   carbon engine, the services LCA, the action plan and its levers, the trajectory, the maturity scores, the readers'
+   number parsing and the escaping helpers. Figures, French display tables, Markdown/alt texts, file writers and
+   loaders and the ``run_study`` orchestrators are left out (:data:`PRESENTATION`): their mutants change a caption or
+   a layout, not a published number, and are covered by the end-to-end chain, which is too slow to rerun per mutant.
+   A function is left out by a ``# pragma: no mutate block`` comment added to its header *in the scratch copy only*.
+3. Runs ``mutmut run``: one stats run of the selected unit tests records which tests call which function, then each
+   mutant runs only the tests that reach its function (``-x``: it stops at the first failure), in forked workers.
+4. Writes ``outputs/mutation/report.json``: ``{"killed", "survived", "timeout", "no_tests", "score", "by_module",
+   "survivors", ...}`` and prints the survivors. The score is ``(killed + timeout) / (killed + timeout + survived
+   + no_tests)``: a mutant no test reaches counts as a survivor. Mutants listed as equivalent in
+   ``docs/mutation.md`` (they cannot change any output, with the reason) are reported apart, and
+   ``score_excluding_equivalent`` leaves them out of the denominator.
+
+Two things make the runs honest: the process-wide memos (``helpers.memo.Memo``: keyed draws, resolved services, clean
+tables) are disabled by a small pytest plugin written into the scratch folder — otherwise a forked mutant would reuse
+results computed by the unmutated code during the stats run — and Hypothesis is derandomised (same examples in every
+run, no example database).
+
+Usage: ``python tools/mutate.py [--max-children N] [--resume] [--count]`` (``--count``: only print how many mutants
+each module gets). Not part of ``make test`` (time); see ``docs/mutation.md`` for the measured wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "outputs" / "mutation"
+WORK = OUT / "work"
+REPORT = OUT / "report.json"
+EQUIVALENTS_DOC = ROOT / "docs" / "mutation.md"
+PRAGMA = "  # pragma: no mutate block"
+#: mutants tested by default: what two cores test in about 20 minutes (measured, see docs/mutation.md)
+DEFAULT_SAMPLE = 800
+#: least number of mutants sampled in a module (all of them below it)
+MIN_PER_MODULE = 40
+#: phase 1 runs this single mutant (mutmut generates every mutant and collects its stats on the way)
+FIRST_MUTANT = "helpers.plotting.x__escape__mutmut_1"
+
+
+@dataclass(frozen=True)
+class Select:
+    """Which functions of a module are mutated: ``include`` (regex on the qualified name) minus ``exclude``."""
+
+    include: str = r".*"
+    exclude: str | None = None
+
+    def wants(self, qualname: str) -> bool:
+        if not re.search(self.include, qualname):
+            return False
+        return not (self.exclude and re.search(self.exclude, qualname))
+
+
+#: Presentation, input/output and orchestration: not computation (see the module docstring).
+PRESENTATION = (r"(^|\.)(\w*_figure|display_\w*|\w*_display|\w*_markdown|alt_texts|\w*_alt|write\w*|load_\w*"
+                r"|read_\w*|_read_optional|run_study|study_figure|placeholder_figure|_wrap|_short|_fmt|_fr\w*"
+                r"|_md|_integer_years|output_tables|entity_labels|category_labels|_carbon_total|_services_total"
+                r"|consistency_note|headline_markdown|known_axes|axis_labels|service_factors|_balance_factors"
+                r"|maturity_axis_scores|load_inputs|_vintage_factor_table|write)$")
+
+#: module -> functions mutated
+MODULES: dict[str, Select] = {
+    "carbon": Select(exclude=PRESENTATION),
+    "services": Select(exclude=PRESENTATION),
+    "actions": Select(exclude=PRESENTATION),
+    "levers": Select(exclude=PRESENTATION),
+    "trajectory": Select(exclude=PRESENTATION + r"|verdict_text$"),
+    "maturity": Select(exclude=PRESENTATION),
+    # the readers' number parsing (helpers.readers.NumberReader and the table reader's entry points to it)
+    "readers": Select(include=r"(^|\.)(NumberReader(\.\w+)?|number_\w+)$"),
+    "tables": Select(include=r"^(_to_number|_parse_numbers)$"),
+    # the escaping helpers and the French number formatting of every table cell
+    "plotting": Select(include=r"^(esc|_escape|code|html_table|fr_number|fr_sig|fr_interval)$"),
+    "publish": Select(include=r"^(sanitize_html|_allowed_attribute)$"),
+}
+
+#: unit tests run against the mutants (the papermill chain and the batch are left out: minutes per run)
+TESTS: tuple[str, ...] = (
+    "tests/test_exact_*.py", "tests/test_carbon.py", "tests/test_services.py", "tests/test_actions.py",
+    "tests/test_trajectory.py", "tests/test_maturity.py", "tests/test_tables.py", "tests/test_plotting.py",
+    "tests/test_publish.py", "tests/test_readers_property.py", "tests/test_readers_hostile.py",
+    "tests/test_hostile_outputs.py",
+)
+
+#: pytest plugin of the scratch folder: no memo hits (a fork would reuse the unmutated results), fixed Hypothesis
+PLUGIN = '''"""mutmut run helper written by tools/mutate.py: memos disabled, Hypothesis derandomised."""
+from helpers import memo
+
+memo.Memo.get = lambda self, key: None  # every call recomputes: a mutant never reads the clean run's results
+
+try:
+    from hypothesis import settings
+
+    settings.register_profile("mutate", derandomize=True, database=None, deadline=None, print_blob=False)
+    settings.load_profile("mutate")
+except ImportError:  # pragma: no cover
+    pass
+'''
+
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no_tests", 33: "no_tests", 34: "skipped", 36: "timeout",
+          -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", -11: "segfault", -9: "segfault",
+          37: "killed", None: "not_checked"}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Function selection in the scratch copy
+# ----------------------------------------------------------------------------------------------------------------
+
+def _header_line(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """0-based index of the line that ends the ``def`` header (the one with the colon before the body)."""
+    first_body = node.body[0]
+    start = (first_body.decorator_list[0].lineno if getattr(first_body, "decorator_list", None)
+             else first_body.lineno) - 2
+    i = start
+    while i >= node.lineno - 1:
+        text = lines[i].split("#", 1)[0].rstrip() if "#" in lines[i] else lines[i].rstrip()
+        if text.endswith(":"):
+            return i
+        i -= 1
+    raise ValueError(f"no header colon found for {node.name} at line {node.lineno}")
+
+
+def _functions(tree: ast.Module):
+    """(qualified name, node) of the module's functions and of its classes' methods (what mutmut mutates)."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef):
+            for sub in node.body:
+                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    yield f"{node.name}.{sub.name}", sub
+
+
+def mark_excluded(source: str, select: Select) -> tuple[str, list[str], list[str]]:
+    """``source`` with a ``# pragma: no mutate block`` on the header of every function ``select`` leaves out; the
+    names kept and the names left out."""
+    lines = source.split("\n")
+    kept, skipped = [], []
+    for name, node in _functions(ast.parse(source)):
+        if select.wants(name):
+            kept.append(name)
+            continue
+        skipped.append(name)
+        if node.body and node.body[0].lineno == node.lineno:  # one-line function: nothing worth mutating
+            continue
+        i = _header_line(lines, node)
+        if "no mutate" not in lines[i]:
+            lines[i] = lines[i] + PRAGMA
+    return "\n".join(lines), kept, skipped
+
+
+def prepare(resume: bool) -> dict[str, list[str]]:
+    """Build the scratch folder; returns module -> functions mutated."""
+    if WORK.exists() and not resume:
+        shutil.rmtree(WORK)
+    WORK.mkdir(parents=True, exist_ok=True)
+    src = WORK / "src"
+    if src.exists():
+        shutil.rmtree(src)
+    shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("tests", "data"):
+        if (WORK / name).exists():
+            shutil.rmtree(WORK / name)
+    shutil.copytree(ROOT / "tests", WORK / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data" / "raw", WORK / "data" / "raw", ignore=shutil.ignore_patterns("synth-*"))
+    (WORK / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    (WORK / "mutate_plugin.py").write_text(PLUGIN, encoding="utf-8")
+    selected = {}
+    for module, select in MODULES.items():
+        path = src / "helpers" / f"{module}.py"
+        if not path.exists():
+            continue
+        text, kept, _ = mark_excluded(path.read_text(encoding="utf-8"), select)
+        path.write_text(text, encoding="utf-8")
+        shutil.copystat(ROOT / "src" / "helpers" / f"{module}.py", path)
+        selected[module] = kept
+    only = [f"src/helpers/{m}.py" for m in selected]
+    tests = sorted({str(p.relative_to(WORK)) for pattern in TESTS for p in WORK.glob(pattern)})
+    config = {
+        "source_paths": ["src"],
+        "only_mutate": only,
+        "also_copy": ["data", "mutate_plugin.py"],
+        "pytest_add_cli_args": ["-p", "mutate_plugin", "-p", "no:cacheprovider", "-W", "ignore"],
+        "pytest_add_cli_args_test_selection": tests,
+        "use_git_change_detection": False,
+        "timeout_multiplier": 10.0,
+    }
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = re.sub(r"\n\[tool\.mutmut\][^\[]*", "\n", pyproject)
+    pyproject += "\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items())
+    (WORK / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    return selected
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Counting, running, reporting
+# ----------------------------------------------------------------------------------------------------------------
+
+def count_mutants(selected: dict[str, list[str]]) -> dict[str, int]:
+    """Mutants mutmut will generate per module (its own generator, on the marked scratch copy)."""
+    os.chdir(WORK)
+    from mutmut.mutation.file_mutation import mutate_file_contents
+
+    out = {}
+    for module in selected:
+        path = f"src/helpers/{module}.py"
+        out[module] = len(mutate_file_contents(path, Path(path).read_text(encoding="utf-8")).mutant_names)
+    os.chdir(ROOT)
+    return out
+
+
+def equivalent_mutants() -> dict[str, str]:
+    """Mutant name -> reason, from the table of ``docs/mutation.md`` (rows ``| `name` | reason |``)."""
+    if not EQUIVALENTS_DOC.exists():
+        return {}
+    found = {}
+    for line in EQUIVALENTS_DOC.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\|\s*`(helpers\.[\w.ǁ]+__mutmut_\d+)`\s*\|\s*(.*?)\s*\|\s*$", line)
+        if m:
+            found[m.group(1)] = m.group(2)
+    return found
+
+
+def collect(selected: dict[str, list[str]], sample: list[str] | None = None) -> dict:
+    """Read mutmut's per-file results (``mutants/src/helpers/<module>.py.meta``) into the report (only the mutants
+    of ``sample`` when one was drawn)."""
+    wanted = set(sample) if sample else None
+    equivalent = equivalent_mutants()
+    by_module, survivors, no_tests, kept_equivalent = {}, [], [], []
+    totals = dict.fromkeys(("killed", "survived", "timeout", "no_tests", "segfault", "suspicious", "skipped",
+                            "not_checked"), 0)
+    for module in selected:
+        meta = WORK / "mutants" / "src" / "helpers" / f"{module}.py.meta"
+        if not meta.exists():
+            continue
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        generated = len(codes)
+        if wanted is not None:
+            codes = {k: v for k, v in codes.items() if k in wanted}
+        counts = dict.fromkeys(totals, 0)
+        for name, code in sorted(codes.items()):
+            status = STATUS.get(code, "suspicious")
+            counts[status] += 1
+            if status == "survived":
+                (kept_equivalent if name in equivalent else survivors).append(name)
+            elif status == "no_tests":
+                (kept_equivalent if name in equivalent else no_tests).append(name)
+        detected = counts["killed"] + counts["timeout"] + counts["segfault"]
+        undetected = counts["survived"] + counts["no_tests"]
+        eq = sum(1 for n in kept_equivalent if n.startswith(f"helpers.{module}."))
+        counts["generated"] = generated
+        counts["tested"] = len(codes)
+        counts["score"] = round(detected / (detected + undetected), 4) if detected + undetected else None
+        counts["score_95ci"] = wilson(detected, detected + undetected)
+        counts["equivalent"] = eq
+        counts["score_excluding_equivalent"] = (round(detected / (detected + undetected - eq), 4)
+                                                if detected + undetected - eq else None)
+        counts["functions_mutated"] = len(selected[module])
+        by_module[module] = counts
+        for k in totals:
+            totals[k] += counts[k]
+    detected = totals["killed"] + totals["timeout"] + totals["segfault"]
+    undetected = totals["survived"] + totals["no_tests"]
+    eq = len(kept_equivalent)
+    return {**totals, "generated": sum(m["generated"] for m in by_module.values()),
+            "tested": sum(m["tested"] for m in by_module.values()),
+            "score": round(detected / (detected + undetected), 4) if detected + undetected else None,
+            "score_95ci": wilson(detected, detected + undetected),
+            "equivalent": eq,
+            "score_excluding_equivalent": (round(detected / (detected + undetected - eq), 4)
+                                           if detected + undetected - eq else None),
+            "by_module": by_module, "survivors": survivors, "no_tests": no_tests,
+            "equivalent_mutants": sorted(kept_equivalent), "tests": list(TESTS),
+            "functions": selected}
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> list[float] | None:
+    """Wilson score interval of a proportion k/n (95 %): the sampling uncertainty of a score measured on a sample."""
+    if n == 0:
+        return None
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return [round(centre - half, 4), round(centre + half, 4)]
+
+
+def _generated(selected: dict[str, list[str]]) -> dict[str, list[str]]:
+    """module -> names of the mutants mutmut generated (from its ``.meta`` files)."""
+    out = {}
+    for module in selected:
+        meta = WORK / "mutants" / "src" / "helpers" / f"{module}.py.meta"
+        if meta.exists():
+            out[module] = sorted(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return out
+
+
+def sample_mutants(generated: dict[str, list[str]], size: int, seed: int) -> list[str]:
+    """A seeded sample of about ``size`` mutants, spread over the modules in proportion to their number of mutants
+    with at least :data:`MIN_PER_MODULE` per module (all of a smaller module), so that every module gets a score. A
+    uniform sample within a module gives an unbiased estimate of its score (the report gives its 95 % Wilson
+    interval); ``--all`` tests every mutant."""
+    import random
+
+    rng = random.Random(seed)
+    total = sum(len(v) for v in generated.values())
+    chosen: list[str] = []
+    for _module, names in sorted(generated.items()):
+        k = min(len(names), max(MIN_PER_MODULE, round(size * len(names) / total))) if total else 0
+        chosen += sorted(rng.sample(names, k))
+    return chosen
+
+
+def _pending(names: list[str]) -> list[str]:
+    """The mutants of ``names`` with no result yet, or that survived (rerun: new tests may kill them)."""
+    codes: dict[str, int | None] = {}
+    for meta in (WORK / "mutants" / "src" / "helpers").glob("*.py.meta"):
+        codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return [n for n in names if STATUS.get(codes.get(n)) in ("not_checked", "survived", "no_tests", None)]
+
+
+def _mutmut(max_children: int, names: list[str]) -> None:
+    mutmut = Path(sys.executable).with_name("mutmut")
+    cmd = [str(mutmut), "run", "--max-children", str(max_children), *names]
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0", "MPLBACKEND": "Agg"}
+    env.pop("SNR_PROJECT_ROOT", None)
+    shown = " ".join(cmd[:6]) + (f" … ({len(names)} mutants)" if len(names) > 3 else "")
+    print("mutmut:", shown, f"(in {WORK.relative_to(ROOT)})", flush=True)
+    subprocess.run(cmd, cwd=WORK, env=env, check=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--resume", action="store_true", help="keep outputs/mutation/work (mutmut's cache)")
+    parser.add_argument("--count", action="store_true", help="only count the mutants of each module")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the report from the last run")
+    parser.add_argument("--sample", type=int, default=DEFAULT_SAMPLE,
+                        help=f"mutants tested, a seeded sample of all those generated (default {DEFAULT_SAMPLE})")
+    parser.add_argument("--seed", type=int, default=22, help="seed of the sample")
+    parser.add_argument("--all", action="store_true", help="test every generated mutant (hours on 2 cores)")
+    parser.add_argument("mutants", nargs="*", help="only these mutants (mutmut names or globs)")
+    args = parser.parse_args(argv)
+    start = time.monotonic()
+    selected = prepare(resume=args.resume or args.report_only) if not args.report_only else {
+        m: [] for m in MODULES}
+    if args.count:
+        counts = count_mutants(selected)
+        for module, n in counts.items():
+            print(f"{module:12s} {n:6d} mutants in {len(selected[module])} functions")
+        print(f"{'total':12s} {sum(counts.values()):6d}")
+        return 0
+    sample: list[str] | None = None
+    if not args.report_only:
+        if args.mutants or args.all:
+            _mutmut(args.max_children, args.mutants)
+        else:
+            # phase 1: generate every mutant and collect the per-test stats, running a single mutant
+            _mutmut(args.max_children, [FIRST_MUTANT])
+            # phase 2: a seeded sample of the generated mutants (see sample_mutants)
+            sample = sample_mutants(_generated(selected), args.sample, args.seed)
+            todo = _pending(sample) if args.resume else sample
+            print(f"sample: {len(sample)} mutants (seed {args.seed}), {len(todo)} to run", flush=True)
+            if todo:
+                _mutmut(args.max_children, todo)
+    elif REPORT.exists():
+        sample = json.loads(REPORT.read_text(encoding="utf-8")).get("sample")
+    report = collect(selected, sample)
+    report["sample"] = sample
+    report["wall_time_s"] = round(time.monotonic() - start, 1)
+    report["max_children"] = args.max_children
+    report["load_average"] = list(os.getloadavg())
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nmutants {report['generated']}: killed {report['killed']}, timeout {report['timeout']}, survived "
+          f"{report['survived']}, no tests {report['no_tests']}, equivalent (documented) {report['equivalent']}")
+    for module, m in report["by_module"].items():
+        print(f"  {module:12s} {m['generated']:5d} mutants, score {m['score']}")
+    print(f"score {report['score']} (excluding documented equivalent mutants: {report['score_excluding_equivalent']})"
+          f"; wall time {report['wall_time_s']} s")
+    if report["survivors"] or report["no_tests"]:
+        print("\nsurvivors (mutmut show <name> in outputs/mutation/work for the diff):")
+        for name in report["survivors"] + report["no_tests"]:
+            print("  ", name)
+    print(f"report: {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
