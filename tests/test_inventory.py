@@ -71,6 +71,7 @@ def test_french_headers_and_category_names(tmp_csv, territory, categories):
     ("A,mairie,laptop,-4,2020,,,,,,no,high,\n", (2, "quantity")),
     ("A,mairie,laptop,2.5,2020,,,,,,no,high,\n", (2, "quantity")),
     ("A,mairie,laptop,x,2020,,,,,,no,high,\n", (2, "quantity")),
+    ("A,mairie,laptop,,2020,,,,,,no,high,\n", (2, "quantity")),
     ("A,mairie,laptop,1,2020,0,,,,,no,high,\n", (2, "lifetime_years")),
     ("A,mairie,laptop,1,2020,60,,,,,no,high,\n", (2, "lifetime_years")),
     ("A,mairie,laptop,1,2020,,5000,,,,no,high,\n", (2, "power_w")),

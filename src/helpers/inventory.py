@@ -370,9 +370,10 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
 
     if isinstance(path, (list, tuple)):
         files = [Path(p) for p in path]
-    elif Path(path).is_dir():
-        files = inventory_sources(Path(path).parent) if Path(path).name == "inventory" else inventory_sources(path)
-        files = [f for f in files if f.parent == Path(path)] if Path(path).name == "inventory" else files
+    elif Path(path).is_dir() and Path(path).name == "inventory":  # the folder of exports itself
+        files = [f for f in inventory_sources(Path(path).parent) if f.parent == Path(path)]
+    elif Path(path).is_dir():  # a territory folder
+        files = inventory_sources(path)
     else:
         files = [Path(path)]
     cats = categories.set_index("category")
@@ -600,6 +601,12 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
         report.columns.setdefault("category", (path.name, "nom du fichier"))
 
     # quantity, quality, ids
+    if not per_asset:  # a grouped file: every kept line needs its quantity (a bad value is already reported)
+        reported = {p.row for p in cell_problems if p.column == "quantity"}
+        empty = df["quantity"].isna().to_numpy() & keep & ~np.isin(lines, list(reported))
+        if empty.any():
+            collector.add("quantity", pd.Series([""] * int(empty.sum())), lines[empty],
+                          "une quantité (nombre d'équipements identiques de la ligne)")
     if per_asset:
         df["quantity"] = 1.0
         report.defaults["quantity"] = report.defaults.get("quantity", 0) + int(keep.sum())
