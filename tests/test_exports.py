@@ -257,6 +257,14 @@ def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
     excluded = table[table["item"] == "excluded"].set_index("key")["value"].astype(int).to_dict()
     assert excluded == expected["inventory.xlsx"]["excluded"]
     assert set(table["item"]) >= {"rows_read", "rows_kept", "excluded", "column", "ignored", "default"}
+    from helpers.ingest import import_report_console, import_report_markdown
+
+    detail = import_report_markdown(out)  # section 8
+    assert "160 lignes lues, 80 conservées ; exclues : 10 acheté après l'année de référence" in detail
+    assert "« Purchase Date » → `purchase_year` (synonyme)" in detail and "« Supplier »" in detail
+    assert "quantité 1 par ligne (une ligne par équipement) (80 lignes)" in detail
+    console = import_report_console(out).splitlines()
+    assert console[0] == "Rapport d'import :" and "160 lignes lues, 80 conservées" in console[1]
 
 
 def test_a_power_rating_never_lowers_consumption_only_an_average_or_a_measure_does(sandbox):
