@@ -100,7 +100,7 @@ def test_batch_reports_every_territory_and_the_failure(batch_run):
     assert [table[s]["status"] for s in SLUGS] == ["ok", "ok", "ok"], proc.stdout + proc.stderr
     failed = table[BROKEN]
     assert failed["status"] == "failed"
-    assert f"data/raw/{BROKEN}/inventory.csv, line 3, column 'quantity'" in failed["error"]
+    assert f"data/raw/{BROKEN}/inventory.csv, ligne 3, colonne 'quantity'" in failed["error"]
     assert "Traceback" not in proc.stdout + proc.stderr
     for slug in SLUGS + [BROKEN]:
         assert re.search(rf"\[\d/4\] {slug} : ", proc.stdout)  # progress, one line per territory
