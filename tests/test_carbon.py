@@ -794,3 +794,17 @@ def test_alternative_factor_values_are_sensitivity_cases():
     assert list(cases["factor_id"]) == ["screen_small:manufacturing:climate_change"]
     assert cases["alternative"].iat[0] == pytest.approx(3 * 64.6)
     assert cases["delta_tco2e"].iat[0] * 1000 == pytest.approx(2 / 6 * (3 * 64.6 - 64.6))
+
+
+def test_overrides_markdown_shows_hostile_ids_as_escaped_code_not_code_spans():
+    """Ids from the inputs are shown as <code> with esc's character references (a Markdown code span would print
+    the references literally), so '<b>' and '*' stay text and no backtick code span is opened."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    changes = pd.DataFrame([{"factor_id": "<b>x*y</b>", "old_value": 1.0, "new_value": 2.0, "origin": "o",
+                             "source": "s"}])
+    text = carbon.overrides_markdown(SimpleNamespace(factors_version="v1", changes=changes))
+    assert "<code>&lt;b&gt;x&#42;y&lt;/b&gt;</code>" in text
+    assert "`" not in text and "<b>" not in text

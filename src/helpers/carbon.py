@@ -2167,7 +2167,7 @@ def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
 def french_breakdown(df: pd.DataFrame, title: str) -> pd.DataFrame:
     """Display columns of a :func:`display_breakdown` table (rounded, French headers)."""
     value = [f"{v} [{lo} – {hi}]" for v, lo, hi in zip(_fr(df["value"]), _fr(df["low"]), _fr(df["high"]))]
-    return pd.DataFrame({title: df["label"], "tCO2e/an [IC 95 %]": value, "Part (%)": _fr(100 * df["share"])})
+    return pd.DataFrame({title: df["label"], "tCO2e/an [fourchette probable]": value, "Part (%)": _fr(100 * df["share"])})
 
 
 def headline_markdown(study: CarbonStudy) -> str:
@@ -2180,8 +2180,8 @@ def headline_markdown(study: CarbonStudy) -> str:
     p = d["purchases_view_tco2e"]
     return "\n".join([
         f"**Empreinte annualisée du numérique de la collectivité ({study.territory.reference_year}) : "
-        f"{fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}** (valeur centrale et intervalle de "
-        f"confiance à 95 %, {fr_number(d['n_draws'])} tirages de Monte Carlo).",
+        f"{fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}** (valeur centrale et, entre crochets, "
+        "fourchette probable : 19 chances sur 20 que la valeur s'y trouve).",
         "",
         f"- par agent ({fr_number(study.territory.agents)} agents) : {fr_interval(a['value'], a['low'], a['high'], 0, 'kgCO2e')} ;",
         f"- par poste de travail ({fr_number(study.computers)} ordinateurs et clients légers) : "
@@ -2244,7 +2244,7 @@ def criteria_display(study: CarbonStudy) -> pd.DataFrame:
     shares = phase_shares_by_criterion(study.balance.mc).set_index("criterion")
     return pd.DataFrame({
         "Indicateur": ct["label_fr"], "Valeur centrale": [_fr_sig(v) for v in ct["value"]],
-        "IC 95 %": [f"{_fr_sig(lo)} – {_fr_sig(hi)}" for lo, hi in zip(ct["low"], ct["high"])],
+        "Fourchette probable": [f"{_fr_sig(lo)} – {_fr_sig(hi)}" for lo, hi in zip(ct["low"], ct["high"])],
         "Unité": ct["unit"].map(lambda u: UNIT_LABELS.get(u, u)),
         "Part fabrication (%)": _fr(100 * shares.loc[ct["criterion"], "manufacturing"].to_numpy(), 0),
         "Part utilisation (%)": _fr(100 * shares.loc[ct["criterion"], "use"].to_numpy(), 0),
@@ -2317,7 +2317,7 @@ def benchmark_display(study: CarbonStudy) -> pd.DataFrame:
     ivl = ["" if not np.isfinite(lo) else f"{_fr([lo], 0)[0]} – {_fr([hi], 0)[0]}"
            for lo, hi in zip(c["our_low"], c["our_high"])]
     return pd.DataFrame({"Référence": c["reference"], "Valeur publiée": ref, "Unité": c["unit"].map(units),
-                         "Ce bilan": ours, "IC 95 %": ivl, "Rapport": _fr(c["ratio"], 2),
+                         "Ce bilan": ours, "Fourchette probable": ivl, "Rapport": _fr(c["ratio"], 2),
                          "Périmètre de la référence": c["reference_scope"], "Périmètre comparé ici": c["our_scope"],
                          "Raison de l'écart": c["reason_fr"]})
 
@@ -2372,7 +2372,7 @@ def benchmark_markdown(study: CarbonStudy) -> str:
         "dans le bilan de Metz (40 %) ; WeNR et la plupart des bilans d'équipements ne les comptent pas.",
         f"- **Papier** ({fr_number(paper)} tCO2e) : dans le périmètre physique, mais hors périmètre des bilans "
         "d'équipements et hors part de fabrication des équipements. **Centres de données et hébergement** "
-        f"({fr_number(dc)} tCO2e) : salles de la collectivité (PUE), hébergement externalisé et cloud.",
+        f"({fr_number(dc)} tCO2e) : salles de la collectivité, hébergement externalisé et cloud.",
         f"- Périmètre physique sans papier : **{fr_number(equipment)} tCO2e** "
         f"({fr_number(1000 * equipment / study.territory.agents)} kgCO2e par agent), dont "
         f"{_share_text(d['equipment_manufacturing_share'])} de fabrication des équipements.",
@@ -2405,14 +2405,17 @@ def _md(text) -> str:
 
 
 def overrides_markdown(study: CarbonStudy) -> str:
-    """Every factor override applied (territory electricity factor, factor_overrides.csv), in French."""
+    """Every factor override applied (territory electricity factor, factor_overrides.csv), in French (ids from the
+    inputs shown as ``<code>`` through :func:`helpers.plotting.code`: a Markdown code span would show the escapes)."""
+    from helpers.plotting import code
+
     esc = _md
     ch = study.changes
     if ch.empty:
         return ("Aucune surcharge : tous les facteurs sont ceux de la bibliothèque de référence "
-                f"(version `{esc(study.factors_version)}`).")
-    lines = [f"{len(ch)} facteur(s) remplacé(s) (bibliothèque `{esc(study.factors_version)}`) :", ""]
-    lines += [f"- `{esc(r.factor_id)}` : {r.old_value:.4g} → **{r.new_value:.4g}** ({esc(r.origin)} ; source : "
+                f"(version {code(study.factors_version)}).")
+    lines = [f"{len(ch)} facteur(s) remplacé(s) (bibliothèque {code(study.factors_version)}) :", ""]
+    lines += [f"- {code(r.factor_id)} : {r.old_value:.4g} → **{r.new_value:.4g}** ({esc(r.origin)} ; source : "
               f"{esc(r.source)})" for r in ch.itertuples(index=False)]
     return "\n".join(lines)
 
