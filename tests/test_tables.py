@@ -147,6 +147,7 @@ def test_grouped_error_one_line_for_many_rows(tmp_csv):
         read_table(tmp_csv("line_id,quantity\n" + body), SCHEMA)
     lines = str(exc.value).splitlines()
     assert len(lines) == 2, lines
+    assert lines[0].startswith("1 problème(s) portant sur 3000 valeurs dans les données d'entrée")
     assert "3000 lignes (lignes 2, 3, 4, 5, 6, …)" in lines[1] and "'-1' (3000×)" in lines[1]
 
 

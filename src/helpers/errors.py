@@ -130,9 +130,10 @@ class InputError(Exception):
 
     def message(self) -> str:
         files = sorted({p.file for p in self.problems})
-        rows = sum(max(1, p.count) for p in self.problems)
-        extent = f" portant sur {rows} valeurs" if rows > len(self.problems) else ""
-        head = f"{len(self.problems)} problème(s){extent} dans les données d'entrée ({', '.join(files)}) :"
+        kinds = len({(p.file, p.column, p.expected) for p in self.problems})
+        values = sum(max(1, p.count) for p in self.problems)
+        extent = f" portant sur {values} valeurs" if values > kinds else ""
+        head = f"{kinds} problème(s){extent} dans les données d'entrée ({', '.join(files)}) :"
         lines = [head] + [f"  - {text}" for text in grouped_lines(self.problems)]
         lines += [f"  - {text}" for text in grouped_lines(self.warnings)]
         return "\n".join(lines)
