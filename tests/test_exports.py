@@ -263,6 +263,13 @@ def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
     assert "160 lignes lues, 80 conservées ; exclues : 10 acheté après l'année de référence" in detail
     assert "« Purchase Date » → `purchase_year` (synonyme)" in detail and "« Supplier »" in detail
     assert "quantité 1 par ligne (une ligne par équipement) (80 lignes)" in detail
+    from helpers.ingest import IngestReport, import_report_sentence
+
+    report = IngestReport(files=read_fleet("fx").attrs["import_report"])
+    assert import_report_sentence(report) == (
+        "Rapport d'import : 160 lignes lues dans 1 fichier(s), 80 conservées ; exclues : 10 acheté après l'année de "
+        "référence, 24 statut « en stock », 2 statut « perdu », 17 statut « réformé / retiré », 16 type d'équipement "
+        "inconnu, 11 type connu mais non modélisé (détail par fichier en partie 8).")
     console = import_report_console(out).splitlines()
     assert console[0] == "Rapport d'import :" and "160 lignes lues, 80 conservées" in console[1]
 

@@ -215,6 +215,25 @@ def import_report_short(report: IngestReport, escape=str) -> str:
     return "\n".join(lines)
 
 
+def import_report_sentence(report: IngestReport) -> str:
+    """One French sentence for section 2: rows read and kept over every input file, rows excluded by reason (the
+    detail per file is in section 8, :func:`import_report_markdown`)."""
+    from helpers.inventory import REASON_FR
+
+    if not report.files:
+        return ""
+    read = sum(f.rows_read for f in report.files)
+    kept = sum(f.rows_kept for f in report.files)
+    excluded: dict[str, int] = {}
+    for f in report.files:
+        for reason, n in f.excluded.items():
+            excluded[reason] = excluded.get(reason, 0) + n
+    text = (f"Rapport d'import : {read} lignes lues dans {len(report.files)} fichier(s), {kept} conservées")
+    if excluded:
+        text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in sorted(excluded.items()))
+    return text + " (détail par fichier en partie 8)."
+
+
 def import_report_console(processed) -> str:
     """French lines for the console after a study: per input file, rows read, kept and excluded by reason (from
     ``import_report.csv`` of the processed folder; empty when there is none)."""
