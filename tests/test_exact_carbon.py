@@ -148,3 +148,63 @@ def test_breakdown_shares_are_each_cells_part_of_the_total():
     b = carbon.breakdown(r, "tier").set_index("tier")
     assert b.loc["terminals", ["value", "share", "low", "high"]].tolist() == pytest.approx([150, 0.75, 150, 150])
     assert b.loc["networks", ["value", "share", "low", "high"]].tolist() == pytest.approx([50, 0.25, 50, 50])
+
+
+# ------------------------------------------------------------------------------- criteria table and phase shares
+
+def _two_criteria_result() -> carbon.MonteCarloResult:
+    """100 kWh (use) and 2 units (manufacturing): climate factors 0.05 kg/kWh and 10 kg/unit, water 0.01 m³/kWh
+    only (no water factor for the unit's manufacturing)."""
+    factors = [factor("e", 0.05, 0.05, 0.05, "none"),
+               factor("m", 10.0, 10.0, 10.0, "none", phase="manufacturing", activity_unit="unit"),
+               {**factor("e", 0.01, 0.01, 0.01, "none"), "criterion": "water",
+                "factor_id": "e:use:water", "unit": "m3/kwh"}]
+    rows = [activity_row("e", 100.0), {**activity_row("m", 2.0, phase="manufacturing"), "line_id": "L2"}]
+    acts = pd.DataFrame(rows, columns=carbon.ACTIVITY_COLUMNS)
+    params = carbon.parameter_table(set(), NO_CATEGORIES, KINDS)
+    return carbon.monte_carlo(acts, pd.DataFrame(factors), params, criteria=("climate_change", "water"),
+                              n_draws=20, seed=3)
+
+
+def test_criteria_table_lists_each_criterions_own_missing_factors():
+    """climate: 100 × 0.05 + 2 × 10 = 25 kg, nothing missing; water: 100 × 0.01 = 1 m³, the manufacturing of 'm'
+    missing (counted 0, listed)."""
+    t = carbon.criteria_table(_two_criteria_result(), {"climate_change": "kgCO2e", "water": "m3"}).set_index(
+        "criterion")
+    assert t.loc["climate_change", ["value", "low", "high", "n_missing"]].tolist() == pytest.approx([25, 25, 25, 0])
+    assert t.loc["climate_change", "missing_items"] == ""
+    assert t.loc["water", ["value", "n_missing"]].tolist() == pytest.approx([1.0, 1])
+    assert (t.loc["water", "missing_items"], t.loc["water", "unit"]) == ("m:manufacturing", "m3")
+    assert t.loc["water", "label_fr"] == carbon.CRITERIA_LABELS["water"]
+
+
+def test_phase_shares_of_each_criterion():
+    """climate: use 5 kg of 25 (0.2), manufacturing 20 of 25 (0.8); water: use 1 m³ of 1 m³ (a total of exactly 1
+    is a share of 1, not a missing value)."""
+    s = carbon.phase_shares_by_criterion(_two_criteria_result()).set_index("criterion")
+    assert s.loc["climate_change", ["manufacturing", "distribution", "use", "end_of_life"]].tolist() == \
+        pytest.approx([0.8, 0.0, 0.2, 0.0])
+    assert s.loc["water", ["manufacturing", "use"]].tolist() == pytest.approx([0.0, 1.0])
+
+
+def test_quantiles_table_scales_each_headline_figure():
+    """The 25 kg balance of _two_criteria_result (no uncertainty: every percentile is the central value) for 10
+    agents, 1000 inhabitants and 5 workstations: 0.025 t, 2.5 kg/agent, 0.025 kg/inhabitant, 5 kg/workstation; the
+    purchases view here is a second balance of 25 kg (0.025 t); by phase: use 0.005 t, manufacturing 0.020 t; water
+    1 m³ in its own unit."""
+    from types import SimpleNamespace
+
+    r = _two_criteria_result()
+    balance = SimpleNamespace(mc=r, purchases_mc=r, units={"climate_change": "kgCO2e", "water": "m3"})
+    q = carbon.quantiles_table(balance, agents=10, population=1000, computers=5).set_index("indicator")
+    expected = {"total": (0.025, "tCO2e"), "per_agent": (2.5, "kgCO2e/agent"),
+                "per_inhabitant": (0.025, "kgCO2e/habitant"), "per_workstation": (5.0, "kgCO2e/poste"),
+                "purchases_view": (0.025, "tCO2e"), "phase:use": (0.005, "tCO2e"),
+                "phase:manufacturing": (0.020, "tCO2e"), "tier:terminals": (0.025, "tCO2e"),
+                "entity:ville": (0.025, "tCO2e"), "criterion:water": (1.0, "m3")}
+    assert sorted(q.index) == sorted(expected)
+    for name, (value, unit) in expected.items():
+        row = q.loc[name]
+        assert row["unit"] == unit, name
+        assert row[["central", "mean", "p2_5", "p5", "p50", "p95", "p97_5"]].tolist() == pytest.approx([value] * 7,
+                                                                                                      rel=1e-9), name
