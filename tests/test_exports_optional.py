@@ -112,6 +112,6 @@ def test_notebooks_publish_with_every_optional_file_removed(published):
     root, run_ = published
     assert run_.returncode == 0, run_.stdout + run_.stderr
     html = (root / "outputs/test-mini/diagnostic.html").read_text(encoding="utf-8")
-    assert "non fourni" in html and "Rapport d'import" in html
+    assert "non fourni" in html.lower() and "Rapport d'import" in html
     summary = json.loads((root / "outputs/test-mini/summary.json").read_text(encoding="utf-8"))
     assert summary["inputs"] == {"data/raw/test-mini/inventory.csv": {"rows_read": 8, "rows_kept": 8, "excluded": {}}}
