@@ -342,3 +342,18 @@ def test_header_only_inventory_csv_beside_an_inventory_folder_is_ignored(sandbox
     folder = install(sandbox, "glpi")
     (folder / "inventory.csv").write_text(",".join(INVENTORY_SCHEMA.names()) + "\n", encoding="utf-8")
     assert [p.parent.name for p in inventory_sources(folder)] == ["inventory"] * 5
+
+
+def test_glpi_all_assets_view_item_type_decides_when_the_type_does_not(sandbox):
+    """GLPI's 'All assets' list adds an 'Item type' column: a monitor or phone with an empty type takes the item
+    type's family (like a file name), a computer with an empty type stays unknown."""
+    folder = sandbox / "raw" / "fx"
+    folder.mkdir()
+    write_yaml(folder)
+    rows = ["Monitor;;mairie", "Moniteur;LCD;mairie", "Phone;;mairie", "Computer;Portable;mairie", "Computer;;mairie",
+            "Printer;;mairie"]
+    (folder / "inventory.csv").write_text("Type d'élément;Type;Entité\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    got = read_fleet("fx")
+    assert got.groupby("category")["quantity"].sum().to_dict() == {
+        "screen_small": 2, "desk_phone_ip": 1, "laptop": 1, "printer": 1}
+    assert got.attrs["import_report"][0].excluded == {"unknown_type": 1}

@@ -203,8 +203,8 @@ INVENTORY_SCHEMA = Schema(
                description="entity id, name or alias from territory.yaml (default: the only entity)", example="ville"),
         Column("category", "str",
                synonyms=("categorie", "type", "type d'equipement", "type equipement", "famille", "category",
-                         "chassis type", "chassis_type", "form factor", "form_factor", "item type",
-                         "type d'element", "model category", "model_category"),
+                         "chassis type", "chassis_type", "form factor", "form_factor",
+                         "model category", "model_category"),
                description="category id from data/raw/reference/categories.csv, or a type name as exported",
                example="laptop"),
         Column("quantity", "int", synonyms=("quantite", "nombre", "nb", "qte", "qty"), min=0, min_exclusive=True,
@@ -242,6 +242,10 @@ INVENTORY_SCHEMA = Schema(
                            "default: high for one line per asset, medium for grouped lines",
                example="high"),
         Column("site", "str", synonyms=("salle serveur", "hebergement", "site d'hebergement"), description="hosting site id from hosting.csv, for servers, storage and network gear",
+               example=""),
+        Column("item_type", "str", synonyms=("item type", "type d'element", "itemtype", "sys_class_name", "classe"),
+               description="the kind of item in a mixed export (GLPI's 'Item type' of 'All assets': Computer, "
+                           "Monitor, Phone…): decides the category like a file name when the type column does not",
                example=""),
         Column("status", "str", synonyms=("statut", "etat", "status", "state", "install_status", "status label",
                                           "status_label", "statut de l'actif"),
@@ -571,7 +575,7 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
 
     # category: the type column, else the file name's family
     mapped, family = _categories(df, path, known, synonyms, export_syn, file_map)
-    if "category" not in columns and not family:
+    if "category" not in columns and "item_type" not in columns and not family:
         collector.add("category", pd.Series(["(colonne absente)"]), np.array([1]),
                       "une colonne 'category' (type d'équipement), ou un nom de fichier qui la donne "
                       "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')")
@@ -645,6 +649,9 @@ def _categories(df, path, known, synonyms, export_syn, file_map):
         if fallback.startswith("screen"):
             fb = fb.where(~large, "screen_large").where(~(df["screen_size_in"] <= 24), "screen_small")
         mapped = mapped.where(mapped.notna(), fb)
+    if df["item_type"].notna().any():  # a mixed export: each row's item type acts as its file name
+        per_row = _map_unique(df["item_type"], lambda v: file_category(v, file_map)[1])
+        mapped = mapped.where(mapped.notna(), per_row)
     screens = mapped.isin(["screen_small", "screen_large"]) & df["screen_size_in"].notna()
     mapped = mapped.where(~screens, np.where(df["screen_size_in"] > 24, "screen_large", "screen_small"))
     return mapped.astype(object), family
