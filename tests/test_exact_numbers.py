@@ -25,3 +25,15 @@ def test_french_thousands_separators_are_read(tmp_csv, space):
 def test_quoted_french_number_in_a_comma_separated_file(tmp_csv):
     df = read_table(tmp_csv('id,amount\na,"1 234,5"\nb,1 234 567\n', name="q.csv"), SCHEMA)
     assert df["amount"].tolist() == [1234.5, 1234567.0]
+
+
+def test_typed_workbook_numbers_get_an_unambiguous_text():
+    """helpers.readers.number_text (documented contract): whole numbers below 10^15 without separator, other
+    numbers in exponent form so that no decimal-convention rule can misread them (1.234 is never 1234)."""
+    from helpers.readers import number_text
+
+    # 10^15 itself is past the whole-number rule: Python's repr writes it positionally ('1000000000000000.0'),
+    # 10^20 in exponent form ('1e+20')
+    assert [number_text(v) for v in (850000.0, -3.0, 0.0, 12.5, 1.234, 1e15, 1e20)] == \
+        ["850000", "-3", "0", "12.5e0", "1.234e0", "1000000000000000.0e0", "1e+20"]
+    assert [number_text(v) for v in (float("nan"), float("inf"), float("-inf"))] == ["nan", "inf", "-inf"]
