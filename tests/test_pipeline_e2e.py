@@ -385,3 +385,26 @@ def test_pdf_is_a4_with_every_section(project, tmp_path):
 
     for title in titles:
         assert " ".join(_html.unescape(title).split()) in text, title
+
+
+def test_main_page_and_annex_within_their_budgets_linked_both_ways(project):
+    """The main page holds its stricter budget (600 elements, 300 KB), the annex the project's (1,000, 500 KB); each
+    links to the other; the synthesis comes before the table of contents."""
+    from helpers import publish
+
+    root, _ = project
+    out = root / "outputs" / SLUG
+    main, annex = (out / "diagnostic.html").read_text(), (out / publish.ANNEX_FILE).read_text()
+    assert publish.check_page_budget(main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS) == []
+    assert publish.check_page_budget(annex) == []
+    assert f'href="{publish.ANNEX_FILE}' in main and f'href="{publish.MAIN_FILE}"' in annex
+    assert main.index("Trois décisions à prendre maintenant") < main.index('<nav aria-label="Sommaire">')
+
+
+def test_main_page_sections_1_to_7_have_no_jargon(project):
+    """No analyst or build word (IC 95, tirages, Sobol, PUE, code identifiers, paths, hashes, English leftovers) in
+    sections 1–7 of the published main page; they belong to the glossary (section 8) and the annex."""
+    from test_deliverable import forbidden_tokens
+
+    root, _ = project
+    assert forbidden_tokens((root / "outputs" / SLUG / "diagnostic.html").read_text()) == []

@@ -119,6 +119,10 @@ CATALOGUE_SCHEMA = Schema(
         Column("source", "str", required=True, description="source of the default parameter"),
         Column("status", "str", required=True, allowed=STATUSES, description="sourced or assumption"),
         Column("cost_source", "str", description="source of the costs"),
+        Column("owner_fr", "str", default="", description="default owner of the action (service or role), French"),
+        Column("staff_days", "float", min=0, max=10_000, default=0.0, unit="days",
+               description="staff time to put the action in place (agent-days over the ramp-up)"),
+        Column("means_source", "str", default="", description="source of owner_fr and staff_days, or 'hypothèse'"),
     ),
 )
 
@@ -255,6 +259,10 @@ ACTIONS_SCHEMA = Schema(
                example=""),
         Column("time_to_implement_months", "float", min=0, max=120, unit="months",
                description="override: months to full implementation", example=""),
+        Column("owner", "str", synonyms=("porteur", "responsable"),
+               description="override: owner of the action (service or role)", example=""),
+        Column("staff_days", "float", min=0, max=10_000, unit="days", synonyms=("jours agent", "jours"),
+               description="override: agent-days to put the action in place", example=""),
         Column("comment", "str", synonyms=("commentaire",), description="free text: decision, source", example=""),
     ),
 )
@@ -357,6 +365,8 @@ def build_plan(catalogue: pd.DataFrame, selection: pd.DataFrame | None, territor
     plan["param"] = plan["param_value"].astype(float)
     plan["months"] = plan["time_to_implement_months"].astype(float)
     plan["origin"] = "catalogue"
+    plan["owner"] = plan["owner_fr"].fillna("").astype(str) if "owner_fr" in plan else ""
+    plan["staff_days"] = plan["staff_days"].astype(float) if "staff_days" in plan else 0.0
     inv_q = (inventory.groupby("category")["quantity"].sum() if inventory is not None else pd.Series(dtype=float))
     devices = plan["targets"].map(lambda t: float(inv_q.reindex(t).fillna(0).sum()) if t else 0.0)
     scale = np.select([plan["cost_scaling"].eq("per_1000_agents"), plan["cost_scaling"].eq("per_device")],
@@ -374,6 +384,13 @@ def build_plan(catalogue: pd.DataFrame, selection: pd.DataFrame | None, territor
             given = s[src].to_numpy(dtype=float)
             cur = plan.loc[idx, col].to_numpy(dtype=float)
             plan.loc[idx, col] = np.where(np.isnan(given), cur, given)
+        if "staff_days" in s:
+            given = s["staff_days"].to_numpy(dtype=float)
+            plan.loc[idx, "staff_days"] = np.where(np.isnan(given), plan.loc[idx, "staff_days"].to_numpy(dtype=float),
+                                                   given)
+        if "owner" in s:
+            given_owner = s["owner"].fillna("").astype(str).str.strip().to_numpy()
+            plan.loc[idx, "owner"] = np.where(given_owner != "", given_owner, plan.loc[idx, "owner"].to_numpy())
         tgt = s["target"].map(lv.parse_target).tolist()
         plan.loc[idx, "targets"] = pd.Series([t if t else old for t, old in zip(tgt, plan.loc[idx, "targets"])],
                                              index=plan.index[idx], dtype=object)
@@ -1074,32 +1091,117 @@ def matrix_figure(ranked: pd.DataFrame):
     return fig
 
 
+def end_year(start_year, months) -> np.ndarray:
+    """Last year of the ramp-up: an action starting on 1 January of ``start_year`` and reaching full implementation
+    after ``months`` months ends its set-up in ``start_year + ceil(months / 12) − 1`` (its start year when
+    ``months`` ≤ 12)."""
+    start = np.asarray(start_year, dtype=int)
+    years = np.ceil(np.asarray(months, dtype=float) / 12.0).astype(int)
+    return start + np.maximum(years - 1, 0)
+
+
+def means_order(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Selected actions in calendar order (start year, then rank), numbered from 1: the numbers of the Gantt chart
+    and of the table of means."""
+    rank = ranked.set_index("action_id")["rank_all" if "rank_all" in ranked else "rank"]
+    sel = plan[plan["selected"]].copy()
+    sel["_rank"] = sel["action_id"].map(rank).astype(float).fillna(1e9)
+    sel = sel.sort_values(["start_year", "_rank"], kind="stable").reset_index(drop=True)
+    sel["number"] = np.arange(1, len(sel) + 1)
+    sel["end_year"] = end_year(sel["start_year"], sel["months"])
+    return sel
+
+
+def means_table(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Means and calendar of each selected action (French headers, units): number, action, owner, investment (€),
+    yearly cost (€/year), staff time (agent-days), years of the set-up (start–end, :func:`end_year`). Owner and staff time are the
+    catalogue's defaults (``owner_fr``, ``staff_days``, source in ``means_source``) unless ``actions.csv`` gives
+    them (``owner``, ``staff_days``); costs are scaled to the territory (:func:`build_plan`)."""
+    sel = means_order(plan, ranked)
+    return pd.DataFrame({
+        "N°": sel["number"].astype(int),
+        "Action": sel["title_fr"],
+        "Porteur": sel["owner"].replace("", "à désigner"),
+        "Investissement (€)": sel["investment_eur"].astype(float).round(0),
+        "Coût annuel (€/an)": sel["yearly_eur"].astype(float).round(0),
+        "Temps d'agent (jours)": sel["staff_days"].astype(float).round(0),
+        "Mise en place": [str(a) if a == b else f"{a}–{b}" for a, b in zip(sel["start_year"].astype(int),
+                                                                              sel["end_year"].astype(int))],
+    })
+
+
+def yearly_means(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Totals per year of the selected actions: the investment and the staff time of an action are spread evenly
+    over the years of its set-up (start to :func:`end_year`), its yearly cost counts in full from its start year.
+    One row per year from the first start to the last end of set-up, then one row "<year> et suivantes" with the
+    recurring yearly cost alone (investment and set-up time are over)."""
+    sel = means_order(plan, ranked)
+    if sel.empty:
+        return pd.DataFrame(columns=["Année", "Investissement (€)", "Coûts annuels (€)", "Temps d'agent (jours)"])
+    first, last = int(sel["start_year"].min()), int(sel["end_year"].max())
+    years = np.arange(first, last + 1)
+    start, stop = sel["start_year"].to_numpy(int), sel["end_year"].to_numpy(int)
+    span = (stop - start + 1).astype(float)
+    active = (years[:, None] >= start[None, :]) & (years[:, None] <= stop[None, :])  # years × actions
+    running = years[:, None] >= start[None, :]
+    inv = active @ (sel["investment_eur"].to_numpy(float) / span)
+    days = active @ (sel["staff_days"].to_numpy(float) / span)
+    yearly = running @ sel["yearly_eur"].to_numpy(float)
+    out = pd.DataFrame({"Année": [str(y) for y in years], "Investissement (€)": inv.round(0),
+                        "Coûts annuels (€)": yearly.round(0), "Temps d'agent (jours)": days.round(0)})
+    after = pd.DataFrame({"Année": [f"{last + 1} et suivantes"], "Investissement (€)": [0.0],
+                          "Coûts annuels (€)": [float(sel["yearly_eur"].sum().round(0))],
+                          "Temps d'agent (jours)": [0.0]})
+    return pd.concat([out, after], ignore_index=True)
+
+
+def governance_markdown(reference_year: int, milestone: int, target_year: int) -> str:
+    """Governance of the plan (French): a steering committee and the annual review that the REEN law (loi
+    n° 2021-1485, art. 35) asks for, presented with the sustainable-development report before the budget debate;
+    the diagnostic is rerun each year on the year's inputs."""
+    return (
+        "**Gouvernance.** Un comité de pilotage (élu chargé du numérique responsable, direction générale, DSI, "
+        "commande publique, ressources humaines, mission numérique responsable) se réunit deux fois par an : il suit "
+        "l'avancement de chaque action auprès de son porteur et arbitre les moyens. Chaque année, le bilan de la "
+        "stratégie est présenté dans le rapport sur la situation en matière de développement durable, avant le débat "
+        "budgétaire, comme la loi du 15 novembre 2021 (dite REEN, article 35) le demande : ce diagnostic est refait "
+        f"sur les données de l'année et comparé à {reference_year} ; la trajectoire est revue en {milestone} "
+        f"et jusqu'à l'objectif {target_year}."
+    )
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width=width, max_lines=2, placeholder="…"))
+
+
 def gantt_figure(plan: pd.DataFrame, ranked: pd.DataFrame, first_year: int, last_year: int):
-    """Gantt chart of the selected actions from ``first_year`` to ``last_year`` (e.g. the milestone): ramp-up
-    (dark bar) then full implementation (light bar). Compact, flat colours: the page has a weight budget."""
+    """Gantt chart of the selected actions from ``first_year`` to ``last_year`` (the target year): set-up (dark bar)
+    then full implementation (light bar). Each label is the action's number in the table of means and its title
+    wrapped on two lines, so no label is cut; flat colours, a legend above the bars."""
     from helpers.plotting import PALETTE, setup
 
     plt = setup()
-    rank = ranked.set_index("action_id")["rank"]
-    sel = plan[plan["selected"]].copy()
-    sel["rank"] = sel["action_id"].map(rank).astype(float)
-    sel = sel.sort_values(["start_year", "rank"], ascending=[False, False])
-    fig, ax = plt.subplots(figsize=(7.0, 0.16 * len(sel) + 0.9))
-    labels = [f"{a} {_short(t, 34)}" for a, t in zip(sel["action_id"], sel["title_fr"])]
+    sel = means_order(plan, ranked).iloc[::-1]
+    labels = [f"{n}. {_wrap(t, 26)}" for n, t in zip(sel["number"], sel["title_fr"])]
+    fig, ax = plt.subplots(figsize=(4.4, 0.42 * len(sel) + 1.0))
     start = sel["start_year"].to_numpy(dtype=float)
     ramp = sel["months"].to_numpy(dtype=float) / 12.0
-    ax.barh(labels, ramp, left=start, height=0.7, color=PALETTE[1], hatch="///", edgecolor="white", linewidth=0,
-            label="Montée en charge")
+    ax.barh(labels, ramp, left=start, height=0.7, color=PALETTE[5], linewidth=0, label="Mise en place")
     ax.barh(labels, np.maximum(last_year + 1 - (start + ramp), 0), left=start + ramp, height=0.7, color=PALETTE[4],
-            label="Mise en œuvre complète")
+            label="En œuvre")
     ax.set_xlim(first_year, last_year + 1)
     _integer_years(ax)
-    ax.set_xlabel("Année (début le 1er janvier de l'année de début)", fontsize=8)
-    ax.tick_params(axis="y", labelsize=6, length=0)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("Année (début le 1er janvier)", fontsize=10)
+    ax.tick_params(axis="y", labelsize=9, length=0)
+    ax.tick_params(axis="x", labelsize=9)
+    from matplotlib.ticker import MultipleLocator
+
+    ax.xaxis.set_major_locator(MultipleLocator(5 if last_year - first_year > 12 else 2))
     ax.set_ylim(-0.6, len(sel) - 0.4)
-    fig.legend(frameon=False, fontsize=7, loc="upper center", ncol=2)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()))
+    fig.legend(frameon=False, fontsize=10, loc="upper center", ncol=2)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return fig
 
 
@@ -1240,6 +1342,8 @@ class ActionsStudy:
         ctx.write_table("actions_criteria", self.evaluation.criteria)
         ctx.write_table("actions_plan_criteria", self.evaluation.plan_criteria)
         ctx.write_table("actions_roadmap", self.roadmap)
+        ctx.write_table("actions_means", means_table(self.plan, self.ranked))
+        ctx.write_table("actions_means_by_year", yearly_means(self.plan, self.ranked))
         ctx.write_table("trajectory", self.trajectory)
         ctx.write_table("trajectory_budget", self.budget)
         ctx.write_table("actions_indicators", self.indicators)
@@ -1453,7 +1557,7 @@ def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
     return pd.DataFrame({
         "Rang": df["rank"].astype(int),
         "Action": [f"{a} {_short(t, 60)}" for a, t in zip(df["action_id"], df["title_fr"])],
-        "tCO2e évitées par an [IC 95 %]": gain,
+        "tCO2e réduites par an [fourchette probable]": gain,
         "Coût net (€/tCO2e)": df["cost_eur_per_tco2e"].round(0),
     })
 
@@ -1505,7 +1609,7 @@ def display_budget(budget: pd.DataFrame) -> pd.DataFrame:
     hi = budget.get("cumulative_high_tco2e", pd.Series(np.nan, index=budget.index))
     return pd.DataFrame({
         "Scénario": budget["scenario"].map(names),
-        "Émissions cumulées (tCO2e) [IC 95 %]": [fr_number(v, 0) if pd.isna(a) else fr_interval(v, a, b, 0)
+        "Émissions cumulées (tCO2e) [fourchette probable]": [fr_number(v, 0) if pd.isna(a) else fr_interval(v, a, b, 0)
                                                  for v, a, b in zip(budget["cumulative_tco2e"], lo, hi)],
         "Dépassement (+) ou marge (−) du budget (tCO2e)": budget["overshoot_tco2e"].round(0),
         "Budget épuisé en": budget["budget_exhausted_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
@@ -1563,10 +1667,11 @@ def consistency_note(study: ActionsStudy, ctx) -> str:
                        "pour comparaison).")
             continue
         gap = (mine - other) / other * 100 if other else float("nan")
-        out.append(f"Référence recalculée pour {what} : {fr_number(mine, 1)} tCO2e/an, "
-                   + ("identique à la " + part if abs(gap) < 0.5 else
-                      f"écart de {fr_number(gap, 1)} % avec la {part} ({fr_number(other, 1)} tCO2e/an) : vérifier "
-                      "que les deux parties utilisent les mêmes entrées") + ".")
+        if abs(gap) < 0.5:
+            continue  # the two parts agree: nothing for the reader to check (issue 20)
+        out.append(f"Référence recalculée pour {what} : {fr_number(mine, 1)} tCO2e/an, écart de "
+                   f"{fr_number(gap, 1)} % avec la {part} ({fr_number(other, 1)} tCO2e/an) : vérifier que les deux "
+                   "parties utilisent les mêmes entrées.")
     return " ".join(out)
 
 

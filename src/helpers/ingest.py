@@ -337,12 +337,12 @@ def territory_markdown(territory, report: IngestReport) -> str:
     if territory.peers:
         lines += ["", "Collectivités de comparaison (maturité) : "
                   + listed_inline([esc(p.name) for p in territory.peers], "collectivités") + "."]
-    lines += ["", "Fichiers d'entrée :", ""]
-    for file, ok in report.provided.items():
-        lines.append(f"- `{file}` : {'fourni et validé' if ok else 'non fourni (partie absente du diagnostic)'}")
-    if report.files:
-        lines += ["", "Rapport d'import (lignes lues, conservées, exclues ; le détail est en partie 8) :", "",
-                  import_report_short(report, esc)]
+    # one sentence, not one list item per file (page budget, issue 20); the full import report is in the annex
+    given = [file for file, ok in report.provided.items() if ok]
+    missing = [file for file, ok in report.provided.items() if not ok]
+    lines += ["", f"Fichiers d'entrée fournis et validés : {', '.join(esc(f) for f in given) or 'aucun'}."
+              + (f" Non fournis (partie absente du diagnostic) : {', '.join(esc(f) for f in missing)}." if missing else "")
+              + (" " + import_report_sentence(report) if report.files else "")]
     if report.warnings:
         from helpers.errors import grouped_lines
 

@@ -944,7 +944,7 @@ def display_scores(a: MaturityAssessment) -> pd.DataFrame:
     s = a.scores[a.scores["collectivity"] == a.subject].set_index("axis")
     ab = a.axis_benchmark.set_index("axis")
     idx = list(s.index)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Axe": [labels.get(x, x) for x in idx],
         "Score": [_pct(v) for v in s["score_pct"]],
         "Niveau": list(maturity_level(s["score_pct"].to_numpy())),
@@ -954,6 +954,9 @@ def display_scores(a: MaturityAssessment) -> pd.DataFrame:
         "Meilleure autre": [_pct(v) for v in ab.loc[idx, "best_peer_pct"]],
         "Écart au meilleur (points)": [("n.d." if v != v else f"{v:+.0f}") for v in ab.loc[idx, "gap_to_best_pts"]],
     })
+    if ab.loc[idx, "peers_median_pct"].isna().all():  # no sourced peer: a column of "n.d." says nothing
+        out = out.drop(columns=["Médiane des autres"])
+    return out
 
 
 def display_questions(df: pd.DataFrame, axes: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:

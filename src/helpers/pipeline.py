@@ -430,20 +430,31 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
 
     from helpers import sections
 
-    merged.cells.insert(0, new_markdown_cell(sections.synthesis_markdown(summary), id="synthese"))
+    merged.cells.insert(0, new_markdown_cell(sections.synthesis_markdown(summary, sections.read_plan(processed)),
+                                             id="synthese"))
     merged.cells.append(new_markdown_cell(sections.method_markdown(summary, processed, factors_used, changes),
                                           id="methode"))
+    merged.cells.append(new_markdown_cell(sections.reproducibility_markdown(summary, processed, factors_used, changes),
+                                          id="reproductibilite", metadata={"tags": ["annex"]}))
+    main_nb, annex_nb = publish.split_annex(merged)
     _write_tables(processed, outputs, factors_used, territory)
     name = html.escape(territory.name)
-    header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}.</p>"]
+    header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}. "
+              f'Détail, tables complètes et reproductibilité : <a href="{publish.ANNEX_FILE}">annexes</a>.</p>']
     if territory.illustrative:
         header.append('<p class="note">Jeu de données <strong>illustratif</strong> : une partie des quantités sont des '
                       "hypothèses, signalées comme telles dans la section Méthode.</p>")
     factors = html.escape(str(summary.get("factors_version", "n.d.")))
     footer = (f"<p>Produit par snr-diagnostic {html.escape(version)} — facteurs {factors} — empreinte des entrées "
               f"sha256 {digest[:16]}. Code sous licence EUPL-1.2.</p>")
-    page = publish.render_html(merged, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
-    over = publish.check_page_budget(page)
+    page = publish.render_html(main_nb, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
+    annex_header = (f"<p>{name} — détail du diagnostic : tables longues, sensibilité, vue multicritère, facteurs et "
+                    f'reproductibilité. Retour au <a href="{publish.MAIN_FILE}">diagnostic</a>.</p>')
+    annex = publish.render_html(annex_nb, f"Annexes du diagnostic numérique responsable — {territory.name}",
+                                annex_header, footer)
+    over = (publish.check_page_budget(page, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS)
+            + [f"{publish.ANNEX_FILE} : {p}" for p in publish.check_page_budget(annex)])
+    (outputs / publish.ANNEX_FILE).write_text(annex, encoding="utf-8")
     if over:
         (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
         raise StudyFailed("le diagnostic publié dépasse son budget de sobriété : " + "; ".join(over)

@@ -108,10 +108,13 @@ def _french_formatter():
         def __init__(self, log: bool = False):
             self.log = log
             self.decimals = 0
+            self.years = False
 
         def set_locs(self, locs):
             super().set_locs(locs)
             finite = sorted({float(v) for v in locs if math.isfinite(v)})
+            # an axis of years (whole numbers from 1900 to 2200) is written without a thousands separator: 2030
+            self.years = bool(finite) and all(v.is_integer() and 1900 <= v <= 2200 for v in finite)
             steps = [b - a for a, b in zip(finite, finite[1:], strict=False) if b - a > 0]
             step = min(steps) if steps else (abs(finite[0]) if finite and finite[0] else 1.0)
             self.decimals = max(0, min(6, -math.floor(math.log10(step) + 1e-9))) if step > 0 else 0
@@ -122,6 +125,8 @@ def _french_formatter():
                     return ""
                 text = fr_sig(x, 2)
                 return text.rstrip("0").rstrip(",") if "," in text else text
+            if self.years and float(x).is_integer():
+                return str(int(x))
             value = round(float(x), self.decimals)
             return fr_number(0.0 if value == 0 else value, self.decimals)
 

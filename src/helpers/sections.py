@@ -11,11 +11,12 @@ Every string that comes from the inputs is escaped with :func:`helpers.plotting.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.plotting import NBSP, esc, fr_number, fr_sig, html_table
+from helpers.plotting import NBSP, code, esc, fr_number, fr_sig, html_table
 
 NA = "non disponible"
 
@@ -37,8 +38,139 @@ def _per_person_references() -> str:
     return f"repères publiés : {esc(refs)}" if refs else ""
 
 
-def synthesis_markdown(summary: dict) -> str:
-    """Section 1 (French): five headline figures with intervals and the five first actions, from ``summary``."""
+#: plain-French names of the balance's tiers, for the synthesis sentences
+TIER_WORDS: dict[str, str] = {
+    "terminals": "des terminaux (postes, écrans, téléphones, imprimantes)",
+    "services": "des services et logiciels achetés (estimés par leur montant)",
+    "datacentres": "de l'hébergement et des salles serveurs",
+    "paper": "du papier",
+    "networks": "des réseaux",
+}
+EFFORT_WORDS = {1: "faible", 2: "moyen", 3: "fort"}
+
+
+def _t(value) -> str:
+    return f"{fr_number(value, 0)}{NBSP}tCO2e"
+
+
+def _between(d: dict | None, unit: str = "tCO2e") -> str:
+    """``"entre 497 et 1 120 tCO2e"`` from an interval dict, or ``""``."""
+    if not isinstance(d, dict) or d.get("low") is None or d.get("high") is None:
+        return ""
+    return f"entre {fr_number(d['low'], 0)} et {fr_number(d['high'], 0)}{NBSP}{unit}"
+
+
+def synthesis_sentences(summary: dict) -> list[str]:
+    """Five to eight plain-French sentences for decision-makers, from ``summary`` only: the footprint and what drives
+    it, how sure we are ("entre … et …"), the maturity level (or "questionnaire incomplet"), the plan's effect,
+    whether the milestone is met ("atteint" / "non atteint", from ``trajectory.milestone_met``) and the remaining
+    effort, and the three decisions to take now. Sentences whose data is missing are left out, never invented."""
+    carbon = summary.get("carbon") or {}
+    maturity = summary.get("maturity") or {}
+    t = summary.get("trajectory") or {}
+    territory = summary.get("territory") or {}
+    name = esc(territory.get("name") or "la collectivité")
+    ref_year = territory.get("reference_year", "")
+    out: list[str] = []
+    total = carbon.get("total_tco2e") or {}
+    if total.get("value") is not None:
+        agent = (carbon.get("per_agent_kgco2e") or {}).get("value")
+        per = f", soit {fr_number(agent, 0)}{NBSP}kgCO2e par agent" if agent is not None else ""
+        out.append(f"L'empreinte carbone annuelle du numérique de {name} est estimée à {_t(total['value'])} "
+                   f"en {ref_year}{per}.")
+        tiers = sorted(((v, k) for k, v in (carbon.get("by_tier") or {}).items() if k in TIER_WORDS and v),
+                       reverse=True)
+        if len(tiers) >= 2:
+            share = carbon.get("equipment_manufacturing_share")
+            made = ("" if share is None else
+                    f" ; la fabrication des équipements compte pour {fr_number(100 * share, 0)}{NBSP}% de "
+                    "l'empreinte des équipements, avant leur électricité")
+            out.append(f"Elle vient d'abord {TIER_WORDS[tiers[0][1]]} ({_t(tiers[0][0])}) et "
+                       f"{TIER_WORDS[tiers[1][1]]} ({_t(tiers[1][0])}){made}.")
+        between = _between(total)
+        if between:
+            sure = f"Compte tenu des incertitudes sur les données et les facteurs, elle se situe très probablement {between}"
+            phys, spend = carbon.get("physical_tco2e") or {}, carbon.get("spend_based_tco2e") or {}
+            if all(d.get(k) is not None for d in (phys, spend) for k in ("low", "high")) and \
+                    spend["high"] - spend["low"] > phys["high"] - phys["low"]:
+                sure += (" ; l'essentiel de cette marge vient des achats de services et logiciels, estimés à partir "
+                         "de leur montant faute de mesure")
+            out.append(sure + ".")
+    if maturity.get("published") is False:
+        out.append(f"Le niveau de maturité numérique responsable n'est pas publié : {esc(maturity.get('level', 'questionnaire incomplet'))}.")
+    elif maturity.get("score_pct") is not None:
+        out.append(f"Le niveau de maturité numérique responsable est « {esc(maturity.get('level', ''))} » "
+                   f"({fr_number(maturity['score_pct'], 0)}{NBSP}% des points du questionnaire).")
+    elif maturity.get("questionnaire_provided") is False:
+        out.append("Le niveau de maturité numérique responsable n'est pas publié : questionnaire incomplet (non fourni).")
+    plan = summary.get("plan_reduction_tco2e_per_year") or {}
+    if plan.get("value") is not None:
+        pct = (f", soit {fr_number(100 * plan['value'] / total['value'], 0)}{NBSP}% du bilan {ref_year}"
+               if total.get("value") else "")
+        rng = _between(plan)
+        out.append(f"Le plan d'actions retenu réduirait l'empreinte de {_t(plan['value'])} par an une fois mis en "
+                   f"œuvre{pct}" + (f" ({rng})" if rng else "") + ".")
+    if t.get("milestone_met") is not None:
+        m = t.get("milestone_year", 2030)
+        if t["milestone_met"]:
+            out.append(f"En {m}, objectif atteint : le plan mène à {_t(t['plan_2030_tco2e'])} pour "
+                       f"{_t(t['target_2030_tco2e'])} visées.")
+        else:
+            out.append(f"En {m}, objectif non atteint : le plan mène à "
+                       f"{_t(t['plan_2030_tco2e'])} pour {_t(t['target_2030_tco2e'])} visées ; il manque "
+                       f"{_t(t['gap_milestone_tco2e'])} de réduction par an, soit "
+                       f"{fr_number(t.get('extra_reduction_pct_of_reference', 0), 0)}{NBSP}% du bilan {ref_year}.")
+        over = t.get("budget_overshoot_tco2e")
+        if over is not None and t.get("target_year"):
+            out[-1] += (f" Sur {t.get('reference_year', ref_year)}–{t['target_year']}, le total des émissions "
+                        + (f"dépasse le budget carbone de {_t(over)} ({fr_number(t.get('budget_overshoot_pct', 0), 0)}{NBSP}%)."
+                           if over > 0 else "reste dans le budget carbone."))
+    decisions = _decisions(summary)
+    if decisions:
+        out.append("Trois décisions à prendre maintenant : " + " ; ".join(decisions) + ".")
+    return out
+
+
+def _decisions(summary: dict) -> list[str]:
+    """The three decisions of the synthesis: launch the two largest reductions; close the gap to the milestone (or
+    secure the plan's funding when it is met); complete the maturity questionnaire when it is incomplete, else
+    install the steering committee and its annual review (décret n° 2022-1084)."""
+    ranked = _reductions_by_tonnes(summary)
+    out = []
+    if ranked:
+        titles = " et ".join(f"« {esc(a.get('title', a.get('id', '')))} »" for a in ranked[:2])
+        out.append(f"lancer {titles}, qui réduisent le plus")
+    t = summary.get("trajectory") or {}
+    if t.get("milestone_met") is False:
+        out.append(f"décider de mesures supplémentaires pour {_t(t.get('gap_milestone_tco2e'))} par an d'ici "
+                   f"{t.get('milestone_year', 2030)}")
+    elif t.get("milestone_met"):
+        out.append("inscrire au budget les moyens du plan pour tenir l'objectif")
+    if (summary.get("maturity") or {}).get("published") is False:
+        out.append("compléter le questionnaire de maturité pour publier un niveau")
+    else:
+        out.append("installer un comité de pilotage et une revue annuelle du plan")
+    return out[:3]
+
+
+def _reductions_by_tonnes(summary: dict) -> list[dict]:
+    """Selected reductions (kind ``reduction``, ranked) by tonnes reduced per year, largest first."""
+    acts = [a for a in summary.get("actions") or []
+            if a.get("rank") is not None and a.get("kind", "reduction") == "reduction"
+            and (a.get("reduction_tco2e_per_year") or {}).get("value") is not None]
+    return sorted(acts, key=lambda a: (-a["reduction_tco2e_per_year"]["value"], a["rank"]))
+
+
+def read_plan(processed: Path) -> pd.DataFrame | None:
+    """The ``actions_plan`` table written by notebook 05 (costs, effort per action), or ``None``."""
+    path = processed / "actions_plan.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
+    """Section 1 (French), for decision-makers: the sentences of :func:`synthesis_sentences`, the key figures
+    (with their probable range) and the first actions ranked by tonnes reduced, with cost and effort (from
+    ``plan``, the ``actions_plan`` table, when given)."""
     carbon = summary.get("carbon") or {}
     maturity = summary.get("maturity") or {}
     trajectory = summary.get("trajectory") or {}
@@ -52,55 +184,59 @@ def synthesis_markdown(summary: dict) -> str:
             if bench.get("peers_sourced") and bench.get("rank") and bench.get("n_peers") is not None else "")
     if maturity.get("published") is False:
         maturity_value = esc(maturity.get("level", ""))  # "questionnaire incomplet (x %)": no score, level or rank
-        maturity_note = (f"aucun score, niveau ni rang publié sous {fr_number(maturity.get('publish_threshold_pct', 60), 0)}"
-                         f"{NBSP}% de complétude")
+        maturity_note = (f"aucun score ni niveau publié sous {fr_number(maturity.get('publish_threshold_pct', 60), 0)}"
+                         f"{NBSP}% de réponses")
     else:
         maturity_value = (NA if maturity.get("score_pct") is None
                           else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip())
         maturity_note = esc(maturity.get("level", "")) + (
             "" if rank or not maturity else " ; pas de classement : aucune collectivité de comparaison sourcée")
-    plan = summary.get("plan_reduction_tco2e_per_year")
+    plan_red = summary.get("plan_reduction_tco2e_per_year")
     ref_year = territory.get("reference_year", "")
     rows = [
         ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
-         f"IC 95 % ; dont périmètre physique (équipements, énergie, hébergement, réseaux, papier) "
-         f"{_interval(physical, 0, 't')} et achats de services et logiciels, ratio monétaire "
-         f"{_interval(spend, 0, 't')} (ligne à part, hors répartition par phase, ×/÷3)"),
+         f"dont équipements, énergie, hébergement, réseaux et papier {_interval(physical, 0, 't')} ; achats de "
+         f"services et logiciels, ratio monétaire (estimés par leur montant) {_interval(spend, 0, 't')}"),
         ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), _per_person_references()),
         ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
-         "sur le périmètre physique sans papier (équipements, leur énergie, hébergement, réseaux) ; repères : "
-         "ADEME–Arcep 78 %, La Rochelle publié 54 %"),
+         "dans l'empreinte des équipements, hors papier et achats ; repères : France 78 % (ADEME–Arcep), La Rochelle publié 54 %"),
         ("Score de maturité numérique responsable", maturity_value, maturity_note),
-        ("Réduction annuelle apportée par le plan d'actions (bilan et services)", _interval(plan, 0, "tCO2e/an"),
-         f"par rapport à {ref_year} ; émissions du plan en {trajectory.get('milestone_year', 2030)} : "
+        ("Réduction annuelle apportée par le plan d'actions", _interval(plan_red, 0, "tCO2e/an"),
+         f"par rapport à {ref_year} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
          f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
     ]
-    lines = ["## 1. Synthèse", "",
-             "Les chiffres qui comptent. Les intervalles entre crochets sont des intervalles de confiance à 95 % "
-             "issus de la simulation de Monte Carlo (incertitude des facteurs, des durées de vie et des quantités).", "",
-             "| Indicateur | Valeur | Repère |", "|---|---|---|"]
+    lines = ["## 1. Synthèse pour les décideurs", ""]
+    sentences = synthesis_sentences(summary)
+    decide = [x for x in sentences if x.startswith("Trois décisions")]
+    facts = [x for x in sentences if x not in decide]
+    if facts:
+        lines += [" ".join(facts), ""]
+    if decide:  # its own paragraph, bold lead: what the reader is asked to do
+        lines += [decide[0].replace("Trois décisions à prendre maintenant", "**Trois décisions à prendre maintenant**", 1), ""]
+    lines += ["| Chiffre clé | Valeur [fourchette probable] | Repère |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    if trajectory.get("milestone_met") is not None:
-        from helpers.trajectory import verdict_text
-
-        lines += ["", f"**{esc(verdict_text(trajectory))}**"]
-    by_id = {a.get("id"): a for a in summary.get("actions") or []}
-    top = (summary.get("synthesis") or {}).get("top_actions") or top_actions(summary)
-    lines += ["", "### Les cinq premières actions", ""]
-    if top:
-        for i, aid in enumerate(top, 1):
-            a = by_id[aid]
-            red = a.get("reduction_tco2e_per_year")
-            lines.append(f"{i}. **{esc(a.get('title', aid))}** — {_interval(red, 1, 'tCO2e/an de réduction')}")
+    lines += ["", "Fourchette probable : 19 chances sur 20 que la valeur s'y trouve (voir le glossaire, partie 8)."]
+    ranked = _reductions_by_tonnes(summary)[:5]
+    lines += ["", "### Les cinq premières actions, par tonnes réduites", ""]
+    if ranked:
+        by_id = {} if plan is None or plan.empty else {r["action_id"]: r for _, r in plan.iterrows()}
+        lines += ["| Action | Réduction (tCO2e/an) | Investissement (€) | Coût annuel (€) | Effort |",
+                  "|---|---|---|---|---|"]
+        for a in ranked:
+            row = by_id.get(a.get("id"))
+            red = a["reduction_tco2e_per_year"]["value"]
+            inv = NA if row is None else fr_number(row.get("investment_eur"), 0)
+            yearly = NA if row is None else fr_number(row.get("yearly_eur"), 0)
+            effort = NA if row is None else EFFORT_WORDS.get(int(row.get("effort", 0)), NA)
+            lines.append(f"| {esc(a.get('title', a.get('id', '')))} | {fr_number(red, 1)} | {inv} | {yearly} | "
+                         f"{effort} |")
     else:
         lines.append(f"Plan d'actions {NA}.")
     avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided"]
     if avoided:
-        lines += ["", "Réductions sous le niveau de référence. À part, émissions évitées par rapport au fil de "
-                  "l'eau (hors classement) : " + " ; ".join(
-                      f"{esc(a.get('title', a.get('id', '')))} — "
-                      f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')} "
-                      f"({esc(a.get('counterfactual') or '')})" for a in avoided) + "."]
+        lines += ["", "À part, hors classement, émissions évitées par rapport à l'évolution attendue sans plan : "
+                  + " ; ".join(f"{esc(a.get('title', a.get('id', '')))} — "
+                               f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')}" for a in avoided) + "."]
     return "\n".join(lines)
 
 
@@ -148,21 +284,74 @@ def assumed_inputs(processed: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Fichier", "Ligne", "Hypothèse"])
 
 
+#: terms a reader meets in the diagnostic, in plain French (section 8)
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("tCO2e", "tonne d'équivalent CO2 : les gaz à effet de serre ramenés à l'effet du CO2."),
+    ("Fourchette probable", "intervalle dans lequel la valeur se trouve 19 fois sur 20 (intervalle de confiance à "
+     "95 %), obtenu en refaisant le calcul des milliers de fois avec des données et facteurs tirés dans leur plage "
+     "plausible (simulation de Monte Carlo)."),
+    ("Analyse de cycle de vie", "compte la fabrication, le transport, l'usage et la fin de vie d'un équipement ou "
+     "d'un service ; la fabrication est répartie sur la durée de vie."),
+    ("Facteur d'émission", "quantité de gaz à effet de serre par unité (par ordinateur, par kWh, par euro dépensé), "
+     "tirée d'une base publique citée (ADEME, Arcep)."),
+    ("Ratio monétaire", "estimation par euro dépensé, faute de mesure physique : très incertaine."),
+    ("Fil de l'eau", "évolution sans plan : ce que deviendraient les émissions si rien ne changeait, d'après la tendance du parc "
+     "de la collectivité."),
+    ("Jalon", "année intermédiaire où la trajectoire cible est vérifiée (2030)."),
+    ("Budget carbone", "total des émissions permises par la trajectoire cible, de l'année de référence à l'année "
+     "cible."),
+    ("PUE", "rapport entre l'énergie totale d'une salle serveurs et celle des serveurs seuls (1,5 : 50 % de plus "
+     "pour le froid et l'alimentation)."),
+    ("Indices de sensibilité", "part de l'incertitude du résultat due à chaque donnée (méthode de Sobol)."),
+    ("RGESN", "référentiel général d'écoconception de services numériques (Arcep, Arcom, 2024)."),
+)
+
+
+def glossary_markdown() -> str:
+    """The glossary of section 8, a definition list."""
+    out = ["<dl>"]
+    for term, text in GLOSSARY:
+        out.append(f"<dt>{term}</dt><dd>{text}</dd>")
+    out.append("</dl>")
+    return "\n".join(out)
+
+
 def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overrides: pd.DataFrame | None) -> str:
-    """Last section (French): method, assumptions, overrides, factors, environment, inputs' fingerprints."""
-    lines = ["## 8. Méthode, hypothèses, limites et sources", "",
-             "Empreinte annualisée (analyse de cycle de vie) : fabrication, distribution et fin de vie divisées par la "
-             "durée de vie, plus l'usage (électricité × facteur d'émission). Facteurs cités (valeur, unité, source, "
-             "millésime) ; incertitudes propagées par Monte Carlo avec une graine fixe. La méthode et les contrats de "
-             "données sont documentés dans `docs/architecture.md` ; les sources et licences dans `docs/data_log.md` ; "
-             "les hypothèses dans `docs/assumptions_caveats.md`.", ""]
-    lines += ["### Hypothèses sur les entrées", ""]
+    """Section 8 of the main page (French, no jargon): the method in a few sentences, what is assumed, the
+    glossary; the build details (versions, fingerprints, factor table) are in :func:`reproducibility_markdown`."""
+    assumed = assumed_inputs(processed)
+    n_assumed = len(assumed)
+    n_overrides = 0 if overrides is None else len(overrides)
+    lines = ["## 8. Méthode, hypothèses, limites et glossaire", "",
+             "L'empreinte d'un équipement compte la part annuelle de sa fabrication, de son transport et de sa fin de "
+             "vie (l'impact divisé par sa durée de vie), plus l'électricité qu'il consomme dans l'année. Chaque facteur "
+             "vient d'une base publique citée, avec sa valeur, son unité et son année. Les incertitudes sont "
+             "propagées en refaisant le calcul des milliers de fois ; le résultat est reproductible à l'identique.", "",
+             ("Aucune ligne des fichiers fournis n'est une hypothèse." if n_assumed == 0 else
+              f"{n_assumed} lignes des fichiers fournis sont des hypothèses, signalées comme telles ; leur liste est "
+              "dans les annexes et dans le classeur des tables (feuille « Hypothèses »)."),
+             ("Aucun facteur de la base de référence n'a été remplacé par le territoire." if n_overrides == 0 else
+              f"{n_overrides} facteurs de la base de référence ont été remplacés par le territoire (liste en annexe)."),
+             "", "Limites : les gains des actions sont ceux d'un parc entièrement renouvelé ; coûts et prix sont "
+             "indicatifs ; les achats de services et logiciels sont estimés par leur montant, faute de mesure.",
+             "", "### Glossaire", "", glossary_markdown()]
+    return "\n".join(lines)
+
+
+def reproducibility_markdown(summary: dict, processed: Path, factors: pd.DataFrame,
+                             overrides: pd.DataFrame | None) -> str:
+    """The annex's last section (French): assumed input lines, import report, overrides, the factors that weigh
+    most, versions and the inputs' sha256 (what a reviewer needs to rerun the study)."""
+    lines = ["## Reproductibilité : hypothèses, facteurs, versions", "",
+             "La méthode et les contrats de données sont documentés dans `docs/architecture.md` ; les sources et "
+             "licences dans `docs/data_log.md` ; les hypothèses dans `docs/assumptions_caveats.md`.", "",
+             "### Hypothèses sur les entrées", ""]
     assumed = assumed_inputs(processed)
     if assumed.empty:
         lines.append("Aucune ligne d'entrée n'est marquée comme hypothèse.")
     else:
         lines.append(f"{len(assumed)} lignes d'entrée sont des hypothèses (marquées dans les fichiers). "
-                     "Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille « hypotheses »).")
+                     "Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille « Hypothèses »).")
         lines.append("")
         lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=5))
     from helpers.ingest import import_report_markdown  # the import report in full (issue 17)
@@ -174,16 +363,17 @@ def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overr
         lines.append(html_table(overrides, "Facteurs remplacés (valeur de la bibliothèque → valeur du territoire)", max_rows=50))
     lines += ["", "### Facteurs utilisés", ""]
     used = factors[["factor_id", "value", "unit", "low", "high", "status", "vintage", "source"]]
-    lines.append(f"{len(used)} facteurs (version `{esc(summary.get('factors_version', NA))}`), dont "
+    lines.append(f"{len(used)} facteurs (version {code(summary.get('factors_version', NA))}), dont "
                  f"{int((used['status'] == 'assumption').sum())} hypothèses. La table complète (tous les indicateurs, "
-                 "avec la source et le millésime de chaque valeur) est dans `tables.xlsx` (feuille « facteurs »).")
+                 "avec la source et le millésime de chaque valeur) est dans `tables.xlsx` (feuille « Facteurs »).")
     top = top_factors(processed, used, 8)
     if top is not None:
         lines += ["", html_table(top, f"Les {len(top)} facteurs climat qui pèsent le plus sur le bilan (écart produit "
                                       "sur le total entre leur borne basse et leur borne haute)", max_rows=10)]
     lines += ["", "### Environnement et empreinte des entrées", ""]
     env = _env_versions()
-    lines.append("Versions : " + ", ".join(f"{k} {v}" for k, v in env.items()) + f" ; code {esc(summary.get('code_version', ''))}.")
+    lines.append("Versions : " + ", ".join(f"{k} {v}" for k, v in env.items())
+                 + f" ; code {code(summary.get('code_version', ''))}.")
     lines.append("")
     lines.append(f"Empreinte sha256 de l'ensemble des entrées : `{summary.get('inputs_sha256', '')}`. L'empreinte de chaque "
                  "fichier est dans `summary.json` (`inputs_files_sha256`).")
@@ -201,9 +391,28 @@ def top_factors(processed: Path, factors: pd.DataFrame, n: int = 10) -> pd.DataF
     rows = sens.merge(factors, left_on="input_id", right_on="factor_id", how="left")
     interval = [f"{fr_sig(v)} [{fr_sig(lo)} – {fr_sig(hi)}]"
                 for v, lo, hi in zip(rows["value"], rows["low"], rows["high"], strict=True)]
-    return pd.DataFrame({"Facteur": rows["label_fr"], "Valeur [bas – haut]": interval, "Unité": rows["unit"],
-                         "Source (millésime)": [f"{src} ({vin})" for src, vin in zip(rows["source"], rows["vintage"],
-                                                                                       strict=True)]})
+    return pd.DataFrame({"Facteur": rows["label_fr"], "Valeur [bas – haut]": interval,
+                         "Unité": [fr_unit(u) for u in rows["unit"]],
+                         "Source (millésime)": [f"{src} ({fr_vintage(vin)})" for src, vin in zip(
+                             rows["source"], rows["vintage"], strict=True)]})
+
+
+#: English words of the factor library's units and vintages, in French for the published tables
+_UNIT_WORDS = {"unit": "unité", "year": "an", "page": "page", "user": "usager", "hour": "heure", "EUR": "€"}
+
+
+def fr_unit(unit) -> str:
+    """A library unit in French: ``kgCO2e/unit`` → ``kgCO2e/unité``, ``kgCO2e/EUR`` → ``kgCO2e/€``."""
+    text = str(unit)
+    if "/" not in text:
+        return text
+    head, _, tail = text.partition("/")
+    return f"{head}/{_UNIT_WORDS.get(tail, tail)}"
+
+
+def fr_vintage(vintage) -> str:
+    """A library vintage in French: ``assumption 2026`` → ``hypothèse 2026``."""
+    return re.sub(r"(?i)\bassumption\b", "hypothèse", str(vintage))
 
 
 SHEET_NOTES = {

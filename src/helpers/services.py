@@ -1884,12 +1884,12 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Service": table["name"],
         "Unité fonctionnelle": table["functional_unit"],
-        "gCO2e par unité [IC 95 %]": [g(*x) for x in zip(table["gco2e_per_unit"], table["gco2e_low"],
+        "gCO2e par unité [fourchette probable]": [g(*x) for x in zip(table["gco2e_per_unit"], table["gco2e_low"],
                                                           table["gco2e_high"])],
         "Terminaux": [f"{v * 100:.0f} %" for v in table["terminals_share"].fillna(0)],
         "Réseaux": [f"{v * 100:.0f} %" for v in table["network_share"].fillna(0)],
         "Centres de données": [f"{v * 100:.0f} %" for v in table["datacentre_share"].fillna(0)],
-        "tCO2e par an [IC 95 %]": [t(*x) for x in zip(table["annual_tco2e"], table["annual_tco2e_low"],
+        "tCO2e par an [fourchette probable]": [t(*x) for x in zip(table["annual_tco2e"], table["annual_tco2e_low"],
                                                        table["annual_tco2e_high"])],
         "EcoIndex déclaré": table["ecoindex_grade"].fillna("–"),
     })
@@ -2162,7 +2162,7 @@ def display_criteria(study: ServicesStudy) -> pd.DataFrame:
         digits = int(max(0, 2 - np.log10(scale))) if value > 0 else 0
         missing = sorted({i for s in g["missing_items"] for i in s.split(", ") if i})
         rows.append({"Indicateur": labels.get(crit, crit), "Unité (par an)": g["unit"].iat[0],
-                     "Tous services [IC 95 %]": fr_interval(value, lo, hi, min(digits, 6)),
+                     "Tous services [fourchette probable]": fr_interval(value, lo, hi, min(digits, 6)),
                      "Complet": "oui" if not missing else "partiel : sans " + ", ".join(missing)})
     return pd.DataFrame(rows)
 
