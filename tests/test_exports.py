@@ -91,7 +91,7 @@ def test_glpi_columns_recognised_and_ignored(sandbox):
                                                "synonyme après préfixe")
     assert report.columns["line_id"][0] == "Numéro de série"
     assert report.columns["status"] == ("Statut", "synonyme")
-    assert ("Nom", "'line_id' déjà lue dans la colonne 'Numéro de série'") in report.ignored
+    assert ("Nom", "colonne 'line_id' déjà lue dans la colonne 'Numéro de série'") in report.ignored
     assert {"Fabricant", "Lieu", "Modèle"} <= {h for h, _ in report.ignored}
     # no quantity, quality or lifetime column: every kept asset took those defaults; laptops and desktops have a
     # category yearly kWh (categories.csv), so every kept computer took it too

@@ -29,6 +29,9 @@ from helpers.memo import Memo
 
 TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
 FALSE_WORDS = {"0", "false", "no", "n", "non", "faux", ""}
+#: French names of the column kinds, for the messages of columns without a ``label_fr``.
+KINDS_FR = {"str": "un texte", "int": "un nombre entier", "float": "un nombre", "bool": "oui ou non",
+            "year": "une année", "date": "une date ou une année"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,13 @@ class Column:
     description: str = ""
     example: object = ""
     synonyms: tuple[str, ...] = ()
+    #: French description quoted in the messages an analyst reads ("une valeur (…)"); ``description`` stays the
+    #: English text of the READMEs. Empty: the French name of the kind (:data:`KINDS_FR`).
+    label_fr: str = ""
+
+    def label(self) -> str:
+        """French text naming what the column holds, for messages."""
+        return self.label_fr or KINDS_FR.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
@@ -209,10 +219,10 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
         elif rank == 0 and current[0] == 0:
             problems.append(InputProblem(file, 1, name, None, f"la colonne '{target}' une seule fois dans l'en-tête"))
         elif rank < current[0]:
-            ignored.append((header[current[1]], f"'{target}' déjà lue dans la colonne '{name}'"))
+            ignored.append((header[current[1]], f"colonne '{target}' déjà lue dans la colonne '{name}'"))
             best[target] = (rank, i, how)
         else:
-            ignored.append((name, f"'{target}' déjà lue dans la colonne '{header[current[1]]}'"))
+            ignored.append((name, f"colonne '{target}' déjà lue dans la colonne '{header[current[1]]}'"))
     unknown = [name for name, why in ignored if why == "colonne inconnue"]
     if unknown:  # one warning per file, however many columns an export carries
         problems.append(InputProblem(file, 1, ", ".join(map(str, unknown)), None,
@@ -278,7 +288,7 @@ def iter_table(path: Path, schema: Schema, problems: list, chunk_rows: int = CHU
     for col in schema.columns:
         if col.required and col.name not in hmap.how:
             head_problems.append(InputProblem(file, 1, col.name, None,
-                                              f"une colonne '{col.name}' ({col.description or col.kind})"))
+                                              f"une colonne '{col.name}' ({col.label()})"))
     if len(first) < schema.min_rows:
         head_problems.append(InputProblem(file, None, None, None,
                                           f"au moins {schema.min_rows} ligne(s) de données sous l'en-tête"))
@@ -315,7 +325,7 @@ def _convert_rows(rows, header, mapping, schema: Schema, file: str, problems: li
         if col.required:
             for idx in np.flatnonzero(empty.to_numpy()):
                 problems.append(InputProblem(file, int(lines[idx]), col.name, "",
-                                             f"une valeur ({col.description or col.kind})"))
+                                             f"une valeur ({col.label()})"))
         out[col.name] = _convert(values, empty, col, lines, file, problems)
     out["_line"] = lines
     return out
