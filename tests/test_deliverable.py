@@ -206,3 +206,42 @@ def test_a_territory_overrides_owner_and_staff_time_in_actions_csv(tmp_csv):
     a02 = cat.set_index("action_id").loc["A02"]  # effort 1, axis equipment_lifecycle
     assert plan.loc["A02", "owner"] == a02["owner_fr"] == "DSI, gestion du parc"
     assert plan.loc["A02", "staff_days"] == 10
+
+
+def test_tables_xlsx_is_for_people(tmp_path):
+    """Reopened with openpyxl: 'Lisez-moi' first listing every sheet; French sheet names and headers with units on
+    row 1; frozen header; filters; widths; a whole-number column shown '# ##0' but a year '0'; an '=' label stays
+    text; two writes give the same bytes."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from helpers.safe_write import formula_cells
+
+    tables = {
+        "carbon_by_phase": (pd.DataFrame({"phase": ["manufacturing", "use"], "value": [318.48, 90.75],
+                                          "low": [271.7, 77.6], "high": [397.6, 112.5]}), "Bilan par phase."),
+        "actions_plan": (pd.DataFrame({"action_id": ["A01"], "start_year": [2023], "investment_eur": [100000],
+                                       "total_tco2e": [31.47]}), "Table « actions_plan » produite par l'étude."),
+        "carbon_reconciliation_bridge": (pd.DataFrame({"step": ["= total du bilan"], "tco2e": [10.0]}), None),
+    }
+    path = sections.write_tables_xlsx(tables, tmp_path / "tables.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Lisez-moi", "Bilan par phase", "Plan d'actions", "Réconciliation passage"]
+    readme = [r[0] for r in wb["Lisez-moi"].iter_rows(min_row=2, values_only=True)]
+    assert {"Bilan par phase", "Plan d'actions", "Réconciliation passage", "Sources"} <= set(readme)
+    plan = wb["Plan d'actions"]
+    assert [c.value for c in plan[1]] == ["Action identifiant", "Début année", "Investissement (€)", "Total (tCO2e)"]
+    assert plan.freeze_panes == "A2" and plan.auto_filter.ref == "A1:D2"
+    assert plan["B2"].number_format == "0" and plan["C2"].number_format == "#,##0"
+    assert plan["D2"].number_format == "#,##0.0##"
+    assert plan.column_dimensions["A"].width >= len("Action identifiant")
+    assert [c.value for c in wb["Bilan par phase"][1]] == ["Phase", "Valeur", "Bas", "Haut"]
+    assert wb["Réconciliation passage"]["A2"].value == "= total du bilan" and formula_cells(path) == []
+    again = sections.write_tables_xlsx(tables, tmp_path / "again.xlsx")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_french_header_translates_words_and_units():
+    assert sections.french_header("balance_low_tco2e") == "Bilan bas (tCO2e)"
+    assert sections.french_header("score_pct") == "Score (%)"
+    assert sections.french_header("Temps d'agent (jours)") == "Temps d'agent (jours)"  # already French: kept

@@ -60,7 +60,8 @@ def test_tables_xlsx_writer_quotes_a_label_starting_with_equals(tmp_path):
     bridge = pd.DataFrame({"step": ["inventaire", "= total du bilan"], "tco2e": [10.0, 10.0]})
     path = write_tables_xlsx({"carbon_reconciliation_bridge": (bridge, "note")}, tmp_path / "tables.xlsx")
     assert formula_cells(path) == []
-    assert load_workbook(path)["carbon_reconciliation_bridge"]["A4"].value == "= total du bilan"
+    # French sheet name, header on row 1 (issue 20): the label is the second data row
+    assert load_workbook(path)["Réconciliation passage"]["A3"].value == "= total du bilan"
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x1b", "\x1f"])

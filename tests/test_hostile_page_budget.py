@@ -54,7 +54,7 @@ def test_territory_text_costs_the_same_whatever_the_number_of_entities(n):
     cost = _elements(text)
     assert cost <= _elements(territory_markdown(_Territory(page_budget.MAX_LISTED + 1), _Report()))
     if n > page_budget.MAX_LISTED:
-        assert f"… et {n - page_budget.MAX_LISTED} autres entités" in text and "feuille « entites »" in text
+        assert f"… et {n - page_budget.MAX_LISTED} autres entités" in text and "feuille « Entités »" in text
         assert f"… et {n - page_budget.MAX_LISTED} autres collectivités" in text
     else:
         assert "autres entités" not in text
@@ -152,6 +152,6 @@ def test_the_100_entities_are_in_full_in_tables_xlsx(big_run):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     path = root / "outputs" / slug / "tables.xlsx"
     ws = load_workbook(path)[page_budget.ENTITIES_SHEET]
-    ids = [row[1] for row in ws.iter_rows(min_row=3, values_only=True) if row[0] == "entité"]
+    ids = [row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row[0] == "entité"]  # header on row 1
     assert len(ids) == N_ENTITIES and "commune-097" in ids
     assert formula_cells(path) == []

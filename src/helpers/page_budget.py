@@ -16,7 +16,7 @@ MAX_LISTED = 8
 #: entity columns of a table by entity on the page; the others are summed in one "Autres entités" column
 MAX_ENTITY_COLUMNS = 6
 #: sheet of tables.xlsx with every entity and peer of the territory
-ENTITIES_SHEET = "entites"
+ENTITIES_SHEET = "Entités"
 
 
 def listed_markdown(items: list[str], what: str, sheet: str = ENTITIES_SHEET, n: int = MAX_LISTED) -> list[str]:

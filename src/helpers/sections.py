@@ -421,13 +421,184 @@ SHEET_NOTES = {
     "hypotheses": "Lignes d'entrée marquées comme hypothèses.",
 }
 
+#: French sheet names of tables.xlsx (at most 31 characters), by table stem; other stems get a generic French name
+SHEET_NAMES: dict[str, str] = {
+    "inventaire": "Inventaire", "inventory": "Inventaire", "facteurs": "Facteurs", "hypotheses": "Hypothèses",
+    "entites": "Entités", "actions": "Actions choisies (entrée)", "actions_criteria": "Actions multicritère",
+    "actions_indicators": "Indicateurs de suivi", "actions_means": "Moyens et calendrier",
+    "actions_means_by_year": "Moyens par année", "actions_plan": "Plan d'actions",
+    "actions_plan_criteria": "Plan multicritère", "actions_roadmap": "Feuille de route",
+    "carbon_by_category": "Bilan par catégorie", "carbon_by_entity": "Bilan par entité",
+    "carbon_by_phase": "Bilan par phase", "carbon_by_tier": "Bilan par niveau", "carbon_criteria": "Bilan multicritère",
+    "carbon_criteria_phase_shares": "Multicritère parts par phase", "carbon_lines": "Lignes du bilan",
+    "carbon_mc_quantiles": "Bilan fourchettes", "carbon_missing_factors": "Facteurs manquants",
+    "carbon_overrides": "Facteurs remplacés", "carbon_purchases_view_lines": "Vue achats lignes",
+    "carbon_reconciliation": "Réconciliation", "carbon_reconciliation_bridge": "Réconciliation passage",
+    "carbon_sensitivity": "Bilan sensibilité", "fleet_age_profile": "Âge du parc", "fleet_ratios": "Ratios du parc",
+    "hosting": "Hébergement (entrée)", "import_report": "Rapport d'import", "maturity_answers": "Maturité réponses (entrée)",
+    "maturity_answers_clean": "Maturité réponses", "maturity_benchmark": "Maturité comparaison",
+    "maturity_label_nr": "Label NR indicatif", "maturity_pillar_scores": "Maturité piliers",
+    "maturity_score_matrix": "Maturité matrice", "maturity_scores": "Maturité scores",
+    "maturity_strengths": "Maturité points forts", "maturity_weak_axis_actions": "Actions axes faibles",
+    "maturity_weaknesses": "Maturité points faibles", "printing": "Impression (entrée)", "purchases": "Achats (entrée)",
+    "rgesn": "RGESN (entrée)", "rgesn_answers": "RGESN réponses", "rgesn_scores": "RGESN scores",
+    "services": "Services (entrée)", "services_criteria": "Services multicritère", "services_lca": "Services empreinte",
+    "services_references": "Services références ADEME", "services_scenarios": "Services scénarios",
+    "services_sensitivity": "Services sensibilité", "services_swd": "Services modèle SWD", "telecom": "Télécoms (entrée)",
+    "trajectory": "Trajectoire", "trajectory_budget": "Budget carbone", "factor_overrides": "Facteurs remplacés (entrée)",
+}
+
+#: words of the processed tables' column names, in French (units are handled by :data:`_UNIT_SUFFIXES`)
+_WORDS: dict[str, str] = {
+    "id": "identifiant", "line": "ligne", "entity": "entité", "category": "catégorie", "tier": "niveau", "phase": "phase",
+    "value": "valeur", "low": "bas", "high": "haut", "mean": "moyenne", "share": "part", "label": "libellé",
+    "fr": "", "source": "source", "quantity": "quantité", "purchase": "achat", "year": "année", "years": "ans",
+    "age": "âge", "lifetime": "durée de vie", "power": "puissance", "rated": "nominale", "hours": "heures",
+    "per": "par", "day": "jour", "days": "jours", "yearly": "annuel", "factor": "facteur", "item": "poste",
+    "quality": "qualité", "comment": "commentaire", "site": "site", "kind": "type", "pue": "PUE", "it": "informatique",
+    "electricity": "électricité", "floor": "surface", "area": "", "cloud": "cloud", "spend": "dépense",
+    "amount": "montant", "reference": "référence", "in": "dans", "embodied": "fabrication", "use": "usage",
+    "spend_based": "ratio monétaire", "total": "total", "criterion": "indicateur", "unit": "unité", "units": "unités",
+    "missing": "manquants", "items": "postes", "n": "nombre", "action": "action", "title": "titre", "axes": "axes",
+    "axis": "axe", "lever": "levier", "selected": "retenue", "start": "début", "end": "fin", "param": "paramètre",
+    "balance": "bilan", "services": "services", "service": "service", "investment": "investissement",
+    "discount": "actualisation", "rate": "taux", "annuity": "annuité", "annualised": "annualisé", "money": "argent",
+    "saved": "économisé", "cost": "coût", "effort": "effort", "months": "mois", "maturity": "maturité", "gap": "écart",
+    "gain": "gain", "component": "composante", "score": "score", "origin": "origine", "status": "statut",
+    "basis": "base", "targets": "cibles", "target": "cible", "rank": "rang", "all": "tous", "indicator": "indicateur",
+    "baseline": "référence", "milestone": "jalon", "full": "complète", "text": "texte", "change": "variation",
+    "pct": "(%)", "old": "ancien", "new": "nouveau", "reason": "raison", "central": "central", "input": "entrée",
+    "contribution": "contribution", "to": "à", "variance": "variance", "swing": "écart", "correlation": "corrélation",
+    "question": "question", "level": "niveau", "not": "non", "applicable": "applicable", "evidence": "preuve",
+    "collectivity": "collectivité", "pillar": "pilier", "weight": "poids", "points": "points", "max": "maximum",
+    "answered": "répondues", "completeness": "complétude", "subject": "sujet", "peers": "pairs", "median": "médiane",
+    "best": "meilleur", "peer": "pair", "q1": "1er quartile", "q3": "3e quartile", "theme": "thème",
+    "name": "nom", "type": "type", "volume": "volume", "annual": "annuel", "page": "page", "pages": "pages",
+    "visit": "visite", "requests": "requêtes", "minutes": "minutes", "loaded": "chargée", "mobile": "mobile",
+    "tablet": "tablette", "network": "réseau", "computer": "ordinateur", "device": "terminal", "functional": "fonctionnelle",
+    "terminals": "terminaux", "datacentre": "centre de données", "scenario": "scénario", "parameter": "paramètre",
+    "bound": "borne", "base": "base", "at": "à", "file": "fichier", "key": "clé", "detail": "détail",
+    "family": "famille", "activity": "activité", "priority": "priorité", "difficulty": "difficulté", "answer": "réponse",
+    "justification": "justification", "number": "numéro", "criteria": "critères", "conforme": "conforme",
+    "non": "non", "evalue": "évalué", "fixed": "fixe", "data": "données", "lines": "lignes", "reams": "ramettes",
+    "bau": "fil de l'eau", "plan": "plan", "cumulative": "cumulé", "budget": "budget", "overshoot": "dépassement",
+    "exhausted": "épuisé", "step": "étape", "fleet": "parc", "bought": "achetés", "renewal": "renouvellement",
+    "difference": "écart", "explanation": "explication", "purchases": "achats", "manufacturing": "fabrication",
+    "distribution": "distribution", "end_of_life": "fin de vie", "past": "au-delà de", "role": "rôle",
+    "population": "population", "vintage": "millésime", "model": "modèle", "ademe": "ADEME", "library": "bibliothèque",
+    "bottom": "ascendant", "up": "", "swd": "SWD", "global": "mondial", "operational": "exploitation",
+    "rating": "note", "complete": "complet", "climate": "climat", "change_kgco2e": "", "kept": "conservées",
+    "read": "lues", "excluded": "exclues", "label_theme": "thème", "p2": "centile 2", "p5": "centile 5",
+    "p50": "médiane", "p95": "centile 95", "p97": "centile 97", "s1": "indice premier ordre",
+    "st": "indice total", "g": "(gCO2e)", "mb": "(Mo)", "gb": "(Go)", "w": "(W)", "m2": "(m²)", "m3": "(m³)",
+}
+#: unit suffixes of column names → French unit in brackets
+_UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("tco2e", "(tCO2e)"), ("kgco2e", "(kgCO2e)"), ("gco2e", "(gCO2e)"), ("eur", "(€)"), ("kwh", "(kWh)"),
+    ("mj", "(MJ)"), ("kgsbeq", "(kg Sb éq.)"), ("kbq", "(kBq)"), ("u235eq", "U235 éq."), ("hpluseq", "H+ éq."),
+    ("mol", "(mol)"), ("m3", "(m³)"),
+)
+
+
+def french_header(name) -> str:
+    """A processed table's column name in French with its unit: ``balance_low_tco2e`` → ``bilan bas (tCO2e)``,
+    ``investment_eur`` → ``investissement (€)``, ``score_pct`` → ``score (%)``. A name that is already French (a
+    capital, a space or an accent) is kept."""
+    text = str(name)
+    if not text or " " in text or text != text.lower() or not text.isascii() or text.isdigit():
+        return text
+    words = []
+    for token in text.split("_"):
+        unit = dict(_UNIT_SUFFIXES).get(token)
+        words.append(unit if unit is not None else _WORDS.get(token, token))
+    out = " ".join(w for w in words if w)
+    out = re.sub(r"\s+", " ", out).strip()
+    return (out[:1].upper() + out[1:]) if out else text
+
+
+def sheet_name(stem: str) -> str:
+    """French sheet name of a table (at most 31 characters)."""
+    return SHEET_NAMES.get(stem, french_header(stem))[:31]
+
+
+def readme_table(tables: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFrame:
+    """The "Lisez-moi" sheet: one row per sheet (name, what it holds and its units, rows), then the sources."""
+    rows = [{"Feuille": sheet_name(stem),
+             "Contenu (unités dans les en-têtes)": (f"Table « {sheet_name(stem)} » calculée par l'étude."
+                                                    if not note or note.startswith("Table « ") else note),
+             "Lignes": len(df)} for stem, (df, note) in tables.items()]
+    rows += [
+        {"Feuille": "", "Contenu (unités dans les en-têtes)": "", "Lignes": None},
+        {"Feuille": "Sources", "Contenu (unités dans les en-têtes)":
+            "Facteurs : ADEME Base Empreinte et NegaOctet, ADEME–Arcep ; valeur, unité, source et millésime de chaque "
+            "facteur dans la feuille « Facteurs ». Données de la collectivité : ses fichiers d'entrée (feuilles "
+            "« (entrée) »). Méthode : partie 8 du diagnostic et ses annexes.", "Lignes": None},
+        {"Feuille": "Nombres", "Contenu (unités dans les en-têtes)":
+            "Valeurs calculées, non arrondies ; « bas » et « haut » bornent la fourchette probable (19 chances sur 20).",
+         "Lignes": None},
+    ]
+    return pd.DataFrame(rows, columns=["Feuille", "Contenu (unités dans les en-têtes)", "Lignes"])
+
 
 def write_tables_xlsx(tables: dict[str, tuple[pd.DataFrame, str]], path: Path) -> Path:
-    """One sheet per table, a first row saying what the sheet holds (units, sources); byte-identical across runs.
+    """``tables.xlsx`` for people: a "Lisez-moi" sheet first (every sheet, what it holds, sources), then one sheet per
+    table with a French name and French headers with units on row 1; byte-identical across runs.
 
-    Written by :func:`helpers.safe_write.write_xlsx`: every text cell is a string cell (never a formula, whatever it
-    starts with), characters XML forbids are replaced.
+    Written by :func:`helpers.safe_write.write_xlsx` (every text cell a string cell, never a formula, whatever it
+    starts with; characters XML forbids replaced), then dressed by :func:`dress_xlsx` (frozen header, filters,
+    widths, French number display).
     """
     from helpers.safe_write import write_xlsx
 
-    return write_xlsx(tables, path)
+    sheets: dict[str, tuple[pd.DataFrame, str | None]] = {"Lisez-moi": (readme_table(tables), None)}
+    for stem, (df, _note) in tables.items():
+        sheets[sheet_name(stem)] = (df.rename(columns={c: french_header(c) for c in df.columns}), None)
+    write_xlsx(sheets, path)
+    return dress_xlsx(path)
+
+
+def dress_xlsx(path: Path) -> Path:
+    """Frozen header row, filters over the table, column widths from the content (8 to 60 characters) and number
+    formats (``# ##0`` for whole numbers, ``# ##0,0##`` otherwise, shown with the reader's French separators) on
+    every sheet but the first; saved byte-identical across runs (fixed dates, sorted zip members). Cells keep their
+    type: a string cell stays a string cell (formula safety of :mod:`helpers.safe_write` is preserved)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = load_workbook(path)
+    for i, ws in enumerate(wb.worksheets):
+        if ws.max_row >= 1 and ws.max_column >= 1:
+            ws.freeze_panes = "A2"
+            if i > 0 and ws.max_row > 1:
+                ws.auto_filter.ref = ws.dimensions
+        for col_idx, column in enumerate(ws.iter_cols(min_row=1, max_row=ws.max_row), start=1):
+            width = 8
+            numbers = [c for c in column[1:] if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+            integral = all(float(c.value).is_integer() for c in numbers)
+            for c in column:
+                if c.value is not None:
+                    width = max(width, min(60, len(str(c.value)) + 2))
+            header = str(column[0].value or "").lower()
+            year = "année" in header or "annee" in header or "year" in header or "millésime" in header
+            for c in numbers:  # a year is written 2030, not 2 030
+                c.number_format = "0" if year and integral else "#,##0" if integral else "#,##0.0##"
+            ws.column_dimensions[get_column_letter(col_idx)].width = width
+    tmp = path.with_name(f".{path.stem}.dress.xlsx")
+    wb.save(tmp)
+    out_tmp = path.with_name(f".{path.name}.dress.tmp")
+    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(out_tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda x: x.filename):
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>",
+                              rb"<dcterms:modified\1>2000-01-01T00:00:00Z</dcterms:modified>", data)
+                data = re.sub(rb"<dcterms:created([^>]*)>[^<]*</dcterms:created>",
+                              rb"<dcterms:created\1>2000-01-01T00:00:00Z</dcterms:created>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    tmp.unlink()
+    out_tmp.replace(path)
+    return path
