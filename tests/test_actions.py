@@ -274,8 +274,8 @@ def test_bad_actions_lines_give_input_error_with_line_and_column(tmp_csv):
     with pytest.raises(InputError) as exc:
         ac.read_actions(path, cat, territory(), list(load_categories()["category"]))
     msg = str(exc.value)
-    assert "ligne 3, colonne 'action_id' : trouvé 'A99'" in msg and "closest" in msg
-    assert "ligne 4, colonne 'start_year' : trouvé 2015" in msg
+    assert "ligne 3, colonne 'action_id' : trouvé 'A99'" in msg and "les plus proches" in msg
+    assert "ligne 4, colonne 'start_year' : trouvé 2015 ; attendu une année entre l'année de référence 2020" in msg
     assert "ligne 5, colonne 'start_year' : trouvé '20x4'" in msg
     assert "ligne 6, colonne 'selected' : trouvé 'maybe'" in msg
     assert "ligne 7, colonne 'param_value' : trouvé 1.5" in msg

@@ -295,7 +295,7 @@ def test_correlation_group_is_documented_and_checked(factors, tmp_csv):
              "259,triangular,ADEME,ADEME-NegaOctet 2022,sourced,,g\n")
     found, text = _problems(tmp_csv(header + row_a + row_b))
     assert (2, "correlation_group") in found and (3, "correlation_group") in found
-    assert "correlation group 'g'" in text
+    assert "groupe de corrélation 'g'" in text
 
 
 # ------------------------------------------------------------------ electricity vintages (issue 18)

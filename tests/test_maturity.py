@@ -237,12 +237,12 @@ def test_read_maturity_accepts_na_spellings_and_lenient_ids(tmp_csv, territory, 
 
 @pytest.mark.parametrize("row, column, hint", [
     ("ville,GOV-1,2,", "question_id", "GOV-01"),          # unknown question id, closest suggested
-    ("ville,GOV-01,5,", "level", "from 0 to 4"),          # out of range
-    ("ville,GOV-01,-1,", "level", "from 0 to 4"),
-    ("ville,GOV-01,2.5,", "level", "whole number"),       # not an integer
-    ("ville,GOV-01,deux,", "level", "whole number"),
+    ("ville,GOV-01,5,", "level", "de 0 à 4"),          # out of range
+    ("ville,GOV-01,-1,", "level", "de 0 à 4"),
+    ("ville,GOV-01,2.5,", "level", "nombre entier"),       # not an integer
+    ("ville,GOV-01,deux,", "level", "nombre entier"),
     ("ville,GOV-01,NA,", "level", "na_allowed = no"),     # NA where the question always applies
-    ("ville,GOV-01,,", "level", "0, 1, 2, 3, 4, or NA"),  # empty level
+    ("ville,GOV-01,,", "level", "0, 1, 2, 3, 4 ou NA"),  # empty level
     ("vile,GOV-01,2,", "collectivity", "ville"),          # unknown collectivity, closest suggested
 ])
 def test_each_bad_answer_is_an_input_error_at_its_line_and_column(tmp_csv, territory, questions, row, column, hint):
@@ -259,7 +259,7 @@ def test_duplicate_answer_points_at_the_second_line(tmp_csv, territory, question
     with pytest.raises(InputError) as exc:
         m.read_maturity(path, territory, questions)
     (p,) = exc.value.problems
-    assert (p.row, p.column) == (4, "question_id") and "line 2" in p.expected
+    assert (p.row, p.column) == (4, "question_id") and "ligne 2" in p.expected
 
 
 def test_every_problem_is_reported_at_once(tmp_csv, territory, questions):

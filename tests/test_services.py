@@ -140,7 +140,7 @@ def test_read_services_reports_every_problem_with_line_and_column(tmp_csv):
     found2 = {(p.row, p.column) for p in exc2.value.problems}
     assert found2 == {(2, "volume_unit"), (3, "tablet_share"), (3, "hosting")}
     hosting = next(p for p in exc2.value.problems if p.column == "hosting")
-    assert "closest: sr-mairie" in hosting.expected and hosting.value == "sr-mairi"
+    assert "les plus proches : sr-mairie" in hosting.expected and hosting.value == "sr-mairi"
     assert "ligne 3" in str(exc2.value)  # French since 6e98367
 
 

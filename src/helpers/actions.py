@@ -158,22 +158,22 @@ def _target_problems(file, line, column, lever: str, targets: list[str], categor
     problems = []
     if spec.target_kind == "categories":
         if not targets:
-            problems.append(InputProblem(file, line, column, "", f"the equipment categories lever '{lever}' acts on "
-                                                                 "(e.g. 'laptop;desktop')"))
+            problems.append(InputProblem(file, line, column, "", f"les catégories d'équipement sur lesquelles agit le levier "
+                                                                 f"'{lever}' (par ex. 'laptop;desktop')"))
         elif categories is not None:
             for t in targets:
                 if t not in categories:
                     close = difflib.get_close_matches(t, categories, n=2)
-                    hint = f" (closest: {', '.join(close)})" if close else ""
-                    problems.append(InputProblem(file, line, column, t, f"a category of categories.csv{hint}"))
+                    hint = f" (les plus proches : {', '.join(close)})" if close else ""
+                    problems.append(InputProblem(file, line, column, t, f"une catégorie de categories.csv{hint}"))
     elif spec.target_kind == "purchase_categories":
         for t in targets:
             if t not in lv.PURCHASE_CATEGORIES:
-                problems.append(InputProblem(file, line, column, t, f"one of {list(lv.PURCHASE_CATEGORIES)}"))
+                problems.append(InputProblem(file, line, column, t, f"une valeur parmi {list(lv.PURCHASE_CATEGORIES)}"))
     elif spec.target_kind == "quality":
         for t in targets:
             if t not in VIDEO_QUALITIES:
-                problems.append(InputProblem(file, line, column, t, f"one of {list(VIDEO_QUALITIES)}"))
+                problems.append(InputProblem(file, line, column, t, f"une valeur parmi {list(VIDEO_QUALITIES)}"))
     return problems
 
 
@@ -181,11 +181,11 @@ def _param_problem(file, line, column, lever: str, value) -> InputProblem | None
     spec = lv.LEVERS[lever]
     if value is None or (isinstance(value, float) and np.isnan(value)):
         if spec.parameter and spec.min is not None:
-            return InputProblem(file, line, column, "", f"a value for the lever '{lever}' ({spec.unit_fr})")
+            return InputProblem(file, line, column, "", f"une valeur pour le levier '{lever}' ({spec.unit_fr})")
         return None
     if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
         return InputProblem(file, line, column, value,
-                            f"a value between {spec.min:g} and {spec.max:g} for the lever '{lever}' ({spec.unit_fr})")
+                            f"une valeur entre {spec.min:g} et {spec.max:g} pour le levier '{lever}' ({spec.unit_fr})")
     return None
 
 
@@ -215,10 +215,10 @@ def load_catalogue(path: str | Path | None = None, axes: list[str] | None = None
         for a in r.axes_list:
             if a not in axes:
                 close = difflib.get_close_matches(a, axes, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                problems.append(InputProblem(file, line, "axes", a, f"a maturity axis of {axes}{hint}"))
+                hint = f" (vouliez-vous dire '{close[0]}' ?)" if close else ""
+                problems.append(InputProblem(file, line, "axes", a, f"un axe de maturité parmi {axes}{hint}"))
         if not r.axes_list:
-            problems.append(InputProblem(file, line, "axes", "", "at least one maturity axis"))
+            problems.append(InputProblem(file, line, "axes", "", "au moins un axe de maturité"))
         p = _param_problem(file, line, "param_value", r.lever, r.param_value)
         if p:
             problems.append(p)
@@ -243,7 +243,8 @@ ACTIONS_SCHEMA = Schema(
     unique=("action_id",),
     columns=(
         Column("action_id", "str", required=True, synonyms=("action", "id"),
-               description="id of a catalogue action", example="A01"),
+               description="id of a catalogue action", example="A01",
+               label_fr="l'identifiant d'une action du catalogue"),
         Column("selected", "bool", default=True, synonyms=("retenue", "selection"),
                description="yes if the action is in the plan", example="yes"),
         Column("start_year", "year", min=2000, max=2100, synonyms=("annee de debut", "debut"),
@@ -299,9 +300,9 @@ def read_actions(path, catalogue: pd.DataFrame, territory=None, categories: list
             continue
         if r.action_id not in lever_of:
             close = difflib.get_close_matches(str(r.action_id), known, n=2)
-            hint = f" (closest: {', '.join(close)})" if close else ""
+            hint = f" (les plus proches : {', '.join(close)})" if close else ""
             problems.append(InputProblem(file, line, "action_id", r.action_id,
-                                         f"an action_id of data/raw/reference/actions_catalogue.csv{hint}"))
+                                         f"un action_id de data/raw/reference/actions_catalogue.csv{hint}"))
             continue
         lever = lever_of[r.action_id]
         if not np.isnan(r.param_value):
@@ -310,7 +311,7 @@ def read_actions(path, catalogue: pd.DataFrame, territory=None, categories: list
                 problems.append(p)
             elif not lv.LEVERS[lever].parameter or lv.LEVERS[lever].min is None:
                 problems.append(InputProblem(file, line, "param_value", r.param_value,
-                                             f"no value: the lever '{lever}' of {r.action_id} takes no parameter",
+                                             f"aucune valeur : le levier '{lever}' de {r.action_id} ne prend pas de paramètre",
                                              severity="warning"))
         targets = lv.parse_target(r.target)
         if targets:
@@ -321,21 +322,21 @@ def read_actions(path, catalogue: pd.DataFrame, territory=None, categories: list
                     for s in t.split(">"):
                         if s.strip() not in site_ids:
                             problems.append(InputProblem(file, line, "target", s.strip(),
-                                                         f"a site_id of hosting.csv {sorted(site_ids)}"))
+                                                         f"un site_id de hosting.csv {sorted(site_ids)}"))
             if kind == "services" and service_ids is not None:
                 for t in targets:
                     if t not in service_ids:
                         problems.append(InputProblem(file, line, "target", t,
-                                                     f"a service_id of services.csv {sorted(service_ids)}"))
+                                                     f"un service_id de services.csv {sorted(service_ids)}"))
             if kind == "none":
                 problems.append(InputProblem(file, line, "target", r.target,
-                                             f"no target: the lever '{lever}' takes none", severity="warning"))
+                                             f"aucune cible : le levier '{lever}' n'en prend pas", severity="warning"))
     if territory is not None:
         lo, hi = int(territory.reference_year), int(territory.target_year)
         bad = df["start_year"].notna() & ((df["start_year"] < lo) | (df["start_year"] > hi))
         for idx in np.flatnonzero(bad.to_numpy()):
             problems.append(InputProblem(file, int(df["_line"].iat[idx]), "start_year", int(df["start_year"].iat[idx]),
-                                         f"a year from the reference year {lo} to the target year {hi}"))
+                                         f"une année entre l'année de référence {lo} et l'année cible {hi}"))
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     df.attrs["warnings"] = [p for p in problems if p.severity != "error"]

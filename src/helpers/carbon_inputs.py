@@ -54,10 +54,11 @@ HOSTING_SCHEMA = Schema(
     unique=("site_id",),
     columns=(
         Column("site_id", "str", required=True, description="unique id of the site, used in inventory.csv 'site'",
-               example="sr-mairie"),
-        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville"),
+               example="sr-mairie", label_fr="l'identifiant unique du site (colonne site de inventory.csv)"),
+        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville",
+               label_fr="une entité de territory.yaml (id, nom ou alias)"),
         Column("kind", "str", required=True, description="kind of hosting from data/raw/reference/hosting_kinds.csv",
-               example="server_room"),
+               example="server_room", label_fr="un type d'hébergement de hosting_kinds.csv"),
         Column("pue", "float", min=1, max=4, description="measured power usage effectiveness (default: the kind's)",
                example=""),
         Column("it_kwh_per_year", "float", min=0, unit="kWh/year",
@@ -82,7 +83,8 @@ TELECOM_SCHEMA = Schema(
         "(ADEME transitional method of loi AGEC art. 13)."
     ),
     columns=(
-        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville"),
+        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville",
+               label_fr="une entité de territory.yaml (id, nom ou alias)"),
         Column("fixed_data_gb_per_year", "float", min=0, unit="GB/year", description="data volume on fixed lines",
                example=""),
         Column("mobile_data_gb_per_year", "float", min=0, unit="GB/year", description="data volume on mobile lines",
@@ -103,11 +105,12 @@ PURCHASES_SCHEMA = Schema(
         "Only the rows of the reference year are counted; equipment purchases belong in inventory.csv."
     ),
     columns=(
-        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville"),
+        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville",
+               label_fr="une entité de territory.yaml (id, nom ou alias)"),
         Column("category", "str", required=True, allowed=tuple(PURCHASE_CATEGORIES),
-               description="kind of spend", example="services"),
+               description="kind of spend", example="services", label_fr="le type de dépense"),
         Column("amount_eur", "float", required=True, min=0, unit="EUR", description="amount excl. VAT",
-               example=250000),
+               example=250000, label_fr="le montant hors taxes en €"),
         Column("year", "year", min=2000, max=2100, description="year of the spend (default: the reference year)",
                example=""),
         _quality_column(),
@@ -123,7 +126,8 @@ PRINTING_SCHEMA = Schema(
         "themselves belong in inventory.csv."
     ),
     columns=(
-        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville"),
+        Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville",
+               label_fr="une entité de territory.yaml (id, nom ou alias)"),
         Column("reams_per_year", "float", min=0, unit="reams/year", description="reams of A4 paper bought per year",
                example=1500),
         Column("pages_per_year", "float", min=0, unit="pages/year", description="printed pages per year (copier meters)",

@@ -51,11 +51,19 @@ class InputProblem:
             where.append(f"ligne {self.row}")
         if self.column:
             where.append(f"colonne '{self.column}'")
-        found = "" if self.value is None else f"trouvé {self.value!r} ; "
+        found = "" if self.value is None else f"trouvé {_shown(self.value)} ; "
         prefix = "avertissement : " if self.severity == "warning" else ""
         if self.kind == "note":
             return f"{prefix}{', '.join(where)} : {self.expected}"
         return f"{prefix}{', '.join(where)} : {found}attendu {self.expected}"
+
+
+def _shown(value) -> str:
+    """``repr`` of a found value as the analyst wrote it: numpy scalars as plain numbers (``0.5``, not
+    ``np.float64(0.5)``)."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)) and getattr(value, "ndim", 1) == 0:
+        value = value.item()
+    return repr(value)
 
 
 def _rows_text(rows: list[int], total: int) -> str:
@@ -72,7 +80,7 @@ def _group_line(group: list[InputProblem]) -> str:
     values: Counter = Counter()
     for p in group:
         if p.value is not None:
-            values[repr(p.value)] += p.count
+            values[_shown(p.value)] += p.count
     total = sum(p.count for p in group)
     where = [first.file]
     if first.column:

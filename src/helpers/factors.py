@@ -149,13 +149,13 @@ FACTOR_OVERRIDE_SCHEMA = Schema(
     unique=("factor_id",),
     columns=(
         Column("factor_id", "str", required=True, description="factor id of data/raw/reference/factors.csv",
-               example="laptop:manufacturing:climate_change"),
+               example="laptop:manufacturing:climate_change", label_fr="un factor_id de data/raw/reference/factors.csv"),
         Column("value", "float", required=True, min=0, description="new central value, in the factor's unit",
-               example=250),
+               example=250, label_fr="la nouvelle valeur centrale, dans l'unité du facteur"),
         Column("low", "float", min=0, description="2.5th percentile (optional)", example=200),
         Column("high", "float", min=0, description="97.5th percentile (optional)", example=300),
         Column("source", "str", required=True, description="where the value comes from (document, URL)",
-               example="PCF fabricant, modèle X, 2023"),
+               example="PCF fabricant, modèle X, 2023", label_fr="la source de la valeur (document, URL)"),
         Column("reason", "str", description="why the reference value is replaced", example="modèle unique du parc"),
     ),
 )
@@ -179,14 +179,14 @@ def _interval_problems(df: pd.DataFrame, file: str, value_col: str, low_col: str
     for col, arr in ((value_col, value), (low_col, low), (high_col, high)):
         bad = ~np.isfinite(arr) & ~np.isnan(arr)
         for idx in np.flatnonzero(bad):
-            problems.append(InputProblem(file, _line(df, idx), col, df[col].iat[idx], "a finite number"))
+            problems.append(InputProblem(file, _line(df, idx), col, df[col].iat[idx], "un nombre fini"))
     with np.errstate(invalid="ignore"):
         for idx in np.flatnonzero(low > value):
             problems.append(InputProblem(file, _line(df, idx), low_col, low[idx],
-                                         f"{low_col} <= {value_col} ({value[idx]:g})"))
+                                         f"{low_col} <= {value_col} ({value_col} vaut {value[idx]:g})"))
         for idx in np.flatnonzero(high < value):
             problems.append(InputProblem(file, _line(df, idx), high_col, high[idx],
-                                         f"{high_col} >= {value_col} ({value[idx]:g})"))
+                                         f"{high_col} >= {value_col} ({value_col} vaut {value[idx]:g})"))
     return problems
 
 
@@ -198,20 +198,20 @@ def check_factor_table(df: pd.DataFrame, file: str) -> list[InputProblem]:
     complete = parts.notna().all(axis=1) & df["factor_id"].notna()
     for idx in np.flatnonzero((complete & (df["factor_id"] != expected_id)).to_numpy()):
         problems.append(InputProblem(file, _line(df, idx), "factor_id", df["factor_id"].iat[idx],
-                                     f"'{expected_id.iat[idx]}' (item:phase:criterion)"))
+                                     f"'{expected_id.iat[idx]}' (item:phase:criterion, les colonnes de la ligne)"))
     lognormal = (df["distribution"] == "lognormal").to_numpy()
     for col in ("low", "value"):
         bad = lognormal & ~(df[col].to_numpy(dtype=float) > 0)
         for idx in np.flatnonzero(bad):
             problems.append(InputProblem(file, _line(df, idx), col, df[col].iat[idx],
-                                         f"{col} > 0 for a lognormal distribution"))
+                                         f"{col} > 0 pour une distribution lognormale"))
     crit_unit = df["criterion"].map(_CRITERIA_UNITS)
     act_unit = df["activity_unit"].map(ACTIVITY_UNITS)
     expected_unit = crit_unit + "/" + act_unit
     bad_unit = expected_unit.notna() & (df["unit"] != expected_unit)
     for idx in np.flatnonzero(bad_unit.to_numpy()):
         problems.append(InputProblem(file, _line(df, idx), "unit", df["unit"].iat[idx],
-                                     f"'{expected_unit.iat[idx]}' (criterion unit / activity unit)"))
+                                     f"'{expected_unit.iat[idx]}' (unité du critère / unité d'activité)"))
     # a lognormal is symmetric in log space around its median: flag intervals that are far from it
     with np.errstate(divide="ignore", invalid="ignore"):
         v, lo, hi = (df[c].to_numpy(dtype=float) for c in ("value", "low", "high"))
@@ -219,8 +219,9 @@ def check_factor_table(df: pd.DataFrame, file: str) -> list[InputProblem]:
     for idx in np.flatnonzero(lognormal & (skew > np.log(1.5))):
         problems.append(InputProblem(
             file, _line(df, idx), "low", f"{lo[idx]:g}-{hi[idx]:g}",
-            "an interval roughly symmetric in log space around the value for a lognormal (its sigma is "
-            "ln(high/low)/3.92 around median = value); use 'triangular' for a skewed interval",
+            "un intervalle à peu près symétrique en échelle logarithmique autour de la valeur pour une lognormale "
+            "(son sigma vaut ln(high/low)/3,92 autour de la médiane = value) ; utiliser 'triangular' pour un "
+            "intervalle dissymétrique",
             severity="warning"))
     # a correlation group shares one underlying draw: its factors need the same distribution family (a lognormal
     # and a triangular of one stream would not move together) and the same criterion
@@ -231,12 +232,12 @@ def check_factor_table(df: pd.DataFrame, file: str) -> list[InputProblem]:
             mixed = (df[col].fillna("").astype(str).groupby(grp).transform("nunique") > 1).to_numpy() & member
             for idx in np.flatnonzero(mixed):
                 problems.append(InputProblem(file, _line(df, idx), "correlation_group", grp.iat[idx],
-                                             f"one {col} for every factor of correlation group '{grp.iat[idx]}'"))
+                                             f"une même valeur de {col} pour tous les facteurs du groupe de corrélation '{grp.iat[idx]}'"))
     # one activity unit per item, so that phases and criteria of an item add up
     units_per_item = df.groupby("item")["activity_unit"].transform("nunique")
     for idx in np.flatnonzero((units_per_item > 1).to_numpy()):
         problems.append(InputProblem(file, _line(df, idx), "activity_unit", df["activity_unit"].iat[idx],
-                                     f"the same activity unit on every row of item '{df['item'].iat[idx]}'"))
+                                     f"la même unité d'activité sur toutes les lignes de l'item '{df['item'].iat[idx]}'"))
     return problems
 
 
@@ -328,13 +329,13 @@ def load_categories(path: str | Path | None = None, factors: pd.DataFrame | None
             over = df["default_power_w"].to_numpy(dtype=float) > df["max_power_w"].to_numpy(dtype=float)
         for idx in np.flatnonzero(over):
             problems.append(InputProblem(file, _line(df, idx), "default_power_w", df["default_power_w"].iat[idx],
-                                         f"at most max_power_w ({df['max_power_w'].iat[idx]:g})"))
+                                         f"au plus max_power_w ({df['max_power_w'].iat[idx]:g})"))
         if factors is not None:
             have = set(factors.loc[(factors["phase"] == "manufacturing")
                                    & (factors["criterion"] == "climate_change"), "item"])
             for idx in np.flatnonzero((df["factor_item"].notna() & ~df["factor_item"].isin(have)).to_numpy()):
                 problems.append(InputProblem(file, _line(df, idx), "factor_item", df["factor_item"].iat[idx],
-                                             "an item with a manufacturing climate_change factor in factors.csv"))
+                                             "un item ayant un facteur climate_change de fabrication (manufacturing) dans factors.csv"))
         return problems
 
     df, warnings = _read_checked(path, CATEGORY_SCHEMA, cross)
@@ -357,7 +358,7 @@ def load_hosting_kinds(path: str | Path | None = None, factors: pd.DataFrame | N
             bad = df["electricity_item"].notna() & ~df["electricity_item"].isin(have)
             for idx in np.flatnonzero(bad.to_numpy()):
                 problems.append(InputProblem(file, _line(df, idx), "electricity_item", df["electricity_item"].iat[idx],
-                                             "an electricity item (kWh, use phase) of factors.csv"))
+                                             "un item d'électricité (kWh, phase d'usage) de factors.csv"))
         return problems
 
     df, warnings = _read_checked(path, HOSTING_SCHEMA, cross)
@@ -419,21 +420,21 @@ def read_factor_overrides(path: str | Path, factors: pd.DataFrame | None = None)
         for idx in np.flatnonzero(unknown.to_numpy()):
             value = df["factor_id"].iat[idx]
             close = difflib.get_close_matches(str(value), known, n=3, cutoff=0.5)
-            hint = f" (closest: {', '.join(close)})" if close else ""
+            hint = f" (les plus proches : {', '.join(close)})" if close else ""
             problems.append(InputProblem(file, _line(df, idx), "factor_id", value,
-                                         f"a factor_id of data/raw/reference/factors.csv{hint}"))
+                                         f"un factor_id de data/raw/reference/factors.csv{hint}"))
         problems += _interval_problems(df, file, "value", "low", "high")
         with np.errstate(invalid="ignore"):
             crossed = (df["low"] > df["high"]) & ~(df["low"] > df["value"]) & ~(df["high"] < df["value"])
         for idx in np.flatnonzero(crossed.to_numpy()):
-            problems.append(InputProblem(file, _line(df, idx), "low", df["low"].iat[idx], "low <= high"))
+            problems.append(InputProblem(file, _line(df, idx), "low", df["low"].iat[idx], "low <= high (borne basse au plus égale à la borne haute)"))
         dist = df["factor_id"].map(dist_of)
         for col in ("value", "low"):
             with np.errstate(invalid="ignore"):
                 bad = (dist == "lognormal") & df[col].notna() & ~(df[col] > 0)
             for idx in np.flatnonzero(bad.to_numpy()):
                 problems.append(InputProblem(file, _line(df, idx), col, df[col].iat[idx],
-                                             f"{col} > 0 (the factor has a lognormal distribution)"))
+                                             f"{col} > 0 (le facteur a une distribution lognormale)"))
         return problems
 
     df, warnings = _read_checked(path, FACTOR_OVERRIDE_SCHEMA, cross)
@@ -504,7 +505,7 @@ def apply_overrides(factors: pd.DataFrame, overrides: pd.DataFrame) -> tuple[pd.
     new.loc[new.index[pos], "source"] = sources
     new.loc[new.index[pos], "vintage"] = "override"
     new.loc[new.index[pos], "status"] = "override"
-    notes = [f"override ({r or 'no reason given'}); reference value was {v:g}" for r, v in zip(reasons, old_value)]
+    notes = [f"remplacé ({r or 'sans motif donné'}) ; valeur de référence {v:g}" for r, v in zip(reasons, old_value)]
     new.loc[new.index[pos], "note"] = notes
     changes = pd.DataFrame({
         "factor_id": ov["factor_id"].to_numpy(), "old_value": old_value, "new_value": value,
@@ -538,10 +539,10 @@ def electricity_override(factors: pd.DataFrame, value_kgco2e_per_kwh: float | No
         value = float("nan")
     if not np.isfinite(value) or value <= 0:
         raise InputError(InputProblem("territory.yaml", None, "electricity_factor_kgco2e_per_kwh",
-                                      value_kgco2e_per_kwh, "a number > 0 in kgCO2e/kWh (e.g. 0.052)"))
+                                      value_kgco2e_per_kwh, "un nombre > 0 en kgCO2e/kWh (par ex. 0.052)"))
     overrides = pd.DataFrame({"factor_id": [ELECTRICITY_FACTOR_ID], "value": [value], "low": [np.nan],
                               "high": [np.nan], "source": [source],
-                              "reason": ["electricity factor set in territory.yaml"]})
+                              "reason": ["facteur d'électricité fixé dans territory.yaml"]})
     return apply_overrides(factors, overrides)
 
 

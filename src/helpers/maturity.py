@@ -139,11 +139,12 @@ MATURITY_SCHEMA = Schema(
     ),
     columns=(
         Column("collectivity", "str", required=True, description="entity id or peer id of territory.yaml",
-               example="ville", synonyms=("collectivite", "entity", "entite")),
+               example="ville", synonyms=("collectivite", "entity", "entite"),
+               label_fr="un identifiant d'entité ou de collectivité de comparaison de territory.yaml"),
         Column("question_id", "str", required=True, description="question_id of maturity_questions.csv",
-               example="GOV-01", synonyms=("question",)),
+               example="GOV-01", synonyms=("question",), label_fr="un question_id de maturity_questions.csv"),
         Column("level", "str", required=True, description="0, 1, 2, 3, 4, or NA (not applicable)", example="2",
-               synonyms=("niveau",)),
+               synonyms=("niveau",), label_fr="0, 1, 2, 3, 4 ou NA (sans objet)"),
         Column("evidence", "str", description="evidence or comment (document, deliberation, date)",
                example="programme de travail rédigé en 2023", synonyms=("comment", "commentaire", "preuve")),
     ),
@@ -178,13 +179,13 @@ def load_questions(path: str | Path | None = None, axes: pd.DataFrame | None = N
     bad_id = ~df["question_id"].fillna("").str.match(QUESTION_ID_RE.pattern)
     for idx in np.flatnonzero(bad_id.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "question_id", df["question_id"].iat[idx],
-                                     "an id of three capital letters, a hyphen and two digits (e.g. GOV-01)"))
+                                     "un identifiant de trois lettres majuscules, un tiret et deux chiffres (par ex. GOV-01)"))
     known = list(axes["axis_id"])
     for idx in np.flatnonzero((df["axis"].notna() & ~df["axis"].isin(known)).to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "axis", df["axis"].iat[idx],
-                                     f"an axis_id of maturity_axes.csv {known}"))
+                                     f"un axis_id de maturity_axes.csv {known}"))
     for axis in sorted(set(known) - set(df["axis"].dropna())):
-        problems.append(InputProblem(file, None, "axis", axis, "at least one question for every axis"))
+        problems.append(InputProblem(file, None, "axis", axis, "au moins une question pour chaque axe"))
     if problems:
         raise InputError(problems)
     return df.drop(columns="_line").reset_index(drop=True)
@@ -204,21 +205,21 @@ def load_crosswalk(path: str | Path | None = None, axes: pd.DataFrame | None = N
     known = list(axes["axis_id"])
     for idx in np.flatnonzero(~df["axis"].isin(known).to_numpy()):
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), "axis", df["axis"].iat[idx],
-                                     f"an axis_id of maturity_axes.csv {known}"))
+                                     f"un axis_id de maturity_axes.csv {known}"))
     points = df.groupby("label_theme", sort=False)["theme_max_points"]
     for theme in points.nunique()[lambda s: s > 1].index:
         problems.append(InputProblem(file, None, "theme_max_points", theme,
-                                     "the same theme_max_points on every row of a theme"))
+                                     "le même theme_max_points sur toutes les lignes d'un thème"))
     total = points.first().sum()
     if not np.isclose(total, LABEL_NR_MAX_POINTS):
         problems.append(InputProblem(file, None, "theme_max_points", float(total),
-                                     f"theme points adding up to {LABEL_NR_MAX_POINTS}"))
+                                     f"des points de thèmes dont la somme vaut {LABEL_NR_MAX_POINTS}"))
     shares = df.groupby("label_theme", sort=False)["axis_weight"].sum()
     for theme, s in shares[~np.isclose(shares, 1.0)].items():
         problems.append(InputProblem(file, None, "axis_weight", f"{theme}: {s:g}",
-                                     "axis shares adding up to 1 within a theme"))
+                                     "des parts d'axes dont la somme vaut 1 dans chaque thème"))
     for axis in sorted(set(known) - set(df["axis"])):
-        problems.append(InputProblem(file, None, "axis", axis, "every maturity axis mapped to at least one theme"))
+        problems.append(InputProblem(file, None, "axis", axis, "chaque axe de maturité rattaché à au moins un thème"))
     if problems:
         raise InputError(problems)
     return df.drop(columns="_line").reset_index(drop=True)
@@ -282,9 +283,9 @@ def read_maturity(path, territory, questions: pd.DataFrame | None = None) -> pd.
     for idx in np.flatnonzero((coll.notna() & ~coll.isin(allowed)).to_numpy()):
         value = coll.iat[idx]
         close = difflib.get_close_matches(str(value), allowed, n=3, cutoff=0.5)
-        hint = f" (closest: {', '.join(close)})" if close else ""
+        hint = f" (les plus proches : {', '.join(close)})" if close else ""
         problems.append(InputProblem(file, int(lines[idx]), "collectivity", value,
-                                     f"an entity id or peer id of territory.yaml {allowed}{hint}"))
+                                     f"un identifiant d'entité ou de collectivité de comparaison (peers) de territory.yaml {allowed}{hint}"))
 
     qid = df["question_id"].str.strip().str.upper()
     df["question_id"] = qid
@@ -293,20 +294,20 @@ def read_maturity(path, territory, questions: pd.DataFrame | None = None) -> pd.
     for idx in np.flatnonzero(unknown_q.to_numpy()):
         value = qid.iat[idx]
         close = difflib.get_close_matches(str(value), known, n=3, cutoff=0.5)
-        hint = f" (closest: {', '.join(close)})" if close else ""
+        hint = f" (les plus proches : {', '.join(close)})" if close else ""
         problems.append(InputProblem(file, int(lines[idx]), "question_id", value,
-                                     f"a question_id of maturity_questions.csv such as GOV-01{hint}"))
+                                     f"un question_id de maturity_questions.csv, par ex. GOV-01{hint}"))
 
     level, is_na, invalid = _parse_levels(df["level"])
     invalid &= df["level"].notna()  # an empty level is already reported by the schema
     for idx in np.flatnonzero(invalid.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "level", df["level"].iat[idx],
-                                     f"a whole number from 0 to {LEVEL_MAX}, or NA where the question does not apply"))
+                                     f"un nombre entier de 0 à {LEVEL_MAX}, ou NA si la question ne s'applique pas"))
     na_allowed = qid.map(questions.set_index("question_id")["na_allowed"]).fillna(True).astype(bool)
     for idx in np.flatnonzero((is_na & ~na_allowed).to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "level", df["level"].iat[idx],
-                                     f"a level from 0 to {LEVEL_MAX}: question {qid.iat[idx]} always applies "
-                                     "(na_allowed = no), NA is not accepted"))
+                                     f"un niveau de 0 à {LEVEL_MAX} : la question {qid.iat[idx]} s'applique toujours "
+                                     "(na_allowed = no), NA n'est pas accepté"))
 
     key = df[["collectivity", "question_id"]]
     complete = key.notna().all(axis=1)
@@ -314,15 +315,15 @@ def read_maturity(path, territory, questions: pd.DataFrame | None = None) -> pd.
     first_line = pd.Series(lines).groupby([key["collectivity"], key["question_id"]]).transform("min")
     for idx in np.flatnonzero(dup.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "question_id", qid.iat[idx],
-                                     f"one answer per collectivity and question ('{coll.iat[idx]}' already answered "
-                                     f"{qid.iat[idx]} on line {int(first_line.iat[idx])})"))
+                                     f"une seule réponse par collectivité et par question ('{coll.iat[idx]}' a déjà répondu à "
+                                     f"{qid.iat[idx]} ligne {int(first_line.iat[idx])})"))
 
     if hasattr(territory, "maturity_subject") and territory.maturity_subject and not any(
             p.severity == "error" for p in problems):
         if not (coll == territory.maturity_subject).any():
             problems.append(InputProblem(file, None, "collectivity", territory.maturity_subject,
-                                         "answers for the maturity subject (maturity_subject of territory.yaml); "
-                                         "its score is shown as not assessed", severity="warning"))
+                                         "des réponses pour la collectivité évaluée (maturity_subject de territory.yaml) ; "
+                                         "son score est affiché comme non évalué", severity="warning"))
 
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
@@ -653,7 +654,7 @@ def actions_for_axes(weak_axes, catalogue_df: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("action_id", "title_fr", "axes") if c not in catalogue_df.columns]
     if missing:
         raise InputError(InputProblem("actions_catalogue.csv", 1, ", ".join(missing), None,
-                                      "the columns action_id, title_fr and axes"))
+                                      "les colonnes action_id, title_fr et axes"))
     cat = catalogue_df[["action_id", "title_fr", "axes"]].assign(_order=np.arange(len(catalogue_df)))
     cat = cat.assign(axis=cat["axes"].fillna("").astype(str).str.split(";")).explode("axis")
     cat["axis"] = cat["axis"].str.strip()

@@ -66,10 +66,12 @@ RGESN_SCHEMA = Schema(
         "should be justified."
     ),
     columns=(
-        Column("service_id", "str", required=True, description="service_id of services.csv", example="site-ville"),
-        Column("criterion", "str", required=True, description="RGESN 2024 criterion number", example="1.1"),
+        Column("service_id", "str", required=True, description="service_id of services.csv", example="site-ville",
+               label_fr="un service_id de services.csv"),
+        Column("criterion", "str", required=True, description="RGESN 2024 criterion number", example="1.1",
+               label_fr="un numéro de critère du RGESN 2024, par ex. 1.1"),
         Column("answer", "str", required=True, description="conforme, non_conforme or non_applicable",
-               example="conforme"),
+               example="conforme", label_fr="conforme, non_conforme ou non_applicable"),
         Column("justification", "str", description="why the criterion is met or does not apply",
                example="déclaration d'écoconception publiée"),
         Column("comment", "str", description="free text", example=""),
@@ -85,7 +87,7 @@ def load_criteria(path: str | Path | None = None) -> pd.DataFrame:
     bad = {f: int(counts.get(f, 0)) for f, n in FAMILY_SIZES.items() if counts.get(f, 0) != n}
     if bad:
         raise InputError(InputProblem(display_path(path), None, "family", bad,
-                                      f"the RGESN 2024 family sizes {FAMILY_SIZES}"))
+                                      f"les effectifs des familles du RGESN 2024 {FAMILY_SIZES}"))
     return df.reset_index(drop=True)
 
 
@@ -123,31 +125,31 @@ def read_rgesn(path, service_ids=None, criteria: pd.DataFrame | None = None) -> 
     for idx in np.flatnonzero(~df["criterion"].isin(known).to_numpy()):
         value = df["criterion"].iat[idx]
         close = difflib.get_close_matches(str(value), known, n=3, cutoff=0.6)
-        hint = f" (closest: {', '.join(close)})" if close else ""
+        hint = f" (les plus proches : {', '.join(close)})" if close else ""
         problems.append(InputProblem(file, int(lines[idx]), "criterion", value,
-                                     f"a RGESN 2024 criterion number such as 1.1 … 9.7{hint}"))
+                                     f"un numéro de critère du RGESN 2024, de 1.1 à 9.7{hint}"))
     answers = df["answer"].str.strip().str.lower().map(_ANSWER_SYNONYMS)
     for idx in np.flatnonzero(answers.isna().to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "answer", df["answer"].iat[idx],
-                                     f"one of {list(ANSWERS)}"))
+                                     f"une valeur parmi {list(ANSWERS)}"))
     df["answer"] = answers.fillna(df["answer"])
     if service_ids is not None:
         ids = [str(s) for s in service_ids]
         for idx in np.flatnonzero(~df["service_id"].isin(ids).to_numpy()):
             value = df["service_id"].iat[idx]
             close = difflib.get_close_matches(str(value), ids, n=3, cutoff=0.5)
-            hint = f" (closest: {', '.join(close)})" if close else ""
+            hint = f" (les plus proches : {', '.join(close)})" if close else ""
             problems.append(InputProblem(file, int(lines[idx]), "service_id", value,
-                                         f"a service_id of services.csv {ids}{hint}"))
+                                         f"un service_id de services.csv {ids}{hint}"))
     dup = df.duplicated(["service_id", "criterion"], keep="first")
     for idx in np.flatnonzero(dup.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "criterion", df["criterion"].iat[idx],
-                                     f"one answer per service and criterion (already answered for "
+                                     f"une seule réponse par service et par critère (déjà répondu pour "
                                      f"'{df['service_id'].iat[idx]}')"))
     unjustified = df["answer"].isin(["conforme", "non_applicable"]) & df["justification"].isna()
     for idx in np.flatnonzero(unjustified.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "justification", "",
-                                     "a justification for a compliant or not-applicable answer (RGESN)",
+                                     "une justification pour une réponse conforme ou non applicable (RGESN)",
                                      severity="warning"))
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)

@@ -172,15 +172,18 @@ SERVICES_SCHEMA = Schema(
     ),
     unique=("service_id",),
     columns=(
-        Column("service_id", "str", required=True, description="unique id of the service", example="site-ville"),
-        Column("name", "str", required=True, description="name shown in the diagnostic", example="Site internet de la ville"),
-        Column("type", "str", required=True, allowed=SERVICE_TYPES, description="kind of service", example="website"),
+        Column("service_id", "str", required=True, description="unique id of the service", example="site-ville",
+               label_fr="l'identifiant unique du service"),
+        Column("name", "str", required=True, description="name shown in the diagnostic", example="Site internet de la ville",
+               label_fr="le nom affiché dans le diagnostic"),
+        Column("type", "str", required=True, allowed=SERVICE_TYPES, description="kind of service", example="website",
+               label_fr="le type de service"),
         Column("annual_volume", "float", required=True, min=0, description="number of functional units per year",
-               example=1_000_000),
+               example=1_000_000, label_fr="le nombre d'unités fonctionnelles par an"),
         Column("volume_unit", "str", required=True, allowed=VOLUME_UNITS,
                description="unit of annual_volume: visits, transactions, participant_hours (visio), hours (viewer "
                            "hours of streaming), messages, tb_years or gb_years (storage), units (other)",
-               example="visits"),
+               example="visits", label_fr="l'unité de annual_volume"),
         Column("page_weight_mb", "float", min=0, max=500, unit="MB",
                description="data transferred per page view (website, portal)", example=2.0),
         Column("pages_per_visit", "float", min=0, min_exclusive=True, max=1000, description="pages per visit",
@@ -215,7 +218,7 @@ SERVICES_SCHEMA = Schema(
                description="measured data transferred per functional unit (replaces the computed value)", example=""),
         Column("hosting", "str", required=True,
                description="site_id of hosting.csv, or a hosting kind of data/raw/reference/hosting_kinds.csv",
-               example="hyperscale"),
+               example="hyperscale", label_fr="un site_id de hosting.csv ou un type d'hébergement de hosting_kinds.csv"),
         Column("device_wh_per_minute", "float", min=0, max=100, unit="Wh/min",
                description="measured device energy per minute of use (replaces power × time)", example=""),
         Column("dc_kwh_per_year", "float", min=0, unit="kWh/year",
@@ -281,7 +284,7 @@ def load_presets(path: str | Path | None = None) -> pd.DataFrame:
     missing = sorted(set(SERVICE_TYPES) - set(df["type"]))
     if missing:
         raise InputError(InputProblem(display_path(path), None, "type", None,
-                                      f"a row for every service type; missing: {missing}"))
+                                      f"une ligne pour chaque type de service ; manquants : {missing}"))
     return df.drop(columns="_line").set_index("type")
 
 
@@ -323,11 +326,11 @@ def read_services(path, hosting_site_ids=None, hosting_kinds=None) -> pd.DataFra
         typ, unit = df["type"].iat[idx], df["volume_unit"].iat[idx]
         if typ in TYPE_UNITS and unit not in TYPE_UNITS[typ]:
             problems.append(InputProblem(file, int(lines[idx]), "volume_unit", unit,
-                                         f"for a '{typ}' service one of {list(TYPE_UNITS[typ])}"))
+                                         f"pour un service de type '{typ}', une unité parmi {list(TYPE_UNITS[typ])}"))
     both = df["mobile_share"].fillna(0) + df["tablet_share"].fillna(0)
     for idx in np.flatnonzero((both > 1 + 1e-9).to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), "tablet_share", df["tablet_share"].iat[idx],
-                                     f"mobile_share + tablet_share <= 1 (found {both.iat[idx]:g})"))
+                                     f"mobile_share + tablet_share <= 1 (somme trouvée : {both.iat[idx]:g})"))
     sites = [str(s) for s in (hosting_site_ids or [])]
     kinds = list(hosting_kinds) if hosting_kinds is not None else _hosting_kinds_list()
     known = sites + [k for k in kinds if k not in sites]
@@ -335,10 +338,10 @@ def read_services(path, hosting_site_ids=None, hosting_kinds=None) -> pd.DataFra
         for idx in np.flatnonzero(~df["hosting"].isin(known).to_numpy()):
             value = df["hosting"].iat[idx]
             close = difflib.get_close_matches(str(value), known, n=3, cutoff=0.5)
-            hint = f" (closest: {', '.join(close)})" if close else ""
+            hint = f" (les plus proches : {', '.join(close)})" if close else ""
             problems.append(InputProblem(
                 file, int(lines[idx]), "hosting", value,
-                f"a site_id of hosting.csv {sites} or a hosting kind {kinds}{hint}"))
+                f"un site_id de hosting.csv {sites} ou un type d'hébergement {kinds}{hint}"))
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
