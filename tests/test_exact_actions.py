@@ -67,3 +67,31 @@ def test_plan_total_with_both_selected_is_the_combined_gain():
     combined = 100 * PER_UNIT / 5 - (50 * PER_UNIT + 50 * (170.0 * 0.3 + 12.3 + 2.79)) / 8
     ev = ac.evaluate(plan(selected_recond=True), lv.PlanInputs(inventory=laptops()), models())
     assert ev.plan_central["balance"] == pytest.approx(combined, rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def mini_study(tmp_path_factory):
+    from helpers.context import open_context
+    from helpers.ingest import ingest_all
+
+    ctx = open_context("test-mini", tmp_path_factory.mktemp("mini"))
+    ingest_all(ctx)
+    return ac.run_study(ctx, n_draws=300, seed=1)
+
+
+def test_summary_plan_reductions_are_the_evaluations_in_tonnes(mini_study):
+    """summary.json: each plan reduction (total, balance, services) is the evaluation's kgCO2e central value ÷ 1000,
+    its bounds the 2.5th/97.5th percentiles of the paired draws ÷ 1000, and the total the sum of the two parts."""
+    import numpy as np
+
+    s = mini_study.summary()
+    ev = mini_study.evaluation
+    parts = {"balance": ev.plan_balance_draws, "services": ev.plan_services_draws,
+             "total": ev.plan_balance_draws + ev.plan_services_draws}
+    for name, draws in parts.items():
+        key = "plan_reduction_tco2e_per_year" if name == "total" else f"plan_reduction_{name}_tco2e_per_year"
+        low, high = np.percentile(draws, [2.5, 97.5]) / 1000.0
+        assert s[key]["value"] == pytest.approx(ev.plan_central[name] / 1000.0, rel=1e-12), name
+        assert (s[key]["low"], s[key]["high"]) == (pytest.approx(low, rel=1e-12), pytest.approx(high, rel=1e-12))
+    assert ev.plan_central["total"] == pytest.approx(ev.plan_central["balance"] + ev.plan_central["services"])
+    assert ev.plan_central["balance"] > 0
