@@ -1538,9 +1538,7 @@ def fleet_ratios(inventory: pd.DataFrame, agents: int) -> pd.DataFrame:
     terminals = float(inv.loc[inv["tier"] == "terminals", "quantity"].sum())
     devices = float(inv["quantity"].sum())
     w = inv["quantity"].to_numpy(dtype=float)
-    age = inv["age_years"].to_numpy(dtype=float)
-    past = age > inv["lifetime_years"].to_numpy(dtype=float)
-    ok = np.isfinite(age)
+    age_ind = fleet_age(inv)
     rows = [
         ("computers", "Postes de travail (portables, fixes, clients légers)", computers, "unités"),
         ("screens", "Écrans", screens, "unités"),
@@ -1550,28 +1548,60 @@ def fleet_ratios(inventory: pd.DataFrame, agents: int) -> pd.DataFrame:
         ("devices_per_agent", "Équipements par agent (tous niveaux)", devices / agents, "ratio"),
         ("phones_per_agent", "Téléphones mobiles par agent", qty(PHONE_CATEGORIES) / agents, "ratio"),
         ("printers_per_agent", "Imprimantes et copieurs par agent", qty(PRINTER_CATEGORIES) / agents, "ratio"),
-        ("mean_age_years", "Âge moyen pondéré par les quantités",
-         float(np.average(age[ok], weights=w[ok])) if ok.any() else np.nan, "années"),
-        ("share_past_lifetime", "Part des équipements au-delà de leur durée de vie",
-         float(w[past].sum() / w.sum()) if w.sum() else np.nan, "part"),
+        ("dated_share", "Part des équipements datés (date d'achat ou âge dans l'inventaire)",
+         age_ind["dated_share"], "part"),
+        ("mean_age_years", "Âge moyen pondéré par les quantités (équipements datés)",
+         age_ind["mean_age_years"], "années"),
+        ("share_past_lifetime", "Part des équipements datés au-delà de leur durée de vie",
+         age_ind["share_past_lifetime"], "part"),
         ("share_reconditioned", "Part des équipements reconditionnés",
          float(w[_as_bool(inv["reconditioned"])].sum() / w.sum()) if w.sum() else np.nan, "part"),
     ]
     return pd.DataFrame(rows, columns=["indicator", "label_fr", "value", "unit"])
 
 
+#: What the page says of an age indicator when no device of the inventory is dated (an OCS Inventory export has
+#: neither purchase dates nor ages): never "nan" nor "0 %".
+AGE_NOT_GIVEN_FR = "non renseigné (aucune date d'achat dans l'inventaire)"
+
+
+def fleet_age(inventory: pd.DataFrame) -> dict:
+    """Age indicators of the fleet, computed on the dated devices only.
+
+    A device is dated when the inventory gives its purchase date or its age (``age_years`` finite after
+    :func:`helpers.inventory.read_inventory`). Returns ``dated_share`` (share of the devices, by quantity, that are
+    dated), ``mean_age_years`` (quantity-weighted mean age of the dated devices) and ``share_past_lifetime`` (share
+    of the dated devices older than their lifetime); the last two are ``NaN`` (``null`` in ``summary.json``) when no
+    device is dated, instead of counting undated devices as new.
+    """
+    w = inventory["quantity"].to_numpy(dtype=float)
+    age = inventory["age_years"].to_numpy(dtype=float)
+    dated = np.isfinite(age)
+    total, dated_q = float(w.sum()), float(w[dated].sum())
+    if dated_q <= 0:
+        return {"dated_share": 0.0 if total else np.nan, "mean_age_years": np.nan, "share_past_lifetime": np.nan}
+    past = dated & (age > inventory["lifetime_years"].to_numpy(dtype=float))
+    return {"dated_share": dated_q / total, "mean_age_years": float(np.average(age[dated], weights=w[dated])),
+            "share_past_lifetime": float(w[past].sum()) / dated_q}
+
+
 def age_profile(inventory: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
-    """Per category: quantity, mean age, lifetime, share past lifetime, and quantities by age band."""
+    """Per category: quantity, dated quantity, mean age and share past lifetime of the dated devices (``NaN`` when
+    none is dated), lifetime, and quantities by age band (undated devices are in no band)."""
     inv = inventory.copy()
-    inv["w_age"] = inv["quantity"] * inv["age_years"]
+    dated = np.isfinite(inv["age_years"].to_numpy(dtype=float))
+    inv["dated"] = np.where(dated, inv["quantity"], 0)
+    inv["w_age"] = np.where(dated, inv["quantity"] * inv["age_years"], 0.0)
     inv["w_life"] = inv["quantity"] * inv["lifetime_years"]
     inv["past"] = np.where(inv["age_years"] > inv["lifetime_years"], inv["quantity"], 0)
     bands = pd.cut(inv["age_years"], [-0.1, 2, 5, 8, np.inf], labels=["0-2 ans", "3-5 ans", "6-8 ans", "9 ans et +"])
-    inv["band"] = bands.astype(str)
+    inv["band"] = bands.astype(str).where(dated, "non daté")
     g = inv.groupby("category")
-    out = pd.DataFrame({"quantity": g["quantity"].sum(), "mean_age_years": g["w_age"].sum() / g["quantity"].sum(),
+    dated_q = g["dated"].sum().astype(float).replace(0.0, np.nan)
+    out = pd.DataFrame({"quantity": g["quantity"].sum(), "dated_quantity": g["dated"].sum(),
+                        "mean_age_years": g["w_age"].sum() / dated_q,
                         "mean_lifetime_years": g["w_life"].sum() / g["quantity"].sum(),
-                        "share_past_lifetime": g["past"].sum() / g["quantity"].sum()})
+                        "share_past_lifetime": g["past"].sum() / dated_q})
     wide = inv.pivot_table(index="category", columns="band", values="quantity", aggfunc="sum", fill_value=0)
     out = out.join(wide).reset_index()
     out.insert(1, "label_fr", category_labels(out["category"], categories))
@@ -2058,6 +2088,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     data["overrides"] = changes[["factor_id", "old_value", "new_value", "source", "origin"]].to_dict("records")
     data["notes"] = list(balance.activities.notes)
     data["electricity_factor"] = electricity_factor_summary(factors, t, balance)
+    data["fleet_age"] = fleet_age(inputs["inventory"])  # NaN -> null: no dated device, no age published
     data["factor_alternatives"] = factor_alternatives(balance.activities.table, factors).to_dict("records")
     return CarbonStudy(territory=t, inputs=inputs, categories=categories, hosting_kinds=kinds, factors=factors,
                        changes=changes, balance=balance, computers=computers, data=data, top_level=top,
@@ -2334,19 +2365,25 @@ def sensitivity_display(study: CarbonStudy, top: int = 10) -> pd.DataFrame:
 def fleet_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fleet ratios and age profile with French headers."""
     r = fleet_ratios(study.inputs["inventory"], study.territory.agents)
-    shown = [f"{100 * v:.0f} %" if u == "part" else (f"{v:,.0f}".replace(",", "\u202f") if u == "unités"
-                                                       else f"{v:.2f}".replace(".", ","))
-             for v, u in zip(r["value"], r["unit"])]
+    shown = [AGE_NOT_GIVEN_FR if not np.isfinite(v) and i in ("mean_age_years", "share_past_lifetime")
+             else f"{100 * v:.0f} %" if u == "part" else (f"{v:,.0f}".replace(",", "\u202f") if u == "unités"
+                                                          else f"{v:.2f}".replace(".", ","))
+             for i, v, u in zip(r["indicator"], r["value"], r["unit"])]
     ratios = pd.DataFrame({"Indicateur": r["label_fr"], "Valeur": shown})
     a = age_profile(study.inputs["inventory"], study.categories)
     bands = [c for c in ("0-2 ans", "3-5 ans", "6-8 ans", "9 ans et +") if c in a]
     ages = pd.DataFrame({"Catégorie": a["label_fr"], "Quantité": _fr(a["quantity"], 0),
-                         "Âge moyen (ans)": _fr(a["mean_age_years"]),
+                         "Âge moyen (ans)": _age_fr(a["mean_age_years"]),
                          "Durée de vie (ans)": _fr(a["mean_lifetime_years"]),
-                         "Au-delà de la durée de vie (%)": _fr(100 * a["share_past_lifetime"], 0)})
+                         "Au-delà de la durée de vie (%)": _age_fr(100 * a["share_past_lifetime"], 0)})
     for b in bands:
         ages[b] = _fr(a[b], 0)
     return ratios, ages
+
+
+def _age_fr(values, decimals: int = 1) -> list[str]:
+    """French display of an age indicator: "non renseigné (…)" where no device is dated."""
+    return [fr if np.isfinite(float(v)) else "non renseigné" for fr, v in zip(_fr(values, decimals), values)]
 
 
 def benchmark_markdown(study: CarbonStudy) -> str:
