@@ -80,7 +80,7 @@ def test_existing_folder_is_never_overwritten(sandbox):
 
     new_territory("ma-commune")
     (paths.RAW_DIR / "ma-commune" / "inventory.csv").write_text("mine")
-    with pytest.raises(InputError, match="never overwritten"):
+    with pytest.raises(InputError, match="n'est jamais écrasé"):
         new_territory("ma-commune")
     assert (paths.RAW_DIR / "ma-commune" / "inventory.csv").read_text() == "mine"
 

@@ -38,7 +38,7 @@ class Context:
         path = self.processed / f"{name}.csv"
         if not path.exists():
             raise FileNotFoundError(
-                f"{path} is missing: run the earlier notebooks first (make study TERRITORY={self.slug})"
+                f"{path} est absent : exécutez d'abord les notebooks précédents (make study TERRITORY={self.slug})"
             )
         return read_csv(path)
 

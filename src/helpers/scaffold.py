@@ -114,7 +114,7 @@ def new_territory(slug: str) -> Path:
     folder = paths.raw_dir(slug)
     if folder.exists():
         raise InputError(InputProblem(f"data/raw/{slug}/", None, None, None,
-                                      "a new territory name: this folder already exists and is never overwritten"))
+                                      "un nouveau nom de territoire : ce dossier existe déjà et n'est jamais écrasé"))
     folder.mkdir(parents=True)
     doc = "\n".join(f"#   {k}{'' if req else ' (optional)'}: {desc}" for k, (req, desc) in KEYS.items())
     (folder / "territory.yaml").write_text(TERRITORY_TEMPLATE.format(doc=doc), encoding="utf-8")
