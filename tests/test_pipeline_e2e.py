@@ -408,3 +408,19 @@ def test_main_page_sections_1_to_7_have_no_jargon(project):
 
     root, _ = project
     assert forbidden_tokens((root / "outputs" / SLUG / "diagnostic.html").read_text()) == []
+
+
+def test_figure_text_stays_legible_on_a_phone(project):
+    """Every figure of the published page, shown at 390 px: its smallest text (PNG pixels, written by
+    plotting.show as data-min-font-px) × shown width ÷ PNG width is at least 9 CSS px."""
+    _browser_or_skip()
+    from helpers.browser import Browser
+
+    root, _ = project
+    with Browser() as b:
+        b.open(root / "outputs" / SLUG / "diagnostic.html", width_px=390)
+        images = b.layout()["images"]
+    assert images
+    for image in images:
+        assert image["min_font_px"] is not None, image
+        assert image["min_font_px"] * image["shown"] / image["natural"] >= 9, image

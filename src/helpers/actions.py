@@ -1031,7 +1031,7 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
     plt = setup()
     df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")]
     df = df.sort_values(["cost_eur_per_tco2e", "action_id"])
-    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    fig, ax = plt.subplots(figsize=(4.6, 4.4))
     c = df["cost_eur_per_tco2e"].to_numpy(dtype=float)
     lo = min(np.percentile(c, 5) * 1.2, -carbon_value) if len(c) else -1000.0
     hi = max(np.percentile(c, 95) * 1.2, 2 * carbon_value) if len(c) else 1000.0
@@ -1041,21 +1041,25 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
         h = float(np.clip(r.cost_eur_per_tco2e, lo, hi))
         saves = r.cost_eur_per_tco2e <= 0
         ax.bar(x, h, width=r.total_tco2e, align="edge", color=PALETTE[2] if saves else PALETTE[5],
-               edgecolor="white", linewidth=0.6, hatch="" if saves else "//")
-        if r.total_tco2e >= 0.015 * total:
+               edgecolor="white", linewidth=0.6)
+        if r.total_tco2e >= 0.05 * total:  # narrower bars are named in the table of the plan
             y = h * (0.55 + 0.25 * (i % 2))
-            ax.text(x + r.total_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=7, rotation=90)
-        if r.cost_eur_per_tco2e != h:
+            ax.text(x + r.total_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=9, rotation=90)
+        if r.cost_eur_per_tco2e != h:  # a bar cut by the axis shows its value (issue 20: no bar cut silently)
             ax.text(x + r.total_tco2e / 2, h, fr_number(r.cost_eur_per_tco2e, 0), ha="center",
-                    va="bottom" if h > 0 else "top", fontsize=6)
+                    va="bottom" if h > 0 else "top", fontsize=9, rotation=90)
         x += r.total_tco2e
     ax.axhline(0, color="black", lw=0.6)
     ax.axhline(carbon_value, color=PALETTE[0], ls="--", lw=1,
-               label=f"Valeur de l'action pour le climat 2030 : {fr_number(carbon_value, 0)} €/tCO2e")
-    ax.set_ylim(lo * 1.08, hi * 1.08)
-    ax.set_xlabel("tCO2e évitées par an (actions évaluées une à une, mises bout à bout)")
-    ax.set_ylabel("Coût annualisé net (€ par tCO2e évitée)")
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+               label=f"Valeur de l'action pour le climat 2030 :\n{fr_number(carbon_value, 0)} €/tCO2e")
+    ax.set_ylim(lo * 1.25, hi * 1.25)
+    ax.set_xlabel("tCO2e réduites par an\n(actions une à une, mises bout à bout)")
+    ax.set_ylabel("Coût net (€ par tCO2e réduite)")
+    from matplotlib.patches import Patch
+
+    handles = ax.get_legend_handles_labels()[0] + [Patch(color=PALETTE[2], label="Fait économiser de l'argent"),
+                                                    Patch(color=PALETTE[5], label="Coûte de l'argent")]
+    ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=1)
     fig.tight_layout()
     return fig
 
@@ -1072,23 +1076,27 @@ def matrix_figure(ranked: pd.DataFrame):
     offset = df.groupby("effort").cumcount().to_numpy()
     count = df.groupby("effort")["action_id"].transform("count").to_numpy()
     x = df["effort"].to_numpy(dtype=float) + (offset - (count - 1) / 2) * (0.6 / np.maximum(count, 1))
-    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    fig, ax = plt.subplots(figsize=(4.9, 4.6))
     sel = df["selected"].to_numpy()
-    ax.scatter(x[sel], y[sel], s=40, color=PALETTE[0], marker="o", label="Retenue dans le plan")
-    ax.scatter(x[~sel], y[~sel], s=40, facecolors="none", edgecolors=PALETTE[5], marker="s", label="Non retenue")
-    for xi, yi, a in zip(x, y, df["action_id"]):
-        on_floor = yi <= floor
-        ax.annotate(a, (xi, yi), textcoords="offset points", xytext=(0, 5), ha="center", va="bottom", fontsize=6,
-                    rotation=90 if on_floor else 0)
+    ax.scatter(x[sel], y[sel], s=30, color=PALETTE[0], marker="o", label="Retenue dans le plan")
+    ax.scatter(x[~sel], y[~sel], s=30, facecolors="none", edgecolors=PALETTE[5], marker="s", label="Non retenue")
     ax.set_yscale("log")
     ax.set_xticks([1, 2, 3], ["1 — facile", "2 — moyen", "3 — difficile"])
     ax.set_xlim(0.5, 3.5)
     ax.axhline(floor, color="grey", lw=0.5, ls=":")
-    ax.text(0.55, floor * 1.15, "sans gain carbone calculé", fontsize=7, color="grey")
+    ax.text(0.55, floor * 1.3, "sans gain carbone calculé", fontsize=9, color="#555555")
     ax.set_xlabel("Effort de mise en œuvre")
-    ax.set_ylabel("tCO2e évitées par an (échelle log)")
-    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.set_ylabel("tCO2e réduites par an (échelle log)")
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     fig.tight_layout()
+    # labels of the actions with a gain placed apart by adjustText (Flyamer et al., adjustText 1.x); the actions
+    # on the bottom line are listed in the table of the plan, not labelled here (they would pile up)
+    from adjustText import adjust_text
+
+    gain = y > floor
+    texts = [ax.text(xi, yi, a, fontsize=9) for xi, yi, a in zip(x[gain], y[gain], df["action_id"][gain])]
+    if texts:
+        adjust_text(texts, x=x[gain], y=y[gain], ax=ax, arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
     return fig
 
 
@@ -1186,7 +1194,7 @@ def gantt_figure(plan: pd.DataFrame, ranked: pd.DataFrame, first_year: int, last
     plt = setup()
     sel = means_order(plan, ranked).iloc[::-1]
     labels = [f"{n}. {_wrap(t, 26)}" for n, t in zip(sel["number"], sel["title_fr"])]
-    fig, ax = plt.subplots(figsize=(4.4, 0.42 * len(sel) + 1.0))
+    fig, ax = plt.subplots(figsize=(4.9, 0.36 * len(sel) + 1.0))
     start = sel["start_year"].to_numpy(dtype=float)
     ramp = sel["months"].to_numpy(dtype=float) / 12.0
     ax.barh(labels, ramp, left=start, height=0.7, color=PALETTE[5], linewidth=0, label="Mise en place")

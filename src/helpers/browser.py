@@ -199,7 +199,8 @@ _LAYOUT_JS = r"""(() => {
     if (size < smallest) { smallest = size; where = el.tagName + ': ' + node.textContent.trim().slice(0, 40); }
   }
   const images = [...document.images].map(img => ({
-    alt: (img.alt || '').slice(0, 60), natural: img.naturalWidth, shown: img.getBoundingClientRect().width}));
+    alt: (img.alt || '').slice(0, 60), natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+    min_font_px: img.dataset.minFontPx ? parseFloat(img.dataset.minFontPx) : null}));
   return {scroll_width: doc.scrollWidth, client_width: doc.clientWidth, viewport: window.innerWidth,
           smallest_text_px: smallest, smallest_text_where: where, images: images};
 })()"""

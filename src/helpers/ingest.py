@@ -350,8 +350,9 @@ def territory_markdown(territory, report: IngestReport) -> str:
     return "\n".join(lines)
 
 
-def fleet_figure(inventory: pd.DataFrame, categories: pd.DataFrame):
-    """Horizontal bars: number of devices per category, stacked by entity (hatched so colour is not needed)."""
+def fleet_figure(inventory: pd.DataFrame, categories: pd.DataFrame, names: dict[str, str] | None = None):
+    """Horizontal bars: number of devices per category, stacked by entity; the legend, below the bars, gives each
+    entity's name (``names``: entity id -> name, e.g. from the territory), never its code."""
     from helpers.plotting import HATCHES, PALETTE, setup
 
     plt = setup()
@@ -364,11 +365,13 @@ def fleet_figure(inventory: pd.DataFrame, categories: pd.DataFrame):
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(table) + 1.2))
     left = None
     for i, entity in enumerate(table.columns):
-        ax.barh([labels.get(c, c) for c in table.index], table[entity], left=left, label=entity,
+        ax.barh([labels.get(c, c) for c in table.index], table[entity], left=left,
+                label=(names or {}).get(entity, entity),
                 color=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.5)
         left = table[entity] if left is None else left + table[entity]
     ax.set_xlabel("Nombre d'équipements")
-    ax.legend(title="Entité", frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.4, -0.1 * 6 / fig.get_figheight()),
+              ncol=1)
     fig.tight_layout()
     return fig
 

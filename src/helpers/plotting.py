@@ -2,8 +2,8 @@
 
 - :func:`show` displays a matplotlib figure as a compact PNG with its alternative text (the message of the figure),
   which the publish step turns into ``<img alt=...>``.
-- :data:`PALETTE` is the Okabe-Ito colour-blind-safe palette; figures also use hatches or labels so no information
-  is carried by colour alone.
+- :data:`PALETTE` is the Okabe-Ito colour-blind-safe palette; figures label their bars directly so no information
+  is carried by colour alone (no hatching).
 - :func:`fr_number` formats numbers the French way (``1 234,5``).
 """
 
@@ -14,7 +14,9 @@ import re
 
 # Okabe & Ito (2008), "Color Universal Design", colour-blind safe.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-HATCHES = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
+#: no hatching (issue 20: hatching on every bar was noise); the palette is colour-blind safe and figures label their
+#: bars directly where colour would carry meaning. Kept as a list so figure code can still index it.
+HATCHES = [""] * 8
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
@@ -73,7 +75,7 @@ def fr_interval(value: float, low: float, high: float, decimals: int = 0, unit: 
     return f"{core}{NBSP}{unit}" if unit else core
 
 
-def png_bytes(fig, colours: int = 32) -> bytes:
+def png_bytes(fig, colours: int = 32, dpi: float | None = None) -> bytes:
     """Light PNG bytes of ``fig``: palette image of at most ``colours`` colours, no timestamp.
 
     Figures are flat charts (a few palette colours plus anti-aliasing), so an adaptive palette of 32 colours is
@@ -83,7 +85,7 @@ def png_bytes(fig, colours: int = 32) -> bytes:
     from PIL import Image
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None}, dpi=dpi)
     buf.seek(0)
     image = Image.open(buf).convert("RGB")
     small = image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
@@ -149,10 +151,80 @@ def french_axes(fig) -> None:
                     axis.set_minor_formatter(french(log=True))
 
 
+#: widest a figure is drawn (inches): on a 390 px phone the page column is about 358 CSS px, so a figure of
+#: ``PHONE_FIT_WIDTH_IN`` shown at that width keeps text of :data:`MIN_FONT_PT` at about 9 px or more
+PHONE_FIT_WIDTH_IN = 4.6
+#: smallest font size of any text of a published figure, in points
+MIN_FONT_PT = 9.0
+#: resolution of the published PNGs: twice the CSS pixel density (sharp on high-resolution screens); the ``<img>``
+#: is given half the PNG's width, so it shows at its designed size
+SCREEN_DPI = 90
+PNG_SCALE = 2
+
+
+def fit_for_phone(fig, width_in: float = PHONE_FIT_WIDTH_IN, min_font_pt: float = MIN_FONT_PT) -> None:
+    """Make ``fig`` legible on a phone: at most ``width_in`` wide (height kept, so bars keep their room) and no text
+    smaller than ``min_font_pt``; the layout is redone when the figure used ``tight_layout``. In place."""
+    import warnings
+
+    from matplotlib.text import Text
+
+    w, h = fig.get_size_inches()
+    if w > width_in:
+        fig.set_size_inches(width_in, h)
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() < min_font_pt:
+            text.set_fontsize(min_font_pt)
+    with warnings.catch_warnings():  # a layout that cannot be redone keeps the previous one
+        warnings.simplefilter("ignore")
+        _wrap_long_texts(fig, width_in)
+        try:
+            fig.tight_layout()  # labels and legends inside the width, so the cropped image is no wider
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _wrap_long_texts(fig, width_in: float) -> None:
+    """Axis labels, titles and legend entries wrapped so none is wider than the figure (about 0.55 em per
+    character), so a narrow figure never gets wider than ``width_in`` because of one long label."""
+    import textwrap
+
+    def wrap(text, size_pt: float, room_in: float) -> None:
+        chars = max(int(room_in * 72 / (0.55 * size_pt)), 12)
+        value = text.get_text()
+        if value and any(len(line) > chars for line in value.split("\n")):
+            text.set_text("\n".join(textwrap.fill(line, chars) for line in value.split("\n")))
+
+    for ax in fig.axes:
+        wrap(ax.xaxis.label, ax.xaxis.label.get_fontsize(), width_in * 0.85)
+        wrap(ax.yaxis.label, ax.yaxis.label.get_fontsize(), fig.get_size_inches()[1] * 0.85)
+        wrap(ax.title, ax.title.get_fontsize(), width_in * 0.9)
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                wrap(text, text.get_fontsize(), width_in * 0.8)
+        if ax.name == "rectilinear":  # long category names on the vertical axis: two lines of at most 24 characters
+            labels = [t.get_text() for t in ax.get_yticklabels()]
+            if any(len(t) > 24 and any(c.isalpha() for c in t) and "\n" not in t for t in labels):
+                ax.set_yticks(ax.get_yticks(), [textwrap.fill(t, 24, max_lines=2, placeholder="…") if len(t) > 24
+                                                else t for t in labels])
+
+
+def smallest_font_pt(fig) -> float:
+    """Smallest font size (points) of the visible, non-empty texts of ``fig``."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    return float(min(sizes)) if sizes else MIN_FONT_PT
+
+
 def show(fig, alt: str):
     """Display ``fig`` in the notebook with ``alt`` as its alternative text, then close it.
 
-    Numeric axes get French tick labels (:func:`french_axes`) just before the figure is drawn.
+    Numeric axes get French tick labels (:func:`french_axes`) and the figure is fitted for a phone
+    (:func:`fit_for_phone`) just before it is drawn, as a PNG at :data:`PNG_SCALE` × the screen density. The output
+    metadata carries the width to show it at (CSS px) and its smallest text in PNG pixels (``min_font_px``), which
+    the publisher writes on the ``<img>`` so a test can check the text stays legible at 390 px.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
@@ -160,9 +232,32 @@ def show(fig, alt: str):
     if not alt or not alt.strip():
         raise ValueError("every figure needs an alternative text stating its message")
     french_axes(fig)
-    data = png_bytes(fig)
+    fit_for_phone(fig)
+    font_pt = smallest_font_pt(fig)
+    data = png_bytes(fig, dpi=SCREEN_DPI * PNG_SCALE)
+    svg = svg_bytes(fig)
     plt.close(fig)
-    display(Image(data=data, format="png"), metadata={"image/png": {"alt": alt}})
+    from PIL import Image as PILImage
+
+    css_width = int(round(PILImage.open(io.BytesIO(data)).size[0] / PNG_SCALE))
+    if len(svg) < len(data):  # SVG where lighter (text as text, flat shapes): natural size 96/72 px per point
+        from IPython.display import SVG
+
+        display(SVG(data=svg), metadata={"image/svg+xml": {
+            "alt": alt, "css_width": css_width, "min_font_px": round(font_pt * 96 / 72, 1)}})
+        return
+    display(Image(data=data, format="png"), metadata={"image/png": {
+        "alt": alt, "css_width": css_width, "min_font_px": round(font_pt * SCREEN_DPI * PNG_SCALE / 72.0, 1)}})
+
+
+def svg_bytes(fig) -> bytes:
+    """SVG bytes of ``fig`` with its text as text (not paths), no date, stable ids (``svg.hashsalt``)."""
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
 
 
 def html_table(df, caption: str, max_rows: int = 10, decimals: int | dict | None = None) -> str:

@@ -178,7 +178,8 @@ ALLOWED_TAGS = {
     "code", "pre", "a", "img", "figure", "figcaption", "br", "span", "div", "sup", "sub", "abbr", "blockquote", "hr",
     "dl", "dt", "dd",
 }
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}, "abbr": {"title"}}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "data-min-font-px"}, "th": {"scope"},
+                       "abbr": {"title"}}
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -186,6 +187,8 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return True
     if tag == "img" and name == "src":
         return value.startswith("data:image/")  # never a request outside the file
+    if tag == "img" and name in ("width", "data-min-font-px"):
+        return re.fullmatch(r"\d{1,4}(?:\.\d)?", value) is not None  # a number, nothing else
     return name in _ALLOWED_ATTRIBUTES.get(tag, ())
 
 

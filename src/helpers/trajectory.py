@@ -365,7 +365,9 @@ def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | 
     from helpers.plotting import PALETTE, fr_number, setup
 
     plt = setup()
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(8.0, 3.2))
+    # stacked panels, 4.9 in wide: legible on a phone (issue 20); legends below the data, the milestone label at the
+    # bottom of its line, away from the legend
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(4.9, 7.4))
     y = table["year"]
     ax.plot(y, table["bau_tco2e"], color=PALETTE[5], ls="--", marker="s", ms=3, markevery=5, label="Fil de l'eau")
     if "plan_low_tco2e" in table:
@@ -375,11 +377,12 @@ def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | 
     ax.plot(y, table["target_tco2e"], color=PALETTE[2], ls=":", lw=2, label="Trajectoire cible")
     if milestone_year is not None:
         ax.axvline(milestone_year, color="grey", lw=0.8, ls="-.")
-        ax.text(milestone_year, ax.get_ylim()[1] * 0.98, f" jalon {milestone_year}", va="top", fontsize=8)
     ax.set_ylabel("tCO2e par an")
-    ax.set_title("Émissions annuelles", fontsize=9)
+    ax.set_title("Émissions annuelles", fontsize=10)
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=7)
+    if milestone_year is not None:
+        ax.text(milestone_year, ax.get_ylim()[1] * 0.03, f" {milestone_year}", va="bottom", fontsize=9)
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     ax2.plot(y, table["bau_cumulative_tco2e"], color=PALETTE[5], ls="--", marker="s", ms=3, markevery=5,
              label="Fil de l'eau")
     ax2.plot(y, table["plan_cumulative_tco2e"], color=PALETTE[0], ls="-", marker="o", ms=3, markevery=5,
@@ -388,8 +391,8 @@ def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | 
                 label=f"Budget carbone : {fr_number(budget, 0)} tCO2e")
     ax2.set_ylabel("tCO2e cumulées")
     span = f" {reference_year}–{target_year}" if reference_year and target_year else ""
-    ax2.set_title(f"Émissions cumulées et budget{span}", fontsize=9)
-    ax2.legend(frameon=False, fontsize=7)
+    ax2.set_title(f"Émissions cumulées et budget{span}", fontsize=10)
+    ax2.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
     first, last = int(y.min()), int(y.max())
     ticks = sorted({first, last, *range(-(-first // 5) * 5, last + 1, 5)})
     ticks = [t for i, t in enumerate(ticks) if i == 0 or t - ticks[i - 1] >= 2 or t == last]
