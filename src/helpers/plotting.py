@@ -153,7 +153,7 @@ def french_axes(fig) -> None:
 
 #: widest a figure is drawn (inches): on a 390 px phone the page column is about 358 CSS px, so a figure of
 #: ``PHONE_FIT_WIDTH_IN`` shown at that width keeps text of :data:`MIN_FONT_PT` at about 9 px or more
-PHONE_FIT_WIDTH_IN = 4.6
+PHONE_FIT_WIDTH_IN = 4.4
 #: smallest font size of any text of a published figure, in points
 MIN_FONT_PT = 9.0
 #: resolution of the published PNGs: twice the CSS pixel density (sharp on high-resolution screens); the ``<img>``
@@ -180,6 +180,13 @@ def fit_for_phone(fig, width_in: float = PHONE_FIT_WIDTH_IN, min_font_pt: float 
         _wrap_long_texts(fig, width_in)
         try:
             fig.tight_layout()  # labels and legends inside the width, so the cropped image is no wider
+            renderer = fig.canvas.get_renderer()
+            legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + list(fig.legends)
+            wide = [lg for lg in legends if lg.get_window_extent(renderer).width > width_in * fig.dpi * 0.95]
+            for legend in wide:  # a legend in several columns wider than the figure: one column
+                legend.set_ncols(1)
+            if wide:
+                fig.tight_layout()
         except Exception:  # noqa: BLE001
             pass
 

@@ -40,8 +40,8 @@ def _per_person_references() -> str:
 
 #: plain-French names of the balance's tiers, for the synthesis sentences
 TIER_WORDS: dict[str, str] = {
-    "terminals": "des terminaux (postes, écrans, téléphones, imprimantes)",
-    "services": "des services et logiciels achetés (estimés par leur montant)",
+    "terminals": "des terminaux, postes, écrans, téléphones et imprimantes",
+    "services": "des services et logiciels achetés, estimés par leur montant",
     "datacentres": "de l'hébergement et des salles serveurs",
     "paper": "du papier",
     "networks": "des réseaux",
@@ -85,7 +85,7 @@ def synthesis_sentences(summary: dict) -> list[str]:
             made = ("" if share is None else
                     f" ; la fabrication des équipements compte pour {fr_number(100 * share, 0)}{NBSP}% de "
                     "l'empreinte des équipements, avant leur électricité")
-            out.append(f"Elle vient d'abord {TIER_WORDS[tiers[0][1]]} ({_t(tiers[0][0])}) et "
+            out.append(f"Elle vient d'abord {TIER_WORDS[tiers[0][1]]} ({_t(tiers[0][0])}), puis "
                        f"{TIER_WORDS[tiers[1][1]]} ({_t(tiers[1][0])}){made}.")
         between = _between(total)
         if between:
