@@ -245,3 +245,9 @@ def test_french_header_translates_words_and_units():
     assert sections.french_header("balance_low_tco2e") == "Bilan bas (tCO2e)"
     assert sections.french_header("score_pct") == "Score (%)"
     assert sections.french_header("Temps d'agent (jours)") == "Temps d'agent (jours)"  # already French: kept
+
+
+def test_annex_table_of_contents_comes_first():
+    page = publish.render_html(_nb([new_markdown_cell("## 3. Impact\n\ndétail"), new_markdown_cell("## 4. Maturité")]),
+                               "Annexes", toc_first=True)
+    assert page.index('<nav aria-label="Sommaire">') < page.index('id="3-impact"')

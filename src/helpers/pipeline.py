@@ -451,7 +451,7 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     annex_header = (f"<p>{name} — détail du diagnostic : tables longues, sensibilité, vue multicritère, facteurs et "
                     f'reproductibilité. Retour au <a href="{publish.MAIN_FILE}">diagnostic</a>.</p>')
     annex = publish.render_html(annex_nb, f"Annexes du diagnostic numérique responsable — {territory.name}",
-                                annex_header, footer)
+                                annex_header, footer, toc_first=True)
     over = (publish.check_page_budget(page, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS)
             + [f"{publish.ANNEX_FILE} : {p}" for p in publish.check_page_budget(annex)])
     (outputs / publish.ANNEX_FILE).write_text(annex, encoding="utf-8")

@@ -143,7 +143,7 @@ def _slug(text: str, used: set[str]) -> str:
     return slug
 
 
-def add_toc(page: str) -> str:
+def add_toc(page: str, toc_first: bool = False) -> str:
     """Replace ``__TOC__`` with the list of H2 sections; give every H2/H3 heading a short, stable anchor."""
     used: set[str] = set()
     entries: list[tuple[int, str, str]] = []
@@ -166,6 +166,8 @@ def add_toc(page: str) -> str:
     page = page.replace("__TOC__", "", 1)
     main_at = page.find("<main")
     first = page.find("<h2", main_at) if main_at >= 0 else -1
+    if toc_first and first >= 0:  # the annex: the list of its sections comes first
+        return page[:first] + toc + "\n" + page[first:]
     second = page.find("<h2", first + 1) if first >= 0 else -1
     if second < 0:
         end = page.find("</main>")
@@ -204,8 +206,9 @@ def sanitize_html(fragment: str) -> str:
                         protocols=["data", "https", "http", "mailto"], strip=True, strip_comments=True)
 
 
-def render_html(nb, title: str, header_html: str = "", footer_html: str = "") -> str:
-    """Render a merged notebook with the light template. ``header_html``/``footer_html`` must be escaped already."""
+def render_html(nb, title: str, header_html: str = "", footer_html: str = "", toc_first: bool = False) -> str:
+    """Render a merged notebook with the light template. ``header_html``/``footer_html`` must be escaped already.
+    The table of contents follows the first section (the synthesis), or comes first when ``toc_first``."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -220,7 +223,7 @@ def render_html(nb, title: str, header_html: str = "", footer_html: str = "") ->
     resources = {"diagnostic": {"title": title, "css": css, "header_html": header_html, "footer_html": footer_html}}
     exporter.register_filter("sanitize", sanitize_html)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = add_toc(body)
+    body = add_toc(body, toc_first)
     body = re.sub(r"\n{3,}", "\n\n", body)
     return body.strip() + "\n"
 
