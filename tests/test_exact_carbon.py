@@ -208,3 +208,48 @@ def test_quantiles_table_scales_each_headline_figure():
         assert row["unit"] == unit, name
         assert row[["central", "mean", "p2_5", "p5", "p50", "p95", "p97_5"]].tolist() == pytest.approx([value] * 7,
                                                                                                       rel=1e-9), name
+
+
+# ----------------------------------------------------------------------------------------------- telecom activities
+
+def _network_factors(subscriptions: bool) -> pd.DataFrame:
+    rows = [factor("network_fixed_fr", 0.00927, 0.0046, 0.0185, "lognormal", activity_unit="gb"),
+            factor("network_mobile_fr", 0.02468, 0.0123, 0.0494, "lognormal", activity_unit="gb")]
+    if subscriptions:
+        rows += [factor("network_fixed_subscription", 4.1, 2.73, 6.15, "lognormal",
+                        activity_unit="subscription_month"),
+                 factor("network_mobile_subscription", 1.0, 0.5, 2.0, "lognormal",
+                        activity_unit="subscription_month")]
+    return pd.DataFrame(rows)
+
+
+def test_telecom_rows_follow_the_agec_method_exactly():
+    """ADEME transitional method (loi AGEC art. 13): fixed network per subscription-month when lines are given (10
+    lines → 120 months; the 500 GB are then not added, with a note), else per GB (100 GB); mobile per GB when the
+    volume is given (300 GB), else per subscription-month (5 lines → 60). Each row's data quality names its
+    quantity multipliers."""
+    telecom = pd.DataFrame({"entity": ["ville", "ecole"], "fixed_lines": [10, np.nan],
+                            "fixed_data_gb_per_year": [500, 100], "mobile_lines": [20, 5],
+                            "mobile_data_gb_per_year": [300, np.nan], "quality": ["high", "low"]})
+    acts, notes = carbon.telecom_activities(telecom, _network_factors(subscriptions=True))
+    got = [tuple(r) for r in acts[["line_id", "entity", "tier", "category", "phase", "item", "factor_phase",
+                                   "activity", "quantity_param"]].itertuples(index=False)]
+    assert got == [
+        ("telecom:1:fixed", "ville", "networks", "network_fixed", "use", "network_fixed_subscription", "use", 120.0,
+         "quantity:high:network_fixed"),
+        ("telecom:1:mobile", "ville", "networks", "network_mobile", "use", "network_mobile_fr", "use", 300.0,
+         "quantity:high:network_mobile"),
+        ("telecom:2:fixed", "ecole", "networks", "network_fixed", "use", "network_fixed_fr", "use", 100.0,
+         "quantity:low:network_fixed"),
+        ("telecom:2:mobile", "ecole", "networks", "network_mobile", "use", "network_mobile_subscription", "use", 60.0,
+         "quantity:low:network_mobile"),
+    ]
+    assert (acts["source"] == "telecom").all() and (acts["lifetime_param"] == "").all()
+    assert len(notes) == 1 and notes[0].startswith("Télécom ligne 1 (ville)") and "500" in notes[0]
+
+
+def test_telecom_lines_without_a_factor_or_volume_are_noted_not_counted():
+    telecom = pd.DataFrame({"entity": ["ville"], "fixed_lines": [3], "mobile_lines": [4]})
+    acts, notes = carbon.telecom_activities(telecom, _network_factors(subscriptions=False))
+    assert len(acts) == 0
+    assert len(notes) == 2 and "3 lignes fixes" in notes[0] and "4 lignes mobiles" in notes[1]
