@@ -95,3 +95,34 @@ def test_summary_plan_reductions_are_the_evaluations_in_tonnes(mini_study):
         assert (s[key]["low"], s[key]["high"]) == (pytest.approx(low, rel=1e-12), pytest.approx(high, rel=1e-12))
     assert ev.plan_central["total"] == pytest.approx(ev.plan_central["balance"] + ev.plan_central["services"])
     assert ev.plan_central["balance"] > 0
+
+
+def _fleet() -> pd.DataFrame:
+    """30 reconditioned laptops kept 8 years (40 kWh/year each) and 70 new ones kept 5 years (50 kWh), 150 screens."""
+    inv = pd.concat([laptops()] * 3, ignore_index=True)
+    inv["line_id"] = ["L1", "L2", "S1"]
+    inv["category"] = ["laptop", "laptop", "screen_small"]
+    inv["quantity"] = [30.0, 70.0, 150.0]
+    inv["lifetime_years"] = [8.0, 5.0, 6.0]
+    inv["yearly_kwh"] = [40.0, 50.0, 20.0]
+    inv["reconditioned"] = [True, False, False]
+    return inv
+
+
+@pytest.mark.parametrize("lever, value, unit", [
+    ("lifetime_extension", (30 * 8 + 70 * 5) / 100, "années"),      # quantity-weighted mean lifetime: 5.9
+    ("reconditioned_share", 30.0, "%"),                              # 30 of 100 laptops
+    ("fleet_reduction", 100.0, "équipements"),
+    ("power_management", 30 * 40 + 70 * 50, "kWh/an"),               # 1200 + 3500 = 4700
+    ("screens_per_workstation", 150 / 100, "écrans par poste"),
+])
+def test_monitoring_indicator_of_each_fleet_lever(lever, value, unit):
+    got = ac.indicator_value(lv.PlanInputs(inventory=_fleet()), lever, ["laptop"])
+    assert got == (pytest.approx(value, rel=1e-12), unit)
+
+
+def test_indicators_without_their_input_are_not_available():
+    inputs = lv.PlanInputs(inventory=_fleet())
+    assert ac.indicator_value(inputs, "printing_reduction", [])[1] == "ramettes/an"
+    value, _ = ac.indicator_value(inputs, "printing_reduction", [])
+    assert value != value  # NaN: no printing.csv
