@@ -371,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only:
         if args.mutants or args.all:
             _mutmut(args.max_children, args.mutants)
+            if args.mutants and args.resume and REPORT.exists():  # a rerun of some mutants of the last sample
+                sample = json.loads(REPORT.read_text(encoding="utf-8")).get("sample")
         else:
             # phase 1: generate every mutant and collect the per-test stats, running a single mutant
             _mutmut(args.max_children, [FIRST_MUTANT])
