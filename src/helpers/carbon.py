@@ -2511,11 +2511,16 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "tCO2e/an"):
-    """Horizontal bars with a hatch per bar, the value and share as text and the 95 % interval as an error bar."""
+def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "tCO2e/an", max_bars: int = 15):
+    """Horizontal bars with the value and share as text and the 95 % interval as an error bar; at most ``max_bars``
+    bars (the largest), the title saying how many of how many are shown, so a territory of 100 entities keeps a
+    figure of the same size (page budget by design; every line is in tables.xlsx)."""
     from helpers.plotting import HATCHES, PALETTE, fr_number, setup
 
     plt = setup()
+    if len(df) > max_bars:
+        title = f"{title} : les {max_bars} premiers sur {len(df)}"
+        df = df.nlargest(max_bars, "value")
     d = df.sort_values("value").reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(d) + 1.3))
     y = np.arange(len(d))
