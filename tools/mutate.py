@@ -336,6 +336,10 @@ def _pending(names: list[str]) -> list[str]:
     return [n for n in names if STATUS.get(codes.get(n)) in ("not_checked", "survived", "no_tests", None)]
 
 
+class MutmutFailed(RuntimeError):
+    """mutmut stopped before testing the mutants (e.g. a test fails on the unmutated code)."""
+
+
 def _mutmut(max_children: int, names: list[str]) -> None:
     mutmut = Path(sys.executable).with_name("mutmut")
     cmd = [str(mutmut), "run", "--max-children", str(max_children), *names]
@@ -343,7 +347,10 @@ def _mutmut(max_children: int, names: list[str]) -> None:
     env.pop("SNR_PROJECT_ROOT", None)
     shown = " ".join(cmd[:6]) + (f" … ({len(names)} mutants)" if len(names) > 3 else "")
     print("mutmut:", shown, f"(in {WORK.relative_to(ROOT)})", flush=True)
-    subprocess.run(cmd, cwd=WORK, env=env, check=False)
+    done = subprocess.run(cmd, cwd=WORK, env=env, check=False)
+    if done.returncode != 0:
+        raise MutmutFailed(f"mutmut run exited with {done.returncode}: the clean test run must pass first (see "
+                           "above); the previous report is kept")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -368,6 +375,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'total':12s} {sum(counts.values()):6d}")
         return 0
     sample: list[str] | None = None
+    try:
+        sample = _run_mutmut(args, selected)
+    except MutmutFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    report = collect(selected, sample)
+    report["sample"] = sample
+    report["wall_time_s"] = round(time.monotonic() - start, 1)
+    report["max_children"] = args.max_children
+    report["load_average"] = list(os.getloadavg())
+    _write_report(report)
+    return 0
+
+
+def _run_mutmut(args, selected: dict[str, list[str]]) -> list[str] | None:
+    """Run mutmut as the options say; the sample of mutants the report is about (None: every mutant)."""
+    sample: list[str] | None = None
     if not args.report_only:
         if args.mutants or args.all:
             _mutmut(args.max_children, args.mutants)
@@ -384,15 +408,14 @@ def main(argv: list[str] | None = None) -> int:
                 _mutmut(args.max_children, todo)
     elif REPORT.exists():
         sample = json.loads(REPORT.read_text(encoding="utf-8")).get("sample")
-    report = collect(selected, sample)
-    report["sample"] = sample
-    report["wall_time_s"] = round(time.monotonic() - start, 1)
-    report["max_children"] = args.max_children
-    report["load_average"] = list(os.getloadavg())
+    return sample
+
+
+def _write_report(report: dict) -> None:
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nmutants {report['generated']}: killed {report['killed']}, timeout {report['timeout']}, survived "
-          f"{report['survived']}, no tests {report['no_tests']}, equivalent (documented) {report['equivalent']}")
+          f"{report['survived']}, no tests {len(report['no_tests'])}, equivalent (documented) {report['equivalent']}")
     for module, m in report["by_module"].items():
         print(f"  {module:12s} {m['generated']:5d} mutants, score {m['score']}")
     print(f"score {report['score']} (excluding documented equivalent mutants: {report['score_excluding_equivalent']})"
@@ -402,7 +425,6 @@ def main(argv: list[str] | None = None) -> int:
         for name in report["survivors"] + report["no_tests"]:
             print("  ", name)
     print(f"report: {REPORT.relative_to(ROOT)}")
-    return 0
 
 
 if __name__ == "__main__":
