@@ -443,3 +443,18 @@ def test_nothing_is_published_below_the_completeness_threshold(questions):
     assert all(v is None for v in s["by_axis"].values())
     assert s["level"].startswith("questionnaire incomplet (")
     assert m.assess(answers, territory, questions).summary()["published"] is True
+
+
+def test_a_sourced_rank_is_withheld_below_the_completeness_threshold(questions):
+    """With a sourced peer the benchmark has a rank, a median and quartiles; below the completeness threshold the
+    same benchmark publishes none of them (the peer count and sources stay, they say nothing of the subject)."""
+    territory, answers = _la_rochelle(questions)
+    published = pd.DataFrame({"label_fr": ["Commune B (illustrative) : test"], "source": ["https://example.org"],
+                              "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [40.0]})
+    shown = m.assess(answers, territory, questions, published_maturity=published).summary()["benchmark"]
+    assert shown["rank"] in (1, 2) and shown["median_pct"] is not None
+    hidden = m.assess(answers, territory, questions, published_maturity=published,
+                      publish_threshold_pct=99.9).summary()["benchmark"]
+    assert {k: hidden[k] for k in ("rank", "median_pct", "q1_pct", "q3_pct")} == dict.fromkeys(
+        ("rank", "median_pct", "q1_pct", "q3_pct"))
+    assert hidden["n_peers"] == 1 and hidden["peers_sourced"] is True
