@@ -214,7 +214,6 @@ def write_xlsx(sheets: dict[str, tuple[pd.DataFrame, str | None]], path: str | P
     """One sheet per table (``name -> (table, note)``), the note in the first row when given, then the header and the
     rows; no formula cell, no illegal character; byte-identical across runs; written to a temporary name then
     renamed."""
-    import datetime as dt
 
     from openpyxl import Workbook
 
@@ -232,6 +231,16 @@ def write_xlsx(sheets: dict[str, tuple[pd.DataFrame, str | None]], path: str | P
         for row in df.itertuples(index=False):
             r += 1
             _put_row(ws, r, row, None)
+    return save_deterministic(wb, path)
+
+
+def save_deterministic(wb, path: str | Path) -> Path:
+    """Save the openpyxl workbook ``wb`` to ``path`` byte-identically across runs: fixed creation and modification
+    dates (openpyxl stamps the save time in ``docProps/core.xml``), sorted zip members with a fixed timestamp, and
+    an atomic replace of ``path``."""
+    import datetime as dt
+
+    path = Path(path)
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = fixed
     wb.properties.modified = fixed
@@ -242,9 +251,10 @@ def write_xlsx(sheets: dict[str, tuple[pd.DataFrame, str | None]], path: str | P
     with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(out_tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in sorted(src.infolist(), key=lambda i: i.filename):
             data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>",
-                              rb"<dcterms:modified\1>2000-01-01T00:00:00Z</dcterms:modified>", data)
+            if info.filename == "docProps/core.xml":
+                for tag in (rb"modified", rb"created"):
+                    data = re.sub(rb"<dcterms:" + tag + rb"([^>]*)>[^<]*</dcterms:" + tag + rb">",
+                                  rb"<dcterms:" + tag + rb"\1>2000-01-01T00:00:00Z</dcterms:" + tag + rb">", data)
             fixed_info = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
             fixed_info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed_info, data)

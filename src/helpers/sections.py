@@ -562,10 +562,10 @@ def dress_xlsx(path: Path) -> Path:
     formats (``# ##0`` for whole numbers, ``# ##0,0##`` otherwise, shown with the reader's French separators) on
     every sheet but the first; saved byte-identical across runs (fixed dates, sorted zip members). Cells keep their
     type: a string cell stays a string cell (formula safety of :mod:`helpers.safe_write` is preserved)."""
-    import zipfile
-
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
+
+    from helpers.safe_write import save_deterministic
 
     wb = load_workbook(path)
     for i, ws in enumerate(wb.worksheets):
@@ -585,20 +585,4 @@ def dress_xlsx(path: Path) -> Path:
             for c in numbers:  # a year is written 2030, not 2 030
                 c.number_format = "0" if year and integral else "#,##0" if integral else "#,##0.0##"
             ws.column_dimensions[get_column_letter(col_idx)].width = width
-    tmp = path.with_name(f".{path.stem}.dress.xlsx")
-    wb.save(tmp)
-    out_tmp = path.with_name(f".{path.name}.dress.tmp")
-    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(out_tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in sorted(src.infolist(), key=lambda x: x.filename):
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>",
-                              rb"<dcterms:modified\1>2000-01-01T00:00:00Z</dcterms:modified>", data)
-                data = re.sub(rb"<dcterms:created([^>]*)>[^<]*</dcterms:created>",
-                              rb"<dcterms:created\1>2000-01-01T00:00:00Z</dcterms:created>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, data)
-    tmp.unlink()
-    out_tmp.replace(path)
-    return path
+    return save_deterministic(wb, path)
