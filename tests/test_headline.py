@@ -52,7 +52,7 @@ def test_top_actions_are_reductions_only():
 
 def test_synthesis_shows_the_spend_based_line_apart_and_the_equipment_share():
     text = sections.synthesis_markdown(_summary(519.0, 386.0, 11_500.0, 8_224.0))
-    assert "achats de services et logiciels, ratio monétaire" in text
+    assert "achats de services, logiciels et abonnements télécoms, ratio monétaire" in text  # the four spend ratios
     assert "| Part de la fabrication des équipements | 76" in text  # equipment share, not manufacturing ÷ total
 
 

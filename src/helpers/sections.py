@@ -41,7 +41,7 @@ def _per_person_references() -> str:
 #: plain-French names of the balance's tiers, for the synthesis sentences
 TIER_WORDS: dict[str, str] = {
     "terminals": "des terminaux, postes, écrans, téléphones et imprimantes",
-    "services": "des services et logiciels achetés, estimés par leur montant",
+    "services": "des services, logiciels et hébergements en nuage achetés, estimés par leur montant",
     "datacentres": "de l'hébergement et des salles serveurs",
     "paper": "du papier",
     "networks": "des réseaux",
@@ -196,7 +196,8 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     rows = [
         ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
          f"dont équipements, énergie, hébergement, réseaux et papier {_interval(physical, 0, 't')} ; achats de "
-         f"services et logiciels, ratio monétaire (estimés par leur montant) {_interval(spend, 0, 't')}"),
+         f"services, logiciels et abonnements télécoms, ratio monétaire (estimés par leur montant) "
+         f"{_interval(spend, 0, 't')}"),
         ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), _per_person_references()),
         ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
          "dans l'empreinte des équipements, hors papier et achats ; repères : France 78 % (ADEME–Arcep), La Rochelle publié 54 %"),
