@@ -722,3 +722,18 @@ def test_agents_services_use_the_professional_profile():
     assert 2 * res["terminals_build"][1, 0] * 1000 == pytest.approx(2 * 134_700 / (6 * 220 * 7), rel=1e-9)
     for part in ("terminals_use", "network", "datacentre_build", "datacentre_use"):
         assert res[part][1, 0] == pytest.approx(res[part][0, 0], rel=1e-12)
+
+
+def test_hosting_sites_fallback_refuses_a_symlink_out_of_its_folder(tmp_path):
+    """The raw hosting.csv fallback goes through the bounded reader path: a hosting.csv that is a symlink to a file
+    outside its folder is refused before any read, and nothing of the target is quoted."""
+    from helpers.errors import InputError
+
+    outside = tmp_path / "outside.csv"
+    outside.write_text("site_id,kind,pue\nsecret-site,server_room,1.5\n", encoding="utf-8")
+    folder = tmp_path / "territory"
+    folder.mkdir()
+    (folder / "hosting.csv").symlink_to(outside)
+    with pytest.raises(InputError) as info:
+        sv.load_hosting_sites(path=folder / "hosting.csv")
+    assert "secret-site" not in str(info.value)

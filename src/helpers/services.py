@@ -649,9 +649,13 @@ def load_hosting_sites(ctx=None, path: str | Path | None = None) -> pd.DataFrame
         if df is None and provided(ctx.raw / "hosting.csv"):  # header-only = not provided (issue 17)
             path = ctx.raw / "hosting.csv"
     if df is None and path is not None and Path(path).exists():
-        text = Path(path).read_text(encoding="utf-8-sig")
-        sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-        df = pd.read_csv(Path(path), sep=sep, dtype=str, keep_default_na=False, comment=None)
+        # through the one bounded reader path (symlinks out of the folder, FIFOs, size and field caps refused)
+        from helpers.errors import display_path
+        from helpers.readers import read_rows
+
+        header, rows = read_rows(path, display_path(path))
+        width = len(header)
+        df = pd.DataFrame([(list(cells) + [""] * width)[:width] for _, cells in rows], columns=header, dtype=str)
         if "pue" in df:
             df["pue"] = pd.to_numeric(df["pue"].str.replace(",", "."), errors="coerce")
     if df is None:
