@@ -218,3 +218,17 @@ def test_decoded_columns_keep_the_dtype_pandas_gives_them(tmp_path):
     path = safe_write.write_csv(df, tmp_path / "t.csv")
     back, plain = safe_write.read_csv(path), pd.read_csv(path, keep_default_na=False, na_values=[""])
     assert back["id"].dtype == plain["id"].dtype and back["n"].dtype == plain["n"].dtype
+
+
+def test_assumptions_sheet_shows_input_text_as_typed(tmp_path):
+    """The assumptions table reads the processed input tables through the codec: a comment typed '=HYPOTHÈSE …'
+    is shown as typed, not with the formula-safe quote of the processed CSV ("'=HYPOTHÈSE …")."""
+    import pandas as pd
+
+    from helpers import sections
+    from helpers.safe_write import write_csv
+
+    write_csv(pd.DataFrame({"line_id": ["=A1", "L2"], "comment": ["=HYPOTHÈSE quantité", "mesuré"]}),
+              tmp_path / "inventory.csv")
+    table = sections.assumed_inputs(tmp_path)
+    assert table.iloc[:, 1:].values.tolist() == [["=A1", "=HYPOTHÈSE quantité"]]

@@ -271,9 +271,11 @@ INPUT_TABLE_STEMS: tuple[str, ...] = ("inventory", "hosting", "telecom", "purcha
 def assumed_inputs(processed: Path) -> pd.DataFrame:
     """Input lines marked as assumptions (a comment containing ``ASSUMPTION``/``HYPOTHÈSE``) in the clean tables of
     the input files (:data:`INPUT_TABLE_STEMS`), not in the tables derived from them."""
+    from helpers.safe_write import read_csv
+
     rows = []
     for path in sorted(p for p in processed.glob("*.csv") if p.stem in INPUT_TABLE_STEMS):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df = read_csv(path, dtype=str, na_values=None)  # undoes the formula-safe quoting of the processed tables
         for col in ("comment", "evidence", "source"):
             if col not in df.columns:
                 continue
