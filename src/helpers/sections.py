@@ -93,8 +93,8 @@ def synthesis_sentences(summary: dict) -> list[str]:
             phys, spend = carbon.get("physical_tco2e") or {}, carbon.get("spend_based_tco2e") or {}
             if all(d.get(k) is not None for d in (phys, spend) for k in ("low", "high")) and \
                     spend["high"] - spend["low"] > phys["high"] - phys["low"]:
-                sure += (" ; l'essentiel de cette marge vient des achats de services et logiciels, estimés à partir "
-                         "de leur montant faute de mesure")
+                sure += (" ; l'essentiel de cette marge vient des achats de services, logiciels et télécoms, "
+                         "estimés à partir de leur montant faute de mesure")
             out.append(sure + ".")
     if maturity.get("published") is False:
         out.append(f"Le niveau de maturité numérique responsable n'est pas publié : {esc(maturity.get('level', 'questionnaire incomplet'))}.")
