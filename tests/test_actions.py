@@ -476,3 +476,50 @@ def test_macc_draws_reductions_only():
     fig = ac.macc_figure(ac.prioritise(plan, gains))
     assert len(fig.axes[0].patches) == 2
     plt.close(fig)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Unit prices (data/raw/reference/unit_prices.csv)
+# ----------------------------------------------------------------------------------------------------------------
+
+def test_unit_prices_every_row_has_source_vintage_and_status():
+    """Each price row says where its figure comes from (source), of when (vintage) and whether it is sourced or a
+    study assumption: no bare number."""
+    df = ac.load_unit_prices()
+    assert len(df) == len(ac.UNIT_PRICES_EUR) + len(ac.PRICE_PARAMETERS)
+    assert (df["source"].str.strip() != "").all()
+    assert (df["vintage"].str.strip() != "").all()
+    assert set(df["status"]) <= {"sourced", "assumption"}
+
+
+def test_unit_prices_cover_every_category_a_lever_can_buy():
+    """Every equipment category of categories.csv (the targets of the category levers) has a unit price, so no
+    renewal avoided is silently priced at 0 EUR by ``yearly_cost_eur``."""
+    categories = set(load_categories()["category"])
+    assert categories - set(ac.UNIT_PRICES_EUR) == set()
+
+
+def test_unit_prices_constants_are_read_from_the_file():
+    """The module constants are the file's values (kept at the first version's figures: 900 EUR per laptop, 35 %
+    reconditioned discount, 0.20 EUR/kWh, 5 EUR per ream)."""
+    assert ac.UNIT_PRICES_EUR["laptop"] == 900.0
+    assert ac.RECONDITIONED_DISCOUNT == 0.35
+    assert ac.ELECTRICITY_PRICE_EUR_PER_KWH == 0.20
+    assert ac.PAPER_PRICE_EUR_PER_REAM == 5.0
+
+
+def test_unit_prices_bad_file_lists_every_problem(tmp_path):
+    """A price file with an empty source, a negative value, an unknown status and no electricity row is refused with
+    one French message naming each line and column."""
+    p = tmp_path / "unit_prices.csv"
+    p.write_text("item,value_eur,unit,source,vintage,status\n"
+                 "laptop,-1,EUR,,2024,sourced\n"
+                 "reconditioned_discount,0.35,fraction,x,2024,guess\n"
+                 "paper_ream,5,EUR,x,2024,assumption\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        ac.load_unit_prices(p)
+    msg = str(exc.value)
+    for text in ("value_eur", "source", "status", "electricity"):
+        assert text in msg
+    cells = {(pr.row, pr.column) for pr in exc.value.problems}
+    assert {(2, "value_eur"), (2, "source"), (3, "status"), (None, "item")} <= cells

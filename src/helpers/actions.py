@@ -22,7 +22,7 @@ emissions twice; the two parts are always shown separately as well.
 Costs. Annualised cost = investment ÷ lifetime of the action + yearly cost − money saved per year (straight line,
 no discounting: the horizon is short and the cost figures are orders of magnitude). The money saved is computed from
 the same rerun: equipment renewals avoided (quantity ÷ lifetime × unit price), electricity, paper and spend
-(:func:`yearly_cost_eur`, prices in :data:`UNIT_PRICES_EUR` are assumptions). Cost per tCO2e = annualised cost ÷
+(:func:`yearly_cost_eur`, prices read from ``data/raw/reference/unit_prices.csv`` by :func:`load_unit_prices`). Cost per tCO2e = annualised cost ÷
 total gain (tCO2e/year).
 """
 
@@ -64,28 +64,69 @@ VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
 #: and the half-point of the cost score.
 CARBON_VALUE_EUR_PER_TCO2E = 250.0
 
-#: Discount rate of the annualised investment (real, per year). France Stratégie, Guide de l'évaluation
-#: socioéconomique des investissements publics, complément opérationnel I « Révision du taux d'actualisation »
-#: (validated 21/10/2021): risk-free 1.2 % + risk premium 2 % for a project of average risk. The figures are
-#: typed from that document's known conclusions and were NOT found in the stored sources: a parameter
-#: (``discount_rate`` of notebook 05); 0 gives the former straight-line annualisation.
+#: Discount rate of the annualised investment (real, per year): risk-free 1.2 % + beta × risk premium 2 % with the
+#: conventional beta of 1, i.e. 3.2 %. France Stratégie, Guide de l'évaluation socioéconomique des investissements
+#: publics, complément opérationnel I « Révision du taux d'actualisation » (J. Ni, J. Maurice; validated by the
+#: committee of experts on 21 October 2021); the formula « Taux d'actualisation = 1,2 % + ß x 2 % » and the 3.2 %
+#: example are quoted by France Stratégie, « Taux d'actualisation : un bêta sensible »,
+#: https://strategie.gouv.fr/infographies/taux-dactualisation-un-beta-sensible . A parameter (``discount_rate`` of
+#: notebook 05); 0 gives the former straight-line annualisation.
 DISCOUNT_RATE = 0.032
 
 #: weights of the priority score (documented choice; they sum to 1)
 SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "maturity": 0.20}
 
-#: Unit prices excl. VAT of new equipment (EUR). ASSUMPTION: orders of magnitude of public-procurement prices, used
-#: only for the money saved; replace them with the collectivity's own prices.
-UNIT_PRICES_EUR: dict[str, float] = {
-    "laptop": 900, "desktop": 750, "thin_client": 400, "screen_small": 150, "screen_large": 250, "smartphone": 350,
-    "feature_phone": 50, "tablet": 350, "desk_phone_ip": 150, "printer": 250, "mfp_copier": 5000,
-    "video_projector": 700, "interactive_display": 3000, "tv_display": 800, "switch": 1500, "switch_office": 800,
-    "wifi_access_point": 400, "firewall": 5000, "router": 800, "internet_box": 150, "server": 6000,
-    "storage_array": 20000,
-}
-RECONDITIONED_DISCOUNT = 0.35  # ASSUMPTION: reconditioned equipment 35 % cheaper than new (typical 30-50 %)
-ELECTRICITY_PRICE_EUR_PER_KWH = 0.20  # ASSUMPTION: public-sector electricity price excl. VAT
-PAPER_PRICE_EUR_PER_REAM = 5.0  # ASSUMPTION: A4 80 g ream excl. VAT
+UNIT_PRICES_PATH = REFERENCE_DIR / "unit_prices.csv"
+#: items of ``unit_prices.csv`` that are not equipment categories
+PRICE_PARAMETERS: tuple[str, ...] = ("reconditioned_discount", "electricity", "paper_ream")
+UNIT_PRICE_COLUMNS: tuple[str, ...] = ("item", "value_eur", "unit", "source", "vintage", "status")
+
+
+def load_unit_prices(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the unit prices of ``data/raw/reference/unit_prices.csv`` (columns :data:`UNIT_PRICE_COLUMNS`).
+
+    One row per item: the equipment categories of ``categories.csv`` (EUR excl. VAT per new unit) and the parameters
+    :data:`PRICE_PARAMETERS` (``reconditioned_discount`` is a fraction of the new price, ``electricity`` EUR/kWh,
+    ``paper_ream`` EUR per A4 80 g ream). Each row carries its source, vintage and status (``sourced`` or
+    ``assumption``): the file says which figure comes from where. Every problem is reported at once (line, column,
+    what was expected, in French).
+    """
+    path = Path(path) if path else UNIT_PRICES_PATH
+    name = display_path(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in UNIT_PRICE_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError(InputProblem(name, None, ", ".join(missing), "", "les colonnes "
+                                      + ", ".join(UNIT_PRICE_COLUMNS)))
+    problems = []
+    value = pd.to_numeric(df["value_eur"], errors="coerce")
+    for i, row in df.iterrows():
+        line = int(i) + 2
+        if not (value[i] >= 0):
+            problems.append(InputProblem(name, line, "value_eur", row["value_eur"], "un nombre positif ou nul"))
+        for col in ("item", "unit", "source", "vintage"):
+            if not row[col].strip():
+                problems.append(InputProblem(name, line, col, "", "une valeur non vide"))
+        if row["status"] not in STATUSES:
+            problems.append(InputProblem(name, line, "status", row["status"], f"une valeur parmi {list(STATUSES)}"))
+    dup = df["item"][df["item"].duplicated()]
+    problems += [InputProblem(name, int(i) + 2, "item", v, "un article unique") for i, v in dup.items()]
+    absent = [p for p in PRICE_PARAMETERS if p not in set(df["item"])]
+    problems += [InputProblem(name, None, "item", p, "une ligne pour ce paramètre de prix") for p in absent]
+    if problems:
+        raise InputError(problems)
+    return df.assign(value_eur=value.astype(float))
+
+
+_UNIT_PRICES = load_unit_prices()
+_PRICE = dict(zip(_UNIT_PRICES["item"], _UNIT_PRICES["value_eur"]))
+#: Unit prices excl. VAT of new equipment (EUR), from ``unit_prices.csv`` (see its ``source`` and ``status``
+#: columns: study assumptions where no public catalogue price was found), used only for the money saved; replace
+#: them with the collectivity's own prices.
+UNIT_PRICES_EUR: dict[str, float] = {k: v for k, v in _PRICE.items() if k not in PRICE_PARAMETERS}
+RECONDITIONED_DISCOUNT: float = _PRICE["reconditioned_discount"]  # fraction of the new price (unit_prices.csv)
+ELECTRICITY_PRICE_EUR_PER_KWH: float = _PRICE["electricity"]  # EUR/kWh excl. VAT (unit_prices.csv)
+PAPER_PRICE_EUR_PER_REAM: float = _PRICE["paper_ream"]  # EUR per A4 80 g ream excl. VAT (unit_prices.csv)
 
 # ----------------------------------------------------------------------------------------------------------------
 # Catalogue
