@@ -312,13 +312,17 @@ def test_every_vintage_row_has_source_and_vintage():
 
 
 def test_electricity_factor_follows_the_reference_year():
-    """Base Empreinte: 2022 → 0.0520, 2023 → 0.0580, 2024 (smoothed 2021–2024) → 0.0519, 2025 (smoothed 2022–2025) →
-    0.0461 kgCO2e/kWh. A year without a sourced row takes the nearest one (the earlier on a tie) and says so."""
+    """Base Carbone 2021 → 0.0569; Base Empreinte: 2022 → 0.0520, 2023 → 0.0580, 2024 (smoothed 2021–2024) → 0.0519,
+    2025 (smoothed 2022–2025) → 0.0461 kgCO2e/kWh. A year without a sourced row takes the nearest one (the earlier on a
+    tie) and says so."""
     v = fx.load_electricity_vintages()
     assert fx.electricity_vintage(v, 2022)["value"] == 0.052 and fx.electricity_vintage(v, 2022)["exact"]
     assert fx.electricity_vintage(v, 2023)["value"] == 0.058
+    assert fx.electricity_vintage(v, 2021)["value"] == 0.0569 and fx.electricity_vintage(v, 2021)["exact"]
     old = fx.electricity_vintage(v, 2020)
-    assert old["vintage_year"] == 2022 and not old["exact"] and "2020" in old["note"]
+    assert old["vintage_year"] == 2021 and not old["exact"] and "2020" in old["note"]
+    # without the 2021 row the nearest sourced year to 2020 is 2022
+    assert fx.electricity_vintage(v[v["year"] != 2021], 2020)["vintage_year"] == 2022
     assert fx.electricity_vintage(v, 2024)["value"] == 0.0519 and fx.electricity_vintage(v, 2024)["exact"]
     # without the 2024 row, 2023 and 2025 are as close to 2024: the earlier is taken
     assert fx.electricity_vintage(v[v["year"] != 2024], 2024)["vintage_year"] == 2023
