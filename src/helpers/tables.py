@@ -111,11 +111,6 @@ def read_rows(path: Path, file: str, sheet: str | None = None):
     return readers.read_rows(path, file, sheet=sheet)
 
 
-def _to_number(values: pd.Series) -> pd.Series:
-    """Floats of text cells read on their own (no file context): values that can be read two ways are ``NaN``."""
-    return readers.NumberReader("").parse(values, "", np.arange(len(values)), [])[0]
-
-
 def _parse_numbers(values: pd.Series, file: str, column: str, lines, problems: list):
     """Floats of the text cells ``values`` of one numeric column of ``file``, and the mask of the cells already
     reported in ``problems``.
