@@ -86,7 +86,7 @@ MODULES: dict[str, Select] = {
     "maturity": Select(exclude=PRESENTATION),
     # the readers' number parsing (helpers.readers.NumberReader and the table reader's entry points to it)
     "readers": Select(include=r"(^|\.)(NumberReader(\.\w+)?|number_\w+)$"),
-    "tables": Select(include=r"^(_to_number|_parse_numbers)$"),
+    "tables": Select(include=r"^_parse_numbers$"),
     # the escaping helpers and the French number formatting of every table cell
     "plotting": Select(include=r"^(esc|_escape|code|html_table|fr_number|fr_sig|fr_interval)$"),
     "publish": Select(include=r"^(sanitize_html|_allowed_attribute)$"),
