@@ -251,6 +251,22 @@ def _line_of(data, pos: int) -> int:
     return data.count(newline, 0, pos) + 1
 
 
+def decode_utf16_bom(raw: bytes, file: str, advice: str) -> str | None:
+    """The text of ``raw`` when it starts with a UTF-16 byte-order mark (Excel's "Texte Unicode" export), ``None``
+    when it has none; a BOM followed by invalid UTF-16 is an :class:`InputError` naming ``file`` and ending with
+    ``advice`` (what to do, in French). Shared by the CSV readers and the ``territory.yaml`` reader."""
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        return raw.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise InputError(InputProblem(
+            file, None, None, None,
+            f"un texte UTF-16 valide (marque d'ordre des octets UTF-16 présente, mais octets invalides à la "
+            f"position {exc.start}) ; {advice}",
+        )) from None
+
+
 def decode_text(raw: bytes, file: str) -> str:
     """Decode the bytes of a text input, refusing any guess that could publish garbled text.
 
@@ -262,15 +278,9 @@ def decode_text(raw: bytes, file: str) -> str:
       the first invalid line. Decoding such a file as Windows-1252 would turn every accented letter of its UTF-8
       part into mojibake ("Ã©").
     """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(InputProblem(
-                file, None, None, None,
-                f"un texte UTF-16 valide (marque d'ordre des octets UTF-16 présente, mais octets invalides à la "
-                f"position {exc.start}) ; réenregistrez le fichier en CSV UTF-8",
-            )) from None
+    text = decode_utf16_bom(raw, file, "réenregistrez le fichier en CSV UTF-8")
+    if text is not None:
+        return text
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

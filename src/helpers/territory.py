@@ -163,13 +163,9 @@ def read_yaml_text(path: Path, file: str, root: Path) -> str:
         raw = fh.read(MAX_YAML_BYTES + 1)
     if len(raw) > MAX_YAML_BYTES:  # grew after the check
         raise InputError(InputProblem(file, None, None, None, f"un fichier d'au plus {MAX_YAML_BYTES // 1024} Kio"))
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(InputProblem(
-                file, None, None, None,
-                f"un texte UTF-16 valide (octets invalides à la position {exc.start}) ; enregistrez-le en UTF-8")) from None
+    text = readers.decode_utf16_bom(raw, file, "enregistrez-le en UTF-8")
+    if text is not None:
+        return text
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
