@@ -2515,7 +2515,7 @@ def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "
     """Horizontal bars with the value and share as text and the 95 % interval as an error bar; at most ``max_bars``
     bars (the largest), the title saying how many of how many are shown, so a territory of 100 entities keeps a
     figure of the same size (page budget by design; every line is in tables.xlsx)."""
-    from helpers.plotting import HATCHES, PALETTE, fr_number, setup
+    from helpers.plotting import PALETTE, fr_number, setup
 
     plt = setup()
     if len(df) > max_bars:
@@ -2525,7 +2525,7 @@ def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "
     fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(d) + 1.3))
     y = np.arange(len(d))
     for i, r in d.iterrows():
-        ax.barh(i, r["value"], color=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)],
+        ax.barh(i, r["value"], color=PALETTE[i % len(PALETTE)],
                 edgecolor="#333333", linewidth=0.5)
     if {"low", "high"} <= set(d.columns):
         err = np.vstack([d["value"] - d["low"], d["high"] - d["value"]]).clip(min=0)
@@ -2569,8 +2569,8 @@ def tornado_figure(sens: pd.DataFrame, central_tco2e: float, top: int = 10):
 
 
 def criteria_phase_figure(shares: pd.DataFrame):
-    """100 % stacked bars: share of each phase per criterion (hatched, labelled)."""
-    from helpers.plotting import HATCHES, PALETTE, setup
+    """100 % stacked bars: share of each phase per criterion (labelled)."""
+    from helpers.plotting import PALETTE, setup
 
     plt = setup()
     d = shares.iloc[::-1].reset_index(drop=True)
@@ -2581,7 +2581,7 @@ def criteria_phase_figure(shares: pd.DataFrame):
         if phase not in d:
             continue
         v = d[phase].fillna(0).to_numpy()
-        ax.barh(y, v, left=left, color=PALETTE[k], hatch=HATCHES[k + 1], edgecolor="#333333", linewidth=0.5,
+        ax.barh(y, v, left=left, color=PALETTE[k], edgecolor="#333333", linewidth=0.5,
                 label=PHASE_LABELS[phase])
         for i in range(len(d)):
             if v[i] >= 0.08:

@@ -353,7 +353,7 @@ def territory_markdown(territory, report: IngestReport) -> str:
 def fleet_figure(inventory: pd.DataFrame, categories: pd.DataFrame, names: dict[str, str] | None = None):
     """Horizontal bars: number of devices per category, stacked by entity; the legend, below the bars, gives each
     entity's name (``names``: entity id -> name, e.g. from the territory), never its code."""
-    from helpers.plotting import HATCHES, PALETTE, setup
+    from helpers.plotting import PALETTE, setup
 
     plt = setup()
     labels = categories.set_index("category")["label_fr"]
@@ -367,7 +367,7 @@ def fleet_figure(inventory: pd.DataFrame, categories: pd.DataFrame, names: dict[
     for i, entity in enumerate(table.columns):
         ax.barh([labels.get(c, c) for c in table.index], table[entity], left=left,
                 label=(names or {}).get(entity, entity),
-                color=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.5)
+                color=PALETTE[i % len(PALETTE)], edgecolor="white", linewidth=0.5)
         left = table[entity] if left is None else left + table[entity]
     ax.set_xlabel("Nombre d'équipements")
     ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.4, -0.1 * 6 / fig.get_figheight()),

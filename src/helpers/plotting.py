@@ -14,9 +14,6 @@ import re
 
 # Okabe & Ito (2008), "Color Universal Design", colour-blind safe.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-#: no hatching (issue 20: hatching on every bar was noise); the palette is colour-blind safe and figures label their
-#: bars directly where colour would carry meaning. Kept as a list so figure code can still index it.
-HATCHES = [""] * 8
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 

@@ -1769,8 +1769,8 @@ def annual_figure(table: pd.DataFrame):
 
 
 def tier_figure(table: pd.DataFrame):
-    """Share of terminals, networks and data centres in each service's footprint (100 % stacked bars, hatched)."""
-    from helpers.plotting import HATCHES, PALETTE, setup
+    """Share of terminals, networks and data centres in each service's footprint (100 % stacked bars)."""
+    from helpers.plotting import PALETTE, setup
 
     plt = setup()
     t = table.iloc[::-1]
@@ -1778,7 +1778,7 @@ def tier_figure(table: pd.DataFrame):
     left = np.zeros(len(t))
     for i, tier in enumerate(TIERS):
         v = t[f"{tier}_share"].fillna(0).to_numpy() * 100
-        ax.barh(t["name"], v, left=left, color=PALETTE[i], hatch=HATCHES[i], edgecolor="white",
+        ax.barh(t["name"], v, left=left, color=PALETTE[i], edgecolor="white",
                 label=TIER_LABELS_FR[tier])
         for yi, (l0, w) in enumerate(zip(left, v)):
             if w >= 8:
@@ -1795,7 +1795,7 @@ def tier_figure(table: pd.DataFrame):
 
 def swd_figure(swd: pd.DataFrame):
     """Bottom-up estimate beside the two SWD v4 variants, per functional unit, for the web services."""
-    from helpers.plotting import HATCHES, PALETTE, setup
+    from helpers.plotting import PALETTE, setup
 
     plt = setup()
     fig, ax = plt.subplots(figsize=(7.5, 0.9 * len(swd) + 1.4))
@@ -1804,7 +1804,7 @@ def swd_figure(swd: pd.DataFrame):
     series = [("bottom_up_g", "Modèle ascendant (ce diagnostic)"), ("swd_fr_g", "SWD v4, électricité française"),
               ("swd_global_g", "SWD v4, intensité mondiale 494 g/kWh")]
     for i, (col, label) in enumerate(series):
-        ax.barh(y + (1 - i) * h, swd[col], height=h, color=PALETTE[i], hatch=HATCHES[i], edgecolor="white",
+        ax.barh(y + (1 - i) * h, swd[col], height=h, color=PALETTE[i], edgecolor="white",
                 label=label)
         for yi, v in zip(y + (1 - i) * h, swd[col]):
             ax.text(v, yi, " " + _fmt(v, "g"), va="center", fontsize=8)
