@@ -67,3 +67,21 @@ def test_axes_get_french_tick_labels():
     assert [t.get_text() for t in line.get_yticklabels()] == ["0,0", "0,2", "0,4"]
     assert [t.get_text() for t in log.get_xticklabels()] == ["0,1", "1", "10"]
     plt.close(fig)
+
+
+def test_wrapped_category_labels_get_room_for_their_lines():
+    """Twenty categories with long names are wrapped on two lines for a phone; the figure then grows so each
+    category has at least 2 lines × font size × 1.3 of height (at 9 pt: 18 × 2 × 9 × 1.3 / 72 = 6.5 in of axes for
+    20 rows), so neighbouring labels never overlap."""
+    from helpers import plotting
+
+    plt = plotting.setup()
+    fig, ax = plt.subplots(figsize=(7.5, 0.28 * 20 + 1.2))
+    ax.barh([f"Catégorie numéro {i} au nom vraiment très long" for i in range(20)], range(20))
+    fig.tight_layout()
+    plotting.fit_for_phone(fig)
+    labels = ax.get_yticklabels()
+    assert all("\n" in t.get_text() for t in labels)
+    size = max(t.get_fontsize() for t in labels)
+    assert ax.get_position().height * fig.get_size_inches()[1] >= 20 * 2 * size * 1.3 / 72 - 1e-6
+    plt.close(fig)

@@ -212,6 +212,22 @@ def _wrap_long_texts(fig, width_in: float) -> None:
             if any(len(t) > 24 and any(c.isalpha() for c in t) and "\n" not in t for t in labels):
                 ax.set_yticks(ax.get_yticks(), [textwrap.fill(t, 24, max_lines=2, placeholder="…") if len(t) > 24
                                                 else t for t in labels])
+                _room_for_tick_lines(fig, ax)
+
+
+def _room_for_tick_lines(fig, ax) -> None:
+    """Grow the figure's height so every category of the vertical axis has room for its (wrapped) label: lines ×
+    font size × 1.3 line spacing, so two-line labels never overlap their neighbours."""
+    ticks = ax.get_yticklabels()
+    if not ticks:
+        return
+    size_pt = max(t.get_fontsize() for t in ticks)
+    lines = max(t.get_text().count("\n") + 1 for t in ticks)
+    needed_in = len(ticks) * lines * size_pt * 1.3 / 72
+    w, h = fig.get_size_inches()
+    have_in = ax.get_position().height * h
+    if have_in < needed_in:
+        fig.set_size_inches(w, h + needed_in - have_in)
 
 
 def smallest_font_pt(fig) -> float:
