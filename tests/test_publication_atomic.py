@@ -281,11 +281,14 @@ def test_a_kernel_dies_when_its_runner_is_killed(tmp_path):
         kc = BlockingKernelClient(connection_file=km.connection_file)
         kc.load_connection_file()
         kc.start_channels()
+        # the kernel_info round trip also makes sure IOPub is subscribed, so execute_input below cannot be missed
+        # (a cold first kernel start in a fresh clone once took longer than the wait and its message was lost)
+        kc.wait_for_ready(timeout=180)
         # busy in C code that holds the GIL: the kernel's own parent poller cannot run (the case seen in issue 21,
         # a kernel left at 8.9 GB with parent 1); only the kernel-side death signal stops it
         kc.execute("sum(range(10**13))")
         while True:
-            msg = kc.get_iopub_msg(timeout=60)
+            msg = kc.get_iopub_msg(timeout=180)
             if msg["msg_type"] == "execute_input":
                 break
         time.sleep(1)
