@@ -272,7 +272,7 @@ def _alive(pid: int) -> bool:
 def test_a_kernel_dies_when_its_runner_is_killed(tmp_path):
     """Start one real kernel with the pipeline's kernel manager, SIGKILL the runner: the kernel follows."""
     code = textwrap.dedent(f"""
-        import asyncio, os, sys, time
+        import asyncio, os, queue, sys, time
         sys.path.insert(0, {str(ROOT / 'src')!r})
         from helpers import pipeline
         from jupyter_client import BlockingKernelClient
@@ -290,10 +290,11 @@ def test_a_kernel_dies_when_its_runner_is_killed(tmp_path):
             pid = km.provisioner.process.pid
             kc = BlockingKernelClient(connection_file=km.connection_file)
             kc.load_connection_file()
-            kc.start_channels()
+            kc.start_channels(hb=False)  # the heartbeat check of wait_for_ready gives up at once on a loaded machine
+            kc.kernel_info()  # ready = its kernel_info reply came back on the shell channel
             try:
-                kc.wait_for_ready(timeout=60)
-            except RuntimeError:
+                kc.get_shell_msg(timeout=60)
+            except queue.Empty:
                 kc.stop_channels()
                 km.provisioner.process.kill()
                 continue
