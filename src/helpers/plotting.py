@@ -1,7 +1,8 @@
 """Figures and number formatting for the French diagnostic.
 
-- :func:`show` displays a matplotlib figure as a compact PNG with its alternative text (the message of the figure),
-  which the publish step turns into ``<img alt=...>``.
+- :func:`show` displays a matplotlib figure as a compact PNG (or SVG) with its alternative text (the message of the
+  figure), its caption and the table of its data, which the publish step turns into ``<figure><img alt=...>
+  <figcaption>…</figcaption><details>`` (the data table) ``</details></figure>``.
 - :data:`PALETTE` is the Okabe-Ito colour-blind-safe palette; figures label their bars directly so no information
   is carried by colour alone (no hatching).
 - :func:`fr_number` formats numbers the French way (``1 234,5``).
@@ -238,36 +239,106 @@ def smallest_font_pt(fig) -> float:
     return float(min(sizes)) if sizes else MIN_FONT_PT
 
 
-def show(fig, alt: str):
-    """Display ``fig`` in the notebook with ``alt`` as its alternative text, then close it.
+#: rows of a figure's data table at most (the main page's DOM budget); the rest is named by ``full_table``
+FIGURE_DATA_MAX_ROWS = 12
+
+
+def show(fig, alt: str, *, caption: str, data, max_rows: int = FIGURE_DATA_MAX_ROWS, full_table: str = "",
+         decimals: int | dict | None = None):
+    """Display ``fig`` in the notebook with ``alt`` as its alternative text, ``caption`` and the table of its
+    ``data``, then close it.
+
+    Parameters
+    ----------
+    alt : the message of the figure (``<img alt>``), mandatory.
+    caption : one short French sentence saying what the figure shows (``<figcaption>``), mandatory.
+    data : the numbers actually plotted, aggregated (a DataFrame with French headers and units), written under the
+        caption in a ``<details>`` element that is closed on screen and expanded in print. At most ``max_rows``
+        rows are shown; ``full_table`` says where the full table is (e.g. ``"toutes dans la feuille « Plan
+        d'actions » de tables.xlsx"``) when there are more.
+    decimals : as in :func:`html_table`.
 
     Numeric axes get French tick labels (:func:`french_axes`) and the figure is fitted for a phone
-    (:func:`fit_for_phone`) just before it is drawn, as a PNG at :data:`PNG_SCALE` × the screen density. The output
-    metadata carries the width to show it at (CSS px) and its smallest text in PNG pixels (``min_font_px``), which
-    the publisher writes on the ``<img>`` so a test can check the text stays legible at 390 px.
+    (:func:`fit_for_phone`, then :func:`_fit_tight_width` so that labels written outside the axes do not widen the
+    cropped image) just before it is drawn, as a PNG at :data:`PNG_SCALE` x the screen density or as an SVG where
+    lighter. The output metadata carries the width to show it at (CSS px), its smallest text in image pixels
+    (``min_font_px``, which the publisher writes on the ``<img>`` so a test can check the text stays legible at
+    390 px), the caption and the escaped HTML of the data table; the ``light`` template turns them into
+    ``<figure><img><figcaption>…</figcaption><details><summary>Données de la figure</summary><table>…</details>``.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
     if not alt or not alt.strip():
         raise ValueError("every figure needs an alternative text stating its message")
+    if not caption or not str(caption).strip():
+        raise ValueError("every figure needs a caption (one short French sentence saying what it shows)")
+    if data is None or len(getattr(data, "columns", [])) == 0:
+        raise ValueError("every figure needs the table of its data (a DataFrame of the numbers plotted)")
+    table_html = figure_data_html(data, max_rows=max_rows, full_table=full_table, decimals=decimals)
     french_axes(fig)
     fit_for_phone(fig)
+    _fit_tight_width(fig)
     font_pt = smallest_font_pt(fig)
-    data = png_bytes(fig, dpi=SCREEN_DPI * PNG_SCALE)
+    png = png_bytes(fig, dpi=SCREEN_DPI * PNG_SCALE)
     svg = svg_bytes(fig)
     plt.close(fig)
     from PIL import Image as PILImage
 
-    css_width = int(round(PILImage.open(io.BytesIO(data)).size[0] / PNG_SCALE))
-    if len(svg) < len(data):  # SVG where lighter (text as text, flat shapes): natural size 96/72 px per point
+    css_width = int(round(PILImage.open(io.BytesIO(png)).size[0] / PNG_SCALE))
+    common = {"alt": alt, "css_width": css_width, "caption": _SPACE_RE.sub(" ", str(caption)).strip(),
+              "data_html": table_html}
+    if len(svg) < len(png):  # SVG where lighter (text as text, flat shapes): natural size 96/72 px per point
         from IPython.display import SVG
 
-        display(SVG(data=svg), metadata={"image/svg+xml": {
-            "alt": alt, "css_width": css_width, "min_font_px": round(font_pt * 96 / 72, 1)}})
+        display(SVG(data=svg), metadata={"image/svg+xml": common | {"min_font_px": round(font_pt * 96 / 72, 1)}})
         return
-    display(Image(data=data, format="png"), metadata={"image/png": {
-        "alt": alt, "css_width": css_width, "min_font_px": round(font_pt * SCREEN_DPI * PNG_SCALE / 72.0, 1)}})
+    display(Image(data=png, format="png"), metadata={"image/png": common | {
+        "min_font_px": round(font_pt * SCREEN_DPI * PNG_SCALE / 72.0, 1)}})
+
+
+def _fit_tight_width(fig, width_in: float = PHONE_FIT_WIDTH_IN, tolerance_in: float = 0.15) -> None:
+    """Narrow ``fig`` so that its cropped image (``bbox_inches="tight"``: value labels or legends written outside
+    the axes included) is at most ``width_in`` wide, at most three passes. A figure drawn at ``width_in`` whose
+    labels stick out by 0.7 in would otherwise be shown at 358 px on a phone from a 5.1 in image, its 9 pt text
+    falling to 8.7 px. In place; a layout that cannot be redone is left as it is."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(3):
+            try:
+                renderer = fig.canvas.get_renderer()
+                tight = fig.get_tightbbox(renderer).width
+            except Exception:  # noqa: BLE001
+                return
+            w, h = fig.get_size_inches()
+            if tight <= width_in + tolerance_in or w <= 2.0:
+                return
+            fig.set_size_inches(max(w - (tight - width_in), 2.0), h)
+            try:
+                fig.tight_layout()
+            except Exception:  # noqa: BLE001
+                return
+
+
+def figure_data_html(df, max_rows: int = FIGURE_DATA_MAX_ROWS, full_table: str = "",
+                     decimals: int | dict | None = None) -> str:
+    """The data table of a figure: ``<table>`` (no caption: the figure's caption and the ``<summary>`` name it),
+    header cells with ``scope``, French numbers, every cell escaped (:func:`_escape`), on one line per row. When
+    ``df`` has more than ``max_rows`` rows, a sentence says how many are shown and where the full table is
+    (``full_table``, French, e.g. "toutes dans la feuille « Bilan par catégorie » de tables.xlsx")."""
+    shown = df.head(max_rows)
+    cols = list(shown.columns)
+    out = ["<table>", "<tr>" + "".join(f'<th scope="col">{_escape(c)}</th>' for c in cols) + "</tr>"]
+    for row in shown.itertuples(index=False):
+        out.append("<tr>" + "".join(f"<td>{_cell_text(v, c, decimals)}</td>" for c, v in zip(cols, row, strict=True))
+                   + "</tr>")
+    out.append("</table>")
+    if len(df) > max_rows:
+        where = full_table.strip() or "le tableau complet est dans les tables exportées (tables.xlsx)"
+        out.append(f"<p>{max_rows} premières lignes sur {len(df)} ; {_escape(where)}.</p>")
+    return "\n".join(out)
 
 
 def svg_bytes(fig) -> bytes:
@@ -286,8 +357,6 @@ def html_table(df, caption: str, max_rows: int = 10, decimals: int | dict | None
     ``decimals`` is the number of decimals for every float column, or a dict column -> decimals (default: 0 for
     values >= 100, else 1, else 2 for values < 1). Every cell is escaped.
     """
-    import numbers
-
     shown = df.head(max_rows)
     cols = list(shown.columns)
     # no <thead>/<tbody>: implicit in HTML, and every element counts in the page's DOM budget
@@ -295,26 +364,30 @@ def html_table(df, caption: str, max_rows: int = 10, decimals: int | dict | None
     out += [f'<th scope="col">{_escape(c)}</th>' for c in cols]
     out.append("</tr>")
     for row in shown.itertuples(index=False):
-        cells = []
-        for col, value in zip(cols, row, strict=True):
-            if isinstance(value, bool) or value is None:
-                text = "n.d." if value is None else ("oui" if value else "non")
-            elif isinstance(value, numbers.Integral):
-                text = fr_number(value, 0)
-            elif isinstance(value, numbers.Real):
-                d = decimals.get(col) if isinstance(decimals, dict) else decimals
-                if d is None:
-                    integral = float(value).is_integer()
-                    d = 0 if integral or abs(value) >= 100 else (1 if abs(value) >= 1 else 2)
-                text = fr_number(value, d)
-            else:
-                text = _escape(value)
-            cells.append(f"<td>{text}</td>")
+        cells = [f"<td>{_cell_text(value, col, decimals)}</td>" for col, value in zip(cols, row, strict=True)]
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</table>")
     if len(df) > max_rows:
         out.append(f"<p>{max_rows} premières lignes sur {len(df)} ; le tableau complet est dans les tables exportées.</p>")
     return "\n".join(out)
+
+
+def _cell_text(value, col, decimals: int | dict | None) -> str:
+    """One table cell's text: booleans as oui/non, None as n.d., numbers in French format (``decimals``: a number,
+    a dict column -> number, or None for 0 from 100 up, 1 from 1 up, else 2), anything else escaped."""
+    import numbers
+
+    if isinstance(value, bool) or value is None:
+        return "n.d." if value is None else ("oui" if value else "non")
+    if isinstance(value, numbers.Integral):
+        return fr_number(value, 0)
+    if isinstance(value, numbers.Real):
+        d = decimals.get(col) if isinstance(decimals, dict) else decimals
+        if d is None:
+            integral = float(value).is_integer()
+            d = 0 if integral or abs(value) >= 100 else (1 if abs(value) >= 1 else 2)
+        return fr_number(value, d)
+    return _escape(value)
 
 
 def table(df, caption: str, max_rows: int = 10, decimals: int | dict | None = None):

@@ -178,7 +178,7 @@ def add_toc(page: str, toc_first: bool = False) -> str:
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th", "td", "strong", "em",
     "code", "pre", "a", "img", "figure", "figcaption", "br", "span", "div", "sup", "sub", "abbr", "blockquote", "hr",
-    "dl", "dt", "dd",
+    "dl", "dt", "dd", "details", "summary",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "data-min-font-px"}, "th": {"scope"},
                        "abbr": {"title"}}
