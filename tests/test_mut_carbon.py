@@ -194,17 +194,19 @@ def test_fleet_lines_reject_a_zero_lifetime_and_name_the_line():
 
 
 def test_fleet_lines_rescale_a_site_given_as_a_categorical_with_unused_sites():
-    """A categorical ``site`` column (a filtered inventory keeps every category) with a site no line uses: the two
-    servers of site A (2 × 300 kWh estimated) are rescaled to A's measured 1500 kWh; the laptop has no site."""
+    """A categorical ``site`` column (a filtered inventory keeps every category) whose last site, C, no line uses:
+    the servers of site A, estimated at 2 × 300 + 1 × 400 = 1000 kWh, are rescaled to A's measured 1500 kWh
+    (× 1.5): 900 and 600 kWh; site B measures nothing, so its server keeps its estimate, 1 × 250 kWh."""
     inv = inventory({"category": "server", "quantity": 2, "yearly_kwh": 300.0, "site": "A"},
-                    {"category": "laptop", "quantity": 1, "yearly_kwh": 20.0, "site": None})
-    inv["site"] = pd.Categorical(inv["site"], categories=["A", "B"])
-    hosting = pd.DataFrame({"site_id": ["A", "B"], "entity": "mairie", "kind": "server_room", "pue": [1.5, 1.5],
-                            "it_kwh_per_year": [1500.0, np.nan]})
+                    {"category": "server", "quantity": 1, "yearly_kwh": 400.0, "site": "A"},
+                    {"category": "server", "quantity": 1, "yearly_kwh": 250.0, "site": "B"})
+    inv["site"] = pd.Categorical(inv["site"], categories=["A", "B", "C"])
+    hosting = pd.DataFrame({"site_id": ["A", "B", "C"], "entity": "mairie", "kind": "server_room",
+                            "pue": [1.5, 1.5, 1.5], "it_kwh_per_year": [1500.0, np.nan, 800.0]})
     sites = carbon.resolve_sites(hosting, KINDS)
     lines = carbon.fleet_lines(inv, CATEGORIES, sites)
-    assert lines["energy_kwh"].tolist() == pytest.approx([1500.0, 20.0])
-    assert lines["measured_site"].tolist() == [True, False]
+    assert lines["energy_kwh"].tolist() == pytest.approx([900.0, 600.0, 250.0])
+    assert lines["measured_site"].tolist() == [True, True, False]
 
 
 def test_resolved_sites_are_indexed_by_site_id():
