@@ -1,7 +1,7 @@
 """Every published figure has a caption and, collapsed under it, the table of its data (issue 20).
 
-The page-level checks read the pages the end-to-end chain published for the test territory (fixture ``project`` of
-``test_pipeline_e2e``); the unit checks render a figure through ``plotting.show`` and the ``light`` template
+The page-level checks are in ``test_pipeline_e2e`` (they read the pages its one chain published for the test
+territory: the chain runs once per test run); the unit checks here render a figure through ``plotting.show`` and the ``light`` template
 without a kernel.
 """
 
@@ -14,7 +14,6 @@ import re
 import pandas as pd
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook, new_output
-from test_pipeline_e2e import SLUG, project  # noqa: F401  (the end-to-end chain's fixture)
 
 from helpers import plotting, publish
 
@@ -129,34 +128,3 @@ def test_labels_outside_the_axes_do_not_widen_the_image_on_a_phone():
 def test_the_sanitiser_keeps_details_and_summary():
     kept = publish.sanitize_html("<details><summary>Données</summary><table><tr><td>1</td></tr></table></details>")
     assert kept.startswith("<details><summary>Données</summary><table>")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# the pages published by the end-to-end chain (test territory)
-# ---------------------------------------------------------------------------------------------------------------
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("name", [publish.MAIN_FILE, publish.ANNEX_FILE])
-def test_every_published_figure_has_a_caption_and_its_data_table(project, name):  # noqa: F811
-    root, _ = project
-    page = (root / "outputs" / SLUG / name).read_text(encoding="utf-8")
-    figures = _figures(page)
-    assert figures, name
-    for figure in figures:
-        caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S)
-        assert caption and caption.group(1).strip(), figure[-600:]
-        details = re.search(r"<details><summary>Données de la figure</summary>(.*?)</details>", figure, re.S)
-        assert details, figure[-600:]
-        table = details.group(1)
-        assert "<table>" in table and '<th scope="col">' in table and table.count("<td>") >= 1, table[:300]
-
-
-@pytest.mark.e2e
-def test_main_page_keeps_its_budget_with_the_data_tables(project):  # noqa: F811
-    root, _ = project
-    out = root / "outputs" / SLUG
-    main = (out / publish.MAIN_FILE).read_text(encoding="utf-8")
-    annex = (out / publish.ANNEX_FILE).read_text(encoding="utf-8")
-    assert publish.check_page_budget(main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS) == []
-    assert publish.check_page_budget(annex) == []
-    assert main.count("<details>") == main.count("<figure>") > 0

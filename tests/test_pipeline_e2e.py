@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from helpers import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "test-mini"
@@ -424,3 +427,34 @@ def test_figure_text_stays_legible_on_a_phone(project):
     for image in images:
         assert image["min_font_px"] is not None, image
         assert image["min_font_px"] * image["shown"] / image["natural"] >= 9, image
+
+
+# the figures' captions and data tables (issue 20), on the pages this module's chain published
+FIGURE_RE = re.compile(r"<figure>(.*?)</figure>", re.S)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", [publish.MAIN_FILE, publish.ANNEX_FILE])
+def test_every_published_figure_has_a_caption_and_its_data_table(project, name):
+    root, _ = project
+    page = (root / "outputs" / SLUG / name).read_text(encoding="utf-8")
+    figures = FIGURE_RE.findall(page.split("<main", 1)[1])
+    assert figures, name
+    for figure in figures:
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S)
+        assert caption and caption.group(1).strip(), figure[-600:]
+        details = re.search(r"<details><summary>Données de la figure</summary>(.*?)</details>", figure, re.S)
+        assert details, figure[-600:]
+        table = details.group(1)
+        assert "<table>" in table and '<th scope="col">' in table and table.count("<td>") >= 1, table[:300]
+
+
+@pytest.mark.e2e
+def test_main_page_keeps_its_budget_with_the_data_tables(project):
+    root, _ = project
+    out = root / "outputs" / SLUG
+    main = (out / publish.MAIN_FILE).read_text(encoding="utf-8")
+    annex = (out / publish.ANNEX_FILE).read_text(encoding="utf-8")
+    assert publish.check_page_budget(main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS) == []
+    assert publish.check_page_budget(annex) == []
+    assert main.count("<details>") == main.count("<figure>") > 0
