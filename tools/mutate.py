@@ -94,7 +94,8 @@ MODULES: dict[str, Select] = {
 
 #: unit tests run against the mutants (the papermill chain and the batch are left out: minutes per run)
 TESTS: tuple[str, ...] = (
-    "tests/test_exact_*.py", "tests/test_carbon.py", "tests/test_services.py", "tests/test_actions.py",
+    "tests/test_exact_*.py", "tests/test_mut_*.py", "tests/test_carbon.py", "tests/test_services.py",
+    "tests/test_actions.py",
     "tests/test_trajectory.py", "tests/test_maturity.py", "tests/test_tables.py", "tests/test_plotting.py",
     "tests/test_publish.py", "tests/test_readers_property.py", "tests/test_readers_hostile.py",
     "tests/test_hostile_outputs.py",
@@ -102,6 +103,13 @@ TESTS: tuple[str, ...] = (
 
 #: pytest plugin of the scratch folder: no memo hits (a fork would reuse the unmutated results), fixed Hypothesis
 PLUGIN = '''"""mutmut run helper written by tools/mutate.py: memos disabled, Hypothesis derandomised."""
+import os
+import sys
+
+if os.environ.get("MUTANT_UNDER_TEST") and os.path.isdir("src"):
+    # a mutant checked by hand from mutants/ (MUTANT_UNDER_TEST=<name> python -m pytest -p mutate_plugin ...): the
+    # mutated tree first, before the project's editable install (mutmut's own runs already import it first)
+    sys.path.insert(0, os.path.abspath("src"))
 from helpers import memo
 
 memo.Memo.get = lambda self, key: None  # every call recomputes: a mutant never reads the clean run's results
