@@ -33,6 +33,21 @@ class IngestReport:
     header_only: list[str] = field(default_factory=list)
 
 
+#: what each input file holds, in the words of the page's readers (file names stay in the annex's import report)
+INPUT_NAMES_FR: dict[str, str] = {
+    "factor_overrides.csv": "facteurs propres à la collectivité",
+    "hosting.csv": "hébergement (salles serveurs, centres de données, nuage)",
+    "inventory.csv": "inventaire du parc",
+    "telecom.csv": "télécoms",
+    "purchases.csv": "achats de services et logiciels",
+    "printing.csv": "impressions",
+    "services.csv": "services numériques clés",
+    "rgesn.csv": "auto-évaluation RGESN",
+    "maturity.csv": "questionnaire de maturité",
+    "actions.csv": "choix du plan d'actions",
+}
+
+
 def _readers(ctx, categories, tables, strict=None):
     """(file name, clean table name, reader) in dependency order; each reader takes the path.
 
@@ -340,8 +355,11 @@ def territory_markdown(territory, report: IngestReport) -> str:
     # one sentence, not one list item per file (page budget, issue 20); the full import report is in the annex
     given = [file for file, ok in report.provided.items() if ok]
     missing = [file for file, ok in report.provided.items() if not ok]
-    lines += ["", f"Fichiers d'entrée fournis et validés : {', '.join(esc(f) for f in given) or 'aucun'}."
-              + (f" Non fournis (partie absente du diagnostic) : {', '.join(esc(f) for f in missing)}." if missing else "")
+    def named(files):
+        return ", ".join(esc(INPUT_NAMES_FR.get(f, f)) for f in files)
+
+    lines += ["", f"Données fournies et validées : {named(given) or 'aucune'}."
+              + (f" Non fournies (partie absente du diagnostic) : {named(missing)}." if missing else "")
               + (" " + import_report_sentence(report) if report.files else "")]
     if report.warnings:
         from helpers.errors import grouped_lines
