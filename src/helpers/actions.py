@@ -1028,7 +1028,7 @@ def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=No
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Figures (French labels; markers, hatches and labels so colour is never the only carrier)
+# Figures (French labels; markers, position and labels so colour is never the only carrier; no hatching)
 # ----------------------------------------------------------------------------------------------------------------
 
 def _short(text: str, n: int) -> str:
@@ -1053,8 +1053,8 @@ def gains_figure(ranked: pd.DataFrame, top: int = 20):
     fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(df) + 1.3))
     labels = [f"{a} {_short(t, 45)}" for a, t in zip(df["action_id"], df["title_fr"])]
     ax.barh(labels, df["balance_tco2e"], color=PALETTE[0], label="Bilan de la collectivité")
-    ax.barh(labels, df["services_tco2e"], left=df["balance_tco2e"], color=PALETTE[1], hatch="//",
-            edgecolor="white", label="Services (usagers compris)")
+    ax.barh(labels, df["services_tco2e"], left=df["balance_tco2e"], color=PALETTE[1], edgecolor="white",
+            label="Services (usagers compris)")
     err = np.vstack([df["total_tco2e"] - df["total_low_tco2e"], df["total_high_tco2e"] - df["total_tco2e"]])
     ax.errorbar(df["total_tco2e"], labels, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", capsize=2, lw=0.8)
     ax.set_xlabel("tCO2e évitées par an (mise en œuvre complète), intervalle à 95 %")
@@ -1122,6 +1122,9 @@ def matrix_figure(ranked: pd.DataFrame):
     ax.scatter(x[sel], y[sel], s=30, color=PALETTE[0], marker="o", label="Retenue dans le plan")
     ax.scatter(x[~sel], y[~sel], s=30, facecolors="none", edgecolors=PALETTE[5], marker="s", label="Non retenue")
     ax.set_yscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.yaxis.set_minor_formatter(NullFormatter())  # powers of ten only: labelled minor ticks piled up (0,009 …)
     ax.set_xticks([1, 2, 3], ["1 — facile", "2 — moyen", "3 — difficile"])
     ax.set_xlim(0.5, 3.5)
     ax.axhline(floor, color="grey", lw=0.5, ls=":")
@@ -1137,7 +1140,10 @@ def matrix_figure(ranked: pd.DataFrame):
     gain = y > floor
     texts = [ax.text(xi, yi, a, fontsize=9) for xi, yi, a in zip(x[gain], y[gain], df["action_id"][gain])]
     if texts:
-        adjust_text(texts, x=x[gain], y=y[gain], ax=ax, arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
+        # at most 200 steps, never a time limit: adjustText's default is 1 s of wall clock, so a loaded machine
+        # stopped earlier and two runs published different images (it stops sooner when no label overlaps)
+        adjust_text(texts, x=x[gain], y=y[gain], ax=ax, time_lim=None, iter_lim=200,
+                    arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
     return fig
 
 

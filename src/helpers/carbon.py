@@ -2502,7 +2502,7 @@ def write_outputs(ctx, study: CarbonStudy) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Figures (French labels; hatches and value labels so colour is never the only carrier)
+# Figures (French labels; value labels, markers and position so colour is never the only carrier; no hatching)
 # --------------------------------------------------------------------------------------------------------------
 
 def _wrap(text: str, width: int) -> str:
@@ -2512,34 +2512,42 @@ def _wrap(text: str, width: int) -> str:
 
 
 def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "tCO2e/an", max_bars: int = 15):
-    """Horizontal bars with the value and share as text and the 95 % interval as an error bar; at most ``max_bars``
-    bars (the largest), the title saying how many of how many are shown, so a territory of 100 entities keeps a
-    figure of the same size (page budget by design; every line is in tables.xlsx)."""
+    """Horizontal bars (seaborn), the largest first, in one colour, with the 95 % interval of the Monte Carlo draws
+    as a dark line and the value and share written at its end; at most ``max_bars`` bars (the largest), the title
+    saying how many of how many are shown, so a territory of 100 entities keeps a figure of the same size (page
+    budget by design; every line is in tables.xlsx)."""
+    import seaborn as sns
+
     from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report_theme import INK, bar_height_in, value_grid, wrap_labels
 
     plt = setup()
     if len(df) > max_bars:
         title = f"{title} : les {max_bars} premiers sur {len(df)}"
         df = df.nlargest(max_bars, "value")
-    d = df.sort_values("value").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(d) + 1.3))
-    y = np.arange(len(d))
-    for i, r in d.iterrows():
-        ax.barh(i, r["value"], color=PALETTE[i % len(PALETTE)],
-                edgecolor="#333333", linewidth=0.5)
+    d = df.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    labels, lines = wrap_labels(d[label_col])
+    fig, ax = plt.subplots(figsize=(4.4, bar_height_in(lines) * len(d) + 1.3))
+    y = np.arange(len(d))  # one bar per row, even when two rows share a label (categories by position)
+    sns.barplot(x=d["value"].to_numpy(), y=y, order=list(y), orient="h", color=PALETTE[0], saturation=1.0,
+                errorbar=None, width=0.7, ax=ax)
+    ax.set_yticks(y, labels)
     if {"low", "high"} <= set(d.columns):
         err = np.vstack([d["value"] - d["low"], d["high"] - d["value"]]).clip(min=0)
-        ax.errorbar(d["value"], y, xerr=err, fmt="none", ecolor="#000000", capsize=3, linewidth=1)
+        ax.errorbar(d["value"], y, xerr=err, fmt="none", ecolor=INK, capsize=3, linewidth=1.1)
     xmax = float((d["high"] if "high" in d else d["value"]).max() or 1)
     for i, r in d.iterrows():
         text = f"{fr_number(r['value'], 1 if r['value'] < 100 else 0)}"
         if "share" in d and np.isfinite(r["share"]):
             text += f" ({fr_number(100 * r['share'], 0)} %)"
-        ax.text(max(r.get("high", r["value"]), r["value"]) + 0.01 * xmax, i, text, va="center", fontsize=8)
-    ax.set_yticks(y, [_wrap(str(t), 45) for t in d[label_col]])
-    ax.set_xlim(0, xmax * 1.3)
-    ax.set_xlabel(unit)
-    ax.set_title(title, fontsize=10)
+        ax.text(max(r.get("high", r["value"]), r["value"]) + 0.025 * xmax, i, text, va="center", fontsize=9)
+    ax.set_xlim(0, xmax * 1.35)
+    ax.set_ylim(len(d) - 0.5, -0.5)  # the error bars would otherwise widen the margins
+    value_grid(ax, "x")
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylabel("")
+    ax.set_xlabel(f"{unit} (trait : intervalle à 95 %)" if {"low", "high"} <= set(d.columns) else unit)
+    ax.set_title(title, fontsize=10, loc="left")
     fig.tight_layout()
     return fig
 
@@ -2552,10 +2560,10 @@ def tornado_figure(sens: pd.DataFrame, central_tco2e: float, top: int = 10):
     d = sens.sort_values("swing", ascending=False).head(top).iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(d) + 1.6))
     y = np.arange(len(d))
-    ax.barh(y, d["low_total"] - central_tco2e, left=central_tco2e, color=PALETTE[4], hatch="//",
-            edgecolor="#333333", linewidth=0.5, label="entrée au 2,5e centile")
-    ax.barh(y, d["high_total"] - central_tco2e, left=central_tco2e, color=PALETTE[1], hatch="..",
-            edgecolor="#333333", linewidth=0.5, label="entrée au 97,5e centile")
+    ax.barh(y, d["low_total"] - central_tco2e, left=central_tco2e, color=PALETTE[4], edgecolor="white",
+            linewidth=0.5, label="entrée au 2,5e centile")
+    ax.barh(y, d["high_total"] - central_tco2e, left=central_tco2e, color=PALETTE[1], edgecolor="white",
+            linewidth=0.5, label="entrée au 97,5e centile")
     ax.axvline(central_tco2e, color="#000000", linewidth=1)
     for i, r in d.iterrows():
         ax.text(r["high_total"], i, f"  {fr_number(100 * r['contribution_to_variance'], 0)} % var.", va="center",
@@ -2597,24 +2605,43 @@ def criteria_phase_figure(shares: pd.DataFrame):
 
 
 def benchmark_figure(comparison: pd.DataFrame):
-    """Our per-agent / per-workstation figures (with interval) beside the published references."""
+    """Our per-agent / per-workstation figures beside the published references, as a dot plot (seaborn): for each
+    reference, its name written across the figure, then this balance (circle, with its 95 % interval as a line) and
+    the published value (diamond), each with its value written beside it. Shape and position, not only colour, tell
+    the two apart; the names read in full on a phone."""
+    import seaborn as sns
+
     from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report_theme import INK, value_grid
 
     plt = setup()
     d = comparison[comparison["unit"].str.startswith("kgco2e")].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7.5, 0.8 * len(d) + 1.4))
-    y = np.arange(len(d))
-    ax.barh(y + 0.2, d["reference_value"], height=0.38, color=PALETTE[2], hatch="xx", edgecolor="#333333",
-            linewidth=0.5, label="référence publiée")
-    err = np.vstack([d["our_value"] - d["our_low"], d["our_high"] - d["our_value"]]).clip(min=0)
-    ax.barh(y - 0.2, d["our_value"], height=0.38, xerr=err, color=PALETTE[0], edgecolor="#333333", linewidth=0.5,
-            label="ce bilan (intervalle 95 %)", error_kw={"capsize": 3})
+    ours, ref = "Ce bilan (intervalle à 95 %)", "Référence publiée"
+    step = 2.6  # per reference: its name, this balance, the reference
+    y_ours, y_ref = np.arange(len(d)) * step + 1.0, np.arange(len(d)) * step + 1.7
+    points = pd.DataFrame({"valeur": np.r_[d["our_value"], d["reference_value"]], "y": np.r_[y_ours, y_ref],
+                           "série": [ours] * len(d) + [ref] * len(d)})
+    fig, ax = plt.subplots(figsize=(4.4, 0.85 * len(d) + 1.6))
+    values = np.r_[d["reference_value"], d["our_high"], d["our_value"]].astype(float)
+    xmax = 1.22 * float(np.nanmax(values) if np.isfinite(values).any() else 1.0) or 1.0
+    ax.hlines(y_ours, d["our_low"], d["our_high"], color=PALETTE[0], linewidth=2.2)
+    sns.scatterplot(data=points, x="valeur", y="y", hue="série", style="série", hue_order=[ours, ref],
+                    style_order=[ours, ref], palette=[PALETTE[0], PALETTE[5]], markers=["o", "D"], s=60,
+                    edgecolor="white", linewidth=0.6, zorder=3, ax=ax)
     for i, r in d.iterrows():
-        ax.text(r["reference_value"], i + 0.2, f" {fr_number(r['reference_value'])}", va="center", fontsize=8)
-        ax.text(r["our_high"], i - 0.2, f" {fr_number(r['our_value'])}", va="center", fontsize=8)
-    ax.set_yticks(y, [_wrap(t, 38) for t in d["reference"]], fontsize=8)
-    ax.set_xlim(0, 1.25 * float(np.nanmax(np.r_[d["reference_value"], d["our_high"]])))
+        ax.text(0, i * step + 0.45, _wrap(str(r["reference"]), 52), ha="left", va="bottom", fontsize=9, color=INK,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=4)
+        high = r["our_high"] if np.isfinite(r["our_high"]) else r["our_value"]
+        ax.text(high + 0.015 * xmax, y_ours[i], fr_number(r["our_value"]), va="center", fontsize=9)
+        ax.text(r["reference_value"] + 0.015 * xmax, y_ref[i], fr_number(r["reference_value"]), va="center",
+                fontsize=9)
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(len(d) * step - 0.4, -0.5)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    value_grid(ax, "x")
     ax.set_xlabel("kgCO2e par an et par agent, utilisateur ou poste")
-    ax.legend(frameon=False, fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    ax.set_ylabel("")
+    ax.legend(title=None, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1)
     fig.tight_layout()
     return fig

@@ -1074,6 +1074,10 @@ def heatmap_alt(a: MaturityAssessment) -> str:
 # --------------------------------------------------------------------------------------------------------------------
 # figures
 
+#: most collectivities shown as columns of :func:`heatmap_figure` (about 0.45 in each on a phone); beyond, they are rows
+HEATMAP_MAX_COLUMNS = 8
+
+
 def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -1131,26 +1135,50 @@ def radar_figure(a: MaturityAssessment):
 
 
 def heatmap_figure(a: MaturityAssessment):
-    """Collectivities × axes heat map with the score written in every cell (``n.r.`` when nothing is scored)."""
+    """Axes × collectivities heat map (seaborn) with the score written in every cell (``n.r.`` on a grey cell when
+    nothing is scored). One row per axis and the overall score last, set apart by a white rule; one column per
+    collectivity, the studied one first in bold. One blue scale from 0 to 100 % and no colour bar, since every
+    value is written; axes as rows so their long names read horizontally on a phone. With more than
+    :data:`HEATMAP_MAX_COLUMNS` collectivities they become the rows (and the axes the columns), so the figure grows
+    in height rather than squeezing its columns."""
+    import seaborn as sns
+
     from helpers.plotting import setup
+    from helpers.report_theme import INK, LIGHT, SEQUENTIAL
 
     plt = setup()
     labels = a.axes.set_index("axis_id")["label_fr"].to_dict() | {GLOBAL: "Ensemble"}
-    m = a.matrix
-    data = m.to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(m) + 2.2))
-    ax.imshow(np.nan_to_num(data, nan=0.0), cmap="Blues", vmin=0, vmax=100, aspect="auto")
-    rows, cols = np.indices(data.shape)
-    for i, j, v in zip(rows.ravel(), cols.ravel(), data.ravel(), strict=True):
-        ax.text(j, i, "n.r." if np.isnan(v) else f"{v:.0f}", ha="center", va="center", fontsize=8,
-                color="white" if (not np.isnan(v) and v > 60) else "black",
-                fontweight="bold" if (m.columns[j] == GLOBAL or m.index[i] == a.subject) else "normal")
-    ax.set_xticks(range(len(m.columns)), [_wrap(labels.get(c, c), 16) for c in m.columns], rotation=40, ha="right",
-                  rotation_mode="anchor", fontsize=7.5)
-    ylabels = [_wrap(a.names.get(c, c) + (" ◄" if c == a.subject else ""), 34) for c in m.index]
-    ax.set_yticks(range(len(m)), ylabels, fontsize=8)
-    ax.set_title("Score de maturité par collectivité et par axe (%) ; ◄ collectivité étudiée", fontsize=9)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    order = [a.subject] if a.subject in a.matrix.index else []
+    m = a.matrix.loc[order + [c for c in a.matrix.index if c not in order]].astype(float)  # collectivities × axes
+    by_axis = len(m) <= HEATMAP_MAX_COLUMNS
+    if by_axis:
+        m = m.T  # axes × collectivities
+    row_names = (lambda r: labels.get(r, r)) if by_axis else (lambda r: a.names.get(r, r))
+    col_names = (lambda c: a.names.get(c, c)) if by_axis else (lambda c: labels.get(c, c))
+    data = m.to_numpy()
+    fig, ax = plt.subplots(figsize=(4.4, 0.4 * len(m) + 2.4))
+    ax.set_facecolor(LIGHT)  # a cell without a score shows the axes' light grey
+    sns.heatmap(m, ax=ax, cmap=SEQUENTIAL, vmin=0, vmax=100, cbar=False, annot=False, linewidths=1.0,
+                linecolor="white")
+    for (i, j), v in np.ndenumerate(data):  # one text per cell (tests count them): the score or "n.r."
+        bold = a.subject in (m.index[i], m.columns[j]) or GLOBAL in (m.index[i], m.columns[j])
+        ax.text(j + 0.5, i + 0.5, "n.r." if np.isnan(v) else f"{v:.0f}", ha="center", va="center", fontsize=9,
+                color="white" if (not np.isnan(v) and v > 60) else INK, fontweight="bold" if bold else "normal")
+    if GLOBAL in m.index:  # the overall score set apart from the axes
+        ax.axhline(list(m.index).index(GLOBAL), color="white", linewidth=4)
+    if GLOBAL in m.columns:
+        ax.axvline(list(m.columns).index(GLOBAL), color="white", linewidth=4)
+    ax.set_yticks(np.arange(len(m)) + 0.5, [_wrap(row_names(r), 24) for r in m.index], rotation=0, fontsize=9)
+    ax.set_xticks(np.arange(len(m.columns)) + 0.5, [_wrap(col_names(c), 26) for c in m.columns], rotation=90,
+                  fontsize=9)
+    ax.xaxis.tick_top()
+    for ticks, names in ((ax.get_xticklabels(), m.columns), (ax.get_yticklabels(), m.index)):
+        for tick, c in zip(ticks, names, strict=True):
+            tick.set_fontweight("bold" if c in (a.subject, GLOBAL) else "normal")
+    ax.tick_params(length=0)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    fig.suptitle("Score de maturité (%) par axe et par collectivité\nen gras : la collectivité étudiée et le "
+                 "score d'ensemble", x=0.02, ha="left", fontsize=10, fontweight="bold")
     fig.tight_layout()
     return fig

@@ -1728,42 +1728,76 @@ def _fmt(v: float, unit: str = "") -> str:
 
 
 def per_unit_figure(table: pd.DataFrame):
-    """gCO2e per functional unit of each service with its 95 % interval (log scale: units differ by orders of
-    magnitude)."""
+    """gCO2e per functional unit of each service (seaborn dot plot, log scale: units differ by orders of magnitude):
+    the central value as a dot, its 95 % interval as a line, the value written beside it, and the service with its
+    functional unit written above, across the figure, so the names read in full on a phone. A dot, not a bar: on a
+    log scale a bar's length depends on where the axis starts."""
+    import seaborn as sns
+    from matplotlib.ticker import NullFormatter
+
     from helpers.plotting import PALETTE, setup
+    from helpers.report_theme import INK, value_grid
 
     plt = setup()
-    t = table.sort_values("gco2e_per_unit")
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(t) + 1.3))
-    y = np.arange(len(t))
-    err = np.vstack([t["gco2e_per_unit"] - t["gco2e_low"], t["gco2e_high"] - t["gco2e_per_unit"]])
-    ax.barh(y, t["gco2e_per_unit"], xerr=err, color=PALETTE[0], capsize=3, ecolor="black")
-    labels = [f"{n}\n({u})" for n, u in zip(t["name"], t["functional_unit"])]
-    ax.set_yticks(y, labels, fontsize=8)
+    t = table.sort_values("gco2e_per_unit", ascending=False, kind="stable").reset_index(drop=True)
+    step = 1.6  # per service: its name, then its dot
+    y = np.arange(len(t)) * step + 0.95
+    fig, ax = plt.subplots(figsize=(4.4, 0.62 * len(t) + 1.2))
     ax.set_xscale("log")
-    for yi, v in zip(y, t["gco2e_per_unit"]):
-        ax.text(v * 1.08, yi + 0.28, _fmt(v, "g"), fontsize=8, va="center")
-    ax.set_xlabel("gCO2e par unité fonctionnelle (échelle logarithmique ; barre = intervalle à 95 %)")
+    ax.hlines(y, t["gco2e_low"], t["gco2e_high"], color=PALETTE[0], linewidth=2.2)
+    sns.scatterplot(x=t["gco2e_per_unit"].to_numpy(), y=y, color=PALETTE[0], s=50, edgecolor="white", linewidth=0.6,
+                    zorder=3, ax=ax)
+    for yi, r in zip(y, t.itertuples(index=False), strict=True):
+        ax.text(0, yi - 0.5, _wrap_label(f"{r.name} ({r.functional_unit})", 52), transform=ax.get_yaxis_transform(),
+                ha="left", va="bottom", fontsize=9, color=INK, zorder=4,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+        ax.text(r.gco2e_high * 1.12, yi, _fmt(r.gco2e_per_unit, "g"), va="center", fontsize=9)
+    values = t[["gco2e_low", "gco2e_per_unit", "gco2e_high"]].to_numpy(dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size:
+        ax.set_xlim(positive.min() / 2, positive.max() * 6)
+    ax.xaxis.set_minor_formatter(NullFormatter())  # powers of ten only
+    ax.set_ylim(len(t) * step - 0.3, -0.5)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    value_grid(ax, "x")
+    ax.set_xlabel("gCO2e par unité fonctionnelle (échelle logarithmique ; trait : intervalle à 95 %)")
     fig.tight_layout()
     return fig
 
 
+def _wrap_label(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
 def annual_figure(table: pd.DataFrame):
-    """tCO2e per year of each service with its 95 % interval."""
+    """tCO2e per year of each service (seaborn bars, the largest first, one colour) with the 95 % interval of the
+    Monte Carlo draws as a dark line and the value written at its end."""
+    import seaborn as sns
+
     from helpers.plotting import PALETTE, setup
+    from helpers.report_theme import INK, bar_height_in, value_grid, wrap_labels
 
     plt = setup()
-    t = table.sort_values("annual_tco2e")
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.2))
-    y = np.arange(len(t))
+    t = table.sort_values("annual_tco2e", ascending=False, kind="stable").reset_index(drop=True)
+    labels, lines = wrap_labels(t["name"])
+    fig, ax = plt.subplots(figsize=(4.4, bar_height_in(lines) * len(t) + 1.2))
+    y = np.arange(len(t))  # one bar per service, even when two share a name (categories by position)
+    sns.barplot(x=t["annual_tco2e"].to_numpy(), y=y, order=list(y), orient="h", color=PALETTE[1], saturation=1.0,
+                errorbar=None, width=0.7, ax=ax)
+    ax.set_yticks(y, labels)
     err = np.vstack([t["annual_tco2e"] - t["annual_tco2e_low"], t["annual_tco2e_high"] - t["annual_tco2e"]])
-    ax.barh(y, t["annual_tco2e"], xerr=err, color=PALETTE[1], capsize=3, ecolor="black", hatch="//",
-            edgecolor="white")
-    ax.set_yticks(y, t["name"], fontsize=8)
-    for yi, v, hi in zip(y, t["annual_tco2e"], t["annual_tco2e_high"]):
-        ax.text(hi * 1.02 + 0.01 * t["annual_tco2e_high"].max(), yi, _fmt(v, "t"), fontsize=8, va="center")
-    ax.set_xlabel("tCO2e par an (barre = intervalle à 95 %)")
-    ax.set_xlim(0, t["annual_tco2e_high"].max() * 1.25)
+    ax.errorbar(t["annual_tco2e"], y, xerr=err.clip(min=0), fmt="none", ecolor=INK, capsize=3, linewidth=1.1)
+    top = float(t["annual_tco2e_high"].max()) if len(t) else 1.0
+    for yi, v, hi in zip(y, t["annual_tco2e"], t["annual_tco2e_high"], strict=True):
+        ax.text(hi + 0.025 * top, yi, _fmt(v, "t"), fontsize=9, va="center")
+    ax.tick_params(axis="y", labelsize=9, length=0)
+    ax.set_xlabel("tCO2e par an (trait : intervalle à 95 %)")
+    ax.set_xlim(0, (top or 1.0) * 1.3)
+    ax.set_ylim(len(t) - 0.5, -0.5)  # the error bars would otherwise widen the margins
+    value_grid(ax, "x")
     fig.tight_layout()
     return fig
 
@@ -1836,8 +1870,7 @@ def tornado_figure(sens: pd.DataFrame, table: pd.DataFrame, top: int = 6):
         base = d["base_g"].iat[0]
         lo = np.minimum(d["g_at_low"], d["g_at_high"]).to_numpy()
         hi = np.maximum(d["g_at_low"], d["g_at_high"]).to_numpy()
-        ax.barh(d["label_fr"], hi - base, left=base, color=PALETTE[5], hatch="//", edgecolor="white",
-                label="hausse")
+        ax.barh(d["label_fr"], hi - base, left=base, color=PALETTE[5], edgecolor="white", label="hausse")
         ax.barh(d["label_fr"], lo - base, left=base, color=PALETTE[0], edgecolor="white", label="baisse")
         ax.axvline(base, color="black", linewidth=0.8)
         ax.set_title(str(names[sid])[:45], fontsize=9)
@@ -1846,29 +1879,38 @@ def tornado_figure(sens: pd.DataFrame, table: pd.DataFrame, top: int = 6):
         ax.set_xlabel("gCO2e par unité", fontsize=7)
     for k in range(n, nrows * ncols):
         axes[k // ncols][k % ncols].axis("off")
-    fig.suptitle("gCO2e par unité quand chaque paramètre est à sa borne basse puis haute "
-                 "(plein : baisse du résultat ; hachuré : hausse ; trait : valeur centrale)", fontsize=8)
+    fig.suptitle("gCO2e par unité quand chaque paramètre est à sa borne basse puis haute\n"
+                 "trait : valeur centrale ; à gauche (bleu) : baisse du résultat ;\nà droite (rouge) : hausse",
+                 fontsize=9)
     fig.tight_layout()
     return fig
 
 
 def scenario_figure(scen: pd.DataFrame):
-    """tCO2e avoided per year by each scenario, all services together (central values)."""
-    from helpers.plotting import PALETTE, setup
+    """tCO2e avoided per year by each scenario, all services together (central values): seaborn bars, the most
+    effective first, each with its tonnes and its share of the services' current footprint written at its end."""
+    import seaborn as sns
+
+    from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report_theme import bar_height_in, value_grid, wrap_labels
 
     plt = setup()
     tot = scen.groupby(["scenario", "label_fr"], sort=False)[["baseline_tco2e", "scenario_tco2e"]].sum().reset_index()
     base = tot["baseline_tco2e"].iat[0]
     tot["avoided"] = tot["baseline_tco2e"] - tot["scenario_tco2e"]
-    tot = tot.sort_values("avoided")
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(tot) + 1.4))
-    y = np.arange(len(tot))
-    ax.barh(y, tot["avoided"], color=PALETTE[2], hatch="..", edgecolor="white")
-    for yi, v in zip(y, tot["avoided"]):
+    tot = tot.sort_values("avoided", ascending=False, kind="stable").reset_index(drop=True)
+    labels, lines = wrap_labels(tot["label_fr"])
+    fig, ax = plt.subplots(figsize=(4.4, bar_height_in(lines) * len(tot) + 1.4))
+    y = np.arange(len(tot))  # categories by position
+    sns.barplot(x=tot["avoided"].to_numpy(), y=y, order=list(y), orient="h", color=PALETTE[2], saturation=1.0,
+                errorbar=None, width=0.7, ax=ax)
+    ax.set_yticks(y, labels)
+    for yi, v in enumerate(tot["avoided"]):
         share = v / base * 100 if base > 0 else 0.0
-        ax.text(v, yi, f" −{_fmt(v, 't')} ({share:.1f} %)".replace(".", ","), va="center", fontsize=8)
-    ax.set_yticks(y, tot["label_fr"], fontsize=8)
-    ax.set_xlim(0, max(tot["avoided"].max(), 1e-9) * 1.45)
+        ax.text(v, yi, f" −{_fmt(v, 't')} ({fr_number(share, 1)} %)", va="center", fontsize=9)
+    ax.tick_params(axis="y", labelsize=9, length=0)
+    ax.set_xlim(0, max(tot["avoided"].max(), 1e-9) * 1.6)
+    value_grid(ax, "x")
     ax.set_xlabel(f"tCO2e évitées par an, tous services (situation actuelle : {_fmt(base, 't')} par an)")
     fig.tight_layout()
     return fig
