@@ -85,3 +85,21 @@ def test_wrapped_category_labels_get_room_for_their_lines():
     size = max(t.get_fontsize() for t in labels)
     assert ax.get_position().height * fig.get_size_inches()[1] >= 20 * 2 * size * 1.3 / 72 - 1e-6
     plt.close(fig)
+
+
+def test_log_axis_minor_ticks_are_labelled_only_where_matplotlib_labels_them_and_in_french():
+    """Over four decades matplotlib labels no minor tick (French labels of every minor tick piled up "0,009 0,008 …");
+    over less than one decade it labels a few, which must be written the French way (2, 3, 4, 6 between 2 and 7)."""
+    plt = plotting.setup()
+    labels = {}
+    for lo, hi in ((0.001, 10.0), (2.0, 7.0), (0.2, 0.7)):
+        fig, ax = plt.subplots()
+        ax.plot([lo, hi], [1, 2])
+        ax.set_xscale("log")
+        plotting.french_axes(fig)
+        fig.canvas.draw()
+        labels[lo] = [t.get_text() for t in ax.get_xticklabels(minor=True) if t.get_text()]
+        plt.close(fig)
+    assert labels[0.001] == []
+    assert labels[2.0] == ["2", "3", "4", "6"]
+    assert labels[0.2] == ["0,2", "0,3", "0,4", "0,6"]

@@ -39,6 +39,9 @@ def setup():
         # labels come from the inputs (entity, service names): a '$' must never start mathtext (an odd one raises)
         "text.parse_math": False,
     })
+    from helpers import report_theme
+
+    report_theme.apply()
     return plt
 
 
@@ -133,6 +136,23 @@ def _french_formatter():
     return FrenchFormatter
 
 
+def _french_where_labelled(original, french):
+    """A minor-tick formatter of a log axis that labels the ticks matplotlib's own formatter labels (none when the
+    axis spans several decades, a few when it spans less than about one) and writes them the French way; labelling
+    every minor tick piled up "0,009 0,008 …" on the services' log axes."""
+    from matplotlib.ticker import Formatter
+
+    class FrenchWhereLabelled(Formatter):
+        def set_locs(self, locs):
+            original.set_locs(locs)
+            french.set_locs(locs)
+
+        def __call__(self, x, pos=None):
+            return french(x, pos) if original(x, pos) else ""
+
+    return FrenchWhereLabelled()
+
+
 def french_axes(fig) -> None:
     """Give every numeric axis of ``fig`` French tick labels (categorical and date axes are left as they are)."""
     from matplotlib.ticker import LogFormatter, ScalarFormatter
@@ -145,8 +165,9 @@ def french_axes(fig) -> None:
                 axis.set_major_formatter(french())
             elif isinstance(current, LogFormatter):
                 axis.set_major_formatter(french(log=True))
-                if isinstance(axis.get_minor_formatter(), LogFormatter):
-                    axis.set_minor_formatter(french(log=True))
+                minor = axis.get_minor_formatter()
+                if isinstance(minor, LogFormatter):
+                    axis.set_minor_formatter(_french_where_labelled(minor, french(log=True)))
 
 
 #: widest a figure is drawn (inches): on a 390 px phone the page column is about 358 CSS px, so a figure of
