@@ -539,3 +539,16 @@ def test_summary_tier_values_in_tonnes_with_their_intervals():
     assert set(iv) == {"value", "low", "high"}
     assert (iv["value"], iv["low"], iv["high"]) == pytest.approx((0.2, 0.19, 0.21), rel=3e-3)
     assert data["seed"] == 5
+
+
+def test_notes_write_their_numbers_the_french_way():
+    """1,500 mobile lines are written "1 500" (narrow no-break space), never "1,500", which a French reader takes for
+    1.5; the same for a site's cloud spend of 1,500 € next to devices whose energy is already counted."""
+    lib = factors(factor("network_mobile_fr", 0.02468, activity_unit="gb"))
+    _, notes = carbon.telecom_activities(pd.DataFrame({"entity": ["mairie"], "mobile_lines": [1500]}), lib)
+    assert notes[0].startswith("Télécom ligne 1 (mairie) : 1\u202f500 lignes mobiles sans volume")
+    hosting = pd.DataFrame({"site_id": ["A"], "entity": "mairie", "kind": "server_room", "pue": [1.5],
+                            "cloud_spend_eur": [1500.0]})
+    inv = inventory({"category": "server", "quantity": 2, "site": "A", "yearly_kwh": 100.0})
+    _, notes = carbon.site_activities(carbon.resolve_sites(hosting, KINDS), inv, site_library())
+    assert any("la dépense cloud (1\u202f500 €)" in n for n in notes), notes

@@ -189,18 +189,15 @@ def _as_bool(series: pd.Series) -> np.ndarray:
     return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes", "oui", "vrai"}).to_numpy()
 
 
+def _fr_note(value: float, decimals: int = 0) -> str:
+    """A number of an analyst-facing note written the French way (``1 500``, ``2,5``)."""
+    from helpers.plotting import fr_number
+
+    return fr_number(value, decimals)
+
+
 def _text(series: pd.Series) -> np.ndarray:
     return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
-
-
-def _fill_text(series: pd.Series, default: str) -> np.ndarray:
-    """Strings of ``series`` with ``default`` for missing values (whatever the column's dtype)."""
-    values = series.to_numpy(dtype=object, na_value=None) if hasattr(series, "to_numpy") else np.asarray(series)
-    missing = pd.isna(values)
-    if missing.any():
-        values = values.copy()
-        values[missing] = default
-    return values
 
 
 def _quantity_param(quality, key) -> np.ndarray:
@@ -554,7 +551,7 @@ def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.Da
         spend = s["cloud_spend_eur"]
         if has_devices:
             if np.isfinite(spend) and spend > 0:
-                notes.append(f"Site {site_id} : la dépense cloud ({spend:,.0f} €) n'est pas comptée car l'énergie "
+                notes.append(f"Site {site_id} : la dépense cloud ({_fr_note(spend)} €) n'est pas comptée car l'énergie "
                              "des équipements du site l'est déjà (pas de double compte).")
             continue
         kwh = s["it_kwh_per_year"]
@@ -566,7 +563,7 @@ def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.Da
             if s["pue"] > 1.0:
                 frames.append(({**row, "activity": float(kwh) * (s["pue"] - 1.0), "extra_param": s["pue_param"]}, 1))
             if np.isfinite(spend) and spend > 0:
-                notes.append(f"Site {site_id} : la dépense ({spend:,.0f} €) n'est pas comptée car l'énergie "
+                notes.append(f"Site {site_id} : la dépense ({_fr_note(spend)} €) n'est pas comptée car l'énergie "
                              "mesurée du site l'est (par l'usage plutôt que par la dépense).")
         elif np.isfinite(spend) and spend > 0:
             frames += _flow_rows(factors, CLOUD_SPEND_ITEM, {
@@ -610,13 +607,13 @@ def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> t
                 "activity": fixed_lines * MONTHS_PER_YEAR, "quantity_param": f"quantity:{quality}:network_fixed"}, 1)
             if fixed_gb > 0:
                 notes.append(f"Télécom ligne {i + 1} ({r.entity}) : réseau fixe compté par abonnement ; le volume "
-                             f"({fixed_gb:,.0f} Go) n'est pas ajouté (pas de double compte).")
+                             f"({_fr_note(fixed_gb)} Go) n'est pas ajouté (pas de double compte).")
         elif fixed_gb > 0:
             frames += _flow_rows(factors, NETWORK_ITEMS["fixed_gb"], {
                 **base, "line_id": f"telecom:{i + 1}:fixed", "category": "network_fixed", "activity": fixed_gb,
                 "quantity_param": f"quantity:{quality}:network_fixed"}, 1)
         elif fixed_lines > 0:
-            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {fixed_lines:,.0f} lignes fixes sans facteur par "
+            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {_fr_note(fixed_lines)} lignes fixes sans facteur par "
                          "abonnement ni volume : non comptées.")
         if mobile_gb > 0:
             frames += _flow_rows(factors, NETWORK_ITEMS["mobile_gb"], {
@@ -628,7 +625,7 @@ def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> t
                 "activity": mobile_lines * MONTHS_PER_YEAR, "quantity_param": f"quantity:{quality}:network_mobile"},
                 1)
         elif mobile_lines > 0:
-            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {mobile_lines:,.0f} lignes mobiles sans volume de "
+            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {_fr_note(mobile_lines)} lignes mobiles sans volume de "
                          "données : le réseau mobile n'est pas compté (donner mobile_data_gb_per_year).")
     if not frames:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
@@ -1507,10 +1504,10 @@ def reconcile_views(annualised_lines: pd.DataFrame, purchases_lines: pd.DataFram
             return "aucun achat dans l'année : rien dans la vue achats, l'amortissement du parc reste compté"
         ratio = r["bought_in_year"] / r["mean_yearly_renewal"] if r["mean_yearly_renewal"] else np.inf
         if ratio > 1.1:
-            return (f"achats de l'année {ratio:.1f} fois le renouvellement moyen (parc ÷ durée de vie) : "
+            return (f"achats de l'année {_fr_note(ratio, 1)} fois le renouvellement moyen (parc ÷ durée de vie) : "
                     "la vue achats est plus élevée")
         if ratio < 0.9:
-            return (f"achats de l'année {ratio:.1f} fois le renouvellement moyen : la vue achats est plus basse")
+            return (f"achats de l'année {_fr_note(ratio, 1)} fois le renouvellement moyen : la vue achats est plus basse")
         return "achats proches du renouvellement moyen : les deux vues sont proches"
 
     out["explanation"] = out.apply(explain, axis=1)
