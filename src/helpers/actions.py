@@ -1452,6 +1452,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     """Read the inputs and the earlier notebooks' results, evaluate every catalogue action, rank them, schedule the
     selected ones and compute the trajectory against the carbon budget."""
     from helpers import factors as fm
+    from helpers import plotting
     from helpers import services as sv
 
     terr = ctx.territory
@@ -1543,9 +1544,11 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                      "par ratio monétaire et télécoms au forfait constants",
         "fleet_driven_baseline_tco2e": float(f0),
         "bau_index_2030": g_m, "perimeter": "bilan de la collectivité (notebook 02)",
-        "target_basis": (f"SNBC : émissions brutes divisées par 6 environ à l'horizon 2050 (neutralité, le reste "
-                         f"absorbé par les puits) ; transposé par cette étude à l'année cible {terr.target_year} "
-                         f"du territoire (paramètre target_share = {target_share:.4g} du bilan de référence)"),
+        "target_basis": (f"SNBC-2 (2020) : émissions brutes divisées par au moins 6 en 2050 par rapport à 1990 "
+                         f"(neutralité, le reste absorbé par les puits) ; transposé par cette étude à l'année cible "
+                         f"{terr.target_year} du territoire et à son bilan de référence (objectif : "
+                         f"{plotting.fr_number(100 * target_share, 1)} % de ce bilan, un choix de l'étude que la "
+                         f"collectivité peut changer)"),
         "national_trend_sensitivity": {
             "basis": tj.NATIONAL_TREND_SOURCE + " ; appliquée à tout le bilan",
             "bau_2030_tco2e": float(bau_nat[mi]), "plan_2030_tco2e": float(plan_nat[mi]),
@@ -1758,7 +1761,7 @@ def headline_markdown(study: ActionsStudy) -> str:
     return "\n".join([
         f"- **{meta['n_selected_actions']} actions retenues** sur {meta['n_catalogue_actions']} au catalogue.",
         f"- Mises en œuvre ensemble, elles évitent **{fr_interval(p['value'], p['low'], p['high'], _dec(p))} tCO2e "
-        f"par an** (intervalle à 95 %) : {fr_interval(pb['value'], pb['low'], pb['high'], _dec(pb))} sur le bilan de "
+        f"par an** (fourchette probable) : {fr_interval(pb['value'], pb['low'], pb['high'], _dec(pb))} sur le bilan de "
         f"la collectivité et {fr_interval(ps['value'], ps['low'], ps['high'], 1)} sur les services (usagers "
         f"compris). La somme des actions prises une à une serait {num(sum_parts)} tCO2e/an : l'écart est le "
         "recouvrement entre actions, compté une seule fois dans le scénario combiné (les émissions évitées par "
@@ -1794,7 +1797,7 @@ def avoided_markdown(study: ActionsStudy) -> str:
                      f" tCO2e/an évitées en {cf['milestone_year']} par rapport au fil de l'eau, économie "
                      f"{fr_number(x.money_saved_eur_per_year, 0)} €/an d'équipements non achetés")
     return ("- Émissions évitées (hors classement, hors courbe de coût) — " + " ; ".join(parts)
-            + f". Contrefactuel : {cf['basis']}, appliqué aux seules lignes liées au parc "
+            + f". Évolution de référence : {cf['basis']}, appliquée aux seules lignes liées au parc "
             f"({fr_number(cf['fleet_driven_baseline_tco2e'], 0)} tCO2e en {study.info['trajectory']['reference_year']})"
             f". Sensibilité avec la tendance nationale ADEME–Arcep : {fr_number(cf['national_sensitivity_tco2e'], 0)} "
             "tCO2e/an. Ce ne sont pas des réductions sous le niveau de référence.")

@@ -10,7 +10,7 @@ Definitions (documented choices, see ``docs/assumptions_caveats.md``):
   inventory devices' manufacturing and energy) grow; paper, spend-based purchases and flat-rate telecom stay at their
   reference-year value. By default ``I`` follows the collectivity's own fleet trend (:func:`own_fleet_trend`, from
   the purchase years of its inventory; 0 % when unknown). The national trend of the ADEME–Arcep prospective study
-  (+45 % in 2030 and ×2.87 in 2050 compared with 2020, driven by households' IoT and traffic; domain-facts §3.2,
+  (+45 % in 2030 and ×2.87 in 2050 compared with 2020, driven by households' IoT and traffic; ADEME–Arcep 2023, volume 3,
   interpolated log-linearly, 3.79 %/year in 2020–2030) is a sensitivity (:func:`national_trend_index`), not the
   default: it describes households' uses, not a collectivity's internal IS. A yearly rate can also be given.
 - **Plan.** ``Plan(t) = B0 − G × s(t) + F0 × (I_plan(t) − 1)`` where ``G`` is the gain of the combined plan at full
@@ -20,7 +20,7 @@ Definitions (documented choices, see ``docs/assumptions_caveats.md``):
   stabilisation avoids.
 - **Target pathway.** Linear from ``B0`` in the reference year to ``B0 × target_share`` in the target year.
   La Rochelle aims at carbon neutrality in 2040; we read neutrality as in the French low-carbon strategy: gross
-  emissions divided by about 6 and the rest absorbed by sinks (SNBC, "÷6 by 2050", domain-facts §8), so
+  emissions divided by about 6 and the rest absorbed by sinks (SNBC-2, décret 2020-457: "÷6 by 2050" against 1990), so
   ``target_share = 1/6`` by default. The SNBC gives ÷6 by 2050 for the whole country; applying it at the
   territory's own target year (2040 for La Rochelle) is this study's transposition, a parameter. With reference 2020 and target 2040 the 2030 milestone is then
   ``1 − (5/6) × (10/20)`` = 58.3 % of 2020, i.e. −41.7 %.
@@ -35,14 +35,15 @@ import numpy as np
 import pandas as pd
 
 #: ADEME–Arcep prospective study (volume 3, March 2023): index of the national digital carbon footprint,
-#: 2020 = 1; +45 % in 2030 (trend scenario) and +187 % (×2.87, 49.4 MtCO2e) in 2050 (domain-facts §3.2).
+#: 2020 = 1; +45 % in 2030 (trend scenario) and +187 % (×2.87, 49.4 MtCO2e) in 2050 (ADEME–Arcep 2023, volume 3).
 NATIONAL_TREND: dict[int, float] = {2020: 1.0, 2030: 1.45, 2050: 2.87}
 NATIONAL_TREND_SOURCE = ("ADEME–Arcep, évaluation de l'impact environnemental du numérique en France, volet 3 "
                          "prospectif (mars 2023) : tendanciel +45 % en 2030 et ×2,87 en 2050 par rapport à 2020")
 #: default target share of the reference-year footprint at the target year ("neutrality" read as SNBC's ÷6)
 DEFAULT_TARGET_SHARE = 1.0 / 6.0
-TARGET_SHARE_SOURCE = ("Stratégie nationale bas carbone : neutralité = émissions brutes divisées par 6 environ, "
-                       "le reste absorbé par les puits (domain-facts §8)")
+TARGET_SHARE_SOURCE = ("Stratégie nationale bas-carbone révisée (SNBC-2, mars 2020 ; décret n° 2020-457 du "
+                       "21 avril 2020) : neutralité carbone en 2050, émissions brutes divisées par au moins 6 par "
+                       "rapport à 1990, le reste absorbé par les puits")
 
 
 def years_range(reference_year: int, target_year: int) -> np.ndarray:
