@@ -567,8 +567,8 @@ def electricity_vintage(vintages: pd.DataFrame, reference_year: int) -> dict:
     i = int(np.lexsort((years, np.abs(years - int(reference_year))))[0])
     r = v.iloc[i]
     exact = int(r["year"]) == int(reference_year)
-    note = "" if exact else (f"pas de millésime {int(reference_year)} dans les sources stockées : millésime le "
-                             f"plus proche, {int(r['year'])}")
+    note = "" if exact else (f"pas de valeur {int(reference_year)} sur la même base dans la bibliothèque de "
+                             f"référence : millésime le plus proche, {int(r['year'])}")
     latest = v.iloc[-1]
     return {"value": float(r["value"]), "low": float(r["low"]), "high": float(r["high"]),
             "distribution": str(r["distribution"]), "vintage_year": int(r["year"]), "source": str(r["source"]),
