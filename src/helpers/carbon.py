@@ -52,14 +52,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers import vocab
 from helpers.memo import Memo
 from helpers.paths import REFERENCE_DIR
 
-PHASES: tuple[str, ...] = ("manufacturing", "distribution", "use", "end_of_life")
-EMBODIED_PHASES: tuple[str, ...] = ("manufacturing", "distribution", "end_of_life")
-TIERS: tuple[str, ...] = ("terminals", "networks", "datacentres", "services", "paper")
+PHASES = vocab.PHASES
+EMBODIED_PHASES = vocab.EMBODIED_PHASES
+TIERS = vocab.BALANCE_TIERS
 SOURCES: tuple[str, ...] = ("fleet", "hosting", "telecom", "purchases", "printing")
-QUALITIES: tuple[str, ...] = ("high", "medium", "low")
+QUALITIES = vocab.QUALITIES
 
 #: Half-width of the 95 % interval of a declared quantity, by data quality (assumption, documented).
 QUALITY_HALF_WIDTH: dict[str, float] = {"high": 0.05, "medium": 0.15, "low": 0.40}
@@ -95,13 +96,12 @@ SPEND_PHASE = "spend_based"
 #: Items converted by a monetary ratio (``spend_*`` of the factor library).
 SPEND_ITEM_PREFIX = "spend_"
 #: Tiers whose embodied impact is equipment manufacturing (paper is a consumable, not equipment).
-EQUIPMENT_TIERS: tuple[str, ...] = ("terminals", "networks", "datacentres")
+EQUIPMENT_TIERS = vocab.DEVICE_TIERS
 
 PHASE_LABELS: dict[str, str] = {"manufacturing": "Fabrication", "distribution": "Distribution",
                                 "use": "Utilisation", "end_of_life": "Fin de vie",
                                 SPEND_PHASE: "Achats de services et logiciels, ratio monétaire"}
-TIER_LABELS: dict[str, str] = {"terminals": "Terminaux", "networks": "Réseaux", "datacentres": "Centres de données",
-                               "services": "Services achetés", "paper": "Papier"}
+TIER_LABELS = vocab.TIER_LABELS_FR
 CRITERIA_LABELS: dict[str, str] = {
     "climate_change": "Changement climatique",
     "adp_minerals": "Épuisement des ressources (minéraux et métaux)",

@@ -20,10 +20,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.tables import Column, Schema, read_table
 
-QUALITIES = ("high", "medium", "low")
+QUALITIES = vocab.QUALITIES
 
 #: purchases.csv category -> (factor item of the monetary ratio, tier of the balance, French label).
 #: The items are the ``spend_*`` monetary ratios (kgCO2e per EUR excl. VAT) of ``data/raw/reference/factors.csv``.

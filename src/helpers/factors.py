@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path, raise_if
 from helpers.paths import REFERENCE_DIR
 from helpers.tables import Column, Schema, read_table
@@ -39,19 +40,9 @@ VERSION_PATH = REFERENCE_DIR / "factors_version.txt"
 EXCLUSIONS_PATH = REFERENCE_DIR / "factor_exclusions.csv"
 ELECTRICITY_VINTAGES_PATH = REFERENCE_DIR / "electricity_vintages.csv"
 
-PHASES: tuple[str, ...] = ("manufacturing", "distribution", "use", "end_of_life")
-
-_CRITERIA_UNITS: dict[str, str] = {
-    "climate_change": "kgCO2e",
-    "adp_minerals": "kgSbeq",
-    "adp_fossil": "MJ",
-    "ionising_radiation": "kBq U235eq",
-    "particulate_matter": "disease incidence",
-    "acidification": "mol H+eq",
-    "water": "m3",
-    "final_energy": "kWh",
-}
-CRITERIA: tuple[str, ...] = tuple(_CRITERIA_UNITS)
+PHASES = vocab.PHASES
+_CRITERIA_UNITS = vocab.CRITERIA_UNITS
+CRITERIA = vocab.CRITERIA
 
 #: activity unit id -> how it is written after the "/" of the ``unit`` column
 ACTIVITY_UNITS: dict[str, str] = {
@@ -67,7 +58,7 @@ ACTIVITY_UNITS: dict[str, str] = {
 }
 DISTRIBUTIONS: tuple[str, ...] = ("lognormal", "triangular", "uniform", "none")
 STATUSES: tuple[str, ...] = ("sourced", "derived", "assumption")
-TIERS: tuple[str, ...] = ("terminals", "networks", "datacentres")
+TIERS = vocab.DEVICE_TIERS
 
 FACTOR_COLUMNS: list[str] = ["factor_id", "item", "phase", "criterion", "value", "unit", "activity_unit", "low", "high",
                              "distribution", "source", "vintage", "status", "note", "correlation_group"]

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.tables import Column, Schema
 
-QUALITIES = ("high", "medium", "low")
+QUALITIES = vocab.QUALITIES
 SYNONYMS_PATH = "category_synonyms.csv"
 _SCREEN_RE = re.compile(r"^(ecran|moniteur|monitor)( pc| d ordinateur)? (\d+(?:[.,]\d+)?)( pouces| po| inch| in)?$")
 

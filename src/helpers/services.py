@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.memo import Memo, frame_digest
 from helpers.paths import REFERENCE_DIR
@@ -64,8 +65,8 @@ VIDEO_GB_PER_HOUR: dict[str, float] = {"audio": 168 / 1024, "sd": 0.7, "hd": 3.0
 COMPUTER_DEVICES: tuple[str, ...] = ("laptop", "desktop", "mix")
 ECOINDEX_GRADES: tuple[str, ...] = ("A", "B", "C", "D", "E", "F", "G")
 DC_BASES: tuple[str, ...] = ("gb", "stream_hour", "message", "stored")
-TIERS: tuple[str, ...] = ("terminals", "network", "datacentre")
-TIER_LABELS_FR: dict[str, str] = {"terminals": "Terminaux", "network": "Réseaux", "datacentre": "Centres de données"}
+TIERS = vocab.SERVICE_TIERS
+TIER_LABELS_FR = vocab.SERVICE_TIER_LABELS_FR
 TYPE_LABELS_FR: dict[str, str] = {
     "website": "Site web", "portal": "Portail de démarches", "visio": "Visioconférence", "email": "Messagerie",
     "storage": "Stockage de fichiers", "streaming": "Diffusion vidéo", "other": "Autre service",
@@ -77,7 +78,7 @@ GB_PER_TB = 1024.0
 HOURS_PER_YEAR = 8760.0
 #: ``publicodes-commun . jours par an`` (ADEME convention for device lifetime hours)
 DAYS_PER_YEAR = 365.0
-PHASES_EMBODIED: tuple[str, ...] = ("manufacturing", "distribution", "end_of_life")
+PHASES_EMBODIED = vocab.EMBODIED_PHASES
 
 # ----------------------------------------------------------------------------------------------------------------
 # Published constants of the data-centre tier (ADEME usage models), each with its source
