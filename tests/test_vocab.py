@@ -21,3 +21,10 @@ def test_the_services_tiers_map_onto_the_balance_equipment_tiers_with_the_same_l
     assert services.TIER_LABELS_FR == {"terminals": "Terminaux", "network": "Réseaux",
                                        "datacentre": "Centres de données"}
     assert set(vocab.DEVICE_TIERS) < set(vocab.BALANCE_TIERS) and set(vocab.CRITERIA_UNITS) >= set(carbon.CRITERIA_LABELS)
+
+
+def test_every_lever_is_registered_with_its_function():
+    """One registry (issue 19): each lever of LEVERS has its transform in APPLY, and nothing else is there."""
+    from helpers import levers
+
+    assert set(levers.APPLY) == set(levers.LEVERS)

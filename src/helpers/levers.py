@@ -9,7 +9,8 @@ share of the manufacturing impact by the new lifetime, which is what the fleet r
 the new rule (``helpers.carbon.annualised_embodied_kgco2e``). The time it takes to get there is the ramp of the
 roadmap (:mod:`helpers.trajectory`).
 
-Levers (``LEVERS``; the catalogue ``data/raw/reference/actions_catalogue.csv`` binds each action to one):
+Levers (``LEVERS``, each with its transform in ``APPLY``; the catalogue ``data/raw/reference/actions_catalogue.csv``
+binds each action to one):
 
 ==========================  ==========================================================  ===================
 lever                       what changes                                                perimeter
@@ -384,6 +385,79 @@ def services_lever(services: pd.DataFrame | None, lever: str, value, targets=(),
 # Dispatch
 # ----------------------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class LeverContext:
+    """What a lever's function may need besides the inputs: the hosting kinds (PUE by kind), the services' presets
+    and the perimeters to act on."""
+
+    hosting_kinds: pd.DataFrame | None
+    presets: pd.DataFrame | None
+    perimeters: tuple[str, ...]
+
+
+def _unchanged(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+    """``none`` (no carbon gain) and ``fleet_stabilisation`` (acts on the trajectory, not on the inputs)."""
+    return inputs
+
+
+def _on_balance(table: str, transform):
+    """A balance lever that replaces one input table by ``transform(inputs, targets, value)``."""
+
+    def apply(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+        if "balance" not in ctx.perimeters:
+            return inputs
+        return inputs.replace(**{table: transform(inputs, targets, value)})
+
+    return apply
+
+
+def _hosting(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+    if "balance" not in ctx.perimeters:
+        return inputs
+    kinds = ctx.hosting_kinds
+    if kinds is None:
+        from helpers.factors import load_hosting_kinds
+
+        kinds = load_hosting_kinds()
+    h, i = hosting_consolidation(inputs.hosting, inputs.inventory, kinds, value, targets)
+    return inputs.replace(hosting=h, inventory=i)
+
+
+def _on_services(lever: str, balance_part=None):
+    """A services lever (``services_lever``), preceded on the balance by ``balance_part`` where it has one
+    (``mobile_to_fixed``: the agents' telecom lines; its services part then takes no targets)."""
+
+    def apply(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+        out = inputs
+        if balance_part is not None and "balance" in ctx.perimeters:
+            out = balance_part(out, value, targets, ctx)
+        if "services" in ctx.perimeters:
+            svc_targets = [] if balance_part is not None else targets
+            out = out.replace(services=services_lever(out.services, lever, value, svc_targets, ctx.presets))
+        return out
+
+    return apply
+
+
+#: each lever of :data:`LEVERS` and the function that applies it: ``f(inputs, value, targets, ctx) -> PlanInputs``
+#: (the one place to register a new lever's transform)
+APPLY = {
+    "none": _unchanged,
+    "fleet_stabilisation": _unchanged,
+    "lifetime_extension": _on_balance("inventory", lambda i, t, v: lifetime_extension(i.inventory, t, v)),
+    "reconditioned_share": _on_balance("inventory", lambda i, t, v: reconditioned_share(i.inventory, t, v)),
+    "fleet_reduction": _on_balance("inventory", lambda i, t, v: fleet_reduction(i.inventory, t, v)),
+    "screens_per_workstation": _on_balance("inventory", lambda i, t, v: screens_per_workstation(i.inventory, v)),
+    "power_management": _on_balance("inventory", lambda i, t, v: power_management(i.inventory, t, v)),
+    "printing_reduction": _on_balance("printing", lambda i, t, v: printing_reduction(i.printing, v)),
+    "software_spend": _on_balance("purchases", lambda i, t, v: software_spend(i.purchases, v, t)),
+    "hosting_consolidation": _hosting,
+    "mobile_to_fixed": _on_services("mobile_to_fixed", _on_balance(
+        "telecom", lambda i, t, v: mobile_to_fixed_telecom(i.telecom, v))),
+    **{lever: _on_services(lever) for lever in SERVICE_SCENARIOS if lever != "mobile_to_fixed"},
+}
+
+
 def apply_lever(inputs: PlanInputs, lever: str, value, targets=(), hosting_kinds: pd.DataFrame | None = None,
                 presets: pd.DataFrame | None = None, perimeters=("balance", "services")) -> PlanInputs:
     """``inputs`` with one lever applied (pure: the original tables are not modified).
@@ -391,50 +465,16 @@ def apply_lever(inputs: PlanInputs, lever: str, value, targets=(), hosting_kinds
     Parameters
     ----------
     inputs : the tables the models run on
-    lever : a key of :data:`LEVERS`
+    lever : a key of :data:`LEVERS` (its function is in :data:`APPLY`)
     value : the lever's parameter (years, share, reduction, ratio, PUE)
     targets : categories, purchase categories, site ids / merges, service ids or a quality (see :data:`LEVERS`)
-    hosting_kinds : needed by ``hosting_consolidation``
+    hosting_kinds : needed by ``hosting_consolidation`` (default: the reference file)
     presets : services presets (default: the reference file)
     perimeters : apply only the parts acting on these perimeters
     """
     if lever not in LEVERS:
         raise ValueError(f"unknown lever '{lever}'; known: {sorted(LEVERS)}")
-    targets = list(targets)
-    inv = inputs.inventory
-    bal = "balance" in perimeters
-    if lever in ("none", "fleet_stabilisation"):
-        return inputs
-    if lever == "lifetime_extension":
-        return inputs.replace(inventory=lifetime_extension(inv, targets, value)) if bal else inputs
-    if lever == "reconditioned_share":
-        return inputs.replace(inventory=reconditioned_share(inv, targets, value)) if bal else inputs
-    if lever == "fleet_reduction":
-        return inputs.replace(inventory=fleet_reduction(inv, targets, value)) if bal else inputs
-    if lever == "screens_per_workstation":
-        return inputs.replace(inventory=screens_per_workstation(inv, value)) if bal else inputs
-    if lever == "power_management":
-        return inputs.replace(inventory=power_management(inv, targets, value)) if bal else inputs
-    if lever == "printing_reduction":
-        return inputs.replace(printing=printing_reduction(inputs.printing, value)) if bal else inputs
-    if lever == "software_spend":
-        return inputs.replace(purchases=software_spend(inputs.purchases, value, targets)) if bal else inputs
-    if lever == "hosting_consolidation":
-        if not bal:
-            return inputs
-        if hosting_kinds is None:
-            from helpers.factors import load_hosting_kinds
-
-            hosting_kinds = load_hosting_kinds()
-        h, i = hosting_consolidation(inputs.hosting, inv, hosting_kinds, value, targets)
-        return inputs.replace(hosting=h, inventory=i)
-    out = inputs
-    if lever == "mobile_to_fixed" and bal:
-        out = out.replace(telecom=mobile_to_fixed_telecom(out.telecom, value))
-    if lever in SERVICE_SCENARIOS and "services" in perimeters:
-        svc_targets = [] if lever == "mobile_to_fixed" else targets
-        out = out.replace(services=services_lever(out.services, lever, value, svc_targets, presets))
-    return out
+    return APPLY[lever](inputs, value, list(targets), LeverContext(hosting_kinds, presets, tuple(perimeters)))
 
 
 def apply_levers(inputs: PlanInputs, rows, hosting_kinds: pd.DataFrame | None = None,
