@@ -20,7 +20,7 @@ What it does
    ``score_excluding_equivalent`` leaves them out of the denominator.
 
 Two things make the runs honest: the process-wide memos (``helpers.memo.Memo``: keyed draws, resolved services, clean
-tables) are disabled by a small pytest plugin written into the scratch folder — otherwise a forked mutant would reuse
+tables) are emptied before each test by a small pytest plugin written into the scratch folder — otherwise a forked mutant would reuse
 results computed by the unmutated code during the stats run — and Hypothesis is derandomised (same examples in every
 run, no example database).
 
@@ -101,8 +101,9 @@ TESTS: tuple[str, ...] = (
     "tests/test_hostile_outputs.py",
 )
 
-#: pytest plugin of the scratch folder: no memo hits (a fork would reuse the unmutated results), fixed Hypothesis
-PLUGIN = '''"""mutmut run helper written by tools/mutate.py: memos disabled, Hypothesis derandomised."""
+#: pytest plugin of the scratch folder: memos emptied before each test (a fork would reuse the unmutated results),
+#: fixed Hypothesis
+PLUGIN = '''"""mutmut run helper written by tools/mutate.py: memos emptied before each test, Hypothesis derandomised."""
 import os
 import sys
 
@@ -112,10 +113,27 @@ if os.environ.get("MUTANT_UNDER_TEST") and os.path.isdir("src"):
     sys.path.insert(0, os.path.abspath("src"))
 from helpers import memo
 
-memo.Memo.get = lambda self, key: None  # every call recomputes: a mutant never reads the clean run's results
-# put() returns the value already stored under the key (the clean run's, in a forked mutant): give back the new one
-memo.Memo.put = lambda self, key, value: value
-memo.Memo.__contains__ = lambda self, key: False
+# Every memo is emptied before each test: a mutant is forked from the process that ran the clean tests, whose memos
+# hold the unmutated results (a get() would return them, and so would put(), which keeps what is already stored).
+# Within a test the memos work as in the study (some tests check that a result is made once).
+import gc
+import weakref
+
+_MEMOS = weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, memo.Memo))
+_init = memo.Memo.__init__
+
+
+def _tracked_init(self, *args, **kwargs):
+    _init(self, *args, **kwargs)
+    _MEMOS.add(self)
+
+
+memo.Memo.__init__ = _tracked_init
+
+
+def pytest_runtest_setup(item):
+    for m in list(_MEMOS):
+        m.clear()
 
 try:
     from hypothesis import settings
