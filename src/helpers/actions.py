@@ -1083,12 +1083,15 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
         saves = r.cost_eur_per_tco2e <= 0
         ax.bar(x, h, width=r.total_tco2e, align="edge", color=PALETTE[2] if saves else PALETTE[5],
                edgecolor="white", linewidth=0.6)
-        if r.total_tco2e >= 0.05 * total:  # narrower bars are named in the table of the plan
+        cut = r.cost_eur_per_tco2e != h  # a bar cut by the axis shows its value (issue 20: no bar cut silently)
+        wide = r.total_tco2e >= 0.05 * total  # narrower bars are named in the table of the plan
+        if cut:  # above a positive bar's end, above the zero line for a negative one: never into the axis labels
+            label = fr_number(r.cost_eur_per_tco2e, 0)
+            ax.text(x + r.total_tco2e / 2, max(h, 0.0) + 0.02 * (hi - lo), f"{r.action_id} : {label}" if wide
+                    else label, ha="center", va="bottom", fontsize=9, rotation=90)
+        elif wide:
             y = h * (0.55 + 0.25 * (i % 2))
             ax.text(x + r.total_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=9, rotation=90)
-        if r.cost_eur_per_tco2e != h:  # a bar cut by the axis shows its value (issue 20: no bar cut silently)
-            ax.text(x + r.total_tco2e / 2, h, fr_number(r.cost_eur_per_tco2e, 0), ha="center",
-                    va="bottom" if h > 0 else "top", fontsize=9, rotation=90)
         x += r.total_tco2e
     ax.axhline(0, color="black", lw=0.6)
     ax.axhline(carbon_value, color=PALETTE[0], ls="--", lw=1,
