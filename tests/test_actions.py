@@ -478,6 +478,34 @@ def test_macc_draws_reductions_only():
     plt.close(fig)
 
 
+def test_macc_label_of_a_cut_bar_stays_inside_the_axes():
+    """One action saves 9,000 € per tCO2e, far below the others: its bar is cut by the axis and says its value; the
+    label stays inside the plotting area (it used to run below the bar, over the axis's tick labels)."""
+    import matplotlib.pyplot as plt
+
+    ids = [f"A{i}" for i in range(1, 7)]
+    plan = pd.DataFrame({"action_id": ids, "lever": ["lifetime_extension"] * 6, "selected": [True] * 6,
+                         "investment_eur": [100.0] * 6, "yearly_eur": [0.0] * 6, "action_lifetime_years": [5.0] * 6,
+                         "effort": [1] * 6, "axes_list": [["a"]] * 6})
+    gains = pd.DataFrame({"action_id": ids, "total_tco2e": [10.0] * 6,
+                          "money_saved_eur_per_year": [90_020.0, 400.0, 300.0, 200.0, 100.0, 0.0],
+                          "kind": ["reduction"] * 6})
+    ranked = ac.prioritise(plan, gains)
+    assert ranked.set_index("action_id").loc["A1", "cost_eur_per_tco2e"] < -8000
+    fig = ac.macc_figure(ranked)
+    from helpers import plotting
+
+    plotting.fit_for_phone(fig)  # as published (plotting.show)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    box = ax.get_window_extent()
+    cut = [t for t in ax.texts if t.get_text().startswith("A1 :")]
+    assert len(cut) == 1 and "9" in cut[0].get_text()
+    ext = cut[0].get_window_extent()
+    assert box.y0 <= ext.y0 and ext.y1 <= box.y1
+    plt.close(fig)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Unit prices (data/raw/reference/unit_prices.csv)
 # ----------------------------------------------------------------------------------------------------------------

@@ -1078,6 +1078,7 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
     hi = max(np.percentile(c, 95) * 1.2, 2 * carbon_value) if len(c) else 1000.0
     total = max(float(df["total_tco2e"].sum()), 1e-9)
     x = 0.0
+    cut_labels = []
     for i, r in enumerate(df.itertuples(index=False)):  # one bar per action (tens)
         h = float(np.clip(r.cost_eur_per_tco2e, lo, hi))
         saves = r.cost_eur_per_tco2e <= 0
@@ -1087,8 +1088,9 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
         wide = r.total_tco2e >= 0.05 * total  # narrower bars are named in the table of the plan
         if cut:  # above a positive bar's end, above the zero line for a negative one: never into the axis labels
             label = fr_number(r.cost_eur_per_tco2e, 0)
-            ax.text(x + r.total_tco2e / 2, max(h, 0.0) + 0.02 * (hi - lo), f"{r.action_id} : {label}" if wide
-                    else label, ha="center", va="bottom", fontsize=9, rotation=90)
+            cut_labels.append(ax.text(x + r.total_tco2e / 2, max(h, 0.0) + 0.02 * (hi - lo),
+                                      f"{r.action_id} : {label}" if wide else label, ha="center", va="bottom",
+                                      fontsize=9, rotation=90))
         elif wide:
             y = h * (0.55 + 0.25 * (i % 2))
             ax.text(x + r.total_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=9, rotation=90)
@@ -1105,7 +1107,24 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
                                                     Patch(color=PALETTE[5], label="Coûte de l'argent")]
     ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=1)
     fig.tight_layout()
+    _room_above(fig, ax, cut_labels)
     return fig
+
+
+def _room_above(fig, ax, texts, pad_px: float = 4.0) -> None:
+    """Raise the top of ``ax`` so that every text of ``texts`` (anchored at its bottom, in data coordinates) fits
+    inside it: a text of height L px anchored at data y ``a`` fits when (a − y0) / (top − y0) × H + L ≤ H, H being
+    the axes' height in px, so top = y0 + (a − y0) × H / (H − L)."""
+    if not texts:
+        return
+    renderer = fig.canvas.get_renderer()
+    height_px = ax.get_window_extent(renderer).height
+    y0, top = ax.get_ylim()
+    for t in texts:
+        need_px = t.get_window_extent(renderer).height + pad_px
+        if need_px < height_px:
+            top = max(top, y0 + (t.get_position()[1] - y0) * height_px / (height_px - need_px))
+    ax.set_ylim(y0, top)
 
 
 def matrix_figure(ranked: pd.DataFrame):
