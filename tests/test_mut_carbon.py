@@ -552,3 +552,12 @@ def test_notes_write_their_numbers_the_french_way():
     inv = inventory({"category": "server", "quantity": 2, "site": "A", "yearly_kwh": 100.0})
     _, notes = carbon.site_activities(carbon.resolve_sites(hosting, KINDS), inv, site_library())
     assert any("la dépense cloud (1\u202f500 €)" in n for n in notes), notes
+
+
+def test_a_small_fixed_volume_in_a_note_is_not_rounded_to_zero():
+    """3 fixed lines and 0.5 GB of fixed data: the note says the 0,5 Go are not added (it said "0 Go")."""
+    lib = factors(factor("network_fixed_subscription", 4.1, activity_unit="subscription_month"),
+                  factor("network_fixed_fr", 0.00927, activity_unit="gb"))
+    tel = pd.DataFrame({"entity": ["mairie"], "fixed_lines": [3], "fixed_data_gb_per_year": [0.5]})
+    _, notes = carbon.telecom_activities(tel, lib)
+    assert any("(0,5 Go)" in n for n in notes), notes

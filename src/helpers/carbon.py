@@ -190,9 +190,13 @@ def _as_bool(series: pd.Series) -> np.ndarray:
 
 
 def _fr_note(value: float, decimals: int = 0) -> str:
-    """A number of an analyst-facing note written the French way (``1 500``, ``2,5``)."""
-    from helpers.plotting import fr_number
+    """A number of an analyst-facing note written the French way (``1 500``, ``2,5``); a value that would round to
+    a different whole number below 10 keeps two significant digits (0.5 Go is "0,5 Go", never "0 Go")."""
+    from helpers.plotting import fr_number, fr_sig
 
+    if decimals == 0 and abs(value) < 10 and round(value) != value:
+        text = fr_sig(value, 2)
+        return text.rstrip("0").rstrip(",") if "," in text else text
     return fr_number(value, decimals)
 
 
