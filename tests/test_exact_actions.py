@@ -21,7 +21,7 @@ G_LIFE = 100 * PER_UNIT / 5 - 100 * PER_UNIT / 8  # 1388.175 kgCO2e/year
 G_RECOND = 50 * 170.0 * (1 - 0.3) / 5  # 1190 kgCO2e/year
 
 
-def models() -> ac.Models:
+def models(seed: int = 20200101, n_draws: int = 500) -> ac.Models:
     factors = pd.DataFrame([(f"laptop:{p}:climate_change", "laptop", p, "climate_change", v, "kgCO2e/unit", "unit",
                              v * 0.8, v * 1.25, "lognormal") for p, v in LAPTOP.items()],
                            columns=["factor_id", "item", "phase", "criterion", "value", "unit", "activity_unit",
@@ -30,7 +30,7 @@ def models() -> ac.Models:
                                 "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
                                 "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
     return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
-                     criteria=("climate_change",), n_draws=500, seed=20200101)
+                     criteria=("climate_change",), n_draws=n_draws, seed=seed)
 
 
 def laptops() -> pd.DataFrame:

@@ -13,28 +13,22 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from test_exact_actions import LAPTOP
+from test_exact_actions import models as exact_models
 
 from helpers import actions as ac
 from helpers import levers as lv
 from helpers.errors import InputError
 from helpers.factors import load_categories, load_hosting_kinds
 
-LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}
 PER_UNIT = sum(LAPTOP.values())  # 185.09 kgCO2e
 BASELINE = 100 * PER_UNIT / 5  # 3701.8 kgCO2e/year
 G_LIFE = 100 * PER_UNIT * (1 / 5 - 1 / 8)  # 1388.175 kgCO2e/year
 
 
 def models(seed: int = 20200101, n_draws: int = 400) -> ac.Models:
-    factors = pd.DataFrame([(f"laptop:{p}:climate_change", "laptop", p, "climate_change", v, "kgCO2e/unit", "unit",
-                             v * 0.8, v * 1.25, "lognormal") for p, v in LAPTOP.items()],
-                           columns=["factor_id", "item", "phase", "criterion", "value", "unit", "activity_unit",
-                                    "low", "high", "distribution"])
-    categories = pd.DataFrame([{"category": "laptop", "label_fr": "Ordinateur portable", "tier": "terminals",
-                                "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
-                                "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
-    return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
-                     criteria=("climate_change",), n_draws=n_draws, seed=seed)
+    """The one-laptop models of ``test_exact_actions`` (ADEME laptop factors, 5-year lifetime), 400 draws."""
+    return exact_models(seed=seed, n_draws=n_draws)
 
 
 def laptops(n=100.0, kwh=0.0) -> pd.DataFrame:

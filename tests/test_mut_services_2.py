@@ -24,21 +24,11 @@ from test_mut_services import (
     categories,
     central,
     factor_table,
+    fresh_memos,  # noqa: F401  (autouse: the services memos emptied around each test)
     visio_inputs,
 )
 
 from helpers import services as sv
-
-
-@pytest.fixture(autouse=True)
-def fresh_memos():
-    memos = (sv._RESOLVED, sv._DEVICES, sv._PARAMETER_DRAWS, sv._SALTELLI_UNIT)
-    for m in memos:
-        m.clear()
-    yield
-    for m in memos:
-        m.clear()
-
 
 # ----------------------------------------------------------------------------------------------------------------
 # hand-made results
