@@ -87,8 +87,8 @@ def test_catalogue_uses_only_our_axis_ids(axes):
 
 # ------------------------------------------------------------------------------------------------ scoring by hand
 
-@pytest.fixture
-def mini_questions():
+def mini_questions_table() -> pd.DataFrame:
+    """Five questions on two axes, weights 3, 1, 2 | 2, 1; AAA-03 may be answered "not applicable"."""
     return pd.DataFrame({
         "question_id": ["AAA-01", "AAA-02", "AAA-03", "BBB-01", "BBB-02"],
         "axis": ["a", "a", "a", "b", "b"],
@@ -98,6 +98,11 @@ def mini_questions():
         "na_allowed": [False, False, True, False, False],
         **{f"level_{k}": [f"niveau {k}"] * 5 for k in range(5)},
     })
+
+
+@pytest.fixture
+def mini_questions():
+    return mini_questions_table()
 
 
 def _answers(rows):

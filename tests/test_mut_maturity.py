@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_maturity import mini_questions_table
 
 from helpers import maturity as m
 from helpers.errors import InputError
@@ -28,15 +29,7 @@ SOURCE = "https://example.org/maturite"
 
 
 def _questions() -> pd.DataFrame:
-    return pd.DataFrame({
-        "question_id": ["AAA-01", "AAA-02", "AAA-03", "BBB-01", "BBB-02"],
-        "axis": ["a", "a", "a", "b", "b"],
-        "question_fr": ["q1 ?", "q2 ?", "q3 ?", "q4 ?", "q5 ?"],
-        "pillar": ["Planet"] * 5,
-        "weight": [3.0, 1.0, 2.0, 2.0, 1.0],
-        "na_allowed": [False, False, True, False, False],
-        **{f"level_{k}": [f"niveau {k}"] * 5 for k in range(5)},
-    })
+    return mini_questions_table()
 
 
 def _answers(rows) -> pd.DataFrame:
