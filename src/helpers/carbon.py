@@ -2070,6 +2070,10 @@ class CarbonStudy:
     benchmarks: pd.DataFrame
     factors_version: str
 
+    def write(self, ctx) -> list[str]:
+        """Write the section's tables and ``summary_carbon.json`` (:func:`write_outputs`)."""
+        return write_outputs(ctx, self)
+
 
 def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     """Compute the carbon balance of ``ctx``'s territory from the clean inputs and the reference library."""

@@ -1,86 +1,108 @@
-"""The study's computation without notebooks ("summary mode"): every section, in-process, in the notebooks' order.
+"""One definition of each section of the study, used by the notebooks, by ``make study`` and by ``make batch``.
 
-``compute_sections(slug, seed, n_draws, processed_dir)`` calls exactly the functions that the code cells of
-``notebooks/01_ingest`` … ``05_actions`` call, with the same arguments and in the same order, and skips the calls
-that only display (tables, figures, Markdown). It writes the same processed tables and the same
-``summary_<section>.json`` files, so ``helpers.publish.assemble_summary`` gives a byte-identical ``summary.json``
-whether the study ran through papermill (``helpers.pipeline.run_study``) or here. Used by ``helpers.batch`` to run
-many territories at once without paying a kernel start per notebook (``tooling-findings.md`` §2.2).
+A section is a function ``run(ctx, **parameters) -> result`` whose result has ``write(ctx)``: it writes the section's
+processed tables and its ``summary_<section>.json``. The notebook of a section calls :func:`run_section` in its
+first code cell, shows what it likes from the result, and calls ``result.write(ctx)`` in its last cell; summary mode
+(:func:`compute_sections`, used by ``helpers.batch``) calls the same two functions with no notebook and no kernel.
+So a section is defined once: a notebook adds only narrative, figures and tables to read, and ``summary.json`` is
+byte-identical whichever way the study ran (``tests/test_batch.py`` checks it).
 
-Each ``section_*`` function mirrors one notebook: it opens its own context, as the notebook does, so no state
-passes from one section to the next except through the processed folder. When a notebook changes, the matching
-function here must change with it; ``tests/test_batch.py`` checks that both modes give the same files.
++-----------+----------------------------+---------------------------------------------------------------------+
+| section   | notebook                   | run                                                                 |
++===========+============================+=====================================================================+
+| ingest    | ``01_ingest``              | :func:`run_ingest` (validate every input, clean tables)             |
+| carbon    | ``02_carbon_balance``      | :func:`helpers.carbon.run_study`                                     |
+| services  | ``03_services_lca``        | :func:`helpers.services.run_study`                                   |
+| maturity  | ``04_maturity``            | :func:`run_maturity`                                                 |
+| actions   | ``05_actions``             | :func:`helpers.actions.run_study`                                    |
++-----------+----------------------------+---------------------------------------------------------------------+
 
-A section whose notebook does not exist yet would be listed in :data:`NOT_WIRED` and skipped; every notebook of
-``helpers.pipeline.NOTEBOOKS`` is mirrored now.
+Each section opens its own context, as its notebook does, so no state passes from one section to the next except
+through the processed folder.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
 
 from helpers.context import open_context
 
 DEFAULT_SEED = 20200101
 DEFAULT_DRAWS = 10_000
 
-#: Sections in the order of the notebooks, and the notebook each mirrors.
-NOTEBOOK_OF: dict[str, str] = {
-    "ingest": "01_ingest",
-    "carbon": "02_carbon_balance",
-    "services": "03_services_lca",
-    "maturity": "04_maturity",
-    "actions": "05_actions",
-}
 
-#: Defaults of the extra parameters of notebook 05's ``parameters`` cell (papermill injects only ``territory``,
-#: ``seed``, ``processed_dir`` and ``n_draws``, so the notebook runs with these). A test compares them with the
-#: notebook.
-ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6, "discount_rate": 0.032}
+# ----------------------------------------------------------------------------------------------------------------
+# Sections whose model lives in several modules: their result is defined here
+# ----------------------------------------------------------------------------------------------------------------
 
+@dataclass
+class IngestResult:
+    """Every input validated (``helpers.ingest.ingest_all``): the import report and the clean inventory."""
 
-def section_ingest(territory: str, seed: int, n_draws: int, processed_dir) -> None:
-    """Notebook 01: validate every input, write the clean tables and the ``ingest`` summary."""
-    from helpers.ingest import import_report_summary, ingest_all
+    report: Any
+    categories: pd.DataFrame
 
-    ctx = open_context(territory, processed_dir)
-    report = ingest_all(ctx)
-    inventory = report.tables["inventory"]
-    ctx.write_summary("ingest", {
-        "files_provided": report.provided,
-        "inventory_lines": int(len(inventory)),
-        "devices": int(inventory["quantity"].sum()),
-        "warnings": [str(w) for w in report.warnings],
-    }, top_level={"inputs": import_report_summary(report)})
+    @property
+    def inventory(self) -> pd.DataFrame:
+        return self.report.tables["inventory"]
+
+    def write(self, ctx) -> None:
+        """``summary_ingest.json`` (the clean tables are written by ``ingest_all`` as it validates them)."""
+        from helpers.ingest import import_report_summary
+
+        ctx.write_summary("ingest", {
+            "files_provided": self.report.provided,
+            "inventory_lines": int(len(self.inventory)),
+            "devices": int(self.inventory["quantity"].sum()),
+            "warnings": [str(w) for w in self.report.warnings],
+        }, top_level={"inputs": import_report_summary(self.report)})
 
 
-def section_carbon(territory: str, seed: int, n_draws: int, processed_dir) -> None:
-    """Notebook 02: the carbon balance (activities, Monte Carlo, breakdowns); tables and ``carbon`` summary."""
-    from helpers import carbon
+def run_ingest(ctx) -> IngestResult:
+    """Section 1: read and validate every input of ``ctx``'s territory and write the clean tables."""
+    from helpers.factors import load_categories
+    from helpers.ingest import ingest_all
 
-    ctx = open_context(territory, processed_dir)
-    study = carbon.run_study(ctx, n_draws=n_draws, seed=seed)
-    carbon.write_outputs(ctx, study)
-
-
-def section_services(territory: str, seed: int, n_draws: int, processed_dir) -> None:
-    """Notebook 03: services LCA, Monte Carlo, SWD, sensitivity, scenarios, RGESN; tables and ``services`` summary."""
-    from helpers import services as sv
-
-    ctx = open_context(territory, processed_dir)
-    study = sv.run_study(ctx, n_draws=n_draws, seed=seed)
-    study.write(ctx)
+    return IngestResult(report=ingest_all(ctx), categories=load_categories())
 
 
-def section_maturity(territory: str, seed: int, n_draws: int, processed_dir) -> None:
-    """Notebook 04: maturity scores, benchmark, Label NR indicative score, actions of the weak axes.
+@dataclass
+class MaturityResult:
+    """The maturity questionnaire scored (``helpers.maturity.assess``) and the catalogue's actions of its weak axes."""
 
-    The notebook computes ``weak_actions`` inside a display cell; this mirrors its code line by line (see the
-    report of task F: ``helpers.maturity`` could expose ``run_section(ctx) -> result with .write(ctx)``).
-    """
+    axes: pd.DataFrame
+    questions: pd.DataFrame
+    provided: bool
+    result: Any
+    weak_actions: pd.DataFrame | None = field(default=None)
+
+    def write(self, ctx) -> None:
+        from helpers import maturity as mat
+
+        r = self.result
+        ctx.write_table("maturity_scores", r.scores)
+        ctx.write_table("maturity_score_matrix", mat.display_matrix(r))
+        ctx.write_table("maturity_answers_clean", r.grid)
+        ctx.write_table("maturity_benchmark", r.axis_benchmark)
+        ctx.write_table("maturity_strengths", r.strengths)
+        ctx.write_table("maturity_weaknesses", r.weaknesses)
+        ctx.write_table("maturity_label_nr", r.label_themes)
+        ctx.write_table("maturity_pillar_scores", r.pillars)
+        if self.weak_actions is not None:
+            ctx.write_table("maturity_weak_axis_actions", self.weak_actions)
+        ctx.write_summary("maturity", r.summary() | {"questionnaire_provided": self.provided})
+
+
+def run_maturity(ctx) -> MaturityResult:
+    """Section 4: maturity scores, benchmark, Label NR indicative score and the actions of the weak axes (``None``
+    when the reference library has no actions catalogue)."""
     from helpers import maturity as mat
 
-    ctx = open_context(territory, processed_dir)
     axes = mat.load_axes()
     questions = mat.load_questions(axes=axes)
     answers, provided = mat.read_maturity_if_provided(ctx.raw / "maturity.csv", ctx.territory, questions)
@@ -89,54 +111,88 @@ def section_maturity(territory: str, seed: int, n_draws: int, processed_dir) -> 
     weak_actions = None
     if catalogue_path.exists():
         weak_actions = mat.actions_for_axes(result.weak_axes, mat.load_catalogue_axes(catalogue_path))
-    ctx.write_table("maturity_scores", result.scores)
-    ctx.write_table("maturity_score_matrix", mat.display_matrix(result))
-    ctx.write_table("maturity_answers_clean", result.grid)
-    ctx.write_table("maturity_benchmark", result.axis_benchmark)
-    ctx.write_table("maturity_strengths", result.strengths)
-    ctx.write_table("maturity_weaknesses", result.weaknesses)
-    ctx.write_table("maturity_label_nr", result.label_themes)
-    ctx.write_table("maturity_pillar_scores", result.pillars)
-    if weak_actions is not None:
-        ctx.write_table("maturity_weak_axis_actions", weak_actions)
-    ctx.write_summary("maturity", result.summary() | {"questionnaire_provided": provided})
+    return MaturityResult(axes=axes, questions=questions, provided=provided, result=result,
+                          weak_actions=weak_actions)
 
 
-def section_actions(territory: str, seed: int, n_draws: int, processed_dir) -> None:
-    """Notebook 05: evaluate the catalogue actions, rank them, roadmap, trajectory and carbon budget."""
+def _carbon(ctx, *, seed: int, n_draws: int):
+    from helpers import carbon
+
+    return carbon.run_study(ctx, n_draws=n_draws, seed=seed)
+
+
+def _services(ctx, *, seed: int, n_draws: int):
+    from helpers import services
+
+    return services.run_study(ctx, n_draws=n_draws, seed=seed)
+
+
+def _actions(ctx, *, seed: int, n_draws: int, bau_growth_per_year=None, target_share: float = 1 / 6,
+             discount_rate: float = 0.032):
     from helpers import actions
 
-    ctx = open_context(territory, processed_dir)
-    study = actions.run_study(ctx, n_draws=n_draws, seed=seed,
-                              bau_growth_per_year=ACTIONS_PARAMETERS["bau_growth_per_year"],
-                              target_share=ACTIONS_PARAMETERS["target_share"],
-                              discount_rate=ACTIONS_PARAMETERS["discount_rate"])
-    study.write(ctx)
+    return actions.run_study(ctx, n_draws=n_draws, seed=seed, bau_growth_per_year=bau_growth_per_year,
+                             target_share=target_share, discount_rate=discount_rate)
 
 
-#: Section name -> function mirroring its notebook, in the notebooks' order. Only wired sections are listed.
-SECTIONS: dict = {
-    "ingest": section_ingest,
-    "carbon": section_carbon,
-    "services": section_services,
-    "maturity": section_maturity,
-    "actions": section_actions,
-}
+# ----------------------------------------------------------------------------------------------------------------
+# The registry
+# ----------------------------------------------------------------------------------------------------------------
 
-#: Sections whose notebook does not exist yet, so there is nothing to mirror.
-NOT_WIRED: tuple[str, ...] = tuple(s for s in NOTEBOOK_OF if s not in SECTIONS)
+@dataclass(frozen=True)
+class Section:
+    """One section: its notebook, its run function ``run(ctx, *, seed, n_draws, **defaults)`` and the defaults of
+    its own parameters."""
+
+    name: str
+    notebook: str
+    run: Callable
+    #: defaults of the section's own parameters (those papermill does not inject), equal to its notebook's
+    defaults: dict = field(default_factory=dict)
+
+
+#: Defaults of the extra parameters of notebook 05's ``parameters`` cell (papermill injects only ``territory``,
+#: ``seed``, ``processed_dir`` and ``n_draws``, so the notebook runs with these). A test compares them with the
+#: notebook.
+ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6, "discount_rate": 0.032}
+
+#: The sections in the order of the notebooks.
+SECTIONS: dict[str, Section] = {s.name: s for s in (
+    Section("ingest", "01_ingest", lambda ctx, **_: run_ingest(ctx)),
+    Section("carbon", "02_carbon_balance", _carbon),
+    Section("services", "03_services_lca", _services),
+    Section("maturity", "04_maturity", lambda ctx, **_: run_maturity(ctx)),
+    Section("actions", "05_actions", _actions, ACTIONS_PARAMETERS),
+)}
+
+#: Section name -> notebook name.
+NOTEBOOK_OF: dict[str, str] = {s.name: s.notebook for s in SECTIONS.values()}
+
+
+def run_section(name: str, ctx, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, **parameters):
+    """Run section ``name`` on ``ctx`` and return its result (call ``result.write(ctx)`` to write its outputs).
+
+    ``parameters`` are the section's own parameters (``helpers.study.SECTIONS[name].defaults``); an unknown one is
+    an error, so a notebook parameter that the section would ignore cannot pass unnoticed.
+    """
+    section = SECTIONS[name]
+    unknown = set(parameters) - set(section.defaults)
+    if unknown:
+        raise TypeError(f"section {name!r} has no parameter {sorted(unknown)}; it takes {list(section.defaults)}")
+    return section.run(ctx, seed=int(seed), n_draws=int(n_draws), **(section.defaults | parameters))
 
 
 def compute_sections(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, processed_dir=None,
                      sections=None, timings: dict | None = None) -> None:
-    """Run the study's computation for ``slug`` in this process and write the processed tables and summaries.
+    """Run the study's computation for ``slug`` in this process and write the processed tables and summaries
+    (summary mode: the same :func:`run_section` and ``write`` as the notebooks, without displaying anything).
 
     Parameters
     ----------
     slug : territory slug (``data/raw/<slug>/``)
     seed, n_draws : as the notebooks' parameters
     processed_dir : where to write (``None``: ``data/processed/<slug>/``, like the notebooks)
-    sections : names of the sections to run, in the notebooks' order (default: every wired section)
+    sections : names of the sections to run, in the notebooks' order (default: every section)
     timings : if given, filled with the wall time of each section in seconds
 
     Raises
@@ -144,12 +200,13 @@ def compute_sections(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT
     InputError
         bad inputs (raised by the section that reads them, listing every problem).
     """
-    names = list(SECTIONS) if sections is None else [s for s in SECTIONS if s in set(sections)]
     unknown = set(sections or ()) - set(SECTIONS)
     if unknown:
-        raise ValueError(f"unknown or unwired section(s) {sorted(unknown)}; wired: {list(SECTIONS)}")
+        raise ValueError(f"unknown section(s) {sorted(unknown)}; sections: {list(SECTIONS)}")
+    names = list(SECTIONS) if sections is None else [s for s in SECTIONS if s in set(sections)]
     for name in names:
         t0 = time.perf_counter()
-        SECTIONS[name](slug, int(seed), int(n_draws), processed_dir)
+        ctx = open_context(slug, processed_dir)
+        run_section(name, ctx, seed, n_draws).write(ctx)
         if timings is not None:
             timings[name] = time.perf_counter() - t0
