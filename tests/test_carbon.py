@@ -578,11 +578,14 @@ def test_totals_without_cells_equal_the_sum_of_cell_draws():
 
 def test_draw_memo_stays_within_its_byte_budget(monkeypatch):
     """Least recently used draws are dropped beyond ``DRAW_CACHE_BYTES``; a dropped draw is drawn again, equal."""
-    monkeypatch.setattr(carbon, "_DRAWS", carbon.Memo(max_bytes=3 * 1000 * 8))
+    from helpers import uncertainty
+    from helpers.memo import Memo
+
+    monkeypatch.setattr(uncertainty, "_DRAWS", Memo(max_bytes=3 * 1000 * 8))
     first = carbon.keyed_draws("uniform", 1.0, 0.5, 1.5, 1000, 1, "k0")
     for i in range(1, 6):
         carbon.keyed_draws("uniform", 1.0, 0.5, 1.5, 1000, 1, f"k{i}")
-    assert len(carbon._DRAWS) == 3 and carbon._DRAWS.nbytes == 3 * 1000 * 8
+    assert len(uncertainty._DRAWS) == 3 and uncertainty._DRAWS.nbytes == 3 * 1000 * 8
     again = carbon.keyed_draws("uniform", 1.0, 0.5, 1.5, 1000, 1, "k0")
     assert again is not first and np.array_equal(again, first)
 

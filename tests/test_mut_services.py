@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 
 from helpers import services as sv
+from helpers import uncertainty
 
 
 @pytest.fixture(autouse=True)
 def fresh_memos():
-    memos = (sv._RESOLVED, sv._DEVICES, sv._PARAMETER_DRAWS, sv._SALTELLI_UNIT)
+    memos = (sv._RESOLVED, sv._DEVICES, uncertainty._DRAWS, sv._SALTELLI_UNIT)
     for m in memos:
         m.clear()
     yield
@@ -163,32 +164,51 @@ def test_resolving_a_resolved_table_gives_it_back():
 
 
 def test_uniform_and_narrow_triangular_draws_are_their_inverse_cdf():
-    """Inverse-CDF sampling: the CDF of each draw gives back the uniform number it came from. Uniform (1, 3):
-    F(x) = (x − 1) / 2. Triangular low a = 1.0, mode c = 1.1, high b = 1.5 (a PUE: width 0.5, below 1):
-    F(x) = (x − a)² / ((b − a)(c − a)) up to the mode, 1 − (b − x)² / ((b − a)(b − c)) above it."""
+    """Inverse-CDF sampling in the one sampler: the CDF of each draw gives back the uniform number of its keyed
+    stream. Uniform (1, 3): F(x) = (x − 1) / 2. Triangular low a = 1.0, mode c = 1.1, high b = 1.5 (a PUE: width
+    0.5, below 1): F(x) = (x − a)² / ((b − a)(c − a)) up to the mode, 1 − (b − x)² / ((b − a)(b − c)) above it."""
     table = pd.DataFrame({"value": [2.0, 1.1], "low": [1.0, 1.0], "high": [3.0, 1.5],
-                          "distribution": ["uniform", "triangular"]}, index=["a", "b"])
-    u = np.random.default_rng(11).random((2, 1000))
-    draws = sv.draw_parameters(table, 1000, np.random.default_rng(11))
-    np.testing.assert_allclose((draws["a"] - 1.0) / 2.0, u[0], rtol=1e-12)
+                          "distribution": ["uniform", "triangular"], "stream": ["", ""]}, index=["a", "b"])
+    draws = sv.seeded_parameter_draws(table, 1000, 11)
+    u = {k: uncertainty.keyed_rng(11, k).random(1000) for k in ("a", "b")}
+    np.testing.assert_allclose((draws["a"] - 1.0) / 2.0, u["a"], rtol=1e-12)
     x = draws["b"]
     cdf = np.where(x <= 1.1, (x - 1.0) ** 2 / (0.5 * 0.1), 1.0 - (1.5 - x) ** 2 / (0.5 * 0.4))
-    np.testing.assert_allclose(cdf, u[1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(cdf, u["b"], rtol=1e-9, atol=1e-12)
 
 
-def test_lifetimes_and_pue_keep_the_services_own_draws():
-    """Only library factors (rows with a stream) are drawn from the balance's keyed streams; a device lifetime and
-    a hosting PUE are drawn by :func:`draw_parameters` with the seed's generator."""
+def test_lifetimes_and_pue_are_the_balance_draws():
+    """Issue 19, one sampler: a hosting kind's PUE and a device category's lifetime are drawn on the balance's
+    streams (``pue:<kind>``, ``lifetime:<category>``, split triangular with the default as median), so the services
+    and the carbon balance see the very same draw of each; a device with no category keeps its own stream."""
+    from helpers import carbon
+
     kinds = KINDS.assign(pue_low=1.2, pue_high=1.6)
-    devices = DEVICES.assign(lifetime_low_years=DEVICES["lifetime_years"] * 0.7,
-                             lifetime_high_years=DEVICES["lifetime_years"] * 1.5)
-    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES, 2.0), categories=None,
-                             hosting_kinds=kinds, devices=devices)
+    categories = pd.DataFrame({"category": ["laptop_cat"], "factor_item": ["laptop"], "default_lifetime_years": [5.0],
+                               "lifetime_low_years": [3.0], "lifetime_high_years": [8.0]})
+    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES, 2.0), categories=categories,
+                             hosting_kinds=kinds)
     table = sv.parameter_table(inputs)
     seeded = sv.seeded_parameter_draws(table, 200, 9)
-    own = sv.draw_parameters(table, 200, np.random.default_rng(9))
-    for name in ("life:laptop", "life:smartphone", "pue:kind:ademe_streaming"):
-        np.testing.assert_array_equal(seeded[name], own[name])
+    balance = carbon.parameter_table(["lifetime:laptop_cat", "pue:ademe_streaming"], categories, kinds)
+    multipliers = dict(zip(balance["param_id"], carbon.draw_parameters(balance, 200, 9)))
+    np.testing.assert_allclose(5.0 / seeded["life:laptop"], multipliers["lifetime:laptop_cat"], rtol=1e-12)
+    np.testing.assert_allclose((seeded["pue:kind:ademe_streaming"] - 1.0) / 0.3, multipliers["pue:ademe_streaming"],
+                               rtol=1e-12)
+    assert table.loc["life:smartphone", "stream"] == "life:smartphone"  # no category: its own stream
+    own = uncertainty.keyed_draws("split_triangular", 2.5, 1.75, 3.75, 200, 9, "life:smartphone")
+    np.testing.assert_array_equal(seeded["life:smartphone"], own)
+
+
+def test_a_draw_does_not_depend_on_the_order_of_the_parameters():
+    """Each parameter has its own keyed stream: reversing the table's rows changes no draw."""
+    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES, 2.0), categories=None,
+                             hosting_kinds=KINDS.assign(pue_low=1.2, pue_high=1.6))
+    table = sv.parameter_table(inputs)
+    forward, backward = sv.seeded_parameter_draws(table, 50, 3), sv.seeded_parameter_draws(table.iloc[::-1], 50, 3)
+    assert forward.keys() == backward.keys()
+    for name in forward:
+        np.testing.assert_array_equal(forward[name], backward[name])
 
 
 # ----------------------------------------------------------------------------------------------------------------

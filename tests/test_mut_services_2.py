@@ -202,10 +202,10 @@ def test_drawing_a_fixed_parameter_warns_of_nothing():
     """A parameter fixed at 1 (low = high) stays 1 in every draw, without a floating-point warning (its zero-width
     interval is a division 0 / 0 the draw does not use)."""
     table = pd.DataFrame({"value": [1.0, 2.0], "low": [1.0, 1.0], "high": [1.0, 3.0],
-                          "distribution": ["none", "triangular"]}, index=["fixed", "tri"])
+                          "distribution": ["none", "triangular"], "stream": ["", ""]}, index=["fixed", "tri"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = sv.draw_parameters(table, 4, np.random.default_rng(0))
+        out = sv.seeded_parameter_draws(table, 4, 0)
     assert out["fixed"].tolist() == [1.0] * 4
 
 

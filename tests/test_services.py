@@ -346,7 +346,8 @@ def test_service_in_a_server_room_uses_that_rooms_pue():
     # a measured site PUE is not drawn in the Monte Carlo; a kind's PUE is
     table = sv.parameter_table(inputs)
     assert table.loc["pue:site:sr-agglo", "distribution"] == "none"
-    assert table.loc["pue:kind:server_room", "distribution"] == "triangular"
+    assert table.loc["pue:kind:server_room", "distribution"] == "split_triangular"  # the balance's (issue 19)
+    assert table.loc["pue:kind:server_room", "stream"] == "pue:server_room"
 
 
 def test_hosting_sites_are_read_tolerantly(tmp_path):
@@ -434,13 +435,15 @@ def test_monte_carlo_is_seeded_shared_and_brackets_the_central_value():
 
 
 def test_lognormal_draws_follow_the_library_convention():
-    table = pd.DataFrame({"value": [2.0], "low": [1.0], "high": [4.0], "distribution": ["lognormal"]}, index=["x"])
-    x = sv.draw_parameters(table, 200_000, np.random.default_rng(3))["x"]
+    table = pd.DataFrame({"value": [2.0], "low": [1.0], "high": [4.0], "distribution": ["lognormal"],
+                          "stream": [""]}, index=["x"])
+    x = sv.seeded_parameter_draws(table, 200_000, 3)["x"]
     assert np.median(x) == pytest.approx(2.0, rel=0.01)
     assert np.percentile(x, 2.5) == pytest.approx(1.0, rel=0.02)
     assert np.percentile(x, 97.5) == pytest.approx(4.0, rel=0.02)
-    tri = pd.DataFrame({"value": [1.5], "low": [1.0], "high": [3.0], "distribution": ["triangular"]}, index=["t"])
-    t = sv.draw_parameters(tri, 100_000, np.random.default_rng(4))["t"]
+    tri = pd.DataFrame({"value": [1.5], "low": [1.0], "high": [3.0], "distribution": ["triangular"],
+                        "stream": [""]}, index=["t"])
+    t = sv.seeded_parameter_draws(tri, 100_000, 4)["t"]
     assert t.min() >= 1.0 and t.max() <= 3.0 and t.mean() == pytest.approx((1.0 + 1.5 + 3.0) / 3, rel=0.01)
 
 
@@ -704,8 +707,9 @@ def test_a_factor_shared_with_the_balance_has_the_same_draw():
     for fid in ("laptop:manufacturing:climate_change", "electricity_fr:use:climate_change"):
         balance = carbon.draw_factors(f.loc[[fid]].reset_index(), 500, 7)[0]
         np.testing.assert_array_equal(draws["f:" + fid], balance)
-    # the parameters that are not library factors keep the services' own stream
-    assert "stream" in table and (table.loc[[i for i in table.index if not i.startswith("f:")], "stream"] == "").all()
+    # issue 19: every parameter has a stream; a hosting kind's PUE is the balance's ``pue:<kind>``
+    assert (table["stream"] != "").all()
+    assert table.loc["pue:kind:hyperscale", "stream"] == "pue:hyperscale"
 
 
 def test_agents_services_use_the_professional_profile():

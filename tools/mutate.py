@@ -79,6 +79,8 @@ PRESENTATION = (r"(^|\.)(\w*_figure|display_\w*|\w*_display|\w*_markdown|alt_tex
 #: module -> functions mutated
 MODULES: dict[str, Select] = {
     "carbon": Select(exclude=PRESENTATION),
+    # the one sampler (keyed streams and distributions), moved out of helpers.carbon (issue 19)
+    "uncertainty": Select(),
     "services": Select(exclude=PRESENTATION),
     "actions": Select(exclude=PRESENTATION),
     "levers": Select(exclude=PRESENTATION),

@@ -619,6 +619,7 @@ def _device_table(categories: pd.DataFrame | None) -> pd.DataFrame:
     dev["lifetime_low_years"] = dev["lifetime_years"] * 0.7  # assumption when no category gives an interval
     dev["lifetime_high_years"] = dev["lifetime_years"] * 1.5
     dev["lifetime_source"] = "ADEME acv-terminaux (theoretical lifetime); interval ×0.7–×1.5 assumed"
+    dev["lifetime_stream"] = ""  # no category: the services' own stream ``life:<device>``
     if categories is not None and len(categories):
         cat = categories.drop_duplicates("factor_item").set_index("factor_item")
         for device, items in dev["items"].items():
@@ -630,6 +631,8 @@ def _device_table(categories: pd.DataFrame | None) -> pd.DataFrame:
             dev.loc[device, "lifetime_high_years"] = float(np.mean([r["lifetime_high_years"] for r in rows]))
             dev.loc[device, "lifetime_source"] = "categories.csv"
             first = rows[0]  # the device itself (a desktop's screen follows it)
+            if "category" in first and pd.notna(first["category"]):  # the balance's stream of that lifetime
+                dev.loc[device, "lifetime_stream"] = f"lifetime:{first['category']}"
             if "default_hours_per_day" in first and pd.notna(first["default_hours_per_day"]):
                 dev.loc[device, "pro_hours_per_day"] = float(first["default_hours_per_day"])
             if "default_days_per_year" in first and pd.notna(first["default_days_per_year"]):
@@ -788,13 +791,16 @@ def parameter_table(inputs: ServiceInputs) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by parameter name (``f:<factor_id>``, ``pue:<key>``, ``life:<device>``) with ``value, low,
-    high, distribution``. Factor rows keep the library's distribution; PUE of a kind is triangular (low, default,
-    high), a measured site PUE is fixed; lifetimes are triangular over the category's interval.
+    high, distribution, stream``. ``stream`` is the key of the quantity in the study's one sampler
+    (``helpers.uncertainty``), shared with the carbon balance: a factor keeps the library's distribution and its
+    stream (its id or correlation group); the PUE of a hosting kind is ``pue:<kind>`` and a device's lifetime is
+    ``lifetime:<category>`` of its first item, both split triangular (median = default, as in the balance); a
+    measured site PUE is fixed; a device with no category draws its lifetime on its own stream ``life:<device>``.
     """
     items = set(inputs.devices["items"].explode()) | {inputs.user_electricity_item, *inputs.network_items,
                                                        inputs.server_item, inputs.storage_item}
     items |= set(inputs.hosting["electricity_item"].dropna())
-    from helpers.carbon import stream_keys
+    from helpers.uncertainty import stream_keys
 
     f = inputs.factors[inputs.factors["item"].isin(items)]
     rows = pd.DataFrame({"value": f["value"].to_numpy(float), "low": f["low"].to_numpy(float),
@@ -802,51 +808,25 @@ def parameter_table(inputs: ServiceInputs) -> pd.DataFrame:
                          "stream": stream_keys(f) if len(f) else np.array([], dtype=object)},
                         index=["f:" + i for i in f["factor_id"]])
     pue = inputs.hosting.drop_duplicates("pue_key").set_index("pue_key")
+    keys = pue.index.astype(str).to_series()
     pue_rows = pd.DataFrame({"value": pue["pue"].to_numpy(float), "low": pue["pue_low"].to_numpy(float),
                              "high": pue["pue_high"].to_numpy(float),
-                             "distribution": np.where(pue["pue_low"] < pue["pue_high"], "triangular", "none")},
-                            index=["pue:" + k for k in pue.index])
+                             "distribution": np.where(pue["pue_low"] < pue["pue_high"], "split_triangular", "none"),
+                             "stream": np.where(keys.str.startswith("kind:"),
+                                                "pue:" + keys.str.removeprefix("kind:"), "pue:" + keys)},
+                            index=["pue:" + k for k in keys])
     dev = inputs.devices
+    own = ("life:" + dev.index.astype(str)).to_numpy(dtype=object)
+    shared = (dev["lifetime_stream"].fillna("").astype(str).to_numpy(dtype=object) if "lifetime_stream" in dev
+              else np.full(len(dev), "", dtype=object))
     life_rows = pd.DataFrame({"value": dev["lifetime_years"].to_numpy(float),
                               "low": dev["lifetime_low_years"].to_numpy(float),
-                              "high": dev["lifetime_high_years"].to_numpy(float), "distribution": "triangular"},
-                             index=["life:" + d for d in dev.index])
+                              "high": dev["lifetime_high_years"].to_numpy(float), "distribution": "split_triangular",
+                              "stream": np.where(shared != "", shared, own)}, index=own)
     table = pd.concat([rows, pue_rows, life_rows])
     table["stream"] = table["stream"].fillna("").astype(str)
     table = table[~table.index.duplicated()]
     return table.sort_index()
-
-
-def draw_parameters(table: pd.DataFrame, n_draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """One draw per parameter, shared by every service (inverse-CDF sampling of one uniform matrix).
-
-    Distributions (``docs/architecture.md``): ``lognormal`` median = value, sigma = ln(high/low)/3.92;
-    ``triangular`` (low, mode = value, high); ``uniform`` (low, high); ``none`` = value.
-
-    Returns
-    -------
-    dict name -> array of shape ``(n_draws,)``; the order of the rows of ``table`` fixes the draws.
-    """
-    from scipy.special import ndtri
-
-    u = rng.random((len(table), n_draws))
-    value = table["value"].to_numpy(float)[:, None]
-    low = table["low"].to_numpy(float)[:, None]
-    high = table["high"].to_numpy(float)[:, None]
-    dist = table["distribution"].to_numpy(object)[:, None]
-    out = np.broadcast_to(value, u.shape).copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sigma = np.where((low > 0) & (high > low), np.log(high / low) / 3.92, 0.0)
-        logn = value * np.exp(sigma * ndtri(u))
-        width = high - low
-        cut = np.where(width > 0, (value - low) / width, 0.5)
-        tri = np.where(u < cut, low + np.sqrt(u * width * (value - low)),
-                       high - np.sqrt((1 - u) * width * (high - value)))
-        uni = low + u * width
-    out = np.where(dist == "lognormal", logn, out)
-    out = np.where((dist == "triangular") & (width > 0), tri, out)
-    out = np.where((dist == "uniform") & (width > 0), uni, out)
-    return {name: out[i] for i, name in enumerate(table.index)}
 
 
 def central_parameters(table: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -1030,7 +1010,7 @@ def evaluate(inputs: ServiceInputs, values: dict[str, np.ndarray], criteria=None
     Parameters
     ----------
     inputs : :func:`build_inputs` output
-    values : parameter name -> array (K,) (:func:`draw_parameters` or :func:`central_parameters`)
+    values : parameter name -> array (K,) (:func:`seeded_parameter_draws` or :func:`central_parameters`)
     criteria : criteria to compute (default: all of the factor table)
     drivers : per-service drivers (default: from ``inputs.resolved``)
     scale : optional multipliers used by the sensitivity analysis (``terminal_embodied``, ``device_power``,
@@ -1174,38 +1154,19 @@ class LcaResult:
         return (self.draws[criterion]["total"] * units[:, None]).sum(axis=0)
 
 
-#: Parameter draws of the services model, keyed by the parameter table's content, the number of draws and the seed.
-_PARAMETER_DRAWS = Memo(max_items=8)
-
-
 def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict[str, np.ndarray]:
-    """:func:`draw_parameters` with ``numpy.random.default_rng(seed)``, memoised on the table's content (read-only
-    arrays): the action plan reruns the model on the same parameters with the same seed for every lever."""
-    key = (frame_digest(table), int(n_draws), int(seed))
-    draws = _PARAMETER_DRAWS.get(key)
-    if draws is None:
-        draws = draw_parameters(table, int(n_draws), np.random.default_rng(seed))
-        draws.update(shared_factor_draws(table, int(n_draws), seed))
-        for v in draws.values():
-            v.setflags(write=False)
-        draws = _PARAMETER_DRAWS.put(key, draws)
-    return dict(draws)  # the arrays are read-only; the dict is the caller's own
+    """One draw per parameter of ``table`` from the study's one sampler (``helpers.uncertainty.keyed_draws`` with
+    the seed and the row's ``stream``, or its name when it has none), shared by every service: a quantity the
+    carbon balance also draws (a factor, a kind's PUE, a category's lifetime) has the very same draw in both, so
+    their sum in the action plan is not made narrower by drawing it twice independently, and no draw depends on the
+    order of the rows. The arrays are read-only (memoised by the sampler); the dict is the caller's own."""
+    from helpers.uncertainty import keyed_draws
 
-
-def shared_factor_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict[str, np.ndarray]:
-    """Draws of the library factors of ``table`` (rows with a ``stream``) from the carbon balance's keyed streams
-    (``helpers.carbon.keyed_draws`` with the seed and the factor's id or correlation group): a factor used by both
-    the balance and the services has the same draw in both, so their sum in the action plan is not made narrower
-    by drawing one factor twice independently."""
-    from helpers.carbon import keyed_draws
-
-    out = {}
-    if "stream" not in table:
-        return out
-    for name, r in table[table["stream"].astype(str) != ""].iterrows():  # one step per factor (tens)
-        out[name] = keyed_draws(str(r["distribution"]), float(r["value"]), float(r["low"]), float(r["high"]),
-                                n_draws, int(seed), str(r["stream"]))
-    return out
+    streams = table["stream"].astype(str) if "stream" in table else pd.Series("", index=table.index)
+    rows = zip(table.index.tolist(), table["distribution"].astype(str).tolist(), table["value"].tolist(),
+               table["low"].tolist(), table["high"].tolist(), streams.tolist())
+    return {name: keyed_draws(dist, float(value), float(low), float(high), int(n_draws), int(seed), key or name)
+            for name, dist, value, low, high, key in rows}  # one step per parameter (tens)
 
 
 def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, criteria=None) -> LcaResult:
