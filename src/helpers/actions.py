@@ -565,9 +565,10 @@ def _balance_params(tables: list[pd.DataFrame], models: Models) -> pd.DataFrame:
 def run_services(inputs: lv.PlanInputs, models: Models, built=None) -> Run | None:
     """The services LCA of ``inputs.services`` per year (kg of each criterion), or None without services.
 
-    ``helpers.services.run_lca`` draws one uniform matrix from ``default_rng(seed)`` over the parameter table; the
-    levers never change that table (devices, networks, hosting), so runs with the same seed are paired. ``built``:
-    the :func:`helpers.services.build_inputs` of ``inputs`` when the caller already has it.
+    ``helpers.services.run_lca`` draws every parameter from its keyed stream in the study's one sampler
+    (``helpers.uncertainty``), so runs with the same seed are paired parameter by parameter, even when a lever adds
+    or removes one (a service moved to another hosting kind). ``built``: the
+    :func:`helpers.services.build_inputs` of ``inputs`` when the caller already has it.
     """
     from helpers import services as sv
 
@@ -587,13 +588,6 @@ def _build_services(inputs: lv.PlanInputs, models: Models):
 
     return sv.build_inputs(inputs.services, models.service_factors, models.categories, models.hosting_kinds,
                            models.service_sites, models.presets)
-
-
-def _services_param_index(built) -> tuple:
-    """Names of the uncertain parameters of built services inputs (two runs are paired when they are equal)."""
-    from helpers import services as sv
-
-    return tuple(sv.parameter_table(built).index)
 
 
 def _interval(draws: np.ndarray, central: float, scale: float = 1.0) -> dict[str, float]:
@@ -691,7 +685,6 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     base_b = _run_table(base_table, models)
     base_s = run_services(inputs, models)
     base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
-    svc_index = _services_param_index(_build_services(inputs, models)) if base_s is not None else None
     # the fleet-driven part of the reference: the inventory devices' rows (categories of categories.csv)
     fleet_rows = base_table["category"].astype(str).isin(set(models.categories["category"].astype(str)))
     base_fleet = _run_table(base_table[fleet_rows.to_numpy()].reset_index(drop=True), models)
@@ -714,11 +707,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
             b = len(balance_tables) - 1
         rs = None
         if "services" in perimeters and base_s is not None:
-            built = _build_services(mod, models)
-            if _services_param_index(built) != svc_index:
-                notes.append("Les paramètres du modèle des services diffèrent entre le scénario et la référence : "
-                             "l'écart n'est pas apparié.")
-            rs = run_services(mod, models, built)
+            rs = run_services(mod, models)
         return mod, b, rs
 
     runs = []
