@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from helpers import carbon
+from helpers.report import carbon as carbon_report
 
 ELEC_FR = 0.0461
 LAPTOP = (170.0, 12.3, 2.79)
@@ -532,8 +533,8 @@ def test_run_study_writes_the_summary_contract(tmp_path):
     assert set(top) == {"territory_footprint_tco2e", "factors_version"}
     assert top["factors_version"].startswith(open(F.VERSION_PATH).read().strip())
     # the markdown helpers run and the overrides are listed
-    assert "electricity_fr:use:climate_change" in carbon.overrides_markdown(study).replace("\\_", "_")
-    assert "tCO2e" in carbon.headline_markdown(study)
+    assert "electricity_fr:use:climate_change" in carbon_report.overrides_markdown(study).replace("\\_", "_")
+    assert "tCO2e" in carbon_report.headline_markdown(study)
 
 
 def test_per_person_references_come_from_the_published_benchmarks():
@@ -808,6 +809,6 @@ def test_overrides_markdown_shows_hostile_ids_as_escaped_code_not_code_spans():
 
     changes = pd.DataFrame([{"factor_id": "<b>x*y</b>", "old_value": 1.0, "new_value": 2.0, "origin": "o",
                              "source": "s"}])
-    text = carbon.overrides_markdown(SimpleNamespace(factors_version="v1", changes=changes))
+    text = carbon_report.overrides_markdown(SimpleNamespace(factors_version="v1", changes=changes))
     assert "<code>&lt;b&gt;x&#42;y&lt;/b&gt;</code>" in text
     assert "`" not in text and "<b>" not in text

@@ -15,6 +15,7 @@ from helpers import carbon
 from helpers.context import dumps
 from helpers.factors import load_categories
 from helpers.inventory import read_inventory
+from helpers.report import carbon as carbon_report
 from helpers.territory import load_territory
 
 
@@ -53,7 +54,7 @@ def test_no_dated_device_is_null_in_the_summary(tmp_csv, categories):
 
 
 def test_no_dated_device_is_said_on_the_page(tmp_csv, categories):
-    ratios, ages = carbon.fleet_display(study(read(tmp_csv, categories, UNDATED), categories))
+    ratios, ages = carbon_report.fleet_display(study(read(tmp_csv, categories, UNDATED), categories))
     shown = dict(zip(ratios["Indicateur"], ratios["Valeur"]))
     assert shown["Âge moyen pondéré par les quantités (équipements datés)"] == \
         "non renseigné (aucune date d'achat dans l'inventaire)"
@@ -74,7 +75,7 @@ def test_age_indicators_use_the_dated_devices_only(tmp_csv, categories):
     assert age["dated_share"] == pytest.approx(2 / 3)
     assert age["mean_age_years"] == pytest.approx(5.5)
     assert age["share_past_lifetime"] == pytest.approx(0.5)
-    ratios, _ = carbon.fleet_display(study(inv, categories))
+    ratios, _ = carbon_report.fleet_display(study(inv, categories))
     shown = dict(zip(ratios["Indicateur"], ratios["Valeur"]))
     assert shown["Part des équipements datés (date d'achat ou âge dans l'inventaire)"] == "67 %"
     assert shown["Part des équipements datés au-delà de leur durée de vie"] == "50 %"

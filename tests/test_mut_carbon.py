@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from helpers import carbon
+from helpers.report import carbon as carbon_report
 
 #: z such that Φ(z) = 0.975
 Z975 = 1.959964
@@ -477,15 +478,15 @@ def test_benchmark_comparison_reads_an_older_summary_share():
 # ------------------------------------------------------------------------------------------ French display
 
 def test_share_text_of_a_missing_share():
-    assert carbon._share_text(None) == "non disponible"
-    assert carbon._share_text(float("nan")) == "non disponible"
-    assert carbon._share_text(0.537) == "54 %"
+    assert carbon_report._share_text(None) == "non disponible"
+    assert carbon_report._share_text(float("nan")) == "non disponible"
+    assert carbon_report._share_text(0.537) == "54 %"
 
 
 def test_french_breakdown_cells():
     """Value and interval with one decimal and a French comma; share in percent."""
     df = pd.DataFrame({"label": ["Terminaux"], "value": [12.34], "low": [10.0], "high": [15.55], "share": [0.25]})
-    out = carbon.french_breakdown(df, "Niveau")
+    out = carbon_report.french_breakdown(df, "Niveau")
     assert out.values.tolist() == [["Terminaux", "12,3 [10,0 – 15,6]", "25,0"]]
     assert list(out.columns) == ["Niveau", "tCO2e/an [fourchette probable]", "Part (%)"]
 

@@ -94,7 +94,8 @@ def test_heatmap_with_many_collectivities_has_them_as_rows():
 def test_figures_have_no_hatching():
     from matplotlib.patches import Patch
 
-    from helpers import carbon, services
+    from helpers import services
+    from helpers.report import carbon
 
     scen = pd.DataFrame({"scenario": ["a", "a", "b", "b"], "label_fr": ["Pages allégées"] * 2 + ["Vidéo réduite"] * 2,
                          "baseline_tco2e": [10.0, 5.0, 10.0, 5.0], "scenario_tco2e": [9.0, 4.5, 7.0, 4.0]})
@@ -113,7 +114,7 @@ def _breakdown():
 def test_seaborn_figure_keeps_french_ticks_and_one_bar_per_row():
     from matplotlib.patches import Rectangle
 
-    from helpers import carbon
+    from helpers.report import carbon
 
     fig = carbon.breakdown_figure(_breakdown(), "label", "Bilan par phase")
     ax = fig.axes[0]

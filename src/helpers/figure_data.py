@@ -46,7 +46,7 @@ def fleet(overview: pd.DataFrame) -> pd.DataFrame:
 
 
 def breakdown(df: pd.DataFrame, label: str) -> pd.DataFrame:
-    """A balance breakdown as ``carbon.breakdown_figure`` draws it (largest first): label, tCO2e per year with its
+    """A balance breakdown as ``report.carbon.breakdown_figure`` draws it (largest first): label, tCO2e per year with its
     probable range, share of the balance (%)."""
     d = df.sort_values("value", ascending=False)
     return pd.DataFrame({
@@ -133,7 +133,7 @@ def service_sensitivity(sens: pd.DataFrame, table: pd.DataFrame, top: int = 2) -
 
 
 def criteria_phases(shares: pd.DataFrame) -> pd.DataFrame:
-    """Share (%) of each life-cycle phase in each indicator's total (``carbon.criteria_phase_figure``)."""
+    """Share (%) of each life-cycle phase in each indicator's total (``report.carbon.criteria_phase_figure``)."""
     from helpers.carbon import PHASE_LABELS, PHASES
 
     out = pd.DataFrame({"Indicateur": shares["label_fr"].to_numpy()})
@@ -144,7 +144,7 @@ def criteria_phases(shares: pd.DataFrame) -> pd.DataFrame:
 
 
 def benchmark(comparison: pd.DataFrame) -> pd.DataFrame:
-    """The per-person references and this balance on the same unit (``carbon.benchmark_figure``)."""
+    """The per-person references and this balance on the same unit (``report.carbon.benchmark_figure``)."""
     d = comparison[comparison["unit"].str.startswith("kgco2e")]
     return pd.DataFrame({
         "Référence": d["reference"].to_numpy(),
@@ -184,7 +184,7 @@ def trajectory_budget(table: pd.DataFrame, budget: pd.DataFrame, years: list[int
 
 
 def sensitivity(sens: pd.DataFrame) -> pd.DataFrame:
-    """The bars of ``carbon.tornado_figure``, widest first: the balance when one input is at its low or high value,
+    """The bars of ``report.carbon.tornado_figure``, widest first: the balance when one input is at its low or high value,
     the others central, and that input's share of the uncertainty of the balance (%)."""
     d = sens.sort_values("swing", ascending=False)
     return pd.DataFrame({

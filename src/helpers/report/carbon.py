@@ -1,0 +1,483 @@
+"""The carbon balance in French for the published diagnostic: headline and notes, display tables and figures.
+
+The model (``helpers.carbon``) holds numbers only; this module turns a :class:`helpers.carbon.CarbonStudy` into what
+notebook ``02_carbon_balance`` shows. Nothing here is written to ``data/processed/`` or ``summary.json``: the
+section's outputs are ``CarbonStudy.write``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.carbon import (
+    AGE_NOT_GIVEN_FR,
+    CRITERIA_LABELS,
+    PHASE_LABELS,
+    PHASES,
+    SPEND_PHASE,
+    TIER_LABELS,
+    UNIT_LABELS,
+    CarbonStudy,
+    age_profile,
+    benchmark_comparison,
+    breakdown,
+    category_labels,
+    criteria_table,
+    fleet_ratios,
+    phase_shares_by_criterion,
+    reconcile_views,
+    sensitivity_table,
+    territory_footprint,
+)
+
+
+def _fr(values, decimals: int = 1) -> list[str]:
+    """French display of numbers (``1 234,5``; ``n.d.`` for NaN)."""
+    from helpers.plotting import fr_number
+
+    return [fr_number(float(v), decimals) for v in values]
+
+
+def _fr_sig(value: float, digits: int = 3) -> str:
+    """French display with ``digits`` significant digits (``661 000``, ``11,5``, ``0,0142``)."""
+    from helpers.plotting import fr_sig
+
+    return fr_sig(value, digits)
+
+
+def entity_labels(territory) -> dict[str, str]:
+    return {e.id: e.name for e in territory.entities}
+
+
+def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
+    """Breakdown by ``phase``, ``tier``, ``entity`` or ``category`` with French labels (tCO2e/an, 95 % interval).
+
+    By phase: the physical scope only, shares of the physical scope (the spend-based line is reported apart)."""
+    df = breakdown(study.balance.mc, by, scale=1 / 1000.0)
+    if by == "phase":
+        df = df[df["phase"] != SPEND_PHASE].reset_index(drop=True)
+        df["share"] = df["value"] / df["value"].sum() if df["value"].sum() else np.nan
+    labels = {"phase": PHASE_LABELS, "tier": TIER_LABELS, "entity": entity_labels(study.territory)}.get(by)
+    if by == "category":
+        df["label"] = category_labels(df["category"], study.categories)
+    else:
+        df["label"] = [labels.get(v, v) for v in df[by]]
+    return df
+
+
+def french_breakdown(df: pd.DataFrame, title: str) -> pd.DataFrame:
+    """Display columns of a :func:`display_breakdown` table (rounded, French headers)."""
+    value = [f"{v} [{lo} – {hi}]" for v, lo, hi in zip(_fr(df["value"]), _fr(df["low"]), _fr(df["high"]))]
+    return pd.DataFrame({title: df["label"], "tCO2e/an [fourchette probable]": value, "Part (%)": _fr(100 * df["share"])})
+
+
+def headline_markdown(study: CarbonStudy) -> str:
+    """French headline: total, per agent, per inhabitant, per workstation, each with its 95 % interval."""
+    from helpers.plotting import fr_interval, fr_number
+
+    d = study.data
+    t, a, i, w = (d[k] for k in ("total_tco2e", "per_agent_kgco2e", "per_inhabitant_kgco2e",
+                                  "per_workstation_kgco2e"))
+    p = d["purchases_view_tco2e"]
+    return "\n".join([
+        f"**Empreinte annualisée du numérique de la collectivité ({study.territory.reference_year}) : "
+        f"{fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}** (valeur centrale et, entre crochets, "
+        "fourchette probable : 19 chances sur 20 que la valeur s'y trouve).",
+        "",
+        f"- par agent ({fr_number(study.territory.agents)} agents) : {fr_interval(a['value'], a['low'], a['high'], 0, 'kgCO2e')} ;",
+        f"- par poste de travail ({fr_number(study.computers)} ordinateurs et clients légers) : "
+        f"{fr_interval(w['value'], w['low'], w['high'], 0, 'kgCO2e')} ;",
+        f"- par habitant ({fr_number(study.territory.population)} habitants) : "
+        f"{fr_interval(i['value'], i['low'], i['high'], 1, 'kgCO2e')} ;",
+        f"- dont périmètre physique (équipements, énergie, hébergement, réseaux, papier) : "
+        f"{fr_interval(d['physical_tco2e']['value'], d['physical_tco2e']['low'], d['physical_tco2e']['high'], 0, 'tCO2e')}"
+        f" et achats de services et logiciels par ratio monétaire : "
+        f"{fr_interval(d['spend_based_tco2e']['value'], d['spend_based_tco2e']['low'], d['spend_based_tco2e']['high'], 0, 'tCO2e')}"
+        " (ligne à part, hors répartition par phase) ;",
+        f"- part de la fabrication des équipements (périmètre physique sans papier) : "
+        f"{_share_text(d['equipment_manufacturing_share'])} ;",
+        f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;"
+        + electricity_markdown(d.get("electricity_factor")).replace("- électricité", " électricité", 1),
+    ])
+
+
+def alternatives_markdown(cases: list | None) -> str:
+    """French bullets: the sensitivity cases of :func:`factor_alternatives` (alternative values outside the
+    intervals), each with the change of the balance."""
+    from helpers.plotting import fr_number
+
+    if not cases:
+        return ""
+    parts = [f"{c['label_fr']} : {fr_number(c['value'], 1)} → {fr_number(c['alternative'], 1)} kgCO2e, bilan "
+             f"{'+' if c['delta_tco2e'] >= 0 else ''}{fr_number(c['delta_tco2e'], 1)} tCO2e par an" for c in cases]
+    return ("Valeurs de facteurs citées par la bibliothèque hors de leur intervalle (cas de sensibilité, non "
+            "retenus) : " + " ; ".join(parts) + ".")
+
+
+def electricity_markdown(e: dict | None) -> str:
+    """French bullet: the electricity factor used (vintage, source) and the latest vintage as a sensitivity."""
+    from helpers.plotting import fr_number
+
+    if not e:
+        return ""
+    if e.get("vintage_year") is None:
+        used = f"{fr_number(e['value'], 4)} kgCO2e/kWh (facteur propre du territoire : {_md(e['source'])})"
+    else:
+        used = (f"{fr_number(e['value'], 4)} kgCO2e/kWh, millésime {e['vintage_year']} ({_md(e['vintage'])})"
+                + (f", {e['note']}" if e.get("note") else ""))
+    text = f"- électricité française : {used}"
+    if e.get("latest_delta_tco2e") is not None and e.get("latest_vintage_year") != e.get("vintage_year"):
+        text += (f" ; avec le millésime le plus récent ({e['latest_vintage_year']}, "
+                 f"{fr_number(e['latest_value'], 4)} kgCO2e/kWh), le bilan varierait de "
+                 f"{fr_number(e['latest_delta_tco2e'], 1)} tCO2e")
+    return text + "."
+
+
+def _share_text(x) -> str:
+    from helpers.plotting import fr_number
+
+    return "non disponible" if x is None or not np.isfinite(x) else f"{fr_number(100 * x, 0)} %"
+
+
+def criteria_display(study: CarbonStudy) -> pd.DataFrame:
+    """Multi-criteria totals with interval, unit and the number of (item, phase) factors missing."""
+    ct = criteria_table(study.balance.mc, study.balance.units)
+    shares = phase_shares_by_criterion(study.balance.mc).set_index("criterion")
+    return pd.DataFrame({
+        "Indicateur": ct["label_fr"], "Valeur centrale": [_fr_sig(v) for v in ct["value"]],
+        "Fourchette probable": [f"{_fr_sig(lo)} – {_fr_sig(hi)}" for lo, hi in zip(ct["low"], ct["high"])],
+        "Unité": ct["unit"].map(lambda u: UNIT_LABELS.get(u, u)),
+        "Part fabrication (%)": _fr(100 * shares.loc[ct["criterion"], "manufacturing"].to_numpy(), 0),
+        "Part utilisation (%)": _fr(100 * shares.loc[ct["criterion"], "use"].to_numpy(), 0),
+        "Facteurs manquants (article:phase)": ct["n_missing"],
+    })
+
+
+def missing_display(study: CarbonStudy) -> pd.DataFrame:
+    """Missing factors by criterion: how many, which items, and the climate impact of the rows concerned."""
+    m = study.balance.mc.missing
+    if m.empty:
+        return pd.DataFrame(columns=["Indicateur", "Nombre", "Articles sans facteur"])
+    g = m.groupby("criterion")
+    out = pd.DataFrame({
+        "Indicateur": [CRITERIA_LABELS.get(c, c) for c in g.groups],
+        "Nombre": g.size().to_numpy(),
+        "Articles sans facteur": [", ".join(sorted(set(x))) for _, x in g["item"]],
+        "tCO2e (climat) des lignes sans ce facteur": _fr(np.where(
+            np.array(list(g.groups)) == "climate_change", np.nan, g["climate_change_kgco2e"].sum() / 1000)),
+    })
+    return out
+
+
+def reconciliation_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bridge between the annualised and the purchases view, and its explanation by category (French)."""
+    b = study.balance
+    bridge, by_cat = reconcile_views(b.lines, b.purchases_lines, study.inputs["inventory"], study.categories,
+                                     study.territory.reference_year)
+    bridge = pd.DataFrame({"Étape": bridge["step"], "tCO2e": _fr(bridge["tco2e"])})
+    by_cat = by_cat[by_cat["difference_tco2e"].abs() > 1e-9]
+    cat = pd.DataFrame({
+        "Catégorie": by_cat["label_fr"], "Amorti (tCO2e/an)": _fr(by_cat["annualised_embodied_tco2e"]),
+        "Achats de l'année (tCO2e)": _fr(by_cat["purchases_embodied_tco2e"]),
+        "Écart (tCO2e)": _fr(by_cat["difference_tco2e"]), "Parc": _fr(by_cat["fleet_quantity"], 0),
+        "Achetés dans l'année": _fr(by_cat["bought_in_year"], 0),
+        "Renouvellement moyen par an": _fr(by_cat["mean_yearly_renewal"], 0), "Explication": by_cat["explanation"]})
+    return bridge, cat
+
+
+def territory_markdown(study: CarbonStudy) -> str:
+    """French text of the territory layer (inhabitants' footprint, two national baselines, own share)."""
+    from helpers.plotting import fr_interval, fr_number
+
+    t = territory_footprint(study.territory.population, study.national, study.data["total_tco2e"]["value"])
+    return "\n".join([
+        f"Empreinte numérique des {fr_number(study.territory.population)} habitants, ramenée de la moyenne "
+        f"nationale de {fr_number(t['per_inhabitant_kgco2e'])} kgCO2e par habitant et par an "
+        f"(source : {t['basis']}) : **{fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}**.",
+        "",
+        f"Variante : avec la réestimation de janvier 2025 qui inclut les usages hébergés à l'étranger "
+        f"(29,5 MtCO2e pour 2022, soit {fr_number(t['alternative_per_inhabitant_kgco2e'])} kgCO2e par habitant), "
+        f"**{fr_number(t['alternative_value'])} tCO2e par an**.",
+        "",
+        f"Le bilan propre de la collectivité ({fr_number(study.data['total_tco2e']['value'])} tCO2e) représente "
+        f"{fr_number(100 * t['own_share'], 1)} % de l'empreinte des habitants (périmètre 2020), "
+        f"{fr_number(100 * t['own_share_alternative'], 1)} % avec la variante 2025. Les deux périmètres ne se "
+        "recouvrent qu'en partie : c'est un ordre de grandeur, pas une part exacte.",
+    ])
+
+
+def benchmark_display(study: CarbonStudy) -> pd.DataFrame:
+    """Our figures beside the published references (French headers)."""
+    c = benchmark_comparison(study.benchmarks, study.territory.slug, study.data)
+    units = {"tco2e_per_year": "tCO2e/an", "kgco2e_per_employee_year": "kgCO2e/salarié/an",
+             "kgco2e_per_user_year": "kgCO2e/utilisateur/an", "kgco2e_per_workstation_year": "kgCO2e/poste/an",
+             "manufacturing_share": "part de la fabrication", "services_share": "part des services achetés"}
+    share = c["unit"].str.endswith("share").to_numpy()
+    ours = [(_fr([100 * v], 0)[0] + " %") if sh else _fr([v], 0)[0] for v, sh in zip(c["our_value"], share)]
+    ref = [(_fr([100 * v], 0)[0] + " %") if sh else _fr([v], 0)[0] for v, sh in zip(c["reference_value"], share)]
+    ivl = ["" if not np.isfinite(lo) else f"{_fr([lo], 0)[0]} – {_fr([hi], 0)[0]}"
+           for lo, hi in zip(c["our_low"], c["our_high"])]
+    return pd.DataFrame({"Référence": c["reference"], "Valeur publiée": ref, "Unité": c["unit"].map(units),
+                         "Ce bilan": ours, "Fourchette probable": ivl, "Rapport": _fr(c["ratio"], 2),
+                         "Périmètre de la référence": c["reference_scope"], "Périmètre comparé ici": c["our_scope"],
+                         "Raison de l'écart": c["reason_fr"]})
+
+
+def sensitivity_display(study: CarbonStudy, top: int = 10) -> pd.DataFrame:
+    """The inputs that drive the variance of the total (French headers)."""
+    s = sensitivity_table(study.balance.mc, study.categories, study.hosting_kinds).head(top)
+    return pd.DataFrame({"Entrée": s["label_fr"], "Part de la variance (%)": _fr(100 * s["contribution_to_variance"]),
+                         "Corrélation de rang": _fr(s["rank_correlation"], 2),
+                         "Bilan si entrée basse (tCO2e)": _fr(s["low_total"], 0),
+                         "Bilan si entrée haute (tCO2e)": _fr(s["high_total"], 0)})
+
+
+def fleet_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fleet ratios and age profile with French headers."""
+    r = fleet_ratios(study.inputs["inventory"], study.territory.agents)
+    shown = [AGE_NOT_GIVEN_FR if not np.isfinite(v) and i in ("mean_age_years", "share_past_lifetime")
+             else f"{100 * v:.0f} %" if u == "part" else (f"{v:,.0f}".replace(",", "\u202f") if u == "unités"
+                                                          else f"{v:.2f}".replace(".", ","))
+             for i, v, u in zip(r["indicator"], r["value"], r["unit"])]
+    ratios = pd.DataFrame({"Indicateur": r["label_fr"], "Valeur": shown})
+    a = age_profile(study.inputs["inventory"], study.categories)
+    bands = [c for c in ("0-2 ans", "3-5 ans", "6-8 ans", "9 ans et +") if c in a]
+    ages = pd.DataFrame({"Catégorie": a["label_fr"], "Quantité": _fr(a["quantity"], 0),
+                         "Âge moyen (ans)": _age_fr(a["mean_age_years"]),
+                         "Durée de vie (ans)": _fr(a["mean_lifetime_years"]),
+                         "Au-delà de la durée de vie (%)": _age_fr(100 * a["share_past_lifetime"], 0)})
+    for b in bands:
+        ages[b] = _fr(a[b], 0)
+    return ratios, ages
+
+
+def _age_fr(values, decimals: int = 1) -> list[str]:
+    """French display of an age indicator: "non renseigné (…)" where no device is dated."""
+    return [fr if np.isfinite(float(v)) else "non renseigné" for fr, v in zip(_fr(values, decimals), values)]
+
+
+def benchmark_markdown(study: CarbonStudy) -> str:
+    """French explanation of the differences with the published references (scope, factors), with numbers."""
+    from helpers.plotting import fr_number
+
+    d = study.data
+    total = d["total_tco2e"]["value"]
+    spend = d["spend_based_tco2e"]["value"]
+    tiers = d["by_tier"]
+    paper = tiers.get("paper", 0.0)
+    dc = tiers.get("datacentres", 0.0)
+    equipment = d["equipment_scope_tco2e"]["value"]
+    f = study.factors.set_index("factor_id")["value"]
+    elec = fr_number(float(f.get("electricity_fr:use:climate_change", float("nan"))), 4)
+    lines = [
+        "Écarts de périmètre et de facteurs à garder en tête (chaque référence est comparée ci-dessous sur un "
+        "périmètre comparable, avec la raison de l'écart) :",
+        "",
+        f"- **Achats de services et logiciels, ratio monétaire** ({fr_number(spend)} tCO2e, "
+        f"{fr_number(100 * spend / total if total else 0)} % du total) : une ligne à part, hors répartition par "
+        "phase (un ratio en kgCO2e par euro n'est ni une fabrication ni un usage d'équipement) ; comptés de même "
+        "dans le bilan de Metz (40 %) ; WeNR et la plupart des bilans d'équipements ne les comptent pas.",
+        f"- **Papier** ({fr_number(paper)} tCO2e) : dans le périmètre physique, mais hors périmètre des bilans "
+        "d'équipements et hors part de fabrication des équipements. **Centres de données et hébergement** "
+        f"({fr_number(dc)} tCO2e) : salles de la collectivité, hébergement externalisé et cloud.",
+        f"- Périmètre physique sans papier : **{fr_number(equipment)} tCO2e** "
+        f"({fr_number(1000 * equipment / study.territory.agents)} kgCO2e par agent), dont "
+        f"{_share_text(d['equipment_manufacturing_share'])} de fabrication des équipements.",
+        f"- Facteurs : ADEME–NegaOctet 2022 pour les équipements ; électricité française à {elec} kgCO2e/kWh "
+        "(sauf surcharge listée plus bas) ; les facteurs des bilans publiés ne sont pas détaillés dans les sources "
+        "publiques.",
+    ]
+    ref = study.benchmarks.set_index("id")
+    if study.territory.slug == "la-rochelle" and "la_rochelle_2020_total" in ref.index:
+        pub = float(ref.loc["la_rochelle_2020_total", "value"])
+        lines += ["", f"Pour La Rochelle, le bilan publié ({fr_number(pub)} tCO2e, 54 % fabrication / 46 % usage) "
+                  "couvre la fabrication des ordinateurs, tablettes, téléphones, imprimantes et écrans et l'usage "
+                  "(électricité, abonnements internet, téléphonie fixe et mobile) ; il ne mentionne ni les services "
+                  "achetés ni le papier. Ce bilan, construit sur un jeu de données **illustratif** (quantités "
+                  f"supposées), donne {fr_number(equipment)} tCO2e sur ce périmètre, dont "
+                  f"{_share_text(d['equipment_manufacturing_share'])} de fabrication, et {fr_number(total)} tCO2e au "
+                  "total. Aucune donnée n'a été ajustée pour retrouver le chiffre publié."]
+    alt = alternatives_markdown(d.get("factor_alternatives"))
+    if alt:
+        lines += ["", alt]
+    return "\n".join(lines)
+
+
+def _md(text) -> str:
+    """Text from the inputs made inert for Markdown/HTML: :func:`helpers.plotting.esc` (the one escaping rule, which
+    also stops auto-links, headings, lists and math; issue 21)."""
+    from helpers.plotting import esc
+
+    return esc(text)
+
+
+def overrides_markdown(study: CarbonStudy) -> str:
+    """Every factor override applied (territory electricity factor, factor_overrides.csv), in French (ids from the
+    inputs shown as ``<code>`` through :func:`helpers.plotting.code`: a Markdown code span would show the escapes)."""
+    from helpers.plotting import code
+
+    esc = _md
+    ch = study.changes
+    if ch.empty:
+        return ("Aucune surcharge : tous les facteurs sont ceux de la bibliothèque de référence "
+                f"(version {code(study.factors_version)}).")
+    lines = [f"{len(ch)} facteur(s) remplacé(s) (bibliothèque {code(study.factors_version)}) :", ""]
+    lines += [f"- {code(r.factor_id)} : {r.old_value:.4g} → **{r.new_value:.4g}** ({esc(r.origin)} ; source : "
+              f"{esc(r.source)})" for r in ch.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def notes_markdown(study: CarbonStudy) -> str:
+    """What was or was not counted (double counting avoided, rows out of the reference year, spend-based sites)."""
+    esc = _md
+    notes = study.balance.activities.notes
+    if not notes:
+        return "Aucune remarque sur le périmètre : toutes les lignes fournies sont comptées."
+    return "\n".join(f"- {esc(n)}" for n in notes)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Figures (French labels; value labels, markers and position so colour is never the only carrier; no hatching)
+# --------------------------------------------------------------------------------------------------------------
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "tCO2e/an", max_bars: int = 15):
+    """Horizontal bars (seaborn), the largest first, in one colour, with the 95 % interval of the Monte Carlo draws
+    as a dark line and the value and share written at its end; at most ``max_bars`` bars (the largest), the title
+    saying how many of how many are shown, so a territory of 100 entities keeps a figure of the same size (page
+    budget by design; every line is in tables.xlsx)."""
+    import seaborn as sns
+
+    from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report_theme import INK, bar_height_in, value_grid, wrap_labels
+
+    plt = setup()
+    if len(df) > max_bars:
+        title = f"{title} : les {max_bars} premiers sur {len(df)}"
+        df = df.nlargest(max_bars, "value")
+    d = df.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    labels, lines = wrap_labels(d[label_col])
+    fig, ax = plt.subplots(figsize=(4.4, bar_height_in(lines) * len(d) + 1.3))
+    y = np.arange(len(d))  # one bar per row, even when two rows share a label (categories by position)
+    sns.barplot(x=d["value"].to_numpy(), y=y, order=list(y), orient="h", color=PALETTE[0], saturation=1.0,
+                errorbar=None, width=0.7, ax=ax)
+    ax.set_yticks(y, labels)
+    if {"low", "high"} <= set(d.columns):
+        err = np.vstack([d["value"] - d["low"], d["high"] - d["value"]]).clip(min=0)
+        ax.errorbar(d["value"], y, xerr=err, fmt="none", ecolor=INK, capsize=3, linewidth=1.1)
+    xmax = float((d["high"] if "high" in d else d["value"]).max() or 1)
+    for i, r in d.iterrows():
+        text = f"{fr_number(r['value'], 1 if r['value'] < 100 else 0)}"
+        if "share" in d and np.isfinite(r["share"]):
+            text += f" ({fr_number(100 * r['share'], 0)} %)"
+        ax.text(max(r.get("high", r["value"]), r["value"]) + 0.025 * xmax, i, text, va="center", fontsize=9)
+    ax.set_xlim(0, xmax * 1.35)
+    ax.set_ylim(len(d) - 0.5, -0.5)  # the error bars would otherwise widen the margins
+    value_grid(ax, "x")
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylabel("")
+    ax.set_xlabel(f"{unit} (trait : intervalle à 95 %)" if {"low", "high"} <= set(d.columns) else unit)
+    ax.set_title(title, fontsize=10, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def tornado_figure(sens: pd.DataFrame, central_tco2e: float, top: int = 10):
+    """Tornado: the total when one input is at its 2.5th or 97.5th percentile, the others central."""
+    from helpers.plotting import PALETTE, fr_number, setup
+
+    plt = setup()
+    d = sens.sort_values("swing", ascending=False).head(top).iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(d) + 1.6))
+    y = np.arange(len(d))
+    ax.barh(y, d["low_total"] - central_tco2e, left=central_tco2e, color=PALETTE[4], edgecolor="white",
+            linewidth=0.5, label="entrée au 2,5e centile")
+    ax.barh(y, d["high_total"] - central_tco2e, left=central_tco2e, color=PALETTE[1], edgecolor="white",
+            linewidth=0.5, label="entrée au 97,5e centile")
+    ax.axvline(central_tco2e, color="#000000", linewidth=1)
+    for i, r in d.iterrows():
+        ax.text(r["high_total"], i, f"  {fr_number(100 * r['contribution_to_variance'], 0)} % var.", va="center",
+                fontsize=8)
+    ax.set_yticks(y, [_wrap(t, 42) for t in d["label_fr"]], fontsize=8)
+    ax.set_xlabel("Bilan total (tCO2e/an), les autres entrées à leur valeur centrale")
+    ax.legend(frameon=False, fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    ax.set_title("Entrées qui pèsent le plus sur l'incertitude du bilan", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def criteria_phase_figure(shares: pd.DataFrame):
+    """100 % stacked bars: share of each phase per criterion (labelled)."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    d = shares.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(d) + 1.6))
+    left = np.zeros(len(d))
+    y = np.arange(len(d))
+    for k, phase in enumerate(PHASES):
+        if phase not in d:
+            continue
+        v = d[phase].fillna(0).to_numpy()
+        ax.barh(y, v, left=left, color=PALETTE[k], edgecolor="#333333", linewidth=0.5,
+                label=PHASE_LABELS[phase])
+        for i in range(len(d)):
+            if v[i] >= 0.08:
+                ax.text(left[i] + v[i] / 2, i, f"{100 * v[i]:.0f} %", ha="center", va="center", fontsize=7,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
+        left += v
+    ax.set_yticks(y, d["label_fr"], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Part de chaque phase du cycle de vie")
+    ax.legend(frameon=False, fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    fig.tight_layout()
+    return fig
+
+
+def benchmark_figure(comparison: pd.DataFrame):
+    """Our per-agent / per-workstation figures beside the published references, as a dot plot (seaborn): for each
+    reference, its name written across the figure, then this balance (circle, with its 95 % interval as a line) and
+    the published value (diamond), each with its value written beside it. Shape and position, not only colour, tell
+    the two apart; the names read in full on a phone."""
+    import seaborn as sns
+
+    from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report_theme import INK, value_grid
+
+    plt = setup()
+    d = comparison[comparison["unit"].str.startswith("kgco2e")].reset_index(drop=True)
+    ours, ref = "Ce bilan (intervalle à 95 %)", "Référence publiée"
+    step = 2.6  # per reference: its name, this balance, the reference
+    y_ours, y_ref = np.arange(len(d)) * step + 1.0, np.arange(len(d)) * step + 1.7
+    points = pd.DataFrame({"valeur": np.r_[d["our_value"], d["reference_value"]], "y": np.r_[y_ours, y_ref],
+                           "série": [ours] * len(d) + [ref] * len(d)})
+    fig, ax = plt.subplots(figsize=(4.4, 0.85 * len(d) + 1.6))
+    values = np.r_[d["reference_value"], d["our_high"], d["our_value"]].astype(float)
+    xmax = 1.22 * float(np.nanmax(values) if np.isfinite(values).any() else 1.0) or 1.0
+    ax.hlines(y_ours, d["our_low"], d["our_high"], color=PALETTE[0], linewidth=2.2)
+    sns.scatterplot(data=points, x="valeur", y="y", hue="série", style="série", hue_order=[ours, ref],
+                    style_order=[ours, ref], palette=[PALETTE[0], PALETTE[5]], markers=["o", "D"], s=60,
+                    edgecolor="white", linewidth=0.6, zorder=3, ax=ax)
+    for i, r in d.iterrows():
+        ax.text(0, i * step + 0.45, _wrap(str(r["reference"]), 52), ha="left", va="bottom", fontsize=9, color=INK,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=4)
+        high = r["our_high"] if np.isfinite(r["our_high"]) else r["our_value"]
+        ax.text(high + 0.015 * xmax, y_ours[i], fr_number(r["our_value"]), va="center", fontsize=9)
+        ax.text(r["reference_value"] + 0.015 * xmax, y_ref[i], fr_number(r["reference_value"]), va="center",
+                fontsize=9)
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(len(d) * step - 0.4, -0.5)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    value_grid(ax, "x")
+    ax.set_xlabel("kgCO2e par an et par agent, utilisateur ou poste")
+    ax.set_ylabel("")
+    ax.legend(title=None, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1)
+    fig.tight_layout()
+    return fig
