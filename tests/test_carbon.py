@@ -562,7 +562,7 @@ def test_keyed_draws_are_the_keyed_stream_and_made_once():
 
 
 def test_totals_without_cells_equal_the_sum_of_cell_draws():
-    """The totals-only path (``_total_draws``) gives the same draws as summing the per-cell draws."""
+    """The totals-only path (one target in ``helpers.engine.weighted_draws``) gives the same draws as summing the per-cell draws."""
     inv = inventory({"category": "laptop", "quantity": 10, "yearly_kwh": 48},
                     {"category": "screen_small", "quantity": 5, "quality": "low"},
                     {"category": "smartphone", "quantity": 7, "entity": "agglo", "line_id": "P1"})

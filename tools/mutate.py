@@ -81,6 +81,7 @@ MODULES: dict[str, Select] = {
     "carbon": Select(exclude=PRESENTATION),
     # the one sampler (keyed streams and distributions), moved out of helpers.carbon (issue 19)
     "uncertainty": Select(),
+    "engine": Select(),
     "services": Select(exclude=PRESENTATION),
     "actions": Select(exclude=PRESENTATION),
     "levers": Select(exclude=PRESENTATION),
@@ -96,7 +97,7 @@ MODULES: dict[str, Select] = {
 
 #: unit tests run against the mutants (the papermill chain and the batch are left out: minutes per run)
 TESTS: tuple[str, ...] = (
-    "tests/test_exact_*.py", "tests/test_mut_*.py", "tests/test_carbon.py", "tests/test_services.py",
+    "tests/test_exact_*.py", "tests/test_mut_*.py", "tests/test_engine.py", "tests/test_carbon.py", "tests/test_services.py",
     "tests/test_actions.py",
     "tests/test_trajectory.py", "tests/test_maturity.py", "tests/test_tables.py", "tests/test_plotting.py",
     "tests/test_publish.py", "tests/test_readers_property.py", "tests/test_readers_hostile.py",

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import uncertainty, vocab
+from helpers.engine import weighted_draws
 from helpers.paths import REFERENCE_DIR
 
 PHASES = vocab.PHASES
@@ -1086,15 +1087,14 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
         cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
         central[c] = float(central_g.sum())
         a_used = np.where(miss, 0.0, a)
-        if c in keep_cells:
-            cell_draws = np.zeros((len(cells), n_draws))
-            if len(used_rows):
-                _accumulate(cell_draws, fdraws, findex, mult, combo_index, a_used, cell_id)
+        if c in keep_cells:  # the draws of every cell (the one evaluation, ``helpers.engine``)
+            cell_draws = (weighted_draws(cell_id, combo_index, findex, a_used, len(cells), mult, fdraws)
+                          if len(used_rows) else np.zeros((len(cells), n_draws)))
             totals[c] = cell_draws.sum(axis=0)
             draws[c] = cell_draws
-        else:  # only the total is wanted: no per-cell draws
-            totals[c] = (_total_draws(fdraws, findex, mult, combo_index, a_used) if len(used_rows)
-                         else np.zeros(n_draws))
+        else:  # only the total is wanted: one target, no per-cell draws
+            totals[c] = (weighted_draws(np.zeros(len(a_used), dtype=np.int64), combo_index, findex, a_used, 1, mult,
+                                        fdraws)[0] if len(used_rows) else np.zeros(n_draws))
         if c == sensitivity_criterion:
             sens = _sensitivity(totals[c], central[c], fdraws, lib.frame(used_rows), np.where(miss, -1, findex),
                                 miss, a, value, pdraws, params, combo, combo_index)
@@ -1102,18 +1102,6 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
                pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"]))
     return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central, missing=missing,
                             sensitivity=sens, n_draws=n_draws, seed=seed, n_groups=len(groups))
-
-
-def _total_draws(fdraws, findex, mult, combo_index, a) -> np.ndarray:
-    """``sum_g a_g × mult[combo_g] × fdraws[f_g]`` over every group g, as ``sum_k mult[k] × (W @ fdraws)[k]``.
-
-    ``W[k, f]`` sums the activities of the groups with multiplier combination k and factor f, so the cost is one
-    (combinations × factors) @ (factors × draws) product instead of a pass over the groups.
-    """
-    weights = np.zeros((mult.shape[0], fdraws.shape[0]))
-    np.add.at(weights, (combo_index, findex), a)
-    used = np.flatnonzero(weights.any(axis=1))
-    return np.einsum("kd,kd->d", mult[used], weights[used] @ fdraws)
 
 
 @dataclass
@@ -1174,32 +1162,10 @@ def scenario_gains(base: pd.DataFrame, scenarios: list[pd.DataFrame], factors: p
                                                                                                    n_f)
         delta = w[0] - w[1:]  # (scenarios, combinations, factors): exactly 0 where a scenario changes nothing
         central[c] = (delta @ lib.f_value[used]).sum(axis=1)  # multipliers at 1
-        gains = np.zeros((n_s, n_draws))
-        if n_f:
-            fdraws = lib.draws(used, n_draws, seed)
-            for s in range(n_s):  # one small product per scenario (tens), on the combinations it changes
-                k = np.flatnonzero(delta[s].any(axis=1))
-                if len(k):
-                    gains[s] = np.einsum("kd,kd->d", mult[k], delta[s, k] @ fdraws)
-        draws[c] = gains
+        s_, k_, f_ = np.nonzero(delta)  # only what each scenario changes
+        draws[c] = (weighted_draws(s_, k_, f_, delta[s_, k_, f_], n_s, mult, lib.draws(used, n_draws, seed))
+                    if n_f else np.zeros((n_s, n_draws)))
     return ScenarioGains(central=central, draws=draws)
-
-
-def _accumulate(cell_draws, fdraws, findex, mult, combo_index, a, cell_id, block: int = 16) -> None:
-    """``cell_draws[cell] += a_g × mult[combo_g] × fdraws[f_g]`` for every group g, in cache-sized blocks.
-
-    Groups are sorted by cell, so each block adds contiguous segments to distinct cells; temporaries stay at
-    ``block × n_draws`` whatever the number of groups.
-    """
-    n = len(a)
-    for start in range(0, n, block):  # blocks of groups (a few dozen per run), not devices
-        stop = min(start + block, n)
-        tmp = fdraws[findex[start:stop]]
-        tmp *= mult[combo_index[start:stop]]
-        tmp *= a[start:stop, None]
-        cid = cell_id[start:stop]
-        seg = np.flatnonzero(np.r_[True, cid[1:] != cid[:-1]])
-        cell_draws[cid[seg]] += np.add.reduceat(tmp, seg, axis=0)
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
