@@ -29,6 +29,7 @@ from test_mut_services import (
 )
 
 from helpers import services as sv
+from helpers.report import services as services_report
 
 # ----------------------------------------------------------------------------------------------------------------
 # hand-made results
@@ -260,4 +261,4 @@ def test_annual_tco2e_is_a_named_series_by_service():
 def test_per_unit_figure_label_wraps_at_the_width_asked():
     """52 characters: the 60-character label breaks after 'démarche' (the default 70 would keep one line)."""
     label = "Portail de demandes d'actes en ligne (une démarche en ligne)"
-    assert sv._wrap_label(label, 52) == "Portail de demandes d'actes en ligne (une démarche\nen ligne)"
+    assert services_report._wrap_label(label, 52) == "Portail de demandes d'actes en ligne (une démarche\nen ligne)"

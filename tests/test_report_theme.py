@@ -94,12 +94,13 @@ def test_heatmap_with_many_collectivities_has_them_as_rows():
 def test_figures_have_no_hatching():
     from matplotlib.patches import Patch
 
-    from helpers import services
     from helpers.report import carbon
+    from helpers.report import services as services_report
 
     scen = pd.DataFrame({"scenario": ["a", "a", "b", "b"], "label_fr": ["Pages allégées"] * 2 + ["Vidéo réduite"] * 2,
                          "baseline_tco2e": [10.0, 5.0, 10.0, 5.0], "scenario_tco2e": [9.0, 4.5, 7.0, 4.0]})
-    figures = [services.scenario_figure(scen), carbon.breakdown_figure(_breakdown(), "label", "Bilan par phase")]
+    figures = [services_report.scenario_figure(scen),
+               carbon.breakdown_figure(_breakdown(), "label", "Bilan par phase")]
     for fig in figures:
         patches = [p for p in fig.findobj(Patch) if p.get_hatch()]
         assert not patches

@@ -14,6 +14,7 @@ import pytest
 
 from helpers import services as sv
 from helpers.errors import InputError
+from helpers.report import services as services_report
 
 # ----------------------------------------------------------------------------------------------------------------
 # helpers
@@ -651,7 +652,7 @@ def test_study_runs_on_the_test_territory(tmp_path):
     assert study.table.set_index("service_id").loc["site", "ecoindex_grade"] == "D"
     # the reference checks shown in the notebook stay within 10 % of ADEME's figures
     assert (study.references["difference_pct"].abs() < 10).all()
-    alts = sv.alt_texts(study)
+    alts = services_report.alt_texts(study)
     assert all(isinstance(t, str) and t for t in alts.values())
 
 
@@ -661,14 +662,15 @@ def test_study_without_services_file_is_empty_but_complete(tmp_path):
     assert not study.available
     study.write(ctx)
     assert ctx.summaries["services"] == {"services": [], "provided": False}
-    for shown in (sv.display_table(study.table), sv.display_inputs(study), sv.display_criteria(study),
-                  sv.display_references(study.references), sv.display_swd(study), sv.display_sensitivity(study),
-                  sv.display_scenarios(study)):
+    for shown in (services_report.display_table(study.table), services_report.display_inputs(study),
+                  services_report.display_criteria(study), services_report.display_references(study.references),
+                  services_report.display_swd(study), services_report.display_sensitivity(study),
+                  services_report.display_scenarios(study)):
         assert shown.empty
     for name in ("per_unit", "annual", "tiers", "swd", "tornado", "scenarios", "rgesn"):
-        fig = sv.study_figure(study, name)
+        fig = services_report.study_figure(study, name)
         assert fig is not None
-    assert set(sv.alt_texts(study)) >= {"per_unit", "rgesn"}
+    assert set(services_report.alt_texts(study)) >= {"per_unit", "rgesn"}
 
 
 def test_video_quality_scenario_without_any_video_service():

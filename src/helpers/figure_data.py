@@ -59,7 +59,7 @@ def breakdown(df: pd.DataFrame, label: str) -> pd.DataFrame:
 
 def service_tiers(table: pd.DataFrame) -> pd.DataFrame:
     """Share (%) of terminals, networks and data centres in each service's footprint per functional unit
-    (``services.tier_figure``)."""
+    (``report.services.tier_figure``)."""
     from helpers.services import TIER_LABELS_FR, TIERS
 
     out = pd.DataFrame({"Service": table["name"].to_numpy()})
@@ -69,9 +69,9 @@ def service_tiers(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def services_per_unit(table: pd.DataFrame) -> pd.DataFrame:
-    """gCO2e per functional unit of each service with its probable range (``services.per_unit_figure``), largest
-    first, its tCO2e per year (``services.annual_figure``, kept for analysts) and the EcoIndex grade the
-    collectivity declared, if any."""
+    """gCO2e per functional unit of each service with its probable range (``report.services.per_unit_figure``),
+    largest first, its tCO2e per year (``report.services.annual_figure``, kept for analysts) and the EcoIndex grade
+    the collectivity declared, if any."""
     t = table.sort_values("gco2e_per_unit", ascending=False)
     out = pd.DataFrame({
         "Service": t["name"].to_numpy(), "Unité fonctionnelle": t["functional_unit"].to_numpy(),
@@ -87,7 +87,8 @@ def services_per_unit(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def services_annual(table: pd.DataFrame) -> pd.DataFrame:
-    """tCO2e per year of each service with its probable range (``services.annual_figure``), largest first."""
+    """tCO2e per year of each service with its probable range (``report.services.annual_figure``), largest
+    first."""
     t = table.sort_values("annual_tco2e", ascending=False)
     return pd.DataFrame({
         "Service": t["name"].to_numpy(),
@@ -99,7 +100,7 @@ def services_annual(table: pd.DataFrame) -> pd.DataFrame:
 
 def service_swd(swd: pd.DataFrame) -> pd.DataFrame:
     """gCO2e per visit of each web service by the bottom-up model and the two SWD v4 variants
-    (``services.swd_figure``)."""
+    (``report.services.swd_figure``)."""
     return pd.DataFrame({"Service": swd["name"].to_numpy(),
                          "Modèle ascendant (g)": swd["bottom_up_g"].round(2).to_numpy(),
                          "SWD v4, électricité française (g)": swd["swd_fr_g"].round(2).to_numpy(),
@@ -108,7 +109,7 @@ def service_swd(swd: pd.DataFrame) -> pd.DataFrame:
 
 def service_scenarios(scen: pd.DataFrame) -> pd.DataFrame:
     """tCO2e avoided per year by each scenario, all services together, and its share of the services' footprint
-    (``services.scenario_figure``), largest first."""
+    (``report.services.scenario_figure``), largest first."""
     tot = scen.groupby(["scenario", "label_fr"], sort=False)[["baseline_tco2e", "scenario_tco2e"]].sum().reset_index()
     base = float(tot["baseline_tco2e"].iat[0]) if len(tot) else 0.0
     avoided = tot["baseline_tco2e"] - tot["scenario_tco2e"]
@@ -120,7 +121,7 @@ def service_scenarios(scen: pd.DataFrame) -> pd.DataFrame:
 
 def service_sensitivity(sens: pd.DataFrame, table: pd.DataFrame, top: int = 2) -> pd.DataFrame:
     """Per service, the ``top`` parameters that move its gCO2e per unit most: the result at their low and high
-    bound (``services.tornado_figure``)."""
+    bound (``report.services.tornado_figure``)."""
     names = dict(zip(table["service_id"], table["name"], strict=True))
     rows = []
     for sid in table["service_id"]:
