@@ -17,6 +17,7 @@ from helpers import actions as ac
 from helpers import levers as lv
 from helpers.errors import InputError
 from helpers.factors import load_categories, load_hosting_kinds
+from helpers.report import actions as actions_report
 
 LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}  # kgCO2e per unit, ADEME 2022
 ELEC = 0.0461  # kgCO2e/kWh, Base Empreinte 2025 mix moyen (publicodes-commun)
@@ -168,7 +169,8 @@ def test_avoided_action_is_never_ranked_priced_or_in_the_macc():
     assert ranked.loc["A1", "rank_all"] == 1 and ranked.loc["A2", "rank_all"] == 2
     assert np.isnan(ranked.loc["A2", "cost_eur_per_tco2e"]) and ranked.loc["A2", "gain_component"] == 0.0
     assert ranked.loc["A1", "cost_eur_per_tco2e"] == pytest.approx(200.0)  # 1,000 EUR / 5 years / 1 t
-    shown = ac.display_gains(ranked.reset_index().assign(title_fr="t", total_low_tco2e=0.0, total_high_tco2e=0.0))
+    shown = actions_report.display_gains(ranked.reset_index().assign(title_fr="t", total_low_tco2e=0.0,
+                                                                     total_high_tco2e=0.0))
     assert list(shown["Action"].str[:2]) == ["A1"]
 
 
@@ -473,7 +475,7 @@ def test_macc_draws_reductions_only():
     gains = pd.DataFrame({"action_id": ["A1", "A2", "A3"], "total_tco2e": [2.0, 1.0, 100.0],
                           "money_saved_eur_per_year": [0.0, 0.0, 90_000.0],
                           "kind": ["reduction", "reduction", "avoided"]})
-    fig = ac.macc_figure(ac.prioritise(plan, gains))
+    fig = actions_report.macc_figure(ac.prioritise(plan, gains))
     assert len(fig.axes[0].patches) == 2
     plt.close(fig)
 
@@ -492,7 +494,7 @@ def test_macc_label_of_a_cut_bar_stays_inside_the_axes():
                           "kind": ["reduction"] * 6})
     ranked = ac.prioritise(plan, gains)
     assert ranked.set_index("action_id").loc["A1", "cost_eur_per_tco2e"] < -8000
-    fig = ac.macc_figure(ranked)
+    fig = actions_report.macc_figure(ranked)
     from helpers import plotting
 
     plotting.fit_for_phone(fig)  # as published (plotting.show)

@@ -149,7 +149,7 @@ def test_impact_effort_labels_do_not_depend_on_the_machine_speed(monkeypatch):
     runs published different images. The figure now takes a fixed number of steps."""
     import adjustText
 
-    from helpers import actions
+    from helpers.report import actions
 
     rng = np.random.default_rng(3)
     n = 14

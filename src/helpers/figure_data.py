@@ -156,7 +156,7 @@ def benchmark(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 def trajectory_budget(table: pd.DataFrame, budget: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Both panels of ``trajectory.trajectory_figure`` by scenario (no plan, plan, target): emissions in each of
+    """Both panels of ``report.actions.trajectory_figure`` by scenario (no plan, plan, target): emissions in each of
     ``years`` (the figure draws every year, all in the sheet « Trajectoire »), cumulative emissions over the period
     with their probable range (the target's is the carbon budget) and the year the budget is used up."""
     from helpers.plotting import fr_number
@@ -212,7 +212,7 @@ def _action(ids, titles, n: int = 48) -> list[str]:
 
 
 def macc(ranked: pd.DataFrame) -> pd.DataFrame:
-    """The bars of the cost curve (``actions.macc_figure``: reductions with a gain and a cost), largest reduction
+    """The bars of the cost curve (``report.actions.macc_figure``: reductions with a gain and a cost), largest reduction
     first: tCO2e reduced per year (width) and net cost per tCO2e (height)."""
     df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")]
     df = df.sort_values(["total_tco2e", "action_id"], ascending=[False, True])
@@ -222,7 +222,7 @@ def macc(ranked: pd.DataFrame) -> pd.DataFrame:
 
 
 def impact_effort(ranked: pd.DataFrame) -> pd.DataFrame:
-    """The points of the impact / effort chart (``actions.matrix_figure``), largest reduction first: effort (1 to
+    """The points of the impact / effort chart (``report.actions.matrix_figure``), largest reduction first: effort (1 to
     3), tCO2e reduced per year, selected or not."""
     df = ranked.sort_values(["total_tco2e", "action_id"], ascending=[False, True])
     return pd.DataFrame({"Action": _action(df["action_id"], df["title_fr"], 40),

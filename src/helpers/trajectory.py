@@ -1,6 +1,7 @@
 """Emission trajectories and carbon budget: business as usual, the action plan, and a target pathway.
 
-Pure functions over numpy arrays (years on the last axis, Monte Carlo draws on the first when there are any).
+Pure functions over numpy arrays (years on the last axis, Monte Carlo draws on the first when there are any); the
+trajectory's figure is drawn by :func:`helpers.report.actions.trajectory_figure`.
 
 Definitions (documented choices, see ``docs/assumptions_caveats.md``):
 
@@ -357,48 +358,3 @@ def budget_table(years, paths: dict[str, np.ndarray], budget: float, start_year:
             row["cumulative_low_tco2e"], row["cumulative_high_tco2e"] = np.percentile(c, [2.5, 97.5])
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | None = None,
-                      reference_year: int | None = None, target_year: int | None = None):
-    """Two panels: yearly paths (BAU, plan with its 95 % band, target pathway) and cumulative emissions against the
-    carbon budget. Lines differ by style and marker, not only by colour."""
-    from helpers.plotting import PALETTE, fr_number, setup
-
-    plt = setup()
-    # stacked panels, 4.9 in wide: legible on a phone (issue 20); legends below the data, the milestone label at the
-    # bottom of its line, away from the legend
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(4.9, 7.4))
-    y = table["year"]
-    ax.plot(y, table["bau_tco2e"], color=PALETTE[5], ls="--", marker="s", ms=3, markevery=5, label="Fil de l'eau")
-    if "plan_low_tco2e" in table:
-        ax.fill_between(y, table["plan_low_tco2e"], table["plan_high_tco2e"], color="#d5e6f3", lw=0,
-                        label="Plan : intervalle à 95 %")
-    ax.plot(y, table["plan_tco2e"], color=PALETTE[0], ls="-", marker="o", ms=3, markevery=5, label="Plan d'actions")
-    ax.plot(y, table["target_tco2e"], color=PALETTE[2], ls=":", lw=2, label="Trajectoire cible")
-    if milestone_year is not None:
-        ax.axvline(milestone_year, color="grey", lw=0.8, ls="-.")
-    ax.set_ylabel("tCO2e par an")
-    ax.set_title("Émissions annuelles", fontsize=10)
-    ax.set_ylim(bottom=0)
-    if milestone_year is not None:
-        ax.text(milestone_year, ax.get_ylim()[1] * 0.03, f" {milestone_year}", va="bottom", fontsize=9)
-    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    ax2.plot(y, table["bau_cumulative_tco2e"], color=PALETTE[5], ls="--", marker="s", ms=3, markevery=5,
-             label="Fil de l'eau")
-    ax2.plot(y, table["plan_cumulative_tco2e"], color=PALETTE[0], ls="-", marker="o", ms=3, markevery=5,
-             label="Plan d'actions")
-    ax2.axhline(budget, color=PALETTE[2], ls=":", lw=2,
-                label=f"Budget carbone : {fr_number(budget, 0)} tCO2e")
-    ax2.set_ylabel("tCO2e cumulées")
-    span = f" {reference_year}–{target_year}" if reference_year and target_year else ""
-    ax2.set_title(f"Émissions cumulées et budget{span}", fontsize=10)
-    ax2.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
-    first, last = int(y.min()), int(y.max())
-    ticks = sorted({first, last, *range(-(-first // 5) * 5, last + 1, 5)})
-    ticks = [t for i, t in enumerate(ticks) if i == 0 or t - ticks[i - 1] >= 2 or t == last]
-    for a in (ax, ax2):
-        a.set_xticks(ticks)
-        a.set_xlim(first - 0.5, last + 0.5)
-    fig.tight_layout()
-    return fig

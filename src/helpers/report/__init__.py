@@ -2,5 +2,6 @@
 
 The model modules (``helpers.carbon`` …) compute numbers and write the processed tables; the modules here turn a
 section's result into what its notebook shows and the published diagnostic reads: ``helpers.report.carbon`` (the
-balance), ``helpers.report.services`` (the services LCA).
+balance), ``helpers.report.services`` (the services LCA), ``helpers.report.actions`` (the action plan and the
+trajectory).
 """

@@ -1,0 +1,493 @@
+"""The action plan and the trajectory in French for the published diagnostic: headline, notes, display tables
+and figures.
+
+The model (``helpers.actions``, with the trajectory of ``helpers.trajectory``) holds numbers only; this module turns
+a :class:`helpers.actions.ActionsStudy` into what notebook ``05_actions`` shows. Nothing here is written to
+``data/processed/`` or ``summary.json``: the section's outputs are ``ActionsStudy.write`` (the tables of means,
+``means_table`` and ``yearly_means``, stay in the model because they are written; the trajectory's verdict
+``helpers.trajectory.verdict_text`` too, as the published summary reads it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.actions import (
+    CARBON_VALUE_EUR_PER_TCO2E,
+    ActionsStudy,
+    axis_labels,
+    known_axes,
+    means_order,
+    pollution_transfers,
+)
+from helpers.trajectory import verdict_text
+
+# ----------------------------------------------------------------------------------------------------------------
+# Figures (French labels; markers, position and labels so colour is never the only carrier; no hatching)
+# ----------------------------------------------------------------------------------------------------------------
+
+def _short(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _integer_years(ax):
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def gains_figure(ranked: pd.DataFrame, top: int = 20):
+    """Horizontal bars: total gain of each action with its 95 % interval, split balance / services (actions
+    measured against the reference year; the fleet stabilisation, measured against the growth, is left out)."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    df = ranked[(ranked["total_tco2e"].abs() > 0) & ranked["kind"].eq("reduction")]
+    df = df.sort_values(["total_tco2e", "action_id"]).tail(top)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(df) + 1.3))
+    labels = [f"{a} {_short(t, 45)}" for a, t in zip(df["action_id"], df["title_fr"])]
+    ax.barh(labels, df["balance_tco2e"], color=PALETTE[0], label="Bilan de la collectivité")
+    ax.barh(labels, df["services_tco2e"], left=df["balance_tco2e"], color=PALETTE[1], edgecolor="white",
+            label="Services (usagers compris)")
+    err = np.vstack([df["total_tco2e"] - df["total_low_tco2e"], df["total_high_tco2e"] - df["total_tco2e"]])
+    ax.errorbar(df["total_tco2e"], labels, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", capsize=2, lw=0.8)
+    ax.set_xlabel("tCO2e évitées par an (mise en œuvre complète), intervalle à 95 %")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER_TCO2E):
+    """Marginal abatement cost curve: actions sorted by cost per tCO2e; bar width = tCO2e avoided per year,
+    height = € per tCO2e. Reductions only (kind ``reduction``): avoided emissions are never in the curve.
+    The vertical axis is cut at the 5th and 95th percentiles widened by 20 %; a cut bar shows its value."""
+    from helpers.plotting import PALETTE, fr_number, setup
+
+    plt = setup()
+    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")]
+    df = df.sort_values(["cost_eur_per_tco2e", "action_id"])
+    fig, ax = plt.subplots(figsize=(4.6, 4.4))
+    c = df["cost_eur_per_tco2e"].to_numpy(dtype=float)
+    lo = min(np.percentile(c, 5) * 1.2, -carbon_value) if len(c) else -1000.0
+    hi = max(np.percentile(c, 95) * 1.2, 2 * carbon_value) if len(c) else 1000.0
+    total = max(float(df["total_tco2e"].sum()), 1e-9)
+    x = 0.0
+    cut_labels = []
+    for i, r in enumerate(df.itertuples(index=False)):  # one bar per action (tens)
+        h = float(np.clip(r.cost_eur_per_tco2e, lo, hi))
+        saves = r.cost_eur_per_tco2e <= 0
+        ax.bar(x, h, width=r.total_tco2e, align="edge", color=PALETTE[2] if saves else PALETTE[5],
+               edgecolor="white", linewidth=0.6)
+        cut = r.cost_eur_per_tco2e != h  # a bar cut by the axis shows its value (issue 20: no bar cut silently)
+        wide = r.total_tco2e >= 0.05 * total  # narrower bars are named in the table of the plan
+        if cut:  # above a positive bar's end, above the zero line for a negative one: never into the axis labels
+            label = fr_number(r.cost_eur_per_tco2e, 0)
+            cut_labels.append(ax.text(x + r.total_tco2e / 2, max(h, 0.0) + 0.02 * (hi - lo),
+                                      f"{r.action_id} : {label}" if wide else label, ha="center", va="bottom",
+                                      fontsize=9, rotation=90))
+        elif wide:
+            y = h * (0.55 + 0.25 * (i % 2))
+            ax.text(x + r.total_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=9, rotation=90)
+        x += r.total_tco2e
+    ax.axhline(0, color="black", lw=0.6)
+    ax.axhline(carbon_value, color=PALETTE[0], ls="--", lw=1,
+               label=f"Valeur de l'action pour le climat 2030 :\n{fr_number(carbon_value, 0)} €/tCO2e")
+    ax.set_ylim(lo * 1.25, hi * 1.25)
+    ax.set_xlabel("tCO2e réduites par an\n(actions une à une, mises bout à bout)")
+    ax.set_ylabel("Coût net (€ par tCO2e réduite)")
+    from matplotlib.patches import Patch
+
+    handles = ax.get_legend_handles_labels()[0] + [Patch(color=PALETTE[2], label="Fait économiser de l'argent"),
+                                                    Patch(color=PALETTE[5], label="Coûte de l'argent")]
+    ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=1)
+    fig.tight_layout()
+    _room_above(fig, ax, cut_labels)
+    return fig
+
+
+def _room_above(fig, ax, texts, pad_px: float = 4.0) -> None:
+    """Raise the top of ``ax`` so that every text of ``texts`` (anchored at its bottom, in data coordinates) fits
+    inside it: a text of height L px anchored at data y ``a`` fits when (a − y0) / (top − y0) × H + L ≤ H, H being
+    the axes' height in px, so top = y0 + (a − y0) × H / (H − L)."""
+    if not texts:
+        return
+    renderer = fig.canvas.get_renderer()
+    height_px = ax.get_window_extent(renderer).height
+    y0, top = ax.get_ylim()
+    for t in texts:
+        need_px = t.get_window_extent(renderer).height + pad_px
+        if need_px < height_px:
+            top = max(top, y0 + (t.get_position()[1] - y0) * height_px / (height_px - need_px))
+    ax.set_ylim(y0, top)
+
+
+def matrix_figure(ranked: pd.DataFrame):
+    """Impact versus effort: x = effort (1–3, spread within each level), y = tCO2e avoided per year (log scale;
+    actions without a computed gain on the bottom line). Selected actions are filled circles, others hollow."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    df = ranked.sort_values("action_id").reset_index(drop=True)
+    floor = 0.01
+    y = np.where(df["total_tco2e"] > floor, df["total_tco2e"], floor)
+    offset = df.groupby("effort").cumcount().to_numpy()
+    count = df.groupby("effort")["action_id"].transform("count").to_numpy()
+    x = df["effort"].to_numpy(dtype=float) + (offset - (count - 1) / 2) * (0.6 / np.maximum(count, 1))
+    fig, ax = plt.subplots(figsize=(4.9, 4.6))
+    sel = df["selected"].to_numpy()
+    ax.scatter(x[sel], y[sel], s=30, color=PALETTE[0], marker="o", label="Retenue dans le plan")
+    ax.scatter(x[~sel], y[~sel], s=30, facecolors="none", edgecolors=PALETTE[5], marker="s", label="Non retenue")
+    ax.set_yscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.yaxis.set_minor_formatter(NullFormatter())  # powers of ten only: labelled minor ticks piled up (0,009 …)
+    ax.set_xticks([1, 2, 3], ["1 — facile", "2 — moyen", "3 — difficile"])
+    ax.set_xlim(0.5, 3.5)
+    ax.axhline(floor, color="grey", lw=0.5, ls=":")
+    ax.text(0.55, floor * 1.3, "sans gain carbone calculé", fontsize=9, color="#555555")
+    ax.set_xlabel("Effort de mise en œuvre")
+    ax.set_ylabel("tCO2e réduites par an (échelle log)")
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    fig.tight_layout()
+    # labels of the actions with a gain placed apart by adjustText (Flyamer et al., adjustText 1.x); the actions
+    # on the bottom line are listed in the table of the plan, not labelled here (they would pile up)
+    from adjustText import adjust_text
+
+    gain = y > floor
+    texts = [ax.text(xi, yi, a, fontsize=9) for xi, yi, a in zip(x[gain], y[gain], df["action_id"][gain])]
+    if texts:
+        # at most 200 steps, never a time limit: adjustText's default is 1 s of wall clock, so a loaded machine
+        # stopped earlier and two runs published different images (it stops sooner when no label overlaps)
+        adjust_text(texts, x=x[gain], y=y[gain], ax=ax, time_lim=None, iter_lim=200,
+                    arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
+    return fig
+
+
+def governance_markdown(reference_year: int, milestone: int, target_year: int) -> str:
+    """Governance of the plan (French): a steering committee and the annual review that the REEN law (loi
+    n° 2021-1485, art. 35) asks for, presented with the sustainable-development report before the budget debate;
+    the diagnostic is rerun each year on the year's inputs."""
+    return (
+        "**Gouvernance.** Un comité de pilotage (élu chargé du numérique responsable, direction générale, DSI, "
+        "commande publique, ressources humaines, mission numérique responsable) se réunit deux fois par an : il suit "
+        "l'avancement de chaque action auprès de son porteur et arbitre les moyens. Chaque année, le bilan de la "
+        "stratégie est présenté dans le rapport sur la situation en matière de développement durable, avant le débat "
+        "budgétaire, comme la loi du 15 novembre 2021 (dite REEN, article 35) le demande : ce diagnostic est refait "
+        f"sur les données de l'année et comparé à {reference_year} ; la trajectoire est revue en {milestone} "
+        f"et jusqu'à l'objectif {target_year}."
+    )
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width=width, max_lines=2, placeholder="…"))
+
+
+def gantt_figure(plan: pd.DataFrame, ranked: pd.DataFrame, first_year: int, last_year: int):
+    """Gantt chart of the selected actions from ``first_year`` to ``last_year`` (the target year): set-up (dark bar)
+    then full implementation (light bar). Each label is the action's number in the table of means and its title
+    wrapped on two lines, so no label is cut; flat colours, a legend above the bars."""
+    from helpers.plotting import PALETTE, setup
+
+    plt = setup()
+    sel = means_order(plan, ranked).iloc[::-1]
+    labels = [f"{n}. {_wrap(t, 26)}" for n, t in zip(sel["number"], sel["title_fr"])]
+    fig, ax = plt.subplots(figsize=(4.9, 0.36 * len(sel) + 1.0))
+    start = sel["start_year"].to_numpy(dtype=float)
+    ramp = sel["months"].to_numpy(dtype=float) / 12.0
+    ax.barh(labels, ramp, left=start, height=0.7, color=PALETTE[5], linewidth=0, label="Mise en place")
+    ax.barh(labels, np.maximum(last_year + 1 - (start + ramp), 0), left=start + ramp, height=0.7, color=PALETTE[4],
+            label="En œuvre")
+    ax.set_xlim(first_year, last_year + 1)
+    _integer_years(ax)
+    ax.set_xlabel("Année (début le 1er janvier)", fontsize=10)
+    ax.tick_params(axis="y", labelsize=9, length=0)
+    ax.tick_params(axis="x", labelsize=9)
+    from matplotlib.ticker import MultipleLocator
+
+    ax.xaxis.set_major_locator(MultipleLocator(5 if last_year - first_year > 12 else 2))
+    ax.set_ylim(-0.6, len(sel) - 0.4)
+    fig.legend(frameon=False, fontsize=10, loc="upper center", ncol=2)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
+    return fig
+
+
+def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | None = None,
+                      reference_year: int | None = None, target_year: int | None = None):
+    """Two panels: yearly paths (BAU, plan with its 95 % band, target pathway) and cumulative emissions against the
+    carbon budget. Lines differ by style and marker, not only by colour."""
+    from helpers.plotting import PALETTE, fr_number, setup
+
+    plt = setup()
+    # stacked panels, 4.9 in wide: legible on a phone (issue 20); legends below the data, the milestone label at the
+    # bottom of its line, away from the legend
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(4.9, 7.4))
+    y = table["year"]
+    ax.plot(y, table["bau_tco2e"], color=PALETTE[5], ls="--", marker="s", ms=3, markevery=5, label="Fil de l'eau")
+    if "plan_low_tco2e" in table:
+        ax.fill_between(y, table["plan_low_tco2e"], table["plan_high_tco2e"], color="#d5e6f3", lw=0,
+                        label="Plan : intervalle à 95 %")
+    ax.plot(y, table["plan_tco2e"], color=PALETTE[0], ls="-", marker="o", ms=3, markevery=5, label="Plan d'actions")
+    ax.plot(y, table["target_tco2e"], color=PALETTE[2], ls=":", lw=2, label="Trajectoire cible")
+    if milestone_year is not None:
+        ax.axvline(milestone_year, color="grey", lw=0.8, ls="-.")
+    ax.set_ylabel("tCO2e par an")
+    ax.set_title("Émissions annuelles", fontsize=10)
+    ax.set_ylim(bottom=0)
+    if milestone_year is not None:
+        ax.text(milestone_year, ax.get_ylim()[1] * 0.03, f" {milestone_year}", va="bottom", fontsize=9)
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax2.plot(y, table["bau_cumulative_tco2e"], color=PALETTE[5], ls="--", marker="s", ms=3, markevery=5,
+             label="Fil de l'eau")
+    ax2.plot(y, table["plan_cumulative_tco2e"], color=PALETTE[0], ls="-", marker="o", ms=3, markevery=5,
+             label="Plan d'actions")
+    ax2.axhline(budget, color=PALETTE[2], ls=":", lw=2,
+                label=f"Budget carbone : {fr_number(budget, 0)} tCO2e")
+    ax2.set_ylabel("tCO2e cumulées")
+    span = f" {reference_year}–{target_year}" if reference_year and target_year else ""
+    ax2.set_title(f"Émissions cumulées et budget{span}", fontsize=10)
+    ax2.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
+    first, last = int(y.min()), int(y.max())
+    ticks = sorted({first, last, *range(-(-first // 5) * 5, last + 1, 5)})
+    ticks = [t for i, t in enumerate(ticks) if i == 0 or t - ticks[i - 1] >= 2 or t == last]
+    for a in (ax, ax2):
+        a.set_xticks(ticks)
+        a.set_xlim(first - 0.5, last + 0.5)
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Display tables (French headers)
+# ----------------------------------------------------------------------------------------------------------------
+
+def catalogue_markdown(catalogue: pd.DataFrame) -> str:
+    """French bullet list: the number of catalogue actions per maturity axis, with their ids."""
+    labels = axis_labels()
+    ex = catalogue[["action_id", "axes_list"]].explode("axes_list")
+    lines = []
+    for axis in known_axes():
+        ids = sorted(ex.loc[ex["axes_list"] == axis, "action_id"])
+        lines.append(f"- {labels.get(axis, axis)} : {len(ids)} actions ({', '.join(ids)})")
+    return "\n".join(lines)
+
+
+def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
+    """The ``top`` first selected reductions in rank order: total gain with its interval and net cost (French
+    headers; every action, with its start year and costs, is in the exported table ``actions_plan``; avoided
+    emissions are shown apart by :func:`avoided_markdown`)."""
+    from helpers.plotting import fr_interval
+
+    df = ranked[ranked["selected"] & ranked["kind"].eq("reduction")].sort_values("rank").head(top)
+    gain = [fr_interval(v, lo, hi, 1) if v else "—"
+            for v, lo, hi in zip(df["total_tco2e"], df["total_low_tco2e"], df["total_high_tco2e"])]
+    return pd.DataFrame({
+        "Rang": df["rank"].astype(int),
+        "Action": [f"{a} {_short(t, 60)}" for a, t in zip(df["action_id"], df["title_fr"])],
+        "tCO2e réduites par an [fourchette probable]": gain,
+        "Coût net (€/tCO2e)": df["cost_eur_per_tco2e"].round(0),
+    })
+
+
+def criteria_markdown(plan_criteria: pd.DataFrame, criteria: pd.DataFrame, ranked: pd.DataFrame) -> str:
+    """French sentences: what the combined plan avoids on the other criteria, and any pollution transfer."""
+    from helpers.carbon import CRITERIA_LABELS
+    from helpers.plotting import fr_number
+
+    other = plan_criteria[plan_criteria["criterion"] != "climate_change"].dropna(subset=["change_pct"])
+    parts = [f"{CRITERIA_LABELS.get(c, c).lower()} {fr_number(-v, 0)} %"
+             for c, v in zip(other["criterion"], other["change_pct"])]
+    text = ("Sur les autres indicateurs (bilan et services), le plan complet réduit les impacts annuels de : "
+            + " ; ".join(parts) + "." if parts else "")
+    worse = pollution_transfers(criteria, ranked)
+    if worse.empty:
+        text += (" Aucune action n'augmente un autre indicateur de façon significative (hausse dont tout "
+                 "l'intervalle à 95 % est au-dessus de zéro) : pas de transfert de pollution détecté.")
+    else:
+        items = [f"{a} ({i.lower()}, +{fr_number(-v, 1)} %)" for a, i, v in
+                 zip(worse["Action"].str.split(" ").str[0], worse["Indicateur dégradé"], worse["Variation (%)"])]
+        text += " Transferts de pollution : " + " ; ".join(items) + "."
+    return text.strip()
+
+
+def display_budget(budget: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative emissions of each scenario against the carbon budget (French headers)."""
+    from helpers.plotting import fr_interval, fr_number
+
+    names = {"bau": "Fil de l'eau", "plan": "Plan d'actions", "target": "Trajectoire cible"}
+    lo = budget.get("cumulative_low_tco2e", pd.Series(np.nan, index=budget.index))
+    hi = budget.get("cumulative_high_tco2e", pd.Series(np.nan, index=budget.index))
+    return pd.DataFrame({
+        "Scénario": budget["scenario"].map(names),
+        "Émissions cumulées (tCO2e) [fourchette probable]": [fr_number(v, 0) if pd.isna(a) else fr_interval(v, a, b, 0)
+                                                 for v, a, b in zip(budget["cumulative_tco2e"], lo, hi)],
+        "Dépassement (+) ou marge (−) du budget (tCO2e)": budget["overshoot_tco2e"].round(0),
+        "Budget épuisé en": budget["budget_exhausted_year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
+    })
+
+
+def display_indicators(ind: pd.DataFrame, ranked: pd.DataFrame, milestone_year: int) -> pd.DataFrame:
+    """Monitoring indicators: the two footprint indicators, then those of the selected actions in rank order
+    (French headers; the full table with how to measure each is exported as ``actions_indicators``)."""
+    rank = ranked.set_index("action_id")["rank"]
+    df = ind.assign(_r=ind["action_id"].map(rank).astype(float).fillna(0.0)).sort_values("_r", kind="stable")
+    target = [t if pd.isna(v) and t else v for v, t in zip(df["target_milestone"], df["target_text_fr"])]
+    return pd.DataFrame({
+        "Indicateur": [(f"{a} : " if a else "") + _short(i, 70) for a, i in zip(df["action_id"], df["indicator_fr"])],
+        "Unité": df["unit"],
+        "Référence": df["baseline"],
+        f"Cible {milestone_year}": target,
+    })
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Narrative and alternative texts (French, numbers from the study)
+# ----------------------------------------------------------------------------------------------------------------
+
+def _carbon_total(ctx) -> float | None:
+    try:
+        total = ctx.read_summary("carbon").get("total_tco2e")
+    except (FileNotFoundError, KeyError, ValueError):
+        return None
+    return total.get("value") if isinstance(total, dict) else total
+
+
+def _services_total(ctx) -> float | None:
+    try:
+        total = ctx.read_summary("services").get("total_annual_tco2e")
+    except (FileNotFoundError, KeyError, ValueError, AttributeError):
+        return None
+    return total.get("value") if isinstance(total, dict) else total
+
+
+def consistency_note(study: ActionsStudy, ctx) -> str:
+    """French sentences comparing the baselines rerun here with the totals of notebooks 02 and 03 (they must
+    agree: same inputs, same factors, same seed)."""
+    from helpers.plotting import fr_number
+
+    out = []
+    base_s = study.evaluation.baseline_services
+    pairs = [("le bilan carbone", "partie 3", study.info["trajectory"]["baseline_tco2e"], _carbon_total(ctx))]
+    if base_s is not None:
+        pairs.append(("l'empreinte des services", "partie 3", base_s.central["climate_change"] / 1000.0,
+                      _services_total(ctx)))
+    for what, part, mine, other in pairs:
+        if other is None:
+            out.append(f"Référence recalculée pour {what} : {fr_number(mine, 1)} tCO2e/an ({part} non trouvée "
+                       "pour comparaison).")
+            continue
+        gap = (mine - other) / other * 100 if other else float("nan")
+        if abs(gap) < 0.5:
+            continue  # the two parts agree: nothing for the reader to check (issue 20)
+        out.append(f"Référence recalculée pour {what} : {fr_number(mine, 1)} tCO2e/an, écart de "
+                   f"{fr_number(gap, 1)} % avec la {part} ({fr_number(other, 1)} tCO2e/an) : vérifier que les deux "
+                   "parties utilisent les mêmes entrées.")
+    return " ".join(out)
+
+
+def _dec(d) -> int:
+    """Decimals to show a value (a number or an interval dict): none from 100, one below."""
+    value = d.get("value") if isinstance(d, dict) else d
+    return 0 if abs(value or 0) >= 100 else 1
+
+
+def headline_markdown(study: ActionsStudy) -> str:
+    """French summary of the plan: reduction with interval, 2030 values, budget, overshoot or margin."""
+    from helpers.plotting import fr_interval, fr_number
+
+    s = study.summary()
+    meta = s["actions_meta"]
+    t = s["trajectory"]
+    p, pb, ps = (s["plan_reduction_tco2e_per_year"], s["plan_reduction_balance_tco2e_per_year"],
+                 s["plan_reduction_services_tco2e_per_year"])
+    over = t["plan_overshoot_tco2e"]
+    over_txt = (f"dépasse le budget de {fr_number(over, 0)} tCO2e ({fr_number(over / t['budget_tco2e'] * 100, 0)} %)"
+                if over > 0 else f"reste sous le budget avec une marge de {fr_number(-over, 0)} tCO2e")
+    m = t["milestone_year"]
+    sum_parts = meta["sum_of_actions_tco2e_per_year"]
+
+    def num(value) -> str:
+        return fr_number(value, _dec(value))
+
+    return "\n".join([
+        f"- **{meta['n_selected_actions']} actions retenues** sur {meta['n_catalogue_actions']} au catalogue.",
+        f"- Mises en œuvre ensemble, elles évitent **{fr_interval(p['value'], p['low'], p['high'], _dec(p))} tCO2e "
+        f"par an** (fourchette probable) : {fr_interval(pb['value'], pb['low'], pb['high'], _dec(pb))} sur le bilan de "
+        f"la collectivité et {fr_interval(ps['value'], ps['low'], ps['high'], 1)} sur les services (usagers "
+        f"compris). La somme des actions prises une à une serait {num(sum_parts)} tCO2e/an : l'écart est le "
+        "recouvrement entre actions, compté une seule fois dans le scénario combiné (les émissions évitées par "
+        "rapport au fil de l'eau, comme la stabilisation du parc, sont à part et comptées dans la trajectoire).",
+        f"- En {m}, le bilan serait de **{num(t['plan_2030_tco2e'])} tCO2e** avec le plan, contre "
+        f"{num(t['bau_2030_tco2e'])} au fil de l'eau et {num(t['target_2030_tco2e'])} sur la trajectoire cible "
+        f"(−{fr_number(t['milestone_reduction_pct'], 0)} % par rapport à {t['reference_year']}).",
+        f"- Budget carbone {t['reference_year']}–{t['target_year']} : **{fr_number(t['budget_tco2e'], 0)} tCO2e**. "
+        f"Le plan cumule {fr_number(t['plan_cumulative_tco2e'], 0)} tCO2e et {over_txt} ; le fil de l'eau cumulerait "
+        f"{fr_number(t['bau_cumulative_tco2e'], 0)} tCO2e.",
+        f"- **{verdict_text(t)}**",
+        f"- Fil de l'eau : {t['bau_basis_fr']} ({t['bau_scope']}). Sensibilité : avec la tendance nationale "
+        f"ADEME–Arcep appliquée à tout le bilan, {num(t['national_trend_sensitivity']['bau_2030_tco2e'])} tCO2e au "
+        f"fil de l'eau et {num(t['national_trend_sensitivity']['plan_2030_tco2e'])} avec le plan en {m}. "
+        f"Cible : {t['target_basis']}.",
+        avoided_markdown(study),
+    ])
+
+
+def avoided_markdown(study: ActionsStudy) -> str:
+    """French paragraph on the avoided emissions (kind ``avoided``), apart from the reductions, with their
+    counterfactual and the national trend as a sensitivity; empty when no avoided action is selected."""
+    from helpers.plotting import fr_interval, fr_number
+
+    r = study.ranked
+    rows = r[r["selected"] & r["kind"].eq("avoided")]
+    if rows.empty:
+        return ""
+    cf = study.info["counterfactual"]
+    parts = []
+    for x in rows.itertuples(index=False):
+        parts.append(f"{x.action_id} {x.title_fr} : {fr_interval(x.total_tco2e, x.total_low_tco2e, x.total_high_tco2e, 1)}"
+                     f" tCO2e/an évitées en {cf['milestone_year']} par rapport au fil de l'eau, économie "
+                     f"{fr_number(x.money_saved_eur_per_year, 0)} €/an d'équipements non achetés")
+    return ("- Émissions évitées (hors classement, hors courbe de coût) — " + " ; ".join(parts)
+            + f". Évolution de référence : {cf['basis']}, appliquée aux seules lignes liées au parc "
+            f"({fr_number(cf['fleet_driven_baseline_tco2e'], 0)} tCO2e en {study.info['trajectory']['reference_year']})"
+            f". Sensibilité avec la tendance nationale ADEME–Arcep : {fr_number(cf['national_sensitivity_tco2e'], 0)} "
+            "tCO2e/an. Ce ne sont pas des réductions sous le niveau de référence.")
+
+
+def alt_texts(study: ActionsStudy) -> dict[str, str]:
+    """Alternative texts that state the message of each figure."""
+    from helpers.plotting import fr_number
+
+    r = study.ranked
+    pos = r[(r["total_tco2e"] > 0) & r["kind"].eq("reduction")].sort_values("total_tco2e", ascending=False)
+    top = pos.iloc[0] if len(pos) else None
+    cheap = pos[pos["cost_eur_per_tco2e"] <= 0]
+    costly = pos[pos["cost_eur_per_tco2e"] > CARBON_VALUE_EUR_PER_TCO2E]
+    t = study.info["trajectory"]
+    sel = r[r["selected"]]
+    first = sel[sel["kind"].eq("reduction")].sort_values("rank").head(3)["action_id"].tolist()
+    out = {
+        "gains": ("Gain annuel de chaque action mise en œuvre seule : la plus forte est "
+                  f"{top['action_id']} ({top['title_fr']}) avec {fr_number(top['total_tco2e'], 0)} tCO2e par an ; "
+                  "les actions sur les services pèsent peu devant celles sur le parc.") if top is not None else
+                 "Aucune action n'a de gain calculé.",
+        "macc": (f"Courbe de coût d'abattement : {len(cheap)} actions sur {len(pos)} font économiser de l'argent "
+                 "(coût net négatif) grâce aux achats et à l'énergie évités"
+                 + (f" ; {len(costly)} coûtent plus que la valeur de l'action pour le climat (250 €/tCO2e)."
+                    if len(costly) else ".")),
+        "matrix": ("Impact et effort : les actions retenues les mieux classées sont " + ", ".join(first)
+                   + " ; les actions d'accompagnement sans gain carbone calculé sont sur la ligne du bas."),
+        "gantt": (f"Feuille de route : {len(sel)} actions retenues, la première démarre en "
+                  f"{int(sel['start_year'].min())} et la dernière en {int(sel['start_year'].max())}." if len(sel) else
+                  "Aucune action retenue."),
+        "trajectory": (f"En {t['milestone_year']}, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e contre "
+                       f"{fr_number(t['target_2030_tco2e'], 0)} pour la cible et {fr_number(t['bau_2030_tco2e'], 0)} "
+                       f"au fil de l'eau ; sur {t['reference_year']}–{t['target_year']}, le plan "
+                       + (f"dépasse le budget carbone de {fr_number(t['plan_overshoot_tco2e'], 0)} tCO2e."
+                          if t["plan_overshoot_tco2e"] > 0 else
+                          f"reste sous le budget carbone avec {fr_number(-t['plan_overshoot_tco2e'], 0)} tCO2e de marge.")),
+    }
+    return out
