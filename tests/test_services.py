@@ -349,6 +349,11 @@ def test_service_in_a_server_room_uses_that_rooms_pue():
     assert table.loc["pue:site:sr-agglo", "distribution"] == "none"
     assert table.loc["pue:kind:server_room", "distribution"] == "split_triangular"  # the balance's (issue 19)
     assert table.loc["pue:kind:server_room", "stream"] == "pue:server_room"
+    # the activity rows in the one engine: the measured PUE a constant, the kinds' drawn, same draws as the formulas
+    rows = sv.activity_draws(inputs, 300, 4)["climate_change"]["datacentre_use"]
+    formulas = sv.evaluate(inputs, sv.seeded_parameter_draws(table, 300, 4))["climate_change"]["datacentre_use"]
+    np.testing.assert_allclose(rows, formulas, rtol=1e-12)
+    assert np.ptp(rows[0]) == 0 and np.ptp(rows[2]) > 0
 
 
 def test_hosting_sites_are_read_tolerantly(tmp_path):
@@ -743,3 +748,26 @@ def test_hosting_sites_fallback_refuses_a_symlink_out_of_its_folder(tmp_path):
     with pytest.raises(InputError) as info:
         sv.load_hosting_sites(path=folder / "hosting.csv")
     assert "secret-site" not in str(info.value)
+
+
+@pytest.mark.parametrize("slug", ["la-rochelle", "test-mini"])
+def test_activity_rows_reproduce_the_models_draws_in_the_one_engine(slug, tmp_path):
+    """Issue 19, one activity model: the services written as activity rows and drawn by the balance's engine
+    (``helpers.carbon.monte_carlo``) give the draws of the model's formulas (:func:`evaluate` on the same sampler's
+    draws) for every criterion and part: agents' professional profile, desktops with their screen, several hosting
+    kinds with a drawn PUE, websites, visio and storage."""
+    from helpers.context import open_context
+
+    inputs = sv.run_study(open_context(slug, tmp_path), n_draws=50, seed=1).inputs
+    table = sv.parameter_table(inputs)
+    formulas = sv.evaluate(inputs, sv.seeded_parameter_draws(table, 400, 9))
+    rows = sv.activity_draws(inputs, 400, 9)
+    assert set(rows) == set(inputs.criteria)
+    for c in rows:
+        for part in sv.PARTS:
+            np.testing.assert_allclose(rows[c][part], np.broadcast_to(formulas[c][part], rows[c][part].shape),
+                                       rtol=1e-12, atol=1e-300, err_msg=f"{slug} {c} {part}")
+    lines, params = sv.activity_rows(inputs, table)
+    assert set(lines["part"]) <= set(sv.ROW_PARTS) and (lines["activity"] != 0).all()
+    assert set(lines["lifetime_param"]) - {""} <= set(params["param_id"])
+    assert set(lines["extra_param"]) - {""} <= set(params["param_id"])

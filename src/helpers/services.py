@@ -1169,11 +1169,146 @@ def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict
             for name, dist, value, low, high, key in rows}  # one step per parameter (tens)
 
 
+#: the parts of a service's footprint that are activity rows (the others are their sums)
+ROW_PARTS: tuple[str, ...] = ("terminals_build", "terminals_use", "network", "datacentre_build", "datacentre_use")
+
+
+def activity_rows(inputs: ServiceInputs, table: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The services model as rows of the study's one activity model, per functional unit, and their multipliers.
+
+    Each row is ``activity × factor(item, phase) × multiplier``, as in the carbon balance
+    (``helpers.carbon.monte_carlo``), with the formulas of :func:`terminals_kg`, :func:`network_kg` and
+    :func:`datacentre_kg` written out:
+
+    - ``terminals_build``: for each device d of the mix and each embodied phase of each of its items,
+      ``hours × share_d / lifetime_hours_d`` (consumer or professional profile), multiplier ``default / T`` of the
+      device's lifetime T (``lifetime_param``);
+    - ``terminals_use``: the device kWh (measured, or ``hours × Σ share_d × W_d / 1000``) on the users' electricity;
+    - ``network``: ``GB × (1 − m)`` on the fixed network, ``GB × m`` on the mobile network;
+    - ``datacentre_build``: the server's and the storage array's embodied phases, per server hour and per GB·year;
+    - ``datacentre_use``: the IT kWh on the hosting's electricity, plus ``IT kWh × (PUE − 1)`` with the multiplier
+      ``(P − 1) / (PUE − 1)`` of a drawn PUE (``extra_param``); a measured site PUE is a constant.
+
+    Returns
+    -------
+    (rows, params): ``rows`` with ``service`` (position in ``inputs.resolved``), ``part``, ``item``,
+    ``factor_phase``, ``activity``, ``quantity_param``, ``lifetime_param``, ``extra_param``; ``params`` in the
+    format of ``helpers.carbon.parameter_table`` (``param_id`` = the stream of the one sampler, so a lifetime or a
+    PUE has the same draw as in the balance, and :func:`seeded_parameter_draws` gives the same values).
+    """
+    table = parameter_table(inputs) if table is None else table
+    drv = Drivers.from_resolved(inputs.resolved, inputs.devices)
+    dev = inputs.devices
+    S, D = len(inputs.resolved), len(dev)
+    hours = drv.device_hours[:, 0]
+    shares = np.asarray(drv.shares, dtype=float).reshape(S, D)
+    pro = dev if "pro_hours_per_day" in dev else dev.assign(pro_hours_per_day=PRO_HOURS_PER_DAY,
+                                                              pro_days_per_year=PRO_DAYS_PER_YEAR)
+    life_years = dev["lifetime_years"].to_numpy(float)
+    life_h = device_lifetime_hours(life_years, dev["hours_per_day"].to_numpy(float))
+    life_h_pro = device_lifetime_hours(life_years, pro["pro_hours_per_day"].to_numpy(float),
+                                       pro["pro_days_per_year"].to_numpy(float))
+    audience = inputs.resolved["audience"] if "audience" in inputs.resolved else None
+    agents = (np.asarray(audience.astype(object).fillna("citizens") == "agents") if audience is not None
+              else np.zeros(S, dtype=bool))
+    life_stream = table.loc["life:" + dev.index.astype(str), "stream"].to_numpy(dtype=object)
+    blocks: list[pd.DataFrame] = []
+
+    def add(service, part, item, phases, activity, lifetime="", extra=""):
+        service = np.asarray(service, dtype=np.int64)
+        n = len(service)
+        for phase in phases:
+            blocks.append(pd.DataFrame({"service": service, "part": part, "item": item, "factor_phase": phase,
+                                        "activity": np.broadcast_to(np.asarray(activity, dtype=float), (n,)),
+                                        "quantity_param": "", "lifetime_param": lifetime, "extra_param": extra}))
+
+    everyone = np.arange(S)
+    for j, d in enumerate(dev.index):  # one step per device type (four)
+        s = np.flatnonzero(shares[:, j] > 0)
+        per_unit = hours[s] * shares[s, j] / np.where(agents[s], life_h_pro[j], life_h[j])
+        for item in dev.loc[d, "items"]:
+            add(s, "terminals_build", item, PHASES_EMBODIED, per_unit, lifetime=life_stream[j])
+    watts = shares @ dev["power_w"].to_numpy(float)
+    device_kwh = np.where(np.isnan(drv.device_kwh[:, 0]), hours * watts / 1000.0, drv.device_kwh[:, 0])
+    add(everyone, "terminals_use", inputs.user_electricity_item, ("use",), device_kwh)
+    gb, m = drv.data_gb[:, 0], drv.mobile_traffic[:, 0]
+    add(everyone, "network", inputs.network_items[0], ("use",), gb * (1.0 - m))
+    add(everyone, "network", inputs.network_items[1], ("use",), gb * m)
+    sh, st = drv.server_hours[:, 0], drv.storage_gb_years[:, 0]
+    usable_gb = inputs.storage_capacity_gb * inputs.storage_fill_rate
+    add(everyone, "datacentre_build", inputs.server_item, PHASES_EMBODIED,
+        sh * (1.0 + DC_OVERHEAD_RATIO) / (inputs.server_lifetime_years * HOURS_PER_YEAR))
+    add(everyone, "datacentre_build", inputs.storage_item, PHASES_EMBODIED,
+        st / (usable_gb * inputs.storage_lifetime_years))
+    it_kwh = sh * inputs.server_power_w / 1000.0 + st * inputs.storage_power_w * HOURS_PER_YEAR / usable_gb / 1000.0
+    it_kwh = np.where(np.isnan(drv.dc_it_kwh[:, 0]), it_kwh, drv.dc_it_kwh[:, 0])
+    pue_rows = table.loc["pue:" + inputs.hosting["pue_key"].astype(str)]
+    pue = pue_rows["value"].to_numpy(float)
+    drawn = (pue_rows["distribution"] != "none").to_numpy()
+    elec = inputs.hosting["electricity_item"].astype(str).to_numpy(dtype=object)
+    for item in pd.unique(elec):  # one step per electricity item of the hostings (one or two)
+        s = np.flatnonzero(elec == item)
+        add(s, "datacentre_use", item, ("use",), it_kwh[s] * np.where(drawn[s], 1.0, pue[s]))
+        o = s[drawn[s]]
+        for stream in pd.unique(pue_rows["stream"].to_numpy(dtype=object)[o]):
+            k = o[pue_rows["stream"].to_numpy(dtype=object)[o] == stream]
+            add(k, "datacentre_use", item, ("use",), it_kwh[k] * (pue[k] - 1.0), extra=stream)
+    rows = (pd.concat(blocks, ignore_index=True) if blocks else
+            pd.DataFrame(columns=["service", "part", "item", "factor_phase", "activity", "quantity_param",
+                                  "lifetime_param", "extra_param"]))
+    rows = rows[rows["activity"] != 0].reset_index(drop=True)
+    life = table.loc["life:" + dev.index.astype(str)]
+    drawn_pue = pue_rows[drawn].drop_duplicates("stream")
+    params = pd.DataFrame({
+        "param_id": np.r_[life["stream"].to_numpy(dtype=object), drawn_pue["stream"].to_numpy(dtype=object)],
+        "kind": ["lifetime"] * len(life) + ["pue"] * len(drawn_pue),
+        "key": np.r_[life.index.to_numpy(dtype=object), drawn_pue.index.to_numpy(dtype=object)],
+        "distribution": np.r_[life["distribution"].to_numpy(dtype=object),
+                              drawn_pue["distribution"].to_numpy(dtype=object)],
+        "low": np.r_[life["low"].to_numpy(float), drawn_pue["low"].to_numpy(float)],
+        "mode": np.r_[life["value"].to_numpy(float), drawn_pue["value"].to_numpy(float)],
+        "high": np.r_[life["high"].to_numpy(float), drawn_pue["high"].to_numpy(float)], "quality": "",
+    }).drop_duplicates("param_id").reset_index(drop=True)
+    return rows, params
+
+
+def activity_draws(inputs: ServiceInputs, n_draws: int, seed: int, criteria=None) -> dict[str, dict[str, np.ndarray]]:
+    """Monte Carlo draws of every part of every service per functional unit, by the study's one engine
+    (``helpers.carbon.monte_carlo`` on :func:`activity_rows`, the balance's sampler and evaluation): criterion ->
+    part -> (S, n_draws), with the sums ``terminals``, ``datacentre`` and ``total`` as in :func:`evaluate`."""
+    from helpers.carbon import monte_carlo
+
+    criteria = inputs.criteria if criteria is None else tuple(criteria)
+    rows, params = activity_rows(inputs)
+    S = len(inputs.resolved)
+    mc = monte_carlo(rows, inputs.factors, params, criteria, n_draws, seed, keep_cells=tuple(criteria),
+                     sensitivity_criterion=None, cell_keys=("service", "part"), report_missing=False)
+    service = mc.cells["service"].to_numpy(dtype=np.int64)
+    part = mc.cells["part"].astype(str).to_numpy()
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for c in criteria:
+        parts = {}
+        for p in ROW_PARTS:
+            x = np.zeros((S, n_draws))
+            sel = np.flatnonzero(part == p)
+            if c in mc.draws and len(sel):
+                x[service[sel]] = mc.draws[c][sel]
+            parts[p] = x
+        parts["terminals"] = parts["terminals_build"] + parts["terminals_use"]
+        parts["datacentre"] = parts["datacentre_build"] + parts["datacentre_use"]
+        parts["total"] = parts["terminals"] + parts["network"] + parts["datacentre"]
+        out[c] = parts
+    return out
+
+
 def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, criteria=None) -> LcaResult:
-    """Central values and a seeded Monte Carlo (one draw per parameter shared across services)."""
+    """Central values (:func:`evaluate`, the model's formulas) and a seeded Monte Carlo by the study's one engine
+    (:func:`activity_draws`: the same model as activity rows, drawn by the balance's sampler and evaluation, so a
+    factor, a PUE or a lifetime has the same draw as in the balance; equal to :func:`evaluate` on
+    :func:`seeded_parameter_draws` to rounding, which a test checks)."""
     table = parameter_table(inputs)
     central = evaluate(inputs, central_parameters(table), criteria)
-    draws = evaluate(inputs, seeded_parameter_draws(table, max(int(n_draws), 2), seed), criteria)
+    draws = activity_draws(inputs, max(int(n_draws), 2), seed, criteria)
     return LcaResult(inputs=inputs, central=central, draws=draws, n_draws=int(n_draws), seed=int(seed))
 
 
