@@ -583,6 +583,17 @@ def run_services(inputs: lv.PlanInputs, models: Models, built=None) -> Run | Non
     return Run(central, draws)
 
 
+def _services_rows(inputs: lv.PlanInputs, models: Models) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The services of ``inputs`` per year as activity rows of the one activity model
+    (``helpers.services.activity_rows`` × each service's functional units per year) and their multipliers."""
+    from helpers import services as sv
+
+    built = _build_services(inputs, models)
+    rows, params = sv.activity_rows(built)
+    units = built.resolved["units_per_year"].to_numpy(dtype=float)
+    return rows.assign(activity=rows["activity"].to_numpy(dtype=float) * units[rows["service"].to_numpy()]), params
+
+
 def _build_services(inputs: lv.PlanInputs, models: Models):
     """``helpers.services.build_inputs`` on the services of ``inputs`` with the models' library."""
     from helpers import services as sv
@@ -660,9 +671,10 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     """Gain of every action of ``plan`` (alone) and of its selected actions combined.
 
     For each action: apply its lever (:func:`helpers.levers.apply_lever`) on the perimeters it acts on, rerun the
-    model(s) with the same seed, and take ``baseline − scenario`` draw by draw for every criterion. On the balance,
-    all the scenarios are computed together by ``helpers.carbon.scenario_gains``, which takes the difference on the
-    activities before multiplying by the draws (the balance is linear in them: same paired draws, no cancellation
+    model(s) with the same seed, and take ``baseline − scenario`` draw by draw for every criterion. On the balance
+    and on the services alike (both are rows of the one activity model: ``helpers.services.activity_rows``), all
+    the scenarios are computed together by ``helpers.carbon.scenario_gains``, which takes the difference on the
+    activities before multiplying by the draws (the model is linear in them: same paired draws, no cancellation
     of two large totals). The gain on the balance and on the services are kept apart and summed draw by draw for the
     total. ``fleet_stabilisation`` is of kind ``avoided`` (every other action: ``reduction``): it lowers nothing
     below the reference year, it avoids the growth of a business-as-usual counterfactual. Its gain is
@@ -691,16 +703,16 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     base_fleet = _run_table(base_table[fleet_rows.to_numpy()].reset_index(drop=True), models)
     n = models.n_draws
     balance_tables: list[pd.DataFrame] = []  # the balance scenarios, evaluated together below
-
-    def diff(base: Run | None, new: Run | None, c: str) -> tuple[float, np.ndarray]:
-        if base is None or new is None or c not in base.central or c not in new.central:
-            return 0.0, np.zeros(n)  # a criterion the model does not compute adds nothing
-        return base.central[c] - new.central[c], base.draws[c] - new.draws[c]
+    services_tables: list[pd.DataFrame] = []  # the services scenarios (activity rows per year), likewise
+    services_params: list[pd.DataFrame] = []
+    if base_s is not None:
+        base_services, params = _services_rows(inputs, models)
+        services_params.append(params)
 
     def base_value(c: str) -> float:
         return base_b.central.get(c, 0.0) + (base_s.central.get(c, 0.0) if base_s else 0.0)
 
-    def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, int | None, Run | None]:
+    def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, int | None, int | None]:
         mod = lv.apply_levers(inputs, rows_to_apply, models.hosting_kinds, models.presets, perimeters)
         b = None
         if "balance" in perimeters:  # the ~20 scenarios keep only what their totals depend on
@@ -708,7 +720,10 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
             b = len(balance_tables) - 1
         rs = None
         if "services" in perimeters and base_s is not None:
-            rs = run_services(mod, models)
+            rows, params = _services_rows(mod, models)
+            services_tables.append(carbon.gain_rows(rows))
+            services_params.append(params)
+            rs = len(services_tables) - 1
         return mod, b, rs
 
     runs = []
@@ -735,10 +750,24 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
                                    _balance_params([base_table, *balance_tables], models), models.criteria, n,
                                    models.seed)
 
+    services_gained = None
+    if base_s is not None:  # every services scenario in one evaluation, as the balance's
+        params = pd.concat(services_params, ignore_index=True).drop_duplicates()
+        if params["param_id"].duplicated().any():  # levers never change a lifetime or a hosting kind's PUE
+            raise ValueError("a services scenario changes the distribution of a multiplier: "
+                             f"{sorted(params.loc[params['param_id'].duplicated(), 'param_id'])}")
+        services_gained = carbon.scenario_gains(base_services, services_tables, models.service_factors, params,
+                                                models.criteria, n, models.seed)
+
     def balance_diff(b: int | None, c: str) -> tuple[float, np.ndarray]:
         if b is None or c not in gained.central:
             return 0.0, np.zeros(n)
         return float(gained.central[c][b]), gained.draws[c][b]
+
+    def services_diff(s: int | None, c: str) -> tuple[float, np.ndarray]:
+        if s is None or services_gained is None or c not in base_s.central:
+            return 0.0, np.zeros(n)  # a criterion the services model does not compute adds nothing
+        return float(services_gained.central[c][s]), services_gained.draws[c][s]
 
     rows, crit_rows, scenarios = [], [], {}
     for r, status, mod, b, rs in runs:
@@ -750,9 +779,9 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
             if r.lever == "fleet_stabilisation":
                 share = 1.0 if np.isnan(r.param) else float(r.param)
                 k = share * max(growth_at_milestone - 1.0, 0.0)
-                gains_c[c] = (base_fleet.central[c] * k, base_fleet.draws[c] * k, *diff(base_s, rs, c))
+                gains_c[c] = (base_fleet.central[c] * k, base_fleet.draws[c] * k, *services_diff(rs, c))
             else:
-                gains_c[c] = (*balance_diff(b, c), *diff(base_s, rs, c))
+                gains_c[c] = (*balance_diff(b, c), *services_diff(rs, c))
         scales = {c: 1 / 1000.0 if c == "climate_change" else 1.0 for c in models.criteria}
         wanted = [(b_d + s_d, b_val + s_val, scales[c]) for c, (b_val, b_d, s_val, s_d) in gains_c.items()]
         if "climate_change" in gains_c:
@@ -787,7 +816,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     pc = {}
     for c in models.criteria:
         b_val, b_d = balance_diff(plan_b, c)
-        s_val, s_d = diff(base_s, ps, c)
+        s_val, s_d = services_diff(ps, c)
         scale = 1 / 1000.0 if c == "climate_change" else 1.0
         iv = _interval(b_d + s_d, b_val + s_val, scale)
         base_total = base_value(c)
