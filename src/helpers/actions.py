@@ -40,7 +40,7 @@ from helpers import levers as lv
 from helpers import trajectory as tj
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, provided, read_table
+from helpers.tables import Column, Schema, plain, provided, read_table, take_report
 
 CATALOGUE_PATH = REFERENCE_DIR / "actions_catalogue.csv"
 MATURITY_AXES_PATH = REFERENCE_DIR / "maturity_axes.csv"
@@ -267,7 +267,7 @@ def load_catalogue(path: str | Path | None = None, axes: list[str] | None = None
         problems += _target_problems(file, line, "lever_target", r.lever, r.targets, categories)
     if problems:
         raise InputError(problems)
-    return df.reset_index(drop=True)
+    return plain(df.reset_index(drop=True))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1320,7 +1320,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
         site_ids = list(inputs.hosting["site_id"].astype(str)) if inputs.hosting is not None else []
         service_ids = list(inputs.services["service_id"].astype(str)) if inputs.services is not None else []
         selection = read_actions(path, catalogue, terr, list(categories["category"]), site_ids, service_ids)
-        warnings += [str(w) for w in selection.attrs.get("warnings", [])]
+        warnings += [str(w) for w in take_report(selection).get("warnings", [])]
     plan = build_plan(catalogue, selection, terr, inputs.inventory)
     svc_factors = sv.service_factors(ctx)[0] if inputs.services is not None else None
     models = Models(categories=categories, factors=_balance_factors(ctx), hosting_kinds=kinds,

@@ -22,7 +22,7 @@ import pandas as pd
 
 from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path
-from helpers.tables import Column, Schema, read_table
+from helpers.tables import Column, Schema, read_table, take_report
 
 QUALITIES = vocab.QUALITIES
 
@@ -139,27 +139,30 @@ PRINTING_SCHEMA = Schema(
 )
 
 
-def _read(path, schema: Schema) -> tuple[pd.DataFrame, list[InputProblem]]:
+def _read(path, schema: Schema) -> tuple[pd.DataFrame, list[InputProblem], dict]:
     """Read with the strict schema; if it fails, read again leniently so that the cross-checks still run.
 
-    Returns the table and the problems found so far, so one :class:`InputError` can list every problem of the file
-    (bad numbers *and* unknown entities, kinds, years…) at once.
+    Returns the table (plain: empty ``attrs``), the problems found so far, so one :class:`InputError` can list every
+    problem of the file (bad numbers *and* unknown entities, kinds, years…) at once, and the reading report
+    (:func:`helpers.tables.take_report`) that :func:`_finish` puts back on the table returned.
     """
     try:
         df = read_table(path, schema)
-        return df, list(df.attrs.get("warnings", []))
+        report = take_report(df)
+        return df, list(report.get("warnings", [])), report
     except InputError as exc:
         first = exc.problems + exc.warnings
     lenient = Schema(file=schema.file, description=schema.description, min_rows=schema.min_rows, columns=tuple(
         replace(c, kind="str", required=False, min=None, max=None, allowed=None) for c in schema.columns))
     df = read_table(path, lenient)
+    report = take_report(df)
     for c in schema.columns:
         if c.kind in ("int", "float", "year"):
             text = df[c.name].astype(str).str.replace(",", ".", regex=False).str.replace(" ", "", regex=False)
             df[c.name] = pd.to_numeric(text.where(df[c.name].notna()), errors="coerce")
         elif c.allowed:
             df[c.name] = df[c.name].str.lower()
-    return df, first
+    return df, first, report
 
 
 def _entity_problems(df: pd.DataFrame, file: str, territory) -> list[InputProblem]:
@@ -183,7 +186,9 @@ def _entity_problems(df: pd.DataFrame, file: str, territory) -> list[InputProble
     return problems
 
 
-def _finish(df: pd.DataFrame, problems: list[InputProblem]) -> pd.DataFrame:
+def _finish(df: pd.DataFrame, problems: list[InputProblem], report: dict) -> pd.DataFrame:
+    """The table returned by a reader, with the reading report and the warnings in ``attrs`` (for the import report
+    of :mod:`helpers.ingest`); raises :class:`InputError` on any error."""
     seen, unique = set(), []
     for p in problems:
         key = (p.row, p.column, p.severity, p.expected)
@@ -193,8 +198,9 @@ def _finish(df: pd.DataFrame, problems: list[InputProblem]) -> pd.DataFrame:
     problems = unique
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
-    return df.reset_index(drop=True)
+    out = df.reset_index(drop=True)
+    out.attrs = {**report, "warnings": [p for p in problems if p.severity != "error"]}
+    return out
 
 
 def read_hosting(path, territory, hosting_kinds: pd.DataFrame | None = None,
@@ -219,7 +225,7 @@ def read_hosting(path, territory, hosting_kinds: pd.DataFrame | None = None,
     """
     from helpers import factors as factors_mod
 
-    df, problems = _read(path, HOSTING_SCHEMA)
+    df, problems, report = _read(path, HOSTING_SCHEMA)
     file = display_path(path)
     problems += _entity_problems(df, file, territory)
     kinds = hosting_kinds if hosting_kinds is not None else factors_mod.load_hosting_kinds()
@@ -237,7 +243,7 @@ def read_hosting(path, territory, hosting_kinds: pd.DataFrame | None = None,
         for idx in np.flatnonzero(bad.to_numpy()):
             problems.append(InputProblem(file, int(df["_line"].iat[idx]), "electricity_item",
                                          df["electricity_item"].iat[idx], f"un poste d'électricité parmi {elec}"))
-    return _finish(df, problems)
+    return _finish(df, problems, report)
 
 
 def read_telecom(path, territory) -> pd.DataFrame:
@@ -248,7 +254,7 @@ def read_telecom(path, territory) -> pd.DataFrame:
     InputError
         unknown entity, negative or non-numeric values, a row with nothing to count.
     """
-    df, problems = _read(path, TELECOM_SCHEMA)
+    df, problems, report = _read(path, TELECOM_SCHEMA)
     file = display_path(path)
     problems += _entity_problems(df, file, territory)
     amounts = ["fixed_data_gb_per_year", "mobile_data_gb_per_year", "fixed_lines", "mobile_lines"]
@@ -256,7 +262,7 @@ def read_telecom(path, territory) -> pd.DataFrame:
     for idx in np.flatnonzero(empty.to_numpy()):
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), None, None,
                                      f"au moins une valeur parmi {amounts} sur cette ligne"))
-    return _finish(df, problems)
+    return _finish(df, problems, report)
 
 
 def read_purchases(path, territory) -> pd.DataFrame:
@@ -269,7 +275,7 @@ def read_purchases(path, territory) -> pd.DataFrame:
     InputError
         unknown entity or category, negative amounts, a year after the reference year.
     """
-    df, problems = _read(path, PURCHASES_SCHEMA)
+    df, problems, report = _read(path, PURCHASES_SCHEMA)
     file = display_path(path)
     problems += _entity_problems(df, file, territory)
     ref = int(territory.reference_year)
@@ -279,7 +285,7 @@ def read_purchases(path, territory) -> pd.DataFrame:
         problems.append(InputProblem(file, int(df["_line"].iat[idx]), "year", int(df["year"].iat[idx]),
                                      f"une année au plus égale à l'année de référence {ref}"))
     df["in_reference_year"] = df["year"] == ref
-    return _finish(df, problems)
+    return _finish(df, problems, report)
 
 
 def read_printing(path, territory) -> pd.DataFrame:
@@ -287,7 +293,7 @@ def read_printing(path, territory) -> pd.DataFrame:
 
     A row with both reams and pages uses the reams (warning); a row with neither is an error.
     """
-    df, problems = _read(path, PRINTING_SCHEMA)
+    df, problems, report = _read(path, PRINTING_SCHEMA)
     file = display_path(path)
     problems += _entity_problems(df, file, territory)
     neither = df["reams_per_year"].isna() & df["pages_per_year"].isna()
@@ -300,4 +306,4 @@ def read_printing(path, territory) -> pd.DataFrame:
                                      "des ramettes ou des pages, pas les deux ; les ramettes sont retenues",
                                      severity="warning"))
     df["reams"] = df["reams_per_year"].fillna(df["pages_per_year"] / SHEETS_PER_REAM)
-    return _finish(df, problems)
+    return _finish(df, problems, report)

@@ -31,7 +31,7 @@ import pandas as pd
 from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path, raise_if
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, read_table
+from helpers.tables import Column, Schema, plain, read_table, take_report, with_warnings
 
 FACTORS_PATH = REFERENCE_DIR / "factors.csv"
 CATEGORIES_PATH = REFERENCE_DIR / "categories.csv"
@@ -237,8 +237,11 @@ def _numeric(values: pd.Series) -> pd.Series:
     return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
 
 
-def _read_checked(path: Path, schema: Schema, cross_check) -> tuple[pd.DataFrame, list[InputProblem]]:
+def _read_checked(path: Path, schema: Schema, cross_check) -> tuple[pd.DataFrame, dict]:
     """``read_table`` plus cross-column checks, reporting column and cross-column problems together.
+
+    Returns the table, plain (empty ``attrs``), and the reading report of :func:`helpers.tables.take_report` whose
+    ``warnings`` are the warnings of the read and of the cross-column checks.
 
     When the strict read fails, the file is read again leniently (every column as text, nothing required) so the
     cross-column checks can still run, and their problems are added to the error (one per line and column).
@@ -258,8 +261,10 @@ def _read_checked(path: Path, schema: Schema, cross_check) -> tuple[pd.DataFrame
         seen = {(p.row, p.column) for p in err.problems}
         extra = [p for p in cross_check(raw, file) if p.severity == "error" and (p.row, p.column) not in seen]
         raise InputError(err.problems + extra + err.warnings) from None
-    problems = list(df.attrs.get("warnings", [])) + cross_check(df, file)
-    return df, raise_if(problems)
+    report = take_report(df)
+    problems = list(report.get("warnings", [])) + cross_check(df, file)
+    report["warnings"] = raise_if(problems)
+    return df, report
 
 
 def load_factors(path: str | Path | None = None) -> pd.DataFrame:
@@ -272,7 +277,8 @@ def load_factors(path: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame with the columns of ``docs/architecture.md`` (``factor_id`` … ``note``), one row per factor, in file
-    order.
+    order; ``attrs`` holds only ``warnings`` (the model takes the table through :func:`apply_electricity_vintage`,
+    :func:`apply_overrides` or :func:`electricity_override`, which return plain frames).
 
     Raises
     ------
@@ -282,14 +288,14 @@ def load_factors(path: str | Path | None = None) -> pd.DataFrame:
         duplicated, unit not ``<criterion unit>/<activity unit>``, empty source or vintage, unknown status.
     """
     path = Path(path) if path is not None else FACTORS_PATH
-    df, warnings = _read_checked(path, FACTOR_SCHEMA, check_factor_table)
+    df, report = _read_checked(path, FACTOR_SCHEMA, check_factor_table)
     if "correlation_group" not in df:  # a library written before the column existed
         df = df.assign(correlation_group="")
     out = df[FACTOR_COLUMNS].copy()
     out["note"] = out["note"].fillna("")
     out["correlation_group"] = out["correlation_group"].fillna("").astype(str)
     out = out.reset_index(drop=True)
-    out.attrs["warnings"] = warnings
+    out.attrs = {"warnings": report["warnings"]}
     return out
 
 
@@ -303,7 +309,8 @@ def load_categories(path: str | Path | None = None, factors: pd.DataFrame | None
 
     Returns
     -------
-    DataFrame with the columns listed in ``docs/architecture.md`` (``category`` … ``source``).
+    DataFrame with the columns listed in ``docs/architecture.md`` (``category`` … ``source``); a plain frame, or
+    ``attrs["warnings"]`` when the file has warnings.
 
     Raises
     ------
@@ -329,16 +336,14 @@ def load_categories(path: str | Path | None = None, factors: pd.DataFrame | None
                                              "un item ayant un facteur climate_change de fabrication (manufacturing) dans factors.csv"))
         return problems
 
-    df, warnings = _read_checked(path, CATEGORY_SCHEMA, cross)
-    out = df[CATEGORY_COLUMNS].reset_index(drop=True)
-    out.attrs["warnings"] = warnings
-    return out
+    df, report = _read_checked(path, CATEGORY_SCHEMA, cross)
+    return with_warnings(df[CATEGORY_COLUMNS].reset_index(drop=True), report["warnings"])
 
 
 def load_hosting_kinds(path: str | Path | None = None, factors: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read and validate the hosting kinds (``kind, label_fr, default_pue, pue_low, pue_high, electricity_item,
     source``); ``pue_low <= default_pue <= pue_high``. With ``factors``, each ``electricity_item`` must have a
-    use-phase climate-change factor per kWh."""
+    use-phase climate-change factor per kWh. A plain frame, or ``attrs["warnings"]`` when the file has warnings."""
     path = Path(path) if path is not None else HOSTING_KINDS_PATH
 
     def cross(df, file):
@@ -352,10 +357,8 @@ def load_hosting_kinds(path: str | Path | None = None, factors: pd.DataFrame | N
                                              "un item d'électricité (kWh, phase d'usage) de factors.csv"))
         return problems
 
-    df, warnings = _read_checked(path, HOSTING_SCHEMA, cross)
-    out = df[HOSTING_COLUMNS].reset_index(drop=True)
-    out.attrs["warnings"] = warnings
-    return out
+    df, report = _read_checked(path, HOSTING_SCHEMA, cross)
+    return with_warnings(df[HOSTING_COLUMNS].reset_index(drop=True), report["warnings"])
 
 
 def load_exclusions(path: str | Path | None = None) -> pd.DataFrame:
@@ -365,7 +368,9 @@ def load_exclusions(path: str | Path | None = None) -> pd.DataFrame:
         Column("item", "str", required=True), Column("criterion", "str", required=True),
         Column("source_value", "float"), Column("unit", "str"), Column("source", "str", required=True),
         Column("reason", "str", required=True)))
-    return read_table(path, schema).drop(columns="_line")
+    df = read_table(path, schema)
+    warnings = take_report(df).get("warnings")
+    return with_warnings(df.drop(columns="_line"), warnings)
 
 
 def factors_version(path: str | Path | None = None) -> str:
@@ -428,11 +433,11 @@ def read_factor_overrides(path: str | Path, factors: pd.DataFrame | None = None)
                                              f"{col} > 0 (le facteur a une distribution lognormale)"))
         return problems
 
-    df, warnings = _read_checked(path, FACTOR_OVERRIDE_SCHEMA, cross)
+    df, report = _read_checked(path, FACTOR_OVERRIDE_SCHEMA, cross)
     out = df[["factor_id", "value", "low", "high", "source", "reason", "_line"]].copy()
     out["reason"] = out["reason"].fillna("")
     out = out.reset_index(drop=True)
-    out.attrs["warnings"] = warnings
+    out.attrs = report  # the reading report, for the import report of helpers.ingest
     return out
 
 
@@ -452,7 +457,8 @@ def apply_overrides(factors: pd.DataFrame, overrides: pd.DataFrame) -> tuple[pd.
     Returns
     -------
     (new factor table, changes) where ``changes`` has the columns ``factor_id, old_value, new_value, old_low,
-    old_high, new_low, new_high, source, reason``, one row per overridden factor.
+    old_high, new_low, new_high, source, reason``, one row per overridden factor. The new table is a plain frame
+    (empty ``attrs``): the reading report of ``factors`` and ``overrides`` stays with them.
 
     Raises
     ------
@@ -460,10 +466,10 @@ def apply_overrides(factors: pd.DataFrame, overrides: pd.DataFrame) -> tuple[pd.
         if an override names a factor absent from ``factors`` (use :func:`read_factor_overrides` to get a clear
         input error first).
     """
-    new = factors.copy()
+    new = plain(factors.copy())
     if overrides is None or len(overrides) == 0:
         return new, pd.DataFrame(columns=CHANGE_COLUMNS)
-    ov = overrides.copy()
+    ov = plain(overrides.copy())
     for col in ("low", "high", "reason"):
         if col not in ov:
             ov[col] = np.nan if col != "reason" else ""
@@ -515,7 +521,8 @@ def electricity_override(factors: pd.DataFrame, value_kgco2e_per_kwh: float | No
     """Override the climate-change factor of French electricity (``electricity_fr:use:climate_change``).
 
     Convenience for ``territory.yaml``'s ``electricity_factor_kgco2e_per_kwh``. ``None`` returns the table unchanged
-    and an empty change table. The library's relative interval is kept around the new value.
+    and an empty change table. The library's relative interval is kept around the new value. The table returned
+    is a plain frame (see :func:`apply_overrides`).
 
     Raises
     ------
@@ -523,7 +530,7 @@ def electricity_override(factors: pd.DataFrame, value_kgco2e_per_kwh: float | No
         if the value is not a finite number > 0.
     """
     if value_kgco2e_per_kwh is None:
-        return factors.copy(), pd.DataFrame(columns=CHANGE_COLUMNS)
+        return plain(factors.copy()), pd.DataFrame(columns=CHANGE_COLUMNS)
     try:
         value = float(value_kgco2e_per_kwh)
     except (TypeError, ValueError):
@@ -573,11 +580,12 @@ def apply_electricity_vintage(factors: pd.DataFrame, reference_year: int, vintag
     """The library with ``electricity_fr:use:climate_change`` set to the vintage of ``reference_year``
     (:func:`electricity_vintage`: value, interval, source, vintage), and the vintage's description.
 
-    Applied before the territory's overrides, which win (a contract's own factor, ``factor_overrides.csv``).
+    Applied before the territory's overrides, which win (a contract's own factor, ``factor_overrides.csv``). The
+    table returned is a plain frame (see :func:`apply_overrides`).
     """
     vintages = load_electricity_vintages() if vintages is None else vintages
     info = electricity_vintage(vintages, reference_year)
-    out = factors.copy()
+    out = plain(factors.copy())
     row = out["factor_id"] == ELECTRICITY_FACTOR_ID
     if row.any():
         out.loc[row, ["value", "low", "high"]] = [info["value"], info["low"], info["high"]]

@@ -26,7 +26,7 @@ REQUIRED = ("inventory.csv",)
 
 @dataclass
 class IngestReport:
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # plain frames: their report is in files, warnings
     provided: dict[str, bool] = field(default_factory=dict)
     warnings: list[InputProblem] = field(default_factory=list)
     files: list = field(default_factory=list)  # helpers.inventory.FileReport, one per input file read
@@ -98,7 +98,7 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
     """
     from helpers.factors import load_categories
     from helpers.inventory import FileReport, inventory_sources
-    from helpers.tables import example_rows
+    from helpers.tables import example_rows, take_report
 
     categories = load_categories()
     report = IngestReport()
@@ -118,8 +118,9 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
                 problems.extend(exc.problems)
                 problems.extend(exc.warnings)
                 continue
-            report.files.extend(df.attrs.get("import_report", []))
-            report.warnings.extend(df.attrs.get("warnings", []))
+            meta = take_report(df)  # the report stays here; the clean table is a plain frame
+            report.files.extend(meta.get("import_report", []))
+            report.warnings.extend(meta.get("warnings", []))
             if "hosting" not in report.tables and df["site"].notna().any():
                 named = df["site"].notna()
                 report.warnings.append(InputProblem(
@@ -156,11 +157,12 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
             problems.extend(exc.problems)
             problems.extend(exc.warnings)
             continue
-        report.warnings.extend(df.attrs.get("warnings", []))
+        meta = take_report(df)  # the report stays here; the clean table is a plain frame
+        report.warnings.extend(meta.get("warnings", []))
         report.tables[name] = df
         fr = FileReport(display_path(path), rows_read=int(len(df)), rows_kept=int(len(df)))
-        fr.columns = dict(df.attrs.get("columns", {}))
-        fr.ignored = list(df.attrs.get("ignored", []))
+        fr.columns = dict(meta.get("columns", {}))
+        fr.ignored = list(meta.get("ignored", []))
         report.files.append(fr)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path
-from helpers.tables import Column, Schema
+from helpers.tables import Column, Schema, take_report
 
 QUALITIES = vocab.QUALITIES
 SYNONYMS_PATH = "category_synonyms.csv"
@@ -487,12 +487,13 @@ def _sheets(path) -> list[str]:
 def _process_chunk(df, path, report, collector, cell_problems, territory, lookup, statuses, known, synonyms,
                    export_syn, file_map, ref, strict, seen_ids) -> pd.DataFrame:
     """Resolve one clean chunk: exclusions counted, entities and categories matched, per-asset lines aggregated."""
-    columns = df.attrs.get("columns", {})
-    sheet = df.attrs.get("sheet")
+    meta = take_report(df)  # the header report goes to the FileReport; the chunk is computed as a plain frame
+    columns = meta.get("columns", {})
+    sheet = meta.get("sheet")
     file = report.file if sheet is None else f"{report.file} [{sheet}]"
     if not report.columns:
         report.columns = dict(columns)
-        report.ignored = list(df.attrs.get("ignored", []))
+        report.ignored = list(meta.get("ignored", []))
     per_asset = "quantity" not in columns
     report.per_asset = per_asset
     n = len(df)
@@ -575,7 +576,7 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
                       f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)")
 
     # category: the type column, else the file name's family
-    mapped, family = _categories(df, path, known, synonyms, export_syn, file_map)
+    mapped, family = _categories(df, path, known, synonyms, export_syn, file_map, sheet)
     if "category" not in columns and "item_type" not in columns and not family:
         collector.add("category", pd.Series(["(colonne absente)"]), np.array([1]),
                       "une colonne 'category' (type d'équipement), ou un nom de fichier qui la donne "
@@ -634,7 +635,7 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     return out
 
 
-def _categories(df, path, known, synonyms, export_syn, file_map):
+def _categories(df, path, known, synonyms, export_syn, file_map, sheet=None):
     """Canonical categories from the type column, with the file name's fallback; ``unmodelled`` kept as such."""
     mapped = canonical_categories(df["category"].fillna(""), known, {**export_syn, **synonyms})
     extra = _map_unique(df["category"], lambda v: export_syn.get(_norm(v)))
@@ -642,8 +643,8 @@ def _categories(df, path, known, synonyms, export_syn, file_map):
     plural = _map_unique(df["category"], lambda v: _plural(v, known, {**export_syn, **synonyms}))
     mapped = mapped.where(mapped.notna(), plural)
     family, fallback = file_category(path.name, file_map)
-    if not family and df.attrs.get("sheet"):  # a workbook with one sheet per item type
-        family, fallback = file_category(df.attrs["sheet"], file_map)
+    if not family and sheet:  # a workbook with one sheet per item type
+        family, fallback = file_category(sheet, file_map)
     if fallback is not None:
         large = df["screen_size_in"] > 24
         fb = pd.Series(fallback, index=df.index, dtype=object)

@@ -40,7 +40,7 @@ import pandas as pd
 
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, provided, read_table
+from helpers.tables import Column, Schema, plain, provided, read_table, take_report, with_warnings
 
 AXES_PATH = REFERENCE_DIR / "maturity_axes.csv"
 QUESTIONS_PATH = REFERENCE_DIR / "maturity_questions.csv"
@@ -155,9 +155,12 @@ MATURITY_SCHEMA = Schema(
 # referential
 
 def load_axes(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the maturity axes (``axis_id, label_fr, description_fr, decree_theme, source``), in referential order."""
+    """Read the maturity axes (``axis_id, label_fr, description_fr, decree_theme, source``), in referential order; a
+    plain frame, or ``attrs["warnings"]`` when the file has warnings."""
     path = Path(path) if path is not None else AXES_PATH
-    return read_table(path, AXES_SCHEMA).drop(columns="_line").reset_index(drop=True)
+    df = read_table(path, AXES_SCHEMA)
+    warnings = take_report(df).get("warnings")
+    return with_warnings(df.drop(columns="_line").reset_index(drop=True), warnings)
 
 
 def load_questions(path: str | Path | None = None, axes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -168,13 +171,15 @@ def load_questions(path: str | Path | None = None, axes: pd.DataFrame | None = N
 
     Returns
     -------
-    DataFrame ``question_id, axis, question_fr, pillar, weight, na_allowed, level_0 … level_4, source``.
+    DataFrame ``question_id, axis, question_fr, pillar, weight, na_allowed, level_0 … level_4, source``; a plain
+    frame, or ``attrs["warnings"]`` when the file has warnings.
     """
     path = Path(path) if path is not None else QUESTIONS_PATH
     axes = load_axes() if axes is None else axes
     file = display_path(path)
     problems: list[InputProblem] = []
     df = read_table(path, QUESTIONS_SCHEMA, problems_out=problems)
+    warnings = take_report(df).get("warnings")
     lines = df["_line"].to_numpy()
     bad_id = ~df["question_id"].fillna("").str.match(QUESTION_ID_RE.pattern)
     for idx in np.flatnonzero(bad_id.to_numpy()):
@@ -188,19 +193,21 @@ def load_questions(path: str | Path | None = None, axes: pd.DataFrame | None = N
         problems.append(InputProblem(file, None, "axis", axis, "au moins une question pour chaque axe"))
     if problems:
         raise InputError(problems)
-    return df.drop(columns="_line").reset_index(drop=True)
+    return with_warnings(df.drop(columns="_line").reset_index(drop=True), warnings)
 
 
 def load_crosswalk(path: str | Path | None = None, axes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read the INDICATIVE crosswalk to the Label NR themes and check it adds up.
 
     Checks: one ``theme_max_points`` per theme, theme points adding up to 1000, axis shares of each theme adding up to
-    1, every axis known and every axis used at least once.
+    1, every axis known and every axis used at least once. A plain frame, or ``attrs["warnings"]`` when the file has
+    warnings.
     """
     path = Path(path) if path is not None else CROSSWALK_PATH
     axes = load_axes() if axes is None else axes
     file = display_path(path)
     df = read_table(path, CROSSWALK_SCHEMA)
+    warnings = take_report(df).get("warnings")
     problems: list[InputProblem] = []
     known = list(axes["axis_id"])
     for idx in np.flatnonzero(~df["axis"].isin(known).to_numpy()):
@@ -222,7 +229,7 @@ def load_crosswalk(path: str | Path | None = None, axes: pd.DataFrame | None = N
         problems.append(InputProblem(file, None, "axis", axis, "chaque axe de maturité rattaché à au moins un thème"))
     if problems:
         raise InputError(problems)
-    return df.drop(columns="_line").reset_index(drop=True)
+    return with_warnings(df.drop(columns="_line").reset_index(drop=True), warnings)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -274,7 +281,7 @@ def read_maturity(path, territory, questions: pd.DataFrame | None = None) -> pd.
     file = display_path(path)
     problems: list[InputProblem] = []
     df = read_table(path, MATURITY_SCHEMA, problems_out=problems)
-    problems.extend(df.attrs.get("warnings", []))
+    problems.extend(take_report(df).get("warnings", []))
     lines = df["_line"].to_numpy()
 
     entity_ids, peer_ids = _ids_of(territory)
@@ -346,13 +353,15 @@ def read_maturity_if_provided(path, territory, questions: pd.DataFrame | None = 
     """``(answers, provided)``: :func:`read_maturity` if the file (or its .xlsx twin) exists, else no answers.
 
     ``maturity.csv`` is optional: without it every question is "not answered" and the subject is "not assessed".
+    The answers are a plain frame (empty ``attrs``), for the scoring: the warnings of :func:`read_maturity` are
+    reported by the ingest step (:func:`helpers.ingest.ingest_all`).
     """
     path = Path(path)
     if not path.exists() and path.with_suffix(".xlsx").exists():
         path = path.with_suffix(".xlsx")
     if not provided(path):  # missing or header-only (issue 17)
         return empty_answers(), False
-    return read_maturity(path, territory, questions), True
+    return plain(read_maturity(path, territory, questions)), True
 
 
 CATALOGUE_AXES_SCHEMA = Schema(
@@ -368,10 +377,10 @@ CATALOGUE_AXES_SCHEMA = Schema(
 
 
 def load_catalogue_axes(path: str | Path | None = None) -> pd.DataFrame:
-    """``action_id, title_fr, axes`` of ``actions_catalogue.csv`` (other columns are ignored)."""
+    """``action_id, title_fr, axes`` of ``actions_catalogue.csv`` (other columns are ignored), as a plain frame."""
     path = Path(path) if path is not None else REFERENCE_DIR / "actions_catalogue.csv"
     df = read_table(path, CATALOGUE_AXES_SCHEMA)
-    df.attrs["warnings"] = []  # the catalogue's other columns are expected, not a problem
+    take_report(df)  # no warning: the catalogue's other columns are expected, not a problem
     return df.drop(columns="_line")
 
 

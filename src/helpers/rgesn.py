@@ -23,7 +23,7 @@ import pandas as pd
 
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, read_table
+from helpers.tables import Column, Schema, plain, read_table, take_report
 
 CRITERIA_PATH = REFERENCE_DIR / "rgesn_criteria.csv"
 FAMILIES: tuple[str, ...] = ("Stratégie", "Spécifications", "Architecture", "UX/UI", "Contenus", "Frontend",
@@ -88,7 +88,7 @@ def load_criteria(path: str | Path | None = None) -> pd.DataFrame:
     if bad:
         raise InputError(InputProblem(display_path(path), None, "family", bad,
                                       f"les effectifs des familles du RGESN 2024 {FAMILY_SIZES}"))
-    return df.reset_index(drop=True)
+    return plain(df.reset_index(drop=True))
 
 
 def _normalise_number(value: str) -> str:
@@ -118,7 +118,8 @@ def read_rgesn(path, service_ids=None, criteria: pd.DataFrame | None = None) -> 
     criteria = load_criteria() if criteria is None else criteria
     file = display_path(path)
     df = read_table(path, RGESN_SCHEMA)
-    problems: list[InputProblem] = list(df.attrs.get("warnings", []))
+    report = take_report(df)  # the checks run on a plain frame; the report is put back on the table returned
+    problems: list[InputProblem] = list(report.get("warnings", []))
     lines = df["_line"].to_numpy()
     df["criterion"] = df["criterion"].map(_normalise_number)
     known = list(criteria["number"])
@@ -153,7 +154,7 @@ def read_rgesn(path, service_ids=None, criteria: pd.DataFrame | None = None) -> 
                                      severity="warning"))
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
+    df.attrs = {**report, "warnings": [p for p in problems if p.severity != "error"]}
     return df
 
 

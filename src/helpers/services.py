@@ -40,7 +40,7 @@ from helpers import vocab
 from helpers.errors import InputError, InputProblem, display_path
 from helpers.memo import Memo, frame_digest
 from helpers.paths import REFERENCE_DIR
-from helpers.tables import Column, Schema, provided, read_table
+from helpers.tables import Column, Schema, plain, provided, read_table
 
 # ----------------------------------------------------------------------------------------------------------------
 # Vocabulary
@@ -286,7 +286,7 @@ def load_presets(path: str | Path | None = None) -> pd.DataFrame:
     if missing:
         raise InputError(InputProblem(display_path(path), None, "type", None,
                                       f"une ligne pour chaque type de service ; manquants : {missing}"))
-    return df.drop(columns="_line").set_index("type")
+    return plain(df.drop(columns="_line").set_index("type"))
 
 
 def _hosting_kinds_list() -> list[str]:
@@ -1995,7 +1995,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, n_sobol: int = 2
     if not provided(path):  # missing or header-only (issue 17)
         return ServicesStudy(available=False, services=pd.DataFrame(columns=["service_id", "name"]))
     sites = load_hosting_sites(ctx)
-    services = read_services(path, list(sites["site_id"]))
+    services = plain(read_services(path, list(sites["site_id"])))
     factors, changes = service_factors(ctx)
     categories = fm.load_categories()
     kinds = fm.load_hosting_kinds()
@@ -2012,7 +2012,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, n_sobol: int = 2
     rpath = ctx.raw / "rgesn.csv"
     if provided(rpath):  # header-only = not provided (issue 17)
         criteria = rgesn.load_criteria()
-        answers = rgesn.read_rgesn(rpath, list(services["service_id"]), criteria)
+        answers = plain(rgesn.read_rgesn(rpath, list(services["service_id"]), criteria))
         assessed = [s for s in services["service_id"] if s in set(answers["service_id"])]
         study.rgesn_provided = bool(assessed)
         study.rgesn_scores = rgesn.rgesn_scores(answers, criteria, assessed)

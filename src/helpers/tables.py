@@ -137,7 +137,8 @@ def read_table(path: str | Path, schema: Schema, problems_out: list | None = Non
 
     Raises :class:`InputError` listing every problem (file, line, column, value, what was expected). Unknown columns
     are reported as warnings in ``df.attrs["warnings"]`` (a list of :class:`InputProblem`) and ignored.
-    ``df.attrs["columns"]`` says how each column was recognised (see :func:`map_header`).
+    ``df.attrs["columns"]`` says how each column was recognised (see :func:`map_header`). A reader takes this report
+    off before computing with the table (:func:`take_report`): the model is handed plain frames.
 
     If ``problems_out`` is a list, cell-level problems are appended to it instead of raised, and the table is returned
     with the bad cells empty, so the caller can add its own cross-checks and report everything at once. Structural
@@ -154,6 +155,33 @@ def read_table(path: str | Path, schema: Schema, problems_out: list | None = Non
     df = _read_table(path, schema, problems_out)
     if key is not None:
         _TABLES.put(key, df.copy())
+    return df
+
+
+def take_report(df: pd.DataFrame) -> dict:
+    """Take the reading report off ``df`` and return it: ``df.attrs`` as :func:`read_table` left it (``columns``,
+    ``ignored``, ``file``, ``warnings``, ``rows_read``); ``df`` is left a plain frame (empty ``attrs``).
+
+    pandas deep-copies a frame's ``attrs`` at every operation (``NDFrame.__finalize__``), so a report riding along
+    costs a copy of every warning at each step of the model. A reader takes the report off before computing and
+    gives back only what its callers read (the import report of :mod:`helpers.ingest`, the warnings); the tables
+    handed to the model carry none.
+    """
+    report = df.attrs
+    df.attrs = {}
+    return report
+
+
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its ``attrs`` emptied (in place), for the model (see :func:`take_report`)."""
+    df.attrs = {}
+    return df
+
+
+def with_warnings(df: pd.DataFrame, warnings) -> pd.DataFrame:
+    """``df`` with ``attrs`` holding only ``warnings`` when there are any, else a plain frame: what a reference
+    loader returns, so the clean shipped tables reach the model plain (see :func:`take_report`)."""
+    df.attrs = {"warnings": list(warnings)} if warnings else {}
     return df
 
 
@@ -231,6 +259,9 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
 def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.DataFrame:
     problems: list[InputProblem] = readers.BoundedProblems()  # memory bounded whatever the number of bad cells
     chunks = list(iter_table(path, schema, problems))
+    report = take_report(chunks[0])  # the checks below run on plain frames; the report is put back at the end
+    for chunk in chunks[1:]:
+        plain(chunk)
     out = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     lines = out["_line"].to_numpy()
     for key in schema.unique:
@@ -243,7 +274,7 @@ def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.Dat
         problems_out.extend(p for p in problems if p.severity == "error")
     elif any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    out.attrs = dict(chunks[0].attrs)
+    out.attrs = dict(report)
     out.attrs["warnings"] = warnings
     out.attrs["rows_read"] = int(len(out))
     return out
