@@ -14,6 +14,10 @@ Modes
 ``full``
     :func:`helpers.pipeline.run_study` in the worker: the papermill chain and the published diagnostic.
 
+``sections`` (summary mode only, for benchmarks) runs only some sections of :func:`helpers.study.compute_sections`,
+e.g. ``["ingest"]``: the time to read and validate the inputs with the same machinery. Such a partial run is
+computed in the staging area and then discarded: never published, never taken as up to date, no comparison written.
+
 A territory whose published ``summary.json`` has the same inputs fingerprint (``inputs_sha256``) and code version,
 was computed with the same seed and number of draws by a compatible mode (a ``full`` run also serves ``summary``)
 and, when a batch wrote it, with the same code fingerprint (package sources and notebooks), is skipped unless
@@ -198,8 +202,12 @@ def _row(slug: str, mode: str, status: str, seconds: float, error: str = "", sum
 
 
 def _summary_mode(territory, seed: int, n_draws: int, digest: str, files: dict, version: str, fingerprint: str,
-                  timings: dict) -> dict:
-    """Staging + :func:`compute_sections` + ``summary.json``, swapped into place like the pipeline."""
+                  timings: dict, sections=None) -> dict:
+    """Staging + :func:`compute_sections` + ``summary.json``, swapped into place like the pipeline.
+
+    ``sections`` (a strict subset, see :func:`_partial_sections`): computed and assembled the same way, then the
+    staging area is discarded (nothing published).
+    """
     from helpers import pipeline, publication, publish
     from helpers.study import compute_sections
 
@@ -209,13 +217,15 @@ def _summary_mode(territory, seed: int, n_draws: int, digest: str, files: dict, 
         publication.repair(slug)
         staging = publication.begin(slug)
         try:
-            compute_sections(slug, seed, n_draws, staging.processed, timings=timings)
+            compute_sections(slug, seed, n_draws, staging.processed, sections=sections, timings=timings)
             t0 = time.perf_counter()
             summary = publish.assemble_summary(staging.processed, territory, digest, files, version)
             publish.write_summary(summary, staging.outputs / "summary.json")
-            _write_run(staging.outputs, "summary", seed, n_draws, version, fingerprint)
+            if sections is None:
+                _write_run(staging.outputs, "summary", seed, n_draws, version, fingerprint)
             timings["publish"] = time.perf_counter() - t0
-            publication.commit(staging)
+            if sections is None:  # a partial study is never published
+                publication.commit(staging)
         finally:
             publication.abort(staging)
     return summary
@@ -285,13 +295,39 @@ def _prepare(slug: str, mode: str, seed: int, n_draws: int, force: bool, fingerp
     return territory, digest, files, version, existing
 
 
+def _partial_sections(mode: str, sections) -> list[str] | None:
+    """``sections`` checked: None for the whole study (None or every section), else the section names.
+
+    Raises ValueError outside summary mode or on an unknown section name.
+    """
+    from helpers.study import SECTIONS
+
+    if sections is None:
+        return None
+    if isinstance(sections, str):
+        sections = [sections]
+    names = list(dict.fromkeys(sections))
+    unknown = sorted(set(names) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown section(s) {unknown}; known: {list(SECTIONS)}")
+    if mode != "summary":
+        raise ValueError("sections= is for summary mode only (full mode runs every notebook)")
+    return None if set(names) == set(SECTIONS) else names
+
+
 def run_territory(slug: str, mode: str = "summary", seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
-                  force: bool = False) -> dict:
+                  force: bool = False, sections=None) -> dict:
     """Run (or skip when up to date) the study of one territory in this process; never raises.
 
     Up to date means: against the code on disk now. The ``run.json`` written records the fingerprint of the code
     this process loaded (they differ only if the sources changed since), so a result made by older code is
     recomputed next time.
+
+    ``sections`` (summary mode only; default None: the whole study): names of the sections of
+    :func:`helpers.study.compute_sections` to run, e.g. ``["ingest"]`` (read and validate the inputs, write the
+    clean tables) to measure the input floor of a batch. A partial run is computed in the staging area and
+    discarded: nothing is published and it is never skipped as up to date (an unknown name, or ``sections`` in
+    full mode, gives a ``failed`` row).
 
     Returns its status row (keys :data:`COLUMNS` and ``timings``, seconds per step).
     """
@@ -301,14 +337,17 @@ def run_territory(slug: str, mode: str = "summary", seed: int = DEFAULT_SEED, n_
     timings: dict[str, float] = {}
     name = None
     try:
-        territory, digest, files, version, existing = _prepare(slug, mode, seed, n_draws, force, code_fingerprint())
+        sections = _partial_sections(mode, sections)
+        territory, digest, files, version, existing = _prepare(slug, mode, seed, n_draws,
+                                                               force or sections is not None, code_fingerprint())
         fingerprint = code_fingerprint(LOADED_PACKAGE)
         name = territory.name
         if existing is not None:
             return _row(slug, mode, "skipped", time.perf_counter() - t0, summary=existing, name=name)
         os.environ.update(pipeline.DETERMINISM_ENV)
         if mode == "summary":
-            summary = _summary_mode(territory, seed, n_draws, digest, files, version, fingerprint, timings)
+            summary = _summary_mode(territory, seed, n_draws, digest, files, version, fingerprint, timings,
+                                    sections)
         else:
             _unique_kernel_sockets()
             result = pipeline.run_study(slug, seed=seed, n_draws=n_draws, quiet=True)
@@ -321,14 +360,14 @@ def run_territory(slug: str, mode: str = "summary", seed: int = DEFAULT_SEED, n_
     return _row(slug, mode, "ok", time.perf_counter() - t0, summary=summary, name=name, timings=timings)
 
 
-def _task(slug: str, mode: str, seed: int, n_draws: int, force: bool, project_root: str) -> dict:
+def _task(slug: str, mode: str, seed: int, n_draws: int, force: bool, project_root: str, sections=None) -> dict:
     """The Dask task: check that the worker sees the same project folder, then run the territory."""
     here = Path(paths.PROJECT_ROOT).resolve()
     if here != Path(project_root).resolve():
         return _row(slug, mode, "failed", 0.0,
                     f"the worker's project folder is {here}, the batch's is {project_root}: start the workers "
                     f"with SNR_PROJECT_ROOT={project_root}")
-    return run_territory(slug, mode, seed, n_draws, force)
+    return run_territory(slug, mode, seed, n_draws, force, sections)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -433,7 +472,7 @@ def _precheck(slugs, mode, seed, n_draws, fingerprint, rows: dict) -> list[str]:
 
 def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | None = None, force: bool = False,
               seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, quiet: bool = False,
-              write_comparison: bool = True) -> pd.DataFrame:
+              write_comparison: bool = True, sections=None) -> pd.DataFrame:
     """Run the study of many territories as Dask tasks; return the status table (one row per territory).
 
     Parameters
@@ -447,9 +486,16 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
     seed, n_draws : the study's parameters
     quiet : no progress lines
     write_comparison : write ``outputs/batch/comparison.csv`` and ``comparison.html``
+    sections : summary mode only (default None: the whole study): run only these sections of
+        :func:`helpers.study.compute_sections` (e.g. ``["ingest"]``, the input floor measured by
+        ``bench/bench_batch.py``); nothing is published, nothing is skipped as up to date and no comparison is
+        written (see :func:`run_territory`). ValueError on an unknown name or in full mode.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    sections = _partial_sections(mode, sections)
+    if sections is not None:
+        force, write_comparison = True, False
     from helpers.pipeline import check_run_parameters
 
     problems = check_run_parameters(seed, n_draws)
@@ -473,7 +519,7 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
     done = len(rows)
     if scheduler == "inline":
         for slug in todo:
-            rows[slug] = run_territory(slug, mode, seed, n_draws, force)
+            rows[slug] = run_territory(slug, mode, seed, n_draws, force, sections)
             done += 1
             say(_progress_line(done, len(slugs), rows[slug]))
     elif todo:
@@ -488,7 +534,7 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
             token = uuid.uuid4().hex[:8]
             for slug in todo:
                 fut = client.submit(_task, slug, mode, int(seed), int(n_draws), bool(force),
-                                    str(paths.PROJECT_ROOT), key=f"snr-{mode}-{slug}-{token}", pure=False)
+                                    str(paths.PROJECT_ROOT), sections, key=f"snr-{mode}-{slug}-{token}", pure=False)
                 futures[fut] = slug
             try:
                 for fut in as_completed(list(futures), loop=client.loop):
