@@ -21,7 +21,7 @@ from helpers import uncertainty
 
 @pytest.fixture(autouse=True)
 def fresh_memos():
-    memos = (sv._RESOLVED, sv._DEVICES, uncertainty._DRAWS, sv._SALTELLI_UNIT)
+    memos = (sv._RESOLVED, sv._DEVICES)
     for m in memos:
         m.clear()
     yield

@@ -829,7 +829,6 @@ def line_table(activities: pd.DataFrame, impacts: pd.DataFrame, units: dict[str,
 keyed_rng = uncertainty.keyed_rng
 _triangular_ppf = uncertainty._triangular_ppf
 draw_distribution = uncertainty.draw_distribution
-DRAW_CACHE_BYTES = uncertainty.DRAW_CACHE_BYTES
 keyed_draws = uncertainty.keyed_draws
 stream_keys = uncertainty.stream_keys
 draw_factors = uncertainty.draw_factors

@@ -1,8 +1,8 @@
 """A bounded, thread-safe least-recently-used memo for results that are pure functions of their key.
 
 Used where the study recomputes the same thing many times in one process: the clean reference tables
-(``helpers.tables.read_table``), the draws of the one sampler (``helpers.uncertainty.keyed_draws``), the resolved services table,
-the services device table and the unit Saltelli designs (``helpers.services``). The
+(``helpers.tables.read_table``), the resolved services table and the services device table (``helpers.services``):
+the three that ``make bench`` shows pay for themselves (``results.json`` ``memo``). The
 action plan reruns the balance and the services about twenty times per territory and a batch worker runs many
 territories, so without a bound the memos would grow with the batch; least recently used entries are dropped beyond
 ``max_items`` entries or ``max_bytes`` bytes.

@@ -1540,9 +1540,6 @@ SENSITIVITY_LABELS_FR: dict[str, str] = {
 
 #: Saltelli designs on the unit hypercube by (parameters, base samples, seed): services with as many active
 #: parameters share one design (read-only arrays).
-_SALTELLI_UNIT = Memo(max_items=32)
-
-
 def saltelli_sample(bounds, n_base: int, seed: int) -> np.ndarray:
     """Saltelli's design for first- and total-order Sobol indices over uniform ``bounds`` ([low, high] per parameter).
 
@@ -1550,7 +1547,7 @@ def saltelli_sample(bounds, n_base: int, seed: int) -> np.ndarray:
     1.6, scrambled Sobol' sequence of dimension 2D from ``scipy.stats.qmc.Sobol``; Saltelli 2002, *Comput. Phys.
     Commun.* 145:280, doi:10.1016/S0010-4655(02)00280-1): for each base point, the row of matrix A, the D rows of A
     with column j taken from B, then the row of B, so ``n_base × (D + 2)`` rows. Built with array operations
-    instead of SALib's per-element loop, and the unit design is memoised per (D, n_base, seed); the scaling is
+    instead of SALib's per-element loop (not memoised: ``make bench`` measured no gain); the scaling is
     SALib's (``u × (high − low) + low``, same operations), so the values are bit for bit SALib's
     (``tests/test_services.py``).
     """
@@ -1561,21 +1558,15 @@ def saltelli_sample(bounds, n_base: int, seed: int) -> np.ndarray:
     if np.any(lower >= upper):
         raise ValueError("Sobol bounds must have low < high for every parameter")
     d = len(b)
-    key = (d, int(n_base), int(seed))
-    unit = _SALTELLI_UNIT.get(key)
-    if unit is None:
-        base = qmc.Sobol(d=2 * d, scramble=True, seed=seed).random(int(n_base))
-        a, bm = base[:, :d], base[:, d:]
-        blocks = np.empty((len(base), d + 2, d))
-        blocks[:, 0, :] = a
-        blocks[:, 1:d + 1, :] = a[:, None, :]
-        cols = np.arange(d)
-        blocks[:, 1 + cols, cols] = bm
-        blocks[:, d + 1, :] = bm
-        unit = blocks.reshape(-1, d)
-        unit.setflags(write=False)
-        unit = _SALTELLI_UNIT.put(key, unit)
-    out = unit.copy()
+    base = qmc.Sobol(d=2 * d, scramble=True, seed=seed).random(int(n_base))
+    a, bm = base[:, :d], base[:, d:]
+    blocks = np.empty((len(base), d + 2, d))
+    blocks[:, 0, :] = a
+    blocks[:, 1:d + 1, :] = a[:, None, :]
+    cols = np.arange(d)
+    blocks[:, 1 + cols, cols] = bm
+    blocks[:, d + 1, :] = bm
+    out = blocks.reshape(-1, d)
     np.add(np.multiply(out, upper - lower, out=out), lower, out=out)
     return out
 
