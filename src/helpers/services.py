@@ -1159,7 +1159,7 @@ def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict
     the seed and the row's ``stream``, or its name when it has none), shared by every service: a quantity the
     carbon balance also draws (a factor, a kind's PUE, a category's lifetime) has the very same draw in both, so
     their sum in the action plan is not made narrower by drawing it twice independently, and no draw depends on the
-    order of the rows. The arrays are read-only (memoised by the sampler); the dict is the caller's own."""
+    order of the rows. The arrays are read-only; the dict is the caller's own."""
     from helpers.uncertainty import keyed_draws
 
     streams = table["stream"].astype(str) if "stream" in table else pd.Series("", index=table.index)
