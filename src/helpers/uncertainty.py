@@ -102,7 +102,7 @@ def draw_factors(factor_rows: pd.DataFrame, n_draws: int, seed: int) -> np.ndarr
     ``correlation_group``): shape (k, n_draws).
 
     Each factor has its own stream :func:`keyed_rng` ``(seed, key)`` with the key of :func:`stream_keys` (its id,
-    or its correlation group): one draw shared by every line using it (memoised by :func:`keyed_draws`).
+    or its correlation group): one draw shared by every line using it.
     """
     return _factor_draws(stream_keys(factor_rows), factor_rows["distribution"].to_numpy(),
                          factor_rows["value"].to_numpy(dtype=float), factor_rows["low"].to_numpy(dtype=float),
