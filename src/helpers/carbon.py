@@ -20,8 +20,9 @@ The engine works in three steps, each a pure function of DataFrames / numpy arra
    phase and criterion. A factor absent from the library gives NaN, never 0 (``docs/architecture.md``).
 3. **Monte Carlo** (:func:`monte_carlo`): inventory lines are first summed by entity × category × quality × site
    (:func:`aggregate_fleet`), activity rows by (cell, factor, multipliers), where a cell is (entity, tier, category,
-   phase); then each factor and each multiplier is drawn once per draw and shared by all rows using it, and the
-   (groups × draws) products are accumulated per cell in cache-sized blocks. Cost and memory grow with the number of
+   phase); then each factor and each multiplier is drawn once (``helpers.uncertainty``, the one sampler) and shared
+   by all rows using it, and the products are summed per cell by the one evaluation (``helpers.engine``, in
+   chunks of (combination, factor) pairs). Cost and memory grow with the number of
    distinct groups (about a thousand for any realistic inventory), not with the number of inventory lines:
    1,000,000 lines × 10,000 draws take under a second on a 2-core machine (``bench/bench_engine.py``).
 
@@ -824,7 +825,7 @@ def line_table(activities: pd.DataFrame, impacts: pd.DataFrame, units: dict[str,
 # Random draws
 # --------------------------------------------------------------------------------------------------------------
 
-# The one sampler of the study (keyed streams, distributions, memo of draws) lives in ``helpers.uncertainty``; its
+# The one sampler of the study (keyed streams and distributions) lives in ``helpers.uncertainty``; its
 # names are kept here for the balance's callers.
 keyed_rng = uncertainty.keyed_rng
 _triangular_ppf = uncertainty._triangular_ppf
