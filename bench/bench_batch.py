@@ -158,25 +158,37 @@ print(json.dumps({{"wall_s": wall, "import_s": t_import, "client_start_s": t_cli
                    "timings_s": {{r["territory"]: r["timings"] for r in rows}}}}))
 """
 
-BREAKDOWN_CODE = """
+#: Code (a ``str.format`` template) defining ``empty_notebook()``: the wall time of one empty notebook through
+#: papermill with the pipeline's kernel manager, options and environment (kernel start and shutdown). Shared by
+#: :data:`BREAKDOWN_CODE` and ``bench/run.py``'s study measurement.
+EMPTY_NOTEBOOK_CODE = """
 import json, os, time
 import nbformat, papermill as pm
 from helpers import paths, pipeline
-from helpers.study import compute_sections, NOTEBOOK_OF, SECTIONS
 os.environ.update(pipeline.DETERMINISM_ENV)
-km = pipeline._ipc_kernel_manager_class()
 nb = nbformat.v4.new_notebook()
 nb.metadata = {{"kernelspec": {{"name": "python3", "display_name": "Python 3", "language": "python"}},
                "language_info": {{"name": "python"}}}}
 nb.cells = [nbformat.v4.new_code_cell("pass")]
 empty = paths.OUTPUTS_DIR / "empty.ipynb"
 nbformat.write(nb, empty)
-floor = []
-for _ in range(2):
+
+
+def empty_notebook():
+    km = pipeline._ipc_kernel_manager_class()
     t0 = time.perf_counter()
     pm.execute_notebook(str(empty), str(paths.OUTPUTS_DIR / "empty.out.ipynb"), kernel_name="python3",
-                        progress_bar=False, kernel_manager_class=km)
-    floor.append(time.perf_counter() - t0)
+                        progress_bar=False, log_output=False, record_timing=False, kernel_manager_class=km,
+                        resources={{"metadata": {{"path": str(paths.NOTEBOOKS_DIR)}}}})
+    seconds = time.perf_counter() - t0
+    pipeline.cleanup_kernels(getattr(km, "launched", {{}}))
+    return seconds
+"""
+
+BREAKDOWN_CODE = EMPTY_NOTEBOOK_CODE + """
+from helpers.study import compute_sections, NOTEBOOK_OF, SECTIONS
+floor = [empty_notebook() for _ in range(2)]
+km = pipeline._ipc_kernel_manager_class()
 notebooks = {{}}
 target = paths.PROCESSED_DIR / "notebook-mode"
 for section in SECTIONS:

@@ -37,6 +37,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_batch import EMPTY_NOTEBOOK_CODE  # noqa: E402  (the sibling script, not a package)
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "outputs" / "bench"
 PARTS = ("engine", "study", "batch", "memo", "ingest")
@@ -66,29 +69,7 @@ def stable_keys(results: dict) -> dict:
 
 #: The study in a fresh interpreter on a copy of the project: one empty notebook through papermill (same kernel
 #: manager, options and environment as the pipeline's notebooks), the study, the empty notebook again.
-STUDY_CODE = """
-import json, os, time
-import nbformat, papermill as pm
-from helpers import paths, pipeline
-os.environ.update(pipeline.DETERMINISM_ENV)
-nb = nbformat.v4.new_notebook()
-nb.metadata = {{"kernelspec": {{"name": "python3", "display_name": "Python 3", "language": "python"}},
-               "language_info": {{"name": "python"}}}}
-nb.cells = [nbformat.v4.new_code_cell("pass")]
-empty = paths.OUTPUTS_DIR / "empty.ipynb"
-nbformat.write(nb, empty)
-
-
-def empty_notebook():
-    km = pipeline._ipc_kernel_manager_class()
-    t0 = time.perf_counter()
-    pm.execute_notebook(str(empty), str(paths.OUTPUTS_DIR / "empty.out.ipynb"), kernel_name="python3",
-                        progress_bar=False, log_output=False, record_timing=False, kernel_manager_class=km,
-                        resources={{"metadata": {{"path": str(paths.NOTEBOOKS_DIR)}}}})
-    seconds = time.perf_counter() - t0
-    pipeline.cleanup_kernels(getattr(km, "launched", {{}}))
-    return seconds
-
+STUDY_CODE = EMPTY_NOTEBOOK_CODE + """
 
 empties = [empty_notebook()]
 t0 = time.perf_counter()
