@@ -34,7 +34,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@echo "Environment ready in $(VENV)/"
 
 study: setup ## run the whole study for TERRITORY (default la-rochelle) and publish outputs/TERRITORY/diagnostic.html
-	@$(PY) -m helpers.cli study --territory $(TERRITORY) --seed $(SEED) --draws $(DRAWS)
+	@$(PY) -m helpers.run.cli study --territory $(TERRITORY) --seed $(SEED) --draws $(DRAWS)
 
 test: setup lint ## run the test suite (unit, end-to-end papermill chain, regression)
 	@$(PY) -m pytest
@@ -47,23 +47,23 @@ lab: setup ## open JupyterLab on notebooks/ with the project's kernel (--allow-r
 
 new-territory: setup ## create data/raw/SLUG/ with documented input templates (make new-territory SLUG=ma-commune)
 	@test -n "$(SLUG)" || (echo "Usage: make new-territory SLUG=ma-commune" && exit 2)
-	@$(PY) -m helpers.cli new-territory $(SLUG)
+	@$(PY) -m helpers.run.cli new-territory $(SLUG)
 
 batch: setup ## study of many territories on Dask (MODE=summary|full, TERRITORIES=a,b, SCHEDULER=tcp://host:port)
-	@$(PY) -m helpers.batch --mode $(MODE) --workers $(WORKERS) --seed $(SEED) --draws $(DRAWS) \
+	@$(PY) -m helpers.run.batch --mode $(MODE) --workers $(WORKERS) --seed $(SEED) --draws $(DRAWS) \
 	  $(if $(TERRITORIES),--territories $(TERRITORIES)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 synth: setup ## generate N seeded synthetic territories in data/raw/synth-*/ (make synth N=20)
-	@$(PY) -m helpers.synth --n $(N) --seed 1 --clean
+	@$(PY) -m helpers.run.synth --n $(N) --seed 1 --clean
 
 bench: setup ## benchmarks (engine scaling, per-device loop ratio, study wall time, batch throughput) to outputs/bench/
 	@$(PY) bench/run.py
 
 shots: setup ## screenshots of the published diagnostic at phone (390 px) and desktop (1280 px) widths, in outputs/screenshots/
-	@$(PY) -m helpers.browser shots --territory $(TERRITORY)
+	@$(PY) -m helpers.report.browser shots --territory $(TERRITORY)
 
 pdf: setup ## A4 PDF of the published diagnostic (outputs/TERRITORY/diagnostic.pdf) with headless Chromium
-	@$(PY) -m helpers.browser pdf --territory $(TERRITORY)
+	@$(PY) -m helpers.report.browser pdf --territory $(TERRITORY)
 
 crosscheck: setup ## compare the engine with boaviztapi (separate AGPL environment .venv-boavizta)
 	@$(PY) tools/boavizta_crosscheck.py

@@ -1,11 +1,11 @@
 """Batch benchmark (issues 9 and 19): territories per minute on Dask, the ratio to the input floor, peak memory.
 
-Everything runs in a temporary copy of the project holding synthetic territories (``helpers.synth``), each
+Everything runs in a temporary copy of the project holding synthetic territories (``helpers.run.synth``), each
 measurement in its own process with ``SNR_PROJECT_ROOT`` pointing at the copy, so the real ``data/`` and
 ``outputs/`` are never touched. Every number is printed as a ratio against a baseline measured in the same run; JSON
 in ``outputs/bench/batch.json``.
 
-Runs, each a fresh process that starts its own embedded cluster (``helpers.batch._client``, as ``make batch``):
+Runs, each a fresh process that starts its own embedded cluster (``helpers.run.batch._client``, as ``make batch``):
 
 ``summary_2_workers``
     the headline: ``--territories`` (200) synthetic territories in summary mode on 2 workers.
@@ -52,18 +52,18 @@ TARGET_PER_MINUTE = 100
 TARGET_RATIO_TO_INPUT_FLOOR = 3
 #: peak RSS of one worker (issue 19)
 TARGET_PEAK_RSS_MB = 2048
-#: ``helpers.synth.generate`` writes at most this many territories per prefix
+#: ``helpers.run.synth.generate`` writes at most this many territories per prefix
 SYNTH_MAX = 999
 
 
 def make_project(dest: Path, n: int, seed: int) -> list[str]:
     """A project copy with ``n`` synthetic territories; returns their slugs.
 
-    Beyond 999 territories (one prefix of ``helpers.synth``), further blocks use the prefixes ``synthb-``,
+    Beyond 999 territories (one prefix of ``helpers.run.synth``), further blocks use the prefixes ``synthb-``,
     ``synthc-`` … and the seeds ``seed + 1``, ``seed + 2`` … (territory ``i`` of a block draws from
     ``default_rng([seed, i])``: another seed, other territories).
     """
-    from helpers import synth
+    from helpers.run import synth
 
     for sub in ("notebooks", "data/raw/reference"):
         shutil.copytree(ROOT / sub, dest / sub)
@@ -101,7 +101,7 @@ BATCH_CODE = """
 import json, threading, time
 t0 = time.perf_counter()
 import psutil
-from helpers.batch import _client, run_batch
+from helpers.run.batch import _client, run_batch
 t_import = time.perf_counter() - t0
 
 
@@ -164,7 +164,8 @@ print(json.dumps({{"wall_s": wall, "import_s": t_import, "client_start_s": t_cli
 EMPTY_NOTEBOOK_CODE = """
 import json, os, time
 import nbformat, papermill as pm
-from helpers import paths, pipeline
+from helpers.io import paths
+from helpers.run import pipeline
 os.environ.update(pipeline.DETERMINISM_ENV)
 nb = nbformat.v4.new_notebook()
 nb.metadata = {{"kernelspec": {{"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -186,7 +187,7 @@ def empty_notebook():
 """
 
 BREAKDOWN_CODE = EMPTY_NOTEBOOK_CODE + """
-from helpers.study import compute_sections, NOTEBOOK_OF, SECTIONS
+from helpers.run.study import compute_sections, NOTEBOOK_OF, SECTIONS
 floor = [empty_notebook() for _ in range(2)]
 km = pipeline._ipc_kernel_manager_class()
 notebooks = {{}}
@@ -209,8 +210,8 @@ print(json.dumps({{"empty_notebook_s": min(floor), "notebook_s": notebooks, "sec
 
 PROFILE_CODE = """
 import cProfile, json, pstats
-from helpers.study import compute_sections
-import helpers.carbon, helpers.services, helpers.actions, helpers.maturity, helpers.ingest  # imports not profiled
+from helpers.run.study import compute_sections
+import helpers.model.carbon, helpers.model.services, helpers.plan.actions, helpers.model.maturity, helpers.io.ingest  # imports not profiled
 pr = cProfile.Profile()
 pr.enable()
 timings = {{}}

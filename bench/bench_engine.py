@@ -1,6 +1,6 @@
 """Benchmark of the carbon engine, printed as ratios against a baseline measured in the same run.
 
-- The engine (``helpers.carbon``: numeric coefficients of every line, central value of every line and phase,
+- The engine (``helpers.model.carbon``: numeric coefficients of every line, central value of every line and phase,
   aggregation of the lines by entity × category × quality × site, phase rows, Monte Carlo aggregated by factor with
   sensitivity ranking, 95 % interval) on 1,000 / 10,000 / 100,000 / 1,000,000 synthetic inventory lines with 10,000 draws, each size in its
   own subprocess: wall time (``time.perf_counter`` around the engine call, input generation excluded, median of 3
@@ -65,8 +65,8 @@ def one(n: int, n_draws: int, criteria: list[str], trace: bool) -> dict:
     import numpy as np
     import pandas as pd
 
-    from helpers import carbon
-    from helpers import factors as F
+    from helpers.io import factors as F
+    from helpers.model import carbon
 
     fac = F.load_factors()
     cats = F.load_categories()
@@ -156,7 +156,7 @@ def main(argv=None) -> int:
 
     sizes = [int(s) for s in args.sizes.split(",")]
     results = [run_size(n, args.draws, criteria) for n in sizes]
-    from helpers.factors import CRITERIA
+    from helpers.io.factors import CRITERIA
 
     all_criteria = run_size(max(sizes), args.draws, list(CRITERIA))
     base = results[0]

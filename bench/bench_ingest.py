@@ -72,9 +72,9 @@ header, rows = readers.read_rows(PATH, "inventory.csv")
 n = sum(1 for _ in rows)
 """),
     "inventory.read_inventory": ("""
-from helpers.factors import load_categories
-from helpers.inventory import read_inventory
-from helpers.territory import load_territory
+from helpers.io.factors import load_categories
+from helpers.io.inventory import read_inventory
+from helpers.io.territory import load_territory
 territory, categories = load_territory("test-mini"), load_categories()""", """
 df = read_inventory(PATH, territory, categories)
 n = sum(r.rows_read for r in df.attrs["import_report"])  # rows read, retired and in-stock ones included

@@ -1,8 +1,8 @@
 """Does each process-wide memo pay for itself? (issue 19: "Caches: none unless a benchmark shows one pays for itself")
 
-The package keeps process-wide :class:`helpers.memo.Memo` instances (six when this was written:
+The package keeps process-wide :class:`helpers.model.memo.Memo` instances (six when this was written:
 :data:`KNOWN_MEMOS`; :func:`discover_memos` finds every module-level one). This runs summary mode
-(:func:`helpers.study.compute_sections`) on La Rochelle and on ``--synthetic`` (10) synthetic territories one after
+(:func:`helpers.run.study.compute_sections`) on La Rochelle and on ``--synthetic`` (10) synthetic territories one after
 the other in one fresh process, as a batch worker does, in these configurations:
 
 (a) ``all``: every memo as shipped (run twice, first and last, to see the run-to-run noise);
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "outputs" / "bench"
 #: The memos that pay for themselves (issue 19: the memo of draws and the Saltelli design did not and were removed);
 #: :func:`discover_memos` finds the ones there are now.
-KNOWN_MEMOS = ("tables._TABLES", "services._RESOLVED", "services._DEVICES")
+KNOWN_MEMOS = ("io.tables._TABLES", "model.services._RESOLVED", "model.services._DEVICES")
 #: disabling a memo must cost more than this share of the run for it to "pay"
 PAYS_ABOVE = 0.05
 
@@ -49,14 +49,14 @@ import importlib, json, os, sys, time
 from pathlib import Path
 disabled, slugs, out, draws = json.loads(sys.argv[1]), json.loads(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 MEMOS = json.loads(sys.argv[5])
-from helpers.memo import Memo
-from helpers.study import compute_sections
-import helpers.actions, helpers.carbon, helpers.ingest, helpers.maturity, helpers.services, helpers.tables  # noqa
+from helpers.model.memo import Memo
+from helpers.run.study import compute_sections
+import helpers.plan.actions, helpers.model.carbon, helpers.io.ingest, helpers.model.maturity, helpers.model.services, helpers.io.tables  # noqa
 counts = {}
 for name, (module, attribute) in MEMOS.items():
     memo = getattr(importlib.import_module(module), attribute)
     if not isinstance(memo, Memo):
-        raise SystemExit(f"{module}.{attribute} is not a helpers.memo.Memo any more: update bench/bench_memo.py")
+        raise SystemExit(f"{module}.{attribute} is not a helpers.model.memo.Memo any more: update bench/bench_memo.py")
     if name in disabled:
         memo.get = lambda key: None
         memo.put = lambda key, value: value
@@ -96,25 +96,26 @@ print(json.dumps({"wall_s": wall, "cpu_s": cpu, "territory_s": per, "peak_rss_mb
 
 def discover_memos() -> dict[str, tuple[str, str]]:
     """Every process-wide memo of the package: ``"<module>.<attribute>" -> ("helpers.<module>", attribute)`` for each
-    module-level :class:`helpers.memo.Memo` of a ``helpers`` module (an alias of the same instance in another module
+    module-level :class:`helpers.model.memo.Memo` of a ``helpers`` module (an alias of the same instance in another module
     is listed once, under the first module in alphabetical order). Found, not listed by hand, so the benchmark
     follows the code when a memo moves or goes."""
     import importlib
     import pkgutil
 
     import helpers
-    from helpers.memo import Memo
+    from helpers.model.memo import Memo
 
     found: dict[str, tuple[str, str]] = {}
     seen: set[int] = set()
-    for info in sorted(pkgutil.iter_modules(helpers.__path__), key=lambda i: i.name):
-        if info.name in ("memo", "browser", "cli"):
+    for info in sorted(pkgutil.walk_packages(helpers.__path__, prefix="helpers."), key=lambda i: i.name):
+        name = info.name.removeprefix("helpers.")
+        if info.ispkg or name.rsplit(".", 1)[-1] in ("memo", "browser", "cli"):
             continue
-        module = importlib.import_module(f"helpers.{info.name}")
+        module = importlib.import_module(info.name)
         for attribute, value in sorted(vars(module).items()):
             if isinstance(value, Memo) and id(value) not in seen:
                 seen.add(id(value))
-                found[f"{info.name}.{attribute}"] = (module.__name__, attribute)
+                found[f"{name}.{attribute}"] = (module.__name__, attribute)
     return found
 
 
@@ -189,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each configuration (the lower CPU time is kept; 1 keeps the whole < 5 min)")
     args = parser.parse_args(argv)
-    from helpers import synth
-    from helpers.pipeline import DETERMINISM_ENV
+    from helpers.run import synth
+    from helpers.run.pipeline import DETERMINISM_ENV
 
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

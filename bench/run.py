@@ -2,7 +2,7 @@
 
 1. The carbon engine (``bench/bench_engine.py``): 1,000 → 1,000,000 inventory lines × 10,000 Monte Carlo draws, and
    the ratio to a per-device boaviztapi loop (in its own AGPL environment).
-2. The study on the default territory (``make study``'s ``helpers.pipeline.run_study``): wall time per notebook and
+2. The study on the default territory (``make study``'s ``helpers.run.pipeline.run_study``): wall time per notebook and
    in total, against one empty notebook through papermill with the same kernel manager, measured in the same
    process before and after the study (the floor that any notebook pays; the faster of the two). Target of issue 19:
    the study within 10× the empty notebook. Where the environment writes no bytecode (``PYTHONDONTWRITEBYTECODE``),
@@ -91,7 +91,7 @@ def study_headline(slug: str, measured: dict) -> dict:
             "met": bool(ratio <= STUDY_TARGET_RATIO),
             # the earlier name of the floor, kept for readers of older results
             "baseline_empty_notebook_s": empty, "timings_s": measured["timings_s"],
-            "notes": ("total_s: wall time of helpers.pipeline.run_study (what `make study` runs after its imports) "
+            "notes": ("total_s: wall time of helpers.run.pipeline.run_study (what `make study` runs after its imports) "
                       "in a copy of the project; empty_notebook_s: the faster of two empty notebooks through "
                       "papermill with the pipeline's kernel manager, one before and one after the study. Measured "
                       "in the environment as it is (see environment); with_bytecode_cache, when present: the same "

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import actions as ac
-from helpers import levers as lv
-from helpers.errors import InputError
-from helpers.factors import load_categories, load_hosting_kinds
+from helpers.io.errors import InputError
+from helpers.io.factors import load_categories, load_hosting_kinds
+from helpers.model import levers as lv
+from helpers.plan import actions as ac
 from helpers.report import actions as actions_report
 
 LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}  # kgCO2e per unit, ADEME 2022
@@ -145,7 +145,7 @@ def test_avoided_action_counts_fleet_driven_lines_only_and_devices_not_bought():
 def test_flat_fleet_gives_a_zero_counterfactual():
     """An inventory buying the same number of laptops every year: own trend 0 %, index 1 at the milestone, so the
     fleet stabilisation avoids nothing and saves nothing."""
-    from helpers import trajectory as tj
+    from helpers.model import trajectory as tj
 
     inv = pd.concat([laptops(20).assign(line_id=f"L{y}", purchase_year=float(y)) for y in range(2016, 2021)],
                     ignore_index=True)
@@ -292,7 +292,7 @@ def test_duplicate_action_is_an_error(tmp_csv):
 
 
 def test_the_la_rochelle_selection_is_valid():
-    from helpers.paths import RAW_DIR
+    from helpers.io.paths import RAW_DIR
 
     sel = ac.read_actions(RAW_DIR / "la-rochelle" / "actions.csv", ac.load_catalogue(), territory(),
                           list(load_categories()["category"]))
@@ -384,8 +384,8 @@ def test_roadmap_ramps_linearly():
 def test_services_lever_reruns_the_services_model_with_paired_draws():
     """A storage purge of one third removes exactly one third of a storage service (the model is linear in the
     stored volume); with paired draws the gain's interval is one third of the baseline's, draw by draw."""
-    from helpers.factors import load_factors
-    from helpers.services import build_inputs, run_lca
+    from helpers.io.factors import load_factors
+    from helpers.model.services import build_inputs, run_lca
 
     services = pd.DataFrame([{"service_id": "stockage", "name": "Partages", "type": "storage", "annual_volume": 60.0,
                               "volume_unit": "tb_years", "replicas": 3.0, "hosting": "server_room"}])
@@ -405,8 +405,8 @@ def test_services_lever_reruns_the_services_model_with_paired_draws():
 
 def test_study_on_the_test_territory(tmp_path):
     """The whole notebook-05 computation on ``test-mini``: summary contract and the plan's invariants."""
-    from helpers.context import open_context
-    from helpers.ingest import ingest_all
+    from helpers.io.ingest import ingest_all
+    from helpers.run.context import open_context
 
     ctx = open_context("test-mini", tmp_path)
     ingest_all(ctx)
@@ -435,10 +435,10 @@ def test_study_on_the_test_territory(tmp_path):
 def test_each_lever_acts_only_on_its_perimeters(tmp_path):
     """A lever applied on its own perimeters (as ``evaluate`` does) gives the inputs it gives on both: the
     indicators table reuses ``Evaluation.scenarios`` instead of applying every lever a second time."""
-    from helpers.context import open_context
-    from helpers.factors import load_categories as cats
-    from helpers.ingest import ingest_all
-    from helpers.services import load_presets
+    from helpers.io.factors import load_categories as cats
+    from helpers.io.ingest import ingest_all
+    from helpers.model.services import load_presets
+    from helpers.run.context import open_context
 
     ctx = open_context("test-mini", tmp_path)
     ingest_all(ctx)
@@ -495,7 +495,7 @@ def test_macc_label_of_a_cut_bar_stays_inside_the_axes():
     ranked = ac.prioritise(plan, gains)
     assert ranked.set_index("action_id").loc["A1", "cost_eur_per_tco2e"] < -8000
     fig = actions_report.macc_figure(ranked)
-    from helpers import plotting
+    from helpers.report import plotting
 
     plotting.fit_for_phone(fig)  # as published (plotting.show)
     ax = fig.axes[0]

@@ -1,4 +1,4 @@
-"""Many territories at once on Dask (``helpers.batch``) and the in-process study (``helpers.study``).
+"""Many territories at once on Dask (``helpers.run.batch``) and the in-process study (``helpers.run.study``).
 
 Everything runs in an isolated copy of the project: subprocesses get ``SNR_PROJECT_ROOT``, and the Dask worker
 processes started here inherit it from the environment, so the real ``data/processed`` and ``outputs`` are never
@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import batch, pipeline, study, synth
+from helpers.run import batch, pipeline, study, synth
 
 ROOT = Path(__file__).resolve().parents[1]
 DRAWS = 500
@@ -54,7 +54,7 @@ def _env(root: Path) -> dict:
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers.batch", "--draws", str(DRAWS), *args], cwd=root,
+    return subprocess.run([sys.executable, "-m", "helpers.run.batch", "--draws", str(DRAWS), *args], cwd=root,
                           env=_env(root), capture_output=True, text=True, timeout=900)
 
 
@@ -125,7 +125,7 @@ def test_batch_gives_the_same_files_as_single_runs_one_by_one(batch_run, tmp_pat
         shutil.copytree(root / sub, other / sub)
     (other / "data/processed").mkdir()
     (other / "outputs").mkdir()
-    code = ("from helpers.batch import run_territory\n"
+    code = ("from helpers.run.batch import run_territory\n"
             f"for slug in {SLUGS!r}:\n"
             f"    row = run_territory(slug, 'summary', n_draws={DRAWS})\n"
             "    assert row['status'] == 'ok', row['error']\n")
@@ -160,7 +160,7 @@ def test_up_to_date_territories_are_skipped(batch_run):
 
 def test_up_to_date_needs_same_inputs_code_draws_and_mode(batch_run, monkeypatch):
     root, _, _ = batch_run
-    from helpers import paths
+    from helpers.io import paths
 
     monkeypatch.setattr(paths, "OUTPUTS_DIR", root / "outputs")
     summary = json.loads((root / "outputs/test-mini/summary.json").read_text(encoding="utf-8"))
@@ -247,8 +247,9 @@ def test_summary_mode_writes_exactly_what_the_notebooks_write(tmp_path):
     code = f"""
 import filecmp, os
 import papermill as pm
-from helpers import paths, pipeline
-from helpers.study import compute_sections, SECTIONS, NOTEBOOK_OF
+from helpers.io import paths
+from helpers.run import pipeline
+from helpers.run.study import compute_sections, SECTIONS, NOTEBOOK_OF
 os.environ.update(pipeline.DETERMINISM_ENV)
 nb_dir = paths.PROCESSED_DIR / "notebook-mode"
 for section in SECTIONS:

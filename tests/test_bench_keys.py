@@ -1,4 +1,4 @@
-"""The benchmark's stable keys (issue 19) and the ``sections=`` keyword of ``helpers.batch`` it measures the input
+"""The benchmark's stable keys (issue 19) and the ``sections=`` keyword of ``helpers.run.batch`` it measures the input
 floor with. No timing is asserted: speed is measured by ``make bench``, never in tests.
 
 The partial run goes through a temporary copy of the project (``SNR_PROJECT_ROOT`` in a subprocess, as
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import batch
+from helpers.run import batch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,8 +35,8 @@ def _bench(name: str):
 
 PARTIAL_CODE = """
 import json
-from helpers import paths
-from helpers.batch import run_batch, run_territory
+from helpers.io import paths
+from helpers.run.batch import run_batch, run_territory
 partial = run_territory("test-mini", "summary", n_draws=100, sections=["ingest"])
 inline = run_batch(["test-mini"], scheduler="inline", n_draws=100, quiet=True, sections=["ingest"])
 bad = run_territory("test-mini", "summary", n_draws=100, sections=["nope"])
@@ -90,7 +90,7 @@ def test_a_partial_run_refuses_unknown_sections_and_full_mode(partial_run):
 
 
 def test_every_section_is_the_whole_study():
-    from helpers.study import SECTIONS
+    from helpers.run.study import SECTIONS
 
     assert batch._partial_sections("summary", None) is None
     assert batch._partial_sections("summary", list(SECTIONS)) is None
@@ -165,11 +165,11 @@ def test_memo_verdicts():
 def test_the_memo_benchmark_finds_every_memo_of_the_package():
     import importlib
 
-    from helpers import tables
-    from helpers.memo import Memo
+    from helpers.io import tables
+    from helpers.model.memo import Memo
 
     memos = _bench("bench_memo").discover_memos()
-    assert memos["tables._TABLES"] == ("helpers.tables", "_TABLES")
+    assert memos["io.tables._TABLES"] == ("helpers.io.tables", "_TABLES")
     instances = [getattr(importlib.import_module(module), attribute) for module, attribute in memos.values()]
     assert all(isinstance(m, Memo) for m in instances) and len({id(m) for m in instances}) == len(instances)
     assert tables._TABLES in instances

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import carbon
+from helpers.model import carbon
 from helpers.report import carbon as carbon_report
 
 ELEC_FR = 0.0461
@@ -393,11 +393,11 @@ def test_reference_csvs_carry_a_source_on_every_row():
 
 def test_test_mini_balance_recomputed_by_hand():
     """The whole test-mini territory with the reference library, recomputed line by line."""
-    from helpers import carbon_inputs
-    from helpers import factors as F
-    from helpers.inventory import read_inventory
-    from helpers.paths import RAW_DIR
-    from helpers.territory import load_territory
+    from helpers.io import carbon_inputs
+    from helpers.io import factors as F
+    from helpers.io.inventory import read_inventory
+    from helpers.io.paths import RAW_DIR
+    from helpers.io.territory import load_territory
 
     t = load_territory("test-mini")
     raw = RAW_DIR / "test-mini"
@@ -500,10 +500,10 @@ def test_run_study_writes_the_summary_contract(tmp_path):
     """The notebook's calls on test-mini: clean tables as 01_ingest writes them, then the section's outputs."""
     import json
 
-    from helpers import carbon_inputs
-    from helpers import factors as F
-    from helpers.context import open_context
-    from helpers.inventory import read_inventory
+    from helpers.io import carbon_inputs
+    from helpers.io import factors as F
+    from helpers.io.inventory import read_inventory
+    from helpers.run.context import open_context
 
     ctx = open_context("test-mini", tmp_path)
     raw = ctx.raw
@@ -563,7 +563,7 @@ def test_keyed_draws_are_the_keyed_stream():
 
 
 def test_totals_without_cells_equal_the_sum_of_cell_draws():
-    """The totals-only path (one target in ``helpers.engine.weighted_draws``) gives the same draws as summing the per-cell draws."""
+    """The totals-only path (one target in ``helpers.model.engine.weighted_draws``) gives the same draws as summing the per-cell draws."""
     inv = inventory({"category": "laptop", "quantity": 10, "yearly_kwh": 48},
                     {"category": "screen_small", "quantity": 5, "quality": "low"},
                     {"category": "smartphone", "quantity": 7, "entity": "agglo", "line_id": "P1"})
@@ -581,11 +581,11 @@ def test_totals_without_cells_equal_the_sum_of_cell_draws():
 def _test_mini_tables():
     """The balance inputs of the test territory: inventory, categories, factors, hosting kinds, reference year,
     hosting, telecom, purchases, printing (the arguments of ``build_activities`` in order)."""
-    from helpers import carbon_inputs
-    from helpers import factors as F
-    from helpers.inventory import read_inventory
-    from helpers.paths import RAW_DIR
-    from helpers.territory import load_territory
+    from helpers.io import carbon_inputs
+    from helpers.io import factors as F
+    from helpers.io.inventory import read_inventory
+    from helpers.io.paths import RAW_DIR
+    from helpers.io.territory import load_territory
 
     t = load_territory("test-mini")
     raw = RAW_DIR / "test-mini"
@@ -599,7 +599,7 @@ def _test_mini_tables():
 def test_build_activities_reuses_parts_of_untouched_tables_only():
     """``reuse`` (the action plan's reruns): same rows as a fresh build; a part is rebuilt when one of its tables is
     replaced, and kept (the same object) when its tables are the same objects."""
-    from helpers.levers import printing_reduction
+    from helpers.model.levers import printing_reduction
 
     inv, cats, fac, kinds, year, hosting, tel, pur, prt = _test_mini_tables()
     args = (inv, cats, fac, kinds, year, hosting, tel, pur)
@@ -618,8 +618,8 @@ def test_build_activities_reuses_parts_of_untouched_tables_only():
 def test_scenario_gains_equal_the_difference_of_two_monte_carlo_runs():
     """The action plan's batched gains: base − scenario of two full Monte Carlo runs (same draws), to rounding; a
     scenario that changes nothing gains exactly 0; a printing cut by 30 % gains 30 % of the printing rows."""
-    from helpers.factors import CRITERIA
-    from helpers.levers import lifetime_extension, printing_reduction
+    from helpers.io.factors import CRITERIA
+    from helpers.model.levers import lifetime_extension, printing_reduction
 
     inv, cats, fac, kinds, year, hosting, tel, pur, prt = _test_mini_tables()
     reuse: dict = {}
@@ -745,7 +745,7 @@ def test_grouped_spend_ratios_widen_the_spend_line():
 
 
 def test_balance_uses_the_vintage_of_the_reference_year_and_the_territory_override_wins():
-    from helpers import factors as F
+    from helpers.io import factors as F
 
     t = SimpleNamespace(reference_year=2022, electricity_factor_kgco2e_per_kwh=None)
     fac, changes = carbon.prepare_factors(F.load_factors(), t)
@@ -762,7 +762,7 @@ def test_balance_uses_the_vintage_of_the_reference_year_and_the_territory_overri
 def test_office_switch_without_a_site_has_no_pue():
     """One office switch, 30 W around the clock = 262.8 kWh, no hosting site: 149.4 / 5 kg + 262.8 kWh × the
     electricity factor, with no PUE (a data-centre switch in a server room would carry the room's PUE)."""
-    from helpers import factors as F
+    from helpers.io import factors as F
 
     fac, cats = F.load_factors(), F.load_categories()
     inv = pd.DataFrame([{"line_id": "S1", "entity": "ville", "category": "switch_office", "quantity": 1.0,

@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from helpers import carbon_inputs as ci
-from helpers.errors import InputError
-from helpers.tables import template_csv
-from helpers.territory import Entity, Territory
+from helpers.io import carbon_inputs as ci
+from helpers.io.errors import InputError
+from helpers.io.tables import template_csv
+from helpers.io.territory import Entity, Territory
 
 TERRITORY = Territory(slug="t", name="T", kind="commune", population=60000, agents=800, reference_year=2023,
                       target_year=2040, milestone_year=2030,
@@ -83,8 +83,8 @@ def test_templates_are_valid_inputs(tmp_csv, schema):
 
 @pytest.mark.parametrize("slug", ["la-rochelle", "test-mini"])
 def test_shipped_territory_files_are_valid(slug):
-    from helpers.paths import RAW_DIR
-    from helpers.territory import load_territory
+    from helpers.io.paths import RAW_DIR
+    from helpers.io.territory import load_territory
 
     t = load_territory(slug)
     raw = RAW_DIR / slug

@@ -7,8 +7,8 @@ import re
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from helpers import publish, sections
-from helpers import trajectory as tj
+from helpers.model import trajectory as tj
+from helpers.report import publish, sections
 
 
 def _nb(cells):
@@ -151,7 +151,7 @@ def test_forbidden_tokens_are_found():
 
 def test_year_axes_have_no_thousands_separator():
     """French tick labels write 1 000 for a quantity but 2030 for a year (whole numbers from 1900 to 2200)."""
-    from helpers.plotting import french_axes, setup
+    from helpers.report.plotting import french_axes, setup
 
     plt = setup()
     fig, (years, amounts) = plt.subplots(1, 2)
@@ -172,7 +172,7 @@ def test_means_spread_investment_and_staff_time_over_the_set_up():
     3 000 = 8 000 €, 10 + 5 = 15 days, 1 000 €/yr; then '2023 et suivantes' → 1 000 €/yr."""
     import pandas as pd
 
-    from helpers import actions
+    from helpers.plan import actions
 
     plan = pd.DataFrame({"action_id": ["A", "B"], "title_fr": ["Action A", "Action B"], "selected": [True, True],
                          "start_year": [2021, 2022], "months": [24.0, 6.0], "investment_eur": [10_000.0, 3_000.0],
@@ -194,7 +194,7 @@ def test_a_territory_overrides_owner_and_staff_time_in_actions_csv(tmp_csv):
     gives 'porteur' / 'jours agent' (French synonyms accepted)."""
     from types import SimpleNamespace
 
-    from helpers import actions as ac
+    from helpers.plan import actions as ac
 
     territory = SimpleNamespace(reference_year=2020, target_year=2040, milestone_year=2030, agents=1000)
     cat = ac.load_catalogue()
@@ -215,7 +215,7 @@ def test_tables_xlsx_is_for_people(tmp_path):
     import pandas as pd
     from openpyxl import load_workbook
 
-    from helpers.safe_write import formula_cells
+    from helpers.io.safe_write import formula_cells
 
     tables = {
         "carbon_by_phase": (pd.DataFrame({"phase": ["manufacturing", "use"], "value": [318.48, 90.75],

@@ -1,10 +1,10 @@
-"""The one evaluation (``helpers.engine.weighted_draws``) against the sum written out row by row."""
+"""The one evaluation (``helpers.model.engine.weighted_draws``) against the sum written out row by row."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from helpers.engine import weighted_draws
+from helpers.model.engine import weighted_draws
 
 
 def _by_hand(target, combo, factor, weight, n_targets, mult, fdraws):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import actions as ac
-from helpers import levers as lv
-from helpers.factors import load_hosting_kinds
+from helpers.io.factors import load_hosting_kinds
+from helpers.model import levers as lv
+from helpers.plan import actions as ac
 
 LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}
 PER_UNIT = sum(LAPTOP.values())  # 185.09 kgCO2e
@@ -71,8 +71,8 @@ def test_plan_total_with_both_selected_is_the_combined_gain():
 
 @pytest.fixture(scope="module")
 def mini_study(tmp_path_factory):
-    from helpers.context import open_context
-    from helpers.ingest import ingest_all
+    from helpers.io.ingest import ingest_all
+    from helpers.run.context import open_context
 
     ctx = open_context("test-mini", tmp_path_factory.mktemp("mini"))
     ingest_all(ctx)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import carbon
+from helpers.model import carbon
 
 #: z such that Φ(z) = 0.975 (normal quantile, 4 decimals: 1.95996); the engine's sigma convention uses 3.92 = 2 × 1.96
 Z975 = 1.959964

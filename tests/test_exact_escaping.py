@@ -12,7 +12,7 @@ import html
 import pandas as pd
 from nbformat.v4 import new_markdown_cell, new_notebook, new_output
 
-from helpers import plotting, publish
+from helpers.report import plotting, publish
 
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)> Saint-Jean'
 LIVE = ("<script", "<img src=x")  # an escaped "onerror=" is inert text

@@ -1,15 +1,15 @@
 """French number formatting, the light HTML tables and the page sanitiser: exact output (issue 22).
 
-Written against the survivors of ``make mutate`` in ``helpers.plotting`` and ``helpers.publish``: the rules below are
-the documented ones (docstrings of :func:`helpers.plotting.html_table`, :func:`helpers.plotting.fr_number`,
-:func:`helpers.publish.sanitize_html`), and every expected string is written out by hand.
+Written against the survivors of ``make mutate`` in ``helpers.report.plotting`` and ``helpers.report.publish``: the rules below are
+the documented ones (docstrings of :func:`helpers.report.plotting.html_table`, :func:`helpers.report.plotting.fr_number`,
+:func:`helpers.report.publish.sanitize_html`), and every expected string is written out by hand.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from helpers import plotting, publish
+from helpers.report import plotting, publish
 
 S = "\u202f"  # narrow no-break space: the French thousands separator and the space before a unit
 

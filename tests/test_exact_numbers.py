@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.tables import Column, Schema, read_table
+from helpers.io.tables import Column, Schema, read_table
 
 SCHEMA = Schema(file="n.csv", columns=(Column("id", required=True), Column("amount", "float"),
                                         Column("count", "int")))
@@ -28,9 +28,9 @@ def test_quoted_french_number_in_a_comma_separated_file(tmp_csv):
 
 
 def test_typed_workbook_numbers_get_an_unambiguous_text():
-    """helpers.readers.number_text (documented contract): whole numbers below 10^15 without separator, other
+    """helpers.io.readers.number_text (documented contract): whole numbers below 10^15 without separator, other
     numbers in exponent form so that no decimal-convention rule can misread them (1.234 is never 1234)."""
-    from helpers.readers import number_text
+    from helpers.io.readers import number_text
 
     # 10^15 itself is past the whole-number rule: Python's repr writes it positionally ('1000000000000000.0'),
     # 10^20 in exponent form ('1e+20')

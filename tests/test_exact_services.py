@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import services as sv
+from helpers.model import services as sv
 
 KINDS = pd.DataFrame({
     "kind": ["ademe_streaming"], "label_fr": ["ADEME streaming"], "default_pue": [1.3], "pue_low": [1.3],

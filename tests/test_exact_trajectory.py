@@ -1,7 +1,7 @@
 """Trajectory: exact carbon budget, overshoot and budget-exhaustion year of each pathway (issue 22).
 
 Reference year 2020, target year 2050, reference footprint 100 tCO2e/year, target share 1/6 (SNBC, documented in
-``helpers.trajectory``). The target pathway is linear: ``100 × (1 − (5/6) × k/30)`` for k = 0 … 30, so the budget
+``helpers.model.trajectory``). The target pathway is linear: ``100 × (1 − (5/6) × k/30)`` for k = 0 … 30, so the budget
 is ``Σ = 31 × 100 − 100 × (5/6)/30 × Σk = 3100 − (50/18) × 465 = 1808.333… tCO2e``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import trajectory as tj
+from helpers.model import trajectory as tj
 
 YEARS = np.arange(2020, 2051)
 BUDGET = 3100 - 100 * (5 / 6) / 30 * 465  # 1808.333…

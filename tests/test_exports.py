@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import paths
-from helpers.errors import InputError
+from helpers.io import paths
+from helpers.io.errors import InputError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
 TOOLS = ("glpi", "ocs", "servicenow", "snipeit", "ods")
@@ -40,9 +40,9 @@ def install(sandbox, tool: str, slug: str = "fx") -> Path:
 
 
 def read_fleet(slug: str, strict: bool = False) -> pd.DataFrame:
-    from helpers.factors import load_categories
-    from helpers.inventory import inventory_sources, read_inventory
-    from helpers.territory import load_territory
+    from helpers.io.factors import load_categories
+    from helpers.io.inventory import inventory_sources, read_inventory
+    from helpers.io.territory import load_territory
 
     return read_inventory(inventory_sources(paths.RAW_DIR / slug), load_territory(slug), load_categories(), None,
                           strict=strict)
@@ -111,9 +111,9 @@ def test_unknown_types_are_errors_in_strict_mode(sandbox):
 
 def test_chunks_give_the_same_fleet_as_one_read(sandbox):
     """Reading 7 rows at a time (identical lines then grouped again across chunks) changes nothing."""
-    from helpers.factors import load_categories
-    from helpers.inventory import inventory_sources, read_inventory
-    from helpers.territory import load_territory
+    from helpers.io.factors import load_categories
+    from helpers.io.inventory import inventory_sources, read_inventory
+    from helpers.io.territory import load_territory
 
     install(sandbox, "glpi")
     args = (inventory_sources(paths.RAW_DIR / "fx"), load_territory("fx"), load_categories(), None)
@@ -145,7 +145,7 @@ def test_one_wrong_entity_on_3000_rows_is_one_error_line(sandbox):
 
 
 def test_entities_by_name_alias_and_tree_path_ignoring_case_accents_punctuation(sandbox):
-    from helpers.inventory import entity_key
+    from helpers.io.inventory import entity_key
 
     folder = sandbox / "raw" / "fx"
     folder.mkdir()
@@ -160,7 +160,7 @@ def test_entities_by_name_alias_and_tree_path_ignoring_case_accents_punctuation(
 
 
 def test_aliases_are_validated_in_territory_yaml(sandbox):
-    from helpers.territory import load_territory
+    from helpers.io.territory import load_territory
 
     folder = sandbox / "raw" / "fx"
     folder.mkdir()
@@ -244,7 +244,7 @@ def test_file_name_mapping_overridden_in_territory_yaml(sandbox):
 
 def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
     """Summary mode (the notebook's mirror): ``import_report.csv`` and ``inputs`` in the ingest summary."""
-    from helpers.study import compute_sections
+    from helpers.run.study import compute_sections
 
     install(sandbox, "snipeit")
     out = sandbox / "processed" / "fx"
@@ -257,13 +257,13 @@ def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
     excluded = table[table["item"] == "excluded"].set_index("key")["value"].astype(int).to_dict()
     assert excluded == expected["inventory.xlsx"]["excluded"]
     assert set(table["item"]) >= {"rows_read", "rows_kept", "excluded", "column", "ignored", "default"}
-    from helpers.ingest import import_report_console, import_report_markdown
+    from helpers.io.ingest import import_report_console, import_report_markdown
 
     detail = import_report_markdown(out)  # section 8
     assert "160 lignes lues, 80 conservées ; exclues : 10 acheté après l'année de référence" in detail
     assert "« Purchase Date » → `purchase_year` (synonyme)" in detail and "« Supplier »" in detail
     assert "quantité 1 par ligne (une ligne par équipement) (80 lignes)" in detail
-    from helpers.ingest import IngestReport, import_report_sentence
+    from helpers.io.ingest import IngestReport, import_report_sentence
 
     report = IngestReport(files=read_fleet("fx").attrs["import_report"])
     assert import_report_sentence(report) == (
@@ -322,7 +322,7 @@ def test_status_and_file_mappings_are_validated(sandbox, extra, key):
 def test_glpi_export_gives_the_carbon_balance_of_the_hand_written_inventory(sandbox):
     """Ingest and carbon sections (summary mode, same seed) on the GLPI export and on its clean grouped twin: the
     same total, central value and interval (the Monte Carlo draws per category and quality, not per line)."""
-    from helpers.study import compute_sections
+    from helpers.run.study import compute_sections
 
     install(sandbox, "glpi")
     install_clean(sandbox, "glpi")
@@ -337,7 +337,7 @@ def test_glpi_export_gives_the_carbon_balance_of_the_hand_written_inventory(sand
 
 def test_header_only_inventory_csv_beside_an_inventory_folder_is_ignored(sandbox):
     """The template's inventory.csv emptied of its example row, next to inventory/ exports: only the exports count."""
-    from helpers.inventory import INVENTORY_SCHEMA, inventory_sources
+    from helpers.io.inventory import INVENTORY_SCHEMA, inventory_sources
 
     folder = install(sandbox, "glpi")
     (folder / "inventory.csv").write_text(",".join(INVENTORY_SCHEMA.names()) + "\n", encoding="utf-8")

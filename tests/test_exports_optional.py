@@ -1,6 +1,6 @@
 """Optional inputs are really optional (issue 17): deleted, or left with their header only, the study still runs.
 
-In-process (``helpers.study.compute_sections``, the notebooks' summary mode) on a copy of ``test-mini``: each optional
+In-process (``helpers.run.study.compute_sections``, the notebooks' summary mode) on a copy of ``test-mini``: each optional
 file removed, each header-only, all removed; plus one papermill run of the five notebooks with every optional file
 removed (module-scoped, in an isolated copy of the project, as ``tests/test_pipeline_e2e.py`` does).
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths
-from helpers.errors import InputError
+from helpers.io import paths
+from helpers.io.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "raw" / "test-mini"
@@ -36,7 +36,7 @@ def sandbox(tmp_path, monkeypatch):
 
 def run(sandbox) -> dict:
     """Every section in-process; the ``files_provided`` of the ingest summary."""
-    from helpers.study import compute_sections
+    from helpers.run.study import compute_sections
 
     out = sandbox / "processed" / "opt"
     compute_sections("opt", n_draws=100, processed_dir=out)
@@ -102,7 +102,7 @@ def published(tmp_path_factory):
     (root / "data/processed").mkdir(parents=True)
     (root / "outputs").mkdir()
     env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
-    run_ = subprocess.run([sys.executable, "-m", "helpers.cli", "study", "--territory", "test-mini", "--draws", "300"],
+    run_ = subprocess.run([sys.executable, "-m", "helpers.run.cli", "study", "--territory", "test-mini", "--draws", "300"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=600)
     return root, run_
 

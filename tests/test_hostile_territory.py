@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths
-from helpers.errors import InputError
-from helpers.territory import MAX_POPULATION, MAX_YAML_BYTES, MAX_YAML_DEPTH, load_territory
+from helpers.io import paths
+from helpers.io.errors import InputError
+from helpers.io.territory import MAX_POPULATION, MAX_YAML_BYTES, MAX_YAML_DEPTH, load_territory
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT = 1024 * 1024 * 1024  # 1 GiB of address space for the whole child interpreter
@@ -59,8 +59,8 @@ def bounded_load(path: Path, timeout: float = 60) -> subprocess.CompletedProcess
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))
         sys.path.insert(0, {str(ROOT / 'src')!r})
-        from helpers.errors import InputError
-        from helpers.territory import load_territory
+        from helpers.io.errors import InputError
+        from helpers.io.territory import load_territory
         try:
             load_territory("t", {str(path)!r})
         except InputError as exc:
@@ -204,7 +204,7 @@ def test_slugs_are_fully_matched(slug):
 
 
 def test_new_territory_with_a_trailing_newline_creates_nothing(tmp_path, monkeypatch):
-    from helpers import scaffold
+    from helpers.run import scaffold
 
     monkeypatch.setattr(paths, "RAW_DIR", tmp_path / "raw")
     with pytest.raises(InputError):
@@ -214,7 +214,7 @@ def test_new_territory_with_a_trailing_newline_creates_nothing(tmp_path, monkeyp
 
 # --- command-line arguments: refused before any kernel starts -----------------------------------------------------
 
-def _cli(tmp_path, *args, module="helpers.cli") -> subprocess.CompletedProcess:
+def _cli(tmp_path, *args, module="helpers.run.cli") -> subprocess.CompletedProcess:
     (tmp_path / "outputs").mkdir(exist_ok=True)
     env = dict(os.environ, SNR_PROJECT_ROOT=str(tmp_path), PYTHONPATH=str(ROOT / "src"))
     return subprocess.run([sys.executable, "-m", module, *args], cwd=tmp_path, env=env, capture_output=True,
@@ -233,13 +233,13 @@ def test_study_refuses_bad_parameters_before_running(tmp_path, args):
 
 @pytest.mark.parametrize("args", [("--draws", "0"), ("--seed", "-1"), ("--workers", "0")])
 def test_batch_refuses_bad_parameters_before_running(tmp_path, args):
-    res = _cli(tmp_path, *args, module="helpers.batch")
+    res = _cli(tmp_path, *args, module="helpers.run.batch")
     assert res.returncode == 2, res.stdout + res.stderr
     assert "Paramètres refusés" in res.stderr and args[0] in res.stderr and "Traceback" not in res.stderr
 
 
 def test_the_minimum_draws_are_accepted():
-    from helpers.pipeline import MIN_DRAWS, check_run_parameters
+    from helpers.run.pipeline import MIN_DRAWS, check_run_parameters
 
     assert check_run_parameters(0, MIN_DRAWS) == []
     assert len(check_run_parameters(-1, MIN_DRAWS - 1)) == 2
@@ -259,7 +259,8 @@ def test_a_hostile_territory_leaves_the_previous_publication_untouched(tmp_path)
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))
         sys.path.insert(0, {str(ROOT / 'src')!r})
-        from helpers import cli, paths, publication
+        from helpers.io import paths
+        from helpers.run import cli, publication
         if sys.argv[1] == "publish":
             st = publication.begin({slug!r})
             (st.processed / "table.csv").write_text("old")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.errors import InputError
-from helpers.factors import load_categories
-from helpers.inventory import read_inventory
-from helpers.territory import load_territory
+from helpers.io.errors import InputError
+from helpers.io.factors import load_categories
+from helpers.io.inventory import read_inventory
+from helpers.io.territory import load_territory
 
 HEADER = "line_id,entity,category,quantity,purchase_year,lifetime_years,power_w,hours_per_day,days_per_year,yearly_kwh,reconditioned,quality,site\n"
 
@@ -33,7 +33,7 @@ def problems(tmp_csv, territory, categories, body, header=HEADER):
 
 
 def test_both_shipped_inventories_are_valid(territory, categories):
-    from helpers.paths import raw_dir
+    from helpers.io.paths import raw_dir
 
     inv = read_inventory(raw_dir("test-mini") / "inventory.csv", territory, categories, ["sr-mairie"])
     assert inv["quantity"].sum() == 369

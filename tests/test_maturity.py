@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import maturity as m
-from helpers.errors import InputError
-from helpers.paths import REFERENCE_DIR
-from helpers.territory import Entity, Territory
+from helpers.io.errors import InputError
+from helpers.io.paths import REFERENCE_DIR
+from helpers.io.territory import Entity, Territory
+from helpers.model import maturity as m
 
 HEADER = "collectivity,question_id,level,evidence\n"
 AXIS_IDS = ["strategy_governance", "measurement_steering", "responsible_purchasing", "equipment_lifecycle",
@@ -287,8 +287,8 @@ def test_subject_without_answers_is_a_warning(tmp_csv, territory, questions):
 
 @pytest.mark.parametrize("slug, subject, peers", [("la-rochelle", "agglo", 4), ("test-mini", "mairie", 2)])
 def test_shipped_answers_validate_and_are_illustrative(slug, subject, peers, questions):
-    from helpers.paths import RAW_DIR
-    from helpers.territory import load_territory
+    from helpers.io.paths import RAW_DIR
+    from helpers.io.territory import load_territory
 
     territory = load_territory(slug)
     answers = m.read_maturity(RAW_DIR / slug / "maturity.csv", territory, questions)
@@ -313,8 +313,8 @@ def test_shipped_answers_validate_and_are_illustrative(slug, subject, peers, que
 
 
 def test_figures_carry_more_than_colour(questions):
-    from helpers.paths import RAW_DIR
-    from helpers.territory import load_territory
+    from helpers.io.paths import RAW_DIR
+    from helpers.io.territory import load_territory
 
     territory = load_territory("la-rochelle")
     # a sourced peer (as if its score were published) so the radar has the peers' line
@@ -400,8 +400,8 @@ def test_question_tables_keep_their_columns_when_empty(axes, questions):
 # ------------------------------------------------------------------------------- sourced peers only (issue 18)
 
 def _la_rochelle(questions, **kw):
-    from helpers.paths import RAW_DIR
-    from helpers.territory import load_territory
+    from helpers.io.paths import RAW_DIR
+    from helpers.io.territory import load_territory
 
     territory = load_territory("la-rochelle")
     answers = m.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import services as sv
-from helpers.errors import InputError
-from helpers.tables import Column, Schema, read_table
+from helpers.io.errors import InputError
+from helpers.io.tables import Column, Schema, read_table
+from helpers.model import services as sv
 
 
 def test_missing_required_column_quotes_the_french_label(tmp_csv):
@@ -44,7 +44,9 @@ def test_a_column_without_label_fr_is_named_by_its_kind_in_french(tmp_csv, kind,
 
 def test_every_required_column_of_a_territory_input_has_a_french_label():
     """The territory's own files (the analyst fills them in): each required column quotes a French label."""
-    from helpers import actions, carbon_inputs, factors, maturity, rgesn
+    from helpers.io import carbon_inputs, factors
+    from helpers.model import maturity, rgesn
+    from helpers.plan import actions
 
     schemas = [sv.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, rgesn.RGESN_SCHEMA, actions.ACTIONS_SCHEMA,
                factors.FACTOR_OVERRIDE_SCHEMA, carbon_inputs.HOSTING_SCHEMA, carbon_inputs.TELECOM_SCHEMA,
@@ -70,7 +72,7 @@ def test_services_cross_checks_are_french(tmp_csv):
 
 
 def test_rgesn_answer_and_unjustified_compliance_are_french(tmp_csv):
-    from helpers import rgesn
+    from helpers.model import rgesn
 
     path = tmp_csv("service_id,criterion,answer,justification\nsite,1.1,peut-être,\nsite,1.2,conforme,\n",
                    "rgesn.csv")

@@ -16,10 +16,10 @@ import pytest
 from test_exact_actions import LAPTOP
 from test_exact_actions import models as exact_models
 
-from helpers import actions as ac
-from helpers import levers as lv
-from helpers.errors import InputError
-from helpers.factors import load_categories, load_hosting_kinds
+from helpers.io.errors import InputError
+from helpers.io.factors import load_categories, load_hosting_kinds
+from helpers.model import levers as lv
+from helpers.plan import actions as ac
 
 PER_UNIT = sum(LAPTOP.values())  # 185.09 kgCO2e
 BASELINE = 100 * PER_UNIT / 5  # 3701.8 kgCO2e/year
@@ -192,7 +192,7 @@ def test_without_monte_carlo_draws_gains_are_central_values_without_bounds():
 
 def _storage_study(seed):
     """A 60 TB-year storage service (3 replicas, server room) and the storage purge of one third, selected."""
-    from helpers.factors import load_factors
+    from helpers.io.factors import load_factors
 
     services = pd.DataFrame([{"service_id": "stockage", "name": "Partages", "type": "storage", "annual_volume": 60.0,
                               "volume_unit": "tb_years", "replicas": 3.0, "hosting": "server_room"}])
@@ -215,7 +215,7 @@ def test_plan_total_counts_the_gain_on_the_services():
 
 def test_services_runs_use_the_models_seed():
     """Seed 7: the services baseline draws are those of ``run_lca`` with seed 7."""
-    from helpers.services import build_inputs, run_lca
+    from helpers.model.services import build_inputs, run_lca
 
     inputs, m, ev = _storage_study(seed=7)
     built = build_inputs(inputs.services, m.service_factors, m.categories, m.hosting_kinds)

@@ -1,4 +1,4 @@
-"""Action plan, third pass on the ``make mutate`` survivors of ``helpers.actions`` (issue 22).
+"""Action plan, third pass on the ``make mutate`` survivors of ``helpers.plan.actions`` (issue 22).
 
 100 laptops kept 5 years weigh ``BASELINE = 100 × 185.09 / 5 = 3701.8 kgCO2e`` a year (ADEME/NegaOctet 2022 laptop
 factors, see ``test_mut_actions``) and a 3-year extension saves ``G_LIFE = 1388.175 kgCO2e``. Other reference values
@@ -22,8 +22,8 @@ from test_mut_actions import (
     models,
 )
 
-from helpers import actions as ac
-from helpers import levers as lv
+from helpers.model import levers as lv
+from helpers.plan import actions as ac
 
 # --------------------------------------------------------------------------------------------------------------
 # evaluate: status, basis and avoided gain of each kind of action
@@ -133,7 +133,7 @@ def test_audio_indicator_is_the_hours_weighted_audio_share():
 def test_audio_indicator_counts_a_visio_without_audio_share_as_video():
     """Presets without a visio audio share: 'v' (100 h) keeps no audio share and counts as 0, so the indicator is
     still (0 × 100 + 0.5 × 300) / 400 = 37.5 %."""
-    from helpers.services import load_presets
+    from helpers.model.services import load_presets
 
     presets = load_presets()
     presets.loc["visio", "audio_share"] = np.nan

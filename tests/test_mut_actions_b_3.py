@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from test_mut_actions import laptops, models, territory
 
-from helpers import actions as ac
-from helpers import levers as lv
-from helpers.factors import load_hosting_kinds
+from helpers.io.factors import load_hosting_kinds
+from helpers.model import levers as lv
+from helpers.plan import actions as ac
 
 
 def catalogue(**extra) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import carbon
+from helpers.model import carbon
 from helpers.report import carbon as carbon_report
 
 #: z such that Φ(z) = 0.975

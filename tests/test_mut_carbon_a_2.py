@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from test_mut_carbon import BENCHMARKS, CATEGORIES, KINDS, SUMMARY, activity, factor, factors, inventory, run
 
-from helpers import carbon
-from helpers.factors import ELECTRICITY_FACTOR_ID, electricity_vintage, load_electricity_vintages
+from helpers.io.factors import ELECTRICITY_FACTOR_ID, electricity_vintage, load_electricity_vintages
+from helpers.model import carbon
 
 # ------------------------------------------------------------------------------------------ draw_distribution
 

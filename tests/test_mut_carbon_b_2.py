@@ -17,7 +17,7 @@ import pytest
 from test_exact_carbon import _two_criteria_result
 from test_mut_carbon import CATEGORIES, KINDS, factor, factors, inventory
 
-from helpers import carbon
+from helpers.model import carbon
 
 #: 0, 1, …, 1000: the 2.5th, 5th, 50th, 95th and 97.5th percentiles are exactly 25, 50, 500, 950 and 975
 GRID = np.arange(1001.0)

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import actions as ac
-from helpers import levers as lv
-from helpers.factors import load_hosting_kinds
+from helpers.io.factors import load_hosting_kinds
+from helpers.model import levers as lv
+from helpers.plan import actions as ac
 
 
 def laptops(n=100.0, kwh=48.0) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Maturity: the published ``summary.json`` section, the exported tables and the peer checks, exact (issue 22).
 
-Written against the survivors of ``make mutate`` in ``helpers.maturity``. One hand-made assessment: two axes,
+Written against the survivors of ``make mutate`` in ``helpers.model.maturity``. One hand-made assessment: two axes,
 five questions (the ``mini_questions`` of ``test_maturity.py``), a subject ``s`` and one sourced peer ``p``.
 
 Subject ``s``: AAA-01 = 4 (weight 3), AAA-02 = 1 (w 1), AAA-03 = NA (w 2), BBB-01 = 1 (w 2), BBB-02 unanswered (w 1).
@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from test_maturity import mini_questions_table
 
-from helpers import maturity as m
-from helpers.errors import InputError
-from helpers.territory import Entity, Territory
+from helpers.io.errors import InputError
+from helpers.io.territory import Entity, Territory
+from helpers.model import maturity as m
 
 SOURCE = "https://example.org/maturite"
 

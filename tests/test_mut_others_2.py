@@ -15,11 +15,11 @@ import pytest
 from test_mut_levers import laptops
 from test_mut_readers import _read
 
-from helpers import actions as ac
-from helpers import levers as lv
-from helpers import maturity as mat
-from helpers import trajectory as tj
-from helpers.factors import load_hosting_kinds
+from helpers.io.factors import load_hosting_kinds
+from helpers.model import levers as lv
+from helpers.model import maturity as mat
+from helpers.model import trajectory as tj
+from helpers.plan import actions as ac
 
 # --------------------------------------------------------------------------------------------------------------
 # Pollution transfers (actions)

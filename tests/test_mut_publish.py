@@ -1,8 +1,8 @@
 """The page's markup: sizes kept on figures only as plain numbers, and missing table cells (issue 22).
 
-Written against the survivors of ``make mutate`` in ``helpers.publish`` (the sanitiser's attribute rule) and
-``helpers.plotting`` (``html_table``). A figure's ``<img>`` carries its display ``width`` and the smallest font size
-it was drawn with (``data-min-font-px``, read by the phone-layout check); :func:`helpers.publish.sanitize_html` keeps
+Written against the survivors of ``make mutate`` in ``helpers.report.publish`` (the sanitiser's attribute rule) and
+``helpers.report.plotting`` (``html_table``). A figure's ``<img>`` carries its display ``width`` and the smallest font size
+it was drawn with (``data-min-font-px``, read by the phone-layout check); :func:`helpers.report.publish.sanitize_html` keeps
 those two attributes on ``<img>`` only, and only when their value is a number (up to 4 digits, one decimal):
 anything else could carry CSS or script and is dropped.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import plotting, publish
+from helpers.report import plotting, publish
 
 IMG = "data:image/png;base64,AAAA"
 

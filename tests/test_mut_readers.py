@@ -1,6 +1,6 @@
 """Reading numbers: thousands separators, a declared decimal mark, and the exact messages (issue 22).
 
-Written against the survivors of ``make mutate`` in ``helpers.readers`` (:class:`helpers.readers.NumberReader`).
+Written against the survivors of ``make mutate`` in ``helpers.io.readers`` (:class:`helpers.io.readers.NumberReader`).
 The rules are the class docstring's: ``1.234,5`` and ``1.234.567`` show a decimal comma, ``1,234.5`` a decimal point;
 with ``decimal`` declared, every value is read with it and a value written with the other convention is not a
 number; a file that mixes both conventions is one error, with examples of each; ambiguous values (``16,800``) in a
@@ -14,7 +14,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import readers
+from helpers.io import readers
 
 FILE = "data/raw/t/purchases.csv"  # the path in messages; the territory.yaml hint names the file: purchases.csv
 HINT = ("déclarez la convention du fichier dans territory.yaml, par exemple « files: {purchases.csv: {decimal: \",\"}} "

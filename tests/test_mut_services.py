@@ -1,6 +1,6 @@
 """Services LCA: exact values behind the mutants that survived ``make mutate`` (issue 22).
 
-Each test checks one documented behaviour of ``helpers.services`` against a value derived here by hand: device
+Each test checks one documented behaviour of ``helpers.model.services`` against a value derived here by hand: device
 lifetimes and professional profile, the server and storage figures read from ``categories.csv``, the inverse-CDF
 draws, the sensitivity multipliers and bounds, the scenarios, the reference checks' library column and the order
 of the criteria.
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import services as sv
-from helpers import uncertainty
+from helpers.model import services as sv
+from helpers.model import uncertainty
 
 
 @pytest.fixture(autouse=True)
@@ -181,7 +181,7 @@ def test_lifetimes_and_pue_are_the_balance_draws():
     """Issue 19, one sampler: a hosting kind's PUE and a device category's lifetime are drawn on the balance's
     streams (``pue:<kind>``, ``lifetime:<category>``, split triangular with the default as median), so the services
     and the carbon balance see the very same draw of each; a device with no category keeps its own stream."""
-    from helpers import carbon
+    from helpers.model import carbon
 
     kinds = KINDS.assign(pue_low=1.2, pue_high=1.6)
     categories = pd.DataFrame({"category": ["laptop_cat"], "factor_item": ["laptop"], "default_lifetime_years": [5.0],

@@ -1,11 +1,11 @@
 """Services LCA, second pass: exact values behind the mutants that survived ``make mutate`` (issue 22).
 
-Each test checks one documented behaviour of ``helpers.services`` against a value derived here by hand: the
+Each test checks one documented behaviour of ``helpers.model.services`` against a value derived here by hand: the
 sensitivity's device-time multiplier on a measured consumption, the drawn lifetimes and the storage construction
-in :func:`helpers.services.evaluate`, the hosting table, the columns and intervals of the result tables, the SWD
+in :func:`helpers.model.services.evaluate`, the hosting table, the columns and intervals of the result tables, the SWD
 comparison, the scenarios and the entry point of the action plan.
 
-The result tables are checked on hand-made :class:`helpers.services.LcaResult` objects (central values and draws
+The result tables are checked on hand-made :class:`helpers.model.services.LcaResult` objects (central values and draws
 written here), so each expected percentile is read off the draws directly.
 """
 
@@ -28,7 +28,7 @@ from test_mut_services import (
     visio_inputs,
 )
 
-from helpers import services as sv
+from helpers.model import services as sv
 from helpers.report import services as services_report
 
 # ----------------------------------------------------------------------------------------------------------------

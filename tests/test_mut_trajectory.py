@@ -1,6 +1,6 @@
 """Trajectory: the growth indices and the fleet's own trend, exact (issue 22).
 
-Written against the survivors of ``make mutate`` in ``helpers.trajectory``. The own trend of a fleet whose purchases
+Written against the survivors of ``make mutate`` in ``helpers.model.trajectory``. The own trend of a fleet whose purchases
 grow by exactly 10 % a year (100, 110, 121 devices) is ``exp(slope of ln n on t) − 1 = 1.1 − 1 = 10 %`` whatever the
 weights of the least squares, since ``ln n`` lies exactly on a line.
 """
@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import trajectory as tj
+from helpers.model import trajectory as tj
 
 
 def test_bau_index_without_a_rate_is_the_national_trend():

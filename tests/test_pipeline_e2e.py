@@ -1,6 +1,6 @@
 """End-to-end: the whole papermill chain on the small test territory, in an isolated copy of the project.
 
-The study runs as a user runs it (``python -m helpers.cli study``) in a subprocess whose project root is a temporary
+The study runs as a user runs it (``python -m helpers.run.cli study``) in a subprocess whose project root is a temporary
 copy (``SNR_PROJECT_ROOT``), so the real ``data/processed`` and ``outputs`` are never touched.
 Checks: exit codes, published files, summary values recomputed independently here, byte-identical reruns, and a
 failing run that leaves the previous publication untouched.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import publish
+from helpers.report import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "test-mini"
@@ -37,7 +37,7 @@ def _copy_project(dest: Path) -> Path:
 def run_study(root: Path, slug: str = SLUG, draws: int = 2000) -> subprocess.CompletedProcess:
     env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
     return subprocess.run(
-        [sys.executable, "-m", "helpers.cli", "study", "--territory", slug, "--draws", str(draws)],
+        [sys.executable, "-m", "helpers.run.cli", "study", "--territory", slug, "--draws", str(draws)],
         cwd=root, env=env, capture_output=True, text=True, timeout=600,
     )
 
@@ -155,7 +155,7 @@ def _published_state(root: Path) -> dict:
 def _start(root: Path) -> subprocess.Popen:
     env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
     return subprocess.Popen(
-        [sys.executable, "-m", "helpers.cli", "study", "--territory", SLUG, "--draws", "2000"],
+        [sys.executable, "-m", "helpers.run.cli", "study", "--territory", SLUG, "--draws", "2000"],
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 
@@ -212,14 +212,14 @@ def test_study_runs_with_the_network_blocked(project, tmp_path):
     before = _published_state(root)
     env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0",
                PYTHONPATH=f"{block}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
-    res = subprocess.run([sys.executable, "-m", "helpers.cli", "study", "--territory", SLUG, "--draws", "2000"],
+    res = subprocess.run([sys.executable, "-m", "helpers.run.cli", "study", "--territory", SLUG, "--draws", "2000"],
                          cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr
     assert _published_state(root) == before  # same inputs, same code: byte-identical publication
 
 
 def test_html_within_its_sobriety_budget(project):
-    from helpers.publish import MAX_DOM_ELEMENTS, MAX_PAGE_BYTES, page_metrics
+    from helpers.report.publish import MAX_DOM_ELEMENTS, MAX_PAGE_BYTES, page_metrics
 
     root, _ = project
     m = page_metrics((root / "outputs" / SLUG / "diagnostic.html").read_text())
@@ -328,7 +328,7 @@ def test_carbon_total_matches_a_hand_computation(project):
 
 
 def _browser_or_skip():
-    from helpers.browser import find_chromium
+    from helpers.report.browser import find_chromium
 
     if find_chromium() is None:
         if os.environ.get("CI"):
@@ -342,7 +342,7 @@ def test_page_fits_phone_and_desktop_widths(project, width):
     inside themselves) and no text of the page is rendered below 12 px. Screenshots (first screen and whole page)
     are kept in outputs/screenshots/ for a person to look at."""
     _browser_or_skip()
-    from helpers.browser import Browser
+    from helpers.report.browser import Browser
 
     root, _ = project
     page = root / "outputs" / SLUG / "diagnostic.html"
@@ -368,7 +368,7 @@ def test_pdf_is_a4_with_every_section(project, tmp_path):
         if os.environ.get("CI"):
             pytest.fail("pdftotext is not installed: .ci/run must install poppler-utils")
         pytest.skip("pdftotext not installed on this machine (CI installs it)")
-    from helpers.browser import Browser
+    from helpers.report.browser import Browser
 
     root, _ = project
     page = root / "outputs" / SLUG / "diagnostic.html"
@@ -393,7 +393,7 @@ def test_pdf_is_a4_with_every_section(project, tmp_path):
 def test_main_page_and_annex_within_their_budgets_linked_both_ways(project):
     """The main page holds its stricter budget (600 elements, 300 KB), the annex the project's (1,000, 500 KB); each
     links to the other; the synthesis comes before the table of contents."""
-    from helpers import publish
+    from helpers.report import publish
 
     root, _ = project
     out = root / "outputs" / SLUG
@@ -417,7 +417,7 @@ def test_figure_text_stays_legible_on_a_phone(project):
     """Every figure of the published page, shown at 390 px: its smallest text (PNG pixels, written by
     plotting.show as data-min-font-px) × shown width ÷ PNG width is at least 9 CSS px."""
     _browser_or_skip()
-    from helpers.browser import Browser
+    from helpers.report.browser import Browser
 
     root, _ = project
     with Browser() as b:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from helpers.ingest import INPUT_NAMES_FR, IngestReport, _readers, territory_markdown
-from helpers.territory import Entity
+from helpers.io.ingest import INPUT_NAMES_FR, IngestReport, _readers, territory_markdown
+from helpers.io.territory import Entity
 
 
 class _Territory:

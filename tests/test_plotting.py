@@ -5,7 +5,7 @@ import html
 import mistune
 import pytest
 
-from helpers import plotting
+from helpers.report import plotting
 
 
 @pytest.mark.parametrize("raw", [
@@ -47,7 +47,7 @@ def test_fr_sig(value, text):
 def test_axes_get_french_tick_labels():
     """Numeric axes read the French way: thousands separated by a narrow no-break space, decimal comma, log ticks
     without scientific notation; categorical axes keep their labels."""
-    from helpers import plotting
+    from helpers.report import plotting
 
     plt = plotting.setup()
     fig, (bars, line, log) = plt.subplots(1, 3)
@@ -73,7 +73,7 @@ def test_wrapped_category_labels_get_room_for_their_lines():
     """Twenty categories with long names are wrapped on two lines for a phone; the figure then grows so each
     category has at least 2 lines × font size × 1.3 of height (at 9 pt: 18 × 2 × 9 × 1.3 / 72 = 6.5 in of axes for
     20 rows), so neighbouring labels never overlap."""
-    from helpers import plotting
+    from helpers.report import plotting
 
     plt = plotting.setup()
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * 20 + 1.2))

@@ -1,7 +1,7 @@
 """Publication survives a failure or a kill at any step: ``outputs/<slug>`` and ``data/processed/<slug>`` always show
 the same generation (both the old one or both the new one), and the next run leaves no stale staging.
 
-Small fake generations (two files, no papermill) go through :mod:`helpers.publication` exactly as a run does
+Small fake generations (two files, no papermill) go through :mod:`helpers.run.publication` exactly as a run does
 (``repair`` → ``begin`` → write → ``commit``, ``abort`` in ``finally``). Every call to ``os.rename``,
 ``os.replace``, ``os.symlink``, ``os.unlink`` and ``shutil.rmtree`` is a possible fault: for each k, the k-th call
 raises (in-process) or kills the process (``os._exit`` in a subprocess).
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, publication
+from helpers.io import paths
+from helpers.run import publication
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "atom"
@@ -160,7 +161,8 @@ KILL_SCRIPT = textwrap.dedent("""
     import importlib, os, shutil, sys
     sys.path.insert(0, {src!r})
     from pathlib import Path
-    from helpers import paths, publication
+    from helpers.io import paths
+    from helpers.run import publication
     root = Path({root!r})
     paths.PROJECT_ROOT, paths.OUTPUTS_DIR, paths.PROCESSED_DIR = root, root / "outputs", root / "data" / "processed"
     k = int(sys.argv[1])
@@ -274,7 +276,7 @@ def test_a_kernel_dies_when_its_runner_is_killed(tmp_path):
     code = textwrap.dedent(f"""
         import asyncio, os, queue, sys, time
         sys.path.insert(0, {str(ROOT / 'src')!r})
-        from helpers import pipeline
+        from helpers.run import pipeline
         from jupyter_client import BlockingKernelClient
         def cpu_seconds(pid):
             fields = open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()
@@ -340,7 +342,7 @@ def test_sigterm_says_in_french_what_was_interrupted_and_cleans_up(tmp_path):
     code = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT / 'src')!r})
-        from helpers import pipeline
+        from helpers.run import pipeline
         def fake_run_study(slug, seed, n_draws):
             pipeline._RUNNING[:] = ["02_carbon_balance", "03_services_lca"]
             open(pipeline.kernel_files_prefix() + "abc.json", "w").write("{{}}")
@@ -364,7 +366,7 @@ def test_batch_sigterm_is_reported_in_french(tmp_path):
     code = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT / 'src')!r})
-        from helpers import batch
+        from helpers.run import batch
         def fake_run_batch(*a, **k):
             print("started", flush=True)
             time.sleep(60)
@@ -381,7 +383,7 @@ def test_batch_sigterm_is_reported_in_french(tmp_path):
 def test_an_unexpected_publication_error_is_clear_and_kept(tmp_path, monkeypatch):
     """Any exception while publishing (e.g. openpyxl's IllegalCharacterError before safe_write): a French
     StudyFailed naming the step, the run kept in outputs/.failed/<slug>/, nothing published, no staging left."""
-    from helpers import pipeline
+    from helpers.run import pipeline
 
     monkeypatch.setattr(paths, "OUTPUTS_DIR", tmp_path / "outputs")
     monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "processed")
@@ -400,7 +402,7 @@ def test_an_unexpected_publication_error_is_clear_and_kept(tmp_path, monkeypatch
 
 def test_one_runs_cleanup_leaves_another_runs_kernel_files(tmp_path, monkeypatch):
     """Two studies in one process (threads): the end of one removes its own kernels' files only."""
-    from helpers import pipeline
+    from helpers.run import pipeline
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import publish
+from helpers.report import publish
 
 
 class _Balance(HTMLParser):
@@ -83,7 +83,7 @@ def test_budget_reports_every_breach():
 def test_method_section_lists_the_factors_that_move_the_total_most(tmp_path):
     import pandas as pd
 
-    from helpers import sections
+    from helpers.report import sections
 
     pd.DataFrame({
         "input_id": ["a:use:climate_change", "pue:server_room", "b:manufacturing:climate_change"],
@@ -107,7 +107,7 @@ def test_inputs_fingerprint_never_reads_outside_the_folder(tmp_path):
     a FIFO would block the hash forever. Only regular files inside the folder are fingerprinted."""
     import os
 
-    from helpers.publish import input_files, sha256_files
+    from helpers.report.publish import input_files, sha256_files
 
     raw, ref = tmp_path / "raw", tmp_path / "ref"
     raw.mkdir()

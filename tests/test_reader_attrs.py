@@ -2,8 +2,8 @@
 
 pandas deep-copies a frame's ``attrs`` at every operation (``NDFrame.__finalize__``): a reading report (columns,
 warnings) riding along the computation cost ~15 % of a study. The readers take it off
-(:func:`helpers.tables.take_report`) and give back only what their callers read; the import report and the warnings
-of ``helpers.ingest`` are unchanged.
+(:func:`helpers.io.tables.take_report`) and give back only what their callers read; the import report and the warnings
+of ``helpers.io.ingest`` are unchanged.
 """
 
 import csv
@@ -13,13 +13,13 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers import factors as fx
-from helpers import maturity as mat
-from helpers.context import Context
-from helpers.ingest import ingest_all
-from helpers.paths import RAW_DIR, REFERENCE_DIR
-from helpers.tables import Column, Schema, plain, read_table, take_report
-from helpers.territory import load_territory
+from helpers.io import factors as fx
+from helpers.io.ingest import ingest_all
+from helpers.io.paths import RAW_DIR, REFERENCE_DIR
+from helpers.io.tables import Column, Schema, plain, read_table, take_report
+from helpers.io.territory import load_territory
+from helpers.model import maturity as mat
+from helpers.run.context import Context
 
 UNKNOWN = "colonne_inconnue"
 
@@ -119,9 +119,9 @@ def test_ingest_hands_plain_tables_and_keeps_the_import_report(warned):
 
 
 def test_readers_still_return_their_report(warned):
-    from helpers import carbon_inputs as ci
-    from helpers import rgesn
-    from helpers.inventory import read_inventory
+    from helpers.io import carbon_inputs as ci
+    from helpers.io.inventory import read_inventory
+    from helpers.model import rgesn
 
     telecom = ci.read_telecom(warned.raw / "telecom.csv", warned.territory)
     assert list(telecom.attrs) == ["columns", "ignored", "file", "warnings", "rows_read"]

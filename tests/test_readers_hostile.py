@@ -1,5 +1,5 @@
 """Hostile and broken input files (issue 21, input side): each attack read in a subprocess bounded in memory
-(``RLIMIT_AS`` 1.5 GB) and time (a timeout), asserting the documented outcome of :mod:`helpers.readers`.
+(``RLIMIT_AS`` 1.5 GB) and time (a timeout), asserting the documented outcome of :mod:`helpers.io.readers`.
 
 Attacks are from issue 21 ("Wrong numbers accepted silently", "Tiny inputs, huge costs", "Outside the territory
 folder", "Late or unclear failures"); hostile files are built in ``tmp_path`` so no large binary is committed.
@@ -23,9 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import helpers
-from helpers import readers
-from helpers.errors import InputError
-from helpers.tables import Column, Schema, read_table
+from helpers.io import readers
+from helpers.io.errors import InputError
+from helpers.io.tables import Column, Schema, read_table
 
 SRC = str(Path(helpers.__file__).resolve().parents[1])
 MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024  # 1.5 GB of address space for the reading subprocess
@@ -34,8 +34,8 @@ TIMEOUT_S = 120  # generous on a shared 2-core machine; the attacks took > 300 s
 #: Run in the bounded subprocess: read ``path`` with ``mode`` and print one JSON line with the outcome.
 DRIVER = textwrap.dedent("""
     import json, sys
-    from helpers import readers
-    from helpers.errors import InputError
+    from helpers.io import readers
+    from helpers.io.errors import InputError
     args = json.loads(sys.argv[1])
     for name, value in args.get("caps", {}).items():
         setattr(readers, name, value)
@@ -45,7 +45,7 @@ DRIVER = textwrap.dedent("""
             rows = list(rows)
             out = {"header": header, "n": len(rows), "first": rows[:3], "last": rows[-1:]}
         elif args["mode"] == "table":
-            from helpers.tables import Column, Schema, read_table
+            from helpers.io.tables import Column, Schema, read_table
             cols = tuple(Column(n, k) for n, k in args["columns"])
             df = read_table(args["path"], Schema(file=args["file"], columns=cols, min_rows=0))
             out = {"table": df.drop(columns="_line").astype(object).where(df.notna(), None).values.tolist()}
@@ -460,7 +460,7 @@ def test_convention_declared_in_territory_yaml_reads_the_ambiguous_values(tmp_pa
 
 def test_bounded_problems_keep_the_true_total_in_a_few_objects():
     """200,000 bad cells of one kind: at most MAX_PROBLEMS_KEPT_PER_KIND + 1 objects, the printed total 200000."""
-    from helpers.errors import InputProblem
+    from helpers.io.errors import InputProblem
 
     problems = readers.BoundedProblems()
     for line in range(2, 200_002):
@@ -627,8 +627,8 @@ def test_decimal_note_says_which_convention_and_why(tmp_path):
 
 def test_purchases_850_000_eur_are_refused_by_the_study_reader(tmp_path):
     """The attack on purchases.csv itself (850,000 € read as 850): read_purchases refuses the file, naming the value."""
-    from helpers.carbon_inputs import read_purchases
-    from helpers.territory import load_territory
+    from helpers.io.carbon_inputs import read_purchases
+    from helpers.io.territory import load_territory
 
     path = tmp_path / "purchases.csv"
     path.write_text("entity;category;amount_eur;year;quality;comment\n"
@@ -641,9 +641,9 @@ def test_purchases_850_000_eur_are_refused_by_the_study_reader(tmp_path):
 def test_inventory_with_a_hidden_first_sheet_counts_the_visible_sheet_only(tmp_path):
     """The attack: a hidden first sheet read as the data (661 -> 3,998 t). Through read_inventory, only the visible
     sheet's 3 + 2 devices are counted, not the hidden 999."""
-    from helpers.factors import load_categories
-    from helpers.inventory import read_inventory
-    from helpers.territory import load_territory
+    from helpers.io.factors import load_categories
+    from helpers.io.inventory import read_inventory
+    from helpers.io.territory import load_territory
 
     head = ["line_id", "entity", "category", "quantity", "purchase_year"]
     path = _workbook(tmp_path / "inventory.xlsx", {

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from helpers import readers
-from helpers.errors import InputError, display_path
-from helpers.tables import Column, Schema, read_table
+from helpers.io import readers
+from helpers.io.errors import InputError, display_path
+from helpers.io.tables import Column, Schema, read_table
 
 SCHEMA = Schema(
     file="p.csv",

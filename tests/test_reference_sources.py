@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.paths import PROJECT_ROOT
+from helpers.io.paths import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "raw" / "reference"
 TABLES = sorted(REFERENCE_DIR.glob("*.csv"))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import plotting, report_theme
+from helpers.report import plotting, report_theme
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def test_apply_is_idempotent():
 
 def _assessment():
     """A small maturity assessment: three collectivities, two axes and the overall score, one cell not scored."""
-    from helpers.maturity import GLOBAL
+    from helpers.model.maturity import GLOBAL
 
     matrix = pd.DataFrame({"gov": [72.0, 40.0, np.nan], "buy": [55.0, 61.0, 20.0], GLOBAL: [64.0, 50.0, 20.0]},
                           index=["peer-a", "subject", "peer-b"])
@@ -59,7 +59,7 @@ def _assessment():
 def test_heatmap_is_seaborn_with_axes_as_rows_and_every_cell_written():
     from matplotlib.collections import QuadMesh
 
-    from helpers import maturity
+    from helpers.model import maturity
 
     fig = maturity.heatmap_figure(_assessment())
     ax = fig.axes[0]
@@ -75,8 +75,8 @@ def test_heatmap_is_seaborn_with_axes_as_rows_and_every_cell_written():
 
 def test_heatmap_with_many_collectivities_has_them_as_rows():
     """Twelve collectivities would squeeze twelve columns into a phone's width: they become the rows."""
-    from helpers import maturity
-    from helpers.maturity import GLOBAL
+    from helpers.model import maturity
+    from helpers.model.maturity import GLOBAL
 
     a = _assessment()
     ids = [f"c{i:02d}" for i in range(12)]
@@ -131,7 +131,7 @@ def test_seaborn_figure_keeps_french_ticks_and_one_bar_per_row():
 
 
 def test_a_seaborn_figure_has_the_same_svg_bytes_on_every_draw():
-    from helpers import maturity
+    from helpers.model import maturity
 
     svgs = []
     for _ in range(2):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import rgesn
-from helpers.errors import InputError
+from helpers.io.errors import InputError
+from helpers.model import rgesn
 
 HEADER = "service_id,criterion,answer,justification\n"
 
@@ -90,7 +90,7 @@ def test_family_with_everything_not_applicable_has_no_score(criteria):
 
 
 def test_la_rochelle_answers_are_valid(criteria):
-    from helpers.paths import RAW_DIR
+    from helpers.io.paths import RAW_DIR
 
     df = rgesn.read_rgesn(RAW_DIR / "la-rochelle" / "rgesn.csv", ["site-ville", "e-demarches", "visio"], criteria)
     assert set(df["service_id"]) == {"site-ville", "e-demarches"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import paths
-from helpers.errors import InputError
+from helpers.io import paths
+from helpers.io.errors import InputError
 
 
 @pytest.fixture
@@ -34,9 +34,9 @@ def _remove_example_marks(folder) -> None:
 
 def test_templates_example_rows_are_refused_with_file_and_line(sandbox):
     """Every template's example row is marked; left in, the study refuses to run, naming each file and line 2."""
-    from helpers.context import open_context
-    from helpers.ingest import ingest_all
-    from helpers.scaffold import available_schemas, new_territory
+    from helpers.io.ingest import ingest_all
+    from helpers.run.context import open_context
+    from helpers.run.scaffold import available_schemas, new_territory
 
     new_territory("ma-commune")
     with pytest.raises(InputError) as exc:
@@ -47,17 +47,17 @@ def test_templates_example_rows_are_refused_with_file_and_line(sandbox):
 
 
 def test_new_territories_are_not_illustrative(sandbox):
-    from helpers.scaffold import new_territory
-    from helpers.territory import load_territory
+    from helpers.io.territory import load_territory
+    from helpers.run.scaffold import new_territory
 
     new_territory("ma-commune")
     assert load_territory("ma-commune").illustrative is False
 
 
 def test_templates_are_documented_and_valid_as_shipped(sandbox):
-    from helpers.context import open_context
-    from helpers.ingest import ingest_all
-    from helpers.scaffold import available_schemas, new_territory
+    from helpers.io.ingest import ingest_all
+    from helpers.run.context import open_context
+    from helpers.run.scaffold import available_schemas, new_territory
 
     folder = new_territory("ma-commune")
     files = {p.name for p in folder.iterdir()}
@@ -76,7 +76,7 @@ def test_templates_are_documented_and_valid_as_shipped(sandbox):
 
 
 def test_existing_folder_is_never_overwritten(sandbox):
-    from helpers.scaffold import new_territory
+    from helpers.run.scaffold import new_territory
 
     new_territory("ma-commune")
     (paths.RAW_DIR / "ma-commune" / "inventory.csv").write_text("mine")
@@ -87,7 +87,7 @@ def test_existing_folder_is_never_overwritten(sandbox):
 
 @pytest.mark.parametrize("slug", ["../evil", "a/b", "Ma Commune"])
 def test_unsafe_slug_is_refused(sandbox, slug):
-    from helpers.scaffold import new_territory
+    from helpers.run.scaffold import new_territory
 
     with pytest.raises(InputError):
         new_territory(slug)
@@ -98,8 +98,8 @@ def test_the_whole_computation_runs_on_the_templates_as_shipped(sandbox):
     a territory with one row per file, no video service and one maturity answer must not break any section."""
     import json
 
-    from helpers.scaffold import new_territory
-    from helpers.study import compute_sections
+    from helpers.run.scaffold import new_territory
+    from helpers.run.study import compute_sections
 
     _remove_example_marks(new_territory("ma-commune"))
     out = sandbox / "processed" / "ma-commune"

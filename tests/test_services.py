@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import services as sv
-from helpers.errors import InputError
+from helpers.io.errors import InputError
+from helpers.model import services as sv
 from helpers.report import services as services_report
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def test_read_services_accepts_both_territories():
     for slug in ("la-rochelle", "test-mini"):
         import pandas as pd
 
-        from helpers.paths import RAW_DIR
+        from helpers.io.paths import RAW_DIR
 
         sites = list(pd.read_csv(RAW_DIR / slug / "hosting.csv")["site_id"])
         df = sv.read_services(RAW_DIR / slug / "services.csv", sites, hosting_kinds=list(KINDS["kind"])
@@ -626,7 +626,7 @@ def test_summary_has_the_documented_structure():
 
 
 class FakeContext:
-    """The part of helpers.context.Context the study uses, on a chosen raw folder."""
+    """The part of helpers.run.context.Context the study uses, on a chosen raw folder."""
 
     def __init__(self, raw, processed):
         self.raw, self.processed = raw, processed
@@ -643,7 +643,7 @@ class FakeContext:
 
 
 def test_study_runs_on_the_test_territory(tmp_path):
-    from helpers.paths import RAW_DIR
+    from helpers.io.paths import RAW_DIR
 
     ctx = FakeContext(RAW_DIR / "test-mini", tmp_path)
     study = sv.run_study(ctx, n_draws=300, seed=5, n_sobol=16)
@@ -706,7 +706,7 @@ def test_resolve_memo_returns_an_independent_copy_of_the_same_result():
 def test_a_factor_shared_with_the_balance_has_the_same_draw():
     """Issue 18: the services draw the library's factors from the balance's keyed streams, so the laptop and
     electricity factors have the very same draws in the services LCA and in the carbon balance (seed 7)."""
-    from helpers import carbon
+    from helpers.model import carbon
 
     table = sv.parameter_table(mc_inputs())
     draws = sv.seeded_parameter_draws(table, 500, 7)
@@ -738,7 +738,7 @@ def test_agents_services_use_the_professional_profile():
 def test_hosting_sites_fallback_refuses_a_symlink_out_of_its_folder(tmp_path):
     """The raw hosting.csv fallback goes through the bounded reader path: a hosting.csv that is a symlink to a file
     outside its folder is refused before any read, and nothing of the target is quoted."""
-    from helpers.errors import InputError
+    from helpers.io.errors import InputError
 
     outside = tmp_path / "outside.csv"
     outside.write_text("site_id,kind,pue\nsecret-site,server_room,1.5\n", encoding="utf-8")
@@ -753,10 +753,10 @@ def test_hosting_sites_fallback_refuses_a_symlink_out_of_its_folder(tmp_path):
 @pytest.mark.parametrize("slug", ["la-rochelle", "test-mini"])
 def test_activity_rows_reproduce_the_models_draws_in_the_one_engine(slug, tmp_path):
     """Issue 19, one activity model: the services written as activity rows and drawn by the balance's engine
-    (``helpers.carbon.monte_carlo``) give the draws of the model's formulas (:func:`evaluate` on the same sampler's
+    (``helpers.model.carbon.monte_carlo``) give the draws of the model's formulas (:func:`evaluate` on the same sampler's
     draws) for every criterion and part: agents' professional profile, desktops with their screen, several hosting
     kinds with a drawn PUE, websites, visio and storage."""
-    from helpers.context import open_context
+    from helpers.run.context import open_context
 
     inputs = sv.run_study(open_context(slug, tmp_path), n_draws=50, seed=1).inputs
     table = sv.parameter_table(inputs)

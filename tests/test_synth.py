@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
-from helpers import synth
+from helpers.run import synth
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -129,9 +129,9 @@ def test_a_real_folder_is_never_overwritten_synthetic_ones_are_regenerated(raw):
 
 def test_generated_inputs_pass_every_reader(raw, monkeypatch):
     """The files validate with the project's strict readers (ingest of notebook 01), without warnings."""
-    from helpers import paths
-    from helpers.context import open_context
-    from helpers.ingest import ingest_all
+    from helpers.io import paths
+    from helpers.io.ingest import ingest_all
+    from helpers.run.context import open_context
 
     monkeypatch.setattr(paths, "RAW_DIR", raw)
     monkeypatch.setattr(paths, "PROCESSED_DIR", raw.parent / "processed")

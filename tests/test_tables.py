@@ -2,8 +2,8 @@
 
 import pytest
 
-from helpers.errors import InputError
-from helpers.tables import Column, Schema, read_table
+from helpers.io.errors import InputError
+from helpers.io.tables import Column, Schema, read_table
 
 SCHEMA = Schema(
     file="x.csv",
@@ -117,7 +117,7 @@ def test_dates_become_a_year(text, year):
     """43831 is the Excel serial of 2020-01-01 (days since 1899-12-30)."""
     import pandas as pd
 
-    from helpers.tables import dates_to_year
+    from helpers.io.tables import dates_to_year
 
     assert dates_to_year(pd.Series([text])).iat[0] == year
 
@@ -126,7 +126,7 @@ def test_dates_become_a_year(text, year):
 def test_unreadable_dates_are_nan(text):
     import pandas as pd
 
-    from helpers.tables import dates_to_year
+    from helpers.io.tables import dates_to_year
 
     assert pd.isna(dates_to_year(pd.Series([text])).iat[0])
 
@@ -152,7 +152,7 @@ def test_grouped_error_one_line_for_many_rows(tmp_csv):
 
 
 def test_at_most_twenty_kinds_of_problem_per_file(tmp_csv):
-    from helpers.errors import InputProblem, grouped_lines
+    from helpers.io.errors import InputProblem, grouped_lines
 
     probs = [InputProblem("f.csv", 2, f"c{i}", None, "x") for i in range(25)]
     lines = grouped_lines(probs)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from helpers.errors import InputError
-from helpers.paths import check_slug
-from helpers.territory import load_territory
+from helpers.io.errors import InputError
+from helpers.io.paths import check_slug
+from helpers.io.territory import load_territory
 
 VALID = """\
 name: "Ville de Test"

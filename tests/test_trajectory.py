@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import trajectory as tj
+from helpers.model import trajectory as tj
 
 
 def test_budget_is_the_inclusive_sum_of_the_yearly_target_values():

@@ -1,8 +1,9 @@
-"""The vocabulary is defined once (issue 19): each module's historical name is the very object of helpers.vocab."""
+"""The vocabulary is defined once (issue 19): each module's historical name is the very object of helpers.model.vocab."""
 
 from __future__ import annotations
 
-from helpers import carbon, carbon_inputs, factors, inventory, services, vocab
+from helpers.io import carbon_inputs, factors, inventory
+from helpers.model import carbon, services, vocab
 
 
 def test_each_module_reads_the_one_vocabulary():
@@ -25,6 +26,6 @@ def test_the_services_tiers_map_onto_the_balance_equipment_tiers_with_the_same_l
 
 def test_every_lever_is_registered_with_its_function():
     """One registry (issue 19): each lever of LEVERS has its transform in APPLY, and nothing else is there."""
-    from helpers import levers
+    from helpers.model import levers
 
     assert set(levers.APPLY) == set(levers.LEVERS)

@@ -8,7 +8,7 @@ One command (``make crosscheck`` or ``python tools/boavizta_crosscheck.py``):
 2. computes, in that environment, one year (8,760 h) of embedded and use climate impact of each archetype
    (laptop-pro, desktop-pro, monitor-default, smartphone-default, tablet-default, server platform_compute_medium),
    in France, with boaviztapi's own FRA electricity factor (0.098 kgCO2e/kWh) and with ours;
-3. computes the same device with our engine (``helpers.carbon``), once with our defaults (``categories.csv``
+3. computes the same device with our engine (``helpers.model.carbon``), once with our defaults (``categories.csv``
    lifetime and kWh) and once with boaviztapi's lifetime and kWh, so that the remaining gap is the embedded factor;
 4. writes ``outputs/crosscheck/boavizta.csv`` and prints the differences with their explanation.
 
@@ -161,8 +161,8 @@ def our_side(bz: dict) -> list[dict]:
     import numpy as np
     import pandas as pd
 
-    from helpers import carbon
-    from helpers import factors as F
+    from helpers.io import factors as F
+    from helpers.model import carbon
 
     fac = F.load_factors()
     cats = F.load_categories().set_index("category")
@@ -213,7 +213,7 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     import pandas as pd
 
-    from helpers import factors as F
+    from helpers.io import factors as F
 
     elec = F.get_value(F.load_factors(), "electricity_fr", "use", "climate_change")
     bz = run_worker("crosscheck", repr(elec))
@@ -225,7 +225,7 @@ def main(argv: list[str]) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "boavizta.csv"
     df.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    print(f"boaviztapi {bz['boaviztapi_version']} vs helpers.carbon, one device for one year (kgCO2e/year), France")
+    print(f"boaviztapi {bz['boaviztapi_version']} vs helpers.model.carbon, one device for one year (kgCO2e/year), France")
     print(f"electricity: boaviztapi FRA {df['bz_fra_factor_kgco2e_per_kwh'].iat[0]:.4g} kg/kWh (2019 LCA paper), "
           f"ours {elec:.4g} kg/kWh (Base Empreinte 2025)\n")
     head = (f"{'archetype':<24}{'life bz/us':>11}{'kWh bz/us':>13}{'emb bz':>9}{'emb us':>9}{'emb us@bz':>10}"

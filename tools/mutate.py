@@ -19,7 +19,7 @@ What it does
    ``docs/mutation.md`` (they cannot change any output, with the reason) are reported apart, and
    ``score_excluding_equivalent`` leaves them out of the denominator.
 
-Two things make the runs honest: the process-wide memos (``helpers.memo.Memo``: keyed draws, resolved services, clean
+Two things make the runs honest: the process-wide memos (``helpers.model.memo.Memo``: keyed draws, resolved services, clean
 tables) are emptied before each test by a small pytest plugin written into the scratch folder — otherwise a forked mutant would reuse
 results computed by the unmutated code during the stats run — and Hypothesis is derandomised (same examples in every
 run, no example database).
@@ -53,7 +53,7 @@ DEFAULT_SAMPLE = 800
 #: least number of mutants sampled in a module (all of them below it)
 MIN_PER_MODULE = 40
 #: phase 1 runs this single mutant (mutmut generates every mutant and collects its stats on the way)
-FIRST_MUTANT = "helpers.plotting.x__escape__mutmut_1"
+FIRST_MUTANT = "helpers.report.plotting.x__escape__mutmut_1"
 
 
 @dataclass(frozen=True)
@@ -78,21 +78,21 @@ PRESENTATION = (r"(^|\.)(\w*_figure|display_\w*|\w*_display|\w*_markdown|alt_tex
 
 #: module -> functions mutated
 MODULES: dict[str, Select] = {
-    "carbon": Select(exclude=PRESENTATION),
-    # the one sampler (keyed streams and distributions), moved out of helpers.carbon (issue 19)
-    "uncertainty": Select(),
-    "engine": Select(),
-    "services": Select(exclude=PRESENTATION),
-    "actions": Select(exclude=PRESENTATION),
-    "levers": Select(exclude=PRESENTATION),
-    "trajectory": Select(exclude=PRESENTATION + r"|verdict_text$"),
-    "maturity": Select(exclude=PRESENTATION),
-    # the readers' number parsing (helpers.readers.NumberReader and the table reader's entry points to it)
-    "readers": Select(include=r"(^|\.)(NumberReader(\.\w+)?|number_\w+)$"),
-    "tables": Select(include=r"^_parse_numbers$"),
+    "model.carbon": Select(exclude=PRESENTATION),
+    # the one sampler (keyed streams and distributions), moved out of helpers.model.carbon (issue 19)
+    "model.uncertainty": Select(),
+    "model.engine": Select(),
+    "model.services": Select(exclude=PRESENTATION),
+    "plan.actions": Select(exclude=PRESENTATION),
+    "model.levers": Select(exclude=PRESENTATION),
+    "model.trajectory": Select(exclude=PRESENTATION + r"|verdict_text$"),
+    "model.maturity": Select(exclude=PRESENTATION),
+    # the readers' number parsing (helpers.io.readers.NumberReader and the table reader's entry points to it)
+    "io.readers": Select(include=r"(^|\.)(NumberReader(\.\w+)?|number_\w+)$"),
+    "io.tables": Select(include=r"^_parse_numbers$"),
     # the escaping helpers and the French number formatting of every table cell
-    "plotting": Select(include=r"^(esc|_escape|code|html_table|fr_number|fr_sig|fr_interval)$"),
-    "publish": Select(include=r"^(sanitize_html|_allowed_attribute)$"),
+    "report.plotting": Select(include=r"^(esc|_escape|code|html_table|fr_number|fr_sig|fr_interval)$"),
+    "report.publish": Select(include=r"^(sanitize_html|_allowed_attribute)$"),
 }
 
 #: unit tests run against the mutants (the papermill chain and the batch are left out: minutes per run)
@@ -114,7 +114,7 @@ if os.environ.get("MUTANT_UNDER_TEST") and os.path.isdir("src"):
     # a mutant checked by hand from mutants/ (MUTANT_UNDER_TEST=<name> python -m pytest -p mutate_plugin ...): the
     # mutated tree first, before the project's editable install (mutmut's own runs already import it first)
     sys.path.insert(0, os.path.abspath("src"))
-from helpers import memo
+from helpers.model import memo
 
 # Every memo is emptied before each test: a mutant is forked from the process that ran the clean tests, whose memos
 # hold the unmutated results (a get() would return them, and so would put(), which keeps what is already stored).
@@ -217,14 +217,14 @@ def prepare(resume: bool) -> dict[str, list[str]]:
     (WORK / "mutate_plugin.py").write_text(PLUGIN, encoding="utf-8")
     selected = {}
     for module, select in MODULES.items():
-        path = src / "helpers" / f"{module}.py"
+        path = src / "helpers" / f"{module.replace('.', '/')}.py"
         if not path.exists():
             continue
         text, kept, _ = mark_excluded(path.read_text(encoding="utf-8"), select)
         path.write_text(text, encoding="utf-8")
-        shutil.copystat(ROOT / "src" / "helpers" / f"{module}.py", path)
+        shutil.copystat(ROOT / "src" / "helpers" / f"{module.replace('.', '/')}.py", path)
         selected[module] = kept
-    only = [f"src/helpers/{m}.py" for m in selected]
+    only = [f"src/helpers/{m.replace('.', '/')}.py" for m in selected]
     tests = sorted({str(p.relative_to(WORK)) for pattern in TESTS for p in WORK.glob(pattern)})
     config = {
         "source_paths": ["src"],
@@ -253,7 +253,7 @@ def count_mutants(selected: dict[str, list[str]]) -> dict[str, int]:
 
     out = {}
     for module in selected:
-        path = f"src/helpers/{module}.py"
+        path = f"src/helpers/{module.replace('.', '/')}.py"
         out[module] = len(mutate_file_contents(path, Path(path).read_text(encoding="utf-8")).mutant_names)
     os.chdir(ROOT)
     return out
@@ -280,7 +280,7 @@ def collect(selected: dict[str, list[str]], sample: list[str] | None = None) -> 
     totals = dict.fromkeys(("killed", "survived", "timeout", "no_tests", "segfault", "suspicious", "skipped",
                             "not_checked"), 0)
     for module in selected:
-        meta = WORK / "mutants" / "src" / "helpers" / f"{module}.py.meta"
+        meta = WORK / "mutants" / "src" / "helpers" / f"{module.replace('.', '/')}.py.meta"
         if not meta.exists():
             continue
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
@@ -338,7 +338,7 @@ def _generated(selected: dict[str, list[str]]) -> dict[str, list[str]]:
     """module -> names of the mutants mutmut generated (from its ``.meta`` files)."""
     out = {}
     for module in selected:
-        meta = WORK / "mutants" / "src" / "helpers" / f"{module}.py.meta"
+        meta = WORK / "mutants" / "src" / "helpers" / f"{module.replace('.', '/')}.py.meta"
         if meta.exists():
             out[module] = sorted(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
     return out
@@ -363,7 +363,7 @@ def sample_mutants(generated: dict[str, list[str]], size: int, seed: int) -> lis
 def _pending(names: list[str]) -> list[str]:
     """The mutants of ``names`` with no result yet, or that survived (rerun: new tests may kill them)."""
     codes: dict[str, int | None] = {}
-    for meta in (WORK / "mutants" / "src" / "helpers").glob("*.py.meta"):
+    for meta in (WORK / "mutants" / "src" / "helpers").rglob("*.py.meta"):
         codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
     return [n for n in names if STATUS.get(codes.get(n)) in ("not_checked", "survived", "no_tests", None)]
 

@@ -1,11 +1,11 @@
 """The action plan and the trajectory in French for the published diagnostic: headline, notes, display tables
 and figures.
 
-The model (``helpers.actions``, with the trajectory of ``helpers.trajectory``) holds numbers only; this module turns
-a :class:`helpers.actions.ActionsStudy` into what notebook ``05_actions`` shows. Nothing here is written to
+The model (``helpers.plan.actions``, with the trajectory of ``helpers.model.trajectory``) holds numbers only; this module turns
+a :class:`helpers.plan.actions.ActionsStudy` into what notebook ``05_actions`` shows. Nothing here is written to
 ``data/processed/`` or ``summary.json``: the section's outputs are ``ActionsStudy.write`` (the tables of means,
 ``means_table`` and ``yearly_means``, stay in the model because they are written; the trajectory's verdict
-``helpers.trajectory.verdict_text`` too, as the published summary reads it).
+``helpers.model.trajectory.verdict_text`` too, as the published summary reads it).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.actions import (
+from helpers.model.trajectory import verdict_text
+from helpers.plan.actions import (
     CARBON_VALUE_EUR_PER_TCO2E,
     ActionsStudy,
     axis_labels,
@@ -21,7 +22,6 @@ from helpers.actions import (
     means_order,
     pollution_transfers,
 )
-from helpers.trajectory import verdict_text
 
 # ----------------------------------------------------------------------------------------------------------------
 # Figures (French labels; markers, position and labels so colour is never the only carrier; no hatching)
@@ -41,7 +41,7 @@ def _integer_years(ax):
 def gains_figure(ranked: pd.DataFrame, top: int = 20):
     """Horizontal bars: total gain of each action with its 95 % interval, split balance / services (actions
     measured against the reference year; the fleet stabilisation, measured against the growth, is left out)."""
-    from helpers.plotting import PALETTE, setup
+    from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     df = ranked[(ranked["total_tco2e"].abs() > 0) & ranked["kind"].eq("reduction")]
@@ -63,7 +63,7 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
     """Marginal abatement cost curve: actions sorted by cost per tCO2e; bar width = tCO2e avoided per year,
     height = € per tCO2e. Reductions only (kind ``reduction``): avoided emissions are never in the curve.
     The vertical axis is cut at the 5th and 95th percentiles widened by 20 %; a cut bar shows its value."""
-    from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report.plotting import PALETTE, fr_number, setup
 
     plt = setup()
     df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")]
@@ -126,7 +126,7 @@ def _room_above(fig, ax, texts, pad_px: float = 4.0) -> None:
 def matrix_figure(ranked: pd.DataFrame):
     """Impact versus effort: x = effort (1–3, spread within each level), y = tCO2e avoided per year (log scale;
     actions without a computed gain on the bottom line). Selected actions are filled circles, others hollow."""
-    from helpers.plotting import PALETTE, setup
+    from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     df = ranked.sort_values("action_id").reset_index(drop=True)
@@ -190,7 +190,7 @@ def gantt_figure(plan: pd.DataFrame, ranked: pd.DataFrame, first_year: int, last
     """Gantt chart of the selected actions from ``first_year`` to ``last_year`` (the target year): set-up (dark bar)
     then full implementation (light bar). Each label is the action's number in the table of means and its title
     wrapped on two lines, so no label is cut; flat colours, a legend above the bars."""
-    from helpers.plotting import PALETTE, setup
+    from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     sel = means_order(plan, ranked).iloc[::-1]
@@ -219,7 +219,7 @@ def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | 
                       reference_year: int | None = None, target_year: int | None = None):
     """Two panels: yearly paths (BAU, plan with its 95 % band, target pathway) and cumulative emissions against the
     carbon budget. Lines differ by style and marker, not only by colour."""
-    from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report.plotting import PALETTE, fr_number, setup
 
     plt = setup()
     # stacked panels, 4.9 in wide: legible on a phone (issue 20); legends below the data, the milestone label at the
@@ -279,7 +279,7 @@ def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
     """The ``top`` first selected reductions in rank order: total gain with its interval and net cost (French
     headers; every action, with its start year and costs, is in the exported table ``actions_plan``; avoided
     emissions are shown apart by :func:`avoided_markdown`)."""
-    from helpers.plotting import fr_interval
+    from helpers.report.plotting import fr_interval
 
     df = ranked[ranked["selected"] & ranked["kind"].eq("reduction")].sort_values("rank").head(top)
     gain = [fr_interval(v, lo, hi, 1) if v else "—"
@@ -294,8 +294,8 @@ def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
 
 def criteria_markdown(plan_criteria: pd.DataFrame, criteria: pd.DataFrame, ranked: pd.DataFrame) -> str:
     """French sentences: what the combined plan avoids on the other criteria, and any pollution transfer."""
-    from helpers.carbon import CRITERIA_LABELS
-    from helpers.plotting import fr_number
+    from helpers.model.carbon import CRITERIA_LABELS
+    from helpers.report.plotting import fr_number
 
     other = plan_criteria[plan_criteria["criterion"] != "climate_change"].dropna(subset=["change_pct"])
     parts = [f"{CRITERIA_LABELS.get(c, c).lower()} {fr_number(-v, 0)} %"
@@ -315,7 +315,7 @@ def criteria_markdown(plan_criteria: pd.DataFrame, criteria: pd.DataFrame, ranke
 
 def display_budget(budget: pd.DataFrame) -> pd.DataFrame:
     """Cumulative emissions of each scenario against the carbon budget (French headers)."""
-    from helpers.plotting import fr_interval, fr_number
+    from helpers.report.plotting import fr_interval, fr_number
 
     names = {"bau": "Fil de l'eau", "plan": "Plan d'actions", "target": "Trajectoire cible"}
     lo = budget.get("cumulative_low_tco2e", pd.Series(np.nan, index=budget.index))
@@ -366,7 +366,7 @@ def _services_total(ctx) -> float | None:
 def consistency_note(study: ActionsStudy, ctx) -> str:
     """French sentences comparing the baselines rerun here with the totals of notebooks 02 and 03 (they must
     agree: same inputs, same factors, same seed)."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     out = []
     base_s = study.evaluation.baseline_services
@@ -396,7 +396,7 @@ def _dec(d) -> int:
 
 def headline_markdown(study: ActionsStudy) -> str:
     """French summary of the plan: reduction with interval, 2030 values, budget, overshoot or margin."""
-    from helpers.plotting import fr_interval, fr_number
+    from helpers.report.plotting import fr_interval, fr_number
 
     s = study.summary()
     meta = s["actions_meta"]
@@ -438,7 +438,7 @@ def headline_markdown(study: ActionsStudy) -> str:
 def avoided_markdown(study: ActionsStudy) -> str:
     """French paragraph on the avoided emissions (kind ``avoided``), apart from the reductions, with their
     counterfactual and the national trend as a sensitivity; empty when no avoided action is selected."""
-    from helpers.plotting import fr_interval, fr_number
+    from helpers.report.plotting import fr_interval, fr_number
 
     r = study.ranked
     rows = r[r["selected"] & r["kind"].eq("avoided")]
@@ -459,7 +459,7 @@ def avoided_markdown(study: ActionsStudy) -> str:
 
 def alt_texts(study: ActionsStudy) -> dict[str, str]:
     """Alternative texts that state the message of each figure."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     r = study.ranked
     pos = r[(r["total_tco2e"] > 0) & r["kind"].eq("reduction")].sort_values("total_tco2e", ascending=False)

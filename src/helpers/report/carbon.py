@@ -1,6 +1,6 @@
 """The carbon balance in French for the published diagnostic: headline and notes, display tables and figures.
 
-The model (``helpers.carbon``) holds numbers only; this module turns a :class:`helpers.carbon.CarbonStudy` into what
+The model (``helpers.model.carbon``) holds numbers only; this module turns a :class:`helpers.model.carbon.CarbonStudy` into what
 notebook ``02_carbon_balance`` shows. Nothing here is written to ``data/processed/`` or ``summary.json``: the
 section's outputs are ``CarbonStudy.write``.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.carbon import (
+from helpers.model.carbon import (
     AGE_NOT_GIVEN_FR,
     CRITERIA_LABELS,
     PHASE_LABELS,
@@ -34,14 +34,14 @@ from helpers.carbon import (
 
 def _fr(values, decimals: int = 1) -> list[str]:
     """French display of numbers (``1 234,5``; ``n.d.`` for NaN)."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     return [fr_number(float(v), decimals) for v in values]
 
 
 def _fr_sig(value: float, digits: int = 3) -> str:
     """French display with ``digits`` significant digits (``661 000``, ``11,5``, ``0,0142``)."""
-    from helpers.plotting import fr_sig
+    from helpers.report.plotting import fr_sig
 
     return fr_sig(value, digits)
 
@@ -74,7 +74,7 @@ def french_breakdown(df: pd.DataFrame, title: str) -> pd.DataFrame:
 
 def headline_markdown(study: CarbonStudy) -> str:
     """French headline: total, per agent, per inhabitant, per workstation, each with its 95 % interval."""
-    from helpers.plotting import fr_interval, fr_number
+    from helpers.report.plotting import fr_interval, fr_number
 
     d = study.data
     t, a, i, w = (d[k] for k in ("total_tco2e", "per_agent_kgco2e", "per_inhabitant_kgco2e",
@@ -105,7 +105,7 @@ def headline_markdown(study: CarbonStudy) -> str:
 def alternatives_markdown(cases: list | None) -> str:
     """French bullets: the sensitivity cases of :func:`factor_alternatives` (alternative values outside the
     intervals), each with the change of the balance."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     if not cases:
         return ""
@@ -117,7 +117,7 @@ def alternatives_markdown(cases: list | None) -> str:
 
 def electricity_markdown(e: dict | None) -> str:
     """French bullet: the electricity factor used (vintage, source) and the latest vintage as a sensitivity."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     if not e:
         return ""
@@ -135,7 +135,7 @@ def electricity_markdown(e: dict | None) -> str:
 
 
 def _share_text(x) -> str:
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     return "non disponible" if x is None or not np.isfinite(x) else f"{fr_number(100 * x, 0)} %"
 
@@ -188,7 +188,7 @@ def reconciliation_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFra
 
 def territory_markdown(study: CarbonStudy) -> str:
     """French text of the territory layer (inhabitants' footprint, two national baselines, own share)."""
-    from helpers.plotting import fr_interval, fr_number
+    from helpers.report.plotting import fr_interval, fr_number
 
     t = territory_footprint(study.territory.population, study.national, study.data["total_tco2e"]["value"])
     return "\n".join([
@@ -259,7 +259,7 @@ def _age_fr(values, decimals: int = 1) -> list[str]:
 
 def benchmark_markdown(study: CarbonStudy) -> str:
     """French explanation of the differences with the published references (scope, factors), with numbers."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     d = study.data
     total = d["total_tco2e"]["value"]
@@ -305,17 +305,17 @@ def benchmark_markdown(study: CarbonStudy) -> str:
 
 
 def _md(text) -> str:
-    """Text from the inputs made inert for Markdown/HTML: :func:`helpers.plotting.esc` (the one escaping rule, which
+    """Text from the inputs made inert for Markdown/HTML: :func:`helpers.report.plotting.esc` (the one escaping rule, which
     also stops auto-links, headings, lists and math; issue 21)."""
-    from helpers.plotting import esc
+    from helpers.report.plotting import esc
 
     return esc(text)
 
 
 def overrides_markdown(study: CarbonStudy) -> str:
     """Every factor override applied (territory electricity factor, factor_overrides.csv), in French (ids from the
-    inputs shown as ``<code>`` through :func:`helpers.plotting.code`: a Markdown code span would show the escapes)."""
-    from helpers.plotting import code
+    inputs shown as ``<code>`` through :func:`helpers.report.plotting.code`: a Markdown code span would show the escapes)."""
+    from helpers.report.plotting import code
 
     esc = _md
     ch = study.changes
@@ -354,8 +354,8 @@ def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "
     budget by design; every line is in tables.xlsx)."""
     import seaborn as sns
 
-    from helpers.plotting import PALETTE, fr_number, setup
-    from helpers.report_theme import INK, bar_height_in, value_grid, wrap_labels
+    from helpers.report.plotting import PALETTE, fr_number, setup
+    from helpers.report.report_theme import INK, bar_height_in, value_grid, wrap_labels
 
     plt = setup()
     if len(df) > max_bars:
@@ -390,7 +390,7 @@ def breakdown_figure(df: pd.DataFrame, label_col: str, title: str, unit: str = "
 
 def tornado_figure(sens: pd.DataFrame, central_tco2e: float, top: int = 10):
     """Tornado: the total when one input is at its 2.5th or 97.5th percentile, the others central."""
-    from helpers.plotting import PALETTE, fr_number, setup
+    from helpers.report.plotting import PALETTE, fr_number, setup
 
     plt = setup()
     d = sens.sort_values("swing", ascending=False).head(top).iloc[::-1].reset_index(drop=True)
@@ -414,7 +414,7 @@ def tornado_figure(sens: pd.DataFrame, central_tco2e: float, top: int = 10):
 
 def criteria_phase_figure(shares: pd.DataFrame):
     """100 % stacked bars: share of each phase per criterion (labelled)."""
-    from helpers.plotting import PALETTE, setup
+    from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     d = shares.iloc[::-1].reset_index(drop=True)
@@ -447,8 +447,8 @@ def benchmark_figure(comparison: pd.DataFrame):
     the two apart; the names read in full on a phone."""
     import seaborn as sns
 
-    from helpers.plotting import PALETTE, fr_number, setup
-    from helpers.report_theme import INK, value_grid
+    from helpers.report.plotting import PALETTE, fr_number, setup
+    from helpers.report.report_theme import INK, value_grid
 
     plt = setup()
     d = comparison[comparison["unit"].str.startswith("kgco2e")].reset_index(drop=True)

@@ -1,7 +1,7 @@
 """The services' life-cycle assessment in French for the published diagnostic: display tables, figures and their
 alternative texts.
 
-The model (``helpers.services``) holds numbers only; this module turns a :class:`helpers.services.ServicesStudy` into
+The model (``helpers.model.services``) holds numbers only; this module turns a :class:`helpers.model.services.ServicesStudy` into
 what notebook ``03_services_lca`` shows. Nothing here is written to ``data/processed/`` or ``summary.json``: the
 section's outputs are ``ServicesStudy.write``.
 """
@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.services import MB_PER_GB, TIER_LABELS_FR, TIERS, TYPE_LABELS_FR, ServicesStudy
+from helpers.model.services import MB_PER_GB, TIER_LABELS_FR, TIERS, TYPE_LABELS_FR, ServicesStudy
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The per-service table with French headers and formatted numbers, for the notebook."""
-    from helpers.plotting import fr_interval
+    from helpers.report.plotting import fr_interval
 
     def g(v, lo, hi):
         d = 0 if v >= 100 else 1 if v >= 10 else 2 if v >= 0.1 else 3
@@ -43,7 +43,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_references(ref: pd.DataFrame) -> pd.DataFrame:
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     if ref is None or ref.empty:
         return pd.DataFrame({"Référence ADEME (impactco2)": []})
@@ -59,7 +59,7 @@ def display_references(ref: pd.DataFrame) -> pd.DataFrame:
 
 def display_inputs(study: ServicesStudy) -> pd.DataFrame:
     """The services as described, with their hosting, PUE and the figures that took a default."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     if not study.available:
         return pd.DataFrame({"Service": []})
@@ -81,7 +81,7 @@ def display_inputs(study: ServicesStudy) -> pd.DataFrame:
 
 def display_criteria(study: ServicesStudy) -> pd.DataFrame:
     """Annual impacts on every criterion, all services together, with the completeness flag."""
-    from helpers.plotting import fr_interval
+    from helpers.report.plotting import fr_interval
 
     labels = {"climate_change": "Changement climatique", "adp_minerals": "Épuisement des ressources (minéraux, métaux)",
               "adp_fossil": "Épuisement des ressources fossiles", "ionising_radiation": "Radiations ionisantes",
@@ -107,7 +107,7 @@ def display_criteria(study: ServicesStudy) -> pd.DataFrame:
 
 def display_sensitivity(study: ServicesStudy, top: int = 3) -> pd.DataFrame:
     """The ``top`` parameters of each service by Sobol total index."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     if not study.available or study.sensitivity.empty:
         return pd.DataFrame({"Service": []})
@@ -121,7 +121,7 @@ def display_sensitivity(study: ServicesStudy, top: int = 3) -> pd.DataFrame:
 
 
 def display_scenarios(study: ServicesStudy) -> pd.DataFrame:
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     if not study.available:
         return pd.DataFrame({"Scénario": []})
@@ -136,7 +136,7 @@ def display_scenarios(study: ServicesStudy) -> pd.DataFrame:
 
 
 def display_swd(study: ServicesStudy) -> pd.DataFrame:
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     s = study.swd
     if s.empty:
@@ -153,7 +153,7 @@ def display_swd(study: ServicesStudy) -> pd.DataFrame:
 
 def alt_texts(study: ServicesStudy) -> dict[str, str]:
     """The message of each figure, in French, computed from the results (used as alternative text)."""
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     if not study.available:
         empty = "Aucun service numérique n'a été décrit pour ce territoire."
@@ -208,7 +208,7 @@ def alt_texts(study: ServicesStudy) -> dict[str, str]:
 
 
 def _fmt(v: float, unit: str = "") -> str:
-    from helpers.plotting import fr_number
+    from helpers.report.plotting import fr_number
 
     decimals = 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2 if abs(v) >= 0.1 else 3
     return fr_number(v, decimals, unit)
@@ -222,8 +222,8 @@ def per_unit_figure(table: pd.DataFrame):
     import seaborn as sns
     from matplotlib.ticker import NullFormatter
 
-    from helpers.plotting import PALETTE, setup
-    from helpers.report_theme import INK, value_grid
+    from helpers.report.plotting import PALETTE, setup
+    from helpers.report.report_theme import INK, value_grid
 
     plt = setup()
     t = table.sort_values("gco2e_per_unit", ascending=False, kind="stable").reset_index(drop=True)
@@ -264,8 +264,8 @@ def annual_figure(table: pd.DataFrame):
     Monte Carlo draws as a dark line and the value written at its end."""
     import seaborn as sns
 
-    from helpers.plotting import PALETTE, setup
-    from helpers.report_theme import INK, bar_height_in, value_grid, wrap_labels
+    from helpers.report.plotting import PALETTE, setup
+    from helpers.report.report_theme import INK, bar_height_in, value_grid, wrap_labels
 
     plt = setup()
     t = table.sort_values("annual_tco2e", ascending=False, kind="stable").reset_index(drop=True)
@@ -291,7 +291,7 @@ def annual_figure(table: pd.DataFrame):
 
 def tier_figure(table: pd.DataFrame):
     """Share of terminals, networks and data centres in each service's footprint (100 % stacked bars)."""
-    from helpers.plotting import PALETTE, setup
+    from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     t = table.iloc[::-1]
@@ -316,7 +316,7 @@ def tier_figure(table: pd.DataFrame):
 
 def swd_figure(swd: pd.DataFrame):
     """Bottom-up estimate beside the two SWD v4 variants, per functional unit, for the web services."""
-    from helpers.plotting import PALETTE, setup
+    from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     fig, ax = plt.subplots(figsize=(7.5, 0.9 * len(swd) + 1.4))
@@ -339,7 +339,7 @@ def swd_figure(swd: pd.DataFrame):
 
 def tornado_figure(sens: pd.DataFrame, table: pd.DataFrame, top: int = 6):
     """One tornado per service: gCO2e per unit when each parameter is at its low and high bound."""
-    from helpers.plotting import PALETTE, setup
+    from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     ids = list(table["service_id"])
@@ -378,8 +378,8 @@ def scenario_figure(scen: pd.DataFrame):
     effective first, each with its tonnes and its share of the services' current footprint written at its end."""
     import seaborn as sns
 
-    from helpers.plotting import PALETTE, fr_number, setup
-    from helpers.report_theme import bar_height_in, value_grid, wrap_labels
+    from helpers.report.plotting import PALETTE, fr_number, setup
+    from helpers.report.report_theme import bar_height_in, value_grid, wrap_labels
 
     plt = setup()
     tot = scen.groupby(["scenario", "label_fr"], sort=False)[["baseline_tco2e", "scenario_tco2e"]].sum().reset_index()
@@ -405,7 +405,7 @@ def scenario_figure(scen: pd.DataFrame):
 
 def placeholder_figure(message: str):
     """A small figure that states why there is nothing to plot."""
-    from helpers.plotting import setup
+    from helpers.report.plotting import setup
 
     plt = setup()
     fig, ax = plt.subplots(figsize=(7.5, 1.0))
@@ -417,7 +417,7 @@ def placeholder_figure(message: str):
 def study_figure(study: ServicesStudy, name: str):
     """The figure ``name`` of notebook 03 (``per_unit``, ``annual``, ``tiers``, ``swd``, ``tornado``,
     ``scenarios``, ``rgesn``), or a placeholder stating why there is nothing to show."""
-    from helpers import rgesn
+    from helpers.model import rgesn
 
     if not study.available:
         return placeholder_figure("Aucun service numérique décrit (data/raw/<territoire>/services.csv absent).")

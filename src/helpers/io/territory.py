@@ -1,0 +1,457 @@
+"""The territory description ``data/raw/<slug>/territory.yaml``: loading and strict validation.
+
+The file is a small text of trusted shape, read defensively (``SECURITY.md``):
+
+- opened only if it is a regular file inside the territory folder, of at most :data:`MAX_YAML_BYTES`
+  (:func:`helpers.io.readers.check_input_file`: symlinks leaving the folder, FIFOs and devices refused before any read);
+- decoded as UTF-8 (with or without BOM) or UTF-16 with a BOM; any other encoding is an error naming the file and
+  the line of the first invalid byte;
+- checked on the YAML *event stream* before anything is built: anchors and aliases are refused (a 1 KB "billion
+  laughs" alias bomb took 59 s and 3.4 GB), nesting deeper than :data:`MAX_YAML_DEPTH` is refused (a 20,000-deep file
+  made the recursive composer raise RecursionError);
+- duplicate keys are an error naming both lines (YAML loaders silently keep the last one);
+- then read with ``yaml.safe_load`` (no object construction from input).
+
+Every problem is reported at once, in French, with its line in the file: missing or unknown keys (with the closest
+known key), wrong types, out-of-range or implausible values (population at most :data:`MAX_POPULATION`, agents at most
+the population, an entity's population at most the territory's), duplicate or unknown entity ids.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from helpers.io import paths
+from helpers.io.errors import InputError, InputProblem, display_path
+
+#: libyaml's C parser when PyYAML was built with it (same events and nodes, much faster), else the Python one
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+KINDS = (
+    "commune", "communaute_communes", "communaute_agglomeration", "communaute_urbaine", "metropole",
+    "departement", "region", "syndicat", "other",
+)
+ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
+
+#: territory.yaml larger than this is refused before it is read (a territory listing 5,000 communes is ~400 KB)
+MAX_YAML_BYTES = 1024 * 1024
+#: deepest nesting of mappings and lists accepted (the format needs 3: top level, entities list, one entity)
+MAX_YAML_DEPTH = 20
+#: most inhabitants (France: 68.4 million in 2024, INSEE; a French collectivity cannot have more)
+MAX_POPULATION = 70_000_000
+#: most entities or peers listed (France has about 35,000 communes; no collectivity groups more than ~5,100)
+MAX_ENTITIES = 10_000
+#: longest name and description accepted (characters)
+MAX_NAME_CHARS = 300
+MAX_DESCRIPTION_CHARS = 5_000
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+# key: (required, description used in messages and templates)
+KEYS: dict[str, tuple[bool, str]] = {
+    "name": (True, "le nom de la collectivité, par ex. 'Ville de Trifouillis'"),
+    "kind": (True, f"l'un de {list(KINDS)}"),
+    "population": (True, f"le nombre d'habitants (entier > 0, au plus {MAX_POPULATION:_})".replace("_", " ")),
+    "agents": (True, "le nombre d'agents du périmètre (entier > 0, au plus la population)"),
+    "reference_year": (True, "l'année que décrit l'inventaire (par ex. 2023)"),
+    "target_year": (True, "l'année de l'objectif de réduction (après reference_year, par ex. 2040)"),
+    "milestone_year": (False, "une année d'étape intermédiaire (2030 par défaut)"),
+    "entities": (True, "la liste des entités du périmètre, chacune avec 'id' et 'name' (par ex. ville, agglo, ccas)"),
+    "peers": (False, "d'autres collectivités répondant au questionnaire de maturité, pour la comparaison "
+                     "(id, name, kind)"),
+    "maturity_subject": (False, "l'id de l'entité dont la maturité est notée dans la synthèse (défaut : la première)"),
+    "electricity_factor_kgco2e_per_kwh": (False, "un facteur électricité propre en kgCO2e/kWh (par ex. contrat vert)"),
+    "electricity_factor_source": (False, "la source de ce facteur (obligatoire quand il est donné)"),
+    "illustrative": (False, "true quand le jeu de données est illustratif (en partie supposé), signalé dans le "
+                            "diagnostic"),
+    "description": (False, "un texte libre affiché dans le diagnostic"),
+    "files": (False, "des réglages par fichier d'entrée, par ex. « files: {achats.csv: {decimal: \",\"}} » "
+                     "(decimal : \",\" ou \".\" ; sheet : nom de la feuille à lire)"),
+    "statuses": (False, "les statuts de l'export d'inventaire absents de data/raw/reference/asset_statuses.csv, ou "
+                        "remplacés : valeur -> in_service, in_repair, in_stock, on_order, retired, scrapped, lost "
+                        "ou stolen"),
+    "inventory_files": (False, "la catégorie des fichiers de inventory/ selon leur nom, par ex. "
+                               "« inventory_files: {\"postes*\": laptop} »"),
+}
+FILE_SETTING_KEYS = {"decimal": (",", "."), "sheet": None}
+#: Reasons a status value may be given in ``statuses:`` (see ``helpers.io.inventory``).
+STATUS_REASONS = ("in_service", "in_repair", "in_stock", "on_order", "retired", "scrapped", "lost", "stolen")
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    kind: str = ""
+    population: int | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Territory:
+    slug: str
+    name: str
+    kind: str
+    population: int
+    agents: int
+    reference_year: int
+    target_year: int
+    milestone_year: int
+    entities: tuple[Entity, ...]
+    peers: tuple[Entity, ...] = ()
+    maturity_subject: str = ""
+    electricity_factor_kgco2e_per_kwh: float | None = None
+    electricity_factor_source: str = ""
+    illustrative: bool = False
+    description: str = ""
+    source_file: str = field(default="", compare=False)
+    #: per input file settings (``files:``): file name -> {"decimal": "," | ".", "sheet": name}
+    file_settings: dict = field(default_factory=dict, compare=False, hash=False)
+    #: ``statuses:``: asset status value -> reason (see ``helpers.io.inventory.load_statuses``)
+    statuses: dict = field(default_factory=dict, compare=False, hash=False)
+    #: ``inventory_files:``: file-name pattern of ``inventory/`` -> category id
+    inventory_files: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def entity_ids(self) -> list[str]:
+        return [e.id for e in self.entities]
+
+    @property
+    def peer_ids(self) -> list[str]:
+        return [e.id for e in self.peers]
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug, "name": self.name, "kind": self.kind, "population": self.population,
+            "agents": self.agents, "reference_year": self.reference_year, "target_year": self.target_year,
+            "milestone_year": self.milestone_year, "entities": [e.id for e in self.entities],
+            "illustrative": self.illustrative,
+        }
+
+
+def _key_lines(node) -> dict[str, int]:
+    """1-based line of each top-level key, and of each list item as ``key[i]``, from the composed document."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        lines.setdefault(key, key_node.start_mark.line + 1)
+        if isinstance(value_node, yaml.SequenceNode):
+            for i, item in enumerate(value_node.value):
+                lines[f"{key}[{i}]"] = item.start_mark.line + 1
+    return lines
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def read_yaml_text(path: Path, file: str, root: Path) -> str:
+    """The text of a YAML input: a regular file inside ``root``, at most :data:`MAX_YAML_BYTES`, decoded as UTF-8
+    (BOM or not) or BOM-marked UTF-16; otherwise an :class:`InputError` naming the file (and the line of the first
+    byte that is not UTF-8)."""
+    from helpers.io import readers
+
+    real = readers.check_input_file(path, root, max_bytes=MAX_YAML_BYTES, file=file)
+    with readers.open_checked(real) as fh:
+        raw = fh.read(MAX_YAML_BYTES + 1)
+    if len(raw) > MAX_YAML_BYTES:  # grew after the check
+        raise InputError(InputProblem(file, None, None, None, f"un fichier d'au plus {MAX_YAML_BYTES // 1024} Kio"))
+    text = readers.decode_utf16_bom(raw, file, "enregistrez-le en UTF-8")
+    if text is not None:
+        return text
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(InputProblem(
+            file, line, None, f"octet 0x{raw[exc.start]:02X}",
+            "un fichier texte en UTF-8 (ou UTF-16 avec marque d'ordre des octets) ; ce fichier est dans un autre "
+            "encodage (Windows-1252 ?) : enregistrez-le en UTF-8")) from None
+
+
+def check_yaml_events(text: str, file: str) -> None:
+    """Refuse anchors, aliases and nesting deeper than :data:`MAX_YAML_DEPTH`, on the event stream (bounded memory,
+    no recursion), before the document is composed. Raises :class:`InputError` with the line."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise InputError(InputProblem(
+                    file, line, None, None,
+                    "un YAML sans ancre (&nom) ni alias (*nom) : ils ne sont pas acceptés dans territory.yaml "
+                    "(un alias peut démultiplier la taille du document) ; écrivez les valeurs en entier"))
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise InputError(InputProblem(
+                        file, line, None, None,
+                        f"une imbrication d'au plus {MAX_YAML_DEPTH} niveaux de listes ou de dictionnaires"))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, file) from None
+
+
+def _yaml_error(exc: yaml.YAMLError, file: str) -> InputError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "nesting depth" in problem:  # libyaml stops at its own limit (1,000 levels) before our count sees it
+        return InputError(InputProblem(
+            file, line, None, None, f"une imbrication d'au plus {MAX_YAML_DEPTH} niveaux de listes ou de dictionnaires"))
+    return InputError(InputProblem(file, line, None, None, f"un YAML valide ({problem})"))
+
+
+def duplicate_keys(node, file: str) -> list[InputProblem]:
+    """Every key given twice in the same mapping, at any depth, naming both lines (iterative walk)."""
+    problems = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, value_node in n.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                line = key_node.start_mark.line + 1
+                if key is not None and key in seen:
+                    problems.append(InputProblem(
+                        file, line, str(key), None,
+                        f"une clé donnée une seule fois ; « {key} » est déjà donnée ligne {seen[key]} "
+                        "(gardez une seule des deux)"))
+                elif key is not None:
+                    seen[key] = line
+                stack.append(value_node)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+    return problems
+
+
+def _text_problem(value: str, max_chars: int) -> str | None:
+    if len(value) > max_chars:
+        return f"un texte d'au plus {max_chars} caractères (il en a {len(value)})"
+    if _CONTROL_RE.search(value):
+        return "un texte sans caractère de contrôle (tabulation, saut de ligne mis à part)"
+    return None
+
+
+def load_territory(slug: str, path: str | Path | None = None) -> Territory:
+    """Load and validate ``data/raw/<slug>/territory.yaml`` (or ``path``).
+
+    Raises
+    ------
+    InputError
+        listing every problem with its line in the file (French messages).
+    """
+    slug = paths.check_slug(slug)
+    path = Path(path) if path else paths.raw_dir(slug) / "territory.yaml"
+    file = display_path(path)
+    if not path.parent.exists():
+        raise InputError(InputProblem(
+            file, None, None, None,
+            f"un dossier data/raw/{slug}/ avec les entrées du territoire (créez-le avec 'make new-territory "
+            f"SLUG={slug}')",
+        ))
+    if not path.exists() and not path.is_symlink():
+        raise InputError(InputProblem(file, None, None, None, "ce fichier (voir 'make new-territory')"))
+    text = read_yaml_text(path, file, path.parent)
+    check_yaml_events(text, file)
+    try:
+        node = yaml.compose(text, Loader=_LOADER)
+        dups = duplicate_keys(node, file)
+        if dups:
+            raise InputError(dups)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, file) from None
+    if not isinstance(data, dict):
+        raise InputError(InputProblem(file, None, None, type(data).__name__,
+                                      "un dictionnaire de clés (name: ..., population: ...)"))
+    lines = _key_lines(node)
+    problems: list[InputProblem] = []
+
+    def bad(key, value, expected, item=None):
+        line = lines.get(f"{key}[{item}]" if item is not None else key)
+        problems.append(InputProblem(file, line, key if item is None else f"{key}[{item}]", value, expected))
+
+    for key in data:
+        if key not in KEYS:
+            close = difflib.get_close_matches(str(key), list(KEYS), n=1)
+            hint = f" (vouliez-vous dire '{close[0]}' ?)" if close else ""
+            bad(key, None, f"une clé connue{hint} ; clés connues : {', '.join(KEYS)}")
+    for key, (required, desc) in KEYS.items():
+        if required and data.get(key) in (None, ""):
+            problems.append(InputProblem(file, None, key, None, f"la clé '{key}' : {desc}"))
+
+    this_year = _dt.date.today().year
+    name = data.get("name")
+    if name is not None:
+        if not isinstance(name, str) or not name.strip():
+            bad("name", name, KEYS["name"][1])
+        elif _text_problem(name, MAX_NAME_CHARS):
+            bad("name", name[:40], _text_problem(name, MAX_NAME_CHARS))
+    kind = data.get("kind")
+    if kind is not None and kind not in KINDS:
+        close = difflib.get_close_matches(str(kind), KINDS, n=1)
+        bad("kind", kind, f"l'un de {list(KINDS)}" + (f" (vouliez-vous dire '{close[0]}' ?)" if close else ""))
+    population = data.get("population")
+    if population is not None and (not _is_int(population) or not 0 < population <= MAX_POPULATION):
+        bad("population", population, f"un nombre entier d'habitants > 0 et d'au plus {MAX_POPULATION:,}"
+            .replace(",", " ") + " (la population de la France)")
+        population = None
+    agents = data.get("agents")
+    if agents is not None and (not _is_int(agents) or agents <= 0):
+        bad("agents", agents, "un nombre entier d'agents > 0")
+    elif _is_int(agents) and population is not None and agents > population:
+        bad("agents", agents, f"au plus la population ({population}) : une collectivité n'a pas plus d'agents que "
+            "d'habitants")
+    ref = data.get("reference_year")
+    if ref is not None and (not _is_int(ref) or not 2000 <= ref <= this_year):
+        bad("reference_year", ref, f"une année entre 2000 et {this_year}")
+        ref = None
+    target = data.get("target_year")
+    if target is not None and (not _is_int(target) or (ref is not None and target <= ref) or target > 2100):
+        bad("target_year", target, "une année après reference_year et au plus 2100")
+        target = None
+    milestone = data.get("milestone_year", 2030)
+    if milestone is not None and ref is not None and target is not None:
+        if not _is_int(milestone) or not ref < milestone <= target:
+            bad("milestone_year", milestone, "une année après reference_year et au plus target_year")
+
+    def parse_entities(key: str) -> tuple[Entity, ...]:
+        raw = data.get(key)
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or (key == "entities" and not raw):
+            bad(key, raw if not isinstance(raw, (dict, list)) else None,
+                "une liste non vide d'éléments avec 'id' et 'name'")
+            return ()
+        if len(raw) > MAX_ENTITIES:
+            bad(key, len(raw), f"au plus {MAX_ENTITIES} éléments")
+            return ()
+        out = []
+        for i, item in enumerate(raw):
+            if isinstance(item, str):
+                item = {"id": item, "name": item}
+            if not isinstance(item, dict):
+                bad(key, None, "un élément avec 'id' et 'name'", i)
+                continue
+            unknown = set(map(str, item)) - {"id", "name", "kind", "population", "aliases"}
+            if unknown:
+                bad(key, sorted(unknown), "seulement les clés id, name, kind, population, aliases", i)
+            aliases = item.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() and not
+                                                        _text_problem(a, MAX_NAME_CHARS) for a in aliases):
+                bad(key, None, "'aliases' : une liste de noms, par ex. [\"Agglo\", \"CA Val-de-Sèvre\"]", i)
+                aliases = []
+            eid = item.get("id")
+            if not isinstance(eid, str) or not ID_RE.fullmatch(eid):
+                bad(key, eid if isinstance(eid, (str, int, float)) else None,
+                    "un 'id' en lettres minuscules, chiffres, '-' ou '_' (par ex. 'ville'), 41 caractères au plus", i)
+                continue
+            ename = str(item.get("name") or eid)
+            if _text_problem(ename, MAX_NAME_CHARS):
+                bad(key, ename[:40], _text_problem(ename, MAX_NAME_CHARS), i)
+                continue
+            ekind = str(item.get("kind") or "")
+            if _text_problem(ekind, 60):
+                bad(key, ekind[:40], _text_problem(ekind, 60), i)
+                continue
+            pop = item.get("population")
+            if pop is not None and (not _is_int(pop) or not 0 < pop <= MAX_POPULATION):
+                bad(key, pop, f"une population entière > 0 et d'au plus {MAX_POPULATION}", i)
+                pop = None
+            elif (pop is not None and key == "entities" and population is not None and pop > population):
+                bad(key, pop, f"une population d'entité d'au plus celle du territoire ({population})", i)
+                pop = None
+            out.append(Entity(eid, ename, ekind, pop, tuple(a.strip() for a in aliases)))
+        return tuple(out)
+
+    entities = parse_entities("entities")
+    peers = parse_entities("peers")
+    ids = [e.id for e in entities + peers]
+    counts: dict[str, int] = {}
+    for i in ids:
+        counts[i] = counts.get(i, 0) + 1
+    for dup in sorted(i for i, n in counts.items() if n > 1):
+        bad("entities", dup, "des ids uniques parmi les entités et les pairs")
+    subject = data.get("maturity_subject") or (entities[0].id if entities else "")
+    if entities and subject not in {e.id for e in entities}:
+        shown = [e.id for e in entities[:10]] + (["…"] if len(entities) > 10 else [])
+        bad("maturity_subject", subject, f"l'un des ids d'entité {shown}")
+
+    elec = data.get("electricity_factor_kgco2e_per_kwh")
+    if elec is not None:
+        if isinstance(elec, bool) or not isinstance(elec, (int, float)) or not 0 < elec < 1.5:
+            bad("electricity_factor_kgco2e_per_kwh", elec,
+                "un nombre de kgCO2e par kWh entre 0 et 1,5 (France ≈ 0,05)")
+        elif not data.get("electricity_factor_source"):
+            bad("electricity_factor_source", None,
+                "la source du facteur électricité propre (contrat, fournisseur)")
+    source = data.get("electricity_factor_source")
+    if source is not None and (not isinstance(source, str) or _text_problem(source, MAX_NAME_CHARS)):
+        bad("electricity_factor_source", None, _text_problem(str(source), MAX_NAME_CHARS) or "un texte")
+    illustrative = data.get("illustrative", False)
+    if not isinstance(illustrative, bool):
+        bad("illustrative", illustrative, "true ou false")
+    description = data.get("description")
+    if description is not None and (not isinstance(description, str)
+                                    or _text_problem(description.replace("\n", " "), MAX_DESCRIPTION_CHARS)):
+        bad("description", None, _text_problem(str(description).replace("\n", " "), MAX_DESCRIPTION_CHARS)
+            or "un texte")
+    file_settings = _file_settings(data.get("files"), bad)
+    statuses = data.get("statuses") or {}
+    if not isinstance(statuses, dict) or not all(isinstance(v, str) and v in STATUS_REASONS for v in statuses.values()):
+        bad("statuses", None, f"une table valeur de statut -> l'un de {list(STATUS_REASONS)}")
+        statuses = {}
+    inventory_files = data.get("inventory_files") or {}
+    if not isinstance(inventory_files, dict) or not all(isinstance(v, str) for v in inventory_files.values()):
+        bad("inventory_files", None, "une table motif de nom de fichier -> id de catégorie")
+        inventory_files = {}
+
+    if problems:
+        raise InputError(problems)
+    return Territory(
+        slug=slug, name=name.strip(), kind=kind, population=int(data["population"]), agents=int(data["agents"]),
+        reference_year=int(ref), target_year=int(target), milestone_year=int(milestone), entities=entities,
+        peers=peers, maturity_subject=subject,
+        electricity_factor_kgco2e_per_kwh=None if elec is None else float(elec),
+        electricity_factor_source=str(data.get("electricity_factor_source") or ""),
+        illustrative=illustrative, description=str(data.get("description") or ""), source_file=file,
+        file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
+        inventory_files={str(k): v for k, v in inventory_files.items()},
+    )
+
+
+def _file_settings(raw, bad) -> dict:
+    """``files:``: input file name -> {"decimal": "," | ".", "sheet": name}; problems reported through ``bad``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        bad("files", None, KEYS["files"][1])
+        return {}
+    out = {}
+    for name, settings in raw.items():
+        if not isinstance(name, str) or not isinstance(settings, dict):
+            bad("files", str(name)[:40], KEYS["files"][1])
+            continue
+        clean = {}
+        for key, value in settings.items():
+            allowed = FILE_SETTING_KEYS.get(key, False)
+            if allowed is False:
+                bad("files", f"{name}: {key}", "seulement les réglages decimal et sheet")
+            elif allowed is not None and value not in allowed:
+                bad("files", f"{name}: {key}: {value}", f"decimal : l'un de {list(allowed)}")
+            elif allowed is None and (not isinstance(value, str) or not value.strip()):
+                bad("files", f"{name}: {key}", "sheet : le nom d'une feuille")
+            else:
+                clean[key] = value
+        out[name] = clean
+    return out

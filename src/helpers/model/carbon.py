@@ -1,0 +1,2068 @@
+"""Carbon balance engine: annualised multi-criteria LCA of a collectivity's digital estate, with Monte Carlo.
+
+The engine works in three steps, each a pure function of DataFrames / numpy arrays:
+
+1. **Activities** (:func:`build_activities`): every input (inventory lines, hosting sites, telecom, purchases, paper)
+   becomes rows ``(line, phase, item, factor_phase, activity)`` where ``activity`` is a yearly amount in the activity
+   unit of the factor looked up with ``(item, factor_phase, criterion)``. For a device line::
+
+       manufacturing   = quantity × s / lifetime      (s = reconditioned_embodied_share if reconditioned, else 1)
+       distribution    = quantity / lifetime
+       end_of_life     = quantity / lifetime
+       use (kWh)       = quantity × yearly_kwh × PUE  (PUE = 1 outside a hosting site)
+
+   so that ``impact = activity × factor``. This is the annualised ("amortised") footprint of ADEME's digital LCA
+   models (``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes``: manufacturing ÷ lifetime +
+   W × h × electricity factor) and of WeNR / the PCR-SI exchange format. Each row also names the uncertain
+   multipliers it depends on: the quantity of its quality class, the lifetime of its category, the PUE of its
+   hosting kind.
+2. **Central values** (:func:`activity_impacts`, :func:`line_table`): activity × central factor, per line and
+   phase and criterion. A factor absent from the library gives NaN, never 0 (``docs/architecture.md``).
+3. **Monte Carlo** (:func:`monte_carlo`): inventory lines are first summed by entity × category × quality × site
+   (:func:`aggregate_fleet`), activity rows by (cell, factor, multipliers), where a cell is (entity, tier, category,
+   phase); then each factor and each multiplier is drawn once (``helpers.model.uncertainty``, the one sampler) and shared
+   by all rows using it, and the products are summed per cell by the one evaluation (``helpers.model.engine``, in
+   chunks of (combination, factor) pairs). Cost and memory grow with the number of
+   distinct groups (about a thousand for any realistic inventory), not with the number of inventory lines:
+   1,000,000 lines × 10,000 draws take under a second on a 2-core machine (``bench/bench_engine.py``).
+
+Monte Carlo inputs (documented assumptions, see ``docs/assumptions_caveats.md``):
+
+- factors: the library's distribution (``lognormal`` median = value, sigma = ln(high/low)/3.92; ``triangular``;
+  ``uniform``; ``none``), one draw per ``factor_id`` shared by every line (criteria drawn independently); the
+  factors of one ``correlation_group`` (same source and basis, e.g. the four spend ratios) share one underlying
+  draw (:func:`stream_keys`), and the services LCA draws the library's factors from the same keyed streams;
+- lifetimes: per category, a split triangular distribution of median default_lifetime_years over
+  [lifetime_low_years, lifetime_high_years] of ``categories.csv`` (half the mass below the default, half above),
+  applied as the ratio default / draw to every line of the category;
+- quantities: per (quality class, category), a normal multiplier of mean 1 whose 95 % interval is ± 5 % (high),
+  ± 15 % (medium), ± 40 % (low): :data:`QUALITY_HALF_WIDTH`;
+- PUE of sites without a measured PUE: split triangular of median default_pue over [pue_low, pue_high] of
+  ``hosting_kinds.csv``, per kind.
+
+Every random draw comes from ``numpy.random.default_rng([seed, crc32(input id)])``: the notebook's seed plus a stable
+key of the input, so a factor has the same draws whichever lines, views or criteria use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.io.paths import REFERENCE_DIR
+from helpers.model import uncertainty, vocab
+from helpers.model.engine import weighted_draws
+
+PHASES = vocab.PHASES
+EMBODIED_PHASES = vocab.EMBODIED_PHASES
+TIERS = vocab.BALANCE_TIERS
+SOURCES: tuple[str, ...] = ("fleet", "hosting", "telecom", "purchases", "printing")
+QUALITIES = vocab.QUALITIES
+
+#: Half-width of the 95 % interval of a declared quantity, by data quality (assumption, documented).
+QUALITY_HALF_WIDTH: dict[str, float] = {"high": 0.05, "medium": 0.15, "low": 0.40}
+
+COMPUTER_CATEGORIES: tuple[str, ...] = ("laptop", "desktop", "thin_client")
+SCREEN_CATEGORIES: tuple[str, ...] = ("screen_small", "screen_large")
+PRINTER_CATEGORIES: tuple[str, ...] = ("printer", "mfp_copier")
+PHONE_CATEGORIES: tuple[str, ...] = ("smartphone", "feature_phone")
+
+DEFAULT_ELECTRICITY_ITEM = "electricity_fr"
+DC_SUPPORT_ITEM = "dc_support_equipment"
+PAPER_ITEM = "paper_a4_ream"
+CLOUD_SPEND_ITEM = "spend_cloud_saas"
+NETWORK_ITEMS: dict[str, str] = {
+    "fixed_gb": "network_fixed_fr",
+    "mobile_gb": "network_mobile_fr",
+    "fixed_subscription": "network_fixed_subscription",
+    "mobile_subscription": "network_mobile_subscription",
+}
+MONTHS_PER_YEAR = 12
+DC_SUPPORT_LIFETIME_YEARS = 25.0  # ADEME data-centre model: 187 kgCO2e/m2 over 25 years (domain-facts §4.1)
+
+ACTIVITY_COLUMNS: list[str] = ["source", "line_id", "entity", "tier", "category", "phase", "item", "factor_phase",
+                               "activity", "quantity_param", "lifetime_param", "extra_param"]
+CELL_KEYS: tuple[str, ...] = ("entity", "tier", "category", "phase")
+#: the activity columns a total depends on besides the activity (:func:`gain_rows`, :func:`scenario_gains`)
+GAIN_KEYS: list[str] = ["item", "factor_phase", "quantity_param", "lifetime_param", "extra_param"]
+
+#: Pseudo-phase of the spend-based scope: purchased IT services, software, cloud and telecom converted by a monetary
+#: ratio (kgCO2e/EUR). Their factor is looked up in the library's ``use`` phase (``factor_phase``) but they are not a
+#: life-cycle phase of a physical object: they are reported as their own line, never inside the phase split.
+SPEND_PHASE = "spend_based"
+#: Items converted by a monetary ratio (``spend_*`` of the factor library).
+SPEND_ITEM_PREFIX = "spend_"
+#: Tiers whose embodied impact is equipment manufacturing (paper is a consumable, not equipment).
+EQUIPMENT_TIERS = vocab.DEVICE_TIERS
+
+PHASE_LABELS: dict[str, str] = {"manufacturing": "Fabrication", "distribution": "Distribution",
+                                "use": "Utilisation", "end_of_life": "Fin de vie",
+                                SPEND_PHASE: "Achats de services et logiciels, ratio monétaire"}
+TIER_LABELS = vocab.TIER_LABELS_FR
+CRITERIA_LABELS: dict[str, str] = {
+    "climate_change": "Changement climatique",
+    "adp_minerals": "Épuisement des ressources (minéraux et métaux)",
+    "adp_fossil": "Épuisement des ressources fossiles",
+    "ionising_radiation": "Rayonnements ionisants",
+    "particulate_matter": "Particules fines",
+    "acidification": "Acidification",
+    "water": "Consommation d'eau",
+    "final_energy": "Énergie finale",
+}
+#: French display of the criteria units
+UNIT_LABELS: dict[str, str] = {"disease incidence": "incidence de maladies", "mol H+eq": "mol H+ éq.",
+                               "kBq U235eq": "kBq U235 éq.", "kgSbeq": "kg Sb éq.", "m3": "m³"}
+#: French labels of the activity categories that are not inventory categories
+PSEUDO_CATEGORY_LABELS: dict[str, str] = {
+    "hosted_it_energy": "Énergie informatique mesurée des sites d'hébergement",
+    "dc_support_equipment": "Bâtiment et équipements techniques des salles",
+    "cloud_spend": "Cloud et hébergement externalisé (dépense)",
+    "network_fixed": "Réseau fixe (abonnements ou volumes)",
+    "network_mobile": "Réseau mobile (volumes ou lignes)",
+    "purchase_services": "Prestations et services informatiques (dépense)",
+    "purchase_software": "Logiciels et licences (dépense)",
+    "purchase_cloud": "Cloud et hébergement externalisé (dépense)",
+    "purchase_telecom": "Services de télécommunication (dépense)",
+    "paper": "Papier (ramettes A4)",
+}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Formulas (small, documented, used by the tests as the reference definitions)
+# --------------------------------------------------------------------------------------------------------------
+
+def annualised_embodied_kgco2e(embodied_kgco2e, quantity, lifetime_years, embodied_share=1.0):
+    """Yearly share of an embodied impact: ``embodied × share × quantity ÷ lifetime``.
+
+    Parameters
+    ----------
+    embodied_kgco2e : impact of one device for one phase (manufacturing, distribution or end of life), kgCO2e/unit
+    quantity : number of devices
+    lifetime_years : lifetime in the organisation, years (> 0)
+    embodied_share : share of the manufacturing impact carried by the device (1 for new equipment,
+        ``reconditioned_embodied_share`` of ``categories.csv`` for reconditioned equipment)
+
+    Returns
+    -------
+    kgCO2e per year. Arrays, Series and scalars are accepted and broadcast.
+
+    Notes
+    -----
+    Linear amortisation over the lifetime, as in ADEME's digital LCA models
+    (``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes``) and WeNR.
+
+    Examples
+    --------
+    One laptop, ADEME/NegaOctet 2022 factors, 5 years: ``(170.0 + 12.3 + 2.79) / 5 = 37.018`` kgCO2e/year.
+    """
+    lifetime = np.asarray(lifetime_years, dtype=float)
+    if np.any(lifetime <= 0):
+        raise ValueError("Non-positive value(s) found in 'lifetime_years'. A lifetime must be > 0 years.")
+    return np.asarray(embodied_kgco2e, dtype=float) * embodied_share * np.asarray(quantity, dtype=float) / lifetime
+
+
+def use_kgco2e(yearly_kwh, quantity, electricity_kgco2e_per_kwh, pue=1.0):
+    """Yearly use-phase impact: ``yearly_kwh × quantity × PUE × electricity factor``.
+
+    Parameters
+    ----------
+    yearly_kwh : electricity of one device per year, kWh (W × h/day × days/year ÷ 1000 when not measured)
+    quantity : number of devices
+    electricity_kgco2e_per_kwh : electricity factor; France, Base Empreinte 2025 mix moyen: 0.0461
+        (``incubateur-ademe/publicodes-commun:src/commun.publicodes``)
+    pue : power usage effectiveness of the hosting site (1 outside a data centre or server room)
+    """
+    return (np.asarray(yearly_kwh, dtype=float) * np.asarray(quantity, dtype=float) * np.asarray(pue, dtype=float)
+            * np.asarray(electricity_kgco2e_per_kwh, dtype=float))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Activities
+# --------------------------------------------------------------------------------------------------------------
+
+def _as_bool(series: pd.Series) -> np.ndarray:
+    if series.dtype == bool:
+        return series.to_numpy()
+    return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes", "oui", "vrai"}).to_numpy()
+
+
+def _fr_note(value: float, decimals: int = 0) -> str:
+    """A number of an analyst-facing note written the French way (``1 500``, ``2,5``); a value that would round to
+    a different whole number below 10 keeps two significant digits (0.5 Go is "0,5 Go", never "0 Go")."""
+    from helpers.report.plotting import fr_number, fr_sig
+
+    if decimals == 0 and abs(value) < 10 and round(value) != value:
+        text = fr_sig(value, 2)
+        return text.rstrip("0").rstrip(",") if "," in text else text
+    return fr_number(value, decimals)
+
+
+def _text(series: pd.Series) -> np.ndarray:
+    return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _quantity_param(quality, key) -> np.ndarray:
+    quality = np.asarray(quality, dtype=object)
+    return np.char.add(np.char.add("quantity:", quality.astype(str)), np.char.add(":", np.asarray(key, dtype=str))
+                       ).astype(object)
+
+
+def _frames(blocks: list[tuple[dict, int]]) -> pd.DataFrame:
+    """One activity DataFrame from blocks of rows ``(columns, n)``, in order: each column is an array or a scalar
+    broadcast to the block's ``n`` rows. Built once from the concatenated arrays, not as a concat of small frames."""
+    data = {}
+    for name in ACTIVITY_COLUMNS:
+        parts = []
+        for columns, n in blocks:
+            value = columns.get(name, "")
+            parts.append(np.full(n, value, dtype=float if name == "activity" else object) if np.ndim(value) == 0
+                         else np.asarray(value))
+        data[name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return pd.DataFrame(data)
+
+
+def item_phases(factors: pd.DataFrame, item: str) -> list[str]:
+    """Phases the library has for ``item`` (any criterion), in :data:`PHASES` order."""
+    have = set(factors.loc[factors["item"] == item, "phase"])
+    return [p for p in PHASES if p in have]
+
+
+def item_activity_unit(factors: pd.DataFrame, item: str) -> str | None:
+    units = factors.loc[factors["item"] == item, "activity_unit"]
+    return None if units.empty else str(units.iat[0])
+
+
+def resolve_sites(hosting: pd.DataFrame | None, hosting_kinds: pd.DataFrame,
+                  default_electricity_item: str = DEFAULT_ELECTRICITY_ITEM) -> pd.DataFrame:
+    """Hosting sites with their PUE and electricity item resolved (measured value, else the kind's default).
+
+    Returns
+    -------
+    DataFrame indexed by ``site_id`` with ``entity, kind, pue, pue_measured, pue_param, electricity_item,
+    it_kwh_per_year, floor_area_m2, cloud_spend_eur, quality``. ``pue_param`` is ``"pue:<kind>"`` when the PUE is
+    the kind's default (uncertain), ``""`` when it was measured.
+    """
+    cols = ["entity", "kind", "pue", "pue_measured", "pue_param", "electricity_item", "it_kwh_per_year",
+            "floor_area_m2", "cloud_spend_eur", "quality"]
+    if hosting is None or len(hosting) == 0:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="site_id"))
+    kinds = hosting_kinds.set_index("kind")
+    h = hosting.copy()
+    for col in ("pue", "it_kwh_per_year", "floor_area_m2", "cloud_spend_eur"):
+        h[col] = pd.to_numeric(h.get(col), errors="coerce") if col in h else np.nan
+    for col in ("electricity_item", "quality"):
+        if col not in h:
+            h[col] = np.nan
+    k = kinds.reindex(h["kind"])
+    measured = h["pue"].notna().to_numpy()
+    out = pd.DataFrame(index=pd.Index(h["site_id"].astype(str).to_numpy(), name="site_id"))
+    out["entity"] = h["entity"].to_numpy()
+    out["kind"] = h["kind"].to_numpy()
+    out["pue"] = np.where(measured, h["pue"].to_numpy(dtype=float), k["default_pue"].to_numpy(dtype=float))
+    out["pue_measured"] = measured
+    out["pue_param"] = np.where(measured | (out["pue"].to_numpy() <= 1.0), "", "pue:" + h["kind"].astype(str).to_numpy())
+    default_item = k["electricity_item"].fillna(default_electricity_item).to_numpy(dtype=object)
+    out["electricity_item"] = np.where(h["electricity_item"].notna(), h["electricity_item"].to_numpy(dtype=object),
+                                       default_item)
+    out["it_kwh_per_year"] = h["it_kwh_per_year"].to_numpy(dtype=float)
+    out["floor_area_m2"] = h["floor_area_m2"].to_numpy(dtype=float)
+    out["cloud_spend_eur"] = h["cloud_spend_eur"].to_numpy(dtype=float)
+    out["quality"] = h["quality"].astype(object).where(h["quality"].notna(), "medium").to_numpy(dtype=object)
+    return out
+
+
+FLEET_KEYS: list[str] = ["entity", "tier", "category", "item", "quality", "site"]
+
+
+def _categorical(values, fill: str | None = None) -> pd.Categorical:
+    """A categorical from any column, with ``fill`` for missing values (one hash pass, no string copies)."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat = values.array if isinstance(values, pd.Series) else values
+        if fill is not None and cat.isna().any():
+            cat = cat.add_categories([fill]).fillna(fill) if fill not in cat.categories else cat.fillna(fill)
+        return cat
+    codes, uniques = pd.factorize(values)
+    uniques = pd.Index(uniques, dtype=object)
+    if fill is not None and (codes < 0).any():
+        if fill in uniques:
+            codes = np.where(codes < 0, uniques.get_loc(fill), codes)
+        else:
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = uniques.append(pd.Index([fill], dtype=object))
+    return pd.Categorical.from_codes(codes, categories=uniques)
+
+
+def _mapped_categorical(codes: np.ndarray, values_per_code) -> pd.Categorical:
+    """Categorical of ``values_per_code[codes]`` without materialising the strings."""
+    vcodes, vuniq = pd.factorize(pd.Index(values_per_code, dtype=object))
+    return pd.Categorical.from_codes(vcodes[codes], categories=pd.Index(vuniq, dtype=object))
+
+
+def fleet_lines(inventory: pd.DataFrame, categories: pd.DataFrame, sites: pd.DataFrame | None = None,
+                view: str = "annualised", reference_year: int | None = None) -> pd.DataFrame:
+    """Numeric coefficients of each inventory line (vectorised; text columns are categoricals, no string copies).
+
+    Parameters
+    ----------
+    inventory : the clean inventory (``data/processed/<slug>/inventory.csv``): ``line_id, entity, category,
+        quantity, purchase_year, lifetime_years, yearly_kwh, reconditioned, quality, site``
+    categories : ``categories.csv`` (``tier``, ``factor_item``, ``reconditioned_embodied_share``)
+    sites : :func:`resolve_sites` output; the IT energy of the devices of a site with a measured
+        ``it_kwh_per_year`` is rescaled to it (in proportion to each line's estimate)
+    view : ``"annualised"`` (embodied ÷ lifetime, every line) or ``"purchases"`` (the accounting view of a Bilan
+        Carbone / BEGES: embodied impacts of the devices bought in ``reference_year``, not amortised)
+    reference_year : required for ``view="purchases"``
+
+    Returns
+    -------
+    DataFrame with :data:`FLEET_KEYS` (categoricals), ``line_id`` and
+
+    - ``manufacturing_units`` = quantity × s ÷ lifetime (s = reconditioned share or 1; no ÷ lifetime in the
+      purchases view, and 0 for the lines not bought in the reference year),
+    - ``other_units`` = quantity ÷ lifetime (distribution and end of life; same view rules),
+    - ``energy_kwh`` = quantity × yearly_kwh (IT energy, before PUE),
+    - ``embodied`` (bool): whether the line has embodied rows in this view,
+    - ``measured_site`` (bool): the energy was rescaled to the site's measured IT energy.
+    """
+    if view not in ("annualised", "purchases"):
+        raise ValueError(f"view must be 'annualised' or 'purchases', not {view!r}")
+    inv = inventory.reset_index(drop=True)
+    n = len(inv)
+    cats = categories.set_index("category")
+    category = _categorical(inv["category"])
+    ccode = np.asarray(category.codes)
+    cuniq = pd.Index(category.categories).astype(str)
+    unknown = sorted(set(cuniq[np.unique(ccode)]) - set(cats.index)) if n else []
+    if unknown:
+        raise ValueError(f"categories not in categories.csv: {unknown}")
+    per_cat = cats.reindex(cuniq)
+    quantity = inv["quantity"].to_numpy(dtype=float)
+    lifetime = inv["lifetime_years"].to_numpy(dtype=float)
+    if np.any(~(lifetime > 0)):
+        bad = inv["line_id"].to_numpy()[~(lifetime > 0)][:5]
+        raise ValueError(f"lifetime_years must be > 0 on every inventory line (lines {list(bad)})")
+    recond = _as_bool(inv["reconditioned"]) if "reconditioned" in inv else np.zeros(n, dtype=bool)
+    share = np.where(recond, per_cat["reconditioned_embodied_share"].to_numpy(dtype=float)[ccode], 1.0)
+    if view == "annualised":
+        embodied = np.ones(n, dtype=bool)
+        divisor = lifetime
+    else:
+        if reference_year is None:
+            raise ValueError("reference_year is required for the purchases view")
+        embodied = inv["purchase_year"].to_numpy(dtype=float) == float(reference_year)
+        divisor = np.ones(n)
+    other = np.where(embodied, quantity / divisor, 0.0)
+    site = _categorical(inv["site"] if "site" in inv else pd.Series([None] * n), fill="")
+    scode = np.asarray(site.codes)
+    suniq = pd.Index(site.categories).astype(str)
+    energy = quantity * np.nan_to_num(inv["yearly_kwh"].to_numpy(dtype=float))
+    measured_site = np.zeros(n, dtype=bool)
+    real = suniq != ""
+    if real.any():
+        if sites is None or len(sites) == 0:
+            raise ValueError("inventory lines name a hosting site but no hosting.csv was given")
+        used = np.zeros(len(suniq), dtype=bool)
+        used[np.unique(scode)] = True
+        missing = sorted(set(suniq[real & used]) - set(sites.index))
+        if missing:
+            raise ValueError(f"inventory sites not in hosting.csv: {missing}")
+        measured = sites["it_kwh_per_year"].reindex(suniq).to_numpy(dtype=float)
+        site_sum = np.bincount(scode, weights=energy, minlength=len(suniq))
+        rescale = real & np.isfinite(measured) & (site_sum > 0)
+        factor = np.where(rescale, measured / np.where(site_sum > 0, site_sum, 1.0), 1.0)
+        energy = energy * factor[scode]
+        measured_site = rescale[scode]
+    quality = _categorical(inv["quality"] if "quality" in inv else pd.Series([None] * n), fill="medium")
+    return pd.DataFrame({
+        "line_id": inv["line_id"].to_numpy(),
+        "entity": _categorical(inv["entity"]),
+        "tier": _mapped_categorical(ccode, per_cat["tier"].to_numpy()),
+        "category": pd.Categorical.from_codes(ccode, categories=pd.Index(cuniq, dtype=object)),
+        "item": _mapped_categorical(ccode, per_cat["factor_item"].to_numpy()),
+        "quality": quality, "site": site,
+        "manufacturing_units": other * share, "other_units": other, "energy_kwh": energy,
+        "embodied": embodied, "measured_site": measured_site,
+    })
+
+
+def aggregate_fleet(lines: pd.DataFrame) -> pd.DataFrame:
+    """Sum the coefficients of :func:`fleet_lines` by :data:`FLEET_KEYS` (and ``measured_site``).
+
+    The Monte Carlo only needs these sums (its multipliers depend on the category, quality and site, never on the
+    line), so a million lines shrink to a few hundred rows before any phase row or random draw is made.
+    """
+    keys = ["entity", "category", "quality", "site", "measured_site"]  # tier and item follow the category
+    gid, out = group_rows(lines, keys, extra=["tier", "item"])
+    for col in ("manufacturing_units", "other_units", "energy_kwh"):
+        out[col] = np.bincount(gid, weights=lines[col].to_numpy(dtype=float), minlength=len(out))
+    out["embodied"] = np.bincount(gid, weights=lines["embodied"].to_numpy(dtype=float), minlength=len(out)) > 0
+    out.insert(0, "line_id", "aggregate")
+    return out
+
+
+def _site_attributes(site: np.ndarray, sites: pd.DataFrame | None, electricity_item: str):
+    """(electricity item, PUE, PUE parameter, site quality) for each row's site ("" = no site)."""
+    n = len(site)
+    elec = np.full(n, electricity_item, dtype=object)
+    pue = np.ones(n)
+    pue_param = np.full(n, "", dtype=object)
+    site_quality = np.full(n, "medium", dtype=object)
+    hosted = site != ""
+    if hosted.any():
+        s = sites.reindex(site[hosted])
+        elec[hosted] = s["electricity_item"].to_numpy(dtype=object)
+        pue[hosted] = s["pue"].to_numpy(dtype=float)
+        pue_param[hosted] = s["pue_param"].to_numpy(dtype=object)
+        site_quality[hosted] = s["quality"].to_numpy(dtype=object)
+    return elec, pue, pue_param, site_quality
+
+
+def fleet_rows(lines: pd.DataFrame, sites: pd.DataFrame | None = None,
+               electricity_item: str = DEFAULT_ELECTRICITY_ITEM, view: str = "annualised") -> pd.DataFrame:
+    """Activity rows (:data:`ACTIVITY_COLUMNS`) of :func:`fleet_lines` or :func:`aggregate_fleet` rows.
+
+    Three embodied rows per line (item = the category's factor item; with the lifetime parameter of the category in
+    the annualised view), one use row (electricity item of the site or ``electricity_item``) and, inside a site with
+    PUE > 1, an overhead row ``energy × (PUE − 1)`` carrying the PUE parameter when the PUE is the kind's default.
+    """
+    n = len(lines)
+    category = lines["category"].to_numpy(dtype=object)
+    quality = lines["quality"].to_numpy(dtype=object)
+    site = lines["site"].to_numpy(dtype=object)
+    qparam = _quantity_param(quality, category)
+    lparam = (np.char.add("lifetime:", category.astype(str)).astype(object) if view == "annualised"
+              else np.full(n, "", dtype=object))
+    keep = lines["embodied"].to_numpy(dtype=bool)
+    base = {c: lines[c].to_numpy(dtype=object) for c in ("line_id", "entity", "tier", "category", "item")}
+    blocks = []
+    for phase in EMBODIED_PHASES:
+        coef = lines["manufacturing_units" if phase == "manufacturing" else "other_units"].to_numpy(dtype=float)
+        blocks.append(({
+            **{k: v[keep] for k, v in base.items()}, "source": "fleet", "phase": phase, "factor_phase": phase,
+            "activity": coef[keep], "quantity_param": qparam[keep], "lifetime_param": lparam[keep],
+            "extra_param": ""}, int(keep.sum())))
+    elec, pue, pue_param, site_quality = _site_attributes(site, sites, electricity_item)
+    measured = lines["measured_site"].to_numpy(dtype=bool)
+    use_qparam = qparam.copy()
+    if measured.any():
+        use_qparam[measured] = _quantity_param(site_quality[measured],
+                                               np.char.add("site_energy:", site[measured].astype(str)))
+    energy = lines["energy_kwh"].to_numpy(dtype=float)
+    hosted = site != ""
+    use_base = {**base, "source": np.where(hosted, "hosting", "fleet").astype(object), "phase": "use",
+                "factor_phase": "use", "lifetime_param": ""}
+    blocks.append(({**use_base, "item": elec, "activity": energy, "quantity_param": use_qparam,
+                    "extra_param": ""}, n))
+    over = hosted & (pue > 1.0)
+    if over.any():
+        blocks.append(({**{k: (v[over] if np.ndim(v) else v) for k, v in use_base.items()},
+                        "item": elec[over], "activity": energy[over] * (pue[over] - 1.0),
+                        "quantity_param": use_qparam[over], "extra_param": pue_param[over]}, int(over.sum())))
+    return _frames(blocks)
+
+
+def fleet_activities(inventory: pd.DataFrame, categories: pd.DataFrame, sites: pd.DataFrame | None = None,
+                     electricity_item: str = DEFAULT_ELECTRICITY_ITEM, view: str = "annualised",
+                     reference_year: int | None = None, aggregate: bool = False) -> pd.DataFrame:
+    """Activity rows of the inventory: :func:`fleet_lines` then :func:`fleet_rows`.
+
+    With ``aggregate=True`` the lines are first summed by :func:`aggregate_fleet` (``line_id = "aggregate"``):
+    same totals and same Monte Carlo, far fewer rows. Use ``aggregate=False`` for per-line tables.
+
+    Examples
+    --------
+    One laptop (ADEME/NegaOctet 2022: 170.0 + 12.3 + 2.79 kgCO2e, 5 years, 48 kWh/yr) gives the activities 1/5
+    for each embodied phase and 48 kWh of ``electricity_fr`` (0.0461 kgCO2e/kWh), i.e. 37.018 + 2.2128 kgCO2e.
+    """
+    lines = fleet_lines(inventory, categories, sites, view, reference_year)
+    if aggregate:
+        lines = aggregate_fleet(lines)
+    return fleet_rows(lines, sites, electricity_item, view)
+
+
+def fleet_line_impacts(lines: pd.DataFrame, factors: pd.DataFrame, criterion: str = "climate_change",
+                       sites: pd.DataFrame | None = None, electricity_item: str = DEFAULT_ELECTRICITY_ITEM
+                       ) -> pd.DataFrame:
+    """Central impact of each line of :func:`fleet_lines` by phase, fully vectorised (one column per phase).
+
+    Same values as :func:`activity_impacts` on the per-line activities (NaN where a factor is missing), without
+    building the phase rows: used for very large inventories and the benchmark.
+    """
+    ii, items = _codes(lines["item"])
+    table = _lookup(factors, criterion, pd.Index(items.astype(str)), pd.Index(PHASES))
+    out = {}
+    for j, phase in enumerate(PHASES):
+        if phase == "use":
+            continue
+        units = lines["manufacturing_units" if phase == "manufacturing" else "other_units"].to_numpy(dtype=float)
+        value = units * table[ii, j]
+        out[phase] = np.where(lines["embodied"].to_numpy(dtype=bool), value, np.nan)
+    scode, usite = _codes(lines["site"])
+    elec, pue, _, _ = _site_attributes(np.asarray(usite.astype(str), dtype=object), sites, electricity_item)
+    elec_items = pd.Index(pd.unique(elec))
+    etable = _lookup(factors, criterion, elec_items, pd.Index(["use"]))[:, 0]
+    per_site = etable[elec_items.get_indexer(elec)] * pue
+    out["use"] = lines["energy_kwh"].to_numpy(dtype=float) * per_site[scode]
+    return pd.DataFrame(out, index=lines.index)[list(PHASES)]
+
+
+def _flow_rows(factors: pd.DataFrame, item: str, base: dict, n: int) -> list[tuple[dict, int]]:
+    """Blocks of activity rows (for :func:`_frames`) of a flow item (electricity, network, spend, paper), one for
+    every phase the library has for it.
+
+    An item absent from the library still gets one row (phase ``use``) so its impacts show as missing, not zero.
+    """
+    phases = item_phases(factors, item) or ["use"]
+    return [({**base, "phase": p, "item": item, "factor_phase": p}, n) for p in phases]
+
+
+def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, list[str]]:
+    """Activity rows of the hosting sites themselves, and notes for the diagnostic.
+
+    - ``floor_area_m2`` × ``dc_support_equipment`` (building and technical equipment; per m2 and year, or per m2
+      amortised over 25 years when the library gives it per m2);
+    - a site with no device in the inventory: its measured IT energy × PUE, otherwise its ``cloud_spend_eur`` ×
+      the cloud monetary ratio (``spend_cloud_saas``).
+
+    The spend of a site whose energy is known is not counted (it would count the same servers twice) and a note says
+    so.
+    """
+    frames: list[tuple[dict, int]] = []
+    notes: list[str] = []
+    if sites is None or len(sites) == 0:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
+    inv_sites = set(_text(inventory["site"])) - {""} if "site" in inventory else set()
+    inv_energy = pd.Series(dtype=float)
+    if inv_sites:
+        e = inventory["quantity"].to_numpy(dtype=float) * inventory["yearly_kwh"].fillna(0).to_numpy(dtype=float)
+        inv_energy = pd.Series(e).groupby(_text(inventory["site"])).sum()
+    support_unit = item_activity_unit(factors, DC_SUPPORT_ITEM)
+    for site_id, s in sites.iterrows():  # one loop step per hosting site (a handful), not per device
+        base = {"source": "hosting", "entity": s["entity"], "tier": "datacentres", "lifetime_param": "",
+                "extra_param": ""}
+        quality = s["quality"]
+        if np.isfinite(s["floor_area_m2"]) and s["floor_area_m2"] > 0:
+            area = float(s["floor_area_m2"])
+            activity = area / DC_SUPPORT_LIFETIME_YEARS if support_unit == "m2" else area
+            frames += _flow_rows(factors, DC_SUPPORT_ITEM, {
+                **base, "line_id": f"hosting:{site_id}:building", "category": "dc_support_equipment",
+                "activity": activity, "quantity_param": f"quantity:{quality}:dc_support_equipment"}, 1)
+        has_devices = site_id in inv_sites and inv_energy.get(site_id, 0.0) > 0
+        spend = s["cloud_spend_eur"]
+        if has_devices:
+            if np.isfinite(spend) and spend > 0:
+                notes.append(f"Site {site_id} : la dépense cloud ({_fr_note(spend)} €) n'est pas comptée car l'énergie "
+                             "des équipements du site l'est déjà (pas de double compte).")
+            continue
+        kwh = s["it_kwh_per_year"]
+        if np.isfinite(kwh) and kwh > 0:
+            qparam = f"quantity:{quality}:site_energy:{site_id}"
+            row = {**base, "line_id": f"hosting:{site_id}:energy", "category": "hosted_it_energy",
+                   "phase": "use", "item": s["electricity_item"], "factor_phase": "use", "quantity_param": qparam}
+            frames.append(({**row, "activity": float(kwh)}, 1))
+            if s["pue"] > 1.0:
+                frames.append(({**row, "activity": float(kwh) * (s["pue"] - 1.0), "extra_param": s["pue_param"]}, 1))
+            if np.isfinite(spend) and spend > 0:
+                notes.append(f"Site {site_id} : la dépense ({_fr_note(spend)} €) n'est pas comptée car l'énergie "
+                             "mesurée du site l'est (par l'usage plutôt que par la dépense).")
+        elif np.isfinite(spend) and spend > 0:
+            frames += _flow_rows(factors, CLOUD_SPEND_ITEM, {
+                **base, "line_id": f"hosting:{site_id}:spend", "category": "cloud_spend", "activity": float(spend),
+                "quantity_param": f"quantity:{quality}:cloud_spend"}, 1)
+            notes.append(f"Site {site_id} : compté par sa dépense (ratio monétaire), faute d'énergie mesurée ; "
+                         "ce ratio est très incertain.")
+        else:
+            notes.append(f"Site {site_id} : ni équipement dans l'inventaire, ni énergie mesurée, ni dépense ; "
+                         "seul son bâtiment est compté (s'il a une surface).")
+    if not frames:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
+    return _frames(frames), notes
+
+
+def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Activity rows of ``telecom.csv`` and notes.
+
+    Fixed network: per subscription-month (``fixed_lines × 12`` × ``network_fixed_subscription``) when lines are
+    given, otherwise per GB (``network_fixed_fr``). Mobile network: per GB (``network_mobile_fr``) when the volume is
+    given, otherwise per subscription-month if the library has ``network_mobile_subscription``. This follows the ADEME
+    transitional method of loi AGEC art. 13 (fixed per subscriber and month, mobile per GB; domain-facts §2.3, §4.3)
+    and never counts the same network twice for an entity.
+    """
+    notes: list[str] = []
+    if telecom is None or len(telecom) == 0:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
+    have = set(factors["item"])
+    frames = []
+    for i, r in enumerate(telecom.reset_index(drop=True).itertuples(index=False)):  # one step per telecom row
+        quality = getattr(r, "quality", None) or "medium"
+        base = {"source": "telecom", "entity": r.entity, "tier": "networks", "lifetime_param": "",
+                "extra_param": ""}
+        fixed_lines = _num(getattr(r, "fixed_lines", np.nan))
+        fixed_gb = _num(getattr(r, "fixed_data_gb_per_year", np.nan))
+        mobile_lines = _num(getattr(r, "mobile_lines", np.nan))
+        mobile_gb = _num(getattr(r, "mobile_data_gb_per_year", np.nan))
+        if fixed_lines > 0 and NETWORK_ITEMS["fixed_subscription"] in have:
+            frames += _flow_rows(factors, NETWORK_ITEMS["fixed_subscription"], {
+                **base, "line_id": f"telecom:{i + 1}:fixed", "category": "network_fixed",
+                "activity": fixed_lines * MONTHS_PER_YEAR, "quantity_param": f"quantity:{quality}:network_fixed"}, 1)
+            if fixed_gb > 0:
+                notes.append(f"Télécom ligne {i + 1} ({r.entity}) : réseau fixe compté par abonnement ; le volume "
+                             f"({_fr_note(fixed_gb)} Go) n'est pas ajouté (pas de double compte).")
+        elif fixed_gb > 0:
+            frames += _flow_rows(factors, NETWORK_ITEMS["fixed_gb"], {
+                **base, "line_id": f"telecom:{i + 1}:fixed", "category": "network_fixed", "activity": fixed_gb,
+                "quantity_param": f"quantity:{quality}:network_fixed"}, 1)
+        elif fixed_lines > 0:
+            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {_fr_note(fixed_lines)} lignes fixes sans facteur par "
+                         "abonnement ni volume : non comptées.")
+        if mobile_gb > 0:
+            frames += _flow_rows(factors, NETWORK_ITEMS["mobile_gb"], {
+                **base, "line_id": f"telecom:{i + 1}:mobile", "category": "network_mobile", "activity": mobile_gb,
+                "quantity_param": f"quantity:{quality}:network_mobile"}, 1)
+        elif mobile_lines > 0 and NETWORK_ITEMS["mobile_subscription"] in have:
+            frames += _flow_rows(factors, NETWORK_ITEMS["mobile_subscription"], {
+                **base, "line_id": f"telecom:{i + 1}:mobile", "category": "network_mobile",
+                "activity": mobile_lines * MONTHS_PER_YEAR, "quantity_param": f"quantity:{quality}:network_mobile"},
+                1)
+        elif mobile_lines > 0:
+            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {_fr_note(mobile_lines)} lignes mobiles sans volume de "
+                         "données : le réseau mobile n'est pas compté (donner mobile_data_gb_per_year).")
+    if not frames:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
+    return _frames(frames), notes
+
+
+def _num(value) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return out
+
+
+def purchase_activities(purchases: pd.DataFrame | None, factors: pd.DataFrame, reference_year: int
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """Activity rows of ``purchases.csv`` (rows of the reference year; amount in EUR × ``spend_*`` ratio)."""
+    from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
+
+    notes: list[str] = []
+    if purchases is None or len(purchases) == 0:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
+    p = purchases.reset_index(drop=True)
+    year = pd.to_numeric(p["year"], errors="coerce").fillna(reference_year).to_numpy()
+    frames = []
+    for i, r in enumerate(p.itertuples(index=False)):  # one step per spend row
+        if year[i] != reference_year:
+            notes.append(f"Achats ligne {i + 1} ({r.entity}, {r.category}, {int(year[i])}) : hors année de "
+                         f"référence {reference_year}, non comptée.")
+            continue
+        item, tier, _label = PURCHASE_CATEGORIES[r.category]
+        quality = getattr(r, "quality", None) or "medium"
+        frames += _flow_rows(factors, item, {
+            "source": "purchases", "line_id": f"purchases:{i + 1}", "entity": r.entity, "tier": tier,
+            "category": f"purchase_{r.category}", "activity": float(r.amount_eur),
+            "quantity_param": f"quantity:{quality}:purchase_{r.category}", "lifetime_param": "", "extra_param": ""}, 1)
+    if not frames:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
+    return _frames(frames), notes
+
+
+def printing_activities(printing: pd.DataFrame | None, factors: pd.DataFrame) -> pd.DataFrame:
+    """Activity rows of ``printing.csv``: reams × ``paper_a4_ream`` (pages ÷ 500 when only pages are given)."""
+    if printing is None or len(printing) == 0:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    p = printing.reset_index(drop=True)
+    reams = p["reams"] if "reams" in p else p["reams_per_year"].fillna(p["pages_per_year"] / 500.0)
+    quality = p["quality"].fillna("medium") if "quality" in p else pd.Series(["medium"] * len(p))
+    frames = []
+    for phase in item_phases(factors, PAPER_ITEM) or ["manufacturing"]:
+        frames.append(({
+            "source": "printing", "line_id": np.array([f"printing:{i + 1}" for i in range(len(p))], dtype=object),
+            "entity": _text(p["entity"]), "tier": "paper", "category": "paper", "phase": phase, "item": PAPER_ITEM,
+            "factor_phase": phase, "activity": reams.to_numpy(dtype=float),
+            "quantity_param": _quantity_param(quality.to_numpy(dtype=object), np.full(len(p), "paper")),
+            "lifetime_param": "", "extra_param": "",
+        }, len(p)))
+    return _frames(frames)
+
+
+@dataclass
+class Activities:
+    """All activity rows of one view of the balance, plus the notes explaining what was (not) counted."""
+
+    table: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    view: str = "annualised"
+
+
+def build_activities(inventory: pd.DataFrame, categories: pd.DataFrame, factors: pd.DataFrame,
+                     hosting_kinds: pd.DataFrame, reference_year: int, hosting: pd.DataFrame | None = None,
+                     telecom: pd.DataFrame | None = None, purchases: pd.DataFrame | None = None,
+                     printing: pd.DataFrame | None = None, electricity_item: str = DEFAULT_ELECTRICITY_ITEM,
+                     view: str = "annualised", aggregate: bool = False, reuse: dict | None = None) -> Activities:
+    """Every activity row of the balance (fleet, hosting, telecom, purchases, printing) for one view.
+
+    ``view="purchases"`` differs from ``"annualised"`` only in the fleet's embodied rows (devices bought in the
+    reference year, not amortised); energy, networks, spend and paper are yearly flows in both views.
+    ``aggregate=True`` sums the inventory lines first (:func:`aggregate_fleet`): same totals and Monte Carlo.
+
+    ``reuse``: a dict the caller keeps across calls whose input tables are not modified in between (the action
+    plan's reruns: each lever replaces one table and leaves the others as the very same objects). Each part is
+    computed once per identity of the tables it reads; the dict holds those tables, so an identity is never reused.
+    """
+    def part(name, deps, compute):
+        if reuse is None:
+            return compute()
+        key = (name, view, aggregate, reference_year, electricity_item, *map(id, deps))
+        hit = reuse.get(key)
+        if hit is None or any(a is not b for a, b in zip(hit[0], deps)):
+            hit = reuse[key] = (deps, compute())
+        return hit[1]
+
+    refs = (categories, factors, hosting_kinds)
+    sites = part("sites", (hosting, hosting_kinds), lambda: resolve_sites(hosting, hosting_kinds, electricity_item))
+    parts = [part("fleet", (inventory, hosting, *refs), lambda: fleet_activities(
+        inventory, categories, sites, electricity_item, view, reference_year, aggregate))]
+    notes: list[str] = []
+    site_rows, n1 = part("site", (hosting, inventory, *refs), lambda: site_activities(sites, inventory, factors))
+    tel_rows, n2 = part("telecom", (telecom, *refs), lambda: telecom_activities(telecom, factors))
+    pur_rows, n3 = part("purchases", (purchases, *refs),
+                        lambda: purchase_activities(purchases, factors, reference_year))
+    parts += [site_rows, tel_rows, pur_rows,
+              part("printing", (printing, *refs), lambda: printing_activities(printing, factors))]
+    notes += n1 + n2 + n3 + double_counting_notes(purchases, hosting, telecom, reference_year)
+    parts = [p for p in parts if len(p)]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    table["activity"] = table["activity"].astype(float)
+    table["phase"] = np.where(is_spend_item(table["item"]), SPEND_PHASE, table["phase"].astype(object))
+    return Activities(table=table[ACTIVITY_COLUMNS], notes=notes, view=view)
+
+
+def is_spend_item(items) -> np.ndarray:
+    """True for the items converted by a monetary ratio (``spend_*``): the spend-based scope of the balance."""
+    return np.char.startswith(np.asarray(items, dtype=str), SPEND_ITEM_PREFIX)
+
+
+def double_counting_notes(purchases, hosting, telecom, reference_year) -> list[str]:
+    """Warnings when the same thing may be counted twice across files (spend and energy or volumes)."""
+    notes = []
+    if purchases is None or len(purchases) == 0:
+        return notes
+    year = pd.to_numeric(purchases["year"], errors="coerce").fillna(reference_year)
+    cur = purchases[year == reference_year]
+    if hosting is not None and len(hosting) and (cur["category"] == "cloud").any():
+        notes.append("purchases.csv contient une dépense « cloud » et hosting.csv décrit des sites : vérifier qu'un "
+                     "même service n'est pas compté deux fois (par la dépense et par l'énergie ou la dépense du site).")
+    if telecom is not None and len(telecom) and (cur["category"] == "telecom").any():
+        notes.append("purchases.csv contient une dépense « telecom » et telecom.csv des abonnements ou volumes : "
+                     "vérifier que la dépense ne couvre pas les mêmes lignes (double compte possible).")
+    return notes
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Central values
+# --------------------------------------------------------------------------------------------------------------
+
+def _lookup(factors: pd.DataFrame, criterion: str, items: pd.Index, phases: pd.Index, column: str = "value"
+            ) -> np.ndarray:
+    """Table ``[item code, phase code] -> factor value`` (NaN where the library has no factor)."""
+    table = np.full((len(items), len(phases)), np.nan)
+    f = factors[factors["criterion"] == criterion]
+    i = items.get_indexer(f["item"])
+    j = phases.get_indexer(f["phase"])
+    ok = (i >= 0) & (j >= 0)
+    table[i[ok], j[ok]] = f[column].to_numpy(dtype=float)[ok]
+    return table
+
+
+def criterion_column(criterion: str, units: dict[str, str] | None = None) -> str:
+    """Column name of a criterion with its unit, e.g. ``climate_change_kgco2e``, ``water_m3``."""
+    from helpers.io.factors import criteria_units
+
+    unit = (units or criteria_units()).get(criterion, "")
+    slug = "".join(ch if ch.isalnum() else "_" for ch in unit.lower().replace("+", "plus")).strip("_")
+    while "__" in slug:
+        slug = slug.replace("__", "_")
+    return f"{criterion}_{slug}" if slug else criterion
+
+
+def activity_impacts(activities: pd.DataFrame, factors: pd.DataFrame, criteria: list[str] | tuple[str, ...]
+                     ) -> pd.DataFrame:
+    """Central impact of every activity row for each criterion (``activity × factor``); NaN when no factor.
+
+    Returns a DataFrame aligned on ``activities`` with one column per criterion (criterion ids as column names).
+    """
+    items = pd.Index(pd.unique(activities["item"].astype(str)))
+    phases = pd.Index(PHASES)
+    ii = items.get_indexer(activities["item"].astype(str))
+    jj = phases.get_indexer(activities["factor_phase"].astype(str))
+    act = activities["activity"].to_numpy(dtype=float)
+    out = {}
+    for c in criteria:
+        table = _lookup(factors, c, items, phases)
+        out[c] = act * table[ii, jj]
+    return pd.DataFrame(out, index=activities.index)
+
+
+def line_table(activities: pd.DataFrame, impacts: pd.DataFrame, units: dict[str, str] | None = None
+               ) -> pd.DataFrame:
+    """Central impacts per (source, line, entity, tier, category, phase), one column per criterion with its unit.
+
+    A criterion missing for a line and phase stays NaN (``sum`` with ``min_count=1``).
+    """
+    keys = ["source", "line_id", "entity", "tier", "category", "phase"]
+    df = pd.concat([activities[keys], impacts], axis=1)
+    out = df.groupby(keys, sort=False, dropna=False).sum(min_count=1).reset_index()
+    out = out.rename(columns={c: criterion_column(c, units) for c in impacts.columns})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Random draws
+# --------------------------------------------------------------------------------------------------------------
+
+# The one sampler of the study (keyed streams and distributions) lives in ``helpers.model.uncertainty``; its
+# names are kept here for the balance's callers.
+keyed_rng = uncertainty.keyed_rng
+_triangular_ppf = uncertainty._triangular_ppf
+draw_distribution = uncertainty.draw_distribution
+keyed_draws = uncertainty.keyed_draws
+stream_keys = uncertainty.stream_keys
+draw_factors = uncertainty.draw_factors
+_factor_draws = uncertainty._factor_draws
+
+
+def parameter_table(param_ids, categories: pd.DataFrame, hosting_kinds: pd.DataFrame | None = None,
+                    half_width: dict[str, float] | None = None) -> pd.DataFrame:
+    """Distributions of the multipliers named in the activity rows.
+
+    - ``quantity:<quality>:<key>``: normal, mean 1, 95 % interval 1 ± :data:`QUALITY_HALF_WIDTH` [quality];
+    - ``lifetime:<category>``: default / T, T ~ split triangular(lifetime_low, default, lifetime_high) of
+      ``categories.csv`` (median = default);
+    - ``pue:<kind>``: (P - 1) / (default - 1), P ~ split triangular(pue_low, default_pue, pue_high) of
+      ``hosting_kinds.csv`` (median = default).
+
+    Returns
+    -------
+    DataFrame ``param_id, kind, key, distribution, low, mode, high`` (the distribution of the underlying quantity).
+    """
+    half_width = half_width or QUALITY_HALF_WIDTH
+    cats = categories.set_index("category")
+    kinds = hosting_kinds.set_index("kind") if hosting_kinds is not None else None
+    rows = []
+    for pid in sorted({p for p in param_ids if p}):
+        kind, _, key = pid.partition(":")
+        if kind == "quantity":
+            quality, _, what = key.partition(":")
+            hw = half_width.get(quality, half_width["medium"])
+            rows.append((pid, kind, what, "normal", 1.0 - hw, 1.0, 1.0 + hw, quality))
+        elif kind == "lifetime":
+            c = cats.loc[key]
+            rows.append((pid, kind, key, "split_triangular", float(c["lifetime_low_years"]),
+                         float(c["default_lifetime_years"]), float(c["lifetime_high_years"]), ""))
+        elif kind == "pue":
+            if kinds is None:
+                raise ValueError("hosting_kinds is needed for PUE parameters")
+            k = kinds.loc[key]
+            rows.append((pid, kind, key, "split_triangular", float(k["pue_low"]), float(k["default_pue"]),
+                         float(k["pue_high"]), ""))
+        else:
+            raise ValueError(f"unknown parameter kind in {pid!r}")
+    return pd.DataFrame(rows, columns=["param_id", "kind", "key", "distribution", "low", "mode", "high", "quality"])
+
+
+def draw_parameters(params: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray:
+    """Multiplier draws (central value 1), one row per parameter: shape (len(params), n_draws)."""
+    out = np.empty((len(params), n_draws))
+    rows = zip(*(params[c].to_numpy().tolist() for c in ("param_id", "kind", "distribution", "low", "mode", "high")))
+    for i, (pid, kind, dist, low, mode, high) in enumerate(rows):  # one step per parameter (tens)
+        x = keyed_draws(dist, mode, low, high, n_draws, seed, pid)
+        if kind == "lifetime":
+            out[i] = mode / x
+        elif kind == "pue":
+            out[i] = (x - 1.0) / (mode - 1.0) if mode > 1.0 else np.ones(n_draws)
+        else:
+            out[i] = x
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Monte Carlo
+# --------------------------------------------------------------------------------------------------------------
+
+def _multiplier_slots(rows: pd.DataFrame, pindex: dict[str, int]) -> np.ndarray:
+    """(n, 3) row of each row's quantity, lifetime and extra multiplier in the parameter draws (0: no multiplier)."""
+    slots = []
+    for col in ("quantity_param", "lifetime_param", "extra_param"):
+        ids = rows[col].astype(str)
+        unknown = sorted(set(ids) - set(pindex) - {""})
+        if unknown:
+            raise ValueError(f"parameters missing from the parameter table: {unknown[:5]}")
+        slots.append(ids.map(lambda p: pindex.get(p, 0)).to_numpy(dtype=np.int64))
+    return np.vstack(slots).T
+
+
+def _multipliers(rows: pd.DataFrame, params: pd.DataFrame, n_draws: int, seed: int):
+    """Multiplier draws of ``rows``: ``pdraws`` (row 0 = 1, then :func:`draw_parameters`), the distinct
+    (quantity, lifetime, extra) combinations, each row's combination and the product draws of each combination."""
+    pindex = {pid: i + 1 for i, pid in enumerate(params["param_id"])}
+    pdraws = np.vstack([np.ones((1, n_draws)), draw_parameters(params, n_draws, seed)])
+    combo, combo_index = np.unique(_multiplier_slots(rows, pindex), axis=0, return_inverse=True)
+    mult = pdraws[combo[:, 0]] * pdraws[combo[:, 1]] * pdraws[combo[:, 2]]  # (n_combos, n_draws)
+    return pdraws, combo, combo_index.ravel(), mult
+
+
+class _FactorLibrary:
+    """The factor library as arrays, once, and the row giving each activity row's factor for a criterion."""
+
+    def __init__(self, factors: pd.DataFrame, rows: pd.DataFrame):
+        items = pd.Index(pd.unique(rows["item"].astype(str)))
+        phases = pd.Index(PHASES)
+        self.shape = (len(items), len(phases))
+        self.gi = items.get_indexer(rows["item"].astype(str))
+        self.gp = phases.get_indexer(rows["factor_phase"].astype(str))
+        self.f_item = items.get_indexer(factors["item"].astype(str))
+        self.f_phase = phases.get_indexer(factors["phase"].astype(str))
+        self.f_crit = factors["criterion"].astype(str).to_numpy(dtype=object)
+        self.f_known = (self.f_item >= 0) & (self.f_phase >= 0)
+        self.f_id = factors["factor_id"].astype(str).to_numpy(dtype=object)
+        self.f_key = stream_keys(factors)
+        self.f_value = factors["value"].to_numpy(dtype=float)
+        self.f_low = factors["low"].to_numpy(dtype=float)
+        self.f_high = factors["high"].to_numpy(dtype=float)
+        self.f_dist = factors["distribution"].to_numpy(dtype=object)
+
+    def lookup(self, criterion: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For ``criterion``: each activity row's factor value (NaN: no factor), the rows without one, the library
+        rows used (in the order of their ids: the order of the draws and of the sensitivity table) and each
+        activity row's index among them (0 where it has none)."""
+        table = np.full(self.shape, -1, dtype=np.int64)
+        sel = np.flatnonzero(self.f_known & (self.f_crit == criterion))
+        table[self.f_item[sel], self.f_phase[sel]] = sel
+        rows = table[self.gi, self.gp]
+        value = np.where(rows >= 0, self.f_value[np.maximum(rows, 0)], np.nan)
+        miss = np.isnan(value)
+        used = np.unique(rows[~miss])
+        used = used[np.argsort(self.f_id[used].astype(str), kind="stable")]
+        position = np.zeros(len(self.f_id), dtype=np.int64)
+        position[used] = np.arange(len(used))
+        return value, miss, used, np.where(miss, 0, position[np.maximum(rows, 0)])
+
+    def frame(self, used: np.ndarray) -> pd.DataFrame:
+        """The factors ``used``: ``factor_id, value, low, high, distribution``."""
+        return pd.DataFrame({"factor_id": self.f_id[used].astype(str), "value": self.f_value[used],
+                             "low": self.f_low[used], "high": self.f_high[used], "distribution": self.f_dist[used]})
+
+    def draws(self, used: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
+        """Draws of the factors ``used`` (:func:`_factor_draws` on their :func:`stream_keys`): shape
+        (len(used), n_draws)."""
+        return _factor_draws(self.f_key[used].astype(str), self.f_dist[used], self.f_value[used], self.f_low[used],
+                             self.f_high[used], n_draws, seed)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes, dtype=np.int64), pd.Index(values.cat.categories)
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def group_rows(df: pd.DataFrame, keys: list[str], extra: list[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group ids of the rows of ``df`` by ``keys`` (hash-based, in order of first appearance) and the key table.
+
+    ``extra`` columns (functions of the keys) are copied from the first row of each group."""
+    combined = np.zeros(len(df), dtype=np.int64)
+    bound = 1
+    for k in keys:
+        codes, uniques = _codes(df[k])
+        card = max(len(uniques), 1)
+        if bound * card > 2**62:  # re-compact before the mixed radix could overflow
+            combined, uniq = _codes(pd.Series(combined))
+            bound = max(len(uniq), 1)
+        combined = combined * card + codes
+        bound *= card
+    group, _ = _codes(pd.Series(combined))
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    first = np.full(n_groups, len(df), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(df), dtype=np.int64))
+    key_table = df[keys + list(extra or [])].iloc[first].reset_index(drop=True)
+    for col in key_table.columns:  # plain text columns for the (small) key table
+        if isinstance(key_table[col].dtype, pd.CategoricalDtype):
+            key_table[col] = key_table[col].astype(object)
+    return group, key_table
+
+
+@dataclass
+class MonteCarloResult:
+    """Draws of the balance by cell (entity, tier, category, phase) and criterion.
+
+    Attributes
+    ----------
+    cells : cell keys plus the central value of each criterion (NaN-free: missing factors count 0 and are listed
+        in ``missing``)
+    draws : criterion -> (n_cells, n_draws) draws (kept for the criteria of ``keep_cells``)
+    totals : criterion -> (n_draws,) draws of the total
+    central : criterion -> central total (factors at their central value, multipliers at 1)
+    missing : ``criterion, item, phase, activity_rows, climate_change_kgco2e`` of the rows with no factor
+    sensitivity : inputs of ``sensitivity_criterion`` with their contribution to the variance and tornado bounds
+    """
+
+    cells: pd.DataFrame
+    draws: dict[str, np.ndarray]
+    totals: dict[str, np.ndarray]
+    central: dict[str, float]
+    missing: pd.DataFrame
+    sensitivity: pd.DataFrame
+    n_draws: int
+    seed: int
+    n_groups: int = 0
+
+
+def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.DataFrame,
+                criteria: list[str] | tuple[str, ...] = ("climate_change",), n_draws: int = 10_000,
+                seed: int = 20200101, keep_cells: tuple[str, ...] = ("climate_change",),
+                sensitivity_criterion: str | None = "climate_change", cell_keys: tuple[str, ...] = CELL_KEYS,
+                report_missing: bool = True) -> MonteCarloResult:
+    """Monte Carlo of the balance: aggregate rows by (cell, factor, multipliers), then draw.
+
+    Parameters
+    ----------
+    activities : activity rows (:data:`ACTIVITY_COLUMNS`)
+    factors : factor library (central value, low, high, distribution)
+    params : :func:`parameter_table` of the multipliers named in ``activities``
+    criteria : criteria to simulate
+    n_draws, seed : number of draws and the notebook's seed
+    keep_cells : criteria whose per-cell draws are kept (breakdowns with intervals)
+    sensitivity_criterion : criterion whose inputs are ranked (contribution to variance, tornado)
+    cell_keys : columns defining the cells
+    report_missing : list the rows with no factor in ``missing`` (False: leave it empty, for reruns that only
+        need the totals)
+
+    Notes
+    -----
+    For criterion c and draw d, with groups g of rows sharing (cell, item, factor phase, multipliers)::
+
+        T_c[d] = sum_g  A_g × Q[q_g, d] × L[l_g, d] × X[x_g, d] × F[f(g, c), d]
+
+    where A_g is the summed activity, Q, L, X the quantity, lifetime and PUE multipliers (1 when absent) and F the
+    factor draws. The cost is O(groups × draws), independent of the number of inventory lines.
+    Sensitivity: squared Spearman rank correlation of each input with the total, normalised to sum to 1
+    ("contribution to variance"), and a one-at-a-time tornado: the total when one input is at its 2.5th or 97.5th
+    percentile and every other input at its central value (the total is linear in each input).
+    """
+    keys = list(cell_keys) + ["item", "factor_phase", "quantity_param", "lifetime_param", "extra_param"]
+    act = activities.reset_index(drop=True)
+    gid, groups = group_rows(act, keys)
+    a = np.bincount(gid, weights=act["activity"].to_numpy(dtype=float), minlength=len(groups))
+    # cells, with groups ordered by cell so that per-cell sums are contiguous (np.add.reduceat)
+    cell_id, cells = group_rows(groups, list(cell_keys))
+    order = np.argsort(cell_id, kind="stable")
+    groups, a, cell_id = groups.iloc[order].reset_index(drop=True), a[order], cell_id[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(cell_id) != 0]) if len(cell_id) else np.array([], dtype=int)
+
+    # multipliers
+    pdraws, combo, combo_index, mult = _multipliers(groups, params, n_draws, seed)
+
+    lib = _FactorLibrary(factors, groups)
+
+    draws, totals, central = {}, {}, {}
+    missing_rows = []
+    cells = cells.copy()
+    clim_central = a * lib.lookup("climate_change")[0]
+    sens = pd.DataFrame()
+    for c in criteria:
+        value, miss, used_rows, findex = lib.lookup(c)
+        if miss.any() and report_missing:
+            m = pd.DataFrame({"item": groups["item"].to_numpy()[miss], "phase": groups["factor_phase"].to_numpy()[miss],
+                              "activity_rows": 1, "climate_change_kgco2e": np.nan_to_num(clim_central[miss])})
+            m = m.groupby(["item", "phase"], as_index=False).sum()
+            m.insert(0, "criterion", c)
+            missing_rows.append(m)
+        fdraws = lib.draws(used_rows, n_draws, seed)
+        central_g = np.where(miss, 0.0, a * np.nan_to_num(value))
+        cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
+        central[c] = float(central_g.sum())
+        a_used = np.where(miss, 0.0, a)
+        if c in keep_cells:  # the draws of every cell (the one evaluation, ``helpers.model.engine``)
+            cell_draws = (weighted_draws(cell_id, combo_index, findex, a_used, len(cells), mult, fdraws)
+                          if len(used_rows) else np.zeros((len(cells), n_draws)))
+            totals[c] = cell_draws.sum(axis=0)
+            draws[c] = cell_draws
+        else:  # only the total is wanted: one target, no per-cell draws
+            totals[c] = (weighted_draws(np.zeros(len(a_used), dtype=np.int64), combo_index, findex, a_used, 1, mult,
+                                        fdraws)[0] if len(used_rows) else np.zeros(n_draws))
+        if c == sensitivity_criterion:
+            sens = _sensitivity(totals[c], central[c], fdraws, lib.frame(used_rows), np.where(miss, -1, findex),
+                                miss, a, value, pdraws, params, combo, combo_index)
+    missing = (pd.concat(missing_rows, ignore_index=True) if missing_rows else
+               pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"]))
+    return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central, missing=missing,
+                            sensitivity=sens, n_draws=n_draws, seed=seed, n_groups=len(groups))
+
+
+@dataclass
+class ScenarioGains:
+    """Paired gains ``base − scenario`` of the balance totals, one row per scenario.
+
+    ``central``: criterion -> (n_scenarios,) central gains; ``draws``: criterion -> (n_scenarios, n_draws).
+    """
+
+    central: dict[str, np.ndarray]
+    draws: dict[str, np.ndarray]
+
+
+def gain_rows(activities: pd.DataFrame) -> pd.DataFrame:
+    """The activity rows summed by :data:`GAIN_KEYS` (in order of first appearance): what a total depends on.
+
+    The action plan keeps this for each of its ~20 scenarios instead of the whole activity table; equal tables give
+    equal sums, bit for bit (the same rows added in the same order).
+    """
+    gid, keys = group_rows(activities.reset_index(drop=True), GAIN_KEYS)
+    keys["activity"] = np.bincount(gid, weights=activities["activity"].to_numpy(dtype=float), minlength=len(keys))
+    return keys
+
+
+def scenario_gains(base: pd.DataFrame, scenarios: list[pd.DataFrame], factors: pd.DataFrame, params: pd.DataFrame,
+                   criteria: list[str] | tuple[str, ...] = ("climate_change",), n_draws: int = 10_000,
+                   seed: int = 20200101) -> ScenarioGains:
+    """Gains of many variants of the same balance (the action plan's reruns), in one pass over all their rows.
+
+    The balance is linear in the summed activities (:func:`monte_carlo`): with ``W_s[k, f]`` the activity of
+    scenario s under multiplier combination k and factor f, ``T_s[d] = sum_k M[k, d] × (W_s @ F)[k, d]``. The gain
+    is therefore computed as ``sum_k M[k] × ((W_base − W_s) @ F)[k]`` over the combinations a scenario changes,
+    not as the difference of two totals: the same paired draws (factors and multipliers are keyed by their id), no
+    cancellation between two large totals, and a scenario that changes nothing gains exactly 0.
+
+    Parameters
+    ----------
+    base, scenarios : activity tables, or their :func:`gain_rows` (each table is summed by :data:`GAIN_KEYS`
+        first); rows with no factor for a criterion count 0
+    params : :func:`parameter_table` of the multipliers named in all the tables
+    criteria, n_draws, seed : as in :func:`monte_carlo` (same draws)
+    """
+    tables = [gain_rows(t) for t in (base, *scenarios)]
+    n_s = len(scenarios)
+    act = pd.concat(tables, ignore_index=True)
+    scenario = np.repeat(np.arange(len(tables)), [len(t) for t in tables])
+    a = act["activity"].to_numpy(dtype=float)
+    _, _, combo_index, mult = _multipliers(act, params, n_draws, seed)
+    n_k = len(mult)
+    lib = _FactorLibrary(factors, act)
+    central, draws = {}, {}
+    for c in criteria:
+        _, miss, used, findex = lib.lookup(c)  # a row without a factor counts 0, as in monte_carlo
+        known = ~miss
+        n_f = len(used)
+        cell = (scenario * n_k + combo_index) * n_f + findex
+        w = np.bincount(cell[known], weights=a[known], minlength=len(tables) * n_k * n_f).reshape(len(tables), n_k,
+                                                                                                   n_f)
+        delta = w[0] - w[1:]  # (scenarios, combinations, factors): exactly 0 where a scenario changes nothing
+        central[c] = (delta @ lib.f_value[used]).sum(axis=1)  # multipliers at 1
+        s_, k_, f_ = np.nonzero(delta)  # only what each scenario changes
+        draws[c] = (weighted_draws(s_, k_, f_, delta[s_, k_, f_], n_s, mult, lib.draws(used, n_draws, seed))
+                    if n_f else np.zeros((n_s, n_draws)))
+    return ScenarioGains(central=central, draws=draws)
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks (0 … n-1) along the last axis, with one argsort."""
+    order = np.argsort(x, axis=-1)
+    ranks = np.empty(x.shape, dtype=float)
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(x.shape[-1], dtype=float), x.shape), axis=-1)
+    return ranks
+
+
+def _rank_corr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman correlation of each row of ``x`` (k, n) with ``y`` (n,); 0 for constant rows."""
+    rx = _ranks(x)
+    ry = _ranks(y)
+    rx -= rx.mean(axis=1, keepdims=True)
+    ry -= ry.mean()
+    constant = np.ptp(x, axis=1) == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = (rx @ ry) / np.sqrt((rx ** 2).sum(axis=1) * (ry ** 2).sum())
+    return np.where(constant | ~np.isfinite(rho), 0.0, rho)
+
+
+def _sensitivity(total, central_total, fdraws, frows, findex, miss, a, value, pdraws, params, combo, combo_index
+                 ) -> pd.DataFrame:
+    """Inputs (factors, multipliers) ranked by contribution to the variance of ``total``, with tornado bounds."""
+    ok = ~miss
+    central_g = np.where(ok, a * np.nan_to_num(value), 0.0)
+    # d total / d factor (others central) = sum of the activities using it
+    slope_f = np.bincount(findex[ok], weights=a[ok], minlength=len(frows))
+    # d total / d multiplier (relative) = sum of the central contributions of the groups using it
+    slope_p = np.zeros(pdraws.shape[0])
+    for slot in range(3):
+        np.add.at(slope_p, combo[combo_index, slot], central_g)
+    slope_p = slope_p[1:]
+    f_lo, f_hi = np.percentile(fdraws, [2.5, 97.5], axis=1) if len(frows) else (np.zeros(0), np.zeros(0))
+    p_lo, p_hi = np.percentile(pdraws[1:], [2.5, 97.5], axis=1) if len(params) else (np.zeros(0), np.zeros(0))
+    fval = frows["value"].to_numpy(dtype=float)
+    inputs = pd.concat([
+        pd.DataFrame({"input_id": frows["factor_id"], "kind": "factor", "central_input": fval,
+                      "low_total": central_total + slope_f * (f_lo - fval),
+                      "high_total": central_total + slope_f * (f_hi - fval)}),
+        pd.DataFrame({"input_id": params["param_id"], "kind": params["kind"], "central_input": 1.0,
+                      "low_total": central_total + slope_p * (p_lo - 1.0),
+                      "high_total": central_total + slope_p * (p_hi - 1.0)}),
+    ], ignore_index=True)
+    x = np.vstack([fdraws, pdraws[1:]]) if len(params) else fdraws
+    rho = _rank_corr(x, total) if x.shape[0] else np.zeros(0)
+    affects = np.r_[slope_f, slope_p] != 0
+    rho = np.where(affects, rho, 0.0)
+    inputs["rank_correlation"] = rho
+    r2 = rho ** 2
+    inputs["contribution_to_variance"] = r2 / r2.sum() if r2.sum() > 0 else 0.0
+    lo = np.minimum(inputs["low_total"], inputs["high_total"])
+    hi = np.maximum(inputs["low_total"], inputs["high_total"])
+    inputs["low_total"], inputs["high_total"] = lo, hi
+    inputs["swing"] = hi - lo
+    inputs = inputs[affects].sort_values(["contribution_to_variance", "swing"], ascending=False)
+    return inputs.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Summaries
+# --------------------------------------------------------------------------------------------------------------
+
+def interval(draws: np.ndarray, central: float, scale: float = 1.0) -> dict[str, float]:
+    """``{value, low, high, mean, median}``: central value and the 95 % interval (2.5th–97.5th percentiles)."""
+    p = np.percentile(draws, [2.5, 50, 97.5]) if len(draws) else [np.nan] * 3
+    return {"value": central * scale, "low": float(p[0]) * scale, "high": float(p[2]) * scale,
+            "mean": float(np.mean(draws)) * scale, "median": float(p[1]) * scale}
+
+
+def breakdown(result: MonteCarloResult, by: str | list[str], criterion: str = "climate_change",
+              scale: float = 1.0) -> pd.DataFrame:
+    """Central value, share and 95 % interval of the criterion by ``by`` (e.g. ``"tier"``, ``["tier","phase"]``).
+
+    Returns a DataFrame with the ``by`` columns, ``value, low, high, mean, share`` (values × ``scale``).
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    cells = result.cells
+    gid, keys = group_rows(cells, by)
+    central = np.bincount(gid, weights=cells[criterion].to_numpy(dtype=float), minlength=len(keys))
+    out = keys.copy()
+    out["value"] = central * scale
+    if criterion in result.draws:
+        d = result.draws[criterion]
+        sums = np.zeros((len(keys), d.shape[1]))
+        np.add.at(sums, gid, d)
+        lo, hi = np.percentile(sums, [2.5, 97.5], axis=1)
+        out["low"], out["high"], out["mean"] = lo * scale, hi * scale, sums.mean(axis=1) * scale
+    total = central.sum()
+    out["share"] = central / total if total else np.nan
+    return out.sort_values("value", ascending=False).reset_index(drop=True)
+
+
+def criteria_table(result: MonteCarloResult, units: dict[str, str], n_missing: dict[str, int] | None = None
+                   ) -> pd.DataFrame:
+    """One row per criterion: central value, 95 % interval, unit, whether items are missing."""
+    rows = []
+    for c, t in result.totals.items():
+        iv = interval(t, result.central[c])
+        miss = result.missing[result.missing["criterion"] == c]
+        rows.append({"criterion": c, "label_fr": CRITERIA_LABELS.get(c, c), "unit": units.get(c, ""),
+                     "value": iv["value"], "low": iv["low"], "high": iv["high"],
+                     "missing_items": ", ".join(sorted(set(miss["item"] + ":" + miss["phase"]))),
+                     "n_missing": int(len(miss))})
+    return pd.DataFrame(rows)
+
+
+def phase_shares_by_criterion(result: MonteCarloResult) -> pd.DataFrame:
+    """Share of each phase in each criterion's central total on the physical scope (where criteria disagree: use vs
+    manufacturing). The spend-based line (:data:`SPEND_PHASE`) is not a phase and is left out."""
+    crit = [c for c in result.totals if c in result.cells]
+    by_phase = result.cells.groupby("phase")[crit].sum().reindex(list(PHASES)).fillna(0.0)
+    shares = by_phase / by_phase.sum(axis=0).replace(0, np.nan)
+    out = shares.T.reset_index().rename(columns={"index": "criterion"})
+    out.insert(1, "label_fr", out["criterion"].map(CRITERIA_LABELS))
+    return out
+
+
+def missing_criteria(result: MonteCarloResult) -> dict[str, list[str]]:
+    """``{criterion: ["item:phase", ...]}`` of the factors missing from the library for the items used."""
+    out: dict[str, list[str]] = {}
+    for c, grp in result.missing.groupby("criterion"):
+        out[str(c)] = sorted(set(grp["item"].astype(str) + ":" + grp["phase"].astype(str)))
+    return out
+
+
+def category_table(lines: pd.DataFrame, inventory: pd.DataFrame, categories: pd.DataFrame,
+                   column: str = "climate_change_kgco2e") -> pd.DataFrame:
+    """Central impact by category (embodied, use and spend-based, tCO2e) with French label, tier and quantity.
+
+    ``spend_based_tco2e`` holds the lines converted by a monetary ratio (:data:`SPEND_PHASE`): they are neither
+    embodied nor use of a physical object."""
+    embodied = lines["phase"].isin(EMBODIED_PHASES).to_numpy()
+    spend = (lines["phase"] == SPEND_PHASE).to_numpy()
+    df = pd.DataFrame({"category": lines["category"], "tier": lines["tier"],
+                       "embodied": np.where(embodied, lines[column], 0.0),
+                       "use": np.where(~embodied & ~spend, lines[column], 0.0),
+                       "spend_based": np.where(spend, lines[column], 0.0)})
+    out = df.groupby(["category", "tier"], as_index=False).sum(min_count=1)
+    out["total"] = out["embodied"].fillna(0) + out["use"].fillna(0) + out["spend_based"].fillna(0)
+    for col in ("embodied", "use", "spend_based", "total"):
+        out[col] = out[col] / 1000.0
+    out = out.rename(columns={"embodied": "embodied_tco2e", "use": "use_tco2e", "spend_based": "spend_based_tco2e",
+                              "total": "total_tco2e"})
+    qty = inventory.groupby("category")["quantity"].sum()
+    out["quantity"] = out["category"].map(qty)
+    out.insert(1, "label_fr", category_labels(out["category"], categories))
+    out["share"] = out["total_tco2e"] / out["total_tco2e"].sum()
+    return out.sort_values("total_tco2e", ascending=False).reset_index(drop=True)
+
+
+def category_labels(values, categories: pd.DataFrame) -> list[str]:
+    labels = dict(zip(categories["category"], categories["label_fr"]))
+    labels.update(PSEUDO_CATEGORY_LABELS)
+    return [labels.get(v, v) for v in values]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Purchases view and reconciliation
+# --------------------------------------------------------------------------------------------------------------
+
+def reconcile_views(annualised_lines: pd.DataFrame, purchases_lines: pd.DataFrame, inventory: pd.DataFrame,
+                    categories: pd.DataFrame, reference_year: int, column: str = "climate_change_kgco2e"
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Explain the difference between the annualised balance and the purchases-of-the-year view.
+
+    Returns
+    -------
+    bridge : rows ``step, tco2e`` from the annualised total to the purchases view
+    by_category : per category, embodied impact amortised (fleet ÷ lifetime) vs embodied impact of the year's
+        acquisitions, the quantities behind them and a French explanation
+    """
+    emb_a = annualised_lines[annualised_lines["phase"].isin(EMBODIED_PHASES)]
+    emb_p = purchases_lines[purchases_lines["phase"].isin(EMBODIED_PHASES)]
+    total_a = annualised_lines[column].sum() / 1000.0
+    total_p = purchases_lines[column].sum() / 1000.0
+    amortised = emb_a[column].sum() / 1000.0
+    bought = emb_p[column].sum() / 1000.0
+    bridge = pd.DataFrame({
+        "step": ["Bilan annualisé (empreinte amortie)",
+                 "− fabrication, distribution et fin de vie amorties de tout le parc",
+                 f"+ fabrication, distribution et fin de vie des équipements achetés en {reference_year} (non amorties)",
+                 "= Vue « achats de l'année » (comptable, type Bilan Carbone / BEGES)"],
+        "tco2e": [total_a, -amortised, bought, total_p],
+    })
+    a = emb_a.groupby("category")[column].sum() / 1000.0
+    p = emb_p.groupby("category")[column].sum() / 1000.0
+    inv = inventory.copy()
+    inv["bought"] = np.where(inv["purchase_year"].to_numpy(dtype=float) == reference_year, inv["quantity"], 0)
+    inv["renewal"] = inv["quantity"] / inv["lifetime_years"]
+    q = inv.groupby("category")[["quantity", "bought", "renewal"]].sum()
+    cats = sorted(set(a.index) | set(p.index))
+    out = pd.DataFrame({"category": cats})
+    out["label_fr"] = category_labels(out["category"], categories)
+    out["annualised_embodied_tco2e"] = out["category"].map(a).fillna(0.0)
+    out["purchases_embodied_tco2e"] = out["category"].map(p).fillna(0.0)
+    out["difference_tco2e"] = out["purchases_embodied_tco2e"] - out["annualised_embodied_tco2e"]
+    out["fleet_quantity"] = out["category"].map(q["quantity"]).fillna(0).astype(int)
+    out["bought_in_year"] = out["category"].map(q["bought"]).fillna(0).astype(int)
+    out["mean_yearly_renewal"] = out["category"].map(q["renewal"]).fillna(0.0)
+
+    def explain(r) -> str:
+        if r["fleet_quantity"] == 0:
+            return "flux annuel (hors parc) : compté de la même façon dans les deux vues"
+        if r["bought_in_year"] == 0:
+            return "aucun achat dans l'année : rien dans la vue achats, l'amortissement du parc reste compté"
+        ratio = r["bought_in_year"] / r["mean_yearly_renewal"] if r["mean_yearly_renewal"] else np.inf
+        if ratio > 1.1:
+            return (f"achats de l'année {_fr_note(ratio, 1)} fois le renouvellement moyen (parc ÷ durée de vie) : "
+                    "la vue achats est plus élevée")
+        if ratio < 0.9:
+            return (f"achats de l'année {_fr_note(ratio, 1)} fois le renouvellement moyen : la vue achats est plus basse")
+        return "achats proches du renouvellement moyen : les deux vues sont proches"
+
+    out["explanation"] = out.apply(explain, axis=1)
+    return bridge, out.sort_values("difference_tco2e").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Fleet ratios
+# --------------------------------------------------------------------------------------------------------------
+
+def fleet_ratios(inventory: pd.DataFrame, agents: int) -> pd.DataFrame:
+    """Ratios of the fleet: screens per computer, devices per agent, age, devices past their lifetime.
+
+    Computers are laptops, desktops and thin clients; screens are small and large screens; terminals are the
+    devices of tier ``terminals``.
+    """
+    inv = inventory
+    q = inv.groupby("category")["quantity"].sum()
+
+    def qty(cats) -> float:
+        return float(q.reindex(list(cats)).fillna(0).sum())
+
+    computers = qty(COMPUTER_CATEGORIES)
+    screens = qty(SCREEN_CATEGORIES)
+    terminals = float(inv.loc[inv["tier"] == "terminals", "quantity"].sum())
+    devices = float(inv["quantity"].sum())
+    w = inv["quantity"].to_numpy(dtype=float)
+    age_ind = fleet_age(inv)
+    rows = [
+        ("computers", "Postes de travail (portables, fixes, clients légers)", computers, "unités"),
+        ("screens", "Écrans", screens, "unités"),
+        ("screens_per_computer", "Écrans par poste de travail", screens / computers if computers else np.nan, "ratio"),
+        ("computers_per_agent", "Postes de travail par agent", computers / agents, "ratio"),
+        ("terminals_per_agent", "Terminaux par agent", terminals / agents, "ratio"),
+        ("devices_per_agent", "Équipements par agent (tous niveaux)", devices / agents, "ratio"),
+        ("phones_per_agent", "Téléphones mobiles par agent", qty(PHONE_CATEGORIES) / agents, "ratio"),
+        ("printers_per_agent", "Imprimantes et copieurs par agent", qty(PRINTER_CATEGORIES) / agents, "ratio"),
+        ("dated_share", "Part des équipements datés (date d'achat ou âge dans l'inventaire)",
+         age_ind["dated_share"], "part"),
+        ("mean_age_years", "Âge moyen pondéré par les quantités (équipements datés)",
+         age_ind["mean_age_years"], "années"),
+        ("share_past_lifetime", "Part des équipements datés au-delà de leur durée de vie",
+         age_ind["share_past_lifetime"], "part"),
+        ("share_reconditioned", "Part des équipements reconditionnés",
+         float(w[_as_bool(inv["reconditioned"])].sum() / w.sum()) if w.sum() else np.nan, "part"),
+    ]
+    return pd.DataFrame(rows, columns=["indicator", "label_fr", "value", "unit"])
+
+
+#: What the page says of an age indicator when no device of the inventory is dated (an OCS Inventory export has
+#: neither purchase dates nor ages): never "nan" nor "0 %".
+AGE_NOT_GIVEN_FR = "non renseigné (aucune date d'achat dans l'inventaire)"
+
+
+def fleet_age(inventory: pd.DataFrame) -> dict:
+    """Age indicators of the fleet, computed on the dated devices only.
+
+    A device is dated when the inventory gives its purchase date or its age (``age_years`` finite after
+    :func:`helpers.io.inventory.read_inventory`). Returns ``dated_share`` (share of the devices, by quantity, that are
+    dated), ``mean_age_years`` (quantity-weighted mean age of the dated devices) and ``share_past_lifetime`` (share
+    of the dated devices older than their lifetime); the last two are ``NaN`` (``null`` in ``summary.json``) when no
+    device is dated, instead of counting undated devices as new.
+    """
+    w = inventory["quantity"].to_numpy(dtype=float)
+    age = inventory["age_years"].to_numpy(dtype=float)
+    dated = np.isfinite(age)
+    total, dated_q = float(w.sum()), float(w[dated].sum())
+    if dated_q <= 0:
+        return {"dated_share": 0.0 if total else np.nan, "mean_age_years": np.nan, "share_past_lifetime": np.nan}
+    past = dated & (age > inventory["lifetime_years"].to_numpy(dtype=float))
+    return {"dated_share": dated_q / total, "mean_age_years": float(np.average(age[dated], weights=w[dated])),
+            "share_past_lifetime": float(w[past].sum()) / dated_q}
+
+
+def age_profile(inventory: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
+    """Per category: quantity, dated quantity, mean age and share past lifetime of the dated devices (``NaN`` when
+    none is dated), lifetime, and quantities by age band (undated devices are in no band)."""
+    inv = inventory.copy()
+    dated = np.isfinite(inv["age_years"].to_numpy(dtype=float))
+    inv["dated"] = np.where(dated, inv["quantity"], 0)
+    inv["w_age"] = np.where(dated, inv["quantity"] * inv["age_years"], 0.0)
+    inv["w_life"] = inv["quantity"] * inv["lifetime_years"]
+    inv["past"] = np.where(inv["age_years"] > inv["lifetime_years"], inv["quantity"], 0)
+    bands = pd.cut(inv["age_years"], [-0.1, 2, 5, 8, np.inf], labels=["0-2 ans", "3-5 ans", "6-8 ans", "9 ans et +"])
+    inv["band"] = bands.astype(str).where(dated, "non daté")
+    g = inv.groupby("category")
+    dated_q = g["dated"].sum().astype(float).replace(0.0, np.nan)
+    out = pd.DataFrame({"quantity": g["quantity"].sum(), "dated_quantity": g["dated"].sum(),
+                        "mean_age_years": g["w_age"].sum() / dated_q,
+                        "mean_lifetime_years": g["w_life"].sum() / g["quantity"].sum(),
+                        "share_past_lifetime": g["past"].sum() / dated_q})
+    wide = inv.pivot_table(index="category", columns="band", values="quantity", aggfunc="sum", fill_value=0)
+    out = out.join(wide).reset_index()
+    out.insert(1, "label_fr", category_labels(out["category"], categories))
+    return out.sort_values("quantity", ascending=False).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reference figures: national footprint (territory layer) and published benchmarks
+# --------------------------------------------------------------------------------------------------------------
+
+NATIONAL_PATH = REFERENCE_DIR / "national_footprint.csv"
+BENCHMARKS_PATH = REFERENCE_DIR / "published_benchmarks.csv"
+
+
+def load_national_footprint(path: str | Path | None = None) -> pd.DataFrame:
+    """The cited national figures (``data/raw/reference/national_footprint.csv``)."""
+    return pd.read_csv(Path(path) if path else NATIONAL_PATH, keep_default_na=False, na_values=[""])
+
+
+def load_published_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
+    """The cited published benchmarks (``data/raw/reference/published_benchmarks.csv``)."""
+    return pd.read_csv(Path(path) if path else BENCHMARKS_PATH, keep_default_na=False, na_values=[""])
+
+
+def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e: float) -> dict:
+    """Digital footprint of the inhabitants, downscaled from the national per-inhabitant figure.
+
+    ``population × 253 kgCO2e ÷ 1000`` (ADEME–Arcep 2022, 2020 scope) goes with the top of the study's national
+    range (17.2 MtCO2e; 16.9–17.2): ``high`` is that, ``low`` the same × 16.9/17.2 and the central ``value`` the
+    middle of the range (× 17.05/17.2), so the central value is not the upper bound; ``alternative`` uses the
+    January 2025 re-estimate that includes uses
+    hosted abroad (29.5 MtCO2e for 2022 ÷ the population used there). ``own_share`` is the collectivity's own
+    balance divided by the inhabitants' footprint (a scale comparison: the scopes overlap only in part).
+    """
+    n = national.set_index("id")
+    per_inh = float(n.loc["ademe_arcep_2020_per_inhabitant", "value"])
+    total = n.loc["ademe_arcep_2020_total"]
+    low_ratio = float(total["low"]) / float(total["value"])
+    high_ratio = float(total["high"]) / float(total["value"])
+    alt = n.loc["ademe_arcep_2022_with_abroad_per_inhabitant"]
+    top = population * per_inh / 1000.0 * high_ratio  # 253 kg per inhabitant is 17.2 Mt ÷ the population
+    value = top * (low_ratio + high_ratio) / 2.0 / high_ratio
+    return {
+        "value": value, "low": top * low_ratio / high_ratio, "high": top, "unit": "tCO2e/an",
+        "per_inhabitant_kgco2e": per_inh, "basis": str(n.loc["ademe_arcep_2020_per_inhabitant", "scope"]),
+        "alternative_value": population * float(alt["value"]) / 1000.0,
+        "alternative_per_inhabitant_kgco2e": float(alt["value"]), "alternative_basis": str(alt["scope"]),
+        "own_share": own_total_tco2e / value if value else float("nan"),
+        "own_share_alternative": own_total_tco2e / (population * float(alt["value"]) / 1000.0),
+    }
+
+
+def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
+    """Our figures beside the published references that share their unit, each on the comparable scope, with the
+    scope compared and the reason of the difference (French). Nothing is tuned to match a reference.
+
+    Comparable scopes:
+
+    - a published total in tCO2e (La Rochelle 680 t: devices' manufacturing and use, subscriptions, telephony) is
+      compared with the equipment scope (physical scope without paper); the spend-based line and paper are stated
+      beside it;
+    - a manufacturing share (La Rochelle 54 %, WeNR 77 %, ADEME–Arcep 78 %) with
+      ``equipment_manufacturing_share`` (equipment manufacturing ÷ equipment scope); the share the former version
+      gave, with the spend-based line counted as use, is stated as the reason for La Rochelle;
+    - a services share (Metz 40 %, also by monetary ratios) with the spend-based line ÷ total;
+    - per employee / user / workstation: the total per agent / per workstation.
+
+    Parameters
+    ----------
+    benchmarks : :func:`load_published_benchmarks`
+    slug : the territory (references with ``applies_to`` equal to it, or ``all``, are compared)
+    data : the summary of :func:`summary`
+    """
+    from helpers.report.plotting import fr_number
+
+    nan = float("nan")
+    total = data["total_tco2e"]["value"]
+    spend = (data.get("spend_based_tco2e") or {}).get("value", 0.0)
+    physical = (data.get("physical_tco2e") or {}).get("value", total)
+    equipment = data.get("equipment_scope_tco2e") or data["total_tco2e"]
+    paper = data.get("by_tier", {}).get("paper", 0.0)
+    manuf_share = data.get("equipment_manufacturing_share", data.get("manufacturing_share", nan))
+    manuf_share = nan if manuf_share is None else manuf_share
+    manuf_t = manuf_share * equipment["value"] if np.isfinite(manuf_share) else nan
+    with_spend_as_use = manuf_t / (equipment["value"] + spend) if equipment["value"] + spend else nan
+
+    def pct(x):
+        return f"{fr_number(100 * x, 0)} %"
+
+    ours = {
+        "tco2e_per_year": (equipment, "périmètre physique sans papier (équipements, leur énergie, hébergement, "
+                                      "réseaux)"),
+        "kgco2e_per_employee_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
+        "kgco2e_per_user_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
+        "kgco2e_per_workstation_year": (data["per_workstation_kgco2e"], "total par poste de travail"),
+        "manufacturing_share": ({"value": manuf_share, "low": nan, "high": nan},
+                                "fabrication des équipements ÷ périmètre physique sans papier"),
+        "services_share": ({"value": spend / total if total else nan, "low": nan, "high": nan},
+                           "achats par ratio monétaire ÷ total"),
+    }
+
+    def reason(r) -> str:
+        if r.unit == "tco2e_per_year":
+            return (f"Le bilan publié ne détaille ni ses quantités ni ses facteurs ; ce bilan repose sur un inventaire "
+                    f"en partie supposé. Hors de ce périmètre : achats de services et logiciels par ratio monétaire "
+                    f"{fr_number(spend)} t (facteur ×/÷3) et papier {fr_number(paper)} t ; total "
+                    f"{fr_number(total)} t.")
+        if r.unit == "manufacturing_share" and r.applies_to == slug:
+            return (f"Le bilan publié range abonnements et téléphonie dans l'usage, comme ici. Compter les achats par "
+                    f"ratio monétaire dans l'usage donnerait {pct(with_spend_as_use)} de fabrication : un rapprochement "
+                    "avec le chiffre publié par artefact, que ce bilan ne fait pas.")
+        if r.unit == "manufacturing_share":
+            return ("Référence sur un autre périmètre (organisations ou France entière, terminaux des ménages "
+                    "compris) ; la part dépend de l'électricité bas carbone française, des durées de vie et des "
+                    "heures d'usage des équipements de bureau.")
+        if r.unit == "services_share":
+            return ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le ratio, incertain "
+                    "(×/÷3).")
+        return ("Périmètres différents (organisations de tous secteurs, jours travaillés, centres de données) ; "
+                f"ordre de grandeur. Sans les achats par ratio monétaire : {fr_number(physical)} t au total.")
+
+    rows = []
+    for r in benchmarks.itertuples(index=False):
+        mine = ours.get(r.unit)
+        if mine is None or r.applies_to not in ("all", slug):
+            continue
+        value, scope = mine
+        ref = float(r.value)
+        rows.append({"reference": r.label_fr, "reference_value": ref, "unit": r.unit,
+                     "our_value": value["value"], "our_low": value.get("low", nan),
+                     "our_high": value.get("high", nan),
+                     "ratio": value["value"] / ref if ref else nan, "reference_scope": r.scope, "our_scope": scope,
+                     "reason_fr": reason(r), "source": r.source})
+    return pd.DataFrame(rows)
+
+
+PER_PERSON_UNITS = {"kgco2e_per_employee_year": "par salarié", "kgco2e_per_user_year": "par utilisateur"}
+
+
+def per_person_references(benchmarks: pd.DataFrame) -> str:
+    """French list of the published per-employee / per-user references (``published_benchmarks.csv``), e.g.
+    ``'WeNR 2021 … : 265 kgCO2e par salarié ; …'``; empty when there is none."""
+    from helpers.report.plotting import fr_number
+
+    rows = benchmarks[benchmarks["unit"].isin(list(PER_PERSON_UNITS))]
+    return " ; ".join(f"{r.label_fr.split(' : ')[0]} : {fr_number(float(r.value))} kgCO2e {PER_PERSON_UNITS[r.unit]}"
+                      for r in rows.itertuples(index=False))
+
+
+def benchmark_alt(benchmarks: pd.DataFrame, data: dict) -> str:
+    """Alternative text of the benchmark figure: this balance per agent against the published per-person figures."""
+    from helpers.report.plotting import fr_number
+
+    refs = per_person_references(benchmarks)
+    text = f"Ce bilan donne {fr_number(data['per_agent_kgco2e']['value'])} kgCO2e par agent"
+    return f"{text}, contre {refs}." if refs else f"{text}."
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Orchestration: the whole balance of a territory
+# --------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Balance:
+    """Everything the notebook shows about the carbon balance."""
+
+    activities: Activities
+    lines: pd.DataFrame
+    mc: MonteCarloResult
+    purchases_activities: Activities
+    purchases_lines: pd.DataFrame
+    purchases_mc: MonteCarloResult
+    params: pd.DataFrame
+    criteria: tuple[str, ...]
+    units: dict[str, str]
+
+
+def prepare_factors(factors: pd.DataFrame, territory, overrides: pd.DataFrame | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Set the French electricity factor to the vintage of the reference year, then apply ``factor_overrides.csv``
+    and the territory's electricity override (``territory.yaml``).
+
+    The vintage (``helpers.io.factors.apply_electricity_vintage``, ``electricity_vintages.csv``) is the library's
+    value for the territory's reference year, not a change of the territory: it is not listed in the changes.
+    Returns the factor table and the list of every change (``helpers.io.factors.apply_overrides`` columns), in the
+    order applied; when both change the French electricity factor, the territory's value wins.
+    """
+    from helpers.io.factors import apply_electricity_vintage, apply_overrides, electricity_override
+
+    year = getattr(territory, "reference_year", None)
+    if year is not None:
+        factors, _ = apply_electricity_vintage(factors, int(year))
+    changes = []
+    if overrides is not None and len(overrides):
+        factors, ch = apply_overrides(factors, overrides.drop(columns=["_line"], errors="ignore"))
+        changes.append(ch.assign(origin="factor_overrides.csv"))
+    value = getattr(territory, "electricity_factor_kgco2e_per_kwh", None)
+    if value is not None:
+        source = getattr(territory, "electricity_factor_source", "") or "territory.yaml"
+        factors, ch = electricity_override(factors, value, source=source)
+        changes.append(ch.assign(origin="territory.yaml"))
+    changes = [c for c in changes if len(c)]
+    table = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(
+        columns=["factor_id", "old_value", "new_value", "old_low", "old_high", "new_low", "new_high", "source",
+                 "reason", "origin"])
+    return factors, table
+
+
+def compute_balance(inventory: pd.DataFrame, categories: pd.DataFrame, factors: pd.DataFrame,
+                    hosting_kinds: pd.DataFrame, reference_year: int, hosting=None, telecom=None, purchases=None,
+                    printing=None, criteria: tuple[str, ...] | None = None, n_draws: int = 10_000,
+                    seed: int = 20200101, electricity_item: str = DEFAULT_ELECTRICITY_ITEM) -> Balance:
+    """The whole balance: activities, per-line central values, Monte Carlo, and the purchases-of-the-year view."""
+    from helpers.io.factors import CRITERIA, criteria_units
+
+    criteria = tuple(criteria or CRITERIA)
+    units = criteria_units()
+    views, agg = {}, {}
+    args = (inventory, categories, factors, hosting_kinds, reference_year, hosting, telecom, purchases, printing,
+            electricity_item)
+    for view in ("annualised", "purchases"):
+        acts = build_activities(*args, view=view)
+        impacts = activity_impacts(acts.table, factors, criteria)
+        views[view] = (acts, line_table(acts.table, impacts, units))
+        agg[view] = build_activities(*args, view=view, aggregate=True).table
+    param_ids = set()
+    for table in agg.values():
+        for col in ("quantity_param", "lifetime_param", "extra_param"):
+            param_ids |= set(table[col].astype(str))
+    params = parameter_table(param_ids, categories, hosting_kinds)
+    mc = monte_carlo(agg["annualised"], factors, params, criteria, n_draws, seed, keep_cells=("climate_change",))
+    pmc = monte_carlo(agg["purchases"], factors, params, ("climate_change",), n_draws, seed, keep_cells=(),
+                      sensitivity_criterion=None)
+    return Balance(activities=views["annualised"][0], lines=views["annualised"][1], mc=mc,
+                   purchases_activities=views["purchases"][0], purchases_lines=views["purchases"][1],
+                   purchases_mc=pmc, params=params, criteria=criteria, units=units)
+
+
+def count_computers(inventory: pd.DataFrame) -> float:
+    """Number of workstations: laptops + desktops + thin clients."""
+    return float(inventory.loc[inventory["category"].isin(COMPUTER_CATEGORIES), "quantity"].sum())
+
+
+def headline(balance: Balance, agents: int, population: int, computers: float) -> dict:
+    """Headline figures with their 95 % intervals: total (tCO2e), per agent, per inhabitant, per workstation (kg)."""
+    t = balance.mc.totals["climate_change"]
+    c = balance.mc.central["climate_change"]
+    out = {
+        "total_tco2e": interval(t, c, 1 / 1000.0),
+        "per_agent_kgco2e": interval(t, c, 1 / agents),
+        "per_inhabitant_kgco2e": interval(t, c, 1 / population),
+        "per_workstation_kgco2e": interval(t, c, 1 / computers) if computers else
+        {"value": np.nan, "low": np.nan, "high": np.nan, "mean": np.nan, "median": np.nan},
+        "purchases_view_tco2e": interval(balance.purchases_mc.totals["climate_change"],
+                                         balance.purchases_mc.central["climate_change"], 1 / 1000.0),
+    }
+    return out
+
+
+def quantiles_table(balance: Balance, agents: int, population: int, computers: float) -> pd.DataFrame:
+    """Monte Carlo quantiles of every headline figure and breakdown (table ``carbon_mc_quantiles``)."""
+    rows = []
+
+    def add(name, draws, central, unit):
+        p = np.percentile(draws, [2.5, 5, 50, 95, 97.5])
+        rows.append({"indicator": name, "unit": unit, "central": central, "mean": float(np.mean(draws)),
+                     "p2_5": p[0], "p5": p[1], "p50": p[2], "p95": p[3], "p97_5": p[4]})
+
+    mc = balance.mc
+    t, c = mc.totals["climate_change"], mc.central["climate_change"]
+    add("total", t / 1000, c / 1000, "tCO2e")
+    add("per_agent", t / agents, c / agents, "kgCO2e/agent")
+    add("per_inhabitant", t / population, c / population, "kgCO2e/habitant")
+    if computers:
+        add("per_workstation", t / computers, c / computers, "kgCO2e/poste")
+    add("purchases_view", balance.purchases_mc.totals["climate_change"] / 1000,
+        balance.purchases_mc.central["climate_change"] / 1000, "tCO2e")
+    d = mc.draws["climate_change"]
+    for by in ("phase", "tier", "entity"):
+        gid, keys = group_rows(mc.cells, [by])
+        sums = np.zeros((len(keys), d.shape[1]))
+        np.add.at(sums, gid, d)
+        cent = np.bincount(gid, weights=mc.cells["climate_change"].to_numpy(), minlength=len(keys))
+        for i, k in enumerate(keys[by]):
+            add(f"{by}:{k}", sums[i] / 1000, cent[i] / 1000, "tCO2e")
+    for crit in mc.totals:
+        if crit != "climate_change":
+            add(f"criterion:{crit}", mc.totals[crit], mc.central[crit], balance.units.get(crit, ""))
+    return pd.DataFrame(rows)
+
+
+def sensitivity_table(mc: MonteCarloResult, categories: pd.DataFrame, hosting_kinds: pd.DataFrame | None = None,
+                      scale: float = 1 / 1000.0) -> pd.DataFrame:
+    """The sensitivity ranking with French labels (``label_fr``) and totals × ``scale`` (tCO2e by default)."""
+    s = mc.sensitivity.copy()
+    if s.empty:
+        return s
+    item_labels = dict(zip(categories["factor_item"], categories["label_fr"]))
+    item_labels.update(dict(zip(categories["category"], categories["label_fr"])))
+    item_labels.update({"electricity_fr": "électricité (France)", "electricity_eu": "électricité (Europe)",
+                        "electricity_world": "électricité (monde)", PAPER_ITEM: "papier A4",
+                        DC_SUPPORT_ITEM: "bâtiment des salles", "network_fixed_fr": "réseau fixe (par Go)",
+                        "network_mobile_fr": "réseau mobile (par Go)",
+                        "network_fixed_subscription": "réseau fixe (par abonnement)"})
+    from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
+
+    item_labels.update({item: label.lower() for item, _tier, label in PURCHASE_CATEGORIES.values()})
+    kind_labels = dict(zip(hosting_kinds["kind"], hosting_kinds["label_fr"])) if hosting_kinds is not None else {}
+    quality_fr = {"high": "bonne", "medium": "moyenne", "low": "faible"}
+
+    def label(r) -> str:
+        if r["kind"] == "factor":
+            item, phase, _ = r["input_id"].split(":")
+            return f"Facteur {PHASE_LABELS.get(phase, phase).lower()} : {item_labels.get(item, item)}"
+        kind, _, key = r["input_id"].partition(":")
+        if kind == "lifetime":
+            return f"Durée de vie : {item_labels.get(key, key)}"
+        if kind == "pue":
+            return f"PUE : {kind_labels.get(key, key)}"
+        quality, _, what = key.partition(":")
+        if what.startswith("site_energy:"):
+            what_fr = f"énergie mesurée du site {what.split(':', 1)[1]}"
+        else:
+            what_fr = item_labels.get(what, PSEUDO_CATEGORY_LABELS.get(what, what))
+        return f"Quantité (qualité {quality_fr.get(quality, quality)}) : {what_fr}"
+
+    s.insert(1, "label_fr", s.apply(label, axis=1))
+    for col in ("low_total", "high_total", "swing"):
+        s[col] = s[col] * scale
+    return s
+
+
+def scope_split(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> dict[str, dict[str, float]]:
+    """Physical scope and spend-based scope of the climate balance, each with its 95 % interval.
+
+    - ``physical``: equipment manufacturing, distribution and end of life, use energy, hosting, networks, paper
+      (every cell whose phase is a life-cycle phase);
+    - ``spend_based``: the lines converted by a monetary ratio (:data:`SPEND_PHASE`: purchased IT services,
+      software, cloud and telecom spend);
+    - ``total`` = physical + spend-based, draw by draw (same draws as the total of the balance);
+    - ``equipment``: the physical scope without paper (devices, their energy, hosting, networks), the scope of the
+      published "manufacturing / use" balances.
+
+    The two parts are summed from the same per-cell draws, so ``physical + spend_based = total`` in every draw.
+    """
+    cells = mc.cells
+    spend = (cells["phase"] == SPEND_PHASE).to_numpy()
+    d = mc.draws["climate_change"]
+    c = cells["climate_change"].to_numpy(dtype=float)
+    out = {}
+    paper = (cells["tier"] == "paper").to_numpy()
+    for name, mask in (("physical", ~spend), ("spend_based", spend), ("equipment", ~spend & ~paper)):
+        out[name] = _ivl(interval(d[mask].sum(axis=0), float(c[mask].sum()), scale))
+    out["total"] = _ivl(interval(d.sum(axis=0), float(c.sum()), scale))
+    return out
+
+
+def equipment_manufacturing_share(mc: MonteCarloResult) -> float | None:
+    """Share of equipment manufacturing in the physical scope without paper (central values).
+
+    ``manufacturing of terminals, networks and data-centre gear ÷ (physical scope − paper)``: the scope of the
+    published "manufacturing / use" splits (ADEME–Arcep 2022: 78 % manufacturing; La Rochelle 2020: 54 %), which
+    count devices and their energy and networks, not paper nor purchases converted by a monetary ratio. Paper is a
+    consumable, not equipment; the spend-based line is not a life-cycle phase (:func:`scope_split`).
+    """
+    cells = mc.cells
+    v = cells["climate_change"].to_numpy(dtype=float)
+    phase = cells["phase"].astype(str).to_numpy()
+    tier = cells["tier"].astype(str).to_numpy()
+    equipment = np.isin(tier, EQUIPMENT_TIERS) & (phase != SPEND_PHASE)
+    denominator = float(v[equipment].sum())
+    if denominator <= 0:
+        return None
+    return float(v[equipment & (phase == "manufacturing")].sum()) / denominator
+
+
+def summary(balance: Balance, territory, computers: float, national: pd.DataFrame) -> tuple[dict, dict]:
+    """``(data, top_level)`` for ``ctx.write_summary("carbon", data, top_level)``."""
+    mc = balance.mc
+    head = headline(balance, territory.agents, territory.population, computers)
+
+    def numbers(df, key):
+        return {str(k): float(v) for k, v in zip(df[key], df["value"])}
+
+    def intervals(df, key):
+        return {str(r[key]): {"value": r["value"], "low": r["low"], "high": r["high"]} for _, r in df.iterrows()}
+
+    by_phase = breakdown(mc, "phase", scale=1 / 1000.0)
+    by_phase = by_phase[by_phase["phase"] != SPEND_PHASE].reset_index(drop=True)
+    scopes = scope_split(mc)
+    by_tier = breakdown(mc, "tier", scale=1 / 1000.0)
+    by_entity = breakdown(mc, "entity", scale=1 / 1000.0)
+    crit = {}
+    for c in mc.totals:
+        iv = interval(mc.totals[c], mc.central[c])
+        crit[c] = {"value": iv["value"], "low": iv["low"], "high": iv["high"], "unit": balance.units.get(c, ""),
+                   "partial": bool((mc.missing["criterion"] == c).any())}
+    equipment_share = equipment_manufacturing_share(mc)
+    total = head["total_tco2e"]
+    terr = territory_footprint(territory.population, national, total["value"])
+    data = {
+        "total_tco2e": _ivl(total),
+        "physical_tco2e": scopes["physical"], "spend_based_tco2e": scopes["spend_based"],
+        "equipment_scope_tco2e": scopes["equipment"],
+        "scope_note": "total = périmètre physique + achats de services et logiciels (ratio monétaire) ; la "
+                      "répartition par phase porte sur le seul périmètre physique",
+        "by_phase": numbers(by_phase, "phase"), "by_phase_interval": intervals(by_phase, "phase"),
+        "by_tier": numbers(by_tier, "tier"), "by_tier_interval": intervals(by_tier, "tier"),
+        "by_entity": numbers(by_entity, "entity"), "by_entity_interval": intervals(by_entity, "entity"),
+        "per_agent_kgco2e": _ivl(head["per_agent_kgco2e"]),
+        "per_inhabitant_kgco2e": _ivl(head["per_inhabitant_kgco2e"]),
+        "per_workstation_kgco2e": _ivl(head["per_workstation_kgco2e"]),
+        "purchases_view_tco2e": _ivl(head["purchases_view_tco2e"]),
+        "equipment_manufacturing_share": equipment_share,
+        "manufacturing_share": equipment_share,
+        "criteria": crit,
+        "missing_criteria": missing_criteria(mc),
+        "computers": computers,
+        "n_draws": mc.n_draws, "seed": mc.seed,
+        "territory_footprint_tco2e": {k: terr[k] for k in ("value", "low", "high")},
+        "own_share_of_territory_footprint": terr["own_share"],
+    }
+    top = {"territory_footprint_tco2e": {k: terr[k] for k in ("value", "low", "high", "unit", "basis",
+                                                              "alternative_value", "alternative_basis")}}
+    return data, top
+
+
+def _ivl(d: dict) -> dict:
+    return {"value": d["value"], "low": d["low"], "high": d["high"]}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Notebook-facing layer: run the section for a context, French tables and text
+# --------------------------------------------------------------------------------------------------------------
+
+INPUT_TABLES: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing", "factor_overrides")
+
+
+def read_inputs(ctx) -> dict[str, pd.DataFrame | None]:
+    """The clean tables written by ``01_ingest`` (``None`` for an optional file the territory did not provide)."""
+    out: dict[str, pd.DataFrame | None] = {}
+    for name in INPUT_TABLES:
+        path = Path(ctx.processed) / f"{name}.csv"
+        out[name] = ctx.read_table(name) if path.exists() else None
+    if out["inventory"] is None:
+        ctx.read_table("inventory")  # raises the context's clear "run 01_ingest first" error
+    return out
+
+
+@dataclass
+class CarbonStudy:
+    """What the carbon notebook shows: inputs, factors and their overrides, the balance and its summary."""
+
+    territory: object
+    inputs: dict
+    categories: pd.DataFrame
+    hosting_kinds: pd.DataFrame
+    factors: pd.DataFrame
+    changes: pd.DataFrame
+    balance: Balance
+    computers: float
+    data: dict
+    top_level: dict
+    national: pd.DataFrame
+    benchmarks: pd.DataFrame
+    factors_version: str
+
+    def write(self, ctx) -> list[str]:
+        """Write the section's tables and ``summary_carbon.json`` (:func:`write_outputs`)."""
+        return write_outputs(ctx, self)
+
+
+def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
+    """Compute the carbon balance of ``ctx``'s territory from the clean inputs and the reference library."""
+    from helpers.io import factors as fmod
+
+    inputs = read_inputs(ctx)
+    categories = fmod.load_categories()
+    kinds = fmod.load_hosting_kinds()
+    factors, changes = prepare_factors(fmod.load_factors(), ctx.territory, inputs["factor_overrides"])
+    t = ctx.territory
+    balance = compute_balance(inputs["inventory"], categories, factors, kinds, t.reference_year, inputs["hosting"],
+                              inputs["telecom"], inputs["purchases"], inputs["printing"], n_draws=n_draws, seed=seed)
+    computers = count_computers(inputs["inventory"])
+    national = load_national_footprint()
+    data, top = summary(balance, t, computers, national)
+    top["factors_version"] = fmod.factors_version()
+    data["overrides"] = changes[["factor_id", "old_value", "new_value", "source", "origin"]].to_dict("records")
+    data["notes"] = list(balance.activities.notes)
+    data["electricity_factor"] = electricity_factor_summary(factors, t, balance)
+    data["fleet_age"] = fleet_age(inputs["inventory"])  # NaN -> null: no dated device, no age published
+    data["factor_alternatives"] = factor_alternatives(balance.activities.table, factors).to_dict("records")
+    return CarbonStudy(territory=t, inputs=inputs, categories=categories, hosting_kinds=kinds, factors=factors,
+                       changes=changes, balance=balance, computers=computers, data=data, top_level=top,
+                       national=national, benchmarks=load_published_benchmarks(),
+                       factors_version=top["factors_version"])
+
+
+#: Alternative values the library cites for a factor but that its interval does not contain (a sensitivity case
+#: each, never a replacement): (factor_id, alternative value or multiplier of the value, French label, source).
+FACTOR_ALTERNATIVES: tuple[tuple[str, float, bool, str, str], ...] = (
+    ("screen_small:manufacturing:climate_change", 3.0, True,
+     "écrans 24 pouces : déclarations des fabricants (×3, bas de la fourchette ×3 à ×5)",
+     "Boavizta/environmental-footprint-data:boavizta-data-us.csv@004e04397cdb (Dell, Lenovo monitors)"),
+    ("screen_large:manufacturing:climate_change", 3.0, True,
+     "écrans 27 pouces : déclarations des fabricants (×3)",
+     "Boavizta/environmental-footprint-data:boavizta-data-us.csv@004e04397cdb"),
+    ("server:manufacturing:climate_change", 3660.0, False,
+     "serveurs : serveur NegaOctet de la Base IMPACTS (3 660 kgCO2e)",
+     "Boavizta/boaviztapi:boaviztapi/data/crowdsourcing/ademe_base_impacts_negaoctet.csv@7c452d1c7f3f"),
+)
+
+
+def factor_alternatives(activities: pd.DataFrame, factors: pd.DataFrame,
+                        alternatives=FACTOR_ALTERNATIVES) -> pd.DataFrame:
+    """Sensitivity cases: the change of the climate balance (tCO2e/year) if one factor took an alternative value the
+    library cites outside its interval (manufacturer declarations for screens, the NegaOctet server).
+
+    ``delta = Σ activity of the rows using the factor × (alternative − value)`` (the balance is linear in each
+    factor). Only factors the balance uses are listed. Columns ``factor_id, label_fr, value, alternative,
+    delta_tco2e, source``.
+    """
+    f = factors.set_index("factor_id")
+    rows = []
+    for fid, alt, relative, label, source in alternatives:
+        if fid not in f.index:
+            continue
+        item, phase, _ = fid.split(":")
+        a = float(activities.loc[(activities["item"] == item) & (activities["factor_phase"] == phase),
+                                 "activity"].sum())
+        if a <= 0:
+            continue
+        v = float(f.loc[fid, "value"])
+        new = v * alt if relative else alt
+        rows.append({"factor_id": fid, "label_fr": label, "value": v, "alternative": new,
+                     "delta_tco2e": a * (new - v) / 1000.0, "source": source})
+    return pd.DataFrame(rows, columns=["factor_id", "label_fr", "value", "alternative", "delta_tco2e", "source"])
+
+
+def electricity_factor_summary(factors: pd.DataFrame, territory, balance: Balance | None = None) -> dict:
+    """The French electricity climate factor the balance used: ``{value, vintage_year, source, vintage, exact,
+    note}``, and the latest vintage as a sensitivity (``latest_value``, ``latest_vintage_year`` and, with
+    ``balance``, ``latest_delta_tco2e`` = the kWh at that factor minus the kWh at the one used: the balance is
+    linear in the factor). ``vintage_year`` is None when the territory sets its own factor (``territory.yaml`` or
+    ``factor_overrides.csv``)."""
+    from helpers.io.factors import ELECTRICITY_FACTOR_ID, electricity_vintage, load_electricity_vintages
+
+    row = factors.set_index("factor_id").loc[ELECTRICITY_FACTOR_ID]
+    info = electricity_vintage(load_electricity_vintages(), int(territory.reference_year))
+    own = abs(float(row["value"]) - info["value"]) > 1e-12 or str(row["source"]) != info["source"]
+    out = {"value": float(row["value"]), "vintage_year": None if own else info["vintage_year"],
+           "source": str(row["source"]), "vintage": str(row["vintage"]), "exact": (not own) and info["exact"],
+           "note": "facteur propre du territoire" if own else info["note"],
+           "latest_value": info["latest"]["value"], "latest_vintage_year": info["latest"]["vintage_year"]}
+    if balance is not None:
+        acts = balance.activities.table
+        kwh = float(acts.loc[(acts["item"] == DEFAULT_ELECTRICITY_ITEM) & (acts["factor_phase"] == "use"),
+                             "activity"].sum())
+        out["kwh_per_year"] = kwh
+        out["latest_delta_tco2e"] = kwh * (info["latest"]["value"] - float(row["value"])) / 1000.0
+    return out
+
+
+def output_tables(study: CarbonStudy) -> dict[str, pd.DataFrame]:
+    """The processed tables of the section (written by :func:`write_outputs`)."""
+    b, t = study.balance, study.territory
+    inv = study.inputs["inventory"]
+    by_entity = breakdown(b.mc, ["entity", "tier"], scale=1 / 1000.0).rename(columns={"value": "tco2e"})
+    bridge, rec = reconcile_views(b.lines, b.purchases_lines, inv, study.categories, t.reference_year)
+    return {
+        "carbon_lines": b.lines,
+        "carbon_purchases_view_lines": b.purchases_lines,
+        "carbon_by_category": category_table(b.lines, inv, study.categories),
+        "carbon_by_entity": by_entity,
+        "carbon_by_phase": breakdown(b.mc, "phase", scale=1 / 1000.0),
+        "carbon_by_tier": breakdown(b.mc, "tier", scale=1 / 1000.0),
+        "carbon_mc_quantiles": quantiles_table(b, t.agents, t.population, study.computers),
+        "carbon_sensitivity": sensitivity_table(b.mc, study.categories, study.hosting_kinds),
+        "carbon_criteria": criteria_table(b.mc, b.units),
+        "carbon_criteria_phase_shares": phase_shares_by_criterion(b.mc),
+        "carbon_missing_factors": b.mc.missing,
+        "carbon_reconciliation": rec,
+        "carbon_reconciliation_bridge": bridge,
+        "carbon_overrides": study.changes,
+        "fleet_ratios": fleet_ratios(inv, t.agents),
+        "fleet_age_profile": age_profile(inv, study.categories),
+    }
+
+
+def write_outputs(ctx, study: CarbonStudy) -> list[str]:
+    """Write the section's tables and ``summary_carbon.json``; returns the table names."""
+    tables = output_tables(study)
+    for name, df in tables.items():
+        ctx.write_table(name, df)
+    ctx.write_summary("carbon", study.data, top_level=study.top_level)
+    return sorted(tables)

@@ -1,0 +1,491 @@
+"""Reduction levers: pure transforms of a territory's inputs, so the carbon and services models rerun on them.
+
+A lever never computes a gain itself. It returns modified copies of the inputs (inventory, hosting, telecom,
+purchases, printing, services); :mod:`helpers.plan.actions` reruns the carbon balance (:mod:`helpers.model.carbon`) and the
+services LCA (:mod:`helpers.model.services`) on them with the same seed, and the gain is the paired difference.
+
+Every lever is *steady state* in the annualised view of the balance: e.g. a lifetime extension divides the yearly
+share of the manufacturing impact by the new lifetime, which is what the fleet reaches once it has been renewed under
+the new rule (``helpers.model.carbon.annualised_embodied_kgco2e``). The time it takes to get there is the ramp of the
+roadmap (:mod:`helpers.model.trajectory`).
+
+Levers (``LEVERS``, each with its transform in ``APPLY``; the catalogue ``data/raw/reference/actions_catalogue.csv``
+binds each action to one):
+
+==========================  ==========================================================  ===================
+lever                       what changes                                                perimeter
+==========================  ==========================================================  ===================
+``lifetime_extension``      ``lifetime_years`` + N of the target categories             balance
+``reconditioned_share``     share of the target categories bought reconditioned         balance
+``fleet_reduction``         quantity of the target categories × (1 − x)                 balance
+``screens_per_workstation`` screens scaled down to a target ratio per computer          balance
+``power_management``        ``yearly_kwh`` of the target categories × (1 − x)           balance
+``printing_reduction``      reams of paper × (1 − x)                                    balance
+``hosting_consolidation``   PUE of the sites capped at a target; optional site merge    balance
+``software_spend``          spend of the target purchase categories × (1 − x)           balance
+``mobile_to_fixed``         share x of mobile data moved to fixed/Wi-Fi                 balance + services
+``storage_purge``           stored volume of storage services × (1 − x)                 services
+``visio_audio_only``        share x of the video hours of visio switched to audio       services
+``page_weight``             page weight of websites and portals × (1 − x)               services
+``lazy_loading``            share of the page loaded × (1 − x)                          services
+``video_quality``           video quality capped (target ``sd``)                        services
+``fleet_stabilisation``     no growth of the fleet (acts on the trajectory only)        trajectory
+``none``                    no carbon gain (inclusion, training, governance)            —
+==========================  ==========================================================  ===================
+
+A lever acts on the balance *or* on the services wherever the two perimeters could hold the same emissions
+(e.g. a storage purge changes the storage service, not the storage arrays of the inventory), so one action's gain is
+never counted twice. ``mobile_to_fixed`` acts on both because the telecom lines of the agents (balance) and the
+mobile networks of the services' users are different emissions (the agents' own visio traffic may overlap; this is
+noted as a caveat).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from helpers.model.carbon import COMPUTER_CATEGORIES, SCREEN_CATEGORIES
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """The inputs the models rerun on. Every table is optional except the inventory; ``None`` = not provided.
+
+    ``inventory`` has the clean columns of ``helpers.io.inventory.read_inventory`` (line_id, entity, category, tier,
+    factor_item, quantity, purchase_year, age_years, lifetime_years, power_w, hours_per_day, days_per_year,
+    yearly_kwh, reconditioned, quality, site).
+    """
+
+    inventory: pd.DataFrame
+    hosting: pd.DataFrame | None = None
+    telecom: pd.DataFrame | None = None
+    purchases: pd.DataFrame | None = None
+    printing: pd.DataFrame | None = None
+    services: pd.DataFrame | None = None
+
+    def replace(self, **changes) -> PlanInputs:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A lever: its parameter (name, unit, bounds), the kind of target it takes and the models it changes."""
+
+    id: str
+    label_fr: str
+    parameter: str
+    unit_fr: str
+    min: float | None
+    max: float | None
+    target_kind: str  # categories | purchase_categories | sites | services | quality | none
+    perimeters: tuple[str, ...]
+    needs: tuple[str, ...] = ()  # inputs the lever needs (attribute names of PlanInputs)
+
+
+LEVERS: dict[str, Lever] = {lv.id: lv for lv in (
+    Lever("lifetime_extension", "Allongement de la durée de vie", "years", "années ajoutées", 0, 15,
+          "categories", ("balance",), ("inventory",)),
+    Lever("reconditioned_share", "Achats reconditionnés", "share", "part des achats", 0, 1,
+          "categories", ("balance",), ("inventory",)),
+    Lever("fleet_reduction", "Réduction du nombre d'équipements", "reduction", "part du parc retirée", 0, 1,
+          "categories", ("balance",), ("inventory",)),
+    Lever("screens_per_workstation", "Écrans par poste de travail", "ratio", "écrans par poste (cible)", 0.5, 4,
+          "none", ("balance",), ("inventory",)),
+    Lever("power_management", "Gestion de l'énergie (extinction, veille)", "reduction", "part de l'énergie économisée",
+          0, 1, "categories", ("balance",), ("inventory",)),
+    Lever("printing_reduction", "Réduction des impressions", "reduction", "part du papier économisée", 0, 1,
+          "none", ("balance",), ("printing",)),
+    Lever("hosting_consolidation", "Hébergement plus efficace (PUE cible, regroupement de salles)", "pue", "PUE cible",
+          1.0, 3.0, "sites", ("balance",), ("hosting",)),
+    Lever("software_spend", "Mutualisation des logiciels et logiciels libres", "reduction",
+          "part de la dépense économisée", 0, 1, "purchase_categories", ("balance",), ("purchases",)),
+    Lever("mobile_to_fixed", "Wi-Fi ou fixe plutôt que réseau mobile", "share", "part des données mobiles basculée",
+          0, 1, "none", ("balance", "services"), ()),
+    Lever("storage_purge", "Purge du stockage", "reduction", "part du volume stocké supprimée", 0, 1,
+          "services", ("services",), ("services",)),
+    Lever("visio_audio_only", "Visioconférence en audio seul", "share", "part des heures vidéo passées en audio", 0, 1,
+          "services", ("services",), ("services",)),
+    Lever("page_weight", "Allègement des pages web", "reduction", "part du poids des pages retirée", 0, 1,
+          "services", ("services",), ("services",)),
+    Lever("lazy_loading", "Chargement différé des contenus", "reduction", "part des contenus non chargés", 0, 1,
+          "services", ("services",), ("services",)),
+    Lever("video_quality", "Qualité vidéo plafonnée", "quality", "qualité maximale", None, None,
+          "quality", ("services",), ("services",)),
+    Lever("fleet_stabilisation", "Stabilisation du parc (pas de croissance)", "share", "part de la croissance évitée",
+          0, 1, "none", ("trajectory",), ()),
+    Lever("none", "Sans gain carbone calculé (indicateur propre)", "", "", None, None, "none", (), ()),
+)}
+
+#: purchases.csv categories (``helpers.io.carbon_inputs.PURCHASE_CATEGORIES``)
+PURCHASE_CATEGORIES: tuple[str, ...] = ("services", "software", "cloud", "telecom")
+
+
+def parse_target(text) -> list[str]:
+    """``"laptop; desktop"`` → ``["laptop", "desktop"]``; empty or NaN → ``[]``."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return []
+    return [t.strip() for t in str(text).split(";") if t.strip()]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Inventory levers
+# ----------------------------------------------------------------------------------------------------------------
+
+def _mask(inventory: pd.DataFrame, categories) -> np.ndarray:
+    cats = list(categories) if categories else []
+    if not cats:
+        raise ValueError("this lever needs target categories (e.g. 'laptop;desktop')")
+    return inventory["category"].isin(cats).to_numpy()
+
+
+def _bool(series: pd.Series) -> np.ndarray:
+    if series.dtype == bool:
+        return series.to_numpy()
+    return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes", "oui", "vrai"}).to_numpy()
+
+
+def lifetime_extension(inventory: pd.DataFrame, categories, years: float) -> pd.DataFrame:
+    """Add ``years`` to the lifetime of every line of ``categories``.
+
+    The annualised embodied impact of a line is ``quantity × E ÷ lifetime`` (ADEME's amortisation,
+    ``helpers.model.carbon.annualised_embodied_kgco2e``), so the yearly gain of 100 laptops kept 8 years instead of 5 is
+    ``100 × (170 + 12.3 + 2.79) × (1/5 − 1/8)`` = 1,388 kgCO2e with the ADEME/NegaOctet 2022 factors. MiNumEco
+    (bonne pratique 1) gives −65 kgCO2e per computer kept 3 more years (``DISIC/MiNumEco:content/ressources/
+    documents-reference/impact-bonnes-pratiques/bonne-pratique-1-allonger-duree-vie-materiel.md``).
+    """
+    out = inventory.copy()
+    m = _mask(out, categories)
+    out["lifetime_years"] = out["lifetime_years"].astype(float)
+    out.loc[m, "lifetime_years"] = out.loc[m, "lifetime_years"] + float(years)
+    return out
+
+
+def reconditioned_share(inventory: pd.DataFrame, categories, share: float) -> pd.DataFrame:
+    """Bring the reconditioned share of the quantity of ``categories`` up to ``share`` (never down).
+
+    In steady state the share of a fleet bought reconditioned equals the share of its purchases, so each new line
+    is split in two: a reconditioned part (line id ``<id>:recond``, carrying the category's
+    ``reconditioned_embodied_share`` of the manufacturing impact in the carbon engine) and the rest. The moved
+    fraction ``f = (share × Q − R) ÷ (Q − R)`` over all lines of the categories, where ``Q`` is their quantity and
+    ``R`` the part already reconditioned. Lifetimes are kept (a second life as long as the first: assumption).
+    Quantities may become fractional (they are averages of a renewed fleet).
+    """
+    out = inventory.copy()
+    m = _mask(out, categories)
+    recond = _bool(out["reconditioned"]) if "reconditioned" in out else np.zeros(len(out), dtype=bool)
+    q = out["quantity"].to_numpy(dtype=float)
+    total = q[m].sum()
+    already = q[m & recond].sum()
+    if total <= 0 or already >= share * total:
+        return out
+    f = (float(share) * total - already) / (total - already)
+    move = m & ~recond
+    new = out.loc[move].copy()
+    new["quantity"] = new["quantity"].astype(float) * f
+    new["reconditioned"] = True
+    new["line_id"] = new["line_id"].astype(str) + ":recond"
+    out["quantity"] = out["quantity"].astype(float)
+    out.loc[move, "quantity"] = out.loc[move, "quantity"] * (1.0 - f)
+    out["reconditioned"] = recond
+    return pd.concat([out, new], ignore_index=True)
+
+
+def fleet_reduction(inventory: pd.DataFrame, categories, reduction: float) -> pd.DataFrame:
+    """Quantity of ``categories`` × (1 − ``reduction``) (e.g. pooled printers, softphones, virtualised servers).
+
+    Devices that remain are assumed to take over the work of those removed with no extra energy (assumption).
+    """
+    out = inventory.copy()
+    m = _mask(out, categories)
+    out["quantity"] = out["quantity"].astype(float)
+    out.loc[m, "quantity"] = out.loc[m, "quantity"] * (1.0 - float(reduction))
+    return out
+
+
+def screens_per_workstation(inventory: pd.DataFrame, ratio: float,
+                            screen_categories=SCREEN_CATEGORIES, computer_categories=COMPUTER_CATEGORIES
+                            ) -> pd.DataFrame:
+    """Scale the screens down so that screens ÷ computers = ``ratio`` (unchanged if already at or below it).
+
+    All screen lines are scaled by the same factor ``k = ratio × computers ÷ screens``. La Rochelle published 3,400
+    screens for 2,500 computer units (1.36; domain-facts §6.1).
+    """
+    out = inventory.copy()
+    screens = out["category"].isin(list(screen_categories)).to_numpy()
+    computers = float(out.loc[out["category"].isin(list(computer_categories)), "quantity"].sum())
+    n_screens = float(out.loc[screens, "quantity"].sum())
+    if n_screens <= 0 or computers <= 0 or n_screens <= ratio * computers:
+        return out
+    k = float(ratio) * computers / n_screens
+    out["quantity"] = out["quantity"].astype(float)
+    out.loc[screens, "quantity"] = out.loc[screens, "quantity"] * k
+    return out
+
+
+def power_management(inventory: pd.DataFrame, categories, reduction: float) -> pd.DataFrame:
+    """``yearly_kwh`` of ``categories`` × (1 − ``reduction``).
+
+    MiNumEco (bonne pratique 3): switching off instead of standby and managing sleep saves 40 % of the energy of a
+    workstation (``DISIC/MiNumEco:…/bonne-pratique-3-gerer-energie.md``). Lines in a hosting site with a measured
+    ``it_kwh_per_year`` are rescaled to that measure by the engine, so the lever should target terminals.
+    """
+    out = inventory.copy()
+    m = _mask(out, categories)
+    out["yearly_kwh"] = out["yearly_kwh"].astype(float)
+    out.loc[m, "yearly_kwh"] = out.loc[m, "yearly_kwh"] * (1.0 - float(reduction))
+    return out
+
+
+def scale_fleet(inventory: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """Every quantity × ``factor`` (the fleet of a growth scenario)."""
+    out = inventory.copy()
+    out["quantity"] = out["quantity"].astype(float) * float(factor)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Other inputs of the balance
+# ----------------------------------------------------------------------------------------------------------------
+
+def printing_reduction(printing: pd.DataFrame | None, reduction: float) -> pd.DataFrame | None:
+    """Reams (and pages) × (1 − ``reduction``). MiNumEco (bonne pratique 6): halving printing saves
+    3.43 kgCO2e per employee per month."""
+    if printing is None:
+        return None
+    out = printing.copy()
+    for col in ("reams", "reams_per_year", "pages_per_year"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce") * (1.0 - float(reduction))
+    return out
+
+
+def software_spend(purchases: pd.DataFrame | None, reduction: float, purchase_categories=("software",)
+                   ) -> pd.DataFrame | None:
+    """``amount_eur`` of the rows of ``purchase_categories`` × (1 − ``reduction``) (pooling, open source)."""
+    if purchases is None:
+        return None
+    out = purchases.copy()
+    m = out["category"].isin(list(purchase_categories) or ["software"]).to_numpy()
+    out["amount_eur"] = out["amount_eur"].astype(float)
+    out.loc[m, "amount_eur"] = out.loc[m, "amount_eur"] * (1.0 - float(reduction))
+    return out
+
+
+#: hosting kinds the collectivity runs itself (``hosting_kinds.csv``), improved by default by hosting_consolidation
+OWN_SITE_KINDS: tuple[str, ...] = ("server_room",)
+
+
+def effective_pue(hosting: pd.DataFrame, hosting_kinds: pd.DataFrame) -> pd.Series:
+    """PUE of each site: measured, else the default of its kind (``hosting_kinds.csv``)."""
+    kinds = hosting_kinds.set_index("kind")["default_pue"]
+    measured = pd.to_numeric(hosting.get("pue"), errors="coerce") if "pue" in hosting else pd.Series(np.nan, index=hosting.index)
+    return measured.fillna(hosting["kind"].map(kinds)).astype(float)
+
+
+def hosting_consolidation(hosting: pd.DataFrame | None, inventory: pd.DataFrame, hosting_kinds: pd.DataFrame,
+                          target_pue: float, targets=()) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """Cap the PUE of hosting sites at ``target_pue`` and optionally merge sites.
+
+    Parameters
+    ----------
+    hosting : ``hosting.csv`` (``site_id, kind, pue, it_kwh_per_year, floor_area_m2, …``)
+    inventory : the inventory (lines point to sites with ``site``)
+    hosting_kinds : ``hosting_kinds.csv`` (default PUE of each kind)
+    target_pue : the PUE after the works (urbanised room, efficient cooling) or of the receiving data centre;
+        ADEME-Arcep 2022 typical values: colocation ≈ 1.55, hyperscale ≈ 1.2, edge ≈ 2 (domain-facts §3.4)
+    targets : site ids to improve (default: the collectivity's own rooms, kinds :data:`OWN_SITE_KINDS`, whose PUE
+        is above the target; a colocation or cloud PUE is not the collectivity's to change) and merges written
+        ``"from>to"``: the inventory lines of ``from`` move to ``to``; ``from`` loses its floor area (its building is
+        no longer counted) and ``to``'s measured IT energy, if any, grows by ``from``'s
+
+    Returns
+    -------
+    (hosting, inventory) modified copies. A PUE set by the lever is a fixed value (no uncertainty drawn).
+    """
+    if hosting is None or len(hosting) == 0:
+        return hosting, inventory
+    h = hosting.copy()
+    inv = inventory.copy()
+    merges = [t.split(">", 1) for t in targets if ">" in t]
+    sites = [t for t in targets if ">" not in t]
+    for src, dst in ((a.strip(), b.strip()) for a, b in merges):  # one step per merge (a handful)
+        on_src = inv["site"].astype(str).eq(src)
+        moved_kwh = float((inv.loc[on_src, "quantity"] * inv.loc[on_src, "yearly_kwh"].fillna(0)).sum())
+        inv.loc[on_src, "site"] = dst
+        s, d = h["site_id"].eq(src), h["site_id"].eq(dst)
+        if "it_kwh_per_year" in h:
+            measured_src = pd.to_numeric(h.loc[s, "it_kwh_per_year"], errors="coerce")
+            add = float(measured_src.iloc[0]) if len(measured_src) and np.isfinite(measured_src.iloc[0]) else moved_kwh
+            h.loc[d & h["it_kwh_per_year"].notna(), "it_kwh_per_year"] = h.loc[d, "it_kwh_per_year"] + add
+            h.loc[s, "it_kwh_per_year"] = np.nan
+        if "floor_area_m2" in h:
+            h.loc[s, "floor_area_m2"] = np.nan
+    pue = effective_pue(h, hosting_kinds)
+    chosen = (h["site_id"].isin(sites) if sites else h["kind"].isin(OWN_SITE_KINDS)).to_numpy()
+    lower = chosen & (pue.to_numpy() > float(target_pue))
+    h["pue"] = pd.to_numeric(h["pue"], errors="coerce") if "pue" in h else np.nan
+    h.loc[lower, "pue"] = float(target_pue)
+    return h, inv
+
+
+def mobile_to_fixed_telecom(telecom: pd.DataFrame | None, share: float) -> pd.DataFrame | None:
+    """Move ``share`` of the mobile data volume to the fixed network (Wi-Fi at the office).
+
+    The moved GB are added to ``fixed_data_gb_per_year``; when the fixed network is counted per subscription (the
+    engine's rule when ``fixed_lines`` is given) they add nothing, which is the ADEME transitional method (fixed per
+    subscriber-month, domain-facts §2.3). Factors per GB: fixed FR 9.27 vs mobile FR 24.68 gCO2e (§4.3).
+    """
+    if telecom is None:
+        return None
+    out = telecom.copy()
+    mobile = pd.to_numeric(out["mobile_data_gb_per_year"], errors="coerce")
+    moved = mobile.fillna(0.0) * float(share)
+    out["mobile_data_gb_per_year"] = mobile * (1.0 - float(share))
+    fixed = pd.to_numeric(out["fixed_data_gb_per_year"], errors="coerce")
+    out["fixed_data_gb_per_year"] = np.where(moved > 0, fixed.fillna(0.0) + moved, fixed)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Services levers (through helpers.model.services.apply_scenario)
+# ----------------------------------------------------------------------------------------------------------------
+
+#: lever -> (services scenario, parameter name of the scenario)
+SERVICE_SCENARIOS: dict[str, tuple[str, str]] = {
+    "storage_purge": ("storage_purge", "reduction"),
+    "visio_audio_only": ("visio_audio_only", "share"),
+    "page_weight": ("page_weight", "reduction"),
+    "lazy_loading": ("lazy_loading", "reduction"),
+    "video_quality": ("video_quality", "quality"),
+    "mobile_to_fixed": ("mobile_to_wifi", "share"),
+}
+
+
+def services_lever(services: pd.DataFrame | None, lever: str, value, targets=(), presets=None
+                   ) -> pd.DataFrame | None:
+    """Apply a services lever with ``helpers.model.services.apply_scenario`` (``targets``: service ids, default all;
+    for ``video_quality`` the target is the quality, e.g. ``sd``)."""
+    from helpers.model.services import apply_scenario
+
+    if services is None or len(services) == 0:
+        return services
+    scenario, param = SERVICE_SCENARIOS[lever]
+    if lever == "video_quality":
+        quality = (list(targets) or ["sd"])[0]
+        return apply_scenario(services, scenario, presets=presets, quality=quality)
+    ids = list(targets) or None
+    return apply_scenario(services, scenario, service_ids=ids, presets=presets, **{param: float(value)})
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Dispatch
+# ----------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LeverContext:
+    """What a lever's function may need besides the inputs: the hosting kinds (PUE by kind), the services' presets
+    and the perimeters to act on."""
+
+    hosting_kinds: pd.DataFrame | None
+    presets: pd.DataFrame | None
+    perimeters: tuple[str, ...]
+
+
+def _unchanged(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+    """``none`` (no carbon gain) and ``fleet_stabilisation`` (acts on the trajectory, not on the inputs)."""
+    return inputs
+
+
+def _on_balance(table: str, transform):
+    """A balance lever that replaces one input table by ``transform(inputs, targets, value)``."""
+
+    def apply(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+        if "balance" not in ctx.perimeters:
+            return inputs
+        return inputs.replace(**{table: transform(inputs, targets, value)})
+
+    return apply
+
+
+def _hosting(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+    if "balance" not in ctx.perimeters:
+        return inputs
+    kinds = ctx.hosting_kinds
+    if kinds is None:
+        from helpers.io.factors import load_hosting_kinds
+
+        kinds = load_hosting_kinds()
+    h, i = hosting_consolidation(inputs.hosting, inputs.inventory, kinds, value, targets)
+    return inputs.replace(hosting=h, inventory=i)
+
+
+def _on_services(lever: str, balance_part=None):
+    """A services lever (``services_lever``), preceded on the balance by ``balance_part`` where it has one
+    (``mobile_to_fixed``: the agents' telecom lines; its services part then takes no targets)."""
+
+    def apply(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
+        out = inputs
+        if balance_part is not None and "balance" in ctx.perimeters:
+            out = balance_part(out, value, targets, ctx)
+        if "services" in ctx.perimeters:
+            svc_targets = [] if balance_part is not None else targets
+            out = out.replace(services=services_lever(out.services, lever, value, svc_targets, ctx.presets))
+        return out
+
+    return apply
+
+
+#: each lever of :data:`LEVERS` and the function that applies it: ``f(inputs, value, targets, ctx) -> PlanInputs``
+#: (the one place to register a new lever's transform)
+APPLY = {
+    "none": _unchanged,
+    "fleet_stabilisation": _unchanged,
+    "lifetime_extension": _on_balance("inventory", lambda i, t, v: lifetime_extension(i.inventory, t, v)),
+    "reconditioned_share": _on_balance("inventory", lambda i, t, v: reconditioned_share(i.inventory, t, v)),
+    "fleet_reduction": _on_balance("inventory", lambda i, t, v: fleet_reduction(i.inventory, t, v)),
+    "screens_per_workstation": _on_balance("inventory", lambda i, t, v: screens_per_workstation(i.inventory, v)),
+    "power_management": _on_balance("inventory", lambda i, t, v: power_management(i.inventory, t, v)),
+    "printing_reduction": _on_balance("printing", lambda i, t, v: printing_reduction(i.printing, v)),
+    "software_spend": _on_balance("purchases", lambda i, t, v: software_spend(i.purchases, v, t)),
+    "hosting_consolidation": _hosting,
+    "mobile_to_fixed": _on_services("mobile_to_fixed", _on_balance(
+        "telecom", lambda i, t, v: mobile_to_fixed_telecom(i.telecom, v))),
+    **{lever: _on_services(lever) for lever in SERVICE_SCENARIOS if lever != "mobile_to_fixed"},
+}
+
+
+def apply_lever(inputs: PlanInputs, lever: str, value, targets=(), hosting_kinds: pd.DataFrame | None = None,
+                presets: pd.DataFrame | None = None, perimeters=("balance", "services")) -> PlanInputs:
+    """``inputs`` with one lever applied (pure: the original tables are not modified).
+
+    Parameters
+    ----------
+    inputs : the tables the models run on
+    lever : a key of :data:`LEVERS` (its function is in :data:`APPLY`)
+    value : the lever's parameter (years, share, reduction, ratio, PUE)
+    targets : categories, purchase categories, site ids / merges, service ids or a quality (see :data:`LEVERS`)
+    hosting_kinds : needed by ``hosting_consolidation`` (default: the reference file)
+    presets : services presets (default: the reference file)
+    perimeters : apply only the parts acting on these perimeters
+    """
+    if lever not in LEVERS:
+        raise ValueError(f"unknown lever '{lever}'; known: {sorted(LEVERS)}")
+    return APPLY[lever](inputs, value, list(targets), LeverContext(hosting_kinds, presets, tuple(perimeters)))
+
+
+def apply_levers(inputs: PlanInputs, rows, hosting_kinds: pd.DataFrame | None = None,
+                 presets: pd.DataFrame | None = None, perimeters=("balance", "services")) -> PlanInputs:
+    """Apply several levers one after the other (``rows``: iterable of ``(lever, value, targets)``).
+
+    The combined scenario is what the plan's total gain is computed on: two actions on the same lines compose
+    (e.g. reconditioned purchases lower the manufacturing impact that a longer lifetime divides), so the combined
+    gain is at most the sum of the separate gains.
+    """
+    out = inputs
+    for lever, value, targets in rows:  # one step per action of the plan (tens)
+        out = apply_lever(out, lever, value, targets, hosting_kinds, presets, perimeters)
+    return out

@@ -1,0 +1,360 @@
+"""Emission trajectories and carbon budget: business as usual, the action plan, and a target pathway.
+
+Pure functions over numpy arrays (years on the last axis, Monte Carlo draws on the first when there are any); the
+trajectory's figure is drawn by :func:`helpers.report.actions.trajectory_figure`.
+
+Definitions (documented choices, see ``docs/assumptions_caveats.md``):
+
+- **Years.** Every value is the footprint of one calendar year, in tCO2e per year, from the reference year of the
+  inventory to the target year, both included.
+- **Business as usual (BAU).** ``BAU(t) = B0 + F0 × (I(t) − 1)``: only the fleet-driven lines (``F0``, the
+  inventory devices' manufacturing and energy) grow; paper, spend-based purchases and flat-rate telecom stay at their
+  reference-year value. By default ``I`` follows the collectivity's own fleet trend (:func:`own_fleet_trend`, from
+  the purchase years of its inventory; 0 % when unknown). The national trend of the ADEME–Arcep prospective study
+  (+45 % in 2030 and ×2.87 in 2050 compared with 2020, driven by households' IoT and traffic; ADEME–Arcep 2023, volume 3,
+  interpolated log-linearly, 3.79 %/year in 2020–2030) is a sensitivity (:func:`national_trend_index`), not the
+  default: it describes households' uses, not a collectivity's internal IS. A yearly rate can also be given.
+- **Plan.** ``Plan(t) = B0 − G × s(t) + F0 × (I_plan(t) − 1)`` where ``G`` is the gain of the combined plan at full
+  implementation (models rerun on the combined scenario), ``s(t)`` the share of that gain reached in year t (the
+  ramps of the roadmap weighted by each action's own gain) and ``I_plan`` the growth index once the fleet is
+  stabilised: each year's growth rate is multiplied by ``1 − w(t)`` where ``w`` is the ramped share of the growth the
+  stabilisation avoids.
+- **Target pathway.** Linear from ``B0`` in the reference year to ``B0 × target_share`` in the target year.
+  La Rochelle aims at carbon neutrality in 2040; we read neutrality as in the French low-carbon strategy: gross
+  emissions divided by about 6 and the rest absorbed by sinks (SNBC-2, décret 2020-457: "÷6 by 2050" against 1990), so
+  ``target_share = 1/6`` by default. The SNBC gives ÷6 by 2050 for the whole country; applying it at the
+  territory's own target year (2040 for La Rochelle) is this study's transposition, a parameter. With reference 2020 and target 2040 the 2030 milestone is then
+  ``1 − (5/6) × (10/20)`` = 58.3 % of 2020, i.e. −41.7 %.
+- **Carbon budget.** The sum of the yearly values of the target pathway over every year from the reference year to the
+  target year inclusive (a discrete sum of annual flows, each year counted once; not a trapezoid). The cumulative
+  emissions of a scenario are the same sum over its own path; overshoot = cumulative − budget (negative: margin).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: ADEME–Arcep prospective study (volume 3, March 2023): index of the national digital carbon footprint,
+#: 2020 = 1; +45 % in 2030 (trend scenario) and +187 % (×2.87, 49.4 MtCO2e) in 2050 (ADEME–Arcep 2023, volume 3).
+NATIONAL_TREND: dict[int, float] = {2020: 1.0, 2030: 1.45, 2050: 2.87}
+NATIONAL_TREND_SOURCE = ("ADEME–Arcep, évaluation de l'impact environnemental du numérique en France, volet 3 "
+                         "prospectif (mars 2023) : tendanciel +45 % en 2030 et ×2,87 en 2050 par rapport à 2020")
+#: default target share of the reference-year footprint at the target year ("neutrality" read as SNBC's ÷6)
+DEFAULT_TARGET_SHARE = 1.0 / 6.0
+TARGET_SHARE_SOURCE = ("Stratégie nationale bas-carbone révisée (SNBC-2, mars 2020 ; décret n° 2020-457 du "
+                       "21 avril 2020) : neutralité carbone en 2050, émissions brutes divisées par au moins 6 par "
+                       "rapport à 1990, le reste absorbé par les puits")
+
+
+def years_range(reference_year: int, target_year: int) -> np.ndarray:
+    """Every year from the reference year to the target year, both included."""
+    if target_year < reference_year:
+        raise ValueError("target_year must not be before reference_year")
+    return np.arange(int(reference_year), int(target_year) + 1)
+
+
+def national_trend_index(years, reference_year: int, trend: dict[int, float] | None = None) -> np.ndarray:
+    """National trend of the digital footprint relative to ``reference_year`` (1 in that year).
+
+    Log-linear interpolation between the points of ``trend`` (default :data:`NATIONAL_TREND`); outside them the
+    nearest segment's yearly rate continues.
+    """
+    pts = sorted((trend or NATIONAL_TREND).items())
+    x = np.array([p[0] for p in pts], dtype=float)
+    logy = np.log([p[1] for p in pts])
+
+    def log_index(t):
+        t = np.asarray(t, dtype=float)
+        inside = np.interp(t, x, logy)
+        slope_lo = (logy[1] - logy[0]) / (x[1] - x[0])
+        slope_hi = (logy[-1] - logy[-2]) / (x[-1] - x[-2])
+        return np.where(t < x[0], logy[0] + slope_lo * (t - x[0]),
+                        np.where(t > x[-1], logy[-1] + slope_hi * (t - x[-1]), inside))
+
+    return np.exp(log_index(years) - log_index(reference_year))
+
+
+def bau_index(years, reference_year: int, growth_per_year: float | None = None) -> np.ndarray:
+    """Growth index of the business-as-usual footprint: ``(1 + r)^(t − ref)`` for a given yearly rate ``r``,
+    else the national trend (:func:`national_trend_index`)."""
+    years = np.asarray(years, dtype=float)
+    if growth_per_year is None:
+        return national_trend_index(years, reference_year)
+    return (1.0 + float(growth_per_year)) ** (years - reference_year)
+
+
+#: Years of purchases read to estimate the collectivity's own fleet trend (the last ``window`` years up to the
+#: reference year; documented choice: no longer than the shortest usual lifetime of office devices, 5 years, so
+#: devices bought in the window are still in service and the purchase counts are not biased by retirements).
+OWN_TREND_WINDOW_YEARS = 5
+#: Minimum number of distinct purchase years with purchases in the window, and minimum share of the devices with a
+#: known purchase year, for the own trend to be estimated (otherwise: unknown, 0 %).
+OWN_TREND_MIN_YEARS = 3
+OWN_TREND_MIN_COVERAGE = 0.5
+
+
+def own_fleet_trend(inventory: pd.DataFrame, reference_year: int, window: int = OWN_TREND_WINDOW_YEARS,
+                    min_years: int = OWN_TREND_MIN_YEARS, min_coverage: float = OWN_TREND_MIN_COVERAGE) -> dict:
+    """Yearly growth rate of the collectivity's own fleet, from the purchase years of its inventory.
+
+    A fleet of constant size renews the same number of devices every year; a fleet growing at a rate ``r`` buys
+    ``(1 + r)`` times more each year. With ``n_{c,t}`` the devices of category c bought in year t (sum of
+    ``quantity``), read over the last ``W_c = min(window, L_c)`` years up to the reference year (``L_c``: the median
+    ``lifetime_years`` of the category's lines, so that devices of the window are still in service and a short-lived
+    category does not look like growth because its older units were retired), ``r = exp(b) − 1`` where ``b`` is
+    the slope of ``ln n_{c,t}`` on t with one intercept per category (within-category least squares, weighted by
+    ``n_{c,t}``), over the categories with purchases in at least ``min_years`` years of their window (a slope from
+    one or two lumpy purchase years is noise). Unknown — growth 0 and ``known = False`` — when no category has
+    that many, or fewer than ``min_coverage`` of the devices have a purchase year. A falling
+    estimate (fewer purchases each year, often a purchase cycle rather than a shrinking fleet) is floored at 0: the
+    business as usual never assumes the fleet shrinks on its own (``raw_growth_per_year`` keeps the estimate).
+
+    Returns
+    -------
+    dict ``growth_per_year``, ``known`` (bool), ``n_years``, ``coverage`` (share of devices with a purchase year),
+    ``window`` ([first, last] year), ``basis`` (French text).
+    """
+    q = pd.to_numeric(inventory["quantity"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    nan = pd.Series(np.nan, index=inventory.index)
+    year = pd.to_numeric(inventory["purchase_year"] if "purchase_year" in inventory else nan,
+                         errors="coerce").to_numpy(dtype=float)
+    life = pd.to_numeric(inventory["lifetime_years"] if "lifetime_years" in inventory else nan,
+                         errors="coerce")
+    cat = inventory["category"].astype(str).to_numpy()
+    total = q.sum()
+    coverage = float(q[np.isfinite(year)].sum() / total) if total > 0 else 0.0
+    life_c = life.groupby(cat).median().reindex(cat).to_numpy(dtype=float)
+    w_c = np.where(np.isfinite(life_c), np.clip(np.floor(life_c), 1, window), window)
+    first = int(reference_year) - int(window) + 1
+    inside = np.isfinite(year) & (year > reference_year - w_c) & (year <= reference_year) & (q > 0)
+    n = pd.Series(q[inside]).groupby([cat[inside], year[inside]]).sum()
+    per_cat = n.groupby(level=0).transform("size")
+    n = n[(per_cat >= min_years).to_numpy()]  # a slope from one or two lumpy purchase years is noise
+    n_years = int(n.index.get_level_values(1).nunique()) if len(n) else 0
+    out = {"growth_per_year": 0.0, "known": False, "n_years": n_years, "coverage": coverage,
+           "window": [first, int(reference_year)]}
+    t = n.index.get_level_values(1).to_numpy(dtype=float)
+    c = n.index.get_level_values(0).to_numpy()
+    y = np.log(n.to_numpy(dtype=float)) if len(n) else np.zeros(0)
+    w = n.to_numpy(dtype=float)
+    t_dm = t - pd.Series(t * w).groupby(c).transform("sum").to_numpy() / pd.Series(w).groupby(c).transform(
+        "sum").to_numpy() if len(n) else t
+    y_dm = y - pd.Series(y * w).groupby(c).transform("sum").to_numpy() / pd.Series(w).groupby(c).transform(
+        "sum").to_numpy() if len(n) else y
+    sxx = float((w * t_dm * t_dm).sum())
+    if n_years < min_years or coverage < min_coverage or sxx <= 0:
+        out["basis"] = (f"tendance propre inconnue (achats datés sur {n_years} années de {first} à "
+                        f"{int(reference_year)}, {100 * coverage:.0f} % des équipements datés) : croissance 0 %")
+        return out
+    raw = float(np.expm1(float((w * t_dm * y_dm).sum()) / sxx))
+    out.update(growth_per_year=max(raw, 0.0), raw_growth_per_year=raw, known=True)
+    out["basis"] = (f"tendance propre du parc : achats de {first} à {int(reference_year)} par catégorie, "
+                    f"dans la durée de vie de chacune ({n_years} années, {100 * coverage:.0f} % des équipements "
+                    f"datés) : {100 * raw:+.1f} % par an".replace(".", ","))
+    if raw < 0:
+        out["basis"] += " ; le fil de l'eau ne suppose pas que le parc baisse de lui-même : croissance retenue 0 %"
+    return out
+
+
+def fleet_bau_path(baseline, fleet_baseline, index) -> np.ndarray:
+    """Business as usual when only the fleet-driven lines grow: ``B0 + F0 × (I(t) − 1)``.
+
+    ``baseline`` (B0) and ``fleet_baseline`` (F0, the inventory devices' embodied and use emissions) are scalars or
+    (n_draws,) arrays; ``index`` (n_years,). Paper, spend-based purchases and flat-rate telecom do not follow the
+    fleet: they stay at their reference-year value.
+    """
+    b = np.asarray(baseline, dtype=float)[..., None]
+    f = np.asarray(fleet_baseline, dtype=float)[..., None]
+    return b + f * (np.asarray(index, dtype=float) - 1.0)
+
+
+def fleet_plan_path(baseline, fleet_baseline, plan_gain, gain_share, growth_index) -> np.ndarray:
+    """The plan when only the fleet-driven lines grow: ``B0 − G × s(t) + F0 × (I_plan(t) − 1)``.
+
+    ``I_plan`` is the growth index left once the fleet stabilisation is ramped in (:func:`stabilised_index`); the
+    growth applies to the fleet-driven reference emissions, the plan's gain ``G`` is reached with the share s(t).
+    """
+    b = np.asarray(baseline, dtype=float)[..., None]
+    f = np.asarray(fleet_baseline, dtype=float)[..., None]
+    g = np.asarray(plan_gain, dtype=float)[..., None]
+    return b - g * np.asarray(gain_share, dtype=float) + f * (np.asarray(growth_index, dtype=float) - 1.0)
+
+
+def milestone_verdict(plan_milestone: float, target_milestone: float, plan_cumulative: float, budget: float,
+                      reference: float) -> dict:
+    """Does the plan meet the milestone and the carbon budget, and by how much does it miss them.
+
+    ``gap_milestone_tco2e = plan − target`` at the milestone (> 0: missed; the "effort restant", the extra yearly
+    reduction the milestone needs), ``gap_milestone_pct`` the same gap in % of the target,
+    ``budget_overshoot_tco2e = cumulative plan − budget`` (> 0: budget exceeded) and its % of the budget,
+    ``milestone_met`` / ``budget_met``; ``extra_reduction_pct_of_reference``: the gap in % of the reference year.
+    """
+    gap = float(plan_milestone) - float(target_milestone)
+    over = float(plan_cumulative) - float(budget)
+    return {"milestone_met": bool(gap <= 0), "gap_milestone_tco2e": gap,
+            "gap_milestone_pct": gap / target_milestone * 100 if target_milestone else None,
+            "budget_met": bool(over <= 0), "budget_overshoot_tco2e": over,
+            "budget_overshoot_pct": over / budget * 100 if budget else None,
+            "extra_reduction_pct_of_reference": max(gap, 0.0) / reference * 100 if reference else None}
+
+
+def verdict_text(t: dict) -> str:
+    """One French sentence: does the plan meet the milestone and the carbon budget, the gaps in tCO2e and in %, and
+    the remaining effort; ``t`` is the ``trajectory`` summary (keys of :func:`milestone_verdict` plus
+    ``milestone_year``, ``plan_2030_tco2e``, ``target_2030_tco2e``, ``reference_year``, ``target_year``)."""
+    from helpers.report.plotting import fr_number
+
+    m = t["milestone_year"]
+    gap = t["gap_milestone_tco2e"]
+    over = t["budget_overshoot_tco2e"]
+    if t["milestone_met"]:
+        head = (f"Jalon {m} : objectif atteint, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e pour "
+                f"{fr_number(t['target_2030_tco2e'], 0)} tCO2e visées (marge de {fr_number(-gap, 0)} tCO2e)")
+    else:
+        head = (f"Jalon {m} : objectif non atteint, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e pour "
+                f"{fr_number(t['target_2030_tco2e'], 0)} tCO2e visées, soit {fr_number(gap, 0)} tCO2e "
+                f"({fr_number(t['gap_milestone_pct'], 0)} %) au-dessus de la cible ; effort restant : "
+                f"{fr_number(gap, 0)} tCO2e par an de réduction supplémentaire "
+                f"({fr_number(t['extra_reduction_pct_of_reference'], 0)} % du bilan {t['reference_year']})")
+    budget = (f"budget carbone {t['reference_year']}–{t['target_year']} dépassé de {fr_number(over, 0)} tCO2e "
+              f"({fr_number(t['budget_overshoot_pct'], 0)} %)" if over > 0 else
+              f"budget carbone {t['reference_year']}–{t['target_year']} respecté (marge de "
+              f"{fr_number(-over, 0)} tCO2e)")
+    return f"{head} ; {budget}."
+
+
+def _clip_integral(x):
+    """Antiderivative of ``clip(x, 0, 1)``: 0 below 0, x²/2 on [0, 1], x − 1/2 above 1."""
+    x = np.asarray(x, dtype=float)
+    return np.where(x <= 0, 0.0, np.where(x >= 1, x - 0.5, 0.5 * x * x))
+
+
+def ramp_fraction(years, start_year, months) -> np.ndarray:
+    """Share of an action implemented, averaged over each calendar year.
+
+    An action starts on 1 January of ``start_year`` and its implementation grows linearly to 100 % over
+    ``months``; the value for year t is the exact mean of ``clip((τ − start) × 12 ÷ months, 0, 1)`` over
+    τ ∈ [t, t + 1]. E.g. start 2022 over 24 months: 2021 → 0, 2022 → 0.25, 2023 → 0.75, 2024 → 1.
+
+    Parameters
+    ----------
+    years : (n_years,) calendar years
+    start_year, months : scalars or (n_actions,) arrays; ``months`` = 0 means implemented at once
+
+    Returns
+    -------
+    (n_actions, n_years) array (or (n_years,) for scalar inputs).
+    """
+    years = np.asarray(years, dtype=float)
+    start = np.asarray(start_year, dtype=float)
+    months = np.asarray(months, dtype=float)
+    scalar = start.ndim == 0 and months.ndim == 0
+    start, months = np.atleast_1d(start)[:, None], np.atleast_1d(months)[:, None]
+    span = np.maximum(months, 1e-9) / 12.0  # years to reach 100 %
+    a = (years[None, :] - start) / span
+    b = (years[None, :] + 1.0 - start) / span
+    out = (_clip_integral(b) - _clip_integral(a)) / (b - a)
+    return out[0] if scalar else out
+
+
+def target_pathway(years, reference_year: int, target_year: int, baseline: float,
+                   target_share: float = DEFAULT_TARGET_SHARE) -> np.ndarray:
+    """Linear pathway from ``baseline`` in the reference year to ``baseline × target_share`` in the target year
+    (constant after it)."""
+    years = np.asarray(years, dtype=float)
+    frac = np.clip((years - reference_year) / float(target_year - reference_year), 0.0, 1.0)
+    return baseline * (1.0 - (1.0 - float(target_share)) * frac)
+
+
+def cumulative(years, values, start_year: int, end_year: int) -> np.ndarray:
+    """Sum of the yearly values of ``values`` for every year from ``start_year`` to ``end_year`` inclusive.
+
+    ``values`` is (n_years,) or (n_draws, n_years); returns a scalar or (n_draws,).
+    """
+    years = np.asarray(years)
+    keep = (years >= start_year) & (years <= end_year)
+    return np.asarray(values, dtype=float)[..., keep].sum(axis=-1)
+
+
+def carbon_budget(years, pathway, start_year: int, end_year: int) -> float:
+    """Carbon budget: cumulative emissions allowed along the target ``pathway`` (:func:`cumulative`)."""
+    return float(cumulative(years, pathway, start_year, end_year))
+
+
+def stabilised_index(bau: np.ndarray, avoided_growth_share: np.ndarray) -> np.ndarray:
+    """Growth index when a share ``w(t)`` of each year's growth is avoided.
+
+    ``I_plan(t) = Π_{τ ≤ t} (1 + (I(τ)/I(τ−1) − 1) × (1 − w(τ)))`` with ``I_plan = I`` = 1 in the first year.
+    ``bau`` and ``avoided_growth_share`` are (n_years,) arrays starting at the reference year.
+    """
+    bau = np.asarray(bau, dtype=float)
+    w = np.clip(np.asarray(avoided_growth_share, dtype=float), 0.0, 1.0)
+    rate = np.r_[0.0, bau[1:] / bau[:-1] - 1.0]
+    return bau[0] * np.cumprod(1.0 + rate * (1.0 - w))
+
+
+def plan_path(baseline, plan_gain, gain_share, growth_index) -> np.ndarray:
+    """``growth_index(t) × (baseline − plan_gain × gain_share(t))``.
+
+    ``baseline`` and ``plan_gain`` are scalars or (n_draws,) arrays (paired Monte Carlo draws); ``gain_share`` and
+    ``growth_index`` are (n_years,). Returns (n_years,) or (n_draws, n_years).
+    """
+    b = np.asarray(baseline, dtype=float)[..., None]
+    g = np.asarray(plan_gain, dtype=float)[..., None]
+    return np.asarray(growth_index, dtype=float) * (b - g * np.asarray(gain_share, dtype=float))
+
+
+def gain_share(ramps: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """Share of the plan's gain reached each year: ``Σ_a w_a(t) g_a ÷ Σ_a g_a`` (actions with g_a > 0 only).
+
+    ``ramps`` is (n_actions, n_years), ``gains`` (n_actions,) central gains of the actions alone. The combined gain
+    (which accounts for overlaps) is spread over time in proportion to the ramped gains of its actions.
+    """
+    g = np.clip(np.asarray(gains, dtype=float), 0.0, None)
+    if g.sum() <= 0:
+        return np.zeros(np.asarray(ramps).shape[-1])
+    return (np.asarray(ramps, dtype=float) * g[:, None]).sum(axis=0) / g.sum()
+
+
+def first_year_over(years, values, budget: float) -> int | None:
+    """First year in which the running cumulative sum of ``values`` exceeds ``budget`` (None if never)."""
+    run = np.cumsum(np.asarray(values, dtype=float))
+    over = np.flatnonzero(run > budget * (1 + 1e-9))  # the target pathway itself ends exactly on the budget
+    return int(np.asarray(years)[over[0]]) if len(over) else None
+
+
+def trajectory_table(years, bau, plan, target, plan_low=None, plan_high=None, bau_low=None, bau_high=None
+                     ) -> pd.DataFrame:
+    """One row per year: the three paths (tCO2e/year), the plan's interval and the running cumulative sums."""
+    out = pd.DataFrame({"year": np.asarray(years, dtype=int), "bau_tco2e": bau, "plan_tco2e": plan,
+                        "target_tco2e": target})
+    if plan_low is not None:
+        out["plan_low_tco2e"], out["plan_high_tco2e"] = plan_low, plan_high
+    if bau_low is not None:
+        out["bau_low_tco2e"], out["bau_high_tco2e"] = bau_low, bau_high
+    for col in ("bau", "plan", "target"):
+        out[f"{col}_cumulative_tco2e"] = np.cumsum(out[f"{col}_tco2e"].to_numpy())
+    return out
+
+
+def budget_table(years, paths: dict[str, np.ndarray], budget: float, start_year: int, end_year: int,
+                 draws: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """Cumulative emissions of each scenario against the budget: overshoot (> 0) or margin (< 0).
+
+    ``paths``: name -> (n_years,) central path; ``draws``: name -> (n_draws, n_years) for the intervals.
+    """
+    rows = []
+    for name, path in paths.items():
+        total = float(cumulative(years, path, start_year, end_year))
+        row = {"scenario": name, "cumulative_tco2e": total, "budget_tco2e": budget,
+               "overshoot_tco2e": total - budget, "overshoot_pct": (total - budget) / budget * 100 if budget else np.nan,
+               "budget_exhausted_year": first_year_over(np.asarray(years)[(np.asarray(years) >= start_year)
+                                                                          & (np.asarray(years) <= end_year)],
+                                                        np.asarray(path)[(np.asarray(years) >= start_year)
+                                                                         & (np.asarray(years) <= end_year)], budget)}
+        if draws and name in draws:
+            c = cumulative(years, draws[name], start_year, end_year)
+            row["cumulative_low_tco2e"], row["cumulative_high_tco2e"] = np.percentile(c, [2.5, 97.5])
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,591 @@
+"""Sections of the diagnostic generated at publication from ``summary.json`` and the processed tables.
+
+- :func:`synthesis_markdown`: section 1, the figures that matter and the first actions;
+- :func:`method_markdown`: the last section, method, assumptions, overrides, factor table used, environment and the
+  inputs' sha256;
+- :func:`write_tables_xlsx`: ``tables.xlsx`` for partners (one sheet per key table, units and sources in the sheet),
+  byte-identical across runs.
+
+Every string that comes from the inputs is escaped with :func:`helpers.report.plotting.esc`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.report.plotting import NBSP, code, esc, fr_number, fr_sig, html_table
+
+NA = "non disponible"
+
+
+def _interval(d: dict | None, decimals: int = 0, unit: str = "") -> str:
+    if not isinstance(d, dict) or d.get("value") is None:
+        return NA
+    text = fr_number(d["value"], decimals)
+    if d.get("low") is not None and d.get("high") is not None:
+        text += f" [{fr_number(d['low'], decimals)} – {fr_number(d['high'], decimals)}]"
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def _per_person_references() -> str:
+    """Published per-employee / per-user references (``published_benchmarks.csv``), for the synthesis."""
+    from helpers.model.carbon import load_published_benchmarks, per_person_references
+
+    refs = per_person_references(load_published_benchmarks())
+    return f"repères publiés : {esc(refs)}" if refs else ""
+
+
+#: plain-French names of the balance's tiers, for the synthesis sentences
+TIER_WORDS: dict[str, str] = {
+    "terminals": "des terminaux, postes, écrans, téléphones et imprimantes",
+    "services": "des services, logiciels et hébergements en nuage achetés, estimés par leur montant",
+    "datacentres": "de l'hébergement et des salles serveurs",
+    "paper": "du papier",
+    "networks": "des réseaux",
+}
+EFFORT_WORDS = {1: "faible", 2: "moyen", 3: "fort"}
+
+
+def _t(value) -> str:
+    return f"{fr_number(value, 0)}{NBSP}tCO2e"
+
+
+def _between(d: dict | None, unit: str = "tCO2e") -> str:
+    """``"entre 497 et 1 120 tCO2e"`` from an interval dict, or ``""``."""
+    if not isinstance(d, dict) or d.get("low") is None or d.get("high") is None:
+        return ""
+    return f"entre {fr_number(d['low'], 0)} et {fr_number(d['high'], 0)}{NBSP}{unit}"
+
+
+def synthesis_sentences(summary: dict) -> list[str]:
+    """Five to eight plain-French sentences for decision-makers, from ``summary`` only: the footprint and what drives
+    it, how sure we are ("entre … et …"), the maturity level (or "questionnaire incomplet"), the plan's effect,
+    whether the milestone is met ("atteint" / "non atteint", from ``trajectory.milestone_met``) and the remaining
+    effort, and the three decisions to take now. Sentences whose data is missing are left out, never invented."""
+    carbon = summary.get("carbon") or {}
+    maturity = summary.get("maturity") or {}
+    t = summary.get("trajectory") or {}
+    territory = summary.get("territory") or {}
+    name = esc(territory.get("name") or "la collectivité")
+    ref_year = territory.get("reference_year", "")
+    out: list[str] = []
+    total = carbon.get("total_tco2e") or {}
+    if total.get("value") is not None:
+        agent = (carbon.get("per_agent_kgco2e") or {}).get("value")
+        per = f", soit {fr_number(agent, 0)}{NBSP}kgCO2e par agent" if agent is not None else ""
+        out.append(f"L'empreinte carbone annuelle du numérique de {name} est estimée à {_t(total['value'])} "
+                   f"en {ref_year}{per}.")
+        tiers = sorted(((v, k) for k, v in (carbon.get("by_tier") or {}).items() if k in TIER_WORDS and v),
+                       reverse=True)
+        if len(tiers) >= 2:
+            share = carbon.get("equipment_manufacturing_share")
+            made = ("" if share is None else
+                    f" ; la fabrication des équipements compte pour {fr_number(100 * share, 0)}{NBSP}% de "
+                    "l'empreinte des équipements, avant leur électricité")
+            out.append(f"Elle vient d'abord {TIER_WORDS[tiers[0][1]]} ({_t(tiers[0][0])}), puis "
+                       f"{TIER_WORDS[tiers[1][1]]} ({_t(tiers[1][0])}){made}.")
+        between = _between(total)
+        if between:
+            sure = f"Compte tenu des incertitudes sur les données et les facteurs, elle se situe très probablement {between}"
+            phys, spend = carbon.get("physical_tco2e") or {}, carbon.get("spend_based_tco2e") or {}
+            if all(d.get(k) is not None for d in (phys, spend) for k in ("low", "high")) and \
+                    spend["high"] - spend["low"] > phys["high"] - phys["low"]:
+                sure += (" ; l'essentiel de cette marge vient des achats de services, logiciels et télécoms, "
+                         "estimés à partir de leur montant faute de mesure")
+            out.append(sure + ".")
+    if maturity.get("published") is False:
+        out.append(f"Le niveau de maturité numérique responsable n'est pas publié : {esc(maturity.get('level', 'questionnaire incomplet'))}.")
+    elif maturity.get("score_pct") is not None:
+        out.append(f"Le niveau de maturité numérique responsable est « {esc(maturity.get('level', ''))} » "
+                   f"({fr_number(maturity['score_pct'], 0)}{NBSP}% des points du questionnaire).")
+    elif maturity.get("questionnaire_provided") is False:
+        out.append("Le niveau de maturité numérique responsable n'est pas publié : questionnaire incomplet (non fourni).")
+    plan = summary.get("plan_reduction_tco2e_per_year") or {}
+    if plan.get("value") is not None:
+        pct = (f", soit {fr_number(100 * plan['value'] / total['value'], 0)}{NBSP}% du bilan {ref_year}"
+               if total.get("value") else "")
+        rng = _between(plan)
+        out.append(f"Le plan d'actions retenu réduirait l'empreinte de {_t(plan['value'])} par an une fois mis en "
+                   f"œuvre{pct}" + (f" ({rng})" if rng else "") + ".")
+    if t.get("milestone_met") is not None:
+        m = t.get("milestone_year", 2030)
+        if t["milestone_met"]:
+            out.append(f"En {m}, objectif atteint : le plan mène à {_t(t['plan_2030_tco2e'])} pour "
+                       f"{_t(t['target_2030_tco2e'])} visées.")
+        else:
+            out.append(f"En {m}, objectif non atteint : le plan mène à "
+                       f"{_t(t['plan_2030_tco2e'])} pour {_t(t['target_2030_tco2e'])} visées ; il manque "
+                       f"{_t(t['gap_milestone_tco2e'])} de réduction par an, soit "
+                       f"{fr_number(t.get('extra_reduction_pct_of_reference', 0), 0)}{NBSP}% du bilan {ref_year}.")
+        over = t.get("budget_overshoot_tco2e")
+        if over is not None and t.get("target_year"):
+            out[-1] += (f" Sur {t.get('reference_year', ref_year)}–{t['target_year']}, le total des émissions "
+                        + (f"dépasse le budget carbone de {_t(over)} ({fr_number(t.get('budget_overshoot_pct', 0), 0)}{NBSP}%)."
+                           if over > 0 else "reste dans le budget carbone."))
+    decisions = _decisions(summary)
+    if decisions:
+        out.append("Trois décisions à prendre maintenant : " + " ; ".join(decisions) + ".")
+    return out
+
+
+def _decisions(summary: dict) -> list[str]:
+    """The three decisions of the synthesis: launch the two largest reductions; close the gap to the milestone (or
+    secure the plan's funding when it is met); complete the maturity questionnaire when it is incomplete, else
+    install the steering committee and its annual review (décret n° 2022-1084)."""
+    ranked = _reductions_by_tonnes(summary)
+    out = []
+    if ranked:
+        titles = " et ".join(f"« {esc(a.get('title', a.get('id', '')))} »" for a in ranked[:2])
+        out.append(f"lancer {titles}, qui réduisent le plus")
+    t = summary.get("trajectory") or {}
+    if t.get("milestone_met") is False:
+        out.append(f"décider de mesures supplémentaires pour {_t(t.get('gap_milestone_tco2e'))} par an d'ici "
+                   f"{t.get('milestone_year', 2030)}")
+    elif t.get("milestone_met"):
+        out.append("inscrire au budget les moyens du plan pour tenir l'objectif")
+    if (summary.get("maturity") or {}).get("published") is False:
+        out.append("compléter le questionnaire de maturité pour publier un niveau")
+    else:
+        out.append("installer un comité de pilotage et une revue annuelle du plan")
+    return out[:3]
+
+
+def _reductions_by_tonnes(summary: dict) -> list[dict]:
+    """Selected reductions (kind ``reduction``, ranked) by tonnes reduced per year, largest first."""
+    acts = [a for a in summary.get("actions") or []
+            if a.get("rank") is not None and a.get("kind", "reduction") == "reduction"
+            and (a.get("reduction_tco2e_per_year") or {}).get("value") is not None]
+    return sorted(acts, key=lambda a: (-a["reduction_tco2e_per_year"]["value"], a["rank"]))
+
+
+def read_plan(processed: Path) -> pd.DataFrame | None:
+    """The ``actions_plan`` table written by notebook 05 (costs, effort per action), or ``None``."""
+    path = processed / "actions_plan.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
+    """Section 1 (French), for decision-makers: the sentences of :func:`synthesis_sentences`, the key figures
+    (with their probable range) and the first actions ranked by tonnes reduced, with cost and effort (from
+    ``plan``, the ``actions_plan`` table, when given)."""
+    carbon = summary.get("carbon") or {}
+    maturity = summary.get("maturity") or {}
+    trajectory = summary.get("trajectory") or {}
+    territory = summary.get("territory") or {}
+    total = carbon.get("total_tco2e")
+    physical, spend = carbon.get("physical_tco2e"), carbon.get("spend_based_tco2e")
+    eq_share = carbon.get("equipment_manufacturing_share")
+    share = None if eq_share is None else 100 * eq_share
+    bench = maturity.get("benchmark") or {}
+    rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}"
+            if bench.get("peers_sourced") and bench.get("rank") and bench.get("n_peers") is not None else "")
+    if maturity.get("published") is False:
+        maturity_value = esc(maturity.get("level", ""))  # "questionnaire incomplet (x %)": no score, level or rank
+        maturity_note = (f"aucun score ni niveau publié sous {fr_number(maturity.get('publish_threshold_pct', 60), 0)}"
+                         f"{NBSP}% de réponses")
+    else:
+        maturity_value = (NA if maturity.get("score_pct") is None
+                          else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip())
+        maturity_note = esc(maturity.get("level", "")) + (
+            "" if rank or not maturity else " ; pas de classement : aucune collectivité de comparaison sourcée")
+    plan_red = summary.get("plan_reduction_tco2e_per_year")
+    ref_year = territory.get("reference_year", "")
+    rows = [
+        ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
+         f"dont équipements, énergie, hébergement, réseaux et papier {_interval(physical, 0, 't')} ; achats de "
+         f"services, logiciels et abonnements télécoms, ratio monétaire (estimés par leur montant) "
+         f"{_interval(spend, 0, 't')}"),
+        ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), _per_person_references()),
+        ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
+         "dans l'empreinte des équipements, hors papier et achats ; repères : France 78 % (ADEME–Arcep), La Rochelle publié 54 %"),
+        ("Score de maturité numérique responsable", maturity_value, maturity_note),
+        ("Réduction annuelle apportée par le plan d'actions", _interval(plan_red, 0, "tCO2e/an"),
+         f"par rapport à {ref_year} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
+         f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
+    ]
+    lines = ["## 1. Synthèse pour les décideurs", ""]
+    sentences = synthesis_sentences(summary)
+    decide = [x for x in sentences if x.startswith("Trois décisions")]
+    facts = [x for x in sentences if x not in decide]
+    if facts:
+        lines += [" ".join(facts), ""]
+    if decide:  # its own paragraph, bold lead: what the reader is asked to do
+        lines += [decide[0].replace("Trois décisions à prendre maintenant", "**Trois décisions à prendre maintenant**", 1), ""]
+    lines += ["| Chiffre clé | Valeur [fourchette probable] | Repère |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines += ["", "Fourchette probable : 19 chances sur 20 que la valeur s'y trouve (voir le glossaire, partie 8)."]
+    ranked = _reductions_by_tonnes(summary)[:5]
+    lines += ["", "### Les cinq premières actions, par tonnes réduites", ""]
+    if ranked:
+        by_id = {} if plan is None or plan.empty else {r["action_id"]: r for _, r in plan.iterrows()}
+        lines += ["| Action | Réduction (tCO2e/an) | Investissement (€) | Coût annuel (€) | Effort |",
+                  "|---|---|---|---|---|"]
+        for a in ranked:
+            row = by_id.get(a.get("id"))
+            red = a["reduction_tco2e_per_year"]["value"]
+            inv = NA if row is None else fr_number(row.get("investment_eur"), 0)
+            yearly = NA if row is None else fr_number(row.get("yearly_eur"), 0)
+            effort = NA if row is None else EFFORT_WORDS.get(int(row.get("effort", 0)), NA)
+            lines.append(f"| {esc(a.get('title', a.get('id', '')))} | {fr_number(red, 1)} | {inv} | {yearly} | "
+                         f"{effort} |")
+    else:
+        lines.append(f"Plan d'actions {NA}.")
+    avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided"]
+    if avoided:
+        lines += ["", "À part, hors classement, émissions évitées par rapport à l'évolution attendue sans plan : "
+                  + " ; ".join(f"{esc(a.get('title', a.get('id', '')))} — "
+                               f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')}" for a in avoided) + "."]
+    return "\n".join(lines)
+
+
+def top_actions(summary: dict, n: int = 5) -> list[str]:
+    """Ids of the ``n`` first actions of the synthesis: selected reductions (kind ``reduction``) in rank order;
+    an avoided action (against a business-as-usual counterfactual) is never among them."""
+    actions = [a for a in summary.get("actions") or []
+               if a.get("rank") is not None and a.get("kind", "reduction") == "reduction"]
+    return [a["id"] for a in sorted(actions, key=lambda a: a["rank"])[:n]]
+
+
+def _env_versions() -> dict[str, str]:
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "pandas", "matplotlib", "SALib", "papermill", "nbconvert", "openpyxl"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+#: The clean tables of the territory's own input files (written by ``01_ingest``); the tables the notebooks derive
+#: from them (carbon_lines, actions_plan…) repeat their comments and are not input lines.
+INPUT_TABLE_STEMS: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing", "services",
+                                      "rgesn", "maturity_answers", "actions", "factor_overrides")
+
+
+def assumed_inputs(processed: Path) -> pd.DataFrame:
+    """Input lines marked as assumptions (a comment containing ``ASSUMPTION``/``HYPOTHÈSE``) in the clean tables of
+    the input files (:data:`INPUT_TABLE_STEMS`), not in the tables derived from them."""
+    from helpers.io.safe_write import read_csv
+
+    rows = []
+    for path in sorted(p for p in processed.glob("*.csv") if p.stem in INPUT_TABLE_STEMS):
+        df = read_csv(path, dtype=str, na_values=None)  # undoes the formula-safe quoting of the processed tables
+        for col in ("comment", "evidence", "source"):
+            if col not in df.columns:
+                continue
+            mask = df[col].str.contains("ASSUMPTION|HYPOTH|ASSUMED|ILLUSTRATI", case=False, regex=True)
+            for _, r in df[mask].iterrows():
+                ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity") if c in df.columns), "")
+                rows.append({"Fichier": path.stem, "Ligne": ident, "Hypothèse": r[col]})
+            break
+    return pd.DataFrame(rows, columns=["Fichier", "Ligne", "Hypothèse"])
+
+
+#: terms a reader meets in the diagnostic, in plain French (section 8)
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("tCO2e", "tonne d'équivalent CO2 : les gaz à effet de serre ramenés à l'effet du CO2."),
+    ("Fourchette probable", "intervalle dans lequel la valeur se trouve 19 fois sur 20 (intervalle de confiance à "
+     "95 %), obtenu en refaisant le calcul des milliers de fois avec des données et facteurs tirés dans leur plage "
+     "plausible (simulation de Monte Carlo)."),
+    ("Analyse de cycle de vie", "compte la fabrication, le transport, l'usage et la fin de vie d'un équipement ou "
+     "d'un service ; la fabrication est répartie sur la durée de vie."),
+    ("Facteur d'émission", "quantité de gaz à effet de serre par unité (par ordinateur, par kWh, par euro dépensé), "
+     "tirée d'une base publique citée (ADEME, Arcep)."),
+    ("Ratio monétaire", "estimation par euro dépensé, faute de mesure physique : très incertaine."),
+    ("Fil de l'eau", "évolution sans plan : ce que deviendraient les émissions si rien ne changeait, d'après la tendance du parc "
+     "de la collectivité."),
+    ("Jalon", "année intermédiaire où la trajectoire cible est vérifiée (2030)."),
+    ("Budget carbone", "total des émissions permises par la trajectoire cible, de l'année de référence à l'année "
+     "cible."),
+    ("PUE", "rapport entre l'énergie totale d'une salle serveurs et celle des serveurs seuls (1,5 : 50 % de plus "
+     "pour le froid et l'alimentation)."),
+    ("Indices de sensibilité", "part de l'incertitude du résultat due à chaque donnée (méthode de Sobol)."),
+    ("RGESN", "référentiel général d'écoconception de services numériques (Arcep, Arcom, 2024)."),
+)
+
+
+def glossary_markdown() -> str:
+    """The glossary of section 8, a definition list."""
+    out = ["<dl>"]
+    for term, text in GLOSSARY:
+        out.append(f"<dt>{term}</dt><dd>{text}</dd>")
+    out.append("</dl>")
+    return "\n".join(out)
+
+
+def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overrides: pd.DataFrame | None) -> str:
+    """Section 8 of the main page (French, no jargon): the method in a few sentences, what is assumed, the
+    glossary; the build details (versions, fingerprints, factor table) are in :func:`reproducibility_markdown`."""
+    assumed = assumed_inputs(processed)
+    n_assumed = len(assumed)
+    n_overrides = 0 if overrides is None else len(overrides)
+    lines = ["## 8. Méthode, hypothèses, limites et glossaire", "",
+             "L'empreinte d'un équipement compte la part annuelle de sa fabrication, de son transport et de sa fin de "
+             "vie (l'impact divisé par sa durée de vie), plus l'électricité qu'il consomme dans l'année. Chaque facteur "
+             "vient d'une base publique citée, avec sa valeur, son unité et son année. Les incertitudes sont "
+             "propagées en refaisant le calcul des milliers de fois ; le résultat est reproductible à l'identique.", "",
+             ("Aucune ligne des fichiers fournis n'est une hypothèse." if n_assumed == 0 else
+              f"{n_assumed} lignes des fichiers fournis sont des hypothèses, signalées comme telles ; leur liste est "
+              "dans les annexes et dans le classeur des tables (feuille « Hypothèses »)."),
+             ("Aucun facteur de la base de référence n'a été remplacé par le territoire." if n_overrides == 0 else
+              f"{n_overrides} facteurs de la base de référence ont été remplacés par le territoire (liste en annexe)."),
+             "", "Limites : les gains des actions sont ceux d'un parc entièrement renouvelé ; coûts et prix sont "
+             "indicatifs ; les achats de services et logiciels sont estimés par leur montant, faute de mesure.",
+             "", "### Glossaire", "", glossary_markdown()]
+    return "\n".join(lines)
+
+
+def reproducibility_markdown(summary: dict, processed: Path, factors: pd.DataFrame,
+                             overrides: pd.DataFrame | None) -> str:
+    """The annex's last section (French): assumed input lines, import report, overrides, the factors that weigh
+    most, versions and the inputs' sha256 (what a reviewer needs to rerun the study)."""
+    lines = ["## Reproductibilité : hypothèses, facteurs, versions", "",
+             "La méthode et les contrats de données sont documentés dans `docs/architecture.md` ; les sources et "
+             "licences dans `docs/data_log.md` ; les hypothèses dans `docs/assumptions_caveats.md`.", "",
+             "### Hypothèses sur les entrées", ""]
+    assumed = assumed_inputs(processed)
+    if assumed.empty:
+        lines.append("Aucune ligne d'entrée n'est marquée comme hypothèse.")
+    else:
+        lines.append(f"{len(assumed)} lignes d'entrée sont des hypothèses (marquées dans les fichiers). "
+                     "Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille « Hypothèses »).")
+        lines.append("")
+        lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=5))
+    from helpers.io.ingest import import_report_markdown  # the import report in full (issue 17)
+    lines += ["", import_report_markdown(processed)]
+    lines += ["", "### Facteurs remplacés par le territoire", ""]
+    if overrides is None or overrides.empty:
+        lines.append("Aucun facteur de la bibliothèque n'a été remplacé.")
+    else:
+        lines.append(html_table(overrides, "Facteurs remplacés (valeur de la bibliothèque → valeur du territoire)", max_rows=50))
+    lines += ["", "### Facteurs utilisés", ""]
+    used = factors[["factor_id", "value", "unit", "low", "high", "status", "vintage", "source"]]
+    lines.append(f"{len(used)} facteurs (version {code(summary.get('factors_version', NA))}), dont "
+                 f"{int((used['status'] == 'assumption').sum())} hypothèses. La table complète (tous les indicateurs, "
+                 "avec la source et le millésime de chaque valeur) est dans `tables.xlsx` (feuille « Facteurs »).")
+    top = top_factors(processed, used, 8)
+    if top is not None:
+        lines += ["", html_table(top, f"Les {len(top)} facteurs climat qui pèsent le plus sur le bilan (écart produit "
+                                      "sur le total entre leur borne basse et leur borne haute)", max_rows=10)]
+    lines += ["", "### Environnement et empreinte des entrées", ""]
+    env = _env_versions()
+    lines.append("Versions : " + ", ".join(f"{k} {v}" for k, v in env.items())
+                 + f" ; code {code(summary.get('code_version', ''))}.")
+    lines.append("")
+    lines.append(f"Empreinte sha256 de l'ensemble des entrées : `{summary.get('inputs_sha256', '')}`. L'empreinte de chaque "
+                 "fichier est dans `summary.json` (`inputs_files_sha256`).")
+    return "\n".join(lines)
+
+
+def top_factors(processed: Path, factors: pd.DataFrame, n: int = 10) -> pd.DataFrame | None:
+    """The ``n`` climate factors with the largest swing on the balance total (``carbon_sensitivity.csv``), with
+    their value, interval, unit, vintage and source, for the method section."""
+    path = processed / "carbon_sensitivity.csv"
+    if not path.exists():
+        return None
+    sens = pd.read_csv(path)
+    sens = sens[sens["kind"].eq("factor")].sort_values("swing", ascending=False, kind="stable").head(n)
+    rows = sens.merge(factors, left_on="input_id", right_on="factor_id", how="left")
+    interval = [f"{fr_sig(v)} [{fr_sig(lo)} – {fr_sig(hi)}]"
+                for v, lo, hi in zip(rows["value"], rows["low"], rows["high"], strict=True)]
+    return pd.DataFrame({"Facteur": rows["label_fr"], "Valeur [bas – haut]": interval,
+                         "Unité": [fr_unit(u) for u in rows["unit"]],
+                         "Source (millésime)": [f"{src} ({fr_vintage(vin)})" for src, vin in zip(
+                             rows["source"], rows["vintage"], strict=True)]})
+
+
+#: English words of the factor library's units and vintages, in French for the published tables
+_UNIT_WORDS = {"unit": "unité", "year": "an", "page": "page", "user": "usager", "hour": "heure", "EUR": "€"}
+
+
+def fr_unit(unit) -> str:
+    """A library unit in French: ``kgCO2e/unit`` → ``kgCO2e/unité``, ``kgCO2e/EUR`` → ``kgCO2e/€``."""
+    text = str(unit)
+    if "/" not in text:
+        return text
+    head, _, tail = text.partition("/")
+    return f"{head}/{_UNIT_WORDS.get(tail, tail)}"
+
+
+def fr_vintage(vintage) -> str:
+    """A library vintage in French: ``assumption 2026`` → ``hypothèse 2026``."""
+    return re.sub(r"(?i)\bassumption\b", "hypothèse", str(vintage))
+
+
+SHEET_NOTES = {
+    "inventaire": "Inventaire validé (une ligne par groupe d'équipements identiques). Unités : quantité (unités), durée de vie (ans), puissance (W), consommation (kWh/an).",
+    "facteurs": "Bibliothèque de facteurs utilisée (après remplacements). Unités dans la colonne unit ; source et millésime par ligne.",
+    "hypotheses": "Lignes d'entrée marquées comme hypothèses.",
+}
+
+#: French sheet names of tables.xlsx (at most 31 characters), by table stem; other stems get a generic French name
+SHEET_NAMES: dict[str, str] = {
+    "inventaire": "Inventaire", "inventory": "Inventaire", "facteurs": "Facteurs", "hypotheses": "Hypothèses",
+    "entites": "Entités", "actions": "Actions choisies (entrée)", "actions_criteria": "Actions multicritère",
+    "actions_indicators": "Indicateurs de suivi", "actions_means": "Moyens et calendrier",
+    "actions_means_by_year": "Moyens par année", "actions_plan": "Plan d'actions",
+    "actions_plan_criteria": "Plan multicritère", "actions_roadmap": "Feuille de route",
+    "carbon_by_category": "Bilan par catégorie", "carbon_by_entity": "Bilan par entité",
+    "carbon_by_phase": "Bilan par phase", "carbon_by_tier": "Bilan par niveau", "carbon_criteria": "Bilan multicritère",
+    "carbon_criteria_phase_shares": "Multicritère parts par phase", "carbon_lines": "Lignes du bilan",
+    "carbon_mc_quantiles": "Bilan fourchettes", "carbon_missing_factors": "Facteurs manquants",
+    "carbon_overrides": "Facteurs remplacés", "carbon_purchases_view_lines": "Vue achats lignes",
+    "carbon_reconciliation": "Réconciliation", "carbon_reconciliation_bridge": "Réconciliation passage",
+    "carbon_sensitivity": "Bilan sensibilité", "fleet_age_profile": "Âge du parc", "fleet_ratios": "Ratios du parc",
+    "hosting": "Hébergement (entrée)", "import_report": "Rapport d'import", "maturity_answers": "Maturité réponses (entrée)",
+    "maturity_answers_clean": "Maturité réponses", "maturity_benchmark": "Maturité comparaison",
+    "maturity_label_nr": "Label NR indicatif", "maturity_pillar_scores": "Maturité piliers",
+    "maturity_score_matrix": "Maturité matrice", "maturity_scores": "Maturité scores",
+    "maturity_strengths": "Maturité points forts", "maturity_weak_axis_actions": "Actions axes faibles",
+    "maturity_weaknesses": "Maturité points faibles", "printing": "Impression (entrée)", "purchases": "Achats (entrée)",
+    "rgesn": "RGESN (entrée)", "rgesn_answers": "RGESN réponses", "rgesn_scores": "RGESN scores",
+    "services": "Services (entrée)", "services_criteria": "Services multicritère", "services_lca": "Services empreinte",
+    "services_references": "Services références ADEME", "services_scenarios": "Services scénarios",
+    "services_sensitivity": "Services sensibilité", "services_swd": "Services modèle SWD", "telecom": "Télécoms (entrée)",
+    "trajectory": "Trajectoire", "trajectory_budget": "Budget carbone", "factor_overrides": "Facteurs remplacés (entrée)",
+}
+
+#: words of the processed tables' column names, in French (units are handled by :data:`_UNIT_SUFFIXES`)
+_WORDS: dict[str, str] = {
+    "id": "identifiant", "line": "ligne", "entity": "entité", "category": "catégorie", "tier": "niveau", "phase": "phase",
+    "value": "valeur", "low": "bas", "high": "haut", "mean": "moyenne", "share": "part", "label": "libellé",
+    "fr": "", "source": "source", "quantity": "quantité", "purchase": "achat", "year": "année", "years": "ans",
+    "age": "âge", "lifetime": "durée de vie", "power": "puissance", "rated": "nominale", "hours": "heures",
+    "per": "par", "day": "jour", "days": "jours", "yearly": "annuel", "factor": "facteur", "item": "poste",
+    "quality": "qualité", "comment": "commentaire", "site": "site", "kind": "type", "pue": "PUE", "it": "informatique",
+    "electricity": "électricité", "floor": "surface", "area": "", "cloud": "cloud", "spend": "dépense",
+    "amount": "montant", "reference": "référence", "in": "dans", "embodied": "fabrication", "use": "usage",
+    "spend_based": "ratio monétaire", "total": "total", "criterion": "indicateur", "unit": "unité", "units": "unités",
+    "missing": "manquants", "items": "postes", "n": "nombre", "action": "action", "title": "titre", "axes": "axes",
+    "axis": "axe", "lever": "levier", "selected": "retenue", "start": "début", "end": "fin", "param": "paramètre",
+    "balance": "bilan", "services": "services", "service": "service", "investment": "investissement",
+    "discount": "actualisation", "rate": "taux", "annuity": "annuité", "annualised": "annualisé", "money": "argent",
+    "saved": "économisé", "cost": "coût", "effort": "effort", "months": "mois", "maturity": "maturité", "gap": "écart",
+    "gain": "gain", "component": "composante", "score": "score", "origin": "origine", "status": "statut",
+    "basis": "base", "targets": "cibles", "target": "cible", "rank": "rang", "all": "tous", "indicator": "indicateur",
+    "baseline": "référence", "milestone": "jalon", "full": "complète", "text": "texte", "change": "variation",
+    "pct": "(%)", "old": "ancien", "new": "nouveau", "reason": "raison", "central": "central", "input": "entrée",
+    "contribution": "contribution", "to": "à", "variance": "variance", "swing": "écart", "correlation": "corrélation",
+    "question": "question", "level": "niveau", "not": "non", "applicable": "applicable", "evidence": "preuve",
+    "collectivity": "collectivité", "pillar": "pilier", "weight": "poids", "points": "points", "max": "maximum",
+    "answered": "répondues", "completeness": "complétude", "subject": "sujet", "peers": "pairs", "median": "médiane",
+    "best": "meilleur", "peer": "pair", "q1": "1er quartile", "q3": "3e quartile", "theme": "thème",
+    "name": "nom", "type": "type", "volume": "volume", "annual": "annuel", "page": "page", "pages": "pages",
+    "visit": "visite", "requests": "requêtes", "minutes": "minutes", "loaded": "chargée", "mobile": "mobile",
+    "tablet": "tablette", "network": "réseau", "computer": "ordinateur", "device": "terminal", "functional": "fonctionnelle",
+    "terminals": "terminaux", "datacentre": "centre de données", "scenario": "scénario", "parameter": "paramètre",
+    "bound": "borne", "base": "base", "at": "à", "file": "fichier", "key": "clé", "detail": "détail",
+    "family": "famille", "activity": "activité", "priority": "priorité", "difficulty": "difficulté", "answer": "réponse",
+    "justification": "justification", "number": "numéro", "criteria": "critères", "conforme": "conforme",
+    "non": "non", "evalue": "évalué", "fixed": "fixe", "data": "données", "lines": "lignes", "reams": "ramettes",
+    "bau": "fil de l'eau", "plan": "plan", "cumulative": "cumulé", "budget": "budget", "overshoot": "dépassement",
+    "exhausted": "épuisé", "step": "étape", "fleet": "parc", "bought": "achetés", "renewal": "renouvellement",
+    "difference": "écart", "explanation": "explication", "purchases": "achats", "manufacturing": "fabrication",
+    "distribution": "distribution", "end_of_life": "fin de vie", "past": "au-delà de", "role": "rôle",
+    "population": "population", "vintage": "millésime", "model": "modèle", "ademe": "ADEME", "library": "bibliothèque",
+    "bottom": "ascendant", "up": "", "swd": "SWD", "global": "mondial", "operational": "exploitation",
+    "rating": "note", "complete": "complet", "climate": "climat", "change_kgco2e": "", "kept": "conservées",
+    "read": "lues", "excluded": "exclues", "label_theme": "thème", "p2": "centile 2", "p5": "centile 5",
+    "p50": "médiane", "p95": "centile 95", "p97": "centile 97", "s1": "indice premier ordre",
+    "st": "indice total", "g": "(gCO2e)", "mb": "(Mo)", "gb": "(Go)", "w": "(W)", "m2": "(m²)", "m3": "(m³)",
+}
+#: unit suffixes of column names → French unit in brackets
+_UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("tco2e", "(tCO2e)"), ("kgco2e", "(kgCO2e)"), ("gco2e", "(gCO2e)"), ("eur", "(€)"), ("kwh", "(kWh)"),
+    ("mj", "(MJ)"), ("kgsbeq", "(kg Sb éq.)"), ("kbq", "(kBq)"), ("u235eq", "U235 éq."), ("hpluseq", "H+ éq."),
+    ("mol", "(mol)"), ("m3", "(m³)"),
+)
+
+
+def french_header(name) -> str:
+    """A processed table's column name in French with its unit: ``balance_low_tco2e`` → ``bilan bas (tCO2e)``,
+    ``investment_eur`` → ``investissement (€)``, ``score_pct`` → ``score (%)``. A name that is already French (a
+    capital, a space or an accent) is kept."""
+    text = str(name)
+    if not text or " " in text or text != text.lower() or not text.isascii() or text.isdigit():
+        return text
+    words = []
+    for token in text.split("_"):
+        unit = dict(_UNIT_SUFFIXES).get(token)
+        words.append(unit if unit is not None else _WORDS.get(token, token))
+    out = " ".join(w for w in words if w)
+    out = re.sub(r"\s+", " ", out).strip()
+    return (out[:1].upper() + out[1:]) if out else text
+
+
+def sheet_name(stem: str) -> str:
+    """French sheet name of a table (at most 31 characters)."""
+    return SHEET_NAMES.get(stem, french_header(stem))[:31]
+
+
+def readme_table(tables: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFrame:
+    """The "Lisez-moi" sheet: one row per sheet (name, what it holds and its units, rows), then the sources."""
+    rows = [{"Feuille": sheet_name(stem),
+             "Contenu (unités dans les en-têtes)": (f"Table « {sheet_name(stem)} » calculée par l'étude."
+                                                    if not note or note.startswith("Table « ") else note),
+             "Lignes": len(df)} for stem, (df, note) in tables.items()]
+    rows += [
+        {"Feuille": "", "Contenu (unités dans les en-têtes)": "", "Lignes": None},
+        {"Feuille": "Sources", "Contenu (unités dans les en-têtes)":
+            "Facteurs : ADEME Base Empreinte et NegaOctet, ADEME–Arcep ; valeur, unité, source et millésime de chaque "
+            "facteur dans la feuille « Facteurs ». Données de la collectivité : ses fichiers d'entrée (feuilles "
+            "« (entrée) »). Méthode : partie 8 du diagnostic et ses annexes.", "Lignes": None},
+        {"Feuille": "Nombres", "Contenu (unités dans les en-têtes)":
+            "Valeurs calculées, non arrondies ; « bas » et « haut » bornent la fourchette probable (19 chances sur 20).",
+         "Lignes": None},
+    ]
+    return pd.DataFrame(rows, columns=["Feuille", "Contenu (unités dans les en-têtes)", "Lignes"])
+
+
+def write_tables_xlsx(tables: dict[str, tuple[pd.DataFrame, str]], path: Path) -> Path:
+    """``tables.xlsx`` for people: a "Lisez-moi" sheet first (every sheet, what it holds, sources), then one sheet per
+    table with a French name and French headers with units on row 1; byte-identical across runs.
+
+    Written by :func:`helpers.io.safe_write.write_xlsx` (every text cell a string cell, never a formula, whatever it
+    starts with; characters XML forbids replaced), then dressed by :func:`dress_xlsx` (frozen header, filters,
+    widths, French number display).
+    """
+    from helpers.io.safe_write import write_xlsx
+
+    sheets: dict[str, tuple[pd.DataFrame, str | None]] = {"Lisez-moi": (readme_table(tables), None)}
+    for stem, (df, _note) in tables.items():
+        sheets[sheet_name(stem)] = (df.rename(columns={c: french_header(c) for c in df.columns}), None)
+    write_xlsx(sheets, path)
+    return dress_xlsx(path)
+
+
+def dress_xlsx(path: Path) -> Path:
+    """Frozen header row, filters over the table, column widths from the content (8 to 60 characters) and number
+    formats (``# ##0`` for whole numbers, ``# ##0,0##`` otherwise, shown with the reader's French separators) on
+    every sheet but the first; saved byte-identical across runs (fixed dates, sorted zip members). Cells keep their
+    type: a string cell stays a string cell (formula safety of :mod:`helpers.io.safe_write` is preserved)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from helpers.io.safe_write import save_deterministic
+
+    wb = load_workbook(path)
+    for i, ws in enumerate(wb.worksheets):
+        if ws.max_row >= 1 and ws.max_column >= 1:
+            ws.freeze_panes = "A2"
+            if i > 0 and ws.max_row > 1:
+                ws.auto_filter.ref = ws.dimensions
+        for col_idx, column in enumerate(ws.iter_cols(min_row=1, max_row=ws.max_row), start=1):
+            width = 8
+            numbers = [c for c in column[1:] if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+            integral = all(float(c.value).is_integer() for c in numbers)
+            for c in column:
+                if c.value is not None:
+                    width = max(width, min(60, len(str(c.value)) + 2))
+            header = str(column[0].value or "").lower()
+            year = "année" in header or "annee" in header or "year" in header or "millésime" in header
+            for c in numbers:  # a year is written 2030, not 2 030
+                c.number_format = "0" if year and integral else "#,##0" if integral else "#,##0.0##"
+            ws.column_dimensions[get_column_letter(col_idx)].width = width
+    return save_deterministic(wb, path)

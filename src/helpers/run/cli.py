@@ -1,0 +1,64 @@
+"""Command line of the study kit: ``python -m helpers.run.cli <command>`` (or ``snr <command>``).
+
+Commands
+--------
+study          run the whole study for a territory and publish its diagnostic
+new-territory  create data/raw/<slug>/ with documented input templates
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from helpers.run.pipeline import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, MAX_SEED, MIN_DRAWS
+
+    parser = argparse.ArgumentParser(prog="snr", description="Diagnostic numérique responsable (SNR)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also SNR_DEBUG=1)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("study", help="run the study for a territory")
+    p.add_argument("--territory", default="la-rochelle")
+    p.add_argument("--strict", action="store_true",
+                   help="types d'équipement inconnus : erreur au lieu de lignes exclues (aussi SNR_STRICT=1)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"graine (entier de 0 à {MAX_SEED})")
+    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+                   help=f"tirages Monte Carlo (de {MIN_DRAWS} à {MAX_DRAWS}; checked before anything runs)")
+    p = sub.add_parser("new-territory", help="create data/raw/<slug>/ with input templates")
+    p.add_argument("slug")
+    args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("SNR_DEBUG") == "1"
+    if debug:
+        os.environ["SNR_DEBUG"] = "1"  # also read by the pipeline (kernels' own logs)
+    if getattr(args, "strict", False):
+        os.environ["SNR_STRICT"] = "1"  # read by helpers.io.inventory in the kernels (papermill passes fixed parameters)
+    try:
+        if args.command == "study":
+            from helpers.run.pipeline import main_study
+
+            return main_study(args.territory, args.seed, args.draws)
+        if args.command == "new-territory":
+            from helpers.run.scaffold import new_territory
+
+            folder = new_territory(args.slug)
+            print(f"Dossier {folder}/ créé : remplissez les fichiers (voir son README.md), puis lancez : "
+                  f"make study TERRITORY={args.slug}")
+            return 0
+    except Exception as exc:  # last-resort: a clear one-line message, the traceback only on request
+        from helpers.io.errors import InputError
+
+        if debug:
+            raise
+        if isinstance(exc, InputError):
+            print(f"Erreur dans les entrées :\n{exc}", file=sys.stderr)
+            return 2
+        print(f"Erreur : {type(exc).__name__} : {exc}\n(relancez avec --debug ou SNR_DEBUG=1 pour voir la trace Python)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
