@@ -28,7 +28,7 @@ setup: $(VENV)/.installed ## create .venv with the locked environment (needs onl
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION) \
-	  && $(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock -e . \
+	  && $(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -r requirements.lock -e . \
 	  || $(PY) -m pip install -q --disable-pip-version-check -r requirements.lock -e .
 	@touch $@
 	@echo "Environment ready in $(VENV)/"
