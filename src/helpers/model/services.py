@@ -1212,15 +1212,16 @@ def activity_rows(inputs: ServiceInputs, table: pd.DataFrame | None = None) -> t
     agents = (np.asarray(audience.astype(object).fillna("citizens") == "agents") if audience is not None
               else np.zeros(S, dtype=bool))
     life_stream = table.loc["life:" + dev.index.astype(str), "stream"].to_numpy(dtype=object)
-    blocks: list[pd.DataFrame] = []
+    names = ("service", "part", "item", "factor_phase", "activity", "quantity_param", "lifetime_param", "extra_param")
+    blocks: dict[str, list[np.ndarray]] = {k: [] for k in names}  # column -> arrays, one frame at the end
 
     def add(service, part, item, phases, activity, lifetime="", extra=""):
         service = np.asarray(service, dtype=np.int64)
         n = len(service)
+        activity = np.broadcast_to(np.asarray(activity, dtype=float), (n,))
         for phase in phases:
-            blocks.append(pd.DataFrame({"service": service, "part": part, "item": item, "factor_phase": phase,
-                                        "activity": np.broadcast_to(np.asarray(activity, dtype=float), (n,)),
-                                        "quantity_param": "", "lifetime_param": lifetime, "extra_param": extra}))
+            for name, value in zip(names, (service, part, item, phase, activity, "", lifetime, extra)):
+                blocks[name].append(value if isinstance(value, np.ndarray) else np.full(n, value, dtype=object))
 
     everyone = np.arange(S)
     for j, d in enumerate(dev.index):  # one step per device type (four)
@@ -1253,9 +1254,8 @@ def activity_rows(inputs: ServiceInputs, table: pd.DataFrame | None = None) -> t
         for stream in pd.unique(pue_rows["stream"].to_numpy(dtype=object)[o]):
             k = o[pue_rows["stream"].to_numpy(dtype=object)[o] == stream]
             add(k, "datacentre_use", item, ("use",), it_kwh[k] * (pue[k] - 1.0), extra=stream)
-    rows = (pd.concat(blocks, ignore_index=True) if blocks else
-            pd.DataFrame(columns=["service", "part", "item", "factor_phase", "activity", "quantity_param",
-                                  "lifetime_param", "extra_param"]))
+    rows = (pd.DataFrame({k: np.concatenate(v) for k, v in blocks.items()}) if blocks["service"] else
+            pd.DataFrame(columns=list(names)))
     rows = rows[rows["activity"] != 0].reset_index(drop=True)
     life = table.loc["life:" + dev.index.astype(str)]
     drawn_pue = pue_rows[drawn].drop_duplicates("stream")
