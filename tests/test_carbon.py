@@ -539,9 +539,9 @@ def test_run_study_writes_the_summary_contract(tmp_path):
 
 def test_per_person_references_come_from_the_published_benchmarks():
     b = carbon.load_published_benchmarks()
-    text = carbon.per_person_references(b)
+    text = carbon_report.per_person_references(b)
     assert "265" in text and "460" in text  # WeNR 2021 and Green IT 2021, as published_benchmarks.csv gives them
-    alt = carbon.benchmark_alt(b, {"per_agent_kgco2e": {"value": 220.4}})
+    alt = carbon_report.benchmark_alt(b, {"per_agent_kgco2e": {"value": 220.4}})
     assert alt.startswith("Ce bilan donne 220 kgCO2e par agent, contre ")
 
 

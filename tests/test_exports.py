@@ -257,13 +257,14 @@ def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
     excluded = table[table["item"] == "excluded"].set_index("key")["value"].astype(int).to_dict()
     assert excluded == expected["inventory.xlsx"]["excluded"]
     assert set(table["item"]) >= {"rows_read", "rows_kept", "excluded", "column", "ignored", "default"}
-    from helpers.io.ingest import import_report_console, import_report_markdown
+    from helpers.report.ingest import import_report_console, import_report_markdown
 
     detail = import_report_markdown(out)  # section 8
     assert "160 lignes lues, 80 conservées ; exclues : 10 acheté après l'année de référence" in detail
     assert "« Purchase Date » → `purchase_year` (synonyme)" in detail and "« Supplier »" in detail
     assert "quantité 1 par ligne (une ligne par équipement) (80 lignes)" in detail
-    from helpers.io.ingest import IngestReport, import_report_sentence
+    from helpers.io.ingest import IngestReport
+    from helpers.report.ingest import import_report_sentence
 
     report = IngestReport(files=read_fleet("fx").attrs["import_report"])
     assert import_report_sentence(report) == (

@@ -33,7 +33,7 @@ def _elements(markdown: str) -> int:
 
 
 class _Territory:
-    """The attributes ``ingest.territory_markdown`` reads."""
+    """The attributes ``helpers.report.ingest.territory_markdown`` reads."""
 
     def __init__(self, n: int):
         self.name = "Agglomération de Test"
@@ -48,7 +48,7 @@ class _Report:
 
 @pytest.mark.parametrize("n", [3, 40, N_ENTITIES, 1000])
 def test_territory_text_costs_the_same_whatever_the_number_of_entities(n):
-    from helpers.io.ingest import territory_markdown
+    from helpers.report.ingest import territory_markdown
 
     text = territory_markdown(_Territory(n), _Report())
     cost = _elements(text)
@@ -62,7 +62,7 @@ def test_territory_text_costs_the_same_whatever_the_number_of_entities(n):
 
 def test_fleet_table_has_at_most_six_entity_columns():
     """100 entities: 5 largest kept (by total quantity), 95 summed in one column; totals unchanged."""
-    from helpers.io.ingest import fleet_overview
+    from helpers.report.ingest import fleet_overview
 
     rows = [{"entity": f"e{i:03d}", "category": cat, "quantity": (i + 1) * k}
             for i in range(N_ENTITIES) for k, cat in enumerate(("laptop", "screen_small"), start=1)]

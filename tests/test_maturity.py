@@ -12,6 +12,7 @@ from helpers.io.errors import InputError
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.territory import Entity, Territory
 from helpers.model import maturity as m
+from helpers.report import maturity as mat_report
 
 HEADER = "collectivity,question_id,level,evidence\n"
 AXIS_IDS = ["strategy_governance", "measurement_steering", "responsible_purchasing", "equipment_lifecycle",
@@ -322,12 +323,12 @@ def test_figures_carry_more_than_colour(questions):
                               "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [50.0]})
     a = m.assess(m.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions), territory, questions,
                  published_maturity=published)
-    radar = m.radar_figure(a)
+    radar = mat_report.radar_figure(a)
     ax = radar.axes[0]
     assert ax.name == "polar"
     styles = {(line.get_linestyle(), line.get_marker()) for line in ax.get_lines()}
     assert len(styles) == 2 and len(ax.get_legend().get_texts()) == 2
-    heat = m.heatmap_figure(a)
+    heat = mat_report.heatmap_figure(a)
     n_cells = a.matrix.size
     assert len(heat.axes[0].texts) == n_cells  # a number written in every cell
     import matplotlib.pyplot as plt
@@ -343,10 +344,10 @@ def test_missing_questionnaire_means_not_assessed_never_zero(tmp_path, territory
     assert summary["score_pct"] is None and summary["level"] == "Non évalué"
     assert summary["completeness_pct"] == 0 and summary["benchmark"]["rank"] is None
     assert summary["label_nr_indicative_score"] is None
-    assert "pas évaluée" in m.headline_markdown(a)
+    assert "pas évaluée" in mat_report.headline_markdown(a)
     import matplotlib.pyplot as plt
 
-    m.radar_figure(a), m.heatmap_figure(a)  # drawable, nothing invented
+    mat_report.radar_figure(a), mat_report.heatmap_figure(a)  # drawable, nothing invented
     plt.close("all")
 
 
@@ -393,8 +394,8 @@ def test_pillar_scores_by_hand(mini_questions):
 def test_question_tables_keep_their_columns_when_empty(axes, questions):
     """A territory with no maturity answers (a fresh 'make new-territory') still renders its section."""
     empty = pd.DataFrame(columns=["question_id", "axis", "question_fr", "level", "weight", "evidence"])
-    shown = m.display_questions(empty, axes, questions)
-    assert shown.empty and set(m.SHORT_QUESTION_COLUMNS) <= set(shown.columns)
+    shown = mat_report.display_questions(empty, axes, questions)
+    assert shown.empty and set(mat_report.SHORT_QUESTION_COLUMNS) <= set(shown.columns)
 
 
 # ------------------------------------------------------------------------------- sourced peers only (issue 18)
@@ -427,7 +428,7 @@ def test_only_sourced_peers_are_ranked_against(questions):
     none = m.assess(answers, territory, questions, published_maturity=pd.DataFrame(
         columns=["label_fr", "source", "unit", "value"]))
     assert none.summary()["benchmark"]["rank"] is None and none.summary()["benchmark"]["peers_sourced"] is False
-    assert "pas de classement" in m.headline_markdown(none)
+    assert "pas de classement" in mat_report.headline_markdown(none)
     published = pd.DataFrame({"label_fr": ["Commune B (illustrative) : test"], "source": ["https://example.org"],
                               "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [40.0]})
     one = m.assess(answers, territory, questions, published_maturity=published)

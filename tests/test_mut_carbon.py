@@ -450,7 +450,7 @@ SUMMARY = {"total_tco2e": {"value": 100.0, "low": 80.0, "high": 130.0},
 def test_benchmark_comparison_values_and_scopes():
     """The published total is compared with the equipment scope (75 t, ratio 75/680); both manufacturing shares
     with 0.6; the services share with 20/100 = 0.2. The reference of another territory is left out."""
-    c = carbon.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
+    c = carbon_report.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
     assert c[["reference", "unit", "our_value", "our_low", "our_high"]].values.tolist()[0] == [
         "Bilan publié : 680 t", "tco2e_per_year", 75.0, 66.0, 85.0]
     assert c["our_value"].tolist() == pytest.approx([75.0, 0.6, 0.6, 0.2])
@@ -462,7 +462,7 @@ def test_benchmark_comparison_values_and_scopes():
 def test_benchmark_comparison_reasons_state_the_figures_left_out():
     """Reason of the total: spend-based 20 t and paper 5 t outside the scope, total 100 t. Reason of the own
     manufacturing share: with the spend-based line counted as use, 0.6 × 75 / (75 + 20) = 47 %."""
-    c = carbon.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
+    c = carbon_report.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
     assert c.loc[0, "reason_fr"].endswith("achats de services et logiciels par ratio monétaire 20 t (facteur ×/÷3) "
                                           "et papier 5 t ; total 100 t.")
     assert "donnerait 47 % de fabrication" in c.loc[1, "reason_fr"]
@@ -471,7 +471,7 @@ def test_benchmark_comparison_reasons_state_the_figures_left_out():
 def test_benchmark_comparison_reads_an_older_summary_share():
     """A summary written before ``equipment_manufacturing_share`` existed gives its ``manufacturing_share``."""
     data = {k: v for k, v in SUMMARY.items() if k != "equipment_manufacturing_share"}
-    c = carbon.benchmark_comparison(BENCHMARKS, "here", data)
+    c = carbon_report.benchmark_comparison(BENCHMARKS, "here", data)
     assert c.loc[c["unit"] == "manufacturing_share", "our_value"].tolist() == [0.6, 0.6]
 
 

@@ -16,6 +16,7 @@ from test_mut_carbon import BENCHMARKS, CATEGORIES, KINDS, SUMMARY, activity, fa
 
 from helpers.io.factors import ELECTRICITY_FACTOR_ID, electricity_vintage, load_electricity_vintages
 from helpers.model import carbon
+from helpers.report import carbon as carbon_report
 
 # ------------------------------------------------------------------------------------------ draw_distribution
 
@@ -128,13 +129,13 @@ def test_benchmark_per_employee_scope_text():
     """A per-employee reference is compared with the total per agent: 250 kg, scope stated in lower case."""
     refs = pd.DataFrame([("Par salarié", 200.0, "kgco2e_per_employee_year", "all", "scope", "src")],
                         columns=BENCHMARKS.columns)
-    c = carbon.benchmark_comparison(refs, "here", SUMMARY)
+    c = carbon_report.benchmark_comparison(refs, "here", SUMMARY)
     assert c[["our_value", "our_scope"]].values.tolist() == [[250.0, "total par agent (physique + ratio monétaire)"]]
 
 
 def test_benchmark_reason_of_another_territorys_manufacturing_share():
     """The national manufacturing share (applies to all) is on another scope: the reason says so in full."""
-    c = carbon.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
+    c = carbon_report.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
     assert c.loc[2, "reference"] == "Part de fabrication nationale"
     assert c.loc[2, "reason_fr"] == (
         "Référence sur un autre périmètre (organisations ou France entière, terminaux des ménages compris) ; la part "

@@ -20,6 +20,7 @@ from helpers.model import levers as lv
 from helpers.model import maturity as mat
 from helpers.model import trajectory as tj
 from helpers.plan import actions as ac
+from helpers.report import maturity as mat_report
 
 # --------------------------------------------------------------------------------------------------------------
 # Pollution transfers (actions)
@@ -61,7 +62,7 @@ def test_no_pollution_transfer_gives_the_french_headers():
 
 def test_levels_table_names_each_level_with_its_score_range_and_meaning():
     """Thresholds 25, 50, 75 % (MATURITY_LEVELS): four rows, the last one open-ended ('75 % et plus')."""
-    table = mat.levels_table()
+    table = mat_report.levels_table()
     assert list(table.columns) == ["Niveau", "Score", "Signification"]
     assert table.to_dict("records")[0] == {
         "Niveau": "Initial", "Score": "de 0 % à moins de 25 %",

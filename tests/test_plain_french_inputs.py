@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from helpers.io.ingest import INPUT_NAMES_FR, IngestReport, _readers, territory_markdown
+from helpers.io.ingest import IngestReport, _readers
 from helpers.io.territory import Entity
+from helpers.report.ingest import INPUT_NAMES_FR, territory_markdown
 
 
 class _Territory:

@@ -59,7 +59,7 @@ def _assessment():
 def test_heatmap_is_seaborn_with_axes_as_rows_and_every_cell_written():
     from matplotlib.collections import QuadMesh
 
-    from helpers.model import maturity
+    from helpers.report import maturity
 
     fig = maturity.heatmap_figure(_assessment())
     ax = fig.axes[0]
@@ -75,8 +75,8 @@ def test_heatmap_is_seaborn_with_axes_as_rows_and_every_cell_written():
 
 def test_heatmap_with_many_collectivities_has_them_as_rows():
     """Twelve collectivities would squeeze twelve columns into a phone's width: they become the rows."""
-    from helpers.model import maturity
     from helpers.model.maturity import GLOBAL
+    from helpers.report import maturity
 
     a = _assessment()
     ids = [f"c{i:02d}" for i in range(12)]
@@ -131,7 +131,7 @@ def test_seaborn_figure_keeps_french_ticks_and_one_bar_per_row():
 
 
 def test_a_seaborn_figure_has_the_same_svg_bytes_on_every_draw():
-    from helpers.model import maturity
+    from helpers.report import maturity
 
     svgs = []
     for _ in range(2):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from helpers.model import trajectory as tj
+from helpers.report.actions import verdict_text
 
 
 def test_budget_is_the_inclusive_sum_of_the_yearly_target_values():
@@ -150,9 +151,9 @@ def test_verdict_states_missed_or_met_consistently():
     assert v["budget_overshoot_tco2e"] == pytest.approx(3276.0)
     t = {**v, "milestone_year": 2030, "plan_2030_tco2e": 519.0, "target_2030_tco2e": 386.0, "reference_year": 2020,
          "target_year": 2040}
-    text = tj.verdict_text(t)
+    text = verdict_text(t)
     assert "objectif non atteint" in text and "133" in text and "3 276" in text.replace("\u202f", " ")
     met = tj.milestone_verdict(300.0, 386.0, 8_000.0, 8_224.0, 661.0)
     assert met["milestone_met"] and met["budget_met"]
-    text = tj.verdict_text({**t, **met, "plan_2030_tco2e": 300.0})
+    text = verdict_text({**t, **met, "plan_2030_tco2e": 300.0})
     assert "objectif atteint" in text and "non atteint" not in text

@@ -85,13 +85,16 @@ MODULES: dict[str, Select] = {
     "model.services": Select(exclude=PRESENTATION),
     "plan.actions": Select(exclude=PRESENTATION),
     "model.levers": Select(exclude=PRESENTATION),
-    "model.trajectory": Select(exclude=PRESENTATION + r"|verdict_text$"),
+    "model.trajectory": Select(exclude=PRESENTATION),
     "model.maturity": Select(exclude=PRESENTATION),
     # the readers' number parsing (helpers.io.readers.NumberReader and the table reader's entry points to it)
     "io.readers": Select(include=r"(^|\.)(NumberReader(\.\w+)?|number_\w+)$"),
     "io.tables": Select(include=r"^_parse_numbers$"),
     # the escaping helpers and the French number formatting of every table cell
-    "report.plotting": Select(include=r"^(esc|_escape|code|html_table|fr_number|fr_sig|fr_interval)$"),
+    "report.plotting": Select(include=r"^(esc|_escape|code|html_table)$"),
+    "model.french": Select(),
+    # the benchmark's comparison table (moved from helpers.model.carbon with the display, issue 19)
+    "report.carbon": Select(include=r"^benchmark_comparison$"),
     "report.publish": Select(include=r"^(sanitize_html|_allowed_attribute)$"),
 }
 

@@ -223,36 +223,6 @@ def rgesn_scores(answers: pd.DataFrame, criteria: pd.DataFrame, service_ids, by:
     return out
 
 
-def scores_figure(scores: pd.DataFrame, names: dict | None = None):
-    """Heat-map-like table of family scores per service, the value written in each cell (not colour alone)."""
-    from helpers.report.plotting import setup
-
-    plt = setup()
-    names = names or {}
-    pivot = scores.pivot(index="service_id", columns="family", values="score_pct")
-    pivot = pivot.loc[list(dict.fromkeys(scores["service_id"]))]
-    cols = [f for f in list(FAMILIES) + ["Ensemble"] if f in pivot.columns]
-    pivot = pivot[cols]
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(pivot) + 1.8))
-    data = pivot.to_numpy(dtype=float)
-    ax.imshow(np.nan_to_num(data, nan=0.0), cmap="Greens", vmin=0, vmax=100, aspect="auto")
-    for i in range(data.shape[0]):
-        for j in range(data.shape[1]):
-            v = data[i, j]
-            text = "n.a." if np.isnan(v) else f"{v:.0f} %"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                    color="white" if (not np.isnan(v) and v > 60) else "black",
-                    fontweight="bold" if cols[j] == "Ensemble" else "normal")
-    ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right", fontsize=8)
-    labels = [str(names.get(s, s)) for s in pivot.index]
-    ax.set_yticks(range(len(pivot)), [t if len(t) <= 40 else t[:39] + "…" for t in labels], fontsize=8)
-    ax.set_title("Taux de conformité RGESN par famille (conformes ÷ applicables)", fontsize=9)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
 def display_scores(scores: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
     """Overall scores per service with French headers, for the notebook."""
     names = names or {}

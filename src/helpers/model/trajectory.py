@@ -199,31 +199,6 @@ def milestone_verdict(plan_milestone: float, target_milestone: float, plan_cumul
             "extra_reduction_pct_of_reference": max(gap, 0.0) / reference * 100 if reference else None}
 
 
-def verdict_text(t: dict) -> str:
-    """One French sentence: does the plan meet the milestone and the carbon budget, the gaps in tCO2e and in %, and
-    the remaining effort; ``t`` is the ``trajectory`` summary (keys of :func:`milestone_verdict` plus
-    ``milestone_year``, ``plan_2030_tco2e``, ``target_2030_tco2e``, ``reference_year``, ``target_year``)."""
-    from helpers.report.plotting import fr_number
-
-    m = t["milestone_year"]
-    gap = t["gap_milestone_tco2e"]
-    over = t["budget_overshoot_tco2e"]
-    if t["milestone_met"]:
-        head = (f"Jalon {m} : objectif atteint, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e pour "
-                f"{fr_number(t['target_2030_tco2e'], 0)} tCO2e visées (marge de {fr_number(-gap, 0)} tCO2e)")
-    else:
-        head = (f"Jalon {m} : objectif non atteint, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e pour "
-                f"{fr_number(t['target_2030_tco2e'], 0)} tCO2e visées, soit {fr_number(gap, 0)} tCO2e "
-                f"({fr_number(t['gap_milestone_pct'], 0)} %) au-dessus de la cible ; effort restant : "
-                f"{fr_number(gap, 0)} tCO2e par an de réduction supplémentaire "
-                f"({fr_number(t['extra_reduction_pct_of_reference'], 0)} % du bilan {t['reference_year']})")
-    budget = (f"budget carbone {t['reference_year']}–{t['target_year']} dépassé de {fr_number(over, 0)} tCO2e "
-              f"({fr_number(t['budget_overshoot_pct'], 0)} %)" if over > 0 else
-              f"budget carbone {t['reference_year']}–{t['target_year']} respecté (marge de "
-              f"{fr_number(-over, 0)} tCO2e)")
-    return f"{head} ; {budget}."
-
-
 def _clip_integral(x):
     """Antiderivative of ``clip(x, 0, 1)``: 0 below 0, x²/2 on [0, 1], x − 1/2 above 1."""
     x = np.asarray(x, dtype=float)

@@ -1305,8 +1305,8 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     """Read the inputs and the earlier notebooks' results, evaluate every catalogue action, rank them, schedule the
     selected ones and compute the trajectory against the carbon budget."""
     from helpers.io import factors as fm
+    from helpers.model import french
     from helpers.model import services as sv
-    from helpers.report import plotting
 
     terr = ctx.territory
     categories = fm.load_categories()
@@ -1400,7 +1400,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
         "target_basis": (f"SNBC-2 (2020) : émissions brutes divisées par au moins 6 en 2050 par rapport à 1990 "
                          f"(neutralité, le reste absorbé par les puits) ; transposé par cette étude à l'année cible "
                          f"{terr.target_year} du territoire et à son bilan de référence (objectif : "
-                         f"{plotting.fr_number(100 * target_share, 1)} % de ce bilan, un choix de l'étude que la "
+                         f"{french.fr_number(100 * target_share, 1)} % de ce bilan, un choix de l'étude que la "
                          f"collectivité peut changer)"),
         "national_trend_sensitivity": {
             "basis": tj.NATIONAL_TREND_SOURCE + " ; appliquée à tout le bilan",

@@ -4,8 +4,8 @@ and figures.
 The model (``helpers.plan.actions``, with the trajectory of ``helpers.model.trajectory``) holds numbers only; this module turns
 a :class:`helpers.plan.actions.ActionsStudy` into what notebook ``05_actions`` shows. Nothing here is written to
 ``data/processed/`` or ``summary.json``: the section's outputs are ``ActionsStudy.write`` (the tables of means,
-``means_table`` and ``yearly_means``, stay in the model because they are written; the trajectory's verdict
-``helpers.model.trajectory.verdict_text`` too, as the published summary reads it).
+``means_table`` and ``yearly_means``, stay in the model because they are written); the trajectory's verdict in one
+French sentence (:func:`verdict_text`, read by :func:`headline_markdown`) is here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.model.trajectory import verdict_text
 from helpers.plan.actions import (
     CARBON_VALUE_EUR_PER_TCO2E,
     ActionsStudy,
@@ -392,6 +391,32 @@ def _dec(d) -> int:
     """Decimals to show a value (a number or an interval dict): none from 100, one below."""
     value = d.get("value") if isinstance(d, dict) else d
     return 0 if abs(value or 0) >= 100 else 1
+
+
+def verdict_text(t: dict) -> str:
+    """One French sentence: does the plan meet the milestone and the carbon budget, the gaps in tCO2e and in %, and
+    the remaining effort; ``t`` is the ``trajectory`` summary (keys of
+    :func:`helpers.model.trajectory.milestone_verdict` plus ``milestone_year``, ``plan_2030_tco2e``,
+    ``target_2030_tco2e``, ``reference_year``, ``target_year``)."""
+    from helpers.report.plotting import fr_number
+
+    m = t["milestone_year"]
+    gap = t["gap_milestone_tco2e"]
+    over = t["budget_overshoot_tco2e"]
+    if t["milestone_met"]:
+        head = (f"Jalon {m} : objectif atteint, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e pour "
+                f"{fr_number(t['target_2030_tco2e'], 0)} tCO2e visées (marge de {fr_number(-gap, 0)} tCO2e)")
+    else:
+        head = (f"Jalon {m} : objectif non atteint, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e pour "
+                f"{fr_number(t['target_2030_tco2e'], 0)} tCO2e visées, soit {fr_number(gap, 0)} tCO2e "
+                f"({fr_number(t['gap_milestone_pct'], 0)} %) au-dessus de la cible ; effort restant : "
+                f"{fr_number(gap, 0)} tCO2e par an de réduction supplémentaire "
+                f"({fr_number(t['extra_reduction_pct_of_reference'], 0)} % du bilan {t['reference_year']})")
+    budget = (f"budget carbone {t['reference_year']}–{t['target_year']} dépassé de {fr_number(over, 0)} tCO2e "
+              f"({fr_number(t['budget_overshoot_pct'], 0)} %)" if over > 0 else
+              f"budget carbone {t['reference_year']}–{t['target_year']} respecté (marge de "
+              f"{fr_number(-over, 0)} tCO2e)")
+    return f"{head} ; {budget}."
 
 
 def headline_markdown(study: ActionsStudy) -> str:

@@ -20,7 +20,6 @@ from helpers.model.carbon import (
     UNIT_LABELS,
     CarbonStudy,
     age_profile,
-    benchmark_comparison,
     breakdown,
     category_labels,
     criteria_table,
@@ -205,6 +204,112 @@ def territory_markdown(study: CarbonStudy) -> str:
         f"{fr_number(100 * t['own_share_alternative'], 1)} % avec la variante 2025. Les deux périmètres ne se "
         "recouvrent qu'en partie : c'est un ordre de grandeur, pas une part exacte.",
     ])
+
+
+def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
+    """Our figures beside the published references that share their unit, each on the comparable scope, with the
+    scope compared and the reason of the difference (French). Nothing is tuned to match a reference.
+
+    Comparable scopes:
+
+    - a published total in tCO2e (La Rochelle 680 t: devices' manufacturing and use, subscriptions, telephony) is
+      compared with the equipment scope (physical scope without paper); the spend-based line and paper are stated
+      beside it;
+    - a manufacturing share (La Rochelle 54 %, WeNR 77 %, ADEME–Arcep 78 %) with
+      ``equipment_manufacturing_share`` (equipment manufacturing ÷ equipment scope); the share the former version
+      gave, with the spend-based line counted as use, is stated as the reason for La Rochelle;
+    - a services share (Metz 40 %, also by monetary ratios) with the spend-based line ÷ total;
+    - per employee / user / workstation: the total per agent / per workstation.
+
+    Parameters
+    ----------
+    benchmarks : :func:`helpers.model.carbon.load_published_benchmarks`
+    slug : the territory (references with ``applies_to`` equal to it, or ``all``, are compared)
+    data : the summary of :func:`helpers.model.carbon.summary`
+    """
+    from helpers.report.plotting import fr_number
+
+    nan = float("nan")
+    total = data["total_tco2e"]["value"]
+    spend = (data.get("spend_based_tco2e") or {}).get("value", 0.0)
+    physical = (data.get("physical_tco2e") or {}).get("value", total)
+    equipment = data.get("equipment_scope_tco2e") or data["total_tco2e"]
+    paper = data.get("by_tier", {}).get("paper", 0.0)
+    manuf_share = data.get("equipment_manufacturing_share", data.get("manufacturing_share", nan))
+    manuf_share = nan if manuf_share is None else manuf_share
+    manuf_t = manuf_share * equipment["value"] if np.isfinite(manuf_share) else nan
+    with_spend_as_use = manuf_t / (equipment["value"] + spend) if equipment["value"] + spend else nan
+
+    def pct(x):
+        return f"{fr_number(100 * x, 0)} %"
+
+    ours = {
+        "tco2e_per_year": (equipment, "périmètre physique sans papier (équipements, leur énergie, hébergement, "
+                                      "réseaux)"),
+        "kgco2e_per_employee_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
+        "kgco2e_per_user_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
+        "kgco2e_per_workstation_year": (data["per_workstation_kgco2e"], "total par poste de travail"),
+        "manufacturing_share": ({"value": manuf_share, "low": nan, "high": nan},
+                                "fabrication des équipements ÷ périmètre physique sans papier"),
+        "services_share": ({"value": spend / total if total else nan, "low": nan, "high": nan},
+                           "achats par ratio monétaire ÷ total"),
+    }
+
+    def reason(r) -> str:
+        if r.unit == "tco2e_per_year":
+            return (f"Le bilan publié ne détaille ni ses quantités ni ses facteurs ; ce bilan repose sur un inventaire "
+                    f"en partie supposé. Hors de ce périmètre : achats de services et logiciels par ratio monétaire "
+                    f"{fr_number(spend)} t (facteur ×/÷3) et papier {fr_number(paper)} t ; total "
+                    f"{fr_number(total)} t.")
+        if r.unit == "manufacturing_share" and r.applies_to == slug:
+            return (f"Le bilan publié range abonnements et téléphonie dans l'usage, comme ici. Compter les achats par "
+                    f"ratio monétaire dans l'usage donnerait {pct(with_spend_as_use)} de fabrication : un rapprochement "
+                    "avec le chiffre publié par artefact, que ce bilan ne fait pas.")
+        if r.unit == "manufacturing_share":
+            return ("Référence sur un autre périmètre (organisations ou France entière, terminaux des ménages "
+                    "compris) ; la part dépend de l'électricité bas carbone française, des durées de vie et des "
+                    "heures d'usage des équipements de bureau.")
+        if r.unit == "services_share":
+            return ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le ratio, incertain "
+                    "(×/÷3).")
+        return ("Périmètres différents (organisations de tous secteurs, jours travaillés, centres de données) ; "
+                f"ordre de grandeur. Sans les achats par ratio monétaire : {fr_number(physical)} t au total.")
+
+    rows = []
+    for r in benchmarks.itertuples(index=False):
+        mine = ours.get(r.unit)
+        if mine is None or r.applies_to not in ("all", slug):
+            continue
+        value, scope = mine
+        ref = float(r.value)
+        rows.append({"reference": r.label_fr, "reference_value": ref, "unit": r.unit,
+                     "our_value": value["value"], "our_low": value.get("low", nan),
+                     "our_high": value.get("high", nan),
+                     "ratio": value["value"] / ref if ref else nan, "reference_scope": r.scope, "our_scope": scope,
+                     "reason_fr": reason(r), "source": r.source})
+    return pd.DataFrame(rows)
+
+
+PER_PERSON_UNITS = {"kgco2e_per_employee_year": "par salarié", "kgco2e_per_user_year": "par utilisateur"}
+
+
+def per_person_references(benchmarks: pd.DataFrame) -> str:
+    """French list of the published per-employee / per-user references (``published_benchmarks.csv``), e.g.
+    ``'WeNR 2021 … : 265 kgCO2e par salarié ; …'``; empty when there is none."""
+    from helpers.report.plotting import fr_number
+
+    rows = benchmarks[benchmarks["unit"].isin(list(PER_PERSON_UNITS))]
+    return " ; ".join(f"{r.label_fr.split(' : ')[0]} : {fr_number(float(r.value))} kgCO2e {PER_PERSON_UNITS[r.unit]}"
+                      for r in rows.itertuples(index=False))
+
+
+def benchmark_alt(benchmarks: pd.DataFrame, data: dict) -> str:
+    """Alternative text of the benchmark figure: this balance per agent against the published per-person figures."""
+    from helpers.report.plotting import fr_number
+
+    refs = per_person_references(benchmarks)
+    text = f"Ce bilan donne {fr_number(data['per_agent_kgco2e']['value'])} kgCO2e par agent"
+    return f"{text}, contre {refs}." if refs else f"{text}."
 
 
 def benchmark_display(study: CarbonStudy) -> pd.DataFrame:

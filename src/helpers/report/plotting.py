@@ -13,10 +13,11 @@ from __future__ import annotations
 import io
 import re
 
+# the French number format lives with the model, which writes French numbers into processed tables
+from helpers.model.french import NBSP, fr_interval, fr_number, fr_sig  # noqa: F401 (re-exported)
+
 # Okabe & Ito (2008), "Color Universal Design", colour-blind safe.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-
-NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
 
 def setup():
@@ -43,37 +44,6 @@ def setup():
 
     report_theme.apply()
     return plt
-
-
-def fr_number(value: float | int | None, decimals: int = 0, unit: str = "") -> str:
-    """French number format: ``1234.5`` → ``'1 234,5'`` (narrow no-break space, decimal comma).
-
-    ``None`` or NaN gives ``'n.d.'`` (non disponible).
-    """
-    if value is None or value != value:
-        return "n.d."
-    text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return f"{text}{NBSP}{unit}" if unit else text
-
-
-def fr_sig(value: float | None, digits: int = 3) -> str:
-    """French format with ``digits`` significant digits: ``0.0461`` → ``'0,0461'``, ``748`` → ``'748'``,
-    ``12345`` → ``'12 300'``; ``None``/NaN → ``'n.d.'``."""
-    import math
-
-    if value is None or value != value or math.isinf(value):
-        return "n.d."
-    if value == 0:
-        return "0"
-    magnitude = math.floor(math.log10(abs(value)))
-    decimals = max(digits - 1 - magnitude, 0)
-    return fr_number(round(float(value), digits - 1 - magnitude), decimals)
-
-
-def fr_interval(value: float, low: float, high: float, decimals: int = 0, unit: str = "") -> str:
-    """``'680 [590 – 790] tCO2e'``: a value with its 95 % interval."""
-    core = f"{fr_number(value, decimals)} [{fr_number(low, decimals)} – {fr_number(high, decimals)}]"
-    return f"{core}{NBSP}{unit}" if unit else core
 
 
 def png_bytes(fig, colours: int = 32, dpi: float | None = None) -> bytes:

@@ -32,7 +32,8 @@ def _interval(d: dict | None, decimals: int = 0, unit: str = "") -> str:
 
 def _per_person_references() -> str:
     """Published per-employee / per-user references (``published_benchmarks.csv``), for the synthesis."""
-    from helpers.model.carbon import load_published_benchmarks, per_person_references
+    from helpers.model.carbon import load_published_benchmarks
+    from helpers.report.carbon import per_person_references
 
     refs = per_person_references(load_published_benchmarks())
     return f"repères publiés : {esc(refs)}" if refs else ""
@@ -357,7 +358,7 @@ def reproducibility_markdown(summary: dict, processed: Path, factors: pd.DataFra
                      "Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille « Hypothèses »).")
         lines.append("")
         lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=5))
-    from helpers.io.ingest import import_report_markdown  # the import report in full (issue 17)
+    from helpers.report.ingest import import_report_markdown  # the import report in full (issue 17)
     lines += ["", import_report_markdown(processed)]
     lines += ["", "### Facteurs remplacés par le territoire", ""]
     if overrides is None or overrides.empty:

@@ -414,11 +414,40 @@ def placeholder_figure(message: str):
     return fig
 
 
+def scores_figure(scores: pd.DataFrame, names: dict | None = None):
+    """Heat-map-like table of family scores per service, the value written in each cell (not colour alone)."""
+    from helpers.model.rgesn import FAMILIES
+    from helpers.report.plotting import setup
+
+    plt = setup()
+    names = names or {}
+    pivot = scores.pivot(index="service_id", columns="family", values="score_pct")
+    pivot = pivot.loc[list(dict.fromkeys(scores["service_id"]))]
+    cols = [f for f in list(FAMILIES) + ["Ensemble"] if f in pivot.columns]
+    pivot = pivot[cols]
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(pivot) + 1.8))
+    data = pivot.to_numpy(dtype=float)
+    ax.imshow(np.nan_to_num(data, nan=0.0), cmap="Greens", vmin=0, vmax=100, aspect="auto")
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            v = data[i, j]
+            text = "n.a." if np.isnan(v) else f"{v:.0f} %"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="white" if (not np.isnan(v) and v > 60) else "black",
+                    fontweight="bold" if cols[j] == "Ensemble" else "normal")
+    ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right", fontsize=8)
+    labels = [str(names.get(s, s)) for s in pivot.index]
+    ax.set_yticks(range(len(pivot)), [t if len(t) <= 40 else t[:39] + "…" for t in labels], fontsize=8)
+    ax.set_title("Taux de conformité RGESN par famille (conformes ÷ applicables)", fontsize=9)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
 def study_figure(study: ServicesStudy, name: str):
     """The figure ``name`` of notebook 03 (``per_unit``, ``annual``, ``tiers``, ``swd``, ``tornado``,
     ``scenarios``, ``rgesn``), or a placeholder stating why there is nothing to show."""
-    from helpers.model import rgesn
-
     if not study.available:
         return placeholder_figure("Aucun service numérique décrit (data/raw/<territoire>/services.csv absent).")
     if name == "per_unit":
@@ -436,5 +465,5 @@ def study_figure(study: ServicesStudy, name: str):
     if name == "rgesn":
         if not study.rgesn_provided:
             return placeholder_figure("Aucune auto-évaluation RGESN fournie (rgesn.csv absent).")
-        return rgesn.scores_figure(study.rgesn_scores, study.names)
+        return scores_figure(study.rgesn_scores, study.names)
     raise ValueError(f"unknown figure '{name}'")

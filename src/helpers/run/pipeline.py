@@ -569,6 +569,7 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
     total = result.timings_s["total"]
     print(f"Terminé en {total:.1f} s. Diagnostic publié : {result.diagnostic.relative_to(paths.PROJECT_ROOT)}")
     print(f"Résumé machine : {result.summary.relative_to(paths.PROJECT_ROOT)}")
-    from helpers.io.ingest import import_report_console  # rows read, kept, excluded per input file (issue 17)
+    # rows read, kept, excluded per input file (issue 17)
+    from helpers.report.ingest import import_report_console
     print(import_report_console(paths.processed_dir(slug)))
     return 0
