@@ -44,6 +44,43 @@ def test_apply_is_idempotent():
     assert dict(matplotlib.rcParams) == first
 
 
+#: every rcParam after ``plotting.setup()`` in a fresh interpreter; argv[1] = "seaborn" applies the theme through
+#: ``seaborn.set_theme`` (what ``report_theme.apply`` writes out), otherwise through ``report_theme.apply``
+_RC_SNAPSHOT = """
+import json, sys
+from helpers.report import plotting, report_theme
+if sys.argv[1] == "seaborn":
+    def apply():
+        import seaborn as sns
+        sns.set_theme(context="notebook", style="ticks", palette=plotting.PALETTE, font="sans-serif",
+                      color_codes=False, rc=report_theme.RC)
+    report_theme.apply = apply
+plt = plotting.setup()
+print(json.dumps({k: repr(v) for k, v in sorted(plt.rcParams.items())}))
+print("seaborn imported" if "seaborn" in sys.modules else "seaborn not imported")
+"""
+
+
+def test_the_theme_is_seaborn_set_theme_without_importing_seaborn():
+    """``report_theme.apply`` leaves every matplotlib setting exactly as ``seaborn.set_theme`` with the same
+    arguments does (the installed seaborn, in a fresh interpreter each), and imports no seaborn: a notebook that
+    draws no seaborn figure does not pay for it."""
+    import json
+    import subprocess
+    import sys
+
+    def snapshot(mode: str) -> tuple[dict, str]:
+        out = subprocess.run([sys.executable, "-c", _RC_SNAPSHOT, mode], capture_output=True, text=True,
+                             timeout=120, check=True).stdout.splitlines()
+        return json.loads(out[0]), out[1]
+
+    (via_seaborn, _), (ours, imported) = snapshot("seaborn"), snapshot("ours")
+    differ = {k: (via_seaborn.get(k), ours.get(k)) for k in set(via_seaborn) | set(ours)
+              if via_seaborn.get(k) != ours.get(k)}
+    assert not differ, differ
+    assert imported == "seaborn not imported"
+
+
 def _assessment():
     """A small maturity assessment: three collectivities, two axes and the overall score, one cell not scored."""
     from helpers.model.maturity import GLOBAL
