@@ -67,7 +67,7 @@ READERS = {
 text = open(PATH, encoding="utf-8-sig").read()
 n = sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=";")) - 1
 """),
-    "readers.read_rows": ("from helpers import readers", """
+    "readers.read_rows": ("from helpers.io import readers", """
 header, rows = readers.read_rows(PATH, "inventory.csv")
 n = sum(1 for _ in rows)
 """),
@@ -88,7 +88,7 @@ wb = load_workbook(PATH, read_only=True, data_only=True)
 n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True)) - 1
 wb.close()
 """),
-    "readers.read_rows (xlsx)": ("from helpers import readers", """
+    "readers.read_rows (xlsx)": ("from helpers.io import readers", """
 header, rows = readers.read_rows(PATH, "inventory.xlsx")
 n = sum(1 for _ in rows)
 """),
