@@ -37,9 +37,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "outputs" / "bench"
-#: The memos that pay for themselves (issue 19: the memo of draws and the Saltelli design did not and were removed);
+#: The memos that pay for themselves (issue 19: the memo of draws, the Saltelli design and the device table did not and
+#: were removed);
 #: :func:`discover_memos` finds the ones there are now.
-KNOWN_MEMOS = ("io.tables._TABLES", "model.services._RESOLVED", "model.services._DEVICES")
+KNOWN_MEMOS = ("io.tables._TABLES", "model.services._RESOLVED")
 #: disabling a memo must cost more than this share of the run for it to "pay"
 PAYS_ABOVE = 0.05
 

@@ -21,7 +21,7 @@ from helpers.model import uncertainty
 
 @pytest.fixture(autouse=True)
 def fresh_memos():
-    memos = (sv._RESOLVED, sv._DEVICES)
+    memos = (sv._RESOLVED,)
     for m in memos:
         m.clear()
     yield

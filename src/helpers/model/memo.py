@@ -1,8 +1,8 @@
 """A bounded, thread-safe least-recently-used memo for results that are pure functions of their key.
 
 Used where the study recomputes the same thing many times in one process: the clean reference tables
-(``helpers.io.tables.read_table``), the resolved services table and the services device table (``helpers.model.services``):
-the three that ``make bench`` shows pay for themselves (``results.json`` ``memo``). The
+(``helpers.io.tables.read_table``) and the resolved services table (``helpers.model.services.resolve_services``):
+the two that ``make bench`` shows pay for themselves (``results.json`` ``memo``). The
 action plan reruns the balance and the services about twenty times per territory and a batch worker runs many
 territories, so without a bound the memos would grow with the batch; least recently used entries are dropped beyond
 ``max_items`` entries or ``max_bytes`` bytes.

@@ -591,10 +591,6 @@ def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------------------------
 
 
-#: Device tables by content of the categories (built for every services run: the action plan makes tens).
-_DEVICES = Memo(max_items=16)
-
-
 def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     """The user devices with their lifetime (``categories.csv`` when the item has a category, else ADEME), use
     profile and active power (ADEME ``acv-terminaux.publicodes``), and the relative lifetime interval.
@@ -603,16 +599,9 @@ def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     -------
     DataFrame indexed by device: ``items``, ``lifetime_years``, ``lifetime_low_years``, ``lifetime_high_years``,
     ``hours_per_day``, ``power_w``, ``label_fr``, ``lifetime_source``.
+
+    Not memoised: ``make bench`` measured its memo at −3 % of the CPU time on 2 December (within the noise).
     """
-    key = frame_digest(categories) if categories is not None else None
-    hit = _DEVICES.get(key)
-    if hit is None:
-        hit = _DEVICES.put(key, _device_table(categories))
-    return hit.copy()
-
-
-def _device_table(categories: pd.DataFrame | None) -> pd.DataFrame:
-    """:func:`device_table` without the memo."""
     dev = DEVICES.copy()
     dev["pro_hours_per_day"] = PRO_HOURS_PER_DAY
     dev["pro_days_per_year"] = PRO_DAYS_PER_YEAR
