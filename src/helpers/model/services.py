@@ -15,8 +15,9 @@ recherche web,fichier}.publicodes``; domain-facts §4.4, §5.1):
 
 Each service is computed per *functional unit* (one visit, one online procedure, one hour of visio per participant,
 one email, one GB stored for a year, one hour of video watched) and per year (× its annual volume), for every
-criterion of the factor library. The Monte Carlo draws each factor, PUE and device lifetime once and shares the draw
-across services (seeded :func:`numpy.random.default_rng`), so the services' intervals are consistent with each other.
+criterion of the factor library. The Monte Carlo writes the services as rows of the study's one activity model
+(:func:`activity_rows`) and draws each factor, PUE and device lifetime from its keyed stream of the one sampler
+(``helpers.model.uncertainty``), shared across services and with the balance, so their intervals are consistent.
 
 Other pieces: the Sustainable Web Design model v4 (constants from ``thegreenwebfoundation/co2.js``, Apache-2.0) as a
 second estimate for web pages; a Sobol sensitivity analysis (SALib) and one-at-a-time swings for a tornado chart;
