@@ -562,3 +562,27 @@ def test_a_small_fixed_volume_in_a_note_is_not_rounded_to_zero():
     tel = pd.DataFrame({"entity": ["mairie"], "fixed_lines": [3], "fixed_data_gb_per_year": [0.5]})
     _, notes = carbon.telecom_activities(tel, lib)
     assert any("(0,5 Go)" in n for n in notes), notes
+
+
+def test_benchmark_comparison_on_a_summary_with_only_the_totals():
+    """A summary with no spend-based line, no physical total, no equipment scope, no tiers and no share: the spend
+    counts 0 (services share 0 / 100), the physical total is the total (100 t, in the per-person reason), paper 0 t;
+    each row names the scope it compares."""
+    data = {k: SUMMARY[k] for k in ("total_tco2e", "per_agent_kgco2e", "per_workstation_kgco2e")}
+    refs = pd.DataFrame(
+        [("Bilan publié : 680 t", 680.0, "tco2e_per_year", "here", "s1", "src1"),
+         ("Par salarié", 265.0, "kgco2e_per_employee_year", "all", "s2", "src2"),
+         ("Par poste", 500.0, "kgco2e_per_workstation_year", "all", "s3", "src3"),
+         ("Part des services", 0.4, "services_share", "all", "s4", "src4")],
+        columns=["label_fr", "value", "unit", "applies_to", "scope", "source"])
+    c = carbon_report.benchmark_comparison(refs, "here", data).set_index("unit")
+    assert c.loc["services_share", "our_value"] == 0.0
+    assert c.loc["tco2e_per_year", "our_value"] == 100.0  # no equipment scope: the total
+    assert c.loc["tco2e_per_year", "reason_fr"].endswith(
+        "ratio monétaire 0 t (facteur ×/÷3) et papier 0 t ; total 100 t.")
+    assert c.loc["kgco2e_per_employee_year", "reason_fr"].endswith(
+        "Sans les achats par ratio monétaire : 100 t au total.")
+    assert c.loc["kgco2e_per_workstation_year", "our_scope"] == "total par poste de travail"
+    assert c.loc["kgco2e_per_employee_year", "our_scope"] == "total par agent (physique + ratio monétaire)"
+    assert c.loc["services_share", "our_scope"] == "achats par ratio monétaire ÷ total"
+    assert c.loc["kgco2e_per_workstation_year", "ratio"] == pytest.approx(400.0 / 500.0)
