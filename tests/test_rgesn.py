@@ -94,3 +94,21 @@ def test_la_rochelle_answers_are_valid(criteria):
 
     df = rgesn.read_rgesn(RAW_DIR / "la-rochelle" / "rgesn.csv", ["site-ville", "e-demarches", "visio"], criteria)
     assert set(df["service_id"]) == {"site-ville", "e-demarches"}
+
+
+def test_rgesn_table_shows_the_overall_score_of_each_service_in_french(criteria):
+    from helpers.report.services import rgesn_table
+
+    answers = pd.DataFrame({"service_id": ["web"] * 4, "criterion": ["1.1", "1.2", "1.3", "2.1"],
+                            "answer": ["conforme", "non_conforme", "non_applicable", "conforme"],
+                            "justification": ["x"] * 4})
+    scores = rgesn.rgesn_scores(answers, criteria, ["web", "mail"])
+    t = rgesn_table(scores, {"web": "Site de la ville"})
+    assert t.columns.tolist() == ["Service", "Conformes", "Non conformes", "Non applicables", "Non évalués",
+                                  "Taux de conformité", "Part du référentiel évaluée"]
+    # web: 2 compliant of 78 - 1 not applicable = 2.6 % -> "3 %"; 4 of 78 answered = 5.1 % -> "5 %"
+    assert t.iloc[0].tolist() == ["Site de la ville", 2, 1, 1, 74, "3 %", "5 %"]
+    # a service with no name keeps its id; nothing answered: 0 %
+    assert t.iloc[1].tolist() == ["mail", 0, 0, 0, 78, "0 %", "0 %"]
+    assert rgesn_table(None).empty and rgesn_table(scores.iloc[:0]).columns.tolist() == ["Service",
+                                                                                         "Taux de conformité"]

@@ -221,20 +221,3 @@ def rgesn_scores(answers: pd.DataFrame, criteria: pd.DataFrame, service_ids, by:
     for col in ("n_criteria", "n_conforme", "n_non_conforme", "n_non_applicable", "n_non_evalue"):
         out[col] = out[col].astype(int)
     return out
-
-
-def display_scores(scores: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
-    """Overall scores per service with French headers, for the notebook."""
-    names = names or {}
-    if scores is None or scores.empty:
-        return pd.DataFrame({"Service": [], "Taux de conformité": []})
-    ov = scores[scores["family"] == "Ensemble"]
-    return pd.DataFrame({
-        "Service": [names.get(s, s) for s in ov["service_id"]],
-        "Conformes": ov["n_conforme"].to_numpy(),
-        "Non conformes": ov["n_non_conforme"].to_numpy(),
-        "Non applicables": ov["n_non_applicable"].to_numpy(),
-        "Non évalués": ov["n_non_evalue"].to_numpy(),
-        "Taux de conformité": [("n.d." if np.isnan(v) else f"{v:.0f} %") for v in ov["score_pct"]],
-        "Part du référentiel évaluée": [f"{v:.0f} %" for v in ov["answered_pct"]],
-    })

@@ -414,6 +414,24 @@ def placeholder_figure(message: str):
     return fig
 
 
+def rgesn_table(scores: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
+    """The RGESN self-assessment's overall score per service with French headers (``helpers.model.rgesn.rgesn_scores``
+    rows of the family ``Ensemble``), for the notebook."""
+    names = names or {}
+    if scores is None or scores.empty:
+        return pd.DataFrame({"Service": [], "Taux de conformité": []})
+    ov = scores[scores["family"] == "Ensemble"]
+    return pd.DataFrame({
+        "Service": [names.get(s, s) for s in ov["service_id"]],
+        "Conformes": ov["n_conforme"].to_numpy(),
+        "Non conformes": ov["n_non_conforme"].to_numpy(),
+        "Non applicables": ov["n_non_applicable"].to_numpy(),
+        "Non évalués": ov["n_non_evalue"].to_numpy(),
+        "Taux de conformité": [("n.d." if np.isnan(v) else f"{v:.0f} %") for v in ov["score_pct"]],
+        "Part du référentiel évaluée": [f"{v:.0f} %" for v in ov["answered_pct"]],
+    })
+
+
 def scores_figure(scores: pd.DataFrame, names: dict | None = None):
     """Heat-map-like table of family scores per service, the value written in each cell (not colour alone)."""
     from helpers.model.rgesn import FAMILIES
