@@ -118,6 +118,10 @@ def test_study_headline_is_the_ratio_to_the_faster_empty_notebook():
     assert study["empty_notebook_s"] == 2.0 and study["ratio_to_empty_notebook"] == pytest.approx(15.0)
     assert study["met"] is False and study["target_ratio"] == 10
     assert set(run.STABLE_KEYS["study"]) <= set(study)
+    assert study["kernel_free_floor_s"] is None  # not measured: no floor made up
+    floor = run.study_headline("la-rochelle", {"total_s": 30.0, "empty_notebook_runs_s": [2.0],
+                                               "timings_s": {"publish": 3.0}, "compute_only_s": 9.0})
+    assert floor["kernel_free_floor_s"] == 12.0 and floor["kernel_free_floor_ratio"] == pytest.approx(6.0)
 
 
 def _run(wall, tasks, peaks):
