@@ -1,6 +1,6 @@
 """Does each process-wide memo pay for itself? (issue 19: "Caches: none unless a benchmark shows one pays for itself")
 
-The package keeps process-wide :class:`helpers.model.memo.Memo` instances (six when this was written:
+The package keeps process-wide :class:`helpers.model.memo.Memo` instances (six when this was written, two now:
 :data:`KNOWN_MEMOS`; :func:`discover_memos` finds every module-level one). This runs summary mode
 (:func:`helpers.run.study.compute_sections`) on La Rochelle and on ``--synthetic`` (10) synthetic territories one after
 the other in one fresh process, as a batch worker does, in these configurations:

@@ -10,8 +10,9 @@
 3. The batch runner (``bench/bench_batch.py``): summary mode on ``--territories`` synthetic territories with 2
    workers against the input floor (the same batch reading and validating the inputs only; target ≤ 3×),
    territories per minute, 1-worker and full-mode runs, and the peak RSS per worker over ``--memory-territories``.
-4. The six process-wide memos (``bench/bench_memo.py``): summary mode with all, none and each one disabled alone;
-   a memo "pays" when disabling it costs more than 5 % of the run.
+4. The process-wide memos (``bench/bench_memo.py``; two remain: the reference tables and the resolved services):
+   summary mode with all, none and each one disabled alone; a memo "pays" when disabling it costs more than 5 % of
+   the run.
 5. The ingest of a 1,000,000-row per-asset inventory (``bench/bench_ingest.py``): peak RSS and rows per second of the
    safe reader and of the whole inventory ingest, as ratios against ``csv.reader`` over the same file.
 
