@@ -36,13 +36,18 @@ def weighted_draws(target: np.ndarray, combo: np.ndarray, factor: np.ndarray, we
     mult : (n_combinations, n_draws) multiplier draws; fdraws : (n_factors, n_draws) factor draws
     chunk : pairs multiplied at once
 
+    The codes may be of any integer type (they are widened to int64 before ``combo × n_factors + factor``, which
+    overflows 32 bits beyond ~46,000 combinations and factors) and the weights of any numeric type.
+
     Returns
     -------
     (n_targets, n_draws) array.
     """
     from scipy.sparse import csr_matrix
 
-    n_draws = fdraws.shape[1] if fdraws.ndim == 2 else mult.shape[1]
+    n_draws = fdraws.shape[1]
+    if mult.shape[1] != n_draws:
+        raise ValueError(f"multiplier draws ({mult.shape[1]}) and factor draws ({n_draws}) differ in number")
     out = np.zeros((int(n_targets), n_draws))
     keep = np.asarray(weight) != 0
     if not keep.any():
