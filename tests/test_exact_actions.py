@@ -126,3 +126,14 @@ def test_indicators_without_their_input_are_not_available():
     assert ac.indicator_value(inputs, "printing_reduction", [])[1] == "ramettes/an"
     value, _ = ac.indicator_value(inputs, "printing_reduction", [])
     assert value != value  # NaN: no printing.csv
+
+
+def test_criteria_table_gives_climate_change_in_tonnes_with_its_unit():
+    """The per-action criteria table (``actions_criteria.csv``, sheet « Actions multicritère ») divides climate change
+    by 1,000 like the plan's table: its unit says tCO2e, not the factors' kgCO2e. X1 saves 1.388175 tCO2e a year
+    against a reference of 100 × 185.09 / 5 = 3,701.8 kg = 3.7018 t."""
+    ev = ac.evaluate(plan(selected_recond=False), lv.PlanInputs(inventory=laptops()), models())
+    x1 = ev.criteria.set_index(["action_id", "criterion"]).loc[("X1", "climate_change")]
+    assert x1["unit"] == "tCO2e" == ev.plan_criteria.set_index("criterion").loc["climate_change", "unit"]
+    assert x1["value"] == pytest.approx(G_LIFE / 1000, rel=1e-9)
+    assert x1["baseline"] == pytest.approx(100 * PER_UNIT / 5 / 1000, rel=1e-9)

@@ -790,7 +790,8 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         ivs = _intervals(wanted)  # one percentile call per action
         for (c, (b_val, _, s_val, _)), t_iv in zip(gains_c.items(), ivs):
             scale = scales[c]
-            crit_rows.append({"action_id": r.action_id, "criterion": c, "unit": units.get(c, ""),
+            crit_rows.append({"action_id": r.action_id, "criterion": c,  # climate change in tonnes (scale)
+                              "unit": "tCO2e" if c == "climate_change" else units.get(c, ""),
                               "balance": b_val * scale, "services": s_val * scale, "value": t_iv["value"],
                               "low": t_iv["low"], "high": t_iv["high"],
                               "baseline": base_value(c) * scale})
