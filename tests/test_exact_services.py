@@ -122,3 +122,23 @@ def test_per_unit_interval_is_the_2_5th_and_97_5th_percentiles_of_the_draws():
     draws = r.draws["climate_change"]["total"][0]
     assert (pu["low"], pu["high"]) == (np.percentile(draws, 2.5), np.percentile(draws, 97.5))
     assert r.total_annual_draws() == pytest.approx(draws * UNITS_PER_YEAR, rel=1e-12)
+
+
+@pytest.mark.parametrize("computer_device, laptop_part", [("laptop", 1.0), ("desktop", 0.0), ("mix", 0.5)])
+def test_smartphone_share_low_bound_of_an_all_mobile_service_frees_its_share_to_its_declared_computer(
+        computer_device, laptop_part):
+    """A visio on 80 % smartphones and 20 % tablets (no computer share), no mobile network: the smartphone share's
+    low bound 0.6 frees 0.2 of the users to the service's declared computer (``computer_device``: laptop, desktop,
+    or half each for a mix), as the resolved mix puts it. Per hour, each device weighs construction / (lifetime ×
+    365 × 3 h) + W / 1000 × 56.9 gCO2e/kWh (the test devices: laptop 134.7 kg, 6 years, 25 W; desktop 416.92 kg,
+    6 years, 80 W; smartphone 26.239 kg, 2.5 years, 5.6 W)."""
+    from test_mut_services import visio_inputs
+
+    inputs = visio_inputs(1.0, mobile_share=0.8, tablet_share=0.2, mobile_network_share=0.0,
+                          computer_device=computer_device)
+    row = sv.sensitivity(inputs, seed=3, n_base=8).set_index("parameter").loc["mobile_share"]
+    laptop_g = 134_700 / (6 * 365 * 3) + 25 / 1000 * 56.9
+    desktop_g = 416_920 / (6 * 365 * 3) + 80 / 1000 * 56.9
+    smartphone_g = 26_239 / (2.5 * 365 * 3) + 5.6 / 1000 * 56.9
+    computer_g = laptop_part * laptop_g + (1 - laptop_part) * desktop_g
+    assert row["g_at_low"] - row["base_g"] == pytest.approx(0.2 * (computer_g - smartphone_g), rel=1e-9)

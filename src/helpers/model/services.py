@@ -64,6 +64,8 @@ VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
 #: GB per hour of video received per device, ADEME ``visio.publicodes`` (audio 168 MB/h, SD 0.7, HD 3, 4K 7 GB/h)
 VIDEO_GB_PER_HOUR: dict[str, float] = {"audio": 168 / 1024, "sd": 0.7, "hd": 3.0, "4k": 7.0}
 COMPUTER_DEVICES: tuple[str, ...] = ("laptop", "desktop", "mix")
+#: laptop part of the computers of each ``computer_device`` (the rest on desktops): a mix is half each
+LAPTOP_PART: dict[str, float] = {"laptop": 1.0, "desktop": 0.0, "mix": 0.5}
 ECOINDEX_GRADES: tuple[str, ...] = ("A", "B", "C", "D", "E", "F", "G")
 DC_BASES: tuple[str, ...] = ("gb", "stream_hour", "message", "stored")
 TIERS = vocab.SERVICE_TIERS
@@ -535,7 +537,7 @@ def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
     tablet = _floats(cols["tablet_share"], 0.0)
     computer = np.clip(1.0 - mobile - tablet, 0.0, 1.0)
     device = cols["computer_device"].fillna("laptop").to_numpy(dtype=object)
-    laptop_part = np.where(device == "laptop", 1.0, np.where(device == "mix", 0.5, 0.0))
+    laptop_part = np.array([LAPTOP_PART.get(d, 0.0) for d in device], dtype=float)
 
     pages = _floats(cols["pages_per_visit"], 1.0)
     web_gb = _floats(cols["page_weight_mb"], 0.0) * pages * _floats(cols["loaded_share"], 1.0) / MB_PER_GB
@@ -1664,7 +1666,8 @@ def _evaluate_one(inputs: ServiceInputs, s: int, names: list[str], X: np.ndarray
         new_mobile = col["mobile_share"]
         computer = np.clip(1.0 - new_mobile - r["share_tablet"], 0.0, 1.0)
         old_comp = r["share_laptop"] + r["share_desktop"]
-        lap = r["share_laptop"] / old_comp if old_comp > 0 else 1.0
+        # the computers' own laptop/desktop split; a service with no computer share takes it from its computer_device
+        lap = r["share_laptop"] / old_comp if old_comp > 0 else LAPTOP_PART.get(r.get("computer_device"), 1.0)
         shares[0, devs.index("smartphone")] = new_mobile
         shares[0, devs.index("laptop")] = computer * lap
         shares[0, devs.index("desktop")] = computer * (1 - lap)
