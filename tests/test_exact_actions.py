@@ -137,3 +137,13 @@ def test_criteria_table_gives_climate_change_in_tonnes_with_its_unit():
     assert x1["unit"] == "tCO2e" == ev.plan_criteria.set_index("criterion").loc["climate_change", "unit"]
     assert x1["value"] == pytest.approx(G_LIFE / 1000, rel=1e-9)
     assert x1["baseline"] == pytest.approx(100 * PER_UNIT / 5 / 1000, rel=1e-9)
+
+
+def test_models_without_climate_change_are_refused():
+    """The plan ranks and sums the actions by their tCO2e: models given other criteria only are refused at once
+    (they used to fail at the end of the evaluation with an unbound variable)."""
+    with pytest.raises(ValueError, match="climate_change"):
+        ac.Models(categories=pd.DataFrame(), factors=pd.DataFrame(), hosting_kinds=pd.DataFrame(),
+                  reference_year=2020, criteria=("water",))
+    assert "climate_change" in ac.Models(categories=pd.DataFrame(), factors=pd.DataFrame(),
+                                         hosting_kinds=pd.DataFrame(), reference_year=2020).criteria

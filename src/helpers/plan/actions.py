@@ -512,6 +512,8 @@ class Models:
             from helpers.io.factors import CRITERIA
 
             self.criteria = tuple(CRITERIA)
+        if "climate_change" not in self.criteria:  # the plan ranks, schedules and sums actions by their tCO2e
+            raise ValueError(f"the action plan needs the criterion 'climate_change' among {list(self.criteria)}")
 
 
 @dataclass
