@@ -75,6 +75,20 @@ def _readers(ctx, categories, tables, strict=None):
     ]
 
 
+def _read(reader, source, problems: list[InputProblem]):
+    """``reader(source)`` and its report (``take_report``: the clean table is left a plain frame), or ``(None,
+    None)`` with the reader's problems and warnings added to ``problems``."""
+    from helpers.io.tables import take_report
+
+    try:
+        df = reader(source)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        problems.extend(exc.warnings)
+        return None, None
+    return df, take_report(df)
+
+
 def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
     """Validate every input file of ``ctx``'s territory; raise one :class:`InputError` listing every problem.
 
@@ -83,7 +97,7 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
     """
     from helpers.io.factors import load_categories
     from helpers.io.inventory import FileReport, inventory_sources
-    from helpers.io.tables import example_rows, take_report
+    from helpers.io.tables import example_rows
 
     categories = load_categories()
     report = IngestReport()
@@ -97,13 +111,9 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
                                              "ce fichier obligatoire, ou un dossier inventory/ d'exports "
                                              "(voir le README du dossier et 'make new-territory')"))
                 continue
-            try:
-                df = reader(sources)
-            except InputError as exc:
-                problems.extend(exc.problems)
-                problems.extend(exc.warnings)
+            df, meta = _read(reader, sources, problems)
+            if df is None:
                 continue
-            meta = take_report(df)  # the report stays here; the clean table is a plain frame
             report.files.extend(meta.get("import_report", []))
             report.warnings.extend(meta.get("warnings", []))
             if "hosting" not in report.tables and df["site"].notna().any():
@@ -136,13 +146,9 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
                                          "supprimez-la ou remplacez-la par vos données", count=len(examples),
                                          rows=tuple(examples[:5])))
             continue
-        try:
-            df = reader(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            problems.extend(exc.warnings)
+        df, meta = _read(reader, path, problems)
+        if df is None:
             continue
-        meta = take_report(df)  # the report stays here; the clean table is a plain frame
         report.warnings.extend(meta.get("warnings", []))
         report.tables[name] = df
         fr = FileReport(display_path(path), rows_read=int(len(df)), rows_kept=int(len(df)))
