@@ -306,14 +306,18 @@ def test_build_plan_applies_overrides_and_scales_costs(tmp_csv):
                           cat, territory())
     plan = ac.build_plan(cat, sel, territory(agents=3000), laptops(100)).set_index("action_id")
     assert plan.loc["A01", "param"] == 2 and plan.loc["A01", "start_year"] == 2025
-    assert not plan.loc["A13", "selected"] and plan.loc["A02", "selected"]  # not listed: kept with defaults
+    # listed 'yes': adopted, in the plan; listed 'no': rejected; not listed: proposed in complement, outside the plan
+    assert plan.loc["A01", "decision"] == "adopted" and plan.loc["A01", "selected"]
+    assert plan.loc["A13", "decision"] == "rejected" and not plan.loc["A13", "selected"]
+    assert plan.loc["A02", "decision"] == "complementary" and not plan.loc["A02", "selected"]
+    assert ac.plan_status(plan.reset_index()) == "adopted"
     assert plan.loc["A09", "yearly_eur"] == 999
     a01 = cat.set_index("action_id").loc["A01"]
     assert plan.loc["A01", "investment_eur"] == pytest.approx(a01["cost_investment_eur"] * 100)  # per device
     a26 = cat.set_index("action_id").loc["A26"]
     assert plan.loc["A26", "investment_eur"] == pytest.approx(a26["cost_investment_eur"] * 3)  # per 1000 agents
-    # default start: reference year + effort
-    assert plan.loc["A02", "start_year"] == 2020 + int(cat.set_index("action_id").loc["A02", "effort"])
+    # default start: the decision year (by default the year after the reference year) + effort − 1
+    assert plan.loc["A02", "start_year"] == 2021 + int(cat.set_index("action_id").loc["A02", "effort"]) - 1
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -414,9 +418,11 @@ def test_study_on_the_test_territory(tmp_path):
     study.write(ctx)
     s = ctx.read_summary("actions")
     assert {"actions", "plan_reduction_tco2e_per_year", "trajectory", "indicators"} <= set(s)
-    # reductions are ranked 1..n; an avoided action (issue 18) has no rank and comes after them
-    ranks = [a["rank"] for a in s["actions"] if a["kind"] == "reduction"]
+    # the plan's reductions are ranked 1..n; an avoided action (issue 18), an action outside the plan or sans objet
+    # has no rank and comes after them
+    ranks = [a["rank"] for a in s["actions"] if a["kind"] == "reduction" and a["selected"] and a["applicable"]]
     assert ranks == list(range(1, len(ranks) + 1))
+    assert all(a["rank"] is None for a in s["actions"] if not (a["selected"] and a["applicable"]))
     assert all(a["rank"] is None and a["reduction_tco2e_per_year"] is None
                for a in s["actions"] if a["kind"] == "avoided")
     t = s["trajectory"]

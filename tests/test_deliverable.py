@@ -72,22 +72,30 @@ def _summary(plan_2030: float, target_2030: float, cumulative: float, budget: fl
                    "by_tier": {"terminals": 280.0, "services": 222.0, "paper": 52.0},
                    "equipment_manufacturing_share": 0.76},
         "maturity": {"published": True, "score_pct": 59.0, "level": "Structuré"},
-        "plan_reduction_tco2e_per_year": {"value": 170.0, "low": 146.0, "high": 212.0},
+        "plan_reduction_tco2e_per_year": {"value": 173.4, "low": 149.0, "high": 215.0},
+        "plan_reduction_balance_tco2e_per_year": {"value": 170.0, "low": 146.0, "high": 212.0},
+        "plan_reduction_services_tco2e_per_year": {"value": 3.4, "low": 2.3, "high": 5.7},
+        "plan": {"status": "adopted", "start_year": 2022, "reduction_pct_of_reference": 170.0 / 661.0 * 100,
+                 "actions_in_plan": ["A02", "A01", "A13"], "complementary_actions": ["A05"]},
         "trajectory": t,
         "actions": [
-            {"id": "A01", "title": "Allonger la durée de vie", "kind": "reduction", "rank": 2,
+            {"id": "A01", "title": "Allonger la durée de vie", "kind": "reduction", "rank": 2, "selected": True,
              "reduction_tco2e_per_year": {"value": 31.0, "low": 20.0, "high": 48.0}},
-            {"id": "A02", "title": "Reconditionné", "kind": "reduction", "rank": 1,
+            {"id": "A02", "title": "Reconditionné", "kind": "reduction", "rank": 1, "selected": True,
              "reduction_tco2e_per_year": {"value": 19.0, "low": 9.0, "high": 30.0}},
-            {"id": "A13", "title": "Imprimer moins", "kind": "reduction", "rank": 3,
+            {"id": "A13", "title": "Imprimer moins", "kind": "reduction", "rank": 3, "selected": True,
              "reduction_tco2e_per_year": {"value": 26.0, "low": 20.0, "high": 41.0}},
+            {"id": "A05", "title": "Hors plan", "kind": "reduction", "rank": None, "selected": False,
+             "reduction_tco2e_per_year": {"value": 50.0, "low": 40.0, "high": 60.0}},
         ],
     }
 
 
 def test_synthesis_sentences_state_the_summary():
-    """661 t, 'entre 500 et 900', the level, 170 t (26 % of 661), the missed milestone with its gap (519 − 386 =
-    133 t) and three decisions, the first launching the two largest reductions by tonnes (A01 31 t, A13 26 t)."""
+    """661 t, 'entre 500 et 900', the level, the adopted plan's 170 t on the balance (26 % of 661; the services'
+    3.4 t are not divided by the balance), the missed milestone with its gap (519 − 386 = 133 t) and three decisions
+    for the plan's decision year, the first launching the plan's two first actions by priority (A02 rank 1, A01
+    rank 2; A05, outside the plan, is never among them)."""
     s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
     sentences = sections.synthesis_sentences(s)
     text = " ".join(sentences).replace("\u202f", " ")
@@ -95,11 +103,21 @@ def test_synthesis_sentences_state_the_summary():
     assert "estimée à 661 tCO2e en 2020" in text
     assert "entre 500 et 900 tCO2e" in text
     assert "« Structuré »" in text
-    assert "170 tCO2e par an" in text and "26 % du bilan 2020" in text
+    assert "Le plan adopté réduirait le bilan de 170 tCO2e par an" in text and "26 % du bilan 2020" in text
     assert "objectif non atteint" in text and "il manque 133 tCO2e" in text
-    decisions = text.split("Trois décisions à prendre maintenant : ")[1]
-    assert decisions.startswith("lancer « Allonger la durée de vie » et « Imprimer moins »")
+    decisions = text.split("Trois décisions pour lancer le plan en 2022 : ")[1]
+    assert decisions.startswith("lancer « Reconditionné » et « Allonger la durée de vie »")
+    assert "(actions complémentaires proposées : A05)" in decisions
     assert decisions.count(" ; ") == 2
+
+
+def test_synthesis_asks_to_adopt_a_proposed_plan():
+    s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
+    s["plan"]["status"] = "proposed"
+    text = " ".join(sections.synthesis_sentences(s)).replace("\u202f", " ")
+    assert "Le plan proposé, à décider, réduirait le bilan" in text
+    assert "adopter le plan proposé (3 actions)" in text
+    assert sections.top_actions(s) == ["A02", "A01", "A13"]
 
 
 def test_synthesis_says_atteint_iff_the_milestone_is_met():
@@ -179,14 +197,21 @@ def test_means_spread_investment_and_staff_time_over_the_set_up():
                          "yearly_eur": [1_000.0, 0.0], "staff_days": [20.0, 5.0], "owner": ["DSI", ""]})
     ranked = pd.DataFrame({"action_id": ["A", "B"], "rank": [2, 1]})
     table = actions.means_table(plan, ranked)
-    assert list(table["Action"]) == ["Action A", "Action B"]  # calendar order first, rank second
+    assert list(table["Action"]) == ["A", "B"]  # calendar order first, rank second; one id everywhere
+    assert list(table["Titre"]) == ["Action A", "Action B"]
     assert list(table["Mise en place"]) == ["2021–2022", "2022"]
     assert list(table["Porteur"]) == ["DSI", "à désigner"]
-    years = actions.yearly_means(plan, ranked)
-    assert list(years["Année"]) == ["2021", "2022", "2023 et suivantes"]
-    assert list(years["Investissement (€)"]) == [5_000.0, 8_000.0, 0.0]
-    assert list(years["Temps d'agent (jours)"]) == [10.0, 15.0, 0.0]
-    assert list(years["Coûts annuels (€)"]) == [1_000.0, 1_000.0, 1_000.0]
+    import numpy as np
+
+    from helpers.plan import budget as bg
+
+    sel = actions.means_order(plan, ranked)
+    years = bg.budget_by_year([2021, 2022, 2023], sel["start_year"], sel["end_year"], sel["investment_eur"],
+                              sel["yearly_eur"], sel["staff_days"], sel["staff_days_per_year"], np.ones((2, 3)),
+                              [0.0, 0.0], 0.0)
+    assert list(years["investment_eur"]) == [5_000.0, 8_000.0, 0.0]
+    assert list(years["staff_days"]) == [10.0, 15.0, 0.0]
+    assert list(years["operating_eur"]) == [1_000.0, 1_000.0, 1_000.0]
 
 
 def test_a_territory_overrides_owner_and_staff_time_in_actions_csv(tmp_csv):

@@ -305,23 +305,30 @@ def _means_plan():
 
 def test_means_table_headers_and_rounded_euros():
     t = ac.means_table(*_means_plan())
-    assert list(t.columns) == ["N°", "Action", "Porteur", "Investissement (€)", "Coût annuel (€/an)",
-                               "Temps d'agent (jours)", "Mise en place"]
-    assert t.iloc[0].tolist() == [1, "Allonger la durée de vie", "DSI", 1235.0, 300.0, 10.0, "2025–2026"]
+    assert list(t.columns) == ["Action", "Titre", "Porteur", "Investissement (€ HT)", "Coût annuel (€ HT/an)",
+                               "Temps d'agent, mise en place (jours)", "Temps d'agent récurrent (jours/an)",
+                               "Mise en place"]
+    assert t.iloc[0].tolist() == ["X1", "Allonger la durée de vie", "DSI", 1235.0, 300.0, 10.0, 0.0, "2025–2026"]
 
 
-def test_yearly_means_spread_investment_and_staff_time_over_the_set_up():
-    """2025 and 2026: 1,234.56 / 2 = 617 € and 10 / 2 = 5 days each, 300 €/year; then 300 €/year alone."""
-    t = ac.yearly_means(*_means_plan())
-    assert list(t.columns) == ["Année", "Investissement (€)", "Coûts annuels (€)", "Temps d'agent (jours)"]
-    assert t.values.tolist() == [["2025", 617.0, 300.0, 5.0], ["2026", 617.0, 300.0, 5.0],
-                                 ["2027 et suivantes", 0.0, 300.0, 0.0]]
+def test_budget_by_year_spreads_investment_and_staff_time_over_the_set_up():
+    """2025 and 2026: 1,234.56 / 2 = 617.28 € and 10 / 2 = 5 days each; 300 €/year from 2025 on; nothing saved."""
+    from helpers.plan import budget as bg
+
+    t = bg.budget_by_year([2025, 2026, 2027], [2025], [2026], [1234.56], [300.0], [10.0], [0.0],
+                          np.array([[0.25, 0.75, 1.0]]), [0.0], 0.0)
+    assert t["investment_eur"].tolist() == pytest.approx([617.28, 617.28, 0.0], rel=1e-12)
+    assert t["operating_eur"].tolist() == [300.0, 300.0, 300.0]
+    assert t["staff_days"].tolist() == [5.0, 5.0, 0.0]
+    assert t["net_eur"].tolist() == pytest.approx([917.28, 917.28, 300.0], rel=1e-12)
 
 
-def test_yearly_means_without_selected_action_keeps_its_headers():
-    plan, ranked = _means_plan()
-    t = ac.yearly_means(plan.assign(selected=[False]), ranked)
-    assert t.empty and list(t.columns) == ["Année", "Investissement (€)", "Coûts annuels (€)", "Temps d'agent (jours)"]
+def test_budget_by_year_without_action_keeps_its_columns():
+    from helpers.plan import budget as bg
+
+    t = bg.budget_by_year([2025, 2026], [], [], [], [], [], [], np.zeros((0, 2)), [], 0.0)
+    assert list(t.columns) == list(bg.BUDGET_COLUMNS)
+    assert t.drop(columns="year").to_numpy().tolist() == [[0.0] * 11, [0.0] * 11]
 
 
 # --------------------------------------------------------------------------------------------------------------

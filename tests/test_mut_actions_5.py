@@ -202,16 +202,14 @@ def test_indicator_target_applies_the_lever_with_the_given_hosting_kinds():
         pytest.approx(3.0, rel=1e-12), pytest.approx(2.5, rel=1e-12), pytest.approx(2.75, rel=1e-12))
 
 
-def test_yearly_means_rows_are_numbered_from_zero_without_repeat():
-    """A1 starts 2025, set up in 12 months: one year 2025, then '2026 et suivantes'; rows labelled 0 and 1 (the last
-    row is not a second row 0)."""
-    # kills helpers.plan.actions.x_yearly_means__mutmut_112 (index of the last row restarted at 0)
-    plan = pd.DataFrame({"action_id": ["A1"], "title_fr": ["Action 1"], "selected": [True], "start_year": [2025],
-                         "months": [12.0], "owner": [""], "investment_eur": [1000.0], "yearly_eur": [100.0],
-                         "staff_days": [10.0]})
-    out = ac.yearly_means(plan, pd.DataFrame({"action_id": ["A1"], "rank_all": [1]}))
-    assert out.index.tolist() == [0, 1]
-    assert out.loc[1, "Année"] == "2026 et suivantes"
+def test_budget_by_year_has_one_row_per_year_indexed_from_zero():
+    """A1 starts 2025, set up in 12 months: rows 2025 and 2026, labelled 0 and 1, 1,000 € invested in 2025 only."""
+    from helpers.plan import budget as bg
+
+    out = bg.budget_by_year([2025, 2026], [2025], [2025], [1000.0], [100.0], [10.0], [0.0],
+                            np.array([[0.5, 1.0]]), [0.0], 0.0)
+    assert out.index.tolist() == [0, 1] and out["year"].tolist() == [2025, 2026]
+    assert out["investment_eur"].tolist() == [1000.0, 0.0]
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -151,15 +151,20 @@ def test_means_table_names_a_missing_owner_to_be_appointed():
     assert out["Mise en place"].tolist() == ["2025", "2026–2027"]
 
 
-def test_yearly_means_spread_the_investment_over_the_set_up_years_only():
+def test_budget_by_year_spreads_the_investment_over_the_set_up_years_only():
     """A1: 1,000 € and 10 days in 2025; A2: 3,000 € and 30 days over 2026–2027, i.e. 1,500 € and 15 days a year.
-    Yearly costs from the start year: 100 (2025), 100 + 50 = 150 (2026, 2027, then '2028 et suivantes')."""
-    # kills helpers.plan.actions.x_yearly_means__mutmut_46 ('and' of the two year bounds made an 'or')
-    out = ac.yearly_means(*_means_plan())
-    assert out["Année"].tolist() == ["2025", "2026", "2027", "2028 et suivantes"]
-    assert out["Investissement (€)"].tolist() == [1000.0, 1500.0, 1500.0, 0.0]
-    assert out["Temps d'agent (jours)"].tolist() == [10.0, 15.0, 15.0, 0.0]
-    assert out["Coûts annuels (€)"].tolist() == [100.0, 150.0, 150.0, 150.0]
+    Operating costs from the start year: 100 (2025), 100 + 50 = 150 (2026, 2027, 2028)."""
+    plan, ranked = _means_plan()
+    sel = ac.means_order(plan.assign(staff_days_per_year=0.0), ranked)
+    from helpers.plan import budget as bg
+
+    out = bg.budget_by_year([2025, 2026, 2027, 2028], sel["start_year"], sel["end_year"], sel["investment_eur"],
+                            sel["yearly_eur"], sel["staff_days"], sel["staff_days_per_year"], np.ones((2, 4)),
+                            [0.0, 0.0], 0.0)
+    assert out["year"].tolist() == [2025, 2026, 2027, 2028]
+    assert out["investment_eur"].tolist() == [1000.0, 1500.0, 1500.0, 0.0]
+    assert out["staff_days"].tolist() == [10.0, 15.0, 15.0, 0.0]
+    assert out["operating_eur"].tolist() == [100.0, 150.0, 150.0, 150.0]
 
 
 # --------------------------------------------------------------------------------------------------------------

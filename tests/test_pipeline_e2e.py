@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli_study
 
 from helpers.report import publish
 
@@ -26,32 +27,18 @@ SLUG = "test-mini"
 pytestmark = pytest.mark.e2e
 
 
-def _copy_project(dest: Path) -> Path:
-    for sub in ("notebooks", "data/raw/reference", f"data/raw/{SLUG}"):
-        shutil.copytree(ROOT / sub, dest / sub)
-    (dest / "data/processed").mkdir(parents=True)
-    (dest / "outputs").mkdir()
-    return dest
-
-
 def run_study(root: Path, slug: str = SLUG, draws: int = 2000) -> subprocess.CompletedProcess:
-    env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
-    return subprocess.run(
-        [sys.executable, "-m", "helpers.run.cli", "study", "--territory", slug, "--draws", str(draws)],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600,
-    )
+    return run_cli_study(root, slug, draws)
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = _copy_project(tmp_path_factory.mktemp("project"))
-    first = run_study(root)
-    assert first.returncode == 0, first.stdout + first.stderr
-    return root, first
+@pytest.fixture
+def project(mini_project):
+    """The session's published study of test-mini (``conftest.mini_project``)."""
+    return mini_project
 
 
 def test_study_prints_each_notebook_and_the_diagnostic_path(project):
@@ -401,7 +388,7 @@ def test_main_page_and_annex_within_their_budgets_linked_both_ways(project):
     assert publish.check_page_budget(main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS) == []
     assert publish.check_page_budget(annex) == []
     assert f'href="{publish.ANNEX_FILE}' in main and f'href="{publish.MAIN_FILE}"' in annex
-    assert main.index("Trois décisions à prendre maintenant") < main.index('<nav aria-label="Sommaire">')
+    assert main.index("Trois décisions pour lancer le plan en") < main.index('<nav aria-label="Sommaire">')
 
 
 def test_main_page_sections_1_to_7_have_no_jargon(project):

@@ -139,5 +139,6 @@ def test_generated_inputs_pass_every_reader(raw, monkeypatch):
         ctx = open_context(folder.name, raw.parent / "processed" / folder.name)
         report = ingest_all(ctx)
         missing = [f for f, ok in report.provided.items() if not ok]
-        assert missing == ["factor_overrides.csv"], report.provided  # every input but the optional overrides
+        # every input but the optional overrides and own unit prices (synthetic territories use the reference prices)
+        assert missing == ["factor_overrides.csv", "unit_prices.csv"], report.provided
         assert report.warnings == []

@@ -69,6 +69,7 @@ def _readers(ctx, categories, tables, strict=None):
         ("rgesn.csv", "rgesn", lambda p: mod("model.rgesn").read_rgesn(p, service_ids())),
         ("maturity.csv", "maturity_answers",
          lambda p: (m := mod("model.maturity")).read_maturity(p, territory, m.load_questions())),
+        ("unit_prices.csv", "unit_prices", lambda p: mod("io.prices").read_territory_prices(p)),
         ("actions.csv", "actions",
          lambda p: (m := mod("plan.actions")).read_actions(p, m.load_catalogue(), territory, list(categories["category"]),
                                                       hosting_ids(), service_ids())),

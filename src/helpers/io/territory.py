@@ -61,6 +61,9 @@ KEYS: dict[str, tuple[bool, str]] = {
     "reference_year": (True, "l'année que décrit l'inventaire (par ex. 2023)"),
     "target_year": (True, "l'année de l'objectif de réduction (après reference_year, par ex. 2040)"),
     "milestone_year": (False, "une année d'étape intermédiaire (2030 par défaut)"),
+    "plan_start_year": (False, "l'année où le plan d'actions est décidé et commence (après reference_year, par ex. "
+                               "l'année de la délibération ; défaut : l'année qui suit reference_year, signalée "
+                               "dans le diagnostic)"),
     "entities": (True, "la liste des entités du périmètre, chacune avec 'id' et 'name' (par ex. ville, agglo, ccas)"),
     "peers": (False, "d'autres collectivités répondant au questionnaire de maturité, pour la comparaison "
                      "(id, name, kind)"),
@@ -103,6 +106,8 @@ class Territory:
     target_year: int
     milestone_year: int
     entities: tuple[Entity, ...]
+    #: the decision year of the plan (``plan_start_year:``), or None when the territory has not set it
+    plan_start_year: int | None = None
     peers: tuple[Entity, ...] = ()
     maturity_subject: str = ""
     electricity_factor_kgco2e_per_kwh: float | None = None
@@ -324,6 +329,11 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     if milestone is not None and ref is not None and target is not None:
         if not _is_int(milestone) or not ref < milestone <= target:
             bad("milestone_year", milestone, "une année après reference_year et au plus target_year")
+    plan_start = data.get("plan_start_year")
+    if plan_start is not None and (not _is_int(plan_start) or (ref is not None and plan_start <= ref)
+                                   or (target is not None and plan_start > target)):
+        bad("plan_start_year", plan_start, "l'année de décision du plan, après reference_year et au plus "
+            "target_year")
 
     def parse_entities(key: str) -> tuple[Entity, ...]:
         raw = data.get(key)
@@ -421,7 +431,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     return Territory(
         slug=slug, name=name.strip(), kind=kind, population=int(data["population"]), agents=int(data["agents"]),
         reference_year=int(ref), target_year=int(target), milestone_year=int(milestone), entities=entities,
-        peers=peers, maturity_subject=subject,
+        plan_start_year=None if plan_start is None else int(plan_start), peers=peers, maturity_subject=subject,
         electricity_factor_kgco2e_per_kwh=None if elec is None else float(elec),
         electricity_factor_source=str(data.get("electricity_factor_source") or ""),
         illustrative=illustrative, description=str(data.get("description") or ""), source_file=file,

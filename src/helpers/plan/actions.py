@@ -38,9 +38,11 @@ import pandas as pd
 
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.paths import REFERENCE_DIR
+from helpers.io.prices import PRICE_PARAMETERS, UNIT_PRICE_COLUMNS, load_unit_prices  # noqa: F401 (re-exported)
 from helpers.io.tables import Column, Schema, plain, provided, read_table, take_report
 from helpers.model import levers as lv
 from helpers.model import trajectory as tj
+from helpers.plan import budget as bg
 
 CATALOGUE_PATH = REFERENCE_DIR / "actions_catalogue.csv"
 MATURITY_AXES_PATH = REFERENCE_DIR / "maturity_axes.csv"
@@ -76,48 +78,6 @@ DISCOUNT_RATE = 0.032
 
 #: weights of the priority score (documented choice; they sum to 1)
 SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "maturity": 0.20}
-
-UNIT_PRICES_PATH = REFERENCE_DIR / "unit_prices.csv"
-#: items of ``unit_prices.csv`` that are not equipment categories
-PRICE_PARAMETERS: tuple[str, ...] = ("reconditioned_discount", "electricity", "paper_ream")
-UNIT_PRICE_COLUMNS: tuple[str, ...] = ("item", "value_eur", "unit", "source", "vintage", "status")
-
-
-def load_unit_prices(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the unit prices of ``data/raw/reference/unit_prices.csv`` (columns :data:`UNIT_PRICE_COLUMNS`).
-
-    One row per item: the equipment categories of ``categories.csv`` (EUR excl. VAT per new unit) and the parameters
-    :data:`PRICE_PARAMETERS` (``reconditioned_discount`` is a fraction of the new price, ``electricity`` EUR/kWh,
-    ``paper_ream`` EUR per A4 80 g ream). Each row carries its source, vintage and status (``sourced`` or
-    ``assumption``): the file says which figure comes from where. Every problem is reported at once (line, column,
-    what was expected, in French).
-    """
-    path = Path(path) if path else UNIT_PRICES_PATH
-    name = display_path(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in UNIT_PRICE_COLUMNS if c not in df.columns]
-    if missing:
-        raise InputError(InputProblem(name, None, ", ".join(missing), "", "les colonnes "
-                                      + ", ".join(UNIT_PRICE_COLUMNS)))
-    problems = []
-    value = pd.to_numeric(df["value_eur"], errors="coerce")
-    for i, row in df.iterrows():
-        line = int(i) + 2
-        if not (value[i] >= 0):
-            problems.append(InputProblem(name, line, "value_eur", row["value_eur"], "un nombre positif ou nul"))
-        for col in ("item", "unit", "source", "vintage"):
-            if not row[col].strip():
-                problems.append(InputProblem(name, line, col, "", "une valeur non vide"))
-        if row["status"] not in STATUSES:
-            problems.append(InputProblem(name, line, "status", row["status"], f"une valeur parmi {list(STATUSES)}"))
-    dup = df["item"][df["item"].duplicated()]
-    problems += [InputProblem(name, int(i) + 2, "item", v, "un article unique") for i, v in dup.items()]
-    absent = [p for p in PRICE_PARAMETERS if p not in set(df["item"])]
-    problems += [InputProblem(name, None, "item", p, "une ligne pour ce paramètre de prix") for p in absent]
-    if problems:
-        raise InputError(problems)
-    return df.assign(value_eur=value.astype(float))
-
 
 _UNIT_PRICES = load_unit_prices()
 _PRICE = dict(zip(_UNIT_PRICES["item"], _UNIT_PRICES["value_eur"]))
@@ -165,6 +125,9 @@ CATALOGUE_SCHEMA = Schema(
         Column("staff_days", "float", min=0, max=10_000, default=0.0, unit="days",
                description="staff time to put the action in place (agent-days over the ramp-up)"),
         Column("means_source", "str", default="", description="source of owner_fr and staff_days, or 'hypothèse'"),
+        Column("staff_days_per_year", "float", min=0, max=10_000, default=0.0, unit="days/year",
+               description="recurring staff time once the action runs (governance, yearly measurement, training), "
+                           "agent-days per year from its start"),
     ),
 )
 
@@ -385,42 +348,174 @@ def read_actions(path, catalogue: pd.DataFrame, territory=None, categories: list
     return df.reset_index(drop=True)
 
 
-def default_start_year(reference_year: int, effort) -> np.ndarray:
-    """Default start: the year after the reference year for easy actions, one more year per level of effort
-    (``reference_year + effort``). A documented scheduling rule, to be replaced by the territory's decisions."""
-    return int(reference_year) + np.asarray(effort, dtype=int)
+def decision_year(reference_year: int, plan_start_year: int | None = None) -> tuple[int, str]:
+    """The plan's decision year and where it comes from: ``plan_start_year`` of ``territory.yaml`` (``territory``),
+    else the year after the reference year of the inputs (``default``; the diagnostic asks to set it). Never the
+    clock: a rerun gives the same plan whatever day it runs. The years between the reference year and the decision
+    year are business as usual."""
+    if plan_start_year is not None:
+        return int(plan_start_year), "territory"
+    return int(reference_year) + 1, "default"
 
 
-def build_plan(catalogue: pd.DataFrame, selection: pd.DataFrame | None, territory,
-               inventory: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every catalogue action with the territory's choices applied: ``selected``, ``start_year``, effective
-    parameter, targets and costs (scaled to the territory: ``per_1000_agents`` × agents ÷ 1000, ``per_device`` ×
-    devices of the target categories).
+def default_start_year(decision: int, effort) -> np.ndarray:
+    """Default start of an action: the decision year for easy actions, one more year per level of effort
+    (``decision + effort − 1``). A documented scheduling rule, to be replaced by the territory's decisions."""
+    return int(decision) + np.asarray(effort, dtype=int) - 1
+
+
+#: what an action's decision is (``decision`` column of the plan, ``decision`` of summary.json's actions)
+DECISIONS: tuple[str, ...] = ("adopted", "proposed", "complementary", "rejected", "not_applicable")
+#: plan status: ``proposed`` (no actions.csv: every applicable action is proposed to the council) or ``adopted``
+#: (actions.csv lists the actions the collectivity decided)
+PLAN_STATUSES: tuple[str, ...] = ("proposed", "adopted")
+
+#: services types each services lever acts on (``services.csv`` column ``type``)
+_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
+    "storage_purge": ("storage",), "visio_audio_only": ("visio",), "page_weight": ("website", "portal"),
+    "lazy_loading": ("website", "portal"), "video_quality": ("visio", "streaming"),
+}
+
+
+def _positive(df: pd.DataFrame | None, column: str, mask=None) -> bool:
+    if df is None or not len(df) or column not in df:
+        return False
+    values = pd.to_numeric(df[column], errors="coerce").fillna(0.0)
+    if mask is not None:
+        values = values[np.asarray(mask, dtype=bool)]
+    return bool((values > 0).any())
+
+
+def applicability(plan: pd.DataFrame, inputs: lv.PlanInputs, hosting_kinds: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """Whether each action of ``plan`` applies to the territory's inputs, and why not.
+
+    An action is *sans objet* (not applicable) when what its lever changes is absent or zero in the inputs: no
+    device of its target categories in the inventory (e.g. screens, servers, IP phones), no screen or no computer
+    for the screens-per-workstation ratio, no ``printing.csv``, no hosting site it could improve (the
+    collectivity's own rooms, or the sites it names), no spend of its purchase categories, no mobile data
+    (``telecom.csv``) and no services for the move to Wi-Fi, no service of the type a services lever acts on. An
+    action with no computed carbon gain (governance, training, inclusion: lever ``none``) always applies, as does
+    the fleet stabilisation of a non-empty inventory.
 
     Returns
     -------
-    DataFrame: catalogue columns plus ``selected, start_year, param, targets, investment_eur, yearly_eur,
-    months, origin`` (``catalogue`` or ``actions.csv``).
+    DataFrame ``action_id, applicable, applicability_note`` (French reason when not applicable, else "").
+    """
+    from helpers.model.carbon import COMPUTER_CATEGORIES, SCREEN_CATEGORIES
+
+    inv = inputs.inventory
+    qty = pd.to_numeric(inv["quantity"], errors="coerce").fillna(0.0).groupby(inv["category"].astype(str)).sum()
+
+    def devices(cats) -> float:
+        return float(qty.reindex(list(cats)).fillna(0.0).sum())
+
+    services = inputs.services
+    types = (set(services["type"].astype(str)) if services is not None and len(services) and "type" in services
+             else set())
+    out = []
+    for r in plan.itertuples(index=False):  # one step per catalogue action (tens)
+        lever, targets = r.lever, list(r.targets)
+        note = ""
+        if lever in ("lifetime_extension", "reconditioned_share", "fleet_reduction", "power_management"):
+            if devices(targets) <= 0:
+                note = "aucun équipement visé dans l'inventaire (" + ", ".join(targets) + ")"
+        elif lever == "screens_per_workstation":
+            if devices(SCREEN_CATEGORIES) <= 0 or devices(COMPUTER_CATEGORIES) <= 0:
+                note = "pas d'écrans ou pas d'ordinateurs dans l'inventaire"
+        elif lever == "printing_reduction":
+            p = inputs.printing
+            if not (_positive(p, "reams") or _positive(p, "reams_per_year") or _positive(p, "pages_per_year")):
+                note = "pas de consommation de papier (printing.csv)"
+        elif lever == "hosting_consolidation":
+            h = inputs.hosting
+            if h is None or not len(h):
+                note = "pas de salle ni de site d'hébergement (hosting.csv)"
+            else:
+                named = {t.split(">", 1)[0].strip() for t in targets}
+                chosen = h["site_id"].astype(str).isin(named) if named else h["kind"].isin(lv.OWN_SITE_KINDS)
+                if not chosen.any():
+                    note = ("aucun des sites visés dans hosting.csv" if named
+                            else "pas de salle serveur de la collectivité dans hosting.csv")
+        elif lever == "software_spend":
+            pur = inputs.purchases
+            cats = targets or ["software"]
+            if pur is None or not len(pur) or not _positive(pur, "amount_eur", pur["category"].isin(cats)):
+                note = "pas de dépense " + ", ".join(cats) + " dans purchases.csv"
+        elif lever == "mobile_to_fixed":
+            if not _positive(inputs.telecom, "mobile_data_gb_per_year") and not types:
+                note = "pas de données mobiles (telecom.csv) ni de services (services.csv)"
+        elif lever in _SERVICE_TYPES:
+            wanted = _SERVICE_TYPES[lever]
+            if services is None or not len(services):
+                note = "pas de services numériques décrits (services.csv)"
+            elif not types & set(wanted) or (lever != "video_quality" and targets and not set(
+                    services.loc[services["type"].isin(wanted), "service_id"].astype(str)) & set(targets)):
+                note = "aucun service du type visé dans services.csv (" + ", ".join(wanted) + ")"
+        elif lever == "fleet_stabilisation":
+            if devices(qty.index) <= 0:
+                note = "inventaire vide"
+        out.append({"action_id": r.action_id, "applicable": note == "", "applicability_note": note})
+    return pd.DataFrame(out, columns=["action_id", "applicable", "applicability_note"])
+
+
+def build_plan(catalogue: pd.DataFrame, selection: pd.DataFrame | None, territory,
+               inventory: pd.DataFrame | None = None, applicable: pd.DataFrame | None = None,
+               decision: int | None = None) -> pd.DataFrame:
+    """Every catalogue action with the territory's choices applied: ``decision``, ``selected``, ``start_year``,
+    effective parameter, targets and costs (scaled to the territory: ``per_1000_agents`` × agents ÷ 1000,
+    ``per_device`` × devices of the target categories).
+
+    The plan is **proposed** when the territory gives no ``actions.csv`` (``selection`` None or empty): every
+    applicable action (``applicable``, from :func:`applicability`; all when None) is proposed and in the plan's
+    total, the others are ``not_applicable``. It is **adopted** when ``actions.csv`` lists actions: those marked
+    selected are ``adopted`` (in the total), those marked not selected ``rejected``, the applicable ones it does
+    not list ``complementary`` (proposed to the council, outside the adopted total), the others
+    ``not_applicable``. Start years default to :func:`default_start_year` from the decision year (``decision``,
+    default :func:`decision_year`); a start year of ``actions.csv`` before the decision year is moved to it
+    (``start_moved`` is True and the plan's notes say so).
+
+    Returns
+    -------
+    DataFrame: catalogue columns plus ``decision, selected, applicable, applicability_note, start_year,
+    start_moved, param, targets, investment_eur, yearly_eur, months, origin`` (``catalogue`` or ``actions.csv``),
+    ``owner``, ``staff_days``, ``staff_days_per_year``.
     """
     plan = catalogue.copy()
-    plan["selected"] = True
-    plan["start_year"] = default_start_year(territory.reference_year, plan["effort"])
+    if decision is None:
+        decision = decision_year(territory.reference_year, getattr(territory, "plan_start_year", None))[0]
+    if applicable is None:
+        plan["applicable"] = True
+        plan["applicability_note"] = ""
+    else:
+        a = applicable.set_index("action_id")
+        plan["applicable"] = plan["action_id"].map(a["applicable"]).fillna(True).astype(bool)
+        plan["applicability_note"] = plan["action_id"].map(a["applicability_note"]).fillna("").astype(str)
+    adopted = selection is not None and len(selection) > 0
+    plan["selected"] = False if adopted else plan["applicable"]
+    plan["decision"] = np.where(plan["applicable"], "complementary" if adopted else "proposed", "not_applicable")
+    plan["start_year"] = default_start_year(decision, plan["effort"])
+    plan["start_moved"] = False
     plan["param"] = plan["param_value"].astype(float)
     plan["months"] = plan["time_to_implement_months"].astype(float)
     plan["origin"] = "catalogue"
     plan["owner"] = plan["owner_fr"].fillna("").astype(str) if "owner_fr" in plan else ""
     plan["staff_days"] = plan["staff_days"].astype(float) if "staff_days" in plan else 0.0
+    plan["staff_days_per_year"] = (plan["staff_days_per_year"].astype(float).fillna(0.0)
+                                   if "staff_days_per_year" in plan else 0.0)
     inv_q = (inventory.groupby("category")["quantity"].sum() if inventory is not None else pd.Series(dtype=float))
     devices = plan["targets"].map(lambda t: float(inv_q.reindex(t).fillna(0).sum()) if t else 0.0)
     scale = np.select([plan["cost_scaling"].eq("per_1000_agents"), plan["cost_scaling"].eq("per_device")],
                       [territory.agents / 1000.0, devices], default=1.0)
     plan["investment_eur"] = plan["cost_investment_eur"].astype(float) * scale
     plan["yearly_eur"] = plan["cost_yearly_eur"].astype(float) * scale
-    if selection is not None and len(selection):
+    if adopted:
         sel = selection.set_index("action_id")
         idx = plan["action_id"].map(lambda a: a in sel.index).to_numpy()
         s = sel.reindex(plan.loc[idx, "action_id"])
-        plan.loc[idx, "selected"] = s["selected"].astype(bool).to_numpy()
+        chosen = s["selected"].astype(bool).to_numpy()
+        plan.loc[idx, "selected"] = chosen
+        plan.loc[idx, "decision"] = np.where(chosen, "adopted", "rejected")
         plan.loc[idx, "origin"] = "actions.csv"
         for col, src in (("start_year", "start_year"), ("param", "param_value"), ("investment_eur", "cost_investment_eur"),
                          ("yearly_eur", "cost_yearly_eur"), ("months", "time_to_implement_months")):
@@ -437,9 +532,32 @@ def build_plan(catalogue: pd.DataFrame, selection: pd.DataFrame | None, territor
         tgt = s["target"].map(lv.parse_target).tolist()
         plan.loc[idx, "targets"] = pd.Series([t if t else old for t, old in zip(tgt, plan.loc[idx, "targets"])],
                                              index=plan.index[idx], dtype=object)
+    early = plan["start_year"].astype(float) < decision
+    plan["start_moved"] = early.to_numpy() & plan["origin"].eq("actions.csv").to_numpy()
+    plan.loc[early, "start_year"] = decision
     plan["start_year"] = plan["start_year"].astype(int)
     plan["selected"] = plan["selected"].astype(bool)
+    plan["applicable"] = plan["applicable"].astype(bool)
     return plan
+
+
+def plan_status(plan: pd.DataFrame) -> str:
+    """``adopted`` when the territory's ``actions.csv`` decided the plan (:func:`build_plan`), else ``proposed``."""
+    return "adopted" if plan["decision"].isin(["adopted", "rejected"]).any() else "proposed"
+
+
+def plan_notes(plan: pd.DataFrame, decision: int) -> list[str]:
+    """French notes on the territory's choices the plan had to amend: start years of ``actions.csv`` moved to the
+    decision year, adopted actions that have nothing to act on in the inputs."""
+    notes = []
+    moved = plan[plan["start_moved"]]
+    if len(moved):
+        notes.append(f"actions.csv : année de début antérieure à l'année de décision du plan ({decision}), ramenée "
+                     f"à {decision} pour " + ", ".join(moved["action_id"]))
+    void = plan[plan["decision"].eq("adopted") & ~plan["applicable"]]
+    notes += [f"actions.csv : {a} est retenue mais sans objet pour les données fournies ({n}) : son gain calculé est nul"
+              for a, n in zip(void["action_id"], void["applicability_note"])]
+    return notes
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -456,12 +574,15 @@ def yearly_cost_eur(inputs: lv.PlanInputs, hosting_kinds: pd.DataFrame | None = 
     lines at −:data:`RECONDITIONED_DISCOUNT`), electricity (kWh × PUE of the site × price), paper (reams × price) and
     the spend of ``purchases.csv``. Only differences between two scenarios are used (money saved)."""
     prices = prices or UNIT_PRICES_EUR
+    discount = float(prices.get("reconditioned_discount", RECONDITIONED_DISCOUNT))
+    kwh_price = float(prices.get("electricity", ELECTRICITY_PRICE_EUR_PER_KWH))
+    ream_price = float(prices.get("paper_ream", PAPER_PRICE_EUR_PER_REAM))
     inv = inputs.inventory
     price = inv["category"].map(prices).fillna(0.0).to_numpy(dtype=float)
     recond = lv._bool(inv["reconditioned"]) if "reconditioned" in inv else np.zeros(len(inv), dtype=bool)
     q = inv["quantity"].to_numpy(dtype=float)
     equipment = float((q / inv["lifetime_years"].to_numpy(dtype=float) * price
-                       * np.where(recond, 1.0 - RECONDITIONED_DISCOUNT, 1.0)).sum())
+                       * np.where(recond, 1.0 - discount, 1.0)).sum())
     pue = np.ones(len(inv))
     if inputs.hosting is not None and len(inputs.hosting) and "site" in inv:
         if hosting_kinds is None:
@@ -482,9 +603,9 @@ def yearly_cost_eur(inputs: lv.PlanInputs, hosting_kinds: pd.DataFrame | None = 
         pur = inputs.purchases
         keep = pur["in_reference_year"].astype(bool) if "in_reference_year" in pur else pd.Series(True, index=pur.index)
         spend = float(pur.loc[keep, "amount_eur"].astype(float).sum())
-    return {"equipment_eur": equipment, "electricity_eur": kwh * ELECTRICITY_PRICE_EUR_PER_KWH,
-            "paper_eur": paper * PAPER_PRICE_EUR_PER_REAM, "spend_eur": spend,
-            "total_eur": equipment + kwh * ELECTRICITY_PRICE_EUR_PER_KWH + paper * PAPER_PRICE_EUR_PER_REAM + spend}
+    return {"equipment_eur": equipment, "electricity_eur": kwh * kwh_price,
+            "paper_eur": paper * ream_price, "spend_eur": spend,
+            "total_eur": equipment + kwh * kwh_price + paper * ream_price + spend}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -506,6 +627,8 @@ class Models:
     n_draws: int = 10_000
     seed: int = 20200101
     electricity_item: str = "electricity_fr"
+    #: unit prices (item -> EUR excl. VAT) that price the money saved; None: the reference schedule
+    prices: dict | None = None
 
     def __post_init__(self):
         if not self.criteria:
@@ -646,6 +769,7 @@ class Evaluation:
     notes: list[str] = field(default_factory=list)
     scenarios: dict[str, lv.PlanInputs] = field(default_factory=dict)  # action_id -> inputs with its lever applied
     baseline_fleet: Run | None = None  # the fleet-driven part of the reference balance (with a fleet stabilisation)
+    plan_money_saved_eur_per_year: float = 0.0  # money the combined plan saves in steady state (EUR HT)
 
 
 #: Levers whose gain is emissions avoided against a business-as-usual counterfactual, not a reduction below the
@@ -699,7 +823,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     base_table = _balance_table(inputs, models, reuse)
     base_b = _run_table(base_table, models)
     base_s = run_services(inputs, models)
-    base_cost = yearly_cost_eur(inputs, models.hosting_kinds)
+    base_cost = yearly_cost_eur(inputs, models.hosting_kinds, models.prices)
     # the fleet-driven part of the reference: the inventory devices' rows (categories of categories.csv)
     fleet_rows = base_table["category"].astype(str).isin(set(models.categories["category"].astype(str)))
     base_fleet = _run_table(base_table[fleet_rows.to_numpy()].reset_index(drop=True), models)
@@ -734,19 +858,25 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         missing = _missing_inputs(inputs, r.lever)
         perims = tuple(p for p in spec.perimeters if p in ("balance", "services"))
         status = "calculé"
+        applies = bool(getattr(r, "applicable", True))
         if r.lever == "none":
             status = "sans gain carbone calculé"
         elif missing:
             status = "donnée absente : " + ", ".join(f"{m}.csv" for m in missing)
+        elif not applies:
+            status = "sans objet : " + str(getattr(r, "applicability_note", ""))
         mod, b, rs = inputs, None, None
-        if perims and not missing:
+        if perims and not missing and applies:
             mod, b, rs = scenario([(r.lever, r.param, list(r.targets))], perims)
         runs.append((r, status, mod, b, rs))
 
     # the combined plan: every selected lever applied together (fleet stabilisation is in the trajectory)
     sel = plan[plan["selected"] & ~plan["lever"].isin(["none", "fleet_stabilisation"])]
     sel = sel[[not _missing_inputs(inputs, lev) for lev in sel["lever"]]]
-    _, plan_b, ps = scenario(_apply_rows(sel), ("balance", "services"))
+    combined, plan_b, ps = scenario(_apply_rows(sel), ("balance", "services"))
+    combined_saved = (0.0 if all(getattr(combined, t) is getattr(inputs, t) for t in _COST_TABLES)
+                      else base_cost["total_eur"] - yearly_cost_eur(combined, models.hosting_kinds,
+                                                                    models.prices)["total_eur"])
 
     gained = carbon.scenario_gains(base_table, balance_tables, models.factors,
                                    _balance_params([base_table, *balance_tables], models), models.criteria, n,
@@ -807,7 +937,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         elif all(getattr(mod, t) is getattr(inputs, t) for t in _COST_TABLES):
             saved = 0.0  # a lever on other tables (services, telecom) spends the same
         else:
-            saved = base_cost["total_eur"] - yearly_cost_eur(mod, models.hosting_kinds)["total_eur"]
+            saved = base_cost["total_eur"] - yearly_cost_eur(mod, models.hosting_kinds, models.prices)["total_eur"]
         rec["money_saved_eur_per_year"] = saved
         rec["basis"] = "bau_milestone" if r.lever == "fleet_stabilisation" else "reference"
         rec["kind"] = action_kind(r.lever)
@@ -822,11 +952,15 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         s_val, s_d = services_diff(ps, c)
         scale = 1 / 1000.0 if c == "climate_change" else 1.0
         iv = _interval(b_d + s_d, b_val + s_val, scale)
-        base_total = base_value(c)
+        base_bal = base_b.central.get(c, 0.0)
+        base_svc = base_s.central.get(c, 0.0) if base_s else 0.0
+        # one percentage, one base: the balance's change over the balance (the trajectory's perimeter); the
+        # services' gain (users' devices and networks included) is in tonnes beside it, never over the balance
         plan_rows.append({"criterion": c, "unit": "tCO2e" if c == "climate_change" else units.get(c, ""),
-                          "baseline": base_total * scale, "balance": b_val * scale, "services": s_val * scale,
+                          "baseline": base_bal * scale, "services_baseline": base_svc * scale,
+                          "balance": b_val * scale, "services": s_val * scale,
                           "value": iv["value"], "low": iv["low"], "high": iv["high"],
-                          "change_pct": -(b_val + s_val) / base_total * 100 if base_total else np.nan})
+                          "change_pct": -b_val / base_bal * 100 if base_bal else np.nan})
         if c == "climate_change":
             pc = {"balance": b_val, "services": s_val, "total": b_val + s_val}
             plan_b_draws, plan_s_draws = b_d, s_d
@@ -834,7 +968,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
                       baseline_fleet=base_fleet,
                       plan_balance_draws=plan_b_draws, plan_services_draws=plan_s_draws, plan_central=pc,
                       plan_criteria=pd.DataFrame(plan_rows), baseline_cost=base_cost, notes=sorted(set(notes)),
-                      scenarios=scenarios)
+                      scenarios=scenarios, plan_money_saved_eur_per_year=float(combined_saved))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -911,12 +1045,18 @@ def priority_score(gain_tco2e, cost_eur_per_tco2e, effort, gap, weights: dict[st
 def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weights=None,
                discount_rate: float = 0.0) -> pd.DataFrame:
     """One row per action: gains, costs, cost per tCO2e, score components, score, and ``rank`` among the selected
-    reductions (1 = first; ties broken by action id) and ``rank_all`` among every catalogue action.
+    reductions that apply (1 = first; ties broken by action id) and ``rank_all`` among every catalogue action that
+    applies (an action *sans objet*, ``applicable`` False, has neither and comes last).
 
     Only actions of kind ``reduction`` are ranked and priced per tonne: an ``avoided`` action (against a
     business-as-usual counterfactual, :data:`AVOIDED_LEVERS`) has no ``rank``, no cost per tonne and no gain
     component; it comes after every reduction in ``rank_all`` and is shown apart with its counterfactual."""
     df = plan.merge(gains, on="action_id", how="left")
+    for col, default in (("applicable", True), ("applicability_note", ""), ("staff_days_per_year", 0.0)):
+        if col not in df:  # a plan built by hand, without build_plan's columns
+            df[col] = default
+    if "decision" not in df:
+        df["decision"] = np.where(df["selected"].astype(bool), "proposed", "complementary")
     if "kind" not in df:
         df["kind"] = [action_kind(lev) for lev in df["lever"]]
     df["kind"] = df["kind"].fillna(pd.Series([action_kind(lev) for lev in df["lever"]], index=df.index))
@@ -935,15 +1075,20 @@ def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weight
     comp = priority_score(np.where(reduction, df["total_tco2e"], 0.0), df["cost_eur_per_tco2e"], df["effort"],
                           df["maturity_gap"], weights)
     df = pd.concat([df.reset_index(drop=True), comp], axis=1)
+    applies = (df["applicable"].astype(bool) if "applicable" in df else pd.Series(True, index=df.index)).to_numpy()
     df["_avoided"] = ~reduction
-    order = df.sort_values(["_avoided", "score", "action_id"], ascending=[True, False, True]).index
-    df = df.drop(columns="_avoided")
-    df["rank_all"] = 0
-    df.loc[order, "rank_all"] = np.arange(1, len(df) + 1)
-    sel_order = [i for i in order if df.at[i, "selected"] and reduction[i]]
+    df["_void"] = ~applies
+    order = df.sort_values(["_void", "_avoided", "score", "action_id"], ascending=[True, True, False, True]).index
+    df = df.drop(columns=["_avoided", "_void"])
+    df["_order"] = 0
+    df.loc[order, "_order"] = np.arange(1, len(df) + 1)
+    ranked_all = [i for i in order if applies[i]]
+    df["rank_all"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df.loc[ranked_all, "rank_all"] = np.arange(1, len(ranked_all) + 1)
+    sel_order = [i for i in order if df.at[i, "selected"] and reduction[i] and applies[i]]
     df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
     df.loc[sel_order, "rank"] = np.arange(1, len(sel_order) + 1)
-    return df.sort_values("rank_all").reset_index(drop=True)
+    return df.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1050,7 +1195,7 @@ def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=No
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Means and calendar of the selected actions (tables actions_means and actions_means_by_year)
+# Means, calendar and budget of the plan's actions (tables actions_means and actions_budget_by_year)
 # ----------------------------------------------------------------------------------------------------------------
 
 def end_year(start_year, months) -> np.ndarray:
@@ -1063,58 +1208,55 @@ def end_year(start_year, months) -> np.ndarray:
 
 
 def means_order(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
-    """Selected actions in calendar order (start year, then rank), numbered from 1: the numbers of the Gantt chart
-    and of the table of means."""
+    """Selected actions in calendar order (start year, then priority rank, then id), with their ``end_year``: the
+    order of the Gantt chart and of the table of means (each action named by its id, as everywhere)."""
     rank = ranked.set_index("action_id")["rank_all" if "rank_all" in ranked else "rank"]
     sel = plan[plan["selected"]].copy()
     sel["_rank"] = sel["action_id"].map(rank).astype(float).fillna(1e9)
-    sel = sel.sort_values(["start_year", "_rank"], kind="stable").reset_index(drop=True)
-    sel["number"] = np.arange(1, len(sel) + 1)
+    sel = sel.sort_values(["start_year", "_rank", "action_id"], kind="stable").reset_index(drop=True)
     sel["end_year"] = end_year(sel["start_year"], sel["months"])
-    return sel
+    if "staff_days_per_year" not in sel:  # a plan built by hand, without build_plan's columns
+        sel["staff_days_per_year"] = 0.0
+    return sel.drop(columns="_rank")
 
 
 def means_table(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
-    """Means and calendar of each selected action (French headers, units): number, action, owner, investment (€),
-    yearly cost (€/year), staff time (agent-days), years of the set-up (start–end, :func:`end_year`). Owner and staff time are the
-    catalogue's defaults (``owner_fr``, ``staff_days``, source in ``means_source``) unless ``actions.csv`` gives
+    """Means and calendar of each selected action (French headers, units): action id and title, owner, investment
+    (€ HT), yearly cost (€ HT/year), set-up staff time (agent-days), recurring staff time (agent-days per year),
+    years of the set-up (start–end, :func:`end_year`). Owner and staff time are the catalogue's defaults
+    (``owner_fr``, ``staff_days``, ``staff_days_per_year``, source in ``means_source``) unless ``actions.csv`` gives
     them (``owner``, ``staff_days``); costs are scaled to the territory (:func:`build_plan`)."""
     sel = means_order(plan, ranked)
     return pd.DataFrame({
-        "N°": sel["number"].astype(int),
-        "Action": sel["title_fr"],
+        "Action": sel["action_id"],
+        "Titre": sel["title_fr"],
         "Porteur": sel["owner"].replace("", "à désigner"),
-        "Investissement (€)": sel["investment_eur"].astype(float).round(0),
-        "Coût annuel (€/an)": sel["yearly_eur"].astype(float).round(0),
-        "Temps d'agent (jours)": sel["staff_days"].astype(float).round(0),
+        "Investissement (€ HT)": sel["investment_eur"].astype(float).round(0),
+        "Coût annuel (€ HT/an)": sel["yearly_eur"].astype(float).round(0),
+        "Temps d'agent, mise en place (jours)": sel["staff_days"].astype(float).round(0),
+        "Temps d'agent récurrent (jours/an)": sel["staff_days_per_year"].astype(float).round(0),
         "Mise en place": [str(a) if a == b else f"{a}–{b}" for a, b in zip(sel["start_year"].astype(int),
                                                                               sel["end_year"].astype(int))],
     })
 
 
-def yearly_means(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
-    """Totals per year of the selected actions: the investment and the staff time of an action are spread evenly
-    over the years of its set-up (start to :func:`end_year`), its yearly cost counts in full from its start year.
-    One row per year from the first start to the last end of set-up, then one row "<year> et suivantes" with the
-    recurring yearly cost alone (investment and set-up time are over)."""
+def plan_budget(plan: pd.DataFrame, ranked: pd.DataFrame, evaluation: Evaluation, years,
+                vat_rate: float = bg.VAT_RATE) -> pd.DataFrame:
+    """The budget by year of the plan's actions (:func:`helpers.plan.budget.budget_by_year`) over ``years`` (the
+    decision year to the milestone): investment over each set-up, operating costs from each start, the combined
+    plan's savings reached as its actions ramp up (reductions only: emissions avoided against a growth save nothing
+    of today's budget), staff time including the recurring days."""
     sel = means_order(plan, ranked)
-    if sel.empty:
-        return pd.DataFrame(columns=["Année", "Investissement (€)", "Coûts annuels (€)", "Temps d'agent (jours)"])
-    first, last = int(sel["start_year"].min()), int(sel["end_year"].max())
-    years = np.arange(first, last + 1)
-    start, stop = sel["start_year"].to_numpy(int), sel["end_year"].to_numpy(int)
-    span = (stop - start + 1).astype(float)
-    active = (years[:, None] >= start[None, :]) & (years[:, None] <= stop[None, :])  # years × actions
-    running = years[:, None] >= start[None, :]
-    inv = active @ (sel["investment_eur"].to_numpy(float) / span)
-    days = active @ (sel["staff_days"].to_numpy(float) / span)
-    yearly = running @ sel["yearly_eur"].to_numpy(float)
-    out = pd.DataFrame({"Année": [str(y) for y in years], "Investissement (€)": inv.round(0),
-                        "Coûts annuels (€)": yearly.round(0), "Temps d'agent (jours)": days.round(0)})
-    after = pd.DataFrame({"Année": [f"{last + 1} et suivantes"], "Investissement (€)": [0.0],
-                          "Coûts annuels (€)": [float(sel["yearly_eur"].sum().round(0))],
-                          "Temps d'agent (jours)": [0.0]})
-    return pd.concat([out, after], ignore_index=True)
+    money = evaluation.gains.set_index("action_id")
+    kind = sel["action_id"].map(money["kind"]) if "kind" in money else pd.Series("reduction", index=sel.index)
+    saved = sel["action_id"].map(money["money_saved_eur_per_year"]).astype(float).fillna(0.0)
+    saved = saved.where(kind.eq("reduction"), 0.0).to_numpy(dtype=float)
+    ramps = tj.ramp_fraction(np.asarray(years), sel["start_year"].to_numpy(), sel["months"].to_numpy(dtype=float))
+    ramps = np.atleast_2d(ramps) if len(sel) else np.zeros((0, len(years)))
+    return bg.budget_by_year(years, sel["start_year"].to_numpy(), sel["end_year"].to_numpy(),
+                             sel["investment_eur"].to_numpy(dtype=float), sel["yearly_eur"].to_numpy(dtype=float),
+                             sel["staff_days"].to_numpy(dtype=float), sel["staff_days_per_year"].to_numpy(dtype=float),
+                             ramps, saved, evaluation.plan_money_saved_eur_per_year, vat_rate)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1189,18 +1331,21 @@ class ActionsStudy:
                 "investment_eur", "action_lifetime_years", "discount_rate", "annuity_factor",
                 "annualised_investment_eur", "yearly_eur", "money_saved_eur_per_year", "annualised_cost_eur",
                 "cost_eur_per_tco2e", "effort", "months", "maturity_gap", "gain_component", "cost_component",
-                "effort_component", "maturity_component", "score", "origin", "gain_status", "basis", "kind"]
+                "effort_component", "maturity_component", "score", "origin", "gain_status", "basis", "kind",
+                "decision", "applicable", "applicability_note", "staff_days", "staff_days_per_year"]
         out = self.ranked[cols].copy()
         out["targets"] = self.ranked["targets"].map(";".join)
         return out
 
     def summary(self) -> dict:
         r = self.ranked
-        sel = r[r["selected"]].sort_values(["rank", "rank_all"])
+        # the plan's actions in priority order, then the others (complementary, rejected, sans objet) by id
+        sel = pd.concat([r[r["selected"]].sort_values(["rank", "rank_all", "action_id"]),
+                         r[~r["selected"]].sort_values("action_id")])
         labels = axis_labels()
         actions = []
         counterfactual = self.info.get("counterfactual", {})
-        for x in sel.itertuples(index=False):  # one entry per selected action
+        for x in sel.itertuples(index=False):  # one entry per catalogue action
             avoided = x.kind == "avoided"
             actions.append({
                 "kind": x.kind,
@@ -1219,6 +1364,12 @@ class ActionsStudy:
                 "rank": None if pd.isna(x.rank) else int(x.rank), "start_year": int(x.start_year),
                 "score": float(x.score),
                 "basis": x.basis,
+                "selected": bool(x.selected), "applicable": bool(getattr(x, "applicable", True)),
+                "decision": getattr(x, "decision", "proposed" if x.selected else "complementary"),
+                "applicability_note": getattr(x, "applicability_note", "") or None,
+                "investment_eur": _float_or_none(getattr(x, "investment_eur", None)),
+                "operating_eur_per_year": _float_or_none(getattr(x, "yearly_eur", None)),
+                "money_saved_eur_per_year": _float_or_none(getattr(x, "money_saved_eur_per_year", None)),
             })
         ev = self.evaluation
         b = ev.plan_balance_draws / 1000.0
@@ -1233,7 +1384,8 @@ class ActionsStudy:
             "trajectory": info["trajectory"],
             "indicators": info["indicators"],
             "avoided_emissions": {"counterfactual": info.get("counterfactual", {}),
-                                  "actions": [a["id"] for a in actions if a["kind"] == "avoided"]},
+                                  "actions": [a["id"] for a in actions if a["kind"] == "avoided" and a["selected"]]},
+            **({"plan": self.plan_summary(actions)} if "plan" in info else {}),
             "actions_meta": {
                 "sum_of_actions_tco2e_per_year": float(r.loc[r["selected"] & r["kind"].eq("reduction"),
                                                              "total_tco2e"].sum()),
@@ -1249,13 +1401,52 @@ class ActionsStudy:
             },
         }
 
+    def plan_summary(self, actions: list[dict]) -> dict:
+        """``plan`` of summary.json: decision year, status, the budget by year and its totals, the one list of top
+        actions (priority order), the actions outside the plan, the cost method and the unit prices used."""
+        info = dict(self.info["plan"])
+        prices = info.pop("prices")
+        budget = self.info["budget_by_year"]
+        money = ["investment_eur", "operating_eur", "savings_eur", "net_eur", "investment_ttc_eur",
+                 "operating_ttc_eur", "savings_ttc_eur", "net_ttc_eur"]
+        ranked = [a for a in actions if a["selected"] and a["rank"] is not None]
+        own = prices[prices["origin"].eq("collectivity")]
+        return {
+            **info,
+            "status_fr": "plan adopté" if info["status"] == "adopted" else "plan proposé",
+            "budget_by_year": [{"year": int(row["year"]), **{k: float(row[k]) for k in money},
+                                "net_cumulated_eur": float(row["net_cumulated_eur"]),
+                                "staff_days": float(row["staff_days"]), "fte": float(row["fte"])}
+                               for row in budget.to_dict("records")],
+            "budget_totals": {**{k: float(budget[k].sum()) for k in money},
+                              "staff_days": float(budget["staff_days"].sum()),
+                              "years": [int(budget["year"].min()), int(budget["year"].max())] if len(budget) else []},
+            "top_actions": [a["id"] for a in sorted(ranked, key=lambda a: a["rank"])[:5]],
+            "actions_in_plan": [a["id"] for a in actions if a["selected"]],
+            "complementary_actions": [a["id"] for a in sorted(  # priority order, avoided emissions last
+                (a for a in actions if a["decision"] == "complementary"),
+                key=lambda a: (a["kind"] == "avoided", -a["score"], a["id"]))],
+            "rejected_actions": [a["id"] for a in actions if a["decision"] == "rejected"],
+            "not_applicable_actions": [a["id"] for a in actions if not a["applicable"]],
+            "cost_method": {
+                "per_tonne": "annuité : investissement × r ÷ (1 − (1 + r)^−durée de l'action) + coût annuel − "
+                             "économies, divisé par les tCO2e réduites par an",
+                "discount_rate": float(self.ranked["discount_rate"].iat[0]) if len(self.ranked) else None,
+                "budget": "décaissements de l'année, sans actualisation : investissement réparti sur la mise en "
+                          "place, coûts de fonctionnement dès le début, économies au rythme de la montée en charge",
+            },
+            "unit_prices": {"collectivity": [str(i) for i in own["item"]],
+                            "n_indicative": int((~prices["origin"].eq("collectivity")).sum())},
+        }
+
     def write(self, ctx) -> None:
         ctx.write_table("actions_plan", self.actions_table())
+        ctx.write_table("unit_prices_used", self.info["plan"]["prices"])
         ctx.write_table("actions_criteria", self.evaluation.criteria)
         ctx.write_table("actions_plan_criteria", self.evaluation.plan_criteria)
         ctx.write_table("actions_roadmap", self.roadmap)
         ctx.write_table("actions_means", means_table(self.plan, self.ranked))
-        ctx.write_table("actions_means_by_year", yearly_means(self.plan, self.ranked))
+        ctx.write_table("actions_budget_by_year", self.info["budget_by_year"])
         ctx.write_table("trajectory", self.trajectory)
         ctx.write_table("trajectory_budget", self.budget)
         ctx.write_table("actions_indicators", self.indicators)
@@ -1269,6 +1460,10 @@ def _balance_factors(ctx):
     overrides = _read_optional(ctx, "factor_overrides")
     factors, _ = carbon.prepare_factors(fm.load_factors(), ctx.territory, overrides)
     return factors
+
+
+def _float_or_none(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _text(value) -> str:
@@ -1304,10 +1499,12 @@ def indicators_table(plan: pd.DataFrame, inputs: lv.PlanInputs, ramps: pd.DataFr
 
 def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_year: float | None = None,
               target_share: float = tj.DEFAULT_TARGET_SHARE, score_weights: dict | None = None,
-              discount_rate: float = DISCOUNT_RATE) -> ActionsStudy:
+              discount_rate: float = DISCOUNT_RATE, vat_rate: float = bg.VAT_RATE) -> ActionsStudy:
     """Read the inputs and the earlier notebooks' results, evaluate every catalogue action, rank them, schedule the
-    selected ones and compute the trajectory against the carbon budget."""
+    plan's actions from its decision year, compute its budget by year and the trajectory against the carbon
+    budget."""
     from helpers.io import factors as fm
+    from helpers.io import prices as pr
     from helpers.model import french
     from helpers.model import services as sv
 
@@ -1324,13 +1521,17 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
         service_ids = list(inputs.services["service_id"].astype(str)) if inputs.services is not None else []
         selection = read_actions(path, catalogue, terr, list(categories["category"]), site_ids, service_ids)
         warnings += [str(w) for w in take_report(selection).get("warnings", [])]
-    plan = build_plan(catalogue, selection, terr, inputs.inventory)
+    decision, decision_source = decision_year(terr.reference_year, terr.plan_start_year)
+    presets = sv.load_presets() if inputs.services is not None else None
+    plan = build_plan(catalogue, selection, terr, inputs.inventory,
+                      applicability(catalogue, inputs, kinds), decision)
+    warnings += plan_notes(plan, decision)
+    prices = pr.effective_prices(pr.load_unit_prices(), _read_optional(ctx, "unit_prices"))
     svc_factors = sv.service_factors(ctx)[0] if inputs.services is not None else None
     models = Models(categories=categories, factors=_balance_factors(ctx), hosting_kinds=kinds,
                     reference_year=terr.reference_year, service_factors=svc_factors,
                     service_sites=sv.load_hosting_sites(ctx) if inputs.services is not None else None,
-                    presets=sv.load_presets() if inputs.services is not None else None,
-                    n_draws=int(n_draws), seed=int(seed))
+                    presets=presets, n_draws=int(n_draws), seed=int(seed), prices=pr.price_dict(prices))
     years = tj.years_range(terr.reference_year, terr.target_year)
     own = tj.own_fleet_trend(inputs.inventory, terr.reference_year)
     rate = own["growth_per_year"] if bau_growth_per_year is None else float(bau_growth_per_year)
@@ -1369,6 +1570,12 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     target = tj.target_pathway(years, terr.reference_year, terr.target_year, b0, target_share)
     traj = tj.trajectory_table(years, bau_c, plan_c, target, *np.percentile(plan_d, [2.5, 97.5], axis=0),
                                *np.percentile(bau_d, [2.5, 97.5], axis=0))
+    # what the plan's path is built from, published so its wiring can be checked: Plan(t) = B0 − G × s(t) +
+    # F0 × (I_plan(t) − 1), with G the combined plan's gain on the balance (plan.balance_gain_tco2e_per_year)
+    traj["plan_gain_share"] = share_t
+    traj["plan_growth_index"] = i_plan
+    traj["bau_growth_index"] = index
+    traj["plan_decided"] = years >= decision
     budget = tj.carbon_budget(years, target, terr.reference_year, terr.target_year)
     budget_tab = tj.budget_table(years, {"bau": bau_c, "plan": plan_c, "target": target}, budget,
                                  terr.reference_year, terr.target_year, {"bau": bau_d, "plan": plan_d})
@@ -1436,8 +1643,22 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                       "applies_to": "lignes liées au parc uniquement ; économie en euros sur les seuls équipements "
                                     "non achetés",
                       "national_sensitivity_tco2e": float(f0 * max(g_nat - 1.0, 0.0))}
+    budget_years = np.arange(decision, max(int(m), decision) + 1)
+    budget_rows = plan_budget(plan, ranked, ev, budget_years, vat_rate)
+    plan_info = {
+        "start_year": int(decision), "start_year_source": decision_source, "status": plan_status(plan),
+        "reference_year": int(terr.reference_year), "milestone_year": int(m),
+        "business_as_usual_years": [int(y) for y in range(int(terr.reference_year) + 1, int(decision))],
+        "vat_rate": float(vat_rate), "days_per_fte": float(bg.DAYS_PER_FTE),
+        "balance_gain_tco2e_per_year": float(g_c),
+        "reduction_pct_of_reference": float(g_c / b0 * 100) if b0 else None,
+        "reduction_pct_base": "réduction du bilan de la collectivité par le plan complet, en % du bilan "
+                              f"{terr.reference_year} (achats compris) ; les services des usagers sont à part",
+        "money_saved_eur_per_year": float(ev.plan_money_saved_eur_per_year),
+        "prices": prices,
+    }
     info = {"trajectory": trajectory, "indicators": ind_summary, "n_draws": int(n_draws), "seed": int(seed),
-            "counterfactual": counterfactual,
+            "counterfactual": counterfactual, "plan": plan_info, "budget_by_year": budget_rows,
             "years": years, "bau_index": index, "stabilised_index": i_plan, "gain_share": share_t,
             "baseline_cost": ev.baseline_cost}
     return ActionsStudy(plan=plan, ranked=ranked, evaluation=ev, roadmap=ramps, trajectory=traj,

@@ -3,8 +3,8 @@ and figures.
 
 The model (``helpers.plan.actions``, with the trajectory of ``helpers.model.trajectory``) holds numbers only; this module turns
 a :class:`helpers.plan.actions.ActionsStudy` into what notebook ``05_actions`` shows. Nothing here is written to
-``data/processed/`` or ``summary.json``: the section's outputs are ``ActionsStudy.write`` (the tables of means,
-``means_table`` and ``yearly_means``, stay in the model because they are written); the trajectory's verdict in one
+``data/processed/`` or ``summary.json``: the section's outputs are ``ActionsStudy.write`` (the table of means,
+``means_table``, and the budget by year stay in the plan because they are written); the trajectory's verdict in one
 French sentence (:func:`verdict_text`, read by :func:`headline_markdown`) is here.
 """
 
@@ -59,13 +59,16 @@ def gains_figure(ranked: pd.DataFrame, top: int = 20):
 
 
 def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER_TCO2E):
-    """Marginal abatement cost curve: actions sorted by cost per tCO2e; bar width = tCO2e avoided per year,
-    height = € per tCO2e. Reductions only (kind ``reduction``): avoided emissions are never in the curve.
+    """Marginal abatement cost curve of the plan's actions (``selected``: adopted, or proposed): actions sorted by
+    cost per tCO2e; bar width = tCO2e avoided per year, height = € per tCO2e. Reductions only (kind
+    ``reduction``): avoided emissions are never in the curve; complementary, rejected and *sans objet* actions are
+    left out (the complementary ones are in their own table).
     The vertical axis is cut at the 5th and 95th percentiles widened by 20 %; a cut bar shows its value."""
     from helpers.report.plotting import PALETTE, fr_number, setup
 
     plt = setup()
-    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")]
+    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")
+                & ranked["selected"]]
     df = df.sort_values(["cost_eur_per_tco2e", "action_id"])
     fig, ax = plt.subplots(figsize=(4.6, 4.4))
     c = df["cost_eur_per_tco2e"].to_numpy(dtype=float)
@@ -123,12 +126,14 @@ def _room_above(fig, ax, texts, pad_px: float = 4.0) -> None:
 
 
 def matrix_figure(ranked: pd.DataFrame):
-    """Impact versus effort: x = effort (1–3, spread within each level), y = tCO2e avoided per year (log scale;
-    actions without a computed gain on the bottom line). Selected actions are filled circles, others hollow."""
+    """Impact versus effort of the actions that apply to the territory: x = effort (1–3, spread within each level),
+    y = tCO2e avoided per year (log scale; actions without a computed gain on the bottom line). The plan's actions
+    are filled circles, the others (complementary, rejected) hollow squares."""
     from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
-    df = ranked.sort_values("action_id").reset_index(drop=True)
+    df = ranked[ranked["applicable"]] if "applicable" in ranked else ranked
+    df = df.sort_values("action_id").reset_index(drop=True)
     floor = 0.01
     y = np.where(df["total_tco2e"] > floor, df["total_tco2e"], floor)
     offset = df.groupby("effort").cumcount().to_numpy()
@@ -136,8 +141,8 @@ def matrix_figure(ranked: pd.DataFrame):
     x = df["effort"].to_numpy(dtype=float) + (offset - (count - 1) / 2) * (0.6 / np.maximum(count, 1))
     fig, ax = plt.subplots(figsize=(4.9, 4.6))
     sel = df["selected"].to_numpy()
-    ax.scatter(x[sel], y[sel], s=30, color=PALETTE[0], marker="o", label="Retenue dans le plan")
-    ax.scatter(x[~sel], y[~sel], s=30, facecolors="none", edgecolors=PALETTE[5], marker="s", label="Non retenue")
+    ax.scatter(x[sel], y[sel], s=30, color=PALETTE[0], marker="o", label="Dans le plan")
+    ax.scatter(x[~sel], y[~sel], s=30, facecolors="none", edgecolors=PALETTE[5], marker="s", label="Hors plan")
     ax.set_yscale("log")
     from matplotlib.ticker import NullFormatter
 
@@ -186,14 +191,14 @@ def _wrap(text: str, width: int) -> str:
 
 
 def gantt_figure(plan: pd.DataFrame, ranked: pd.DataFrame, first_year: int, last_year: int):
-    """Gantt chart of the selected actions from ``first_year`` to ``last_year`` (the target year): set-up (dark bar)
-    then full implementation (light bar). Each label is the action's number in the table of means and its title
-    wrapped on two lines, so no label is cut; flat colours, a legend above the bars."""
+    """Gantt chart of the plan's actions from ``first_year`` (the plan's decision year) to ``last_year`` (the target
+    year): set-up (dark bar) then full implementation (light bar). Each label is the action's id, as in every
+    table, and its title wrapped on two lines, so no label is cut; flat colours, a legend above the bars."""
     from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
     sel = means_order(plan, ranked).iloc[::-1]
-    labels = [f"{n}. {_wrap(t, 26)}" for n, t in zip(sel["number"], sel["title_fr"])]
+    labels = [f"{a} {_wrap(t, 26)}" for a, t in zip(sel["action_id"], sel["title_fr"])]
     fig, ax = plt.subplots(figsize=(4.9, 0.36 * len(sel) + 1.0))
     start = sel["start_year"].to_numpy(dtype=float)
     ramp = sel["months"].to_numpy(dtype=float) / 12.0
@@ -275,7 +280,7 @@ def catalogue_markdown(catalogue: pd.DataFrame) -> str:
 
 
 def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
-    """The ``top`` first selected reductions in rank order: total gain with its interval and net cost (French
+    """The ``top`` first reductions of the plan in rank order: total gain with its interval and net cost (French
     headers; every action, with its start year and costs, is in the exported table ``actions_plan``; avoided
     emissions are shown apart by :func:`avoided_markdown`)."""
     from helpers.report.plotting import fr_interval
@@ -299,7 +304,7 @@ def criteria_markdown(plan_criteria: pd.DataFrame, criteria: pd.DataFrame, ranke
     other = plan_criteria[plan_criteria["criterion"] != "climate_change"].dropna(subset=["change_pct"])
     parts = [f"{CRITERIA_LABELS.get(c, c).lower()} {fr_number(-v, 0)} %"
              for c, v in zip(other["criterion"], other["change_pct"])]
-    text = ("Sur les autres indicateurs (bilan et services), le plan complet réduit les impacts annuels de : "
+    text = ("Sur les autres indicateurs du bilan de la collectivité, le plan complet réduit les impacts annuels de : "
             + " ; ".join(parts) + "." if parts else "")
     worse = pollution_transfers(criteria, ranked)
     if worse.empty:
@@ -438,8 +443,8 @@ def headline_markdown(study: ActionsStudy) -> str:
         return fr_number(value, _dec(value))
 
     return "\n".join([
-        f"- **{meta['n_selected_actions']} actions retenues** sur {meta['n_catalogue_actions']} au catalogue.",
-        f"- Mises en œuvre ensemble, elles évitent **{fr_interval(p['value'], p['low'], p['high'], _dec(p))} tCO2e "
+        plan_status_markdown(s),
+        f"- Mises en œuvre ensemble, les actions du plan évitent **{fr_interval(p['value'], p['low'], p['high'], _dec(p))} tCO2e "
         f"par an** (fourchette probable) : {fr_interval(pb['value'], pb['low'], pb['high'], _dec(pb))} sur le bilan de "
         f"la collectivité et {fr_interval(ps['value'], ps['low'], ps['high'], 1)} sur les services (usagers "
         f"compris). La somme des actions prises une à une serait {num(sum_parts)} tCO2e/an : l'écart est le "
@@ -458,6 +463,178 @@ def headline_markdown(study: ActionsStudy) -> str:
         f"Cible : {t['target_basis']}.",
         avoided_markdown(study),
     ])
+
+
+def _ids(ids) -> str:
+    return ", ".join(ids)
+
+
+def plan_status_markdown(summary: dict) -> str:
+    """French bullets on what the plan is: adopted (the collectivity's actions.csv) or proposed (to decide), its
+    decision year and where it comes from (a visible request to set ``plan_start_year`` when defaulted), the years
+    of business as usual before it, the actions outside the plan, and whose unit prices price it. ``summary`` is
+    :meth:`helpers.plan.actions.ActionsStudy.summary`."""
+    plan = summary["plan"]
+    meta = summary["actions_meta"]
+    y = plan["start_year"]
+    n = meta["n_selected_actions"]
+    # two bullets at most (the main page's budget of elements): what the plan is and what is outside it; when it
+    # starts and what to set
+    if plan["status"] == "adopted":
+        what = [f"**Plan adopté : {n} actions** décidées par la collectivité (fichier actions.csv), mises en œuvre "
+                f"à partir de {y}"]
+        if plan["complementary_actions"]:
+            what.append(f"**actions complémentaires proposées**, hors plan adopté et hors de ses totaux, par ordre de "
+                        f"priorité : {_ids(plan['complementary_actions'])} (gain et coût de chacune dans les annexes)")
+        if plan["rejected_actions"]:
+            what.append(f"écartées par la collectivité : {_ids(plan['rejected_actions'])}")
+    else:
+        what = [f"**Plan proposé : {n} actions**, toutes celles du catalogue qui s'appliquent aux données de la "
+                f"collectivité, à partir de {y} ; c'est une proposition à décider : la collectivité choisit ses "
+                "actions dans le fichier actions.csv, le diagnostic montre alors le plan adopté"]
+    if plan["not_applicable_actions"]:
+        what.append(f"sans objet pour les données fournies, donc hors plan : {_ids(plan['not_applicable_actions'])} "
+                    "(équipements, fichiers ou services absents ; raison de chacune dans la feuille « Plan "
+                    "d'actions » de tables.xlsx)")
+    out = ["- " + " ; ".join(what) + "."]
+    when = []
+    if plan["start_year_source"] == "default":
+        when.append(f"**Année de décision à renseigner** : faute de `plan_start_year` dans territory.yaml, le plan "
+                    f"commence par défaut en {y}, l'année qui suit l'année de référence {plan['reference_year']}. "
+                    "Indiquez l'année où le conseil décide le plan : le calendrier, le budget et la trajectoire "
+                    "partiront de cette année.")
+    bau = plan["business_as_usual_years"]
+    if bau:
+        span = f"En {bau[0]}" if len(bau) == 1 else f"De {bau[0]} à {bau[-1]}"
+        when.append(f"{span}, avant la décision, les émissions suivent le fil de l'eau.")
+    if when:
+        out.append("- " + " ".join(when))
+    return "\n".join(out)
+
+
+def budget_table(budget: pd.DataFrame, ttc: bool = False, cumulated: bool = True) -> pd.DataFrame:
+    """The plan's budget by year in French (€ HT, staff in full-time equivalents), with a total row; ``ttc`` adds
+    the investment, operating and net amounts TTC beside their HT, ``cumulated`` the running net (the annex has
+    both; the main page gives the TTC total and the cumulated net in its text, which the total row also shows).
+    ``budget`` is the ``actions_budget_by_year`` table (:func:`helpers.plan.budget.budget_by_year`)."""
+    from helpers.report.plotting import fr_number
+
+    if budget.empty:
+        return pd.DataFrame()
+    total = budget.sum(numeric_only=True)
+    first, last = int(budget["year"].min()), int(budget["year"].max())
+    label = [str(int(y)) for y in budget["year"]] + [f"Total {first}–{last}"]
+
+    def col(name):
+        return [*budget[name].tolist(), float(total[name])]
+
+    cum = [*budget["net_cumulated_eur"].tolist(), float(budget["net_cumulated_eur"].iat[-1])]
+    out = pd.DataFrame({
+        "Année": label,
+        "Investissement (€ HT)": [round(v, -2) for v in col("investment_eur")],
+        "Fonctionnement (€ HT)": [round(v, -2) for v in col("operating_eur")],
+        "Économies (€ HT)": [round(v, -2) for v in col("savings_eur")],
+        "Net (€ HT)": [round(v, -2) for v in col("net_eur")],
+        "Net cumulé (€ HT)": [round(v, -2) for v in cum],
+        "Temps d'agent (ETP)": [fr_number(v, 1) for v in col("fte")],
+    })
+    if not cumulated:
+        out = out.drop(columns="Net cumulé (€ HT)")
+    if ttc:
+        out.insert(6, "Net (€ TTC)", [round(v, -2) for v in col("net_ttc_eur")])
+        out.insert(2, "Investissement (€ TTC)", [round(v, -2) for v in col("investment_ttc_eur")])
+        out.insert(4, "Fonctionnement (€ TTC)", [round(v, -2) for v in col("operating_ttc_eur")])
+    return out
+
+
+def budget_markdown(summary: dict) -> str:
+    """French sentences under the budget table: the totals, how each column is counted, the VAT rate and the
+    full-time equivalent, the cost method of the cost per tonne (annuity), and whose unit prices price the
+    savings."""
+    from helpers.report.plotting import fr_number
+
+    plan = summary["plan"]
+    t = plan["budget_totals"]
+    if not t.get("years"):
+        return ""
+    y0, y1 = t["years"]
+    net = t["net_eur"]
+
+    def eur(value) -> str:  # euros to the hundred: the prices are orders of magnitude
+        return fr_number(round(float(value), -2), 0)
+
+    prices = plan["unit_prices"]
+    own = prices["collectivity"]
+    price_text = ("prix unitaires de la collectivité pour " + ", ".join(own) + " ; les autres, indicatifs, "
+                  "viennent de la bibliothèque du projet" if own else
+                  "tous les prix unitaires sont indicatifs (bibliothèque du projet) : la collectivité peut les "
+                  "remplacer par les siens dans un fichier unit_prices.csv")
+    rate = plan["cost_method"]["discount_rate"]
+    return (
+        f"De {y0} à {y1}, le plan demande {eur(t['investment_eur'])} € HT d'investissement et "
+        f"{eur(t['operating_eur'])} € HT de fonctionnement ; il fait économiser "
+        f"{eur(t['savings_eur'])} € HT (achats, électricité, papier et dépenses évités), soit un solde cumulé "
+        + (f"de {eur(net)} € HT de dépense nette" if net > 0 else f"de {eur(-net)} € HT d'économie nette")
+        + f" ({eur(abs(t['net_ttc_eur']))} € TTC au taux de TVA de {fr_number(100 * plan['vat_rate'], 0)} %)"
+        f" et {fr_number(t['staff_days'], 0)} jours d'agent. Ce tableau est un budget de caisse, sans "
+        "actualisation : l'investissement est réparti sur les années de mise en place, le fonctionnement compté "
+        "en entier dès le début de chaque action, les économies au rythme de la montée en charge, celles du plan "
+        "complet (une économie partagée par deux actions n'est comptée qu'une fois). Un ETP vaut "
+        f"{fr_number(plan['days_per_fte'], 0)} jours (1 607 heures par an de la fonction publique, journées de "
+        "7 heures) ; le temps d'agent compte la mise en place et le temps récurrent (pilotage, mesure annuelle, "
+        "formation). Le coût par tonne du classement utilise une autre règle, l'annuité : investissement "
+        f"annualisé au taux de {fr_number(100 * rate, 1) if rate is not None else '—'} % sur la durée de "
+        f"l'action, plus le coût annuel, moins les économies. Prix : {price_text}."
+    )
+
+
+def cost_per_tonne_markdown(discount_rate: float) -> str:
+    """How the cost per tonne is computed (French), with the discount rate of the run: one method, the annuity, in
+    the text, in the ``actions_plan`` table and on the cost curve."""
+    from helpers.report.plotting import fr_number
+
+    rate = (f"une annuité au taux d'actualisation de {fr_number(100 * discount_rate, 1)} % par an (France "
+            "Stratégie, 2021)" if discount_rate else "un amortissement linéaire, sans actualisation (taux 0)")
+    return ("Coût annualisé net = investissement ramené à l'année par " + rate + " sur la durée de l'action, plus le "
+            "coût annuel, moins les économies (achats, électricité, papier et dépenses évités, recalculés sur les "
+            "mêmes données ; prix unitaires indicatifs ou ceux de la collectivité). Coût par tonne = coût annualisé "
+            "net ÷ tCO2e réduites par an. Sur la courbe, largeur = gain, hauteur = coût par tonne ; pointillés : "
+            "valeur de l'action pour le climat 2030 (250 €/tCO2e, rapport Quinet 2019). Le budget par année, plus "
+            "bas, est un budget de caisse, sans actualisation.")
+
+
+def complementary_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Applicable actions outside the plan (complementary, or rejected by the collectivity), each measured alone:
+    gain with its interval and net cost per tonne (French headers; costs in the ``actions_plan`` table); empty when
+    every applicable action is in the plan."""
+    from helpers.report.plotting import fr_interval
+
+    df = ranked[~ranked["selected"] & ranked["applicable"]].sort_values(["rank_all", "action_id"])
+    decision = {"complementary": "complémentaire", "rejected": "écartée"}
+    return pd.DataFrame({
+        "Action": [f"{a} {_short(t, 50)} ({decision.get(d, '')})"
+                   for a, t, d in zip(df["action_id"], df["title_fr"], df["decision"])],
+        "tCO2e réduites par an, seule [fourchette probable]": [
+            fr_interval(v, lo, hi, 1) if v else "—"
+            for v, lo, hi in zip(df["total_tco2e"], df["total_low_tco2e"], df["total_high_tco2e"])],
+        "Coût net (€/tCO2e)": df["cost_eur_per_tco2e"].round(0),
+    })
+
+
+def gantt_data(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """The data of the roadmap figure: each action of the plan (id, title), its start year and the last year of
+    its set-up (French headers); owners, costs and staff are in the table of means."""
+    sel = means_order(plan, ranked)
+    return pd.DataFrame({"Action": sel["action_id"], "Titre": sel["title_fr"],
+                         "Début": sel["start_year"].astype(int).astype(str),
+                         "Fin de la mise en place": sel["end_year"].astype(int).astype(str)})
+
+
+def not_applicable_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Actions *sans objet* for the territory's inputs and why (French headers)."""
+    df = ranked[~ranked["applicable"]].sort_values("action_id")
+    return pd.DataFrame({"Action": [f"{a} {_short(t, 60)}" for a, t in zip(df["action_id"], df["title_fr"])],
+                         "Pourquoi sans objet": df["applicability_note"]})
 
 
 def avoided_markdown(study: ActionsStudy) -> str:
@@ -489,8 +666,9 @@ def alt_texts(study: ActionsStudy) -> dict[str, str]:
     r = study.ranked
     pos = r[(r["total_tco2e"] > 0) & r["kind"].eq("reduction")].sort_values("total_tco2e", ascending=False)
     top = pos.iloc[0] if len(pos) else None
-    cheap = pos[pos["cost_eur_per_tco2e"] <= 0]
-    costly = pos[pos["cost_eur_per_tco2e"] > CARBON_VALUE_EUR_PER_TCO2E]
+    in_plan = pos[pos["selected"] & pos["cost_eur_per_tco2e"].notna()]  # the cost curve shows the plan's actions
+    cheap = in_plan[in_plan["cost_eur_per_tco2e"] <= 0]
+    costly = in_plan[in_plan["cost_eur_per_tco2e"] > CARBON_VALUE_EUR_PER_TCO2E]
     t = study.info["trajectory"]
     sel = r[r["selected"]]
     first = sel[sel["kind"].eq("reduction")].sort_values("rank").head(3)["action_id"].tolist()
@@ -499,15 +677,15 @@ def alt_texts(study: ActionsStudy) -> dict[str, str]:
                   f"{top['action_id']} ({top['title_fr']}) avec {fr_number(top['total_tco2e'], 0)} tCO2e par an ; "
                   "les actions sur les services pèsent peu devant celles sur le parc.") if top is not None else
                  "Aucune action n'a de gain calculé.",
-        "macc": (f"Courbe de coût d'abattement : {len(cheap)} actions sur {len(pos)} font économiser de l'argent "
+        "macc": (f"Courbe de coût d'abattement du plan : {len(cheap)} actions sur {len(in_plan)} font économiser de l'argent "
                  "(coût net négatif) grâce aux achats et à l'énergie évités"
                  + (f" ; {len(costly)} coûtent plus que la valeur de l'action pour le climat (250 €/tCO2e)."
                     if len(costly) else ".")),
-        "matrix": ("Impact et effort : les actions retenues les mieux classées sont " + ", ".join(first)
+        "matrix": ("Impact et effort : les actions du plan les mieux classées sont " + ", ".join(first)
                    + " ; les actions d'accompagnement sans gain carbone calculé sont sur la ligne du bas."),
-        "gantt": (f"Feuille de route : {len(sel)} actions retenues, la première démarre en "
+        "gantt": (f"Feuille de route : {len(sel)} actions dans le plan, la première démarre en "
                   f"{int(sel['start_year'].min())} et la dernière en {int(sel['start_year'].max())}." if len(sel) else
-                  "Aucune action retenue."),
+                  "Aucune action dans le plan."),
         "trajectory": (f"En {t['milestone_year']}, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e contre "
                        f"{fr_number(t['target_2030_tco2e'], 0)} pour la cible et {fr_number(t['bau_2030_tco2e'], 0)} "
                        f"au fil de l'eau ; sur {t['reference_year']}–{t['target_year']}, le plan "

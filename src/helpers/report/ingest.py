@@ -25,6 +25,7 @@ INPUT_NAMES_FR: dict[str, str] = {
     "services.csv": "services numériques clés",
     "rgesn.csv": "auto-évaluation RGESN",
     "maturity.csv": "questionnaire de maturité",
+    "unit_prices.csv": "prix unitaires de la collectivité",
     "actions.csv": "choix du plan d'actions",
 }
 

@@ -104,13 +104,17 @@ def synthesis_sentences(summary: dict) -> list[str]:
                    f"({fr_number(maturity['score_pct'], 0)}{NBSP}% des points du questionnaire).")
     elif maturity.get("questionnaire_provided") is False:
         out.append("Le niveau de maturité numérique responsable n'est pas publié : questionnaire incomplet (non fourni).")
-    plan = summary.get("plan_reduction_tco2e_per_year") or {}
+    plan = summary.get("plan_reduction_balance_tco2e_per_year") or summary.get("plan_reduction_tco2e_per_year") or {}
+    info = summary.get("plan") or {}
     if plan.get("value") is not None:
-        pct = (f", soit {fr_number(100 * plan['value'] / total['value'], 0)}{NBSP}% du bilan {ref_year}"
-               if total.get("value") else "")
+        pct = info.get("reduction_pct_of_reference")
+        pct = (f", soit {fr_number(pct, 0)}{NBSP}% du bilan {ref_year}" if pct is not None else "")
         rng = _between(plan)
-        out.append(f"Le plan d'actions retenu réduirait l'empreinte de {_t(plan['value'])} par an une fois mis en "
-                   f"œuvre{pct}" + (f" ({rng})" if rng else "") + ".")
+        what = ("Le plan proposé, à décider," if info.get("status") == "proposed" else
+                "Le plan adopté" if info.get("status") == "adopted" else "Le plan d'actions")
+        start = f" à partir de {info['start_year']}" if info.get("start_year") else ""
+        out.append(f"{what} réduirait le bilan de {_t(plan['value'])} par an une fois mis en œuvre{start}{pct}"
+                   + (f" ({rng})" if rng else "") + ".")
     if t.get("milestone_met") is not None:
         m = t.get("milestone_year", 2030)
         if t["milestone_met"]:
@@ -128,23 +132,38 @@ def synthesis_sentences(summary: dict) -> list[str]:
                            if over > 0 else "reste dans le budget carbone."))
     decisions = _decisions(summary)
     if decisions:
-        out.append("Trois décisions à prendre maintenant : " + " ; ".join(decisions) + ".")
+        out.append(f"{_decisions_lead(summary, len(decisions))} : " + " ; ".join(decisions) + ".")
     return out
 
 
+def _decisions_lead(summary: dict, n: int) -> str:
+    """"Trois décisions pour lancer le plan en 2025" (the plan's decision year, never the clock)."""
+    words = {1: "Une décision", 2: "Deux décisions", 3: "Trois décisions"}
+    year = (summary.get("plan") or {}).get("start_year")
+    return words.get(n, f"{n} décisions") + (f" pour lancer le plan en {year}" if year else " à prendre")
+
+
 def _decisions(summary: dict) -> list[str]:
-    """The three decisions of the synthesis: launch the two largest reductions; close the gap to the milestone (or
-    secure the plan's funding when it is met); complete the maturity questionnaire when it is incomplete, else
-    install the steering committee and its annual review (décret n° 2022-1084)."""
-    ranked = _reductions_by_tonnes(summary)
+    """The decisions of the synthesis: adopt the proposed plan, or launch the two first actions of the adopted plan
+    (the plan's one priority order, :func:`top_actions`); close the gap to the milestone (or secure the plan's
+    funding when it is met); complete the maturity questionnaire when it is incomplete, else install the steering
+    committee and its annual review (décret n° 2022-1084)."""
+    info = summary.get("plan") or {}
+    first = _plan_actions(summary)[:2]
     out = []
-    if ranked:
-        titles = " et ".join(f"« {esc(a.get('title', a.get('id', '')))} »" for a in ranked[:2])
-        out.append(f"lancer {titles}, qui réduisent le plus")
+    if info.get("status") == "proposed":
+        out.append(f"adopter le plan proposé ({len(info.get('actions_in_plan') or [])} actions), en le complétant ou "
+                   "en le réduisant dans le fichier actions.csv")
+    elif first:
+        titles = " et ".join(f"« {esc(a.get('title', a.get('id', '')))} »" for a in first)
+        out.append(f"lancer {titles}, premières du plan par ordre de priorité")
     t = summary.get("trajectory") or {}
     if t.get("milestone_met") is False:
+        more = info.get("complementary_actions") or []
+        hint = ("" if not more else f" (parmi les {len(more)} actions complémentaires proposées en partie 5, d'abord "
+                f"{', '.join(more[:3])})" if len(more) > 3 else f" (actions complémentaires proposées : {', '.join(more)})")
         out.append(f"décider de mesures supplémentaires pour {_t(t.get('gap_milestone_tco2e'))} par an d'ici "
-                   f"{t.get('milestone_year', 2030)}")
+                   f"{t.get('milestone_year', 2030)}{hint}")
     elif t.get("milestone_met"):
         out.append("inscrire au budget les moyens du plan pour tenir l'objectif")
     if (summary.get("maturity") or {}).get("published") is False:
@@ -154,12 +173,11 @@ def _decisions(summary: dict) -> list[str]:
     return out[:3]
 
 
-def _reductions_by_tonnes(summary: dict) -> list[dict]:
-    """Selected reductions (kind ``reduction``, ranked) by tonnes reduced per year, largest first."""
+def _plan_actions(summary: dict) -> list[dict]:
+    """The plan's ranked actions in the plan's one priority order (rank 1 first), as :func:`top_actions`."""
     acts = [a for a in summary.get("actions") or []
-            if a.get("rank") is not None and a.get("kind", "reduction") == "reduction"
-            and (a.get("reduction_tco2e_per_year") or {}).get("value") is not None]
-    return sorted(acts, key=lambda a: (-a["reduction_tco2e_per_year"]["value"], a["rank"]))
+            if a.get("rank") is not None and a.get("kind", "reduction") == "reduction" and a.get("selected", True)]
+    return sorted(acts, key=lambda a: a["rank"])
 
 
 def read_plan(processed: Path) -> pd.DataFrame | None:
@@ -192,8 +210,15 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
                           else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip())
         maturity_note = esc(maturity.get("level", "")) + (
             "" if rank or not maturity else " ; pas de classement : aucune collectivité de comparaison sourcée")
-    plan_red = summary.get("plan_reduction_tco2e_per_year")
+    plan_red = summary.get("plan_reduction_balance_tco2e_per_year") or summary.get("plan_reduction_tco2e_per_year")
+    info = summary.get("plan") or {}
+    services_red = (summary.get("plan_reduction_services_tco2e_per_year") or {}).get("value")
     ref_year = territory.get("reference_year", "")
+    pct = info.get("reduction_pct_of_reference")
+    plan_note = (f"{fr_number(pct, 0)}{NBSP}% du bilan {ref_year}" if pct is not None else f"par rapport à {ref_year}")
+    if services_red:
+        plan_note += f", plus {fr_number(services_red, 1)}{NBSP}tCO2e/an sur les services des usagers"
+    plan_word = {"proposed": "proposé, à décider", "adopted": "adopté"}.get(info.get("status"), "")
     rows = [
         ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
          f"dont équipements, énergie, hébergement, réseaux et papier {_interval(physical, 0, 't')} ; achats de "
@@ -203,26 +228,41 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
         ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
          "dans l'empreinte des équipements, hors papier et achats ; repères : France 78 % (ADEME–Arcep), La Rochelle publié 54 %"),
         ("Score de maturité numérique responsable", maturity_value, maturity_note),
-        ("Réduction annuelle apportée par le plan d'actions", _interval(plan_red, 0, "tCO2e/an"),
-         f"par rapport à {ref_year} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
+        (f"Réduction annuelle du bilan par le plan {plan_word}".strip(), _interval(plan_red, 0, "tCO2e/an"),
+         f"{plan_note} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
          f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
     ]
+    totals = info.get("budget_totals") or {}
+    if totals.get("years"):  # in the plan's row: the page's budget of elements
+
+        def eur(value) -> str:  # to the thousand: unit prices are orders of magnitude
+            return f"{fr_number(round(float(value), -3), 0)}{NBSP}€"
+
+        y0, y1 = totals["years"]
+        net = totals["net_eur"]
+        label, value, note = rows[-1]
+        rows[-1] = (label, value, f"{note} ; budget {y0}–{y1} : {eur(abs(net))} HT "
+                    f"{'de dépense nette' if net > 0 else 'd’économie nette'} (investissement "
+                    f"{eur(totals['investment_eur'])}, fonctionnement {eur(totals['operating_eur'])}, économies "
+                    f"{eur(totals['savings_eur'])}), {fr_number(totals['staff_days'], 0)} jours d'agent, détail "
+                    "par année en partie 6")
     lines = ["## 1. Synthèse pour les décideurs", ""]
     sentences = synthesis_sentences(summary)
-    decide = [x for x in sentences if x.startswith("Trois décisions")]
+    lead = _decisions_lead(summary, len(_decisions(summary)))
+    decide = [x for x in sentences if x.startswith(lead)]
     facts = [x for x in sentences if x not in decide]
     if facts:
         lines += [" ".join(facts), ""]
     if decide:  # its own paragraph, bold lead: what the reader is asked to do
-        lines += [decide[0].replace("Trois décisions à prendre maintenant", "**Trois décisions à prendre maintenant**", 1), ""]
+        lines += [decide[0].replace(lead, f"**{lead}**", 1), ""]
     lines += ["| Chiffre clé | Valeur [fourchette probable] | Repère |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     lines += ["", "Fourchette probable : 19 chances sur 20 que la valeur s'y trouve (voir le glossaire, partie 8)."]
-    ranked = _reductions_by_tonnes(summary)[:5]
-    lines += ["", "### Les cinq premières actions, par tonnes réduites", ""]
+    ranked = _plan_actions(summary)[:5]
+    lines += ["", "### Les cinq premières actions du plan, par ordre de priorité", ""]
     if ranked:
         by_id = {} if plan is None or plan.empty else {r["action_id"]: r for _, r in plan.iterrows()}
-        lines += ["| Action | Réduction (tCO2e/an) | Investissement (€) | Coût annuel (€) | Effort |",
+        lines += ["| Action | Réduction (tCO2e/an) | Investissement (€ HT) | Coût annuel (€ HT) | Effort |",
                   "|---|---|---|---|---|"]
         for a in ranked:
             row = by_id.get(a.get("id"))
@@ -230,11 +270,11 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
             inv = NA if row is None else fr_number(row.get("investment_eur"), 0)
             yearly = NA if row is None else fr_number(row.get("yearly_eur"), 0)
             effort = NA if row is None else EFFORT_WORDS.get(int(row.get("effort", 0)), NA)
-            lines.append(f"| {esc(a.get('title', a.get('id', '')))} | {fr_number(red, 1)} | {inv} | {yearly} | "
-                         f"{effort} |")
+            lines.append(f"| {esc(a.get('id', ''))} {esc(a.get('title', ''))} | {fr_number(red, 1)} | {inv} | "
+                         f"{yearly} | {effort} |")
     else:
         lines.append(f"Plan d'actions {NA}.")
-    avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided"]
+    avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided" and a.get("selected", True)]
     if avoided:
         lines += ["", "À part, hors classement, émissions évitées par rapport à l'évolution attendue sans plan : "
                   + " ; ".join(f"{esc(a.get('title', a.get('id', '')))} — "
@@ -243,11 +283,10 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
 
 
 def top_actions(summary: dict, n: int = 5) -> list[str]:
-    """Ids of the ``n`` first actions of the synthesis: selected reductions (kind ``reduction``) in rank order;
-    an avoided action (against a business-as-usual counterfactual) is never among them."""
-    actions = [a for a in summary.get("actions") or []
-               if a.get("rank") is not None and a.get("kind", "reduction") == "reduction"]
-    return [a["id"] for a in sorted(actions, key=lambda a: a["rank"])[:n]]
+    """Ids of the ``n`` first actions of the synthesis: the plan's reductions (kind ``reduction``) in rank order,
+    the one list the page, the synthesis and ``summary.json`` (``synthesis.top_actions``, ``plan.top_actions``)
+    show; an avoided action (against a business-as-usual counterfactual) is never among them."""
+    return [a["id"] for a in _plan_actions(summary)[:n]]
 
 
 def _env_versions() -> dict[str, str]:
@@ -430,7 +469,8 @@ SHEET_NAMES: dict[str, str] = {
     "inventaire": "Inventaire", "inventory": "Inventaire", "facteurs": "Facteurs", "hypotheses": "Hypothèses",
     "entites": "Entités", "actions": "Actions choisies (entrée)", "actions_criteria": "Actions multicritère",
     "actions_indicators": "Indicateurs de suivi", "actions_means": "Moyens et calendrier",
-    "actions_means_by_year": "Moyens par année", "actions_plan": "Plan d'actions",
+    "actions_budget_by_year": "Budget par année", "unit_prices_used": "Prix unitaires utilisés",
+    "actions_plan": "Plan d'actions",
     "actions_plan_criteria": "Plan multicritère", "actions_roadmap": "Feuille de route",
     "carbon_by_category": "Bilan par catégorie", "carbon_by_entity": "Bilan par entité",
     "carbon_by_phase": "Bilan par phase", "carbon_by_tier": "Bilan par niveau", "carbon_criteria": "Bilan multicritère",
@@ -491,6 +531,9 @@ _WORDS: dict[str, str] = {
     "distribution": "distribution", "end_of_life": "fin de vie", "past": "au-delà de", "role": "rôle",
     "population": "population", "vintage": "millésime", "model": "modèle", "ademe": "ADEME", "library": "bibliothèque",
     "bottom": "ascendant", "up": "", "swd": "SWD", "global": "mondial", "operational": "exploitation",
+    "operating": "fonctionnement", "savings": "économies", "net": "net", "cumulated": "cumulé", "ttc": "TTC",
+    "fte": "ETP", "staff": "temps d'agent", "decision": "décision", "applicability": "applicabilité",
+    "note": "note", "growth": "croissance", "index": "indice", "decided": "décidé", "moved": "déplacée",
     "rating": "note", "complete": "complet", "climate": "climat", "change_kgco2e": "", "kept": "conservées",
     "read": "lues", "excluded": "exclues", "label_theme": "thème", "p2": "centile 2", "p5": "centile 5",
     "p50": "médiane", "p95": "centile 95", "p97": "centile 97", "s1": "indice premier ordre",

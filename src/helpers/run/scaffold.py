@@ -26,6 +26,7 @@ INPUT_FILES = (
     ("helpers.model.rgesn", "RGESN_SCHEMA", False, "RGESN self-assessment of the services"),
     ("helpers.model.maturity", "MATURITY_SCHEMA", False, "answers to the maturity questionnaire"),
     ("helpers.plan.actions", "ACTIONS_SCHEMA", False, "selection and parameters of the action plan"),
+    ("helpers.io.prices", "TERRITORY_PRICES_SCHEMA", False, "the collectivity's own unit prices (budget of the plan)"),
     ("helpers.io.factors", "FACTOR_OVERRIDE_SCHEMA", False, "overrides of reference factors (e.g. electricity contract)"),
 )
 
@@ -39,6 +40,7 @@ agents: 800
 reference_year: 2024
 target_year: 2040
 milestone_year: 2030
+plan_start_year: null   # the year the council decides the plan (e.g. 2026); null: the year after reference_year
 entities:
   - {{id: ville, name: "Ville de Nouvelle-Commune", kind: commune}}
 peers: []

@@ -128,11 +128,11 @@ def _services(ctx, *, seed: int, n_draws: int):
 
 
 def _actions(ctx, *, seed: int, n_draws: int, bau_growth_per_year=None, target_share: float = 1 / 6,
-             discount_rate: float = 0.032):
+             discount_rate: float = 0.032, vat_rate: float = 0.20):
     from helpers.plan import actions
 
     return actions.run_study(ctx, n_draws=n_draws, seed=seed, bau_growth_per_year=bau_growth_per_year,
-                             target_share=target_share, discount_rate=discount_rate)
+                             target_share=target_share, discount_rate=discount_rate, vat_rate=vat_rate)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -154,7 +154,8 @@ class Section:
 #: Defaults of the extra parameters of notebook 05's ``parameters`` cell (papermill injects only ``territory``,
 #: ``seed``, ``processed_dir`` and ``n_draws``, so the notebook runs with these). A test compares them with the
 #: notebook.
-ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6, "discount_rate": 0.032}
+ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6, "discount_rate": 0.032,
+                             "vat_rate": 0.20}
 
 #: The sections in the order of the notebooks.
 SECTIONS: dict[str, Section] = {s.name: s for s in (
