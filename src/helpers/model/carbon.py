@@ -1945,7 +1945,8 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
     reference's own scope (issue 32): the scope named by ``compared_scope`` (:data:`DEFAULT_COMPARED_SCOPE` when
     blank) — per agent or per workstation from ``per_agent_by_scope_kgco2e`` / ``per_workstation_by_scope_kgco2e``,
     totals from the scope's tonnes, the manufacturing share on its base (equipment), the services share as the
-    spend-based line ÷ total. Each row carries the reference's perimeter, its source and the reason of the
+    spend-based line ÷ total. A summary without the figures of that scope (written before issue 32) compares
+    nothing there (NaN): the total with purchases is never set against a reference that has none. Each row carries the reference's perimeter, its source and the reason of the
     difference (French). Nothing is tuned to match a reference.
 
     Columns :data:`BENCHMARK_COLUMNS`; ``source`` is the reference's web address when it has one.
@@ -1959,7 +1960,7 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
               "spend_based": data.get("spend_based_tco2e"), "total": data.get("total_tco2e")}
     per_agent = data.get("per_agent_by_scope_kgco2e") or {"total": data.get("per_agent_kgco2e")}
     per_ws = data.get("per_workstation_by_scope_kgco2e") or {"total": data.get("per_workstation_kgco2e")}
-    share = data.get("equipment_manufacturing_share")
+    share = data.get("equipment_manufacturing_share", data.get("manufacturing_share"))  # older summaries: the latter
     empty = {"value": nan, "low": nan, "high": nan}
     rows = []
     for r in benchmarks.itertuples(index=False):
@@ -1994,7 +1995,7 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
                       f"tous périmètres : {fr_number(total)} tCO2e.")
         ref = float(r.value)
         year = getattr(r, "year", "")
-        rows.append({"id": r.id, "reference": r.label_fr, "reference_value": ref, "unit": r.unit,
+        rows.append({"id": getattr(r, "id", r.label_fr), "reference": r.label_fr, "reference_value": ref, "unit": r.unit,
                      "compared_scope": scope, "reference_scope": r.scope, "our_value": ours["value"],
                      "our_low": ours.get("low", nan), "our_high": ours.get("high", nan),
                      "ratio": ours["value"] / ref if ref else nan, "our_scope": our_scope, "reason_fr": reason,
