@@ -148,3 +148,16 @@ def test_a_good_published_footprint_is_read(tmp_path):
                                      "source": "https://example.org/b", "split": None, "workstations": None,
                                      "comparable_scope": "physical"}
     assert t.label_nr["held"] is False
+
+
+def test_the_docs_quote_no_result_of_a_study():
+    """Issue 32: numbers that describe a study (tonnes of a balance, its shares) are read from its summary.json, never
+    copied into the method documents, where they go stale as the study changes."""
+    import re
+
+    root = Path(__file__).resolve().parents[1] / "docs"
+    for name in ("assumptions_caveats.md", "architecture.md"):
+        text = (root / name).read_text(encoding="utf-8")
+        found = re.findall(r"\d[\d.,]*\s?(?:t/yr|tCO2e|t central|t of \d)", text)
+        assert not found, (name, found)
+    assert re.findall(r"\d\s?t/yr", "−18 t/yr on the balance")  # the pattern does fire

@@ -490,6 +490,18 @@ def fr_vintage(vintage) -> str:
     return re.sub(r"(?i)\bassumption\b", "hypothèse", str(vintage))
 
 
+#: what a processed table's sheet holds when its generic description would hide its base (issue 32: one manufacturing
+#: share, one purchases value)
+TABLE_NOTES: dict[str, str] = {
+    "carbon_by_phase": "Bilan par phase des équipements (leur énergie, l'hébergement et les réseaux compris), en tCO2e "
+                       "par an avec la fourchette probable ; « Part » = part de ce périmètre (la part de la fabrication "
+                       "est celle du diagnostic) ; papier et achats par ratio monétaire en lignes à part, sans part.",
+    "carbon_by_tier": "Bilan par niveau du périmètre physique et achats par ratio monétaire en une seule ligne, en "
+                      "tCO2e par an avec la fourchette probable ; « Part » = part du total.",
+    "carbon_sensitivity": "Entrées classées par part de la variance du total ; un groupe de facteurs corrélés (un "
+                          "tirage commun) est une seule entrée, ses facteurs dans la colonne « Membres ».",
+}
+
 SHEET_NOTES = {
     "inventaire": "Inventaire validé (une ligne par groupe d'équipements identiques). Unités : quantité (unités), durée de vie (ans), puissance (W), consommation (kWh/an).",
     "facteurs": "Bibliothèque de facteurs utilisée (après remplacements). Unités dans la colonne unit ; source et millésime par ligne.",
@@ -540,7 +552,7 @@ _WORDS: dict[str, str] = {
     "discount": "actualisation", "rate": "taux", "annuity": "annuité", "annualised": "annualisé", "money": "argent",
     "saved": "économisé", "cost": "coût", "effort": "effort", "months": "mois", "maturity": "maturité", "gap": "écart",
     "gain": "gain", "component": "composante", "score": "score", "origin": "origine", "status": "statut",
-    "basis": "base", "targets": "cibles", "target": "cible", "rank": "rang", "all": "tous", "indicator": "indicateur",
+    "basis": "base", "scope": "périmètre", "members": "membres", "targets": "cibles", "target": "cible", "rank": "rang", "all": "tous", "indicator": "indicateur",
     "baseline": "référence", "milestone": "jalon", "full": "complète", "text": "texte", "change": "variation",
     "pct": "(%)", "old": "ancien", "new": "nouveau", "reason": "raison", "central": "central", "input": "entrée",
     "contribution": "contribution", "to": "à", "variance": "variance", "swing": "écart", "correlation": "corrélation",
