@@ -508,7 +508,7 @@ def test_headline_numbers_on_the_page_are_the_summary(project):
     assert head.index(ivl(ph, "tCO2e par an")) < head.index(ivl(sp, "tCO2e")) < head.index(ivl(tot, "tCO2e"))
     assert ivl(c["per_workstation_by_scope_kgco2e"]["physical"], "kgCO2e") in head
     for r in c["spend_based_ratios"]:
-        assert r["year"] and f"ratios monétaires {r['year']}" in head
+        assert r["year"] and f"ratios monétaires ADEME Base Carbone {r['year']}" in head
     # one manufacturing share everywhere it is written as a share of the equipment
     share = fr_number(100 * c["equipment_manufacturing_share"])
     said = re.findall(r"(\d+(?:,\d+)?) % (?:\(base : équipements|de l'empreinte des équipements)", text)

@@ -1682,8 +1682,7 @@ def quantiles_table(balance: Balance, agents: int, population: int, computers: f
 
 #: French labels of the correlation groups of the factor library (one input of the sensitivity ranking each)
 GROUP_LABELS: dict[str, str] = {
-    "ademe_ratios_monetaires_2023": "Ratios monétaires des achats (ADEME 2023 : services, logiciels, cloud, télécoms ; "
-                                    "un tirage commun)",
+    "ademe_ratios_monetaires_2023": "Ratios monétaires des achats (ADEME 2023, un tirage commun)",
 }
 
 

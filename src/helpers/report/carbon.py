@@ -7,6 +7,8 @@ section's outputs are ``CarbonStudy.write``.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -84,23 +86,25 @@ SPEND_WORDS: dict[str, str] = {"services": "prestations informatiques", "softwar
 
 
 def spend_ratios_text(ratios: list | None) -> str:
-    """French list of the monetary ratios used (issue 32), e.g. ``prestations informatiques 0,075 kgCO2e/€ HT
-    (ADEME Base Carbone, ratios monétaires 2023)``, a ratio marked as an assumption flagged « à vérifier »; empty
-    without spend."""
+    """French list of the monetary ratios used (issue 32), grouped by year of the ratio, e.g. ``ratios monétaires
+    ADEME Base Carbone 2023, en kgCO2e/€ HT : prestations informatiques 0,075 ; logiciels 0,096 (hypothèse à
+    vérifier)``; a ratio marked as an assumption is flagged; empty without spend."""
     from helpers.report.plotting import fr_sig
 
     if not ratios:
         return ""
-    parts = []
+    groups: dict = {}
+    missing = []
     for r in ratios:
+        word = SPEND_WORDS.get(r["category"], r["category"])
         if r.get("kgco2e_per_eur") is None:
-            parts.append(f"{SPEND_WORDS.get(r['category'], r['category'])} : facteur manquant")
+            missing.append(f"{word} : facteur manquant")
             continue
-        year = f" {r['year']}" if r.get("year") else ""
-        flag = ", hypothèse à vérifier" if r.get("status") == "assumption" else ""
-        parts.append(f"{SPEND_WORDS.get(r['category'], r['category'])} {fr_sig(r['kgco2e_per_eur'], 2)} kgCO2e/€ HT "
-                     f"(ADEME Base Carbone, ratios monétaires{year}{flag})")
-    return " ; ".join(parts)
+        flag = " (hypothèse à vérifier)" if r.get("status") == "assumption" else ""
+        groups.setdefault(r.get("year"), []).append(f"{word} {fr_sig(r['kgco2e_per_eur'], 2)}{flag}")
+    parts = [f"ratios monétaires ADEME Base Carbone{f' {y}' if y else ''}, en kgCO2e/€ HT : " + " ; ".join(items)
+             for y, items in groups.items()]
+    return " ; ".join(parts + missing)
 
 
 def spend_sensitivity_text(s: dict | None) -> str:
@@ -150,7 +154,7 @@ def headline_markdown(study: CarbonStudy) -> str:
         lines.append(
             f"- à part, achats de services et logiciels estimés par leur montant (ratio monétaire) : "
             f"{fr_interval(sp['value'], sp['low'], sp['high'], 0, 'tCO2e')}"
-            + (f" ; ratios : {ratios}" if ratios else "") + (f" ; {sens}" if sens else "") + f" ; {total} ;")
+            + (f" ; {ratios}" if ratios else "") + (f" ; {sens}" if sens else "") + f" ; {total} ;")
     lines += [
         f"- part de la fabrication des équipements : {_share_text(d['equipment_manufacturing_share'])} (base : "
         "équipements, leur énergie, hébergement et réseaux, sans papier ni achats) ; vue « achats de l'année » "
@@ -182,7 +186,8 @@ def electricity_markdown(e: dict | None) -> str:
     if e.get("vintage_year") is None:
         used = f"{fr_number(e['value'], 4)} kgCO2e/kWh (facteur propre du territoire : {_md(e['source'])})"
     else:
-        used = (f"{fr_number(e['value'], 4)} kgCO2e/kWh, millésime {e['vintage_year']} ({_md(e['vintage'])})"
+        label = re.sub(r"\s*\(millésime \d{4}\)$", "", str(e["vintage"]))
+        used = (f"{fr_number(e['value'], 4)} kgCO2e/kWh, millésime {e['vintage_year']} ({_md(label)})"
                 + (f", {e['note']}" if e.get("note") else ""))
     text = f"- électricité française : {used}"
     if e.get("latest_delta_tco2e") is not None and e.get("latest_vintage_year") != e.get("vintage_year"):
@@ -296,9 +301,10 @@ def per_person_references(benchmarks: pd.DataFrame) -> str:
 
 
 def same_scope_references(comparison: list | pd.DataFrame | None, scope: str | None = None) -> str:
-    """French list of the per-person references, each with this study on the same scope, its perimeter and its web
-    address (issue 32), e.g. ``WeNR 2021 : 265 kgCO2e par salarié, ici 145 sur le même périmètre (SI
-    d'organisations…, https://…)``; only the references compared on ``scope`` when it is given; empty without any."""
+    """French list of the per-person references, each with this study on the same scope, the reference's perimeter
+    (its first clause) and its web address (issue 32), e.g. ``WeNR 2021 : 265 kgCO2e par salarié, ici 146 sur le même
+    périmètre (Système d'information d'organisations (…) ; https://…)``; only the references compared on ``scope``
+    when it is given; empty without any."""
     from helpers.report.plotting import fr_number
 
     if comparison is None:
@@ -306,12 +312,12 @@ def same_scope_references(comparison: list | pd.DataFrame | None, scope: str | N
     c = pd.DataFrame(comparison)
     if c.empty:
         return ""
-    c = c[c["unit"].isin(list(PER_PERSON_UNITS))]
+    c = c[c["unit"].isin(list(PER_PERSON_UNITS)) & c["our_value"].astype(float).notna()]
     if scope is not None:
         c = c[c["compared_scope"] == scope]
     return " ; ".join(
         f"{r.reference.split(' : ')[0]} : {fr_number(r.reference_value)} kgCO2e {PER_PERSON_UNITS[r.unit]}, ici "
-        f"{fr_number(r.our_value)} sur le même périmètre ({r.reference_scope} ; {r.source})"
+        f"{fr_number(r.our_value)} sur le même périmètre ({str(r.reference_scope).split(' ; ')[0]} ; {r.source})"
         for r in c.itertuples(index=False))
 
 

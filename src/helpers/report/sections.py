@@ -437,7 +437,7 @@ def reproducibility_markdown(summary: dict, processed: Path, factors: pd.DataFra
     lines.append(f"{len(used)} facteurs (version {code(summary.get('factors_version', NA))}), dont "
                  f"{int((used['status'] == 'assumption').sum())} hypothèses. La table complète (tous les indicateurs, "
                  "avec la source et le millésime de chaque valeur) est dans `tables.xlsx` (feuille « Facteurs »).")
-    top = top_factors(processed, used, 8)
+    top = top_factors(processed, used, 6)  # within the annex budget (issue 32: a correlated group lists its factors)
     if top is not None:
         lines += ["", html_table(top, f"Les {len(top)} facteurs climat qui pèsent le plus sur le bilan (écart produit "
                                       "sur le total entre leur borne basse et leur borne haute)", max_rows=10)]
