@@ -115,8 +115,11 @@ def spend_sensitivity_text(s: dict | None) -> str:
         return ""
     ratios = sorted(set(s["kgco2e_per_eur"].values()))
     shown = " à ".join(fr_sig(x, 2) for x in (ratios[0], ratios[-1])) if len(ratios) > 1 else fr_sig(ratios[0], 2)
+    def num(x):
+        return fr_number(x, 0 if abs(x) >= 10 else 1)
+
     return (f"avec l'ancien ratio de l'ADEME ({shown} kgCO2e/€, données de {s['year']}), ces achats pèseraient "
-            f"{fr_number(s['tco2e'])} tCO2e ({'+' if s['delta_tco2e'] >= 0 else ''}{fr_number(s['delta_tco2e'])} t) : "
+            f"{num(s['tco2e'])} tCO2e ({'+' if s['delta_tco2e'] >= 0 else ''}{num(s['delta_tco2e'])} t) : "
             "une sensibilité, pas la valeur retenue")
 
 
