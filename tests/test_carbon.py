@@ -386,7 +386,13 @@ def test_reference_csvs_carry_a_source_on_every_row():
         assert df["source"].astype(str).str.len().gt(5).all()
     b = carbon.load_published_benchmarks().set_index("id")["value"]
     assert b["wenr_2021_per_employee"] == 265 and b["greenit_2021_per_user"] == 460
-    assert b["la_rochelle_2020_total"] == 680 and b["la_rochelle_2020_manufacturing_share"] == 0.54
+    # issue 32: La Rochelle's own published balance is a key of its territory.yaml, not a row of the shared library
+    assert not any(i.startswith("la_rochelle") for i in b.index)
+    from helpers.io.territory import load_territory
+
+    pub = load_territory("la-rochelle").published_footprint
+    assert pub["value_tco2e"] == 680 and pub["split"] == {"manufacturing": 0.54, "use": 0.46} and pub["year"] == 2020
+    assert pub["workstations"] == 2500 and pub["source"].count("https://dev-durable.agglo-larochelle.fr/") == 1
 
 
 # ---------------------------------------------------------------------------------------------------- test-mini
@@ -541,8 +547,15 @@ def test_per_person_references_come_from_the_published_benchmarks():
     b = carbon.load_published_benchmarks()
     text = carbon_report.per_person_references(b)
     assert "265" in text and "460" in text  # WeNR 2021 and Green IT 2021, as published_benchmarks.csv gives them
-    alt = carbon_report.benchmark_alt(b, {"per_agent_kgco2e": {"value": 220.4}})
-    assert alt.startswith("Ce bilan donne 220 kgCO2e par agent, contre ")
+    # issue 32: each reference against this balance on its own scope (physical for WeNR and Green IT), never the
+    # total with purchases; a summary without per-scope figures compares nothing
+    scopes = {"physical": {"value": 146.2, "low": 127.0, "high": 172.0},
+              "total": {"value": 220.4, "low": 160.0, "high": 320.0}}
+    alt = carbon_report.benchmark_alt(b, {"per_agent_kgco2e": scopes["total"], "per_agent_by_scope_kgco2e": scopes})
+    assert alt == ("Sur le périmètre de chaque référence, ce bilan donne 146 kgCO2e par agent contre 265 pour WeNR "
+                   "2021 ; 146 kgCO2e par utilisateur contre 460 pour Benchmark Green IT 2021.")
+    assert carbon_report.benchmark_alt(b, {"per_agent_kgco2e": {"value": 220.4}}) == \
+        "Ce bilan donne 220 kgCO2e par agent."
 
 
 def test_keyed_draws_are_the_keyed_stream():
@@ -742,6 +755,31 @@ def test_grouped_spend_ratios_widen_the_spend_line():
     assert lo == pytest.approx(11.0, rel=0.05) and hi == pytest.approx(99.0, rel=0.05)
     lo_apart, hi_apart = interval("")
     assert lo_apart > 1.3 * lo and hi_apart < 0.85 * hi
+
+
+def test_a_correlation_group_is_one_input_of_the_sensitivity_ranking():
+    """Issue 32: three spend lines drawn together (one correlation group) are one input of the ranking, attributed
+    once: kind ``factor_group``, all of the variance (nothing else is uncertain), tornado bounds = the sum of the
+    three lines at the ratio's 2.5th and 97.5th percentiles, i.e. ≈ [11, 99] t around 33 t; its members listed.
+    Drawn apart, they are three inputs sharing the variance."""
+    acts = pd.DataFrame({"source": "purchases", "line_id": ["p1", "p2", "p3"], "entity": "ville",
+                         "tier": "services", "category": ["s", "w", "c"], "phase": carbon.SPEND_PHASE,
+                         "item": ["spend_it_services", "spend_software", "spend_cloud_saas"], "factor_phase": "use",
+                         "activity": 100_000.0, "quantity_param": "", "lifetime_param": "", "extra_param": ""})
+    params = carbon.parameter_table(set(), CATEGORIES, KINDS)
+    s = carbon.monte_carlo(acts, _spend_factors("g"), params, ["climate_change"], 20_000, 5).sensitivity
+    assert len(s) == 1 and s.loc[0, "kind"] == "factor_group" and s.loc[0, "input_id"] == "group:g"
+    assert s.loc[0, "contribution_to_variance"] == pytest.approx(1.0)
+    assert s.loc[0, "low_total"] / 1000 == pytest.approx(11.0, rel=0.05)
+    assert s.loc[0, "high_total"] / 1000 == pytest.approx(99.0, rel=0.05)
+    assert s.loc[0, "members"].split("; ") == ["spend_cloud_saas:use:climate_change",
+                                                 "spend_it_services:use:climate_change",
+                                                 "spend_software:use:climate_change"]
+    label = carbon.sensitivity_table(SimpleNamespace(sensitivity=s), CATEGORIES, KINDS)["label_fr"].iat[0]
+    assert label.startswith("Facteurs liés (un tirage commun)") and "logiciels et licences" in label
+    apart = carbon.monte_carlo(acts, _spend_factors(""), params, ["climate_change"], 20_000, 5).sensitivity
+    assert list(apart["kind"]) == ["factor"] * 3
+    assert apart["contribution_to_variance"].max() < 0.5
 
 
 def test_balance_uses_the_vintage_of_the_reference_year_and_the_territory_override_wins():

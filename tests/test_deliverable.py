@@ -92,16 +92,19 @@ def _summary(plan_2030: float, target_2030: float, cumulative: float, budget: fl
 
 
 def test_synthesis_sentences_state_the_summary():
-    """661 t, 'entre 500 et 900', the level, the adopted plan's 170 t on the balance (26 % of 661; the services'
-    3.4 t are not divided by the balance), the missed milestone with its gap (519 − 386 = 133 t) and three decisions
-    for the plan's decision year, the first launching the plan's two first actions by priority (A02 rank 1, A01
-    rank 2; A05, outside the plan, is never among them)."""
+    """Physical scope first (issue 32): 439 t 'entre 400 et 480'; the purchases apart, 222 t 'entre 74 et 667', then
+    the total 661 t 'entre 500 et 900' the trajectory follows; the level, the adopted plan's 170 t on the balance
+    (26 % of 661; the services' 3.4 t are not divided by the balance), the missed milestone with its gap (519 − 386 =
+    133 t) and three decisions for the plan's decision year, the first launching the plan's two first actions by
+    priority (A02 rank 1, A01 rank 2; A05, outside the plan, is never among them)."""
     s = _summary(519.0, 386.0, 11_500.0, 8_224.0)
     sentences = sections.synthesis_sentences(s)
     text = " ".join(sentences).replace("\u202f", " ")
     assert 5 <= len(sentences) <= 8
-    assert "estimée à 661 tCO2e en 2020" in text
-    assert "entre 500 et 900 tCO2e" in text
+    assert "estimée à 439 tCO2e en 2020, très probablement entre 400 et 480 tCO2e" in text
+    assert "222 tCO2e, entre 74 et 667 tCO2e" in text
+    assert "le total, 661 tCO2e (entre 500 et 900 tCO2e), est la base de la trajectoire" in text
+    assert text.index("439 tCO2e") < text.index("222 tCO2e") < text.index("661 tCO2e")
     assert "« Structuré »" in text
     assert "Le plan adopté réduirait le bilan de 170 tCO2e par an" in text and "26 % du bilan 2020" in text
     assert "objectif non atteint" in text and "il manque 133 tCO2e" in text

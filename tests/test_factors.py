@@ -284,10 +284,10 @@ def test_electricity_override(factors):
 
 
 def test_correlation_group_is_documented_and_checked(factors, tmp_csv):
-    """Issue 18: the four spend ratios share one source and basis (ADEME 'Achat de services'): one group; a group
-    mixing distributions cannot share one draw and is refused (line and column named)."""
+    """Issue 18: the four spend ratios share one source and basis (issue 32: ADEME's 2023 monetary ratios, one
+    method): one group; a group mixing distributions cannot share one draw and is refused (line and column named)."""
     spend = factors[factors["item"].str.startswith("spend_")]
-    assert set(spend["correlation_group"]) == {"ademe_achat_de_services"}
+    assert set(spend["correlation_group"]) == {"ademe_ratios_monetaires_2023"}
     assert (factors.loc[~factors["item"].str.startswith("spend_"), "correlation_group"] == "").all()
     header = HEADER.rstrip("\n") + ",correlation_group\n"
     row_a = GOOD.rstrip("\n") + ",g\n"
@@ -312,17 +312,18 @@ def test_every_vintage_row_has_source_and_vintage():
 
 
 def test_electricity_factor_follows_the_reference_year():
-    """Base Carbone 2021 → 0.0569; Base Empreinte: 2022 → 0.0520, 2023 → 0.0580, 2024 (smoothed 2021–2024) → 0.0519,
-    2025 (smoothed 2022–2025) → 0.0461 kgCO2e/kWh. A year without a sourced row takes the nearest one (the earlier on a
-    tie) and says so."""
+    """Base Carbone 2020 → 0.0599 (issue 32), 2021 → 0.0569; Base Empreinte: 2022 → 0.0520, 2023 → 0.0580, 2024
+    (smoothed 2021–2024) → 0.0519, 2025 (smoothed 2022–2025) → 0.0461 kgCO2e/kWh. A year without a sourced row takes
+    the nearest one (the earlier on a tie) and says so: 2019 → 2020."""
     v = fx.load_electricity_vintages()
     assert fx.electricity_vintage(v, 2022)["value"] == 0.052 and fx.electricity_vintage(v, 2022)["exact"]
     assert fx.electricity_vintage(v, 2023)["value"] == 0.058
     assert fx.electricity_vintage(v, 2021)["value"] == 0.0569 and fx.electricity_vintage(v, 2021)["exact"]
-    old = fx.electricity_vintage(v, 2020)
-    assert old["vintage_year"] == 2021 and not old["exact"] and "2020" in old["note"]
-    # without the 2021 row the nearest sourced year to 2020 is 2022
-    assert fx.electricity_vintage(v[v["year"] != 2021], 2020)["vintage_year"] == 2022
+    assert fx.electricity_vintage(v, 2020)["value"] == 0.0599 and fx.electricity_vintage(v, 2020)["exact"]
+    old = fx.electricity_vintage(v, 2019)
+    assert old["vintage_year"] == 2020 and not old["exact"] and "2019" in old["note"] and "2020" in old["note"]
+    # without the 2020 and 2021 rows the nearest sourced year to 2020 is 2022
+    assert fx.electricity_vintage(v[~v["year"].isin([2020, 2021])], 2020)["vintage_year"] == 2022
     assert fx.electricity_vintage(v, 2024)["value"] == 0.0519 and fx.electricity_vintage(v, 2024)["exact"]
     # without the 2024 row, 2023 and 2025 are as close to 2024: the earlier is taken
     assert fx.electricity_vintage(v[v["year"] != 2024], 2024)["vintage_year"] == 2023
@@ -355,3 +356,28 @@ def test_new_reference_rows_are_listed_in_the_data_log():
     lib = fx.load_factors().set_index("factor_id")
     row = lib.loc["switch_office:manufacturing:climate_change"]
     assert row["source"] and row["vintage"]
+
+
+def test_the_2020_electricity_value_is_the_nos_gestes_climat_rule_of_march_2021():
+    """Issue 32: 0.0599 kgCO2e/kWh, 'année 2020', rule 'intensité électricité' of incubateur-ademe/nosgestesclimat at
+    commit fc0a5d3a (2021-03-22), citing the Base Carbone; ADEME's method before the January 2023 nuclear revision."""
+    v = fx.load_electricity_vintages().set_index("year")
+    r = v.loc[2020]
+    assert r["value"] == 0.0599 and "année 2020" in r["label"]
+    assert r["source"].startswith("incubateur-ademe/nosgestesclimat:data/divers.yaml@fc0a5d3a")
+    assert r["method"] == "annual_before_nuclear_revision"
+    assert set(v["method"]) == set(fx.ELECTRICITY_METHODS)
+
+
+def test_method_breaks_are_stated_between_vintages_that_straddle_them():
+    """Issue 32 (domain-facts §10.1): the nuclear factor lowered in January 2023 (2021 → 2022) and four-year smoothing
+    from 2024 (2023 → 2024). 2020 against the latest vintage straddles both; 2022 against 2025 only the second; 2024
+    against 2025 none."""
+    v = fx.load_electricity_vintages()
+    both = fx.electricity_vintage(v, 2020)["breaks_to_latest"]
+    assert len(both) == 2 and "nucléaire" in both[0] and "quatre années" in both[1]
+    one = fx.electricity_vintage(v, 2022)["breaks_to_latest"]
+    assert len(one) == 1 and "quatre années" in one[0]
+    assert fx.electricity_vintage(v, 2024)["breaks_to_latest"] == []
+    assert fx.electricity_method_breaks("smoothed_4_years", "annual_before_nuclear_revision") == both
+    assert fx.electricity_method_breaks("annual_before_nuclear_revision", "unknown") == []

@@ -51,9 +51,17 @@ def test_top_actions_are_reductions_only():
 
 
 def test_synthesis_shows_the_spend_based_line_apart_and_the_equipment_share():
+    """Issue 32: the physical scope is the first figure, the purchases their own row (not called "télécoms": telecom
+    lines are counted physically), the total beside them as the trajectory's base; the equipment share, not
+    manufacturing ÷ total."""
     text = sections.synthesis_markdown(_summary(519.0, 386.0, 11_500.0, 8_224.0))
-    assert "achats de services, logiciels et abonnements télécoms, ratio monétaire" in text  # the four spend ratios
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert rows[0].startswith("| Empreinte carbone annuelle du numérique, périmètre physique | 439 [400 – 480]")
+    assert rows[1].startswith("| Achats de services et logiciels, à part (ratio monétaire) | 222 [74 – 667]")
+    assert "base de la trajectoire : 661 [500 – 900]" in rows[1] and "télécoms" not in rows[1]
     assert "| Part de la fabrication des équipements | 76" in text  # equipment share, not manufacturing ÷ total
+    first_tonnes = re.search(r"(\d[\d\u202f]*)\u202ftCO2e", text.split("\n\n")[1]).group(1)
+    assert first_tonnes == "439"  # the synthesis' first tCO2e figure is the physical one
 
 
 def test_synthesis_publishes_no_maturity_score_below_the_threshold():

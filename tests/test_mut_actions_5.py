@@ -243,4 +243,4 @@ def test_services_share_reason_says_the_ratio_is_uncertain_by_a_factor_three():
     assert c.at[0, "our_value"] == pytest.approx(0.2, rel=1e-12)
     assert c.at[0, "ratio"] == pytest.approx(0.5, rel=1e-12)
     assert c.at[0, "reason_fr"] == ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le "
-                                    "ratio, incertain (×/÷3).")
+                                    "ratio ADEME, incertain (×/÷3).")

@@ -449,23 +449,26 @@ SUMMARY = {"total_tco2e": {"value": 100.0, "low": 80.0, "high": 130.0},
 
 def test_benchmark_comparison_values_and_scopes():
     """The published total is compared with the equipment scope (75 t, ratio 75/680); both manufacturing shares
-    with 0.6; the services share with 20/100 = 0.2. The reference of another territory is left out."""
+    with 0.6 (their one base, the equipment scope); the services share with 20/100 = 0.2. The reference of another
+    territory is left out."""
     c = carbon_report.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
     assert c[["reference", "unit", "our_value", "our_low", "our_high"]].values.tolist()[0] == [
         "Bilan publié : 680 t", "tco2e_per_year", 75.0, 66.0, 85.0]
     assert c["our_value"].tolist() == pytest.approx([75.0, 0.6, 0.6, 0.2])
     assert c["ratio"].tolist() == pytest.approx([75.0 / 680.0, 0.6 / 0.5, 0.6 / 0.78, 0.2 / 0.4])
-    assert c.loc[0, "our_scope"] == ("périmètre physique sans papier (équipements, leur énergie, hébergement, "
-                                     "réseaux)")
+    assert c["compared_scope"].tolist() == ["equipment", "equipment", "equipment", "total"]
+    assert c.loc[0, "our_scope"] == ("équipements, leur énergie, hébergement et réseaux (périmètre physique sans "
+                                     "papier)")
 
 
-def test_benchmark_comparison_reasons_state_the_figures_left_out():
-    """Reason of the total: spend-based 20 t and paper 5 t outside the scope, total 100 t. Reason of the own
-    manufacturing share: with the spend-based line counted as use, 0.6 × 75 / (75 + 20) = 47 %."""
+def test_benchmark_comparison_reasons_state_the_total():
+    """Reason of a total on the equipment scope: the study's total, all scopes, 100 t, is named beside it; the
+    manufacturing shares get one reason (a collectivity's own published figures are reconciled line by line by
+    ``published_comparison``, issue 32)."""
     c = carbon_report.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
-    assert c.loc[0, "reason_fr"].endswith("achats de services et logiciels par ratio monétaire 20 t (facteur ×/÷3) "
-                                          "et papier 5 t ; total 100 t.")
-    assert "donnerait 47 % de fabrication" in c.loc[1, "reason_fr"]
+    assert c.loc[0, "reason_fr"] == ("Même périmètre ; la référence ne détaille ni ses quantités ni ses facteurs. "
+                                     "Total de l'étude, tous périmètres : 100 tCO2e.")
+    assert c.loc[1, "reason_fr"] == c.loc[2, "reason_fr"]
 
 
 def test_benchmark_comparison_reads_an_older_summary_share():
@@ -565,9 +568,9 @@ def test_a_small_fixed_volume_in_a_note_is_not_rounded_to_zero():
 
 
 def test_benchmark_comparison_on_a_summary_with_only_the_totals():
-    """A summary with no spend-based line, no physical total, no equipment scope, no tiers and no share: the spend
-    counts 0 (services share 0 / 100), the physical total is the total (100 t, in the per-person reason), paper 0 t;
-    each row names the scope it compares."""
+    """A summary written before issue 32 (totals only, no scope): the services share is the spend 0 ÷ 100; every
+    scoped comparison is not available (NaN), never the total with purchases set against a reference that has none;
+    each row still names the scope it would compare."""
     data = {k: SUMMARY[k] for k in ("total_tco2e", "per_agent_kgco2e", "per_workstation_kgco2e")}
     refs = pd.DataFrame(
         [("Bilan publié : 680 t", 680.0, "tco2e_per_year", "here", "s1", "src1"),
@@ -577,12 +580,8 @@ def test_benchmark_comparison_on_a_summary_with_only_the_totals():
         columns=["label_fr", "value", "unit", "applies_to", "scope", "source"])
     c = carbon_report.benchmark_comparison(refs, "here", data).set_index("unit")
     assert c.loc["services_share", "our_value"] == 0.0
-    assert c.loc["tco2e_per_year", "our_value"] == 100.0  # no equipment scope: the total
-    assert c.loc["tco2e_per_year", "reason_fr"].endswith(
-        "ratio monétaire 0 t (facteur ×/÷3) et papier 0 t ; total 100 t.")
-    assert c.loc["kgco2e_per_employee_year", "reason_fr"].endswith(
-        "Sans les achats par ratio monétaire : 100 t au total.")
-    assert c.loc["kgco2e_per_workstation_year", "our_scope"] == "total par poste de travail"
-    assert c.loc["kgco2e_per_employee_year", "our_scope"] == "total par agent (physique + ratio monétaire)"
+    for unit in ("tco2e_per_year", "kgco2e_per_employee_year", "kgco2e_per_workstation_year"):
+        assert np.isnan(c.loc[unit, "our_value"]) and np.isnan(c.loc[unit, "ratio"]), unit
+    assert c.loc["kgco2e_per_workstation_year", "our_scope"].startswith("par poste de travail, équipements")
+    assert c.loc["kgco2e_per_employee_year", "our_scope"].startswith("par agent, périmètre physique")
     assert c.loc["services_share", "our_scope"] == "achats par ratio monétaire ÷ total"
-    assert c.loc["kgco2e_per_workstation_year", "ratio"] == pytest.approx(400.0 / 500.0)

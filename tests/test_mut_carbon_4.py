@@ -250,7 +250,7 @@ def test_sensitivity_table_has_the_published_columns():
     # kills x__sensitivity__mutmut_182
     s = two_quality_run().sensitivity
     assert list(s.columns) == ["input_id", "kind", "central_input", "low_total", "high_total", "rank_correlation",
-                               "contribution_to_variance", "swing"]
+                               "contribution_to_variance", "swing", "members"]  # members: issue 32
     assert (s["low_total"] <= s["high_total"]).all()
 
 

@@ -126,11 +126,17 @@ def test_age_profile_mean_age_is_weighted_by_quantity():
 # ------------------------------------------------------------------------------------------------- benchmarks
 
 def test_benchmark_per_employee_scope_text():
-    """A per-employee reference is compared with the total per agent: 250 kg, scope stated in lower case."""
-    refs = pd.DataFrame([("Par salarié", 200.0, "kgco2e_per_employee_year", "all", "scope", "src")],
-                        columns=BENCHMARKS.columns)
-    c = carbon_report.benchmark_comparison(refs, "here", SUMMARY)
-    assert c[["our_value", "our_scope"]].values.tolist() == [[250.0, "total par agent (physique + ratio monétaire)"]]
+    """Issue 32: a per-employee reference is compared per agent on the physical scope (200 kg, not the 250 kg total
+    with purchases); a library row naming another scope (``compared_scope = total``) gets that one."""
+    refs = pd.DataFrame([("Par salarié", 200.0, "kgco2e_per_employee_year", "all", "scope", "src", ""),
+                         ("Par salarié, achats compris", 300.0, "kgco2e_per_employee_year", "all", "scope", "src",
+                          "total")], columns=[*BENCHMARKS.columns, "compared_scope"])
+    data = SUMMARY | {"per_agent_by_scope_kgco2e": {"physical": {"value": 200.0, "low": 180.0, "high": 230.0},
+                                                    "total": SUMMARY["per_agent_kgco2e"]}}
+    c = carbon_report.benchmark_comparison(refs, "here", data)
+    assert c[["our_value", "compared_scope", "our_scope"]].values.tolist() == [
+        [200.0, "physical", "par agent, périmètre physique (équipements, leur énergie, hébergement, réseaux, papier)"],
+        [250.0, "total", "par agent, total (périmètre physique + achats par ratio monétaire)"]]
 
 
 def test_benchmark_reason_of_another_territorys_manufacturing_share():
@@ -138,7 +144,7 @@ def test_benchmark_reason_of_another_territorys_manufacturing_share():
     c = carbon_report.benchmark_comparison(BENCHMARKS, "here", SUMMARY)
     assert c.loc[2, "reference"] == "Part de fabrication nationale"
     assert c.loc[2, "reason_fr"] == (
-        "Référence sur un autre périmètre (organisations ou France entière, terminaux des ménages compris) ; la part "
+        "Référence sur un autre périmètre (organisations, ou France entière avec les terminaux des ménages) ; la part "
         "dépend de l'électricité bas carbone française, des durées de vie et des heures d'usage des équipements de "
         "bureau.")
 

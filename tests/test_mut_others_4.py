@@ -362,29 +362,34 @@ def _refs(*rows) -> pd.DataFrame:
 
 
 def _data(**extra) -> dict:
-    """Total 100 t, spend-based 20 t; 500 kgCO2e per agent [400–650], 300 per workstation with no interval."""
+    """Total 100 t, spend-based 20 t; per agent 500 kgCO2e in total [400–650], 400 on the physical scope
+    [350–460]; 300 per workstation on the equipment scope with no interval."""
     return {"total_tco2e": {"value": 100.0, "low": 80.0, "high": 130.0}, "spend_based_tco2e": {"value": 20.0},
             "per_agent_kgco2e": {"value": 500.0, "low": 400.0, "high": 650.0},
+            "per_agent_by_scope_kgco2e": {"total": {"value": 500.0, "low": 400.0, "high": 650.0},
+                                          "physical": {"value": 400.0, "low": 350.0, "high": 460.0}},
+            "per_workstation_by_scope_kgco2e": {"equipment": {"value": 300.0}},
             "per_workstation_kgco2e": {"value": 300.0}} | extra
 
 
-def test_per_user_reference_is_compared_with_the_total_per_agent():
-    """A reference of 250 kgCO2e per user: our 500 per agent, ratio 500 / 250 = 2."""
-    # kills helpers.report.carbon.x_benchmark_comparison__mutmut_108 and __mutmut_109 (key of the per-user unit)
-    # and __mutmut_195 (column reference_value renamed)
+def test_per_user_reference_is_compared_on_its_own_scope_per_agent():
+    """Issue 32: a reference of 250 kgCO2e per user (no purchases by ratio): our 400 per agent on the physical
+    scope, ratio 400 / 250 = 1.6; the total per agent with purchases (500) is only named in the reason."""
     c = carbon_report.benchmark_comparison(_refs(("Par utilisateur", 250.0, "kgco2e_per_user_year", "all", "s",
                                                   "src")), "here", _data())
     assert c[["unit", "reference_value", "our_value", "our_low", "our_high", "ratio"]].values.tolist() == [
-        ["kgco2e_per_user_year", 250.0, 500.0, 400.0, 650.0, 2.0]]
-    assert c.at[0, "our_scope"] == "total par agent (physique + ratio monétaire)"
+        ["kgco2e_per_user_year", 250.0, 400.0, 350.0, 460.0, 1.6]]
+    assert c.at[0, "compared_scope"] == "physical"
+    assert c.at[0, "our_scope"] == ("par agent, périmètre physique (équipements, leur énergie, hébergement, réseaux, "
+                                    "papier)")
+    assert c.at[0, "reason_fr"].endswith("Total par agent, achats par ratio monétaire compris : 500 kgCO2e.")
 
 
 def test_our_figure_without_an_interval_has_missing_bounds():
-    """The per-workstation figure has no low/high: both bounds are NaN (not None)."""
-    # kills helpers.report.carbon.x_benchmark_comparison__mutmut_214 (missing high written None)
+    """The per-workstation figure (equipment scope by default) has no low/high: both bounds are NaN (not None)."""
     c = carbon_report.benchmark_comparison(_refs(("Par poste", 500.0, "kgco2e_per_workstation_year", "all", "s",
                                                   "src")), "here", _data())
-    assert c.at[0, "our_value"] == 300.0
+    assert c.at[0, "our_value"] == 300.0 and c.at[0, "compared_scope"] == "equipment"
     assert math.isnan(c.at[0, "our_low"]) and math.isnan(c.at[0, "our_high"])
 
 

@@ -58,6 +58,9 @@ def test_published_files_and_summary_keys(project):
     assert summary["territory"] == {
         "slug": SLUG, "name": "Commune de Test-sur-Mer (territoire de test)", "kind": "commune",
         "population": 52000, "agents": 400, "reference_year": 2023, "target_year": 2040, "illustrative": True,
+        # issue 32: the label the collectivity holds (test-mini's is made up)
+        "label_nr": {"held": True, "level": 1, "year": 2024, "note": None,
+                     "source": "https://example.org/test-sur-mer/label (adresse inventée pour le test)"},
     }
     for key in ("carbon", "services", "maturity", "actions", "trajectory", "inputs_sha256", "factors_version"):
         assert key in summary
@@ -445,3 +448,72 @@ def test_main_page_keeps_its_budget_with_the_data_tables(project):
     assert publish.check_page_budget(main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS) == []
     assert publish.check_page_budget(annex) == []
     assert main.count("<details>") == main.count("<figure>") > 0
+
+
+# ------------------------------------------------------------------------------------------- the headline (issue 32)
+
+def _text(html_page: str) -> str:
+    """The reader's text of a page: tags removed, entities decoded, every space (narrow no-break ones included)
+    one space."""
+    import html as html_mod
+
+    body = html_mod.unescape(re.sub(r"<[^>]+>", " ", html_mod.unescape(html_mod.unescape(html_page))))
+    return re.sub(r"\s+", " ", body.replace("\u202f", " ").replace("\xa0", " "))
+
+
+def test_headline_numbers_on_the_page_are_the_summary(project):
+    """Issue 32: the published main page says what summary.json says. The synthesis' first tCO2e figure is the
+    physical scope with its interval; the purchases, the total the trajectory follows, per agent on the physical
+    scope, the manufacturing share (one value: synthesis, headline, alt text of the phase chart, the published-balance
+    line, tables.xlsx) and every line of the published-balance comparison are the summary's numbers."""
+    from openpyxl import load_workbook
+
+    from helpers.model.french import fr_interval, fr_number
+
+    root, _ = project
+    out = root / "outputs" / SLUG
+    page = (out / publish.MAIN_FILE).read_text(encoding="utf-8")
+    text = _text(page)
+    c = json.loads((out / "summary.json").read_text())["carbon"]
+    assert c["headline_scope"] == "physical"
+
+    def ivl(d, unit=""):
+        return fr_interval(d["value"], d["low"], d["high"], 0, unit).replace("\u202f", " ")
+
+    ph, sp, tot = c["physical_tco2e"], c["spend_based_tco2e"], c["total_tco2e"]
+    synthesis = text.split("1. Synthèse pour les décideurs", 1)[1]
+    first = re.search(r"(\d[\d ]*) tCO2e", synthesis).group(1).strip()
+    assert first == fr_number(ph["value"]).replace("\u202f", " ")
+    assert (f"estimée à {fr_number(ph['value'])} tCO2e en 2023, très probablement entre {fr_number(ph['low'])} et "
+            f"{fr_number(ph['high'])} tCO2e").replace("\u202f", " ") in synthesis
+    for needle in (f"périmètre physique {ivl(ph, 'tCO2e/an')}", f"(ratio monétaire) {ivl(sp, 'tCO2e/an')}",
+                   f"base de la trajectoire : {ivl(tot, 'tCO2e/an')}",
+                   f"Par agent, périmètre physique {ivl(c['per_agent_by_scope_kgco2e']['physical'], 'kgCO2e/an')}"):
+        assert needle in synthesis, needle
+    # the headline of section 3: physical first, then the purchases apart, then the total
+    head = text.split("Résultat principal", 1)[1].split("Répartition par phase", 1)[0]
+    assert head.index(ivl(ph, "tCO2e par an")) < head.index(ivl(sp, "tCO2e")) < head.index(ivl(tot, "tCO2e"))
+    assert ivl(c["per_workstation_by_scope_kgco2e"]["physical"], "kgCO2e") in head
+    for r in c["spend_based_ratios"]:
+        assert r["year"] and f"ratios monétaires ADEME Base Carbone {r['year']}" in head
+    # one manufacturing share everywhere it is written as a share of the equipment
+    share = fr_number(100 * c["equipment_manufacturing_share"])
+    said = re.findall(r"(\d+(?:,\d+)?) % (?:\(base : équipements|de l'empreinte des équipements)", text)
+    said += re.findall(r"fabrication des équipements (?:en représente |: )?(\d+(?:,\d+)?) %", text)
+    said += re.findall(r"Part de la fabrication des équipements (\d+(?:,\d+)?) %", text)
+    assert len(said) >= 4 and set(said) == {share}, said
+    wb = load_workbook(out / "tables.xlsx", read_only=True)
+    rows = list(wb["Bilan par phase"].iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    manuf = next(r for r in rows[1:] if r[0] == "manufacturing")
+    assert manuf[header.index("Part")] == pytest.approx(c["equipment_manufacturing_share"])
+    # the collectivity's published balance, line by line, with the summary's numbers and a reason each
+    pub = c["published"]
+    block = text.split("Bilan publié par la collectivité, ligne par ligne", 1)[1].split("Services numériques", 1)[0]
+    for r in pub["comparison"]:
+        assert r["reason_fr"] and r["label_fr"] in block, r["line"]
+        if r["unit"] == "tCO2e/an" and r["published"] is not None:
+            assert f"publié {fr_number(r['published'])} t".replace("\u202f", " ") in block, r["line"]
+            assert ivl({"value": r["study"], "low": r["study_low"], "high": r["study_high"]}) in block, r["line"]
+    assert "Score indicatif Label" not in text  # the crosswalk's estimate is in the annex, with its caveat
+    assert "détient déjà le Label Numérique Responsable de niveau 1 depuis 2024" in text

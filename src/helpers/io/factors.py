@@ -552,13 +552,49 @@ def load_electricity_vintages(path: str | Path | None = None) -> pd.DataFrame:
     return df.sort_values("year").reset_index(drop=True)
 
 
+#: ADEME's method behind each vintage of the French electricity series (``electricity_vintages.csv``, column
+#: ``method``), in the order the series went through them, with its French description.
+ELECTRICITY_METHODS: dict[str, str] = {
+    "annual_before_nuclear_revision": "valeur d'une seule année, facteur du nucléaire antérieur à la révision de "
+                                      "janvier 2023",
+    "annual_after_nuclear_revision": "valeur d'une seule année, facteur du nucléaire révisé en janvier 2023 "
+                                     "(environ 4 gCO2e/kWh)",
+    "smoothed_4_years": "moyenne lissée sur quatre années",
+}
+#: The method breaks of the series: (method before, method after, French statement with its source). Two values on
+#: either side of a break differ by method as well as by year: the diagnostic says so (issue 32).
+ELECTRICITY_METHOD_BREAKS: tuple[tuple[str, str, str], ...] = (
+    ("annual_before_nuclear_revision", "annual_after_nuclear_revision",
+     "en janvier 2023, la gouvernance de la Base Carbone a abaissé le facteur du nucléaire à environ 4 gCO2e/kWh : "
+     "les valeurs calculées depuis (millésimes 2022 et suivants) sont plus basses à mix égal (décision rapportée "
+     "dans incubateur-ademe/nosgestesclimat, ticket 1658 du 11/01/2023)"),
+    ("annual_after_nuclear_revision", "smoothed_4_years",
+     "à partir du millésime 2024, chaque valeur est une moyenne lissée sur quatre années, et non plus la valeur "
+     "d'une seule année (Base Empreinte, règle « mix électrique . empreinte carbone » de "
+     "incubateur-ademe/publicodes-commun)"),
+)
+
+
+def electricity_method_breaks(method_a: str, method_b: str) -> list[str]:
+    """The French statements of the method breaks between two vintages' methods (:data:`ELECTRICITY_METHODS`
+    order), in order; empty when both vintages share one method or a method is unknown."""
+    order = list(ELECTRICITY_METHODS)
+    if method_a not in order or method_b not in order:
+        return []
+    lo, hi = sorted((order.index(method_a), order.index(method_b)))
+    return [text for before, after, text in ELECTRICITY_METHOD_BREAKS
+            if lo <= order.index(before) and order.index(after) <= hi]
+
+
 def electricity_vintage(vintages: pd.DataFrame, reference_year: int) -> dict:
     """The vintage of the French electricity factor that follows ``reference_year``.
 
     The row of that year when the table has it; otherwise the nearest year with a sourced value (the earlier one
-    on a tie), with ``exact = False`` and a French note saying so. ``latest`` is the most recent row (the
-    sensitivity case). Returns ``{value, low, high, distribution, vintage_year, source, label, exact, note,
-    latest}``.
+    on a tie), with ``exact = False`` and a French note saying so (a 2019 reference year takes 2020, the first
+    vintage). ``latest`` is the most recent row (the sensitivity case). ``method`` is ADEME's method of the vintage
+    (:data:`ELECTRICITY_METHODS`) and ``breaks_to_latest`` the French statements of the method breaks between it and
+    the latest vintage (:func:`electricity_method_breaks`). Returns ``{value, low, high, distribution,
+    vintage_year, source, label, exact, note, method, method_fr, breaks_to_latest, latest}``.
     """
     v = vintages.reset_index(drop=True)
     years = v["year"].to_numpy(dtype=int)
@@ -568,11 +604,16 @@ def electricity_vintage(vintages: pd.DataFrame, reference_year: int) -> dict:
     note = "" if exact else (f"pas de valeur {int(reference_year)} sur la même base dans la bibliothèque de "
                              f"référence : millésime le plus proche, {int(r['year'])}")
     latest = v.iloc[-1]
+    method = str(r.get("method", "") or "")
+    latest_method = str(latest.get("method", "") or "")
     return {"value": float(r["value"]), "low": float(r["low"]), "high": float(r["high"]),
             "distribution": str(r["distribution"]), "vintage_year": int(r["year"]), "source": str(r["source"]),
             "label": str(r["label"]), "exact": exact, "note": note,
+            "method": method, "method_fr": ELECTRICITY_METHODS.get(method, ""),
+            "breaks_to_latest": electricity_method_breaks(method, latest_method),
             "latest": {"value": float(latest["value"]), "vintage_year": int(latest["year"]),
-                       "source": str(latest["source"]), "label": str(latest["label"])}}
+                       "source": str(latest["source"]), "label": str(latest["label"]), "method": latest_method,
+                       "method_fr": ELECTRICITY_METHODS.get(latest_method, "")}}
 
 
 def apply_electricity_vintage(factors: pd.DataFrame, reference_year: int, vintages: pd.DataFrame | None = None

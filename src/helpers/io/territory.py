@@ -80,6 +80,12 @@ KEYS: dict[str, tuple[bool, str]] = {
                         "ou stolen"),
     "inventory_files": (False, "la catégorie des fichiers de inventory/ selon leur nom, par ex. "
                                "« inventory_files: {\"postes*\": laptop} »"),
+    "published_footprint": (False, "le bilan carbone du numérique déjà publié par la collectivité, pour le comparer "
+                                   "à l'étude : value_tco2e, year, scope (texte), source (adresse), et si publiés "
+                                   "split {manufacturing: 0.54, use: 0.46}, workstations, comparable_scope "
+                                   "(equipment, physical ou total)"),
+    "label_nr": (False, "le Label Numérique Responsable détenu par la collectivité : held (true/false), source, et "
+                        "si connus level (1 ou 2), year, note"),
 }
 FILE_SETTING_KEYS = {"decimal": (",", "."), "sheet": None}
 #: Reasons a status value may be given in ``statuses:`` (see ``helpers.io.inventory``).
@@ -121,6 +127,10 @@ class Territory:
     statuses: dict = field(default_factory=dict, compare=False, hash=False)
     #: ``inventory_files:``: file-name pattern of ``inventory/`` -> category id
     inventory_files: dict = field(default_factory=dict, compare=False, hash=False)
+    #: ``published_footprint:``: the collectivity's own published balance (:func:`_published_footprint`), or None
+    published_footprint: dict | None = field(default=None, compare=False, hash=False)
+    #: ``label_nr:``: the Label Numérique Responsable the collectivity holds (:func:`_label_nr`), or None
+    label_nr: dict | None = field(default=None, compare=False, hash=False)
 
     @property
     def entity_ids(self) -> list[str]:
@@ -425,6 +435,8 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     if not isinstance(inventory_files, dict) or not all(isinstance(v, str) for v in inventory_files.values()):
         bad("inventory_files", None, "une table motif de nom de fichier -> id de catégorie")
         inventory_files = {}
+    published_footprint = _published_footprint(data.get("published_footprint"), bad, this_year)
+    label_nr = _label_nr(data.get("label_nr"), bad, this_year)
 
     if problems:
         raise InputError(problems)
@@ -437,7 +449,114 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         illustrative=illustrative, description=str(data.get("description") or ""), source_file=file,
         file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
         inventory_files={str(k): v for k, v in inventory_files.items()},
+        published_footprint=published_footprint, label_nr=label_nr,
     )
+
+
+#: the scopes of the study a published balance can be set against (``published_footprint: comparable_scope``):
+#: equipment = devices, their energy, hosting and networks; physical = the same plus paper; total = physical plus
+#: the purchases converted by a monetary ratio
+COMPARABLE_SCOPES = ("equipment", "physical", "total")
+_FOOTPRINT_KEYS = {"value_tco2e", "year", "scope", "split", "source", "workstations", "comparable_scope"}
+_SPLIT_KEYS = ("manufacturing", "use")
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _counting(bad):
+    """``bad`` that also records each problem in the list returned with it."""
+    found: list = []
+
+    def report(*args, **kwargs):
+        found.append(args)
+        bad(*args, **kwargs)
+
+    return report, found
+
+
+def _published_footprint(raw, bad, this_year: int) -> dict | None:
+    """``published_footprint:``, the collectivity's own published balance: ``{value_tco2e, year, scope, source,
+    split, workstations, comparable_scope}`` (split and workstations None when not published; comparable_scope
+    "equipment" by default). Problems reported through ``bad``; None when absent or invalid."""
+    key = "published_footprint"
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        bad(key, None, KEYS[key][1])
+        return None
+    bad, found = _counting(bad)
+    unknown = sorted(set(map(str, raw)) - _FOOTPRINT_KEYS)
+    if unknown:
+        bad(key, unknown, f"seulement les clés {', '.join(sorted(_FOOTPRINT_KEYS))}")
+    value = raw.get("value_tco2e")
+    if not _number(value) or not 0 < value < 10_000_000:
+        bad(key, value if _number(value) else None, "value_tco2e : le total publié en tCO2e par an (nombre > 0)")
+    year = raw.get("year")
+    if not _is_int(year) or not 2000 <= year <= this_year:
+        bad(key, year if _is_int(year) else None, f"year : l'année décrite par le bilan publié (2000 à {this_year})")
+    for text_key, what in (("scope", "scope : le périmètre du bilan publié, tel qu'il est écrit"),
+                           ("source", "source : l'adresse de la publication (https://…)")):
+        text = raw.get(text_key)
+        if not isinstance(text, str) or not text.strip() or _text_problem(text, MAX_DESCRIPTION_CHARS):
+            bad(key, None, what)
+    source = raw.get("source")
+    if isinstance(source, str) and "http" not in source:
+        bad(key, source[:40], "source : une adresse web (https://…) où le bilan est publié")
+    split = raw.get("split")
+    if split is not None:
+        if (not isinstance(split, dict) or set(map(str, split)) - set(_SPLIT_KEYS)
+                or not all(_number(v) and 0 <= v <= 1 for v in split.values())
+                or (len(split) == len(_SPLIT_KEYS) and abs(sum(split.values()) - 1) > 0.011)):
+            bad(key, None, "split : les parts publiées, par ex. {manufacturing: 0.54, use: 0.46} (entre 0 et 1, "
+                           "de somme 1)")
+            split = None
+    workstations = raw.get("workstations")
+    if workstations is not None and (not _is_int(workstations) or workstations <= 0):
+        bad(key, workstations, "workstations : le nombre de postes publié (entier > 0)")
+    scope_key = raw.get("comparable_scope", "equipment")
+    if scope_key not in COMPARABLE_SCOPES:
+        bad(key, scope_key, f"comparable_scope : l'un de {list(COMPARABLE_SCOPES)}")
+    if found:
+        return None
+    return {"value_tco2e": float(value), "year": int(year), "scope": raw["scope"].strip(),
+            "source": raw["source"].strip(), "split": {k: float(v) for k, v in split.items()} if split else None,
+            "workstations": workstations, "comparable_scope": scope_key}
+
+
+def _label_nr(raw, bad, this_year: int) -> dict | None:
+    """``label_nr:``: ``{held, level, year, source, note}`` (level, year, note None when not given); a label held
+    needs its source. Problems reported through ``bad``; None when absent or invalid."""
+    key = "label_nr"
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        bad(key, None, KEYS[key][1])
+        return None
+    bad, found = _counting(bad)
+    unknown = sorted(set(map(str, raw)) - {"held", "level", "year", "source", "note"})
+    if unknown:
+        bad(key, unknown, "seulement les clés held, level, year, source, note")
+    held = raw.get("held")
+    if not isinstance(held, bool):
+        bad(key, held, "held : true si la collectivité détient le label, false sinon")
+    level = raw.get("level")
+    if level is not None and level not in (1, 2):
+        bad(key, level, "level : 1 ou 2 (le niveau du label), ou rien s'il n'est pas publié")
+    year = raw.get("year")
+    if year is not None and (not _is_int(year) or not 2019 <= year <= this_year):
+        bad(key, year, f"year : l'année d'obtention (2019, création du label, à {this_year})")
+    for text_key in ("source", "note"):
+        text = raw.get(text_key)
+        if text is not None and (not isinstance(text, str) or _text_problem(text, MAX_NAME_CHARS)):
+            bad(key, None, f"{text_key} : un texte d'au plus {MAX_NAME_CHARS} caractères")
+    if held is True and not (isinstance(raw.get("source"), str) and raw["source"].strip()):
+        bad(key, None, "source : où l'obtention du label est publiée (adresse)")
+    if found:
+        return None
+    return {"held": held, "level": level, "year": year, "source": (raw.get("source") or "").strip(),
+            "note": (raw.get("note") or "").strip() or None}
 
 
 def _file_settings(raw, bad) -> dict:

@@ -953,9 +953,11 @@ class _FactorLibrary:
         return value, miss, used, np.where(miss, 0, position[np.maximum(rows, 0)])
 
     def frame(self, used: np.ndarray) -> pd.DataFrame:
-        """The factors ``used``: ``factor_id, value, low, high, distribution``."""
+        """The factors ``used``: ``factor_id, value, low, high, distribution`` and ``key``, the key of their random
+        stream (:func:`helpers.model.uncertainty.stream_keys`: ``group:<name>`` for a correlation group)."""
         return pd.DataFrame({"factor_id": self.f_id[used].astype(str), "value": self.f_value[used],
-                             "low": self.f_low[used], "high": self.f_high[used], "distribution": self.f_dist[used]})
+                             "low": self.f_low[used], "high": self.f_high[used], "distribution": self.f_dist[used],
+                             "key": self.f_key[used].astype(str)})
 
     def draws(self, used: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
         """Draws of the factors ``used`` (:func:`_factor_draws` on their :func:`stream_keys`): shape
@@ -1190,7 +1192,13 @@ def _rank_corr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _sensitivity(total, central_total, fdraws, frows, findex, miss, a, value, pdraws, params, combo, combo_index
                  ) -> pd.DataFrame:
-    """Inputs (factors, multipliers) ranked by contribution to the variance of ``total``, with tornado bounds."""
+    """Inputs (factors, multipliers) ranked by contribution to the variance of ``total``, with tornado bounds.
+
+    The factors of one correlation group share one underlying draw (:func:`helpers.model.uncertainty.stream_keys`):
+    they are one input, ranked once (issue 32: the four spend ratios were three bars of 32 % each for one draw).
+    Its row has ``input_id = "group:<name>"``, kind ``factor_group`` and its tornado bounds move every member to the
+    same percentile together (they are comonotonic); ``members`` lists the factor ids behind every factor row.
+    """
     ok = ~miss
     central_g = np.where(ok, a * np.nan_to_num(value), 0.0)
     # d total / d factor (others central) = sum of the activities using it
@@ -1203,17 +1211,33 @@ def _sensitivity(total, central_total, fdraws, frows, findex, miss, a, value, pd
     f_lo, f_hi = np.percentile(fdraws, [2.5, 97.5], axis=1) if len(frows) else (np.zeros(0), np.zeros(0))
     p_lo, p_hi = np.percentile(pdraws[1:], [2.5, 97.5], axis=1) if len(params) else (np.zeros(0), np.zeros(0))
     fval = frows["value"].to_numpy(dtype=float)
+    # one input per stream key: a factor alone, or every factor of a correlation group (summed effects)
+    keys = frows["key"].astype(str).to_numpy() if "key" in frows else frows["factor_id"].astype(str).to_numpy()
+    gid, ukeys = pd.factorize(keys, sort=False)
+    n_inputs = len(ukeys)
+    used = slope_f != 0
+    members = ["; ".join(frows["factor_id"].astype(str).to_numpy()[(gid == g)]) for g in range(n_inputs)]
+    n_used = np.bincount(gid, weights=used.astype(float), minlength=n_inputs)
+    grouped = np.array([k.startswith("group:") for k in ukeys], dtype=bool) & (n_used > 1)
+    first = np.unique(gid, return_index=True)[1]  # the first member of each input (its own row when alone)
+    ids = np.where(grouped, np.asarray(ukeys, dtype=object), frows["factor_id"].astype(str).to_numpy()[first])
+    g_slope = np.bincount(gid, weights=slope_f, minlength=n_inputs)
+    g_lo = np.bincount(gid, weights=slope_f * (f_lo - fval), minlength=n_inputs) if len(frows) else np.zeros(0)
+    g_hi = np.bincount(gid, weights=slope_f * (f_hi - fval), minlength=n_inputs) if len(frows) else np.zeros(0)
+    g_draws = np.zeros((n_inputs, fdraws.shape[1] if fdraws.ndim == 2 else 0))
+    if len(frows):
+        np.add.at(g_draws, gid, slope_f[:, None] * fdraws)  # the group's effect on the total, draw by draw
     inputs = pd.concat([
-        pd.DataFrame({"input_id": frows["factor_id"], "kind": "factor", "central_input": fval,
-                      "low_total": central_total + slope_f * (f_lo - fval),
-                      "high_total": central_total + slope_f * (f_hi - fval)}),
+        pd.DataFrame({"input_id": ids, "kind": np.where(grouped, "factor_group", "factor"),
+                      "central_input": np.where(grouped, np.nan, fval[first] if len(frows) else np.zeros(0)),
+                      "low_total": central_total + g_lo, "high_total": central_total + g_hi, "members": members}),
         pd.DataFrame({"input_id": params["param_id"], "kind": params["kind"], "central_input": 1.0,
                       "low_total": central_total + slope_p * (p_lo - 1.0),
-                      "high_total": central_total + slope_p * (p_hi - 1.0)}),
+                      "high_total": central_total + slope_p * (p_hi - 1.0), "members": ""}),
     ], ignore_index=True)
-    x = np.vstack([fdraws, pdraws[1:]]) if len(params) else fdraws
+    x = np.vstack([g_draws, pdraws[1:]]) if len(params) else g_draws
     rho = _rank_corr(x, total) if x.shape[0] else np.zeros(0)
-    affects = np.r_[slope_f, slope_p] != 0
+    affects = np.r_[g_slope != 0, slope_p != 0]
     rho = np.where(affects, rho, 0.0)
     inputs["rank_correlation"] = rho
     r2 = rho ** 2
@@ -1222,6 +1246,7 @@ def _sensitivity(total, central_total, fdraws, frows, findex, miss, a, value, pd
     hi = np.maximum(inputs["low_total"], inputs["high_total"])
     inputs["low_total"], inputs["high_total"] = lo, hi
     inputs["swing"] = hi - lo
+    inputs = inputs[[c for c in inputs.columns if c != "members"] + ["members"]]
     inputs = inputs[affects].sort_values(["contribution_to_variance", "swing"], ascending=False)
     return inputs.reset_index(drop=True)
 
@@ -1655,6 +1680,12 @@ def quantiles_table(balance: Balance, agents: int, population: int, computers: f
     return pd.DataFrame(rows)
 
 
+#: French labels of the correlation groups of the factor library (one input of the sensitivity ranking each)
+GROUP_LABELS: dict[str, str] = {
+    "ademe_ratios_monetaires_2023": "Ratios monétaires des achats (ADEME 2023, un tirage commun)",
+}
+
+
 def sensitivity_table(mc: MonteCarloResult, categories: pd.DataFrame, hosting_kinds: pd.DataFrame | None = None,
                       scale: float = 1 / 1000.0) -> pd.DataFrame:
     """The sensitivity ranking with French labels (``label_fr``) and totals × ``scale`` (tCO2e by default)."""
@@ -1675,8 +1706,16 @@ def sensitivity_table(mc: MonteCarloResult, categories: pd.DataFrame, hosting_ki
     quality_fr = {"high": "bonne", "medium": "moyenne", "low": "faible"}
 
     def label(r) -> str:
+        if r["kind"] == "factor_group":
+            name = str(r["input_id"]).partition(":")[2]
+            if name in GROUP_LABELS:
+                return GROUP_LABELS[name]
+            items = [m.split(":")[0] for m in str(r.get("members", "")).split("; ") if m]
+            return "Facteurs liés (un tirage commun) : " + ", ".join(item_labels.get(i, i) for i in items)
         if r["kind"] == "factor":
             item, phase, _ = r["input_id"].split(":")
+            if is_spend_item([item])[0]:
+                return f"Ratio monétaire : {item_labels.get(item, item)}"
             return f"Facteur {PHASE_LABELS.get(phase, phase).lower()} : {item_labels.get(item, item)}"
         kind, _, key = r["input_id"].partition(":")
         if kind == "lifetime":
@@ -1696,6 +1735,36 @@ def sensitivity_table(mc: MonteCarloResult, categories: pd.DataFrame, hosting_ki
     return s
 
 
+#: The scopes of the climate balance (issue 32): ``physical`` (devices' manufacturing, distribution and end of life,
+#: energy, hosting, networks, paper), ``equipment`` (the physical scope without paper: the scope of the published
+#: "manufacturing / use" balances), ``spend_based`` (purchases converted by a monetary ratio) and ``total``
+#: (physical + spend-based, the trajectory's base). The headline of the diagnostic is the physical scope.
+SCOPES: tuple[str, ...] = ("physical", "equipment", "spend_based", "total")
+HEADLINE_SCOPE = "physical"
+#: French names of the scopes, for tables and sentences
+SCOPE_LABELS: dict[str, str] = {
+    "physical": "périmètre physique (équipements, leur énergie, hébergement, réseaux, papier)",
+    "equipment": "équipements, leur énergie, hébergement et réseaux (périmètre physique sans papier)",
+    "spend_based": "achats de services et logiciels convertis par ratio monétaire",
+    "total": "total (périmètre physique + achats par ratio monétaire)",
+}
+
+
+def scope_masks(cells: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Boolean mask of the cells of each scope of :data:`SCOPES` (and ``paper``), from the cells' phase and tier."""
+    spend = (cells["phase"].astype(str) == SPEND_PHASE).to_numpy()
+    paper = (cells["tier"].astype(str) == "paper").to_numpy()
+    return {"physical": ~spend, "equipment": ~spend & ~paper, "spend_based": spend, "paper": paper & ~spend,
+            "total": np.ones(len(cells), dtype=bool)}
+
+
+def masked_interval(mc: MonteCarloResult, mask: np.ndarray, scale: float = 1 / 1000.0) -> dict[str, float]:
+    """Central value and 95 % interval of the climate cells selected by ``mask`` (same draws as the total)."""
+    d = mc.draws["climate_change"]
+    c = mc.cells["climate_change"].to_numpy(dtype=float)
+    return _ivl(interval(d[mask].sum(axis=0), float(c[mask].sum()), scale))
+
+
 def scope_split(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> dict[str, dict[str, float]]:
     """Physical scope and spend-based scope of the climate balance, each with its 95 % interval.
 
@@ -1709,16 +1778,63 @@ def scope_split(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> dict[str, di
 
     The two parts are summed from the same per-cell draws, so ``physical + spend_based = total`` in every draw.
     """
+    masks = scope_masks(mc.cells)
+    return {name: masked_interval(mc, masks[name], scale) for name in ("physical", "spend_based", "equipment", "total")}
+
+
+def per_scope(mc: MonteCarloResult, divisor: float) -> dict[str, dict[str, float]]:
+    """Each scope of :data:`SCOPES` divided by ``divisor`` (agents, workstations), in kgCO2e, with its interval;
+    NaN when ``divisor`` is 0."""
+    masks = scope_masks(mc.cells)
+    if not divisor:
+        return {s: {"value": np.nan, "low": np.nan, "high": np.nan} for s in SCOPES}
+    return {s: masked_interval(mc, masks[s], 1.0 / divisor) for s in SCOPES}
+
+
+def equipment_phase_breakdown(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> pd.DataFrame:
+    """The equipment scope by life-cycle phase (tCO2e, 95 % interval) with each phase's share of that scope, the
+    base of :func:`equipment_manufacturing_share`; then paper and the spend-based line as their own rows, outside
+    the shares (``share`` NaN), so the table adds up to the total and shows one manufacturing share (issue 32).
+    Columns ``phase, label_fr, scope, value, low, high, share``."""
     cells = mc.cells
-    spend = (cells["phase"] == SPEND_PHASE).to_numpy()
-    d = mc.draws["climate_change"]
+    masks = scope_masks(cells)
+    phase = cells["phase"].astype(str).to_numpy()
+    rows = []
+    equipment_central = float(cells["climate_change"].to_numpy(dtype=float)[masks["equipment"]].sum())
+    for p in PHASES:
+        m = masks["equipment"] & (phase == p)
+        if m.any():
+            iv = masked_interval(mc, m, scale)
+            rows.append({"phase": p, "label_fr": PHASE_LABELS[p], "scope": "equipment", **iv,
+                         "share": iv["value"] / (equipment_central * scale) if equipment_central else np.nan})
+    for name, label in (("paper", "Papier (consommable, hors équipements)"),
+                        ("spend_based", "Achats de services et logiciels, ratio monétaire (hors phases)")):
+        if masks[name].any():
+            rows.append({"phase": "paper" if name == "paper" else SPEND_PHASE, "label_fr": label, "scope": name,
+                         **masked_interval(mc, masks[name], scale), "share": np.nan})
+    return pd.DataFrame(rows, columns=["phase", "label_fr", "scope", "value", "low", "high", "share"])
+
+
+def tier_breakdown_with_spend(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> pd.DataFrame:
+    """The physical scope by tier (terminals, networks, data centres, paper) and every spend-based cell as one line
+    (tier :data:`SPEND_PHASE`, whatever tier its spend category belongs to), so the purchases have one value on the
+    page (issue 32). Columns ``tier, label_fr, value, low, high, share`` (share of the total), largest first."""
+    cells = mc.cells
+    masks = scope_masks(cells)
+    tier = cells["tier"].astype(str).to_numpy()
     c = cells["climate_change"].to_numpy(dtype=float)
-    out = {}
-    paper = (cells["tier"] == "paper").to_numpy()
-    for name, mask in (("physical", ~spend), ("spend_based", spend), ("equipment", ~spend & ~paper)):
-        out[name] = _ivl(interval(d[mask].sum(axis=0), float(c[mask].sum()), scale))
-    out["total"] = _ivl(interval(d.sum(axis=0), float(c.sum()), scale))
-    return out
+    total = float(c.sum())
+    rows = []
+    for t in pd.unique(tier[masks["physical"]]):
+        m = masks["physical"] & (tier == t)
+        rows.append({"tier": str(t), **masked_interval(mc, m, scale)})
+    if masks["spend_based"].any():
+        rows.append({"tier": SPEND_PHASE, **masked_interval(mc, masks["spend_based"], scale)})
+    out = pd.DataFrame(rows, columns=["tier", "value", "low", "high"])
+    out.insert(1, "label_fr", [TIER_LABELS.get(x, x) if x != SPEND_PHASE else
+                               "Achats de services et logiciels (ratio monétaire)" for x in out["tier"]])
+    out["share"] = out["value"] / (total * scale) if total else np.nan
+    return out.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def equipment_manufacturing_share(mc: MonteCarloResult) -> float | None:
@@ -1738,6 +1854,266 @@ def equipment_manufacturing_share(mc: MonteCarloResult) -> float | None:
     if denominator <= 0:
         return None
     return float(v[equipment & (phase == "manufacturing")].sum()) / denominator
+
+
+#: The ratio every spend item had before issue 32 (ADEME Base Carbone documentation "Achat de services", the
+#: "postes et télécoms" line: 16.1 tCO2e per 150,000 EUR computed from 1990 CNRS energy data): kept as a sensitivity
+#: of the spend-based line, never as its central value.
+PREVIOUS_SPEND_RATIOS: dict[str, float] = {"spend_it_services": 0.11, "spend_software": 0.11,
+                                           "spend_cloud_saas": 0.11, "spend_telecom": 0.107333}
+PREVIOUS_SPEND_SOURCE = ("ADEME Base Carbone, documentation « Achat de services » (ancienne méthode) : « postes et "
+                         "télécoms », 16,1 tCO2e pour 150 000 € (données énergétiques du CNRS de 1990), "
+                         "https://prod-basecarbonesolo.ademe-dri.fr/documentation/UPLOAD_DOC_FR/achat_de_services.htm")
+PREVIOUS_SPEND_YEAR = 1990
+
+
+def _year_of(text: str) -> int | None:
+    """The last four-digit year (19xx or 20xx) written in ``text``, or None."""
+    import re
+
+    years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", str(text))
+    return int(years[-1]) if years else None
+
+
+def spend_ratios(activities: pd.DataFrame, factors: pd.DataFrame) -> list[dict]:
+    """The monetary ratio of each spend category the balance converts (issue 32), for ``summary.json``
+    (``carbon.spend_based_ratios``) and the page: ``category`` (the ``purchases.csv`` category), ``item``,
+    ``label_fr``, ``kgco2e_per_eur`` with ``low``/``high``, ``source``, ``year`` (of the ratio, from its vintage),
+    ``vintage``, ``status``, ``amount_eur`` (spend converted, purchases and hosting spend of the reference year) and
+    ``tco2e`` (central). Ordered by tonnes, largest first."""
+    from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
+
+    category_of = {item: (cat, label) for cat, (item, _tier, label) in PURCHASE_CATEGORIES.items()}
+    acts = activities[is_spend_item(activities["item"])]
+    f = factors[(factors["criterion"] == "climate_change")].set_index(["item", "phase"])
+    rows = []
+    for item, grp in acts.groupby("item", sort=True):
+        phase = str(grp["factor_phase"].iat[0])
+        amount = float(grp["activity"].sum())
+        cat, label = category_of.get(str(item), (str(item), str(item)))
+        if (item, phase) not in f.index:
+            rows.append({"category": cat, "item": str(item), "label_fr": label, "kgco2e_per_eur": None, "low": None,
+                         "high": None, "source": "", "year": None, "vintage": "", "status": "missing",
+                         "amount_eur": amount, "tco2e": None})
+            continue
+        r = f.loc[(item, phase)]
+        rows.append({"category": cat, "item": str(item), "label_fr": label, "kgco2e_per_eur": float(r["value"]),
+                     "low": float(r["low"]), "high": float(r["high"]), "source": str(r["source"]),
+                     "year": _year_of(r["vintage"]), "vintage": str(r["vintage"]), "status": str(r["status"]),
+                     "amount_eur": amount, "tco2e": amount * float(r["value"]) / 1000.0})
+    return sorted(rows, key=lambda r: -(r["tco2e"] or 0.0))
+
+
+def spend_based_sensitivity(ratios: list[dict]) -> dict | None:
+    """The spend-based line at the previous ratio (:data:`PREVIOUS_SPEND_RATIOS`, ADEME 1990 basis) instead of the
+    current ones: ``{tco2e, current_tco2e, delta_tco2e, kgco2e_per_eur, source, year}`` (the line is linear in each
+    ratio, same spends); None without spend."""
+    rows = [r for r in ratios if r["tco2e"] is not None and r["item"] in PREVIOUS_SPEND_RATIOS]
+    if not rows:
+        return None
+    old = sum(r["amount_eur"] * PREVIOUS_SPEND_RATIOS[r["item"]] for r in rows) / 1000.0
+    cur = sum(r["tco2e"] for r in rows)
+    return {"tco2e": old, "current_tco2e": cur, "delta_tco2e": old - cur,
+            "kgco2e_per_eur": {r["category"]: PREVIOUS_SPEND_RATIOS[r["item"]] for r in rows},
+            "source": PREVIOUS_SPEND_SOURCE, "year": PREVIOUS_SPEND_YEAR}
+
+
+#: The study's scope set against a published reference when the library gives none (``compared_scope`` of
+#: ``published_benchmarks.csv``): per person or workstation and totals on the physical or equipment scope (no
+#: published per-person benchmark converts purchases by a monetary ratio), shares on their own base.
+DEFAULT_COMPARED_SCOPE: dict[str, str] = {
+    "kgco2e_per_employee_year": "physical", "kgco2e_per_user_year": "physical", "kgco2e_per_agent_year": "physical",
+    "kgco2e_per_workstation_year": "equipment", "tco2e_per_year": "equipment", "manufacturing_share": "equipment",
+    "services_share": "total",
+}
+PER_AGENT_UNITS = ("kgco2e_per_employee_year", "kgco2e_per_user_year", "kgco2e_per_agent_year")
+BENCHMARK_COLUMNS = ["id", "reference", "reference_value", "unit", "compared_scope", "reference_scope", "our_value",
+                     "our_low", "our_high", "ratio", "our_scope", "reason_fr", "source", "year"]
+
+
+def _url(text: str) -> str:
+    """The first web address written in ``text`` (without trailing punctuation), or ``""``."""
+    import re
+
+    m = re.search(r"https?://[^\s;,)»]+", str(text))
+    return m.group(0).rstrip(".") if m else ""
+
+
+def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
+    """The study beside each published reference of the library (``applies_to`` = ``slug`` or ``all``), on the
+    reference's own scope (issue 32): the scope named by ``compared_scope`` (:data:`DEFAULT_COMPARED_SCOPE` when
+    blank) — per agent or per workstation from ``per_agent_by_scope_kgco2e`` / ``per_workstation_by_scope_kgco2e``,
+    totals from the scope's tonnes, the manufacturing share on its base (equipment), the services share as the
+    spend-based line ÷ total. A summary without the figures of that scope (written before issue 32) compares
+    nothing there (NaN): the total with purchases is never set against a reference that has none. Each row carries the reference's perimeter, its source and the reason of the
+    difference (French). Nothing is tuned to match a reference.
+
+    Columns :data:`BENCHMARK_COLUMNS`; ``source`` is the reference's web address when it has one.
+    """
+    from helpers.model.french import fr_number
+
+    nan = float("nan")
+    total = (data.get("total_tco2e") or {}).get("value", nan)
+    spend = (data.get("spend_based_tco2e") or {}).get("value", 0.0)
+    tonnes = {"physical": data.get("physical_tco2e"), "equipment": data.get("equipment_scope_tco2e"),
+              "spend_based": data.get("spend_based_tco2e"), "total": data.get("total_tco2e")}
+    per_agent = data.get("per_agent_by_scope_kgco2e") or {"total": data.get("per_agent_kgco2e")}
+    per_ws = data.get("per_workstation_by_scope_kgco2e") or {"total": data.get("per_workstation_kgco2e")}
+    share = data.get("equipment_manufacturing_share", data.get("manufacturing_share"))  # older summaries: the latter
+    empty = {"value": nan, "low": nan, "high": nan}
+    rows = []
+    for r in benchmarks.itertuples(index=False):
+        if r.applies_to not in ("all", slug) or r.unit not in DEFAULT_COMPARED_SCOPE:
+            continue
+        scope = str(getattr(r, "compared_scope", "") or "") or DEFAULT_COMPARED_SCOPE[r.unit]
+        if r.unit == "manufacturing_share":
+            ours, scope = {"value": nan if share is None else share, "low": nan, "high": nan}, "equipment"
+            our_scope = "fabrication des équipements ÷ " + SCOPE_LABELS["equipment"]
+            reason = ("Référence sur un autre périmètre (organisations, ou France entière avec les terminaux des "
+                      "ménages) ; la part dépend de l'électricité bas carbone française, des durées de vie et des "
+                      "heures d'usage des équipements de bureau.")
+        elif r.unit == "services_share":
+            ours, scope = {"value": spend / total if total else nan, "low": nan, "high": nan}, "total"
+            our_scope = "achats par ratio monétaire ÷ total"
+            reason = ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le ratio ADEME, "
+                      "incertain (×/÷3).")
+        elif r.unit in PER_AGENT_UNITS:
+            ours = (per_agent.get(scope) or empty)
+            our_scope = f"par agent, {SCOPE_LABELS[scope]}"
+            reason = ("Même périmètre, autres organisations (tous secteurs, jours travaillés, centres de données) : un "
+                      f"ordre de grandeur. Total par agent, achats par ratio monétaire compris : "
+                      f"{fr_number((per_agent.get('total') or empty)['value'])} kgCO2e.")
+        elif r.unit == "kgco2e_per_workstation_year":
+            ours = (per_ws.get(scope) or empty)
+            our_scope = f"par poste de travail, {SCOPE_LABELS[scope]}"
+            reason = "Même périmètre ; rapporté aux ordinateurs et clients légers de l'inventaire."
+        else:  # tco2e_per_year
+            ours = tonnes.get(scope) or empty
+            our_scope = SCOPE_LABELS[scope]
+            reason = ("Même périmètre ; la référence ne détaille ni ses quantités ni ses facteurs. Total de l'étude, "
+                      f"tous périmètres : {fr_number(total)} tCO2e.")
+        ref = float(r.value)
+        year = getattr(r, "year", "")
+        rows.append({"id": getattr(r, "id", r.label_fr), "reference": r.label_fr, "reference_value": ref, "unit": r.unit,
+                     "compared_scope": scope, "reference_scope": r.scope, "our_value": ours["value"],
+                     "our_low": ours.get("low", nan), "our_high": ours.get("high", nan),
+                     "ratio": ours["value"] / ref if ref else nan, "our_scope": our_scope, "reason_fr": reason,
+                     "source": _url(r.source) or str(r.source),
+                     "year": None if year in ("", None) or year != year else int(float(year))})
+    return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
+
+
+def published_comparison(published: dict, mc: MonteCarloResult, data: dict, computers: float,
+                         illustrative: bool = False) -> list[dict]:
+    """The collectivity's own published balance (``territory.yaml: published_footprint``) beside the study on the
+    comparable scope, line by line, each line with the reason of the difference (issue 32). Explained, never tuned:
+    the reasons state what would have to differ for the gap to close, never change an input.
+
+    Lines (``line``): ``manufacturing`` and ``use`` (when the split is published), ``distribution_end_of_life``
+    (not split in the published figures), ``total`` (the comparable scope), ``manufacturing_share``,
+    ``per_workstation`` (when a number of workstations is published), ``outside_scope`` (the study's lines outside
+    the published scope) and ``study_total``. Each row: ``line, label_fr, unit, published, study, study_low,
+    study_high, difference, reason_fr``; ``published`` None where the publication gives no figure.
+    """
+    from helpers.model.french import fr_number
+
+    nan = float("nan")
+    cells = mc.cells
+    masks = scope_masks(cells)
+    scope = published.get("comparable_scope") or "equipment"
+    in_scope = masks[scope]
+    phase = cells["phase"].astype(str).to_numpy()
+    tier = cells["tier"].astype(str).to_numpy()
+    value = float(published["value_tco2e"])
+    split = published.get("split") or {}
+
+    def ivl(mask):
+        return masked_interval(mc, mask)
+
+    def row(line, label, pub, study, reason, unit="tCO2e/an"):
+        diff = None if pub is None or study["value"] != study["value"] else study["value"] - pub
+        return {"line": line, "label_fr": label, "unit": unit, "published": pub, "study": study["value"],
+                "study_low": study.get("low", nan), "study_high": study.get("high", nan), "difference": diff,
+                "reason_fr": reason}
+
+    def t(x):
+        return f"{fr_number(x)}{chr(0x202f)}t"
+
+    manuf = ivl(in_scope & (phase == "manufacturing"))
+    use = ivl(in_scope & (phase == "use"))
+    other = ivl(in_scope & np.isin(phase, ["distribution", "end_of_life"]))
+    total = ivl(in_scope)
+    rows = []
+    quantities = ("en partie supposées (jeu de données illustratif)" if illustrative
+                  else "celles de l'inventaire fourni")
+    if "manufacturing" in split:
+        pub = value * split["manufacturing"]
+        rows.append(row("manufacturing", "Fabrication des équipements", pub, manuf,
+                        f"Quantités de l'étude {quantities}, facteurs ADEME–NegaOctet 2022 amortis sur la durée de vie ; "
+                        "le bilan publié ne donne ni ses quantités ni ses facteurs."))
+    if "use" in split:
+        pub = value * split["use"]
+        elec = data.get("electricity_factor") or {}
+        kwh = float(elec.get("kwh_per_year") or 0.0)
+        elec_t = ivl(in_scope & (phase == "use") & (tier != "networks"))["value"]
+        net_t = ivl(in_scope & (phase == "use") & (tier == "networks"))["value"]
+        gap = pub - use["value"]
+        parts = [f"Usage de l'étude : électricité des équipements et des salles {t(elec_t)} "
+                 f"({fr_number(kwh)} kWh à {fr_number(elec.get('value'), 4)} kgCO2e/kWh"
+                 + (f", millésime {elec['vintage_year']}" if elec.get("vintage_year") else "") + ") et réseaux "
+                 f"(abonnements fixes par ligne et par mois, mobile par Go, méthode transitoire de l'ADEME pour la "
+                 f"loi AGEC) {t(net_t)}."]
+        if gap > 0 and kwh > 0:
+            needed = (elec_t * 1000.0 + gap * 1000.0) / kwh
+            parts.append("Le bilan publié ne décrit pas sa méthode ; causes possibles de l'écart : (1) abonnements et "
+                         "téléphonie comptés autrement, par exemple sur les factures par ratio monétaire — les "
+                         f"réseaux seuls devraient peser {fr_number((net_t + gap) / net_t, 1) if net_t else 'n.d.'} "
+                         "fois ceux de l'étude ; (2) facteur d'électricité — l'électricité seule demanderait "
+                         f"{fr_number(needed, 3)} kgCO2e/kWh, hors de la série ADEME 2020–2025 (0,046 à 0,060) ; "
+                         "(3) périmètre plus large (voir le périmètre publié).")
+        elif gap < 0:
+            parts.append("L'étude compte davantage d'usage que le bilan publié : parc ou consommations supposés plus "
+                         "élevés, ou postes que le bilan publié ne compte pas.")
+        rows.append(row("use", "Usage (électricité, abonnements, téléphonie)", pub, use, " ".join(parts)))
+    if split:
+        rows.append(row("distribution_end_of_life", "Transport et fin de vie des équipements", None, other,
+                        "Le bilan publié ne sépare pas ces phases : elles sont dans sa fabrication ou absentes."))
+    diffs = [r for r in rows if r["difference"] is not None]
+    detail = " ; ".join(f"{r['label_fr'].split(' :')[0].lower()} {'+' if r['difference'] >= 0 else ''}"
+                        f"{fr_number(r['difference'])} t" for r in diffs)
+    rows.append(row("total", "Total sur le périmètre comparable", value, total,
+                    f"Même périmètre que le bilan publié : {SCOPE_LABELS[scope]}"
+                    + (f" ; l'écart se décompose ainsi : {detail}." if detail else ".")))
+    share = data.get("equipment_manufacturing_share")
+    if "manufacturing" in split and share is not None:
+        rows.append(row("manufacturing_share", "Part de la fabrication (base : équipements, sans papier ni achats)",
+                        split["manufacturing"], {"value": share, "low": nan, "high": nan},
+                        "Même base ; la part de fabrication de l'étude est plus " +
+                        ("élevée parce que son usage est plus faible (ligne « usage »)." if share > split["manufacturing"]
+                         else "basse parce que son usage est plus élevé (ligne « usage »)."), unit="part"))
+    ws = published.get("workstations")
+    if ws:
+        rows.append(row("per_workstation", "Par poste de travail", 1000.0 * value / ws,
+                        masked_interval(mc, in_scope, 1.0 / computers) if computers else
+                        {"value": nan, "low": nan, "high": nan},
+                        f"Publié rapporté aux {fr_number(ws)} postes publiés ; étude rapportée à ses "
+                        f"{fr_number(computers)} ordinateurs et clients légers.", unit="kgCO2e/poste/an"))
+    out_mask = ~in_scope
+    if out_mask.any():
+        paper = ivl(out_mask & masks["paper"])["value"]
+        spend = ivl(out_mask & masks["spend_based"])["value"]
+        rows.append(row("outside_scope", "Postes de l'étude hors du périmètre publié", None, ivl(out_mask),
+                        f"Papier {t(paper)} et achats de services et logiciels par ratio monétaire {t(spend)} : le "
+                        "bilan publié ne les compte pas."))
+    if scope == "total":
+        return rows
+    study_total = ivl(masks["total"])
+    close = abs(study_total["value"] - value) <= 0.1 * value
+    rows.append(row("study_total", "Total de l'étude, tous périmètres", value, study_total,
+                    "Ce total ajoute des postes que le bilan publié ne compte pas : "
+                    + ("sa proximité avec le chiffre publié est une coïncidence, pas une validation."
+                       if close and out_mask.any() else "il ne se compare pas au chiffre publié.")))
+    return rows
 
 
 def summary(balance: Balance, territory, computers: float, national: pd.DataFrame) -> tuple[dict, dict]:
@@ -1785,6 +2161,19 @@ def summary(balance: Balance, territory, computers: float, national: pd.DataFram
         "n_draws": mc.n_draws, "seed": mc.seed,
         "territory_footprint_tco2e": {k: terr[k] for k in ("value", "low", "high")},
         "own_share_of_territory_footprint": terr["own_share"],
+        # issue 32: the headline is the physical scope; per agent / workstation on every scope (each reference is
+        # compared on its own); the phases of the equipment scope (the base of the manufacturing share); the tiers
+        # with the purchases as one line
+        "headline_scope": HEADLINE_SCOPE,
+        "scope_labels": dict(SCOPE_LABELS),
+        "manufacturing_share_base": "equipment",
+        "per_agent_by_scope_kgco2e": per_scope(mc, territory.agents),
+        "per_workstation_by_scope_kgco2e": per_scope(mc, computers),
+        "per_inhabitant_by_scope_kgco2e": per_scope(mc, territory.population),
+        "by_phase_equipment": {r["phase"]: {k: r[k] for k in ("value", "low", "high", "share")}
+                               for r in equipment_phase_breakdown(mc).to_dict("records") if r["scope"] == "equipment"},
+        "by_tier_with_spend": {r["tier"]: {k: r[k] for k in ("value", "low", "high", "share")}
+                               for r in tier_breakdown_with_spend(mc).to_dict("records")},
     }
     top = {"territory_footprint_tco2e": {k: terr[k] for k in ("value", "low", "high", "unit", "basis",
                                                               "alternative_value", "alternative_basis")}}
@@ -1856,9 +2245,17 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     data["electricity_factor"] = electricity_factor_summary(factors, t, balance)
     data["fleet_age"] = fleet_age(inputs["inventory"])  # NaN -> null: no dated device, no age published
     data["factor_alternatives"] = factor_alternatives(balance.activities.table, factors).to_dict("records")
+    data["spend_based_ratios"] = spend_ratios(balance.activities.table, factors)
+    data["spend_based_sensitivity"] = spend_based_sensitivity(data["spend_based_ratios"])
+    benchmarks = load_published_benchmarks()
+    data["benchmark_comparison"] = benchmark_comparison(benchmarks, t.slug, data).to_dict("records")
+    pub = getattr(t, "published_footprint", None)
+    if pub:
+        data["published"] = {**pub, "comparison": published_comparison(pub, balance.mc, data, computers,
+                                                                       bool(getattr(t, "illustrative", False)))}
     return CarbonStudy(territory=t, inputs=inputs, categories=categories, hosting_kinds=kinds, factors=factors,
                        changes=changes, balance=balance, computers=computers, data=data, top_level=top,
-                       national=national, benchmarks=load_published_benchmarks(),
+                       national=national, benchmarks=benchmarks,
                        factors_version=top["factors_version"])
 
 
@@ -1917,7 +2314,10 @@ def electricity_factor_summary(factors: pd.DataFrame, territory, balance: Balanc
     out = {"value": float(row["value"]), "vintage_year": None if own else info["vintage_year"],
            "source": str(row["source"]), "vintage": str(row["vintage"]), "exact": (not own) and info["exact"],
            "note": "facteur propre du territoire" if own else info["note"],
-           "latest_value": info["latest"]["value"], "latest_vintage_year": info["latest"]["vintage_year"]}
+           "latest_value": info["latest"]["value"], "latest_vintage_year": info["latest"]["vintage_year"],
+           "method": None if own else info["method"], "method_fr": None if own else info["method_fr"],
+           "latest_method_fr": info["latest"]["method_fr"],
+           "method_breaks_to_latest": [] if own else info["breaks_to_latest"]}
     if balance is not None:
         acts = balance.activities.table
         kwh = float(acts.loc[(acts["item"] == DEFAULT_ELECTRICITY_ITEM) & (acts["factor_phase"] == "use"),
@@ -1938,8 +2338,8 @@ def output_tables(study: CarbonStudy) -> dict[str, pd.DataFrame]:
         "carbon_purchases_view_lines": b.purchases_lines,
         "carbon_by_category": category_table(b.lines, inv, study.categories),
         "carbon_by_entity": by_entity,
-        "carbon_by_phase": breakdown(b.mc, "phase", scale=1 / 1000.0),
-        "carbon_by_tier": breakdown(b.mc, "tier", scale=1 / 1000.0),
+        "carbon_by_phase": equipment_phase_breakdown(b.mc),  # shares of the equipment scope (issue 32)
+        "carbon_by_tier": tier_breakdown_with_spend(b.mc),  # the purchases as one line (issue 32)
         "carbon_mc_quantiles": quantiles_table(b, t.agents, t.population, study.computers),
         "carbon_sensitivity": sensitivity_table(b.mc, study.categories, study.hosting_kinds),
         "carbon_criteria": criteria_table(b.mc, b.units),

@@ -7,6 +7,8 @@ section's outputs are ``CarbonStudy.write``.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +17,6 @@ from helpers.model.carbon import (
     CRITERIA_LABELS,
     PHASE_LABELS,
     PHASES,
-    SPEND_PHASE,
     TIER_LABELS,
     UNIT_LABELS,
     CarbonStudy,
@@ -23,11 +24,13 @@ from helpers.model.carbon import (
     breakdown,
     category_labels,
     criteria_table,
+    equipment_phase_breakdown,
     fleet_ratios,
     phase_shares_by_criterion,
     reconcile_views,
     sensitivity_table,
     territory_footprint,
+    tier_breakdown_with_spend,
 )
 
 
@@ -52,11 +55,17 @@ def entity_labels(territory) -> dict[str, str]:
 def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
     """Breakdown by ``phase``, ``tier``, ``entity`` or ``category`` with French labels (tCO2e/an, 95 % interval).
 
-    By phase: the physical scope only, shares of the physical scope (the spend-based line is reported apart)."""
-    df = breakdown(study.balance.mc, by, scale=1 / 1000.0)
+    By phase: the equipment scope only (devices, their energy, hosting, networks), shares of that scope, the base of
+    the one manufacturing share of the study (:func:`helpers.model.carbon.equipment_phase_breakdown`; paper and the
+    spend-based line are outside it). By tier: the physical tiers and the purchases converted by a monetary ratio as
+    one line (:func:`helpers.model.carbon.tier_breakdown_with_spend`), shares of the total (issue 32)."""
     if by == "phase":
-        df = df[df["phase"] != SPEND_PHASE].reset_index(drop=True)
-        df["share"] = df["value"] / df["value"].sum() if df["value"].sum() else np.nan
+        df = equipment_phase_breakdown(study.balance.mc)
+        df = df[df["scope"] == "equipment"].sort_values("value", ascending=False).reset_index(drop=True)
+        return df.rename(columns={"label_fr": "label"})
+    if by == "tier":
+        return tier_breakdown_with_spend(study.balance.mc).rename(columns={"label_fr": "label"})
+    df = breakdown(study.balance.mc, by, scale=1 / 1000.0)
     labels = {"phase": PHASE_LABELS, "tier": TIER_LABELS, "entity": entity_labels(study.territory)}.get(by)
     if by == "category":
         df["label"] = category_labels(df["category"], study.categories)
@@ -71,34 +80,91 @@ def french_breakdown(df: pd.DataFrame, title: str) -> pd.DataFrame:
     return pd.DataFrame({title: df["label"], "tCO2e/an [fourchette probable]": value, "Part (%)": _fr(100 * df["share"])})
 
 
+#: Short French names of the spend categories (``purchases.csv``), for the sentences on the ratios
+SPEND_WORDS: dict[str, str] = {"services": "prestations informatiques", "software": "logiciels",
+                               "cloud": "cloud et SaaS", "telecom": "télécoms"}
+
+
+def spend_ratios_text(ratios: list | None) -> str:
+    """French list of the monetary ratios used (issue 32), grouped by year of the ratio, e.g. ``ratios monétaires
+    ADEME Base Carbone 2023, en kgCO2e/€ HT : prestations informatiques 0,075 ; logiciels 0,096 (hypothèse à
+    vérifier)``; a ratio marked as an assumption is flagged; empty without spend."""
+    from helpers.report.plotting import fr_sig
+
+    if not ratios:
+        return ""
+    groups: dict = {}
+    missing = []
+    for r in ratios:
+        word = SPEND_WORDS.get(r["category"], r["category"])
+        if r.get("kgco2e_per_eur") is None:
+            missing.append(f"{word} : facteur manquant")
+            continue
+        flag = " (hypothèse à vérifier)" if r.get("status") == "assumption" else ""
+        groups.setdefault(r.get("year"), []).append(f"{word} {fr_sig(r['kgco2e_per_eur'], 2)}{flag}")
+    parts = [f"ratios monétaires ADEME Base Carbone{f' {y}' if y else ''}, en kgCO2e/€ HT : " + " ; ".join(items)
+             for y, items in groups.items()]
+    return " ; ".join(parts + missing)
+
+
+def spend_sensitivity_text(s: dict | None) -> str:
+    """French sentence: the spend-based line at the previous ratio (1990 basis), a sensitivity; empty without spend."""
+    from helpers.report.plotting import fr_number, fr_sig
+
+    if not s:
+        return ""
+    ratios = sorted(set(s["kgco2e_per_eur"].values()))
+    shown = " à ".join(fr_sig(x, 2) for x in (ratios[0], ratios[-1])) if len(ratios) > 1 else fr_sig(ratios[0], 2)
+    def num(x):
+        return fr_number(x, 0 if abs(x) >= 10 else 1)
+
+    return (f"avec l'ancien ratio de l'ADEME ({shown} kgCO2e/€, données de {s['year']}), ces achats pèseraient "
+            f"{num(s['tco2e'])} tCO2e ({'+' if s['delta_tco2e'] >= 0 else ''}{num(s['delta_tco2e'])} t) : "
+            "une sensibilité, pas la valeur retenue")
+
+
 def headline_markdown(study: CarbonStudy) -> str:
-    """French headline: total, per agent, per inhabitant, per workstation, each with its 95 % interval."""
+    """French headline (issue 32): the physical scope first, with its interval and per agent, per workstation, per
+    inhabitant; then the purchases converted by a monetary ratio as their own line, with their interval, the ratios'
+    source and year and the previous ratio as a sensitivity; then the total, the base of the trajectory; the
+    manufacturing share with its base; the accounting view; the electricity factor and its method breaks."""
     from helpers.report.plotting import fr_interval, fr_number
 
     d = study.data
-    t, a, i, w = (d[k] for k in ("total_tco2e", "per_agent_kgco2e", "per_inhabitant_kgco2e",
-                                  "per_workstation_kgco2e"))
+    ph, sp, tot = d["physical_tco2e"], d["spend_based_tco2e"], d["total_tco2e"]
+    agent = (d.get("per_agent_by_scope_kgco2e") or {}).get("physical") or d["per_agent_kgco2e"]
+    ws = (d.get("per_workstation_by_scope_kgco2e") or {}).get("physical") or d["per_workstation_kgco2e"]
+    inh = (d.get("per_inhabitant_by_scope_kgco2e") or {}).get("physical") or d["per_inhabitant_kgco2e"]
     p = d["purchases_view_tco2e"]
-    return "\n".join([
-        f"**Empreinte annualisée du numérique de la collectivité ({study.territory.reference_year}) : "
-        f"{fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}** (valeur centrale et, entre crochets, "
-        "fourchette probable : 19 chances sur 20 que la valeur s'y trouve).",
+    ratios = spend_ratios_text(d.get("spend_based_ratios"))
+    sens = spend_sensitivity_text(d.get("spend_based_sensitivity"))
+    lines = [
+        f"**Empreinte annuelle du numérique de la collectivité ({study.territory.reference_year}), périmètre "
+        f"physique (équipements, leur énergie, hébergement, réseaux, papier) : "
+        f"{fr_interval(ph['value'], ph['low'], ph['high'], 0, 'tCO2e par an')}** (valeur centrale et, entre "
+        "crochets, fourchette probable : 19 chances sur 20 que la valeur s'y trouve).",
         "",
-        f"- par agent ({fr_number(study.territory.agents)} agents) : {fr_interval(a['value'], a['low'], a['high'], 0, 'kgCO2e')} ;",
-        f"- par poste de travail ({fr_number(study.computers)} ordinateurs et clients légers) : "
-        f"{fr_interval(w['value'], w['low'], w['high'], 0, 'kgCO2e')} ;",
-        f"- par habitant ({fr_number(study.territory.population)} habitants) : "
-        f"{fr_interval(i['value'], i['low'], i['high'], 1, 'kgCO2e')} ;",
-        f"- dont périmètre physique (équipements, énergie, hébergement, réseaux, papier) : "
-        f"{fr_interval(d['physical_tco2e']['value'], d['physical_tco2e']['low'], d['physical_tco2e']['high'], 0, 'tCO2e')}"
-        f" et achats de services et logiciels par ratio monétaire : "
-        f"{fr_interval(d['spend_based_tco2e']['value'], d['spend_based_tco2e']['low'], d['spend_based_tco2e']['high'], 0, 'tCO2e')}"
-        " (ligne à part, hors répartition par phase) ;",
-        f"- part de la fabrication des équipements (périmètre physique sans papier) : "
-        f"{_share_text(d['equipment_manufacturing_share'])} ;",
-        f"- vue « achats de l'année » (comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;"
-        + electricity_markdown(d.get("electricity_factor")).replace("- électricité", " électricité", 1),
-    ])
+        f"- sur ce périmètre, par agent ({fr_number(study.territory.agents)} agents) : "
+        f"{fr_interval(agent['value'], agent['low'], agent['high'], 0, 'kgCO2e')} ; par poste de travail "
+        f"({fr_number(study.computers)} ordinateurs et clients légers) : "
+        f"{fr_interval(ws['value'], ws['low'], ws['high'], 0, 'kgCO2e')} ; par habitant "
+        f"({fr_number(study.territory.population)} habitants) : "
+        f"{fr_interval(inh['value'], inh['low'], inh['high'], 1, 'kgCO2e')} ;",
+    ]
+    total = (f"total, périmètre physique et achats, base de la trajectoire : "
+             f"{fr_interval(tot['value'], tot['low'], tot['high'], 0, 'tCO2e')}")
+    if sp["value"]:
+        lines.append(
+            f"- à part, achats de services et logiciels estimés par leur montant (ratio monétaire) : "
+            f"{fr_interval(sp['value'], sp['low'], sp['high'], 0, 'tCO2e')}"
+            + (f" ; {ratios}" if ratios else "") + (f" ; {sens}" if sens else "") + f" ; {total} ;")
+    lines += [
+        f"- part de la fabrication des équipements : {_share_text(d['equipment_manufacturing_share'])} (base : "
+        "équipements, leur énergie, hébergement et réseaux, sans papier ni achats) ; vue « achats de l'année » "
+        f"(comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;",
+        electricity_markdown(d.get("electricity_factor")),
+    ]
+    return "\n".join(lines)
 
 
 def alternatives_markdown(cases: list | None) -> str:
@@ -123,13 +189,17 @@ def electricity_markdown(e: dict | None) -> str:
     if e.get("vintage_year") is None:
         used = f"{fr_number(e['value'], 4)} kgCO2e/kWh (facteur propre du territoire : {_md(e['source'])})"
     else:
-        used = (f"{fr_number(e['value'], 4)} kgCO2e/kWh, millésime {e['vintage_year']} ({_md(e['vintage'])})"
+        label = re.sub(r"\s*\(millésime \d{4}\)$", "", str(e["vintage"]))
+        used = (f"{fr_number(e['value'], 4)} kgCO2e/kWh, millésime {e['vintage_year']} ({_md(label)})"
                 + (f", {e['note']}" if e.get("note") else ""))
     text = f"- électricité française : {used}"
     if e.get("latest_delta_tco2e") is not None and e.get("latest_vintage_year") != e.get("vintage_year"):
         text += (f" ; avec le millésime le plus récent ({e['latest_vintage_year']}, "
                  f"{fr_number(e['latest_value'], 4)} kgCO2e/kWh), le bilan varierait de "
                  f"{fr_number(e['latest_delta_tco2e'], 1)} tCO2e")
+        breaks = e.get("method_breaks_to_latest") or []
+        if breaks:  # issue 32: the two vintages straddle a change of ADEME's method
+            text += (", mais les deux millésimes ne sont pas calculés de la même façon : " + " ; ".join(breaks))
     return text + "."
 
 
@@ -207,90 +277,20 @@ def territory_markdown(study: CarbonStudy) -> str:
 
 
 def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
-    """Our figures beside the published references that share their unit, each on the comparable scope, with the
-    scope compared and the reason of the difference (French). Nothing is tuned to match a reference.
+    """The study beside each published reference, on that reference's scope: the rows of ``summary.json``
+    (``carbon.benchmark_comparison``) when the summary has them, else :func:`helpers.model.carbon.benchmark_comparison`
+    (the one definition, issue 32)."""
+    from helpers.model.carbon import BENCHMARK_COLUMNS
+    from helpers.model.carbon import benchmark_comparison as compare
 
-    Comparable scopes:
-
-    - a published total in tCO2e (La Rochelle 680 t: devices' manufacturing and use, subscriptions, telephony) is
-      compared with the equipment scope (physical scope without paper); the spend-based line and paper are stated
-      beside it;
-    - a manufacturing share (La Rochelle 54 %, WeNR 77 %, ADEME–Arcep 78 %) with
-      ``equipment_manufacturing_share`` (equipment manufacturing ÷ equipment scope); the share the former version
-      gave, with the spend-based line counted as use, is stated as the reason for La Rochelle;
-    - a services share (Metz 40 %, also by monetary ratios) with the spend-based line ÷ total;
-    - per employee / user / workstation: the total per agent / per workstation.
-
-    Parameters
-    ----------
-    benchmarks : :func:`helpers.model.carbon.load_published_benchmarks`
-    slug : the territory (references with ``applies_to`` equal to it, or ``all``, are compared)
-    data : the summary of :func:`helpers.model.carbon.summary`
-    """
-    from helpers.report.plotting import fr_number
-
-    nan = float("nan")
-    total = data["total_tco2e"]["value"]
-    spend = (data.get("spend_based_tco2e") or {}).get("value", 0.0)
-    physical = (data.get("physical_tco2e") or {}).get("value", total)
-    equipment = data.get("equipment_scope_tco2e") or data["total_tco2e"]
-    paper = data.get("by_tier", {}).get("paper", 0.0)
-    manuf_share = data.get("equipment_manufacturing_share", data.get("manufacturing_share", nan))
-    manuf_share = nan if manuf_share is None else manuf_share
-    manuf_t = manuf_share * equipment["value"] if np.isfinite(manuf_share) else nan
-    with_spend_as_use = manuf_t / (equipment["value"] + spend) if equipment["value"] + spend else nan
-
-    def pct(x):
-        return f"{fr_number(100 * x, 0)} %"
-
-    ours = {
-        "tco2e_per_year": (equipment, "périmètre physique sans papier (équipements, leur énergie, hébergement, "
-                                      "réseaux)"),
-        "kgco2e_per_employee_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
-        "kgco2e_per_user_year": (data["per_agent_kgco2e"], "total par agent (physique + ratio monétaire)"),
-        "kgco2e_per_workstation_year": (data["per_workstation_kgco2e"], "total par poste de travail"),
-        "manufacturing_share": ({"value": manuf_share, "low": nan, "high": nan},
-                                "fabrication des équipements ÷ périmètre physique sans papier"),
-        "services_share": ({"value": spend / total if total else nan, "low": nan, "high": nan},
-                           "achats par ratio monétaire ÷ total"),
-    }
-
-    def reason(r) -> str:
-        if r.unit == "tco2e_per_year":
-            return (f"Le bilan publié ne détaille ni ses quantités ni ses facteurs ; ce bilan repose sur un inventaire "
-                    f"en partie supposé. Hors de ce périmètre : achats de services et logiciels par ratio monétaire "
-                    f"{fr_number(spend)} t (facteur ×/÷3) et papier {fr_number(paper)} t ; total "
-                    f"{fr_number(total)} t.")
-        if r.unit == "manufacturing_share" and r.applies_to == slug:
-            return (f"Le bilan publié range abonnements et téléphonie dans l'usage, comme ici. Compter les achats par "
-                    f"ratio monétaire dans l'usage donnerait {pct(with_spend_as_use)} de fabrication : un rapprochement "
-                    "avec le chiffre publié par artefact, que ce bilan ne fait pas.")
-        if r.unit == "manufacturing_share":
-            return ("Référence sur un autre périmètre (organisations ou France entière, terminaux des ménages "
-                    "compris) ; la part dépend de l'électricité bas carbone française, des durées de vie et des "
-                    "heures d'usage des équipements de bureau.")
-        if r.unit == "services_share":
-            return ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le ratio, incertain "
-                    "(×/÷3).")
-        return ("Périmètres différents (organisations de tous secteurs, jours travaillés, centres de données) ; "
-                f"ordre de grandeur. Sans les achats par ratio monétaire : {fr_number(physical)} t au total.")
-
-    rows = []
-    for r in benchmarks.itertuples(index=False):
-        mine = ours.get(r.unit)
-        if mine is None or r.applies_to not in ("all", slug):
-            continue
-        value, scope = mine
-        ref = float(r.value)
-        rows.append({"reference": r.label_fr, "reference_value": ref, "unit": r.unit,
-                     "our_value": value["value"], "our_low": value.get("low", nan),
-                     "our_high": value.get("high", nan),
-                     "ratio": value["value"] / ref if ref else nan, "reference_scope": r.scope, "our_scope": scope,
-                     "reason_fr": reason(r), "source": r.source})
-    return pd.DataFrame(rows)
+    rows = data.get("benchmark_comparison")
+    if rows is not None:
+        return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
+    return compare(benchmarks, slug, data)
 
 
-PER_PERSON_UNITS = {"kgco2e_per_employee_year": "par salarié", "kgco2e_per_user_year": "par utilisateur"}
+PER_PERSON_UNITS = {"kgco2e_per_employee_year": "par salarié", "kgco2e_per_user_year": "par utilisateur",
+                    "kgco2e_per_agent_year": "par agent", "kgco2e_per_workstation_year": "par poste"}
 
 
 def per_person_references(benchmarks: pd.DataFrame) -> str:
@@ -303,30 +303,147 @@ def per_person_references(benchmarks: pd.DataFrame) -> str:
                       for r in rows.itertuples(index=False))
 
 
-def benchmark_alt(benchmarks: pd.DataFrame, data: dict) -> str:
-    """Alternative text of the benchmark figure: this balance per agent against the published per-person figures."""
+def same_scope_references(comparison: list | pd.DataFrame | None, scope: str | None = None) -> str:
+    """French list of the per-person references, each with this study on the same scope, the reference's perimeter
+    (its first clause) and its web address (issue 32), e.g. ``WeNR 2021 : 265 kgCO2e par salarié, ici 146 sur le même
+    périmètre (Système d'information d'organisations (…) ; https://…)``; only the references compared on ``scope``
+    when it is given; empty without any."""
     from helpers.report.plotting import fr_number
 
-    refs = per_person_references(benchmarks)
-    text = f"Ce bilan donne {fr_number(data['per_agent_kgco2e']['value'])} kgCO2e par agent"
-    return f"{text}, contre {refs}." if refs else f"{text}."
+    if comparison is None:
+        return ""
+    c = pd.DataFrame(comparison)
+    if c.empty:
+        return ""
+    c = c[c["unit"].isin(list(PER_PERSON_UNITS)) & c["our_value"].astype(float).notna()]
+    if scope is not None:
+        c = c[c["compared_scope"] == scope]
+    return " ; ".join(
+        f"{r.reference.split(' : ')[0]} : {fr_number(r.reference_value)} kgCO2e {PER_PERSON_UNITS[r.unit]}, ici "
+        f"{fr_number(r.our_value)} sur le même périmètre ({str(r.reference_scope).split(' ; ')[0]} ; {r.source})"
+        for r in c.itertuples(index=False))
+
+
+def benchmark_alt(benchmarks: pd.DataFrame, data: dict) -> str:
+    """Alternative text of the benchmark figure: this balance per agent, on each reference's scope, against the
+    published per-person figures."""
+    from helpers.report.plotting import fr_number
+
+    c = benchmark_comparison(benchmarks, "", data)
+    c = c[c["unit"].isin(list(PER_PERSON_UNITS)) & c["our_value"].astype(float).notna()]
+    if c.empty:
+        return f"Ce bilan donne {fr_number(data['per_agent_kgco2e']['value'])} kgCO2e par agent."
+    return ("Sur le périmètre de chaque référence, ce bilan donne " + " ; ".join(
+        f"{fr_number(r.our_value)} kgCO2e {PER_PERSON_UNITS[r.unit].replace('salarié', 'agent')} contre "
+        f"{fr_number(r.reference_value)} pour {r.reference.split(' : ')[0]}" for r in c.itertuples(index=False)) + ".")
+
+
+BENCHMARK_UNITS_FR = {"tco2e_per_year": "tCO2e/an", "kgco2e_per_employee_year": "kgCO2e/salarié/an",
+                      "kgco2e_per_user_year": "kgCO2e/utilisateur/an", "kgco2e_per_agent_year": "kgCO2e/agent/an",
+                      "kgco2e_per_workstation_year": "kgCO2e/poste/an", "manufacturing_share": "part de la fabrication",
+                      "services_share": "part des services achetés"}
 
 
 def benchmark_display(study: CarbonStudy) -> pd.DataFrame:
-    """Our figures beside the published references (French headers)."""
+    """Our figures beside the published references, each on the reference's scope, with its perimeter and source
+    (French headers)."""
     c = benchmark_comparison(study.benchmarks, study.territory.slug, study.data)
-    units = {"tco2e_per_year": "tCO2e/an", "kgco2e_per_employee_year": "kgCO2e/salarié/an",
-             "kgco2e_per_user_year": "kgCO2e/utilisateur/an", "kgco2e_per_workstation_year": "kgCO2e/poste/an",
-             "manufacturing_share": "part de la fabrication", "services_share": "part des services achetés"}
     share = c["unit"].str.endswith("share").to_numpy()
     ours = [(_fr([100 * v], 0)[0] + " %") if sh else _fr([v], 0)[0] for v, sh in zip(c["our_value"], share)]
     ref = [(_fr([100 * v], 0)[0] + " %") if sh else _fr([v], 0)[0] for v, sh in zip(c["reference_value"], share)]
     ivl = ["" if not np.isfinite(lo) else f"{_fr([lo], 0)[0]} – {_fr([hi], 0)[0]}"
-           for lo, hi in zip(c["our_low"], c["our_high"])]
-    return pd.DataFrame({"Référence": c["reference"], "Valeur publiée": ref, "Unité": c["unit"].map(units),
+           for lo, hi in zip(c["our_low"].astype(float), c["our_high"].astype(float))]
+    return pd.DataFrame({"Référence": c["reference"], "Valeur publiée": ref, "Unité": c["unit"].map(BENCHMARK_UNITS_FR),
                          "Ce bilan": ours, "Fourchette probable": ivl, "Rapport": _fr(c["ratio"], 2),
                          "Périmètre de la référence": c["reference_scope"], "Périmètre comparé ici": c["our_scope"],
-                         "Raison de l'écart": c["reason_fr"]})
+                         "Raison de l'écart": c["reason_fr"], "Source": c["source"]})
+
+
+def per_person_display(study: CarbonStudy) -> pd.DataFrame:
+    """The per-agent / per-workstation references of the main page (issue 32): the published value, this study on
+    the same scope with its interval, the reference's perimeter and its web address."""
+    from helpers.report.plotting import fr_interval, fr_number
+
+    c = benchmark_comparison(study.benchmarks, study.territory.slug, study.data)
+    c = c[c["unit"].isin(list(PER_PERSON_UNITS))]
+    return pd.DataFrame({
+        "Référence": [r.split(" : ")[0] for r in c["reference"]],
+        "Valeur publiée (kgCO2e/an)": [f"{fr_number(v)} {PER_PERSON_UNITS[u]}" for v, u in zip(c["reference_value"],
+                                                                                               c["unit"])],
+        "Ce bilan, même périmètre": [fr_interval(v, lo, hi, 0) for v, lo, hi in zip(c["our_value"], c["our_low"],
+                                                                                      c["our_high"])],
+        "Périmètre de la référence": c["reference_scope"].to_numpy(),
+        "Source": c["source"].to_numpy(),
+    })
+
+
+PUBLISHED_UNITS_FR = {"tCO2e/an": "t", "part": "%", "kgCO2e/poste/an": "kg/poste"}
+
+
+def published_display(study: CarbonStudy) -> pd.DataFrame | None:
+    """The collectivity's published balance beside the study, line by line, with the reason of each difference
+    (``carbon.published.comparison``), French headers; None when the territory gives no published balance."""
+    from helpers.report.plotting import fr_interval, fr_number
+
+    pub = study.data.get("published")
+    if not pub:
+        return None
+
+    def show(v, unit, decimals=0, line=""):
+        if v is None or v != v:
+            return "non compté" if line == "outside_scope" else "non détaillé"
+        return f"{fr_number(100 * v, 0)} %" if unit == "part" else fr_number(v, decimals)
+
+    rows = pub["comparison"]
+    return pd.DataFrame({
+        "Ligne": [r["label_fr"] for r in rows],
+        "Publié": [show(r["published"], r["unit"], line=r["line"]) for r in rows],
+        "Cette étude [fourchette probable]": [
+            show(r["study"], r["unit"]) if r["unit"] == "part" or r["study_low"] != r["study_low"]
+            else fr_interval(r["study"], r["study_low"], r["study_high"], 0) for r in rows],
+        "Unité": [r["unit"] for r in rows],
+        "Raison de l'écart": [r["reason_fr"] for r in rows],
+    })
+
+
+def published_list_markdown(study: CarbonStudy) -> str:
+    """The published balance beside the study, line by line with the reason of each difference, as a French list
+    (the main page's form: one item per line, within the page budget); empty without a published balance."""
+    from helpers.report.plotting import fr_interval, fr_number
+
+    pub = study.data.get("published")
+    if not pub:
+        return ""
+
+    def show(v, unit, line=""):
+        if v is None or v != v:
+            return "non compté" if line == "outside_scope" else "non détaillé"
+        return f"{fr_number(100 * v, 0)} %" if unit == "part" else f"{fr_number(v)} {PUBLISHED_UNITS_FR[unit]}"
+
+    items = []
+    for r in pub["comparison"]:
+        ours = (show(r["study"], r["unit"]) if r["unit"] == "part" or r["study_low"] != r["study_low"]
+                else fr_interval(r["study"], r["study_low"], r["study_high"], 0, PUBLISHED_UNITS_FR[r["unit"]]))
+        items.append(f"- **{r['label_fr']}** : publié {show(r['published'], r['unit'], r['line'])}, cette étude "
+                     f"{ours}. {r['reason_fr']}")
+    return published_markdown(study) + "\n\n" + "\n".join(items)
+
+
+def published_markdown(study: CarbonStudy) -> str:
+    """French introduction of the published-balance table: what the collectivity published, when, on which scope,
+    with its source; that nothing was tuned to meet it. Empty without a published balance."""
+    from helpers.report.plotting import fr_number
+
+    pub = study.data.get("published")
+    if not pub:
+        return ""
+    split = pub.get("split") or {}
+    parts = ", ".join(f"{fr_number(100 * v, 0)} % {'fabrication' if k == 'manufacturing' else 'usage'}"
+                      for k, v in split.items())
+    return (f"La collectivité a publié son bilan carbone du numérique {pub['year']} : **{fr_number(pub['value_tco2e'])} "
+            f"tCO2e par an**" + (f" ({parts})" if parts else "") + f". Périmètre publié : {_md(pub['scope'])}. "
+            f"Source : {_md(pub['source'])}. Ci-dessous, ce bilan et cette étude sur le même périmètre, ligne par "
+            "ligne : chaque écart est expliqué, aucune donnée d'entrée n'a été ajustée pour s'en rapprocher.")
 
 
 def sensitivity_display(study: CarbonStudy, top: int = 10) -> pd.DataFrame:
@@ -363,21 +480,22 @@ def _age_fr(values, decimals: int = 1) -> list[str]:
 
 
 def benchmark_markdown(study: CarbonStudy) -> str:
-    """French explanation of the differences with the published references (scope, factors), with numbers."""
+    """French explanation of the differences with the published references (scope, factors), with numbers; the
+    collectivity's own published balance has its own line-by-line table (:func:`published_display`)."""
     from helpers.report.plotting import fr_number
 
     d = study.data
     total = d["total_tco2e"]["value"]
     spend = d["spend_based_tco2e"]["value"]
-    tiers = d["by_tier"]
-    paper = tiers.get("paper", 0.0)
-    dc = tiers.get("datacentres", 0.0)
+    tiers = d.get("by_tier_with_spend") or {}
+    paper = (tiers.get("paper") or {}).get("value", 0.0)
+    dc = (tiers.get("datacentres") or {}).get("value", 0.0)
     equipment = d["equipment_scope_tco2e"]["value"]
     f = study.factors.set_index("factor_id")["value"]
     elec = fr_number(float(f.get("electricity_fr:use:climate_change", float("nan"))), 4)
     lines = [
-        "Écarts de périmètre et de facteurs à garder en tête (chaque référence est comparée ci-dessous sur un "
-        "périmètre comparable, avec la raison de l'écart) :",
+        "Écarts de périmètre et de facteurs à garder en tête (chaque référence est comparée sur son propre "
+        "périmètre, avec la raison de l'écart) :",
         "",
         f"- **Achats de services et logiciels, ratio monétaire** ({fr_number(spend)} tCO2e, "
         f"{fr_number(100 * spend / total if total else 0)} % du total) : une ligne à part, hors répartition par "
@@ -385,7 +503,7 @@ def benchmark_markdown(study: CarbonStudy) -> str:
         "dans le bilan de Metz (40 %) ; WeNR et la plupart des bilans d'équipements ne les comptent pas.",
         f"- **Papier** ({fr_number(paper)} tCO2e) : dans le périmètre physique, mais hors périmètre des bilans "
         "d'équipements et hors part de fabrication des équipements. **Centres de données et hébergement** "
-        f"({fr_number(dc)} tCO2e) : salles de la collectivité, hébergement externalisé et cloud.",
+        f"({fr_number(dc)} tCO2e) : salles de la collectivité et hébergement externalisé.",
         f"- Périmètre physique sans papier : **{fr_number(equipment)} tCO2e** "
         f"({fr_number(1000 * equipment / study.territory.agents)} kgCO2e par agent), dont "
         f"{_share_text(d['equipment_manufacturing_share'])} de fabrication des équipements.",
@@ -393,16 +511,6 @@ def benchmark_markdown(study: CarbonStudy) -> str:
         "(sauf surcharge listée plus bas) ; les facteurs des bilans publiés ne sont pas détaillés dans les sources "
         "publiques.",
     ]
-    ref = study.benchmarks.set_index("id")
-    if study.territory.slug == "la-rochelle" and "la_rochelle_2020_total" in ref.index:
-        pub = float(ref.loc["la_rochelle_2020_total", "value"])
-        lines += ["", f"Pour La Rochelle, le bilan publié ({fr_number(pub)} tCO2e, 54 % fabrication / 46 % usage) "
-                  "couvre la fabrication des ordinateurs, tablettes, téléphones, imprimantes et écrans et l'usage "
-                  "(électricité, abonnements internet, téléphonie fixe et mobile) ; il ne mentionne ni les services "
-                  "achetés ni le papier. Ce bilan, construit sur un jeu de données **illustratif** (quantités "
-                  f"supposées), donne {fr_number(equipment)} tCO2e sur ce périmètre, dont "
-                  f"{_share_text(d['equipment_manufacturing_share'])} de fabrication, et {fr_number(total)} tCO2e au "
-                  "total. Aucune donnée n'a été ajustée pour retrouver le chiffre publié."]
     alt = alternatives_markdown(d.get("factor_alternatives"))
     if alt:
         lines += ["", alt]
@@ -586,3 +694,22 @@ def benchmark_figure(comparison: pd.DataFrame):
     ax.legend(title=None, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1)
     fig.tight_layout()
     return fig
+
+
+def electricity_vintages_display(study: CarbonStudy) -> tuple[pd.DataFrame, str]:
+    """The French electricity factor by vintage (``electricity_vintages.csv``) with ADEME's method of each, the one
+    the balance used marked, and the method breaks of the series stated (issue 32): ``(table, French text)``."""
+    from helpers.io.factors import ELECTRICITY_METHOD_BREAKS, ELECTRICITY_METHODS, load_electricity_vintages
+    from helpers.report.plotting import fr_number
+
+    v = load_electricity_vintages()
+    used = (study.data.get("electricity_factor") or {}).get("vintage_year")
+    table = pd.DataFrame({
+        "Millésime": [f"{int(y)}{' (retenu)' if used is not None and int(y) == int(used) else ''}" for y in v["year"]],
+        "kgCO2e/kWh": [fr_number(x, 4) for x in v["value"]],
+        "Méthode de l'ADEME": [ELECTRICITY_METHODS.get(str(m), str(m)) for m in v.get("method", [""] * len(v))],
+        "Source": v["source"].to_numpy(),
+    })
+    text = ("Ruptures de méthode de la série : " + " ; ".join(b[2] for b in ELECTRICITY_METHOD_BREAKS) + ". Deux "
+            "millésimes de part et d'autre d'une rupture diffèrent par la méthode autant que par l'année.")
+    return table, text

@@ -38,8 +38,10 @@ def _count(n, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
-def headline_markdown(a: MaturityAssessment) -> str:
-    """French paragraph with the subject's score, level, completeness, rank and Label NR estimate."""
+def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None) -> str:
+    """French paragraph with the subject's score, level, completeness and rank, and whether the collectivity holds
+    the Label Numérique Responsable (``label_nr``, from ``territory.yaml``). The indicative Label NR score of the
+    project's crosswalk is not here: it is in the annex with its caveat (:func:`label_nr_markdown`, issue 32)."""
     from helpers.report.plotting import esc, fr_number
 
     row = a.subject_row
@@ -78,9 +80,9 @@ def headline_markdown(a: MaturityAssessment) -> str:
             f"(premier quartile {_pct(b['q1_pct'])}, troisième quartile {_pct(b['q3_pct'])}).")
     else:
         lines.append("- Comparaison : aucune autre collectivité n'a répondu, pas de classement possible.")
-    lines.append(
-        f"- Score indicatif Label Numérique Responsable : **{fr_number(a.label_score, 0)} / {LABEL_NR_MAX_POINTS}** "
-        f"(seuil du niveau 1 : {LABEL_NR_LEVEL1_THRESHOLD}).")
+    held = label_held_text(label_nr)
+    if held:
+        lines.append(f"- {held}")
     if row["completeness_pct"] < LOW_COMPLETENESS_PCT:
         lines += ["", f"**Attention** : moins de {LOW_COMPLETENESS_PCT:.0f} % du questionnaire est traité ; le score ne "
                   "porte que sur les questions répondues et peut changer nettement quand le questionnaire sera "
@@ -91,8 +93,23 @@ def headline_markdown(a: MaturityAssessment) -> str:
     return "\n".join(lines)
 
 
-def label_nr_markdown(score: float) -> str:
-    """French sentence placing an indicative Label NR score against the level thresholds, with the caveat."""
+def label_held_text(label_nr: dict | None) -> str:
+    """French sentence saying the collectivity holds the Label Numérique Responsable (level, year, note and source
+    when given), or ``""`` (issue 32)."""
+    from helpers.report.plotting import esc
+
+    if not label_nr or not label_nr.get("held"):
+        return ""
+    level = f" de niveau {label_nr['level']}" if label_nr.get("level") else ""
+    year = f" depuis {label_nr['year']}" if label_nr.get("year") else ""
+    note = f" ({esc(label_nr['note'])})" if label_nr.get("note") else ""
+    source = f" Source : {esc(label_nr['source'])}." if label_nr.get("source") else ""
+    return f"Label Numérique Responsable : la collectivité le détient déjà{level}{year}{note}.{source}"
+
+
+def label_nr_markdown(score: float, label_nr: dict | None = None) -> str:
+    """French sentence placing an indicative Label NR score against the level thresholds, with the caveat (annex
+    only), and the label the collectivity holds when it does."""
     from helpers.report.plotting import fr_number
 
     lo, hi = LABEL_NR_LEVEL2_THRESHOLDS
@@ -112,7 +129,8 @@ def label_nr_markdown(score: float) -> str:
     return (f"Score **indicatif** : **{value} / {LABEL_NR_MAX_POINTS}**, {where}. Ce chiffre n'est pas une "
             "évaluation du Label Numérique Responsable : la grille du label n'est pas publique ; la correspondance "
             "entre nos axes et les thèmes du label, et les points de chaque thème, sont des hypothèses de ce projet "
-            "(`data/raw/reference/label_nr_crosswalk.csv`). Seul un audit du label fait foi.")
+            "(`data/raw/reference/label_nr_crosswalk.csv`). Seul un audit du label fait foi."
+            + (" " + label_held_text(label_nr) if label_held_text(label_nr) else ""))
 
 
 def levels_table() -> pd.DataFrame:

@@ -280,6 +280,7 @@ def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_
             "population": territory.population, "agents": territory.agents,
             "reference_year": territory.reference_year, "target_year": territory.target_year,
             "illustrative": territory.illustrative,
+            "label_nr": getattr(territory, "label_nr", None),  # issue 32: the label the collectivity holds
         },
         "carbon": {},
         "services": [],

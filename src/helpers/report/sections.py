@@ -61,6 +61,67 @@ def _between(d: dict | None, unit: str = "tCO2e") -> str:
     return f"entre {fr_number(d['low'], 0)} et {fr_number(d['high'], 0)}{NBSP}{unit}"
 
 
+def label_nr_sentence(label: dict | None) -> str:
+    """French sentence when the collectivity holds the Label Numérique Responsable (``territory.yaml: label_nr``),
+    with its level and year when published; empty otherwise (issue 32)."""
+    if not label or not label.get("held"):
+        return ""
+    level = f" de niveau {label['level']}" if label.get("level") else ""
+    year = f" depuis {label['year']}" if label.get("year") else ""
+    note = f" ({esc(label['note'])})" if label.get("note") else ""
+    return f"La collectivité détient déjà le Label Numérique Responsable{level}{year}{note}."
+
+
+def footprint_sentences(carbon: dict, name: str, ref_year) -> list[str]:
+    """The footprint sentences of the synthesis (issue 32), from ``summary["carbon"]`` only: the physical scope first
+    with its interval and per agent, what drives it and the manufacturing share with its base, then the purchases
+    converted by a monetary ratio as their own line with their interval and the ratios' source and year, and the
+    total that the trajectory follows. A sentence whose data is missing is left out."""
+    from helpers.model.carbon import SPEND_PHASE
+
+    out: list[str] = []
+    phys = carbon.get("physical_tco2e") or {}
+    total = carbon.get("total_tco2e") or {}
+    if phys.get("value") is None:
+        if total.get("value") is not None:  # a summary without scopes (older study): the total, said as such
+            out.append(f"L'empreinte carbone annuelle du numérique de {name} est estimée à {_t(total['value'])} en "
+                       f"{ref_year}.")
+        return out
+    agent = ((carbon.get("per_agent_by_scope_kgco2e") or {}).get("physical") or {}).get("value")
+    per = f", soit {fr_number(agent, 0)}{NBSP}kgCO2e par agent" if agent is not None else ""
+    between = _between(phys)
+    out.append(f"Sur son périmètre physique (équipements, leur énergie, hébergement, réseaux et papier), l'empreinte "
+               f"carbone annuelle du numérique de {name} est estimée à {_t(phys['value'])} en {ref_year}"
+               + (f", très probablement {between}" if between else "") + f"{per}.")
+    tiers = carbon.get("by_tier_with_spend") or {k: {"value": v} for k, v in (carbon.get("by_tier") or {}).items()}
+    ranked = sorted(((d.get("value") or 0.0, k) for k, d in tiers.items()
+                     if k in TIER_WORDS and k not in (SPEND_PHASE, "services") and d.get("value")), reverse=True)
+    share = carbon.get("equipment_manufacturing_share")
+    made = ("" if share is None else
+            f" ; la fabrication des équipements en représente {fr_number(100 * share, 0)}{NBSP}% (base : "
+            "équipements, leur énergie, hébergement et réseaux, sans papier ni achats)")
+    if len(ranked) >= 2:
+        out.append(f"Elle vient d'abord {TIER_WORDS[ranked[0][1]]} ({_t(ranked[0][0])}), puis "
+                   f"{TIER_WORDS[ranked[1][1]]} ({_t(ranked[1][0])}){made}.")
+    elif made:
+        out.append(made[3:].capitalize() + ".")
+    spend = carbon.get("spend_based_tco2e") or {}
+    if spend.get("value"):
+        years = sorted({r["year"] for r in carbon.get("spend_based_ratios") or [] if r.get("year")})
+        source = ("les ratios monétaires de l'ADEME (Base Carbone, " + ", ".join(map(str, years)) + ")" if years
+                  else "des ratios monétaires")
+        text = (f"S'y ajoutent, à part, les achats de services et logiciels, estimés par leur montant avec {source} : "
+                f"{_t(spend['value'])}" + (f", {_between(spend)}" if _between(spend) else ""))
+        if total.get("value") is not None:
+            text += (f" ; le total, {_t(total['value'])}" + (f" ({_between(total)})" if _between(total) else "")
+                     + ", est la base de la trajectoire")
+            if all(d.get(k) is not None for d in (phys, spend) for k in ("low", "high")) and \
+                    spend["high"] - spend["low"] > phys["high"] - phys["low"]:
+                text += " ; l'essentiel de son incertitude vient de ces achats, faute de mesure physique"
+        out.append(text + ".")
+    return out
+
+
 def synthesis_sentences(summary: dict) -> list[str]:
     """Five to eight plain-French sentences for decision-makers, from ``summary`` only: the footprint and what drives
     it, how sure we are ("entre … et …"), the maturity level (or "questionnaire incomplet"), the plan's effect,
@@ -73,30 +134,7 @@ def synthesis_sentences(summary: dict) -> list[str]:
     name = esc(territory.get("name") or "la collectivité")
     ref_year = territory.get("reference_year", "")
     out: list[str] = []
-    total = carbon.get("total_tco2e") or {}
-    if total.get("value") is not None:
-        agent = (carbon.get("per_agent_kgco2e") or {}).get("value")
-        per = f", soit {fr_number(agent, 0)}{NBSP}kgCO2e par agent" if agent is not None else ""
-        out.append(f"L'empreinte carbone annuelle du numérique de {name} est estimée à {_t(total['value'])} "
-                   f"en {ref_year}{per}.")
-        tiers = sorted(((v, k) for k, v in (carbon.get("by_tier") or {}).items() if k in TIER_WORDS and v),
-                       reverse=True)
-        if len(tiers) >= 2:
-            share = carbon.get("equipment_manufacturing_share")
-            made = ("" if share is None else
-                    f" ; la fabrication des équipements compte pour {fr_number(100 * share, 0)}{NBSP}% de "
-                    "l'empreinte des équipements, avant leur électricité")
-            out.append(f"Elle vient d'abord {TIER_WORDS[tiers[0][1]]} ({_t(tiers[0][0])}), puis "
-                       f"{TIER_WORDS[tiers[1][1]]} ({_t(tiers[1][0])}){made}.")
-        between = _between(total)
-        if between:
-            sure = f"Compte tenu des incertitudes sur les données et les facteurs, elle se situe très probablement {between}"
-            phys, spend = carbon.get("physical_tco2e") or {}, carbon.get("spend_based_tco2e") or {}
-            if all(d.get(k) is not None for d in (phys, spend) for k in ("low", "high")) and \
-                    spend["high"] - spend["low"] > phys["high"] - phys["low"]:
-                sure += (" ; l'essentiel de cette marge vient des achats de services, logiciels et télécoms, "
-                         "estimés à partir de leur montant faute de mesure")
-            out.append(sure + ".")
+    out += footprint_sentences(carbon, name, ref_year)
     if maturity.get("published") is False:
         out.append(f"Le niveau de maturité numérique responsable n'est pas publié : {esc(maturity.get('level', 'questionnaire incomplet'))}.")
     elif maturity.get("score_pct") is not None:
@@ -104,6 +142,9 @@ def synthesis_sentences(summary: dict) -> list[str]:
                    f"({fr_number(maturity['score_pct'], 0)}{NBSP}% des points du questionnaire).")
     elif maturity.get("questionnaire_provided") is False:
         out.append("Le niveau de maturité numérique responsable n'est pas publié : questionnaire incomplet (non fourni).")
+    label = label_nr_sentence(territory.get("label_nr"))
+    if label:
+        out.append(label)
     plan = summary.get("plan_reduction_balance_tco2e_per_year") or summary.get("plan_reduction_tco2e_per_year") or {}
     info = summary.get("plan") or {}
     if plan.get("value") is not None:
@@ -186,6 +227,42 @@ def read_plan(processed: Path) -> pd.DataFrame | None:
     return pd.read_csv(path) if path.exists() else None
 
 
+def footprint_rows(carbon: dict) -> list[tuple[str, str, str]]:
+    """The footprint rows of the synthesis' key figures (issue 32), from ``summary["carbon"]``: the physical scope
+    first, the purchases converted by a monetary ratio as their own row (ratios, source, year, the previous ratio as
+    a sensitivity, and the total the trajectory follows; without purchases the physical scope is the total), per
+    agent on the physical scope beside the references
+    published on that same scope (perimeter and address printed), and the one manufacturing share with its base."""
+    from helpers.report.carbon import same_scope_references, spend_ratios_text, spend_sensitivity_text
+
+    physical, spend, total = carbon.get("physical_tco2e"), carbon.get("spend_based_tco2e"), carbon.get("total_tco2e")
+    eq_share = carbon.get("equipment_manufacturing_share")
+    share = None if eq_share is None else 100 * eq_share
+    agent = (carbon.get("per_agent_by_scope_kgco2e") or {}).get("physical") or carbon.get("per_agent_kgco2e")
+    refs = same_scope_references(carbon.get("benchmark_comparison"), "physical")
+    ratios = spend_ratios_text(carbon.get("spend_based_ratios"))
+    sens = spend_sensitivity_text(carbon.get("spend_based_sensitivity"))
+    pub = carbon.get("published") or {}
+    pub_share = (pub.get("split") or {}).get("manufacturing")
+    share_refs = "repères sur cette base : France 78 % (ADEME–Arcep 2022), WeNR 2021 77 %" + (
+        f" ; bilan publié par la collectivité ({pub.get('year')}) : {fr_number(100 * pub_share, 0)}{NBSP}%, écart "
+        "expliqué en partie 3" if pub_share is not None else "")
+    rows = [("Empreinte carbone annuelle du numérique, périmètre physique", _interval(physical, 0, "tCO2e/an"),
+             "équipements, leur énergie, hébergement, réseaux et papier")]
+    with_total = (f"total avec le périmètre physique, base de la trajectoire : {_interval(total, 0, 'tCO2e/an')}"
+                  if total and total.get("value") is not None else "")
+    if spend and spend.get("value"):
+        rows.append(("Achats de services et logiciels, à part (ratio monétaire)", _interval(spend, 0, "tCO2e/an"),
+                     " ; ".join(x for x in (esc(ratios), esc(sens), with_total) if x)))
+    rows += [
+        ("Par agent, périmètre physique", _interval(agent, 0, "kgCO2e/an"),
+         f"repères publiés sur le même périmètre : {esc(refs)}" if refs else ""),
+        ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
+         "base : équipements, leur énergie, hébergement et réseaux, sans papier ni achats ; " + share_refs),
+    ]
+    return rows
+
+
 def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     """Section 1 (French), for decision-makers: the sentences of :func:`synthesis_sentences`, the key figures
     (with their probable range) and the first actions ranked by tonnes reduced, with cost and effort (from
@@ -194,10 +271,6 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     maturity = summary.get("maturity") or {}
     trajectory = summary.get("trajectory") or {}
     territory = summary.get("territory") or {}
-    total = carbon.get("total_tco2e")
-    physical, spend = carbon.get("physical_tco2e"), carbon.get("spend_based_tco2e")
-    eq_share = carbon.get("equipment_manufacturing_share")
-    share = None if eq_share is None else 100 * eq_share
     bench = maturity.get("benchmark") or {}
     rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}"
             if bench.get("peers_sourced") and bench.get("rank") and bench.get("n_peers") is not None else "")
@@ -219,14 +292,7 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     if services_red:
         plan_note += f", plus {fr_number(services_red, 1)}{NBSP}tCO2e/an sur les services des usagers"
     plan_word = {"proposed": "proposé, à décider", "adopted": "adopté"}.get(info.get("status"), "")
-    rows = [
-        ("Empreinte carbone annuelle du numérique de la collectivité", _interval(total, 0, "tCO2e/an"),
-         f"dont équipements, énergie, hébergement, réseaux et papier {_interval(physical, 0, 't')} ; achats de "
-         f"services, logiciels et abonnements télécoms, ratio monétaire (estimés par leur montant) "
-         f"{_interval(spend, 0, 't')}"),
-        ("Par agent", _interval(carbon.get("per_agent_kgco2e"), 0, "kgCO2e/an"), _per_person_references()),
-        ("Part de la fabrication des équipements", NA if share is None else f"{fr_number(share, 0)}{NBSP}%",
-         "dans l'empreinte des équipements, hors papier et achats ; repères : France 78 % (ADEME–Arcep), La Rochelle publié 54 %"),
+    rows = footprint_rows(carbon) + [
         ("Score de maturité numérique responsable", maturity_value, maturity_note),
         (f"Réduction annuelle du bilan par le plan {plan_word}".strip(), _interval(plan_red, 0, "tCO2e/an"),
          f"{plan_note} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
@@ -409,7 +475,7 @@ def reproducibility_markdown(summary: dict, processed: Path, factors: pd.DataFra
     lines.append(f"{len(used)} facteurs (version {code(summary.get('factors_version', NA))}), dont "
                  f"{int((used['status'] == 'assumption').sum())} hypothèses. La table complète (tous les indicateurs, "
                  "avec la source et le millésime de chaque valeur) est dans `tables.xlsx` (feuille « Facteurs »).")
-    top = top_factors(processed, used, 8)
+    top = top_factors(processed, used, 6)  # within the annex budget (issue 32: a correlated group lists its factors)
     if top is not None:
         lines += ["", html_table(top, f"Les {len(top)} facteurs climat qui pèsent le plus sur le bilan (écart produit "
                                       "sur le total entre leur borne basse et leur borne haute)", max_rows=10)]
@@ -430,7 +496,11 @@ def top_factors(processed: Path, factors: pd.DataFrame, n: int = 10) -> pd.DataF
     if not path.exists():
         return None
     sens = pd.read_csv(path)
-    sens = sens[sens["kind"].eq("factor")].sort_values("swing", ascending=False, kind="stable").head(n)
+    sens = sens[sens["kind"].isin(["factor", "factor_group"])].sort_values("swing", ascending=False, kind="stable")
+    if "members" in sens:  # a correlation group is one input: its factors are listed, each once (issue 32)
+        sens = sens.assign(input_id=sens["members"].fillna(sens["input_id"]).astype(str).str.split("; ")).explode(
+            "input_id")
+    sens = sens.drop_duplicates("input_id").head(n)
     rows = sens.merge(factors, left_on="input_id", right_on="factor_id", how="left")
     interval = [f"{fr_sig(v)} [{fr_sig(lo)} – {fr_sig(hi)}]"
                 for v, lo, hi in zip(rows["value"], rows["low"], rows["high"], strict=True)]
@@ -457,6 +527,18 @@ def fr_vintage(vintage) -> str:
     """A library vintage in French: ``assumption 2026`` → ``hypothèse 2026``."""
     return re.sub(r"(?i)\bassumption\b", "hypothèse", str(vintage))
 
+
+#: what a processed table's sheet holds when its generic description would hide its base (issue 32: one manufacturing
+#: share, one purchases value)
+TABLE_NOTES: dict[str, str] = {
+    "carbon_by_phase": "Bilan par phase des équipements (leur énergie, l'hébergement et les réseaux compris), en tCO2e "
+                       "par an avec la fourchette probable ; « Part » = part de ce périmètre (la part de la fabrication "
+                       "est celle du diagnostic) ; papier et achats par ratio monétaire en lignes à part, sans part.",
+    "carbon_by_tier": "Bilan par niveau du périmètre physique et achats par ratio monétaire en une seule ligne, en "
+                      "tCO2e par an avec la fourchette probable ; « Part » = part du total.",
+    "carbon_sensitivity": "Entrées classées par part de la variance du total ; un groupe de facteurs corrélés (un "
+                          "tirage commun) est une seule entrée, ses facteurs dans la colonne « Membres ».",
+}
 
 SHEET_NOTES = {
     "inventaire": "Inventaire validé (une ligne par groupe d'équipements identiques). Unités : quantité (unités), durée de vie (ans), puissance (W), consommation (kWh/an).",
@@ -509,7 +591,7 @@ _WORDS: dict[str, str] = {
     "discount": "actualisation", "rate": "taux", "annuity": "annuité", "annualised": "annualisé", "money": "argent",
     "saved": "économisé", "cost": "coût", "effort": "effort", "months": "mois", "maturity": "maturité", "gap": "écart",
     "gain": "gain", "component": "composante", "score": "score", "origin": "origine", "status": "statut",
-    "basis": "base", "targets": "cibles", "target": "cible", "rank": "rang", "all": "tous", "indicator": "indicateur",
+    "basis": "base", "scope": "périmètre", "members": "membres", "targets": "cibles", "target": "cible", "rank": "rang", "all": "tous", "indicator": "indicateur",
     "baseline": "référence", "milestone": "jalon", "full": "complète", "text": "texte", "change": "variation",
     "pct": "(%)", "old": "ancien", "new": "nouveau", "reason": "raison", "central": "central", "input": "entrée",
     "contribution": "contribution", "to": "à", "variance": "variance", "swing": "écart", "correlation": "corrélation",

@@ -500,7 +500,8 @@ def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) 
     for path in sorted(processed.glob("*.csv")):
         if path.stem in notes:
             continue
-        tables[path.stem[:31]] = (safe_write.read_csv(path), f"Table « {path.stem} » produite par l'étude (unités dans les noms de colonnes).")
+        tables[path.stem[:31]] = (safe_write.read_csv(path), sections.TABLE_NOTES.get(
+            path.stem, f"Table « {path.stem} » produite par l'étude (unités dans les noms de colonnes)."))
     if territory is not None:
         tables[page_budget.ENTITIES_SHEET] = (page_budget.entities_table(territory),
                                               "Entités du périmètre et collectivités de comparaison (liste complète).")
