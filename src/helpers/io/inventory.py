@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.io.errors import InputError, InputProblem, display_path
-from helpers.io.tables import Column, Schema, take_report
+from helpers.io.tables import Column, Schema, fold_text, take_report
 from helpers.model import vocab
 
 QUALITIES = vocab.QUALITIES
@@ -37,8 +37,9 @@ _SCREEN_RE = re.compile(r"^(ecran|moniteur|monitor)( pc| d ordinateur)? (\d+(?:[
 
 
 def _norm(text) -> str:
-    """Category key: lower case, no accents, punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    """Category key: look-alikes folded (``helpers.io.tables.fold_text``), lower case, no accents, punctuation as
+    spaces."""
+    text = unicodedata.normalize("NFKD", fold_text(text)).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(ch if ch.isalnum() or ch in ".," else " " for ch in text).split())
 
 
@@ -88,12 +89,12 @@ STATUS_REASONS = ("in_service", "in_repair", "in_stock", "on_order", "retired", 
 #: French labels of the exclusion reasons (import report, console, diagnostic).
 REASON_FR = {
     "status": "statut hors service",
-    "in_stock": "statut « en stock »", "on_order": "statut « en commande »", "retired": "statut « réformé / retiré »",
+    "in_stock": "statut « en stock »", "on_order": "statut « en attente / en commande »", "retired": "statut « réformé / retiré »",
     "scrapped": "statut « au rebut »", "lost": "statut « perdu »", "stolen": "statut « volé »",
     "after_reference_year": "acheté après l'année de référence",
     "unknown_type": "type d'équipement inconnu",
     "unmodelled_type": "type connu mais non modélisé",
-    "duplicate": "doublon (même identifiant qu'une ligne précédente)",
+    "duplicate": "doublon (même équipement qu'une ligne précédente)",
     "example_row": "ligne d'exemple du modèle",
 }
 
@@ -138,8 +139,9 @@ def load_statuses(reference_dir=None, overrides: dict | None = None) -> dict[str
 
 
 def entity_key(text) -> str:
-    """Entity matching key: no case, no accents, no punctuation or spaces (``CA Val-de-Sèvre`` = ``ca val de sevre``)."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    """Entity matching key: no case, no accents, no punctuation or spaces, look-alikes folded (``CA Val-de-Sèvre`` =
+    ``ca val de sevre``)."""
+    text = unicodedata.normalize("NFKD", fold_text(text)).encode("ascii", "ignore").decode().lower()
     return "".join(ch for ch in text if ch.isalnum())
 
 
@@ -193,19 +195,17 @@ INVENTORY_SCHEMA = Schema(
         "be put in a folder inventory/ (CSV, XLSX, ODS), the category then possibly coming from the file name."
     ),
     columns=(
-        Column("line_id", "str", synonyms=("id", "identifiant", "ligne", "numero de ligne", "asset tag", "asset_tag",
-                                           "numero d'inventaire", "inventory number", "etiquette de l'actif",
-                                           "numero de serie", "serial number", "serial_number", "serial", "serie",
-                                           "n° inventaire", "no inventaire", "nom", "name", "asset name",
-                                           "nom de l'actif", "machine"),
-               description="unique id of the line (default: file and line number)", example="L001"),
+        Column("line_id", "str", synonyms=("id", "identifiant", "ligne", "numero de ligne", "nom", "name",
+                                           "asset name", "nom de l'actif", "display name", "display_name", "machine"),
+               description="unique id of the line, or the asset's name in an export (default: file and line number)",
+               example="L001"),
         Column("entity", "str", synonyms=("entite", "structure", "collectivite", "organisation", "entity", "company",
-                                          "societe", "tag"),
+                                          "compagnie", "societe", "tag"),
                description="entity id, name or alias from territory.yaml (default: the only entity)", example="ville"),
         Column("category", "str",
                synonyms=("categorie", "type", "type d'equipement", "type equipement", "famille", "category",
                          "chassis type", "chassis_type", "form factor", "form_factor",
-                         "model category", "model_category"),
+                         "model category", "model_category", "categorie d'actifs", "assets category"),
                description="category id from data/raw/reference/categories.csv, or a type name as exported",
                example="laptop"),
         Column("quantity", "int", synonyms=("quantite", "nombre", "nb", "qte", "qty"), min=0, min_exclusive=True,
@@ -257,7 +257,21 @@ INVENTORY_SCHEMA = Schema(
                min=5, max=120, unit="inches", description="screen size: > 24 inches makes a large screen",
                example=""),
         Column("comment", "str", synonyms=("commentaire", "remarque", "source", "notes"), description="free text: source of the line, assumption", example="GLPI export 2023"),
+        Column("serial", "str",
+               synonyms=("numero de serie", "serial number", "serial_number", "serial", "serie", "n° de serie",
+                         "no de serie", "bios numero de serie", "bios serial number", "ssn"),
+               description="the asset's serial number in an export: two lines with the same serial are one asset "
+                           "(the later ones are listed as duplicates)", example=""),
+        Column("asset_tag", "str",
+               synonyms=("numero d'inventaire", "inventory number", "asset tag", "asset_tag", "etiquette de l'actif",
+                         "n° inventaire", "no inventaire", "n° d'inventaire", "etiquette"),
+               description="the asset's tag or inventory number in an export: lines sharing one are the same asset "
+                           "only when every column is equal (else both are counted, with a warning)", example=""),
+        Column("model", "str", synonyms=("modele", "model", "model_id", "nom du modele", "model name"),
+               description="the model name in an export: a screen size in it (P2722H, 27\", U3423WE) picks the "
+                           "screen category when neither the type nor a size column gives the size", example=""),
     ),
+    extra={"row_key": True},
 )
 
 #: Columns that make two per-asset lines identical (everything the computation uses).
@@ -304,12 +318,65 @@ class FileReport:
     defaults: dict = field(default_factory=dict)  # column -> rows that took a default
     per_asset: bool = False
 
+    #: rows read otherwise than as written: key -> count (``screen_size_from_model``, ``status_badge``,
+    #: ``status_assignment``, ``status_close``), with the French detail of each in :data:`REFINED_FR`
+    refined: dict = field(default_factory=dict)
+    #: every excluded or merged line: frames of (file, line, reason, column, value, detail), see :meth:`log`
+    lines: list = field(default_factory=list)
+
     def exclude(self, reason: str, n: int) -> None:
         if n:
             self.excluded[reason] = self.excluded.get(reason, 0) + int(n)
 
+    def refine(self, key: str, n: int) -> None:
+        if n:
+            self.refined[key] = self.refined.get(key, 0) + int(n)
+
+    def log(self, file: str, lines, reason: str, column: str, values, detail=None) -> None:
+        """List excluded lines: their file (with the sheet), line numbers, reason, the column and value that
+        decided, and a French detail (which earlier line a duplicate repeats…)."""
+        n = len(lines)
+        self.lines.append(pd.DataFrame({
+            "file": file, "line": np.asarray(lines, dtype=np.int64), "reason": reason, "column": column,
+            "value": pd.Series(values, dtype=object).where(lambda v: v.notna(), "").astype(str).to_numpy()
+            if n else [],
+            "detail": ("" if detail is None else pd.Series(detail, dtype=object).fillna("").astype(str).to_numpy()),
+        }))
+
     def as_summary(self) -> dict:
         return {"rows_read": self.rows_read, "rows_kept": self.rows_kept, "excluded": dict(sorted(self.excluded.items()))}
+
+    def excluded_lines(self) -> pd.DataFrame:
+        """Every excluded or merged line of the file, in file and line order (see :func:`excluded_lines_table`)."""
+        if not self.lines:
+            return pd.DataFrame(columns=EXCLUDED_LINES_COLUMNS)
+        out = pd.concat(self.lines, ignore_index=True)
+        return out.sort_values(["file", "line"], kind="stable").reset_index(drop=True)[EXCLUDED_LINES_COLUMNS]
+
+
+#: Columns of the list of excluded lines (``excluded_lines.csv``, sheet « Lignes exclues » of ``tables.xlsx``).
+EXCLUDED_LINES_COLUMNS = ["file", "line", "reason", "column", "value", "detail"]
+#: What each refinement of :attr:`FileReport.refined` means, in French.
+REFINED_FR = {
+    "screen_size_from_model": "écrans classés par la taille lue dans le nom du modèle (P2722H, 27\", U3423WE…)",
+    "status_badge": "statuts suivis du badge « Déployé » de Snipe-IT (équipement attribué) : comptés en service",
+    "status_assignment": "statuts suivis d'une attribution entre parenthèses (équipement attribué) : comptés en "
+                         "service",
+    "status_close": "statuts mal orthographiés lus comme le statut connu le plus proche (voir les avertissements)",
+}
+
+
+def excluded_lines_table(reports) -> pd.DataFrame:
+    """Every excluded or merged line of the inventory files, one row each: file (and sheet), line, reason (French),
+    the column and value that decided, and a detail. The ``reason`` codes of :data:`REASON_FR` are given in French;
+    the counts by code stay in the import report."""
+    frames = [r.excluded_lines() for r in reports]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=EXCLUDED_LINES_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out["reason"] = out["reason"].map(lambda r: REASON_FR.get(r, r))
+    return out
 
 
 class _Collector:
@@ -398,7 +465,7 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
     problems: list[InputProblem] = []
     reports: list[FileReport] = []
     kept: list[pd.DataFrame] = []
-    seen_ids: set = set()
+    dups = _Duplicates()
     for f in files:
         report = FileReport(display_path(f))
         reports.append(report)
@@ -408,7 +475,7 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
             chunks = _file_chunks(f, cell_problems, chunk_rows or CHUNK_ROWS)
             for chunk in chunks:
                 kept.append(_process_chunk(chunk, f, report, collector, cell_problems, territory, lookup, statuses,
-                                           known, synonyms, export_syn, file_map, ref, strict, seen_ids))
+                                           known, synonyms, export_syn, file_map, ref, strict, dups))
         except InputError as exc:
             problems += exc.problems + exc.warnings
             continue
@@ -484,9 +551,250 @@ def _sheets(path) -> list[str]:
     return names if len(names) > 1 else []
 
 
+#: The "Deployed" badge Snipe-IT writes after the status label of a checked-out asset, in the hardware list and its
+#: export ("Ready to Deploy Deployed"; ``general.deployed``: en-US "Deployed", fr-FR "Déployé";
+#: ``snipe/snipe-it:resources/views/partials/bootstrap-table.blade.php``, ``app/Presenters/AssetPresenter.php``
+#: ``statusMeta``), normalised.
+DEPLOYED_BADGES = ("deployed", "deploye", "deployee")
+#: A trailing assignment in brackets: "Prêt à être déployé (Jean Dupont)".
+_ASSIGNMENT_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
+#: ``difflib`` similarity above which an unknown status is read as the closest known one, with a warning naming both
+#: ("En servise" → "en service": 0.95; "Hors service" → "en service": 0.82, not taken).
+STATUS_CLOSE_CUTOFF = 0.85
+#: Reasons of an asset that is attributed (badge or assignment): counted in service.
+_ATTRIBUTED_FROM = ("in_stock", "on_order", "in_service")
+
+
+def resolve_status(value, statuses: dict[str, str]) -> tuple[str | None, str]:
+    """``(reason, how)`` of one status value as an asset tool exports it; ``(None, "")`` when unknown.
+
+    ``how`` is ``exact``; ``badge`` (the label followed by Snipe-IT's "Deployed" badge: the asset is checked out),
+    ``assignment`` (followed by a name in brackets); and, after ``|``, ``close=<known value>`` when the value was
+    read as the closest known status (a misspelling). An attributed asset whose label means available (in stock,
+    pending) is in service.
+    """
+    key = _norm(value)
+    if key in statuses:
+        return statuses[key], "exact"
+    text = fold_text(value).strip()
+    attributed = []
+    m = _ASSIGNMENT_RE.search(text)
+    if m and m.start() > 0:
+        text = text[:m.start()]
+        attributed.append("assignment")
+    base = _norm(text)
+    reason = statuses.get(base)
+    if reason is None:
+        for word in DEPLOYED_BADGES:
+            if base.endswith(" " + word) and statuses.get(base[: -len(word) - 1].strip()):
+                base = base[: -len(word) - 1].strip()
+                reason = statuses[base]
+                attributed.insert(0, "badge")
+                break
+    close = None
+    if reason is None:
+        close = _close_status(base, statuses)
+        if close is None:
+            return None, ""
+        reason = statuses[close]
+    if attributed and reason in _ATTRIBUTED_FROM:
+        reason = "in_service"
+    how = attributed[0] if attributed else "exact"
+    return reason, how + (f"|close={close}" if close else "")
+
+
+def _close_status(key: str, statuses: dict[str, str]) -> str | None:
+    """The known status closest to ``key`` when it is close enough and the choice is clear (no other candidate of a
+    different reason almost as close), else ``None``."""
+    if len(key) < 5:
+        return None
+    scored = sorted(((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in statuses), reverse=True)
+    best_score, best = scored[0] if scored else (0.0, None)
+    if best is None or best_score < STATUS_CLOSE_CUTOFF:
+        return None
+    for score, k in scored[1:]:
+        if score < best_score - 0.05:
+            break
+        if statuses[k] != statuses[best]:
+            return None
+    return best
+
+
+def resolve_statuses(values: pd.Series, statuses: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """:func:`resolve_status` of each value (once per distinct value): reasons and hows, aligned with ``values``."""
+    found = {v: resolve_status(v, statuses) for v in pd.unique(values.dropna())}
+    reason = values.map({v: r for v, (r, _) in found.items()}).astype(object)
+    how = values.map({v: h for v, (_, h) in found.items()}).astype(object)
+    return reason, how
+
+
+def _report_status_readings(raw, how, reason, lines, keep, report, collector) -> None:
+    """Count the statuses read otherwise than as written (badges, assignments, misspellings) and warn for each
+    misspelt value, naming it and the known status it was read as."""
+    read = raw.notna().to_numpy() & reason.notna().to_numpy() & keep
+    h = how.fillna("").astype(str)
+    for key, mask in (("status_badge", h.str.startswith("badge")), ("status_assignment", h.str.startswith("assignment")),
+                      ("status_close", h.str.contains("close=", regex=False))):
+        report.refine(key, int((mask.to_numpy() & read).sum()))
+    close = h.str.contains("close=", regex=False).to_numpy() & read
+    if close.any():
+        known = dict(zip(raw[close], h[close].str.split("close=").str[1], strict=True))
+
+        def read_as(value):
+            k = known[value]
+            return (f"un statut connu ; lu comme « {k} » ({REASON_FR.get(reason_of(k), reason_of(k))}), le statut "
+                    "connu le plus proche : corrigez la valeur ou ajoutez-la sous 'statuses:' dans territory.yaml")
+
+        reason_of = dict(zip(h[close].str.split("close=").str[1], reason[close], strict=True)).get
+        collector.add("status", raw[close], lines[close], read_as, severity="warning")
+
+
+def _status_detail(how: pd.Series, reason: pd.Series) -> pd.Series:
+    """French detail of a status exclusion: how the value was read when not as written."""
+    h = how.fillna("").astype(str)
+    close = h.str.split("close=").str[1]
+    detail = pd.Series("", index=how.index, dtype=object)
+    detail = detail.where(~h.str.startswith("badge"), "badge « Déployé » retiré")
+    detail = detail.where(~h.str.startswith("assignment"), "attribution entre parenthèses retirée")
+    has_close = close.notna()
+    if has_close.any():
+        detail[has_close] = ("lu comme « " + close[has_close].astype(str) + " » (orthographe la plus proche)").to_numpy()
+    return detail
+
+
+#: The screen categories, whose size decides which (``categories.csv``: <= 24 inches small, above large).
+SCREEN_CATEGORIES = ("screen_small", "screen_large")
+#: Screen sizes accepted from a model name (inches): monitors; a laptop's 14 or a TV's 65 are not read.
+MODEL_SIZE_RANGE_IN = (15, 49)
+_SIZE_PATTERNS = (
+    # a size written out: 27", 27'', 27 pouces, 27-inch, 23,8 po
+    re.compile(r"(?<![\d.,])(\d{2}(?:[.,]\d)?)\s*(?:\"|''|\u201d|\u2033|POUCES?\b|PO\b|INCH(?:ES)?\b|IN\b|-INCH)"),
+    # Dell and iiyama: letters, two digits of size, two of year: P2722H, U3423WE, SE2422H, XU2493HS
+    re.compile(r"\b[A-Z]{1,3}(\d{2})\d{2}[A-Z]{0,3}\b"),
+    # letters then the size: HP P24h / E24 G5, Lenovo T24i-20, Samsung LS27A600 / C24F390, AOC Q27P2Q
+    re.compile(r"\b[A-Z]{1,3}(\d{2})(?=[A-Z]|\b)"),
+    # the size first: LG 27UL500, AOC 24B2XH, Philips 243V7QDSB, HP 24mh
+    re.compile(r"(?:^|\s)(\d{2})\d?[A-Z]"),
+)
+
+
+def screen_size_from_model(model) -> float | None:
+    """The screen size (inches) a monitor's model name carries, or ``None``.
+
+    Read in this order: a size written out (``27"``, ``27 pouces``, ``27-inch``); a Dell-style reference whose
+    first two digits are the size (``P2722H`` 27, ``U3423WE`` 34, ``XU2493HS`` 24); letters then the size (``P24h``,
+    ``E24``, ``T24i-20``, ``LS27A600``); the size first (``27UL500``, ``24B2XH``, ``243V7QDSB``). Sizes outside
+    :data:`MODEL_SIZE_RANGE_IN` are not read. The vendors' naming rules are public (Dell "P2722H": P series,
+    27-inch, 2022, HDMI).
+    """
+    if model is None or (isinstance(model, float) and np.isnan(model)):
+        return None
+    text = fold_text(model).upper()
+    lo, hi = MODEL_SIZE_RANGE_IN
+    for pattern in _SIZE_PATTERNS:
+        for m in pattern.finditer(text):
+            size = float(m.group(1).replace(",", "."))
+            if lo <= size <= hi:
+                return size
+    return None
+
+
+def _sizes_from_model(df: pd.DataFrame, columns: dict) -> pd.Series:
+    """Screen sizes read from the model names (``NaN`` elsewhere) where no size column nor the type gives the size;
+    written into ``screen_size_in`` so that the category follows (:func:`_categories`)."""
+    none = pd.Series(np.nan, index=df.index, dtype="float64")
+    if "model" not in columns:
+        return none
+    sizes = _map_unique(df["model"], screen_size_from_model).astype("float64")
+    typed = _map_unique(df["category"], lambda v: bool(_SCREEN_RE.match(_norm(v)))).fillna(False).astype(bool)
+    use = sizes.notna() & df["screen_size_in"].isna() & ~typed
+    df.loc[use, "screen_size_in"] = sizes[use]
+    return sizes.where(use)
+
+
+class _Duplicates:
+    """Which per-asset lines repeat an asset already read (in this file or an earlier one).
+
+    A line carrying an identifier (serial, asset tag or inventory number, name) is the same asset as an earlier
+    line when it has the same serial number, or when the whole line is the same word for word; the same tag on
+    different assets (other serial, other columns) is two assets, with a warning listing the lines. Lines without
+    any identifier are not compared here: identical ones are a quantity (:func:`_aggregate`).
+    """
+
+    def __init__(self):
+        self.files: list[str] = []
+        self.serials: dict = {}  # serial -> position (file index, line) of its first line
+        self.rows: dict = {}  # whole-line key -> position
+        self.tags: dict = {}  # asset tag -> position
+        self.warned: set = set()  # tags already reported as shared (their first line is quoted once)
+
+    def _where(self, position: int) -> str:
+        file, line = self.files[position >> 32], position & 0xFFFFFFFF
+        return f"ligne {line} de {file.rsplit('/', 1)[-1]}"
+
+    def mark(self, df, keep, lines, file):
+        """``(duplicates, deciding values, details, shared tags)`` for the kept lines of one chunk; ``shared`` is a
+        list of ``(tag, warning text, lines)``."""
+        if file not in self.files:
+            self.files.append(file)
+        base = self.files.index(file) << 32
+        n = len(df)
+        dup = np.zeros(n, dtype=bool)
+        values = np.full(n, None, dtype=object)
+        detail = np.full(n, None, dtype=object)
+        serial, tag, name = df["serial"], df["asset_tag"], df["line_id"]
+        has_id = (serial.notna() | tag.notna() | name.notna()).to_numpy()
+        positions = base + lines.astype(np.int64)
+        candidates = keep & has_id
+
+        def repeat(key: pd.Series, mask: np.ndarray, seen: dict, label):
+            idx = np.flatnonzero(mask)
+            if not len(idx):
+                return
+            sub = pd.Series(key.to_numpy()[idx])
+            pos = pd.Series(positions[idx])
+            before = sub.map(seen)
+            first = pos.groupby(sub.to_numpy()).transform("first")
+            again = before.notna().to_numpy() | sub.duplicated().to_numpy()
+            origin = before.where(before.notna(), first).astype(np.int64).to_numpy()
+            for j in np.flatnonzero(again):
+                i = idx[j]
+                dup[i] = True
+                values[i], detail[i] = label(sub.iat[j], self._where(int(origin[j])))
+            fresh = ~again
+            seen.update(zip(sub[fresh].to_numpy(), pos[fresh].to_numpy(), strict=True))
+
+        repeat(serial, candidates & serial.notna().to_numpy(), self.serials,
+               lambda v, where: (f"numéro de série {v}", f"même numéro de série que la {where}"))
+        repeat(df["_row"], candidates & ~dup, self.rows,
+               lambda v, where: ("ligne identique", f"mêmes valeurs dans toutes les colonnes que la {where}"))
+        shared = []
+        idx = np.flatnonzero(candidates & ~dup & tag.notna().to_numpy())
+        if len(idx):
+            sub = pd.Series(tag.to_numpy()[idx])
+            pos = pd.Series(positions[idx])
+            before = sub.map(self.tags)
+            many = sub.duplicated(keep=False).to_numpy() | before.notna().to_numpy()
+            for value, group in pd.Series(np.flatnonzero(many)).groupby(sub.to_numpy()[many], sort=True):
+                rows = [int(lines[idx[j]]) for j in group]
+                earlier = before.iat[group.iat[0]]
+                if pd.notna(earlier) and self.files[int(earlier) >> 32] == file and value not in self.warned:
+                    rows = [int(earlier) & 0xFFFFFFFF] + rows
+                self.warned.add(value)
+                where = ("" if pd.isna(earlier) or self.files[int(earlier) >> 32] == file
+                         else f" (déjà porté à la {self._where(int(earlier))})")
+                shared.append((value, f"un numéro d'inventaire par équipement ; « {value} » est porté par des "
+                                      f"équipements différents{where} (numéro de série ou autres colonnes "
+                                      "différents) : chacun est compté", rows))
+            fresh = ~sub.duplicated().to_numpy() & before.isna().to_numpy()
+            self.tags.update(zip(sub[fresh].to_numpy(), pos[fresh].to_numpy(), strict=True))
+        return dup, values, detail, shared
+
+
 def _process_chunk(df, path, report, collector, cell_problems, territory, lookup, statuses, known, synonyms,
-                   export_syn, file_map, ref, strict, seen_ids) -> pd.DataFrame:
-    """Resolve one clean chunk: exclusions counted, entities and categories matched, per-asset lines aggregated."""
+                   export_syn, file_map, ref, strict, dups) -> pd.DataFrame:
+    """Resolve one clean chunk: exclusions counted and listed, entities and categories matched, per-asset lines
+    aggregated."""
     meta = take_report(df)  # the header report goes to the FileReport; the chunk is computed as a plain frame
     columns = meta.get("columns", {})
     sheet = meta.get("sheet")
@@ -501,48 +809,56 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     lines = df["_line"].to_numpy()
     keep = np.ones(n, dtype=bool)
 
+    def drop(mask: np.ndarray, reason: str, column: str, values, detail=None) -> None:
+        """Exclude the rows of ``mask`` for ``reason``: counted, and listed with the deciding value."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        report.exclude(reason, int(mask.sum()))
+        report.log(file, lines[mask], reason, column, _at(values, mask), None if detail is None else _at(detail, mask))
+        keep[mask] = False
+
     # template example rows: refused (named with file and line)
     ids = df["line_id"]
     example = ids.notna() & ids.astype(str).str.upper().str.startswith("EXEMPLE")
     if example.any():
         collector.add("line_id", ids[example], lines[example.to_numpy()],
-                      "aucune ligne d'exemple du modèle : supprimez cette ligne (modèle de 'make new-territory')")
-        keep &= ~example.to_numpy()
-        report.exclude("example_row", int(example.sum()))
+                      "aucune ligne d'exemple du modèle : supprimez cette ligne (les exemples sont dans le dossier "
+                      "exemples/ de 'make new-territory')")
+        drop(example.to_numpy(), "example_row", "line_id", ids)
 
-    # status
+    # shifted columns: a type column made of numbers (a header cell missing or a row one cell short)
+    shifted = _check_shift(df, columns, lines, collector)
+
+    # status, as the asset tool writes it (badges, assignments, close misspellings read and reported)
     if "status" in columns:
         raw = df["status"]
-        reason = _map_unique(raw, lambda v: statuses.get(_norm(v))).where(raw.notna(), "in_service")
-        unknown = raw.notna() & reason.isna()
+        reason, how = resolve_statuses(raw, statuses)
+        reason = reason.where(raw.notna(), "in_service")
+        detail = _status_detail(how, reason)
+        unknown = (raw.notna() & reason.isna()).to_numpy() & keep
         if unknown.any():
-            collector.add("status", raw[unknown], lines[unknown.to_numpy()],
+            collector.add("status", raw[unknown], lines[unknown],
                           "un statut connu (en service, en stock, au rebut, réformé, perdu, volé, in use, retired…) ; "
                           "ajoutez-le sous 'statuses:' dans territory.yaml (valeur: in_service, in_repair, in_stock, "
                           "on_order, retired, scrapped, lost ou stolen)")
-            keep &= ~unknown.to_numpy()
-        out_of_fleet = reason.notna() & ~reason.isin(COUNTED_REASONS) & pd.Series(keep, index=df.index)
-        for r, count in reason[out_of_fleet].value_counts().items():
-            report.exclude(r, count)
-        keep &= ~out_of_fleet.to_numpy()
+            keep &= ~unknown
+        _report_status_readings(raw, how, reason, lines, keep, report, collector)
+        for r in STATUS_REASONS:
+            if r not in COUNTED_REASONS:
+                drop(reason.eq(r).to_numpy() & keep, r, "status", raw, detail)
 
     # bought after the reference year
     late = (df["purchase_year"] > ref).to_numpy() & keep
-    report.exclude("after_reference_year", int(late.sum()))
-    keep &= ~late
+    drop(late, "after_reference_year", "purchase_year", df["purchase_year"].map(_year_text),
+         pd.Series(f"après l'année de référence {ref}", index=df.index))
 
-    # duplicates of per-asset rows (same id as an earlier row, in this file or another)
-    if per_asset and "line_id" in columns:
-        given = ids.notna().to_numpy() & keep
-        id_values = ids.to_numpy()
-        dup = np.zeros(n, dtype=bool)
-        idx = np.flatnonzero(given)
-        sub = pd.Series(id_values[idx])
-        repeated = (sub.duplicated() | sub.isin(seen_ids)).to_numpy()
-        dup[idx[repeated]] = True
-        seen_ids.update(sub[~repeated])
-        report.exclude("duplicate", int(dup.sum()))
-        keep &= ~dup
+    # duplicates of per-asset rows: the same serial, or the same line word for word when it carries an identifier
+    if per_asset:
+        dup, values, detail, shared = dups.mark(df, keep, lines, file)
+        drop(dup, "duplicate", "serial", values, detail)
+        for tag, text, rows in shared:
+            collector.add("asset_tag", pd.Series([tag] * len(rows)), np.asarray(rows), text, severity="warning")
 
     # entity
     if "entity" in columns:
@@ -573,17 +889,25 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
         report.defaults["entity"] = report.defaults.get("entity", 0) + n
     else:
         collector.add("entity", pd.Series(["(colonne absente)"]), np.array([1]),
-                      f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)")
+                      f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)"
+                      + _absent_hint(meta, "entity"))
 
+    # screen sizes carried by the model name (P2722H, 27", U3423WE), when no size column gives them
+    from_model = _sizes_from_model(df, columns)
     # category: the type column, else the file name's family
     mapped, family = _categories(df, path, known, synonyms, export_syn, file_map, sheet)
-    if "category" not in columns and "item_type" not in columns and not family:
+    no_type = "category" not in columns and "item_type" not in columns and not family
+    if no_type:
         collector.add("category", pd.Series(["(colonne absente)"]), np.array([1]),
                       "une colonne 'category' (type d'équipement), ou un nom de fichier qui la donne "
-                      "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')")
+                      "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')"
+                      + _absent_hint(meta, "category"))
+    refined = from_model.notna().to_numpy() & mapped.isin(SCREEN_CATEGORIES).to_numpy() & keep
+    if refined.any():
+        report.refine("screen_size_from_model", int(refined.sum()))
     df["category_as_given"] = df["category"]
     unmodelled = (mapped == UNMODELLED).to_numpy() & keep
-    unknown = mapped.isna().to_numpy() & keep
+    unknown = mapped.isna().to_numpy() & keep & (not no_type) & (not shifted)
     if unknown.any():
         names = sorted(set(known) | set(synonyms) | {k for k, v in export_syn.items() if v != UNMODELLED})
 
@@ -594,14 +918,12 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
                     + ("erreur en mode --strict" if strict else "lignes exclues du parc"))
         collector.add("category", df["category"][unknown].fillna("(vide)"), lines[unknown], nearest,
                       severity="error" if strict else "warning")
-        report.exclude("unknown_type", int(unknown.sum()))
-        keep &= ~unknown
+        drop(unknown, "unknown_type", "category", df["category"].fillna("(vide)"))
     if unmodelled.any():
         collector.add("category", df["category"][unmodelled].fillna("(vide)"), lines[unmodelled],
                       "un type modélisé : ce type est connu mais n'a pas de facteur d'impact ; lignes exclues du parc",
                       severity="error" if strict else "warning")
-        report.exclude("unmodelled_type", int(unmodelled.sum()))
-        keep &= ~unmodelled
+        drop(unmodelled, "unmodelled_type", "category", df["category"].fillna("(vide)"))
     df["category"] = mapped.where(mapped.notna(), df["category"])
     if family:
         report.columns.setdefault("category", (path.name, "nom du fichier"))
@@ -623,8 +945,9 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     report.defaults["quality"] = report.defaults.get("quality", 0) + int((df["quality"].isna().to_numpy() & keep).sum())
     df["quality"] = df["quality"].fillna(quality_default)
     stem = path.stem
-    generated = [f"{stem}:{line}" for line in lines]
-    df["line_id"] = ids.where(ids.notna(), pd.Series(generated, index=df.index))
+    generated = pd.Series([f"{stem}:{line}" for line in lines], index=df.index)
+    df["line_id"] = ids.where(ids.notna(), df["asset_tag"].where(df["asset_tag"].notna(), df["serial"])).where(
+        lambda v: v.notna(), generated)
     df["source_file"] = file
     df["source_rows"] = 1
     df["_per_asset"] = per_asset
@@ -633,6 +956,50 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     if per_asset:
         out = _aggregate(out)
     return out
+
+
+def _at(values, mask: np.ndarray) -> np.ndarray:
+    """The values of a Series (or array) under a boolean mask, as an array."""
+    return np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values, dtype=object)[mask]
+
+
+def _year_text(value) -> str | None:
+    return None if pd.isna(value) else f"{value:.0f}"
+
+
+def _absent_hint(meta: dict, column: str) -> str:
+    """French hint naming the ignored header that looks like ``column`` (a typo), or ``""``."""
+    header = (meta.get("near") or {}).get(column)
+    if header is None:
+        return ""
+    return (f" ; la colonne « {header} » lui ressemble mais n'est pas reconnue (faute de frappe ?) : renommez-la "
+            f"« {column} » ou d'un nom du README")
+
+
+#: Share of numbers among the values of the type column above which the columns are taken as shifted.
+SHIFT_SHARE = 0.8
+
+
+def _check_shift(df: pd.DataFrame, columns: dict, lines: np.ndarray, collector) -> bool:
+    """An error when the type column holds numbers: the columns are shifted (a header cell or a first cell missing),
+    every value below is in the wrong column. Not a warning: the study would exclude every line as of unknown type.
+    Returns whether the columns are shifted."""
+    if "category" not in columns:
+        return False
+    values = df["category"].dropna().astype(str).str.strip()
+    if len(values) == 0:
+        return False
+    numeric = values.str.fullmatch(r"[-+]?\d+(?:[.,]\d+)?")
+    if numeric.mean() < SHIFT_SHARE:
+        return False
+    header = columns["category"][0]
+    examples = ", ".join(repr(v) for v in pd.unique(values[numeric])[:3])
+    rows = lines[df["category"].notna().to_numpy()][numeric.to_numpy()]
+    collector.add("category", pd.Series(["(nombres)"] * len(rows)), rows,
+                  f"des types d'équipement ; les colonnes semblent décalées d'un cran : la colonne '{header}' "
+                  f"(category) contient des nombres ({examples}…) ; vérifiez que chaque ligne a autant de cellules que "
+                  "l'en-tête et qu'aucun nom de colonne ne manque")
+    return True
 
 
 def _categories(df, path, known, synonyms, export_syn, file_map, sheet=None):
