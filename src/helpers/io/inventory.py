@@ -154,15 +154,25 @@ def entity_lookup(territory) -> dict[str, str]:
     return out
 
 
+#: GLPI's root entity as its install names it (inserted as ``__('Root entity')``, in the install's language: "Entité
+#: racine" in French; ``glpi-project/glpi`` install and update scripts), as matching keys: a one-entity install
+#: exports every asset under it.
+ROOT_ENTITY_KEYS = ("entiteracine", "rootentity")
+
+
 def match_entities(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
     """Entity ids for the values as written (``None`` when unmatched); a GLPI tree path ``Racine > Mairie`` also
-    matches by its last part."""
+    matches by its last part; GLPI's root entity alone ("Entité racine") is the territory's entity when it has only
+    one."""
     uniques = pd.unique(values.dropna())
+    only = set(lookup.values())
     found = {}
     for v in uniques:
         hit = lookup.get(entity_key(v))
         if hit is None and ">" in str(v):
             hit = lookup.get(entity_key(str(v).rsplit(">", 1)[1]))
+        if hit is None and len(only) == 1 and entity_key(v) in ROOT_ENTITY_KEYS:
+            hit = next(iter(only))
         found[v] = hit
     return values.map(found).astype(object)
 
