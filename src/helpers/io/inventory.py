@@ -174,7 +174,7 @@ def match_entities(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
         if hit is None and len(only) == 1 and entity_key(v) in ROOT_ENTITY_KEYS:
             hit = next(iter(only))
         found[v] = hit
-    return values.map(found).astype(object)
+    return values.map(found).astype(object).where(lambda v: v.notna(), None)
 
 
 def file_category(name: str, overrides: dict | None = None) -> tuple[bool, str | None]:
@@ -638,14 +638,15 @@ def resolve_statuses(values: pd.Series, statuses: dict[str, str]) -> tuple[pd.Se
     return reason, how
 
 
-def _report_status_readings(raw, how, reason, lines, keep, report, collector) -> None:
-    """Count the statuses read otherwise than as written (badges, assignments, misspellings) and warn for each
-    misspelt value, naming it and the known status it was read as."""
+def _report_status_readings(raw, how, reason, lines, keep, collector) -> dict[str, np.ndarray]:
+    """Warn for each misspelt status value, naming it and the known status it was read as; return the masks of the
+    statuses read otherwise than as written (badges, assignments, misspellings), counted on the lines finally
+    kept."""
     read = raw.notna().to_numpy() & reason.notna().to_numpy() & keep
     h = how.fillna("").astype(str)
-    for key, mask in (("status_badge", h.str.startswith("badge")), ("status_assignment", h.str.startswith("assignment")),
-                      ("status_close", h.str.contains("close=", regex=False))):
-        report.refine(key, int((mask.to_numpy() & read).sum()))
+    readings = {key: mask.to_numpy() & read for key, mask in (
+        ("status_badge", h.str.startswith("badge")), ("status_assignment", h.str.startswith("assignment")),
+        ("status_close", h.str.contains("close=", regex=False)))}
     close = h.str.contains("close=", regex=False).to_numpy() & read
     if close.any():
         known = dict(zip(raw[close], h[close].str.split("close=").str[1], strict=True))
@@ -657,6 +658,7 @@ def _report_status_readings(raw, how, reason, lines, keep, report, collector) ->
 
         reason_of = dict(zip(h[close].str.split("close=").str[1], reason[close], strict=True)).get
         collector.add("status", raw[close], lines[close], read_as, severity="warning")
+    return readings
 
 
 def _status_detail(how: pd.Series, reason: pd.Series) -> pd.Series:
@@ -838,7 +840,8 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
         drop(example.to_numpy(), "example_row", "line_id", ids)
 
     # shifted columns: a type column made of numbers (a header cell missing or a row one cell short)
-    shifted = _check_shift(df, columns, lines, collector)
+    if _check_shift(df, columns, lines, collector):  # every value is in the wrong column: nothing else to say
+        return df.iloc[:0]
 
     # status, as the asset tool writes it (badges, assignments, close misspellings read and reported)
     if "status" in columns:
@@ -853,7 +856,7 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
                           "ajoutez-le sous 'statuses:' dans territory.yaml (valeur: in_service, in_repair, in_stock, "
                           "on_order, retired, scrapped, lost ou stolen)")
             keep &= ~unknown
-        _report_status_readings(raw, how, reason, lines, keep, report, collector)
+        readings = _report_status_readings(raw, how, reason, lines, keep, collector)
         for r in STATUS_REASONS:
             if r not in COUNTED_REASONS:
                 drop(reason.eq(r).to_numpy() & keep, r, "status", raw, detail)
@@ -917,7 +920,7 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
         report.refine("screen_size_from_model", int(refined.sum()))
     df["category_as_given"] = df["category"]
     unmodelled = (mapped == UNMODELLED).to_numpy() & keep
-    unknown = mapped.isna().to_numpy() & keep & (not no_type) & (not shifted)
+    unknown = mapped.isna().to_numpy() & keep & (not no_type)
     if unknown.any():
         names = sorted(set(known) | set(synonyms) | {k for k, v in export_syn.items() if v != UNMODELLED})
 
@@ -961,6 +964,9 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     df["source_file"] = file
     df["source_rows"] = 1
     df["_per_asset"] = per_asset
+    if "status" in columns:
+        for key, mask in readings.items():
+            report.refine(key, int((mask & keep).sum()))
     out = df.loc[keep]
     report.rows_kept += int(len(out))
     if per_asset:
@@ -1003,12 +1009,12 @@ def _check_shift(df: pd.DataFrame, columns: dict, lines: np.ndarray, collector) 
     if numeric.mean() < SHIFT_SHARE:
         return False
     header = columns["category"][0]
-    examples = ", ".join(repr(v) for v in pd.unique(values[numeric])[:3])
     rows = lines[df["category"].notna().to_numpy()][numeric.to_numpy()]
-    collector.add("category", pd.Series(["(nombres)"] * len(rows)), rows,
-                  f"des types d'équipement ; les colonnes semblent décalées d'un cran : la colonne '{header}' "
-                  f"(category) contient des nombres ({examples}…) ; vérifiez que chaque ligne a autant de cellules que "
-                  "l'en-tête et qu'aucun nom de colonne ne manque")
+    collector.add("category", values[numeric], rows,
+                  f"des types d'équipement ; les colonnes semblent décalées d'un cran : la colonne « {header} » "
+                  "(category) contient des nombres ; vérifiez que chaque ligne a autant de cellules que l'en-tête et "
+                  "qu'aucun nom de colonne ne manque (les autres colonnes ne sont pas vérifiées tant que ce n'est pas "
+                  "corrigé)")
     return True
 
 
