@@ -430,3 +430,17 @@ def test_dates_in_snipeit_display_formats():
                         "1er janvier 2020", "Lot 12 2020"])
     assert dates_to_year(values).tolist()[:6] == [2021, 2021, 2021, 2021, 2021, 2020]
     assert np.isnan(dates_to_year(values).iat[6])
+
+
+@pytest.mark.parametrize("name,category", [
+    ("Bornes Wi-Fi", "wifi_access_point"), ("Points d'accès Wi-Fi", "wifi_access_point"),
+    ("Imprimantes multifonctions", "mfp_copier"), ("Téléphones IP", "desk_phone_ip"), ("Écrans 27 pouces", "screen_large"),
+    ("Stations de travail", "desktop"), ("Pare-feux", "firewall"), ("Stations d'accueil", "unmodelled"),
+    ("Laptops", "laptop"), ("Drones", None),
+])
+def test_category_names_in_the_plural_as_snipeit_category_lists_write_them(name, category):
+    from helpers.io.factors import load_categories
+    from helpers.io.inventory import _plural, load_category_synonyms, load_export_synonyms
+
+    known = list(load_categories()["category"])
+    assert _plural(name, known, {**load_export_synonyms(), **load_category_synonyms()}) == category

@@ -33,7 +33,7 @@ from helpers.model import vocab
 
 QUALITIES = vocab.QUALITIES
 SYNONYMS_PATH = "category_synonyms.csv"
-_SCREEN_RE = re.compile(r"^(ecran|moniteur|monitor)( pc| d ordinateur)? (\d+(?:[.,]\d+)?)( pouces| po| inch| in)?$")
+_SCREEN_RE = re.compile(r"^(ecran|moniteur|monitor)( pc| d ordinateur)? (\d+(?:[.,]\d+)?)( pouces?| po| inch| in)?$")
 
 
 def _norm(text) -> str:
@@ -1049,10 +1049,26 @@ def _map_unique(values: pd.Series, fn) -> pd.Series:
 
 
 def _plural(value, known, synonyms):
+    """The category of a plural type name, as asset tools' category lists write them: the whole name without its
+    final ``s`` (``Laptops``), then every word without its plural ``s`` or ``x`` (``Bornes Wi-Fi``, ``Imprimantes
+    multifonctions``, ``Téléphones IP``, ``Écrans 27 pouces``)."""
     key = _norm(value)
-    if key.endswith("s"):
-        singular = key[:-1]
-        return {**{_norm(k.replace("_", " ")): k for k in known}, **synonyms}.get(singular)
+    table = {**{_norm(k.replace("_", " ")): k for k in known}, **synonyms}
+    import itertools
+
+    words = key.split()
+    if len(words) > 6:
+        return None
+    options = [(w, w[:-1]) if len(w) > 3 and w[-1] in "sx" else (w,) for w in words]  # "acces" stays possible
+    candidates = ([key[:-1]] if key.endswith("s") else []) + [" ".join(c) for c in itertools.product(*options)]
+    for singular in candidates:
+        found = table.get(singular)
+        if found is None:
+            m = _SCREEN_RE.match(singular)
+            if m:
+                found = "screen_small" if float(m.group(3).replace(",", ".")) <= 24 else "screen_large"
+        if found is not None and (found in known or found == UNMODELLED):
+            return found
     return None
 
 
