@@ -369,10 +369,12 @@ EXCLUDED_LINES_COLUMNS = ["file", "line", "reason", "column", "value", "detail"]
 #: What each refinement of :attr:`FileReport.refined` means, in French.
 REFINED_FR = {
     "screen_size_from_model": "écrans classés par la taille lue dans le nom du modèle (P2722H, 27\", U3423WE…)",
-    "status_badge": "statuts suivis du badge « Déployé » de Snipe-IT (équipement attribué) : comptés en service",
-    "status_assignment": "statuts suivis d'une attribution entre parenthèses (équipement attribué) : comptés en "
-                         "service",
-    "status_close": "statuts mal orthographiés lus comme le statut connu le plus proche (voir les avertissements)",
+    "status_badge": "lignes conservées dont le statut est suivi du badge « Déployé » de Snipe-IT (équipement "
+                    "attribué) : comptées en service",
+    "status_assignment": "lignes conservées dont le statut est suivi d'une attribution entre parenthèses (équipement "
+                         "attribué) : comptées en service",
+    "status_close": "lignes conservées dont le statut mal orthographié est lu comme le statut connu le plus proche "
+                    "(voir les avertissements)",
 }
 
 
@@ -490,6 +492,7 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
             problems += exc.problems + exc.warnings
             continue
         problems += cell_problems + collector.problems()
+        problems += [w for w in (dups.shared_warning(name) for name in list(dups.shared)) if w is not None]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(problems)
@@ -568,6 +571,8 @@ def _sheets(path) -> list[str]:
 DEPLOYED_BADGES = ("deployed", "deploye", "deployee")
 #: A trailing assignment in brackets: "Prêt à être déployé (Jean Dupont)".
 _ASSIGNMENT_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
+#: Tags listed (with their lines) in the warning about tags carried by different assets; the others are counted.
+MAX_SHARED_TAGS_LISTED = 10
 #: ``difflib`` similarity above which an unknown status is read as the closest known one, with a warning naming both
 #: ("En servise" → "en service": 0.95; "Hors service" → "en service": 0.82, not taken).
 STATUS_CLOSE_CUTOFF = 0.85
@@ -738,15 +743,15 @@ class _Duplicates:
         self.serials: dict = {}  # serial -> position (file index, line) of its first line
         self.rows: dict = {}  # whole-line key -> position
         self.tags: dict = {}  # asset tag -> position
-        self.warned: set = set()  # tags already reported as shared (their first line is quoted once)
+        self.shared: dict = {}  # file -> {tag: [lines (or "ligne N de f.csv" in another file)]}, see shared_warning
 
     def _where(self, position: int) -> str:
         file, line = self.files[position >> 32], position & 0xFFFFFFFF
         return f"ligne {line} de {file.rsplit('/', 1)[-1]}"
 
     def mark(self, df, keep, lines, file):
-        """``(duplicates, deciding values, details, shared tags)`` for the kept lines of one chunk; ``shared`` is a
-        list of ``(tag, warning text, lines)``."""
+        """``(duplicates, deciding values, details)`` for the kept lines of one chunk; the tags carried by
+        different assets are collected for :meth:`shared_warning`."""
         if file not in self.files:
             self.files.append(file)
         base = self.files.index(file) << 32
@@ -780,27 +785,45 @@ class _Duplicates:
                lambda v, where: (f"numéro de série {v}", f"même numéro de série que la {where}"))
         repeat(df["_row"], candidates & ~dup, self.rows,
                lambda v, where: ("ligne identique", f"mêmes valeurs dans toutes les colonnes que la {where}"))
-        shared = []
         idx = np.flatnonzero(candidates & ~dup & tag.notna().to_numpy())
         if len(idx):
             sub = pd.Series(tag.to_numpy()[idx])
             pos = pd.Series(positions[idx])
             before = sub.map(self.tags)
             many = sub.duplicated(keep=False).to_numpy() | before.notna().to_numpy()
+            shared = self.shared.setdefault(file, {})
             for value, group in pd.Series(np.flatnonzero(many)).groupby(sub.to_numpy()[many], sort=True):
-                rows = [int(lines[idx[j]]) for j in group]
                 earlier = before.iat[group.iat[0]]
-                if pd.notna(earlier) and self.files[int(earlier) >> 32] == file and value not in self.warned:
-                    rows = [int(earlier) & 0xFFFFFFFF] + rows
-                self.warned.add(value)
-                where = ("" if pd.isna(earlier) or self.files[int(earlier) >> 32] == file
-                         else f" (déjà porté à la {self._where(int(earlier))})")
-                shared.append((value, f"un numéro d'inventaire par équipement ; « {value} » est porté par des "
-                                      f"équipements différents{where} (numéro de série ou autres colonnes "
-                                      "différents) : chacun est compté", rows))
+                if value not in shared and pd.notna(earlier):  # the first line of the tag opens the list
+                    shared[value] = [self._where(int(earlier)) if self.files[int(earlier) >> 32] != file
+                                     else str(int(earlier) & 0xFFFFFFFF)]
+                shared.setdefault(value, []).extend(str(int(lines[idx[j]])) for j in group)
             fresh = ~sub.duplicated().to_numpy() & before.isna().to_numpy()
             self.tags.update(zip(sub[fresh].to_numpy(), pos[fresh].to_numpy(), strict=True))
-        return dup, values, detail, shared
+        return dup, values, detail
+
+    def shared_warning(self, file: str) -> InputProblem | None:
+        """One warning for ``file`` listing the tags carried by different assets and their lines (each asset is
+        counted), or ``None``."""
+        shared = self.shared.pop(file, {})
+        if not shared:
+            return None
+        items = sorted(shared.items(), key=lambda kv: kv[1][0].zfill(12))
+        def lines_text(where: list[str]) -> str:
+            if all(w.isdigit() for w in where):
+                return f"lignes {', '.join(where[:-1])} et {where[-1]}"
+            where = [f"ligne {w}" if w.isdigit() else w for w in where]
+            return f"{', '.join(where[:-1])} et {where[-1]}"
+
+        shown = " ; ".join(f"« {tag} » {lines_text(where)}" for tag, where in items[:MAX_SHARED_TAGS_LISTED])
+        more = len(items) - MAX_SHARED_TAGS_LISTED
+        rows = tuple(int(w) for _, where in items[:5] for w in where if w.isdigit())[:5]
+        return InputProblem(
+            file, None, "asset_tag", None,
+            f"un numéro d'inventaire par équipement ; {len(items)} numéro(s) sont portés par des équipements "
+            "différents (numéro de série ou autres colonnes différents), chacun est compté : " + shown
+            + (f" ; … et {more} autre(s)" if more > 0 else ""),
+            severity="warning", count=sum(len(w) for _, w in items), rows=rows)
 
 
 def _process_chunk(df, path, report, collector, cell_problems, territory, lookup, statuses, known, synonyms,
@@ -868,10 +891,8 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
 
     # duplicates of per-asset rows: the same serial, or the same line word for word when it carries an identifier
     if per_asset:
-        dup, values, detail, shared = dups.mark(df, keep, lines, file)
+        dup, values, detail = dups.mark(df, keep, lines, file)
         drop(dup, "duplicate", "serial", values, detail)
-        for tag, text, rows in shared:
-            collector.add("asset_tag", pd.Series([tag] * len(rows)), np.asarray(rows), text, severity="warning")
 
     # entity
     if "entity" in columns:

@@ -99,10 +99,11 @@ def _excluded_lines(processed):
 
 
 def excluded_line_text(row) -> str:
-    """One excluded line in French: ``inventory.csv, ligne 12 : statut « en stock » (statut 'En stock')``."""
+    """One excluded line in French, the file by its name (its folder is in the report above): ``inventory.csv,
+    ligne 12 : statut « en stock » (status 'En stock')``."""
     value = f" ({row['column']} '{row['value']}')" if row["value"] else ""
     detail = f" ; {row['detail']}" if row["detail"] else ""
-    return f"{row['file']}, ligne {row['line']} : {row['reason']}{value}{detail}"
+    return f"{str(row['file']).rsplit('/', 1)[-1]}, ligne {row['line']} : {row['reason']}{value}{detail}"
 
 
 def import_report_console(processed) -> str:
