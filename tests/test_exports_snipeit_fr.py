@@ -97,9 +97,9 @@ def test_every_excluded_line_is_listed_with_the_value_that_decided(sandbox):
     assert list(zip(table["line"], table["reason"], table["value"], strict=True)) == expected
     assert set(table["file"].str.rsplit("/", n=1).str[-1]) == {EXPORT}
     duplicate = table[table["line"] == 21].iloc[0]
-    assert duplicate["column"] == "serial" and duplicate["detail"] == f"même numéro de série que la ligne 15 de {EXPORT}"
-    late = table[table["line"] == 12].iloc[0]
-    assert (late["column"], late["detail"]) == ("purchase_year", "après l'année de référence 2023")
+    assert duplicate["column"] == "Série" and duplicate["detail"] == f"même numéro de série que la ligne 15 de {EXPORT}"
+    late = table[table["line"] == 12].iloc[0]  # the column as the export names it
+    assert (late["column"], late["detail"]) == ("Date d'achat", "après l'année de référence 2023")
 
 
 def test_tags_shared_by_distinct_assets_are_counted_with_a_warning_listing_the_lines(sandbox):
@@ -139,14 +139,15 @@ def test_the_import_report_console_annex_and_workbook_list_the_excluded_lines(sa
     console = import_report_console(out)
     assert "28 lignes lues, 20 conservées" in console
     assert "type d'équipement inconnu : 'Drones'" in console and "type connu mais non modélisé : 'Claviers'" in console
-    assert f"\n  - {EXPORT}, ligne 21 : doublon (même équipement qu'une ligne précédente) (serial 'numéro de série " \
-           "SN2013') ; même numéro de série que la ligne 15" in console
+    assert f"\n  - {EXPORT}, ligne 21 : doublon (même équipement qu'une ligne précédente) (Série 'SN2013') ; même " \
+           "numéro de série que la ligne 15" in console
     assert "6 écrans classés par la taille lue dans le nom du modèle" in console
     assert "Avertissements :" in console and "« INV-0012 » lignes 13 et 14 ; « INV-0020 » lignes 22 et 23" in console
     assert "lu comme « en reparation »" in console
     annex = import_report_markdown(out)
     assert "8 lignes de l'inventaire sont exclues ou fusionnées" in annex and "<td>Drones</td>" not in annex
-    assert "<td>category : Drones</td>" in annex and "Lignes interprétées" in annex
+    assert "<td>\u0421atégorie : Drones</td>" in annex and "Lignes interprétées" in annex
+    assert f"<caption>Lignes exclues de l&#x27;inventaire ({EXPORT})</caption>" in annex
     outputs = sandbox / "outputs"
     outputs.mkdir()
     _write_tables(out, outputs, load_factors(), load_territory("fx"))

@@ -750,8 +750,8 @@ class _Duplicates:
         return f"ligne {line} de {file.rsplit('/', 1)[-1]}"
 
     def mark(self, df, keep, lines, file):
-        """``(duplicates, deciding values, details)`` for the kept lines of one chunk; the tags carried by
-        different assets are collected for :meth:`shared_warning`."""
+        """``(duplicates, deciding values, details, deciding columns)`` for the kept lines of one chunk; the tags
+        carried by different assets are collected for :meth:`shared_warning`."""
         if file not in self.files:
             self.files.append(file)
         base = self.files.index(file) << 32
@@ -764,7 +764,9 @@ class _Duplicates:
         positions = base + lines.astype(np.int64)
         candidates = keep & has_id
 
-        def repeat(key: pd.Series, mask: np.ndarray, seen: dict, label):
+        which = np.full(n, "", dtype=object)  # the column that decided: "serial", or "" for the whole line
+
+        def repeat(key: pd.Series, mask: np.ndarray, seen: dict, label, column: str):
             idx = np.flatnonzero(mask)
             if not len(idx):
                 return
@@ -778,13 +780,14 @@ class _Duplicates:
                 i = idx[j]
                 dup[i] = True
                 values[i], detail[i] = label(sub.iat[j], self._where(int(origin[j])))
+                which[i] = column
             fresh = ~again
             seen.update(zip(sub[fresh].to_numpy(), pos[fresh].to_numpy(), strict=True))
 
         repeat(serial, candidates & serial.notna().to_numpy(), self.serials,
-               lambda v, where: (f"numéro de série {v}", f"même numéro de série que la {where}"))
+               lambda v, where: (f"{v}", f"même numéro de série que la {where}"), "serial")
         repeat(df["_row"], candidates & ~dup, self.rows,
-               lambda v, where: ("ligne identique", f"mêmes valeurs dans toutes les colonnes que la {where}"))
+               lambda v, where: ("(toutes les colonnes)", f"mêmes valeurs dans toutes les colonnes que la {where}"), "")
         idx = np.flatnonzero(candidates & ~dup & tag.notna().to_numpy())
         if len(idx):
             sub = pd.Series(tag.to_numpy()[idx])
@@ -800,7 +803,7 @@ class _Duplicates:
                 shared.setdefault(value, []).extend(str(int(lines[idx[j]])) for j in group)
             fresh = ~sub.duplicated().to_numpy() & before.isna().to_numpy()
             self.tags.update(zip(sub[fresh].to_numpy(), pos[fresh].to_numpy(), strict=True))
-        return dup, values, detail
+        return dup, values, detail, which
 
     def shared_warning(self, file: str) -> InputProblem | None:
         """One warning for ``file`` listing the tags carried by different assets and their lines (each asset is
@@ -844,13 +847,18 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     lines = df["_line"].to_numpy()
     keep = np.ones(n, dtype=bool)
 
-    def drop(mask: np.ndarray, reason: str, column: str, values, detail=None) -> None:
-        """Exclude the rows of ``mask`` for ``reason``: counted, and listed with the deciding value."""
+    headers = {c: h for c, (h, _) in columns.items()}  # the column as the file names it, for the list of lines
+
+    def drop(mask: np.ndarray, reason: str, column, values, detail=None) -> None:
+        """Exclude the rows of ``mask`` for ``reason``: counted, and listed with the deciding column (as the file
+        names it) and value. ``column`` is a schema column, or an array of them (one per row)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         report.exclude(reason, int(mask.sum()))
-        report.log(file, lines[mask], reason, column, _at(values, mask), None if detail is None else _at(detail, mask))
+        named = (headers.get(column, column) if isinstance(column, str)
+                 else np.array([headers.get(c, c) for c in _at(column, mask)], dtype=object))
+        report.log(file, lines[mask], reason, named, _at(values, mask), None if detail is None else _at(detail, mask))
         keep[mask] = False
 
     # template example rows: refused (named with file and line)
@@ -891,8 +899,8 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
 
     # duplicates of per-asset rows: the same serial, or the same line word for word when it carries an identifier
     if per_asset:
-        dup, values, detail = dups.mark(df, keep, lines, file)
-        drop(dup, "duplicate", "serial", values, detail)
+        dup, values, detail, which = dups.mark(df, keep, lines, file)
+        drop(dup, "duplicate", which, values, detail)
 
     # entity
     if "entity" in columns:

@@ -101,7 +101,7 @@ def _excluded_lines(processed):
 def excluded_line_text(row) -> str:
     """One excluded line in French, the file by its name (its folder is in the report above): ``inventory.csv,
     ligne 12 : statut « en stock » (status 'En stock')``."""
-    value = f" ({row['column']} '{row['value']}')" if row["value"] else ""
+    value = (f" ({row['column']} '{row['value']}')" if row["column"] else f" ({row['value']})") if row["value"] else ""
     detail = f" ; {row['detail']}" if row["detail"] else ""
     return f"{str(row['file']).rsplit('/', 1)[-1]}, ligne {row['line']} : {row['reason']}{value}{detail}"
 
@@ -213,14 +213,18 @@ def import_report_markdown(processed) -> str:
         more = (f"les {len(shown)} premières ; la liste complète ({len(excluded)} lignes) est dans `tables.xlsx`, "
                 f"feuille « {EXCLUDED_SHEET} »" if len(excluded) > len(shown)
                 else f"toutes, aussi dans `tables.xlsx`, feuille « {EXCLUDED_SHEET} »")
-        table = pd.DataFrame({"Fichier": shown["file"].map(lambda f: f.rsplit("/", 1)[-1]), "Ligne": shown["line"],
-                              "Motif": shown["reason"],
-                              "Valeur décisive": [f"{c} : {v}" if v else "" for c, v in zip(shown["column"], shown["value"],
-                                                                                            strict=True)],
+        names = shown["file"].map(lambda f: f.rsplit("/", 1)[-1])
+        table = pd.DataFrame({"Fichier": names, "Ligne": shown["line"], "Motif": shown["reason"],
+                              "Valeur décisive": [f"{c} : {v}" if c and v else v for c, v in
+                                                  zip(shown["column"], shown["value"], strict=True)],
                               "Détail": shown["detail"]})
+        caption = "Lignes exclues de l'inventaire"
+        if names.nunique() == 1:  # one file: named once in the caption, not on every row (narrow screens)
+            table = table.drop(columns="Fichier")
+            caption += f" ({names.iat[0]})"
         out += ["", f"{len(excluded)} lignes de l'inventaire sont exclues ou fusionnées ({more}) : "
-                "fichier, ligne, motif et valeur qui a décidé.", "",
-                html_table(table, "Lignes exclues de l'inventaire", max_rows=EXCLUDED_SHOWN)]
+                "ligne, motif et valeur qui a décidé.", "",
+                html_table(table, caption, max_rows=EXCLUDED_SHOWN)]
     return "\n".join(out)
 
 
