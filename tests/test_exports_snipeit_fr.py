@@ -117,7 +117,7 @@ def test_a_misspelt_status_is_read_as_the_closest_with_a_warning_naming_both(san
     install(sandbox)
     [warning] = [w for w in read_fleet().attrs["warnings"] if w.column == "status"]
     assert warning.value == "En réparaton" and warning.rows == (9,)
-    assert "lu comme « en reparation »" in warning.expected and "statuses:" in warning.expected
+    assert "lu comme « en reparation » (en réparation, compté)" in warning.expected and "statuses:" in warning.expected
 
 
 def test_the_import_report_console_annex_and_workbook_list_the_excluded_lines(sandbox):

@@ -658,8 +658,10 @@ def _report_status_readings(raw, how, reason, lines, keep, collector) -> dict[st
 
         def read_as(value):
             k = known[value]
-            return (f"un statut connu ; lu comme « {k} » ({REASON_FR.get(reason_of(k), reason_of(k))}), le statut "
-                    "connu le plus proche : corrigez la valeur ou ajoutez-la sous 'statuses:' dans territory.yaml")
+            meaning = {"in_service": "en service, compté", "in_repair": "en réparation, compté"}.get(
+                reason_of(k), f"{REASON_FR.get(reason_of(k), reason_of(k))}, exclu")
+            return (f"un statut connu ; lu comme « {k} » ({meaning}), le statut connu le plus proche : corrigez la "
+                    "valeur ou ajoutez-la sous 'statuses:' dans territory.yaml")
 
         reason_of = dict(zip(h[close].str.split("close=").str[1], reason[close], strict=True)).get
         collector.add("status", raw[close], lines[close], read_as, severity="warning")

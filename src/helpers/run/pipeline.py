@@ -492,6 +492,8 @@ def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) 
     tables = {}
     notes = {
         "inventory": ("inventaire", sections.SHEET_NOTES["inventaire"]),
+        "excluded_lines": ("excluded_lines", "Chaque ligne d'inventaire exclue ou fusionnée (doublon) : fichier, ligne, "
+                                             "raison, colonne et valeur qui ont décidé."),
     }
     for name, (sheet, note) in notes.items():
         path = processed / f"{name}.csv"
