@@ -7,11 +7,16 @@ data quality, hosting site.
 
 An asset-tool export goes in as it comes (``/work/shared/reference/asset-exports.md``: GLPI, OCS Inventory,
 ServiceNow, Snipe-IT): one line per asset and no quantity column (quantity 1 per row, identical lines aggregated,
-the clean table keeps ``source_rows``), no id column (stable ids from file and line), dates of purchase as dates,
-a status column (retired, scrapped, lost, stolen, in-stock assets excluded and counted, see
-``data/raw/reference/asset_statuses.csv``), entities by id, name or alias, one file per item type in a folder
-``inventory/`` with the category taken from the file name when the type column does not decide. Every excluded row
-is counted by reason in the import report (``df.attrs["import_report"]``).
+the clean table keeps ``source_rows``), no id column (stable ids from file and line), headers as each tool writes
+them in French or English (compared after look-alike folding, ``helpers.io.tables.fold_text``), dates of purchase as
+dates, a status column (retired, scrapped, lost, stolen, in-stock, pending assets excluded and counted, see
+``data/raw/reference/asset_statuses.csv``; Snipe-IT's "Déployé" badge and assignments read, close misspellings read
+with a warning: :func:`resolve_status`), duplicates that are duplicates (same serial, or the same line word for word
+when it carries an identifier; a tag on different assets is two assets, warned: :class:`_Duplicates`), screen sizes
+read from model names (:func:`screen_size_from_model`), entities by id, name or alias, one file per item type in a
+folder ``inventory/`` with the category taken from the file name when the type column does not decide. Every
+excluded row is counted by reason in the import report (``df.attrs["import_report"]``) and listed with the column and
+value that decided (:func:`excluded_lines_table`).
 
 Defaults (lifetime, power, hours, days, yearly kWh) come from ``data/raw/reference/categories.csv``; the clean table
 records where each yearly kWh came from (``given``, ``power_x_hours`` or ``category_default``).
