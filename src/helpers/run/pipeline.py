@@ -505,7 +505,7 @@ def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) 
             df = safe_write.read_csv(path)
             if len(df) > XLSX_MAX_DATA_ROWS:  # a sheet holds 1,048,576 rows: the rest is in the processed CSV
                 note += (f" Les {XLSX_MAX_DATA_ROWS} premières lignes sur {len(df)} ; toutes dans "
-                         f"data/processed/{processed.name}/{name}.csv.")
+                         f"data/processed/{territory.slug if territory is not None else processed.name}/{name}.csv.")
                 df = df.head(XLSX_MAX_DATA_ROWS)
             tables[sheet] = (df, note)
     for path in sorted(processed.glob("*.csv")):
