@@ -462,3 +462,25 @@ def test_a_tag_shared_across_files_names_the_first_file(sandbox):
     assert got["quantity"].sum() == 2
     [shared] = [w for w in got.attrs["warnings"] if w.column == "asset_tag"]
     assert shared.file.endswith("b.csv") and shared.expected.endswith("« T7 » ligne 2 de a.csv et ligne 2")
+
+
+def test_the_excluded_lines_sheet_stays_within_excel_rows(sandbox, monkeypatch):
+    """Past a sheet's capacity the sheet keeps the first lines and the Lisez-moi says where the rest is."""
+    from openpyxl import load_workbook
+
+    from helpers.io.factors import load_factors
+    from helpers.io.territory import load_territory
+    from helpers.run import pipeline
+    from helpers.run.study import compute_sections
+
+    install(sandbox)
+    out = sandbox / "processed" / "fx"
+    compute_sections("fx", n_draws=200, processed_dir=out, sections=["ingest"])
+    monkeypatch.setattr(pipeline, "XLSX_MAX_DATA_ROWS", 3)
+    outputs = sandbox / "outputs"
+    outputs.mkdir()
+    pipeline._write_tables(out, outputs, load_factors(), load_territory("fx"))
+    wb = load_workbook(outputs / "tables.xlsx", read_only=True)
+    assert len(list(wb["Lignes exclues"].values)) == 1 + 3
+    [note] = [r[1] for r in wb["Lisez-moi"].values if r[0] == "Lignes exclues"]
+    assert "Les 3 premières lignes sur 8 ; toutes dans data/processed/fx/excluded_lines.csv." in note
