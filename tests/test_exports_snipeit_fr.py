@@ -2,9 +2,9 @@
 Snipe-IT and ServiceNow, statuses with badges, duplicates that are duplicates, every excluded line listed.
 
 The Snipe-IT fixture (``fixtures/exports/snipeit_fr/``, written by ``make_fixtures.snipeit_fr`` from Snipe-IT's own
-fr-FR language files and CSV export code) carries a look-alike header (a Cyrillic « С » in "Сatégorie"), statuses with
-the "Déployé" badge, three tags shared by distinct assets, a true duplicate (same serial), a misspelt status and
-screen sizes in model names; its expected results (``expected.json``) are counted by hand.
+fr-FR language files and CSV export code) carries a look-alike header ("Catégorie" with a Cyrillic capital Es, U+0421,
+for its C), statuses with the "Déployé" badge, three tags shared by distinct assets, a true duplicate (same serial), a
+misspelt status and screen sizes in model names; its expected results (``expected.json``) are counted by hand.
 """
 
 from __future__ import annotations
@@ -75,8 +75,9 @@ def test_snipeit_french_export_gives_the_hand_counted_fleet_and_report(sandbox):
 
 
 def test_snipeit_french_headers_are_recognised_even_with_a_look_alike_letter(sandbox):
-    """"Сatégorie" (Cyrillic С, U+0421, as stored in Snipe-IT's fr-FR general.php) is the category column, and the
-    import report says which character was replaced; "Série " (trailing space) the serial; "Compagnie" the entity."""
+    """"Catégorie" with a Cyrillic Es (U+0421) for its C, as stored in Snipe-IT's fr-FR general.php, is the category
+    column, and the import report says which character was replaced; "Série " (trailing space, trimmed by the reader)
+    the serial; "Compagnie" the entity."""
     install(sandbox)
     [report] = read_fleet().attrs["import_report"]
     header, how = report.columns["category"]
@@ -194,7 +195,7 @@ TOOL_HEADERS = {
                {"line_id": "NAME", "serial": "BIOS Serial number", "model": "Model", "category": "Assets category",
                 "entity": "TAG"}),
     # Snipe-IT, French: AssetPresenter columns titled from resources/lang/fr-FR (general.php, admin/hardware/*.php,
-    # admin/models/table.php), "Сatégorie" with its Cyrillic С, "Série " with its trailing space
+    # admin/models/table.php), "Catégorie" with its Cyrillic Es (U+0421), "Série " with its trailing space
     "snipeit_fr": ("ID,Compagnie,\"Nom de l'actif\",\"Étiquette de l'actif\",\"Série \",Modèle,\"Modèle n°.\","
                    "\u0421atégorie,Statut,\"Extrait vers\",Lieu,\"Emplacement par défaut\",Fabricant,Fournisseur,"
                    "\"Date d'achat\",Âge,\"Prix d'achat\",\"Numéro de commande\",Garantie,\"Expiration de garantie\"",
