@@ -648,42 +648,48 @@ def resolve_statuses(values: pd.Series, statuses: dict[str, str]) -> tuple[pd.Se
     return reason, how
 
 
+def _how_parts(how: str) -> tuple[str, str | None]:
+    """``(kind, closest known value)`` of a :func:`resolve_status` ``how``: ``("badge", None)``,
+    ``("exact", "en service")``…"""
+    kind, _, close = str(how).partition("|close=")
+    return kind, (close or None)
+
+
 def _report_status_readings(raw, how, reason, lines, keep, collector) -> dict[str, np.ndarray]:
     """Warn for each misspelt status value, naming it and the known status it was read as; return the masks of the
     statuses read otherwise than as written (badges, assignments, misspellings), counted on the lines finally
-    kept."""
+    kept. Computed once per distinct value (a per-asset export repeats a few statuses)."""
     read = raw.notna().to_numpy() & reason.notna().to_numpy() & keep
-    h = how.fillna("").astype(str)
-    readings = {key: mask.to_numpy() & read for key, mask in (
-        ("status_badge", h.str.startswith("badge")), ("status_assignment", h.str.startswith("assignment")),
-        ("status_close", h.str.contains("close=", regex=False)))}
-    close = h.str.contains("close=", regex=False).to_numpy() & read
+    parts = {h: _how_parts(h) for h in pd.unique(how.dropna())}
+    kind = how.map({h: k for h, (k, _) in parts.items()}).to_numpy()
+    close_of = how.map({h: c for h, (_, c) in parts.items()})
+    readings = {"status_badge": (kind == "badge") & read, "status_assignment": (kind == "assignment") & read,
+                "status_close": close_of.notna().to_numpy() & read}
+    close = readings["status_close"]
     if close.any():
-        known = dict(zip(raw[close], h[close].str.split("close=").str[1], strict=True))
+        known = dict(zip(raw[close], close_of[close], strict=True))
+        reason_of = dict(zip(close_of[close], reason[close], strict=True))
 
         def read_as(value):
             k = known[value]
             meaning = {"in_service": "en service, compté", "in_repair": "en réparation, compté"}.get(
-                reason_of(k), f"{REASON_FR.get(reason_of(k), reason_of(k))}, exclu")
+                reason_of[k], f"{REASON_FR.get(reason_of[k], reason_of[k])}, exclu")
             return (f"un statut connu ; lu comme « {k} » ({meaning}), le statut connu le plus proche : corrigez la "
                     "valeur ou ajoutez-la sous 'statuses:' dans territory.yaml")
 
-        reason_of = dict(zip(h[close].str.split("close=").str[1], reason[close], strict=True)).get
         collector.add("status", raw[close], lines[close], read_as, severity="warning")
     return readings
 
 
 def _status_detail(how: pd.Series, reason: pd.Series) -> pd.Series:
-    """French detail of a status exclusion: how the value was read when not as written."""
-    h = how.fillna("").astype(str)
-    close = h.str.split("close=").str[1]
-    detail = pd.Series("", index=how.index, dtype=object)
-    detail = detail.where(~h.str.startswith("badge"), "badge « Déployé » retiré")
-    detail = detail.where(~h.str.startswith("assignment"), "attribution entre parenthèses retirée")
-    has_close = close.notna()
-    if has_close.any():
-        detail[has_close] = ("lu comme « " + close[has_close].astype(str) + " » (orthographe la plus proche)").to_numpy()
-    return detail
+    """French detail of a status exclusion: how the value was read when not as written (once per distinct value)."""
+    def text(h) -> str:
+        kind, close = _how_parts(h)
+        if close:
+            return f"lu comme « {close} » (orthographe la plus proche)"
+        return {"badge": "badge « Déployé » retiré", "assignment": "attribution entre parenthèses retirée"}.get(kind, "")
+
+    return how.map({h: text(h) for h in pd.unique(how.dropna())}).fillna("").astype(object)
 
 
 #: The screen categories, whose size decides which (``categories.csv``: <= 24 inches small, above large).
@@ -793,7 +799,8 @@ class _Duplicates:
 
         repeat(serial, candidates & serial.notna().to_numpy(), self.serials,
                lambda v, where: (f"{v}", f"même numéro de série que la {where}"), "serial")
-        repeat(df["_row"], candidates & ~dup, self.rows,
+        # a line with a serial that is the same word for word as an earlier one has its serial: already found
+        repeat(df["_row"], candidates & ~dup & serial.isna().to_numpy(), self.rows,
                lambda v, where: ("(toutes les colonnes)", f"mêmes valeurs dans toutes les colonnes que la {where}"), "")
         idx = np.flatnonzero(candidates & ~dup & tag.notna().to_numpy())
         if len(idx):
@@ -901,8 +908,8 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
 
     # bought after the reference year
     late = (df["purchase_year"] > ref).to_numpy() & keep
-    drop(late, "after_reference_year", "purchase_year", df["purchase_year"].map(_year_text),
-         pd.Series(f"après l'année de référence {ref}", index=df.index))
+    drop(late, "after_reference_year", "purchase_year", _Lazy(lambda m: [f"{y:.0f}" for y in df["purchase_year"].to_numpy()[m]]),
+         _Lazy(lambda m: [f"après l'année de référence {ref}"] * int(m.sum())))
 
     # duplicates of per-asset rows: the same serial, or the same line word for word when it carries an identifier
     if per_asset:
@@ -1010,13 +1017,18 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     return out
 
 
+class _Lazy:
+    """Values computed only for the rows of a mask (a few excluded lines out of a million)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+
 def _at(values, mask: np.ndarray) -> np.ndarray:
-    """The values of a Series (or array) under a boolean mask, as an array."""
+    """The values of a Series, an array or a :class:`_Lazy` under a boolean mask, as an array."""
+    if isinstance(values, _Lazy):
+        return np.asarray(values.fn(mask), dtype=object)
     return np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values, dtype=object)[mask]
-
-
-def _year_text(value) -> str | None:
-    return None if pd.isna(value) else f"{value:.0f}"
 
 
 def _absent_hint(meta: dict, column: str) -> str:
@@ -1028,6 +1040,7 @@ def _absent_hint(meta: dict, column: str) -> str:
             f"« {column} » ou d'un nom du README")
 
 
+_NUMBER_RE = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 #: Share of numbers among the values of the type column above which the columns are taken as shifted.
 SHIFT_SHARE = 0.8
 
@@ -1038,12 +1051,13 @@ def _check_shift(df: pd.DataFrame, columns: dict, lines: np.ndarray, collector) 
     Returns whether the columns are shifted."""
     if "category" not in columns:
         return False
-    values = df["category"].dropna().astype(str).str.strip()
+    values = df["category"].dropna().astype(str)
     if len(values) == 0:
         return False
-    numeric = values.str.fullmatch(r"[-+]?\d+(?:[.,]\d+)?")
+    numeric = _map_unique(values, lambda v: bool(_NUMBER_RE.fullmatch(v.strip()))).astype(bool)
     if numeric.mean() < SHIFT_SHARE:
         return False
+    values = values.str.strip()
     header = columns["category"][0]
     rows = lines[df["category"].notna().to_numpy()][numeric.to_numpy()]
     collector.add("category", values[numeric], rows,
