@@ -689,7 +689,7 @@ def _status_detail(how: pd.Series, reason: pd.Series) -> pd.Series:
             return f"lu comme « {close} » (orthographe la plus proche)"
         return {"badge": "badge « Déployé » retiré", "assignment": "attribution entre parenthèses retirée"}.get(kind, "")
 
-    return how.map({h: text(h) for h in pd.unique(how.dropna())}).fillna("").astype(object)
+    return how.map({h: text(h) for h in pd.unique(how.dropna())}).astype(object).fillna("")
 
 
 #: The screen categories, whose size decides which (``categories.csv``: <= 24 inches small, above large).
