@@ -10,6 +10,7 @@ SLUG      ?=
 N         ?= 8
 MODE      ?= summary
 TERRITORIES ?=
+FILES     ?=
 SCHEDULER ?=
 WORKERS   ?= 2
 
@@ -45,9 +46,9 @@ lint: setup ## ruff on src/, tests/ and the notebooks
 lab: setup ## open JupyterLab on notebooks/ with the project's kernel (--allow-root when run as root, e.g. in a container)
 	@$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-new-territory: setup ## create data/raw/SLUG/ with documented input templates (make new-territory SLUG=ma-commune)
-	@test -n "$(SLUG)" || (echo "Usage: make new-territory SLUG=ma-commune" && exit 2)
-	@$(PY) -m helpers.run.cli new-territory $(SLUG)
+new-territory: setup ## create data/raw/SLUG/ for a first run (make new-territory SLUG=ma-commune [FILES=hosting,telecom|all])
+	@test -n "$(SLUG)" || (echo "Usage: make new-territory SLUG=ma-commune [FILES=hosting,telecom|all]" && exit 2)
+	@$(PY) -m helpers.run.cli new-territory $(SLUG) $(if $(FILES),--files $(FILES))
 
 batch: setup ## study of many territories on Dask (MODE=summary|full, TERRITORIES=a,b, SCHEDULER=tcp://host:port)
 	@$(PY) -m helpers.run.batch --mode $(MODE) --workers $(WORKERS) --seed $(SEED) --draws $(DRAWS) \

@@ -84,15 +84,17 @@ def test_import_report_counts_equal_the_independent_counts(sandbox, tool):
 
 
 def test_glpi_columns_recognised_and_ignored(sandbox):
-    """GLPI's group-prefixed purchase date is found after its prefix; the serial number wins over the name as id."""
+    """GLPI's group-prefixed purchase date is found after its prefix; the name is the line's id, the serial number
+    and the model are read as such (duplicates, screen sizes)."""
     install(sandbox, "glpi")
     report = next(r for r in read_fleet("fx").attrs["import_report"] if r.file.endswith("ordinateurs.csv"))
     assert report.columns["purchase_year"] == ("Informations financières et administratives - Date d'achat",
                                                "synonyme après préfixe")
-    assert report.columns["line_id"][0] == "Numéro de série"
+    assert report.columns["line_id"] == ("Nom", "synonyme")
+    assert report.columns["serial"] == ("Numéro de série", "synonyme")
+    assert report.columns["model"] == ("Modèle", "synonyme")
     assert report.columns["status"] == ("Statut", "synonyme")
-    assert ("Nom", "colonne 'line_id' déjà lue dans la colonne 'Numéro de série'") in report.ignored
-    assert {"Fabricant", "Lieu", "Modèle"} <= {h for h, _ in report.ignored}
+    assert {"Fabricant", "Lieu", "Dernière modification"} == {h for h, _ in report.ignored}
     # no quantity, quality or lifetime column: every kept asset took those defaults; laptops and desktops have a
     # category yearly kWh (categories.csv), so every kept computer took it too
     kept = report.rows_kept
@@ -177,16 +179,17 @@ def test_unknown_status_is_one_error_listing_the_values_seen(sandbox):
     folder = sandbox / "raw" / "fx"
     folder.mkdir()
     write_yaml(folder)
-    body = "mairie;Portable;En service\n" * 3 + "mairie;Portable;Prêté\n" * 4 + "mairie;Portable;Maintenance\n" * 2
+    body = ("mairie;Portable;En service\n" * 3 + "mairie;Portable;Provisoire\n" * 4
+            + "mairie;Portable;À vérifier\n" * 2)
     (folder / "inventory.csv").write_text("Entité;Type;Statut\n" + body, encoding="utf-8")
     with pytest.raises(InputError) as exc:
         read_fleet("fx")
     lines = str(exc.value).splitlines()[1:]
     assert len(lines) == 1, lines
-    assert "6 lignes" in lines[0] and "'Prêté' (4×)" in lines[0] and "'Maintenance' (2×)" in lines[0]
+    assert "6 lignes" in lines[0] and "'Provisoire' (4×)" in lines[0] and "'À vérifier' (2×)" in lines[0]
     assert "statuses:" in lines[0]
-    # the territory maps them: "Prêté" counted, "Maintenance" counted as in repair
-    write_yaml(folder, 'statuses: {"Prêté": in_service, "maintenance": in_repair, "En service": in_stock}\n')
+    # the territory maps them: "Provisoire" counted, "À vérifier" counted as in repair
+    write_yaml(folder, 'statuses: {"Provisoire": in_service, "a verifier": in_repair, "En service": in_stock}\n')
     got = read_fleet("fx")
     assert got["quantity"].sum() == 6  # "En service" overridden as in stock: the 3 rows are excluded
     assert got.attrs["import_report"][0].excluded == {"in_stock": 3}
@@ -269,8 +272,10 @@ def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
     report = IngestReport(files=read_fleet("fx").attrs["import_report"])
     assert import_report_sentence(report) == (
         "Rapport d'import : 160 lignes lues dans 1 fichier(s), 80 conservées ; exclues : 10 acheté après l'année de "
-        "référence, 24 statut « en stock », 2 statut « perdu », 17 statut « réformé / retiré », 16 type d'équipement "
-        "inconnu, 11 type connu mais non modélisé (détail par fichier en partie 8).")
+        "référence, 15 statut « en stock », 2 statut « perdu », 9 statut « en attente / en commande », 17 statut "
+        "« réformé / retiré », 16 type d'équipement inconnu, 11 type connu mais non modélisé (détail par fichier dans "
+        "les annexes, « Rapport d'import des fichiers d'entrée » ; chaque ligne exclue dans tables.xlsx, feuille "
+        "« Lignes exclues »).")
     console = import_report_console(out).splitlines()
     assert console[0] == "Rapport d'import :" and "160 lignes lues, 80 conservées" in console[1]
 

@@ -31,6 +31,8 @@ class IngestReport:
     warnings: list[InputProblem] = field(default_factory=list)
     files: list = field(default_factory=list)  # helpers.io.inventory.FileReport, one per input file read
     header_only: list[str] = field(default_factory=list)
+    #: every excluded or merged inventory line (``helpers.io.inventory.excluded_lines_table``)
+    excluded_lines: pd.DataFrame | None = None
 
 
 def _readers(ctx, categories, tables, strict=None):
@@ -112,11 +114,19 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
                                              "ce fichier obligatoire, ou un dossier inventory/ d'exports "
                                              "(voir le README du dossier et 'make new-territory')"))
                 continue
+            if len(sources) == 1 and sources[0].parent == ctx.raw and not _has_data_rows(sources[0]):
+                problems.append(InputProblem(
+                    display_path(sources[0]), None, None, None,
+                    "un inventaire : ce fichier n'a que son en-tête et le dossier inventory/ est vide ; copiez "
+                    "l'export de votre outil de parc (GLPI, Snipe-IT, OCS, ServiceNow… tel quel) dans inventory/, "
+                    "ou remplissez ce fichier (voir le README du dossier)"))
+                continue
             df, meta = _read(reader, sources, problems)
             if df is None:
                 continue
             report.files.extend(meta.get("import_report", []))
             report.warnings.extend(meta.get("warnings", []))
+            report.excluded_lines = mod_inventory().excluded_lines_table(meta.get("import_report", []))
             if "hosting" not in report.tables and df["site"].notna().any():
                 named = df["site"].notna()
                 report.warnings.append(InputProblem(
@@ -162,7 +172,23 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
     for name, df in report.tables.items():
         ctx.write_table(name, df.drop(columns=["_line"], errors="ignore"))
     ctx.write_table("import_report", import_report_table(report))
+    excluded = ctx.processed / f"{EXCLUDED_LINES}.csv"
+    if report.excluded_lines is not None and len(report.excluded_lines):
+        ctx.write_table(EXCLUDED_LINES, report.excluded_lines)
+    elif excluded.exists():  # a previous interactive run's list, not this one's
+        excluded.unlink()
     return report
+
+
+#: Table of every excluded or merged inventory line (``data/processed/<slug>/excluded_lines.csv``; sheet « Lignes
+#: exclues » of ``tables.xlsx``), written only when some line was excluded.
+EXCLUDED_LINES = "excluded_lines"
+
+
+def mod_inventory():
+    import importlib
+
+    return importlib.import_module("helpers.io.inventory")
 
 
 def _has_data_rows(path) -> bool:
@@ -173,8 +199,10 @@ def _has_data_rows(path) -> bool:
 
 def import_report_table(report: IngestReport) -> pd.DataFrame:
     """The import report as a long table: one row per (file, item), ``item`` one of ``rows_read``, ``rows_kept``,
-    ``excluded``, ``column``, ``ignored``, ``default``; ``key`` the reason, column or default; ``value`` a count or
-    the header as written; ``detail`` how it was recognised or why it was ignored."""
+    ``excluded``, ``column``, ``ignored``, ``default``, ``refined`` (rows read otherwise than as written: screen
+    size from the model name, status badges, misspelt statuses), ``warning``; ``key`` the reason, column, default
+    or refinement; ``value`` a count or the header as written; ``detail`` how it was recognised, why it was ignored,
+    what the refinement means, or the warning in French."""
     rows = []
     for f in report.files:
         rows.append((f.file, "rows_read", "", f.rows_read, ""))
@@ -183,9 +211,31 @@ def import_report_table(report: IngestReport) -> pd.DataFrame:
         rows += [(f.file, "column", col, header, how) for col, (header, how) in f.columns.items()]
         rows += [(f.file, "ignored", header, "", why) for header, why in f.ignored]
         rows += [(f.file, "default", col, n, "") for col, n in sorted(f.defaults.items()) if n]
+        rows += [(f.file, "refined", key, n, refined_fr(key)) for key, n in sorted(getattr(f, "refined", {}).items())
+                 if n]
+    rows += _warning_rows(report.warnings)
     for file in report.header_only:
         rows.append((file, "header_only", "", 0, "en-tête seul : traité comme non fourni"))
     return pd.DataFrame(rows, columns=["file", "item", "key", "value", "detail"])
+
+
+def _warning_rows(warnings: list[InputProblem]) -> list[tuple]:
+    """Rows ``(file, "warning", column, count, French line)`` for the warnings that say what was expected (unknown
+    types, tags shared by different assets, statuses read as the closest known one…), grouped as the console prints
+    them; the notes (columns ignored, lines excluded, defaults) are already items of the report."""
+    from helpers.io.errors import _group_line
+
+    groups: dict[tuple, list[InputProblem]] = {}
+    for p in warnings:
+        if p.severity != "error" and p.kind != "note":
+            groups.setdefault((p.file, p.column, p.expected), []).append(p)
+    return [(file, "warning", column or "", sum(p.count for p in group), _group_line(group))
+            for (file, column, _), group in groups.items()]
+
+
+def refined_fr(key: str) -> str:
+    """French meaning of a refinement key of the import report (``helpers.io.inventory.REFINED_FR``)."""
+    return mod_inventory().REFINED_FR.get(key, key)
 
 
 def import_report_summary(report: IngestReport) -> dict:

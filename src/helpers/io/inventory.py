@@ -7,11 +7,16 @@ data quality, hosting site.
 
 An asset-tool export goes in as it comes (``/work/shared/reference/asset-exports.md``: GLPI, OCS Inventory,
 ServiceNow, Snipe-IT): one line per asset and no quantity column (quantity 1 per row, identical lines aggregated,
-the clean table keeps ``source_rows``), no id column (stable ids from file and line), dates of purchase as dates,
-a status column (retired, scrapped, lost, stolen, in-stock assets excluded and counted, see
-``data/raw/reference/asset_statuses.csv``), entities by id, name or alias, one file per item type in a folder
-``inventory/`` with the category taken from the file name when the type column does not decide. Every excluded row
-is counted by reason in the import report (``df.attrs["import_report"]``).
+the clean table keeps ``source_rows``), no id column (stable ids from file and line), headers as each tool writes
+them in French or English (compared after look-alike folding, ``helpers.io.tables.fold_text``), dates of purchase as
+dates, a status column (retired, scrapped, lost, stolen, in-stock, pending assets excluded and counted, see
+``data/raw/reference/asset_statuses.csv``; Snipe-IT's "Déployé" badge and assignments read, close misspellings read
+with a warning: :func:`resolve_status`), duplicates that are duplicates (same serial, or the same line word for word
+when it carries an identifier; a tag on different assets is two assets, warned: :class:`_Duplicates`), screen sizes
+read from model names (:func:`screen_size_from_model`), entities by id, name or alias, one file per item type in a
+folder ``inventory/`` with the category taken from the file name when the type column does not decide. Every
+excluded row is counted by reason in the import report (``df.attrs["import_report"]``) and listed with the column and
+value that decided (:func:`excluded_lines_table`).
 
 Defaults (lifetime, power, hours, days, yearly kWh) come from ``data/raw/reference/categories.csv``; the clean table
 records where each yearly kWh came from (``given``, ``power_x_hours`` or ``category_default``).
@@ -28,17 +33,18 @@ import numpy as np
 import pandas as pd
 
 from helpers.io.errors import InputError, InputProblem, display_path
-from helpers.io.tables import Column, Schema, take_report
+from helpers.io.tables import Column, Schema, fold_text, take_report
 from helpers.model import vocab
 
 QUALITIES = vocab.QUALITIES
 SYNONYMS_PATH = "category_synonyms.csv"
-_SCREEN_RE = re.compile(r"^(ecran|moniteur|monitor)( pc| d ordinateur)? (\d+(?:[.,]\d+)?)( pouces| po| inch| in)?$")
+_SCREEN_RE = re.compile(r"^(ecran|moniteur|monitor)( pc| d ordinateur)? (\d+(?:[.,]\d+)?)( pouces?| po| inch| in)?$")
 
 
 def _norm(text) -> str:
-    """Category key: lower case, no accents, punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    """Category key: look-alikes folded (``helpers.io.tables.fold_text``), lower case, no accents, punctuation as
+    spaces."""
+    text = unicodedata.normalize("NFKD", fold_text(text)).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(ch if ch.isalnum() or ch in ".," else " " for ch in text).split())
 
 
@@ -88,12 +94,12 @@ STATUS_REASONS = ("in_service", "in_repair", "in_stock", "on_order", "retired", 
 #: French labels of the exclusion reasons (import report, console, diagnostic).
 REASON_FR = {
     "status": "statut hors service",
-    "in_stock": "statut « en stock »", "on_order": "statut « en commande »", "retired": "statut « réformé / retiré »",
+    "in_stock": "statut « en stock »", "on_order": "statut « en attente / en commande »", "retired": "statut « réformé / retiré »",
     "scrapped": "statut « au rebut »", "lost": "statut « perdu »", "stolen": "statut « volé »",
     "after_reference_year": "acheté après l'année de référence",
     "unknown_type": "type d'équipement inconnu",
     "unmodelled_type": "type connu mais non modélisé",
-    "duplicate": "doublon (même identifiant qu'une ligne précédente)",
+    "duplicate": "doublon (même équipement qu'une ligne précédente)",
     "example_row": "ligne d'exemple du modèle",
 }
 
@@ -138,8 +144,9 @@ def load_statuses(reference_dir=None, overrides: dict | None = None) -> dict[str
 
 
 def entity_key(text) -> str:
-    """Entity matching key: no case, no accents, no punctuation or spaces (``CA Val-de-Sèvre`` = ``ca val de sevre``)."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    """Entity matching key: no case, no accents, no punctuation or spaces, look-alikes folded (``CA Val-de-Sèvre`` =
+    ``ca val de sevre``)."""
+    text = unicodedata.normalize("NFKD", fold_text(text)).encode("ascii", "ignore").decode().lower()
     return "".join(ch for ch in text if ch.isalnum())
 
 
@@ -152,17 +159,27 @@ def entity_lookup(territory) -> dict[str, str]:
     return out
 
 
+#: GLPI's root entity as its install names it (inserted as ``__('Root entity')``, in the install's language: "Entité
+#: racine" in French; ``glpi-project/glpi`` install and update scripts), as matching keys: a one-entity install
+#: exports every asset under it.
+ROOT_ENTITY_KEYS = ("entiteracine", "rootentity")
+
+
 def match_entities(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
     """Entity ids for the values as written (``None`` when unmatched); a GLPI tree path ``Racine > Mairie`` also
-    matches by its last part."""
+    matches by its last part; GLPI's root entity alone ("Entité racine") is the territory's entity when it has only
+    one."""
     uniques = pd.unique(values.dropna())
+    only = set(lookup.values())
     found = {}
     for v in uniques:
         hit = lookup.get(entity_key(v))
         if hit is None and ">" in str(v):
             hit = lookup.get(entity_key(str(v).rsplit(">", 1)[1]))
+        if hit is None and len(only) == 1 and entity_key(v) in ROOT_ENTITY_KEYS:
+            hit = next(iter(only))
         found[v] = hit
-    return values.map(found).astype(object)
+    return values.map(found).astype(object).where(lambda v: v.notna(), None)
 
 
 def file_category(name: str, overrides: dict | None = None) -> tuple[bool, str | None]:
@@ -193,19 +210,17 @@ INVENTORY_SCHEMA = Schema(
         "be put in a folder inventory/ (CSV, XLSX, ODS), the category then possibly coming from the file name."
     ),
     columns=(
-        Column("line_id", "str", synonyms=("id", "identifiant", "ligne", "numero de ligne", "asset tag", "asset_tag",
-                                           "numero d'inventaire", "inventory number", "etiquette de l'actif",
-                                           "numero de serie", "serial number", "serial_number", "serial", "serie",
-                                           "n° inventaire", "no inventaire", "nom", "name", "asset name",
-                                           "nom de l'actif", "machine"),
-               description="unique id of the line (default: file and line number)", example="L001"),
+        Column("line_id", "str", synonyms=("id", "identifiant", "ligne", "numero de ligne", "nom", "name",
+                                           "asset name", "nom de l'actif", "display name", "display_name", "machine"),
+               description="unique id of the line, or the asset's name in an export (default: file and line number)",
+               example="L001"),
         Column("entity", "str", synonyms=("entite", "structure", "collectivite", "organisation", "entity", "company",
-                                          "societe", "tag"),
+                                          "compagnie", "societe", "tag"),
                description="entity id, name or alias from territory.yaml (default: the only entity)", example="ville"),
         Column("category", "str",
                synonyms=("categorie", "type", "type d'equipement", "type equipement", "famille", "category",
                          "chassis type", "chassis_type", "form factor", "form_factor",
-                         "model category", "model_category"),
+                         "model category", "model_category", "categorie d'actifs", "assets category"),
                description="category id from data/raw/reference/categories.csv, or a type name as exported",
                example="laptop"),
         Column("quantity", "int", synonyms=("quantite", "nombre", "nb", "qte", "qty"), min=0, min_exclusive=True,
@@ -257,7 +272,21 @@ INVENTORY_SCHEMA = Schema(
                min=5, max=120, unit="inches", description="screen size: > 24 inches makes a large screen",
                example=""),
         Column("comment", "str", synonyms=("commentaire", "remarque", "source", "notes"), description="free text: source of the line, assumption", example="GLPI export 2023"),
+        Column("serial", "str",
+               synonyms=("numero de serie", "serial number", "serial_number", "serial", "serie", "n° de serie",
+                         "no de serie", "bios numero de serie", "bios serial number", "ssn"),
+               description="the asset's serial number in an export: two lines with the same serial are one asset "
+                           "(the later ones are listed as duplicates)", example=""),
+        Column("asset_tag", "str",
+               synonyms=("numero d'inventaire", "inventory number", "asset tag", "asset_tag", "etiquette de l'actif",
+                         "n° inventaire", "no inventaire", "n° d'inventaire", "etiquette"),
+               description="the asset's tag or inventory number in an export: lines sharing one are the same asset "
+                           "only when every column is equal (else both are counted, with a warning)", example=""),
+        Column("model", "str", synonyms=("modele", "model", "model_id", "nom du modele", "model name"),
+               description="the model name in an export: a screen size in it (P2722H, 27\", U3423WE) picks the "
+                           "screen category when neither the type nor a size column gives the size", example=""),
     ),
+    extra={"row_key": True},
 )
 
 #: Columns that make two per-asset lines identical (everything the computation uses).
@@ -304,12 +333,67 @@ class FileReport:
     defaults: dict = field(default_factory=dict)  # column -> rows that took a default
     per_asset: bool = False
 
+    #: rows read otherwise than as written: key -> count (``screen_size_from_model``, ``status_badge``,
+    #: ``status_assignment``, ``status_close``), with the French detail of each in :data:`REFINED_FR`
+    refined: dict = field(default_factory=dict)
+    #: every excluded or merged line: frames of (file, line, reason, column, value, detail), see :meth:`log`
+    lines: list = field(default_factory=list)
+
     def exclude(self, reason: str, n: int) -> None:
         if n:
             self.excluded[reason] = self.excluded.get(reason, 0) + int(n)
 
+    def refine(self, key: str, n: int) -> None:
+        if n:
+            self.refined[key] = self.refined.get(key, 0) + int(n)
+
+    def log(self, file: str, lines, reason: str, column: str, values, detail=None) -> None:
+        """List excluded lines: their file (with the sheet), line numbers, reason, the column and value that
+        decided, and a French detail (which earlier line a duplicate repeats…)."""
+        n = len(lines)
+        self.lines.append(pd.DataFrame({
+            "file": file, "line": np.asarray(lines, dtype=np.int64), "reason": reason, "column": column,
+            "value": pd.Series(values, dtype=object).where(lambda v: v.notna(), "").astype(str).to_numpy()
+            if n else [],
+            "detail": ("" if detail is None else pd.Series(detail, dtype=object).fillna("").astype(str).to_numpy()),
+        }))
+
     def as_summary(self) -> dict:
         return {"rows_read": self.rows_read, "rows_kept": self.rows_kept, "excluded": dict(sorted(self.excluded.items()))}
+
+    def excluded_lines(self) -> pd.DataFrame:
+        """Every excluded or merged line of the file, in file and line order (see :func:`excluded_lines_table`)."""
+        if not self.lines:
+            return pd.DataFrame(columns=EXCLUDED_LINES_COLUMNS)
+        out = pd.concat(self.lines, ignore_index=True)
+        return out.sort_values(["file", "line"], kind="stable").reset_index(drop=True)[EXCLUDED_LINES_COLUMNS]
+
+
+#: Columns of the list of excluded lines (``excluded_lines.csv``, sheet « Lignes exclues » of ``tables.xlsx``).
+EXCLUDED_LINES_COLUMNS = ["file", "line", "reason", "column", "value", "detail"]
+#: What each refinement of :attr:`FileReport.refined` means, in French.
+REFINED_FR = {
+    "screen_size_from_model": "écrans classés par la taille lue dans le nom du modèle (P2722H, 27\", U3423WE…)",
+    "status_badge": "lignes conservées dont le statut est suivi du badge « Déployé » de Snipe-IT (équipement "
+                    "attribué) : comptées en service",
+    "status_assignment": "lignes conservées dont le statut est suivi d'une attribution entre parenthèses (équipement "
+                         "attribué) : comptées en service",
+    "status_close": "lignes conservées dont le statut mal orthographié est lu comme le statut connu le plus proche "
+                    "(voir les avertissements)",
+}
+
+
+def excluded_lines_table(reports) -> pd.DataFrame:
+    """Every excluded or merged line of the inventory files, one row each: file (and sheet), line, reason (French),
+    the column and value that decided, and a detail. The ``reason`` codes of :data:`REASON_FR` are given in French;
+    the counts by code stay in the import report."""
+    frames = [r.excluded_lines() for r in reports]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=EXCLUDED_LINES_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out["reason"] = out["reason"].map(lambda r: REASON_FR.get(r, r))
+    return out
 
 
 class _Collector:
@@ -398,7 +482,7 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
     problems: list[InputProblem] = []
     reports: list[FileReport] = []
     kept: list[pd.DataFrame] = []
-    seen_ids: set = set()
+    dups = _Duplicates()
     for f in files:
         report = FileReport(display_path(f))
         reports.append(report)
@@ -408,11 +492,12 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
             chunks = _file_chunks(f, cell_problems, chunk_rows or CHUNK_ROWS)
             for chunk in chunks:
                 kept.append(_process_chunk(chunk, f, report, collector, cell_problems, territory, lookup, statuses,
-                                           known, synonyms, export_syn, file_map, ref, strict, seen_ids))
+                                           known, synonyms, export_syn, file_map, ref, strict, dups))
         except InputError as exc:
             problems += exc.problems + exc.warnings
             continue
         problems += cell_problems + collector.problems()
+        problems += [w for w in (dups.shared_warning(name) for name in list(dups.shared)) if w is not None]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(problems)
@@ -484,9 +569,284 @@ def _sheets(path) -> list[str]:
     return names if len(names) > 1 else []
 
 
+#: The "Deployed" badge Snipe-IT writes after the status label of a checked-out asset, in the hardware list and its
+#: export ("Ready to Deploy Deployed"; ``general.deployed``: en-US "Deployed", fr-FR "Déployé";
+#: ``snipe/snipe-it:resources/views/partials/bootstrap-table.blade.php``, ``app/Presenters/AssetPresenter.php``
+#: ``statusMeta``), normalised.
+DEPLOYED_BADGES = ("deployed", "deploye", "deployee")
+#: A trailing assignment in brackets: "Prêt à être déployé (Jean Dupont)".
+_ASSIGNMENT_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
+#: Tags listed (with their lines) in the warning about tags carried by different assets; the others are counted.
+MAX_SHARED_TAGS_LISTED = 10
+#: ``difflib`` similarity above which an unknown status is read as the closest known one, with a warning naming both
+#: ("En servise" → "en service": 0.95; "Hors service" → "en service": 0.82, not taken).
+STATUS_CLOSE_CUTOFF = 0.85
+#: Reasons of an asset that is attributed (badge or assignment): counted in service.
+_ATTRIBUTED_FROM = ("in_stock", "on_order", "in_service")
+
+
+def resolve_status(value, statuses: dict[str, str]) -> tuple[str | None, str]:
+    """``(reason, how)`` of one status value as an asset tool exports it; ``(None, "")`` when unknown.
+
+    ``how`` is ``exact``; ``badge`` (the label followed by Snipe-IT's "Deployed" badge: the asset is checked out),
+    ``assignment`` (followed by a name in brackets); and, after ``|``, ``close=<known value>`` when the value was
+    read as the closest known status (a misspelling). An attributed asset whose label means available (in stock,
+    pending) is in service.
+    """
+    key = _norm(value)
+    if key in statuses:
+        return statuses[key], "exact"
+    text = fold_text(value).strip()
+    attributed = []
+    m = _ASSIGNMENT_RE.search(text)
+    if m and m.start() > 0:
+        text = text[:m.start()]
+        attributed.append("assignment")
+    base = _norm(text)
+    reason = statuses.get(base)
+    if reason is None:
+        for word in DEPLOYED_BADGES:
+            if base.endswith(" " + word) and statuses.get(base[: -len(word) - 1].strip()):
+                base = base[: -len(word) - 1].strip()
+                reason = statuses[base]
+                attributed.insert(0, "badge")
+                break
+    close = None
+    if reason is None:
+        close = _close_status(base, statuses)
+        if close is None:
+            return None, ""
+        reason = statuses[close]
+    if attributed and reason in _ATTRIBUTED_FROM:
+        reason = "in_service"
+    how = attributed[0] if attributed else "exact"
+    return reason, how + (f"|close={close}" if close else "")
+
+
+def _close_status(key: str, statuses: dict[str, str]) -> str | None:
+    """The known status closest to ``key`` when it is close enough and the choice is clear (no other candidate of a
+    different reason almost as close), else ``None``."""
+    if len(key) < 5:
+        return None
+    scored = sorted(((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in statuses), reverse=True)
+    best_score, best = scored[0] if scored else (0.0, None)
+    if best is None or best_score < STATUS_CLOSE_CUTOFF:
+        return None
+    for score, k in scored[1:]:
+        if score < best_score - 0.05:
+            break
+        if statuses[k] != statuses[best]:
+            return None
+    return best
+
+
+def resolve_statuses(values: pd.Series, statuses: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """:func:`resolve_status` of each value (once per distinct value): reasons and hows, aligned with ``values``."""
+    found = {v: resolve_status(v, statuses) for v in pd.unique(values.dropna())}
+    reason = values.map({v: r for v, (r, _) in found.items()}).astype(object)
+    how = values.map({v: h for v, (_, h) in found.items()}).astype(object)
+    return reason, how
+
+
+def _how_parts(how: str) -> tuple[str, str | None]:
+    """``(kind, closest known value)`` of a :func:`resolve_status` ``how``: ``("badge", None)``,
+    ``("exact", "en service")``…"""
+    kind, _, close = str(how).partition("|close=")
+    return kind, (close or None)
+
+
+def _report_status_readings(raw, how, reason, lines, keep, collector) -> dict[str, np.ndarray]:
+    """Warn for each misspelt status value, naming it and the known status it was read as; return the masks of the
+    statuses read otherwise than as written (badges, assignments, misspellings), counted on the lines finally
+    kept. Computed once per distinct value (a per-asset export repeats a few statuses)."""
+    read = raw.notna().to_numpy() & reason.notna().to_numpy() & keep
+    parts = {h: _how_parts(h) for h in pd.unique(how.dropna())}
+    kind = how.map({h: k for h, (k, _) in parts.items()}).to_numpy()
+    close_of = how.map({h: c for h, (_, c) in parts.items()})
+    readings = {"status_badge": (kind == "badge") & read, "status_assignment": (kind == "assignment") & read,
+                "status_close": close_of.notna().to_numpy() & read}
+    close = readings["status_close"]
+    if close.any():
+        known = dict(zip(raw[close], close_of[close], strict=True))
+        reason_of = dict(zip(close_of[close], reason[close], strict=True))
+
+        def read_as(value):
+            k = known[value]
+            meaning = {"in_service": "en service, compté", "in_repair": "en réparation, compté"}.get(
+                reason_of[k], f"{REASON_FR.get(reason_of[k], reason_of[k])}, exclu")
+            return (f"un statut connu ; lu comme « {k} » ({meaning}), le statut connu le plus proche : corrigez la "
+                    "valeur ou ajoutez-la sous 'statuses:' dans territory.yaml")
+
+        collector.add("status", raw[close], lines[close], read_as, severity="warning")
+    return readings
+
+
+def _status_detail(how: pd.Series, reason: pd.Series) -> pd.Series:
+    """French detail of a status exclusion: how the value was read when not as written (once per distinct value)."""
+    def text(h) -> str:
+        kind, close = _how_parts(h)
+        if close:
+            return f"lu comme « {close} » (orthographe la plus proche)"
+        return {"badge": "badge « Déployé » retiré", "assignment": "attribution entre parenthèses retirée"}.get(kind, "")
+
+    return how.map({h: text(h) for h in pd.unique(how.dropna())}).astype(object).fillna("")
+
+
+#: The screen categories, whose size decides which (``categories.csv``: <= 24 inches small, above large).
+SCREEN_CATEGORIES = ("screen_small", "screen_large")
+#: Screen sizes accepted from a model name (inches): monitors; a laptop's 14 or a TV's 65 are not read.
+MODEL_SIZE_RANGE_IN = (15, 49)
+_SIZE_PATTERNS = (
+    # a size written out: 27", 27'', 27 pouces, 27-inch, 23,8 po
+    re.compile(r"(?<![\d.,])(\d{2}(?:[.,]\d)?)\s*(?:\"|''|\u201d|\u2033|POUCES?\b|PO\b|INCH(?:ES)?\b|IN\b|-INCH)"),
+    # Dell and iiyama: letters, two digits of size, two of year: P2722H, U3423WE, SE2422H, XU2493HS
+    re.compile(r"\b[A-Z]{1,3}(\d{2})\d{2}[A-Z]{0,3}\b"),
+    # letters then the size: HP P24h / E24 G5, Lenovo T24i-20, Samsung LS27A600 / C24F390, AOC Q27P2Q
+    re.compile(r"\b[A-Z]{1,3}(\d{2})(?=[A-Z]|\b)"),
+    # the size first: LG 27UL500, AOC 24B2XH, Philips 243V7QDSB, HP 24mh
+    re.compile(r"(?:^|\s)(\d{2})\d?[A-Z]"),
+)
+
+
+def screen_size_from_model(model) -> float | None:
+    """The screen size (inches) a monitor's model name carries, or ``None``.
+
+    Read in this order: a size written out (``27"``, ``27 pouces``, ``27-inch``); a Dell-style reference whose
+    first two digits are the size (``P2722H`` 27, ``U3423WE`` 34, ``XU2493HS`` 24); letters then the size (``P24h``,
+    ``E24``, ``T24i-20``, ``LS27A600``); the size first (``27UL500``, ``24B2XH``, ``243V7QDSB``). Sizes outside
+    :data:`MODEL_SIZE_RANGE_IN` are not read. The vendors' naming rules are public (Dell "P2722H": P series,
+    27-inch, 2022, HDMI).
+    """
+    if model is None or (isinstance(model, float) and np.isnan(model)):
+        return None
+    text = fold_text(model).upper()
+    lo, hi = MODEL_SIZE_RANGE_IN
+    for pattern in _SIZE_PATTERNS:
+        for m in pattern.finditer(text):
+            size = float(m.group(1).replace(",", "."))
+            if lo <= size <= hi:
+                return size
+    return None
+
+
+def _sizes_from_model(df: pd.DataFrame, columns: dict) -> pd.Series:
+    """Screen sizes read from the model names (``NaN`` elsewhere) where no size column nor the type gives the size;
+    written into ``screen_size_in`` so that the category follows (:func:`_categories`)."""
+    none = pd.Series(np.nan, index=df.index, dtype="float64")
+    if "model" not in columns:
+        return none
+    sizes = _map_unique(df["model"], screen_size_from_model).astype("float64")
+    typed = _map_unique(df["category"], lambda v: bool(_SCREEN_RE.match(_norm(v)))).fillna(False).astype(bool)
+    use = sizes.notna() & df["screen_size_in"].isna() & ~typed
+    df.loc[use, "screen_size_in"] = sizes[use]
+    return sizes.where(use)
+
+
+class _Duplicates:
+    """Which per-asset lines repeat an asset already read (in this file or an earlier one).
+
+    A line carrying an identifier (serial, asset tag or inventory number, name) is the same asset as an earlier
+    line when it has the same serial number, or when the whole line is the same word for word; the same tag on
+    different assets (other serial, other columns) is two assets, with a warning listing the lines. Lines without
+    any identifier are not compared here: identical ones are a quantity (:func:`_aggregate`).
+    """
+
+    def __init__(self):
+        self.files: list[str] = []
+        self.serials: dict = {}  # serial -> position (file index, line) of its first line
+        self.rows: dict = {}  # whole-line key -> position
+        self.tags: dict = {}  # asset tag -> position
+        self.shared: dict = {}  # file -> {tag: [lines (or "ligne N de f.csv" in another file)]}, see shared_warning
+
+    def _where(self, position: int) -> str:
+        file, line = self.files[position >> 32], position & 0xFFFFFFFF
+        return f"ligne {line} de {file.rsplit('/', 1)[-1]}"
+
+    def mark(self, df, keep, lines, file):
+        """``(duplicates, deciding values, details, deciding columns)`` for the kept lines of one chunk; the tags
+        carried by different assets are collected for :meth:`shared_warning`."""
+        if file not in self.files:
+            self.files.append(file)
+        base = self.files.index(file) << 32
+        n = len(df)
+        dup = np.zeros(n, dtype=bool)
+        values = np.full(n, None, dtype=object)
+        detail = np.full(n, None, dtype=object)
+        serial, tag, name = df["serial"], df["asset_tag"], df["line_id"]
+        has_id = (serial.notna() | tag.notna() | name.notna()).to_numpy()
+        positions = base + lines.astype(np.int64)
+        candidates = keep & has_id
+
+        which = np.full(n, "", dtype=object)  # the column that decided: "serial", or "" for the whole line
+
+        def repeat(key: pd.Series, mask: np.ndarray, seen: dict, label, column: str):
+            idx = np.flatnonzero(mask)
+            if not len(idx):
+                return
+            sub = pd.Series(key.to_numpy()[idx])
+            pos = pd.Series(positions[idx])
+            before = sub.map(seen)
+            first = pos.groupby(sub.to_numpy()).transform("first")
+            again = before.notna().to_numpy() | sub.duplicated().to_numpy()
+            origin = before.where(before.notna(), first).astype(np.int64).to_numpy()
+            for j in np.flatnonzero(again):
+                i = idx[j]
+                dup[i] = True
+                values[i], detail[i] = label(sub.iat[j], self._where(int(origin[j])))
+                which[i] = column
+            fresh = ~again
+            seen.update(zip(sub[fresh].to_numpy(), pos[fresh].to_numpy(), strict=True))
+
+        repeat(serial, candidates & serial.notna().to_numpy(), self.serials,
+               lambda v, where: (f"{v}", f"même numéro de série que la {where}"), "serial")
+        # a line with a serial that is the same word for word as an earlier one has its serial: already found
+        repeat(df["_row"], candidates & ~dup & serial.isna().to_numpy(), self.rows,
+               lambda v, where: ("(toutes les colonnes)", f"mêmes valeurs dans toutes les colonnes que la {where}"), "")
+        idx = np.flatnonzero(candidates & ~dup & tag.notna().to_numpy())
+        if len(idx):
+            sub = pd.Series(tag.to_numpy()[idx])
+            pos = pd.Series(positions[idx])
+            before = sub.map(self.tags)
+            many = sub.duplicated(keep=False).to_numpy() | before.notna().to_numpy()
+            shared = self.shared.setdefault(file, {})
+            for value, group in pd.Series(np.flatnonzero(many)).groupby(sub.to_numpy()[many], sort=True):
+                earlier = before.iat[group.iat[0]]
+                if value not in shared and pd.notna(earlier):  # the first line of the tag opens the list
+                    shared[value] = [self._where(int(earlier)) if self.files[int(earlier) >> 32] != file
+                                     else str(int(earlier) & 0xFFFFFFFF)]
+                shared.setdefault(value, []).extend(str(int(lines[idx[j]])) for j in group)
+            fresh = ~sub.duplicated().to_numpy() & before.isna().to_numpy()
+            self.tags.update(zip(sub[fresh].to_numpy(), pos[fresh].to_numpy(), strict=True))
+        return dup, values, detail, which
+
+    def shared_warning(self, file: str) -> InputProblem | None:
+        """One warning for ``file`` listing the tags carried by different assets and their lines (each asset is
+        counted), or ``None``."""
+        shared = self.shared.pop(file, {})
+        if not shared:
+            return None
+        items = sorted(shared.items(), key=lambda kv: kv[1][0].zfill(12))
+        def lines_text(where: list[str]) -> str:
+            if all(w.isdigit() for w in where):
+                return f"lignes {', '.join(where[:-1])} et {where[-1]}"
+            where = [f"ligne {w}" if w.isdigit() else w for w in where]
+            return f"{', '.join(where[:-1])} et {where[-1]}"
+
+        shown = " ; ".join(f"« {tag} » {lines_text(where)}" for tag, where in items[:MAX_SHARED_TAGS_LISTED])
+        more = len(items) - MAX_SHARED_TAGS_LISTED
+        rows = tuple(int(w) for _, where in items[:5] for w in where if w.isdigit())[:5]
+        return InputProblem(
+            file, None, "asset_tag", None,
+            f"un numéro d'inventaire par équipement ; {len(items)} numéro(s) sont portés par des équipements "
+            "différents (numéro de série ou autres colonnes différents), chacun est compté : " + shown
+            + (f" ; … et {more} autre(s)" if more > 0 else ""),
+            severity="warning", count=sum(len(w) for _, w in items), rows=rows)
+
+
 def _process_chunk(df, path, report, collector, cell_problems, territory, lookup, statuses, known, synonyms,
-                   export_syn, file_map, ref, strict, seen_ids) -> pd.DataFrame:
-    """Resolve one clean chunk: exclusions counted, entities and categories matched, per-asset lines aggregated."""
+                   export_syn, file_map, ref, strict, dups) -> pd.DataFrame:
+    """Resolve one clean chunk: exclusions counted and listed, entities and categories matched, per-asset lines
+    aggregated."""
     meta = take_report(df)  # the header report goes to the FileReport; the chunk is computed as a plain frame
     columns = meta.get("columns", {})
     sheet = meta.get("sheet")
@@ -501,48 +861,60 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     lines = df["_line"].to_numpy()
     keep = np.ones(n, dtype=bool)
 
+    headers = {c: h for c, (h, _) in columns.items()}  # the column as the file names it, for the list of lines
+
+    def drop(mask: np.ndarray, reason: str, column, values, detail=None) -> None:
+        """Exclude the rows of ``mask`` for ``reason``: counted, and listed with the deciding column (as the file
+        names it) and value. ``column`` is a schema column, or an array of them (one per row)."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        report.exclude(reason, int(mask.sum()))
+        named = (headers.get(column, column) if isinstance(column, str)
+                 else np.array([headers.get(c, c) for c in _at(column, mask)], dtype=object))
+        report.log(file, lines[mask], reason, named, _at(values, mask), None if detail is None else _at(detail, mask))
+        keep[mask] = False
+
     # template example rows: refused (named with file and line)
     ids = df["line_id"]
     example = ids.notna() & ids.astype(str).str.upper().str.startswith("EXEMPLE")
     if example.any():
         collector.add("line_id", ids[example], lines[example.to_numpy()],
-                      "aucune ligne d'exemple du modèle : supprimez cette ligne (modèle de 'make new-territory')")
-        keep &= ~example.to_numpy()
-        report.exclude("example_row", int(example.sum()))
+                      "aucune ligne d'exemple du modèle : supprimez cette ligne (les exemples sont dans le dossier "
+                      "exemples/ de 'make new-territory')")
+        drop(example.to_numpy(), "example_row", "line_id", ids)
 
-    # status
+    # shifted columns: a type column made of numbers (a header cell missing or a row one cell short)
+    if _check_shift(df, columns, lines, collector):  # every value is in the wrong column: nothing else to say
+        return df.iloc[:0]
+
+    # status, as the asset tool writes it (badges, assignments, close misspellings read and reported)
     if "status" in columns:
         raw = df["status"]
-        reason = _map_unique(raw, lambda v: statuses.get(_norm(v))).where(raw.notna(), "in_service")
-        unknown = raw.notna() & reason.isna()
+        reason, how = resolve_statuses(raw, statuses)
+        reason = reason.where(raw.notna(), "in_service")
+        detail = _status_detail(how, reason)
+        unknown = (raw.notna() & reason.isna()).to_numpy() & keep
         if unknown.any():
-            collector.add("status", raw[unknown], lines[unknown.to_numpy()],
+            collector.add("status", raw[unknown], lines[unknown],
                           "un statut connu (en service, en stock, au rebut, réformé, perdu, volé, in use, retired…) ; "
                           "ajoutez-le sous 'statuses:' dans territory.yaml (valeur: in_service, in_repair, in_stock, "
                           "on_order, retired, scrapped, lost ou stolen)")
-            keep &= ~unknown.to_numpy()
-        out_of_fleet = reason.notna() & ~reason.isin(COUNTED_REASONS) & pd.Series(keep, index=df.index)
-        for r, count in reason[out_of_fleet].value_counts().items():
-            report.exclude(r, count)
-        keep &= ~out_of_fleet.to_numpy()
+            keep &= ~unknown
+        readings = _report_status_readings(raw, how, reason, lines, keep, collector)
+        for r in STATUS_REASONS:
+            if r not in COUNTED_REASONS:
+                drop(reason.eq(r).to_numpy() & keep, r, "status", raw, detail)
 
     # bought after the reference year
     late = (df["purchase_year"] > ref).to_numpy() & keep
-    report.exclude("after_reference_year", int(late.sum()))
-    keep &= ~late
+    drop(late, "after_reference_year", "purchase_year", _Lazy(lambda m: [f"{y:.0f}" for y in df["purchase_year"].to_numpy()[m]]),
+         _Lazy(lambda m: [f"après l'année de référence {ref}"] * int(m.sum())))
 
-    # duplicates of per-asset rows (same id as an earlier row, in this file or another)
-    if per_asset and "line_id" in columns:
-        given = ids.notna().to_numpy() & keep
-        id_values = ids.to_numpy()
-        dup = np.zeros(n, dtype=bool)
-        idx = np.flatnonzero(given)
-        sub = pd.Series(id_values[idx])
-        repeated = (sub.duplicated() | sub.isin(seen_ids)).to_numpy()
-        dup[idx[repeated]] = True
-        seen_ids.update(sub[~repeated])
-        report.exclude("duplicate", int(dup.sum()))
-        keep &= ~dup
+    # duplicates of per-asset rows: the same serial, or the same line word for word when it carries an identifier
+    if per_asset:
+        dup, values, detail, which = dups.mark(df, keep, lines, file)
+        drop(dup, "duplicate", which, values, detail)
 
     # entity
     if "entity" in columns:
@@ -573,17 +945,25 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
         report.defaults["entity"] = report.defaults.get("entity", 0) + n
     else:
         collector.add("entity", pd.Series(["(colonne absente)"]), np.array([1]),
-                      f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)")
+                      f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)"
+                      + _absent_hint(meta, "entity"))
 
+    # screen sizes carried by the model name (P2722H, 27", U3423WE), when no size column gives them
+    from_model = _sizes_from_model(df, columns)
     # category: the type column, else the file name's family
     mapped, family = _categories(df, path, known, synonyms, export_syn, file_map, sheet)
-    if "category" not in columns and "item_type" not in columns and not family:
+    no_type = "category" not in columns and "item_type" not in columns and not family
+    if no_type:
         collector.add("category", pd.Series(["(colonne absente)"]), np.array([1]),
                       "une colonne 'category' (type d'équipement), ou un nom de fichier qui la donne "
-                      "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')")
+                      "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')"
+                      + _absent_hint(meta, "category"))
+    refined = from_model.notna().to_numpy() & mapped.isin(SCREEN_CATEGORIES).to_numpy() & keep
+    if refined.any():
+        report.refine("screen_size_from_model", int(refined.sum()))
     df["category_as_given"] = df["category"]
     unmodelled = (mapped == UNMODELLED).to_numpy() & keep
-    unknown = mapped.isna().to_numpy() & keep
+    unknown = mapped.isna().to_numpy() & keep & (not no_type)
     if unknown.any():
         names = sorted(set(known) | set(synonyms) | {k for k, v in export_syn.items() if v != UNMODELLED})
 
@@ -594,14 +974,12 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
                     + ("erreur en mode --strict" if strict else "lignes exclues du parc"))
         collector.add("category", df["category"][unknown].fillna("(vide)"), lines[unknown], nearest,
                       severity="error" if strict else "warning")
-        report.exclude("unknown_type", int(unknown.sum()))
-        keep &= ~unknown
+        drop(unknown, "unknown_type", "category", df["category"].fillna("(vide)"))
     if unmodelled.any():
         collector.add("category", df["category"][unmodelled].fillna("(vide)"), lines[unmodelled],
                       "un type modélisé : ce type est connu mais n'a pas de facteur d'impact ; lignes exclues du parc",
                       severity="error" if strict else "warning")
-        report.exclude("unmodelled_type", int(unmodelled.sum()))
-        keep &= ~unmodelled
+        drop(unmodelled, "unmodelled_type", "category", df["category"].fillna("(vide)"))
     df["category"] = mapped.where(mapped.notna(), df["category"])
     if family:
         report.columns.setdefault("category", (path.name, "nom du fichier"))
@@ -623,16 +1001,71 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     report.defaults["quality"] = report.defaults.get("quality", 0) + int((df["quality"].isna().to_numpy() & keep).sum())
     df["quality"] = df["quality"].fillna(quality_default)
     stem = path.stem
-    generated = [f"{stem}:{line}" for line in lines]
-    df["line_id"] = ids.where(ids.notna(), pd.Series(generated, index=df.index))
+    generated = pd.Series([f"{stem}:{line}" for line in lines], index=df.index)
+    df["line_id"] = ids.where(ids.notna(), df["asset_tag"].where(df["asset_tag"].notna(), df["serial"])).where(
+        lambda v: v.notna(), generated)
     df["source_file"] = file
     df["source_rows"] = 1
     df["_per_asset"] = per_asset
+    if "status" in columns:
+        for key, mask in readings.items():
+            report.refine(key, int((mask & keep).sum()))
     out = df.loc[keep]
     report.rows_kept += int(len(out))
     if per_asset:
         out = _aggregate(out)
     return out
+
+
+class _Lazy:
+    """Values computed only for the rows of a mask (a few excluded lines out of a million)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+
+def _at(values, mask: np.ndarray) -> np.ndarray:
+    """The values of a Series, an array or a :class:`_Lazy` under a boolean mask, as an array."""
+    if isinstance(values, _Lazy):
+        return np.asarray(values.fn(mask), dtype=object)
+    return np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values, dtype=object)[mask]
+
+
+def _absent_hint(meta: dict, column: str) -> str:
+    """French hint naming the ignored header that looks like ``column`` (a typo), or ``""``."""
+    header = (meta.get("near") or {}).get(column)
+    if header is None:
+        return ""
+    return (f" ; la colonne « {header} » lui ressemble mais n'est pas reconnue (faute de frappe ?) : renommez-la "
+            f"« {column} » ou d'un nom du README")
+
+
+_NUMBER_RE = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+#: Share of numbers among the values of the type column above which the columns are taken as shifted.
+SHIFT_SHARE = 0.8
+
+
+def _check_shift(df: pd.DataFrame, columns: dict, lines: np.ndarray, collector) -> bool:
+    """An error when the type column holds numbers: the columns are shifted (a header cell or a first cell missing),
+    every value below is in the wrong column. Not a warning: the study would exclude every line as of unknown type.
+    Returns whether the columns are shifted."""
+    if "category" not in columns:
+        return False
+    values = df["category"].dropna().astype(str)
+    if len(values) == 0:
+        return False
+    numeric = _map_unique(values, lambda v: bool(_NUMBER_RE.fullmatch(v.strip()))).astype(bool)
+    if numeric.mean() < SHIFT_SHARE:
+        return False
+    values = values.str.strip()
+    header = columns["category"][0]
+    rows = lines[df["category"].notna().to_numpy()][numeric.to_numpy()]
+    collector.add("category", values[numeric], rows,
+                  f"des types d'équipement ; les colonnes semblent décalées d'un cran : la colonne « {header} » "
+                  "(category) contient des nombres ; vérifiez que chaque ligne a autant de cellules que l'en-tête et "
+                  "qu'aucun nom de colonne ne manque (les autres colonnes ne sont pas vérifiées tant que ce n'est pas "
+                  "corrigé)")
+    return True
 
 
 def _categories(df, path, known, synonyms, export_syn, file_map, sheet=None):
@@ -666,10 +1099,26 @@ def _map_unique(values: pd.Series, fn) -> pd.Series:
 
 
 def _plural(value, known, synonyms):
+    """The category of a plural type name, as asset tools' category lists write them: the whole name without its
+    final ``s`` (``Laptops``), then every word without its plural ``s`` or ``x`` (``Bornes Wi-Fi``, ``Imprimantes
+    multifonctions``, ``Téléphones IP``, ``Écrans 27 pouces``)."""
     key = _norm(value)
-    if key.endswith("s"):
-        singular = key[:-1]
-        return {**{_norm(k.replace("_", " ")): k for k in known}, **synonyms}.get(singular)
+    table = {**{_norm(k.replace("_", " ")): k for k in known}, **synonyms}
+    import itertools
+
+    words = key.split()
+    if len(words) > 6:
+        return None
+    options = [(w, w[:-1]) if len(w) > 3 and w[-1] in "sx" else (w,) for w in words]  # "acces" stays possible
+    candidates = ([key[:-1]] if key.endswith("s") else []) + [" ".join(c) for c in itertools.product(*options)]
+    for singular in candidates:
+        found = table.get(singular)
+        if found is None:
+            m = _SCREEN_RE.match(singular)
+            if m:
+                found = "screen_small" if float(m.group(3).replace(",", ".")) <= 24 else "screen_large"
+        if found is not None and (found in known or found == UNMODELLED):
+            return found
     return None
 
 

@@ -15,7 +15,9 @@ line number of each row (header = line 1) so later checks can point at the row.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +76,46 @@ class Schema:
         return [c.name for c in self.columns]
 
 
+#: Letters of other scripts that look Latin (Cyrillic, Greek) and typographic marks, as their plain Latin look-alike:
+#: an asset tool's language file may carry one (Snipe-IT's fr-FR ``general.category`` is stored with a Cyrillic
+#: capital Es, U+0421, as its first letter), which no reader can see. Applied after Unicode compatibility normalisation (NFKC: no-break
+#: and thin spaces, ligatures, full-width letters).
+LOOKALIKES = str.maketrans({
+    # Cyrillic capitals and small letters drawn like A B E K M H O P C T X Y I J S Q W a e o p c y x i j s h d q w l
+    "\u0410": "A", "\u0412": "B", "\u0415": "E", "\u041a": "K", "\u041c": "M", "\u041d": "H", "\u041e": "O",
+    "\u0420": "P", "\u0421": "C", "\u0422": "T", "\u0425": "X", "\u0423": "Y", "\u0406": "I", "\u0408": "J",
+    "\u0405": "S", "\u051a": "Q", "\u051c": "W", "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p",
+    "\u0441": "c", "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0458": "j", "\u0455": "s", "\u04bb": "h",
+    "\u0501": "d", "\u051b": "q", "\u051d": "w", "\u04cf": "l",
+    # Greek capitals and small letters drawn like A B E Z H I K M N O P T Y X o v i p u k a
+    "\u0391": "A", "\u0392": "B", "\u0395": "E", "\u0396": "Z", "\u0397": "H", "\u0399": "I", "\u039a": "K",
+    "\u039c": "M", "\u039d": "N", "\u039f": "O", "\u03a1": "P", "\u03a4": "T", "\u03a5": "Y", "\u03a7": "X",
+    "\u03bf": "o", "\u03bd": "v", "\u03b9": "i", "\u03c1": "p", "\u03c5": "u", "\u03ba": "k", "\u03b1": "a",
+    # apostrophes and dashes as word processors type them
+    "\u2019": "'", "\u2018": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    # invisible: zero-width spaces and joiners, word joiner, byte-order mark, soft hyphen
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+})
+
+
+def fold_text(text) -> str:
+    """``text`` after Unicode compatibility normalisation (NFKC) and look-alike folding (:data:`LOOKALIKES`):
+    what a person reads, whatever the bytes: "Catégorie" written with a Cyrillic capital Es (U+0421) gives the Latin
+    "Catégorie"; a typographic apostrophe (U+2019) gives "'"; a no-break space gives a space."""
+    return unicodedata.normalize("NFKC", str(text)).translate(LOOKALIKES)
+
+
+def lookalike_chars(text) -> list[str]:
+    """The characters of ``text`` that :func:`fold_text` replaced or removed, as ``'?' (U+0421)`` (for messages)."""
+    nfkc = unicodedata.normalize("NFKC", str(text))
+    return [f"{ch!r} (U+{ord(ch):04X})" for ch in dict.fromkeys(nfkc) if ch.translate(LOOKALIKES) != ch]
+
+
 def normalise_name(name: str) -> str:
-    """Column-name key: lower case, no accents, spaces and punctuation as ``_``."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    """Column-name key: look-alikes folded (:func:`fold_text`), lower case, no accents, spaces and punctuation as
+    ``_``."""
+    text = unicodedata.normalize("NFKD", fold_text(name)).encode("ascii", "ignore").decode()
     out = "".join(ch if ch.isalnum() else "_" for ch in text.strip().lower())
     while "__" in out:
         out = out.replace("__", "_")
@@ -197,10 +236,27 @@ class HeaderMap:
     mapping: dict[int, str]
     how: dict[str, tuple[str, str]]
     ignored: list[tuple[str, str]]
+    #: schema column -> an ignored header that looks like one of its names (a typo: "Catégore"), for the message
+    #: that says the column is absent
+    near: dict[str, str] = field(default_factory=dict)
+
+    def absent_hint(self, column: str) -> str:
+        """French hint for an absent ``column``: the ignored header that looks like it, or ``""``."""
+        header = self.near.get(column)
+        if header is None:
+            return ""
+        return (f" ; la colonne « {header} » lui ressemble mais n'est pas reconnue (faute de frappe ?) : "
+                f"renommez-la « {column} » ou d'un nom du README")
+
+
+#: Similarity (``difflib`` ratio of the normalised names) above which an unknown header is taken for a typo of a known
+#: one, in the message saying that column is absent ("Catégore" for "catégorie": 0.94; "Lieu" for "line_id": 0.36)
+NEAR_HEADER_CUTOFF = 0.85
 
 
 def map_header(header: list[str], schema: Schema, file: str, has_values=None) -> tuple[HeaderMap, list[InputProblem]]:
-    """Match the header cells of a file to the schema's columns (case, accents and punctuation ignored).
+    """Match the header cells of a file to the schema's columns (case, accents, punctuation and look-alike
+    characters ignored: see :func:`fold_text`).
 
     A header matches a column by its exact name, by one of its synonyms, or, for labels written
     ``<Group> - <Name>`` (GLPI prefixes the fields of a group, e.g. ``Informations financières et administratives -
@@ -216,6 +272,7 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
     problems: list[InputProblem] = []
     best: dict[str, tuple[int, int, str]] = {}  # column -> (rank, header index, how)
     ignored: list[tuple[str, str]] = []
+    near: dict[str, str] = {}
     for i, name in enumerate(header):
         key = normalise_name(name)
         if not key:
@@ -234,7 +291,13 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
                 found, how = (found[0], 1000 + found[1]), "synonyme après préfixe"
         if found is None:
             ignored.append((name, "colonne inconnue"))
+            close = difflib.get_close_matches(key, list(ranks), n=1, cutoff=NEAR_HEADER_CUTOFF)
+            if close:
+                near.setdefault(ranks[close[0]][0], name)
             continue
+        replaced = lookalike_chars(name)
+        if replaced:  # recognised once folded: say so, the reader cannot see it
+            how = f"{how} ; caractères semblables remplacés : {', '.join(replaced)}"
         target, rank = found
         current = best.get(target)
         if current is None:
@@ -253,7 +316,8 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
                                      "(liste dans le README du dossier)", severity="warning", kind="note"))
     mapping = {i: target for target, (_, i, _) in best.items()}
     how = {target: (header[i], h) for target, (_, i, h) in best.items()}
-    return HeaderMap(dict(sorted(mapping.items())), how, ignored), problems
+    near = {target: name for target, name in near.items() if target not in best}
+    return HeaderMap(dict(sorted(mapping.items())), how, ignored, near), problems
 
 
 def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.DataFrame:
@@ -314,7 +378,7 @@ def iter_table(path: Path, schema: Schema, problems: list, chunk_rows: int = CHU
     for col in schema.columns:
         if col.required and col.name not in hmap.how:
             head_problems.append(InputProblem(file, 1, col.name, None,
-                                              f"une colonne '{col.name}' ({col.label()})"))
+                                              f"une colonne '{col.name}' ({col.label()}){hmap.absent_hint(col.name)}"))
     if len(first) < schema.min_rows:
         head_problems.append(InputProblem(file, None, None, None,
                                           f"au moins {schema.min_rows} ligne(s) de données sous l'en-tête"))
@@ -322,6 +386,8 @@ def iter_table(path: Path, schema: Schema, problems: list, chunk_rows: int = CHU
         raise InputError(head_problems)
     problems.extend(head_problems)
     attrs = {"columns": hmap.how, "ignored": hmap.ignored, "file": file}
+    if hmap.near:  # ignored headers that look like a known column (read by the inventory's messages)
+        attrs["near"] = hmap.near
     chunk = first
     while True:
         df = _convert_rows(chunk, header, hmap.mapping, schema, file, problems)
@@ -332,12 +398,41 @@ def iter_table(path: Path, schema: Schema, problems: list, chunk_rows: int = CHU
             break
 
 
+_INTEGER_END = re.compile(r"(?:^|[^\d.,])[-+]?\d+$")
+_DIGITS_START = re.compile(r"^\d{1,3}(?:$|[^\d.,])")
+
+
+def split_decimal(cells: list[str]) -> tuple[str, str] | None:
+    """Two neighbouring cells that look like one number cut at an unquoted decimal comma (``1`` then ``19 M€``, from
+    ``1,19 M€`` in a comma-separated file), or ``None``."""
+    for a, b in zip(cells, cells[1:], strict=False):
+        if a and b and _INTEGER_END.search(a.strip()) and _DIGITS_START.match(b.strip()):
+            return a, b
+    return None
+
+
+def _too_many_cells(rows, width: int, file: str, problems: list) -> None:
+    """Problems for rows with more non-empty cells than the header: one for a whole shifted chunk (every row one
+    cell longer: a header name is missing), else one per row, with a hint when a cell was cut at a decimal comma."""
+    long = [(line, cells, split_decimal(cells)) for line, cells in rows if len(cells) > width and any(cells[width:])]
+    if not long:
+        return
+    if (len(long) == len(rows) >= 2 and all(len(cells) == width + 1 and cut is None for _, cells, cut in long)):
+        problems.append(InputProblem(
+            file, long[0][0], None, None,
+            f"autant de cellules que l'en-tête ({width}) ; toutes les lignes en ont une de plus : les colonnes "
+            "semblent décalées d'un cran (un nom de colonne manque dans l'en-tête ?)",
+            count=len(long), rows=tuple(line for line, _, _ in long[:5])))
+        return
+    for line, cells, cut in long:
+        hint = (f" ; « {cut[0]} » puis « {cut[1]} » : un nombre à virgule décimale coupé en deux ? mettez-le entre "
+                f"guillemets (\"{cut[0]},{cut[1]}\") ou enregistrez le fichier avec le séparateur « ; »") if cut else ""
+        problems.append(InputProblem(file, line, None, len(cells), f"au plus {width} cellules, autant que l'en-tête{hint}"))
+
+
 def _convert_rows(rows, header, mapping, schema: Schema, file: str, problems: list) -> pd.DataFrame:
     width = len(header)
-    for line, cells in rows:
-        if len(cells) > width and any(cells[width:]):
-            problems.append(InputProblem(file, line, None, len(cells),
-                                         f"au plus {width} cellules, autant que l'en-tête"))
+    _too_many_cells(rows, width, file, problems)
     lines = np.array([line for line, _ in rows], dtype=np.int64)
     data = {}
     for i, target in mapping.items():
@@ -354,11 +449,32 @@ def _convert_rows(rows, header, mapping, schema: Schema, file: str, problems: li
                                              f"une valeur ({col.label()})"))
         out[col.name] = _convert(values, empty, col, lines, file, problems)
     out["_line"] = lines
+    if schema.extra.get("row_key"):  # the whole line as read, for "every column equal" (inventory duplicates)
+        out["_row"] = np.array([hash(tuple(cells)) for _, cells in rows], dtype=np.int64)
     return out
 
 
 _ISO_DATE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _DMY_DATE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?"
+_YMD_DOTS = r"^(\d{4})\.(\d{1,2})\.(\d{1,2})\.?" + _TIME + "$"
+#: dates with the month in words, as Snipe-IT's display formats write them ("D M d, Y", "M j, Y", "d M, Y";
+#: ``snipe/snipe-it:resources/macros/macros.php``) and as French users type them ("15 mars 2021")
+_WORDED_DATE = (r"^(?:[^\W\d_]{2,9}\.?,?\s+)??(?:([^\W\d_]{3,9}\.?)\s+(\d{1,2})|(\d{1,2})(?:er)?\s+([^\W\d_]{3,9}\.?))"
+                r",?\s+(\d{4})" + _TIME + "$")
+_MONTHS = {
+    1: ("jan", "january", "janvier", "janv"), 2: ("feb", "february", "fev", "février", "fevrier", "févr", "fevr"),
+    3: ("mar", "march", "mars"), 4: ("apr", "april", "avr", "avril"), 5: ("may", "mai"), 6: ("jun", "june", "juin"),
+    7: ("jul", "july", "juil", "juillet"), 8: ("aug", "august", "aout", "août"),
+    9: ("sep", "sept", "september", "septembre"), 10: ("oct", "october", "octobre"),
+    11: ("nov", "november", "novembre"), 12: ("dec", "december", "déc", "décembre", "decembre"),
+}
+_MONTH_WORDS = {word: number for number, words in _MONTHS.items() for word in words}
+
+
+def _month_number(word):
+    """Month number of an English or French month name or abbreviation; ``None`` otherwise."""
+    return _MONTH_WORDS.get(word) if isinstance(word, str) else None
 #: Excel serial day numbers accepted in a date column: 1954-04-12 .. 2119-01-10 (origin 1899-12-30, the 1900 leap-
 #: year bug included, as Excel and LibreOffice count).
 _SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
@@ -369,7 +485,10 @@ def dates_to_year(values: pd.Series) -> pd.Series:
 
     Accepted: ``yyyy-mm-dd`` (GLPI default, ISO, with ``hh:mm[:ss]``), ``dd/mm/yyyy``, ``dd-mm-yyyy``,
     ``mm-dd-yyyy`` (GLPI ``date_format`` 1 and 2; ``glpi-project/glpi:src/Html.php``) and ``dd.mm.yyyy`` with an
-    optional time, a plain year ``yyyy``, and an Excel serial day number (``43831`` = 2020-01-01). The day/month order
+    optional time; Snipe-IT's other display formats ``yyyy.mm.dd.``, ``Mar 15, 2021``, ``Mon Mar 15, 2021``,
+    ``15 Mar, 2021`` and French ``15 mars 2021``; a plain year ``yyyy``, and an Excel serial day number (``43831`` =
+    2020-01-01). A two-digit year (Snipe-IT's ``n/d/y``: ``12/03/19``) is not read: which century, and which of day
+    and year comes first, cannot be told. The day/month order
     does not change the year, so ``03/04/2020`` needs no disambiguation here.
     """
     uniques = pd.Series(pd.unique(values.astype(str)))
@@ -388,6 +507,14 @@ def _dates_to_year(values: pd.Series) -> pd.Series:
     dmy = text.str.extract(_DMY_DATE).astype(float)
     ok = dmy[2].notna() & dmy[0].between(1, 31) & dmy[1].between(1, 31) & ((dmy[0] <= 12) | (dmy[1] <= 12))
     out[ok] = dmy.loc[ok, 2]
+    ymd_dots = text.str.extract(_YMD_DOTS).astype(float)  # Snipe-IT "Y.m.d."
+    ok = ymd_dots[0].notna() & ymd_dots[1].between(1, 12) & ymd_dots[2].between(1, 31)
+    out[ok] = ymd_dots.loc[ok, 0]
+    worded = text.str.extract(_WORDED_DATE, flags=re.IGNORECASE)  # "Mar 15, 2021", "15 mars 2021", "Mon Mar 15, 2021"
+    month = worded[0].fillna(worded[3]).str.lower().str.rstrip(".").map(_month_number)
+    day = pd.to_numeric(worded[1].fillna(worded[2]), errors="coerce")
+    ok = month.notna() & day.between(1, 31) & worded[4].notna()
+    out[ok] = worded.loc[ok, 4].astype(float)
     year = text.str.fullmatch(r"\d{4}")
     out[year] = text[year].astype(float)
     is_serial = text.str.fullmatch(r"\d{5}(?:[.,]\d+)?")

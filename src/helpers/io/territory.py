@@ -88,6 +88,40 @@ KEYS: dict[str, tuple[bool, str]] = {
                         "si connus level (1 ou 2), year, note"),
 }
 FILE_SETTING_KEYS = {"decimal": (",", "."), "sheet": None}
+
+#: Words on the first line of the ``territory.yaml`` that ``make new-territory`` writes (``helpers.run.scaffold``).
+TEMPLATE_MARKER = "modèle écrit par 'make new-territory'"
+#: Facts of a new territory that only the collectivity knows: left blank in the template, refused while blank.
+TEMPLATE_FIELDS = ("name", "kind", "population", "agents", "reference_year")
+#: Placeholder values of the template written before issue 30 (a name, 60,000 inhabitants, 800 agents): a file that
+#: still carries its name is a template, never published as a territory.
+OLD_TEMPLATE_VALUES = {"name": "Ville de Nouvelle-Commune", "population": 60000, "agents": 800}
+
+
+def unfilled_template(text: str, data: dict, file: str) -> InputProblem | None:
+    """One problem naming every field still to fill of a ``territory.yaml`` written by ``make new-territory``, or
+    ``None`` (a file filled in, or not from the template: then the usual checks say what is wrong key by key)."""
+    old = data.get("name") == OLD_TEMPLATE_VALUES["name"]
+    if TEMPLATE_MARKER not in text and not old:
+        return None
+
+    def blank(value, key=None) -> bool:
+        return value in (None, "") or (old and key in OLD_TEMPLATE_VALUES and value == OLD_TEMPLATE_VALUES[key])
+
+    missing = [f"{k} ({KEYS[k][1]})" for k in TEMPLATE_FIELDS if blank(data.get(k), k)]
+    entities = data.get("entities")
+    if isinstance(entities, list):
+        missing += [f"entities[{i}].name (le nom de l'entité « {e.get('id')} »)" for i, e in enumerate(entities)
+                    if isinstance(e, dict) and blank(e.get("name"), "name")]
+    elif blank(entities):
+        missing.append(f"entities ({KEYS['entities'][1]})")
+    if not missing:
+        return None
+    return InputProblem(file, None, None, None,
+                        "territory.yaml n'est pas encore rempli (modèle de 'make new-territory') : renseignez "
+                        + " ; ".join(missing) + ". Un exemple rempli est dans exemples/territory.yaml.", kind="note")
+
+
 #: Reasons a status value may be given in ``statuses:`` (see ``helpers.io.inventory``).
 STATUS_REASONS = ("in_service", "in_repair", "in_stock", "on_order", "retired", "scrapped", "lost", "stolen")
 
@@ -289,6 +323,9 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     if not isinstance(data, dict):
         raise InputError(InputProblem(file, None, None, type(data).__name__,
                                       "un dictionnaire de clés (name: ..., population: ...)"))
+    unfilled = unfilled_template(text, data, file)  # the template of 'make new-territory': one message, every field
+    if unfilled is not None:
+        raise InputError(unfilled)
     lines = _key_lines(node)
     problems: list[InputProblem] = []
 

@@ -77,7 +77,34 @@ def import_report_sentence(report: IngestReport) -> str:
     text = (f"Rapport d'import : {read} lignes lues dans {len(report.files)} fichier(s), {kept} conservées")
     if excluded:
         text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in sorted(excluded.items()))
-    return text + " (détail par fichier en partie 8)."
+    where = "détail par fichier dans les annexes, « Rapport d'import des fichiers d'entrée »"
+    if excluded:
+        where += f" ; chaque ligne exclue dans tables.xlsx, feuille « {EXCLUDED_SHEET} »"
+    return text + f" ({where})."
+
+
+#: The sheet of ``tables.xlsx`` listing every excluded inventory line (``helpers.report.sections.SHEET_NAMES``).
+EXCLUDED_SHEET = "Lignes exclues"
+#: Excluded lines printed in the console and shown in the annex; the rest are counted (all in ``tables.xlsx``).
+EXCLUDED_SHOWN = 20
+
+
+def _excluded_lines(processed):
+    """``excluded_lines.csv`` of the processed folder (``None`` when no line was excluded)."""
+    from pathlib import Path
+
+    path = Path(processed) / "excluded_lines.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, keep_default_na=False, dtype=str)
+
+
+def excluded_line_text(row) -> str:
+    """One excluded line in French, the file by its name (its folder is in the report above): ``inventory.csv,
+    ligne 12 : statut « en stock » (status 'En stock')``."""
+    value = (f" ({row['column']} '{row['value']}')" if row["column"] else f" ({row['value']})") if row["value"] else ""
+    detail = f" ; {row['detail']}" if row["detail"] else ""
+    return f"{str(row['file']).rsplit('/', 1)[-1]}, ligne {row['line']} : {row['reason']}{value}{detail}"
 
 
 def import_report_console(processed) -> str:
@@ -102,7 +129,35 @@ def import_report_console(processed) -> str:
         if len(excl):
             text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
         lines.append(text)
+        refined = rows[rows["item"] == "refined"]
+        lines += [f"    {n} {detail}" for n, detail in zip(refined["value"], refined["detail"], strict=True)]
+    warnings = table[table["item"] == "warning"]
+    if len(warnings):
+        lines.append("Avertissements :")
+        lines += [f"  - {text}" for text in warnings["detail"]]
+    excluded = _excluded_lines(processed)
+    if excluded is not None and len(excluded):
+        lines.append(_excluded_values(excluded))
+        shown = excluded.head(EXCLUDED_SHOWN)
+        lines.append(f"Lignes exclues ({len(shown)} premières sur {len(excluded)} ; liste complète dans tables.xlsx, "
+                     f"feuille « {EXCLUDED_SHEET} ») :" if len(excluded) > len(shown) else
+                     f"Lignes exclues (liste aussi dans tables.xlsx, feuille « {EXCLUDED_SHEET} ») :")
+        lines += [f"  - {excluded_line_text(row)}" for _, row in shown.iterrows()]
+        if len(excluded) > len(shown):
+            lines.append(f"  … et {len(excluded) - len(shown)} autres")
     return "\n".join(lines)
+
+
+def _excluded_values(excluded: pd.DataFrame) -> str:
+    """French line naming the values that excluded lines, per reason, most frequent first (at most 5 per reason)."""
+    parts = []
+    for reason, rows in excluded.groupby("reason", sort=True):
+        counts = rows["value"].value_counts()
+        shown = ", ".join(f"'{v}' ({n}×)" if n > 1 else f"'{v}'" for v, n in counts.head(5).items() if v)
+        more = len(counts) - 5
+        if shown:
+            parts.append(f"{reason} : {shown}" + (f" et {more} autre(s)" if more > 0 else ""))
+    return "Valeurs écartées : " + " ; ".join(parts) if parts else "Valeurs écartées : aucune"
 
 
 def import_report_markdown(processed) -> str:
@@ -143,10 +198,34 @@ def import_report_markdown(processed) -> str:
         if len(dflt):
             text += " Valeurs par défaut : " + ", ".join(
                 f"{DEFAULT_FR.get(k, k)} ({n} lignes)" for k, n in zip(dflt["key"], dflt["value"], strict=True)) + "."
+        refined = rows[rows["item"] == "refined"]
+        if len(refined):
+            text += " Lignes interprétées : " + ", ".join(
+                f"{esc(d)} ({n} lignes)" for n, d in zip(refined["value"], refined["detail"], strict=True)) + "."
         out.append(text)
     out += ["", "Valeurs par défaut des catégories (durée de vie, puissance, heures d'utilisation, consommation) : "
             "`data/raw/reference/categories.csv`, avec leurs sources ; l'origine de chaque consommation annuelle "
             "(donnée, puissance × heures ou valeur de la catégorie) est dans la table `inventory`."]
+    excluded = _excluded_lines(processed)
+    if excluded is not None and len(excluded):
+        from helpers.report.plotting import html_table
+
+        shown = excluded.head(EXCLUDED_SHOWN)
+        more = (f"les {len(shown)} premières ; la liste complète ({len(excluded)} lignes) est dans `tables.xlsx`, "
+                f"feuille « {EXCLUDED_SHEET} »" if len(excluded) > len(shown)
+                else f"toutes, aussi dans `tables.xlsx`, feuille « {EXCLUDED_SHEET} »")
+        names = shown["file"].map(lambda f: f.rsplit("/", 1)[-1])
+        table = pd.DataFrame({"Fichier": names, "Ligne": shown["line"], "Motif": shown["reason"],
+                              "Valeur décisive": [f"{c} : {v}" if c and v else v for c, v in
+                                                  zip(shown["column"], shown["value"], strict=True)],
+                              "Détail": shown["detail"]})
+        caption = "Lignes exclues de l'inventaire"
+        if names.nunique() == 1:  # one file: named once in the caption, not on every row (narrow screens)
+            table = table.drop(columns="Fichier")
+            caption += f" ({names.iat[0]})"
+        out += ["", f"{len(excluded)} lignes de l'inventaire sont exclues ou fusionnées ({more}) : "
+                "ligne, motif et valeur qui a décidé.", "",
+                html_table(table, caption, max_rows=EXCLUDED_SHOWN)]
     return "\n".join(out)
 
 

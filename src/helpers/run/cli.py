@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"tirages Monte Carlo (de {MIN_DRAWS} à {MAX_DRAWS}; checked before anything runs)")
     p = sub.add_parser("new-territory", help="create data/raw/<slug>/ with input templates")
     p.add_argument("slug")
+    p.add_argument("--files", default="",
+                   help="modèles de fichiers facultatifs à créer, séparés par des virgules (hosting,telecom…) ou all ; "
+                        "sur un dossier existant, ajoute ceux qui manquent sans rien écraser")
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("SNR_DEBUG") == "1"
     if debug:
@@ -40,11 +43,19 @@ def main(argv: list[str] | None = None) -> int:
 
             return main_study(args.territory, args.seed, args.draws)
         if args.command == "new-territory":
+            from helpers.io import paths
             from helpers.run.scaffold import new_territory
 
-            folder = new_territory(args.slug)
-            print(f"Dossier {folder}/ créé : remplissez les fichiers (voir son README.md), puis lancez : "
-                  f"make study TERRITORY={args.slug}")
+            existed = paths.raw_dir(args.slug).exists()
+            folder = new_territory(args.slug, [f for f in args.files.split(",") if f.strip()])
+            if existed:
+                print(f"Modèles ajoutés dans {folder}/ : {args.files}")
+                return 0
+            print(f"Dossier {folder}/ créé. Étapes (détail dans son README.md) :\n"
+                  f"  1. remplissez les champs « À REMPLIR » de {folder}/territory.yaml ;\n"
+                  f"  2. copiez l'export de votre outil de parc, tel quel, dans {folder}/inventory/ "
+                  "(ou remplissez inventory.csv) ;\n"
+                  f"  3. lancez : make study TERRITORY={args.slug}")
             return 0
     except Exception as exc:  # last-resort: a clear one-line message, the traceback only on request
         from helpers.io.errors import InputError

@@ -483,6 +483,10 @@ def _factors_used(territory, processed: Path):
     return table, change_table
 
 
+#: Data rows of one sheet of tables.xlsx: Excel's 1,048,576 rows, less the header row.
+XLSX_MAX_DATA_ROWS = 1_048_575
+
+
 def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) -> None:
     """``tables.xlsx``: the key tables for partners, one sheet each, with what they hold in the first row; the
     territory's entities and peers in full (the page lists the first ones only)."""
@@ -492,11 +496,18 @@ def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) 
     tables = {}
     notes = {
         "inventory": ("inventaire", sections.SHEET_NOTES["inventaire"]),
+        "excluded_lines": ("excluded_lines", "Chaque ligne d'inventaire exclue ou fusionnée (doublon) : fichier, ligne, "
+                                             "raison, colonne et valeur qui ont décidé."),
     }
     for name, (sheet, note) in notes.items():
         path = processed / f"{name}.csv"
         if path.exists():
-            tables[sheet] = (safe_write.read_csv(path), note)
+            df = safe_write.read_csv(path)
+            if len(df) > XLSX_MAX_DATA_ROWS:  # a sheet holds 1,048,576 rows: the rest is in the processed CSV
+                note += (f" Les {XLSX_MAX_DATA_ROWS} premières lignes sur {len(df)} ; toutes dans "
+                         f"data/processed/{territory.slug if territory is not None else processed.name}/{name}.csv.")
+                df = df.head(XLSX_MAX_DATA_ROWS)
+            tables[sheet] = (df, note)
     for path in sorted(processed.glob("*.csv")):
         if path.stem in notes:
             continue
