@@ -429,8 +429,8 @@ def test_test_mini_balance_recomputed_by_hand():
     expected = (
         100 * emb("laptop") / 5 + 100 * 48 * e                                  # M-01
         + 150 * emb("screen_small") / 6 + 150 * 36 * e                          # M-02
-        + 40 * emb("smartphone") / 2.5 + 40 * 4.5 * 3 * 365 / 1000 * e          # M-03
-        + 10 * emb("smartphone", share_phone) / 2.5 + 10 * 4.9275 * e           # M-04 reconditioned
+        + 40 * emb("smartphone") / 3 + 40 * 4.5 * 3 * 365 / 1000 * e            # M-03 (professional: 3 years)
+        + 10 * emb("smartphone", share_phone) / 2 + 10 * 4.9275 * e             # M-04 reconditioned: 2nd life 2 years
         + 5 * emb("mfp_copier") / 5 + 5 * 150 * e                               # M-05
         + 4 * emb("server") / 5 + 4 * 300 * 24 * 365 / 1000 * 1.5 * e           # M-06 in sr-mairie, PUE 1.5
         + 40 * emb("tablet") / 3 + 40 * 20 * 2.5 * 220 / 1000 * e               # E-01

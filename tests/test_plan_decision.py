@@ -18,10 +18,10 @@ from helpers.plan import actions as ac
 from helpers.plan import budget as bg
 
 #: the catalogue actions that have nothing to act on for an inventory of laptops, desktops and smartphones only
-#: (screens, servers and network gear, copiers and printers, IP phones, tablets, paper, hosting, services, software
+#: (screens, servers and network gear, copiers and printers, IP phones, tablets, paper, hosting, services, purchases
 #: spend, mobile data)
 NOT_APPLICABLE_TO_COMPUTERS_AND_PHONES = {"A03", "A04", "A07", "A08", "A10", "A11", "A12", "A13", "A14", "A15",
-                                          "A16", "A17", "A18", "A19", "A20", "A21", "A23", "A32"}
+                                          "A16", "A17", "A18", "A19", "A20", "A21", "A23", "A32", "A34", "A35"}
 
 
 def territory(ref=2020, target=2040, agents=1000, plan_start_year=None):

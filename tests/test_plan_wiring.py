@@ -31,20 +31,58 @@ def study(request, mini_project, bare_project):
 
 
 def test_the_plan_path_is_built_from_the_combined_plans_gain(study):
-    """Plan(t) = B0 − G × s(t) + F0 × (I_plan(t) − 1) with G the combined plan's gain on the balance, B0 the
-    reference balance and F0 its fleet-driven part: the trajectory uses the combined gain, not the sum of the
-    actions and not the gain with the services."""
+    """Plan(t) = B0 − G × s(t) + F0 × (I_plan(t) − 1) + A(t) with G the combined plan's gain on the balance, B0 the
+    reference balance, F0 its fleet-driven part and A the factor paths' adjustment, rebuilt here from the published
+    parts: (e − 1)((E_f − gE_f s) I + E_o − gE_o s) + (m − 1)((M_f − gM_f s) I + M_o − gM_o s). The trajectory uses
+    the combined gain, not the sum of the actions and not the gain with the services."""
     summary, processed = study
     traj = pd.read_csv(processed / "trajectory.csv")
     t, plan = summary["trajectory"], summary["plan"]
     b0, f0, g = t["baseline_tco2e"], t["fleet_driven_baseline_tco2e"], plan["balance_gain_tco2e_per_year"]
     assert g == pytest.approx(summary["plan_reduction_balance_tco2e_per_year"]["value"], rel=1e-5)
-    expected = b0 - g * traj["plan_gain_share"] + f0 * (traj["plan_growth_index"] - 1.0)
-    # summary.json keeps 6 significant digits: the relation holds to ~2e-6 (a wrong gain misses by far more)
+    parts, gains = t["factor_path"]["parts_tco2e"], t["factor_path"]["plan_gain_parts_tco2e"]
+    s, i = traj["plan_gain_share"], traj["plan_growth_index"]
+    e, m = traj["electricity_factor_index"], traj["manufacturing_factor_index"]
+    adjustment = ((e - 1) * ((parts["electricity_fleet"] - gains["electricity_fleet"] * s) * i
+                             + parts["electricity_other"] - gains["electricity_other"] * s)
+                  + (m - 1) * ((parts["manufacturing_fleet"] - gains["manufacturing_fleet"] * s) * i
+                               + parts["manufacturing_other"] - gains["manufacturing_other"] * s))
+    # summary.json keeps 6 significant digits: the relations hold to ~1e-5 (a wrong gain misses by far more)
+    np.testing.assert_allclose(traj["plan_factor_adjustment_tco2e"], adjustment, rtol=1e-4, atol=1e-3)
+    expected = b0 - g * s + f0 * (i - 1.0) + adjustment
     np.testing.assert_allclose(traj["plan_tco2e"], expected, rtol=1e-5)
     # before the decision year nothing of the plan is implemented: the plan is business as usual
     early = traj[traj["year"] < plan["start_year"]]
     np.testing.assert_allclose(early["plan_tco2e"], early["bau_tco2e"], rtol=1e-9)
+
+
+def test_business_as_usual_is_the_reference_year_moved_only_by_the_factor_paths(study):
+    """Nothing declared in territory.yaml: the fleet does not grow, and BAU(t) = B0 + (e − 1)(E_f + E_o) +
+    (m − 1)(M_f + M_o); with constant factors BAU 2030 is the reference total."""
+    summary, processed = study
+    traj = pd.read_csv(processed / "trajectory.csv")
+    t = summary["trajectory"]
+    assert t["bau_basis"] == "headcount_and_declared_plans" and t["bau_index_2030"] == 1.0
+    parts = t["factor_path"]["parts_tco2e"]
+    e, m = traj["electricity_factor_index"], traj["manufacturing_factor_index"]
+    expected = (t["baseline_tco2e"] + (e - 1) * (parts["electricity_fleet"] + parts["electricity_other"])
+                + (m - 1) * (parts["manufacturing_fleet"] + parts["manufacturing_other"]))
+    np.testing.assert_allclose(traj["bau_tco2e"], expected, rtol=1e-5)
+    assert t["sensitivities"]["constant_factors"]["bau_2030_tco2e"] == pytest.approx(t["baseline_tco2e"], rel=1e-5)
+    assert "inventory_trend" in t["sensitivities"]
+
+
+def test_the_milestone_per_scope_adds_up_to_the_total(study):
+    summary, _ = study
+    t = summary["trajectory"]
+    by = t["by_scope"]
+    for key in ("reference_tco2e", "plan_milestone_tco2e", "target_milestone_tco2e"):
+        total = {"reference_tco2e": t["baseline_tco2e"], "plan_milestone_tco2e": t["plan_2030_tco2e"],
+                 "target_milestone_tco2e": t["target_2030_tco2e"]}[key]
+        assert by["physical"][key] + by["purchases"][key] == pytest.approx(total, rel=1e-5, abs=1e-6)
+    for scope in by.values():
+        assert scope["gap_milestone_tco2e"] == pytest.approx(
+            scope["plan_milestone_tco2e"] - scope["target_milestone_tco2e"], rel=1e-5, abs=1e-6)
 
 
 def test_the_milestone_gap_is_plan_minus_target_of_the_milestone_year(study):
@@ -119,7 +157,7 @@ def test_the_proposed_plan_of_a_bare_inventory_holds_only_the_actions_that_apply
     assert plan["status"] == "proposed" and plan["start_year_source"] == "default"
     assert plan["start_year"] == summary["territory"]["reference_year"] + 1
     void = {"A03", "A04", "A07", "A08", "A10", "A11", "A12", "A13", "A14", "A15", "A16", "A17", "A18", "A19", "A20",
-            "A21", "A23", "A32"}
+            "A21", "A23", "A32", "A34", "A35"}
     by_id = {a["id"]: a for a in summary["actions"]}
     assert {i for i, a in by_id.items() if not a["applicable"]} == void
     assert all(by_id[i]["rank"] is None and not by_id[i]["selected"] for i in void)

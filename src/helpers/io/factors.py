@@ -92,7 +92,8 @@ FACTOR_SCHEMA = Schema(
 CATEGORY_COLUMNS: list[str] = ["category", "label_fr", "tier", "factor_item", "default_lifetime_years",
                                "lifetime_low_years", "lifetime_high_years", "default_power_w", "default_hours_per_day",
                                "default_days_per_year", "default_yearly_kwh", "max_power_w",
-                               "reconditioned_embodied_share", "source"]
+                               "reconditioned_embodied_share", "household_lifetime_years", "max_lifetime_years",
+                               "second_life_years", "source"]
 
 CATEGORY_SCHEMA = Schema(
     file="categories.csv",
@@ -112,6 +113,14 @@ CATEGORY_SCHEMA = Schema(
         Column("default_yearly_kwh", "float", min=0, unit="kWh/year"),
         Column("max_power_w", "float", required=True, min=0, min_exclusive=True, unit="W"),
         Column("reconditioned_embodied_share", "float", required=True, min=0, max=1),
+        Column("household_lifetime_years", "float", min=0, min_exclusive=True, unit="years",
+               description="lifetime of the household (consumer) profile where it differs from the professional "
+                           "default: users' devices in the services LCA, and the fleet's household sensitivity"),
+        Column("max_lifetime_years", "float", required=True, min=0, min_exclusive=True, unit="years",
+               description="longest lifetime a lifetime extension may reach for a device bought new"),
+        Column("second_life_years", "float", required=True, min=0, min_exclusive=True, unit="years",
+               description="lifetime with the collectivity of a device bought reconditioned (its second life); "
+                           "a lifetime extension never takes it further"),
         Column("source", "str", required=True),
     ),
 )
@@ -323,6 +332,11 @@ def load_categories(path: str | Path | None = None, factors: pd.DataFrame | None
 
     def cross(df, file):
         problems = _interval_problems(df, file, "default_lifetime_years", "lifetime_low_years", "lifetime_high_years")
+        with np.errstate(invalid="ignore"):
+            short = df["max_lifetime_years"].to_numpy(dtype=float) < df["default_lifetime_years"].to_numpy(dtype=float)
+        for idx in np.flatnonzero(short):
+            problems.append(InputProblem(file, _line(df, idx), "max_lifetime_years", df["max_lifetime_years"].iat[idx],
+                                         f"au moins default_lifetime_years ({df['default_lifetime_years'].iat[idx]:g})"))
         with np.errstate(invalid="ignore"):
             over = df["default_power_w"].to_numpy(dtype=float) > df["max_power_w"].to_numpy(dtype=float)
         for idx in np.flatnonzero(over):
@@ -542,6 +556,41 @@ def electricity_override(factors: pd.DataFrame, value_kgco2e_per_kwh: float | No
                               "high": [np.nan], "source": [source],
                               "reason": ["facteur d'électricité fixé dans territory.yaml"]})
     return apply_overrides(factors, overrides)
+
+
+FACTOR_PATHS_PATH = REFERENCE_DIR / "factor_paths.csv"
+#: paths ``factor_paths.csv`` must give (issue 29): the French grid after its last vintage, and manufacturing
+FACTOR_PATHS: tuple[str, ...] = ("electricity_fr", "manufacturing")
+
+
+def load_factor_paths(path: str | Path | None = None) -> pd.DataFrame:
+    """How factors change over the trajectory (``factor_paths.csv``: ``path, change_per_year, label_fr, source,
+    status, note``), one row per :data:`FACTOR_PATHS`; a yearly change within ±20 %, a source and a status
+    (``sourced`` or ``assumption``) on every row. Every problem reported at once (line, column, expected)."""
+    path = Path(path) if path else FACTOR_PATHS_PATH
+    name = display_path(path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    problems = []
+    missing = [c for c in ("path", "change_per_year", "label_fr", "source", "status") if c not in df]
+    if missing:
+        raise InputError(InputProblem(name, None, ", ".join(missing), "", "les colonnes path, change_per_year, "
+                                      "label_fr, source, status, note"))
+    rate = pd.to_numeric(df["change_per_year"], errors="coerce")
+    for i in range(len(df)):
+        line = i + 2
+        if not (abs(rate.iat[i]) <= 0.2):
+            problems.append(InputProblem(name, line, "change_per_year", df["change_per_year"].iat[i],
+                                         "une évolution annuelle entre -0.2 et 0.2 (par ex. -0.01 pour -1 % par an)"))
+        if df["status"].iat[i] not in ("sourced", "assumption"):
+            problems.append(InputProblem(name, line, "status", df["status"].iat[i], "sourced ou assumption"))
+        if not df["source"].iat[i].strip():
+            problems.append(InputProblem(name, line, "source", "", "une source ou la justification de l'hypothèse"))
+    for p in FACTOR_PATHS:
+        if p not in set(df["path"]):
+            problems.append(InputProblem(name, None, "path", p, "une ligne pour ce chemin"))
+    if problems:
+        raise InputError(problems)
+    return df.assign(change_per_year=rate.astype(float))
 
 
 def load_electricity_vintages(path: str | Path | None = None) -> pd.DataFrame:

@@ -1180,6 +1180,12 @@ def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
     out["purchase_year"] = np.where(out["purchase_year"].notna(), out["purchase_year"], ref - out["age_years"])
     given_power = df["power_w"].notna()
     out["lifetime_origin"] = np.where(out["lifetime_years"].notna(), "given", "category_default")
+    if "second_life_years" in c:  # a device bought reconditioned lives its second life with the collectivity
+        recond = out["reconditioned"].fillna(False).astype(bool).to_numpy() if "reconditioned" in out else False
+        second = recond & out["lifetime_years"].isna().to_numpy()
+        out["lifetime_years"] = out["lifetime_years"].fillna(pd.Series(np.where(
+            recond, c["second_life_years"].to_numpy(dtype=float), np.nan), index=out.index))
+        out["lifetime_origin"] = np.where(second, "second_life_default", out["lifetime_origin"])
     for col, default in (("lifetime_years", "default_lifetime_years"), ("power_w", "default_power_w"),
                          ("hours_per_day", "default_hours_per_day"), ("days_per_year", "default_days_per_year")):
         out[col] = out[col].fillna(pd.Series(c[default].to_numpy(dtype=float)))

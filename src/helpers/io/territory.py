@@ -86,6 +86,10 @@ KEYS: dict[str, tuple[bool, str]] = {
                                    "(equipment, physical ou total)"),
     "label_nr": (False, "le Label Numérique Responsable détenu par la collectivité : held (true/false), source, et "
                         "si connus level (1 ou 2), year, note"),
+    "business_as_usual": (False, "l'évolution sans plan que la collectivité prévoit : headcount_growth_per_year "
+                                 "(évolution annuelle des effectifs, par ex. 0.01 pour +1 %/an ; 0 par défaut) et "
+                                 "declared_changes, une liste de {year, fleet_change_pct, note} (par ex. un nouvel "
+                                 "équipement public : +5 % du parc en 2027)"),
 }
 FILE_SETTING_KEYS = {"decimal": (",", "."), "sheet": None}
 
@@ -165,6 +169,9 @@ class Territory:
     published_footprint: dict | None = field(default=None, compare=False, hash=False)
     #: ``label_nr:``: the Label Numérique Responsable the collectivity holds (:func:`_label_nr`), or None
     label_nr: dict | None = field(default=None, compare=False, hash=False)
+    #: ``business_as_usual:``: the collectivity's own plans without the action plan (:func:`_business_as_usual`):
+    #: ``{headcount_growth_per_year, declared_changes: [{year, fleet_change_pct, note}]}``; None when not declared
+    business_as_usual: dict | None = field(default=None, compare=False, hash=False)
 
     @property
     def entity_ids(self) -> list[str]:
@@ -474,6 +481,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         inventory_files = {}
     published_footprint = _published_footprint(data.get("published_footprint"), bad, this_year)
     label_nr = _label_nr(data.get("label_nr"), bad, this_year)
+    bau = _business_as_usual(data.get("business_as_usual"), bad, ref, target)
 
     if problems:
         raise InputError(problems)
@@ -486,7 +494,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         illustrative=illustrative, description=str(data.get("description") or ""), source_file=file,
         file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
         inventory_files={str(k): v for k, v in inventory_files.items()},
-        published_footprint=published_footprint, label_nr=label_nr,
+        published_footprint=published_footprint, label_nr=label_nr, business_as_usual=bau,
     )
 
 
@@ -594,6 +602,57 @@ def _label_nr(raw, bad, this_year: int) -> dict | None:
         return None
     return {"held": held, "level": level, "year": year, "source": (raw.get("source") or "").strip(),
             "note": (raw.get("note") or "").strip() or None}
+
+
+#: bounds of the declared business as usual: a headcount moving by more than 10 % a year, or a single declared
+#: change of the fleet by more than ±50 %, is a typo rather than a plan
+MAX_HEADCOUNT_GROWTH = 0.10
+MAX_FLEET_CHANGE_PCT = 50.0
+
+
+def _business_as_usual(raw, bad, ref, target) -> dict | None:
+    """``business_as_usual:``: ``{headcount_growth_per_year, declared_changes: [{year, fleet_change_pct, note}]}``
+    (growth a fraction per year within ±:data:`MAX_HEADCOUNT_GROWTH`; each change a year after ``reference_year``
+    and at most ``target_year``, a percentage within ±:data:`MAX_FLEET_CHANGE_PCT`). Problems reported through
+    ``bad``; None when absent or invalid."""
+    key = "business_as_usual"
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        bad(key, None, KEYS[key][1])
+        return None
+    bad, found = _counting(bad)
+    unknown = sorted(set(map(str, raw)) - {"headcount_growth_per_year", "declared_changes"})
+    if unknown:
+        bad(key, unknown, "seulement les clés headcount_growth_per_year et declared_changes")
+    growth = raw.get("headcount_growth_per_year", 0.0)
+    if isinstance(growth, bool) or not isinstance(growth, (int, float)) or not abs(growth) <= MAX_HEADCOUNT_GROWTH:
+        bad(key, growth, f"headcount_growth_per_year : une fraction par an entre −{MAX_HEADCOUNT_GROWTH:g} et "
+            f"{MAX_HEADCOUNT_GROWTH:g} (0.01 pour +1 % par an)")
+    changes = raw.get("declared_changes") or []
+    clean = []
+    if not isinstance(changes, list):
+        bad(key, None, "declared_changes : une liste de {year, fleet_change_pct, note}")
+        changes = []
+    for i, c in enumerate(changes):
+        if not isinstance(c, dict) or set(map(str, c)) - {"year", "fleet_change_pct", "note"}:
+            bad(key, None, "declared_changes : des éléments {year, fleet_change_pct, note}", i)
+            continue
+        year, pct = c.get("year"), c.get("fleet_change_pct")
+        if not _is_int(year) or (ref is not None and year <= ref) or (target is not None and year > target):
+            bad(key, year, "declared_changes : year, une année après reference_year et au plus target_year", i)
+        if isinstance(pct, bool) or not isinstance(pct, (int, float)) or not abs(pct) <= MAX_FLEET_CHANGE_PCT:
+            bad(key, pct, f"declared_changes : fleet_change_pct, un pourcentage entre −{MAX_FLEET_CHANGE_PCT:g} et "
+                f"{MAX_FLEET_CHANGE_PCT:g}", i)
+        note = c.get("note")
+        if note is not None and (not isinstance(note, str) or _text_problem(note, MAX_NAME_CHARS)):
+            bad(key, None, f"declared_changes : note, un texte d'au plus {MAX_NAME_CHARS} caractères", i)
+        clean.append({"year": year, "fleet_change_pct": pct, "note": (note or "").strip()})
+    if found:
+        return None
+    return {"headcount_growth_per_year": float(growth),
+            "declared_changes": sorted(({**c, "year": int(c["year"]), "fleet_change_pct": float(c["fleet_change_pct"])}
+                                        for c in clean), key=lambda c: c["year"])}
 
 
 def _file_settings(raw, bad) -> dict:

@@ -654,6 +654,10 @@ def purchase_activities(purchases: pd.DataFrame | None, factors: pd.DataFrame, r
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
     p = purchases.reset_index(drop=True)
     year = pd.to_numeric(p["year"], errors="coerce").fillna(reference_year).to_numpy()
+    # the spend's carbon intensity relative to the monetary ratio (1; lower with suppliers chosen on their carbon
+    # data, lever ``supplier_intensity``)
+    intensity = (pd.to_numeric(p["carbon_intensity_multiplier"], errors="coerce").fillna(1.0).to_numpy()
+                 if "carbon_intensity_multiplier" in p else np.ones(len(p)))
     frames = []
     for i, r in enumerate(p.itertuples(index=False)):  # one step per spend row
         if year[i] != reference_year:
@@ -664,7 +668,7 @@ def purchase_activities(purchases: pd.DataFrame | None, factors: pd.DataFrame, r
         quality = getattr(r, "quality", None) or "medium"
         frames += _flow_rows(factors, item, {
             "source": "purchases", "line_id": f"purchases:{i + 1}", "entity": r.entity, "tier": tier,
-            "category": f"purchase_{r.category}", "activity": float(r.amount_eur),
+            "category": f"purchase_{r.category}", "activity": float(r.amount_eur) * float(intensity[i]),
             "quantity_param": f"quantity:{quality}:purchase_{r.category}", "lifetime_param": "", "extra_param": ""}, 1)
     if not frames:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
@@ -1126,6 +1130,35 @@ def gain_rows(activities: pd.DataFrame) -> pd.DataFrame:
     gid, keys = group_rows(activities.reset_index(drop=True), GAIN_KEYS)
     keys["activity"] = np.bincount(gid, weights=activities["activity"].to_numpy(dtype=float), minlength=len(keys))
     return keys
+
+
+#: parts of a balance whose factors change over time along the trajectory (issue 29) or that have a target of their
+#: own: the French grid's electricity and manufacturing, each for the fleet (grows with it) and the rest, and the
+#: purchases converted by a monetary ratio
+PART_KEYS: tuple[str, ...] = ("total", "fleet", "electricity_fleet", "electricity_other", "manufacturing_fleet",
+                              "manufacturing_other", "purchases")
+
+
+def central_parts(table: pd.DataFrame, factors: pd.DataFrame, fleet_categories, electricity_item: str,
+                  criterion: str = "climate_change") -> dict[str, float]:
+    """Central value of each part of :data:`PART_KEYS` of a balance's activity rows (kg of ``criterion`` a year):
+    ``activity × factor`` at the factor's central value (every multiplier's median is 1), summed over the rows of
+    the part. ``fleet``: rows of the inventory's categories (``fleet_categories``); electricity: rows of
+    ``electricity_item`` (the grid whose factor follows the trajectory's path; a foreign grid does not);
+    manufacturing: rows of the ``manufacturing`` phase but paper's; purchases: the spend-based phase
+    (:data:`SPEND_PHASE`)."""
+    f = factors[factors["criterion"].eq(criterion)].set_index(["item", "phase"])["value"].astype(float)
+    key = pd.MultiIndex.from_arrays([table["item"].astype(str), table["factor_phase"].astype(str)])
+    value = table["activity"].to_numpy(dtype=float) * f.reindex(key).fillna(0.0).to_numpy(dtype=float)
+    fleet = table["category"].astype(str).isin(set(map(str, fleet_categories))).to_numpy()
+    elec = (table["item"].astype(str) == str(electricity_item)).to_numpy()
+    # the manufacturing of equipment (devices, network gear, data-centre equipment), not of paper
+    manuf = ((table["factor_phase"].astype(str) == "manufacturing") & (table["tier"].astype(str) != "paper")).to_numpy()
+    spend = (table["phase"].astype(str) == SPEND_PHASE).to_numpy()
+    return {"total": float(value.sum()), "fleet": float(value[fleet].sum()),
+            "electricity_fleet": float(value[elec & fleet].sum()), "electricity_other": float(value[elec & ~fleet].sum()),
+            "manufacturing_fleet": float(value[manuf & fleet].sum()),
+            "manufacturing_other": float(value[manuf & ~fleet].sum()), "purchases": float(value[spend].sum())}
 
 
 def scenario_gains(base: pd.DataFrame, scenarios: list[pd.DataFrame], factors: pd.DataFrame, params: pd.DataFrame,
@@ -2247,6 +2280,8 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     data["factor_alternatives"] = factor_alternatives(balance.activities.table, factors).to_dict("records")
     data["spend_based_ratios"] = spend_ratios(balance.activities.table, factors)
     data["spend_based_sensitivity"] = spend_based_sensitivity(data["spend_based_ratios"])
+    data["lifetime_profile"] = household_lifetime_sensitivity(inputs["inventory"], categories, factors,
+                                                              (data.get("total_tco2e") or {}).get("value"))
     benchmarks = load_published_benchmarks()
     data["benchmark_comparison"] = benchmark_comparison(benchmarks, t.slug, data).to_dict("records")
     pub = getattr(t, "published_footprint", None)
@@ -2257,6 +2292,47 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
                        changes=changes, balance=balance, computers=computers, data=data, top_level=top,
                        national=national, benchmarks=benchmarks,
                        factors_version=top["factors_version"])
+
+
+def household_lifetime_sensitivity(inventory: pd.DataFrame, categories: pd.DataFrame, factors: pd.DataFrame,
+                                   total_tco2e: float | None = None) -> dict | None:
+    """The balance if the fleet's devices lived as long as a household keeps them (ADEME's consumer profile,
+    ``household_lifetime_years`` of ``categories.csv``) instead of the professional default: a sensitivity (issue
+    29). Only lines whose lifetime is the category default change (a lifetime the inventory gives is kept):
+
+    ``delta = Σ q × (s × F_manufacturing + F_distribution + F_end_of_life) × (1/h − 1/L)`` (kgCO2e/year) with ``s``
+    the reconditioned embodied share (1 for new devices), ``h`` the household lifetime and ``L`` the line's
+    lifetime; climate change factors at their central value (the balance is linear in each). Returns ``{delta_tco2e,
+    total_tco2e, categories: {category: [professional, household]}}`` or None when no category of the inventory has
+    a household profile of its own.
+    """
+    if "household_lifetime_years" not in categories or "lifetime_origin" not in inventory:
+        return None
+    cats = categories.set_index("category")
+    household = cats["household_lifetime_years"].astype(float)
+    inv = inventory[inventory["category"].isin(household.dropna().index)
+                    & inventory["lifetime_origin"].eq("category_default")]
+    if inv.empty:
+        return None
+    f = factors[factors["criterion"].eq("climate_change")].set_index(["item", "phase"])["value"].astype(float)
+
+    def factor(items, phase):
+        return np.array([float(f.get((i, phase), 0.0)) for i in items])
+
+    items = inv["category"].map(cats["factor_item"]).to_numpy()
+    recond = _as_bool(inv["reconditioned"]) if "reconditioned" in inv else np.zeros(len(inv), dtype=bool)
+    share = np.where(recond, inv["category"].map(cats["reconditioned_embodied_share"]).to_numpy(dtype=float), 1.0)
+    per_unit = (share * factor(items, "manufacturing") + factor(items, "distribution")
+                + factor(items, "end_of_life"))
+    life = inv["lifetime_years"].to_numpy(dtype=float)
+    h = inv["category"].map(household).to_numpy(dtype=float)
+    delta = float((inv["quantity"].to_numpy(dtype=float) * per_unit * (1.0 / h - 1.0 / life)).sum()) / 1000.0
+    used = sorted(set(inv["category"]))
+    return {"delta_tco2e": delta,
+            "total_tco2e": None if total_tco2e is None else float(total_tco2e) + delta,
+            "categories": {c: [float(cats.loc[c, "default_lifetime_years"]), float(household[c])] for c in used},
+            "basis": "durées de vie professionnelles par défaut ; sensibilité : profil des ménages de l'ADEME "
+                     "(acv-terminaux) pour les catégories qui en ont un"}
 
 
 #: Alternative values the library cites for a factor but that its interval does not contain (a sensitivity case

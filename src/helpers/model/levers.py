@@ -23,6 +23,7 @@ lever                       what changes                                        
 ``printing_reduction``      reams of paper × (1 − x)                                    balance
 ``hosting_consolidation``   PUE of the sites capped at a target; optional site merge    balance
 ``software_spend``          spend of the target purchase categories × (1 − x)           balance
+``supplier_intensity``      carbon intensity of the target purchases × (1 − x)          balance
 ``mobile_to_fixed``         share x of mobile data moved to fixed/Wi-Fi                 balance + services
 ``storage_purge``           stored volume of storage services × (1 − x)                 services
 ``visio_audio_only``        share x of the video hours of visio switched to audio       services
@@ -103,6 +104,8 @@ LEVERS: dict[str, Lever] = {lv.id: lv for lv in (
           1.0, 3.0, "sites", ("balance",), ("hosting",)),
     Lever("software_spend", "Mutualisation des logiciels et logiciels libres", "reduction",
           "part de la dépense économisée", 0, 1, "purchase_categories", ("balance",), ("purchases",)),
+    Lever("supplier_intensity", "Prestataires choisis sur leurs données carbone", "reduction",
+          "part de l'intensité carbone des achats réduite", 0, 1, "purchase_categories", ("balance",), ("purchases",)),
     Lever("mobile_to_fixed", "Wi-Fi ou fixe plutôt que réseau mobile", "share", "part des données mobiles basculée",
           0, 1, "none", ("balance", "services"), ()),
     Lever("storage_purge", "Purge du stockage", "reduction", "part du volume stocké supprimée", 0, 1,
@@ -148,31 +151,59 @@ def _bool(series: pd.Series) -> np.ndarray:
     return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes", "oui", "vrai"}).to_numpy()
 
 
-def lifetime_extension(inventory: pd.DataFrame, categories, years: float) -> pd.DataFrame:
-    """Add ``years`` to the lifetime of every line of ``categories``.
+def _category_years(inventory: pd.DataFrame, table: pd.DataFrame | None, column: str) -> np.ndarray:
+    """Per inventory line, ``column`` of the line's category in ``table`` (``categories.csv``); +inf where the
+    table or the column is absent (no cap)."""
+    if table is None or column not in table:
+        return np.full(len(inventory), np.inf)
+    values = table.drop_duplicates("category").set_index("category")[column].astype(float)
+    return inventory["category"].map(values).fillna(np.inf).to_numpy(dtype=float)
+
+
+def lifetime_caps(inventory: pd.DataFrame, category_table: pd.DataFrame | None) -> np.ndarray:
+    """The longest lifetime each line may reach: ``max_lifetime_years`` of its category for a device bought new,
+    ``second_life_years`` for a device bought reconditioned (its first life is already behind it); +inf without a
+    category table."""
+    recond = _bool(inventory["reconditioned"]) if "reconditioned" in inventory else np.zeros(len(inventory), bool)
+    return np.where(recond, _category_years(inventory, category_table, "second_life_years"),
+                    _category_years(inventory, category_table, "max_lifetime_years"))
+
+
+def lifetime_extension(inventory: pd.DataFrame, categories, years: float,
+                       category_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add ``years`` to the lifetime of every line of ``categories``, up to the line's cap.
 
     The annualised embodied impact of a line is ``quantity × E ÷ lifetime`` (ADEME's amortisation,
-    ``helpers.model.carbon.annualised_embodied_kgco2e``), so the yearly gain of 100 laptops kept 8 years instead of 5 is
-    ``100 × (170 + 12.3 + 2.79) × (1/5 − 1/8)`` = 1,388 kgCO2e with the ADEME/NegaOctet 2022 factors. MiNumEco
+    ``helpers.model.carbon.annualised_embodied_kgco2e``), so the yearly gain of 100 laptops kept 7 years instead of 5
+    is ``100 × (170 + 12.3 + 2.79) × (1/5 − 1/7)`` = 1,058 kgCO2e with the ADEME/NegaOctet 2022 factors. MiNumEco
     (bonne pratique 1) gives −65 kgCO2e per computer kept 3 more years (``DISIC/MiNumEco:content/ressources/
     documents-reference/impact-bonnes-pratiques/bonne-pratique-1-allonger-duree-vie-materiel.md``).
+
+    The new lifetime is ``min(lifetime + years, cap)`` (:func:`lifetime_caps`: ``max_lifetime_years`` of the
+    category for new devices, 7 years for computers as peers do; ``second_life_years`` for reconditioned devices,
+    which an extension cannot take past their physical life), and never shorter than the line's own lifetime.
     """
     out = inventory.copy()
     m = _mask(out, categories)
-    out["lifetime_years"] = out["lifetime_years"].astype(float)
-    out.loc[m, "lifetime_years"] = out.loc[m, "lifetime_years"] + float(years)
+    life = out["lifetime_years"].astype(float).to_numpy()
+    cap = lifetime_caps(out, category_table)
+    out["lifetime_years"] = np.where(m, np.maximum(life, np.minimum(life + float(years), cap)), life)
     return out
 
 
-def reconditioned_share(inventory: pd.DataFrame, categories, share: float) -> pd.DataFrame:
+def reconditioned_share(inventory: pd.DataFrame, categories, share: float,
+                        category_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Bring the reconditioned share of the quantity of ``categories`` up to ``share`` (never down).
 
     In steady state the share of a fleet bought reconditioned equals the share of its purchases, so each new line
     is split in two: a reconditioned part (line id ``<id>:recond``, carrying the category's
     ``reconditioned_embodied_share`` of the manufacturing impact in the carbon engine) and the rest. The moved
     fraction ``f = (share × Q − R) ÷ (Q − R)`` over all lines of the categories, where ``Q`` is their quantity and
-    ``R`` the part already reconditioned. Lifetimes are kept (a second life as long as the first: assumption).
-    Quantities may become fractional (they are averages of a renewed fleet).
+    ``R`` the part already reconditioned. A reconditioned unit lives its second life: its lifetime is the
+    category's ``second_life_years`` (capped by the line's own lifetime when that is shorter), not the first-life
+    lifetime of the new line it replaces, so a lifetime extension and reconditioned purchases never credit the same
+    years twice (without a category table the line's lifetime is kept). Quantities may become fractional (they
+    are averages of a renewed fleet).
     """
     out = inventory.copy()
     m = _mask(out, categories)
@@ -188,6 +219,8 @@ def reconditioned_share(inventory: pd.DataFrame, categories, share: float) -> pd
     new["quantity"] = new["quantity"].astype(float) * f
     new["reconditioned"] = True
     new["line_id"] = new["line_id"].astype(str) + ":recond"
+    second = _category_years(new, category_table, "second_life_years")
+    new["lifetime_years"] = np.where(np.isfinite(second), second, new["lifetime_years"].astype(float))
     out["quantity"] = out["quantity"].astype(float)
     out.loc[move, "quantity"] = out.loc[move, "quantity"] * (1.0 - f)
     out["reconditioned"] = recond
@@ -272,6 +305,21 @@ def software_spend(purchases: pd.DataFrame | None, reduction: float, purchase_ca
     m = out["category"].isin(list(purchase_categories) or ["software"]).to_numpy()
     out["amount_eur"] = out["amount_eur"].astype(float)
     out.loc[m, "amount_eur"] = out.loc[m, "amount_eur"] * (1.0 - float(reduction))
+    return out
+
+
+def supplier_intensity(purchases: pd.DataFrame | None, reduction: float, purchase_categories=("services",)
+                       ) -> pd.DataFrame | None:
+    """The carbon intensity of the spend of ``purchase_categories`` × (1 − ``reduction``): the same euros spent
+    with suppliers chosen on their carbon data (column ``carbon_intensity_multiplier``, read by
+    ``helpers.model.carbon.purchase_activities``; the money spent is unchanged)."""
+    if purchases is None:
+        return None
+    out = purchases.copy()
+    m = out["category"].isin(list(purchase_categories) or ["services"]).to_numpy()
+    mult = (out["carbon_intensity_multiplier"].astype(float) if "carbon_intensity_multiplier" in out
+            else pd.Series(1.0, index=out.index))
+    out["carbon_intensity_multiplier"] = np.where(m, mult * (1.0 - float(reduction)), mult)
     return out
 
 
@@ -393,6 +441,8 @@ class LeverContext:
     hosting_kinds: pd.DataFrame | None
     presets: pd.DataFrame | None
     perimeters: tuple[str, ...]
+    #: ``categories.csv`` (lifetime caps and second lives of the lifecycle levers); None: no cap
+    categories: pd.DataFrame | None = None
 
 
 def _unchanged(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
@@ -401,12 +451,12 @@ def _unchanged(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> P
 
 
 def _on_balance(table: str, transform):
-    """A balance lever that replaces one input table by ``transform(inputs, targets, value)``."""
+    """A balance lever that replaces one input table by ``transform(inputs, targets, value, ctx)``."""
 
     def apply(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
         if "balance" not in ctx.perimeters:
             return inputs
-        return inputs.replace(**{table: transform(inputs, targets, value)})
+        return inputs.replace(**{table: transform(inputs, targets, value, ctx)})
 
     return apply
 
@@ -444,22 +494,24 @@ def _on_services(lever: str, balance_part=None):
 APPLY = {
     "none": _unchanged,
     "fleet_stabilisation": _unchanged,
-    "lifetime_extension": _on_balance("inventory", lambda i, t, v: lifetime_extension(i.inventory, t, v)),
-    "reconditioned_share": _on_balance("inventory", lambda i, t, v: reconditioned_share(i.inventory, t, v)),
-    "fleet_reduction": _on_balance("inventory", lambda i, t, v: fleet_reduction(i.inventory, t, v)),
-    "screens_per_workstation": _on_balance("inventory", lambda i, t, v: screens_per_workstation(i.inventory, v)),
-    "power_management": _on_balance("inventory", lambda i, t, v: power_management(i.inventory, t, v)),
-    "printing_reduction": _on_balance("printing", lambda i, t, v: printing_reduction(i.printing, v)),
-    "software_spend": _on_balance("purchases", lambda i, t, v: software_spend(i.purchases, v, t)),
+    "lifetime_extension": _on_balance("inventory", lambda i, t, v, c: lifetime_extension(i.inventory, t, v, c.categories)),
+    "reconditioned_share": _on_balance("inventory", lambda i, t, v, c: reconditioned_share(i.inventory, t, v, c.categories)),
+    "fleet_reduction": _on_balance("inventory", lambda i, t, v, _: fleet_reduction(i.inventory, t, v)),
+    "screens_per_workstation": _on_balance("inventory", lambda i, t, v, _: screens_per_workstation(i.inventory, v)),
+    "power_management": _on_balance("inventory", lambda i, t, v, _: power_management(i.inventory, t, v)),
+    "printing_reduction": _on_balance("printing", lambda i, t, v, _: printing_reduction(i.printing, v)),
+    "software_spend": _on_balance("purchases", lambda i, t, v, _: software_spend(i.purchases, v, t)),
+    "supplier_intensity": _on_balance("purchases", lambda i, t, v, _: supplier_intensity(i.purchases, v, t)),
     "hosting_consolidation": _hosting,
     "mobile_to_fixed": _on_services("mobile_to_fixed", _on_balance(
-        "telecom", lambda i, t, v: mobile_to_fixed_telecom(i.telecom, v))),
+        "telecom", lambda i, t, v, _: mobile_to_fixed_telecom(i.telecom, v))),
     **{lever: _on_services(lever) for lever in SERVICE_SCENARIOS if lever != "mobile_to_fixed"},
 }
 
 
 def apply_lever(inputs: PlanInputs, lever: str, value, targets=(), hosting_kinds: pd.DataFrame | None = None,
-                presets: pd.DataFrame | None = None, perimeters=("balance", "services")) -> PlanInputs:
+                presets: pd.DataFrame | None = None, perimeters=("balance", "services"),
+                categories: pd.DataFrame | None = None) -> PlanInputs:
     """``inputs`` with one lever applied (pure: the original tables are not modified).
 
     Parameters
@@ -471,14 +523,17 @@ def apply_lever(inputs: PlanInputs, lever: str, value, targets=(), hosting_kinds
     hosting_kinds : needed by ``hosting_consolidation`` (default: the reference file)
     presets : services presets (default: the reference file)
     perimeters : apply only the parts acting on these perimeters
+    categories : ``categories.csv``: the lifetime caps and second lives of the lifecycle levers (None: uncapped)
     """
     if lever not in LEVERS:
         raise ValueError(f"unknown lever '{lever}'; known: {sorted(LEVERS)}")
-    return APPLY[lever](inputs, value, list(targets), LeverContext(hosting_kinds, presets, tuple(perimeters)))
+    return APPLY[lever](inputs, value, list(targets),
+                        LeverContext(hosting_kinds, presets, tuple(perimeters), categories))
 
 
 def apply_levers(inputs: PlanInputs, rows, hosting_kinds: pd.DataFrame | None = None,
-                 presets: pd.DataFrame | None = None, perimeters=("balance", "services")) -> PlanInputs:
+                 presets: pd.DataFrame | None = None, perimeters=("balance", "services"),
+                 categories: pd.DataFrame | None = None) -> PlanInputs:
     """Apply several levers one after the other (``rows``: iterable of ``(lever, value, targets)``).
 
     The combined scenario is what the plan's total gain is computed on: two actions on the same lines compose
@@ -487,5 +542,5 @@ def apply_levers(inputs: PlanInputs, rows, hosting_kinds: pd.DataFrame | None = 
     """
     out = inputs
     for lever, value, targets in rows:  # one step per action of the plan (tens)
-        out = apply_lever(out, lever, value, targets, hosting_kinds, presets, perimeters)
+        out = apply_lever(out, lever, value, targets, hosting_kinds, presets, perimeters, categories)
     return out

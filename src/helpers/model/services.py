@@ -618,7 +618,11 @@ def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
             rows = [cat.loc[i] for i in items if i in cat.index]
             if not rows:
                 continue
-            dev.loc[device, "lifetime_years"] = float(np.mean([r["default_lifetime_years"] for r in rows]))
+            # the services' users are households: their profile where the library gives one (a smartphone 2.5
+            # years, ADEME's consumer profile), else the category's default
+            dev.loc[device, "lifetime_years"] = float(np.mean([
+                r["household_lifetime_years"] if pd.notna(r.get("household_lifetime_years", np.nan))
+                else r["default_lifetime_years"] for r in rows]))
             dev.loc[device, "lifetime_low_years"] = float(np.mean([r["lifetime_low_years"] for r in rows]))
             dev.loc[device, "lifetime_high_years"] = float(np.mean([r["lifetime_high_years"] for r in rows]))
             dev.loc[device, "lifetime_source"] = "categories.csv"

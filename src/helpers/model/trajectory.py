@@ -333,3 +333,70 @@ def budget_table(years, paths: dict[str, np.ndarray], budget: float, start_year:
             row["cumulative_low_tco2e"], row["cumulative_high_tco2e"] = np.percentile(c, [2.5, 97.5])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Business as usual from the collectivity's own plans, and factors that change over time (issue 29)
+# ----------------------------------------------------------------------------------------------------------------
+
+def declared_index(years, reference_year: int, headcount_growth_per_year: float = 0.0,
+                   declared_changes=()) -> np.ndarray:
+    """Growth index of the fleet when nothing but the collectivity's own plans change it (1 in the reference year):
+    ``I(t) = (1 + g)^(t − ref) × Π_{changes c with year_c ≤ t} (1 + pct_c ÷ 100)``, with ``g`` the yearly change
+    of the headcount (the fleet follows the agents who use it) and each declared change (a new building, a merger,
+    a school programme) a step of the fleet in its year. With nothing declared: 1 every year, the business as usual
+    is the reference year repeated."""
+    years = np.asarray(years, dtype=float)
+    index = (1.0 + float(headcount_growth_per_year)) ** np.maximum(years - float(reference_year), 0.0)
+    for change in declared_changes or ():
+        index = index * np.where(years >= float(change["year"]), 1.0 + float(change["fleet_change_pct"]) / 100.0,
+                                 1.0)
+    return index
+
+
+def vintage_path(years, reference_year: int, values_by_year: dict[int, float],
+                 change_per_year_after: float = 0.0) -> np.ndarray:
+    """Index of a factor published by vintages (1 in the reference year): ``v(t) ÷ v(ref)``, where ``v(t)`` is the
+    vintage of year t (the latest vintage before t when t has none, the first vintage before it), and after the
+    last vintage ``v(last) × (1 + r)^(t − last)``. The past years come from the published vintages, the future ones
+    from the rate ``r`` (a documented assumption)."""
+    years = np.asarray(years, dtype=float)
+    known = sorted((int(y), float(v)) for y, v in values_by_year.items())
+    ky = np.array([y for y, _ in known], dtype=float)
+    kv = np.array([v for _, v in known], dtype=float)
+
+    def value(t):
+        t = np.asarray(t, dtype=float)
+        idx = np.clip(np.searchsorted(ky, t, side="right") - 1, 0, len(ky) - 1)
+        after = np.maximum(t - ky[-1], 0.0)
+        return kv[idx] * (1.0 + float(change_per_year_after)) ** after
+
+    return value(years) / value(float(reference_year))
+
+
+def rate_path(years, reference_year: int, change_per_year: float) -> np.ndarray:
+    """``(1 + r)^(t − ref)`` from the reference year on (1 before it): a factor changing by ``r`` a year."""
+    years = np.asarray(years, dtype=float)
+    return (1.0 + float(change_per_year)) ** np.maximum(years - float(reference_year), 0.0)
+
+
+def factor_adjustment(base_parts: dict, gain_parts: dict, gain_share, growth_index, electricity_index,
+                      manufacturing_index) -> np.ndarray:
+    """What the factor paths add to a path (tCO2e, the unit of the parts): for each part whose factor moves,
+    ``(f(t) − 1) × (part left in year t)``, the fleet's part growing with the fleet:
+
+    ``(e − 1) × ((E_f − gE_f s) I + (E_o − gE_o s)) + (m − 1) × ((M_f − gM_f s) I + (M_o − gM_o s))``
+
+    where E and M are the reference balance's electricity (French grid) and manufacturing parts, fleet (f) and
+    other (o) (``helpers.model.carbon.central_parts``), g their gains in the combined plan, s the plan's gain share
+    and I the growth index of the path (the business as usual: gains and s are 0). Returns (n_years,)."""
+    s = np.asarray(gain_share, dtype=float)
+    i = np.asarray(growth_index, dtype=float)
+    e = np.asarray(electricity_index, dtype=float)
+    m = np.asarray(manufacturing_index, dtype=float)
+
+    def left(name):
+        return base_parts[name] - gain_parts.get(name, 0.0) * s
+
+    return ((e - 1.0) * (left("electricity_fleet") * i + left("electricity_other"))
+            + (m - 1.0) * (left("manufacturing_fleet") * i + left("manufacturing_other")))

@@ -437,9 +437,9 @@ def applicability(plan: pd.DataFrame, inputs: lv.PlanInputs, hosting_kinds: pd.D
                 if not chosen.any():
                     note = ("aucun des sites visés dans hosting.csv" if named
                             else "pas de salle serveur de la collectivité dans hosting.csv")
-        elif lever == "software_spend":
+        elif lever in ("software_spend", "supplier_intensity"):
             pur = inputs.purchases
-            cats = targets or ["software"]
+            cats = targets or (["software"] if lever == "software_spend" else ["services"])
             if pur is None or not len(pur) or not _positive(pur, "amount_eur", pur["category"].isin(cats)):
                 note = "pas de dépense " + ", ".join(cats) + " dans purchases.csv"
         elif lever == "mobile_to_fixed":
@@ -770,6 +770,8 @@ class Evaluation:
     scenarios: dict[str, lv.PlanInputs] = field(default_factory=dict)  # action_id -> inputs with its lever applied
     baseline_fleet: Run | None = None  # the fleet-driven part of the reference balance (with a fleet stabilisation)
     plan_money_saved_eur_per_year: float = 0.0  # money the combined plan saves in steady state (EUR HT)
+    #: central parts of the reference balance and of the combined plan (``helpers.model.carbon.central_parts``)
+    plan_parts: dict = field(default_factory=dict)
 
 
 #: Levers whose gain is emissions avoided against a business-as-usual counterfactual, not a reduction below the
@@ -839,7 +841,8 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
         return base_b.central.get(c, 0.0) + (base_s.central.get(c, 0.0) if base_s else 0.0)
 
     def scenario(rows_to_apply, perimeters) -> tuple[lv.PlanInputs, int | None, int | None]:
-        mod = lv.apply_levers(inputs, rows_to_apply, models.hosting_kinds, models.presets, perimeters)
+        mod = lv.apply_levers(inputs, rows_to_apply, models.hosting_kinds, models.presets, perimeters,
+                              models.categories)
         b = None
         if "balance" in perimeters:  # the ~20 scenarios keep only what their totals depend on
             balance_tables.append(carbon.gain_rows(_balance_table(mod, models, reuse)))
@@ -874,6 +877,10 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
     sel = plan[plan["selected"] & ~plan["lever"].isin(["none", "fleet_stabilisation"])]
     sel = sel[[not _missing_inputs(inputs, lev) for lev in sel["lever"]]]
     combined, plan_b, ps = scenario(_apply_rows(sel), ("balance", "services"))
+    fleet_cats = set(models.categories["category"].astype(str))
+    parts = {"base": carbon.central_parts(base_table, models.factors, fleet_cats, models.electricity_item),
+             "combined": carbon.central_parts(_balance_table(combined, models, reuse), models.factors, fleet_cats,
+                                              models.electricity_item)}
     combined_saved = (0.0 if all(getattr(combined, t) is getattr(inputs, t) for t in _COST_TABLES)
                       else base_cost["total_eur"] - yearly_cost_eur(combined, models.hosting_kinds,
                                                                     models.prices)["total_eur"])
@@ -968,7 +975,7 @@ def evaluate(plan: pd.DataFrame, inputs: lv.PlanInputs, models: Models, growth_a
                       baseline_fleet=base_fleet,
                       plan_balance_draws=plan_b_draws, plan_services_draws=plan_s_draws, plan_central=pc,
                       plan_criteria=pd.DataFrame(plan_rows), baseline_cost=base_cost, notes=sorted(set(notes)),
-                      scenarios=scenarios, plan_money_saved_eur_per_year=float(combined_saved))
+                      scenarios=scenarios, plan_money_saved_eur_per_year=float(combined_saved), plan_parts=parts)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1161,6 +1168,16 @@ def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=No
             return nan, "€ HT/an"
         p = inputs.purchases
         return float(p.loc[p["category"].isin(targets or ["software"]), "amount_eur"].astype(float).sum()), "€ HT/an"
+    if lever == "supplier_intensity":
+        if inputs.purchases is None or not len(inputs.purchases):
+            return nan, "% de l'intensité des ratios monétaires"
+        p = inputs.purchases
+        m = p["category"].isin(targets or ["services"]).to_numpy()
+        amount = p.loc[m, "amount_eur"].astype(float)
+        mult = (p.loc[m, "carbon_intensity_multiplier"].astype(float) if "carbon_intensity_multiplier" in p
+                else pd.Series(1.0, index=amount.index))
+        return (float((amount * mult).sum() / amount.sum() * 100) if amount.sum() else nan), \
+            "% de l'intensité des ratios monétaires"
     if lever == "mobile_to_fixed":
         if inputs.telecom is None or not len(inputs.telecom):
             return nan, "Go/an"
@@ -1497,6 +1514,103 @@ def indicators_table(plan: pd.DataFrame, inputs: lv.PlanInputs, ramps: pd.DataFr
     return pd.DataFrame(rows)
 
 
+def business_as_usual(territory, inventory: pd.DataFrame, years, growth_per_year: float | None = None) -> dict:
+    """The business as usual of the trajectory (issue 29): the fleet follows the collectivity's headcount and its
+    declared plans (``business_as_usual:`` of ``territory.yaml``; nothing declared: 0 %, the reference year
+    repeated), or a yearly rate given as a parameter. The inventory's purchase-year trend
+    (:func:`helpers.model.trajectory.own_fleet_trend`), which reads a renewal wave as growth, is a sensitivity.
+
+    Returns ``{index, growth_per_year, basis, basis_fr, declared, own_fleet_trend}``."""
+    own = tj.own_fleet_trend(inventory, territory.reference_year)
+    ref = territory.reference_year
+    if growth_per_year is not None:
+        rate = float(growth_per_year)
+        return {"index": tj.bau_index(years, ref, rate), "growth_per_year": rate, "basis": "parameter",
+                "basis_fr": f"taux donné en paramètre : {100 * rate:+.2f} % par an".replace(".", ","),
+                "declared": None, "own_fleet_trend": own}
+    declared = getattr(territory, "business_as_usual", None) or {"headcount_growth_per_year": 0.0,
+                                                                  "declared_changes": []}
+    g = float(declared["headcount_growth_per_year"])
+    changes = declared["declared_changes"]
+    parts = [f"effectifs {100 * g:+.1f} % par an".replace(".", ",") if g else "effectifs constants"]
+    parts += [f"{c['year']} : parc {c['fleet_change_pct']:+g} %".replace(".", ",")
+              + (f" ({c['note']})" if c.get("note") else "") for c in changes]
+    source = ("déclarés par la collectivité (territory.yaml)" if getattr(territory, "business_as_usual", None)
+              else "rien de déclaré par la collectivité : le parc reste celui de l'année de référence")
+    return {"index": tj.declared_index(years, ref, g, changes), "growth_per_year": g,
+            "basis": "headcount_and_declared_plans",
+            "basis_fr": "effectifs et projets de la collectivité, " + source + " : " + " ; ".join(parts),
+            "declared": declared, "own_fleet_trend": own}
+
+
+def factor_paths(territory, years, models: Models) -> dict:
+    """The yearly index of the French grid's electricity factor and of the manufacturing factors along the
+    trajectory (1 in the reference year; issue 29): electricity from the published vintages for the past years
+    (``electricity_vintages.csv``, method breaks included) and ``factor_paths.csv`` after the last one (a
+    territory's own contract factor stays constant); manufacturing at the yearly change of ``factor_paths.csv``.
+    Returns ``{electricity, manufacturing, info}``."""
+    from helpers.io import factors as fm
+
+    table = fm.load_factor_paths().set_index("path")
+    vintages = fm.load_electricity_vintages()
+    ref = territory.reference_year
+    own = getattr(territory, "electricity_factor_kgco2e_per_kwh", None)
+    e_rate = float(table.loc["electricity_fr", "change_per_year"])
+    m_rate = float(table.loc["manufacturing", "change_per_year"])
+    if own is not None:
+        elec = np.ones(len(years))
+        e_basis = "facteur électricité propre de la collectivité (contrat) : constant"
+    else:
+        elec = tj.vintage_path(years, ref, dict(zip(vintages["year"].astype(int), vintages["value"].astype(float))),
+                               e_rate)
+        e_basis = (f"millésimes publiés {int(vintages['year'].min())}–{int(vintages['year'].max())} "
+                   f"(electricity_vintages.csv, ruptures de méthode comprises), puis "
+                   f"{table.loc['electricity_fr', 'label_fr']}")
+    manuf = tj.rate_path(years, ref, m_rate)
+    info = {"electricity": {"basis": e_basis, "change_per_year_after_last_vintage": e_rate,
+                            "source": str(table.loc["electricity_fr", "source"]),
+                            "status": str(table.loc["electricity_fr", "status"])},
+            "manufacturing": {"basis": str(table.loc["manufacturing", "label_fr"]), "change_per_year": m_rate,
+                              "source": str(table.loc["manufacturing", "source"]),
+                              "status": str(table.loc["manufacturing", "status"])},
+            "sensitivity": "facteurs constants (trajectory.sensitivities.constant_factors)"}
+    return {"electricity": elec, "manufacturing": manuf, "info": info}
+
+
+def _parts_tco2e(plan_parts: dict) -> tuple[dict, dict]:
+    """The reference balance's parts and the combined plan's gain on each, in tCO2e."""
+    base = {k: v / 1000.0 for k, v in plan_parts["base"].items()}
+    gain = {k: (plan_parts["base"][k] - plan_parts["combined"][k]) / 1000.0 for k in plan_parts["base"]}
+    return base, gain
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.abs(b) > 1e-12, a / b, 1.0)
+
+
+def scope_milestones(parts: dict, gain_parts: dict, baseline: float, gain_share, plan, bau, target,
+                     mi: int) -> dict:
+    """Milestone figures of the two scopes (issue 29): ``purchases`` (spend converted by monetary ratios: no growth,
+    no factor path; its gain reached with the plan's share) and ``physical`` (the rest of the total); each scope's
+    target is the total's target in the same proportion as its reference (``reference_scope × target ÷
+    reference_total``). ``{scope: {reference_tco2e, bau_milestone_tco2e, plan_milestone_tco2e,
+    target_milestone_tco2e, gap_milestone_tco2e, plan_gain_tco2e_per_year}}``."""
+    share = float(np.asarray(gain_share)[mi])
+    p0, gp = parts["purchases"], gain_parts.get("purchases", 0.0)
+    k = float(target[mi]) / baseline if baseline else 0.0
+    purchases = {"reference_tco2e": p0, "bau_milestone_tco2e": p0, "plan_milestone_tco2e": p0 - gp * share,
+                 "target_milestone_tco2e": p0 * k, "plan_gain_tco2e_per_year": gp}
+    physical = {"reference_tco2e": baseline - p0, "bau_milestone_tco2e": float(bau[mi]) - p0,
+                "plan_milestone_tco2e": float(plan[mi]) - purchases["plan_milestone_tco2e"],
+                "target_milestone_tco2e": (baseline - p0) * k,
+                "plan_gain_tco2e_per_year": gain_parts.get("total", 0.0) - gp}
+    for d in (purchases, physical):
+        d["gap_milestone_tco2e"] = d["plan_milestone_tco2e"] - d["target_milestone_tco2e"]
+        d["milestone_met"] = bool(d["gap_milestone_tco2e"] <= 0)
+    return {"physical": physical, "purchases": purchases}
+
+
 def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_year: float | None = None,
               target_share: float = tj.DEFAULT_TARGET_SHARE, score_weights: dict | None = None,
               discount_rate: float = DISCOUNT_RATE, vat_rate: float = bg.VAT_RATE) -> ActionsStudy:
@@ -1533,14 +1647,14 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                     service_sites=sv.load_hosting_sites(ctx) if inputs.services is not None else None,
                     presets=presets, n_draws=int(n_draws), seed=int(seed), prices=pr.price_dict(prices))
     years = tj.years_range(terr.reference_year, terr.target_year)
-    own = tj.own_fleet_trend(inputs.inventory, terr.reference_year)
-    rate = own["growth_per_year"] if bau_growth_per_year is None else float(bau_growth_per_year)
-    bau_basis = (own["basis"] if bau_growth_per_year is None
-                 else f"taux donné en paramètre : {100 * rate:+.2f} % par an".replace(".", ","))
-    index = tj.bau_index(years, terr.reference_year, rate)
-    g_m = float(tj.bau_index([terr.milestone_year], terr.reference_year, rate)[0])
+    bau = business_as_usual(terr, inputs.inventory, years, bau_growth_per_year)
+    index, rate, own = bau["index"], bau["growth_per_year"], bau["own_fleet_trend"]
+    m = terr.milestone_year
+    mi = int(np.flatnonzero(years == m)[0]) if m in years else len(years) - 1
+    g_m = float(index[mi])
     nat_index = tj.national_trend_index(years, terr.reference_year)
-    g_nat = float(tj.national_trend_index([terr.milestone_year], terr.reference_year)[0])
+    g_nat = float(tj.national_trend_index([m], terr.reference_year)[0])
+    own_index = tj.bau_index(years, terr.reference_year, own["growth_per_year"])
     ev = evaluate(plan, inputs, models, growth_at_milestone=g_m)
     ranked = prioritise(plan, ev.gains, maturity_axis_scores(ctx), score_weights, discount_rate)
     ramps = roadmap(plan, years)
@@ -1561,31 +1675,47 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     g_c = ev.plan_central["balance"] / 1000.0
     f0 = ev.baseline_fleet.central["climate_change"] / 1000.0
     f0_d = ev.baseline_fleet.draws["climate_change"] / 1000.0
-    plan_c = tj.fleet_plan_path(b0, f0, g_c, share_t, i_plan)
-    plan_d = tj.fleet_plan_path(b0_d, f0_d, g_d, share_t, i_plan)
-    bau_c, bau_d = tj.fleet_bau_path(b0, f0, index), tj.fleet_bau_path(b0_d, f0_d, index)
-    # sensitivity: the national ADEME–Arcep trend on the whole balance (the former default)
+    fp = factor_paths(terr, years, models)
+    parts, gparts = _parts_tco2e(ev.plan_parts)
+    adj_bau = tj.factor_adjustment(parts, {}, np.zeros(len(years)), index, fp["electricity"], fp["manufacturing"])
+    adj_plan = tj.factor_adjustment(parts, gparts, share_t, i_plan, fp["electricity"], fp["manufacturing"])
+    plan_flat = tj.fleet_plan_path(b0, f0, g_c, share_t, i_plan)  # constant factors: the sensitivity
+    bau_flat = tj.fleet_bau_path(b0, f0, index)
+    plan_c, bau_c = plan_flat + adj_plan, bau_flat + adj_bau
+    # the draws move with the central path (the factor paths are documented assumptions, not drawn)
+    plan_d = tj.fleet_plan_path(b0_d, f0_d, g_d, share_t, i_plan) * _ratio(plan_c, plan_flat)
+    bau_d = tj.fleet_bau_path(b0_d, f0_d, index) * _ratio(bau_c, bau_flat)
+    # sensitivities: the collectivity's own purchase-year trend (the former default) and the national ADEME–Arcep
+    # trend on the whole balance
+    own_plan_index = tj.stabilised_index(own_index, w_stab)
+    own_bau = tj.fleet_bau_path(b0, f0, own_index) + tj.factor_adjustment(
+        parts, {}, np.zeros(len(years)), own_index, fp["electricity"], fp["manufacturing"])
+    own_plan = tj.fleet_plan_path(b0, f0, g_c, share_t, own_plan_index) + tj.factor_adjustment(
+        parts, gparts, share_t, own_plan_index, fp["electricity"], fp["manufacturing"])
     bau_nat = b0 * nat_index
     plan_nat = tj.plan_path(b0, g_c, share_t, tj.stabilised_index(nat_index, w_stab))
     target = tj.target_pathway(years, terr.reference_year, terr.target_year, b0, target_share)
     traj = tj.trajectory_table(years, bau_c, plan_c, target, *np.percentile(plan_d, [2.5, 97.5], axis=0),
                                *np.percentile(bau_d, [2.5, 97.5], axis=0))
     # what the plan's path is built from, published so its wiring can be checked: Plan(t) = B0 − G × s(t) +
-    # F0 × (I_plan(t) − 1), with G the combined plan's gain on the balance (plan.balance_gain_tco2e_per_year)
+    # F0 × (I_plan(t) − 1) + the factor paths' adjustment, with G the combined plan's gain on the balance
     traj["plan_gain_share"] = share_t
     traj["plan_growth_index"] = i_plan
     traj["bau_growth_index"] = index
+    traj["electricity_factor_index"] = fp["electricity"]
+    traj["manufacturing_factor_index"] = fp["manufacturing"]
+    traj["plan_factor_adjustment_tco2e"] = adj_plan
+    traj["bau_factor_adjustment_tco2e"] = adj_bau
     traj["plan_decided"] = years >= decision
     budget = tj.carbon_budget(years, target, terr.reference_year, terr.target_year)
     budget_tab = tj.budget_table(years, {"bau": bau_c, "plan": plan_c, "target": target}, budget,
                                  terr.reference_year, terr.target_year, {"bau": bau_d, "plan": plan_d})
-    m = terr.milestone_year
-    mi = int(np.flatnonzero(years == m)[0]) if m in years else len(years) - 1
 
     def ivl(central, draws):
         lo, hi = np.percentile(draws, [2.5, 97.5])
         return {"value": float(central), "low": float(lo), "high": float(hi)}
 
+    cum = {"reference": terr.reference_year, "target": terr.target_year}
     trajectory = {
         "reference_year": int(terr.reference_year), "target_year": int(terr.target_year), "milestone_year": int(m),
         "baseline_tco2e": float(b0), "baseline_tco2e_interval": ivl(b0, b0_d),
@@ -1595,16 +1725,17 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
         "target_share_of_baseline": float(target_share),
         "milestone_reduction_pct": float((1 - target[mi] / b0) * 100) if b0 else None,
         "budget_tco2e": budget,
-        "plan_cumulative_tco2e": float(tj.cumulative(years, plan_c, terr.reference_year, terr.target_year)),
-        "bau_cumulative_tco2e": float(tj.cumulative(years, bau_c, terr.reference_year, terr.target_year)),
+        "plan_cumulative_tco2e": float(tj.cumulative(years, plan_c, cum["reference"], cum["target"])),
+        "bau_cumulative_tco2e": float(tj.cumulative(years, bau_c, cum["reference"], cum["target"])),
         "plan_overshoot_tco2e": float(budget_tab.set_index("scenario").loc["plan", "overshoot_tco2e"]),
         "bau_overshoot_tco2e": float(budget_tab.set_index("scenario").loc["bau", "overshoot_tco2e"]),
         "budget_definition": "somme des valeurs annuelles de la trajectoire cible, de l'année de référence à "
                              "l'année cible incluses",
-        "bau_growth": bau_basis, "bau_basis": "own_fleet_trend" if bau_growth_per_year is None else "parameter",
-        "bau_basis_fr": bau_basis, "bau_growth_per_year": rate, "own_fleet_trend": own,
+        "bau_growth": bau["basis_fr"], "bau_basis": bau["basis"], "bau_basis_fr": bau["basis_fr"],
+        "bau_growth_per_year": rate, "own_fleet_trend": own, "bau_declared": bau["declared"],
         "bau_scope": "lignes liées au parc (fabrication et énergie des équipements de l'inventaire) ; papier, achats "
-                     "par ratio monétaire et télécoms au forfait constants",
+                     "par ratio monétaire et télécoms au forfait sans croissance ; facteurs d'émission selon leur "
+                     "chemin (factor_path)",
         "fleet_driven_baseline_tco2e": float(f0),
         "bau_index_2030": g_m, "perimeter": "bilan de la collectivité (notebook 02)",
         "target_basis": (f"SNBC-2 (2020) : émissions brutes divisées par au moins 6 en 2050 par rapport à 1990 "
@@ -1613,14 +1744,31 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                          f"{french.fr_number(100 * target_share, 1)} % de ce bilan, un choix de l'étude que la "
                          f"collectivité peut changer)"),
         "national_trend_sensitivity": {
-            "basis": tj.NATIONAL_TREND_SOURCE + " ; appliquée à tout le bilan",
+            "basis": tj.NATIONAL_TREND_SOURCE + " ; appliquée à tout le bilan, facteurs constants",
             "bau_2030_tco2e": float(bau_nat[mi]), "plan_2030_tco2e": float(plan_nat[mi]),
             "bau_index_2030": g_nat,
             "avoided_by_stabilisation_tco2e": float(f0 * max(g_nat - 1.0, 0.0)),
-            "plan_overshoot_tco2e": float(tj.cumulative(years, plan_nat, terr.reference_year, terr.target_year))
+            "plan_overshoot_tco2e": float(tj.cumulative(years, plan_nat, cum["reference"], cum["target"]))
             - budget,
         },
+        "factor_path": {**fp["info"], "parts_tco2e": parts, "plan_gain_parts_tco2e": gparts,
+                        "electricity_index_2030": float(fp["electricity"][mi]),
+                        "manufacturing_index_2030": float(fp["manufacturing"][mi])},
+        "sensitivities": {
+            "inventory_trend": {
+                "basis": own["basis"], "growth_per_year": float(own["growth_per_year"]),
+                "bau_2030_tco2e": float(own_bau[mi]), "plan_2030_tco2e": float(own_plan[mi]),
+                "avoided_by_stabilisation_tco2e": float(f0 * max(float(own_index[mi]) - 1.0, 0.0)),
+                "plan_overshoot_tco2e": float(tj.cumulative(years, own_plan, cum["reference"], cum["target"]))
+                - budget},
+            "constant_factors": {
+                "basis": "facteurs d'émission constants, ceux de l'année de référence",
+                "bau_2030_tco2e": float(bau_flat[mi]), "plan_2030_tco2e": float(plan_flat[mi]),
+                "plan_overshoot_tco2e": float(tj.cumulative(years, plan_flat, cum["reference"], cum["target"]))
+                - budget},
+        },
     }
+    trajectory["by_scope"] = scope_milestones(parts, gparts, b0, share_t, plan_c, bau_c, target, mi)
     verdict = tj.milestone_verdict(plan_c[mi], target[mi], trajectory["plan_cumulative_tco2e"], budget, b0)
     trajectory.update(verdict)
     indicators = indicators_table(plan, inputs, ramps, m, kinds, models.presets, ev.scenarios)
@@ -1638,11 +1786,12 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                     "baseline": None if pd.isna(r.baseline) else float(r.baseline),
                     "target_2030": None if pd.isna(r.target_milestone) else float(r.target_milestone),
                     "target_text": _text(r.target_text_fr) or None} for r in indicators.itertuples(index=False)]
-    counterfactual = {"basis": bau_basis, "growth_per_year": rate, "index_at_milestone": g_m,
+    counterfactual = {"basis": bau["basis_fr"], "growth_per_year": rate, "index_at_milestone": g_m,
                       "milestone_year": int(m), "fleet_driven_baseline_tco2e": float(f0),
                       "applies_to": "lignes liées au parc uniquement ; économie en euros sur les seuls équipements "
                                     "non achetés",
-                      "national_sensitivity_tco2e": float(f0 * max(g_nat - 1.0, 0.0))}
+                      "national_sensitivity_tco2e": float(f0 * max(g_nat - 1.0, 0.0)),
+                      "inventory_trend_sensitivity_tco2e": float(f0 * max(float(own_index[mi]) - 1.0, 0.0))}
     budget_years = np.arange(decision, max(int(m), decision) + 1)
     budget_rows = plan_budget(plan, ranked, ev, budget_years, vat_rate)
     plan_info = {

@@ -457,12 +457,70 @@ def headline_markdown(study: ActionsStudy) -> str:
         f"Le plan cumule {fr_number(t['plan_cumulative_tco2e'], 0)} tCO2e et {over_txt} ; le fil de l'eau cumulerait "
         f"{fr_number(t['bau_cumulative_tco2e'], 0)} tCO2e.",
         f"- **{verdict_text(t)}**",
-        f"- Fil de l'eau : {t['bau_basis_fr']} ({t['bau_scope']}). Sensibilité : avec la tendance nationale "
-        f"ADEME–Arcep appliquée à tout le bilan, {num(t['national_trend_sensitivity']['bau_2030_tco2e'])} tCO2e au "
-        f"fil de l'eau et {num(t['national_trend_sensitivity']['plan_2030_tco2e'])} avec le plan en {m}. "
-        f"Cible : {t['target_basis']}.",
+        f"- Fil de l'eau : {t['bau_basis_fr']} ({t['bau_scope']}). {factor_path_text(t)} "
+        f"{sensitivities_text(t)} Cible : {t['target_basis']}.",
+        scope_markdown(t),
         avoided_markdown(study),
     ])
+
+
+def factor_path_text(t: dict) -> str:
+    """One French sentence on how the factors move along the trajectory (``trajectory.factor_path``)."""
+    from helpers.report.plotting import fr_number
+
+    fp = t.get("factor_path")
+    if not fp:
+        return ""
+    m = t["milestone_year"]
+    return (f"Facteurs d'émission au fil des années : électricité, {fp['electricity']['basis']} (indice "
+            f"{fr_number(fp['electricity_index_2030'], 2)} en {m}) ; fabrication des équipements, "
+            f"{fp['manufacturing']['basis'].lower()} (hypothèse, indice {fr_number(fp['manufacturing_index_2030'], 2)} "
+            f"en {m}).")
+
+
+def sensitivities_text(t: dict) -> str:
+    """The trajectory's sensitivities in French: the inventory's own purchase trend, the national trend, constant
+    factors (each with the business as usual and the plan at the milestone)."""
+    from helpers.report.plotting import fr_number
+
+    m = t["milestone_year"]
+    out = []
+    sens = t.get("sensitivities") or {}
+    own = sens.get("inventory_trend")
+    if own:
+        out.append(f"avec la tendance des années d'achat de l'inventaire ({own['basis']}), "
+                   f"{fr_number(own['bau_2030_tco2e'], 0)} tCO2e au fil de l'eau et "
+                   f"{fr_number(own['plan_2030_tco2e'], 0)} avec le plan en {m}")
+    nat = t.get("national_trend_sensitivity")
+    if nat:
+        out.append(f"avec la tendance nationale ADEME–Arcep appliquée à tout le bilan, "
+                   f"{fr_number(nat['bau_2030_tco2e'], 0)} et {fr_number(nat['plan_2030_tco2e'], 0)}")
+    flat = sens.get("constant_factors")
+    if flat:
+        out.append(f"avec des facteurs constants, {fr_number(flat['bau_2030_tco2e'], 0)} et "
+                   f"{fr_number(flat['plan_2030_tco2e'], 0)}")
+    return ("Sensibilités : " + " ; ".join(out) + ".") if out else ""
+
+
+def scope_markdown(t: dict) -> str:
+    """The milestone per scope (French bullet): the physical scope and the purchases, each against its share of
+    the target, with the gap left (``trajectory.by_scope``)."""
+    from helpers.report.plotting import fr_number
+
+    by = t.get("by_scope")
+    if not by:
+        return ""
+    m = t["milestone_year"]
+    names = {"physical": "périmètre physique (équipements, énergie, hébergement, réseaux, papier)",
+             "purchases": "achats de services et logiciels (ratios monétaires)"}
+    parts = []
+    for key in ("physical", "purchases"):
+        d = by[key]
+        gap = d["gap_milestone_tco2e"]
+        parts.append(f"{names[key]} : {fr_number(d['plan_milestone_tco2e'], 0)} tCO2e avec le plan pour "
+                     f"{fr_number(d['target_milestone_tco2e'], 0)} visées, "
+                     + (f"écart de {fr_number(gap, 0)} tCO2e" if gap > 0 else "objectif tenu"))
+    return f"- Jalon {m} par périmètre (la cible et le budget portent sur le total) — " + " ; ".join(parts) + "."
 
 
 def _ids(ids) -> str:
@@ -647,6 +705,13 @@ def avoided_markdown(study: ActionsStudy) -> str:
     if rows.empty:
         return ""
     cf = study.info["counterfactual"]
+    sens = (f"Sensibilités : avec la tendance des années d'achat de l'inventaire, "
+            f"{fr_number(cf.get('inventory_trend_sensitivity_tco2e', 0.0), 0)} tCO2e/an ; avec la tendance nationale "
+            f"ADEME–Arcep, {fr_number(cf['national_sensitivity_tco2e'], 0)} tCO2e/an.")
+    if cf.get("index_at_milestone", 1.0) <= 1.0:  # a fleet that does not grow leaves nothing to avoid
+        ids = ", ".join(rows["action_id"])
+        return (f"- Émissions évitées ({ids}, hors classement, hors courbe de coût) : aucune, le fil de l'eau ne "
+                f"prévoit pas de croissance du parc ({cf['basis']}). " + sens)
     parts = []
     for x in rows.itertuples(index=False):
         parts.append(f"{x.action_id} {x.title_fr} : {fr_interval(x.total_tco2e, x.total_low_tco2e, x.total_high_tco2e, 1)}"
@@ -655,8 +720,7 @@ def avoided_markdown(study: ActionsStudy) -> str:
     return ("- Émissions évitées (hors classement, hors courbe de coût) — " + " ; ".join(parts)
             + f". Évolution de référence : {cf['basis']}, appliquée aux seules lignes liées au parc "
             f"({fr_number(cf['fleet_driven_baseline_tco2e'], 0)} tCO2e en {study.info['trajectory']['reference_year']})"
-            f". Sensibilité avec la tendance nationale ADEME–Arcep : {fr_number(cf['national_sensitivity_tco2e'], 0)} "
-            "tCO2e/an. Ce ne sont pas des réductions sous le niveau de référence.")
+            ". " + sens + " Ce ne sont pas des réductions sous le niveau de référence.")
 
 
 def alt_texts(study: ActionsStudy) -> dict[str, str]:
