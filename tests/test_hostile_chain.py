@@ -44,9 +44,10 @@ FILES = {"inventory.csv": "inventory", "hosting.csv": "hosting", "telecom.csv": 
          "purchases.csv": "purchases", "printing.csv": "printing", "services.csv": "services", "rgesn.csv": "rgesn",
          "maturity.csv": "maturity_answers", "actions.csv": "actions", "factor_overrides.csv": "factor_overrides"}
 #: columns kept in "empty" mode besides the schema's required ones: what makes a line a line (an inventory line
-#: needs its entity, category and quantity; a telecom or printing line needs one figure, the reader says so)
-KEEP = {"inventory.csv": ("line_id", "entity", "category", "quantity"), "telecom.csv": ("mobile_lines",),
-        "printing.csv": ("reams_per_year",)}
+#: needs its entity, category and quantity; a telecom or printing line needs one of its figures, the reader says so)
+KEEP = {"inventory.csv": ("line_id", "entity", "category", "quantity"),
+        "telecom.csv": ("fixed_data_gb_per_year", "mobile_data_gb_per_year", "fixed_lines", "mobile_lines"),
+        "printing.csv": ("reams_per_year", "pages_per_year")}
 OVERRIDES = ("factor_id,value,low,high,source,reason\n"
              "laptop:manufacturing:climate_change,250,200,300,PCF fabricant 2023,modèle unique du parc\n")
 LEVELS = {f: (("full", "empty") if f == "inventory.csv" else ("full", "empty", "absent")) for f in FILES}
@@ -181,7 +182,7 @@ def test_every_combination_of_optional_files_and_empty_columns_runs_the_chain(sa
 
 def test_an_export_with_an_empty_site_column_runs_the_action_plan(sandbox):
     """The attack itself: La Rochelle with its inventory's ``site`` column emptied (A15 merges sr-ville into
-    sr-agglo): the action plan runs, the merge applies to no device (none names a room) and its gain is finite."""
+    sr-agglo): the action plan runs and A15 is evaluated, with a finite gain."""
     from helpers.run.study import compute_sections
 
     folder = sandbox / "raw" / "nosite"
@@ -196,7 +197,7 @@ def test_an_export_with_an_empty_site_column_runs_the_action_plan(sandbox):
     (folder / "inventory.csv").write_text(buf.getvalue(), encoding="utf-8")
     compute_sections("nosite", n_draws=100, processed_dir=sandbox / "processed" / "nosite")
     summary = json.loads((sandbox / "processed" / "nosite" / "summary_actions.json").read_text())
-    a15 = [a for a in summary["data"]["actions"] if a.get("action_id") == "A15"]
+    a15 = [a for a in summary["data"]["actions"] if a.get("id") == "A15"]
     assert a15 and finite_numbers(a15) == []
 
 
