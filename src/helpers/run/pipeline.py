@@ -436,8 +436,6 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
                                           id="methode"))
     merged.cells.append(new_markdown_cell(sections.reproducibility_markdown(summary, processed, factors_used, changes),
                                           id="reproductibilite", metadata={"tags": ["annex"]}))
-    main_nb, annex_nb = publish.split_annex(merged)
-    _write_tables(processed, outputs, factors_used, territory)
     name = html.escape(territory.name)
     header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}. "
               f'Détail, tables complètes et reproductibilité : <a href="{publish.ANNEX_FILE}">annexes</a>.</p>']
@@ -447,17 +445,33 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     factors = html.escape(str(summary.get("factors_version", "n.d.")))
     footer = (f"<p>Produit par snr-diagnostic {html.escape(version)} — facteurs {factors} — empreinte des entrées "
               f"sha256 {digest[:16]}. Code sous licence EUPL-1.2.</p>")
-    page = publish.render_html(main_nb, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
     annex_header = (f"<p>{name} — détail du diagnostic : tables longues, sensibilité, vue multicritère, facteurs et "
                     f'reproductibilité. Retour au <a href="{publish.MAIN_FILE}">diagnostic</a>.</p>')
-    annex = publish.render_html(annex_nb, f"Annexes du diagnostic numérique responsable — {territory.name}",
-                                annex_header, footer, toc_first=True)
+
+    def render_main(nb):
+        return publish.render_html(nb, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header),
+                                   footer)
+
+    def render_annex(nb):
+        return publish.render_html(nb, f"Annexes du diagnostic numérique responsable — {territory.name}",
+                                   annex_header, footer, toc_first=True)
+
+    # page budgets by design (issue 31): never refused for its size; the main page's overflow goes to the annex,
+    # the annex's to tables.xlsx, each with a sentence saying where
+    from helpers.report import page_budget
+
+    main_nb, annex_nb, page, _moved = page_budget.fit_main_page(
+        merged, render_main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS, publish.ANNEX_FILE)
+    annex, overflow = page_budget.fit_annex_page(annex_nb, render_annex, publish.MAX_PAGE_BYTES,
+                                                 publish.MAX_DOM_ELEMENTS)
+    _write_tables(processed, outputs, factors_used, territory, overflow)
     over = (publish.check_page_budget(page, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS)
             + [f"{publish.ANNEX_FILE} : {p}" for p in publish.check_page_budget(annex)])
     (outputs / publish.ANNEX_FILE).write_text(annex, encoding="utf-8")
     if over:
         (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
-        raise StudyFailed("le diagnostic publié dépasse son budget de sobriété : " + "; ".join(over)
+        raise StudyFailed("le diagnostic publié dépasse son budget de sobriété malgré le report en annexe et dans "
+                          "tables.xlsx : " + "; ".join(over)
                           + f" (la page refusée est outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
     (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
 
@@ -483,9 +497,10 @@ def _factors_used(territory, processed: Path):
     return table, change_table
 
 
-def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) -> None:
+def _write_tables(processed: Path, outputs: Path, factors_used, territory=None, overflow: dict | None = None) -> None:
     """``tables.xlsx``: the key tables for partners, one sheet each, with what they hold in the first row; the
-    territory's entities and peers in full (the page lists the first ones only)."""
+    territory's entities and peers in full (the page lists the first ones only); ``overflow`` (sheet -> (frame,
+    note)): what did not fit the annex (:func:`helpers.report.page_budget.fit_annex_page`)."""
     from helpers.io import safe_write
     from helpers.report import page_budget, sections
 
@@ -506,6 +521,7 @@ def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) 
                                               "Entités du périmètre et collectivités de comparaison (liste complète).")
     tables["facteurs"] = (factors_used, sections.SHEET_NOTES["facteurs"])
     tables["hypotheses"] = (sections.assumed_inputs(processed), sections.SHEET_NOTES["hypotheses"])
+    tables.update(overflow or {})
     sections.write_tables_xlsx(tables, outputs / "tables.xlsx")
 
 
