@@ -111,6 +111,53 @@ def _territory_lock(slug: str):
 _KERNELS: dict[int, tuple[object, str]] = {}
 #: what is running now, for the message printed on Ctrl-C / SIGTERM
 _RUNNING: list[str] = []
+#: slug -> the generation published when this run started (after its repair): the messages printed on a failure or
+#: an interruption say what is published by comparing it with the generation published when they are printed
+_PUBLISHED_BEFORE: dict[str, str | None] = {}
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold SIGTERM and Ctrl-C (SIGINT) while the block runs, then deliver them (raise :class:`Interrupted` or
+    ``KeyboardInterrupt``) once it has finished: the publication's switch and clean-up run to their end. In a thread
+    other than the main one (signals cannot be handled there) the block runs as is."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum, _frame):
+        pending.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if pending:
+            if pending[0] == signal.SIGINT:
+                raise KeyboardInterrupt
+            raise Interrupted(signal.Signals(pending[0]).name)
+
+
+def published_state(slug: str) -> tuple[bool, str]:
+    """``(published, French sentence)``: whether this run's new version is the published one (the generation
+    published now differs from the one published when the run started), and what a reader of outputs/<slug>/ sees."""
+    from helpers.run import publication
+
+    now = publication.current_generation(slug)
+    if slug in _PUBLISHED_BEFORE and now is not None and now != _PUBLISHED_BEFORE[slug]:
+        return True, (f"La nouvelle version est publiée : outputs/{slug}/ et data/processed/{slug}/ la montrent, "
+                      "complète (la bascule est atomique) ; ce qui restait à nettoyer le sera par l'exécution suivante.")
+    if now is None:
+        return False, (f"Rien n'a été publié ; outputs/{slug}/ et data/processed/{slug}/ sont inchangés (aucune "
+                       "publication antérieure).")
+    return False, (f"Rien n'a été publié ; les résultats précédents de outputs/{slug}/ et data/processed/{slug}/ "
+                   "sont inchangés.")
 
 
 #: started in place of the kernel: ask Linux to SIGKILL this process when the runner's thread that started it dies
@@ -262,6 +309,7 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
     with _territory_lock(slug):
         for item in publication.repair(slug):
             say(f"▶ remise en ordre : {item}")
+        _PUBLISHED_BEFORE[slug] = publication.current_generation(slug)  # what the messages compare with
         staging = publication.begin(slug)
         km_class = None
         try:
@@ -315,7 +363,8 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             timings["publish"] = time.perf_counter() - t0
             say(f"{timings['publish']:.1f} s")
             _RUNNING[:] = ["bascule de la publication"]
-            publication.commit(staging)
+            with signals_held():  # the switch and its clean-up are not cut in two by Ctrl-C or SIGTERM
+                publication.commit(staging)
             _RUNNING.clear()
         finally:
             if km_class is not None:  # first: no kernel of this run left writing into the staging area
@@ -536,11 +585,12 @@ def _raise_interrupted(signum, _frame):
 
 
 def interruption_message(slug: str, how: str) -> str:
-    """French message after Ctrl-C or SIGTERM: what was running, and that nothing was published."""
+    """French message after Ctrl-C or SIGTERM: what was running, and what is published now (read from the
+    publication itself, not assumed: an interruption at the switch may come after it)."""
     running = ", ".join(_RUNNING) if _RUNNING else "la préparation"
     _RUNNING.clear()
-    return (f"\nInterrompu ({how}) pendant : {running}. Rien n'a été publié ; les résultats précédents de "
-            f"outputs/{slug}/ et data/processed/{slug}/ sont inchangés. Les dossiers de travail, noyaux, fichiers de "
+    _, state = published_state(slug)
+    return (f"\nInterrompu ({how}) pendant : {running}. {state} Les dossiers de travail, noyaux, fichiers de "
             "connexion et sockets de cette exécution ont été supprimés.")
 
 
@@ -554,6 +604,10 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
     previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
         problems = check_run_parameters(seed, n_draws)
+        if not isinstance(slug, str) or not paths.SLUG_RE.fullmatch(slug) or slug in paths.RESERVED_SLUGS:
+            problems.insert(0, f"TERRITORY (--territory) : {slug!r} ; attendu l'identifiant d'un dossier de data/raw/ "
+                               "(lettres minuscules, chiffres et '-', par ex. la-rochelle ; 'make new-territory "
+                               "SLUG=…' en crée un)")
         if problems:
             print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
                   file=sys.stderr)
@@ -565,8 +619,9 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
               file=sys.stderr)
         return 2
     except StudyFailed as exc:
-        print(f"\nL'étude a échoué — les résultats précédents de outputs/{slug}/ sont inchangés.\n{exc}",
-              file=sys.stderr)
+        published, state = published_state(slug)
+        head = "L'étude a échoué après sa publication" if published else "L'étude a échoué"
+        print(f"\n{head} — {state}\n{exc}", file=sys.stderr)
         failed = paths.OUTPUTS_DIR / ".failed" / slug
         if failed.exists():
             print(f"Ce que l'exécution en échec a produit (notebooks exécutés, tables) est conservé dans "
