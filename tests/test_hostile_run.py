@@ -254,3 +254,44 @@ def test_a_failed_clean_up_after_the_switch_is_not_a_failed_run(project, monkeyp
     publication.repair(SLUG)
     gens = [p.name for p in publication.store(SLUG).iterdir() if p.name.startswith("g-")]
     assert gens == [name]
+
+
+# --- case 7: the DRAWS maximum fits the memory a territory may use -----------------------------------------------------
+
+
+def _territory(n_entities: int):
+    from helpers.io.territory import Entity, load_territory
+
+    base = load_territory("la-rochelle")
+    extra = tuple(Entity(f"c-{i}", f"Commune {i}") for i in range(max(0, n_entities - len(base.entities))))
+    return type("T", (), {"entities": base.entities + extra})()
+
+
+def test_the_draws_maximum_fits_the_memory_budget_of_la_rochelle_and_of_100_entities():
+    """Measured peaks (``helpers.run.pipeline.MAX_DRAWS``): La Rochelle 714 MB, 104 entities 1,239 MB at 100,000
+    draws; 1,000,000 draws (the former maximum) needed 5.7 GB for La Rochelle."""
+    from helpers.run import pipeline
+
+    assert pipeline.MAX_DRAWS == 100_000
+    for n, measured_mb in ((4, 714), (104, 1239)):
+        estimate = pipeline.draws_memory_bytes(n, pipeline.MAX_DRAWS) / 1024**2
+        assert measured_mb <= estimate <= 1.1 * measured_mb, (n, estimate)
+        assert pipeline.draws_memory_problem(_territory(n), pipeline.MAX_DRAWS) is None
+    assert pipeline.draws_memory_bytes(4, 1_000_000) > pipeline.MEMORY_BUDGET_BYTES
+
+
+def test_draws_beyond_a_big_territorys_memory_are_refused_with_the_most_that_fit(tmp_path, monkeypatch):
+    from helpers.io.errors import InputError
+    from helpers.run import pipeline
+
+    big = _territory(1000)
+    message = pipeline.draws_memory_problem(big, 100_000)
+    assert message and "pour ce territoire de 1000 entités" in message and "au plus 2 Go par territoire" in message
+    fit = int(message.rsplit("au plus ", 1)[1].split()[0])
+    assert pipeline.draws_memory_problem(big, fit) is None and pipeline.draws_memory_problem(big, fit + 1000)
+    from helpers.run import study
+
+    monkeypatch.setattr("helpers.io.territory.load_territory", lambda slug: big)
+    with pytest.raises(InputError, match="au plus"):
+        study.compute_sections("la-rochelle", n_draws=100_000, processed_dir=tmp_path / "p")
+    assert not (tmp_path / "p").exists()  # refused before any section ran

@@ -9,6 +9,7 @@ traceback to be understood.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +174,11 @@ def display_path(path: str | Path) -> str:
         return str(p.resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return str(p)
+    except (OSError, RuntimeError):  # a looping link: named as given, never followed
+        try:
+            return str(Path(os.path.abspath(p)).relative_to(Path(os.path.abspath(PROJECT_ROOT))))
+        except ValueError:
+            return str(p)
 
 
 def raise_if(problems: list[InputProblem]) -> list[InputProblem]:

@@ -35,8 +35,20 @@ DEFAULT_DRAWS = 10_000
 #: fewest Monte Carlo draws accepted: the 95 % intervals are the 2.5th and 97.5th percentiles, so each tail needs
 #: several draws (1 / 0.025 = 40 draws leave one draw per tail; 100 leave 2.5)
 MIN_DRAWS = 100
-#: most draws accepted (memory grows linearly with them: 10^6 draws of the default study ~ a few GB)
-MAX_DRAWS = 1_000_000
+#: most draws accepted. Memory grows linearly with the draws and with the entities (the balance keeps one array of
+#: draws per breakdown cell): measured peaks of the whole computation in one process (``bench``-like, VmHWM), La
+#: Rochelle (4 entities) 206 MB at 10,000 draws, 714 MB at 100,000, 1,279 MB at 200,000; the same with 100 more
+#: entities 1,239 MB at 100,000 and 2,378 MB at 200,000. 1,000,000 draws needed 5.7 GB for La Rochelle (issue 31):
+#: the cap is 100,000, within the 2 GB a territory may use (README), and :func:`draws_memory_problem` refuses, per
+#: territory, draws whose estimated peak exceeds it.
+MAX_DRAWS = 100_000
+#: memory a territory's run may use (bytes): the README's target per worker
+MEMORY_BUDGET_BYTES = 2 * 1024**3
+#: the estimate of :func:`draws_memory_problem`, fitted on the measures above (and rounded up): a fixed part, then
+#: per draw a part for the study and a part per entity
+MEMORY_BASE_BYTES = 150 * 1024**2
+MEMORY_BYTES_PER_DRAW = 5_800
+MEMORY_BYTES_PER_DRAW_AND_ENTITY = 60
 MAX_SEED = 2**63 - 1
 
 DETERMINISM_ENV = {
@@ -89,6 +101,25 @@ def check_run_parameters(seed, n_draws) -> list[str]:
     if not whole(seed) or not 0 <= seed <= MAX_SEED:
         problems.append(f"--seed : {seed!r} ; attendu un entier entre 0 et {MAX_SEED}")
     return problems
+
+
+def draws_memory_bytes(n_entities: int, n_draws: int) -> int:
+    """Estimated peak memory (bytes) of a study of ``n_entities`` entities with ``n_draws`` draws."""
+    return int(MEMORY_BASE_BYTES + n_draws * (MEMORY_BYTES_PER_DRAW + MEMORY_BYTES_PER_DRAW_AND_ENTITY * n_entities))
+
+
+def draws_memory_problem(territory, n_draws: int) -> str | None:
+    """French message when ``n_draws`` would take more than :data:`MEMORY_BUDGET_BYTES` for ``territory`` (its
+    estimated peak, :func:`draws_memory_bytes`), with the most draws that fit; ``None`` when they fit."""
+    n = len(territory.entities)
+    need = draws_memory_bytes(n, n_draws)
+    if need <= MEMORY_BUDGET_BYTES:
+        return None
+    fit = int((MEMORY_BUDGET_BYTES - MEMORY_BASE_BYTES) // (MEMORY_BYTES_PER_DRAW + MEMORY_BYTES_PER_DRAW_AND_ENTITY * n))
+    fit = max(MIN_DRAWS, fit // 1000 * 1000 if fit >= 1000 else fit)
+    return (f"--draws : {n_draws} tirages Monte Carlo demanderaient environ {need / 1024**3:.1f} Go pour ce territoire "
+            f"de {n} entités (au plus {MEMORY_BUDGET_BYTES / 1024**3:.0f} Go par territoire) ; attendu au plus {fit} "
+            "tirages").replace(".", ",")
 
 
 @contextlib.contextmanager
@@ -303,6 +334,9 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
         raise InputError([InputProblem("paramètres de l'étude", None, None, None, p) for p in problems])
     slug = paths.check_slug(slug)
     territory = load_territory(slug)  # fail fast and clearly on a bad territory.yaml
+    memory = draws_memory_problem(territory, n_draws)
+    if memory:
+        raise InputError(InputProblem("paramètres de l'étude", None, None, None, memory))
     os.environ.update(DETERMINISM_ENV)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
