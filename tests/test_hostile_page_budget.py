@@ -126,7 +126,8 @@ def test_what_does_not_fit_the_main_page_moves_to_the_annex_with_a_sentence():
     assert publish.check_page_budget(page, 300_000, budget) == []
     # the cheapest block that covers the overflow alone: the 10-row table (about 34 elements for 20 too many)
     assert moved == ["Tableau 1"]
-    assert "« Tableau 1 » : en annexe, faute de place sur cette page" in page and 'href="annexes.html' in page
+    assert "« Tableau 1 » : en annexe, faute de place sur cette page" in page
+    assert 'href="annexes.html#2-partie-1"' in page  # the link leads to its section in the annex
     assert "Tableau 1" in render(annex) and "Tableau 2" in page and "Tableau 3" in page
 
 

@@ -172,7 +172,7 @@ def decimal_sentence(columns: list[str], notes: list[str], escape=str) -> str:
             plain[mark].append(escape(column))
         else:
             special.append(f"{escape(column)} : {escape(note)}")
-    parts = [f"{mark} (colonnes {', '.join(cols)})" for mark, cols in plain.items() if cols]
+    parts = [f"{mark} (colonne{'s' if len(cols) > 1 else ''} {', '.join(cols)})" for mark, cols in plain.items() if cols]
     return "Convention décimale : " + " ; ".join(parts + special) + "."
 
 

@@ -138,9 +138,13 @@ def cell_title(cell) -> str:
     return "Tableau détaillé"
 
 
-def _short(text: str, n: int = 70) -> str:
+def _short(text: str, n: int = 80) -> str:
+    """``text`` on one line, at most ``n`` characters, cut at a word."""
     text = " ".join(str(text).split()).rstrip(" :.")
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def html_frame(fragment: str) -> pd.DataFrame:
@@ -250,7 +254,7 @@ def fit_main_page(merged, render, max_bytes: int, max_elements: int, annex_file:
 
     from nbformat.v4 import new_markdown_cell
 
-    from helpers.report.publish import ANNEX_TAGS, split_annex
+    from helpers.report.publish import ANNEX_TAGS, _headings, annex_slug, split_annex
 
     moved: list[str] = []
     for _ in range(50):  # each round moves at least one block: bounded by the number of blocks
@@ -268,9 +272,12 @@ def fit_main_page(merged, render, max_bytes: int, max_elements: int, annex_file:
             cell = merged.cells[i]
             title = cell_title(cell)
             cell.metadata["tags"] = list(cell.metadata.get("tags", [])) + ["annex"]
+            h2 = next((text for c in reversed(merged.cells[:i]) for level, text in reversed(_headings(c))
+                       if level == 2), None)  # the section it is in, where the annex puts it
+            href = f"{annex_file}#{annex_slug(h2)}" if h2 else annex_file
             note = new_markdown_cell(
                 f'<p class="annexe">« {_html.escape(title)} » : en annexe, faute de place sur cette page (budget de '
-                f'sobriété) — <a href="{annex_file}">annexes</a>.</p>', id=f"deplace-{len(moved) + 1}")
+                f'sobriété) — <a href="{href}">annexes</a>.</p>', id=f"deplace-{len(moved) + 1}")
             merged.cells.insert(i + 1, note)
             moved.append(title)
     main, annex = split_annex(merged)
