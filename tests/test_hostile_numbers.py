@@ -212,3 +212,31 @@ def test_decimal_clues_of_a_chunk_do_not_depend_on_the_column_order():
     reader.observe({"a": pd.Series(["16,800"]), "b": pd.Series(["12,5"])}, [2])
     values, reported = reader.parse(pd.Series(["16,800"]), "a", [2], problems)
     assert values.tolist() == [16.8] and not reported.any() and not problems
+
+
+def test_values_at_their_bounds_give_finite_figures(tmp_path, monkeypatch):
+    """Every bounded column of test-mini's files at its upper bound: the whole computation gives finite figures and
+    strict-JSON summaries (the bounds are wide, they must never let an overflow through)."""
+    from helpers.io import bounds as B
+    from helpers.run.study import compute_sections
+
+    folder = _territory(tmp_path, monkeypatch)
+    at_bound = {"purchases.csv": {"amount_eur": B.MAX_EUR}, "hosting.csv": {"it_kwh_per_year": B.MAX_SITE_KWH_PER_YEAR},
+                "telecom.csv": {"mobile_data_gb_per_year": B.MAX_GB_PER_YEAR, "mobile_lines": B.MAX_SUBSCRIPTIONS},
+                "printing.csv": {"reams_per_year": B.MAX_REAMS_PER_YEAR},
+                "inventory.csv": {"quantity": 1_000_000}}  # kWh and power are bounded tighter per category
+    for file, values in at_bound.items():
+        table = pd.read_csv(folder / file, dtype=str, keep_default_na=False)
+        for column, value in values.items():
+            table[column] = str(int(value))
+        table.to_csv(folder / file, index=False)
+    out = tmp_path / "processed" / "t31"
+    compute_sections("t31", n_draws=100, processed_dir=out)
+
+    def no_constant(text):
+        raise AssertionError(f"{text} in a summary")
+    for section in ("carbon", "services", "actions"):
+        data = json.loads((out / f"summary_{section}.json").read_text(encoding="utf-8"), parse_constant=no_constant)
+        assert data["data"]
+    total = json.loads((out / "summary_carbon.json").read_text())["data"]["total_tco2e"]
+    assert math.isfinite(total["value"]) and total["value"] > 1e6  # huge, finite
