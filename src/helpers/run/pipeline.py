@@ -38,7 +38,8 @@ MIN_DRAWS = 100
 #: most draws accepted. Memory grows linearly with the draws and with the entities (the balance keeps one array of
 #: draws per breakdown cell): measured peaks of the whole computation in one process (``bench``-like, VmHWM), La
 #: Rochelle (4 entities) 206 MB at 10,000 draws, 714 MB at 100,000, 1,279 MB at 200,000; the same with 100 more
-#: entities 1,239 MB at 100,000 and 2,378 MB at 200,000. 1,000,000 draws needed 5.7 GB for La Rochelle (issue 31):
+#: entities 1,239 MB at 100,000 and 2,378 MB at 200,000 (``python bench/bench_draws_memory.py``). 1,000,000 draws
+#: needed 5.7 GB for La Rochelle (issue 31):
 #: the cap is 100,000, within the 2 GB a territory may use (README), and :func:`draws_memory_problem` refuses, per
 #: territory, draws whose estimated peak exceeds it.
 MAX_DRAWS = 100_000
