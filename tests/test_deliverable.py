@@ -49,7 +49,7 @@ def test_main_page_budget_is_stricter_than_the_annex_budget():
     page = "<p>" + "<span>x</span>" * 649 + "</p>"
     assert publish.check_page_budget(page) == []
     problems = publish.check_page_budget(page, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS)
-    assert problems == ["the page has 650 DOM elements (budget 600)"]
+    assert problems == ["la page a 650 éléments DOM (budget 600)"]
 
 
 def test_toc_comes_after_the_synthesis():

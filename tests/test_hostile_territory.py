@@ -288,3 +288,40 @@ def test_a_hostile_territory_leaves_the_previous_publication_untouched(tmp_path)
     assert f"data/raw/{slug}/territory.yaml, ligne 9" in res.stderr and "alias" in res.stderr
     assert "Traceback" not in res.stderr
     assert published() == before
+
+
+# --- YAML 1.1 oddities (issue 31, case 4): integers read as written, never silently converted --------------------------
+
+
+def test_a_population_written_with_a_leading_zero_is_read_as_written_not_as_octal(tmp_path):
+    """``population: 0172000``: YAML 1.1 read the octal 62,464; read as written (YAML 1.2 core), 172,000."""
+    territory = load_territory("t", write(tmp_path, VALID.replace("population: 60000", "population: 0172000")))
+    assert territory.population == 172_000
+
+
+@pytest.mark.parametrize("text,shown", [("agents: 50:00", "'50:00'"), ("agents: 1_000", "'1_000'"),
+                                        ("agents: 7 00", "'7 00'")])
+def test_a_sexagesimal_or_underscored_number_is_refused_not_converted(tmp_path, text, shown):
+    """``agents: 50:00``: YAML 1.1 read the sexagesimal 3,000; here a text, refused naming its line and why."""
+    message = str(refused(write(tmp_path, VALID.replace("agents: 700", text))))
+    assert f"ligne 4, colonne 'agents' : trouvé {shown}" in message
+    assert "lue comme un texte (YAML 1.2)" in message and "3000" not in message
+
+
+@pytest.mark.parametrize("text,value", [("reference_year: 2023", 2023), ("reference_year: 0x7E7", 2023),
+                                        ("reference_year: 0o3747", 2023)])
+def test_integers_marked_as_hexadecimal_or_octal_are_read_as_marked(tmp_path, text, value):
+    assert load_territory("t", write(tmp_path, VALID.replace("reference_year: 2023", text))).reference_year == value
+
+
+def test_yes_and_on_are_texts_not_booleans(tmp_path):
+    """A status ``on`` or ``yes`` of an export stays a text key (YAML 1.1 made it True); ``illustrative: yes`` is
+    refused (true or false), not guessed."""
+    territory = load_territory("t", write(tmp_path, VALID + "statuses: {on: in_service, yes: in_stock}\n"))
+    assert territory.statuses == {"on": "in_service", "yes": "in_stock"}
+    assert "true ou false" in str(refused(write(tmp_path, VALID + "illustrative: yes\n")))
+
+
+def test_an_infinite_electricity_factor_is_refused(tmp_path):
+    text = VALID + "electricity_factor_kgco2e_per_kwh: .inf\nelectricity_factor_source: contrat\n"
+    assert "entre 0 et 1,5" in str(refused(write(tmp_path, text)))

@@ -130,7 +130,7 @@ def test_failure_names_notebook_and_keeps_previous_outputs(project):
 def test_bad_territory_slug_is_refused_before_running(project):
     root, _ = project
     res = run_study(root, slug="../etc")
-    assert res.returncode == 2 and "territory slug" in res.stderr
+    assert res.returncode == 2 and "TERRITORY (--territory) : '../etc'" in res.stderr and "Traceback" not in res.stderr
 
 
 def _published_state(root: Path) -> dict:

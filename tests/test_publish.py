@@ -77,7 +77,7 @@ def test_budget_reports_every_breach():
     page = "<p>" + "<span>x</span>" * 1001 + "</p><script>1</script>" + "x" * 500_001
     problems = publish.check_page_budget(page)
     assert len(problems) == 3
-    assert "DOM elements" in problems[1] and "script" in problems[2]
+    assert "éléments DOM" in problems[1] and "script" in problems[2]
 
 
 def test_method_section_lists_the_factors_that_move_the_total_most(tmp_path):

@@ -124,7 +124,7 @@ def test_readers_still_return_their_report(warned):
     from helpers.model import rgesn
 
     telecom = ci.read_telecom(warned.raw / "telecom.csv", warned.territory)
-    assert list(telecom.attrs) == ["columns", "ignored", "file", "warnings", "rows_read"]
+    assert list(telecom.attrs) == ["columns", "ignored", "file", "decimals", "warnings", "rows_read"]
     assert [w.column for w in telecom.attrs["warnings"]] == [UNKNOWN]
     answers = rgesn.read_rgesn(warned.raw / "rgesn.csv")
     assert [w.column for w in answers.attrs["warnings"]] == ["justification"]

@@ -20,6 +20,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from helpers.io import bounds as B
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.tables import Column, Schema, read_table, take_report
 from helpers.model import vocab
@@ -62,13 +63,13 @@ HOSTING_SCHEMA = Schema(
                example="server_room", label_fr="un type d'hébergement de hosting_kinds.csv"),
         Column("pue", "float", min=1, max=4, description="measured power usage effectiveness (default: the kind's)",
                example=""),
-        Column("it_kwh_per_year", "float", min=0, unit="kWh/year",
+        Column("it_kwh_per_year", "float", min=0, max=B.MAX_SITE_KWH_PER_YEAR, unit="kWh/year",
                description="measured IT electricity of the site (replaces the inventory's estimate)", example=""),
         Column("electricity_item", "str", description="electricity factor item (default: the kind's)", example=""),
         Column("floor_area_m2", "float", min=0, max=100_000, unit="m2",
                description="floor area of the room, for the building and technical equipment (dc_support_equipment)",
                example=40),
-        Column("cloud_spend_eur", "float", min=0, unit="EUR/year",
+        Column("cloud_spend_eur", "float", min=0, max=B.MAX_EUR_PER_YEAR, unit="EUR/year",
                description="yearly spend on the hosted service, used only if no energy is known", example=""),
         _quality_column(),
         Column("comment", "str", description="free text: source, assumption", example="salle serveur de la mairie"),
@@ -86,13 +87,13 @@ TELECOM_SCHEMA = Schema(
     columns=(
         Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville",
                label_fr="une entité de territory.yaml (id, nom ou alias)"),
-        Column("fixed_data_gb_per_year", "float", min=0, unit="GB/year", description="data volume on fixed lines",
+        Column("fixed_data_gb_per_year", "float", min=0, max=B.MAX_GB_PER_YEAR, unit="GB/year", description="data volume on fixed lines",
                example=""),
-        Column("mobile_data_gb_per_year", "float", min=0, unit="GB/year", description="data volume on mobile lines",
+        Column("mobile_data_gb_per_year", "float", min=0, max=B.MAX_GB_PER_YEAR, unit="GB/year", description="data volume on mobile lines",
                example=1200),
-        Column("fixed_lines", "float", min=0, unit="subscriptions", description="fixed internet subscriptions",
+        Column("fixed_lines", "float", min=0, max=B.MAX_SUBSCRIPTIONS, unit="subscriptions", description="fixed internet subscriptions",
                example=12),
-        Column("mobile_lines", "float", min=0, unit="subscriptions", description="mobile subscriptions (SIM)",
+        Column("mobile_lines", "float", min=0, max=B.MAX_SUBSCRIPTIONS, unit="subscriptions", description="mobile subscriptions (SIM)",
                example=150),
         _quality_column(),
         Column("comment", "str", description="free text: source (operator invoices), assumption", example=""),
@@ -110,7 +111,7 @@ PURCHASES_SCHEMA = Schema(
                label_fr="une entité de territory.yaml (id, nom ou alias)"),
         Column("category", "str", required=True, allowed=tuple(PURCHASE_CATEGORIES),
                description="kind of spend", example="services", label_fr="le type de dépense"),
-        Column("amount_eur", "float", required=True, min=0, unit="EUR", description="amount excl. VAT",
+        Column("amount_eur", "float", required=True, min=0, max=B.MAX_EUR, unit="EUR", description="amount excl. VAT",
                example=250000, label_fr="le montant hors taxes en €"),
         Column("year", "year", min=2000, max=2100, description="year of the spend (default: the reference year)",
                example=""),
@@ -129,9 +130,9 @@ PRINTING_SCHEMA = Schema(
     columns=(
         Column("entity", "str", required=True, description="entity id from territory.yaml", example="ville",
                label_fr="une entité de territory.yaml (id, nom ou alias)"),
-        Column("reams_per_year", "float", min=0, unit="reams/year", description="reams of A4 paper bought per year",
+        Column("reams_per_year", "float", min=0, max=B.MAX_REAMS_PER_YEAR, unit="reams/year", description="reams of A4 paper bought per year",
                example=1500),
-        Column("pages_per_year", "float", min=0, unit="pages/year", description="printed pages per year (copier meters)",
+        Column("pages_per_year", "float", min=0, max=B.MAX_PAGES_PER_YEAR, unit="pages/year", description="printed pages per year (copier meters)",
                example=""),
         _quality_column(),
         Column("comment", "str", description="free text: source, assumption", example="marché papier 2023"),

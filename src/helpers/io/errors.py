@@ -9,6 +9,7 @@ traceback to be understood.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,12 +59,26 @@ class InputProblem:
         return f"{prefix}{', '.join(where)} : {found}attendu {self.expected}"
 
 
+#: Longest quoted value: a message quotes at most the offending cell, and at most this much of it (a 32,767-character
+#: cell, or the first line of a file that is not what its name says, is never printed whole).
+MAX_VALUE_CHARS = 80
+
+
 def _shown(value) -> str:
     """``repr`` of a found value as the analyst wrote it: numpy scalars as plain numbers (``0.5``, not
-    ``np.float64(0.5)``)."""
+    ``np.float64(0.5)``); a text longer than :data:`MAX_VALUE_CHARS` cut, its length said."""
     if hasattr(value, "item") and not isinstance(value, (str, bytes)) and getattr(value, "ndim", 1) == 0:
         value = value.item()
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        return repr(value[:MAX_VALUE_CHARS]) + f"… ({len(value)} caractères)"
     return repr(value)
+
+
+def quoted_names(names, n: int = 10, chars: int = 40) -> str:
+    """Names (header cells) for a message: at most ``n``, each cut at ``chars`` characters, then "… et K autres"."""
+    names = [str(x) for x in names]
+    shown = [x if len(x) <= chars else x[:chars] + "…" for x in names[:n]]
+    return ", ".join(shown) + (f" … et {len(names) - n} autres" if len(names) > n else "")
 
 
 def _rows_text(rows: list[int], total: int) -> str:
@@ -159,6 +174,11 @@ def display_path(path: str | Path) -> str:
         return str(p.resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return str(p)
+    except (OSError, RuntimeError):  # a looping link: named as given, never followed
+        try:
+            return str(Path(os.path.abspath(p)).relative_to(Path(os.path.abspath(PROJECT_ROOT))))
+        except ValueError:
+            return str(p)
 
 
 def raise_if(problems: list[InputProblem]) -> list[InputProblem]:

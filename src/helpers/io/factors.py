@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.io import bounds as B
 from helpers.io.errors import InputError, InputProblem, display_path, raise_if
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.tables import Column, Schema, plain, read_table, take_report, with_warnings
@@ -72,11 +73,11 @@ FACTOR_SCHEMA = Schema(
         Column("item", "str", required=True, description="device category or activity (electricity_fr, …)"),
         Column("phase", "str", required=True, allowed=PHASES, description="life-cycle phase"),
         Column("criterion", "str", required=True, allowed=CRITERIA, description="impact criterion"),
-        Column("value", "float", required=True, min=0, description="central value"),
+        Column("value", "float", required=True, min=0, max=B.MAX_FACTOR_VALUE, description="central value"),
         Column("unit", "str", required=True, description="<criterion unit>/<activity unit>, e.g. kgCO2e/unit"),
         Column("activity_unit", "str", required=True, allowed=tuple(ACTIVITY_UNITS), description="activity unit"),
-        Column("low", "float", required=True, min=0, description="2.5th percentile"),
-        Column("high", "float", required=True, min=0, description="97.5th percentile"),
+        Column("low", "float", required=True, min=0, max=B.MAX_FACTOR_VALUE, description="2.5th percentile"),
+        Column("high", "float", required=True, min=0, max=B.MAX_FACTOR_VALUE, description="97.5th percentile"),
         Column("distribution", "str", allowed=DISTRIBUTIONS, default="none",
                description="uncertainty distribution (empty = none: the CSV reader reads 'none' as empty)"),
         Column("source", "str", required=True, description="URL, owner/repo:path@commit or document"),
@@ -104,21 +105,24 @@ CATEGORY_SCHEMA = Schema(
         Column("label_fr", "str", required=True, description="French label shown in the diagnostic"),
         Column("tier", "str", required=True, allowed=TIERS, description="terminals, networks or datacentres"),
         Column("factor_item", "str", required=True, description="item of factors.csv"),
-        Column("default_lifetime_years", "float", required=True, min=0, min_exclusive=True, unit="years"),
-        Column("lifetime_low_years", "float", required=True, min=0, min_exclusive=True, unit="years"),
-        Column("lifetime_high_years", "float", required=True, min=0, min_exclusive=True, unit="years"),
-        Column("default_power_w", "float", required=True, min=0, unit="W"),
+        Column("default_lifetime_years", "float", required=True, min=0, min_exclusive=True, max=B.MAX_LIFETIME_YEARS, unit="years"),
+        Column("lifetime_low_years", "float", required=True, min=0, min_exclusive=True, max=B.MAX_LIFETIME_YEARS, unit="years"),
+        Column("lifetime_high_years", "float", required=True, min=0, min_exclusive=True, max=B.MAX_LIFETIME_YEARS, unit="years"),
+        Column("default_power_w", "float", required=True, min=0, max=B.MAX_DEVICE_POWER_W, unit="W"),
         Column("default_hours_per_day", "float", required=True, min=0, max=24, unit="h/day"),
         Column("default_days_per_year", "float", required=True, min=0, max=366, unit="days/year"),
-        Column("default_yearly_kwh", "float", min=0, unit="kWh/year"),
-        Column("max_power_w", "float", required=True, min=0, min_exclusive=True, unit="W"),
+        Column("default_yearly_kwh", "float", min=0, max=B.MAX_DEVICE_KWH_PER_YEAR, unit="kWh/year"),
+        Column("max_power_w", "float", required=True, min=0, min_exclusive=True, max=B.MAX_DEVICE_POWER_W, unit="W"),
         Column("reconditioned_embodied_share", "float", required=True, min=0, max=1),
-        Column("household_lifetime_years", "float", min=0, min_exclusive=True, unit="years",
+        Column("household_lifetime_years", "float", min=0, min_exclusive=True, max=B.MAX_LIFETIME_YEARS,
+               unit="years",
                description="lifetime of the household (consumer) profile where it differs from the professional "
                            "default: users' devices in the services LCA, and the fleet's household sensitivity"),
-        Column("max_lifetime_years", "float", required=True, min=0, min_exclusive=True, unit="years",
+        Column("max_lifetime_years", "float", required=True, min=0, min_exclusive=True, max=B.MAX_LIFETIME_YEARS,
+               unit="years",
                description="longest lifetime a lifetime extension may reach for a device bought new"),
-        Column("second_life_years", "float", required=True, min=0, min_exclusive=True, unit="years",
+        Column("second_life_years", "float", required=True, min=0, min_exclusive=True, max=B.MAX_LIFETIME_YEARS,
+               unit="years",
                description="lifetime with the collectivity of a device bought reconditioned (its second life); "
                            "a lifetime extension never takes it further"),
         Column("source", "str", required=True),
@@ -134,9 +138,9 @@ HOSTING_SCHEMA = Schema(
     columns=(
         Column("kind", "str", required=True),
         Column("label_fr", "str", required=True),
-        Column("default_pue", "float", required=True, min=1),
-        Column("pue_low", "float", required=True, min=1),
-        Column("pue_high", "float", required=True, min=1),
+        Column("default_pue", "float", required=True, min=1, max=B.MAX_PUE),
+        Column("pue_low", "float", required=True, min=1, max=B.MAX_PUE),
+        Column("pue_high", "float", required=True, min=1, max=B.MAX_PUE),
         Column("electricity_item", "str", required=True, description="electricity item of factors.csv"),
         Column("source", "str", required=True),
     ),
@@ -150,10 +154,10 @@ FACTOR_OVERRIDE_SCHEMA = Schema(
     columns=(
         Column("factor_id", "str", required=True, description="factor id of data/raw/reference/factors.csv",
                example="laptop:manufacturing:climate_change", label_fr="un factor_id de data/raw/reference/factors.csv"),
-        Column("value", "float", required=True, min=0, description="new central value, in the factor's unit",
+        Column("value", "float", required=True, min=0, max=B.MAX_FACTOR_VALUE, description="new central value, in the factor's unit",
                example=250, label_fr="la nouvelle valeur centrale, dans l'unité du facteur"),
-        Column("low", "float", min=0, description="2.5th percentile (optional)", example=200),
-        Column("high", "float", min=0, description="97.5th percentile (optional)", example=300),
+        Column("low", "float", min=0, max=B.MAX_FACTOR_VALUE, description="2.5th percentile (optional)", example=200),
+        Column("high", "float", min=0, max=B.MAX_FACTOR_VALUE, description="97.5th percentile (optional)", example=300),
         Column("source", "str", required=True, description="where the value comes from (document, URL)",
                example="PCF fabricant, modèle X, 2023", label_fr="la source de la valeur (document, URL)"),
         Column("reason", "str", description="why the reference value is replaced", example="modèle unique du parc"),

@@ -15,6 +15,7 @@ context's display are in :mod:`helpers.report.ingest`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +23,35 @@ import pandas as pd
 from helpers.io.errors import InputError, InputProblem, display_path
 
 REQUIRED = ("inventory.csv",)
+
+#: clean input table -> (module, schema) whose text columns are read back as text by ``Context.read_table``
+INPUT_SCHEMAS: dict[str, tuple[str, str]] = {
+    "inventory": ("io.inventory", "INVENTORY_SCHEMA"), "hosting": ("io.carbon_inputs", "HOSTING_SCHEMA"),
+    "telecom": ("io.carbon_inputs", "TELECOM_SCHEMA"), "purchases": ("io.carbon_inputs", "PURCHASES_SCHEMA"),
+    "printing": ("io.carbon_inputs", "PRINTING_SCHEMA"), "services": ("model.services", "SERVICES_SCHEMA"),
+    "rgesn": ("model.rgesn", "RGESN_SCHEMA"), "maturity_answers": ("model.maturity", "MATURITY_SCHEMA"),
+    "actions": ("plan.actions", "ACTIONS_SCHEMA"), "factor_overrides": ("io.factors", "FACTOR_OVERRIDE_SCHEMA"),
+}
+#: text columns the inventory reader adds to its schema's (``helpers.io.inventory.read_inventory``)
+INVENTORY_TEXT_COLUMNS = ("tier", "factor_item", "yearly_kwh_origin", "category_as_given", "lifetime_origin",
+                          "source_file")
+
+
+def text_columns(name: str) -> tuple[str, ...]:
+    """The columns of the clean table ``name`` that hold text (ids, names, free text) whatever their values.
+
+    A CSV has no types: read back, a text column left empty by a real export (no ``site``, no ``comment``) would
+    become a float column of NaN, and the first id written into it (a merge of server rooms, ``sr-agglo``) a
+    ``TypeError`` (issue 31). ``Context.read_table`` reads these columns as text; empty for a table that is not an
+    input (its columns are the model's own)."""
+    import importlib
+
+    spec = INPUT_SCHEMAS.get(name)
+    if spec is None:
+        return ()
+    schema = getattr(importlib.import_module(f"helpers.{spec[0]}"), spec[1])
+    extra = INVENTORY_TEXT_COLUMNS if name == "inventory" else ()
+    return tuple(c.name for c in schema.columns if c.kind == "str") + extra
 
 
 @dataclass
@@ -33,6 +63,8 @@ class IngestReport:
     header_only: list[str] = field(default_factory=list)
     #: every excluded or merged inventory line (``helpers.io.inventory.excluded_lines_table``)
     excluded_lines: pd.DataFrame | None = None
+    #: optional files looked for and not found (paths as in messages): listed in the import report
+    absent: list[str] = field(default_factory=list)
 
 
 def _readers(ctx, categories, tables, strict=None):
@@ -138,12 +170,15 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
             report.tables[name] = df
             continue
         path = ctx.raw / file
-        if not path.exists() and path.with_suffix(".xlsx").exists():
+        if not os.path.lexists(path) and os.path.lexists(path.with_suffix(".xlsx")):
             path = path.with_suffix(".xlsx")  # the same table exported from a spreadsheet
-        if not path.exists() or not _has_data_rows(path):
+        if not os.path.lexists(path):  # a dangling or looping link is present: the reader refuses it below
             report.provided[file] = False
-            if path.exists():
-                report.header_only.append(file)
+            report.absent.append(display_path(path))
+            continue
+        if not _has_data_rows(path):
+            report.provided[file] = False
+            report.header_only.append(file)
             continue
         report.provided[file] = True
         try:
@@ -165,6 +200,7 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
         fr = FileReport(display_path(path), rows_read=int(len(df)), rows_kept=int(len(df)))
         fr.columns = dict(meta.get("columns", {}))
         fr.ignored = list(meta.get("ignored", []))
+        fr.decimals = dict(meta.get("decimals", {}))
         report.files.append(fr)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
@@ -213,9 +249,12 @@ def import_report_table(report: IngestReport) -> pd.DataFrame:
         rows += [(f.file, "default", col, n, "") for col, n in sorted(f.defaults.items()) if n]
         rows += [(f.file, "refined", key, n, refined_fr(key)) for key, n in sorted(getattr(f, "refined", {}).items())
                  if n]
+        rows += [(f.file, "decimal", col, "", note) for col, note in sorted(getattr(f, "decimals", {}).items())]
     rows += _warning_rows(report.warnings)
     for file in report.header_only:
         rows.append((file, "header_only", "", 0, "en-tête seul : traité comme non fourni"))
+    for file in report.absent:
+        rows.append((file, "absent", "", 0, "absent : fichier facultatif non fourni"))
     return pd.DataFrame(rows, columns=["file", "item", "key", "value", "detail"])
 
 

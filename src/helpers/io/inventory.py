@@ -25,6 +25,7 @@ records where each yearly kWh came from (``given``, ``power_x_hours`` or ``categ
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from helpers.io import bounds as B
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.tables import Column, Schema, fold_text, take_report
 from helpers.model import vocab
@@ -230,26 +232,26 @@ INVENTORY_SCHEMA = Schema(
                synonyms=("annee d'achat", "annee achat", "annee", "year", "date d'achat", "date achat",
                          "purchase date", "purchase_date", "date of purchase", "date de mise en service",
                          "startup date", "install_date", "date d'installation"),
-               min=1980, description="year or date of purchase (or give age_years)", example=2019),
+               min=1980, max=B.MAX_YEAR, description="year or date of purchase (or give age_years)", example=2019),
         Column("age_years", "float", synonyms=("age (ans)", "age ans", "age en annees"), min=0, max=40, unit="years", description="age at the reference year, if no purchase year",
                example=""),
         Column("lifetime_years", "float", synonyms=("duree de vie", "duree de vie (ans)", "duree de vie ans", "lifetime"), min=1, max=20, unit="years",
                description="expected lifetime in the organisation (default: category)", example=5),
         Column("power_w", "float", synonyms=("puissance moyenne", "puissance moyenne (w)", "average power",
                                              "average power (w)", "avg power"),
-               min=0, unit="W", description="average power when on, measured or from the model's datasheet (default: "
+               min=0, max=B.MAX_DEVICE_POWER_W, unit="W", description="average power when on, measured or from the model's datasheet (default: "
                                             "category)", example=""),
         Column("rated_power_w", "float",
                synonyms=("puissance", "puissance (w)", "puissance w", "power", "power (w)", "puissance nominale",
                          "rated power", "nameplate power", "puissance alimentation", "alimentation (w)", "psu (w)",
                          "power supply (w)", "puissance max", "puissance maximale"),
-               min=0, unit="W",
+               min=0, max=B.MAX_DEVICE_POWER_W, unit="W",
                description="power rating as asset tools export it (nameplate, power supply): checked for plausibility "
                            "but never used as the average draw, the consumption stays the category's",
                example=""),
         Column("hours_per_day", "float", synonyms=("heures par jour", "heures/jour", "h/j"), min=0, max=24, unit="h/day", description="hours on per day of use", example=""),
         Column("days_per_year", "float", synonyms=("jours par an", "jours/an", "j/an"), min=0, max=366, unit="days/year", description="days of use per year", example=""),
-        Column("yearly_kwh", "float", synonyms=("consommation annuelle", "consommation (kwh/an)", "kwh/an", "kwh par an"), min=0, unit="kWh/year", description="measured yearly consumption per device",
+        Column("yearly_kwh", "float", synonyms=("consommation annuelle", "consommation (kwh/an)", "kwh/an", "kwh par an"), min=0, max=B.MAX_DEVICE_KWH_PER_YEAR, unit="kWh/year", description="measured yearly consumption per device",
                example=""),
         Column("reconditioned", "bool", synonyms=("reconditionne", "reemploi", "seconde vie"), default=False, description="yes if bought reconditioned (second life)",
                example="no"),
@@ -305,7 +307,7 @@ def inventory_sources(raw_dir) -> list:
     raw_dir = Path(raw_dir)
     out = []
     for suffix in (".csv", ".xlsx", ".ods"):
-        if (raw_dir / f"inventory{suffix}").is_file():
+        if os.path.lexists(raw_dir / f"inventory{suffix}"):  # a dangling link too: the reader refuses it, never skipped
             out.append(raw_dir / f"inventory{suffix}")
             break
     folder = raw_dir / "inventory"
@@ -317,6 +319,8 @@ def inventory_sources(raw_dir) -> list:
 
             out = [p for p in out if has_data_rows(p)]
         out += exports
+    elif os.path.lexists(folder):  # present but not a folder (a dangling link, a file): the reader refuses it
+        out.append(folder)
     return out
 
 
@@ -332,6 +336,7 @@ class FileReport:
     ignored: list = field(default_factory=list)  # (header, why)
     defaults: dict = field(default_factory=dict)  # column -> rows that took a default
     per_asset: bool = False
+    decimals: dict = field(default_factory=dict)  # column -> evidence of its decimal convention (French)
 
     #: rows read otherwise than as written: key -> count (``screen_size_from_model``, ``status_badge``,
     #: ``status_assignment``, ``status_close``), with the French detail of each in :data:`REFINED_FR`
@@ -854,6 +859,7 @@ def _process_chunk(df, path, report, collector, cell_problems, territory, lookup
     if not report.columns:
         report.columns = dict(columns)
         report.ignored = list(meta.get("ignored", []))
+    report.decimals.update(meta.get("decimals", {}))  # the file's evidence so far (complete on its last chunk)
     per_asset = "quantity" not in columns
     report.per_asset = per_asset
     n = len(df)

@@ -29,7 +29,7 @@ def check_slug(slug: str) -> str:
     if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug) or slug in RESERVED_SLUGS:
         raise InputError(
             InputProblem(
-                "territory slug", None, None, slug,
+                "identifiant du territoire", None, None, slug,
                 "un identifiant de territoire en lettres minuscules, chiffres et '-' seulement, 63 caractères au "
                 f"plus (par ex. 'la-rochelle'), autre que {sorted(RESERVED_SLUGS)}",
             )

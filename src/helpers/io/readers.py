@@ -12,7 +12,8 @@ Caps (see each constant):
 - :data:`MAX_ZIP_MEMBER_BYTES`, :data:`MAX_ZIP_TOTAL_BYTES`, :data:`MAX_ZIP_MEMBERS` — uncompressed content of an
   XLSX/ODS (zip bomb);
 - :data:`MAX_FIELD_CHARS` — one cell;
-- :data:`MAX_ROWS`, :data:`MAX_COLUMNS` — data rows and columns of one table;
+- :data:`MAX_ROWS`, :data:`MAX_COLUMNS`, :data:`MAX_CELLS` — data rows, columns and cells of one table (ODS repeated
+  rows and columns counted as what they expand to, before they are expanded);
 - :data:`MAX_PROBLEM_EXAMPLES` — examples kept per (file, column, kind of problem).
 """
 
@@ -62,6 +63,11 @@ MAX_ROWS = 2_000_000
 #: cells beyond the cap are ignored; a non-empty one is an error.
 MAX_COLUMNS = 1_024
 
+#: Most cells in one table (each row counted up to its last non-empty cell): a 1,000,000-row export of 30 columns.
+#: Bounds the memory and the time of a read whatever the shape: an ODS of 1,216 bytes declaring one row of 1,024
+#: repeated cells repeated 1,999,999 times (2 billion cells, 145 s and 2.56 GB before this cap) is refused at once.
+MAX_CELLS = 30_000_000
+
 #: Examples (line, value) kept per (file, column, kind of problem); the others are only counted.
 MAX_PROBLEM_EXAMPLES = 5
 
@@ -80,6 +86,8 @@ def check_input_file(path: str | Path, root: str | Path, *, max_bytes: int, file
       the reference library's own folder): nothing of the target is read or quoted;
     - anything that is not a regular file: folder, FIFO (opening one blocks forever), character or block device
       (``/dev/zero`` never ends), socket;
+    - a file with more than one hard link (a hard link named ``hosting.csv`` may be ``/etc/passwd``), or on another
+      device than ``root`` (a mount point inside the folder);
     - a file larger than ``max_bytes`` (the cap is named in the message).
 
     Only ``os.stat`` metadata is consulted; the file is not opened.
@@ -114,6 +122,16 @@ def check_input_file(path: str | Path, root: str | Path, *, max_bytes: int, file
             else "un fichier spécial"
         )
         raise _refuse(name, f"un fichier ordinaire ; c'est {kind}, il n'est pas lu")
+    if st.st_nlink > 1:  # a hard link may be a file from anywhere on the disk (hosting.csv = /etc/passwd)
+        raise _refuse(name, f"un fichier à un seul lien physique ; celui-ci en a {st.st_nlink} (un lien physique peut "
+                            "désigner un fichier hors du dossier), il n'est pas lu : remplacez-le par une copie")
+    try:
+        root_dev = os.stat(root_real).st_dev
+    except OSError:
+        root_dev = st.st_dev
+    if st.st_dev != root_dev:  # a mount point inside the folder leads elsewhere
+        raise _refuse(name, f"un fichier du même système de fichiers que le dossier {display_path(root_real)}/ ; "
+                            "celui-ci est sur un autre (point de montage), il n'est pas lu : copiez-le dans le dossier")
     if st.st_size > max_bytes:
         raise _refuse(
             name,
@@ -133,16 +151,24 @@ def _human_bytes(n: int) -> str:
     return f"{n} octets"
 
 
-def open_checked(real: Path):
-    """Open a file returned by :func:`check_input_file` for binary reading, re-checking it is a regular file.
+def open_checked(real: Path, file: str | None = None):
+    """Open a file returned by :func:`check_input_file` for binary reading, re-checking it is a regular file with
+    one link.
 
     ``O_NONBLOCK`` keeps the open from blocking if the path was swapped for a FIFO after the check; ``fstat`` on the
-    open descriptor then refuses it.
+    open descriptor then refuses it. A file that cannot be opened (permission denied) is an :class:`InputError`
+    naming ``file`` (default: the path).
     """
-    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    name = file or display_path(real)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _refuse(str(real), "un fichier ordinaire (il a changé pendant la lecture)")
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        why = "permission refusée" if isinstance(exc, PermissionError) else type(exc).__name__
+        raise _refuse(name, f"un fichier lisible ({why}) ; il est présent mais ne peut pas être ouvert") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+            raise _refuse(name, "un fichier ordinaire à un seul lien (il a changé pendant la lecture)")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -344,7 +370,7 @@ def read_csv_rows(real: Path, file: str):
     characters, more than :data:`MAX_ROWS` rows and non-empty cells beyond :data:`MAX_COLUMNS` are errors naming the
     file and the line.
     """
-    with open_checked(real) as fh:
+    with open_checked(real, file) as fh:
         raw = fh.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
         raise _refuse(file, f"un fichier d'au plus {_human_bytes(MAX_CSV_BYTES)} (plafond de sécurité)")
@@ -426,6 +452,14 @@ def _check_row(line: int, cells: list[str], file: str, header: list[str] | None)
     return cells
 
 
+def _too_many_cells(file: str, line: int) -> InputError:
+    return InputError(InputProblem(
+        file, line, None, None,
+        f"au plus {MAX_CELLS:_} cellules dans un tableau (plafond de sécurité ; lignes répétées comprises) ; "
+        "découpez le fichier ou supprimez les colonnes inutiles".replace("_", " "),
+    ))
+
+
 def _too_many_rows(file: str, line: int) -> InputError:
     return InputError(InputProblem(
         file, line, None, None,
@@ -434,7 +468,7 @@ def _too_many_rows(file: str, line: int) -> InputError:
 
 
 def _csv_body(reader, file: str, header: list[str]):
-    n = 0
+    n = total = 0
     try:
         for cells in reader:
             cells = [c.strip() for c in cells]
@@ -443,6 +477,9 @@ def _csv_body(reader, file: str, header: list[str]):
             n += 1
             if n > MAX_ROWS:
                 raise _too_many_rows(file, reader.line_num)
+            total += len(cells)
+            if total > MAX_CELLS:
+                raise _too_many_cells(file, reader.line_num)
             line = reader.line_num
             if len(cells) > MAX_COLUMNS or max(map(len, cells)) > MAX_FIELD_CHARS:
                 cells = _check_row(line, cells, file, header)
@@ -550,7 +587,7 @@ def _open_xlsx(real: Path, file: str):
 
     from openpyxl import load_workbook
 
-    fh = open_checked(real)
+    fh = open_checked(real, file)
     try:
         _check_zip(fh, file).close()
         fh.seek(0)
@@ -686,7 +723,7 @@ def read_xlsx_rows(real: Path, file: str, sheet: str | None = None):
 def _xlsx_body(rows, header_row: int, file: str, header: list[str], wb, fh):
     from openpyxl.utils.cell import range_boundaries
 
-    n = 0
+    n = total = 0
     try:
         for r, cells, merged in rows:
             if r is None:
@@ -707,6 +744,9 @@ def _xlsx_body(rows, header_row: int, file: str, header: list[str], wb, fh):
             n += 1
             if n > MAX_ROWS:
                 raise _too_many_rows(file, r)
+            total += len(cells)
+            if total > MAX_CELLS:
+                raise _too_many_cells(file, r)
             _check_cells_text(cells, r, file, header)
             if cells and max(map(len, cells)) > MAX_FIELD_CHARS:
                 _check_row(r, cells, file, header)
@@ -808,7 +848,7 @@ def _ods_tables(real: Path, file: str, sheet: str | None):
     """
     from xml.etree.ElementTree import iterparse
 
-    fh = open_checked(real)
+    fh = open_checked(real, file)
     try:
         zf = _check_zip(fh, file)
         try:
@@ -819,7 +859,7 @@ def _ods_tables(real: Path, file: str, sheet: str | None):
             raise _refuse(file, f"un classeur ODS valide (archive illisible : {type(exc).__name__})") from None
         hidden_styles: set[str] = set()
         stack: list = []
-        row_number = 0
+        row_number = table_cells = 0
         cells: list[str] = []
         pending_empty = 0
         spans: list[int] = []
@@ -828,7 +868,7 @@ def _ods_tables(real: Path, file: str, sheet: str | None):
                 if event == "start":
                     stack.append(el)
                     if el.tag == _T_TABLE:
-                        row_number = 0
+                        row_number = table_cells = 0
                         name = el.get(_T_NAME, "")
                         yield ("table", name, el.get(_T_STYLE, "") in hidden_styles)
                     elif el.tag == _T_ROW:
@@ -868,6 +908,9 @@ def _ods_tables(real: Path, file: str, sheet: str | None):
                     row_number += repeat
                     _detach(stack, el)
                     if any(cells):
+                        table_cells += len(cells) * repeat  # what the repeat expands to, before expanding it
+                        if table_cells > MAX_CELLS:
+                            raise _too_many_cells(file, first)
                         for k in range(repeat):
                             yield ("row", first + k, list(cells), spans)
                             if k >= MAX_ROWS:
@@ -1031,22 +1074,28 @@ DECIMAL_SETTING_HINT = (
 
 
 class NumberReader:
-    """The numbers of one input file, read with one decimal convention decided from all its numeric values.
+    """The numbers of one input file, read with a decimal convention decided per column from all its cells.
 
     Accepted: ``-3``, ``12,5``, ``0.5``, ``1 234,5`` and ``1 234 567`` (space, no-break or narrow no-break space as
     thousands separator), ``1.234,5``, ``1,234.5``, ``1.234.567``, ``1e3``, and the canonical text of typed workbook
-    numbers (:func:`number_text`). A value written only one way decides the convention (``12,5``, ``0.5``,
-    ``1.234,5``, ``1,234,567``...); ``1,234`` or ``1.234`` alone (one to three digits, one separator, three digits)
-    can be read both ways and follows the convention of the file. Outcomes:
+    numbers (:func:`number_text`). A value written only one way is a clue (``12,5``, ``0.5``, ``1.234,5``,
+    ``1,234,567``...); ``1,234`` or ``1.234`` alone (one to three digits, one separator, three digits) can be read
+    both ways. Its column decides: the convention its own cells show, or, when they show none, the one the other
+    columns of the file show (the evidence, value, line and column, is kept for the import report:
+    :meth:`notes`). Outcomes:
 
     - the file shows both conventions: an error with examples of each;
-    - ambiguous values in a file that never shows its convention: an error naming file, lines, values and how to
-      declare the convention (``files: {<file>: {decimal: ","}}`` in ``territory.yaml``) — never a silent guess
-      (``850,000`` € read as 850 divided a purchase total by a thousand);
+    - ambiguous values that nothing in the file settles: an error naming file, lines, values, the two readings and
+      how to declare the convention (``files: {<file>: {decimal: ","}}`` in ``territory.yaml``) — never a silent
+      guess (``850,000`` € read as 850 divided a purchase total by a thousand);
+    - an ambiguous value read as a decimal with three decimals in a column whose own decimals are shorter
+      (``850,000`` beside ``550000,5``): read with the column's convention, and a warning names the cell and the
+      other reading;
     - ``decimal`` declared: every value is read with it; a value written with the other convention is not a number.
 
-    Values are given chunk by chunk (:meth:`parse`); the convention is the one shown by all the values seen so far,
-    and an ambiguous value seen before the file has shown its convention is an error (the file is then refused
+    Values are given chunk by chunk (:meth:`parse`; :meth:`observe` registers the clues of every column of a chunk
+    first, so the order of the columns does not matter); the convention is the one shown by all the values seen so
+    far, and an ambiguous value seen before the file has shown its convention is an error (the file is then refused
     rather than read with a guess). Problems are kept as one :class:`InputProblem` per (column, kind) with a count
     and a few examples, never one per cell.
     """
@@ -1060,6 +1109,13 @@ class NumberReader:
         self.clues: dict[str, list[tuple[int, str, str]]] = {".": [], ",": []}  # examples (line, column, text)
         self.clue_counts = {".": 0, ",": 0}
         self._mixed_reported = False
+        #: per column: {sep: [count, first example (line, text), longest decimal part]}
+        self.column_clues: dict[str, dict[str, list]] = {}
+        #: per column: [count of ambiguous cells read, first (line, text)]
+        self.column_ambiguous: dict[str, list] = {}
+        self._observed: set[str] = set()
+        #: warnings about values read with the column's convention but worth a look (:meth:`take_warnings`)
+        self.warnings: list[InputProblem] = []
 
     @property
     def convention(self) -> str | None:
@@ -1072,22 +1128,14 @@ class NumberReader:
             return ","
         return None
 
-    def parse(self, values: pd.Series, column: str, lines, problems: list) -> tuple[pd.Series, pd.Series]:
-        """Floats of ``values`` (text cells of one numeric column) and the mask of cells this reader reported.
-
-        Not-a-number text gives ``NaN`` unreported (the caller says what was expected); ambiguous or
-        mixed-convention values give ``NaN`` and a problem appended to ``problems`` (reported mask ``True``).
-        """
+    def _shapes(self, values: pd.Series):
+        """``(text, plain, exp, says_dot, says_comma, dot_amb, comma_amb, dot_dec, comma_dec)`` of ``values``."""
         text = values.astype(str).str.strip()
         spaced = text.str.match(_SPACE_GROUPED)
         if spaced.any():
             text = text.where(~spaced, text.str.replace(_SPACE_CHARS, "", regex=True))
-        out = pd.Series(np.nan, index=values.index, dtype="float64")
-        reported = pd.Series(False, index=values.index)
-
         plain = text.str.match(_INT)
         rest = ~plain & text.ne("")
-        out[plain] = pd.to_numeric(text[plain], errors="coerce")
         false = pd.Series(False, index=values.index)
 
         def match(pattern):  # only the values that are not plain integers (most of an inventory's are)
@@ -1096,25 +1144,60 @@ class NumberReader:
             return text[rest].str.match(pattern).reindex(values.index, fill_value=False)
 
         exp = match(_EXP)
-        out[exp] = pd.to_numeric(text[exp], errors="coerce")
         comma_shapes = match(_DOT_GROUPS_COMMA_DEC) | match(_DOT_GROUPS)
         dot_shapes = match(_COMMA_GROUPS_DOT_DEC) | match(_COMMA_GROUPS)
         dot_amb, comma_amb = match(_DOT_AMBIGUOUS), match(_COMMA_AMBIGUOUS)
         dot_dec = match(_DOT_DEC) & ~dot_amb
         comma_dec = match(_COMMA_DEC) & ~comma_amb
-        says_comma = comma_shapes | comma_dec
-        says_dot = dot_shapes | dot_dec
+        return text, plain, exp, dot_shapes | dot_dec, comma_shapes | comma_dec, dot_amb, comma_amb
+
+    def observe(self, columns: dict[str, pd.Series], lines) -> None:
+        """Register the clues of every numeric column of a chunk (``{column: text cells}``) before any of them is
+        parsed, so a column parsed first sees the clues of the others; :meth:`parse` of these columns then does not
+        register them again (until the next chunk's :meth:`observe`)."""
+        self._observed = set()
         lines = np.asarray(lines)
+        for column, values in columns.items():
+            text, _, _, says_dot, says_comma, _, _ = self._shapes(values)
+            self._register(text, says_dot, says_comma, column, lines)
+            self._observed.add(column)
+
+    def _register(self, text, says_dot, says_comma, column: str, lines) -> None:
+        own = self.column_clues.setdefault(column, {})
         for sep, mask in ((".", says_dot), (",", says_comma)):
             idx = np.flatnonzero(mask.to_numpy())
+            if not len(idx):
+                continue
             self.clue_counts[sep] += len(idx)
             for i in idx[: max(0, MAX_PROBLEM_EXAMPLES - len(self.clues[sep]))]:
                 self.clues[sep].append((int(lines[i]), column, text.iat[i]))
+            shown = text.iloc[idx]
+            shown = shown[shown.str.contains(sep, regex=False)]  # 1.234.567 shows a comma convention, no decimals
+            decimals = int(shown.str.rsplit(sep, n=1).str[1].str.len().max()) if len(shown) else 0
+            slot = own.setdefault(sep, [0, (int(lines[idx[0]]), text.iat[idx[0]]), 0])
+            slot[0] += len(idx)
+            slot[2] = max(slot[2], decimals)
+
+    def parse(self, values: pd.Series, column: str, lines, problems: list) -> tuple[pd.Series, pd.Series]:
+        """Floats of ``values`` (text cells of one numeric column) and the mask of cells this reader reported.
+
+        Not-a-number text gives ``NaN`` unreported (the caller says what was expected); ambiguous or
+        mixed-convention values give ``NaN`` and a problem appended to ``problems`` (reported mask ``True``).
+        """
+        text, plain, exp, says_dot, says_comma, dot_amb, comma_amb = self._shapes(values)
+        out = pd.Series(np.nan, index=values.index, dtype="float64")
+        reported = pd.Series(False, index=values.index)
+        out[plain] = pd.to_numeric(text[plain], errors="coerce")
+        out[exp] = pd.to_numeric(text[exp], errors="coerce")
+        lines = np.asarray(lines)
+        if column not in self._observed:
+            self._register(text, says_dot, says_comma, column, lines)
         if self.declared:
             ok_dot = (says_dot | dot_amb | comma_amb) if self.declared == "." else pd.Series(False, index=text.index)
             ok_comma = (says_comma | dot_amb | comma_amb) if self.declared == "," else pd.Series(False, index=text.index)
             self._fill(out, text, ok_dot, ".")
             self._fill(out, text, ok_comma, ",")
+            self._count_ambiguous(column, dot_amb | comma_amb, text, lines)
             return out, reported
         if self.clue_counts["."] and self.clue_counts[","]:
             if not self._mixed_reported:
@@ -1136,6 +1219,9 @@ class NumberReader:
         ambiguous = dot_amb | comma_amb
         if convention is not None:
             self._fill(out, text, ambiguous, convention)
+            self._count_ambiguous(column, ambiguous, text, lines)
+            self._warn_three_decimals(column, (dot_amb if convention == "." else comma_amb), text, out, lines,
+                                      convention)
         elif ambiguous.any():
             idx = np.flatnonzero(ambiguous.to_numpy())
             examples = [(int(lines[i]), text.iat[i]) for i in idx[:MAX_PROBLEM_EXAMPLES]]
@@ -1150,6 +1236,63 @@ class NumberReader:
             reported |= ambiguous
         return out, reported
 
+    def _count_ambiguous(self, column: str, mask: pd.Series, text: pd.Series, lines) -> None:
+        idx = np.flatnonzero(mask.to_numpy())
+        if len(idx):
+            slot = self.column_ambiguous.setdefault(column, [0, (int(lines[idx[0]]), text.iat[idx[0]])])
+            slot[0] += len(idx)
+
+    def _warn_three_decimals(self, column, as_decimal: pd.Series, text, out, lines, convention) -> None:
+        """Warn about ambiguous cells read with three decimals in a column whose own decimals are shorter
+        (``850,000`` beside ``550000,5``): the value is read with the column's convention, the other reading named
+        (kept in :attr:`warnings`, which the table reader adds to its import report)."""
+        own = self.column_clues.get(column, {}).get(convention)
+        if own is None or own[2] >= 3 or not as_decimal.any():
+            return
+        idx = np.flatnonzero(as_decimal.to_numpy())
+        line0, text0 = int(lines[idx[0]]), text.iat[idx[0]]
+        thousands = float(text0.replace(convention, ""))
+        mark = "virgule décimale" if convention == "," else "point décimal"
+        self.warnings.append(InputProblem(
+            self.file, line0, column, text0,
+            f"{text0!r} lu {_fr_plain(out.iat[idx[0]])} avec la convention de la colonne ({mark}, comme "
+            f"{own[1][1]!r} ligne {own[1][0]}), mais avec trois décimales quand la colonne en écrit au plus "
+            f"{own[2]} : si c'est {_fr_plain(thousands)} (séparateur de milliers), corrigez la cellule"
+            + (f" ({len(idx)} cellules de ce genre)" if len(idx) > 1 else ""),
+            severity="warning", kind="note", **_grouped(len(idx), tuple(int(lines[i]) for i in idx[:5])),
+        ))
+
+    def take_warnings(self) -> list[InputProblem]:
+        """The warnings gathered since the last call (and forget them)."""
+        out, self.warnings = self.warnings, []
+        return out
+
+    def notes(self) -> dict[str, str]:
+        """French evidence of the decimal convention of each column that had a decimal or an ambiguous value, for
+        the import report: ``{"amount_eur": "virgule décimale (déduite de '550000,5' ligne 3 de la colonne)"}``."""
+        out = {}
+        convention = self.convention
+        if convention is None:
+            return out
+        mark = "virgule décimale" if convention == "," else "point décimal"
+        for column in sorted(set(self.column_clues) | set(self.column_ambiguous)):
+            own = self.column_clues.get(column, {}).get(convention)
+            ambiguous = self.column_ambiguous.get(column)
+            if own is None and ambiguous is None:
+                continue
+            if self.declared:
+                why = "déclarée dans territory.yaml"
+            elif own is not None:
+                why = f"déduite de {own[1][1]!r} ligne {own[1][0]} de la colonne"
+            else:
+                line, other, value = self.clues[convention][0]
+                why = f"déduite d'une autre colonne du fichier : {value!r} ligne {line}, colonne '{other}'"
+            if ambiguous is not None:
+                why += (f" ; {ambiguous[0]} valeur(s) à deux lectures lue(s) ainsi, dont {ambiguous[1][1]!r} ligne "
+                        f"{ambiguous[1][0]}")
+            out[column] = f"{mark} ({why})"
+        return out
+
     @staticmethod
     def _fill(out: pd.Series, text: pd.Series, mask: pd.Series, decimal: str) -> None:
         """Write into ``out`` the values of ``text`` under ``mask`` read with ``decimal`` as decimal mark."""
@@ -1163,6 +1306,15 @@ class NumberReader:
             part = part.str.replace(",", ".", regex=False)
         values = pd.to_numeric(part.where(valid), errors="coerce")
         out[mask] = values.to_numpy()
+
+
+def _fr_plain(value: float) -> str:
+    """A number in a French message: ``850 000``, ``850``, ``16,8``."""
+    if value != value:
+        return "?"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:.6g}".replace(".", ",")
 
 
 #: Decimal-convention state of the file being read, by file name (see :class:`NumberReader`); reset by

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import readers
-from helpers.io.errors import InputError, InputProblem, display_path
+from helpers.io.errors import InputError, InputProblem, display_path, quoted_names
 from helpers.model.memo import Memo
 
 TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
@@ -199,7 +199,7 @@ def read_table(path: str | Path, schema: Schema, problems_out: list | None = Non
 
 def take_report(df: pd.DataFrame) -> dict:
     """Take the reading report off ``df`` and return it: ``df.attrs`` as :func:`read_table` left it (``columns``,
-    ``ignored``, ``file``, ``warnings``, ``rows_read``); ``df`` is left a plain frame (empty ``attrs``).
+    ``ignored``, ``file``, ``decimals``, ``warnings``, ``rows_read``); ``df`` is left a plain frame (empty ``attrs``).
 
     pandas deep-copies a frame's ``attrs`` at every operation (``NDFrame.__finalize__``), so a report riding along
     costs a copy of every warning at each step of the model. A reader takes the report off before computing and
@@ -311,7 +311,7 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
             ignored.append((name, f"colonne '{target}' déjà lue dans la colonne '{header[current[1]]}'"))
     unknown = [name for name, why in ignored if why == "colonne inconnue"]
     if unknown:  # one warning per file, however many columns an export carries
-        problems.append(InputProblem(file, 1, ", ".join(map(str, unknown)), None,
+        problems.append(InputProblem(file, 1, quoted_names(unknown), None,
                                      "colonne(s) ignorée(s) : ni une colonne du modèle ni un de ses synonymes "
                                      "(liste dans le README du dossier)", severity="warning", kind="note"))
     mapping = {i: target for target, (_, i, _) in best.items()}
@@ -323,7 +323,9 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
 def _read_table(path: Path, schema: Schema, problems_out: list | None) -> pd.DataFrame:
     problems: list[InputProblem] = readers.BoundedProblems()  # memory bounded whatever the number of bad cells
     chunks = list(iter_table(path, schema, problems))
+    decimals = chunks[-1].attrs.get("decimals", {})  # the evidence of the whole file
     report = take_report(chunks[0])  # the checks below run on plain frames; the report is put back at the end
+    report["decimals"] = decimals
     for chunk in chunks[1:]:
         plain(chunk)
     out = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
@@ -391,7 +393,7 @@ def iter_table(path: Path, schema: Schema, problems: list, chunk_rows: int = CHU
     chunk = first
     while True:
         df = _convert_rows(chunk, header, hmap.mapping, schema, file, problems)
-        df.attrs = dict(attrs)
+        df.attrs = dict(attrs, decimals=readers.number_reader(file).notes())  # so far: complete on the last chunk
         yield df
         chunk = list(itertools.islice(rows, chunk_rows))
         if not chunk:
@@ -438,6 +440,8 @@ def _convert_rows(rows, header, mapping, schema: Schema, file: str, problems: li
     for i, target in mapping.items():
         data[target] = pd.Series([cells[i] if i < len(cells) else "" for _, cells in rows], dtype="object").astype(str)
     out = pd.DataFrame(index=range(len(rows)))
+    numeric = {c.name: data[c.name] for c in schema.columns if c.kind in ("int", "float", "year") and c.name in data}
+    readers.number_reader(file).observe(numeric, lines)  # every column's clues before any is read (issue 31)
     for col in schema.columns:
         values = data.get(col.name, pd.Series([""] * len(rows), dtype="object"))
         empty = values.eq("")
@@ -448,6 +452,7 @@ def _convert_rows(rows, header, mapping, schema: Schema, file: str, problems: li
                 problems.append(InputProblem(file, int(lines[idx]), col.name, "",
                                              f"une valeur ({col.label()})"))
         out[col.name] = _convert(values, empty, col, lines, file, problems)
+    problems.extend(readers.number_reader(file).take_warnings())
     out["_line"] = lines
     if schema.extra.get("row_key"):  # the whole line as read, for "every column equal" (inventory duplicates)
         out["_row"] = np.array([hash(tuple(cells)) for _, cells in rows], dtype=np.int64)
@@ -532,6 +537,14 @@ UNITS_FR = {"units": "", "years": "ans", "h/day": "h/jour", "days/year": "jours/
             "EUR/year": "€/an", "EUR": "€", "inches": "pouces"}
 
 
+def bound_text(value: float) -> str:
+    """A bound as the French messages write it: ``10 000 000 000``, ``0,5``, ``1e+15``."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:g}".replace(".", ",")
+
+
 def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
     kind = col.kind
     if kind in ("int", "float", "year", "date") and bool(empty.all()):  # a column absent or left empty
@@ -571,6 +584,13 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
     unit = f" en {UNITS_FR.get(col.unit, col.unit)}" if UNITS_FR.get(col.unit, col.unit) else ""
     for idx in np.flatnonzero(bad.to_numpy()):
         problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx], f"{expected}{unit}"))
+    infinite = np.isinf(numbers.to_numpy(dtype="float64"))
+    if infinite.any():  # 1e400 overflows to inf: never a number of the study (it would publish "Infinity" tonnes)
+        for idx in np.flatnonzero(infinite):
+            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
+                                         f"un nombre fini{unit}, au plus {bound_text(col.max)}" if col.max is not None
+                                         else f"un nombre fini{unit}"))
+        numbers = numbers.where(~infinite)
     if kind in ("int", "year"):
         frac = numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
         for idx in np.flatnonzero(frac.to_numpy()):
@@ -581,11 +601,12 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
         sign = ">" if col.min_exclusive else ">="
         for idx in np.flatnonzero((ok & low).to_numpy()):
             problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
-                                         f"une valeur {sign} {col.min:g}{unit}"))
+                                         f"une valeur {sign} {bound_text(col.min)}{unit}"))
     if col.max is not None:
         for idx in np.flatnonzero((ok & (numbers > col.max)).to_numpy()):
             problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
-                                         f"une valeur <= {col.max:g}{unit}"))
+                                         f"une valeur <= {bound_text(col.max)}{unit} (borne de plausibilité de la "
+                                         "colonne)"))
     if col.default is not None:
         numbers = numbers.fillna(col.default)
     return numbers.astype("float64")

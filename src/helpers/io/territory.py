@@ -31,7 +31,43 @@ from helpers.io import paths
 from helpers.io.errors import InputError, InputProblem, display_path
 
 #: libyaml's C parser when PyYAML was built with it (same events and nodes, much faster), else the Python one
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Core12Loader(_BASE_LOADER):
+    """A safe loader that resolves plain scalars as the YAML 1.2 core schema does (yaml.org/spec/1.2.2, 10.3), not
+    as YAML 1.1: ``0172000`` is 172000 (1.1 read it as the octal 62464), ``50:00`` is the text "50:00" (1.1 read
+    the sexagesimal 3000), ``1_000``, ``yes``, ``on`` and ``0b101`` are texts. Integers are read as written, or
+    refused by the checks of :func:`load_territory`; never silently converted."""
+
+
+_Core12Loader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    ("tag:yaml.org,2002:float",
+     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     list("-+.0123456789")),
+):
+    _Core12Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+def _construct_int_as_written(loader, node) -> int:
+    """A YAML 1.2 core integer: decimal as written (leading zeros kept out: ``0172000`` = 172000), ``0o`` octal and
+    ``0x`` hexadecimal only when so marked."""
+    text = loader.construct_scalar(node)
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if digits.startswith("0o"):
+        return int(digits[2:], 8)
+    if digits.startswith("0x"):
+        return int(digits[2:], 16)
+    return sign * int(digits, 10)
+
+
+_Core12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int_as_written)
+_LOADER = _Core12Loader
 
 KINDS = (
     "commune", "communaute_communes", "communaute_agglomeration", "communaute_urbaine", "metropole",
@@ -50,6 +86,8 @@ MAX_ENTITIES = 10_000
 #: longest name and description accepted (characters)
 MAX_NAME_CHARS = 300
 MAX_DESCRIPTION_CHARS = 5_000
+#: a number written the YAML 1.1 way (sexagesimal ``50:00``, ``1_000``) or with spaces: read as a text
+_NUMBER_LOOKALIKE = re.compile(r"[+-]?[0-9][0-9_: .\u00a0\u202f]*")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 # key: (required, description used in messages and templates)
@@ -215,7 +253,7 @@ def read_yaml_text(path: Path, file: str, root: Path) -> str:
     from helpers.io import readers
 
     real = readers.check_input_file(path, root, max_bytes=MAX_YAML_BYTES, file=file)
-    with readers.open_checked(real) as fh:
+    with readers.open_checked(real, file) as fh:
         raw = fh.read(MAX_YAML_BYTES + 1)
     if len(raw) > MAX_YAML_BYTES:  # grew after the check
         raise InputError(InputProblem(file, None, None, None, f"un fichier d'au plus {MAX_YAML_BYTES // 1024} Kio"))
@@ -338,6 +376,10 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
 
     def bad(key, value, expected, item=None):
         line = lines.get(f"{key}[{item}]" if item is not None else key)
+        if isinstance(value, str) and _NUMBER_LOOKALIKE.fullmatch(value.strip()) and (
+                "entier" in expected or "année" in expected or "nombre" in expected):
+            expected += (" ; cette valeur est lue comme un texte (YAML 1.2) : écrivez le nombre en chiffres seuls, "
+                         "sans « : », « _ » ni espace")
         problems.append(InputProblem(file, line, key if item is None else f"{key}[{item}]", value, expected))
 
     for key in data:

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.io import bounds as B
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.tables import Column, Schema, plain, provided, read_table
@@ -182,7 +183,7 @@ SERVICES_SCHEMA = Schema(
                label_fr="le nom affiché dans le diagnostic"),
         Column("type", "str", required=True, allowed=SERVICE_TYPES, description="kind of service", example="website",
                label_fr="le type de service"),
-        Column("annual_volume", "float", required=True, min=0, description="number of functional units per year",
+        Column("annual_volume", "float", required=True, min=0, max=B.MAX_FUNCTIONAL_UNITS_PER_YEAR, description="number of functional units per year",
                example=1_000_000, label_fr="le nombre d'unités fonctionnelles par an"),
         Column("volume_unit", "str", required=True, allowed=VOLUME_UNITS,
                description="unit of annual_volume: visits, transactions, participant_hours (visio), hours (viewer "
@@ -192,7 +193,7 @@ SERVICES_SCHEMA = Schema(
                description="data transferred per page view (website, portal)", example=2.0),
         Column("pages_per_visit", "float", min=0, min_exclusive=True, max=1000, description="pages per visit",
                example=3),
-        Column("requests_per_visit", "float", min=0, description="HTTP requests per visit (shown; scaled by the "
+        Column("requests_per_visit", "float", min=0, max=B.MAX_REQUESTS_PER_VISIT, description="HTTP requests per visit (shown; scaled by the "
                                                                  "lazy-loading scenario)", example=""),
         Column("minutes_per_visit", "float", min=0, max=1440, unit="min",
                description="device time per functional unit: per visit or procedure, per email (writing + reading)",
@@ -218,14 +219,14 @@ SERVICES_SCHEMA = Schema(
                example=""),
         Column("replicas", "float", min=1, max=20, description="copies of stored data (backups, replication)",
                example=""),
-        Column("gb_per_unit", "float", min=0, unit="GB",
+        Column("gb_per_unit", "float", min=0, max=B.MAX_GB_PER_UNIT, unit="GB",
                description="measured data transferred per functional unit (replaces the computed value)", example=""),
         Column("hosting", "str", required=True,
                description="site_id of hosting.csv, or a hosting kind of data/raw/reference/hosting_kinds.csv",
                example="hyperscale", label_fr="un site_id de hosting.csv ou un type d'hébergement de hosting_kinds.csv"),
         Column("device_wh_per_minute", "float", min=0, max=100, unit="Wh/min",
                description="measured device energy per minute of use (replaces power × time)", example=""),
-        Column("dc_kwh_per_year", "float", min=0, unit="kWh/year",
+        Column("dc_kwh_per_year", "float", min=0, max=B.MAX_SITE_KWH_PER_YEAR, unit="kWh/year",
                description="measured IT electricity of the service's servers (before PUE)", example=""),
         Column("ecoindex_grade", "str", allowed=ECOINDEX_GRADES,
                description="EcoIndex grade A–G measured by the user (shown as is, never computed)", example=""),
@@ -248,10 +249,10 @@ PRESETS_SCHEMA = Schema(
         Column("label_fr", "str", required=True),
         Column("functional_unit_fr", "str", required=True),
         Column("dc_basis", "str", required=True, allowed=DC_BASES),
-        Column("minutes_per_visit", "float", min=0),
-        Column("page_weight_mb", "float", min=0),
-        Column("pages_per_visit", "float", min=0),
-        Column("requests_per_visit", "float", min=0),
+        Column("minutes_per_visit", "float", min=0, max=1440),
+        Column("page_weight_mb", "float", min=0, max=500),
+        Column("pages_per_visit", "float", min=0, max=1000),
+        Column("requests_per_visit", "float", min=0, max=B.MAX_REQUESTS_PER_VISIT),
         Column("loaded_share", "float", min=0, max=1),
         Column("mobile_share", "float", min=0, max=1),
         Column("tablet_share", "float", min=0, max=1),
@@ -259,11 +260,11 @@ PRESETS_SCHEMA = Schema(
         Column("computer_device", "str", allowed=COMPUTER_DEVICES),
         Column("video_quality", "str", allowed=VIDEO_QUALITIES),
         Column("audio_share", "float", min=0, max=1),
-        Column("participants", "float", min=1),
-        Column("recipients", "float", min=0),
-        Column("message_mb", "float", min=0),
-        Column("retention_years", "float", min=0),
-        Column("replicas", "float", min=1),
+        Column("participants", "float", min=1, max=10_000),
+        Column("recipients", "float", min=0, max=10_000),
+        Column("message_mb", "float", min=0, max=100),
+        Column("retention_years", "float", min=0, max=100),
+        Column("replicas", "float", min=1, max=20),
         Column("source", "str", required=True),
     ),
 )

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.io import bounds as B
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.prices import PRICE_PARAMETERS, UNIT_PRICE_COLUMNS, load_unit_prices  # noqa: F401 (re-exported)
@@ -105,9 +106,9 @@ CATALOGUE_SCHEMA = Schema(
         Column("axes", "str", required=True, description="maturity axis ids, separated by ';'"),
         Column("lever", "str", required=True, allowed=tuple(lv.LEVERS), description="lever id (helpers.model.levers)"),
         Column("lever_target", "str", description="categories, sites, service ids or quality, separated by ';'"),
-        Column("param_value", "float", description="default parameter of the lever (years, share, ratio, PUE)"),
-        Column("cost_investment_eur", "float", min=0, unit="EUR", default=0.0, description="one-off investment"),
-        Column("cost_yearly_eur", "float", min=0, unit="EUR/year", default=0.0, description="yearly running cost"),
+        Column("param_value", "float", min=0, max=B.MAX_LEVER_PARAMETER, description="default parameter of the lever (years, share, ratio, PUE)"),
+        Column("cost_investment_eur", "float", min=0, max=B.MAX_EUR, unit="EUR", default=0.0, description="one-off investment"),
+        Column("cost_yearly_eur", "float", min=0, max=B.MAX_EUR_PER_YEAR, unit="EUR/year", default=0.0, description="yearly running cost"),
         Column("cost_scaling", "str", allowed=COST_SCALINGS, default="fixed",
                description="costs are fixed, per 1000 agents, or per device of the target categories"),
         Column("action_lifetime_years", "float", min=1, max=30, default=5.0, unit="years",
@@ -254,14 +255,14 @@ ACTIONS_SCHEMA = Schema(
                description="yes if the action is in the plan", example="yes"),
         Column("start_year", "year", min=2000, max=2100, synonyms=("annee de debut", "debut"),
                description="first year of implementation (default: reference year + effort)", example=2024),
-        Column("param_value", "float", synonyms=("parametre", "valeur"),
+        Column("param_value", "float", min=0, max=B.MAX_LEVER_PARAMETER, synonyms=("parametre", "valeur"),
                description="override of the lever's parameter (years, share 0-1, ratio, PUE)", example=""),
         Column("target", "str", synonyms=("cible", "lever_target"),
                description="override of the lever's target (categories, sites or 'from>to' merges, service ids)",
                example=""),
-        Column("cost_investment_eur", "float", min=0, unit="EUR", description="override: total investment",
+        Column("cost_investment_eur", "float", min=0, max=B.MAX_EUR, unit="EUR", description="override: total investment",
                example=""),
-        Column("cost_yearly_eur", "float", min=0, unit="EUR/year", description="override: total yearly cost",
+        Column("cost_yearly_eur", "float", min=0, max=B.MAX_EUR_PER_YEAR, unit="EUR/year", description="override: total yearly cost",
                example=""),
         Column("time_to_implement_months", "float", min=0, max=120, unit="months",
                description="override: months to full implementation", example=""),

@@ -58,6 +58,8 @@ def import_report_short(report: IngestReport, escape=str) -> str:
                      + (f" ; exclues : {excl}" if excl else ""))
     for file in report.header_only:
         lines.append(f"- {escape(file)} : en-tête seul, traité comme non fourni")
+    for file in getattr(report, "absent", []):
+        lines.append(f"- {escape(file)} : absent (fichier facultatif non fourni)")
     return "\n".join(lines)
 
 
@@ -124,6 +126,9 @@ def import_report_console(processed) -> str:
         if "header_only" in get:
             lines.append(f"  - {file} : en-tête seul, traité comme non fourni")
             continue
+        if "absent" in get:
+            lines.append(f"  - {file} : absent (fichier facultatif non fourni)")
+            continue
         excl = rows[rows["item"] == "excluded"]
         text = f"  - {file} : {get.get('rows_read', '?')} lignes lues, {get.get('rows_kept', '?')} conservées"
         if len(excl):
@@ -177,6 +182,9 @@ def import_report_markdown(processed) -> str:
         if "header_only" in get:
             out.append(f"- {esc(file)} : en-tête seul, traité comme non fourni.")
             continue
+        if "absent" in get:
+            out.append(f"- {esc(file)} : absent (fichier facultatif non fourni).")
+            continue
         excl = rows[rows["item"] == "excluded"]
         cols = rows[rows["item"] == "column"]
         ign = rows[rows["item"] == "ignored"]
@@ -202,6 +210,9 @@ def import_report_markdown(processed) -> str:
         if len(refined):
             text += " Lignes interprétées : " + ", ".join(
                 f"{esc(d)} ({n} lignes)" for n, d in zip(refined["value"], refined["detail"], strict=True)) + "."
+        dec = rows[rows["item"] == "decimal"]
+        if len(dec):  # the decimal convention of the columns with decimals (issue 31); each column's evidence is in
+            text += " " + decimal_sentence(dec["key"].tolist(), dec["detail"].tolist(), esc)  # import_report
         out.append(text)
     out += ["", "Valeurs par défaut des catégories (durée de vie, puissance, heures d'utilisation, consommation) : "
             "`data/raw/reference/categories.csv`, avec leurs sources ; l'origine de chaque consommation annuelle "
@@ -227,6 +238,22 @@ def import_report_markdown(processed) -> str:
                 "ligne, motif et valeur qui a décidé.", "",
                 html_table(table, caption, max_rows=EXCLUDED_SHOWN)]
     return "\n".join(out)
+
+
+def decimal_sentence(columns: list[str], notes: list[str], escape=str) -> str:
+    """One French sentence on the decimal convention of a file's columns (as text: no element per column): the
+    convention and the columns that show it themselves; the columns read with another column's evidence, a
+    declaration or with values that could be read two ways are named with their note."""
+    plain = {"virgule décimale": [], "point décimal": []}
+    special = []
+    for column, note in zip(columns, notes, strict=True):
+        mark = "virgule décimale" if note.startswith("virgule") else "point décimal"
+        if "de la colonne)" in note:
+            plain[mark].append(escape(column))
+        else:
+            special.append(f"{escape(column)} : {escape(note)}")
+    parts = [f"{mark} (colonne{'s' if len(cols) > 1 else ''} {', '.join(cols)})" for mark, cols in plain.items() if cols]
+    return "Convention décimale : " + " ; ".join(parts + special) + "."
 
 
 def fleet_overview(inventory: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:

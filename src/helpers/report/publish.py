@@ -357,11 +357,11 @@ def check_page_budget(page: str, max_bytes: int = MAX_PAGE_BYTES, max_elements: 
     m = page_metrics(page)
     problems = []
     if m["bytes"] > max_bytes:
-        problems.append(f"the page weighs {m['bytes']} bytes (budget {max_bytes})")
+        problems.append(f"la page pèse {m['bytes']} octets (budget {max_bytes})")
     if m["dom_elements"] > max_elements:
-        problems.append(f"the page has {m['dom_elements']} DOM elements (budget {max_elements})")
+        problems.append(f"la page a {m['dom_elements']} éléments DOM (budget {max_elements})")
     if m["external_refs"]:
-        problems.append(f"the page references {m['external_refs']} external resource(s)")
+        problems.append(f"la page fait référence à {m['external_refs']} ressource(s) externe(s)")
     if m["scripts"]:
-        problems.append("the page contains a script")
+        problems.append("la page contient un script")
     return problems

@@ -43,6 +43,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -376,6 +377,61 @@ def _task(slug: str, mode: str, seed: int, n_draws: int, force: bool, project_ro
 # The batch
 # ----------------------------------------------------------------------------------------------------------------
 
+#: seconds given to an external scheduler to answer (connection and identity); ``SNR_SCHEDULER_TIMEOUT`` overrides it
+SCHEDULER_TIMEOUT_S = 20.0
+#: what ``--scheduler`` accepts besides ``inline``: a Dask address ``tcp://host:port`` (or ``tls://``)
+SCHEDULER_RE = re.compile(r"(?:tcp|tls)://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}")
+
+
+class SchedulerUnreachable(RuntimeError):
+    """The external scheduler given is not a reachable Dask scheduler (French message, nothing was computed)."""
+
+
+def scheduler_timeout_s() -> float:
+    try:
+        return max(0.5, float(os.environ.get("SNR_SCHEDULER_TIMEOUT", SCHEDULER_TIMEOUT_S)))
+    except ValueError:
+        return SCHEDULER_TIMEOUT_S
+
+
+def check_scheduler(address: str, timeout_s: float | None = None) -> None:
+    """Raise :class:`SchedulerUnreachable` unless ``address`` is a Dask scheduler that answers within ``timeout_s``.
+
+    A connection and one ``identity`` request, with a deadline on each, before any ``distributed.Client`` exists: an
+    address that does not answer (``tcp://10.255.255.1:8786``), refuses, or answers something that is not Dask (a
+    proxy's bytes read as a frame of 3 EiB) gives one French message in ``timeout_s``, never a traceback nor a
+    client left closing for 60 s at exit."""
+    import asyncio
+
+    timeout_s = scheduler_timeout_s() if timeout_s is None else timeout_s
+    advice = ("vérifiez l'adresse et que l'ordonnanceur tourne, ou lancez sans SCHEDULER (cluster local) ; rien n'a "
+              "été calculé")
+    if not SCHEDULER_RE.fullmatch(address or ""):
+        raise SchedulerUnreachable(f"SCHEDULER : {address!r} n'est pas une adresse d'ordonnanceur Dask ; attendu "
+                                   "tcp://hôte:port (ou 'inline')")
+
+    async def identity():
+        from distributed.comm import connect
+
+        comm = await asyncio.wait_for(connect(address, timeout=timeout_s), timeout_s + 1)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity", "reply": True}), timeout_s)
+            return await asyncio.wait_for(comm.read(), timeout_s)
+        finally:
+            comm.abort()
+
+    try:
+        reply = asyncio.run(asyncio.wait_for(identity(), 2 * timeout_s + 2))
+    except (TimeoutError, Exception) as exc:  # noqa: BLE001 - refused, timed out, garbage: one message
+        kind = ("délai de " + f"{timeout_s:g}".replace(".", ",") + " s dépassé"
+                if isinstance(exc, TimeoutError) or "Timed out" in str(exc)
+                else "connexion impossible" if isinstance(exc, OSError)
+                else "réponse illisible : ce n'est pas un ordonnanceur Dask")
+        raise SchedulerUnreachable(f"l'ordonnanceur Dask {address} ne répond pas ({kind}) ; {advice}") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise SchedulerUnreachable(f"{address} répond, mais ce n'est pas un ordonnanceur Dask ; {advice}")
+
+
 @contextlib.contextmanager
 def _client(scheduler, workers: int):
     """A ``distributed.Client``: on an embedded loopback LocalCluster (default) or on ``scheduler``."""
@@ -388,7 +444,8 @@ def _client(scheduler, workers: int):
         yield scheduler
         return
     if scheduler:
-        client = Client(scheduler, set_as_default=False)
+        check_scheduler(scheduler)  # a French error within the timeout, before any Client exists
+        client = Client(scheduler, set_as_default=False, timeout=scheduler_timeout_s())
         try:
             yield client
         finally:
@@ -657,10 +714,11 @@ def write_comparison_files(table: pd.DataFrame, seed: int, n_draws: int, mode: s
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m helpers.run.batch``: exit 0 when no territory failed, 1 otherwise, 2 on a usage error."""
-    import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m helpers.run.batch",
-                                     description="Étude SNR de plusieurs territoires à la fois (Dask)")
+    from helpers.run.cli import FrenchParser
+
+    parser = FrenchParser(prog="python -m helpers.run.batch",
+                          description="Étude SNR de plusieurs territoires à la fois (Dask)")
     parser.add_argument("--mode", choices=MODES, default="summary",
                         help="summary: calcul sans notebooks (summary.json) ; full: chaîne papermill et diagnostic")
     parser.add_argument("--territories", default="",
@@ -677,6 +735,13 @@ def main(argv: list[str] | None = None) -> int:
     problems = check_run_parameters(args.seed, args.draws)
     if args.workers < 1:
         problems.append(f"--workers : {args.workers} ; attendu un entier ≥ 1")
+    slugs_given = [s.strip() for s in args.territories.split(",") if s.strip()]
+    for slug in slugs_given:
+        if not paths.SLUG_RE.fullmatch(slug) or slug in paths.RESERVED_SLUGS:
+            problems.append(f"--territories : {slug!r} ; attendu des identifiants de territoire (lettres minuscules, "
+                            "chiffres et '-') séparés par des virgules")
+    if args.scheduler not in (None, "", "inline") and not SCHEDULER_RE.fullmatch(args.scheduler):
+        problems.append(f"--scheduler : {args.scheduler!r} ; attendu une adresse tcp://hôte:port ou 'inline'")
     if problems:
         print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
               file=sys.stderr)
@@ -689,19 +754,21 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM as Ctrl-C: workers stopped, nothing half-published
     previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        table = run_batch(slugs, mode=args.mode, scheduler=args.scheduler, workers=args.workers, force=args.force,
+        table = run_batch(slugs, mode=args.mode, scheduler=args.scheduler or None, workers=args.workers, force=args.force,
                           seed=args.seed, n_draws=args.draws)
     except (KeyboardInterrupt, Interrupted) as exc:
         cleanup_kernels()
         how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else str(exc)
-        print(f"\nInterrompu ({how}) — les résultats déjà publiés sont inchangés (chaque territoire est publié d'un "
-              "seul coup ou pas du tout).", file=sys.stderr)
+        print(f"\nInterrompu ({how}) — chaque territoire est publié d'un seul coup ou pas du tout : ceux que ce lot "
+              "avait terminés avant l'interruption sont publiés, ceux qui étaient en cours ne le sont pas (leurs "
+              "résultats précédents sont inchangés).", file=sys.stderr)
         return 130 if isinstance(exc, KeyboardInterrupt) else 143
-    except StaleWorkers as exc:
+    except (StaleWorkers, SchedulerUnreachable) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # the scheduler cannot be reached
-        print(f"Erreur : {type(exc).__name__}: {exc}", file=sys.stderr)
+    except OSError as exc:  # the scheduler went away after the check
+        print(f"Erreur : l'ordonnanceur Dask {args.scheduler} est devenu injoignable ({type(exc).__name__} : {exc}) ; "
+              "les territoires terminés sont publiés, les autres inchangés", file=sys.stderr)
         return 2
     finally:
         signal.signal(signal.SIGTERM, previous_handler)

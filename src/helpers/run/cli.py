@@ -10,13 +10,34 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+
+#: argparse's own messages (English) as the analyst reads them
+_ARGPARSE_FR = (
+    (re.compile(r"argument (\S+): expected one argument"), r"une valeur est attendue après \1"),
+    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"\1 : nombre entier attendu, trouvé \2"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), r"\1 : \2 n'est pas permis (choix : \3)"),
+    (re.compile(r"the following arguments are required: (.*)"), r"arguments obligatoires manquants : \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"arguments inconnus : \1"),
+)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are one French line (exit 2, nothing run), never argparse's English."""
+
+    def error(self, message: str):
+        for pattern, french in _ARGPARSE_FR:
+            if pattern.search(message):
+                message = pattern.sub(french, message)
+                break
+        self.exit(2, f"Paramètres refusés — rien n'a été exécuté : {message} (aide : {self.prog} --help)\n")
 
 
 def main(argv: list[str] | None = None) -> int:
     from helpers.run.pipeline import DEFAULT_DRAWS, DEFAULT_SEED, MAX_DRAWS, MAX_SEED, MIN_DRAWS
 
-    parser = argparse.ArgumentParser(prog="snr", description="Diagnostic numérique responsable (SNR)")
+    parser = FrenchParser(prog="snr", description="Diagnostic numérique responsable (SNR)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also SNR_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("study", help="run the study for a territory")

@@ -40,7 +40,9 @@ class Context:
             raise FileNotFoundError(
                 f"{path} est absent : exécutez d'abord les notebooks précédents (make study TERRITORY={self.slug})"
             )
-        return read_csv(path)
+        from helpers.io.ingest import text_columns
+
+        return read_csv(path, dtype=dict.fromkeys(text_columns(name), object))  # empty text stays text
 
     def write_summary(self, section: str, data: dict, top_level: dict | None = None) -> Path:
         """Write this notebook's part of ``summary.json`` (assembled by the publish step)."""
@@ -70,25 +72,34 @@ def write_csv(df: pd.DataFrame, path: Path, index: bool = False) -> Path:
     return safe_write.write_csv(df, path, index=index)
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path, **kwargs) -> pd.DataFrame:
     """A CSV written by :func:`write_csv`, its formula quoting undone (:func:`helpers.io.safe_write.read_csv`)."""
-    return safe_write.read_csv(path)
+    return safe_write.read_csv(path, **kwargs)
 
 
-def _round(obj, digits: int = 6):
+class NonFiniteValue(ValueError):
+    """A figure to be written as JSON is infinite: never published (``summary.json`` is strict JSON, issue 31)."""
+
+
+def _round(obj, digits: int = 6, where: str = ""):
     if isinstance(obj, float):
         if obj != obj:  # NaN is not JSON
             return None
+        if obj in (float("inf"), float("-inf")):
+            raise NonFiniteValue(f"valeur non finie ({obj}) à la clé « {where or '(racine)'} » : aucune figure "
+                                 "infinie n'est publiée ; une entrée hors de ses bornes a échappé aux contrôles, "
+                                 "signalez-le avec le fichier d'entrée en cause")
         return float(f"{obj:.{digits}g}")
     if isinstance(obj, dict):
-        return {str(k): _round(v, digits) for k, v in obj.items()}
+        return {str(k): _round(v, digits, f"{where}.{k}" if where else str(k)) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_round(v, digits) for v in obj]
+        return [_round(v, digits, f"{where}[{i}]") for i, v in enumerate(obj)]
     if hasattr(obj, "item"):  # numpy scalar
-        return _round(obj.item(), digits)
+        return _round(obj.item(), digits, where)
     return obj
 
 
 def dumps(obj) -> str:
-    """Deterministic JSON: floats to 6 significant digits, NaN as null, sorted keys, UTF-8 text."""
-    return json.dumps(_round(obj), ensure_ascii=False, sort_keys=True, indent=2)
+    """Deterministic, strict JSON: floats to 6 significant digits, NaN as null, sorted keys, UTF-8 text; an
+    infinite value raises :class:`NonFiniteValue` naming its key (``Infinity`` is not JSON)."""
+    return json.dumps(_round(obj), ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)

@@ -35,8 +35,21 @@ DEFAULT_DRAWS = 10_000
 #: fewest Monte Carlo draws accepted: the 95 % intervals are the 2.5th and 97.5th percentiles, so each tail needs
 #: several draws (1 / 0.025 = 40 draws leave one draw per tail; 100 leave 2.5)
 MIN_DRAWS = 100
-#: most draws accepted (memory grows linearly with them: 10^6 draws of the default study ~ a few GB)
-MAX_DRAWS = 1_000_000
+#: most draws accepted. Memory grows linearly with the draws and with the entities (the balance keeps one array of
+#: draws per breakdown cell): measured peaks of the whole computation in one process (``bench``-like, VmHWM), La
+#: Rochelle (4 entities) 206 MB at 10,000 draws, 714 MB at 100,000, 1,279 MB at 200,000; the same with 100 more
+#: entities 1,239 MB at 100,000 and 2,378 MB at 200,000 (``python bench/bench_draws_memory.py``). 1,000,000 draws
+#: needed 5.7 GB for La Rochelle (issue 31):
+#: the cap is 100,000, within the 2 GB a territory may use (README), and :func:`draws_memory_problem` refuses, per
+#: territory, draws whose estimated peak exceeds it.
+MAX_DRAWS = 100_000
+#: memory a territory's run may use (bytes): the README's target per worker
+MEMORY_BUDGET_BYTES = 2 * 1024**3
+#: the estimate of :func:`draws_memory_problem`, fitted on the measures above (and rounded up): a fixed part, then
+#: per draw a part for the study and a part per entity
+MEMORY_BASE_BYTES = 150 * 1024**2
+MEMORY_BYTES_PER_DRAW = 5_800
+MEMORY_BYTES_PER_DRAW_AND_ENTITY = 60
 MAX_SEED = 2**63 - 1
 
 DETERMINISM_ENV = {
@@ -91,6 +104,25 @@ def check_run_parameters(seed, n_draws) -> list[str]:
     return problems
 
 
+def draws_memory_bytes(n_entities: int, n_draws: int) -> int:
+    """Estimated peak memory (bytes) of a study of ``n_entities`` entities with ``n_draws`` draws."""
+    return int(MEMORY_BASE_BYTES + n_draws * (MEMORY_BYTES_PER_DRAW + MEMORY_BYTES_PER_DRAW_AND_ENTITY * n_entities))
+
+
+def draws_memory_problem(territory, n_draws: int) -> str | None:
+    """French message when ``n_draws`` would take more than :data:`MEMORY_BUDGET_BYTES` for ``territory`` (its
+    estimated peak, :func:`draws_memory_bytes`), with the most draws that fit; ``None`` when they fit."""
+    n = len(territory.entities)
+    need = draws_memory_bytes(n, n_draws)
+    if need <= MEMORY_BUDGET_BYTES:
+        return None
+    fit = int((MEMORY_BUDGET_BYTES - MEMORY_BASE_BYTES) // (MEMORY_BYTES_PER_DRAW + MEMORY_BYTES_PER_DRAW_AND_ENTITY * n))
+    fit = max(MIN_DRAWS, fit // 1000 * 1000 if fit >= 1000 else fit)
+    return (f"--draws : {n_draws} tirages Monte Carlo demanderaient environ {need / 1024**3:.1f} Go pour ce territoire "
+            f"de {n} entités (au plus {MEMORY_BUDGET_BYTES / 1024**3:.0f} Go par territoire) ; attendu au plus {fit} "
+            "tirages").replace(".", ",")
+
+
 @contextlib.contextmanager
 def _territory_lock(slug: str):
     paths.OUTPUTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -111,6 +143,53 @@ def _territory_lock(slug: str):
 _KERNELS: dict[int, tuple[object, str]] = {}
 #: what is running now, for the message printed on Ctrl-C / SIGTERM
 _RUNNING: list[str] = []
+#: slug -> the generation published when this run started (after its repair): the messages printed on a failure or
+#: an interruption say what is published by comparing it with the generation published when they are printed
+_PUBLISHED_BEFORE: dict[str, str | None] = {}
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold SIGTERM and Ctrl-C (SIGINT) while the block runs, then deliver them (raise :class:`Interrupted` or
+    ``KeyboardInterrupt``) once it has finished: the publication's switch and clean-up run to their end. In a thread
+    other than the main one (signals cannot be handled there) the block runs as is."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum, _frame):
+        pending.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if pending:
+            if pending[0] == signal.SIGINT:
+                raise KeyboardInterrupt
+            raise Interrupted(signal.Signals(pending[0]).name)
+
+
+def published_state(slug: str) -> tuple[bool, str]:
+    """``(published, French sentence)``: whether this run's new version is the published one (the generation
+    published now differs from the one published when the run started), and what a reader of outputs/<slug>/ sees."""
+    from helpers.run import publication
+
+    now = publication.current_generation(slug)
+    if slug in _PUBLISHED_BEFORE and now is not None and now != _PUBLISHED_BEFORE[slug]:
+        return True, (f"La nouvelle version est publiée : outputs/{slug}/ et data/processed/{slug}/ la montrent, "
+                      "complète (la bascule est atomique) ; ce qui restait à nettoyer le sera par l'exécution suivante.")
+    if now is None:
+        return False, (f"Rien n'a été publié ; outputs/{slug}/ et data/processed/{slug}/ sont inchangés (aucune "
+                       "publication antérieure).")
+    return False, (f"Rien n'a été publié ; les résultats précédents de outputs/{slug}/ et data/processed/{slug}/ "
+                   "sont inchangés.")
 
 
 #: started in place of the kernel: ask Linux to SIGKILL this process when the runner's thread that started it dies
@@ -256,12 +335,16 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
         raise InputError([InputProblem("paramètres de l'étude", None, None, None, p) for p in problems])
     slug = paths.check_slug(slug)
     territory = load_territory(slug)  # fail fast and clearly on a bad territory.yaml
+    memory = draws_memory_problem(territory, n_draws)
+    if memory:
+        raise InputError(InputProblem("paramètres de l'étude", None, None, None, memory))
     os.environ.update(DETERMINISM_ENV)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     with _territory_lock(slug):
         for item in publication.repair(slug):
             say(f"▶ remise en ordre : {item}")
+        _PUBLISHED_BEFORE[slug] = publication.current_generation(slug)  # what the messages compare with
         staging = publication.begin(slug)
         km_class = None
         try:
@@ -315,7 +398,8 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             timings["publish"] = time.perf_counter() - t0
             say(f"{timings['publish']:.1f} s")
             _RUNNING[:] = ["bascule de la publication"]
-            publication.commit(staging)
+            with signals_held():  # the switch and its clean-up are not cut in two by Ctrl-C or SIGTERM
+                publication.commit(staging)
             _RUNNING.clear()
         finally:
             if km_class is not None:  # first: no kernel of this run left writing into the staging area
@@ -436,8 +520,6 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
                                           id="methode"))
     merged.cells.append(new_markdown_cell(sections.reproducibility_markdown(summary, processed, factors_used, changes),
                                           id="reproductibilite", metadata={"tags": ["annex"]}))
-    main_nb, annex_nb = publish.split_annex(merged)
-    _write_tables(processed, outputs, factors_used, territory)
     name = html.escape(territory.name)
     header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}. "
               f'Détail, tables complètes et reproductibilité : <a href="{publish.ANNEX_FILE}">annexes</a>.</p>']
@@ -447,17 +529,33 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     factors = html.escape(str(summary.get("factors_version", "n.d.")))
     footer = (f"<p>Produit par snr-diagnostic {html.escape(version)} — facteurs {factors} — empreinte des entrées "
               f"sha256 {digest[:16]}. Code sous licence EUPL-1.2.</p>")
-    page = publish.render_html(main_nb, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header), footer)
     annex_header = (f"<p>{name} — détail du diagnostic : tables longues, sensibilité, vue multicritère, facteurs et "
                     f'reproductibilité. Retour au <a href="{publish.MAIN_FILE}">diagnostic</a>.</p>')
-    annex = publish.render_html(annex_nb, f"Annexes du diagnostic numérique responsable — {territory.name}",
-                                annex_header, footer, toc_first=True)
+
+    def render_main(nb):
+        return publish.render_html(nb, f"Diagnostic numérique responsable — {territory.name}", "\n".join(header),
+                                   footer)
+
+    def render_annex(nb):
+        return publish.render_html(nb, f"Annexes du diagnostic numérique responsable — {territory.name}",
+                                   annex_header, footer, toc_first=True)
+
+    # page budgets by design (issue 31): never refused for its size; the main page's overflow goes to the annex,
+    # the annex's to tables.xlsx, each with a sentence saying where
+    from helpers.report import page_budget
+
+    main_nb, annex_nb, page, _moved = page_budget.fit_main_page(
+        merged, render_main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS, publish.ANNEX_FILE)
+    annex, overflow = page_budget.fit_annex_page(annex_nb, render_annex, publish.MAX_PAGE_BYTES,
+                                                 publish.MAX_DOM_ELEMENTS)
+    _write_tables(processed, outputs, factors_used, territory, overflow)
     over = (publish.check_page_budget(page, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS)
             + [f"{publish.ANNEX_FILE} : {p}" for p in publish.check_page_budget(annex)])
     (outputs / publish.ANNEX_FILE).write_text(annex, encoding="utf-8")
     if over:
         (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
-        raise StudyFailed("le diagnostic publié dépasse son budget de sobriété : " + "; ".join(over)
+        raise StudyFailed("le diagnostic publié dépasse son budget de sobriété malgré le report en annexe et dans "
+                          "tables.xlsx : " + "; ".join(over)
                           + f" (la page refusée est outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
     (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
 
@@ -487,9 +585,10 @@ def _factors_used(territory, processed: Path):
 XLSX_MAX_DATA_ROWS = 1_048_575
 
 
-def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) -> None:
+def _write_tables(processed: Path, outputs: Path, factors_used, territory=None, overflow: dict | None = None) -> None:
     """``tables.xlsx``: the key tables for partners, one sheet each, with what they hold in the first row; the
-    territory's entities and peers in full (the page lists the first ones only)."""
+    territory's entities and peers in full (the page lists the first ones only); ``overflow`` (sheet -> (frame,
+    note)): what did not fit the annex (:func:`helpers.report.page_budget.fit_annex_page`)."""
     from helpers.io import safe_write
     from helpers.report import page_budget, sections
 
@@ -518,6 +617,7 @@ def _write_tables(processed: Path, outputs: Path, factors_used, territory=None) 
                                               "Entités du périmètre et collectivités de comparaison (liste complète).")
     tables["facteurs"] = (factors_used, sections.SHEET_NOTES["facteurs"])
     tables["hypotheses"] = (sections.assumed_inputs(processed), sections.SHEET_NOTES["hypotheses"])
+    tables.update(overflow or {})
     sections.write_tables_xlsx(tables, outputs / "tables.xlsx")
 
 
@@ -532,11 +632,12 @@ def _raise_interrupted(signum, _frame):
 
 
 def interruption_message(slug: str, how: str) -> str:
-    """French message after Ctrl-C or SIGTERM: what was running, and that nothing was published."""
+    """French message after Ctrl-C or SIGTERM: what was running, and what is published now (read from the
+    publication itself, not assumed: an interruption at the switch may come after it)."""
     running = ", ".join(_RUNNING) if _RUNNING else "la préparation"
     _RUNNING.clear()
-    return (f"\nInterrompu ({how}) pendant : {running}. Rien n'a été publié ; les résultats précédents de "
-            f"outputs/{slug}/ et data/processed/{slug}/ sont inchangés. Les dossiers de travail, noyaux, fichiers de "
+    _, state = published_state(slug)
+    return (f"\nInterrompu ({how}) pendant : {running}. {state} Les dossiers de travail, noyaux, fichiers de "
             "connexion et sockets de cette exécution ont été supprimés.")
 
 
@@ -550,6 +651,10 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
     previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
         problems = check_run_parameters(seed, n_draws)
+        if not isinstance(slug, str) or not paths.SLUG_RE.fullmatch(slug) or slug in paths.RESERVED_SLUGS:
+            problems.insert(0, f"TERRITORY (--territory) : {slug!r} ; attendu l'identifiant d'un dossier de data/raw/ "
+                               "(lettres minuscules, chiffres et '-', par ex. la-rochelle ; 'make new-territory "
+                               "SLUG=…' en crée un)")
         if problems:
             print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
                   file=sys.stderr)
@@ -561,8 +666,9 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
               file=sys.stderr)
         return 2
     except StudyFailed as exc:
-        print(f"\nL'étude a échoué — les résultats précédents de outputs/{slug}/ sont inchangés.\n{exc}",
-              file=sys.stderr)
+        published, state = published_state(slug)
+        head = "L'étude a échoué après sa publication" if published else "L'étude a échoué"
+        print(f"\n{head} — {state}\n{exc}", file=sys.stderr)
         failed = paths.OUTPUTS_DIR / ".failed" / slug
         if failed.exists():
             print(f"Ce que l'exécution en échec a produit (notebooks exécutés, tables) est conservé dans "

@@ -282,7 +282,10 @@ def commit(staging: Staging) -> str:
                 _rmtree(root / name)
         raise
     if previous and previous != name:
-        _rmtree(root / previous)
+        try:  # published: a failure of the clean-up must not make the run look failed; the next repair ends it
+            _rmtree(root / previous)
+        except OSError:
+            pass
     return name
 
 

@@ -205,6 +205,13 @@ def compute_sections(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT
     if unknown:
         raise ValueError(f"unknown section(s) {sorted(unknown)}; sections: {list(SECTIONS)}")
     names = list(SECTIONS) if sections is None else [s for s in SECTIONS if s in set(sections)]
+    from helpers.io.errors import InputError, InputProblem
+    from helpers.io.territory import load_territory
+    from helpers.run.pipeline import draws_memory_problem
+
+    memory = draws_memory_problem(load_territory(slug), n_draws)
+    if memory:  # the draws of this territory would not fit the memory a territory may use
+        raise InputError(InputProblem("paramètres de l'étude", None, None, None, memory))
     for name in names:
         t0 = time.perf_counter()
         ctx = open_context(slug, processed_dir)
