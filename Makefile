@@ -13,6 +13,7 @@ N         ?= 8
 MODE      ?= summary
 TERRITORIES ?=
 FILES     ?=
+PREVIOUS  ?=
 SCHEDULER ?=
 WORKERS   ?= 2
 
@@ -23,7 +24,7 @@ export SOURCE_DATE_EPOCH := 0
 # and they are not exported, which would expand them) nor lets a shell parse them. Each is checked against the
 # characters it may hold before any recipe runs, then passed to Python as one single-quoted argument; Python
 # checks the value itself (French messages). `make study "TERRITORY=x; touch F; echo"` runs nothing.
-PARAMETERS := TERRITORY SEED DRAWS SLUG N MODE TERRITORIES SCHEDULER WORKERS SAMPLE FILES
+PARAMETERS := TERRITORY SEED DRAWS SLUG N MODE TERRITORIES SCHEDULER WORKERS SAMPLE FILES PREVIOUS
 unexport $(PARAMETERS)
 _lower  := a b c d e f g h i j k l m n o p q r s t u v w x y z
 _upper  := A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
@@ -44,6 +45,7 @@ _SAMPLE      := $(call _check,SAMPLE,$(_digits),un nombre entier)
 _MODE        := $(call _check,MODE,$(_lower),summary ou full)
 _TERRITORIES := $(call _check,TERRITORIES,$(_lower) $(_digits) - $(,),des identifiants séparés par des virgules)
 _FILES       := $(call _check,FILES,$(_lower) $(_digits) _ $(,),des noms de fichiers séparés par des virgules (par ex. hosting$(,)telecom) ou all)
+_PREVIOUS    := $(call _check,PREVIOUS,$(_lower) $(_upper) $(_digits) - _ . /,le dossier publié de l'étude de l'an dernier (par ex. outputs/la-rochelle))
 _SCHEDULER   := $(call _check,SCHEDULER,$(_lower) $(_upper) $(_digits) - . _ : / [ ],une adresse tcp://hôte:port)
 
 .DEFAULT_GOAL := help
@@ -63,8 +65,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@touch $@
 	@echo "Environment ready in $(VENV)/"
 
-study: setup ## run the whole study for TERRITORY (default la-rochelle) and publish outputs/TERRITORY/diagnostic.html
-	@$(PY) -m helpers.run.cli study --territory '$(_TERRITORY)' --seed '$(_SEED)' --draws '$(_DRAWS)'
+study: setup ## run the whole study for TERRITORY (default la-rochelle) and publish outputs/TERRITORY/diagnostic.html [PREVIOUS=outputs/<last year>]
+	@$(PY) -m helpers.run.cli study --territory '$(_TERRITORY)' --seed '$(_SEED)' --draws '$(_DRAWS)' \
+	  $(if $(_PREVIOUS),--previous '$(_PREVIOUS)')
 
 test: setup lint ## run the test suite (unit, end-to-end papermill chain, regression)
 	@$(PY) -m pytest

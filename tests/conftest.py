@@ -52,14 +52,15 @@ def copy_project(dest: Path, slugs=("test-mini",), files: dict | None = None) ->
     return dest
 
 
-def run_cli_study(root: Path, slug: str, draws: int = 2000):
-    """``python -m helpers.run.cli study`` as a user runs it, in the project copy ``root``."""
+def run_cli_study(root: Path, slug: str, draws: int = 2000, extra=()):
+    """``python -m helpers.run.cli study`` as a user runs it, in the project copy ``root`` (``extra``: more
+    arguments, e.g. ``("--previous", "outputs/test-mini")``)."""
     import os
     import subprocess
 
     env = dict(os.environ, SNR_PROJECT_ROOT=str(root), PYTHONHASHSEED="0")
     return subprocess.run(
-        [sys.executable, "-m", "helpers.run.cli", "study", "--territory", slug, "--draws", str(draws)],
+        [sys.executable, "-m", "helpers.run.cli", "study", "--territory", slug, "--draws", str(draws), *extra],
         cwd=root, env=env, capture_output=True, text=True, timeout=600,
     )
 

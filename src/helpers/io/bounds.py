@@ -67,3 +67,7 @@ MAX_YEAR = 2100
 #: The parameter of a lever (years added, share, ratio, PUE): the levers' own ranges are checked per lever
 #: (``helpers.model.levers.LEVERS``); this bound only keeps the cell finite.
 MAX_LEVER_PARAMETER = 100
+
+#: A monitoring indicator measured by the collectivity (in the indicator's own unit: %, kWh, reams, years…): a
+#: thousand billion, beyond any count or energy of a collectivity; a pasted serial number or overflow is stopped.
+MAX_INDICATOR_VALUE = 1e12

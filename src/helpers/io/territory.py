@@ -124,6 +124,8 @@ KEYS: dict[str, tuple[bool, str]] = {
                                    "(equipment, physical ou total)"),
     "label_nr": (False, "le Label Numérique Responsable détenu par la collectivité : held (true/false), source, et "
                         "si connus level (1 ou 2), year, note"),
+    "previous_study": (False, "le dossier publié de l'étude de l'an dernier, pour le suivi annuel (par ex. "
+                              "outputs/la-rochelle ; aussi make study … PREVIOUS=…)"),
     "business_as_usual": (False, "l'évolution sans plan que la collectivité prévoit : headcount_growth_per_year "
                                  "(évolution annuelle des effectifs, par ex. 0.01 pour +1 %/an ; 0 par défaut) et "
                                  "declared_changes, une liste de {year, fleet_change_pct, note} (par ex. un nouvel "
@@ -210,6 +212,8 @@ class Territory:
     #: ``business_as_usual:``: the collectivity's own plans without the action plan (:func:`_business_as_usual`):
     #: ``{headcount_growth_per_year, declared_changes: [{year, fleet_change_pct, note}]}``; None when not declared
     business_as_usual: dict | None = field(default=None, compare=False, hash=False)
+    #: ``previous_study:``: last year's published folder (a path as written), or None
+    previous_study: str | None = field(default=None, compare=False, hash=False)
 
     @property
     def entity_ids(self) -> list[str]:
@@ -524,6 +528,11 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     published_footprint = _published_footprint(data.get("published_footprint"), bad, this_year)
     label_nr = _label_nr(data.get("label_nr"), bad, this_year)
     bau = _business_as_usual(data.get("business_as_usual"), bad, ref, target)
+    previous = data.get("previous_study")
+    if previous is not None and (not isinstance(previous, str) or not previous.strip()
+                                 or _text_problem(previous, MAX_NAME_CHARS)):
+        bad("previous_study", None, KEYS["previous_study"][1])
+        previous = None
 
     if problems:
         raise InputError(problems)
@@ -537,6 +546,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
         inventory_files={str(k): v for k, v in inventory_files.items()},
         published_footprint=published_footprint, label_nr=label_nr, business_as_usual=bau,
+        previous_study=previous.strip() if previous else None,
     )
 
 

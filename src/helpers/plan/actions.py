@@ -270,6 +270,13 @@ ACTIONS_SCHEMA = Schema(
                description="override: owner of the action (service or role)", example=""),
         Column("staff_days", "float", min=0, max=10_000, unit="days", synonyms=("jours agent", "jours"),
                description="override: agent-days to put the action in place", example=""),
+        Column("status", "str", synonyms=("statut", "etat", "avancement"),
+               description="follow-up: prévue, en cours, réalisée or abandonnée (empty: prévue)", example=""),
+        Column("status_year", "year", min=2000, max=2100, synonyms=("annee du statut", "annee de realisation"),
+               description="follow-up: the year the status was reached", example=""),
+        Column("measured_value", "float", min=-B.MAX_INDICATOR_VALUE, max=B.MAX_INDICATOR_VALUE,
+               synonyms=("valeur mesuree", "mesure"),
+               description="follow-up: the value of the action's indicator measured by the collectivity", example=""),
         Column("comment", "str", synonyms=("commentaire",), description="free text: decision, source", example=""),
     ),
 )
@@ -337,6 +344,13 @@ def read_actions(path, catalogue: pd.DataFrame, territory=None, categories: list
             if kind == "none":
                 problems.append(InputProblem(file, line, "target", r.target,
                                              f"aucune cible : le levier '{lever}' n'en prend pas", severity="warning"))
+    if "status" in df:
+        from helpers.plan.follow_up import status_code
+
+        for idx in np.flatnonzero(df["status"].notna().to_numpy()):
+            if status_code(df["status"].iat[idx]) is None:
+                problems.append(InputProblem(file, int(df["_line"].iat[idx]), "status", df["status"].iat[idx],
+                                             "prévue, en cours, réalisée ou abandonnée (ou vide)"))
     if territory is not None:
         lo, hi = int(territory.reference_year), int(territory.target_year)
         bad = df["start_year"].notna() & ((df["start_year"] < lo) | (df["start_year"] > hi))
@@ -1404,6 +1418,7 @@ class ActionsStudy:
             "avoided_emissions": {"counterfactual": info.get("counterfactual", {}),
                                   "actions": [a["id"] for a in actions if a["kind"] == "avoided" and a["selected"]]},
             **({"plan": self.plan_summary(actions)} if "plan" in info else {}),
+            **({"follow_up": info["follow_up"]} if info.get("follow_up") else {}),
             "actions_meta": {
                 "sum_of_actions_tco2e_per_year": float(r.loc[r["selected"] & r["kind"].eq("reduction"),
                                                              "total_tco2e"].sum()),
@@ -1468,6 +1483,12 @@ class ActionsStudy:
         ctx.write_table("trajectory", self.trajectory)
         ctx.write_table("trajectory_budget", self.budget)
         ctx.write_table("actions_indicators", self.indicators)
+        follow = self.info.get("follow_up")
+        if follow:  # the follow-up's tables (sheets « Suivi … » of tables.xlsx)
+            ctx.write_table("follow_up_indicators", pd.DataFrame(follow["indicators"]))
+            ctx.write_table("follow_up_actions", pd.DataFrame(follow["actions"]))
+            ctx.write_table("follow_up_change", pd.DataFrame([
+                {"part": k, **follow["change_tco2e"][k]} for k in ("total", "activity", "factors_and_method")]))
         ctx.write_summary("actions", self.summary())
 
 
@@ -1612,9 +1633,50 @@ def scope_milestones(parts: dict, gain_parts: dict, baseline: float, gain_share,
     return {"physical": physical, "purchases": purchases}
 
 
+def follow_up(ctx, previous_study: str | None, selection: pd.DataFrame | None, indicators: list[dict],
+              total_tco2e: float, total_draws, n_draws: int, seed: int) -> dict | None:
+    """The follow-up of last year's published study (issue 34; None without one): the change of the footprint split
+    into activity and factors and method (:mod:`helpers.plan.follow_up`, last year's archived inputs rerun with this
+    year's code and library), the plan's actions with their status (``actions.csv``), last year's indicators with
+    this year's values and whether they are on track, and the verdict against last year's own plan path."""
+    import tempfile
+
+    from helpers.io.previous import read_previous_study
+    from helpers.plan import follow_up as fu
+
+    if not previous_study:
+        return None
+    terr = ctx.territory
+    prev = read_previous_study(previous_study, terr)
+    with tempfile.TemporaryDirectory(prefix="snr-rerun-") as tmp:
+        rerun, rerun_draws = fu.rerun_previous_balance(prev, ctx, _read_optional(ctx, "factor_overrides"),
+                                                       Path(tmp), n_draws, seed)
+    change = fu.decompose_change(prev.total_tco2e, total_tco2e, total_draws, rerun, rerun_draws)
+    like = prev.total_tco2e + change["activity"]["value"]  # this year's footprint at last year's method
+    t_prev = prev.summary.get("trajectory") or {}
+    milestone = int(t_prev.get("milestone_year") or terr.milestone_year)
+    inds = fu.indicators_follow_up(prev.summary.get("indicators") or [], indicators, prev.reference_year,
+                                   terr.reference_year, milestone, like, terr.agents)
+    statuses = None
+    if selection is not None and "status" in selection:
+        statuses = selection[["action_id", "status", "status_year", "measured_value"]]
+    acts = fu.actions_follow_up(prev.summary.get("actions") or [], statuses, inds)
+    return {"previous_study": str(previous_study), "previous_reference_year": prev.reference_year,
+            "reference_year": int(terr.reference_year), "milestone_year": milestone,
+            "previous_code_version": prev.summary.get("code_version"),
+            "previous_factors_version": prev.summary.get("factors_version"),
+            "change_tco2e": change, "like_for_like_tco2e": like, "actions": acts, "indicators": inds,
+            "verdict": fu.verdict(t_prev.get("paths"), int(terr.reference_year), like),
+            "observed": [{"year": prev.reference_year, "tco2e": prev.total_tco2e, "what": "previous_published"},
+                         {"year": int(terr.reference_year), "tco2e": float(total_tco2e), "what": "current"},
+                         {"year": int(terr.reference_year), "tco2e": like, "what": "current_previous_method"}],
+            "previous_paths": t_prev.get("paths")}
+
+
 def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_year: float | None = None,
               target_share: float = tj.DEFAULT_TARGET_SHARE, score_weights: dict | None = None,
-              discount_rate: float = DISCOUNT_RATE, vat_rate: float = bg.VAT_RATE) -> ActionsStudy:
+              discount_rate: float = DISCOUNT_RATE, vat_rate: float = bg.VAT_RATE,
+              previous_study: str | None = None) -> ActionsStudy:
     """Read the inputs and the earlier notebooks' results, evaluate every catalogue action, rank them, schedule the
     plan's actions from its decision year, compute its budget by year and the trajectory against the carbon
     budget."""
@@ -1772,6 +1834,9 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     trajectory["by_scope"] = scope_milestones(parts, gparts, b0, share_t, plan_c, bau_c, target, mi)
     verdict = tj.milestone_verdict(plan_c[mi], target[mi], trajectory["plan_cumulative_tco2e"], budget, b0)
     trajectory.update(verdict)
+    # the yearly paths, for next year's follow-up study (issue 34)
+    trajectory["paths"] = {"years": [int(y) for y in years], "bau_tco2e": [float(v) for v in bau_c],
+                           "plan_tco2e": [float(v) for v in plan_c], "target_tco2e": [float(v) for v in target]}
     indicators = indicators_table(plan, inputs, ramps, m, kinds, models.presets, ev.scenarios)
     n_agents = terr.agents
     head = pd.DataFrame([
@@ -1807,8 +1872,9 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
         "money_saved_eur_per_year": float(ev.plan_money_saved_eur_per_year),
         "prices": prices,
     }
+    follow = follow_up(ctx, previous_study or terr.previous_study, selection, ind_summary, b0, b0_d, n_draws, seed)
     info = {"trajectory": trajectory, "indicators": ind_summary, "n_draws": int(n_draws), "seed": int(seed),
-            "counterfactual": counterfactual, "plan": plan_info, "budget_by_year": budget_rows,
+            "counterfactual": counterfactual, "plan": plan_info, "budget_by_year": budget_rows, "follow_up": follow,
             "years": years, "bau_index": index, "stabilised_index": i_plan, "gain_share": share_t,
             "baseline_cost": ev.baseline_cost}
     return ActionsStudy(plan=plan, ranked=ranked, evaluation=ev, roadmap=ramps, trajectory=traj,

@@ -220,9 +220,12 @@ def gantt_figure(plan: pd.DataFrame, ranked: pd.DataFrame, first_year: int, last
 
 
 def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | None = None,
-                      reference_year: int | None = None, target_year: int | None = None):
+                      reference_year: int | None = None, target_year: int | None = None,
+                      follow_up: dict | None = None):
     """Two panels: yearly paths (BAU, plan with its 95 % band, target pathway) and cumulative emissions against the
-    carbon budget. Lines differ by style and marker, not only by colour."""
+    carbon budget. Lines differ by style and marker, not only by colour. With a ``follow_up`` (issue 34), the
+    upper panel also shows last year's plan path and the observed footprints: last year's published one and this
+    year's at last year's method (a method change is not drawn as progress)."""
     from helpers.report.plotting import PALETTE, fr_number, setup
 
     plt = setup()
@@ -236,6 +239,14 @@ def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | 
                         label="Plan : intervalle à 95 %")
     ax.plot(y, table["plan_tco2e"], color=PALETTE[0], ls="-", marker="o", ms=3, markevery=5, label="Plan d'actions")
     ax.plot(y, table["target_tco2e"], color=PALETTE[2], ls=":", lw=2, label="Trajectoire cible")
+    if follow_up:
+        prev = follow_up.get("previous_paths") or {}
+        if prev.get("years"):
+            ax.plot(prev["years"], prev["plan_tco2e"], color="#555555", ls="-", lw=0.8,
+                    label=f"Plan de l'étude {follow_up['previous_reference_year']}")
+        obs = [o for o in follow_up.get("observed", []) if o["what"] in ("previous_published", "current_previous_method")]
+        ax.plot([o["year"] for o in obs], [o["tco2e"] for o in obs], ls="none", marker="D", ms=6, color="black",
+                label="Observé, à méthode constante")
     if milestone_year is not None:
         ax.axvline(milestone_year, color="grey", lw=0.8, ls="-.")
     ax.set_ylabel("tCO2e par an")
@@ -243,7 +254,8 @@ def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | 
     ax.set_ylim(bottom=0)
     if milestone_year is not None:
         ax.text(milestone_year, ax.get_ylim()[1] * 0.03, f" {milestone_year}", va="bottom", fontsize=9)
-    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    # one column when the follow-up adds its two entries: two would be wider than the figure on a phone
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1 if follow_up else 2)
     ax2.plot(y, table["bau_cumulative_tco2e"], color=PALETTE[5], ls="--", marker="s", ms=3, markevery=5,
              label="Fil de l'eau")
     ax2.plot(y, table["plan_cumulative_tco2e"], color=PALETTE[0], ls="-", marker="o", ms=3, markevery=5,
@@ -255,6 +267,8 @@ def trajectory_figure(table: pd.DataFrame, budget: float, milestone_year: int | 
     ax2.set_title(f"Émissions cumulées et budget{span}", fontsize=10)
     ax2.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
     first, last = int(y.min()), int(y.max())
+    if follow_up:
+        first = min(first, int(follow_up["previous_reference_year"]))
     ticks = sorted({first, last, *range(-(-first // 5) * 5, last + 1, 5)})
     ticks = [t for i, t in enumerate(ticks) if i == 0 or t - ticks[i - 1] >= 2 or t == last]
     for a in (ax, ax2):
@@ -757,4 +771,9 @@ def alt_texts(study: ActionsStudy) -> dict[str, str]:
                           if t["plan_overshoot_tco2e"] > 0 else
                           f"reste sous le budget carbone avec {fr_number(-t['plan_overshoot_tco2e'], 0)} tCO2e de marge.")),
     }
+    follow = study.info.get("follow_up")
+    if follow:
+        from helpers.report.follow_up import verdict_sentence
+
+        out["trajectory"] += " " + verdict_sentence(follow)
     return out

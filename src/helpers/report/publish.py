@@ -17,6 +17,7 @@ import json
 import re
 from pathlib import Path
 
+from helpers.io.previous import ARCHIVE_DIR, MANIFEST_FILE  # the archive a follow-up reads (issue 34)
 from helpers.run.context import dumps
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -266,6 +267,35 @@ def input_files(raw_dir: Path, reference_dir: Path) -> list[Path]:
     """The input files fingerprinted in ``summary.json``: regular files inside each folder (see
     :func:`_inside_regular_files`)."""
     return _inside_regular_files(raw_dir) + _inside_regular_files(reference_dir)
+
+
+
+
+def archive_inputs(files: list[Path], root: Path, outputs: Path) -> Path:
+    """Copy the input files the study used (``files``, as :func:`input_files` lists them) into
+    ``outputs/inputs/<path relative to root>``: next year's follow-up study reruns them with its own library
+    (issue 34), whatever the collectivity has since written over ``data/raw/<slug>/``."""
+    import shutil
+
+    dest = outputs / ARCHIVE_DIR
+    for f in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        target = dest / f.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, target)
+    return dest
+
+
+def write_manifest(outputs: Path) -> Path:
+    """``manifest.json``: every published file of ``outputs`` (path relative to it, ``/``-separated) and its
+    sha256, sorted; the manifest itself is not listed. A follow-up study checks the previous study's files against
+    it before reading them."""
+    from helpers.run.context import dumps
+
+    files = [p for p in outputs.rglob("*") if p.is_file() and p.name != MANIFEST_FILE]
+    _, each = sha256_files(files, outputs)
+    path = outputs / MANIFEST_FILE
+    path.write_text(dumps({"algorithm": "sha256", "files": dict(sorted(each.items()))}) + "\n", encoding="utf-8")
+    return path
 
 
 def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_files: dict[str, str],

@@ -313,6 +313,10 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
                     f"{eur(totals['savings_eur'])}), {fr_number(totals['staff_days'], 0)} jours d'agent, détail "
                     "par année en partie 6")
     lines = ["## 1. Synthèse pour les décideurs", ""]
+    if summary.get("follow_up"):  # a follow-up opens with the year-on-year verdict (issue 34)
+        from helpers.report.follow_up import verdict_sentence
+
+        lines += [f"**{verdict_sentence(summary['follow_up'])}**", ""]
     sentences = synthesis_sentences(summary)
     lead = _decisions_lead(summary, len(_decisions(summary)))
     decide = [x for x in sentences if x.startswith(lead)]
@@ -552,6 +556,8 @@ SHEET_NAMES: dict[str, str] = {
     "entites": "Entités", "actions": "Actions choisies (entrée)", "actions_criteria": "Actions multicritère",
     "actions_indicators": "Indicateurs de suivi", "actions_means": "Moyens et calendrier",
     "actions_budget_by_year": "Budget par année", "unit_prices_used": "Prix unitaires utilisés",
+    "follow_up_change": "Suivi évolution", "follow_up_actions": "Suivi actions",
+    "follow_up_indicators": "Suivi indicateurs",
     "actions_plan": "Plan d'actions",
     "actions_plan_criteria": "Plan multicritère", "actions_roadmap": "Feuille de route",
     "carbon_by_category": "Bilan par catégorie", "carbon_by_entity": "Bilan par entité",

@@ -225,6 +225,10 @@ def _summary_mode(territory, seed: int, n_draws: int, digest: str, files: dict, 
             publish.write_summary(summary, staging.outputs / "summary.json")
             if sections is None:
                 _write_run(staging.outputs, "summary", seed, n_draws, version, fingerprint)
+                # a summary-mode study can be followed next year too (issue 34): its inputs and manifest
+                publish.archive_inputs([paths.PROJECT_ROOT / rel for rel in files], paths.PROJECT_ROOT,
+                                       staging.outputs)
+                publish.write_manifest(staging.outputs)
             timings["publish"] = time.perf_counter() - t0
             if sections is None:  # a partial study is never published
                 publication.commit(staging)

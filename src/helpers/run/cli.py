@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"graine (entier de 0 à {MAX_SEED})")
     p.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
                    help=f"tirages Monte Carlo (de {MIN_DRAWS} à {MAX_DRAWS}; checked before anything runs)")
+    p.add_argument("--previous", default="",
+                   help="dossier publié de l'étude de l'an dernier, pour le suivi annuel (par ex. outputs/la-rochelle)")
     p = sub.add_parser("new-territory", help="create data/raw/<slug>/ with input templates")
     p.add_argument("slug")
     p.add_argument("--files", default="",
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "study":
             from helpers.run.pipeline import main_study
 
-            return main_study(args.territory, args.seed, args.draws)
+            return main_study(args.territory, args.seed, args.draws, args.previous or None)
         if args.command == "new-territory":
             from helpers.io import paths
             from helpers.run.scaffold import new_territory

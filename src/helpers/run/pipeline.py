@@ -312,7 +312,7 @@ def _describe_failure(nb_name: str, exc) -> str:
 
 
 def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, notebooks=NOTEBOOKS,
-              kernel_name: str = "python3", quiet: bool = False) -> StudyResult:
+              kernel_name: str = "python3", quiet: bool = False, previous: str | None = None) -> StudyResult:
     """Run the notebook chain for ``slug`` and publish ``outputs/<slug>/diagnostic.html`` and ``summary.json``.
 
     Raises
@@ -338,6 +338,11 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
     memory = draws_memory_problem(territory, n_draws)
     if memory:
         raise InputError(InputProblem("paramètres de l'étude", None, None, None, memory))
+    previous = previous or territory.previous_study
+    if previous:  # last year's study checked before anything runs (issue 34): nothing published is touched
+        from helpers.io.previous import read_previous_study
+
+        read_previous_study(previous, territory)
     os.environ.update(DETERMINISM_ENV)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
@@ -355,13 +360,16 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
             executed_dir.mkdir()
             rel_processed = os.path.relpath(staging.processed, paths.NOTEBOOKS_DIR)
             params = {"territory": slug, "seed": int(seed), "processed_dir": rel_processed, "n_draws": int(n_draws)}
+            # notebook 05's own parameter (the follow-up), given to it alone
+            extra = {"05_actions": {"previous_study": str(previous)}} if previous else {}
             km_class = _ipc_kernel_manager_class()
 
             def execute(name: str) -> float:
                 t0 = time.perf_counter()
                 pm.execute_notebook(
                     str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(executed_dir / f"{name}.ipynb"),
-                    parameters=params, kernel_name=kernel_name, progress_bar=False, log_output=False,
+                    parameters=params | extra.get(name, {}), kernel_name=kernel_name, progress_bar=False,
+                    log_output=False,
                     record_timing=False, kernel_manager_class=km_class,
                     # the kernel starts in notebooks/ (nbclient's resource path), as in JupyterLab; papermill's
                     # own ``cwd`` would chdir this whole process, which parallel notebooks cannot share
@@ -503,8 +511,9 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
         nb = nbformat.read(path, as_version=4)
         publish.normalise_notebook(nb, path.stem)
         nbformat.write(nb, path)
-    digest, files = publish.sha256_files(
-        publish.input_files(paths.raw_dir(territory.slug), paths.REFERENCE_DIR), paths.PROJECT_ROOT)
+    used = publish.input_files(paths.raw_dir(territory.slug), paths.REFERENCE_DIR)
+    digest, files = publish.sha256_files(used, paths.PROJECT_ROOT)
+    publish.archive_inputs(used, paths.PROJECT_ROOT, outputs)  # what next year's follow-up reruns (issue 34)
     version = code_version()
     summary = publish.assemble_summary(processed, territory, digest, files, version)
     publish.write_summary(summary, outputs / "summary.json")
@@ -516,6 +525,11 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
 
     merged.cells.insert(0, new_markdown_cell(sections.synthesis_markdown(summary, sections.read_plan(processed)),
                                              id="synthese"))
+    from helpers.report.follow_up import follow_up_markdown
+
+    follow = follow_up_markdown(summary)
+    if follow:  # « Suivi », right after the synthesis (issue 34)
+        merged.cells.insert(1, new_markdown_cell(follow, id="suivi"))
     merged.cells.append(new_markdown_cell(sections.method_markdown(summary, processed, factors_used, changes),
                                           id="methode"))
     merged.cells.append(new_markdown_cell(sections.reproducibility_markdown(summary, processed, factors_used, changes),
@@ -558,6 +572,7 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
                           "tables.xlsx : " + "; ".join(over)
                           + f" (la page refusée est outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
     (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
+    publish.write_manifest(outputs)  # last: every published file and its sha256 (issue 34)
 
 
 def _factors_used(territory, processed: Path):
@@ -641,7 +656,7 @@ def interruption_message(slug: str, how: str) -> str:
             "connexion et sockets de cette exécution ont été supprimés.")
 
 
-def main_study(slug: str, seed: int, n_draws: int) -> int:
+def main_study(slug: str, seed: int, n_draws: int, previous: str | None = None) -> int:
     """Command-line entry: run, print timings and the path of the diagnostic.
 
     Exit codes: 0 published, 1 the study failed, 2 bad input or parameters (nothing run), 130 Ctrl-C, 143 SIGTERM.
@@ -660,7 +675,9 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
                   file=sys.stderr)
             return 2
         print(f"Étude SNR — territoire '{slug}' (seed {seed}, {n_draws} tirages Monte Carlo)")
-        result = run_study(slug, seed=seed, n_draws=n_draws)
+        if previous:
+            print(f"Suivi annuel : étude précédente {previous}")
+        result = run_study(slug, seed=seed, n_draws=n_draws, previous=previous or None)
     except InputError as exc:
         print(f"\nErreur dans les entrées — rien n'a été exécuté, les résultats précédents sont inchangés :\n{exc}",
               file=sys.stderr)

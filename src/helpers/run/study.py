@@ -128,11 +128,12 @@ def _services(ctx, *, seed: int, n_draws: int):
 
 
 def _actions(ctx, *, seed: int, n_draws: int, bau_growth_per_year=None, target_share: float = 1 / 6,
-             discount_rate: float = 0.032, vat_rate: float = 0.20):
+             discount_rate: float = 0.032, vat_rate: float = 0.20, previous_study: str | None = None):
     from helpers.plan import actions
 
     return actions.run_study(ctx, n_draws=n_draws, seed=seed, bau_growth_per_year=bau_growth_per_year,
-                             target_share=target_share, discount_rate=discount_rate, vat_rate=vat_rate)
+                             target_share=target_share, discount_rate=discount_rate, vat_rate=vat_rate,
+                             previous_study=previous_study)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ class Section:
 #: ``seed``, ``processed_dir`` and ``n_draws``, so the notebook runs with these). A test compares them with the
 #: notebook.
 ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6, "discount_rate": 0.032,
-                             "vat_rate": 0.20}
+                             "vat_rate": 0.20, "previous_study": None}
 
 #: The sections in the order of the notebooks.
 SECTIONS: dict[str, Section] = {s.name: s for s in (
@@ -184,7 +185,7 @@ def run_section(name: str, ctx, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT
 
 
 def compute_sections(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, processed_dir=None,
-                     sections=None, timings: dict | None = None) -> None:
+                     sections=None, timings: dict | None = None, parameters: dict | None = None) -> None:
     """Run the study's computation for ``slug`` in this process and write the processed tables and summaries
     (summary mode: the same :func:`run_section` and ``write`` as the notebooks, without displaying anything).
 
@@ -195,6 +196,7 @@ def compute_sections(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT
     processed_dir : where to write (``None``: ``data/processed/<slug>/``, like the notebooks)
     sections : names of the sections to run, in the notebooks' order (default: every section)
     timings : if given, filled with the wall time of each section in seconds
+    parameters : a section's own parameters by section name (e.g. ``{"actions": {"previous_study": "…"}}``)
 
     Raises
     ------
@@ -215,6 +217,6 @@ def compute_sections(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT
     for name in names:
         t0 = time.perf_counter()
         ctx = open_context(slug, processed_dir)
-        run_section(name, ctx, seed, n_draws).write(ctx)
+        run_section(name, ctx, seed, n_draws, **(parameters or {}).get(name, {})).write(ctx)
         if timings is not None:
             timings[name] = time.perf_counter() - t0
