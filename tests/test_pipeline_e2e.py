@@ -279,7 +279,8 @@ def test_carbon_total_matches_a_hand_computation(project):
 
     def embodied(cat, quantity, lifetime=None, recond=False):
         c = cats[cat]
-        life = lifetime or float(c["default_lifetime_years"])
+        # a reconditioned device lives its second life with the collectivity (issue 29)
+        life = lifetime or float(c["second_life_years" if recond else "default_lifetime_years"])
         share = float(c["reconditioned_embodied_share"]) if recond else 1.0
         phases = [f.get(f"{c['factor_item']}:{ph}:climate_change", 0.0) for ph in ("distribution", "end_of_life")]
         return quantity * (share * f[f"{c['factor_item']}:manufacturing:climate_change"] + sum(phases)) / life

@@ -130,11 +130,11 @@ def cell_title(cell) -> str:
                 if caption:
                     return _short(caption)
         text = output_html(output)
-        for pattern in (r"<caption>(.*?)</caption>", r"<h[2-4][^>]*>(.*?)</h[2-4]>", r"<strong>(.*?)</strong>",
-                        r"<p>(.*?)</p>"):
+        for pattern in (r"<caption>(.*?)</caption>", r"<h[2-4][^>]*>(.*?)</h[2-4]>", r"<p>(.*?)</p>",
+                        r"<strong>(.*?)</strong>"):
             m = re.search(pattern, text, re.S)
-            if m:
-                return _short(_html.unescape(re.sub(r"<[^>]+>", "", m.group(1))))
+            if m:  # plain text: tags and the headings' anchor mark (¶) left out
+                return _short(_html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).replace("¶", ""))
     return "Tableau détaillé"
 
 
