@@ -424,6 +424,9 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     version = code_version()
     summary = publish.assemble_summary(processed, territory, digest, files, version)
     publish.write_summary(summary, outputs / "summary.json")
+    from helpers.report.csv_fr import write_import_reports_fr
+
+    write_import_reports_fr(processed, outputs)  # French copies for people (issue 36)
     merged = publish.merge_notebooks(executed)
     factors_used, changes = _factors_used(territory, processed)
     from nbformat.v4 import new_markdown_cell
