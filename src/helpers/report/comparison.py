@@ -592,7 +592,12 @@ def comparison_html(rows: list[dict], seed: int, n_draws: int, mode: str) -> str
                          "comparé ; ses résultats publiés auparavant, s'il y en a, sont inchangés.</p>"
                          f"<pre>{esc(str(r['error']))}</pre>")
     parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+    return french_spaces("\n".join(parts))
+
+
+def french_spaces(text: str) -> str:
+    """No line break inside « … » nor before % (narrow no-break spaces, French typography)."""
+    return text.replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»").replace(" %", f"{NBSP}%")
 
 
 # ----------------------------------------------------------------------------------------------------------------

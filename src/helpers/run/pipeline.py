@@ -587,4 +587,8 @@ def main_study(slug: str, seed: int, n_draws: int) -> int:
     # rows read, kept, excluded per input file (issue 17)
     from helpers.report.ingest import import_report_console
     print(import_report_console(paths.processed_dir(slug)))
+    copies = [p.name for p in (result.summary.parent / n for n in ("rapport_import.csv", "lignes_exclues.csv"))
+              if p.is_file()]
+    if copies:  # French copies for a spreadsheet (issue 36)
+        print(f"Pour un tableur : {' et '.join(copies)} dans {result.summary.parent.relative_to(paths.PROJECT_ROOT)}/")
     return 0
