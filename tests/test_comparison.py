@@ -408,3 +408,16 @@ def test_a_new_territory_benchmark_shows_the_peers_of_its_perimeter(bare_project
     raw = (out / "rapport_import.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfFichier;Rubrique;Objet;Valeur;D")
     assert "lignes lues;;3" in raw.decode("utf-8-sig")
+
+
+def test_a_summary_written_before_issue_36_compares_what_it_has():
+    """No perimeter, fleet ratios or assumed rows: those columns are « n.d. », the others are there."""
+    old = summary("Ancienne")
+    for key in ("perimeter", "fleet_ratios"):
+        del old["carbon"][key]
+    del old["inputs_assumed"]
+    r = cmp.member_row(status("old"), old)
+    assert r["schools"] is None and r["screens_per_computer"] is None and r["assumed_rows_pct"] is None
+    assert r["per_agent_physical_kgco2e"] == pytest.approx(100.0)
+    page = cmp.comparison_html(cmp.comparison_table([r]), 1, 100, "summary")
+    assert "n.d." in page and "Traceback" not in page

@@ -195,10 +195,13 @@ def member_row(status: dict, summary: dict | None) -> dict:
 
 def competition_ranks(values: list[float | None], descending: bool = True) -> list[int | None]:
     """Rank 1 = best (highest when ``descending``); ties share the best rank (1, 1, 3); None stays unranked."""
-    known = [v for v in values if v is not None]
-    if descending:
-        return [None if v is None else 1 + sum(1 for w in known if w > v) for v in values]
-    return [None if v is None else 1 + sum(1 for w in known if w < v) for v in values]
+    import bisect
+
+    known = sorted(v for v in values if v is not None)
+    n = len(known)
+    if descending:  # 1 + how many are strictly greater
+        return [None if v is None else 1 + n - bisect.bisect_right(known, v) for v in values]
+    return [None if v is None else 1 + bisect.bisect_left(known, v) for v in values]
 
 
 def _sort_key(name: str) -> str:
