@@ -12,16 +12,15 @@ from __future__ import annotations
 import ast
 import csv
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from helpers.run import batch, pipeline, study, synth
@@ -69,8 +68,9 @@ def tree_digests(folder: Path) -> dict[str, str]:
 
 
 def status_table(root: Path) -> dict[str, dict]:
-    with open(root / "outputs/batch/comparison.csv", encoding="utf-8", newline="") as fh:
-        return {r["territory"]: r for r in csv.DictReader(fh)}
+    """The members of the last comparison, by slug (``comparison.json``: the machine copy of ``comparison.csv``)."""
+    data = json.loads((root / "outputs/batch/comparison.json").read_text(encoding="utf-8"))
+    return {r["territory"]: r for r in data["members"]}
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,7 @@ def batch_run(tmp_path_factory):
     code = batch.package_fingerprint()
     proc = run_cli(root, "--territories", ",".join(SLUGS + [BROKEN]), "--workers", "2")
     snapshot = {s: {"summary": (root / "outputs" / s / "summary.json").read_bytes(),
+                    "outputs": tree_digests(root / "outputs" / s),
                     "processed": tree_digests(root / "data/processed" / s)}
                 for s in SLUGS if (root / "outputs" / s / "summary.json").exists()}
     snapshot["code"] = code
@@ -109,12 +110,15 @@ def test_batch_reports_every_territory_and_the_failure(batch_run):
         summary = json.loads((root / "outputs" / slug / "summary.json").read_text(encoding="utf-8"))
         assert summary["territory"]["slug"] == slug
         score = summary["maturity"]["score_pct"]  # None when the questionnaire is below the completeness threshold
-        if score is None:
-            assert table[slug]["maturity_score_pct"] == "" and summary["maturity"]["published"] is False
+        if score is None or not summary["maturity"]["published"]:
+            assert table[slug]["maturity_score_pct"] is None and table[slug]["maturity_rank"] is None
         else:
-            assert float(table[slug]["maturity_score_pct"]) == pytest.approx(score)
-        assert float(table[slug]["plan_reduction_tco2e_per_year"]) == pytest.approx(
+            assert table[slug]["maturity_score_pct"] == pytest.approx(score)
+        assert table[slug]["plan_reduction_tco2e_per_year"] == pytest.approx(
             summary["plan_reduction_tco2e_per_year"]["value"])
+        physical = summary["carbon"]["per_agent_by_scope_kgco2e"]["physical"]
+        assert table[slug]["per_agent_physical_kgco2e_low"] == pytest.approx(physical["low"])
+        assert table[slug]["reference_year"] == summary["territory"]["reference_year"]
         assert not list((root / "outputs").glob(".staging-*"))
 
 
@@ -136,6 +140,34 @@ def test_batch_gives_the_same_files_as_single_runs_one_by_one(batch_run, tmp_pat
     for slug in SLUGS:
         assert (other / "outputs" / slug / "summary.json").read_bytes() == snapshot[slug]["summary"], slug
         assert tree_digests(other / "data/processed" / slug) == snapshot[slug]["processed"], slug
+        # issue 36: a member's published folder (summary, run, French import report) never depends on who else is
+        # in the batch: the comparison and its ranks live in outputs/batch/ only
+        assert tree_digests(other / "outputs" / slug) == snapshot[slug]["outputs"], slug
+        assert "rapport_import.csv" in snapshot[slug]["outputs"]
+
+
+def test_the_batch_comparison_is_french_for_people_and_ranks_only_members_that_answered(batch_run):
+    root, _, _ = batch_run
+    raw = (root / "outputs/batch/comparison.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    header, body = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    for col in ("Année de référence", "Agents", "Périmètre physique (tCO2e/an)",
+                "Par agent, périmètre physique (kgCO2e/an)", "Bilan publié par le membre (tCO2e/an)"):
+        assert col in header
+    assert set(body) == set(SLUGS + [BROKEN])
+    assert body[BROKEN]["État"] == "échec" and "ligne 3" in body[BROKEN]["Erreur"]
+    mini = body["test-mini"]
+    assert mini["État"] == "calculé" and mini["Bilan publié par le membre (tCO2e/an)"] == "120"
+    assert re.fullmatch(r"\d+,\d", mini["Périmètre physique (tCO2e/an)"])  # decimal comma
+    members = status_table(root)
+    scores = {s: members[s]["maturity_score_pct"] for s in SLUGS}
+    answered = {s: v for s, v in scores.items() if v is not None}
+    for s in SLUGS:
+        expected = None if s not in answered else 1 + sum(v > answered[s] for v in answered.values())
+        assert members[s]["maturity_rank"] == expected, (s, scores)
+    page = (root / "outputs/batch/comparison.html").read_text(encoding="utf-8")
+    assert page.count('<figure class="chart"') >= len(page.split('<section aria-labelledby="g')) - 1 >= 6
 
 
 def test_up_to_date_territories_are_skipped(batch_run):
@@ -282,51 +314,8 @@ def test_full_mode_and_summary_mode_give_the_same_summary(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# The comparison page
+# Workers (the comparison page and CSV: tests/test_comparison.py)
 # ----------------------------------------------------------------------------------------------------------------
-
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def _row(slug, name, status="ok", diagnostic=False, **values):
-    row = {c: None for c in batch.COLUMNS}
-    row.update(territory=slug, name=name, status=status, mode="summary", seconds=1.0, error="",
-               illustrative=True, diagnostic=diagnostic)
-    row.update(values)
-    return row
-
-
-def test_comparison_page_is_french_accessible_escaped_and_links_existing_diagnostics():
-    table = pd.DataFrame([
-        _row("ville-a", "Ville <script>alert(1)</script> & Co", diagnostic=True, total_tco2e=680.4,
-             total_low_tco2e=590.0, total_high_tco2e=790.0, per_inhabitant_kgco2e=3.95, per_agent_kgco2e=226.8,
-             maturity_score_pct=59.1, plan_reduction_tco2e_per_year=147.3),
-        _row("ville-b", "Ville B", status="failed", error="1 problem(s) in the inputs:\n  - <bad> line"),
-    ], columns=batch.COLUMNS)
-    page = batch.comparison_html(table, seed=1, n_draws=500, mode="summary")
-    parser = _Page()
-    parser.feed(page)
-    tags = [t for t, _ in parser.tags]
-    assert ("html", {"lang": "fr"}) in parser.tags
-    assert tags.count("h1") == 1 and "caption" in tags and "script" not in tags
-    assert "<script>alert" not in page and "Ville &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
-    links = [a["href"] for t, a in parser.tags if t == "a"]
-    assert links == ["../ville-a/diagnostic.html"]  # only where a diagnostic exists
-    assert all(a.get("scope") in ("col", "row") for t, a in parser.tags if t == "th")
-    text = "".join(parser.text)
-    assert "680,4" in text and "227" in text
-    assert "&lt;bad&gt;" in page  # error messages are escaped too
-
 
 def _worker_settings():
     import os

@@ -551,9 +551,16 @@ def test_per_person_references_come_from_the_published_benchmarks():
     # total with purchases; a summary without per-scope figures compares nothing
     scopes = {"physical": {"value": 146.2, "low": 127.0, "high": 172.0},
               "total": {"value": 220.4, "low": 160.0, "high": 320.0}}
-    alt = carbon_report.benchmark_alt(b, {"per_agent_kgco2e": scopes["total"], "per_agent_by_scope_kgco2e": scopes})
+    with_schools = {"per_agent_kgco2e": scopes["total"], "per_agent_by_scope_kgco2e": scopes,
+                    "perimeter": {"schools": "included"}}
+    alt = carbon_report.benchmark_alt(b, with_schools)
     assert alt == ("Sur le périmètre de chaque référence, ce bilan donne 146 kgCO2e par agent contre 265 pour WeNR "
                    "2021 ; 146 kgCO2e par utilisateur contre 460 pour Benchmark Green IT 2021.")
+    # issue 36: Ille-et-Vilaine (137 kg per agent, collèges excluded) only beside a study without schools
+    alt = carbon_report.benchmark_alt(b, {**with_schools, "perimeter": {"schools": "excluded"}})
+    assert alt == ("Sur le périmètre de chaque référence, ce bilan donne 146 kgCO2e par agent contre 265 pour WeNR "
+                   "2021 ; 146 kgCO2e par agent contre 137 pour Département d'Ille-et-Vilaine ; 146 kgCO2e par "
+                   "utilisateur contre 460 pour Benchmark Green IT 2021.")
     assert carbon_report.benchmark_alt(b, {"per_agent_kgco2e": {"value": 220.4}}) == \
         "Ce bilan donne 220 kgCO2e par agent."
 

@@ -126,10 +126,13 @@ def test_batch_comparison_csv_quotes_a_hostile_territory_name(tmp_path, monkeypa
     row = batch._row("atk", "summary", "failed", 0.0, error="=1+1", name='=HYPERLINK("http://x","clic")')
     table = pd.DataFrame([row], columns=batch.COLUMNS + ["timings"])
     csv_path, html_path = batch.write_comparison_files(table, 1, 200, "summary")
-    for row in csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))):
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig")), delimiter=";"))  # French CSV
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0]) > 10
+    for row in rows:
         for cell in row:
             assert not cell.startswith(FORMULA_PREFIXES), cell
-    assert "'=HYPERLINK" in csv_path.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv_path.read_text(encoding="utf-8-sig")
+    assert "'=1+1" in csv_path.read_text(encoding="utf-8-sig")  # the error message too
     page = html_path.read_text(encoding="utf-8")
     assert "<a href=\"http" not in page
 

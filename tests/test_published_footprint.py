@@ -89,8 +89,19 @@ def test_references_are_compared_on_their_own_scope(lr):
     wenr = rows["wenr_2021_per_employee"]
     assert wenr["compared_scope"] == "physical" and wenr["source"] == "https://wenr.isit-europe.org/wenr-2021-public-report/"
     assert wenr["our_value"] == approx(lr["per_agent_by_scope_kgco2e"]["physical"]["value"])
-    assert rows["metz_services_share"]["our_value"] == approx(
-        lr["spend_based_tco2e"]["value"] / lr["total_tco2e"]["value"])
+    # issue 36: La Rochelle counts its 40 schools; the peers that leave schools out (Ille-et-Vilaine, Metz) are set
+    # aside with the reason, the Métropole de Lyon (collèges in) is shown as an order of magnitude, without a ratio
+    assert lr["perimeter"]["schools"] == "included" and lr["perimeter"]["school_entities"] == ["ecoles"]
+    aside = {r["id"]: r for r in lr["benchmark_set_aside"]}
+    assert set(aside) == {"ille_et_vilaine_2023_per_agent", "ille_et_vilaine_2023_total", "metz_total",
+                          "metz_services_share", "metz_user_equipment_share"}
+    assert aside["metz_services_share"]["reason_fr"] == ("établissements scolaires exclus dans la référence, compris "
+                                                        "dans cette étude")
+    assert aside["ille_et_vilaine_2023_per_agent"]["source"].startswith("https://www.ille-et-vilaine.fr/")
+    lyon = rows["lyon_2024_total"]
+    assert lyon["reference_value"] == 2103 and lyon["year"] == 2024 and lyon["compared_scope"] == "total"
+    assert lyon["our_value"] == approx(lr["total_tco2e"]["value"]) and lyon["ratio"] is None
+    assert lyon["source"] == "https://www.grandlyon.com/actions/le-numerique-responsable"
 
 
 def test_the_2020_electricity_vintage_and_its_method_breaks(lr):

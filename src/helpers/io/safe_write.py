@@ -148,6 +148,34 @@ def write_csv(df: pd.DataFrame, path: str | Path, index: bool = False) -> Path:
     return path
 
 
+#: what a French spreadsheet (Excel, LibreOffice Calc with a French locale) opens by a double click without an import
+#: dialog: ``;`` between fields, a decimal comma, UTF-8 announced by its byte order mark (without it, Excel reads the
+#: accents as Windows-1252), CRLF line ends
+FR_SEPARATOR, FR_DECIMAL, FR_ENCODING = ";", ",", "utf-8-sig"
+
+
+def write_csv_fr(df: pd.DataFrame, path: str | Path, decimals: dict | None = None) -> Path:
+    """Write ``df`` as a CSV for people with a French spreadsheet (issue 36): :data:`FR_SEPARATOR`, decimal comma,
+    UTF-8 with BOM, ``\r\n`` line ends, formula-safe (:func:`encode_frame`), written then renamed.
+
+    ``decimals``: column -> decimals to round a number column to (others: up to 10 significant digits). Booleans
+    and text are written as they are: translate them before (``oui``/``non``, French statuses). The machine tables
+    of ``data/processed`` keep :func:`write_csv`.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = df.copy()
+    for col, n in (decimals or {}).items():
+        if col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(int(n))
+    text = encode_frame(out).to_csv(index=False, sep=FR_SEPARATOR, decimal=FR_DECIMAL, float_format="%.10g",
+                                    lineterminator="\r\n")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(text.encode(FR_ENCODING))
+    tmp.replace(path)
+    return path
+
+
 def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
     """Read a CSV written by :func:`write_csv` and undo its quoting (:func:`decode_frame`)."""
     kwargs.setdefault("keep_default_na", False)

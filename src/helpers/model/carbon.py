@@ -55,6 +55,7 @@ import pandas as pd
 from helpers.io.paths import REFERENCE_DIR
 from helpers.model import uncertainty, vocab
 from helpers.model.engine import weighted_draws
+from helpers.model.perimeter import mismatch_reason_fr, perimeter_matches, study_perimeter
 
 PHASES = vocab.PHASES
 EMBODIED_PHASES = vocab.EMBODIED_PHASES
@@ -1957,7 +1958,7 @@ def spend_based_sensitivity(ratios: list[dict]) -> dict | None:
 DEFAULT_COMPARED_SCOPE: dict[str, str] = {
     "kgco2e_per_employee_year": "physical", "kgco2e_per_user_year": "physical", "kgco2e_per_agent_year": "physical",
     "kgco2e_per_workstation_year": "equipment", "tco2e_per_year": "equipment", "manufacturing_share": "equipment",
-    "services_share": "total",
+    "services_share": "total", "terminals_share": "total",
 }
 PER_AGENT_UNITS = ("kgco2e_per_employee_year", "kgco2e_per_user_year", "kgco2e_per_agent_year")
 BENCHMARK_COLUMNS = ["id", "reference", "reference_value", "unit", "compared_scope", "reference_scope", "our_value",
@@ -1977,9 +1978,15 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
     reference's own scope (issue 32): the scope named by ``compared_scope`` (:data:`DEFAULT_COMPARED_SCOPE` when
     blank) — per agent or per workstation from ``per_agent_by_scope_kgco2e`` / ``per_workstation_by_scope_kgco2e``,
     totals from the scope's tonnes, the manufacturing share on its base (equipment), the services share as the
-    spend-based line ÷ total. A summary without the figures of that scope (written before issue 32) compares
-    nothing there (NaN): the total with purchases is never set against a reference that has none. Each row carries the reference's perimeter, its source and the reason of the
-    difference (French). Nothing is tuned to match a reference.
+    spend-based line ÷ total, the user-equipment share as the terminals ÷ total (``by_tier_with_spend``). A summary
+    without the figures of that scope (written before issue 32) compares nothing there (NaN): the total with
+    purchases is never set against a reference that has none. Each row carries the reference's perimeter, its
+    source and the reason of the difference (French). Nothing is tuned to match a reference.
+
+    Only the references of the study's perimeter (issue 36): a reference whose ``perimeter_schools`` differs from
+    ``data["perimeter"]["schools"]`` is left out (:func:`benchmark_set_aside` lists it with the reason). The total
+    of another collectivity (``tco2e_per_year`` for ``all``) is an order of magnitude: shown beside the study's
+    tonnes on the same scope, without a ratio (the sizes differ).
 
     Columns :data:`BENCHMARK_COLUMNS`; ``source`` is the reference's web address when it has one.
     """
@@ -1994,9 +2001,12 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
     per_ws = data.get("per_workstation_by_scope_kgco2e") or {"total": data.get("per_workstation_kgco2e")}
     share = data.get("equipment_manufacturing_share", data.get("manufacturing_share"))  # older summaries: the latter
     empty = {"value": nan, "low": nan, "high": nan}
+    ours_schools = (data.get("perimeter") or {}).get("schools")
     rows = []
     for r in benchmarks.itertuples(index=False):
         if r.applies_to not in ("all", slug) or r.unit not in DEFAULT_COMPARED_SCOPE:
+            continue
+        if not perimeter_matches(_cell(getattr(r, "perimeter_schools", "")), ours_schools):
             continue
         scope = str(getattr(r, "compared_scope", "") or "") or DEFAULT_COMPARED_SCOPE[r.unit]
         if r.unit == "manufacturing_share":
@@ -2010,6 +2020,12 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
             our_scope = "achats par ratio monétaire ÷ total"
             reason = ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le ratio ADEME, "
                       "incertain (×/÷3).")
+        elif r.unit == "terminals_share":
+            terminals = ((data.get("by_tier_with_spend") or {}).get("terminals") or {}).get("value", nan)
+            ours, scope = {"value": terminals / total if total else nan, "low": nan, "high": nan}, "total"
+            our_scope = "terminaux (postes, écrans, téléphones, imprimantes : fabrication et énergie) ÷ total"
+            reason = ("Les équipements des utilisateurs comptent d'autant plus que le parc est grand par agent ; la "
+                      "part suit aussi le poids des achats de services, très incertain (ratio monétaire).")
         elif r.unit in PER_AGENT_UNITS:
             ours = (per_agent.get(scope) or empty)
             our_scope = f"par agent, {SCOPE_LABELS[scope]}"
@@ -2020,20 +2036,57 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
             ours = (per_ws.get(scope) or empty)
             our_scope = f"par poste de travail, {SCOPE_LABELS[scope]}"
             reason = "Même périmètre ; rapporté aux ordinateurs et clients légers de l'inventaire."
-        else:  # tco2e_per_year
+        elif r.applies_to == "all":  # tco2e_per_year of another collectivity: an order of magnitude, no ratio
+            ours = tonnes.get(scope) or empty
+            our_scope = SCOPE_LABELS[scope]
+            reason = ("Total d'une autre collectivité, d'une autre taille : un ordre de grandeur, sans rapport ; "
+                      "seuls les chiffres par agent ou par poste se comparent d'une collectivité à l'autre.")
+        else:  # tco2e_per_year of this collectivity
             ours = tonnes.get(scope) or empty
             our_scope = SCOPE_LABELS[scope]
             reason = ("Même périmètre ; la référence ne détaille ni ses quantités ni ses facteurs. Total de l'étude, "
                       f"tous périmètres : {fr_number(total)} tCO2e.")
         ref = float(r.value)
+        context = r.unit == "tco2e_per_year" and r.applies_to == "all"
         year = getattr(r, "year", "")
         rows.append({"id": getattr(r, "id", r.label_fr), "reference": r.label_fr, "reference_value": ref, "unit": r.unit,
                      "compared_scope": scope, "reference_scope": r.scope, "our_value": ours["value"],
                      "our_low": ours.get("low", nan), "our_high": ours.get("high", nan),
-                     "ratio": ours["value"] / ref if ref else nan, "our_scope": our_scope, "reason_fr": reason,
+                     "ratio": ours["value"] / ref if ref and not context else nan, "our_scope": our_scope,
+                     "reason_fr": reason,
                      "source": _url(r.source) or str(r.source),
                      "year": None if year in ("", None) or year != year else int(float(year))})
     return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
+
+
+def _cell(value) -> str:
+    """A cell of the library as text: blank for NaN or None."""
+    return "" if value is None or value != value else str(value).strip()
+
+
+SET_ASIDE_COLUMNS = ["id", "reference", "reference_value", "unit", "reference_scope", "perimeter_schools", "reason_fr",
+                     "source", "year"]
+
+
+def benchmark_set_aside(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
+    """The references of the library left out of :func:`benchmark_comparison` because their perimeter differs from
+    the study's (issue 36), each with the reason in French, its perimeter, source and year: what a reader needs to
+    know was not compared, and why. Columns :data:`SET_ASIDE_COLUMNS`; empty when every reference matches or the
+    study's perimeter is unknown."""
+    ours = (data.get("perimeter") or {}).get("schools")
+    rows = []
+    for r in benchmarks.itertuples(index=False):
+        if r.applies_to not in ("all", slug) or r.unit not in DEFAULT_COMPARED_SCOPE:
+            continue
+        theirs = _cell(getattr(r, "perimeter_schools", ""))
+        if perimeter_matches(theirs, ours):
+            continue
+        year = getattr(r, "year", "")
+        rows.append({"id": r.id, "reference": r.label_fr, "reference_value": float(r.value), "unit": r.unit,
+                     "reference_scope": r.scope, "perimeter_schools": theirs,
+                     "reason_fr": mismatch_reason_fr(theirs, ours), "source": _url(r.source) or str(r.source),
+                     "year": None if year in ("", None) or year != year else int(float(year))})
+    return pd.DataFrame(rows, columns=SET_ASIDE_COLUMNS)
 
 
 def published_comparison(published: dict, mc: MonteCarloResult, data: dict, computers: float,
@@ -2282,8 +2335,12 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     data["spend_based_sensitivity"] = spend_based_sensitivity(data["spend_based_ratios"])
     data["lifetime_profile"] = household_lifetime_sensitivity(inputs["inventory"], categories, factors,
                                                               (data.get("total_tco2e") or {}).get("value"))
+    data["fleet_ratios"] = {r["indicator"]: r["value"] for r in fleet_ratios(inputs["inventory"], t.agents)
+                            .to_dict("records")}  # issue 36: the batch comparison's fleet columns
+    data["perimeter"] = study_perimeter(t.entities, data.get("by_entity"))
     benchmarks = load_published_benchmarks()
     data["benchmark_comparison"] = benchmark_comparison(benchmarks, t.slug, data).to_dict("records")
+    data["benchmark_set_aside"] = benchmark_set_aside(benchmarks, t.slug, data).to_dict("records")
     pub = getattr(t, "published_footprint", None)
     if pub:
         data["published"] = {**pub, "comparison": published_comparison(pub, balance.mc, data, computers,

@@ -341,7 +341,8 @@ def benchmark_alt(benchmarks: pd.DataFrame, data: dict) -> str:
 BENCHMARK_UNITS_FR = {"tco2e_per_year": "tCO2e/an", "kgco2e_per_employee_year": "kgCO2e/salarié/an",
                       "kgco2e_per_user_year": "kgCO2e/utilisateur/an", "kgco2e_per_agent_year": "kgCO2e/agent/an",
                       "kgco2e_per_workstation_year": "kgCO2e/poste/an", "manufacturing_share": "part de la fabrication",
-                      "services_share": "part des services achetés"}
+                      "services_share": "part des services achetés",
+                      "terminals_share": "part des équipements utilisateurs"}
 
 
 def benchmark_display(study: CarbonStudy) -> pd.DataFrame:
@@ -511,10 +512,40 @@ def benchmark_markdown(study: CarbonStudy) -> str:
         "(sauf surcharge listée plus bas) ; les facteurs des bilans publiés ne sont pas détaillés dans les sources "
         "publiques.",
     ]
+    aside = set_aside_markdown(d.get("benchmark_set_aside"))
+    if aside:
+        lines += ["", aside]
     alt = alternatives_markdown(d.get("factor_alternatives"))
     if alt:
         lines += ["", alt]
     return "\n".join(lines)
+
+
+def set_aside_markdown(rows: list | None) -> str:
+    """One French sentence naming the published references left out because their perimeter differs from the
+    study's (``carbon.benchmark_set_aside``, issue 36): per publisher, its values, year, the reason and its address;
+    empty when none was left out."""
+    from helpers.report.plotting import fr_number
+
+    if not rows:
+        return ""
+
+    def value(r):
+        unit = BENCHMARK_UNITS_FR.get(r["unit"], r["unit"])
+        if str(r["unit"]).endswith("share"):
+            return f"{unit} {fr_number(100 * float(r['reference_value']))} %"
+        return f"{fr_number(float(r['reference_value']))} {unit}"
+
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        year = r.get("year")
+        key = (str(r["reference"]).split(" : ")[0], None if year is None or year != year else int(year),
+               str(r["reason_fr"]), str(r["source"]))
+        groups.setdefault(key, []).append(value(r))
+    items = [f"{_md(who)} ({', '.join(values)}{f', {year}' if year else ''} ; {_md(reason)} ; {_md(source)})"
+             for (who, year, reason, source), values in groups.items()]
+    return ("Références publiées écartées parce que leur périmètre diffère de celui de cette étude : "
+            + " ; ".join(items) + ".")
 
 
 def _md(text) -> str:

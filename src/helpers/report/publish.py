@@ -334,9 +334,10 @@ def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_
         elif section != "ingest":
             summary[section] = data
         summary.update(payload.get("top_level", {}))
-    from helpers.report.sections import top_actions
+    from helpers.report.sections import assumed_share, top_actions
 
     summary["synthesis"] = {"top_actions": top_actions(summary)}
+    summary["inputs_assumed"] = assumed_share(processed_dir)  # issue 36: the batch comparison's trust column
     return summary
 
 

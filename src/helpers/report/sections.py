@@ -378,6 +378,11 @@ INPUT_TABLE_STEMS: tuple[str, ...] = ("inventory", "hosting", "telecom", "purcha
                                       "rgesn", "maturity_answers", "actions", "factor_overrides")
 
 
+#: the column of an input table that says a line is assumed (the first one the table has), and the words that say it
+ASSUMPTION_COLUMNS: tuple[str, ...] = ("comment", "evidence", "source")
+ASSUMPTION_RE = "ASSUMPTION|HYPOTH|ASSUMED|ILLUSTRATI"
+
+
 def assumed_inputs(processed: Path) -> pd.DataFrame:
     """Input lines marked as assumptions (a comment containing ``ASSUMPTION``/``HYPOTHÈSE``) in the clean tables of
     the input files (:data:`INPUT_TABLE_STEMS`), not in the tables derived from them."""
@@ -386,15 +391,44 @@ def assumed_inputs(processed: Path) -> pd.DataFrame:
     rows = []
     for path in sorted(p for p in processed.glob("*.csv") if p.stem in INPUT_TABLE_STEMS):
         df = read_csv(path, dtype=str, na_values=None)  # undoes the formula-safe quoting of the processed tables
-        for col in ("comment", "evidence", "source"):
+        for col in ASSUMPTION_COLUMNS:
             if col not in df.columns:
                 continue
-            mask = df[col].str.contains("ASSUMPTION|HYPOTH|ASSUMED|ILLUSTRATI", case=False, regex=True)
+            mask = df[col].str.contains(ASSUMPTION_RE, case=False, regex=True)
             for _, r in df[mask].iterrows():
                 ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity") if c in df.columns), "")
                 rows.append({"Fichier": path.stem, "Ligne": ident, "Hypothèse": r[col]})
             break
     return pd.DataFrame(rows, columns=["Fichier", "Ligne", "Hypothèse"])
+
+
+#: the clean tables of the inputs of the carbon balance (the lines behind the footprint)
+BALANCE_INPUT_STEMS: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing")
+
+
+def assumed_share(processed: Path) -> dict:
+    """How much of the inputs is assumed (issue 36, ``summary.json`` ``inputs_assumed``): ``{rows, assumed_rows,
+    share, balance_rows, balance_assumed_rows, balance_share, by_file: {stem: {rows, assumed_rows}}}``, counted on
+    the clean tables of :data:`INPUT_TABLE_STEMS` with the rule of :func:`assumed_inputs`; ``balance_*`` on the
+    inputs of the carbon balance (:data:`BALANCE_INPUT_STEMS`). Shares are None without any row."""
+    from helpers.io.safe_write import read_csv
+
+    by_file = {}
+    for path in sorted(p for p in processed.glob("*.csv") if p.stem in INPUT_TABLE_STEMS):
+        df = read_csv(path, dtype=str, na_values=None)
+        col = next((c for c in ASSUMPTION_COLUMNS if c in df.columns), None)
+        n = 0 if col is None else int(df[col].str.contains(ASSUMPTION_RE, case=False, regex=True).fillna(False).sum())
+        by_file[path.stem] = {"rows": len(df), "assumed_rows": n}
+
+    def share(stems) -> tuple[int, int, float | None]:
+        rows = sum(v["rows"] for k, v in by_file.items() if k in stems)
+        hyp = sum(v["assumed_rows"] for k, v in by_file.items() if k in stems)
+        return rows, hyp, (hyp / rows if rows else None)
+
+    rows, hyp, all_share = share(INPUT_TABLE_STEMS)
+    b_rows, b_hyp, b_share = share(BALANCE_INPUT_STEMS)
+    return {"rows": rows, "assumed_rows": hyp, "share": all_share, "balance_rows": b_rows,
+            "balance_assumed_rows": b_hyp, "balance_share": b_share, "by_file": by_file}
 
 
 #: terms a reader meets in the diagnostic, in plain French (section 8)

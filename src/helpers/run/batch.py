@@ -10,7 +10,8 @@ Modes
     the computation in-process (:func:`helpers.run.study.compute_sections`, no notebook, no kernel) into staging
     folders, then ``summary.json`` assembled exactly as the pipeline does (:func:`helpers.report.publish.assemble_summary`);
     staging is swapped into ``data/processed/<slug>/`` and ``outputs/<slug>/`` only on success, under the same
-    per-territory lock as ``make study``. ``outputs/<slug>/`` then holds ``summary.json`` and ``run.json`` only.
+    per-territory lock as ``make study``. ``outputs/<slug>/`` then holds ``summary.json``, ``run.json`` and the French
+    copies of the import report (:mod:`helpers.report.csv_fr`).
 ``full``
     :func:`helpers.run.pipeline.run_study` in the worker: the papermill chain and the published diagnostic.
 
@@ -30,7 +31,9 @@ thread each, no dashboard), closed at the end. ``scheduler="tcp://host:port"`` u
 must run the code on disk (checked before anything is submitted: restart them after a code change) and see the same
 project folder (``SNR_PROJECT_ROOT``, checked by each task, which fails with a clear message otherwise). ``scheduler="inline"`` runs the territories one by one in this process (debugging).
 
-Results: ``outputs/batch/comparison.csv`` and ``outputs/batch/comparison.html`` (French, no script).
+Results: ``outputs/batch/comparison.html`` (French, no script), ``comparison.csv`` (French, for a spreadsheet) and
+``comparison.json`` (the same rows for scripts), built from the members' ``summary.json``
+(:mod:`helpers.report.comparison`).
 
 Command line: ``python -m helpers.run.batch --mode summary --territories a,b --workers 2 [--scheduler tcp://…]
 [--force] [--seed S] [--draws N]``.
@@ -40,7 +43,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import os
 import re
@@ -210,6 +212,7 @@ def _summary_mode(territory, seed: int, n_draws: int, digest: str, files: dict, 
     staging area is discarded (nothing published).
     """
     from helpers.report import publish
+    from helpers.report.csv_fr import write_import_reports_fr
     from helpers.run import pipeline, publication
     from helpers.run.study import compute_sections
 
@@ -225,6 +228,7 @@ def _summary_mode(territory, seed: int, n_draws: int, digest: str, files: dict, 
             publish.write_summary(summary, staging.outputs / "summary.json")
             if sections is None:
                 _write_run(staging.outputs, "summary", seed, n_draws, version, fingerprint)
+                write_import_reports_fr(staging.processed, staging.outputs)
                 # a summary-mode study can be followed next year too (issue 34): its inputs and manifest
                 publish.archive_inputs([paths.PROJECT_ROOT / rel for rel in files], paths.PROJECT_ROOT,
                                        staging.outputs)
@@ -548,7 +552,7 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
     force : recompute territories that are up to date
     seed, n_draws : the study's parameters
     quiet : no progress lines
-    write_comparison : write ``outputs/batch/comparison.csv`` and ``comparison.html``
+    write_comparison : write ``outputs/batch/comparison.{csv,html,json}``
     sections : summary mode only (default None: the whole study): run only these sections of
         :func:`helpers.run.study.compute_sections` (e.g. ``["ingest"]``, the input floor measured by
         ``bench/bench_batch.py``); nothing is published, nothing is skipped as up to date and no comparison is
@@ -622,94 +626,16 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Consolidated comparison
+# Consolidated comparison (helpers.report.comparison, issue 36)
 # ----------------------------------------------------------------------------------------------------------------
 
-_CSS = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a;
-line-height:1.45}table{border-collapse:collapse;width:100%}caption{text-align:left;font-weight:600;
-padding:.4rem 0}th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}
-td.n{text-align:right;white-space:nowrap}th[scope=col]{text-align:left;background:#f2f2f2}
-.note{color:#555;font-size:.9em}pre{white-space:pre-wrap;font-size:.85em;background:#f6f6f6;padding:.5rem}"""
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def comparison_html(table: pd.DataFrame, seed: int, n_draws: int, mode: str) -> str:
-    """The French comparison page: one H1, one table with a caption, escaped names, links to diagnostics."""
-    esc = html.escape
-    state_fr = {"ok": "calculé", "failed": "échec", "skipped": "à jour"}
-    mode_fr = {"summary": "résumé (calcul sans notebooks)", "full": "complet (notebooks et diagnostic)"}
-    body = []
-    for r in table.to_dict("records"):
-        slug, name = str(r["territory"]), str(r["name"])
-        label = esc(name)
-        if r.get("diagnostic"):
-            label = f'<a href="../{esc(slug)}/diagnostic.html">{label}</a>'
-        extra = f' <span class="note">({esc(slug)}{", illustratif" if r.get("illustrative") else ""})</span>'
-        total = _fr(r["total_tco2e"], 1)
-        if r["total_low_tco2e"] is not None and r["total_tco2e"] is not None:
-            total += f' <span class="note">[{_fr(r["total_low_tco2e"], 1)} – {_fr(r["total_high_tco2e"], 1)}]</span>'
-        cells = [total, _fr(r["per_inhabitant_kgco2e"], 2), _fr(r["per_agent_kgco2e"], 0),
-                 _fr(r["maturity_score_pct"], 0), _fr(r["plan_reduction_tco2e_per_year"], 1)]
-        tds = "".join(f'<td class="n">{c}</td>' for c in cells)
-        body.append(f'<tr><th scope="row">{label}{extra}</th>{tds}<td>{esc(state_fr.get(r["status"], r["status"]))}'
-                    "</td></tr>")
-    failures = [r for r in table.to_dict("records") if r["status"] == "failed"]
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="fr">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Comparaison des territoires — diagnostic numérique responsable</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        "<h1>Comparaison des territoires étudiés</h1>",
-        f"<p>{len(table)} territoire(s), mode {esc(mode_fr.get(mode, mode))}, graine {int(seed)}, "
-        f"{int(n_draws)} tirages Monte-Carlo. Entre crochets : intervalle à 95 %. « n.d. » : non disponible "
-        "(partie absente ou calcul en échec). Les territoires synthétiques sont fictifs.</p>",
-        "<table>",
-        "<caption>Empreinte carbone annuelle du numérique de chaque collectivité, maturité et réduction "
-        "apportée par son plan d'actions</caption>",
-        "<thead><tr>"
-        '<th scope="col">Territoire</th>'
-        '<th scope="col">Empreinte (tCO2e/an)</th>'
-        '<th scope="col">Par habitant (kgCO2e/an)</th>'
-        '<th scope="col">Par agent (kgCO2e/an)</th>'
-        '<th scope="col">Maturité (score sur 100)</th>'
-        '<th scope="col">Réduction du plan (tCO2e/an)</th>'
-        '<th scope="col">État</th>'
-        "</tr></thead>",
-        "<tbody>",
-        *body,
-        "</tbody>",
-        "</table>",
-    ]
-    if failures:
-        parts.append("<h2>Territoires en échec</h2>")
-        for r in failures:
-            parts.append(f"<p><strong>{esc(str(r['name']))}</strong> ({esc(str(r['territory']))}) :</p>"
-                         f"<pre>{esc(str(r['error']))}</pre>")
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
-
-
 def write_comparison_files(table: pd.DataFrame, seed: int, n_draws: int, mode: str) -> tuple[Path, Path]:
-    """``outputs/batch/comparison.csv`` (status table) and ``comparison.html`` (French page)."""
-    from helpers.run.context import write_csv
+    """``outputs/batch/comparison.csv`` (French, for a spreadsheet), ``comparison.html`` and ``comparison.json``
+    from the status table and the members' published summaries (:func:`helpers.report.comparison.write_comparison`);
+    returns the paths of the CSV and of the page."""
+    from helpers.report.comparison import write_comparison
 
-    out = paths.OUTPUTS_DIR / BATCH_DIR_NAME
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path, html_path = out / "comparison.csv", out / "comparison.html"
-    write_csv(table[COLUMNS], csv_path)  # formula-safe (helpers.io.safe_write), written then renamed
-    _atomic_write(html_path, comparison_html(table, seed, n_draws, mode))
-    return csv_path, html_path
+    return write_comparison(table, seed, n_draws, mode)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -517,6 +517,9 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     version = code_version()
     summary = publish.assemble_summary(processed, territory, digest, files, version)
     publish.write_summary(summary, outputs / "summary.json")
+    from helpers.report.csv_fr import write_import_reports_fr
+
+    write_import_reports_fr(processed, outputs)  # French copies for people (issue 36)
     merged = publish.merge_notebooks(executed)
     factors_used, changes = _factors_used(territory, processed)
     from nbformat.v4 import new_markdown_cell
@@ -707,4 +710,8 @@ def main_study(slug: str, seed: int, n_draws: int, previous: str | None = None) 
     # rows read, kept, excluded per input file (issue 17)
     from helpers.report.ingest import import_report_console
     print(import_report_console(paths.processed_dir(slug)))
+    copies = [p.name for p in (result.summary.parent / n for n in ("rapport_import.csv", "lignes_exclues.csv"))
+              if p.is_file()]
+    if copies:  # French copies for a spreadsheet (issue 36)
+        print(f"Pour un tableur : {' et '.join(copies)} dans {result.summary.parent.relative_to(paths.PROJECT_ROOT)}/")
     return 0
