@@ -86,7 +86,14 @@ KEYS: dict[str, tuple[bool, str]] = {
                                    "(equipment, physical ou total)"),
     "label_nr": (False, "le Label Numérique Responsable détenu par la collectivité : held (true/false), source, et "
                         "si connus level (1 ou 2), year, note"),
+    "score_weights": (False, "les poids des critères de priorisation des actions, par ex. « score_weights: {gain: 0.40, "
+                             "cost: 0.25, effort: 0.15, maturity: 0.20, stakeholders: 0.20} » (nombres positifs ou "
+                             "nuls ; stakeholders ne compte que si priorities.csv est fourni)"),
 }
+#: Weights of the action ranking's criteria (``score_weights:``): the plan's defaults (``helpers.plan.actions.
+#: SCORE_WEIGHTS``) and the stakeholders' criterion of issue 35 (``helpers.plan.priorities.DEFAULT_STAKEHOLDER_WEIGHT``)
+DEFAULT_SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "maturity": 0.20,
+                                           "stakeholders": 0.20}
 FILE_SETTING_KEYS = {"decimal": (",", "."), "sheet": None}
 
 #: Words on the first line of the ``territory.yaml`` that ``make new-territory`` writes (``helpers.run.scaffold``).
@@ -165,6 +172,8 @@ class Territory:
     published_footprint: dict | None = field(default=None, compare=False, hash=False)
     #: ``label_nr:``: the Label Numérique Responsable the collectivity holds (:func:`_label_nr`), or None
     label_nr: dict | None = field(default=None, compare=False, hash=False)
+    #: ``score_weights:``: the weights of the action ranking's criteria (:func:`_score_weights`)
+    score_weights: dict = field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS), compare=False, hash=False)
 
     @property
     def entity_ids(self) -> list[str]:
@@ -474,6 +483,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         inventory_files = {}
     published_footprint = _published_footprint(data.get("published_footprint"), bad, this_year)
     label_nr = _label_nr(data.get("label_nr"), bad, this_year)
+    score_weights = _score_weights(data.get("score_weights"), bad)
 
     if problems:
         raise InputError(problems)
@@ -486,7 +496,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         illustrative=illustrative, description=str(data.get("description") or ""), source_file=file,
         file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
         inventory_files={str(k): v for k, v in inventory_files.items()},
-        published_footprint=published_footprint, label_nr=label_nr,
+        published_footprint=published_footprint, label_nr=label_nr, score_weights=score_weights,
     )
 
 
@@ -594,6 +604,28 @@ def _label_nr(raw, bad, this_year: int) -> dict | None:
         return None
     return {"held": held, "level": level, "year": year, "source": (raw.get("source") or "").strip(),
             "note": (raw.get("note") or "").strip() or None}
+
+
+def _score_weights(raw, bad) -> dict:
+    """``score_weights:``: the weights of the ranking's criteria, each a number ≥ 0 (those not given keep their
+    default, :data:`DEFAULT_SCORE_WEIGHTS`), not all zero. Problems reported through ``bad``."""
+    key = "score_weights"
+    out = dict(DEFAULT_SCORE_WEIGHTS)
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        bad(key, None, KEYS[key][1])
+        return out
+    for name, value in raw.items():
+        if str(name) not in DEFAULT_SCORE_WEIGHTS:
+            bad(key, str(name)[:40], f"un critère parmi {', '.join(DEFAULT_SCORE_WEIGHTS)}")
+        elif isinstance(value, bool) or not _number(value) or not 0 <= float(value) <= 100:
+            bad(key, f"{name}: {value}"[:60], f"{name} : un nombre positif ou nul (par ex. 0.25)")
+        else:
+            out[str(name)] = float(value)
+    if sum(v for k, v in out.items() if k != "stakeholders") <= 0:
+        bad(key, None, "au moins un poids positif parmi gain, cost, effort, maturity")
+    return out
 
 
 def _file_settings(raw, bad) -> dict:

@@ -325,3 +325,117 @@ def inclusion_markdown(territory, context: pd.DataFrame) -> str:
         f"{fr_number(round(people, -2))} habitants (ordre de grandeur majorant : le taux national porte sur les "
         f"15 ans et plus). Source : {row['source'].split(' ')[0]}."
     )
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The territory's actors (issue 35): footprint by actor, connectivity and inclusion indicators
+# ----------------------------------------------------------------------------------------------------------------
+
+#: French name of each basis of an actor line
+BASIS_FR = {"local": "données locales", "national_ratio": "moyenne nationale"}
+#: what each of the territory's open-data files gives, for the sentence under the table
+ACTOR_FILES_FR = {"communes": "ménages (INSEE)", "establishments": "emplois salariés par secteur (INSEE)",
+                  "schools": "élèves (Éducation nationale)", "connectivity": "connectivité (Arcep)",
+                  "datacentres": "centres de données locaux", "digital_fragility": "indice de fragilité numérique"}
+INPUT_NAMES_FR.update({
+    "communes.csv": "population et ménages par commune (INSEE)",
+    "establishments.csv": "établissements et emplois par secteur (INSEE)",
+    "schools.csv": "élèves par école (Éducation nationale)",
+    "connectivity.csv": "connectivité fixe par commune (Arcep)",
+    "datacentres.csv": "centres de données du territoire",
+    "digital_fragility.csv": "indice de fragilité numérique",
+    "priorities.csv": "priorités des parties prenantes",
+})
+
+
+def actors_table(actors) -> pd.DataFrame:
+    """The section 2 table: one row per actor line (name, tCO2e per year with its interval, basis), then the
+    total."""
+    from helpers.model.french import fr_interval
+    from helpers.model.territory_actors import total
+
+    lines = actors.lines
+    t = total(lines)
+    rows = [{"Acteur": r.label_fr, "tCO2e par an [fourchette]": fr_interval(r.value_tco2e, r.low_tco2e,
+                                                                              r.high_tco2e),
+             "Base": BASIS_FR.get(r.basis, r.basis)} for r in lines.itertuples(index=False)]
+    rows.append({"Acteur": "Total du territoire", "tCO2e par an [fourchette]": fr_interval(t["value"], t["low"],
+                                                                                           t["high"]),
+                 "Base": ""})
+    return pd.DataFrame(rows)
+
+
+def actors_markdown(actors, territory) -> str:
+    """French text of section 2 on the territory's footprint by actor: what it rests on, the table, the connectivity
+    and inclusion indicators in one sentence (the detail is in the annex and ``tables.xlsx``)."""
+    from helpers.report.plotting import esc, fr_number, html_table
+
+    lines = actors.lines
+    local = lines[lines["basis"] == "local"]
+    if local.empty:
+        intro = (f"Sans donnée locale sur les usages (fichiers ouverts de l'INSEE, de l'Arcep, de l'Éducation "
+                 f"nationale…), l'empreinte numérique du territoire est la moyenne nationale ramenée à ses "
+                 f"{fr_number(territory.population)} habitants (ADEME–Arcep, 253 kgCO2e par habitant, périmètre 2020), "
+                 "répartie entre terminaux, centres de données et réseaux : aucune répartition publiée ne sépare les "
+                 "terminaux des ménages, des entreprises et des services publics.")
+    else:
+        files = ", ".join(ACTOR_FILES_FR[f] for f in actors.provided if f in ACTOR_FILES_FR)
+        intro = (f"Empreinte numérique du territoire répartie par acteur : {len(local)} ligne(s) reposent sur des "
+                 "données locales, chacune égale à l'activité du territoire × l'empreinte nationale par unité "
+                 "(ADEME–Arcep 2020) ; les autres restent à la moyenne nationale ramenée à la population. Fichiers "
+                 f"fournis : {esc(files)}.")
+        if (lines["actor"] == "datacentres").any() and lines.loc[lines["actor"] == "datacentres", "basis"].iat[0] \
+                == "local":
+            intro += (" Les centres de données comptés sont ceux situés sur le territoire, non ceux qu'utilisent "
+                      "ses habitants ailleurs.")
+    if getattr(territory, "illustrative", False) and not local.empty:
+        intro += " Extrait illustratif : les valeurs locales sont des hypothèses signalées dans chaque fichier."
+    out = [intro, "", html_table(actors_table(actors), "Empreinte numérique du territoire par acteur (tCO2e par an, "
+                                                       "fourchette prudente)", max_rows=12)]
+    ind = actors.indicators
+    if len(ind):
+        def one(r):
+            decimals = 0 if r.unit in ("élèves", "sites") or abs(r.value) >= 100 else 2 if r.value < 10 and \
+                r.unit.startswith(("accès", "cartes")) else 1
+            label = esc(r.label_fr[0].lower() + r.label_fr[1:]) if r.indicator != "fragility_max" else esc(r.label_fr)
+            return f"{label} : {fr_number(r.value, decimals)}{' %' if r.unit == '%' else ''}"
+        out += ["", "Connectivité et inclusion : " + " ; ".join(one(r) for r in ind.itertuples(index=False)) + "."]
+    return "\n".join(out)
+
+
+def actors_annex_markdown(actors) -> str:
+    """French annex text: the intensity of each local line, the jobs by sector (the first eight; all in
+    ``tables.xlsx``), the national parameters and their sources."""
+    from helpers.report.plotting import fr_number, html_table
+
+    n = actors.national
+    per = n.per_unit_kgco2e
+    out = ["Chaque ligne locale est une activité du territoire × l'empreinte nationale par unité d'activité "
+           "(ADEME–Arcep 2020 : 17,05 MtCO2e [16,9 – 17,2], dont terminaux 79 %, centres de données 16 %, réseaux "
+           "5 %) :",
+           "",
+           f"- par ménage : {fr_number(per['households'].value)} kgCO2e par an [{fr_number(per['households'].low)} – "
+           f"{fr_number(per['households'].high)}], ce que laissent les terminaux nationaux une fois ôtés ceux des "
+           f"emplois et des écoles, divisé par les {fr_number(n.national_drivers['households'])} ménages (INSEE) ;",
+           f"- par emploi salarié : {fr_number(per['salaried_jobs'].value)} kgCO2e par an "
+           f"[{fr_number(per['salaried_jobs'].low)} – {fr_number(per['salaried_jobs'].high)}] (WeNR 2021 : 265 kg par "
+           "salarié, dont 77 % de fabrication des équipements de bureau ; même valeur dans tous les secteurs) ;",
+           f"- par élève : {fr_number(per['pupils'].value, 1)} kgCO2e par an [{fr_number(per['pupils'].low, 1)} – "
+           f"{fr_number(per['pupils'].high, 1)}] (équipement scolaire supposé : un ordinateur et une tablette pour "
+           "dix élèves, un écran interactif par classe, un vidéoprojecteur pour deux classes, × les facteurs de la "
+           "bibliothèque) ;",
+           f"- par MW informatique de centre de données : {fr_number(per['dc_power_mw'].value / 1000)} tCO2e par an "
+           f"(1 606 MW en France) ; par accès fixe : {fr_number(per['fixed_accesses'].value, 1)} kgCO2e ; par carte "
+           f"SIM : {fr_number(per['sim_cards'].value, 1)} kgCO2e.",
+           "",
+           "La fourchette de chaque ligne combine celle du total national et celle de l'intensité ; celle du total "
+           "additionne les bornes des lignes (fourchette prudente). Sources et statut de chaque paramètre : "
+           "`data/raw/reference/territory_actors.csv`."]
+    if actors.sectors is not None and len(actors.sectors):
+        s = actors.sectors
+        table = pd.DataFrame({"Secteur": s["label_fr"], "Établissements": s["establishments"].round(0),
+                              "Emplois salariés": s["employees"].round(0), "tCO2e par an": s["value_tco2e"]})
+        out += ["", html_table(table, "Emplois salariés et terminaux professionnels par secteur (les huit premiers ; "
+                                      "tous dans la feuille « Territoire secteurs » de tables.xlsx)", max_rows=8,
+                               decimals={"tCO2e par an": 0})]
+    return "\n".join(out)

@@ -572,6 +572,12 @@ SHEET_NAMES: dict[str, str] = {
     "services_references": "Services références ADEME", "services_scenarios": "Services scénarios",
     "services_sensitivity": "Services sensibilité", "services_swd": "Services modèle SWD", "telecom": "Télécoms (entrée)",
     "trajectory": "Trajectoire", "trajectory_budget": "Budget carbone", "factor_overrides": "Facteurs remplacés (entrée)",
+    # issue 35: the territory's actors and the stakeholders' priorities
+    "territory_actors": "Territoire par acteur", "territory_sectors": "Territoire secteurs",
+    "territory_indicators": "Territoire indicateurs", "actions_priorities": "Priorités parties prenantes",
+    "communes": "Communes (entrée)", "establishments": "Établissements (entrée)", "schools": "Écoles (entrée)",
+    "connectivity": "Connectivité (entrée)", "datacentres": "Centres de données (entrée)",
+    "digital_fragility": "Fragilité numérique (entrée)", "priorities": "Priorités (entrée)",
 }
 
 #: words of the processed tables' column names, in French (units are handled by :data:`_UNIT_SUFFIXES`)
