@@ -95,7 +95,7 @@ ESTABLISHMENTS_SCHEMA = Schema(
                description="salaried jobs of the row", example=12),
         Column("employees_band", "str",
                synonyms=("trancheeffectifsetablissement", "tranche_effectifs", "tranche_d_effectif_salarie",
-                         "tranche_effectif", "tefet"),
+                         "tranche_effectif", "tefet", "tranche"),
                description="SIRENE band of salaried jobs (NN, 00, 01, 02, 03, 11, 12, 21, 22, 31, 32, 41, 42, 51, "
                            "52, 53), used when employees is empty", example="11"),
         Column("status", "str", synonyms=("etatadministratifetablissement", "etat_administratif", "etat"),
@@ -255,7 +255,9 @@ def _problem(file, df, mask, column, expected, severity="error") -> list[InputPr
     if not lines:
         return []
     values = df.loc[mask, column] if column in df else pd.Series([None])
-    return [InputProblem(file, lines[0], column, values.iloc[0], expected, severity=severity, count=len(lines),
+    value = values.iloc[0]
+    value = None if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else value
+    return [InputProblem(file, lines[0], column, value, expected, severity=severity, count=len(lines),
                          rows=tuple(lines[:5]))]
 
 
