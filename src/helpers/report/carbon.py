@@ -257,6 +257,7 @@ def reconciliation_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFra
 
 def territory_markdown(study: CarbonStudy) -> str:
     """French text of the territory layer (inhabitants' footprint, two national baselines, own share)."""
+    from helpers.report.ingest import actors_method_markdown
     from helpers.report.plotting import fr_interval, fr_number
 
     t = territory_footprint(study.territory.population, study.national, study.data["total_tco2e"]["value"],
@@ -278,6 +279,8 @@ def territory_markdown(study: CarbonStudy) -> str:
         f"{fr_number(100 * t['own_share'], 1)} % de l'empreinte des habitants (périmètre 2020), "
         f"{fr_number(100 * t['own_share_alternative'], 1)} % avec la variante 2025. Les deux périmètres ne se "
         "recouvrent qu'en partie : c'est un ordre de grandeur, pas une part exacte.",
+        "",
+        actors_method_markdown(),  # issue 35: how the footprint by actor of section 2 is computed
     ])
 
 

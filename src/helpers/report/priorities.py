@@ -3,16 +3,12 @@ with and without the stakeholders' criterion, and the weights of the score as ``
 
 from __future__ import annotations
 
-import pandas as pd
-
 #: French names of the criteria of the priority score
 CRITERIA_FR = {"gain": "gain (rang parmi les actions à gain positif)",
                "cost": "coût (1 si l'action fait économiser, 0,5 à 250 €/t)",
                "effort": "facilité (effort 1 → 1, effort 3 → 0)",
                "maturity": "écart de maturité (1 − score des axes de l'action en partie 4)",
                "stakeholders": "priorités des parties prenantes (1 pour l'action la plus soutenue)"}
-#: actions of the plan shown on the main page (all in the annex and in tables.xlsx)
-TOP_SHOWN = 5
 
 
 def score_markdown(study) -> str:
@@ -29,13 +25,23 @@ def score_markdown(study) -> str:
     text = f"Score (0 à 1) = {terms}"
     if abs(total - 1.0) > 1e-9:
         text += f", divisé par la somme des poids ({fr_number(total, 2)})"
-    return text + ". Poids réglables dans territory.yaml (score_weights)."
+    text += ". Poids réglables dans territory.yaml (score_weights)."
+    if "priorities_summary" in study.info:  # issue 35: both rankings of the plan, in one sentence (annex budget)
+        p = study.info["priorities_summary"]
+        text += (f" Classement du plan avec les priorités des parties prenantes : {', '.join(p['ranking_with'])} ; "
+                 f"sans elles : {', '.join(p['ranking_without'])}.")
+    return text
+
+
+def _ordinal(n: int) -> str:
+    return "1er" if n == 1 else f"{n}e"
 
 
 def priorities_markdown(study) -> str:
-    """French text for the main page: whether the stakeholders' priorities were given and how they move the plan's
-    first actions (a short table: rank with, rank without, action)."""
-    from helpers.report.plotting import esc, fr_number, html_table
+    """French paragraph for the main page (its budget allows no table): whether the stakeholders' priorities were
+    given, the groups and the weight of their criterion, and the plan's actions whose rank they change (the largest
+    moves first; the two rankings in full in the annex and in the sheet « Priorités parties prenantes »)."""
+    from helpers.report.plotting import esc, fr_number
 
     info = study.info
     if "priorities" not in info:
@@ -44,31 +50,18 @@ def priorities_markdown(study) -> str:
                 "gain, le coût, la facilité et l'écart de maturité.")
     comp = info["priorities"]
     s = info["priorities_summary"]
-    plan = comp[comp["rank_with"].notna()].sort_values("rank_with")
-    moved = int((plan["rank_with"].astype(int) != plan["rank_without"].astype(int)).sum())
-    text = (f"Les priorités de {len(s['groups'])} groupe(s) de parties prenantes ({esc(', '.join(s['groups']))}) "
-            f"forment un critère du classement, de poids {fr_number(s['weight'], 2)} : elles changent le rang de "
-            f"{moved} des {len(plan)} actions du plan (classement sans elles en annexe, « Priorités des parties "
-            "prenantes »).")
-    top = plan.head(TOP_SHOWN)
-    table = pd.DataFrame({"Rang avec": top["rank_with"].astype(int), "Rang sans": top["rank_without"].astype(int),
-                          "Action": top["title_fr"]})
-    return text + "\n\n" + html_table(table, f"Les {len(top)} premières actions du plan, avec et sans les priorités "
-                                             "des parties prenantes", max_rows=TOP_SHOWN)
-
-
-def priorities_table(study) -> pd.DataFrame | None:
-    """The annex table: every ranked action with its rank with and without the stakeholders' criterion, its support
-    and its score with and without; None without priorities."""
-    comp = study.info.get("priorities")
-    if comp is None:
-        return None
-    def rank(v):
-        return "" if pd.isna(v) else int(v)
-
-    return pd.DataFrame({
-        "Action": comp["action_id"] + " " + comp["title_fr"],
-        "Rang avec": [rank(v) for v in comp["rank_with"]],
-        "Rang sans": [rank(v) for v in comp["rank_without"]],
-        "Soutien (0 à 1)": comp["stakeholder_component"].round(2),
-        "Score avec": comp["score_with"].round(3), "Score sans": comp["score_without"].round(3)})
+    plan = comp[comp["rank_with"].notna()].copy()
+    plan["move"] = plan["rank_without"].astype(int) - plan["rank_with"].astype(int)
+    moved = plan[plan["move"] != 0].assign(size=lambda d: d["move"].abs()).sort_values(["size", "rank_with"],
+                                                                                       ascending=[False, True])
+    text = (f"**Priorités des parties prenantes.** Les votes de {len(s['groups'])} groupe(s) "
+            f"({esc(', '.join(f'« {g} »' for g in s['groups']))}) forment un critère du classement, de poids "
+            f"{fr_number(s['weight'], 2)} : ")
+    if moved.empty:
+        return text + f"ils ne changent le rang d'aucune des {len(plan)} actions du plan."
+    shown = [f"« {esc(r.title_fr)} » {_ordinal(int(r.rank_with))} (sans eux : {_ordinal(int(r.rank_without))})"
+             for r in moved.head(3).itertuples(index=False)]
+    more = f", et {len(moved) - 3} autre(s)" if len(moved) > 3 else ""
+    return (text + f"ils changent le rang de {len(moved)} des {len(plan)} actions du plan : " + " ; ".join(shown)
+            + more + ". Les deux classements complets sont en annexe et dans tables.xlsx (feuille « Priorités "
+            "parties prenantes »).")

@@ -371,7 +371,10 @@ def _env_versions() -> dict[str, str]:
 #: The clean tables of the territory's own input files (written by ``01_ingest``); the tables the notebooks derive
 #: from them (carbon_lines, actions_plan…) repeat their comments and are not input lines.
 INPUT_TABLE_STEMS: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing", "services",
-                                      "rgesn", "maturity_answers", "actions", "factor_overrides")
+                                      "rgesn", "maturity_answers", "actions", "factor_overrides",
+                                      # issue 35: the territory's open data and the stakeholders' priorities
+                                      "communes", "establishments", "schools", "connectivity", "datacentres",
+                                      "digital_fragility", "priorities")
 
 
 def assumed_inputs(processed: Path) -> pd.DataFrame:
@@ -387,7 +390,7 @@ def assumed_inputs(processed: Path) -> pd.DataFrame:
                 continue
             mask = df[col].str.contains("ASSUMPTION|HYPOTH|ASSUMED|ILLUSTRATI", case=False, regex=True)
             for _, r in df[mask].iterrows():
-                ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity") if c in df.columns), "")
+                ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity", "commune", "group", "name") if c in df.columns), "")
                 rows.append({"Fichier": path.stem, "Ligne": ident, "Hypothèse": r[col]})
             break
     return pd.DataFrame(rows, columns=["Fichier", "Ligne", "Hypothèse"])
@@ -613,6 +616,12 @@ _WORDS: dict[str, str] = {
     "family": "famille", "activity": "activité", "priority": "priorité", "difficulty": "difficulté", "answer": "réponse",
     "justification": "justification", "number": "numéro", "criteria": "critères", "conforme": "conforme",
     "non": "non", "evalue": "évalué", "fixed": "fixe", "data": "données", "lines": "lignes", "reams": "ramettes",
+    # issue 35: the territory's actors and the stakeholders' priorities
+    "actor": "acteur", "driver": "activité", "intensity": "intensité", "with": "avec", "without": "sans",
+    "stakeholder": "parties prenantes", "establishments": "établissements", "employees": "emplois salariés",
+    "section": "section", "group": "groupe", "households": "ménages", "premises": "locaux", "pupils": "élèves",
+    "ftth": "fibre", "thd": "très haut débit", "accesses": "accès", "sim": "SIM", "cards": "cartes",
+    "commune": "commune", "school": "école", "sector": "secteur", "band": "tranche",
     "bau": "fil de l'eau", "plan": "plan", "cumulative": "cumulé", "budget": "budget", "overshoot": "dépassement",
     "exhausted": "épuisé", "step": "étape", "fleet": "parc", "bought": "achetés", "renewal": "renouvellement",
     "difference": "écart", "explanation": "explication", "purchases": "achats", "manufacturing": "fabrication",
