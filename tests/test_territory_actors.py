@@ -295,3 +295,20 @@ def test_la_rochelle_ranking_with_and_without_priorities(la_rochelle):
     assert {"rank_with", "rank_without", "stakeholder_component"} <= set(table.columns)
     assert table["stakeholder_component"].max() == pytest.approx(1.0)
     assert s["actions_meta"]["score_weights"]["stakeholders"] == 0.2
+
+
+def test_sirene_blank_band_and_schools_of_several_years(tmp_csv):
+    """The SIRENE stock leaves the band empty for establishments without employee information (counted without
+    employee, said once); the Éducation nationale file holds several school years (the latest kept)."""
+    from helpers.io.territory_data import read_establishments, read_schools
+
+    df = read_establishments(tmp_csv("codeCommuneEtablissement,activitePrincipaleEtablissement,"
+                                     "trancheEffectifsEtablissement\n17300,62.01Z,\n17300,47.11F,12\n",
+                                     "establishments.csv"))
+    assert list(df["employees"]) == [0.0, 34.5]
+    assert any("sans tranche d'effectif" in str(w) for w in df.attrs["warnings"])
+    schools = read_schools(tmp_csv("Rentrée scolaire;Commune;Numéro de l'école;Dénomination principale;"
+                                   "Nombre total d'élèves\n2023;Trifouillis;0170001A;ECOLE JEAN MACE;190\n"
+                                   "2024;Trifouillis;0170001A;ECOLE JEAN MACE;184\n2024;Trifouillis;0170002B;"
+                                   "ECOLE LES PINS;95\n", "schools.csv"))
+    assert list(schools["pupils"]) == [184, 95]

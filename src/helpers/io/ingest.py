@@ -170,7 +170,7 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
             continue
         report.warnings.extend(meta.get("warnings", []))
         report.tables[name] = df
-        fr = FileReport(display_path(path), rows_read=int(len(df)), rows_kept=int(len(df)))
+        fr = FileReport(display_path(path), rows_read=int(meta.get("rows_read", len(df))), rows_kept=int(len(df)))
         fr.columns = dict(meta.get("columns", {}))
         fr.ignored = list(meta.get("ignored", []))
         report.files.append(fr)

@@ -122,6 +122,9 @@ SCHOOLS_SCHEMA = Schema(
                description="INSEE code or name of the commune", example="17300"),
         Column("sector", "str", synonyms=("secteur", "secteur_public_prive", "statut_public_prive"),
                description="public or private", example="Public"),
+        Column("school_year", "str", synonyms=("rentree_scolaire", "annee_scolaire", "rentree", "annee"),
+               description="school year of the count (the latest is kept when the file holds several)",
+               example="2020"),
         Column("pupils", "float", required=True, min=0, max=10_000, unit="pupils",
                synonyms=("nombre_total_d_eleves", "effectif_total", "eleves", "nombre_d_eleves", "effectifs",
                          "nombre_d_eleves_total", "nb_eleves", "effectif"),
@@ -295,6 +298,13 @@ def read_establishments(path) -> pd.DataFrame:
     problems += _problem(file, df, df["section"].isna().to_numpy() & df["sector"].notna().to_numpy(), "sector",
                          ESTABLISHMENTS_SCHEMA.columns[1].label_fr)
     band = df["employees_band"].astype("string").str.strip().str.upper().str.zfill(2)
+    if band.notna().any():  # the SIRENE stock: an empty band is an establishment without employee information
+        blank = df["employees"].isna() & band.isna()
+        if blank.any():
+            problems.append(InputProblem(file, None, "employees_band", None, f"{int(blank.sum())} établissement(s) "
+                                         "sans tranche d'effectif : comptés sans salarié", severity="warning",
+                                         kind="note"))
+            band = band.mask(blank, "NN")
     known = band.isin(list(SIRENE_BANDS)).fillna(False)
     use_band = df["employees"].isna() & band.notna()
     problems += _problem(file, df, (use_band & ~known).to_numpy(), "employees_band",
@@ -328,6 +338,11 @@ def read_schools(path) -> pd.DataFrame:
     twice is an error."""
     df, problems, report = _read(path, SCHOOLS_SCHEMA)
     file = display_path(path)
+    if df["school_year"].notna().any() and df["school_year"].nunique() > 1:
+        latest = df["school_year"].max()
+        problems.append(InputProblem(file, None, "school_year", latest, f"{df['school_year'].nunique()} rentrées : "
+                                     f"seule la plus récente ({latest}) est retenue", severity="warning", kind="note"))
+        df = df[df["school_year"] == latest]
     ids = df["school_id"].astype("string").str.strip()
     dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
     problems += _problem(file, df, dup, "school_id", "un numéro d'école (UAI) une seule fois : une ligne par école")

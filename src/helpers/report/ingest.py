@@ -399,7 +399,7 @@ def actors_markdown(actors, territory) -> str:
     def one(r):
         decimals = 0 if r.unit in ("élèves", "sites") or abs(r.value) >= 100 else 2 if r.value < 10 and \
             r.unit.startswith(("accès", "cartes")) else 1
-        label = esc(r.label_fr[0].lower() + r.label_fr[1:]) if r.indicator != "fragility_max" else esc(r.label_fr)
+        label = esc(r.label_fr[0].lower() + r.label_fr[1:])
         return f"{label} : {fr_number(r.value, decimals)}{' %' if r.unit == '%' else ''}"
 
     return text + "\n\nConnectivité et inclusion : " + " ; ".join(one(r) for r in ind.itertuples(index=False)) + "."
