@@ -55,13 +55,20 @@ def test_published_files_and_summary_keys(project):
     assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == [
         "01_ingest.ipynb", "02_carbon_balance.ipynb", "03_services_lca.ipynb", "04_maturity.ipynb", "05_actions.ipynb"]
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["territory"] == {
+    territory = {
         "slug": SLUG, "name": "Commune de Test-sur-Mer (territoire de test)", "kind": "commune",
         "population": 52000, "agents": 400, "reference_year": 2023, "target_year": 2040, "illustrative": True,
         # issue 32: the label the collectivity holds (test-mini's is made up)
         "label_nr": {"held": True, "level": 1, "year": 2024, "note": None,
                      "source": "https://example.org/test-sur-mer/label (adresse inventée pour le test)"},
     }
+    # issue 35: the footprint by actor joins the territory's keys; test-mini has no open-data file
+    actors = {"total_tco2e", "by_actor", "actor_files", "indicators"}
+    assert set(summary["territory"]) == set(territory) | actors
+    assert {k: summary["territory"][k] for k in territory} == territory
+    assert summary["territory"]["actor_files"] == [] and summary["territory"]["indicators"] == {}
+    assert [a["actor"] for a in summary["territory"]["by_actor"]] == ["terminals", "datacentres", "networks"]
+    assert summary["territory"]["total_tco2e"]["value"] == summary["carbon"]["territory_footprint_tco2e"]["value"]
     for key in ("carbon", "services", "maturity", "actions", "trajectory", "inputs_sha256", "factors_version"):
         assert key in summary
     # the inputs' fingerprint is the one computed here, independently

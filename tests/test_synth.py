@@ -140,5 +140,9 @@ def test_generated_inputs_pass_every_reader(raw, monkeypatch):
         report = ingest_all(ctx)
         missing = [f for f, ok in report.provided.items() if not ok]
         # every input but the optional overrides and own unit prices (synthetic territories use the reference prices)
-        assert missing == ["factor_overrides.csv", "unit_prices.csv"], report.provided
+        # and the territory's open data and stakeholders' priorities of issue 35 (their footprint by actor is the
+        # national ratio)
+        assert missing == ["factor_overrides.csv", "unit_prices.csv", "communes.csv", "establishments.csv",
+                           "schools.csv", "connectivity.csv", "datacentres.csv", "digital_fragility.csv",
+                           "priorities.csv"], report.provided
         assert report.warnings == []

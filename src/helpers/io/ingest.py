@@ -104,6 +104,14 @@ def _readers(ctx, categories, tables, strict=None):
         ("maturity.csv", "maturity_answers",
          lambda p: (m := mod("model.maturity")).read_maturity(p, territory, m.load_questions())),
         ("unit_prices.csv", "unit_prices", lambda p: mod("io.prices").read_territory_prices(p)),
+        # the territory's open data (issue 35): the état des lieux of digital uses, every file optional
+        ("communes.csv", "communes", lambda p: mod("io.territory_data").read_communes(p)),
+        ("establishments.csv", "establishments", lambda p: mod("io.territory_data").read_establishments(p)),
+        ("schools.csv", "schools", lambda p: mod("io.territory_data").read_schools(p)),
+        ("connectivity.csv", "connectivity", lambda p: mod("io.territory_data").read_connectivity(p)),
+        ("datacentres.csv", "datacentres", lambda p: mod("io.territory_data").read_datacentres(p)),
+        ("digital_fragility.csv", "digital_fragility", lambda p: mod("io.territory_data").read_fragility(p)),
+        ("priorities.csv", "priorities", lambda p: mod("io.priorities").read_priorities(p)),
         ("actions.csv", "actions",
          lambda p: (m := mod("plan.actions")).read_actions(p, m.load_catalogue(), territory, list(categories["category"]),
                                                       hosting_ids(), service_ids())),
@@ -197,7 +205,7 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
             continue
         report.warnings.extend(meta.get("warnings", []))
         report.tables[name] = df
-        fr = FileReport(display_path(path), rows_read=int(len(df)), rows_kept=int(len(df)))
+        fr = FileReport(display_path(path), rows_read=int(meta.get("rows_read", len(df))), rows_kept=int(len(df)))
         fr.columns = dict(meta.get("columns", {}))
         fr.ignored = list(meta.get("ignored", []))
         fr.decimals = dict(meta.get("decimals", {}))

@@ -130,7 +130,14 @@ KEYS: dict[str, tuple[bool, str]] = {
                                  "(évolution annuelle des effectifs, par ex. 0.01 pour +1 %/an ; 0 par défaut) et "
                                  "declared_changes, une liste de {year, fleet_change_pct, note} (par ex. un nouvel "
                                  "équipement public : +5 % du parc en 2027)"),
+    "score_weights": (False, "les poids des critères de priorisation des actions, par ex. « score_weights: {gain: 0.40, "
+                             "cost: 0.25, effort: 0.15, maturity: 0.20, stakeholders: 0.20} » (nombres positifs ou "
+                             "nuls ; stakeholders ne compte que si priorities.csv est fourni)"),
 }
+#: Weights of the action ranking's criteria (``score_weights:``): the plan's defaults (``helpers.plan.actions.
+#: SCORE_WEIGHTS``) and the stakeholders' criterion of issue 35 (``helpers.plan.priorities.DEFAULT_STAKEHOLDER_WEIGHT``)
+DEFAULT_SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "maturity": 0.20,
+                                           "stakeholders": 0.20}
 FILE_SETTING_KEYS = {"decimal": (",", "."), "sheet": None}
 
 #: Words on the first line of the ``territory.yaml`` that ``make new-territory`` writes (``helpers.run.scaffold``).
@@ -214,6 +221,8 @@ class Territory:
     business_as_usual: dict | None = field(default=None, compare=False, hash=False)
     #: ``previous_study:``: last year's published folder (a path as written), or None
     previous_study: str | None = field(default=None, compare=False, hash=False)
+    #: ``score_weights:``: the weights of the action ranking's criteria (:func:`_score_weights`)
+    score_weights: dict = field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS), compare=False, hash=False)
 
     @property
     def entity_ids(self) -> list[str]:
@@ -533,6 +542,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
                                  or _text_problem(previous, MAX_NAME_CHARS)):
         bad("previous_study", None, KEYS["previous_study"][1])
         previous = None
+    score_weights = _score_weights(data.get("score_weights"), bad)
 
     if problems:
         raise InputError(problems)
@@ -546,7 +556,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
         inventory_files={str(k): v for k, v in inventory_files.items()},
         published_footprint=published_footprint, label_nr=label_nr, business_as_usual=bau,
-        previous_study=previous.strip() if previous else None,
+        previous_study=previous.strip() if previous else None, score_weights=score_weights,
     )
 
 
@@ -705,6 +715,28 @@ def _business_as_usual(raw, bad, ref, target) -> dict | None:
     return {"headcount_growth_per_year": float(growth),
             "declared_changes": sorted(({**c, "year": int(c["year"]), "fleet_change_pct": float(c["fleet_change_pct"])}
                                         for c in clean), key=lambda c: c["year"])}
+
+
+def _score_weights(raw, bad) -> dict:
+    """``score_weights:``: the weights of the ranking's criteria, each a number ≥ 0 (those not given keep their
+    default, :data:`DEFAULT_SCORE_WEIGHTS`), not all zero. Problems reported through ``bad``."""
+    key = "score_weights"
+    out = dict(DEFAULT_SCORE_WEIGHTS)
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        bad(key, None, KEYS[key][1])
+        return out
+    for name, value in raw.items():
+        if str(name) not in DEFAULT_SCORE_WEIGHTS:
+            bad(key, str(name)[:40], f"un critère parmi {', '.join(DEFAULT_SCORE_WEIGHTS)}")
+        elif isinstance(value, bool) or not _number(value) or not 0 <= float(value) <= 100:
+            bad(key, f"{name}: {value}"[:60], f"{name} : un nombre positif ou nul (par ex. 0.25)")
+        else:
+            out[str(name)] = float(value)
+    if sum(v for k, v in out.items() if k != "stakeholders") <= 0:
+        bad(key, None, "au moins un poids positif parmi gain, cost, effort, maturity")
+    return out
 
 
 def _file_settings(raw, bad) -> dict:

@@ -1553,7 +1553,8 @@ def load_published_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
     return pd.read_csv(Path(path) if path else BENCHMARKS_PATH, keep_default_na=False, na_values=[""])
 
 
-def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e: float) -> dict:
+def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e: float,
+                        actors_total: dict | None = None) -> dict:
     """Digital footprint of the inhabitants, downscaled from the national per-inhabitant figure.
 
     ``population × 253 kgCO2e ÷ 1000`` (ADEME–Arcep 2022, 2020 scope) goes with the top of the study's national
@@ -1562,6 +1563,10 @@ def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e
     January 2025 re-estimate that includes uses
     hosted abroad (29.5 MtCO2e for 2022 ÷ the population used there). ``own_share`` is the collectivity's own
     balance divided by the inhabitants' footprint (a scale comparison: the scopes overlap only in part).
+
+    ``actors_total`` (issue 35): the territory's total by actor (``territory.total_tco2e``,
+    :func:`helpers.model.territory_actors.total`), which replaces ``value``, ``low`` and ``high`` when given (it
+    equals the national ratio above when no local file is provided); ``national_value`` keeps the downscaled figure.
     """
     n = national.set_index("id")
     per_inh = float(n.loc["ademe_arcep_2020_per_inhabitant", "value"])
@@ -1571,9 +1576,15 @@ def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e
     alt = n.loc["ademe_arcep_2022_with_abroad_per_inhabitant"]
     top = population * per_inh / 1000.0 * high_ratio  # 253 kg per inhabitant is 17.2 Mt ÷ the population
     value = top * (low_ratio + high_ratio) / 2.0 / high_ratio
+    low, high, national_value = top * low_ratio / high_ratio, top, value
+    basis = str(n.loc["ademe_arcep_2020_per_inhabitant", "scope"])
+    if actors_total is not None:
+        value, low, high = (float(actors_total[k]) for k in ("value", "low", "high"))
+        if abs(value - national_value) > 1e-6 * max(national_value, 1.0):
+            basis += " ; réparti par acteur avec les données locales du territoire (territory.by_actor)"
     return {
-        "value": value, "low": top * low_ratio / high_ratio, "high": top, "unit": "tCO2e/an",
-        "per_inhabitant_kgco2e": per_inh, "basis": str(n.loc["ademe_arcep_2020_per_inhabitant", "scope"]),
+        "value": value, "low": low, "high": high, "unit": "tCO2e/an", "national_value": national_value,
+        "per_inhabitant_kgco2e": per_inh, "basis": basis,
         "alternative_value": population * float(alt["value"]) / 1000.0,
         "alternative_per_inhabitant_kgco2e": float(alt["value"]), "alternative_basis": str(alt["scope"]),
         "own_share": own_total_tco2e / value if value else float("nan"),
@@ -2202,7 +2213,8 @@ def published_comparison(published: dict, mc: MonteCarloResult, data: dict, comp
     return rows
 
 
-def summary(balance: Balance, territory, computers: float, national: pd.DataFrame) -> tuple[dict, dict]:
+def summary(balance: Balance, territory, computers: float, national: pd.DataFrame,
+            actors_total: dict | None = None) -> tuple[dict, dict]:
     """``(data, top_level)`` for ``ctx.write_summary("carbon", data, top_level)``."""
     mc = balance.mc
     head = headline(balance, territory.agents, territory.population, computers)
@@ -2225,7 +2237,7 @@ def summary(balance: Balance, territory, computers: float, national: pd.DataFram
                    "partial": bool((mc.missing["criterion"] == c).any())}
     equipment_share = equipment_manufacturing_share(mc)
     total = head["total_tco2e"]
-    terr = territory_footprint(territory.population, national, total["value"])
+    terr = territory_footprint(territory.population, national, total["value"], actors_total)
     data = {
         "total_tco2e": _ivl(total),
         "physical_tco2e": scopes["physical"], "spend_based_tco2e": scopes["spend_based"],
@@ -2311,6 +2323,13 @@ class CarbonStudy:
         return write_outputs(ctx, self)
 
 
+def territory_total(ctx) -> dict | None:
+    """``territory.total_tco2e`` drawn up by ``01_ingest`` (issue 35: the footprint by actor), or None when the
+    processed folder has none (a section run on its own: the national ratio)."""
+    path = Path(ctx.processed) / "summary_territory.json"
+    return ctx.read_summary("territory")["total_tco2e"] if path.exists() else None
+
+
 def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
     """Compute the carbon balance of ``ctx``'s territory from the clean inputs and the reference library."""
     from helpers.io import factors as fmod
@@ -2324,7 +2343,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
                               inputs["telecom"], inputs["purchases"], inputs["printing"], n_draws=n_draws, seed=seed)
     computers = count_computers(inputs["inventory"])
     national = load_national_footprint()
-    data, top = summary(balance, t, computers, national)
+    data, top = summary(balance, t, computers, national, territory_total(ctx))
     top["factors_version"] = fmod.factors_version()
     data["overrides"] = changes[["factor_id", "old_value", "new_value", "source", "origin"]].to_dict("records")
     data["notes"] = list(balance.activities.notes)

@@ -1034,7 +1034,7 @@ def maturity_gap(axes_lists, axis_scores: pd.Series | dict | None) -> np.ndarray
 
 
 def priority_score(gain_tco2e, cost_eur_per_tco2e, effort, gap, weights: dict[str, float] | None = None,
-                   carbon_value: float = CARBON_VALUE_EUR_PER_TCO2E) -> pd.DataFrame:
+                   carbon_value: float = CARBON_VALUE_EUR_PER_TCO2E, stakeholders=None) -> pd.DataFrame:
     """Components and score of each action (all components in 0–1, higher = do first).
 
     - gain: rank of the gain (tCO2e/year, total of both perimeters) among the actions with a positive gain,
@@ -1045,9 +1045,12 @@ def priority_score(gain_tco2e, cost_eur_per_tco2e, effort, gap, weights: dict[st
       2030 value of climate action), 0 when it avoids nothing;
     - effort: ``(3 − effort) ÷ 2`` (1 easy, 0 hard);
     - maturity: :func:`maturity_gap` (weak axes first);
-    - score = Σ weight × component (:data:`SCORE_WEIGHTS`: 0.40, 0.25, 0.15, 0.20).
+    - stakeholders (issue 35, only when given): the stakeholders' support in 0–1
+      (:func:`helpers.plan.priorities.stakeholder_support`), weight ``weights["stakeholders"]``;
+    - score = Σ weight × component ÷ Σ weight of the components used (:data:`SCORE_WEIGHTS`: 0.40, 0.25, 0.15, 0.20,
+      whose sum is 1; ``weights`` from ``territory.yaml: score_weights``).
     """
-    w = weights or SCORE_WEIGHTS
+    w = {**SCORE_WEIGHTS, **(weights or {})}
     gain = np.clip(np.nan_to_num(np.asarray(gain_tco2e, dtype=float)), 0.0, None)
     positive = gain > 0
     g_score = np.zeros(len(gain))
@@ -1061,11 +1064,18 @@ def priority_score(gain_tco2e, cost_eur_per_tco2e, effort, gap, weights: dict[st
                         "maturity_component": np.asarray(gap, dtype=float)})
     out["score"] = (w["gain"] * out["gain_component"] + w["cost"] * out["cost_component"]
                     + w["effort"] * out["effort_component"] + w["maturity"] * out["maturity_component"])
+    used = w["gain"] + w["cost"] + w["effort"] + w["maturity"]
+    if stakeholders is not None:  # issue 35: the stakeholders' priorities, a criterion of its own
+        out["stakeholder_component"] = np.asarray(stakeholders, dtype=float)
+        out["score"] += w.get("stakeholders", 0.0) * out["stakeholder_component"]
+        used += w.get("stakeholders", 0.0)
+    if abs(used - 1.0) > 1e-9 and used > 0:
+        out["score"] /= used
     return out
 
 
 def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weights=None,
-               discount_rate: float = 0.0) -> pd.DataFrame:
+               discount_rate: float = 0.0, stakeholders: pd.Series | None = None) -> pd.DataFrame:
     """One row per action: gains, costs, cost per tCO2e, score components, score, and ``rank`` among the selected
     reductions that apply (1 = first; ties broken by action id) and ``rank_all`` among every catalogue action that
     applies (an action *sans objet*, ``applicable`` False, has neither and comes last).
@@ -1095,7 +1105,8 @@ def prioritise(plan: pd.DataFrame, gains: pd.DataFrame, axis_scores=None, weight
                                         np.nan)
     df["maturity_gap"] = maturity_gap(df["axes_list"], axis_scores)
     comp = priority_score(np.where(reduction, df["total_tco2e"], 0.0), df["cost_eur_per_tco2e"], df["effort"],
-                          df["maturity_gap"], weights)
+                          df["maturity_gap"], weights, stakeholders=None if stakeholders is None else
+                          df["action_id"].astype(str).map(stakeholders).fillna(0.0).to_numpy())
     df = pd.concat([df.reset_index(drop=True), comp], axis=1)
     applies = (df["applicable"].astype(bool) if "applicable" in df else pd.Series(True, index=df.index)).to_numpy()
     df["_avoided"] = ~reduction
@@ -1419,11 +1430,12 @@ class ActionsStudy:
                                   "actions": [a["id"] for a in actions if a["kind"] == "avoided" and a["selected"]]},
             **({"plan": self.plan_summary(actions)} if "plan" in info else {}),
             **({"follow_up": info["follow_up"]} if info.get("follow_up") else {}),
+            "plan_priorities": info.get("priorities_summary", {"provided": False}),  # issue 35
             "actions_meta": {
                 "sum_of_actions_tco2e_per_year": float(r.loc[r["selected"] & r["kind"].eq("reduction"),
                                                              "total_tco2e"].sum()),
                 "n_catalogue_actions": int(len(r)), "n_selected_actions": int(r["selected"].sum()),
-                "score_weights": dict(SCORE_WEIGHTS), "carbon_value_eur_per_tco2e": CARBON_VALUE_EUR_PER_TCO2E,
+                "score_weights": info.get("score_weights", dict(SCORE_WEIGHTS)), "carbon_value_eur_per_tco2e": CARBON_VALUE_EUR_PER_TCO2E,
                 "discount_rate": float(r["discount_rate"].iat[0]) if len(r) else None,
                 "cost_per_tco2e_formula": "(investment_eur × annuity_factor + yearly_eur − money_saved_eur_per_year)"
                                           " ÷ total_tco2e ; annuity_factor = r ÷ (1 − (1 + r)^−action_lifetime_years)"
@@ -1489,6 +1501,8 @@ class ActionsStudy:
             ctx.write_table("follow_up_actions", pd.DataFrame(follow["actions"]))
             ctx.write_table("follow_up_change", pd.DataFrame([
                 {"part": k, **follow["change_tco2e"][k]} for k in ("total", "activity", "factors_and_method")]))
+        if "priorities" in self.info:  # issue 35: the ranking with and without the stakeholders' priorities
+            ctx.write_table("actions_priorities", self.info["priorities"])
         ctx.write_summary("actions", self.summary())
 
 
@@ -1684,6 +1698,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     from helpers.io import prices as pr
     from helpers.model import french
     from helpers.model import services as sv
+    from helpers.plan import priorities as stk
 
     terr = ctx.territory
     categories = fm.load_categories()
@@ -1719,7 +1734,10 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     g_nat = float(tj.national_trend_index([m], terr.reference_year)[0])
     own_index = tj.bau_index(years, terr.reference_year, own["growth_per_year"])
     ev = evaluate(plan, inputs, models, growth_at_milestone=g_m)
-    ranked = prioritise(plan, ev.gains, maturity_axis_scores(ctx), score_weights, discount_rate)
+    weights = score_weights or terr.score_weights  # issue 35: territory.yaml score_weights
+    priorities = _read_optional(ctx, "priorities")  # issue 35: the stakeholders' priorities, None without the file
+    support = stk.stakeholder_support(priorities, plan["action_id"], plan["axes_list"])
+    ranked = prioritise(plan, ev.gains, maturity_axis_scores(ctx), weights, discount_rate, stakeholders=support)
     ramps = roadmap(plan, years)
 
     # trajectory (balance perimeter)
@@ -1876,7 +1894,13 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     info = {"trajectory": trajectory, "indicators": ind_summary, "n_draws": int(n_draws), "seed": int(seed),
             "counterfactual": counterfactual, "plan": plan_info, "budget_by_year": budget_rows, "follow_up": follow,
             "years": years, "bau_index": index, "stabilised_index": i_plan, "gain_share": share_t,
-            "baseline_cost": ev.baseline_cost}
+            "baseline_cost": ev.baseline_cost, "score_weights": {k: float(v) for k, v in weights.items()}}
+    if support is not None:  # issue 35: the ranking without the stakeholders' criterion, beside
+        info["priorities"] = stk.ranking_comparison(ranked, prioritise(plan, ev.gains, maturity_axis_scores(ctx),
+                                                                      {**weights, "stakeholders": 0.0},
+                                                                      discount_rate))
+        info["priorities_summary"] = stk.priorities_summary(priorities, info["priorities"],
+                                                           weights.get("stakeholders", 0.0))
     return ActionsStudy(plan=plan, ranked=ranked, evaluation=ev, roadmap=ramps, trajectory=traj,
                         budget=budget_tab, indicators=indicators, axis_scores=maturity_axis_scores(ctx),
                         info=info, warnings=warnings + ev.notes)

@@ -257,13 +257,19 @@ def reconciliation_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFra
 
 def territory_markdown(study: CarbonStudy) -> str:
     """French text of the territory layer (inhabitants' footprint, two national baselines, own share)."""
+    from helpers.report.ingest import actors_method_markdown
     from helpers.report.plotting import fr_interval, fr_number
 
-    t = territory_footprint(study.territory.population, study.national, study.data["total_tco2e"]["value"])
+    t = territory_footprint(study.territory.population, study.national, study.data["total_tco2e"]["value"],
+                            study.data.get("territory_footprint_tco2e"))
+    local = abs(t["value"] - t["national_value"]) > 1e-6 * max(t["national_value"], 1.0)
     return "\n".join([
         f"Empreinte numérique des {fr_number(study.territory.population)} habitants, ramenée de la moyenne "
         f"nationale de {fr_number(t['per_inhabitant_kgco2e'])} kgCO2e par habitant et par an "
-        f"(source : {t['basis']}) : **{fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}**.",
+        f"(source : {t['basis']})"
+        + (f" : {fr_number(t['national_value'])} tCO2e par an ; répartie par acteur avec les données locales du "
+           "territoire (partie 2) : " if local else " : ")
+        + f"**{fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}**.",
         "",
         f"Variante : avec la réestimation de janvier 2025 qui inclut les usages hébergés à l'étranger "
         f"(29,5 MtCO2e pour 2022, soit {fr_number(t['alternative_per_inhabitant_kgco2e'])} kgCO2e par habitant), "
@@ -273,6 +279,8 @@ def territory_markdown(study: CarbonStudy) -> str:
         f"{fr_number(100 * t['own_share'], 1)} % de l'empreinte des habitants (périmètre 2020), "
         f"{fr_number(100 * t['own_share_alternative'], 1)} % avec la variante 2025. Les deux périmètres ne se "
         "recouvrent qu'en partie : c'est un ordre de grandeur, pas une part exacte.",
+        "",
+        actors_method_markdown(),  # issue 35: how the footprint by actor of section 2 is computed
     ])
 
 

@@ -352,3 +352,112 @@ def inclusion_markdown(territory, context: pd.DataFrame) -> str:
         f"{fr_number(round(people, -2))} habitants (ordre de grandeur majorant : le taux national porte sur les "
         f"15 ans et plus). Source : {row['source'].split(' ')[0]}."
     )
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The territory's actors (issue 35): footprint by actor, connectivity and inclusion indicators
+# ----------------------------------------------------------------------------------------------------------------
+
+#: French name of each basis of an actor line
+BASIS_FR = {"local": "données locales", "national_ratio": "moyenne nationale"}
+#: what each of the territory's open-data files gives, for the sentence under the table
+ACTOR_FILES_FR = {"communes": "ménages de l'INSEE", "establishments": "emplois salariés par secteur de l'INSEE",
+                  "schools": "élèves de l'Éducation nationale", "connectivity": "connectivité de l'Arcep",
+                  "datacentres": "centres de données locaux", "digital_fragility": "indice de fragilité numérique"}
+INPUT_NAMES_FR.update({
+    "communes.csv": "population et ménages par commune (INSEE)",
+    "establishments.csv": "établissements et emplois par secteur (INSEE)",
+    "schools.csv": "élèves par école (Éducation nationale)",
+    "connectivity.csv": "connectivité fixe par commune (Arcep)",
+    "datacentres.csv": "centres de données du territoire",
+    "digital_fragility.csv": "indice de fragilité numérique",
+    "priorities.csv": "priorités des parties prenantes",
+})
+
+
+def actors_sentence(lines: pd.DataFrame) -> str:
+    """The actor lines in one French sentence (the page budget allows no table here; the table is the sheet
+    « Territoire par acteur » of ``tables.xlsx``): ``ménages : 23 406 tCO2e par an [17 923 – 31 338], données
+    locales ; …``."""
+    from helpers.model.french import fr_interval
+
+    def label(text: str) -> str:
+        return text[0].lower() + text[1:]
+
+    return " ; ".join(f"{label(r.label_fr)} {fr_interval(r.value_tco2e, r.low_tco2e, r.high_tco2e)}, "
+                      f"{BASIS_FR.get(r.basis, r.basis)}" for r in lines.itertuples(index=False))
+
+
+def actors_markdown(actors, territory) -> str:
+    """French text of section 2 on the territory's footprint by actor: what it rests on, each line with its interval
+    and basis, the total, and the connectivity and inclusion indicators (two paragraphs: the main page's budget; the
+    lines, the jobs by sector and the indicators are sheets of ``tables.xlsx``, the method in the annex)."""
+    from helpers.model.french import fr_interval
+    from helpers.model.territory_actors import total
+    from helpers.report.plotting import esc, fr_number
+
+    lines = actors.lines
+    local = lines[lines["basis"] == "local"]
+    t = total(lines)
+    head = "**Usages numériques du territoire par acteur.** "
+    if local.empty:
+        text = (head + "Sans donnée locale sur les usages (fichiers ouverts de l'INSEE, de l'Arcep, de l'Éducation "
+                f"nationale…), l'empreinte numérique du territoire est la moyenne nationale ramenée à ses "
+                f"{fr_number(territory.population)} habitants (ADEME–Arcep, 253 kgCO2e par habitant, périmètre 2020), "
+                "répartie entre terminaux, centres de données et réseaux (aucune répartition publiée ne sépare les "
+                "terminaux des ménages, des entreprises et des services publics). ")
+    else:
+        files = ", ".join(ACTOR_FILES_FR[f] for f in actors.provided if f in ACTOR_FILES_FR)
+        text = (head + f"{len(local)} ligne(s) de l'empreinte numérique du territoire reposent sur ses données "
+                f"({esc(files)}) : l'activité locale × l'empreinte nationale par unité (ADEME–Arcep 2020) ; les "
+                "autres restent à la moyenne nationale ramenée à la population")
+        if lines.loc[lines["actor"] == "datacentres", "basis"].eq("local").any():
+            text += " ; les centres de données comptés sont ceux situés sur le territoire"
+        if getattr(territory, "illustrative", False):
+            text += " (extrait illustratif : valeurs locales supposées, signalées dans chaque fichier)"
+        text += ". "
+    text += ("En tCO2e par an : " + actors_sentence(lines) + f" ; **total {fr_interval(t['value'], t['low'], t['high'], 0, 'tCO2e par an')}**"
+             " (fourchette prudente ; détail dans tables.xlsx, feuille « Territoire par acteur »"
+             + (" et, par secteur, « Territoire secteurs »" if actors.sectors is not None else "") + ").")
+    ind = actors.indicators
+    if not len(ind):
+        return text
+
+    def one(r):
+        decimals = 0 if r.unit in ("élèves", "sites") or abs(r.value) >= 100 else 2 if r.value < 10 and \
+            r.unit.startswith(("accès", "cartes")) else 1
+        label = esc(r.label_fr[0].lower() + r.label_fr[1:])
+        return f"{label} : {fr_number(r.value, decimals)}{' %' if r.unit == '%' else ''}"
+
+    return text + "\n\nConnectivité et inclusion : " + " ; ".join(one(r) for r in ind.itertuples(index=False)) + "."
+
+
+def actors_method_markdown(nat=None) -> str:
+    """French paragraph of the annex: how each local line of the territory's footprint by actor is computed, with
+    the per-unit intensities (``data/raw/reference/territory_actors.csv``)."""
+    from helpers.report.plotting import fr_number
+
+    if nat is None:
+        from helpers.io import factors as fm
+        from helpers.model import carbon
+        from helpers.model import territory_actors as ta
+
+        nat = ta.national_intensities(carbon.load_national_footprint(), ta.load_national_actors(),
+                                      fm.load_categories(), fm.load_factors())
+    per = nat.per_unit_kgco2e
+
+    def ivl(key, d=0):
+        return f"{fr_number(per[key].value, d)} [{fr_number(per[key].low, d)} – {fr_number(per[key].high, d)}]"
+
+    return ("Répartition par acteur (partie 2) : chaque ligne sur données locales est l'activité du territoire × "
+            "l'empreinte nationale par unité (ADEME–Arcep 2020, terminaux 79 %, centres de données 16 %, réseaux "
+            f"5 %), en kgCO2e par an : par ménage {ivl('households')}, ce que laissent les terminaux nationaux une "
+            f"fois ôtés ceux des emplois et des écoles ; par emploi salarié {ivl('salaried_jobs')} (WeNR 2021 : "
+            "265 kg par salarié dont 77 % de fabrication des équipements de bureau, même valeur dans tous les "
+            f"secteurs) ; par élève {ivl('pupils', 1)} (équipement scolaire supposé : un ordinateur et une tablette "
+            "pour dix élèves, un écran interactif par classe, un vidéoprojecteur pour deux classes) ; par MW "
+            f"informatique de centre de données {fr_number(per['dc_power_mw'].value / 1000)} tCO2e (1 606 MW en "
+            f"France) ; par accès fixe {fr_number(per['fixed_accesses'].value, 1)} ; par carte SIM "
+            f"{fr_number(per['sim_cards'].value, 1)}. Les terminaux qu'aucun fichier ne couvre restent une ligne à la "
+            "moyenne nationale (aucune répartition publiée par acteur) ; la fourchette du total additionne celles "
+            "des lignes. Sources et statut de chaque paramètre : data/raw/reference/territory_actors.csv.")

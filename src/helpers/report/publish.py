@@ -331,6 +331,8 @@ def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_
             for key, value in data.items():
                 if key != "actions":
                     summary[key] = value
+        elif section == "territory":  # issue 35: the actors' split joins the territory's keys
+            summary["territory"].update(data)
         elif section != "ingest":
             summary[section] = data
         summary.update(payload.get("top_level", {}))

@@ -375,7 +375,10 @@ def _env_versions() -> dict[str, str]:
 #: The clean tables of the territory's own input files (written by ``01_ingest``); the tables the notebooks derive
 #: from them (carbon_lines, actions_plan…) repeat their comments and are not input lines.
 INPUT_TABLE_STEMS: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing", "services",
-                                      "rgesn", "maturity_answers", "actions", "factor_overrides")
+                                      "rgesn", "maturity_answers", "actions", "factor_overrides",
+                                      # issue 35: the territory's open data and the stakeholders' priorities
+                                      "communes", "establishments", "schools", "connectivity", "datacentres",
+                                      "digital_fragility", "priorities")
 
 
 #: the column of an input table that says a line is assumed (the first one the table has), and the words that say it
@@ -396,7 +399,7 @@ def assumed_inputs(processed: Path) -> pd.DataFrame:
                 continue
             mask = df[col].str.contains(ASSUMPTION_RE, case=False, regex=True)
             for _, r in df[mask].iterrows():
-                ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity") if c in df.columns), "")
+                ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity", "commune", "group", "name") if c in df.columns), "")
                 rows.append({"Fichier": path.stem, "Ligne": ident, "Hypothèse": r[col]})
             break
     return pd.DataFrame(rows, columns=["Fichier", "Ligne", "Hypothèse"])
@@ -612,6 +615,12 @@ SHEET_NAMES: dict[str, str] = {
     "services_references": "Services références ADEME", "services_scenarios": "Services scénarios",
     "services_sensitivity": "Services sensibilité", "services_swd": "Services modèle SWD", "telecom": "Télécoms (entrée)",
     "trajectory": "Trajectoire", "trajectory_budget": "Budget carbone", "factor_overrides": "Facteurs remplacés (entrée)",
+    # issue 35: the territory's actors and the stakeholders' priorities
+    "territory_actors": "Territoire par acteur", "territory_sectors": "Territoire secteurs",
+    "territory_indicators": "Territoire indicateurs", "actions_priorities": "Priorités parties prenantes",
+    "communes": "Communes (entrée)", "establishments": "Établissements (entrée)", "schools": "Écoles (entrée)",
+    "connectivity": "Connectivité (entrée)", "datacentres": "Centres de données (entrée)",
+    "digital_fragility": "Fragilité numérique (entrée)", "priorities": "Priorités (entrée)",
 }
 
 #: words of the processed tables' column names, in French (units are handled by :data:`_UNIT_SUFFIXES`)
@@ -647,6 +656,12 @@ _WORDS: dict[str, str] = {
     "family": "famille", "activity": "activité", "priority": "priorité", "difficulty": "difficulté", "answer": "réponse",
     "justification": "justification", "number": "numéro", "criteria": "critères", "conforme": "conforme",
     "non": "non", "evalue": "évalué", "fixed": "fixe", "data": "données", "lines": "lignes", "reams": "ramettes",
+    # issue 35: the territory's actors and the stakeholders' priorities
+    "actor": "acteur", "driver": "activité", "intensity": "intensité", "with": "avec", "without": "sans",
+    "stakeholder": "parties prenantes", "establishments": "établissements", "employees": "emplois salariés",
+    "section": "section", "group": "groupe", "households": "ménages", "premises": "locaux", "pupils": "élèves",
+    "ftth": "fibre", "thd": "très haut débit", "accesses": "accès", "sim": "SIM", "cards": "cartes",
+    "commune": "commune", "school": "école", "sector": "secteur", "band": "tranche",
     "bau": "fil de l'eau", "plan": "plan", "cumulative": "cumulé", "budget": "budget", "overshoot": "dépassement",
     "exhausted": "épuisé", "step": "étape", "fleet": "parc", "bought": "achetés", "renewal": "renouvellement",
     "difference": "écart", "explanation": "explication", "purchases": "achats", "manufacturing": "fabrication",

@@ -32,6 +32,15 @@ INPUT_FILES = (
     ("helpers.plan.actions", "ACTIONS_SCHEMA", False, "selection and parameters of the action plan"),
     ("helpers.io.prices", "TERRITORY_PRICES_SCHEMA", False, "the collectivity's own unit prices (budget of the plan)"),
     ("helpers.io.factors", "FACTOR_OVERRIDE_SCHEMA", False, "overrides of reference factors (e.g. electricity contract)"),
+    # issue 35: the territory's open data (état des lieux of digital uses) and the stakeholders' priorities
+    ("helpers.io.territory_data", "COMMUNES_SCHEMA", False, "population and households by commune (INSEE)"),
+    ("helpers.io.territory_data", "ESTABLISHMENTS_SCHEMA", False,
+     "establishments and salaried jobs by sector (INSEE SIRENE, CLAP, FLORES)"),
+    ("helpers.io.territory_data", "SCHOOLS_SCHEMA", False, "pupils by school (Éducation nationale)"),
+    ("helpers.io.territory_data", "CONNECTIVITY_SCHEMA", False, "fixed connectivity by commune (Arcep)"),
+    ("helpers.io.territory_data", "DATACENTRES_SCHEMA", False, "the data centres located on the territory"),
+    ("helpers.io.territory_data", "FRAGILITY_SCHEMA", False, "the digital-fragility index by commune (MedNum)"),
+    ("helpers.io.priorities", "PRIORITIES_SCHEMA", False, "the stakeholders' priorities (votes, weights)"),
 )
 
 #: ``territory.yaml`` as ``make new-territory`` writes it: the facts only the collectivity knows are left blank

@@ -46,6 +46,8 @@ class IngestResult:
 
     report: Any
     categories: pd.DataFrame
+    #: the territory's actors and indicators (issue 35, :func:`helpers.model.territory_actors.assess`)
+    actors: Any = None
 
     @property
     def inventory(self) -> pd.DataFrame:
@@ -61,14 +63,36 @@ class IngestResult:
             "devices": int(self.inventory["quantity"].sum()),
             "warnings": [str(w) for w in self.report.warnings],
         }, top_level={"inputs": import_report_summary(self.report)})
+        if self.actors is not None:  # issue 35: summary.json territory.total_tco2e, territory.by_actor
+            ctx.write_table("territory_actors", self.actors.lines)
+            ctx.write_table("territory_indicators", self.actors.indicators)
+            if self.actors.sectors is not None:
+                ctx.write_table("territory_sectors", self.actors.sectors)
+            elif (ctx.processed / "territory_sectors.csv").exists():  # an earlier run's, not this one's
+                (ctx.processed / "territory_sectors.csv").unlink()
+            ctx.write_summary("territory", self.actors.summary())
+
+
+def territory_actors(ctx, tables: dict):
+    """The territory's footprint by actor and its indicators from the clean tables of its open-data files (issue
+    35; :func:`helpers.model.territory_actors.assess`)."""
+    from helpers.io import factors as fm
+    from helpers.model import carbon
+    from helpers.model import territory_actors as ta
+
+    nat = ta.national_intensities(carbon.load_national_footprint(), ta.load_national_actors(), fm.load_categories(),
+                                  fm.load_factors())
+    return ta.assess(ctx.territory.population, {t: tables.get(t) for t in ta.TABLES}, nat)
 
 
 def run_ingest(ctx) -> IngestResult:
-    """Section 1: read and validate every input of ``ctx``'s territory and write the clean tables."""
+    """Section 1: read and validate every input of ``ctx``'s territory, write the clean tables, and draw up the
+    territory's footprint by actor (issue 35)."""
     from helpers.io.factors import load_categories
     from helpers.io.ingest import ingest_all
 
-    return IngestResult(report=ingest_all(ctx), categories=load_categories())
+    report = ingest_all(ctx)
+    return IngestResult(report=report, categories=load_categories(), actors=territory_actors(ctx, report.tables))
 
 
 @dataclass
