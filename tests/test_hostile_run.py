@@ -147,7 +147,7 @@ SIGTERM_SCRIPT = textwrap.dedent("""
         (outputs / "summary.json").write_text("new")
     pipeline._publish = fake_publish
     real_run = pipeline.run_study
-    pipeline.run_study = lambda slug, seed, n_draws: real_run(slug, seed, n_draws, notebooks=(), quiet=True)
+    pipeline.run_study = lambda slug, seed, n_draws, **kw: real_run(slug, seed, n_draws, notebooks=(), quiet=True, **kw)
     calls = [0]
     for mod, name in {patched!r}:
         module = importlib.import_module(mod)

@@ -343,7 +343,7 @@ def test_sigterm_says_in_french_what_was_interrupted_and_cleans_up(tmp_path):
         import sys, time
         sys.path.insert(0, {str(ROOT / 'src')!r})
         from helpers.run import pipeline
-        def fake_run_study(slug, seed, n_draws):
+        def fake_run_study(slug, seed, n_draws, **_):
             pipeline._RUNNING[:] = ["02_carbon_balance", "03_services_lca"]
             open(pipeline.kernel_files_prefix() + "abc.json", "w").write("{{}}")
             print(pipeline.kernel_files_prefix(), flush=True)
