@@ -11,6 +11,7 @@ N         ?= 8
 MODE      ?= summary
 TERRITORIES ?=
 FILES     ?=
+ANNEXES   ?=
 SCHEDULER ?=
 WORKERS   ?= 2
 
@@ -63,8 +64,8 @@ bench: setup ## benchmarks (engine scaling, per-device loop ratio, study wall ti
 shots: setup ## screenshots of the published diagnostic at phone (390 px) and desktop (1280 px) widths, in outputs/screenshots/
 	@$(PY) -m helpers.report.browser shots --territory $(TERRITORY)
 
-pdf: setup ## A4 PDF of the published diagnostic (outputs/TERRITORY/diagnostic.pdf) with headless Chromium
-	@$(PY) -m helpers.report.browser pdf --territory $(TERRITORY)
+pdf: setup ## A4 PDF of the published diagnostic (outputs/TERRITORY/diagnostic.pdf; ANNEXES=1: with its annex, diagnostic-et-annexes.pdf)
+	@$(PY) -m helpers.report.browser pdf --territory $(TERRITORY) $(if $(ANNEXES),--annexes)
 
 crosscheck: setup ## compare the engine with boaviztapi (separate AGPL environment .venv-boavizta)
 	@$(PY) tools/boavizta_crosscheck.py

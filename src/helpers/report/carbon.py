@@ -74,6 +74,67 @@ def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
     return df
 
 
+def given(study: CarbonStudy, table: str) -> bool:
+    """Whether the territory provided the input of ``table`` (``purchases``, ``printing``, ``hosting``…): a clean
+    table of 01_ingest exists (issue 33: an absent input is said "non fourni", never shown as 0)."""
+    return study.inputs.get(table) is not None
+
+
+def outside_phases_text(study: CarbonStudy) -> str:
+    """The end of the phase figure's caption: paper and the purchases converted by a monetary ratio, outside the
+    phases, with their tonnes, or "non fournis" when their file is absent (never "0 t")."""
+    from helpers.report.plotting import fr_number
+
+    d = study.data
+    parts = []
+    for table, word, value in (
+            ("printing", "papier", (d["by_tier_with_spend"].get("paper") or {}).get("value", 0.0)),
+            ("purchases", "achats par ratio monétaire", d["spend_based_tco2e"]["value"])):
+        parts.append(f"{word} {fr_number(value)} t" if given(study, table) else f"{word} non fourni"
+                     + ("s" if word.startswith("achats") else ""))
+    return " et ".join(parts) + " à part"
+
+
+def breakdown_alt(df: pd.DataFrame, by: str) -> str:
+    """The alternative text of a breakdown figure (:func:`breakdown_figure` of :func:`display_breakdown`), whatever
+    the number of rows: one phase, one category or one entity reads as such (a one-category inventory used to stop
+    notebook 02 on the second row of its alt text)."""
+    from helpers.report.plotting import fr_number
+
+    d = df.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    if d.empty:
+        return "Aucune ligne du bilan à répartir."
+    first = d.iloc[0]
+    value = f"{fr_number(first['value'])} tCO2e par an"
+    share = f"{fr_number(100 * first['share'])} %" if "share" in d and np.isfinite(first["share"]) else ""
+    if by == "phase":
+        return (f"La phase « {first['label']} » est la plus lourde : {value}"
+                + (f", soit {share} de l'empreinte des équipements" if share else "")
+                + " (base : équipements, leur énergie, hébergement et réseaux).")
+    if by == "tier":
+        return f"Le niveau « {first['label']} » est le premier poste : {value}" + (f" ({share} du total)." if share
+                                                                                    else ".")
+    if by == "entity":
+        if len(d) == 1:
+            return f"Une seule entité porte tout le bilan, « {first['label']} » : {value}."
+        return f"« {first['label']} » porte la plus grande part du bilan : {value}" + (f" ({share})." if share else ".")
+    if len(d) == 1:
+        return f"Un seul poste au bilan, « {first['label']} » : {value}."
+    second = d.iloc[1]
+    return (f"Le premier poste est « {first['label']} » avec {value}, suivi de « {second['label']} » "
+            f"({fr_number(second['value'])} tCO2e).")
+
+
+def sensitivity_alt(sens: pd.DataFrame) -> str:
+    """The alternative text of the tornado figure: the input that weighs most on the uncertainty."""
+    from helpers.report.plotting import fr_number
+
+    if sens.empty:
+        return "Aucune entrée incertaine : le bilan n'a pas de fourchette à expliquer."
+    return (f"L'entrée la plus influente est « {sens['label_fr'].iloc[0]} » : elle explique "
+            f"{fr_number(100 * sens['contribution_to_variance'].iloc[0])} % de la variance du bilan.")
+
+
 def french_breakdown(df: pd.DataFrame, title: str) -> pd.DataFrame:
     """Display columns of a :func:`display_breakdown` table (rounded, French headers)."""
     value = [f"{v} [{lo} – {hi}]" for v, lo, hi in zip(_fr(df["value"]), _fr(df["low"]), _fr(df["high"]))]
@@ -158,6 +219,8 @@ def headline_markdown(study: CarbonStudy) -> str:
             f"- à part, achats de services et logiciels estimés par leur montant (ratio monétaire) : "
             f"{fr_interval(sp['value'], sp['low'], sp['high'], 0, 'tCO2e')}"
             + (f" ; {ratios}" if ratios else "") + (f" ; {sens}" if sens else "") + f" ; {total} ;")
+    elif not given(study, "purchases"):
+        lines.append("- achats de services et logiciels (estimés par leur montant) : non fournis, donc non comptés ;")
     lines += [
         f"- part de la fabrication des équipements : {_share_text(d['equipment_manufacturing_share'])} (base : "
         "équipements, leur énergie, hébergement et réseaux, sans papier ni achats) ; vue « achats de l'année » "
