@@ -32,6 +32,7 @@ from helpers.model.carbon import (
     territory_footprint,
     tier_breakdown_with_spend,
 )
+from helpers.model.french import count_text
 
 
 def _fr(values, decimals: int = 1) -> list[str]:
@@ -598,7 +599,7 @@ def overrides_markdown(study: CarbonStudy) -> str:
     if ch.empty:
         return ("Aucune surcharge : tous les facteurs sont ceux de la bibliothèque de référence "
                 f"(version {code(study.factors_version)}).")
-    lines = [f"{len(ch)} facteur(s) remplacé(s) (bibliothèque {code(study.factors_version)}) :", ""]
+    lines = [f"{count_text(len(ch), 'facteur remplacé')} (bibliothèque {code(study.factors_version)}) :", ""]
     lines += [f"- {code(r.factor_id)} : {r.old_value:.4g} → **{r.new_value:.4g}** ({esc(r.origin)} ; source : "
               f"{esc(r.source)})" for r in ch.itertuples(index=False)]
     return "\n".join(lines)

@@ -141,8 +141,11 @@ def split_annex(nb):
         h2 = h2_before or context.get(2)
         if h2 and h2 not in linked:
             linked.add(h2)
+            # the annex section of this part: its H2 context, or the cell's own H2 when it brings one (the main page's
+            # "8. Méthode" links to the annex's "Reproductibilité": no dead anchor, issue 33)
+            target = own[0][1] if own and first_level == 2 else h2
             main.cells.append(new_markdown_cell(
-                f'<p class="annexe">Détail de cette partie : <a href="{ANNEX_FILE}#{annex_slug(h2)}">annexes</a>.</p>',
+                f'<p class="annexe">Détail de cette partie : <a href="{ANNEX_FILE}#{annex_slug(target)}">annexes</a>.</p>',
                 id=f"lien-annexe-{len(linked)}"))
     return main, annex
 
