@@ -315,7 +315,7 @@ def first_screen_html(summary: dict) -> str:
     if head.get("value") is not None:
         scope = "périmètre physique, " if head is phys else ""
         between = _between(head)
-        items.append(f"<strong>{fr_number(head['value'], 0)}{NBSP}tCO2e par an</strong> : l'empreinte carbone du "
+        items.append(f"<strong>{fr_number(head['value'], 0)}{NBSP}tCO2e par an</strong>\u00a0: l'empreinte carbone du "
                      f"numérique en {territory.get('reference_year', '')} ({scope}"
                      + (f"très probablement {between}" if between else "valeur centrale") + ").")
     if t.get("milestone_met") is not None and t.get("plan_2030_tco2e") is not None:
@@ -323,12 +323,12 @@ def first_screen_html(summary: dict) -> str:
         status = (summary.get("plan") or {}).get("status")
         plan = {"proposed": "le plan proposé", "adopted": "le plan adopté"}.get(status, "le plan d'actions")
         verdict = "atteint" if t["milestone_met"] else "non atteint"
-        items.append(f"<strong>Objectif {m} {verdict}</strong> : avec {plan}, {_t(t['plan_2030_tco2e'])} en {m} "
+        items.append(f"<strong>Objectif {m} {verdict}</strong>\u00a0: avec {plan}, {_t(t['plan_2030_tco2e'])} en {m} "
                      f"pour {_t(t.get('target_2030_tco2e'))} visées.")
     decisions = _decisions(summary)
     if decisions:
         year = (summary.get("plan") or {}).get("start_year")
-        items.append(f"<strong>Première décision{f' en {year}' if year else ''}</strong> : {decisions[0]}.")
+        items.append(f"<strong>Première décision{f' en {year}' if year else ''}</strong>\u00a0: {decisions[0]}.")
     if not items:
         return ""
     return '<ul class="essentiel">\n' + "\n".join(f"<li>{x}</li>" for x in items) + "\n</ul>"
