@@ -208,7 +208,7 @@ def headline_markdown(study: CarbonStudy) -> str:
         "",
         f"- sur ce périmètre, par agent ({fr_number(study.territory.agents)} agents) : "
         f"{fr_interval(agent['value'], agent['low'], agent['high'], 0, 'kgCO2e')} ; par poste de travail "
-        f"({fr_number(study.computers)} ordinateurs et clients légers) : "
+        f"({count_text(round(study.computers), 'ordinateur ou client léger', 'ordinateurs et clients légers')}) : "
         f"{fr_interval(ws['value'], ws['low'], ws['high'], 0, 'kgCO2e')} ; par habitant "
         f"({fr_number(study.territory.population)} habitants) : "
         f"{fr_interval(inh['value'], inh['low'], inh['high'], 1, 'kgCO2e')} ;",

@@ -265,6 +265,9 @@ _CAPTION_RE = re.compile(r"<caption>(.*?)</caption>", re.S)
 #: a table of at least this many columns is stacked on a phone (light.css, ``table.empile``): each row becomes a block
 #: and each cell shows its column's header before its value, so no column is hidden; narrower tables wrap in place
 STACK_FROM_COLUMNS = 3
+#: a table of at least this many columns is also stacked on a tablet (up to 960 px, the page's width): it would
+#: scroll sideways there (class ``large``)
+STACK_ON_TABLETS_FROM_COLUMNS = 6
 #: a table of at most this many data rows is never split across printed pages (``table.court``: it moves whole, and
 #: leaves at most a quarter of a page blank); a longer one may split, with its header row repeated on every page
 #: (``<thead>``, from :data:`REPEAT_HEADER_FROM_ROWS` rows: a table that may split at all)
@@ -285,7 +288,8 @@ def accessible_tables(page: str) -> str:
     - header cells of the first row get ``scope="col"``, other header cells ``scope="row"`` (when they have none);
     - every data cell gets ``data-label``, the header of its column, and a table of :data:`STACK_FROM_COLUMNS`
       columns or more the class ``empile``: on a screen narrower than 600 px each row is stacked as a block
-      whose cells show their column's name (light.css), so every column is read without scrolling;
+      whose cells show their column's name (light.css), so every column is read without scrolling; a table of
+      :data:`STACK_ON_TABLETS_FROM_COLUMNS` columns or more (``large``) is stacked up to 960 px;
     - in print, a table of at most :data:`SHORT_TABLE_ROWS` rows is kept on one page (class ``court``), a longer
       one gets its header row in a ``<thead>``, repeated on every page it spans.
 
@@ -326,7 +330,9 @@ def accessible_tables(page: str) -> str:
         attrs = ' tabindex="0"'
         if label:
             attrs += f' aria-label="{html.escape(html.unescape(label), quote=True)}"'
-        classes = (["empile"] if n_cols >= STACK_FROM_COLUMNS else []) + (["court"] if n_rows <= SHORT_TABLE_ROWS else [])
+        classes = ((["empile"] if n_cols >= STACK_FROM_COLUMNS else [])
+                   + (["large"] if n_cols >= STACK_ON_TABLETS_FROM_COLUMNS else [])
+                   + (["court"] if n_rows <= SHORT_TABLE_ROWS else []))
         if classes:
             attrs += f' class="{" ".join(classes)}"'
         return f"<table{attrs}>{inner}</table>"
