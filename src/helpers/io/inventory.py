@@ -524,12 +524,19 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
             n = int(rows[taken].sum())
             if n:
                 r.defaults[key] = n
-        undated = int(rows[df["purchase_year"].isna()].sum())
+        undated_mask = df["purchase_year"].isna()
+        undated = int(rows[undated_mask].sum())
         if undated:
             r.defaults["purchase_year"] = undated
-            problems.append(InputProblem(r.file, None, "purchase_year", None,
-                                         f"{count_text(undated, 'équipement')} sans date d'achat ni âge : âge inconnu, les "
-                                         "indicateurs d'âge portent sur les autres", severity="warning", kind="note"))
+            # lines and devices (a line of a quantity file holds many); "the others" only when there are others
+            devices = int(pd.to_numeric(df.loc[undated_mask & mine, "quantity"], errors="coerce").fillna(0).sum())
+            every = bool(undated_mask[mine].all())
+            problems.append(InputProblem(
+                r.file, None, "purchase_year", None,
+                f"{count_text(undated, 'ligne')} ({count_text(devices, 'équipement')}) sans date d'achat ni âge : âge "
+                "inconnu, " + ("aucun indicateur d'âge n'est calculé" if every else
+                               "les indicateurs d'âge portent sur les autres équipements"),
+                severity="warning", kind="note"))
     for r in reports:  # one line per file (unknown types are also listed value by value above)
         if r.excluded:
             detail = ", ".join(f"{n} {REASON_FR.get(k, k)}" + (f" {ref}" if k == "after_reference_year" else "")

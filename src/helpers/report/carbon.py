@@ -87,13 +87,20 @@ def outside_phases_text(study: CarbonStudy) -> str:
     from helpers.report.plotting import fr_number
 
     d = study.data
-    parts = []
+    present, absent = [], []
     for table, word, value in (
             ("printing", "papier", (d["by_tier_with_spend"].get("paper") or {}).get("value", 0.0)),
             ("purchases", "achats par ratio monétaire", d["spend_based_tco2e"]["value"])):
-        parts.append(f"{word} {fr_number(value)} t" if given(study, table) else f"{word} non fourni"
-                     + ("s" if word.startswith("achats") else ""))
-    return " et ".join(parts) + " à part"
+        if given(study, table):
+            present.append(f"{word} {fr_number(value)} t")
+        else:
+            absent.append(word)
+    text = " et ".join(present) + " à part" if present else ""
+    if absent:
+        text += ("" if not text else " ; ") + " et ".join(absent) + (" : non fournis" if len(absent) > 1 or
+                                                                      absent[0].startswith("achats") else
+                                                                      " : non fourni")
+    return text
 
 
 def breakdown_alt(df: pd.DataFrame, by: str) -> str:
@@ -225,7 +232,7 @@ def headline_markdown(study: CarbonStudy) -> str:
     lines += [
         f"- part de la fabrication des équipements : {_share_text(d['equipment_manufacturing_share'])} (base : "
         "équipements, leur énergie, hébergement et réseaux, sans papier ni achats) ; vue « achats de l'année » "
-        f"(comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;",
+        f"(comptable) : {fr_interval(p['value'], p['low'], p['high'], 0 if p['value'] >= 10 else 1, 'tCO2e')} ;",
         electricity_markdown(d.get("electricity_factor")),
     ]
     return "\n".join(lines)

@@ -427,8 +427,10 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
             inv = NA if row is None else fr_number(row.get("investment_eur"), 0)
             yearly = NA if row is None else fr_number(row.get("yearly_eur"), 0)
             effort = NA if row is None else EFFORT_WORDS.get(int(row.get("effort", 0)), NA)
-            action_rows.append((f"{esc(a.get('id', ''))} {esc(a.get('title', ''))}", fr_number(red, 1), inv, yearly,
-                                effort))
+            # an accompanying action (lever "none": governance, training) has no carbon gain to compute, not a gain
+            # of zero (issue 33: never a zero where nothing is measured)
+            gain = "sans gain carbone calculé" if a.get("lever") == "none" else fr_number(red, 1)
+            action_rows.append((f"{esc(a.get('id', ''))} {esc(a.get('title', ''))}", gain, inv, yearly, effort))
         lines.append(raw_table(f"{n_first} du plan : réduction du bilan, coûts hors taxes et effort",
                                ["Action", "Réduction (tCO2e/an)", "Investissement (€ HT)", "Coût annuel (€ HT)",
                                 "Effort"], action_rows, row_headers=True))
