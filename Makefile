@@ -14,6 +14,7 @@ MODE      ?= summary
 TERRITORIES ?=
 FILES     ?=
 PREVIOUS  ?=
+ANNEXES   ?=
 SCHEDULER ?=
 WORKERS   ?= 2
 
@@ -24,7 +25,7 @@ export SOURCE_DATE_EPOCH := 0
 # and they are not exported, which would expand them) nor lets a shell parse them. Each is checked against the
 # characters it may hold before any recipe runs, then passed to Python as one single-quoted argument; Python
 # checks the value itself (French messages). `make study "TERRITORY=x; touch F; echo"` runs nothing.
-PARAMETERS := TERRITORY SEED DRAWS SLUG N MODE TERRITORIES SCHEDULER WORKERS SAMPLE FILES PREVIOUS
+PARAMETERS := TERRITORY SEED DRAWS SLUG N MODE TERRITORIES SCHEDULER WORKERS SAMPLE FILES PREVIOUS ANNEXES
 unexport $(PARAMETERS)
 _lower  := a b c d e f g h i j k l m n o p q r s t u v w x y z
 _upper  := A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
@@ -42,6 +43,7 @@ _DRAWS       := $(call _check,DRAWS,$(_digits),un nombre entier de tirages)
 _N           := $(call _check,N,$(_digits),un nombre entier)
 _WORKERS     := $(call _check,WORKERS,$(_digits),un nombre entier)
 _SAMPLE      := $(call _check,SAMPLE,$(_digits),un nombre entier)
+_ANNEXES     := $(call _check,ANNEXES,$(_digits),1 pour joindre les annexes au PDF)
 _MODE        := $(call _check,MODE,$(_lower),summary ou full)
 _TERRITORIES := $(call _check,TERRITORIES,$(_lower) $(_digits) - $(,),des identifiants séparés par des virgules)
 _FILES       := $(call _check,FILES,$(_lower) $(_digits) _ $(,),des noms de fichiers séparés par des virgules (par ex. hosting$(,)telecom) ou all)
@@ -95,8 +97,8 @@ bench: setup ## benchmarks (engine scaling, per-device loop ratio, study wall ti
 shots: setup ## screenshots of the published diagnostic at phone (390 px) and desktop (1280 px) widths, in outputs/screenshots/
 	@$(PY) -m helpers.report.browser shots --territory '$(_TERRITORY)'
 
-pdf: setup ## A4 PDF of the published diagnostic (outputs/TERRITORY/diagnostic.pdf) with headless Chromium
-	@$(PY) -m helpers.report.browser pdf --territory '$(_TERRITORY)'
+pdf: setup ## A4 PDF of the published diagnostic (outputs/TERRITORY/diagnostic.pdf; ANNEXES=1: with its annex, diagnostic-et-annexes.pdf)
+	@$(PY) -m helpers.report.browser pdf --territory '$(_TERRITORY)' $(if $(_ANNEXES),--annexes)
 
 crosscheck: setup ## compare the engine with boaviztapi (separate AGPL environment .venv-boavizta)
 	@$(PY) tools/boavizta_crosscheck.py

@@ -95,7 +95,7 @@ def test_shipped_territory_files_are_valid(slug):
     if slug == "la-rochelle":  # every assumed figure is marked in the comment column
         for name in ("hosting", "telecom", "purchases", "printing"):
             comments = pd.read_csv(raw / f"{name}.csv")["comment"]
-            assert comments.str.contains("ASSUMPTION").all(), name
+            assert comments.str.startswith("HYPOTHÈSE : ").all(), name  # issue 33: French comments
 
 
 def test_entities_by_name_ignoring_case_and_accents_one_problem_per_value(tmp_csv):

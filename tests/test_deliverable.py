@@ -110,7 +110,7 @@ def test_synthesis_sentences_state_the_summary():
     assert "objectif non atteint" in text and "il manque 133 tCO2e" in text
     decisions = text.split("Trois décisions pour lancer le plan en 2022 : ")[1]
     assert decisions.startswith("lancer « Reconditionné » et « Allonger la durée de vie »")
-    assert "(actions complémentaires proposées : A05)" in decisions
+    assert "(action complémentaire proposée : A05)" in decisions  # one action: singular (issue 33)
     assert decisions.count(" ; ") == 2
 
 
@@ -237,9 +237,10 @@ def test_a_territory_overrides_owner_and_staff_time_in_actions_csv(tmp_csv):
 
 
 def test_tables_xlsx_is_for_people(tmp_path):
-    """Reopened with openpyxl: 'Lisez-moi' first listing every sheet; French sheet names and headers with units on
-    row 1; frozen header; filters; widths; a whole-number column shown '# ##0' but a year '0'; an '=' label stays
-    text; two writes give the same bytes."""
+    """Reopened with openpyxl: 'Lisez-moi' first listing every sheet with what it holds and the part it feeds;
+    French sheet names, column labels with units and French values on row 1 (issue 33: "Phase du cycle de vie",
+    "Fabrication", "oui"); frozen header; filters; widths; a whole-number column shown '# ##0' but a year '0' and a
+    share '0,0 %'; an '=' label stays text; two writes give the same bytes."""
     import pandas as pd
     from openpyxl import load_workbook
 
@@ -247,23 +248,34 @@ def test_tables_xlsx_is_for_people(tmp_path):
 
     tables = {
         "carbon_by_phase": (pd.DataFrame({"phase": ["manufacturing", "use"], "value": [318.48, 90.75],
-                                          "low": [271.7, 77.6], "high": [397.6, 112.5]}), "Bilan par phase."),
+                                          "low": [271.7, 77.6], "high": [397.6, 112.5], "share": [0.78, 0.22]}),
+                            None),
         "actions_plan": (pd.DataFrame({"action_id": ["A01"], "start_year": [2023], "investment_eur": [100000],
-                                       "total_tco2e": [31.47]}), "Table « actions_plan » produite par l'étude."),
+                                       "total_tco2e": [31.47], "selected": [True]}), None),
         "carbon_reconciliation_bridge": (pd.DataFrame({"step": ["= total du bilan"], "tco2e": [10.0]}), None),
     }
     path = sections.write_tables_xlsx(tables, tmp_path / "tables.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["Lisez-moi", "Bilan par phase", "Plan d'actions", "Réconciliation passage"]
-    readme = [r[0] for r in wb["Lisez-moi"].iter_rows(min_row=2, values_only=True)]
-    assert {"Bilan par phase", "Plan d'actions", "Réconciliation passage", "Sources"} <= set(readme)
+    readme = list(wb["Lisez-moi"].iter_rows(min_row=1, values_only=True))
+    assert readme[0] == ("Feuille", "Ce qu'elle contient", "Partie du diagnostic", "Lignes")
+    assert {"Bilan par phase", "Plan d'actions", "Réconciliation passage", "Sources"} <= {r[0] for r in readme}
+    phase_row = next(r for r in readme if r[0] == "Bilan par phase")
+    assert phase_row[1].startswith("Le bilan par phase") and phase_row[2] == "Partie 3, répartition par phase"
     plan = wb["Plan d'actions"]
-    assert [c.value for c in plan[1]] == ["Action identifiant", "Début année", "Investissement (€)", "Total (tCO2e)"]
-    assert plan.freeze_panes == "A2" and plan.auto_filter.ref == "A1:D2"
+    assert [c.value for c in plan[1]] == ["Action", "Année de début", "Investissement (€ HT)", "Gain total (tCO2e/an)",
+                                         "Retenue"]
+    assert plan["E2"].value == "oui"
+    assert plan.freeze_panes == "A2" and plan.auto_filter.ref == "A1:E2"
     assert plan["B2"].number_format == "0" and plan["C2"].number_format == "#,##0"
     assert plan["D2"].number_format == "#,##0.0##"
-    assert plan.column_dimensions["A"].width >= len("Action identifiant")
-    assert [c.value for c in wb["Bilan par phase"][1]] == ["Phase", "Valeur", "Bas", "Haut"]
+    assert plan.column_dimensions["C"].width >= len("Investissement (€ HT)")
+    phase = wb["Bilan par phase"]
+    assert [c.value for c in phase[1]] == ["Phase du cycle de vie", "Valeur centrale (tCO2e/an)",
+                                          "Borne basse (tCO2e/an)", "Borne haute (tCO2e/an)",
+                                          "Part des équipements, leur énergie, hébergement et réseaux"]
+    assert [phase["A2"].value, phase["A3"].value] == ["Fabrication", "Utilisation"]
+    assert phase["E2"].value == 0.78 and phase["E2"].number_format == "0.0%"
     assert wb["Réconciliation passage"]["A2"].value == "= total du bilan" and formula_cells(path) == []
     again = sections.write_tables_xlsx(tables, tmp_path / "again.xlsx")
     assert again.read_bytes() == path.read_bytes()

@@ -271,7 +271,7 @@ def test_ingest_writes_the_import_report_and_summary_inputs(sandbox):
 
     report = IngestReport(files=read_fleet("fx").attrs["import_report"])
     assert import_report_sentence(report) == (
-        "Rapport d'import : 160 lignes lues dans 1 fichier(s), 80 conservées ; exclues : 10 acheté après l'année de "
+        "Rapport d'import : 160 lignes lues dans 1 fichier, 80 conservées ; exclues : 10 acheté après l'année de "
         "référence, 15 statut « en stock », 2 statut « perdu », 9 statut « en attente / en commande », 17 statut "
         "« réformé / retiré », 16 type d'équipement inconnu, 11 type connu mais non modélisé (détail par fichier dans "
         "les annexes, « Rapport d'import des fichiers d'entrée » ; chaque ligne exclue dans tables.xlsx, feuille "

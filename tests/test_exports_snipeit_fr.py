@@ -108,7 +108,7 @@ def test_tags_shared_by_distinct_assets_are_counted_with_a_warning_listing_the_l
     got = read_fleet()
     [shared] = [w for w in got.attrs["warnings"] if w.column == "asset_tag"]  # one warning for the file
     assert shared.severity == "warning" and shared.count == 6
-    assert "3 numéro(s) sont portés par des équipements différents" in shared.expected
+    assert "3 numéros sont portés par des équipements différents" in shared.expected
     assert "chacun est compté" in shared.expected
     listed = " ; ".join(f"« {tag} » lignes {a} et {b}" for tag, (a, b) in EXPECTED["shared_tags"].items())
     assert shared.expected.endswith(listed)
@@ -154,7 +154,8 @@ def test_the_import_report_console_annex_and_workbook_list_the_excluded_lines(sa
     _write_tables(out, outputs, load_factors(), load_territory("fx"))
     sheet = load_workbook(outputs / "tables.xlsx", read_only=True)["Lignes exclues"]
     rows = list(sheet.values)
-    assert rows[0] == ("Fichier", "Ligne", "Raison", "Colonne", "Valeur", "Détail")
+    assert rows[0] == ("Fichier", "Ligne du fichier", "Motif", "Colonne qui a décidé (telle qu'écrite)",
+                       "Valeur qui a décidé", "Détail")
     assert [r[1] for r in rows[1:]] == [line for line, _, _ in EXPECTED["excluded_lines"]]
 
 

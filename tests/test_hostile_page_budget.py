@@ -277,6 +277,7 @@ def test_the_100_entities_are_in_full_in_tables_xlsx(big_run):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     path = root / "outputs" / slug / "tables.xlsx"
     ws = load_workbook(path)[page_budget.ENTITIES_SHEET]
-    ids = [row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row[0] == "entité"]  # header on row 1
+    ids = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)
+           if row[0] == "entité du périmètre"]  # header on row 1; French roles (issue 33)
     assert len(ids) == N_ENTITIES and "commune-092" in ids
     assert formula_cells(path) == []

@@ -273,8 +273,8 @@ def test_own_trend_of_an_inventory_without_devices_has_zero_coverage():
     # kills helpers.model.trajectory.x_own_fleet_trend__mutmut_54 (0 / 0 computed)
     own = tj.own_fleet_trend(pd.DataFrame({"category": ["laptop"], "quantity": [0], "purchase_year": [2022]}), 2023)
     assert (own["coverage"], own["known"], own["n_years"]) == (0.0, False, 0)
-    assert own["basis"] == ("tendance propre inconnue (achats datés sur 0 années de 2019 à 2023, 0 % des équipements "
-                            "datés) : croissance 0 %")
+    assert own["basis"] == ("tendance propre inconnue (aucun équipement de l'inventaire n'a de date d'achat) : "
+                            "croissance 0 %")
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -49,8 +49,23 @@ def test_own_trend_without_purchase_years_is_unknown():
     """No ``purchase_year`` column: no device is dated (coverage 0), so the trend is unknown and the growth 0."""
     own = tj.own_fleet_trend(pd.DataFrame({"category": ["laptop"], "quantity": [10]}), 2023)
     assert (own["growth_per_year"], own["known"], own["n_years"], own["coverage"]) == (0.0, False, 0, 0.0)
-    assert own["basis"] == ("tendance propre inconnue (achats datés sur 0 années de 2019 à 2023, 0 % des équipements "
-                            "datés) : croissance 0 %")
+    assert own["basis"] == ("tendance propre inconnue (aucun équipement de l'inventaire n'a de date d'achat) : "
+                            "croissance 0 %")
+
+
+def test_own_trend_unknown_says_why_without_contradiction():
+    """Issue 33: every device dated but each category bought in one or two years only: the basis says so (not "achats
+    datés sur 0 années …, 100 % des équipements datés"); a quarter dated: says the coverage is too low."""
+    inv = pd.DataFrame({"category": ["laptop", "laptop", "screen"], "quantity": [10, 5, 8],
+                        "purchase_year": [2021, 2022, 2020]})
+    own = tj.own_fleet_trend(inv, 2023)
+    assert own["known"] is False and own["coverage"] == 1.0
+    assert own["basis"] == ("tendance propre inconnue (100 % des équipements datés, mais aucune catégorie n'a d'achats "
+                            "sur au moins 3 années différentes de 2019 à 2023) : croissance 0 %")
+    few = pd.DataFrame({"category": ["laptop", "laptop"], "quantity": [10, 30], "purchase_year": [2021, None]})
+    assert tj.own_fleet_trend(few, 2023)["basis"] == (
+        "tendance propre inconnue (25 % seulement des équipements ont une date d'achat, il en faut 50 %) : "
+        "croissance 0 %")
 
 
 def test_own_trend_counts_a_quantity_that_is_not_a_number_as_no_device():

@@ -61,6 +61,7 @@ def test_published_files_and_summary_keys(project):
         # issue 32: the label the collectivity holds (test-mini's is made up)
         "label_nr": {"held": True, "level": 1, "year": 2024, "note": None,
                      "source": "https://example.org/test-sur-mer/label (adresse inventée pour le test)"},
+        "article": None,  # issue 33: territory.yaml has no article: the name's first word gives it
     }
     # issue 35: the footprint by actor joins the territory's keys; test-mini has no open-data file
     actors = {"total_tco2e", "by_actor", "actor_files", "indicators"}
@@ -71,6 +72,10 @@ def test_published_files_and_summary_keys(project):
     assert summary["territory"]["total_tco2e"]["value"] == summary["carbon"]["territory_footprint_tco2e"]["value"]
     for key in ("carbon", "services", "maturity", "actions", "trajectory", "inputs_sha256", "factors_version"):
         assert key in summary
+    assert summary["inputs_provided"] == {  # issue 33: which inputs were given, so a page says "non fourni"
+        "actions.csv": False, "factor_overrides.csv": False, "hosting.csv": True, "inventory.csv": True,
+        "maturity.csv": True, "printing.csv": True, "purchases.csv": True, "rgesn.csv": False,
+        "services.csv": True, "telecom.csv": True, "unit_prices.csv": False}
     # the inputs' fingerprint is the one computed here, independently
     files = sorted(p for sub in (f"data/raw/{SLUG}", "data/raw/reference")
                    for p in (root / sub).rglob("*") if p.is_file())
@@ -356,9 +361,23 @@ def test_page_fits_phone_and_desktop_widths(project, width):
         assert image["shown"] <= width, image
 
 
-def test_pdf_is_a4_with_every_section(project, tmp_path):
+def _pdf_lines(pdf: Path) -> list[int]:
+    """Lines of text of each page of ``pdf`` (pdftotext -layout, non-blank lines)."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    out = []
+    for p in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), "-layout", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        out.append(sum(1 for line in text.splitlines() if line.strip()))
+    return out
+
+
+def test_pdf_is_a4_with_every_section_and_no_empty_page(project, tmp_path):
     """The print stylesheet gives an A4 PDF (595 x 842 pt) in which every H2 section title of the page appears (the
-    table of contents, a navigation aid, is not printed)."""
+    table of contents, a navigation aid, is not printed); sections flow one after the other, so at most two pages
+    hold fewer than 10 lines of text (issue 33: 22 pages, 5 nearly empty); the links to the annex are not printed
+    as dead words: the per-section ones are left out, the header's says the annex's file."""
     import re
 
     _browser_or_skip()
@@ -366,26 +385,93 @@ def test_pdf_is_a4_with_every_section(project, tmp_path):
         if os.environ.get("CI"):
             pytest.fail("pdftotext is not installed: .ci/run must install poppler-utils")
         pytest.skip("pdftotext not installed on this machine (CI installs it)")
-    from helpers.report.browser import Browser
+    from helpers.report.browser import print_pdf
 
     root, _ = project
     page = root / "outputs" / SLUG / "diagnostic.html"
-    with Browser() as b:
-        b.open(page)
-        pdf = b.pdf(tmp_path / "diagnostic.pdf")
+    pdf = print_pdf(page, tmp_path / "diagnostic.pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size and abs(float(size.group(1)) - 595.3) < 1 and abs(float(size.group(2)) - 841.9) < 1, info  # A4 in pt
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     titles = [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r"<h2[^>]*>(.*?)</h2>", page.read_text().split("<main", 1)[1], re.S)]
     assert titles
-    assert pages >= len(titles), (pages, titles)  # every section starts a page
+    lines = _pdf_lines(pdf)
+    assert sum(n < 10 for n in lines) <= 2, lines
     text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
     import html as _html
 
     for title in titles:
         assert " ".join(_html.unescape(title).split()) in text, title
+    assert "Détail de cette partie" not in text and "fichier annexes.html" in text
+
+
+def test_pdf_with_the_annex_keeps_its_links_inside(project, tmp_path):
+    """``make pdf ANNEXES=1``: the page then its annex in one PDF; every link between them points inside the
+    document (no "annexes.html" left), the annex's anchors never collide with the page's, and every section title of
+    both is printed."""
+    _browser_or_skip()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed on this machine (CI installs it)")
+    from helpers.report.browser import combined_page, print_pdf
+
+    root, _ = project
+    out = root / "outputs" / SLUG
+    main, annex = (out / publish.MAIN_FILE).read_text(), (out / publish.ANNEX_FILE).read_text()
+    both = combined_page(main, annex)
+    assert publish.ANNEX_FILE not in re.sub(r"content:[^;}]*", "", both.split("</style>", 1)[1])
+    ids = re.findall(r'\bid="([^"]+)"', both)
+    assert len(ids) == len(set(ids))
+    for target in re.findall(r'href="#([^"]+)"', both):
+        assert target in ids, target
+    pdf = print_pdf(out / publish.MAIN_FILE, tmp_path / "complet.pdf", with_annex=True)
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Annexes" in text and "Reproductibilité" in text
+    assert not (out / ".diagnostic-et-annexes.html").exists()
+
+
+def test_phone_first_screen_shows_the_footprint_the_verdict_and_the_first_decision(project):
+    """Issue 33's done-when: at 390 × 844 px the main page shows a tCO2e figure, the milestone verdict ("objectif …
+    atteint") and the first decision above y = 844."""
+    _browser_or_skip()
+    from helpers.report.browser import Browser
+
+    root, _ = project
+    with Browser() as b:
+        b.open(root / "outputs" / SLUG / "diagnostic.html", width_px=390, height_px=844)
+        items = b.evaluate("[...document.querySelectorAll('.essentiel li')].map(li => "
+                           "({text: li.innerText, bottom: li.getBoundingClientRect().bottom + window.scrollY}))")
+    assert len(items) == 3, items
+    assert all(i["bottom"] <= 844 for i in items), items
+    text = " ".join(i["text"] for i in items).replace("\u202f", " ")
+    assert re.search(r"\d+ tCO2e par an", text) and re.search(r"Objectif \d{4} (?:non )?atteint", text), text
+    assert "Première décision" in text
+
+
+@pytest.mark.parametrize("name", [publish.MAIN_FILE, publish.ANNEX_FILE])
+def test_tables_at_phone_width_show_their_columns_or_scroll_from_the_keyboard(project, name):
+    """At 390 px every table has a caption; a table that scrolls sideways can be reached from the keyboard and is
+    named (tabindex, aria-label); a stacked table shows every column (no sideways scroll, each cell labelled with
+    its column's header)."""
+    _browser_or_skip()
+    from helpers.report.browser import Browser
+
+    root, _ = project
+    with Browser() as b:
+        b.open(root / "outputs" / SLUG / name, width_px=390, height_px=844)
+        tables = b.evaluate("""[...document.querySelectorAll('table')].map(t => ({
+            caption: t.caption ? t.caption.textContent.trim() : '', tabindex: t.getAttribute('tabindex'),
+            label: t.getAttribute('aria-label') || '', scrolls: t.scrollWidth > t.clientWidth + 1,
+            stacked: t.classList.contains('empile'),
+            unlabelled: [...t.querySelectorAll('td')].filter(td => !td.dataset.label).length}))""")
+    assert tables
+    for t in tables:
+        assert t["caption"], t
+        if t["scrolls"]:
+            assert t["tabindex"] == "0" and t["label"], t
+        if t["stacked"]:
+            assert not t["scrolls"] and t["unlabelled"] == 0, t
 
 
 def test_main_page_and_annex_within_their_budgets_linked_both_ways(project):
@@ -444,7 +530,8 @@ def test_every_published_figure_has_a_caption_and_its_data_table(project, name):
         details = re.search(r"<details><summary>Données de la figure</summary>(.*?)</details>", figure, re.S)
         assert details, figure[-600:]
         table = details.group(1)
-        assert "<table>" in table and '<th scope="col">' in table and table.count("<td>") >= 1, table[:300]
+        assert re.search(r"<table[ >]", table) and "<caption>Données : " in table, table[:300]  # issue 33: a caption
+        assert '<th scope="col">' in table and len(re.findall(r"<td[ >]", table)) >= 1, table[:300]
 
 
 @pytest.mark.e2e
@@ -513,8 +600,9 @@ def test_headline_numbers_on_the_page_are_the_summary(project):
     wb = load_workbook(out / "tables.xlsx", read_only=True)
     rows = list(wb["Bilan par phase"].iter_rows(values_only=True))
     header = [str(h) for h in rows[0]]
-    manuf = next(r for r in rows[1:] if r[0] == "manufacturing")
-    assert manuf[header.index("Part")] == pytest.approx(c["equipment_manufacturing_share"])
+    manuf = next(r for r in rows[1:] if r[0] == "Fabrication")  # issue 33: French values, labelled columns
+    share_of = "Part des équipements, leur énergie, hébergement et réseaux"
+    assert manuf[header.index(share_of)] == pytest.approx(c["equipment_manufacturing_share"])
     # the collectivity's published balance, line by line, with the summary's numbers and a reason each
     pub = c["published"]
     block = text.split("Bilan publié par la collectivité, ligne par ligne", 1)[1].split("Services numériques", 1)[0]

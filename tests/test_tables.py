@@ -60,7 +60,7 @@ def test_unknown_column_is_a_warning(tmp_csv):
 
 @pytest.mark.parametrize("content,expected", [
     ("", "empty"),
-    ("line_id,quantity\n", "au moins 1 ligne(s) de données"),
+    ("line_id,quantity\n", "au moins 1 ligne de données"),
     (b"PK\x03\x04rest", "c'est un classeur"),
 ])
 def test_empty_header_only_and_wrong_format(tmp_csv, content, expected):
@@ -147,7 +147,7 @@ def test_grouped_error_one_line_for_many_rows(tmp_csv):
         read_table(tmp_csv("line_id,quantity\n" + body), SCHEMA)
     lines = str(exc.value).splitlines()
     assert len(lines) == 2, lines
-    assert lines[0].startswith("1 problème(s) portant sur 3000 valeurs dans les données d'entrée")
+    assert lines[0].startswith("1 problème portant sur 3000 valeurs dans les données d'entrée")
     assert "3000 lignes (lignes 2, 3, 4, 5, 6, …)" in lines[1] and "'-1' (3000×)" in lines[1]
 
 

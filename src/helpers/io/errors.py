@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.model.french import count_text
+
 #: Grouped problem lines printed per file before "… et N autres types de problème".
 MAX_LINES_PER_FILE = 20
 #: Line numbers and distinct values quoted in one grouped line.
@@ -100,14 +102,14 @@ def _group_line(group: list[InputProblem]) -> str:
     where = [first.file]
     if first.column:
         where.append(f"colonne '{first.column}'")
-    count = f"{total} lignes" if rows else f"{total} cas"
+    count = f"{total} {'ligne' if total < 2 else 'lignes'}" if rows else f"{total} cas"
     if rows:
         count += f" (lignes {_rows_text(rows, total)})"
     seen = ""
     if values:
         items = [f"{v} ({n}×)" if n > 1 else v for v, n in values.most_common(MAX_VALUES_QUOTED)]
         more = len(values) - MAX_VALUES_QUOTED
-        seen = " ; valeurs trouvées : " + ", ".join(items) + (f" et {more} autre(s)" if more > 0 else "")
+        seen = " ; valeurs trouvées : " + ", ".join(items) + (f" et {count_text(more, 'autre')}" if more > 0 else "")
     prefix = "avertissement : " if first.severity == "warning" else ""
     return f"{prefix}{', '.join(where)} : {count}{seen} ; attendu {first.expected}"
 
@@ -156,7 +158,7 @@ class InputError(Exception):
         kinds = len({(p.file, p.column, p.expected) for p in self.problems})
         values = sum(max(1, p.count) for p in self.problems)
         extent = f" portant sur {values} valeurs" if values > kinds else ""
-        head = f"{kinds} problème(s){extent} dans les données d'entrée ({', '.join(files)}) :"
+        head = f"{count_text(kinds, 'problème')}{extent} dans les données d'entrée ({', '.join(files)}) :"
         lines = [head] + [f"  - {text}" for text in grouped_lines(self.problems)]
         lines += [f"  - {text}" for text in grouped_lines(self.warnings)]
         return "\n".join(lines)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from helpers.io.errors import InputError, InputProblem, display_path
+from helpers.model.french import count_text
 
 REQUIRED = ("inventory.csv",)
 
@@ -171,7 +172,8 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
                 named = df["site"].notna()
                 report.warnings.append(InputProblem(
                     ", ".join(sorted(set(df.loc[named, "source_file"]))), None, "site", None,
-                    f"{int(df.loc[named, 'quantity'].sum())} équipement(s) nomment un site d'hébergement "
+                    f"{count_text(int(df.loc[named, 'quantity'].sum()), 'équipement')} "
+                    f"{'nomment' if df.loc[named, 'quantity'].sum() >= 2 else 'nomme'} un site d'hébergement "
                     f"({', '.join(sorted(set(df.loc[named, 'site'])))}) alors que hosting.csv n'est pas fourni : "
                     "site ignoré", severity="warning", kind="note"))
                 df["site"] = None

@@ -37,6 +37,7 @@ from helpers.io import bounds as B
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.tables import Column, Schema, fold_text, take_report
 from helpers.model import vocab
+from helpers.model.french import count_text
 
 QUALITIES = vocab.QUALITIES
 SYNONYMS_PATH = "category_synonyms.csv"
@@ -528,18 +529,25 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
             n = int(rows[taken].sum())
             if n:
                 r.defaults[key] = n
-        undated = int(rows[df["purchase_year"].isna()].sum())
+        undated_mask = df["purchase_year"].isna()
+        undated = int(rows[undated_mask].sum())
         if undated:
             r.defaults["purchase_year"] = undated
-            problems.append(InputProblem(r.file, None, "purchase_year", None,
-                                         f"{undated} équipement(s) sans date d'achat ni âge : âge inconnu, les "
-                                         "indicateurs d'âge portent sur les autres", severity="warning", kind="note"))
+            # lines and devices (a line of a quantity file holds many); "the others" only when there are others
+            devices = int(pd.to_numeric(df.loc[undated_mask & mine, "quantity"], errors="coerce").fillna(0).sum())
+            every = bool(undated_mask[mine].all())
+            problems.append(InputProblem(
+                r.file, None, "purchase_year", None,
+                f"{count_text(undated, 'ligne')} ({count_text(devices, 'équipement')}) sans date d'achat ni âge : âge "
+                "inconnu, " + ("aucun indicateur d'âge n'est calculé" if every else
+                               "les indicateurs d'âge portent sur les autres équipements"),
+                severity="warning", kind="note"))
     for r in reports:  # one line per file (unknown types are also listed value by value above)
         if r.excluded:
             detail = ", ".join(f"{n} {REASON_FR.get(k, k)}" + (f" {ref}" if k == "after_reference_year" else "")
                                for k, n in sorted(r.excluded.items()))
             problems.append(InputProblem(r.file, None, None, None,
-                                         f"{sum(r.excluded.values())} ligne(s) exclue(s) sur {r.rows_read} : {detail}",
+                                         f"{count_text(sum(r.excluded.values()), 'ligne exclue')} sur {r.rows_read} : {detail}",
                                          severity="warning", kind="note"))
     df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
     df.attrs["import_report"] = reports
@@ -842,9 +850,10 @@ class _Duplicates:
         rows = tuple(int(w) for _, where in items[:5] for w in where if w.isdigit())[:5]
         return InputProblem(
             file, None, "asset_tag", None,
-            f"un numéro d'inventaire par équipement ; {len(items)} numéro(s) sont portés par des équipements "
+            f"un numéro d'inventaire par équipement ; {count_text(len(items), 'numéro')} "
+            f"{'sont portés' if len(items) > 1 else 'est porté'} par des équipements "
             "différents (numéro de série ou autres colonnes différents), chacun est compté : " + shown
-            + (f" ; … et {more} autre(s)" if more > 0 else ""),
+            + (f" ; … et {count_text(more, 'autre')}" if more > 0 else ""),
             severity="warning", count=sum(len(w) for _, w in items), rows=rows)
 
 

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.io.errors import InputError, InputProblem, display_path
+from helpers.model.french import count_text
 
 # --- caps -------------------------------------------------------------------------------------------------------------
 
@@ -206,7 +207,7 @@ def _grouped(count: int, rows: tuple) -> dict:
 def _examples_text(examples: list[tuple[int, str]], count: int) -> str:
     shown = ", ".join(f"{v!r} (ligne {line})" for line, v in examples[:MAX_PROBLEM_EXAMPLES])
     more = count - min(count, MAX_PROBLEM_EXAMPLES)
-    return shown + (f" et {more} autre(s)" if more > 0 else "")
+    return shown + (f" et {count_text(more, 'autre')}" if more > 0 else "")
 
 
 #: Problems kept verbatim per (file, column, expected text, severity) by :class:`BoundedProblems`; the rest counted.
@@ -357,7 +358,7 @@ def _control_problems(text: str, file: str, sep: str) -> list[InputProblem]:
         problems.append(InputProblem(
             file, line, column, f"U+{ord(text[pos]):04X}",
             "du texte sans caractère de contrôle (caractère invisible, souvent un copier-coller d'un autre logiciel) ; "
-            f"supprimez-le{f' ({count} caractère(s) de contrôle dans le fichier)' if count > 1 else ''}",
+            f"supprimez-le{f' ({count} caractères de contrôle dans le fichier)' if count > 1 else ''}",
         ))
     return problems
 

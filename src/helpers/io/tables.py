@@ -27,6 +27,7 @@ import pandas as pd
 
 from helpers.io import readers
 from helpers.io.errors import InputError, InputProblem, display_path, quoted_names
+from helpers.model.french import count_text
 from helpers.model.memo import Memo
 
 TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
@@ -312,7 +313,8 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
     unknown = [name for name, why in ignored if why == "colonne inconnue"]
     if unknown:  # one warning per file, however many columns an export carries
         problems.append(InputProblem(file, 1, quoted_names(unknown), None,
-                                     "colonne(s) ignorée(s) : ni une colonne du modèle ni un de ses synonymes "
+                                     ("colonnes ignorées" if len(unknown) > 1 else "colonne ignorée")
+                                     + " : ni une colonne du modèle ni un de ses synonymes "
                                      "(liste dans le README du dossier)", severity="warning", kind="note"))
     mapping = {i: target for target, (_, i, _) in best.items()}
     how = {target: (header[i], h) for target, (_, i, h) in best.items()}
@@ -383,7 +385,7 @@ def iter_table(path: Path, schema: Schema, problems: list, chunk_rows: int = CHU
                                               f"une colonne '{col.name}' ({col.label()}){hmap.absent_hint(col.name)}"))
     if len(first) < schema.min_rows:
         head_problems.append(InputProblem(file, None, None, None,
-                                          f"au moins {schema.min_rows} ligne(s) de données sous l'en-tête"))
+                                          f"au moins {count_text(schema.min_rows, 'ligne')} de données sous l'en-tête"))
     if any(p.severity == "error" for p in head_problems):
         raise InputError(head_problems)
     problems.extend(head_problems)

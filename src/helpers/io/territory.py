@@ -94,6 +94,9 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 KEYS: dict[str, tuple[bool, str]] = {
     "name": (True, "le nom de la collectivité, par ex. 'Ville de Trifouillis'"),
     "kind": (True, f"l'un de {list(KINDS)}"),
+    "article": (False, "l'article du nom dans une phrase, quand le premier mot du nom ne le dit pas : « la », « le », "
+                       "« l' », « les » ou « » (aucun, nom propre) ; par ex. « le » pour « Grand Poitiers » "
+                       "(« du Grand Poitiers »)"),
     "population": (True, f"le nombre d'habitants (entier > 0, au plus {MAX_POPULATION:_})".replace("_", " ")),
     "agents": (True, "le nombre d'agents du périmètre (entier > 0, au plus la population)"),
     "reference_year": (True, "l'année que décrit l'inventaire (par ex. 2023)"),
@@ -184,6 +187,9 @@ class Entity:
     kind: str = ""
     population: int | None = None
     aliases: tuple[str, ...] = ()
+    #: ``article:`` of the entity (« la », « le », « l' », « les », « » ), or None: read from its name
+    #: (:func:`helpers.model.french.name_article`)
+    article: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,8 @@ class Territory:
     previous_study: str | None = field(default=None, compare=False, hash=False)
     #: ``score_weights:``: the weights of the action ranking's criteria (:func:`_score_weights`)
     score_weights: dict = field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS), compare=False, hash=False)
+    #: ``article:`` of the territory's name (« la », « le », « l' », « les », « » ), or None: read from the name
+    article: str | None = field(default=None, compare=False, hash=False)
 
     @property
     def entity_ids(self) -> list[str]:
@@ -462,9 +470,13 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
             if not isinstance(item, dict):
                 bad(key, None, "un élément avec 'id' et 'name'", i)
                 continue
-            unknown = set(map(str, item)) - {"id", "name", "kind", "population", "aliases"}
+            unknown = set(map(str, item)) - {"id", "name", "kind", "population", "aliases", "article"}
             if unknown:
-                bad(key, sorted(unknown), "seulement les clés id, name, kind, population, aliases", i)
+                bad(key, sorted(unknown), "seulement les clés id, name, kind, population, aliases, article", i)
+            eart = _article(item.get("article"))
+            if eart is False:
+                bad(key, item.get("article"), KEYS["article"][1], i)
+                eart = None
             aliases = item.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() and not
                                                         _text_problem(a, MAX_NAME_CHARS) for a in aliases):
@@ -490,7 +502,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
             elif (pop is not None and key == "entities" and population is not None and pop > population):
                 bad(key, pop, f"une population d'entité d'au plus celle du territoire ({population})", i)
                 pop = None
-            out.append(Entity(eid, ename, ekind, pop, tuple(a.strip() for a in aliases)))
+            out.append(Entity(eid, ename, ekind, pop, tuple(a.strip() for a in aliases), eart))
         return tuple(out)
 
     entities = parse_entities("entities")
@@ -534,6 +546,10 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     if not isinstance(inventory_files, dict) or not all(isinstance(v, str) for v in inventory_files.values()):
         bad("inventory_files", None, "une table motif de nom de fichier -> id de catégorie")
         inventory_files = {}
+    article = _article(data.get("article"))
+    if article is False:
+        bad("article", data.get("article"), KEYS["article"][1])
+        article = None
     published_footprint = _published_footprint(data.get("published_footprint"), bad, this_year)
     label_nr = _label_nr(data.get("label_nr"), bad, this_year)
     bau = _business_as_usual(data.get("business_as_usual"), bad, ref, target)
@@ -556,8 +572,21 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
         inventory_files={str(k): v for k, v in inventory_files.items()},
         published_footprint=published_footprint, label_nr=label_nr, business_as_usual=bau,
-        previous_study=previous.strip() if previous else None, score_weights=score_weights,
+        previous_study=previous.strip() if previous else None, score_weights=score_weights, article=article,
     )
+
+
+def _article(value) -> str | None | bool:
+    """``article:`` of a name: None when absent, the article (« la », « le », « l' », « les », « » ) when valid,
+    False when it is something else."""
+    from helpers.model.french import ARTICLES
+
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lower().replace("’", "'")
+    return text if text in ARTICLES else False
 
 
 #: the scopes of the study a published balance can be set against (``published_footprint: comparable_scope``):

@@ -234,7 +234,8 @@ SERVICES_SCHEMA = Schema(
                description="who uses the service: citizens (consumer device profile, ADEME: hours a day every day) "
                            "or agents (professional profile of the balance, categories.csv: e.g. 7 h × 220 days)",
                example="citizens"),
-        Column("comment", "str", description="source of the figures; mark every assumption", example="ASSUMPTION"),
+        Column("comment", "str", description="source of the figures; mark every assumption (HYPOTHÈSE)",
+               example="HYPOTHÈSE : volumes estimés"),
     ),
 )
 

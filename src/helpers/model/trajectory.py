@@ -144,8 +144,16 @@ def own_fleet_trend(inventory: pd.DataFrame, reference_year: int, window: int = 
         "sum").to_numpy() if len(n) else y
     sxx = float((w * t_dm * t_dm).sum())
     if n_years < min_years or coverage < min_coverage or sxx <= 0:
-        out["basis"] = (f"tendance propre inconnue (achats datés sur {n_years} années de {first} à "
-                        f"{int(reference_year)}, {100 * coverage:.0f} % des équipements datés) : croissance 0 %")
+        # why it is unknown, without contradiction (issue 33: "achats datés sur 0 années …, 100 % datés")
+        if coverage <= 0:
+            why = "aucun équipement de l'inventaire n'a de date d'achat"
+        elif coverage < min_coverage:
+            why = (f"{100 * coverage:.0f} % seulement des équipements ont une date d'achat, il en faut "
+                   f"{100 * min_coverage:.0f} %")
+        else:
+            why = (f"{100 * coverage:.0f} % des équipements datés, mais aucune catégorie n'a d'achats sur au moins "
+                   f"{min_years} années différentes de {first} à {int(reference_year)}")
+        out["basis"] = f"tendance propre inconnue ({why}) : croissance 0 %"
         return out
     raw = float(np.expm1(float((w * t_dm * y_dm).sum()) / sxx))
     out.update(growth_per_year=max(raw, 0.0), raw_growth_per_year=raw, known=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.model.french import count_text
 from helpers.plan.actions import (
     CARBON_VALUE_EUR_PER_TCO2E,
     ActionsStudy,
@@ -460,8 +461,11 @@ def headline_markdown(study: ActionsStudy) -> str:
         plan_status_markdown(s),
         f"- Mises en œuvre ensemble, les actions du plan évitent **{fr_interval(p['value'], p['low'], p['high'], _dec(p))} tCO2e "
         f"par an** (fourchette probable) : {fr_interval(pb['value'], pb['low'], pb['high'], _dec(pb))} sur le bilan de "
-        f"la collectivité et {fr_interval(ps['value'], ps['low'], ps['high'], 1)} sur les services (usagers "
-        f"compris). La somme des actions prises une à une serait {num(sum_parts)} tCO2e/an : l'écart est le "
+        "la collectivité et " + (
+            f"{fr_interval(ps['value'], ps['low'], ps['high'], 1)} sur les services (usagers compris)"
+            if study.evaluation.baseline_services is not None else
+            "rien sur les services numériques, non fournis") +
+        f". La somme des actions prises une à une serait {num(sum_parts)} tCO2e/an : l'écart est le "
         "recouvrement entre actions, compté une seule fois dans le scénario combiné (les émissions évitées par "
         "rapport au fil de l'eau, comme la stabilisation du parc, sont à part et comptées dans la trajectoire).",
         f"- En {m}, le bilan serait de **{num(t['plan_2030_tco2e'])} tCO2e** avec le plan, contre "
@@ -553,15 +557,17 @@ def plan_status_markdown(summary: dict) -> str:
     # two bullets at most (the main page's budget of elements): what the plan is and what is outside it; when it
     # starts and what to set
     if plan["status"] == "adopted":
-        what = [f"**Plan adopté : {n} actions** décidées par la collectivité (fichier actions.csv), mises en œuvre "
-                f"à partir de {y}"]
+        what = [f"**Plan adopté : {count_text(n, 'action')}** "
+                f"{'décidée' if n < 2 else 'décidées'} par la collectivité (fichier actions.csv), "
+                f"{'mise' if n < 2 else 'mises'} en œuvre à partir de {y}"]
         if plan["complementary_actions"]:
             what.append(f"**actions complémentaires proposées**, hors plan adopté et hors de ses totaux, par ordre de "
                         f"priorité : {_ids(plan['complementary_actions'])} (gain et coût de chacune dans les annexes)")
         if plan["rejected_actions"]:
             what.append(f"écartées par la collectivité : {_ids(plan['rejected_actions'])}")
     else:
-        what = [f"**Plan proposé : {n} actions**, toutes celles du catalogue qui s'appliquent aux données de la "
+        what = [f"**Plan proposé : {count_text(n, 'action')}**, "
+                + ("toutes celles" if n > 1 else "la seule") + " du catalogue qui s'appliquent aux données de la "
                 f"collectivité, à partir de {y} ; c'est une proposition à décider : la collectivité choisit ses "
                 "actions dans le fichier actions.csv, le diagnostic montre alors le plan adopté"]
     if plan["not_applicable_actions"]:
@@ -584,7 +590,7 @@ def plan_status_markdown(summary: dict) -> str:
     return "\n".join(out)
 
 
-def budget_table(budget: pd.DataFrame, ttc: bool = False, cumulated: bool = True) -> pd.DataFrame:
+def budget_table(budget: pd.DataFrame, ttc: bool = False, cumulated: bool = True, staff: bool = True) -> pd.DataFrame:
     """The plan's budget by year in French (€ HT, staff in full-time equivalents), with a total row; ``ttc`` adds
     the investment, operating and net amounts TTC beside their HT, ``cumulated`` the running net (the annex has
     both; the main page gives the TTC total and the cumulated net in its text, which the total row also shows).
@@ -612,6 +618,8 @@ def budget_table(budget: pd.DataFrame, ttc: bool = False, cumulated: bool = True
     })
     if not cumulated:
         out = out.drop(columns="Net cumulé (€ HT)")
+    if not staff:  # the main page gives the staff days in its text, the annex table by year (DOM budget)
+        out = out.drop(columns="Temps d'agent (ETP)")
     if ttc:
         out.insert(6, "Net (€ TTC)", [round(v, -2) for v in col("net_ttc_eur")])
         out.insert(2, "Investissement (€ TTC)", [round(v, -2) for v in col("investment_ttc_eur")])
@@ -718,6 +726,10 @@ def avoided_markdown(study: ActionsStudy) -> str:
     rows = r[r["selected"] & r["kind"].eq("avoided")]
     if rows.empty:
         return ""
+    if not rows["total_high_tco2e"].abs().round(1).any():  # no growth to avoid: said, never a "0,0 [0,0 – 0,0]"
+        cf = study.info["counterfactual"]
+        return ("- Émissions évitées : " + ", ".join(f"{x.action_id} {x.title_fr}" for x in rows.itertuples())
+                + f" n'évite rien ici, le fil de l'eau ne prévoyant aucune croissance du parc ({cf['basis']}).")
     cf = study.info["counterfactual"]
     sens = (f"Sensibilités : avec la tendance des années d'achat de l'inventaire, "
             f"{fr_number(cf.get('inventory_trend_sensitivity_tco2e', 0.0), 0)} tCO2e/an ; avec la tendance nationale "
@@ -755,15 +767,17 @@ def alt_texts(study: ActionsStudy) -> dict[str, str]:
                   f"{top['action_id']} ({top['title_fr']}) avec {fr_number(top['total_tco2e'], 0)} tCO2e par an ; "
                   "les actions sur les services pèsent peu devant celles sur le parc.") if top is not None else
                  "Aucune action n'a de gain calculé.",
-        "macc": (f"Courbe de coût d'abattement du plan : {len(cheap)} actions sur {len(in_plan)} font économiser de l'argent "
+        "macc": (f"Courbe de coût d'abattement du plan : {count_text(len(cheap), 'action')} sur {len(in_plan)} "
+                 f"{'fait' if len(cheap) < 2 else 'font'} économiser de l'argent "
                  "(coût net négatif) grâce aux achats et à l'énergie évités"
-                 + (f" ; {len(costly)} coûtent plus que la valeur de l'action pour le climat (250 €/tCO2e)."
-                    if len(costly) else ".")),
+                 + (f" ; {len(costly)} {'coûte' if len(costly) == 1 else 'coûtent'} plus que la valeur de l'action "
+                    "pour le climat (250 €/tCO2e)." if len(costly) else ".")),
         "matrix": ("Impact et effort : les actions du plan les mieux classées sont " + ", ".join(first)
                    + " ; les actions d'accompagnement sans gain carbone calculé sont sur la ligne du bas."),
-        "gantt": (f"Feuille de route : {len(sel)} actions dans le plan, la première démarre en "
-                  f"{int(sel['start_year'].min())} et la dernière en {int(sel['start_year'].max())}." if len(sel) else
-                  "Aucune action dans le plan."),
+        "gantt": ((f"Feuille de route : {len(sel)} actions dans le plan, la première démarre en "
+                   f"{int(sel['start_year'].min())} et la dernière en {int(sel['start_year'].max())}." if len(sel) > 1
+                   else f"Feuille de route : une action dans le plan, qui démarre en {int(sel['start_year'].min())}.")
+                  if len(sel) else "Aucune action dans le plan."),
         "trajectory": (f"En {t['milestone_year']}, le plan mène à {fr_number(t['plan_2030_tco2e'], 0)} tCO2e contre "
                        f"{fr_number(t['target_2030_tco2e'], 0)} pour la cible et {fr_number(t['bau_2030_tco2e'], 0)} "
                        f"au fil de l'eau ; sur {t['reference_year']}–{t['target_year']}, le plan "

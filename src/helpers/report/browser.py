@@ -206,6 +206,53 @@ _LAYOUT_JS = r"""(() => {
 })()"""
 
 
+#: the printable document of the diagnostic with its annex (``make pdf ANNEXES=1``), written beside the pages
+COMBINED_FILE = ".diagnostic-et-annexes.html"
+ANNEX_ID_PREFIX = "annexe-"
+
+
+def combined_page(main: str, annex: str) -> str:
+    """One HTML document for print: the main page, then the annex's sections under an "Annexes" title (a new page),
+    every link between the two turned into a link inside the document (``annexes.html#x`` → ``#annexe-x``, the
+    annex's own anchors prefixed so they never collide with the main page's), the annex's table of contents and
+    header left out. Both pages are published by this project (``helpers.report.publish``), so their structure is
+    known: one ``<main id="contenu">`` each."""
+    import re
+
+    from helpers.report.publish import ANNEX_FILE, MAIN_FILE
+
+    body = annex.split('<main id="contenu">', 1)[1].rsplit("</main>", 1)[0]
+    body = re.sub(r'<nav aria-label="Sommaire">.*?</nav>', "", body, flags=re.S)
+    body = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{ANNEX_ID_PREFIX}{m.group(1)}"', body)
+    body = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{ANNEX_ID_PREFIX}{m.group(1)}"', body)
+    body = body.replace(f'href="{MAIN_FILE}"', 'href="#contenu"')
+    main = re.sub(rf'href="{re.escape(ANNEX_FILE)}#([^"]+)"', lambda m: f'href="#{ANNEX_ID_PREFIX}{m.group(1)}"', main)
+    main = main.replace(f'href="{ANNEX_FILE}"', 'href="#annexes"')
+    part = f'<h1 id="annexes" class="annexes">Annexes</h1>\n{body}'
+    head, tail = main.rsplit("</main>", 1)
+    return f"{head}{part}\n</main>{tail}"
+
+
+def print_pdf(page: str | Path, out: str | Path, with_annex: bool = False) -> Path:
+    """A4 PDF of the published diagnostic ``page``; with ``with_annex``, of the diagnostic followed by its annex
+    (:func:`combined_page`, the annex ``annexes.html`` beside the page), links between them kept inside the PDF."""
+    from helpers.report.publish import ANNEX_FILE
+
+    page = Path(page)
+    source = page
+    if with_annex:
+        source = page.with_name(COMBINED_FILE)
+        source.write_text(combined_page(page.read_text(encoding="utf-8"),
+                                        page.with_name(ANNEX_FILE).read_text(encoding="utf-8")), encoding="utf-8")
+    try:
+        with Browser() as b:
+            b.open(source)
+            return b.pdf(out)
+    finally:
+        if with_annex:
+            source.unlink(missing_ok=True)
+
+
 def shots(page: str | Path, out_dir: str | Path, stem: str) -> list[Path]:
     """First-screen and full-page screenshots at phone and desktop widths; returns the PNG paths."""
     out_dir = Path(out_dir)
@@ -228,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="helpers.report.browser", description="captures et PDF du diagnostic publié")
     parser.add_argument("what", choices=("shots", "pdf"))
     parser.add_argument("--territory", default="la-rochelle")
+    parser.add_argument("--annexes", action="store_true",
+                        help="PDF du diagnostic suivi de ses annexes (diagnostic-et-annexes.pdf)")
     args = parser.parse_args(argv)
     slug = paths.check_slug(args.territory)
     page = paths.outputs_dir(slug) / "diagnostic.html"
@@ -239,9 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Chromium est introuvable : installez-le (apt-get install chromium), puis relancez.", file=sys.stderr)
         return 2
     if args.what == "pdf":
-        with Browser() as b:
-            b.open(page)
-            out = b.pdf(paths.outputs_dir(slug) / "diagnostic.pdf")
+        name = "diagnostic-et-annexes.pdf" if args.annexes else "diagnostic.pdf"
+        out = print_pdf(page, paths.outputs_dir(slug) / name, with_annex=args.annexes)
         print(f"PDF écrit : {out.relative_to(paths.PROJECT_ROOT)}")
         return 0
     written = shots(page, paths.OUTPUTS_DIR / "screenshots", slug)

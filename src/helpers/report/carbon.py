@@ -32,6 +32,7 @@ from helpers.model.carbon import (
     territory_footprint,
     tier_breakdown_with_spend,
 )
+from helpers.model.french import count_text
 
 
 def _fr(values, decimals: int = 1) -> list[str]:
@@ -72,6 +73,74 @@ def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
     else:
         df["label"] = [labels.get(v, v) for v in df[by]]
     return df
+
+
+def given(study: CarbonStudy, table: str) -> bool:
+    """Whether the territory provided the input of ``table`` (``purchases``, ``printing``, ``hosting``…): a clean
+    table of 01_ingest exists (issue 33: an absent input is said "non fourni", never shown as 0)."""
+    return study.inputs.get(table) is not None
+
+
+def outside_phases_text(study: CarbonStudy) -> str:
+    """The end of the phase figure's caption: paper and the purchases converted by a monetary ratio, outside the
+    phases, with their tonnes, or "non fournis" when their file is absent (never "0 t")."""
+    from helpers.report.plotting import fr_number
+
+    d = study.data
+    present, absent = [], []
+    for table, word, value in (
+            ("printing", "papier", (d["by_tier_with_spend"].get("paper") or {}).get("value", 0.0)),
+            ("purchases", "achats par ratio monétaire", d["spend_based_tco2e"]["value"])):
+        if given(study, table):
+            present.append(f"{word} {fr_number(value)} t")
+        else:
+            absent.append(word)
+    text = " et ".join(present) + " à part" if present else ""
+    if absent:
+        text += ("" if not text else " ; ") + " et ".join(absent) + (" : non fournis" if len(absent) > 1 or
+                                                                      absent[0].startswith("achats") else
+                                                                      " : non fourni")
+    return text
+
+
+def breakdown_alt(df: pd.DataFrame, by: str) -> str:
+    """The alternative text of a breakdown figure (:func:`breakdown_figure` of :func:`display_breakdown`), whatever
+    the number of rows: one phase, one category or one entity reads as such (a one-category inventory used to stop
+    notebook 02 on the second row of its alt text)."""
+    from helpers.report.plotting import fr_number
+
+    d = df.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    if d.empty:
+        return "Aucune ligne du bilan à répartir."
+    first = d.iloc[0]
+    value = f"{fr_number(first['value'])} tCO2e par an"
+    share = f"{fr_number(100 * first['share'])} %" if "share" in d and np.isfinite(first["share"]) else ""
+    if by == "phase":
+        return (f"La phase « {first['label']} » est la plus lourde : {value}"
+                + (f", soit {share} de l'empreinte des équipements" if share else "")
+                + " (base : équipements, leur énergie, hébergement et réseaux).")
+    if by == "tier":
+        return f"Le niveau « {first['label']} » est le premier poste : {value}" + (f" ({share} du total)." if share
+                                                                                    else ".")
+    if by == "entity":
+        if len(d) == 1:
+            return f"Une seule entité porte tout le bilan, « {first['label']} » : {value}."
+        return f"« {first['label']} » porte la plus grande part du bilan : {value}" + (f" ({share})." if share else ".")
+    if len(d) == 1:
+        return f"Un seul poste au bilan, « {first['label']} » : {value}."
+    second = d.iloc[1]
+    return (f"Le premier poste est « {first['label']} » avec {value}, suivi de « {second['label']} » "
+            f"({fr_number(second['value'])} tCO2e).")
+
+
+def sensitivity_alt(sens: pd.DataFrame) -> str:
+    """The alternative text of the tornado figure: the input that weighs most on the uncertainty."""
+    from helpers.report.plotting import fr_number
+
+    if sens.empty:
+        return "Aucune entrée incertaine : le bilan n'a pas de fourchette à expliquer."
+    return (f"L'entrée la plus influente est « {sens['label_fr'].iloc[0]} » : elle explique "
+            f"{fr_number(100 * sens['contribution_to_variance'].iloc[0])} % de la variance du bilan.")
 
 
 def french_breakdown(df: pd.DataFrame, title: str) -> pd.DataFrame:
@@ -146,7 +215,7 @@ def headline_markdown(study: CarbonStudy) -> str:
         "",
         f"- sur ce périmètre, par agent ({fr_number(study.territory.agents)} agents) : "
         f"{fr_interval(agent['value'], agent['low'], agent['high'], 0, 'kgCO2e')} ; par poste de travail "
-        f"({fr_number(study.computers)} ordinateurs et clients légers) : "
+        f"({count_text(round(study.computers), 'ordinateur ou client léger', 'ordinateurs et clients légers')}) : "
         f"{fr_interval(ws['value'], ws['low'], ws['high'], 0, 'kgCO2e')} ; par habitant "
         f"({fr_number(study.territory.population)} habitants) : "
         f"{fr_interval(inh['value'], inh['low'], inh['high'], 1, 'kgCO2e')} ;",
@@ -158,10 +227,12 @@ def headline_markdown(study: CarbonStudy) -> str:
             f"- à part, achats de services et logiciels estimés par leur montant (ratio monétaire) : "
             f"{fr_interval(sp['value'], sp['low'], sp['high'], 0, 'tCO2e')}"
             + (f" ; {ratios}" if ratios else "") + (f" ; {sens}" if sens else "") + f" ; {total} ;")
+    elif not given(study, "purchases"):
+        lines.append("- achats de services et logiciels (estimés par leur montant) : non fournis, donc non comptés ;")
     lines += [
         f"- part de la fabrication des équipements : {_share_text(d['equipment_manufacturing_share'])} (base : "
         "équipements, leur énergie, hébergement et réseaux, sans papier ni achats) ; vue « achats de l'année » "
-        f"(comptable) : {fr_interval(p['value'], p['low'], p['high'], 0, 'tCO2e')} ;",
+        f"(comptable) : {fr_interval(p['value'], p['low'], p['high'], 0 if p['value'] >= 10 else 1, 'tCO2e')} ;",
         electricity_markdown(d.get("electricity_factor")),
     ]
     return "\n".join(lines)
@@ -574,7 +645,7 @@ def overrides_markdown(study: CarbonStudy) -> str:
     if ch.empty:
         return ("Aucune surcharge : tous les facteurs sont ceux de la bibliothèque de référence "
                 f"(version {code(study.factors_version)}).")
-    lines = [f"{len(ch)} facteur(s) remplacé(s) (bibliothèque {code(study.factors_version)}) :", ""]
+    lines = [f"{count_text(len(ch), 'facteur remplacé')} (bibliothèque {code(study.factors_version)}) :", ""]
     lines += [f"- {code(r.factor_id)} : {r.old_value:.4g} → **{r.new_value:.4g}** ({esc(r.origin)} ; source : "
               f"{esc(r.source)})" for r in ch.itertuples(index=False)]
     return "\n".join(lines)

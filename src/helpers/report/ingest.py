@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.io.ingest import IngestReport
+from helpers.model.french import count_text
 
 #: what each input file holds, in the words of the page's readers (file names stay in the annex's import report)
 INPUT_NAMES_FR: dict[str, str] = {
@@ -44,6 +45,19 @@ DEFAULT_FR = {"quantity": "quantité 1 par ligne (une ligne par équipement)",
                                "consommation de la catégorie retenue"}
 
 
+def read_kept_text(read, kept) -> str:
+    """``"3 lignes lues, 1 conservée"``: the rows read and kept of one file, agreed in number (a value that is not a
+    number, "?" when the report lacks it, is written as it is)."""
+    def count(value, singular: str, plural: str) -> str:
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            return f"{value} {plural}"
+        return count_text(n, singular, plural)
+
+    return f"{count(read, 'ligne lue', 'lignes lues')}, {count(kept, 'conservée', 'conservées')}"
+
+
 def import_report_short(report: IngestReport, escape=str) -> str:
     """French lines, one per input file: rows read, kept, excluded by reason (console and section 2).
 
@@ -54,7 +68,7 @@ def import_report_short(report: IngestReport, escape=str) -> str:
     lines = []
     for f in report.files:
         excl = ", ".join(f"{n} {REASON_FR.get(r, r)}" for r, n in sorted(f.excluded.items()))
-        lines.append(f"- {escape(f.file)} : {f.rows_read} lignes lues, {f.rows_kept} conservées"
+        lines.append(f"- {escape(f.file)} : {read_kept_text(f.rows_read, f.rows_kept)}"
                      + (f" ; exclues : {excl}" if excl else ""))
     for file in report.header_only:
         lines.append(f"- {escape(file)} : en-tête seul, traité comme non fourni")
@@ -76,7 +90,8 @@ def import_report_sentence(report: IngestReport) -> str:
     for f in report.files:
         for reason, n in f.excluded.items():
             excluded[reason] = excluded.get(reason, 0) + n
-    text = (f"Rapport d'import : {read} lignes lues dans {len(report.files)} fichier(s), {kept} conservées")
+    text = (f"Rapport d'import : {count_text(read, 'ligne lue')} dans {count_text(len(report.files), 'fichier')}, "
+            f"{kept} {'conservées' if kept > 1 else 'conservée'}")
     if excluded:
         text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in sorted(excluded.items()))
     where = "détail par fichier dans les annexes, « Rapport d'import des fichiers d'entrée »"
@@ -130,7 +145,7 @@ def import_report_console(processed) -> str:
             lines.append(f"  - {file} : absent (fichier facultatif non fourni)")
             continue
         excl = rows[rows["item"] == "excluded"]
-        text = f"  - {file} : {get.get('rows_read', '?')} lignes lues, {get.get('rows_kept', '?')} conservées"
+        text = f"  - {file} : {read_kept_text(get.get('rows_read', '?'), get.get('rows_kept', '?'))}"
         if len(excl):
             text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
         lines.append(text)
@@ -161,7 +176,7 @@ def _excluded_values(excluded: pd.DataFrame) -> str:
         shown = ", ".join(f"'{v}' ({n}×)" if n > 1 else f"'{v}'" for v, n in counts.head(5).items() if v)
         more = len(counts) - 5
         if shown:
-            parts.append(f"{reason} : {shown}" + (f" et {more} autre(s)" if more > 0 else ""))
+            parts.append(f"{reason} : {shown}" + (f" et {count_text(more, 'autre')}" if more > 0 else ""))
     return "Valeurs écartées : " + " ; ".join(parts) if parts else "Valeurs écartées : aucune"
 
 
@@ -189,13 +204,13 @@ def import_report_markdown(processed) -> str:
         cols = rows[rows["item"] == "column"]
         ign = rows[rows["item"] == "ignored"]
         dflt = rows[rows["item"] == "default"]
-        text = f"- {esc(file)} : {get.get('rows_read', '?')} lignes lues, {get.get('rows_kept', '?')} conservées"
+        text = f"- {esc(file)} : {read_kept_text(get.get('rows_read', '?'), get.get('rows_kept', '?'))}"
         if len(excl):
             text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
         text += "."
         exact = cols["detail"] == "exact"
         if exact.any():
-            text += f" {int(exact.sum())} colonne(s) au nom exact du modèle."
+            text += f" {count_text(int(exact.sum()), 'colonne')} au nom exact du modèle."
         if (~exact).any():
             text += " Colonnes reconnues : " + ", ".join(
                 f"« {esc(h)} » → `{c}` ({HOW_FR.get(how, how)})"
@@ -205,11 +220,13 @@ def import_report_markdown(processed) -> str:
             text += " Colonnes ignorées : " + ", ".join(f"« {esc(h)} »" for h in ign["key"]) + "."
         if len(dflt):
             text += " Valeurs par défaut : " + ", ".join(
-                f"{DEFAULT_FR.get(k, k)} ({n} lignes)" for k, n in zip(dflt["key"], dflt["value"], strict=True)) + "."
+                f"{DEFAULT_FR.get(k, k)} ({count_text(int(n), 'ligne')})" for k, n in zip(dflt["key"], dflt["value"],
+                                                                              strict=True)) + "."
         refined = rows[rows["item"] == "refined"]
         if len(refined):
             text += " Lignes interprétées : " + ", ".join(
-                f"{esc(d)} ({n} lignes)" for n, d in zip(refined["value"], refined["detail"], strict=True)) + "."
+                f"{esc(d)} ({count_text(int(n), 'ligne')})" for n, d in zip(refined["value"], refined["detail"],
+                                                                        strict=True)) + "."
         dec = rows[rows["item"] == "decimal"]
         if len(dec):  # the decimal convention of the columns with decimals (issue 31); each column's evidence is in
             text += " " + decimal_sentence(dec["key"].tolist(), dec["detail"].tolist(), esc)  # import_report
@@ -234,7 +251,8 @@ def import_report_markdown(processed) -> str:
         if names.nunique() == 1:  # one file: named once in the caption, not on every row (narrow screens)
             table = table.drop(columns="Fichier")
             caption += f" ({names.iat[0]})"
-        out += ["", f"{len(excluded)} lignes de l'inventaire sont exclues ou fusionnées ({more}) : "
+        out += ["", f"{count_text(len(excluded), 'ligne')} de l'inventaire "
+                f"{'sont exclues ou fusionnées' if len(excluded) > 1 else 'est exclue ou fusionnée'} ({more}) : "
                 "ligne, motif et valeur qui a décidé.", "",
                 html_table(table, caption, max_rows=EXCLUDED_SHOWN)]
     return "\n".join(out)

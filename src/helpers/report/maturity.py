@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.model.french import count_text
 from helpers.model.maturity import (
     GLOBAL,
     LABEL_NR_LEVEL1_THRESHOLD,
@@ -33,26 +34,57 @@ def _pct(value, decimals: int = 0) -> str:
 
 
 def _count(n, word: str) -> str:
-    """``'1 notée'``, ``'3 notées'``, ``'2 non applicables'`` (French plural of the last word)."""
-    n = int(n)
-    return f"{n} {word}{'s' if n > 1 else ''}"
+    """``'1 notée'``, ``'3 notées'``, ``'2 non applicables'`` (:func:`helpers.model.french.count_text`)."""
+    return count_text(int(n), word)
 
 
-def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None) -> str:
+def _entity_grammar(territory, entity_id: str) -> tuple[str | None, str | None]:
+    """(kind, article) of an entity or peer of ``territory`` (``None, None`` when unknown), for
+    :func:`helpers.model.french.de_name`."""
+    if territory is None:
+        return None, None
+    for e in tuple(getattr(territory, "entities", ())) + tuple(getattr(territory, "peers", ())):
+        if e.id == entity_id:
+            return (e.kind or None), getattr(e, "article", None)
+    return None, None
+
+
+def subject_names(a: MaturityAssessment, territory=None) -> tuple[str, str]:
+    """The rated entity's name as a subject (``"La Mairie de Trois-Lignes"``) and after "de" (``"de la Mairie de
+    Trois-Lignes"``), escaped for the page (:func:`helpers.model.french.the_name`, :func:`~helpers.model.french.de_name`)."""
+    from helpers.model.french import de_name, the_name
+    from helpers.report.plotting import esc
+
+    raw = a.names.get(a.subject, a.subject)
+    kind, article = _entity_grammar(territory, a.subject)
+    return esc(the_name(raw, kind, article, capital=True)), esc(de_name(raw, kind, article))
+
+
+def not_provided_markdown(a: MaturityAssessment, territory=None) -> str:
+    """The whole maturity headline when ``maturity.csv`` is absent (issue 33): one sentence, no completeness of 0 %,
+    no empty comparison, no warning about the share answered."""
+    _, of = subject_names(a, territory)
+    return (f"Questionnaire de maturité : **non fourni** (fichier maturity.csv absent). La maturité {of} n'est pas "
+            "évaluée et les mesures déjà menées ne sont pas recensées : le questionnaire, ses grilles et ses sources "
+            "sont dans la bibliothèque de référence de l'outil (maturity_questions.csv).")
+
+
+def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None, territory=None) -> str:
     """French paragraph with the subject's score, level, completeness and rank, and whether the collectivity holds
     the Label Numérique Responsable (``label_nr``, from ``territory.yaml``). The indicative Label NR score of the
-    project's crosswalk is not here: it is in the annex with its caveat (:func:`label_nr_markdown`, issue 32)."""
-    from helpers.report.plotting import esc, fr_number
+    project's crosswalk is not here: it is in the annex with its caveat (:func:`label_nr_markdown`, issue 32).
+    ``territory`` gives the rated entity's kind and article (its name in a sentence)."""
+    from helpers.report.plotting import fr_number
 
     row = a.subject_row
     b = a.benchmark
-    name = esc(a.names.get(a.subject, a.subject))
+    subject, of = subject_names(a, territory)
     scored = row["score_pct"] == row["score_pct"]
-    head = (f"**{name}** obtient un score de maturité numérique responsable de **{_pct(row['score_pct'])}**, "
+    head = (f"**{subject}** obtient un score de maturité numérique responsable de **{_pct(row['score_pct'])}**, "
             f"niveau **{maturity_level(row['score_pct'])}**." if scored else
-            f"La maturité de **{name}** n'est **pas évaluée** : aucune question n'a de réponse notée.")
+            f"La maturité {of} n'est **pas évaluée** : aucune question n'a de réponse notée.")
     if scored and not a.published:
-        head = (f"La maturité de **{name}** n'est **pas publiée** : **{a.status_text()}**, sous le seuil de "
+        head = (f"La maturité {of} n'est **pas publiée** : **{a.status_text()}**, sous le seuil de "
                 f"{fr_number(a.publish_threshold_pct, 0)} % de complétude en dessous duquel aucun score, niveau ni "
                 "rang n'est publié.")
     lines = [
@@ -67,8 +99,10 @@ def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None) -> st
         n_other = len(a.unsourced_peers)
         lines.append(
             "- Comparaison : aucune collectivité de comparaison n'a de score de maturité publié et sourcé : pas de "
-            "classement." + (f" Les {n_other} autres collectivités ayant répondu (sans source publiée) sont montrées "
-                             "à titre indicatif dans les tableaux, pas classées." if n_other else "")
+            "classement." + ((f" Les {count_text(n_other, 'autre collectivité')} ayant répondu (sans source publiée) "
+                              "sont montrées à titre indicatif dans les tableaux, pas classées." if n_other > 1 else
+                              " L'autre collectivité ayant répondu (sans source publiée) est montrée à titre "
+                              "indicatif dans les tableaux, pas classée.") if n_other else "")
             + " Repère publié (autre questionnaire, tous secteurs) : score moyen WeNR 2021 de 59 % sur 75 "
             "organisations (wenr.isit-europe.org).")
     elif not a.published:
@@ -83,7 +117,8 @@ def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None) -> st
     held = label_held_text(label_nr)
     if held:
         lines.append(f"- {held}")
-    if row["completeness_pct"] < LOW_COMPLETENESS_PCT:
+    if scored and a.published and row["completeness_pct"] < LOW_COMPLETENESS_PCT:
+        # only for a published score (issue 33: never beside "non évaluée" or "non publiée", which say it already)
         lines += ["", f"**Attention** : moins de {LOW_COMPLETENESS_PCT:.0f} % du questionnaire est traité ; le score ne "
                   "porte que sur les questions répondues et peut changer nettement quand le questionnaire sera "
                   "complété."]
@@ -248,15 +283,17 @@ def radar_alt(a: MaturityAssessment) -> str:
     name = a.names.get(a.subject, a.subject)
     s = ab["subject_pct"].dropna()
     if s.empty:
-        return f"Radar des scores par axe : {name} n'a répondu à aucune question notée, aucun score à afficher."
+        return f"Radar des scores par axe : aucune question notée, aucun score à afficher pour {name}."
     best, worst = s.idxmax(), s.idxmin()
-    text = (f"Radar des scores par axe de {name} : score le plus élevé en « {labels[best]} » ({_pct(s[best])}), "
+    from helpers.model.french import de_name
+
+    text = (f"Radar des scores par axe {de_name(name)} : score le plus élevé en « {labels[best]} » ({_pct(s[best])}), "
             f"le plus bas en « {labels[worst]} » ({_pct(s[worst])})")
     gap = (ab["subject_pct"] - ab["peers_median_pct"]).dropna().round(1)
     if not gap.empty:
         above, below = int((gap > 0).sum()), int((gap < 0).sum())
-        text += (f" ; par rapport à la médiane des autres collectivités : au-dessus sur {above} axe(s), au niveau "
-                 f"sur {len(gap) - above - below}, en dessous sur {below}")
+        text += (f" ; par rapport à la médiane des autres collectivités : au-dessus sur {count_text(above, 'axe')}, "
+                 f"au niveau sur {len(gap) - above - below}, en dessous sur {below}")
         if below:
             text += f", le plus grand retard étant en « {labels[gap.idxmin()]} » ({abs(gap.min()):.0f} points)"
     return text + "."
@@ -268,8 +305,8 @@ def heatmap_alt(a: MaturityAssessment) -> str:
     if g.empty:
         return "Carte des scores par collectivité et par axe : aucune collectivité n'a de réponse notée."
     top, low = g.idxmax(), g.idxmin()
-    return (f"Carte des scores par collectivité et par axe, valeur écrite dans chaque case : {len(g)} collectivités "
-            f"notées ; score global le plus élevé {a.names.get(top, top)} ({_pct(g[top])}), le plus bas "
+    return (f"Carte des scores par collectivité et par axe, valeur écrite dans chaque case : "
+            f"{count_text(len(g), 'collectivité notée')} ; score global le plus élevé {a.names.get(top, top)} ({_pct(g[top])}), le plus bas "
             f"{a.names.get(low, low)} ({_pct(g[low])}) ; {a.names.get(a.subject, a.subject)} : "
             f"{_pct(a.matrix.at[a.subject, GLOBAL])}.")
 

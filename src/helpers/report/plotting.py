@@ -266,7 +266,8 @@ def show(fig, alt: str, *, caption: str, data, max_rows: int = FIGURE_DATA_MAX_R
         raise ValueError("every figure needs a caption (one short French sentence saying what it shows)")
     if data is None or len(getattr(data, "columns", [])) == 0:
         raise ValueError("every figure needs the table of its data (a DataFrame of the numbers plotted)")
-    table_html = figure_data_html(data, max_rows=max_rows, full_table=full_table, decimals=decimals)
+    table_html = figure_data_html(data, max_rows=max_rows, full_table=full_table, decimals=decimals,
+                                  caption=data_caption(caption))
     french_axes(fig)
     fit_for_phone(fig)
     _fit_tight_width(fig)
@@ -313,15 +314,26 @@ def _fit_tight_width(fig, width_in: float = PHONE_FIT_WIDTH_IN, tolerance_in: fl
                 return
 
 
+def data_caption(figure_caption: str, max_chars: int = 90) -> str:
+    """The caption of a figure's data table: "Données : " and the figure caption's first clause (before " ; " or
+    " : "), cut at a word under ``max_chars`` characters."""
+    text = _SPACE_RE.sub(" ", str(figure_caption)).strip()
+    text = re.split(r" ; | : |\. ", text, maxsplit=1)[0].rstrip(" .,;")
+    if len(text) > max_chars:
+        text = text[:max_chars].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+    return f"Données : {text[:1].lower() + text[1:]}" if text else "Données de la figure"
+
+
 def figure_data_html(df, max_rows: int = FIGURE_DATA_MAX_ROWS, full_table: str = "",
-                     decimals: int | dict | None = None) -> str:
-    """The data table of a figure: ``<table>`` (no caption: the figure's caption and the ``<summary>`` name it),
+                     decimals: int | dict | None = None, caption: str = "") -> str:
+    """The data table of a figure: ``<table>`` with its ``caption`` (:func:`data_caption` of the figure's caption),
     header cells with ``scope``, French numbers, every cell escaped (:func:`_escape`), on one line per row. When
     ``df`` has more than ``max_rows`` rows, a sentence says how many are shown and where the full table is
     (``full_table``, French, e.g. "toutes dans la feuille « Bilan par catégorie » de tables.xlsx")."""
     shown = df.head(max_rows)
     cols = list(shown.columns)
-    out = ["<table>", "<tr>" + "".join(f'<th scope="col">{_escape(c)}</th>' for c in cols) + "</tr>"]
+    out = ["<table>"] + ([f"<caption>{_escape(caption)}</caption>"] if caption else [])
+    out.append("<tr>" + "".join(f'<th scope="col">{_escape(c)}</th>' for c in cols) + "</tr>")
     for row in shown.itertuples(index=False):
         out.append("<tr>" + "".join(f"<td>{_cell_text(v, c, decimals)}</td>" for c, v in zip(cols, row, strict=True))
                    + "</tr>")
@@ -348,6 +360,8 @@ def html_table(df, caption: str, max_rows: int = 10, decimals: int | dict | None
     ``decimals`` is the number of decimals for every float column, or a dict column -> decimals (default: 0 for
     values >= 100, else 1, else 2 for values < 1). Every cell is escaped.
     """
+    if len(df) == 0:  # never an empty table (issue 33): the caption says there is nothing
+        return f"<p>{_escape(caption)} : néant.</p>"
     shown = df.head(max_rows)
     cols = list(shown.columns)
     # no <thead>/<tbody>: implicit in HTML, and every element counts in the page's DOM budget

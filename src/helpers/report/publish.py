@@ -67,6 +67,27 @@ def merge_notebooks(paths: list[Path]):
 _MD_HEADING_RE = re.compile(r"^(#{2,4})\s+(.+?)\s*$", re.M)
 
 
+#: a cell tagged ``requires-<stem>`` is published only when ``<stem>.csv`` was provided (issue 33): the headings and
+#: method texts of a part whose input is absent leave the page, which says "non fourni" once instead
+REQUIRES_PREFIX = "requires-"
+
+
+def drop_cells_requiring(nb, provided: dict | None):
+    """``nb`` without the cells tagged ``requires-<stem>`` whose input file ``<stem>.csv`` was not provided
+    (``provided``: ``summary["inputs_provided"]``, file name -> bool; a file it does not list is kept). In place;
+    returns ``nb``."""
+    given = provided or {}
+
+    def keep(cell) -> bool:
+        for tag in cell.metadata.get("tags", []):
+            if tag.startswith(REQUIRES_PREFIX) and given.get(f"{tag[len(REQUIRES_PREFIX):]}.csv") is False:
+                return False
+        return True
+
+    nb.cells = [c for c in nb.cells if keep(c)]
+    return nb
+
+
 def _headings(cell) -> list[tuple[int, str]]:
     """(level, text) of the Markdown headings of a Markdown cell, in order."""
     if cell.cell_type != "markdown":
@@ -121,8 +142,11 @@ def split_annex(nb):
         h2 = h2_before or context.get(2)
         if h2 and h2 not in linked:
             linked.add(h2)
+            # the annex section of this part: its H2 context, or the cell's own H2 when it brings one (the main page's
+            # "8. Méthode" links to the annex's "Reproductibilité": no dead anchor, issue 33)
+            target = own[0][1] if own and first_level == 2 else h2
             main.cells.append(new_markdown_cell(
-                f'<p class="annexe">Détail de cette partie : <a href="{ANNEX_FILE}#{annex_slug(h2)}">annexes</a>.</p>',
+                f'<p class="annexe">Détail de cette partie : <a href="{ANNEX_FILE}#{annex_slug(target)}">annexes</a>.</p>',
                 id=f"lien-annexe-{len(linked)}"))
     return main, annex
 
@@ -182,7 +206,7 @@ ALLOWED_TAGS = {
     "dl", "dt", "dd", "details", "summary",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "data-min-font-px"}, "th": {"scope"},
-                       "abbr": {"title"}}
+                       "abbr": {"title", "lang"}, "span": {"lang"}, "em": {"lang"}, "i": {"lang"}}
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -225,8 +249,135 @@ def render_html(nb, title: str, header_html: str = "", footer_html: str = "", to
     exporter.register_filter("sanitize", sanitize_html)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = add_toc(body, toc_first)
+    body = accessible_tables(body)
+    body = mark_foreign_terms(body)
     body = re.sub(r"\n{3,}", "\n\n", body)
     return body.strip() + "\n"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Tables a phone reader can read, and foreign terms marked (issue 33)
+# ----------------------------------------------------------------------------------------------------------------
+
+_TABLE_RE = re.compile(r"<table>(.*?)</table>", re.S)
+_ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
+_CELL_RE = re.compile(r"<(t[hd])((?:\s[^>]*)?)>(.*?)</\1>", re.S)
+_CAPTION_RE = re.compile(r"<caption>(.*?)</caption>", re.S)
+#: a table of at least this many columns is stacked on a phone (light.css, ``table.empile``): each row becomes a block
+#: and each cell shows its column's header before its value, so no column is hidden; narrower tables wrap in place
+STACK_FROM_COLUMNS = 3
+#: a table of at least this many columns is also stacked on a tablet (up to 960 px, the page's width): it would
+#: scroll sideways there (class ``large``)
+STACK_ON_TABLETS_FROM_COLUMNS = 6
+#: a table of at most this many data rows is never split across printed pages (``table.court``: it moves whole, and
+#: leaves at most a quarter of a page blank); a longer one may split, with its header row repeated on every page
+#: (``<thead>``, from :data:`REPEAT_HEADER_FROM_ROWS` rows: a table that may split at all)
+SHORT_TABLE_ROWS = 12
+REPEAT_HEADER_FROM_ROWS = SHORT_TABLE_ROWS + 1
+
+
+def _plain(fragment: str) -> str:
+    """The text of an HTML fragment on one line (tags removed, entities kept escaped)."""
+    return re.sub(r"\s+", " ", _TAG_RE.sub("", fragment)).strip()
+
+
+def accessible_tables(page: str) -> str:
+    """Every ``<table>`` of a rendered page made readable on a phone and reachable from the keyboard:
+
+    - ``tabindex="0"`` and ``aria-label`` (its caption) on the table, which is its own horizontal scroller
+      (light.css), so a keyboard user can scroll a wide table and a screen reader names it;
+    - header cells of the first row get ``scope="col"``, other header cells ``scope="row"`` (when they have none);
+    - every data cell gets ``data-label``, the header of its column, and a table of :data:`STACK_FROM_COLUMNS`
+      columns or more the class ``empile``: on a screen narrower than 600 px each row is stacked as a block
+      whose cells show their column's name (light.css), so every column is read without scrolling; a table of
+      :data:`STACK_ON_TABLETS_FROM_COLUMNS` columns or more (``large``) is stacked up to 960 px;
+    - in print, a table of at most :data:`SHORT_TABLE_ROWS` rows is kept on one page (class ``court``), a longer
+      one gets its header row in a ``<thead>``, repeated on every page it spans.
+
+    No element is added except that ``<thead>`` (the pages' DOM budgets); a table without a caption keeps no label
+    (tests require one).
+    """
+    def one(m: re.Match) -> str:
+        inner = m.group(1)
+        cap = _CAPTION_RE.search(inner)
+        label = _plain(cap.group(1)) if cap else ""
+        headers: list[str] = []
+        n_cols = 0
+        first = True
+
+        def row(rm: re.Match) -> str:
+            nonlocal headers, n_cols, first
+            cells = _CELL_RE.findall(rm.group(1))
+            is_header = first and cells and all(tag == "th" for tag, _, _ in cells)
+            out = []
+            for i, (tag, attrs, text) in enumerate(cells):
+                if tag == "th" and "scope=" not in attrs:
+                    attrs += ' scope="col"' if is_header else ' scope="row"'
+                elif tag == "td" and i < len(headers) and headers[i] and "data-label=" not in attrs:
+                    attrs += f' data-label="{html.escape(html.unescape(headers[i]), quote=True)}"'
+                out.append(f"<{tag}{attrs}>{text}</{tag}>")
+            if is_header:
+                headers = [_plain(text) for _, _, text in cells]
+                n_cols = len(cells)
+            first = False
+            return "<tr>" + "".join(out) + "</tr>"
+
+        inner = _ROW_RE.sub(row, inner)
+        n_rows = len(_ROW_RE.findall(inner)) - (1 if headers else 0)
+        if headers and n_rows >= REPEAT_HEADER_FROM_ROWS and "<thead>" not in inner:
+            inner = re.sub(r"(?:<tbody>\s*)?(<tr>.*?</tr>)", r"<thead>\1</thead><tbody>", inner, count=1, flags=re.S)
+            if "</tbody>" not in inner:
+                inner = inner + "</tbody>"
+        attrs = ' tabindex="0"'
+        if label:
+            attrs += f' aria-label="{html.escape(html.unescape(label), quote=True)}"'
+        classes = ((["empile"] if n_cols >= STACK_FROM_COLUMNS else [])
+                   + (["large"] if n_cols >= STACK_ON_TABLETS_FROM_COLUMNS else [])
+                   + (["court"] if n_rows <= SHORT_TABLE_ROWS else []))
+        if classes:
+            attrs += f' class="{" ".join(classes)}"'
+        return f"<table{attrs}>{inner}</table>"
+
+    return _TABLE_RE.sub(one, page)
+
+
+#: terms in a foreign language that the diagnostic writes as their authors do (reference names, methods), marked
+#: with their language so a screen reader pronounces them right (WCAG 2.1, 3.1.2 Language of Parts); the longest
+#: first so "Benchmark Green IT" is one span
+FOREIGN_TERMS: tuple[tuple[str, str], ...] = tuple(sorted((
+    ("Benchmark Green IT", "en"), ("Green IT", "en"), ("Sustainable Web Design", "en"), ("lazy loading", "en"),
+    ("Digital Collaborative Lab", "en"), ("Software as a Service", "en"), ("Power Usage Effectiveness", "en"),
+    ("Sustainable IT", "en"), ("Green Software Foundation", "en"), ("streaming", "en"), ("co2.js", "en"),
+), key=lambda t: -len(t[0])))
+_FOREIGN_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t, _ in FOREIGN_TERMS) + r")(?![\w-])")
+_LANG_OF = {t: lang for t, lang in FOREIGN_TERMS}
+#: elements whose text is never marked (not read as prose, or attributes only)
+_NO_MARK_TAGS = ("title", "style", "script", "code", "pre", "caption", "summary")
+
+
+def mark_foreign_terms(page: str) -> str:
+    """Wrap each occurrence of a :data:`FOREIGN_TERMS` term in the text of ``page`` (never in a tag, an attribute, a
+    title, a code span, a caption or an existing ``lang`` span) in ``<span lang="…">``."""
+    parts = re.split(r"(<[^>]+>)", page)
+    skip: list[str] = []  # open elements whose text is left as it is
+    body = False
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if not m:
+                continue
+            closing, tag = bool(m.group(1)), m.group(2).lower()
+            if tag == "body":
+                body = not closing
+            elif closing and skip and skip[-1] == tag:
+                skip.pop()
+            elif not closing and not part.endswith("/>") and (
+                    tag in _NO_MARK_TAGS or (tag == "span" and ("lang=" in part or (skip and skip[-1] == "span")))):
+                skip.append(tag)
+            continue
+        if body and not skip and part:
+            parts[i] = _FOREIGN_RE.sub(lambda t: f'<span lang="{_LANG_OF[t.group(1)]}">{t.group(1)}</span>', part)
+    return "".join(parts)
 
 
 def sha256_files(files: list[Path], root: Path) -> tuple[str, dict[str, str]]:
@@ -311,6 +462,7 @@ def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_
             "reference_year": territory.reference_year, "target_year": territory.target_year,
             "illustrative": territory.illustrative,
             "label_nr": getattr(territory, "label_nr", None),  # issue 32: the label the collectivity holds
+            "article": getattr(territory, "article", None),  # issue 33: the article of its name, when given
         },
         "carbon": {},
         "services": [],
@@ -333,7 +485,9 @@ def assemble_summary(processed_dir: Path, territory, inputs_sha256: str, inputs_
                     summary[key] = value
         elif section == "territory":  # issue 35: the actors' split joins the territory's keys
             summary["territory"].update(data)
-        elif section != "ingest":
+        elif section == "ingest":  # issue 33: which input files were given, so a page says "non fourni"
+            summary["inputs_provided"] = dict(sorted((data.get("files_provided") or {}).items()))
+        else:
             summary[section] = data
         summary.update(payload.get("top_level", {}))
     from helpers.report.sections import assumed_share, top_actions

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.model.french import count_text
 from helpers.report.plotting import NBSP, code, esc, fr_number, fr_sig, html_table
 
 NA = "non disponible"
+#: what the page says where an input file was not provided (issue 33), never a zero or a zero interval
+NOT_GIVEN = "non fourni"
 
 
 def _interval(d: dict | None, decimals: int = 0, unit: str = "") -> str:
@@ -72,11 +75,33 @@ def label_nr_sentence(label: dict | None) -> str:
     return f"La collectivité détient déjà le Label Numérique Responsable{level}{year}{note}."
 
 
-def footprint_sentences(carbon: dict, name: str, ref_year) -> list[str]:
+def provided(summary: dict, file: str) -> bool | None:
+    """Whether the input ``file`` (``purchases.csv``…) was provided (``summary["inputs_provided"]``, issue 33); None
+    for a summary written before that key."""
+    given = summary.get("inputs_provided")
+    if not isinstance(given, dict):
+        return None
+    return bool(given.get(file, False))
+
+
+def of_name(territory: dict) -> str:
+    """``"de la Commune de Trois-Lignes"``: the territory's name after "de", with its article
+    (:func:`helpers.model.french.de_name`; ``territory.yaml``: ``kind``, ``article``), escaped for the page."""
+    from helpers.model.french import de_name
+
+    name = territory.get("name")
+    if not name:
+        return "de la collectivité"
+    return esc(de_name(name, territory.get("kind"), territory.get("article")))
+
+
+def footprint_sentences(carbon: dict, name: str, ref_year, purchases_given: bool | None = None) -> list[str]:
     """The footprint sentences of the synthesis (issue 32), from ``summary["carbon"]`` only: the physical scope first
     with its interval and per agent, what drives it and the manufacturing share with its base, then the purchases
     converted by a monetary ratio as their own line with their interval and the ratios' source and year, and the
-    total that the trajectory follows. A sentence whose data is missing is left out."""
+    total that the trajectory follows. ``name`` is the territory's name after "de" (:func:`of_name`). Purchases not
+    provided (``purchases_given`` False) are said "non fournis", never "0 t". A sentence whose data is missing is
+    left out."""
     from helpers.model.carbon import SPEND_PHASE
 
     out: list[str] = []
@@ -84,14 +109,14 @@ def footprint_sentences(carbon: dict, name: str, ref_year) -> list[str]:
     total = carbon.get("total_tco2e") or {}
     if phys.get("value") is None:
         if total.get("value") is not None:  # a summary without scopes (older study): the total, said as such
-            out.append(f"L'empreinte carbone annuelle du numérique de {name} est estimée à {_t(total['value'])} en "
+            out.append(f"L'empreinte carbone annuelle du numérique {name} est estimée à {_t(total['value'])} en "
                        f"{ref_year}.")
         return out
     agent = ((carbon.get("per_agent_by_scope_kgco2e") or {}).get("physical") or {}).get("value")
     per = f", soit {fr_number(agent, 0)}{NBSP}kgCO2e par agent" if agent is not None else ""
     between = _between(phys)
     out.append(f"Sur son périmètre physique (équipements, leur énergie, hébergement, réseaux et papier), l'empreinte "
-               f"carbone annuelle du numérique de {name} est estimée à {_t(phys['value'])} en {ref_year}"
+               f"carbone annuelle du numérique {name} est estimée à {_t(phys['value'])} en {ref_year}"
                + (f", très probablement {between}" if between else "") + f"{per}.")
     tiers = carbon.get("by_tier_with_spend") or {k: {"value": v} for k, v in (carbon.get("by_tier") or {}).items()}
     ranked = sorted(((d.get("value") or 0.0, k) for k, d in tiers.items()
@@ -119,6 +144,9 @@ def footprint_sentences(carbon: dict, name: str, ref_year) -> list[str]:
                     spend["high"] - spend["low"] > phys["high"] - phys["low"]:
                 text += " ; l'essentiel de son incertitude vient de ces achats, faute de mesure physique"
         out.append(text + ".")
+    elif purchases_given is False:
+        out.append("Les achats de services et logiciels (estimés par leur montant) ne sont pas fournis : ils ne sont "
+                   "pas comptés.")
     return out
 
 
@@ -131,17 +159,18 @@ def synthesis_sentences(summary: dict) -> list[str]:
     maturity = summary.get("maturity") or {}
     t = summary.get("trajectory") or {}
     territory = summary.get("territory") or {}
-    name = esc(territory.get("name") or "la collectivité")
+    name = of_name(territory)
     ref_year = territory.get("reference_year", "")
     out: list[str] = []
-    out += footprint_sentences(carbon, name, ref_year)
-    if maturity.get("published") is False:
+    out += footprint_sentences(carbon, name, ref_year, provided(summary, "purchases.csv"))
+    if maturity.get("questionnaire_provided") is False:
+        out.append("Le niveau de maturité numérique responsable n'est pas évalué : questionnaire de maturité non "
+                   "fourni.")
+    elif maturity.get("published") is False:
         out.append(f"Le niveau de maturité numérique responsable n'est pas publié : {esc(maturity.get('level', 'questionnaire incomplet'))}.")
     elif maturity.get("score_pct") is not None:
         out.append(f"Le niveau de maturité numérique responsable est « {esc(maturity.get('level', ''))} » "
                    f"({fr_number(maturity['score_pct'], 0)}{NBSP}% des points du questionnaire).")
-    elif maturity.get("questionnaire_provided") is False:
-        out.append("Le niveau de maturité numérique responsable n'est pas publié : questionnaire incomplet (non fourni).")
     label = label_nr_sentence(territory.get("label_nr"))
     if label:
         out.append(label)
@@ -179,7 +208,7 @@ def synthesis_sentences(summary: dict) -> list[str]:
 
 def _decisions_lead(summary: dict, n: int) -> str:
     """"Trois décisions pour lancer le plan en 2025" (the plan's decision year, never the clock)."""
-    words = {1: "Une décision", 2: "Deux décisions", 3: "Trois décisions"}
+    words = {1: "Une décision", 2: "Deux décisions", 3: "Trois décisions"}  # a count of at most 3, in words
     year = (summary.get("plan") or {}).get("start_year")
     return words.get(n, f"{n} décisions") + (f" pour lancer le plan en {year}" if year else " à prendre")
 
@@ -193,8 +222,8 @@ def _decisions(summary: dict) -> list[str]:
     first = _plan_actions(summary)[:2]
     out = []
     if info.get("status") == "proposed":
-        out.append(f"adopter le plan proposé ({len(info.get('actions_in_plan') or [])} actions), en le complétant ou "
-                   "en le réduisant dans le fichier actions.csv")
+        out.append(f"adopter le plan proposé ({count_text(len(info.get('actions_in_plan') or []), 'action')}), en le "
+                   "complétant ou en le réduisant dans le fichier actions.csv")
     elif first:
         titles = " et ".join(f"« {esc(a.get('title', a.get('id', '')))} »" for a in first)
         out.append(f"lancer {titles}, premières du plan par ordre de priorité")
@@ -202,12 +231,17 @@ def _decisions(summary: dict) -> list[str]:
     if t.get("milestone_met") is False:
         more = info.get("complementary_actions") or []
         hint = ("" if not more else f" (parmi les {len(more)} actions complémentaires proposées en partie 5, d'abord "
-                f"{', '.join(more[:3])})" if len(more) > 3 else f" (actions complémentaires proposées : {', '.join(more)})")
+                f"{', '.join(more[:3])})" if len(more) > 3 else
+                f" ({'action complémentaire proposée' if len(more) == 1 else 'actions complémentaires proposées'} : "
+                f"{', '.join(more)})")
         out.append(f"décider de mesures supplémentaires pour {_t(t.get('gap_milestone_tco2e'))} par an d'ici "
                    f"{t.get('milestone_year', 2030)}{hint}")
     elif t.get("milestone_met"):
         out.append("inscrire au budget les moyens du plan pour tenir l'objectif")
-    if (summary.get("maturity") or {}).get("published") is False:
+    m = summary.get("maturity") or {}
+    if m.get("questionnaire_provided") is False:
+        out.append("remplir le questionnaire de maturité pour publier un niveau")
+    elif m.get("published") is False:
         out.append("compléter le questionnaire de maturité pour publier un niveau")
     else:
         out.append("installer un comité de pilotage et une revue annuelle du plan")
@@ -227,12 +261,13 @@ def read_plan(processed: Path) -> pd.DataFrame | None:
     return pd.read_csv(path) if path.exists() else None
 
 
-def footprint_rows(carbon: dict) -> list[tuple[str, str, str]]:
+def footprint_rows(carbon: dict, purchases_given: bool | None = None) -> list[tuple[str, str, str]]:
     """The footprint rows of the synthesis' key figures (issue 32), from ``summary["carbon"]``: the physical scope
     first, the purchases converted by a monetary ratio as their own row (ratios, source, year, the previous ratio as
     a sensitivity, and the total the trajectory follows; without purchases the physical scope is the total), per
     agent on the physical scope beside the references
-    published on that same scope (perimeter and address printed), and the one manufacturing share with its base."""
+    published on that same scope (perimeter and address printed), and the one manufacturing share with its base.
+    Purchases not provided (``purchases_given`` False) get their row "non fourni" (issue 33), never "0 [0 – 0]"."""
     from helpers.report.carbon import same_scope_references, spend_ratios_text, spend_sensitivity_text
 
     physical, spend, total = carbon.get("physical_tco2e"), carbon.get("spend_based_tco2e"), carbon.get("total_tco2e")
@@ -254,6 +289,9 @@ def footprint_rows(carbon: dict) -> list[tuple[str, str, str]]:
     if spend and spend.get("value"):
         rows.append(("Achats de services et logiciels, à part (ratio monétaire)", _interval(spend, 0, "tCO2e/an"),
                      " ; ".join(x for x in (esc(ratios), esc(sens), with_total) if x)))
+    elif purchases_given is False:
+        rows.append(("Achats de services et logiciels, à part (ratio monétaire)", NOT_GIVEN,
+                     "fichier des achats absent : non comptés, le périmètre physique est le total"))
     rows += [
         ("Par agent, périmètre physique", _interval(agent, 0, "kgCO2e/an"),
          f"repères publiés sur le même périmètre : {esc(refs)}" if refs else ""),
@@ -263,9 +301,56 @@ def footprint_rows(carbon: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def first_screen_html(summary: dict) -> str:
+    """The first screen of the synthesis (issue 33): at most three short sentences a phone shows above the fold,
+    each led by its figure in bold — the footprint (physical scope, tCO2e per year), the milestone verdict
+    ("objectif … atteint" / "non atteint") and the first decision of the synthesis. Raw HTML (one list), from
+    ``summary`` only; a sentence whose data is missing is left out; ``""`` when none is left."""
+    carbon = summary.get("carbon") or {}
+    territory = summary.get("territory") or {}
+    t = summary.get("trajectory") or {}
+    items = []
+    phys = carbon.get("physical_tco2e") or {}
+    head = phys if phys.get("value") is not None else carbon.get("total_tco2e") or {}
+    if head.get("value") is not None:
+        scope = "périmètre physique, " if head is phys else ""
+        between = _between(head)
+        items.append(f"<strong>{fr_number(head['value'], 0)}{NBSP}tCO2e par an</strong>\u00a0: l'empreinte carbone du "
+                     f"numérique en {territory.get('reference_year', '')} ({scope}"
+                     + (f"très probablement {between}" if between else "valeur centrale") + ").")
+    if t.get("milestone_met") is not None and t.get("plan_2030_tco2e") is not None:
+        m = t.get("milestone_year", 2030)
+        status = (summary.get("plan") or {}).get("status")
+        plan = {"proposed": "le plan proposé", "adopted": "le plan adopté"}.get(status, "le plan d'actions")
+        verdict = "atteint" if t["milestone_met"] else "non atteint"
+        items.append(f"<strong>Objectif {m} {verdict}</strong>\u00a0: avec {plan}, {_t(t['plan_2030_tco2e'])} en {m} "
+                     f"pour {_t(t.get('target_2030_tco2e'))} visées.")
+    decisions = _decisions(summary)
+    if decisions:
+        year = (summary.get("plan") or {}).get("start_year")
+        items.append(f"<strong>Première décision{f' en {year}' if year else ''}</strong>\u00a0: {decisions[0]}.")
+    if not items:
+        return ""
+    return '<ul class="essentiel">\n' + "\n".join(f"<li>{x}</li>" for x in items) + "\n</ul>"
+
+
+def raw_table(caption: str, headers: list[str], rows: list[tuple], row_headers: bool = False) -> str:
+    """An HTML table whose cells are already safe (escaped with :func:`esc` where they come from the inputs), with
+    its caption and header scopes, one line per row (a blank line would end the raw HTML block of a Markdown cell);
+    ``row_headers`` makes the first cell of each row a row header."""
+    out = ["<table>", f"<caption>{caption}</caption>",
+           "<tr>" + "".join(f'<th scope="col">{h}</th>' for h in headers) + "</tr>"]
+    for row in rows:
+        cells = [f'<th scope="row">{c}</th>' if i == 0 and row_headers else f"<td>{c}</td>" for i, c in enumerate(row)]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
 def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
-    """Section 1 (French), for decision-makers: the sentences of :func:`synthesis_sentences`, the key figures
-    (with their probable range) and the first actions ranked by tonnes reduced, with cost and effort (from
+    """Section 1 (French), for decision-makers: the first screen (:func:`first_screen_html`: footprint, milestone
+    verdict, first decision), then the full synthesis — the sentences of :func:`synthesis_sentences`, the key
+    figures (with their probable range) and the first actions ranked by tonnes reduced, with cost and effort (from
     ``plan``, the ``actions_plan`` table, when given)."""
     carbon = summary.get("carbon") or {}
     maturity = summary.get("maturity") or {}
@@ -274,7 +359,9 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     bench = maturity.get("benchmark") or {}
     rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}"
             if bench.get("peers_sourced") and bench.get("rank") and bench.get("n_peers") is not None else "")
-    if maturity.get("published") is False:
+    if maturity.get("questionnaire_provided") is False:
+        maturity_value, maturity_note = NOT_GIVEN, "questionnaire de maturité absent : aucun score ni niveau"
+    elif maturity.get("published") is False:
         maturity_value = esc(maturity.get("level", ""))  # "questionnaire incomplet (x %)": no score, level or rank
         maturity_note = (f"aucun score ni niveau publié sous {fr_number(maturity.get('publish_threshold_pct', 60), 0)}"
                          f"{NBSP}% de réponses")
@@ -289,10 +376,10 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     ref_year = territory.get("reference_year", "")
     pct = info.get("reduction_pct_of_reference")
     plan_note = (f"{fr_number(pct, 0)}{NBSP}% du bilan {ref_year}" if pct is not None else f"par rapport à {ref_year}")
-    if services_red:
+    if services_red and round(services_red, 1):
         plan_note += f", plus {fr_number(services_red, 1)}{NBSP}tCO2e/an sur les services des usagers"
     plan_word = {"proposed": "proposé, à décider", "adopted": "adopté"}.get(info.get("status"), "")
-    rows = footprint_rows(carbon) + [
+    rows = footprint_rows(carbon, provided(summary, "purchases.csv")) + [
         ("Score de maturité numérique responsable", maturity_value, maturity_note),
         (f"Réduction annuelle du bilan par le plan {plan_word}".strip(), _interval(plan_red, 0, "tCO2e/an"),
          f"{plan_note} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
@@ -310,13 +397,16 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
         rows[-1] = (label, value, f"{note} ; budget {y0}–{y1} : {eur(abs(net))} HT "
                     f"{'de dépense nette' if net > 0 else 'd’économie nette'} (investissement "
                     f"{eur(totals['investment_eur'])}, fonctionnement {eur(totals['operating_eur'])}, économies "
-                    f"{eur(totals['savings_eur'])}), {fr_number(totals['staff_days'], 0)} jours d'agent, détail "
+                    f"{eur(totals['savings_eur'])}), {count_text(round(totals['staff_days']), 'jour d’agent')}, détail "
                     "par année en partie 6")
     lines = ["## 1. Synthèse pour les décideurs", ""]
     if summary.get("follow_up"):  # a follow-up opens with the year-on-year verdict (issue 34)
         from helpers.report.follow_up import verdict_sentence
 
         lines += [f"**{verdict_sentence(summary['follow_up'])}**", ""]
+    first = first_screen_html(summary)
+    if first:
+        lines += [first, ""]
     sentences = synthesis_sentences(summary)
     lead = _decisions_lead(summary, len(_decisions(summary)))
     decide = [x for x in sentences if x.startswith(lead)]
@@ -325,27 +415,34 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
         lines += [" ".join(facts), ""]
     if decide:  # its own paragraph, bold lead: what the reader is asked to do
         lines += [decide[0].replace(lead, f"**{lead}**", 1), ""]
-    lines += ["| Chiffre clé | Valeur [fourchette probable] | Repère |", "|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    lines += ["", "Fourchette probable : 19 chances sur 20 que la valeur s'y trouve (voir le glossaire, partie 8)."]
+    lines += [raw_table("Chiffres clés (fourchette probable : 19 chances sur 20 que la valeur s'y trouve ; voir le "
+                        "glossaire, partie 8)", ["Chiffre clé", "Valeur [fourchette probable]", "Repère"], rows,
+                        row_headers=True)]
     ranked = _plan_actions(summary)[:5]
-    lines += ["", "### Les cinq premières actions du plan, par ordre de priorité", ""]
+    n_first = {1: "La première action", 2: "Les deux premières actions", 3: "Les trois premières actions",
+               4: "Les quatre premières actions"}.get(len(ranked), "Les cinq premières actions")
+    lines += ["", f"### {n_first} du plan, par ordre de priorité", ""]
     if ranked:
         by_id = {} if plan is None or plan.empty else {r["action_id"]: r for _, r in plan.iterrows()}
-        lines += ["| Action | Réduction (tCO2e/an) | Investissement (€ HT) | Coût annuel (€ HT) | Effort |",
-                  "|---|---|---|---|---|"]
+        action_rows = []
         for a in ranked:
             row = by_id.get(a.get("id"))
             red = a["reduction_tco2e_per_year"]["value"]
             inv = NA if row is None else fr_number(row.get("investment_eur"), 0)
             yearly = NA if row is None else fr_number(row.get("yearly_eur"), 0)
             effort = NA if row is None else EFFORT_WORDS.get(int(row.get("effort", 0)), NA)
-            lines.append(f"| {esc(a.get('id', ''))} {esc(a.get('title', ''))} | {fr_number(red, 1)} | {inv} | "
-                         f"{yearly} | {effort} |")
+            # an accompanying action (lever "none": governance, training) has no carbon gain to compute, not a gain
+            # of zero (issue 33: never a zero where nothing is measured)
+            gain = "sans gain carbone calculé" if a.get("lever") == "none" else fr_number(red, 1)
+            action_rows.append((f"{esc(a.get('id', ''))} {esc(a.get('title', ''))}", gain, inv, yearly, effort))
+        lines.append(raw_table(f"{n_first} du plan : réduction du bilan, coûts hors taxes et effort",
+                               ["Action", "Réduction (tCO2e/an)", "Investissement (€ HT)", "Coût annuel (€ HT)",
+                                "Effort"], action_rows, row_headers=True))
     else:
         lines.append(f"Plan d'actions {NA}.")
-    avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided" and a.get("selected", True)]
-    if avoided:
+    avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided" and a.get("selected", True)
+               and round(((a.get("avoided_tco2e_per_year") or {}).get("value") or 0.0), 1)]
+    if avoided:  # an avoided emission of zero (no growth to avoid) is not shown: never a zero interval (issue 33)
         lines += ["", "À part, hors classement, émissions évitées par rapport à l'évolution attendue sans plan : "
                   + " ; ".join(f"{esc(a.get('title', a.get('id', '')))} — "
                                f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')}" for a in avoided) + "."]
@@ -400,7 +497,7 @@ def assumed_inputs(processed: Path) -> pd.DataFrame:
             mask = df[col].str.contains(ASSUMPTION_RE, case=False, regex=True)
             for _, r in df[mask].iterrows():
                 ident = next((r[c] for c in ("line_id", "service_id", "site_id", "action_id", "entity", "commune", "group", "name") if c in df.columns), "")
-                rows.append({"Fichier": path.stem, "Ligne": ident, "Hypothèse": r[col]})
+                rows.append({"Fichier": f"{path.stem}.csv", "Ligne": ident, "Hypothèse": r[col]})
             break
     return pd.DataFrame(rows, columns=["Fichier", "Ligne", "Hypothèse"])
 
@@ -432,6 +529,31 @@ def assumed_share(processed: Path) -> dict:
     b_rows, b_hyp, b_share = share(BALANCE_INPUT_STEMS)
     return {"rows": rows, "assumed_rows": hyp, "share": all_share, "balance_rows": b_rows,
             "balance_assumed_rows": b_hyp, "balance_share": b_share, "by_file": by_file}
+
+
+def input_lines(processed: Path) -> int:
+    """Lines of the clean tables of the input files (:data:`INPUT_TABLE_STEMS`), the base of
+    :func:`assumed_share_text`."""
+    from helpers.io.safe_write import read_csv
+
+    return sum(len(read_csv(p, dtype=str, na_values=None)) for p in sorted(processed.glob("*.csv"))
+               if p.stem in INPUT_TABLE_STEMS)
+
+
+def assumed_share_text(processed: Path) -> str:
+    """How many of the lines of the input files are assumptions, in French for the illustrative banner (issue 33:
+    "445 des 447 lignes des fichiers fournis sont des hypothèses", not "une partie")."""
+    n, total = len(assumed_inputs(processed)), input_lines(processed)
+    if total == 0:
+        return "aucune ligne de fichier d'entrée"
+    if n == 0:
+        return f"aucune des {count_text(total, 'ligne')} des fichiers fournis n'est marquée comme hypothèse".replace(
+            "aucune des 1 ligne", "la seule ligne")
+    if n == total:
+        return ("la seule ligne des fichiers fournis est une hypothèse" if total == 1 else
+                f"les {count_text(total, 'ligne')} des fichiers fournis sont toutes des hypothèses")
+    verb = "est une hypothèse" if n == 1 else "sont des hypothèses"
+    return f"{fr_number(n)} des {count_text(total, 'ligne')} des fichiers fournis {verb}"
 
 
 #: terms a reader meets in the diagnostic, in plain French (section 8)
@@ -478,10 +600,12 @@ def method_markdown(summary: dict, processed: Path, factors: pd.DataFrame, overr
              "vient d'une base publique citée, avec sa valeur, son unité et son année. Les incertitudes sont "
              "propagées en refaisant le calcul des milliers de fois ; le résultat est reproductible à l'identique.", "",
              ("Aucune ligne des fichiers fournis n'est une hypothèse." if n_assumed == 0 else
-              f"{n_assumed} lignes des fichiers fournis sont des hypothèses, signalées comme telles ; leur liste est "
-              "dans les annexes et dans le classeur des tables (feuille « Hypothèses »)."),
+              f"{assumed_share_text(processed)[:1].upper()}{assumed_share_text(processed)[1:]}, signalée"
+              f"{'s' if n_assumed > 1 else ''} comme telle{'s' if n_assumed > 1 else ''} ; leur liste est dans les "
+              "annexes et dans le classeur des tables (feuille « Hypothèses »)."),
              ("Aucun facteur de la base de référence n'a été remplacé par le territoire." if n_overrides == 0 else
-              f"{n_overrides} facteurs de la base de référence ont été remplacés par le territoire (liste en annexe)."),
+              f"{count_text(n_overrides, 'facteur')} de la base de référence "
+              f"{'a été remplacé' if n_overrides == 1 else 'ont été remplacés'} par le territoire (liste en annexe)."),
              "", "Limites : les gains des actions sont ceux d'un parc entièrement renouvelé ; coûts et prix sont "
              "indicatifs ; les achats de services et logiciels sont estimés par leur montant, faute de mesure.",
              "", "### Glossaire", "", glossary_markdown()]
@@ -500,8 +624,11 @@ def reproducibility_markdown(summary: dict, processed: Path, factors: pd.DataFra
     if assumed.empty:
         lines.append("Aucune ligne d'entrée n'est marquée comme hypothèse.")
     else:
-        lines.append(f"{len(assumed)} lignes d'entrée sont des hypothèses (marquées dans les fichiers). "
-                     "Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille « Hypothèses »).")
+        lines.append(f"{count_text(len(assumed), 'ligne')} d'entrée "
+                     f"{'est une hypothèse' if len(assumed) == 1 else 'sont des hypothèses'} (marquées dans les "
+                     "fichiers)" + (". Les cinq premières ; la liste complète est dans `tables.xlsx` (feuille "
+                                    "« Hypothèses »)." if len(assumed) > 5 else
+                                    " ; aussi dans `tables.xlsx` (feuille « Hypothèses »)."))
         lines.append("")
         lines.append(html_table(assumed, "Lignes d'entrée marquées comme hypothèses", max_rows=5))
     from helpers.report.ingest import import_report_markdown  # the import report in full (issue 17)
@@ -568,24 +695,6 @@ def fr_vintage(vintage) -> str:
     """A library vintage in French: ``assumption 2026`` → ``hypothèse 2026``."""
     return re.sub(r"(?i)\bassumption\b", "hypothèse", str(vintage))
 
-
-#: what a processed table's sheet holds when its generic description would hide its base (issue 32: one manufacturing
-#: share, one purchases value)
-TABLE_NOTES: dict[str, str] = {
-    "carbon_by_phase": "Bilan par phase des équipements (leur énergie, l'hébergement et les réseaux compris), en tCO2e "
-                       "par an avec la fourchette probable ; « Part » = part de ce périmètre (la part de la fabrication "
-                       "est celle du diagnostic) ; papier et achats par ratio monétaire en lignes à part, sans part.",
-    "carbon_by_tier": "Bilan par niveau du périmètre physique et achats par ratio monétaire en une seule ligne, en "
-                      "tCO2e par an avec la fourchette probable ; « Part » = part du total.",
-    "carbon_sensitivity": "Entrées classées par part de la variance du total ; un groupe de facteurs corrélés (un "
-                          "tirage commun) est une seule entrée, ses facteurs dans la colonne « Membres ».",
-}
-
-SHEET_NOTES = {
-    "inventaire": "Inventaire validé (une ligne par groupe d'équipements identiques). Unités : quantité (unités), durée de vie (ans), puissance (W), consommation (kWh/an).",
-    "facteurs": "Bibliothèque de facteurs utilisée (après remplacements). Unités dans la colonne unit ; source et millésime par ligne.",
-    "hypotheses": "Lignes d'entrée marquées comme hypothèses.",
-}
 
 #: French sheet names of tables.xlsx (at most 31 characters), by table stem; other stems get a generic French name
 SHEET_NAMES: dict[str, str] = {
@@ -705,47 +814,62 @@ def sheet_name(stem: str) -> str:
     return SHEET_NAMES.get(stem, french_header(stem))[:31]
 
 
-def readme_table(tables: dict[str, tuple[pd.DataFrame, str]]) -> pd.DataFrame:
-    """The "Lisez-moi" sheet: one row per sheet (name, what it holds and its units, rows), then the sources."""
-    rows = [{"Feuille": sheet_name(stem),
-             "Contenu (unités dans les en-têtes)": (f"Table « {sheet_name(stem)} » calculée par l'étude."
-                                                    if not note or note.startswith("Table « ") else note),
-             "Lignes": len(df)} for stem, (df, note) in tables.items()]
+def readme_table(tables: dict[str, tuple[pd.DataFrame, str | None]]) -> pd.DataFrame:
+    """The "Lisez-moi" sheet: one row per sheet — its name, one sentence on what it holds
+    (:data:`helpers.report.workbook.SHEETS`, then the note given with the table, e.g. that a long inventory is cut
+    at Excel's rows), the part of the diagnostic it feeds, its rows —, then the sources and how to read numbers."""
+    from helpers.report.workbook import sheet_info
+
+    rows = []
+    for stem, (df, note) in tables.items():
+        what, part = sheet_info(stem)
+        rows.append({"Feuille": sheet_name(stem), "Ce qu'elle contient": what + (f" {note}" if note else ""),
+                     "Partie du diagnostic": part, "Lignes": len(df)})
+    blank = {"Feuille": "", "Ce qu'elle contient": "", "Partie du diagnostic": "", "Lignes": None}
     rows += [
-        {"Feuille": "", "Contenu (unités dans les en-têtes)": "", "Lignes": None},
-        {"Feuille": "Sources", "Contenu (unités dans les en-têtes)":
+        blank,
+        {"Feuille": "Sources", "Ce qu'elle contient":
             "Facteurs : ADEME Base Empreinte et NegaOctet, ADEME–Arcep ; valeur, unité, source et millésime de chaque "
             "facteur dans la feuille « Facteurs ». Données de la collectivité : ses fichiers d'entrée (feuilles "
-            "« (entrée) »). Méthode : partie 8 du diagnostic et ses annexes.", "Lignes": None},
-        {"Feuille": "Nombres", "Contenu (unités dans les en-têtes)":
-            "Valeurs calculées, non arrondies ; « bas » et « haut » bornent la fourchette probable (19 chances sur 20).",
+            "« (entrée) »), ses textes tels qu'elle les a écrits.", "Partie du diagnostic": "Partie 8 et annexes",
          "Lignes": None},
+        {"Feuille": "Nombres", "Ce qu'elle contient":
+            "Valeurs calculées, non arrondies, unités dans les en-têtes ; « borne basse » et « borne haute » "
+            "encadrent la fourchette probable (19 chances sur 20) ; une part est affichée en pourcentage.",
+         "Partie du diagnostic": "", "Lignes": None},
     ]
-    return pd.DataFrame(rows, columns=["Feuille", "Contenu (unités dans les en-têtes)", "Lignes"])
+    return pd.DataFrame(rows, columns=["Feuille", "Ce qu'elle contient", "Partie du diagnostic", "Lignes"])
 
 
-def write_tables_xlsx(tables: dict[str, tuple[pd.DataFrame, str]], path: Path) -> Path:
-    """``tables.xlsx`` for people: a "Lisez-moi" sheet first (every sheet, what it holds, sources), then one sheet per
-    table with a French name and French headers with units on row 1; byte-identical across runs.
+def write_tables_xlsx(tables: dict[str, tuple[pd.DataFrame, str | None]], path: Path) -> Path:
+    """``tables.xlsx`` for people: a "Lisez-moi" sheet first (every sheet, what it holds, the part it feeds,
+    sources), then one sheet per table with a French name, French column labels with units on row 1 and French
+    values (:func:`helpers.report.workbook.frenchify`); byte-identical across runs. ``tables``: table stem ->
+    (table, an extra note for the Lisez-moi sheet or None).
 
     Written by :func:`helpers.io.safe_write.write_xlsx` (every text cell a string cell, never a formula, whatever it
     starts with; characters XML forbids replaced), then dressed by :func:`dress_xlsx` (frozen header, filters,
-    widths, French number display).
+    widths, French number display, shares in percentage format).
     """
     from helpers.io.safe_write import write_xlsx
+    from helpers.report.workbook import frenchify
 
     sheets: dict[str, tuple[pd.DataFrame, str | None]] = {"Lisez-moi": (readme_table(tables), None)}
+    percent: dict[str, set[str]] = {}
     for stem, (df, _note) in tables.items():
-        sheets[sheet_name(stem)] = (df.rename(columns={c: french_header(c) for c in df.columns}), None)
+        sheet, shares = frenchify(stem, df)
+        sheets[sheet_name(stem)] = (sheet, None)
+        percent[sheet_name(stem)] = shares
     write_xlsx(sheets, path)
-    return dress_xlsx(path)
+    return dress_xlsx(path, percent)
 
 
-def dress_xlsx(path: Path) -> Path:
+def dress_xlsx(path: Path, percent: dict[str, set[str]] | None = None) -> Path:
     """Frozen header row, filters over the table, column widths from the content (8 to 60 characters) and number
-    formats (``# ##0`` for whole numbers, ``# ##0,0##`` otherwise, shown with the reader's French separators) on
-    every sheet but the first; saved byte-identical across runs (fixed dates, sorted zip members). Cells keep their
-    type: a string cell stays a string cell (formula safety of :mod:`helpers.io.safe_write` is preserved)."""
+    formats (``# ##0`` for whole numbers, ``# ##0,0##`` otherwise, shown with the reader's French separators; the
+    columns of ``percent`` (sheet -> header labels), shares of a whole, ``0,0 %``) on every sheet but the first;
+    saved byte-identical across runs (fixed dates, sorted zip members). Cells keep their type: a string cell stays a
+    string cell (formula safety of :mod:`helpers.io.safe_write` is preserved)."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -766,7 +890,9 @@ def dress_xlsx(path: Path) -> Path:
                     width = max(width, min(60, len(str(c.value)) + 2))
             header = str(column[0].value or "").lower()
             year = "année" in header or "annee" in header or "year" in header or "millésime" in header
-            for c in numbers:  # a year is written 2030, not 2 030
-                c.number_format = "0" if year and integral else "#,##0" if integral else "#,##0.0##"
+            share = str(column[0].value or "") in (percent or {}).get(ws.title, set())
+            for c in numbers:  # a year is written 2030, not 2 030; a share 48,2 %
+                c.number_format = ("0.0%" if share else "0" if year and integral else "#,##0" if integral
+                                   else "#,##0.0##")
             ws.column_dimensions[get_column_letter(col_idx)].width = width
     return save_deterministic(wb, path)

@@ -151,6 +151,15 @@ def display_swd(study: ServicesStudy) -> pd.DataFrame:
     })
 
 
+def not_provided_markdown() -> str:
+    """The services part when ``services.csv`` is absent or holds its header only (issue 33): one sentence, no
+    heading left empty."""
+    return ("Services numériques clés : **non fournis** (fichier des services absent ou vide). Leur empreinte n'est "
+            "pas estimée ; les actions du plan sur les services sont sans objet. Le fichier se décrit service par "
+            "service (site web, démarches en ligne, visioconférence, messagerie, stockage…) : voir le modèle écrit "
+            "par « make new-territory ».")
+
+
 def alt_texts(study: ServicesStudy) -> dict[str, str]:
     """The message of each figure, in French, computed from the results (used as alternative text)."""
     from helpers.report.plotting import fr_number

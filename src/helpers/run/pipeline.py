@@ -520,7 +520,7 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     from helpers.report.csv_fr import write_import_reports_fr
 
     write_import_reports_fr(processed, outputs)  # French copies for people (issue 36)
-    merged = publish.merge_notebooks(executed)
+    merged = publish.drop_cells_requiring(publish.merge_notebooks(executed), summary.get("inputs_provided"))
     factors_used, changes = _factors_used(territory, processed)
     from nbformat.v4 import new_markdown_cell
 
@@ -538,11 +538,12 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     merged.cells.append(new_markdown_cell(sections.reproducibility_markdown(summary, processed, factors_used, changes),
                                           id="reproductibilite", metadata={"tags": ["annex"]}))
     name = html.escape(territory.name)
-    header = [f"<p>{name} — année de référence {territory.reference_year} — objectif {territory.target_year}. "
-              f'Détail, tables complètes et reproductibilité : <a href="{publish.ANNEX_FILE}">annexes</a>.</p>']
+    # the h1 names the territory: the header line does not repeat it (a phone's first screen, issue 33)
+    header = [f"<p>Année de référence {territory.reference_year}, objectif {territory.target_year}. Détail, tables "
+              f'complètes et reproductibilité : <a href="{publish.ANNEX_FILE}">annexes</a>.</p>']
     if territory.illustrative:
-        header.append('<p class="note">Jeu de données <strong>illustratif</strong> : une partie des quantités sont des '
-                      "hypothèses, signalées comme telles dans la section Méthode.</p>")
+        header.append(f'<p class="note">Jeu de données <strong>illustratif</strong> : '
+                      f"{sections.assumed_share_text(processed)} (liste dans les annexes).</p>")
     factors = html.escape(str(summary.get("factors_version", "n.d.")))
     footer = (f"<p>Produit par snr-diagnostic {html.escape(version)} — facteurs {factors} — empreinte des entrées "
               f"sha256 {digest[:16]}. Code sous licence EUPL-1.2.</p>")
@@ -610,32 +611,28 @@ def _write_tables(processed: Path, outputs: Path, factors_used, territory=None, 
     from helpers.io import safe_write
     from helpers.report import page_budget, sections
 
-    tables = {}
-    notes = {
-        "inventory": ("inventaire", sections.SHEET_NOTES["inventaire"]),
-        "excluded_lines": ("excluded_lines", "Chaque ligne d'inventaire exclue ou fusionnée (doublon) : fichier, ligne, "
-                                             "raison, colonne et valeur qui ont décidé."),
-    }
-    for name, (sheet, note) in notes.items():
+    tables: dict = {}  # stem -> (table, extra note for the Lisez-moi sheet); what each sheet holds: report.workbook
+    for name, sheet in (("inventory", "inventaire"), ("excluded_lines", "excluded_lines")):
         path = processed / f"{name}.csv"
         if path.exists():
-            df = safe_write.read_csv(path)
+            df, note = safe_write.read_csv(path), None
             if len(df) > XLSX_MAX_DATA_ROWS:  # a sheet holds 1,048,576 rows: the rest is in the processed CSV
-                note += (f" Les {XLSX_MAX_DATA_ROWS} premières lignes sur {len(df)} ; toutes dans "
-                         f"data/processed/{territory.slug if territory is not None else processed.name}/{name}.csv.")
+                note = (f"Les {XLSX_MAX_DATA_ROWS} premières lignes sur {len(df)} ; toutes dans "
+                        f"data/processed/{territory.slug if territory is not None else processed.name}/{name}.csv.")
                 df = df.head(XLSX_MAX_DATA_ROWS)
             tables[sheet] = (df, note)
+    from helpers.report.workbook import TEXT_COLUMNS
+
     for path in sorted(processed.glob("*.csv")):
-        if path.stem in notes:
+        if path.stem in ("inventory", "excluded_lines"):
             continue
-        tables[path.stem[:31]] = (safe_write.read_csv(path), sections.TABLE_NOTES.get(
-            path.stem, f"Table « {path.stem} » produite par l'étude (unités dans les noms de colonnes)."))
+        text = {c: str for c in TEXT_COLUMNS.get(path.stem, ())}  # ids such as RGESN criterion "1.10", kept as text
+        tables[path.stem[:31]] = (safe_write.read_csv(path, dtype=text or None), None)
     if territory is not None:
-        tables[page_budget.ENTITIES_SHEET] = (page_budget.entities_table(territory),
-                                              "Entités du périmètre et collectivités de comparaison (liste complète).")
-    tables["facteurs"] = (factors_used, sections.SHEET_NOTES["facteurs"])
-    tables["hypotheses"] = (sections.assumed_inputs(processed), sections.SHEET_NOTES["hypotheses"])
-    tables.update(overflow or {})
+        tables["entites"] = (page_budget.entities_table(territory), None)
+    tables["facteurs"] = (factors_used, None)
+    tables["hypotheses"] = (sections.assumed_inputs(processed), None)
+    tables.update(overflow or {})  # what did not fit the annex (issue 31)
     sections.write_tables_xlsx(tables, outputs / "tables.xlsx")
 
 
