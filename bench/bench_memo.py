@@ -1,6 +1,6 @@
 """Does each process-wide memo pay for itself? (issue 19: "Caches: none unless a benchmark shows one pays for itself")
 
-The package keeps process-wide :class:`helpers.model.memo.Memo` instances (six when this was written, two now:
+The package keeps process-wide :class:`helpers.io.memo.Memo` instances (six when this was written, two now:
 :data:`KNOWN_MEMOS`; :func:`discover_memos` finds every module-level one). This runs summary mode
 (:func:`helpers.run.study.compute_sections`) on La Rochelle and on ``--synthetic`` (10) synthetic territories one after
 the other in one fresh process, as a batch worker does, in these configurations:
@@ -50,14 +50,14 @@ import importlib, json, os, sys, time
 from pathlib import Path
 disabled, slugs, out, draws = json.loads(sys.argv[1]), json.loads(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 MEMOS = json.loads(sys.argv[5])
-from helpers.model.memo import Memo
+from helpers.io.memo import Memo
 from helpers.run.study import compute_sections
 import helpers.plan.actions, helpers.model.carbon, helpers.io.ingest, helpers.model.maturity, helpers.model.services, helpers.io.tables  # noqa
 counts = {}
 for name, (module, attribute) in MEMOS.items():
     memo = getattr(importlib.import_module(module), attribute)
     if not isinstance(memo, Memo):
-        raise SystemExit(f"{module}.{attribute} is not a helpers.model.memo.Memo any more: update bench/bench_memo.py")
+        raise SystemExit(f"{module}.{attribute} is not a helpers.io.memo.Memo any more: update bench/bench_memo.py")
     if name in disabled:
         memo.get = lambda key: None
         memo.put = lambda key, value: value
@@ -97,14 +97,14 @@ print(json.dumps({"wall_s": wall, "cpu_s": cpu, "territory_s": per, "peak_rss_mb
 
 def discover_memos() -> dict[str, tuple[str, str]]:
     """Every process-wide memo of the package: ``"<module>.<attribute>" -> ("helpers.<module>", attribute)`` for each
-    module-level :class:`helpers.model.memo.Memo` of a ``helpers`` module (an alias of the same instance in another module
+    module-level :class:`helpers.io.memo.Memo` of a ``helpers`` module (an alias of the same instance in another module
     is listed once, under the first module in alphabetical order). Found, not listed by hand, so the benchmark
     follows the code when a memo moves or goes."""
     import importlib
     import pkgutil
 
     import helpers
-    from helpers.model.memo import Memo
+    from helpers.io.memo import Memo
 
     found: dict[str, tuple[str, str]] = {}
     seen: set[int] = set()

@@ -170,7 +170,7 @@ def test_the_memo_benchmark_finds_every_memo_of_the_package():
     import importlib
 
     from helpers.io import tables
-    from helpers.model.memo import Memo
+    from helpers.io.memo import Memo
 
     memos = _bench("bench_memo").discover_memos()
     assert memos["io.tables._TABLES"] == ("helpers.io.tables", "_TABLES")

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pandas as pd
 
-from helpers.model.memo import Memo, frame_digest
+from helpers.io.memo import Memo, frame_digest
 
 
 def test_count_bound_drops_the_least_recently_used():

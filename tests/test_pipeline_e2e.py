@@ -563,7 +563,7 @@ def test_headline_numbers_on_the_page_are_the_summary(project):
     line, tables.xlsx) and every line of the published-balance comparison are the summary's numbers."""
     from openpyxl import load_workbook
 
-    from helpers.model.french import fr_interval, fr_number
+    from helpers.io.french import fr_interval, fr_number
 
     root, _ = project
     out = root / "outputs" / SLUG

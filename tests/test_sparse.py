@@ -106,7 +106,7 @@ def test_no_contradiction_and_french_grammar(sparse_project):
     """No "achats datés sur 0 années …", no "1 coûtent", no "1 lignes", no "(s)", no "de Commune de …" on either page;
     the territory's and its entities' names never follow a bare "de" when they take an article ("de
     Eurométropole …")."""
-    from helpers.model.french import de_name
+    from helpers.io.french import de_name
 
     root, slug, _ = sparse_project
     from helpers.io.territory import load_territory
@@ -131,7 +131,7 @@ def test_sparse_pages_keep_their_budgets(sparse_project):
 
 def test_the_synthesis_names_the_territory_with_its_article(sparse_project):
     """The footprint sentence embeds the name after "de" with its article (kind or first word of the name)."""
-    from helpers.model.french import de_name
+    from helpers.io.french import de_name
 
     s = _summary(sparse_project)["territory"]
     text = _text(_page(sparse_project))

@@ -1,9 +1,9 @@
-"""The vocabulary is defined once (issue 19): each module's historical name is the very object of helpers.model.vocab."""
+"""The vocabulary is defined once (issue 19): each module's historical name is the very object of helpers.io.vocab."""
 
 from __future__ import annotations
 
-from helpers.io import carbon_inputs, factors, inventory
-from helpers.model import carbon, services, vocab
+from helpers.io import carbon_inputs, factors, inventory, vocab
+from helpers.model import carbon, services
 
 
 def test_each_module_reads_the_one_vocabulary():

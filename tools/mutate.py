@@ -19,7 +19,7 @@ What it does
    ``docs/mutation.md`` (they cannot change any output, with the reason) are reported apart, and
    ``score_excluding_equivalent`` leaves them out of the denominator.
 
-Two things make the runs honest: the process-wide memos (``helpers.model.memo.Memo``: keyed draws, resolved services, clean
+Two things make the runs honest: the process-wide memos (``helpers.io.memo.Memo``: keyed draws, resolved services, clean
 tables) are emptied before each test by a small pytest plugin written into the scratch folder — otherwise a forked mutant would reuse
 results computed by the unmutated code during the stats run — and Hypothesis is derandomised (same examples in every
 run, no example database).
@@ -92,7 +92,7 @@ MODULES: dict[str, Select] = {
     "io.tables": Select(include=r"^_parse_numbers$"),
     # the escaping helpers and the French number formatting of every table cell
     "report.plotting": Select(include=r"^(esc|_escape|code|html_table)$"),
-    "model.french": Select(),
+    "io.french": Select(),
     # the benchmark's comparison table (moved from helpers.model.carbon with the display, issue 19)
     "report.carbon": Select(include=r"^benchmark_comparison$"),
     "report.publish": Select(include=r"^(sanitize_html|_allowed_attribute)$"),
@@ -117,7 +117,7 @@ if os.environ.get("MUTANT_UNDER_TEST") and os.path.isdir("src"):
     # a mutant checked by hand from mutants/ (MUTANT_UNDER_TEST=<name> python -m pytest -p mutate_plugin ...): the
     # mutated tree first, before the project's editable install (mutmut's own runs already import it first)
     sys.path.insert(0, os.path.abspath("src"))
-from helpers.model import memo
+from helpers.io import memo
 
 # Every memo is emptied before each test: a mutant is forked from the process that ran the clean tests, whose memos
 # hold the unmutated results (a get() would return them, and so would put(), which keeps what is already stored).

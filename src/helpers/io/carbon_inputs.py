@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import bounds as B
+from helpers.io import vocab
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.tables import Column, Schema, read_table, take_report
-from helpers.model import vocab
 
 QUALITIES = vocab.QUALITIES
 

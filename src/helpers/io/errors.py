@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.model.french import count_text
+from helpers.io.french import count_text
 
 #: Grouped problem lines printed per file before "… et N autres types de problème".
 MAX_LINES_PER_FILE = 20

@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import bounds as B
+from helpers.io import vocab
 from helpers.io.errors import InputError, InputProblem, display_path, raise_if
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.tables import Column, Schema, plain, read_table, take_report, with_warnings
-from helpers.model import vocab
 
 FACTORS_PATH = REFERENCE_DIR / "factors.csv"
 CATEGORIES_PATH = REFERENCE_DIR / "categories.csv"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from helpers.io.errors import InputError, InputProblem, display_path
-from helpers.model.french import count_text
+from helpers.io.french import count_text
 
 REQUIRED = ("inventory.csv",)
 

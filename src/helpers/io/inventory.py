@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import bounds as B
+from helpers.io import vocab
 from helpers.io.errors import InputError, InputProblem, display_path
+from helpers.io.french import count_text
 from helpers.io.tables import Column, Schema, fold_text, take_report
-from helpers.model import vocab
-from helpers.model.french import count_text
 
 QUALITIES = vocab.QUALITIES
 SYNONYMS_PATH = "category_synonyms.csv"

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.io.errors import InputError, InputProblem, display_path
-from helpers.model.french import count_text
+from helpers.io.french import count_text
 
 # --- caps -------------------------------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ MITRE CWE-1236, "Improper Neutralization of Formula Elements in a CSV File".
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zipfile
@@ -305,3 +306,35 @@ def formula_cells(path: str | Path) -> list[str]:
                                              and not cell.quotePrefix):
                     bad.append(f"{ws.title}!{cell.coordinate}")
     return bad
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Deterministic, strict JSON (summary.json and its parts, the manifest)
+# ----------------------------------------------------------------------------------------------------------------
+
+class NonFiniteValue(ValueError):
+    """A figure to be written as JSON is infinite: never published (``summary.json`` is strict JSON, issue 31)."""
+
+
+def _round(obj, digits: int = 6, where: str = ""):
+    if isinstance(obj, float):
+        if obj != obj:  # NaN is not JSON
+            return None
+        if obj in (float("inf"), float("-inf")):
+            raise NonFiniteValue(f"valeur non finie ({obj}) à la clé « {where or '(racine)'} » : aucune figure "
+                                 "infinie n'est publiée ; une entrée hors de ses bornes a échappé aux contrôles, "
+                                 "signalez-le avec le fichier d'entrée en cause")
+        return float(f"{obj:.{digits}g}")
+    if isinstance(obj, dict):
+        return {str(k): _round(v, digits, f"{where}.{k}" if where else str(k)) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_round(v, digits, f"{where}[{i}]") for i, v in enumerate(obj)]
+    if hasattr(obj, "item"):  # numpy scalar
+        return _round(obj.item(), digits, where)
+    return obj
+
+
+def dumps(obj) -> str:
+    """Deterministic, strict JSON: floats to 6 significant digits, NaN as null, sorted keys, UTF-8 text; an
+    infinite value raises :class:`NonFiniteValue` naming its key (``Infinity`` is not JSON)."""
+    return json.dumps(_round(obj), ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)

@@ -27,8 +27,8 @@ import pandas as pd
 
 from helpers.io import readers
 from helpers.io.errors import InputError, InputProblem, display_path, quoted_names
-from helpers.model.french import count_text
-from helpers.model.memo import Memo
+from helpers.io.french import count_text
+from helpers.io.memo import Memo
 
 TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
 FALSE_WORDS = {"0", "false", "no", "n", "non", "faux", ""}

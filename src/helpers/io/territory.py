@@ -188,7 +188,7 @@ class Entity:
     population: int | None = None
     aliases: tuple[str, ...] = ()
     #: ``article:`` of the entity (« la », « le », « l' », « les », « » ), or None: read from its name
-    #: (:func:`helpers.model.french.name_article`)
+    #: (:func:`helpers.io.french.name_article`)
     article: str | None = None
 
 
@@ -579,7 +579,7 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
 def _article(value) -> str | None | bool:
     """``article:`` of a name: None when absent, the article (« la », « le », « l' », « les », « » ) when valid,
     False when it is something else."""
-    from helpers.model.french import ARTICLES
+    from helpers.io.french import ARTICLES
 
     if value is None:
         return None

@@ -52,8 +52,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.io import vocab
 from helpers.io.paths import REFERENCE_DIR
-from helpers.model import uncertainty, vocab
+from helpers.model import uncertainty
 from helpers.model.engine import weighted_draws
 from helpers.model.perimeter import mismatch_reason_fr, perimeter_matches, study_perimeter
 
@@ -193,7 +194,7 @@ def _as_bool(series: pd.Series) -> np.ndarray:
 def _fr_note(value: float, decimals: int = 0) -> str:
     """A number of an analyst-facing note written the French way (``1 500``, ``2,5``); a value that would round to
     a different whole number below 10 keeps two significant digits (0.5 Go is "0,5 Go", never "0 Go")."""
-    from helpers.model.french import fr_number, fr_sig
+    from helpers.io.french import fr_number, fr_sig
 
     if decimals == 0 and abs(value) < 10 and round(value) != value:
         text = fr_sig(value, 2)
@@ -2001,7 +2002,7 @@ def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.
 
     Columns :data:`BENCHMARK_COLUMNS`; ``source`` is the reference's web address when it has one.
     """
-    from helpers.model.french import fr_number
+    from helpers.io.french import fr_number
 
     nan = float("nan")
     total = (data.get("total_tco2e") or {}).get("value", nan)
@@ -2112,7 +2113,7 @@ def published_comparison(published: dict, mc: MonteCarloResult, data: dict, comp
     the published scope) and ``study_total``. Each row: ``line, label_fr, unit, published, study, study_low,
     study_high, difference, reason_fr``; ``published`` None where the publication gives no figure.
     """
-    from helpers.model.french import fr_number
+    from helpers.io.french import fr_number
 
     nan = float("nan")
     cells = mc.cells

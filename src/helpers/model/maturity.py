@@ -741,7 +741,7 @@ class MaturityAssessment:
 
     def status_text(self) -> str:
         """``questionnaire incomplet (x %)`` when the score is not published, else the level."""
-        from helpers.model.french import NBSP, fr_number
+        from helpers.io.french import NBSP, fr_number
 
         row = self.subject_row
         if not self.published and row["score_pct"] == row["score_pct"]:  # scored, but on too few answers

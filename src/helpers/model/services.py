@@ -38,11 +38,11 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import bounds as B
+from helpers.io import vocab
 from helpers.io.errors import InputError, InputProblem, display_path
+from helpers.io.memo import Memo, frame_digest
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.tables import Column, Schema, plain, provided, read_table
-from helpers.model import vocab
-from helpers.model.memo import Memo, frame_digest
 
 # ----------------------------------------------------------------------------------------------------------------
 # Vocabulary

@@ -1695,8 +1695,8 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     plan's actions from its decision year, compute its budget by year and the trajectory against the carbon
     budget."""
     from helpers.io import factors as fm
+    from helpers.io import french
     from helpers.io import prices as pr
-    from helpers.model import french
     from helpers.model import services as sv
     from helpers.plan import priorities as stk
 

@@ -9,7 +9,7 @@ year's code and library (:func:`rerun_previous_balance`), so the change of the f
   lifetime, a corrected formula). A factor or method change is never shown as a reduction.
 
 ``total = activity + factors_and_method = current − published``. The rerun's and this year's totals are rounded like
-published ones (6 significant digits, :func:`helpers.run.context.dumps`) before the split, so the previous inputs
+published ones (6 significant digits, :func:`helpers.io.safe_write.dumps`) before the split, so the previous inputs
 rerun with an unchanged library give a factors-and-method part of exactly 0, and equal inputs an activity part of
 exactly 0.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.model.french import count_text
+from helpers.io.french import count_text
 from helpers.plan.actions import (
     CARBON_VALUE_EUR_PER_TCO2E,
     ActionsStudy,

@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from helpers.io.french import count_text
 from helpers.model.carbon import (
     AGE_NOT_GIVEN_FR,
     CRITERIA_LABELS,
@@ -32,7 +33,6 @@ from helpers.model.carbon import (
     territory_footprint,
     tier_breakdown_with_spend,
 )
-from helpers.model.french import count_text
 
 
 def _fr(values, decimals: int = 1) -> list[str]:

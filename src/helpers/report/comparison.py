@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.model.french import NBSP, fr_number
+from helpers.io.french import NBSP, fr_number
 
 BATCH_DIR_NAME = "batch"
 STATUS_FR = {"ok": "calculé", "skipped": "à jour (non recalculé)", "failed": "échec"}

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.io.french import count_text
 from helpers.io.ingest import IngestReport
-from helpers.model.french import count_text
 
 #: what each input file holds, in the words of the page's readers (file names stay in the annex's import report)
 INPUT_NAMES_FR: dict[str, str] = {
@@ -397,7 +397,7 @@ def actors_sentence(lines: pd.DataFrame) -> str:
     """The actor lines in one French sentence (the page budget allows no table here; the table is the sheet
     « Territoire par acteur » of ``tables.xlsx``): ``ménages : 23 406 tCO2e par an [17 923 – 31 338], données
     locales ; …``."""
-    from helpers.model.french import fr_interval
+    from helpers.io.french import fr_interval
 
     def label(text: str) -> str:
         return text[0].lower() + text[1:]
@@ -410,7 +410,7 @@ def actors_markdown(actors, territory) -> str:
     """French text of section 2 on the territory's footprint by actor: what it rests on, each line with its interval
     and basis, the total, and the connectivity and inclusion indicators (two paragraphs: the main page's budget; the
     lines, the jobs by sector and the indicators are sheets of ``tables.xlsx``, the method in the annex)."""
-    from helpers.model.french import fr_interval
+    from helpers.io.french import fr_interval
     from helpers.model.territory_actors import total
     from helpers.report.plotting import esc, fr_number
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.model.french import count_text
+from helpers.io.french import count_text
 from helpers.model.maturity import (
     GLOBAL,
     LABEL_NR_LEVEL1_THRESHOLD,
@@ -34,13 +34,13 @@ def _pct(value, decimals: int = 0) -> str:
 
 
 def _count(n, word: str) -> str:
-    """``'1 notée'``, ``'3 notées'``, ``'2 non applicables'`` (:func:`helpers.model.french.count_text`)."""
+    """``'1 notée'``, ``'3 notées'``, ``'2 non applicables'`` (:func:`helpers.io.french.count_text`)."""
     return count_text(int(n), word)
 
 
 def _entity_grammar(territory, entity_id: str) -> tuple[str | None, str | None]:
     """(kind, article) of an entity or peer of ``territory`` (``None, None`` when unknown), for
-    :func:`helpers.model.french.de_name`."""
+    :func:`helpers.io.french.de_name`."""
     if territory is None:
         return None, None
     for e in tuple(getattr(territory, "entities", ())) + tuple(getattr(territory, "peers", ())):
@@ -51,8 +51,8 @@ def _entity_grammar(territory, entity_id: str) -> tuple[str | None, str | None]:
 
 def subject_names(a: MaturityAssessment, territory=None) -> tuple[str, str]:
     """The rated entity's name as a subject (``"La Mairie de Trois-Lignes"``) and after "de" (``"de la Mairie de
-    Trois-Lignes"``), escaped for the page (:func:`helpers.model.french.the_name`, :func:`~helpers.model.french.de_name`)."""
-    from helpers.model.french import de_name, the_name
+    Trois-Lignes"``), escaped for the page (:func:`helpers.io.french.the_name`, :func:`~helpers.io.french.de_name`)."""
+    from helpers.io.french import de_name, the_name
     from helpers.report.plotting import esc
 
     raw = a.names.get(a.subject, a.subject)
@@ -285,7 +285,7 @@ def radar_alt(a: MaturityAssessment) -> str:
     if s.empty:
         return f"Radar des scores par axe : aucune question notée, aucun score à afficher pour {name}."
     best, worst = s.idxmax(), s.idxmin()
-    from helpers.model.french import de_name
+    from helpers.io.french import de_name
 
     text = (f"Radar des scores par axe {de_name(name)} : score le plus élevé en « {labels[best]} » ({_pct(s[best])}), "
             f"le plus bas en « {labels[worst]} » ({_pct(s[worst])})")

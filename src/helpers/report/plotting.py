@@ -14,7 +14,7 @@ import io
 import re
 
 # the French number format lives with the model, which writes French numbers into processed tables
-from helpers.model.french import NBSP, fr_interval, fr_number, fr_sig  # noqa: F401 (re-exported)
+from helpers.io.french import NBSP, fr_interval, fr_number, fr_sig  # noqa: F401 (re-exported)
 
 # Okabe & Ito (2008), "Color Universal Design", colour-blind safe.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

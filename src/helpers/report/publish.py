@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from helpers.io.previous import ARCHIVE_DIR, MANIFEST_FILE  # the archive a follow-up reads (issue 34)
-from helpers.run.context import dumps
+from helpers.io.safe_write import dumps
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 # cells tagged "analyst" stay in the notebooks (JupyterLab, executed copies) but are not published: the HTML keeps
@@ -440,7 +440,6 @@ def write_manifest(outputs: Path) -> Path:
     """``manifest.json``: every published file of ``outputs`` (path relative to it, ``/``-separated) and its
     sha256, sorted; the manifest itself is not listed. A follow-up study checks the previous study's files against
     it before reading them."""
-    from helpers.run.context import dumps
 
     files = [p for p in outputs.rglob("*") if p.is_file() and p.name != MANIFEST_FILE]
     _, each = sha256_files(files, outputs)

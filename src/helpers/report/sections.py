@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.model.french import count_text
+from helpers.io.french import count_text
 from helpers.report.plotting import NBSP, code, esc, fr_number, fr_sig, html_table
 
 NA = "non disponible"
@@ -86,8 +86,8 @@ def provided(summary: dict, file: str) -> bool | None:
 
 def of_name(territory: dict) -> str:
     """``"de la Commune de Trois-Lignes"``: the territory's name after "de", with its article
-    (:func:`helpers.model.french.de_name`; ``territory.yaml``: ``kind``, ``article``), escaped for the page."""
-    from helpers.model.french import de_name
+    (:func:`helpers.io.french.de_name`; ``territory.yaml``: ``kind``, ``article``), escaped for the page."""
+    from helpers.io.french import de_name
 
     name = territory.get("name")
     if not name:

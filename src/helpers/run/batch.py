@@ -242,7 +242,7 @@ def _summary_mode(territory, seed: int, n_draws: int, digest: str, files: dict, 
 
 
 def _write_run(out: Path, mode: str, seed: int, n_draws: int, version: str, fingerprint: str) -> None:
-    from helpers.run.context import dumps
+    from helpers.io.safe_write import dumps
 
     run = {"mode": mode, "seed": int(seed), "n_draws": int(n_draws), "code_version": version,
            "code_fingerprint": fingerprint}

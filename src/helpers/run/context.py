@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.io import paths, safe_write
+from helpers.io.safe_write import NonFiniteValue, dumps  # noqa: F401 (re-exported: the writers of this context)
 from helpers.io.territory import Territory, load_territory
 
 
@@ -75,31 +76,3 @@ def write_csv(df: pd.DataFrame, path: Path, index: bool = False) -> Path:
 def read_csv(path: Path, **kwargs) -> pd.DataFrame:
     """A CSV written by :func:`write_csv`, its formula quoting undone (:func:`helpers.io.safe_write.read_csv`)."""
     return safe_write.read_csv(path, **kwargs)
-
-
-class NonFiniteValue(ValueError):
-    """A figure to be written as JSON is infinite: never published (``summary.json`` is strict JSON, issue 31)."""
-
-
-def _round(obj, digits: int = 6, where: str = ""):
-    if isinstance(obj, float):
-        if obj != obj:  # NaN is not JSON
-            return None
-        if obj in (float("inf"), float("-inf")):
-            raise NonFiniteValue(f"valeur non finie ({obj}) à la clé « {where or '(racine)'} » : aucune figure "
-                                 "infinie n'est publiée ; une entrée hors de ses bornes a échappé aux contrôles, "
-                                 "signalez-le avec le fichier d'entrée en cause")
-        return float(f"{obj:.{digits}g}")
-    if isinstance(obj, dict):
-        return {str(k): _round(v, digits, f"{where}.{k}" if where else str(k)) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_round(v, digits, f"{where}[{i}]") for i, v in enumerate(obj)]
-    if hasattr(obj, "item"):  # numpy scalar
-        return _round(obj.item(), digits, where)
-    return obj
-
-
-def dumps(obj) -> str:
-    """Deterministic, strict JSON: floats to 6 significant digits, NaN as null, sorted keys, UTF-8 text; an
-    infinite value raises :class:`NonFiniteValue` naming its key (``Infinity`` is not JSON)."""
-    return json.dumps(_round(obj), ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
