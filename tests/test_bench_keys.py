@@ -138,6 +138,11 @@ def test_batch_headline_keys_and_ratios():
     assert h["ratio_to_input_floor"] == pytest.approx(2.5) and h["met"] is True
     assert h["ratio_to_input_floor_excluding_client_start"] == pytest.approx(4.0)
     assert h["territories_per_minute"] == pytest.approx(6.0)
+    assert h["full_territories_per_minute"] is None and h["full_met"] is False  # full mode not measured: nothing made up
+    full = dict(_run(24.0, 20.0, [500.0]), n=2)
+    h_full = bench.headline(dict(runs, full_2_workers=full), None, 4)
+    assert h_full["full_territories_per_minute"] == pytest.approx(5.0) and h_full["full_territories"] == 2
+    assert h_full["full_met"] is False and h_full["full_target_territories_per_minute"] == 10
     assert h["peak_rss_mb"] == 350.0 and h["peak_rss_run"] == "summary_2_workers" and h["peak_rss_met"] is True
     memory = dict(_run(100.0, 90.0, [2100.0, 900.0]), n=10)
     h = bench.headline(runs, memory, 4)

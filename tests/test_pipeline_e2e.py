@@ -75,7 +75,10 @@ def test_published_files_and_summary_keys(project):
     assert summary["inputs_provided"] == {  # issue 33: which inputs were given, so a page says "non fourni"
         "actions.csv": False, "factor_overrides.csv": False, "hosting.csv": True, "inventory.csv": True,
         "maturity.csv": True, "printing.csv": True, "purchases.csv": True, "rgesn.csv": False,
-        "services.csv": True, "telecom.csv": True, "unit_prices.csv": False}
+        "services.csv": True, "telecom.csv": True, "unit_prices.csv": False,
+        # issue 35: the territory's open data and the stakeholders' priorities, none given for test-mini
+        "communes.csv": False, "connectivity.csv": False, "datacentres.csv": False, "digital_fragility.csv": False,
+        "establishments.csv": False, "priorities.csv": False, "schools.csv": False}
     # the inputs' fingerprint is the one computed here, independently
     files = sorted(p for sub in (f"data/raw/{SLUG}", "data/raw/reference")
                    for p in (root / sub).rglob("*") if p.is_file())
