@@ -30,7 +30,7 @@ INPUT_SCHEMAS: dict[str, tuple[str, str]] = {
     "inventory": ("io.inventory", "INVENTORY_SCHEMA"), "hosting": ("io.carbon_inputs", "HOSTING_SCHEMA"),
     "telecom": ("io.carbon_inputs", "TELECOM_SCHEMA"), "purchases": ("io.carbon_inputs", "PURCHASES_SCHEMA"),
     "printing": ("io.carbon_inputs", "PRINTING_SCHEMA"), "services": ("model.services", "SERVICES_SCHEMA"),
-    "rgesn": ("model.rgesn", "RGESN_SCHEMA"), "maturity_answers": ("model.maturity", "MATURITY_SCHEMA"),
+    "rgesn": ("model.rgesn", "RGESN_SCHEMA"), "maturity_answers": ("io.maturity_inputs", "MATURITY_SCHEMA"),
     "actions": ("plan.actions", "ACTIONS_SCHEMA"), "factor_overrides": ("io.factors", "FACTOR_OVERRIDE_SCHEMA"),
 }
 #: text columns the inventory reader adds to its schema's (``helpers.io.inventory.read_inventory``)
@@ -103,7 +103,7 @@ def _readers(ctx, categories, tables, strict=None):
         ("services.csv", "services", lambda p: mod("model.services").read_services(p, hosting_ids())),
         ("rgesn.csv", "rgesn", lambda p: mod("model.rgesn").read_rgesn(p, service_ids())),
         ("maturity.csv", "maturity_answers",
-         lambda p: (m := mod("model.maturity")).read_maturity(p, territory, m.load_questions())),
+         lambda p: (m := mod("io.maturity_inputs")).read_maturity(p, territory, m.load_questions())),
         ("unit_prices.csv", "unit_prices", lambda p: mod("io.prices").read_territory_prices(p)),
         # the territory's open data (issue 35): the état des lieux of digital uses, every file optional
         ("communes.csv", "communes", lambda p: mod("io.territory_data").read_communes(p)),

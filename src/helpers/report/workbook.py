@@ -328,10 +328,10 @@ def _labels() -> dict[str, dict]:
         TIER_LABELS,
     )
     from helpers.model.levers import LEVERS
-    from helpers.model.maturity import PILLARS_FR
     from helpers.model.rgesn import ANSWER_LABELS_FR
     from helpers.model.services import TYPE_LABELS_FR
     from helpers.plan.actions import axis_labels
+    from helpers.report.maturity import PILLARS_FR
 
     cats = load_categories()
     category = dict(zip(cats["category"], cats["label_fr"]))

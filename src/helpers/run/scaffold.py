@@ -28,7 +28,7 @@ INPUT_FILES = (
     ("helpers.io.carbon_inputs", "PRINTING_SCHEMA", False, "paper and printing"),
     ("helpers.model.services", "SERVICES_SCHEMA", False, "the key digital services (services LCA)"),
     ("helpers.model.rgesn", "RGESN_SCHEMA", False, "RGESN self-assessment of the services"),
-    ("helpers.model.maturity", "MATURITY_SCHEMA", False, "answers to the maturity questionnaire"),
+    ("helpers.io.maturity_inputs", "MATURITY_SCHEMA", False, "answers to the maturity questionnaire"),
     ("helpers.plan.actions", "ACTIONS_SCHEMA", False, "selection and parameters of the action plan"),
     ("helpers.io.prices", "TERRITORY_PRICES_SCHEMA", False, "the collectivity's own unit prices (budget of the plan)"),
     ("helpers.io.factors", "FACTOR_OVERRIDE_SCHEMA", False, "overrides of reference factors (e.g. electricity contract)"),
