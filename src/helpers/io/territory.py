@@ -383,7 +383,7 @@ def _read_document(path: Path, file: str, slug: str):
         raise InputError(InputProblem(
             file, None, None, None,
             f"un dossier data/raw/{slug}/ avec les entrées du territoire (créez-le avec 'make new-territory "
-            f"SLUG={slug}')",
+            f"TERRITORY={slug}')",
         ))
     if not path.exists() and not path.is_symlink():
         raise InputError(InputProblem(file, None, None, None, "ce fichier (voir 'make new-territory')"))
