@@ -3,6 +3,9 @@ PYTHON    ?= python3
 VENV      ?= .venv
 PY        := $(VENV)/bin/python
 UV_VERSION := 0.13.9
+# One variable names the territory, for every target: TERRITORY. SLUG (the name make new-territory used to take)
+# is kept as its alias. Whether TERRITORY was given (command line or environment) is read before its default.
+_TERRITORY_GIVEN := $(filter-out undefined default,$(origin TERRITORY))
 TERRITORY ?= la-rochelle
 SEED      ?= 20200101
 DRAWS     ?= 10000
@@ -38,6 +41,15 @@ _check = $(if $(or $(call _strip,$(value $(1)),$(2)),$(word 2,$(value $(1)))),$(
 _slug_text   := un identifiant de territoire (lettres minuscules$(,) chiffres et -$(,) par ex. la-rochelle)
 _TERRITORY   := $(call _check,TERRITORY,$(_lower) $(_digits) -,$(_slug_text))
 _SLUG        := $(call _check,SLUG,$(_lower) $(_digits) -,$(_slug_text))
+ifneq ($(_SLUG),)
+  ifneq ($(and $(_TERRITORY_GIVEN),$(filter-out $(_SLUG),$(_TERRITORY))),)
+    $(error Paramètres refusés, rien n'a été exécuté : TERRITORY='$(_TERRITORY)' et SLUG='$(_SLUG)' nomment deux \
+      territoires ; SLUG est l'ancien nom de TERRITORY : n'en donnez qu'un)
+  endif
+  _TERRITORY := $(_SLUG)
+endif
+# the territory make new-territory creates: always named, never the default
+_NEW_TERRITORY := $(if $(or $(_TERRITORY_GIVEN),$(_SLUG)),$(_TERRITORY))
 _SEED        := $(call _check,SEED,$(_digits),un nombre entier)
 _DRAWS       := $(call _check,DRAWS,$(_digits),un nombre entier de tirages)
 _N           := $(call _check,N,$(_digits),un nombre entier)
@@ -54,7 +66,7 @@ _SCHEDULER   := $(call _check,SCHEDULER,$(_lower) $(_upper) $(_digits) - . _ : /
 .PHONY: help setup study test lint lab new-territory batch synth bench crosscheck mutate lock clean shots pdf
 
 help: ## list the targets
-	@echo "Usage: make <target> [TERRITORY=la-rochelle] [SLUG=...]"
+	@echo "Usage: make <target> [TERRITORY=la-rochelle] (SLUG=... : ancien nom de TERRITORY, accepté)"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed ## create .venv with the locked environment (needs only python3)
@@ -80,9 +92,9 @@ lint: setup ## ruff on src/, tests/ and the notebooks
 lab: setup ## open JupyterLab on notebooks/ with the project's kernel (--allow-root when run as root, e.g. in a container)
 	@$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-new-territory: setup ## create data/raw/SLUG/ for a first run (make new-territory SLUG=ma-commune [FILES=hosting,telecom|all])
-	@test -n '$(_SLUG)' || (echo "Usage : make new-territory SLUG=ma-commune [FILES=hosting,telecom|all]" && exit 2)
-	@$(PY) -m helpers.run.cli new-territory '$(_SLUG)' $(if $(_FILES),--files '$(_FILES)')
+new-territory: setup ## create data/raw/TERRITORY/ for a first run (make new-territory TERRITORY=ma-commune [FILES=hosting,telecom|all]; SLUG= also accepted)
+	@test -n '$(_NEW_TERRITORY)' || (echo "Usage : make new-territory TERRITORY=ma-commune [FILES=hosting,telecom|all]" && exit 2)
+	@$(PY) -m helpers.run.cli new-territory '$(_NEW_TERRITORY)' $(if $(_FILES),--files '$(_FILES)')
 
 batch: setup ## study of many territories on Dask (MODE=summary|full, TERRITORIES=a,b, SCHEDULER=tcp://host:port)
 	@$(PY) -m helpers.run.batch --mode '$(_MODE)' --workers '$(_WORKERS)' --seed '$(_SEED)' --draws '$(_DRAWS)' \

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.io import maturity_inputs as mi
 from helpers.io.errors import InputError
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.territory import Entity, Territory
@@ -21,12 +22,20 @@ AXIS_IDS = ["strategy_governance", "measurement_steering", "responsible_purchasi
 
 @pytest.fixture(scope="module")
 def axes():
-    return m.load_axes()
+    return mi.load_axes()
 
 
 @pytest.fixture(scope="module")
 def questions(axes):
-    return m.load_questions(axes=axes)
+    return mi.load_questions(axes=axes)
+
+
+def _assess(answers, territory, questions, **kw):
+    """:func:`helpers.model.maturity.assess` on the shipped referential (and the shipped published scores unless
+    ``published_maturity`` is given)."""
+    axes = mi.load_axes()
+    kw.setdefault("published_maturity", mi.load_published_maturity())
+    return m.assess(answers, territory, questions, axes=axes, crosswalk=mi.load_crosswalk(axes=axes), **kw)
 
 
 @pytest.fixture
@@ -58,8 +67,8 @@ def test_referential_has_40_questions_in_the_8_axes_with_5_levels(axes, question
 
 
 def test_crosswalk_adds_up_to_1000_and_covers_every_axis(axes):
-    cw = m.load_crosswalk(axes=axes)
-    assert set(cw["label_theme"]) == set(m.LABEL_NR_THEMES)
+    cw = mi.load_crosswalk(axes=axes)
+    assert set(cw["label_theme"]) == set(mi.LABEL_NR_THEMES)
     assert cw.groupby("label_theme")["theme_max_points"].first().sum() == 1000
     assert set(cw["axis"]) == set(AXIS_IDS)
     # every axis at 100 % gives 1000 points, every axis at 30 % gives 300 (the level-1 threshold)
@@ -72,7 +81,7 @@ def test_broken_crosswalk_is_reported(tmp_csv, axes):
                    "Stratégie et gouvernance,600,strategy_governance,0.5,x\n"
                    "Stratégie et gouvernance,600,mesure,0.4,x\n", "label_nr_crosswalk.csv")
     with pytest.raises(InputError) as exc:
-        m.load_crosswalk(path, axes)
+        mi.load_crosswalk(path, axes)
     columns = [p.column for p in exc.value.problems]
     assert (3, "axis") in {(p.row, p.column) for p in exc.value.problems}
     assert "theme_max_points" in columns and "axis_weight" in columns  # 600 ≠ 1000; 0.5 + 0.4 ≠ 1
@@ -130,7 +139,7 @@ def test_scores_by_hand(mini_questions):
     assert scores.at["b", "completeness_pct"] == pytest.approx(50.0)
     assert scores.at["global", "completeness_pct"] == pytest.approx(80.0)
     assert scores.loc["global", ["n_answered", "n_not_applicable", "n_not_answered"]].tolist() == [3, 1, 1]
-    assert m.maturity_level(scores.at["global", "score_pct"]) == "Structuré"
+    assert mat_report.maturity_level(scores.at["global", "score_pct"]) == "Structuré"
 
 
 def test_na_is_out_of_numerator_and_denominator(mini_questions):
@@ -158,11 +167,11 @@ def test_missing_answers_lower_completeness_and_are_never_zero(mini_questions):
     # a collectivity with no answer at all is "not assessed", never 0 %
     nothing = m.maturity_scores(m.answers_grid(full.iloc[:0], mini_questions, ["s"])).set_index("axis")
     assert nothing["score_pct"].isna().all() and (nothing["completeness_pct"] == 0).all()
-    assert m.maturity_level(np.nan) == "Non évalué"
+    assert mat_report.maturity_level(np.nan) == "Non évalué"
 
 
 def test_named_levels_thresholds():
-    assert list(m.maturity_level([0, 24.9, 25, 49.99, 50, 74.9, 75, 100])) == [
+    assert list(mat_report.maturity_level([0, 24.9, 25, 49.99, 50, 74.9, 75, 100])) == [
         "Initial", "Initial", "En construction", "En construction", "Structuré", "Structuré", "Exemplaire",
         "Exemplaire"]
 
@@ -235,7 +244,7 @@ def test_label_nr_indicative_by_hand():
 def test_read_maturity_accepts_na_spellings_and_lenient_ids(tmp_csv, territory, questions):
     path = tmp_csv(HEADER + "ville,GOV-01,3,délibération 2024\nville,mes-04,N/A,pas de salle serveur\n"
                    "peer-a,GOV-01,0,\nville,TER-01,na,\n", "maturity.csv")
-    df = m.read_maturity(path, territory, questions)
+    df = mi.read_maturity(path, territory, questions)
     assert df["question_id"].tolist() == ["GOV-01", "MES-04", "GOV-01", "TER-01"]
     assert df["not_applicable"].tolist() == [False, True, False, True]
     assert df["level"].iloc[0] == 3 and df["level"].iloc[2] == 0 and df["level"].iloc[[1, 3]].isna().all()
@@ -254,7 +263,7 @@ def test_read_maturity_accepts_na_spellings_and_lenient_ids(tmp_csv, territory, 
 def test_each_bad_answer_is_an_input_error_at_its_line_and_column(tmp_csv, territory, questions, row, column, hint):
     path = tmp_csv(HEADER + "ville,MES-01,1,ok\n" + row + "\n", "maturity.csv")
     with pytest.raises(InputError) as exc:
-        m.read_maturity(path, territory, questions)
+        mi.read_maturity(path, territory, questions)
     problems = exc.value.problems
     assert [(p.row, p.column) for p in problems] == [(3, column)]
     assert hint in problems[0].expected and "maturity.csv" in problems[0].file
@@ -263,7 +272,7 @@ def test_each_bad_answer_is_an_input_error_at_its_line_and_column(tmp_csv, terri
 def test_duplicate_answer_points_at_the_second_line(tmp_csv, territory, questions):
     path = tmp_csv(HEADER + "ville,GOV-01,1,\npeer-a,GOV-01,2,\nville,gov-01,3,\n", "maturity.csv")
     with pytest.raises(InputError) as exc:
-        m.read_maturity(path, territory, questions)
+        mi.read_maturity(path, territory, questions)
     (p,) = exc.value.problems
     assert (p.row, p.column) == (4, "question_id") and "ligne 2" in p.expected
 
@@ -272,14 +281,14 @@ def test_every_problem_is_reported_at_once(tmp_csv, territory, questions):
     path = tmp_csv(HEADER + "ville,GOV-01,7,\nmairie,GOV-02,1,\nville,XYZ-99,1,\nville,GOV-03,NA,\n"
                    "ville,GOV-04,1,\nville,GOV-04,2,\n", "maturity.csv")
     with pytest.raises(InputError) as exc:
-        m.read_maturity(path, territory, questions)
+        mi.read_maturity(path, territory, questions)
     found = {(p.row, p.column) for p in exc.value.problems}
     assert found == {(2, "level"), (3, "collectivity"), (4, "question_id"), (5, "level"), (7, "question_id")}
     assert "ligne 2" in str(exc.value) and "colonne 'level'" in str(exc.value)  # French since 6e98367
 
 
 def test_subject_without_answers_is_a_warning(tmp_csv, territory, questions):
-    df = m.read_maturity(tmp_csv(HEADER + "peer-a,GOV-01,2,\n", "maturity.csv"), territory, questions)
+    df = mi.read_maturity(tmp_csv(HEADER + "peer-a,GOV-01,2,\n", "maturity.csv"), territory, questions)
     (w,) = df.attrs["warnings"]
     assert w.severity == "warning" and w.value == "ville"
 
@@ -292,12 +301,12 @@ def test_shipped_answers_validate_and_are_illustrative(slug, subject, peers, que
     from helpers.io.territory import load_territory
 
     territory = load_territory(slug)
-    answers = m.read_maturity(RAW_DIR / slug / "maturity.csv", territory, questions)
+    answers = mi.read_maturity(RAW_DIR / slug / "maturity.csv", territory, questions)
     assert subject in set(answers["collectivity"])
     assert len(set(answers["collectivity"]) & set(territory.peer_ids)) >= peers
     assert answers["evidence"].str.contains("Illustratif|Test", regex=True).all()
-    a = m.assess(answers, territory, questions)
-    summary = a.summary()
+    a = _assess(answers, territory, questions)
+    summary = mat_report.section_summary(a)
     # issue 18: the shipped peers are illustrative (no published source): listed, never ranked against; the
     # entities of the perimeter (the Ville beside the Agglo) are not peers
     assert summary["benchmark"]["n_peers"] == 0 and summary["benchmark"]["peers_sourced"] is False
@@ -310,7 +319,7 @@ def test_shipped_answers_validate_and_are_illustrative(slug, subject, peers, que
         assert summary["published"] is False and summary["score_pct"] is None
         assert summary["level"].startswith("questionnaire incomplet (")
     else:
-        assert summary["published"] is True and summary["level"] in {n for _, n, _ in m.MATURITY_LEVELS}
+        assert summary["published"] is True and summary["level"] in {n for _, n, _ in mat_report.MATURITY_LEVELS}
 
 
 def test_figures_carry_more_than_colour(questions):
@@ -320,8 +329,8 @@ def test_figures_carry_more_than_colour(questions):
     territory = load_territory("la-rochelle")
     # a sourced peer (as if its score were published) so the radar has the peers' line
     published = pd.DataFrame({"label_fr": ["Agglomération A (illustrative) : test"], "source": ["test"],
-                              "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [50.0]})
-    a = m.assess(m.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions), territory, questions,
+                              "unit": [mi.PUBLISHED_MATURITY_UNIT], "value": [50.0]})
+    a = _assess(mi.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions), territory, questions,
                  published_maturity=published)
     radar = mat_report.radar_figure(a)
     ax = radar.axes[0]
@@ -337,10 +346,10 @@ def test_figures_carry_more_than_colour(questions):
 
 
 def test_missing_questionnaire_means_not_assessed_never_zero(tmp_path, territory, questions):
-    answers, provided = m.read_maturity_if_provided(tmp_path / "maturity.csv", territory, questions)
+    answers, provided = mi.read_maturity_if_provided(tmp_path / "maturity.csv", territory, questions)
     assert not provided and answers.empty
-    a = m.assess(answers, territory, questions)
-    summary = a.summary()
+    a = _assess(answers, territory, questions)
+    summary = mat_report.section_summary(a)
     assert summary["score_pct"] is None and summary["level"] == "Non évalué"
     assert summary["completeness_pct"] == 0 and summary["benchmark"]["rank"] is None
     assert summary["label_nr_indicative_score"] is None
@@ -370,7 +379,7 @@ def test_junk_answers_give_an_input_error_never_another_exception(tmp_path_facto
             writer.writerow(["collectivity", "question_id", "level", "evidence"])
             writer.writerows(rows)
         try:
-            df = m.read_maturity(path, territory, questions)
+            df = mi.read_maturity(path, territory, questions)
         except InputError as exc:
             assert exc.problems and all(p.file.endswith("maturity.csv") for p in exc.problems)
             return
@@ -405,7 +414,7 @@ def _la_rochelle(questions, **kw):
     from helpers.io.territory import load_territory
 
     territory = load_territory("la-rochelle")
-    answers = m.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions)
+    answers = mi.read_maturity(RAW_DIR / "la-rochelle" / "maturity.csv", territory, questions)
     return territory, answers
 
 
@@ -417,7 +426,7 @@ def test_a_peer_that_is_an_entity_of_the_perimeter_is_refused(questions):
     ville = next(e for e in territory.entities if e.id == "ville")
     bad = dataclasses.replace(territory, peers=territory.peers + (dataclasses.replace(ville, id="ville-bis"),))
     with pytest.raises(InputError) as exc:
-        m.assess(answers, bad, questions)
+        _assess(answers, bad, questions)
     msg = str(exc.value)
     assert "colonne 'peers'" in msg and "Ville de La Rochelle" in msg and "ne peut pas servir de comparaison" in msg
 
@@ -425,13 +434,13 @@ def test_a_peer_that_is_an_entity_of_the_perimeter_is_refused(questions):
 def test_only_sourced_peers_are_ranked_against(questions):
     """Without a published source no rank; with one sourced peer the rank is among the subject and that peer."""
     territory, answers = _la_rochelle(questions)
-    none = m.assess(answers, territory, questions, published_maturity=pd.DataFrame(
+    none = _assess(answers, territory, questions, published_maturity=pd.DataFrame(
         columns=["label_fr", "source", "unit", "value"]))
     assert none.summary()["benchmark"]["rank"] is None and none.summary()["benchmark"]["peers_sourced"] is False
     assert "pas de classement" in mat_report.headline_markdown(none)
     published = pd.DataFrame({"label_fr": ["Commune B (illustrative) : test"], "source": ["https://example.org"],
-                              "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [40.0]})
-    one = m.assess(answers, territory, questions, published_maturity=published)
+                              "unit": [mi.PUBLISHED_MATURITY_UNIT], "value": [40.0]})
+    one = _assess(answers, territory, questions, published_maturity=published)
     b = one.summary()["benchmark"]
     assert b["peers_sourced"] is True and b["n_peers"] == 1 and b["sources"] == {"peer-b": "https://example.org"}
     mine, theirs = one.matrix.loc["agglo", m.GLOBAL], one.matrix.loc["peer-b", m.GLOBAL]
@@ -442,13 +451,13 @@ def test_nothing_is_published_below_the_completeness_threshold(questions):
     """La Rochelle's questionnaire is complete enough at 60 %; with a 99.9 % threshold the same answers publish no
     score, level, rank nor axis scores, and say 'questionnaire incomplet (x %)'."""
     territory, answers = _la_rochelle(questions)
-    a = m.assess(answers, territory, questions, publish_threshold_pct=99.9)
-    s = a.summary()
+    a = _assess(answers, territory, questions, publish_threshold_pct=99.9)
+    s = mat_report.section_summary(a)
     assert s["completeness_pct"] < 99.9 and s["published"] is False
     assert s["score_pct"] is None and s["benchmark"]["rank"] is None and s["label_nr_indicative_score"] is None
     assert all(v is None for v in s["by_axis"].values())
     assert s["level"].startswith("questionnaire incomplet (")
-    assert m.assess(answers, territory, questions).summary()["published"] is True
+    assert _assess(answers, territory, questions).summary()["published"] is True
 
 
 def test_a_sourced_rank_is_withheld_below_the_completeness_threshold(questions):
@@ -456,10 +465,10 @@ def test_a_sourced_rank_is_withheld_below_the_completeness_threshold(questions):
     same benchmark publishes none of them (the peer count and sources stay, they say nothing of the subject)."""
     territory, answers = _la_rochelle(questions)
     published = pd.DataFrame({"label_fr": ["Commune B (illustrative) : test"], "source": ["https://example.org"],
-                              "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [40.0]})
-    shown = m.assess(answers, territory, questions, published_maturity=published).summary()["benchmark"]
+                              "unit": [mi.PUBLISHED_MATURITY_UNIT], "value": [40.0]})
+    shown = _assess(answers, territory, questions, published_maturity=published).summary()["benchmark"]
     assert shown["rank"] in (1, 2) and shown["median_pct"] is not None
-    hidden = m.assess(answers, territory, questions, published_maturity=published,
+    hidden = _assess(answers, territory, questions, published_maturity=published,
                       publish_threshold_pct=99.9).summary()["benchmark"]
     assert {k: hidden[k] for k in ("rank", "median_pct", "q1_pct", "q3_pct")} == dict.fromkeys(
         ("rank", "median_pct", "q1_pct", "q3_pct"))

@@ -45,7 +45,8 @@ def test_a_column_without_label_fr_is_named_by_its_kind_in_french(tmp_csv, kind,
 def test_every_required_column_of_a_territory_input_has_a_french_label():
     """The territory's own files (the analyst fills them in): each required column quotes a French label."""
     from helpers.io import carbon_inputs, factors
-    from helpers.model import maturity, rgesn
+    from helpers.io import maturity_inputs as maturity
+    from helpers.model import rgesn
     from helpers.plan import actions
 
     schemas = [sv.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, rgesn.RGESN_SCHEMA, actions.ACTIONS_SCHEMA,

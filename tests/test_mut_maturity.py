@@ -22,8 +22,10 @@ import pytest
 from test_maturity import mini_questions_table
 
 from helpers.io.errors import InputError
+from helpers.io.maturity_inputs import PUBLISHED_MATURITY_UNIT
 from helpers.io.territory import Entity, Territory
 from helpers.model import maturity as m
+from helpers.report import maturity as mat_report
 
 SOURCE = "https://example.org/maturite"
 
@@ -54,14 +56,14 @@ def _assess(**kw) -> m.MaturityAssessment:
     crosswalk = pd.DataFrame({"label_theme": ["T1", "T2"], "theme_max_points": [600.0, 400.0], "axis": ["a", "b"],
                               "axis_weight": [1.0, 1.0]})
     published = pd.DataFrame({"label_fr": ["Commune P : autodiagnostic 2023"], "source": [SOURCE],
-                              "unit": [m.PUBLISHED_MATURITY_UNIT], "value": [50.0]})
+                              "unit": [PUBLISHED_MATURITY_UNIT], "value": [50.0]})
     return m.assess(_answers(SUBJECT_ROWS + PEER_ROWS), _territory(), _questions(), axes=axes, crosswalk=crosswalk,
                     published_maturity=published, **kw)
 
 
 def test_summary_section_exact():
     """Every key and value of the ``maturity`` section of ``summary.json`` (derivations in the module docstring)."""
-    assert _assess().summary() == {
+    assert mat_report.section_summary(_assess()) == {
         "subject": "s",
         "published": True,
         "publish_threshold_pct": 60.0,

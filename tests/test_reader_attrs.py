@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from helpers.io import factors as fx
+from helpers.io import maturity_inputs as mat
 from helpers.io.ingest import ingest_all
 from helpers.io.paths import RAW_DIR, REFERENCE_DIR
 from helpers.io.tables import Column, Schema, plain, read_table, take_report
 from helpers.io.territory import load_territory
-from helpers.model import maturity as mat
 from helpers.run.context import Context
 
 UNKNOWN = "colonne_inconnue"

@@ -46,6 +46,14 @@ def test_valid_minimal_file_gets_defaults(tmp_path):
     assert t.milestone_year == 2030 and t.maturity_subject == "ville" and t.peers == ()
 
 
+def test_an_empty_milestone_year_takes_the_default(tmp_path):
+    """``milestone_year:`` left empty is the default 2030 (it ended in a TypeError before issue 37)."""
+    t = load_territory("t", write(tmp_path, VALID + "milestone_year:\n"))
+    assert t.milestone_year == 2030
+    err = problems(tmp_path, VALID.replace("target_year: 2040", "target_year: 2028") + "milestone_year:\n")
+    assert [p.column for p in err.problems] == ["milestone_year"]
+
+
 def test_missing_key_is_named(tmp_path):
     err = problems(tmp_path, VALID.replace("agents: 700\n", ""))
     assert any(p.column == "agents" for p in err.problems)

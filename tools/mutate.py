@@ -87,6 +87,8 @@ MODULES: dict[str, Select] = {
     "model.levers": Select(exclude=PRESENTATION),
     "model.trajectory": Select(exclude=PRESENTATION),
     "model.maturity": Select(exclude=PRESENTATION),
+    # the answers' level parsing (moved from helpers.model.maturity with the readers, issue 37)
+    "io.maturity_inputs": Select(include=r"^parse_levels$"),
     # the readers' number parsing (helpers.io.readers.NumberReader and the table reader's entry points to it)
     "io.readers": Select(include=r"(^|\.)(NumberReader(\.\w+)?|number_\w+)$"),
     "io.tables": Select(include=r"^_parse_numbers$"),

@@ -487,47 +487,67 @@ def apply_overrides(factors: pd.DataFrame, overrides: pd.DataFrame) -> tuple[pd.
     new = plain(factors.copy())
     if overrides is None or len(overrides) == 0:
         return new, pd.DataFrame(columns=CHANGE_COLUMNS)
-    ov = plain(overrides.copy())
-    for col in ("low", "high", "reason"):
-        if col not in ov:
-            ov[col] = np.nan if col != "reason" else ""
-    missing = sorted(set(ov["factor_id"]) - set(new["factor_id"]))
-    if missing:
-        raise LookupError(f"factor override for unknown factor_id(s): {', '.join(missing)}")
-    ov = ov.drop_duplicates("factor_id", keep="last")
+    ov = _checked_overrides(overrides, new)
     pos = pd.Index(new["factor_id"]).get_indexer(ov["factor_id"])
     old_value = new["value"].to_numpy(dtype=float)[pos]
     old_low = new["low"].to_numpy(dtype=float)[pos]
     old_high = new["high"].to_numpy(dtype=float)[pos]
     value = ov["value"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(old_value > 0, value / old_value, np.nan)
-    low = ov["low"].to_numpy(dtype=float)
-    high = ov["high"].to_numpy(dtype=float)
-    low = np.where(np.isnan(low), np.where(np.isnan(scale), value, old_low * scale), low)
-    high = np.where(np.isnan(high), np.where(np.isnan(scale), value, old_high * scale), high)
-    low = np.minimum(low, value)
-    high = np.maximum(high, value)
-    new = new.astype({"value": float, "low": float, "high": float})
-    new.loc[new.index[pos], "value"] = value
-    new.loc[new.index[pos], "low"] = low
-    new.loc[new.index[pos], "high"] = high
-    dist = new["distribution"].to_numpy(dtype=object)[pos]
-    degenerate = (low == high) | ((dist == "lognormal") & ~(low > 0))
-    new.loc[new.index[pos], "distribution"] = np.where(degenerate, "none", dist)
+    low, high = _override_interval(value, old_value, old_low, old_high, ov["low"].to_numpy(dtype=float),
+                                   ov["high"].to_numpy(dtype=float))
     reasons = ov["reason"].fillna("").astype(str).to_numpy()
     sources = ov["source"].astype(str).to_numpy()
-    new.loc[new.index[pos], "source"] = sources
-    new.loc[new.index[pos], "vintage"] = "override"
-    new.loc[new.index[pos], "status"] = "override"
-    notes = [f"remplacé ({r or 'sans motif donné'}) ; valeur de référence {v:g}" for r, v in zip(reasons, old_value)]
-    new.loc[new.index[pos], "note"] = notes
+    new = _write_overrides(new, pos, value, low, high, sources, reasons, old_value)
     changes = pd.DataFrame({
         "factor_id": ov["factor_id"].to_numpy(), "old_value": old_value, "new_value": value,
         "old_low": old_low, "old_high": old_high, "new_low": low, "new_high": high,
         "source": sources, "reason": reasons,
     })
     return new, changes
+
+
+def _checked_overrides(overrides: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
+    """The overrides as a plain frame with ``low``, ``high`` and ``reason`` present (absent: NaN, NaN, ""), the last
+    override of a factor kept; :class:`LookupError` if one names a factor absent from ``factors``."""
+    ov = plain(overrides.copy())
+    for col in ("low", "high", "reason"):
+        if col not in ov:
+            ov[col] = np.nan if col != "reason" else ""
+    missing = sorted(set(ov["factor_id"]) - set(factors["factor_id"]))
+    if missing:
+        raise LookupError(f"factor override for unknown factor_id(s): {', '.join(missing)}")
+    return ov.drop_duplicates("factor_id", keep="last")
+
+
+def _override_interval(value, old_value, old_low, old_high, low, high) -> tuple[np.ndarray, np.ndarray]:
+    """The (low, high) interval of overridden factors: the given bounds, else the reference factor's relative
+    interval around the new value (``new_low = value × old_low / old_value``; the value itself when the old value is
+    not positive); always containing the value."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(old_value > 0, value / old_value, np.nan)
+    low = np.where(np.isnan(low), np.where(np.isnan(scale), value, old_low * scale), low)
+    high = np.where(np.isnan(high), np.where(np.isnan(scale), value, old_high * scale), high)
+    return np.minimum(low, value), np.maximum(high, value)
+
+
+def _write_overrides(new: pd.DataFrame, pos, value, low, high, sources, reasons, old_value) -> pd.DataFrame:
+    """The factor table with the rows at ``pos`` overridden: value, interval, distribution (``none`` when the interval
+    is degenerate, or not positive for a lognormal), source, ``vintage``/``status`` ``override`` and a French note
+    giving the reason and the reference value."""
+    new = new.astype({"value": float, "low": float, "high": float})
+    rows = new.index[pos]
+    new.loc[rows, "value"] = value
+    new.loc[rows, "low"] = low
+    new.loc[rows, "high"] = high
+    dist = new["distribution"].to_numpy(dtype=object)[pos]
+    degenerate = (low == high) | ((dist == "lognormal") & ~(low > 0))
+    new.loc[rows, "distribution"] = np.where(degenerate, "none", dist)
+    new.loc[rows, "source"] = sources
+    new.loc[rows, "vintage"] = "override"
+    new.loc[rows, "status"] = "override"
+    new.loc[rows, "note"] = [f"remplacé ({r or 'sans motif donné'}) ; valeur de référence {v:g}"
+                             for r, v in zip(reasons, old_value)]
+    return new
 
 
 ELECTRICITY_FACTOR_ID = "electricity_fr:use:climate_change"

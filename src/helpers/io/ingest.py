@@ -30,7 +30,7 @@ INPUT_SCHEMAS: dict[str, tuple[str, str]] = {
     "inventory": ("io.inventory", "INVENTORY_SCHEMA"), "hosting": ("io.carbon_inputs", "HOSTING_SCHEMA"),
     "telecom": ("io.carbon_inputs", "TELECOM_SCHEMA"), "purchases": ("io.carbon_inputs", "PURCHASES_SCHEMA"),
     "printing": ("io.carbon_inputs", "PRINTING_SCHEMA"), "services": ("model.services", "SERVICES_SCHEMA"),
-    "rgesn": ("model.rgesn", "RGESN_SCHEMA"), "maturity_answers": ("model.maturity", "MATURITY_SCHEMA"),
+    "rgesn": ("model.rgesn", "RGESN_SCHEMA"), "maturity_answers": ("io.maturity_inputs", "MATURITY_SCHEMA"),
     "actions": ("plan.actions", "ACTIONS_SCHEMA"), "factor_overrides": ("io.factors", "FACTOR_OVERRIDE_SCHEMA"),
 }
 #: text columns the inventory reader adds to its schema's (``helpers.io.inventory.read_inventory``)
@@ -103,7 +103,7 @@ def _readers(ctx, categories, tables, strict=None):
         ("services.csv", "services", lambda p: mod("model.services").read_services(p, hosting_ids())),
         ("rgesn.csv", "rgesn", lambda p: mod("model.rgesn").read_rgesn(p, service_ids())),
         ("maturity.csv", "maturity_answers",
-         lambda p: (m := mod("model.maturity")).read_maturity(p, territory, m.load_questions())),
+         lambda p: (m := mod("io.maturity_inputs")).read_maturity(p, territory, m.load_questions())),
         ("unit_prices.csv", "unit_prices", lambda p: mod("io.prices").read_territory_prices(p)),
         # the territory's open data (issue 35): the état des lieux of digital uses, every file optional
         ("communes.csv", "communes", lambda p: mod("io.territory_data").read_communes(p)),
@@ -140,81 +140,111 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
     excluded rows. The import report is written as ``import_report.csv`` in the processed folder.
     """
     from helpers.io.factors import load_categories
-    from helpers.io.inventory import FileReport, inventory_sources
-    from helpers.io.tables import example_rows
 
     categories = load_categories()
     report = IngestReport()
     problems: list[InputProblem] = []
     for file, name, reader in _readers(ctx, categories, report.tables, strict):
         if name == "inventory":
-            sources = inventory_sources(ctx.raw)
-            report.provided[file] = bool(sources)
-            if not sources:
-                problems.append(InputProblem(f"data/raw/{ctx.slug}/{file}", None, None, None,
-                                             "ce fichier obligatoire, ou un dossier inventory/ d'exports "
-                                             "(voir le README du dossier et 'make new-territory')"))
-                continue
-            if len(sources) == 1 and sources[0].parent == ctx.raw and not _has_data_rows(sources[0]):
-                problems.append(InputProblem(
-                    display_path(sources[0]), None, None, None,
-                    "un inventaire : ce fichier n'a que son en-tête et le dossier inventory/ est vide ; copiez "
-                    "l'export de votre outil de parc (GLPI, Snipe-IT, OCS, ServiceNow… tel quel) dans inventory/, "
-                    "ou remplissez ce fichier (voir le README du dossier)"))
-                continue
-            df, meta = _read(reader, sources, problems)
-            if df is None:
-                continue
-            report.files.extend(meta.get("import_report", []))
-            report.warnings.extend(meta.get("warnings", []))
-            report.excluded_lines = mod_inventory().excluded_lines_table(meta.get("import_report", []))
-            if "hosting" not in report.tables and df["site"].notna().any():
-                named = df["site"].notna()
-                report.warnings.append(InputProblem(
-                    ", ".join(sorted(set(df.loc[named, "source_file"]))), None, "site", None,
-                    f"{count_text(int(df.loc[named, 'quantity'].sum()), 'équipement')} "
-                    f"{'nomment' if df.loc[named, 'quantity'].sum() >= 2 else 'nomme'} un site d'hébergement "
-                    f"({', '.join(sorted(set(df.loc[named, 'site'])))}) alors que hosting.csv n'est pas fourni : "
-                    "site ignoré", severity="warning", kind="note"))
-                df["site"] = None
-            report.tables[name] = df
-            continue
-        path = ctx.raw / file
-        if not os.path.lexists(path) and os.path.lexists(path.with_suffix(".xlsx")):
-            path = path.with_suffix(".xlsx")  # the same table exported from a spreadsheet
-        if not os.path.lexists(path):  # a dangling or looping link is present: the reader refuses it below
-            report.provided[file] = False
-            report.absent.append(display_path(path))
-            continue
-        if not _has_data_rows(path):
-            report.provided[file] = False
-            report.header_only.append(file)
-            continue
-        report.provided[file] = True
-        try:
-            examples = example_rows(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        if examples:
-            problems.append(InputProblem(display_path(path), examples[0], None, None,
-                                         "aucune ligne d'exemple du modèle (marquée 'EXEMPLE' ou 'exemple' = oui) : "
-                                         "supprimez-la ou remplacez-la par vos données", count=len(examples),
-                                         rows=tuple(examples[:5])))
-            continue
-        df, meta = _read(reader, path, problems)
-        if df is None:
-            continue
-        report.warnings.extend(meta.get("warnings", []))
-        report.tables[name] = df
-        fr = FileReport(display_path(path), rows_read=int(meta.get("rows_read", len(df))), rows_kept=int(len(df)))
-        fr.columns = dict(meta.get("columns", {}))
-        fr.ignored = list(meta.get("ignored", []))
-        fr.decimals = dict(meta.get("decimals", {}))
-        report.files.append(fr)
+            _ingest_inventory(ctx, file, reader, report, problems)
+        else:
+            _ingest_file(ctx, file, name, reader, report, problems)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     report.warnings.extend(p for p in problems if p.severity != "error")
+    _write_ingested(ctx, report)
+    return report
+
+
+def _ingest_inventory(ctx, file: str, reader, report: IngestReport, problems: list[InputProblem]) -> None:
+    """The inventory (``inventory.csv`` or the exports in ``inventory/``): read into ``report`` (table, per-file
+    reports, warnings, excluded lines), or its problems added to ``problems`` (absent, header only, unreadable)."""
+    from helpers.io.inventory import inventory_sources
+
+    sources = inventory_sources(ctx.raw)
+    report.provided[file] = bool(sources)
+    if not sources:
+        problems.append(InputProblem(f"data/raw/{ctx.slug}/{file}", None, None, None,
+                                     "ce fichier obligatoire, ou un dossier inventory/ d'exports "
+                                     "(voir le README du dossier et 'make new-territory')"))
+        return
+    if len(sources) == 1 and sources[0].parent == ctx.raw and not _has_data_rows(sources[0]):
+        problems.append(InputProblem(
+            display_path(sources[0]), None, None, None,
+            "un inventaire : ce fichier n'a que son en-tête et le dossier inventory/ est vide ; copiez "
+            "l'export de votre outil de parc (GLPI, Snipe-IT, OCS, ServiceNow… tel quel) dans inventory/, "
+            "ou remplissez ce fichier (voir le README du dossier)"))
+        return
+    df, meta = _read(reader, sources, problems)
+    if df is None:
+        return
+    report.files.extend(meta.get("import_report", []))
+    report.warnings.extend(meta.get("warnings", []))
+    report.excluded_lines = mod_inventory().excluded_lines_table(meta.get("import_report", []))
+    if "hosting" not in report.tables and df["site"].notna().any():
+        report.warnings.append(_unhosted_sites(df))
+        df["site"] = None
+    report.tables["inventory"] = df
+
+
+def _unhosted_sites(df) -> InputProblem:
+    """The warning for inventory lines naming a hosting site while ``hosting.csv`` is not provided (the site is
+    ignored)."""
+    named = df["site"].notna()
+    quantity = df.loc[named, "quantity"].sum()
+    return InputProblem(
+        ", ".join(sorted(set(df.loc[named, "source_file"]))), None, "site", None,
+        f"{count_text(int(quantity), 'équipement')} "
+        f"{'nomment' if quantity >= 2 else 'nomme'} un site d'hébergement "
+        f"({', '.join(sorted(set(df.loc[named, 'site'])))}) alors que hosting.csv n'est pas fourni : "
+        "site ignoré", severity="warning", kind="note")
+
+
+def _ingest_file(ctx, file: str, name: str, reader, report: IngestReport, problems: list[InputProblem]) -> None:
+    """One territory file other than the inventory (its ``.xlsx`` twin when the CSV is absent): absent and
+    header-only files are noted in ``report``; a file with template example rows or bad cells adds its problems;
+    else its table and reading report go into ``report``."""
+    from helpers.io.inventory import FileReport
+    from helpers.io.tables import example_rows
+
+    path = ctx.raw / file
+    if not os.path.lexists(path) and os.path.lexists(path.with_suffix(".xlsx")):
+        path = path.with_suffix(".xlsx")  # the same table exported from a spreadsheet
+    if not os.path.lexists(path):  # a dangling or looping link is present: the reader refuses it below
+        report.provided[file] = False
+        report.absent.append(display_path(path))
+        return
+    if not _has_data_rows(path):
+        report.provided[file] = False
+        report.header_only.append(file)
+        return
+    report.provided[file] = True
+    try:
+        examples = example_rows(path)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return
+    if examples:
+        problems.append(InputProblem(display_path(path), examples[0], None, None,
+                                     "aucune ligne d'exemple du modèle (marquée 'EXEMPLE' ou 'exemple' = oui) : "
+                                     "supprimez-la ou remplacez-la par vos données", count=len(examples),
+                                     rows=tuple(examples[:5])))
+        return
+    df, meta = _read(reader, path, problems)
+    if df is None:
+        return
+    report.warnings.extend(meta.get("warnings", []))
+    report.tables[name] = df
+    fr = FileReport(display_path(path), rows_read=int(meta.get("rows_read", len(df))), rows_kept=int(len(df)))
+    fr.columns = dict(meta.get("columns", {}))
+    fr.ignored = list(meta.get("ignored", []))
+    fr.decimals = dict(meta.get("decimals", {}))
+    report.files.append(fr)
+
+
+def _write_ingested(ctx, report: IngestReport) -> None:
+    """Every clean table, the import report and the excluded lines (a previous run's list removed when none is)
+    written to the processed folder."""
     for name, df in report.tables.items():
         ctx.write_table(name, df.drop(columns=["_line"], errors="ignore"))
     ctx.write_table("import_report", import_report_table(report))
@@ -223,7 +253,6 @@ def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
         ctx.write_table(EXCLUDED_LINES, report.excluded_lines)
     elif excluded.exists():  # a previous interactive run's list, not this one's
         excluded.unlink()
-    return report
 
 
 #: Table of every excluded or merged inventory line (``data/processed/<slug>/excluded_lines.csv``; sheet « Lignes

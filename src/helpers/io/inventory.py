@@ -459,53 +459,10 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
         every problem, grouped: unknown entity (with the closest names) or status (with the values seen), a template
         example row left in, implausible lifetime or power, duplicate line ids in a grouped file, bad types.
     """
-    from pathlib import Path
-
-    from helpers.io.tables import CHUNK_ROWS
-
-    if isinstance(path, (list, tuple)):
-        files = [Path(p) for p in path]
-    elif Path(path).is_dir() and Path(path).name == "inventory":  # the folder of exports itself
-        files = [f for f in inventory_sources(Path(path).parent) if f.parent == Path(path)]
-    elif Path(path).is_dir():  # a territory folder
-        files = inventory_sources(path)
-    else:
-        files = [Path(path)]
     cats = categories.set_index("category")
-    known = list(cats.index)
-    synonyms = load_category_synonyms()
-    export_syn = load_export_synonyms()
-    statuses = load_statuses(overrides=getattr(territory, "statuses", None) or {})
-    lookup = entity_lookup(territory)
-    file_map = getattr(territory, "inventory_files", None) or {}
-    strict = strict_mode(strict)
-    ref = territory.reference_year
-    bad_map = {k: v for k, v in file_map.items() if v not in known and v != UNMODELLED}
-    if bad_map:
-        raise InputError([InputProblem(getattr(territory, "source_file", "territory.yaml"), None, "inventory_files",
-                                       f"{k}: {v}", f"un identifiant de catégorie de data/raw/reference/categories.csv "
-                                       f"({', '.join(known)})") for k, v in bad_map.items()])
-    problems: list[InputProblem] = []
-    reports: list[FileReport] = []
-    kept: list[pd.DataFrame] = []
-    dups = _Duplicates()
-    for f in files:
-        report = FileReport(display_path(f))
-        reports.append(report)
-        collector = _Collector(report.file)
-        cell_problems: list[InputProblem] = []
-        try:
-            chunks = _file_chunks(f, cell_problems, chunk_rows or CHUNK_ROWS)
-            for chunk in chunks:
-                kept.append(_process_chunk(chunk, f, report, collector, cell_problems, territory, lookup, statuses,
-                                           known, synonyms, export_syn, file_map, ref, strict, dups))
-        except InputError as exc:
-            problems += exc.problems + exc.warnings
-            continue
-        problems += cell_problems + collector.problems()
-        problems += [w for w in (dups.shared_warning(name) for name in list(dups.shared)) if w is not None]
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
+    reading = _reading(territory, list(cats.index), strict)
+    kept, reports, problems = _read_files(_inventory_files(path), reading, chunk_rows)
+    if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     df = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
     if df.empty:
@@ -513,38 +470,13 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
             ", ".join(r.file for r in reports), None, None, None,
             "au moins un équipement en service : toutes les lignes sont exclues ("
             + "; ".join(f"{r.file} : {_reasons_fr(r.excluded)}" for r in reports) + ")")])
-    grouped = df.loc[~df["_per_asset"].astype(bool)]
-    dup = grouped["line_id"].duplicated(keep=False) & grouped["line_id"].notna()
-    for idx in np.flatnonzero(dup.to_numpy()):
-        problems.append(InputProblem(grouped["source_file"].iat[idx], int(grouped["_line"].iat[idx]), "line_id",
-                                     grouped["line_id"].iat[idx],
-                                     "un 'line_id' unique (cette valeur apparaît plusieurs fois)"))
-    df = _aggregate(df)
-    df = _complete(df, cats, ref, hosting_site_ids, problems)
+    problems += _duplicate_line_ids(df)
+    df = _complete(_aggregate(df), cats, reading.ref, hosting_site_ids, problems)
     for r in reports:  # category defaults taken, in source rows (assets), for the import report
-        mine = df["source_file"].str.startswith(r.file)
-        rows = df["source_rows"].where(mine, 0)
-        for key, taken in (("lifetime_years", df["lifetime_origin"] == "category_default"),
-                           ("yearly_kwh", df["yearly_kwh_origin"] == "category_default")):
-            n = int(rows[taken].sum())
-            if n:
-                r.defaults[key] = n
-        undated_mask = df["purchase_year"].isna()
-        undated = int(rows[undated_mask].sum())
-        if undated:
-            r.defaults["purchase_year"] = undated
-            # lines and devices (a line of a quantity file holds many); "the others" only when there are others
-            devices = int(pd.to_numeric(df.loc[undated_mask & mine, "quantity"], errors="coerce").fillna(0).sum())
-            every = bool(undated_mask[mine].all())
-            problems.append(InputProblem(
-                r.file, None, "purchase_year", None,
-                f"{count_text(undated, 'ligne')} ({count_text(devices, 'équipement')}) sans date d'achat ni âge : âge "
-                "inconnu, " + ("aucun indicateur d'âge n'est calculé" if every else
-                               "les indicateurs d'âge portent sur les autres équipements"),
-                severity="warning", kind="note"))
+        problems += _count_defaults(df, r)
     for r in reports:  # one line per file (unknown types are also listed value by value above)
         if r.excluded:
-            detail = ", ".join(f"{n} {REASON_FR.get(k, k)}" + (f" {ref}" if k == "after_reference_year" else "")
+            detail = ", ".join(f"{n} {REASON_FR.get(k, k)}" + (f" {reading.ref}" if k == "after_reference_year" else "")
                                for k, n in sorted(r.excluded.items()))
             problems.append(InputProblem(r.file, None, None, None,
                                          f"{count_text(sum(r.excluded.values()), 'ligne exclue')} sur {r.rows_read} : {detail}",
@@ -552,6 +484,97 @@ def read_inventory(path, territory, categories: pd.DataFrame, hosting_site_ids=N
     df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
     df.attrs["import_report"] = reports
     return df
+
+
+def _inventory_files(path) -> list:
+    """The files of an inventory given as a list of files, the folder ``inventory/``, a territory folder or a file."""
+    from pathlib import Path
+
+    if isinstance(path, (list, tuple)):
+        return [Path(p) for p in path]
+    if Path(path).is_dir() and Path(path).name == "inventory":  # the folder of exports itself
+        return [f for f in inventory_sources(Path(path).parent) if f.parent == Path(path)]
+    if Path(path).is_dir():  # a territory folder
+        return inventory_sources(path)
+    return [Path(path)]
+
+
+def _reading(territory, known: list, strict: bool | None) -> _Reading:
+    """What every chunk is resolved against: the territory's entities, statuses and file map, the reference
+    library's categories and synonyms; a file map naming an unknown category is an error."""
+    synonyms, export_syn = load_category_synonyms(), load_export_synonyms()
+    statuses = load_statuses(overrides=getattr(territory, "statuses", None) or {})
+    lookup = entity_lookup(territory)
+    file_map = getattr(territory, "inventory_files", None) or {}
+    reading = _Reading(territory=territory, lookup=lookup, statuses=statuses, known=known, synonyms=synonyms,
+                       export_syn=export_syn, file_map=file_map, ref=territory.reference_year,
+                       strict=strict_mode(strict), dups=_Duplicates())
+    bad_map = {k: v for k, v in file_map.items() if v not in known and v != UNMODELLED}
+    if bad_map:
+        raise InputError([InputProblem(getattr(territory, "source_file", "territory.yaml"), None, "inventory_files",
+                                       f"{k}: {v}", f"un identifiant de catégorie de data/raw/reference/categories.csv "
+                                       f"({', '.join(known)})") for k, v in bad_map.items()])
+    return reading
+
+
+def _read_files(files: list, reading: _Reading, chunk_rows: int | None):
+    """(clean chunks kept, one :class:`FileReport` per file, problems) of the inventory's files, chunk by chunk; a
+    file that cannot be read adds its problems and the others are still read."""
+    from helpers.io.tables import CHUNK_ROWS
+
+    problems: list[InputProblem] = []
+    reports: list[FileReport] = []
+    kept: list[pd.DataFrame] = []
+    for f in files:
+        report = FileReport(display_path(f))
+        reports.append(report)
+        collector = _Collector(report.file)
+        cell_problems: list[InputProblem] = []
+        try:
+            for chunk in _file_chunks(f, cell_problems, chunk_rows or CHUNK_ROWS):
+                kept.append(_process_chunk(chunk, f, report, collector, cell_problems, reading))
+        except InputError as exc:
+            problems += exc.problems + exc.warnings
+            continue
+        problems += cell_problems + collector.problems()
+        dups = reading.dups
+        problems += [w for w in (dups.shared_warning(name) for name in list(dups.shared)) if w is not None]
+    return kept, reports, problems
+
+
+def _duplicate_line_ids(df: pd.DataFrame) -> list[InputProblem]:
+    """A ``line_id`` given twice among the lines of grouped files (per-asset lines are aggregated instead)."""
+    grouped = df.loc[~df["_per_asset"].astype(bool)]
+    dup = grouped["line_id"].duplicated(keep=False) & grouped["line_id"].notna()
+    return [InputProblem(grouped["source_file"].iat[idx], int(grouped["_line"].iat[idx]), "line_id",
+                         grouped["line_id"].iat[idx], "un 'line_id' unique (cette valeur apparaît plusieurs fois)")
+            for idx in np.flatnonzero(dup.to_numpy())]
+
+
+def _count_defaults(df: pd.DataFrame, r: FileReport) -> list[InputProblem]:
+    """The category defaults taken by the lines of file ``r``, in source rows (assets), into its import report; a
+    note for the devices without a purchase date (their age is unknown)."""
+    mine = df["source_file"].str.startswith(r.file)
+    rows = df["source_rows"].where(mine, 0)
+    for key, taken in (("lifetime_years", df["lifetime_origin"] == "category_default"),
+                       ("yearly_kwh", df["yearly_kwh_origin"] == "category_default")):
+        n = int(rows[taken].sum())
+        if n:
+            r.defaults[key] = n
+    undated_mask = df["purchase_year"].isna()
+    undated = int(rows[undated_mask].sum())
+    if not undated:
+        return []
+    r.defaults["purchase_year"] = undated
+    # lines and devices (a line of a quantity file holds many); "the others" only when there are others
+    devices = int(pd.to_numeric(df.loc[undated_mask & mine, "quantity"], errors="coerce").fillna(0).sum())
+    every = bool(undated_mask[mine].all())
+    return [InputProblem(
+        r.file, None, "purchase_year", None,
+        f"{count_text(undated, 'ligne')} ({count_text(devices, 'équipement')}) sans date d'achat ni âge : âge "
+        "inconnu, " + ("aucun indicateur d'âge n'est calculé" if every else
+                       "les indicateurs d'âge portent sur les autres équipements"),
+        severity="warning", kind="note")]
 
 
 def _reasons_fr(excluded: dict) -> str:
@@ -857,179 +880,244 @@ class _Duplicates:
             severity="warning", count=sum(len(w) for _, w in items), rows=rows)
 
 
-def _process_chunk(df, path, report, collector, cell_problems, territory, lookup, statuses, known, synonyms,
-                   export_syn, file_map, ref, strict, dups) -> pd.DataFrame:
-    """Resolve one clean chunk: exclusions counted and listed, entities and categories matched, per-asset lines
-    aggregated."""
-    meta = take_report(df)  # the header report goes to the FileReport; the chunk is computed as a plain frame
-    columns = meta.get("columns", {})
-    sheet = meta.get("sheet")
-    file = report.file if sheet is None else f"{report.file} [{sheet}]"
-    if not report.columns:
-        report.columns = dict(columns)
-        report.ignored = list(meta.get("ignored", []))
-    report.decimals.update(meta.get("decimals", {}))  # the file's evidence so far (complete on its last chunk)
-    per_asset = "quantity" not in columns
-    report.per_asset = per_asset
-    n = len(df)
-    report.rows_read += n
-    lines = df["_line"].to_numpy()
-    keep = np.ones(n, dtype=bool)
+@dataclass
+class _Reading:
+    """What every chunk of an inventory is resolved against (built once by :func:`read_inventory`)."""
 
-    headers = {c: h for c, (h, _) in columns.items()}  # the column as the file names it, for the list of lines
+    territory: object
+    lookup: dict
+    statuses: dict
+    known: list
+    synonyms: dict
+    export_syn: dict
+    file_map: dict
+    ref: int
+    strict: bool
+    dups: _Duplicates
 
-    def drop(mask: np.ndarray, reason: str, column, values, detail=None) -> None:
+
+class _Chunk:
+    """One clean chunk being resolved: its rows, the mask of the rows kept, and where its exclusions and problems go
+    (the file's :class:`FileReport` and :class:`_Collector`)."""
+
+    def __init__(self, df: pd.DataFrame, path, report, collector, cell_problems: list):
+        self.meta = take_report(df)  # the header report goes to the FileReport; the chunk is a plain frame
+        self.df, self.path, self.report, self.collector = df, path, report, collector
+        self.cell_problems = cell_problems
+        self.columns = self.meta.get("columns", {})
+        self.sheet = self.meta.get("sheet")
+        self.file = report.file if self.sheet is None else f"{report.file} [{self.sheet}]"
+        self.per_asset = "quantity" not in self.columns
+        self.lines = df["_line"].to_numpy()
+        self.keep = np.ones(len(df), dtype=bool)
+        self.headers = {c: h for c, (h, _) in self.columns.items()}  # the column as the file names it
+
+    def count(self, key: str, n: int) -> None:
+        """``n`` more rows took the default of ``key`` (import report)."""
+        self.report.defaults[key] = self.report.defaults.get(key, 0) + n
+
+    def drop(self, mask: np.ndarray, reason: str, column, values, detail=None) -> None:
         """Exclude the rows of ``mask`` for ``reason``: counted, and listed with the deciding column (as the file
         names it) and value. ``column`` is a schema column, or an array of them (one per row)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
-        report.exclude(reason, int(mask.sum()))
-        named = (headers.get(column, column) if isinstance(column, str)
-                 else np.array([headers.get(c, c) for c in _at(column, mask)], dtype=object))
-        report.log(file, lines[mask], reason, named, _at(values, mask), None if detail is None else _at(detail, mask))
-        keep[mask] = False
+        self.report.exclude(reason, int(mask.sum()))
+        named = (self.headers.get(column, column) if isinstance(column, str)
+                 else np.array([self.headers.get(c, c) for c in _at(column, mask)], dtype=object))
+        self.report.log(self.file, self.lines[mask], reason, named, _at(values, mask),
+                        None if detail is None else _at(detail, mask))
+        self.keep[mask] = False
 
-    # template example rows: refused (named with file and line)
-    ids = df["line_id"]
+
+def _process_chunk(df, path, report, collector, cell_problems, reading: _Reading) -> pd.DataFrame:
+    """Resolve one clean chunk: exclusions counted and listed, entities and categories matched, per-asset lines
+    aggregated."""
+    chunk = _Chunk(df, path, report, collector, cell_problems)
+    if not report.columns:
+        report.columns = dict(chunk.columns)
+        report.ignored = list(chunk.meta.get("ignored", []))
+    report.decimals.update(chunk.meta.get("decimals", {}))  # the file's evidence so far (complete on its last chunk)
+    report.per_asset = chunk.per_asset
+    report.rows_read += len(df)
+    _drop_examples(chunk)
+    # shifted columns: a type column made of numbers (a header cell missing or a row one cell short)
+    if _check_shift(df, chunk.columns, chunk.lines, collector):  # every value is in the wrong column: nothing else
+        return df.iloc[:0]
+    readings = _resolve_statuses(chunk, reading.statuses)
+    _drop_late(chunk, reading.ref)
+    if chunk.per_asset:  # the same serial, or the same line word for word when it carries an identifier
+        dup, values, detail, which = reading.dups.mark(df, chunk.keep, chunk.lines, chunk.file)
+        chunk.drop(dup, "duplicate", which, values, detail)
+    _resolve_entities(chunk, reading.territory, reading.lookup)
+    _resolve_categories(chunk, reading)
+    _quantities_and_ids(chunk)
+    for key, mask in readings.items():
+        report.refine(key, int((mask & chunk.keep).sum()))
+    out = df.loc[chunk.keep]
+    report.rows_kept += int(len(out))
+    return _aggregate(out) if chunk.per_asset else out
+
+
+def _drop_examples(chunk: _Chunk) -> None:
+    """Template example rows: refused (named with file and line)."""
+    ids = chunk.df["line_id"]
     example = ids.notna() & ids.astype(str).str.upper().str.startswith("EXEMPLE")
     if example.any():
-        collector.add("line_id", ids[example], lines[example.to_numpy()],
-                      "aucune ligne d'exemple du modèle : supprimez cette ligne (les exemples sont dans le dossier "
-                      "exemples/ de 'make new-territory')")
-        drop(example.to_numpy(), "example_row", "line_id", ids)
+        chunk.collector.add("line_id", ids[example], chunk.lines[example.to_numpy()],
+                            "aucune ligne d'exemple du modèle : supprimez cette ligne (les exemples sont dans le "
+                            "dossier exemples/ de 'make new-territory')")
+        chunk.drop(example.to_numpy(), "example_row", "line_id", ids)
 
-    # shifted columns: a type column made of numbers (a header cell missing or a row one cell short)
-    if _check_shift(df, columns, lines, collector):  # every value is in the wrong column: nothing else to say
-        return df.iloc[:0]
 
-    # status, as the asset tool writes it (badges, assignments, close misspellings read and reported)
-    if "status" in columns:
-        raw = df["status"]
-        reason, how = resolve_statuses(raw, statuses)
-        reason = reason.where(raw.notna(), "in_service")
-        detail = _status_detail(how, reason)
-        unknown = (raw.notna() & reason.isna()).to_numpy() & keep
-        if unknown.any():
-            collector.add("status", raw[unknown], lines[unknown],
-                          "un statut connu (en service, en stock, au rebut, réformé, perdu, volé, in use, retired…) ; "
-                          "ajoutez-le sous 'statuses:' dans territory.yaml (valeur: in_service, in_repair, in_stock, "
-                          "on_order, retired, scrapped, lost ou stolen)")
-            keep &= ~unknown
-        readings = _report_status_readings(raw, how, reason, lines, keep, collector)
-        for r in STATUS_REASONS:
-            if r not in COUNTED_REASONS:
-                drop(reason.eq(r).to_numpy() & keep, r, "status", raw, detail)
+def _resolve_statuses(chunk: _Chunk, statuses: dict) -> dict[str, np.ndarray]:
+    """The status as the asset tool writes it (badges, assignments, close misspellings read and reported): unknown
+    statuses are errors, statuses of a device not counted exclude it. Returns the masks of the statuses read
+    otherwise than as written (:func:`_report_status_readings`); none without a status column."""
+    if "status" not in chunk.columns:
+        return {}
+    raw, keep, lines = chunk.df["status"], chunk.keep, chunk.lines
+    reason, how = resolve_statuses(raw, statuses)
+    reason = reason.where(raw.notna(), "in_service")
+    detail = _status_detail(how, reason)
+    unknown = (raw.notna() & reason.isna()).to_numpy() & keep
+    if unknown.any():
+        chunk.collector.add("status", raw[unknown], lines[unknown],
+                            "un statut connu (en service, en stock, au rebut, réformé, perdu, volé, in use, "
+                            "retired…) ; ajoutez-le sous 'statuses:' dans territory.yaml (valeur: in_service, "
+                            "in_repair, in_stock, on_order, retired, scrapped, lost ou stolen)")
+        keep &= ~unknown
+    readings = _report_status_readings(raw, how, reason, lines, keep, chunk.collector)
+    for r in STATUS_REASONS:
+        if r not in COUNTED_REASONS:
+            chunk.drop(reason.eq(r).to_numpy() & keep, r, "status", raw, detail)
+    return readings
 
-    # bought after the reference year
-    late = (df["purchase_year"] > ref).to_numpy() & keep
-    drop(late, "after_reference_year", "purchase_year", _Lazy(lambda m: [f"{y:.0f}" for y in df["purchase_year"].to_numpy()[m]]),
-         _Lazy(lambda m: [f"après l'année de référence {ref}"] * int(m.sum())))
 
-    # duplicates of per-asset rows: the same serial, or the same line word for word when it carries an identifier
-    if per_asset:
-        dup, values, detail, which = dups.mark(df, keep, lines, file)
-        drop(dup, "duplicate", which, values, detail)
+def _drop_late(chunk: _Chunk, ref: int) -> None:
+    """Devices bought after the reference year are excluded."""
+    years = chunk.df["purchase_year"]
+    late = (years > ref).to_numpy() & chunk.keep
+    chunk.drop(late, "after_reference_year", "purchase_year",
+               _Lazy(lambda m: [f"{y:.0f}" for y in years.to_numpy()[m]]),
+               _Lazy(lambda m: [f"après l'année de référence {ref}"] * int(m.sum())))
 
-    # entity
-    if "entity" in columns:
-        entity = match_entities(df["entity"], lookup)
-        bad = (entity.isna() & df["entity"].notna()).to_numpy() & keep
-        names = {e.id: e.name for e in territory.entities}
-        keys = list(lookup)
 
-        def closest(value):
-            close = difflib.get_close_matches(entity_key(value), keys, n=3, cutoff=0.4)
-            ids_close = list(dict.fromkeys(lookup[k] for k in close))
-            hint = (" ; entités les plus proches : " + ", ".join(f"{i} ({names[i]})" for i in ids_close)) if ids_close else ""
-            return (f"une entité de territory.yaml (id, nom ou alias ; {', '.join(names)}){hint} ; "
-                    "ajoutez l'orthographe sous 'aliases:' de l'entité si c'est la même")
-        if bad.any():
-            collector.add("entity", df["entity"][bad], lines[bad], closest)
-        missing = df["entity"].isna().to_numpy() & keep
-        if missing.any():
-            if len(territory.entities) == 1:
-                entity[missing] = territory.entities[0].id
-                report.defaults["entity"] = report.defaults.get("entity", 0) + int(missing.sum())
-            else:
-                collector.add("entity", pd.Series([""] * int(missing.sum())), lines[missing],
-                              "une entité (le territoire en a plusieurs)")
-        df["entity"] = entity
-    elif len(territory.entities) == 1:
-        df["entity"] = territory.entities[0].id
-        report.defaults["entity"] = report.defaults.get("entity", 0) + n
-    else:
-        collector.add("entity", pd.Series(["(colonne absente)"]), np.array([1]),
-                      f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)"
-                      + _absent_hint(meta, "entity"))
+def _resolve_entities(chunk: _Chunk, territory, lookup: dict) -> None:
+    """The ``entity`` column matched to the territory's entities (id, name or alias); the only entity when the
+    territory has one and the column or the value is absent."""
+    df, collector = chunk.df, chunk.collector
+    if "entity" not in chunk.columns:
+        if len(territory.entities) == 1:
+            df["entity"] = territory.entities[0].id
+            chunk.count("entity", len(df))
+        else:
+            collector.add("entity", pd.Series(["(colonne absente)"]), np.array([1]),
+                          f"une colonne 'entity' (le territoire a {len(territory.entities)} entités)"
+                          + _absent_hint(chunk.meta, "entity"))
+        return
+    entity = match_entities(df["entity"], lookup)
+    bad = (entity.isna() & df["entity"].notna()).to_numpy() & chunk.keep
+    if bad.any():
+        collector.add("entity", df["entity"][bad], chunk.lines[bad], _closest_entity(territory, lookup))
+    missing = df["entity"].isna().to_numpy() & chunk.keep
+    if missing.any() and len(territory.entities) == 1:
+        entity[missing] = territory.entities[0].id
+        chunk.count("entity", int(missing.sum()))
+    elif missing.any():
+        collector.add("entity", pd.Series([""] * int(missing.sum())), chunk.lines[missing],
+                      "une entité (le territoire en a plusieurs)")
+    df["entity"] = entity
 
-    # screen sizes carried by the model name (P2722H, 27", U3423WE), when no size column gives them
-    from_model = _sizes_from_model(df, columns)
-    # category: the type column, else the file name's family
-    mapped, family = _categories(df, path, known, synonyms, export_syn, file_map, sheet)
+
+def _closest_entity(territory, lookup: dict):
+    """The French expectation for an unknown entity value, naming the closest entities."""
+    names = {e.id: e.name for e in territory.entities}
+    keys = list(lookup)
+
+    def closest(value):
+        close = difflib.get_close_matches(entity_key(value), keys, n=3, cutoff=0.4)
+        ids_close = list(dict.fromkeys(lookup[k] for k in close))
+        hint = (" ; entités les plus proches : " + ", ".join(f"{i} ({names[i]})" for i in ids_close)) if ids_close else ""
+        return (f"une entité de territory.yaml (id, nom ou alias ; {', '.join(names)}){hint} ; "
+                "ajoutez l'orthographe sous 'aliases:' de l'entité si c'est la même")
+
+    return closest
+
+
+def _resolve_categories(chunk: _Chunk, reading: _Reading) -> None:
+    """The category: the type column (screen sizes from the model name when no size column gives them), else the
+    file name's family; unknown and unmodelled types excluded (errors in strict mode)."""
+    df, columns, keep, strict = chunk.df, chunk.columns, chunk.keep, reading.strict
+    from_model = _sizes_from_model(df, columns)  # P2722H, 27", U3423WE
+    mapped, family = _categories(df, chunk.path, reading.known, reading.synonyms, reading.export_syn,
+                                 reading.file_map, chunk.sheet)
     no_type = "category" not in columns and "item_type" not in columns and not family
     if no_type:
-        collector.add("category", pd.Series(["(colonne absente)"]), np.array([1]),
-                      "une colonne 'category' (type d'équipement), ou un nom de fichier qui la donne "
-                      "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')"
-                      + _absent_hint(meta, "category"))
+        chunk.collector.add("category", pd.Series(["(colonne absente)"]), np.array([1]),
+                            "une colonne 'category' (type d'équipement), ou un nom de fichier qui la donne "
+                            "(ordinateurs*, moniteurs*, telephones*, imprimantes*, reseau*… ou 'inventory_files:')"
+                            + _absent_hint(chunk.meta, "category"))
     refined = from_model.notna().to_numpy() & mapped.isin(SCREEN_CATEGORIES).to_numpy() & keep
     if refined.any():
-        report.refine("screen_size_from_model", int(refined.sum()))
+        chunk.report.refine("screen_size_from_model", int(refined.sum()))
     df["category_as_given"] = df["category"]
     unmodelled = (mapped == UNMODELLED).to_numpy() & keep
     unknown = mapped.isna().to_numpy() & keep & (not no_type)
+    given = df["category"].fillna("(vide)")
     if unknown.any():
-        names = sorted(set(known) | set(synonyms) | {k for k, v in export_syn.items() if v != UNMODELLED})
-
-        def nearest(value):
-            close = difflib.get_close_matches(_norm(value), names, n=3, cutoff=0.5)
-            hint = f" ; les plus proches : {', '.join(close)}" if close else ""
-            return (f"un type d'équipement connu{hint} (data/raw/reference/categories.csv, category_synonyms.csv) ; "
-                    + ("erreur en mode --strict" if strict else "lignes exclues du parc"))
-        collector.add("category", df["category"][unknown].fillna("(vide)"), lines[unknown], nearest,
-                      severity="error" if strict else "warning")
-        drop(unknown, "unknown_type", "category", df["category"].fillna("(vide)"))
+        chunk.collector.add("category", given[unknown], chunk.lines[unknown], _nearest_category(reading),
+                            severity="error" if strict else "warning")
+        chunk.drop(unknown, "unknown_type", "category", given)
     if unmodelled.any():
-        collector.add("category", df["category"][unmodelled].fillna("(vide)"), lines[unmodelled],
-                      "un type modélisé : ce type est connu mais n'a pas de facteur d'impact ; lignes exclues du parc",
-                      severity="error" if strict else "warning")
-        drop(unmodelled, "unmodelled_type", "category", df["category"].fillna("(vide)"))
+        chunk.collector.add("category", given[unmodelled], chunk.lines[unmodelled],
+                            "un type modélisé : ce type est connu mais n'a pas de facteur d'impact ; lignes exclues "
+                            "du parc", severity="error" if strict else "warning")
+        chunk.drop(unmodelled, "unmodelled_type", "category", given)
     df["category"] = mapped.where(mapped.notna(), df["category"])
     if family:
-        report.columns.setdefault("category", (path.name, "nom du fichier"))
+        chunk.report.columns.setdefault("category", (chunk.path.name, "nom du fichier"))
 
-    # quantity, quality, ids
+
+def _nearest_category(reading: _Reading):
+    """The French expectation for an unknown type, naming the closest known ones."""
+    names = sorted(set(reading.known) | set(reading.synonyms)
+                   | {k for k, v in reading.export_syn.items() if v != UNMODELLED})
+
+    def nearest(value):
+        close = difflib.get_close_matches(_norm(value), names, n=3, cutoff=0.5)
+        hint = f" ; les plus proches : {', '.join(close)}" if close else ""
+        return (f"un type d'équipement connu{hint} (data/raw/reference/categories.csv, category_synonyms.csv) ; "
+                + ("erreur en mode --strict" if reading.strict else "lignes exclues du parc"))
+
+    return nearest
+
+
+def _quantities_and_ids(chunk: _Chunk) -> None:
+    """Quantity (1 per asset; required in a grouped file), quality (high per asset, medium grouped, by default), the
+    line id (given, else the asset tag or serial, else ``<file stem>:<line>``) and the source columns."""
+    df, keep, lines, per_asset = chunk.df, chunk.keep, chunk.lines, chunk.per_asset
     if not per_asset:  # a grouped file: every kept line needs its quantity (a bad value is already reported)
-        reported = {p.row for p in cell_problems if p.column == "quantity"}
+        reported = {p.row for p in chunk.cell_problems if p.column == "quantity"}
         empty = df["quantity"].isna().to_numpy() & keep & ~np.isin(lines, list(reported))
         if empty.any():
-            collector.add("quantity", pd.Series([""] * int(empty.sum())), lines[empty],
-                          "une quantité (nombre d'équipements identiques de la ligne)")
-    if per_asset:
+            chunk.collector.add("quantity", pd.Series([""] * int(empty.sum())), lines[empty],
+                                "une quantité (nombre d'équipements identiques de la ligne)")
+    else:
         df["quantity"] = 1.0
-        report.defaults["quantity"] = report.defaults.get("quantity", 0) + int(keep.sum())
+        chunk.count("quantity", int(keep.sum()))
     rated = int((df["rated_power_w"].notna().to_numpy() & keep).sum())
     if rated:  # a nameplate or power-supply rating is not an average draw: the category's consumption is kept
-        report.defaults["rated_power_w"] = report.defaults.get("rated_power_w", 0) + rated
-    quality_default = "high" if per_asset else "medium"
-    report.defaults["quality"] = report.defaults.get("quality", 0) + int((df["quality"].isna().to_numpy() & keep).sum())
-    df["quality"] = df["quality"].fillna(quality_default)
-    stem = path.stem
-    generated = pd.Series([f"{stem}:{line}" for line in lines], index=df.index)
+        chunk.count("rated_power_w", rated)
+    chunk.count("quality", int((df["quality"].isna().to_numpy() & keep).sum()))
+    df["quality"] = df["quality"].fillna("high" if per_asset else "medium")
+    ids = df["line_id"]
+    generated = pd.Series([f"{chunk.path.stem}:{line}" for line in lines], index=df.index)
     df["line_id"] = ids.where(ids.notna(), df["asset_tag"].where(df["asset_tag"].notna(), df["serial"])).where(
         lambda v: v.notna(), generated)
-    df["source_file"] = file
+    df["source_file"] = chunk.file
     df["source_rows"] = 1
     df["_per_asset"] = per_asset
-    if "status" in columns:
-        for key, mask in readings.items():
-            report.refine(key, int((mask & keep).sum()))
-    out = df.loc[keep]
-    report.rows_kept += int(len(out))
-    if per_asset:
-        out = _aggregate(out)
-    return out
 
 
 class _Lazy:
@@ -1158,24 +1246,18 @@ def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([df.loc[~per], out], ignore_index=True)
 
 
-def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
-    """Category attributes and defaults (lifetime, power, hours, days, yearly kWh); plausibility checks."""
-    df = df.sort_values(["_per_asset", "source_file", "_line"], kind="stable").reset_index(drop=True)
-    if hosting_site_ids is not None:
-        sites = set(hosting_site_ids)
-        bad_site = df["site"].notna() & ~df["site"].isin(sites)
-        for idx in np.flatnonzero(bad_site.to_numpy()):
-            expected = (f"un identifiant de site de hosting.csv {sorted(sites)}" if sites
-                        else "un identifiant de site défini dans hosting.csv (hosting.csv absent ou vide)")
-            problems.append(InputProblem(df["source_file"].iat[idx], int(df["_line"].iat[idx]), "site",
-                                         df["site"].iat[idx], expected))
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    c = cats.loc[df["category"]].reset_index(drop=True)
-    out = df.copy()
-    out["tier"] = c["tier"].to_numpy()
-    out["factor_item"] = c["factor_item"].to_numpy()
-    max_power = c["max_power_w"].to_numpy(dtype=float)
+def _unknown_sites(df: pd.DataFrame, sites: set) -> list[InputProblem]:
+    """A ``site`` that is not a site id of hosting.csv."""
+    bad_site = df["site"].notna() & ~df["site"].isin(sites)
+    expected = (f"un identifiant de site de hosting.csv {sorted(sites)}" if sites
+                else "un identifiant de site défini dans hosting.csv (hosting.csv absent ou vide)")
+    return [InputProblem(df["source_file"].iat[idx], int(df["_line"].iat[idx]), "site", df["site"].iat[idx], expected)
+            for idx in np.flatnonzero(bad_site.to_numpy())]
+
+
+def _implausible_power(out: pd.DataFrame, max_power: np.ndarray) -> list[InputProblem]:
+    """A power (or rated power) above the category's maximum, a yearly consumption above that maximum all year."""
+    problems = []
     for col in ("power_w", "rated_power_w"):
         too_hot = out[col].to_numpy() > max_power
         for idx in np.flatnonzero(too_hot):
@@ -1187,6 +1269,21 @@ def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
         problems.append(InputProblem(out["source_file"].iat[idx], int(out["_line"].iat[idx]), "yearly_kwh",
                                      out["yearly_kwh"].iat[idx],
                                      f"au plus {max_power[idx] * 8.784:g} kWh/an pour un(e) '{out['category'].iat[idx]}'"))
+    return problems
+
+
+def _complete(df, cats, ref, hosting_site_ids, problems) -> pd.DataFrame:
+    """Category attributes and defaults (lifetime, power, hours, days, yearly kWh); plausibility checks."""
+    df = df.sort_values(["_per_asset", "source_file", "_line"], kind="stable").reset_index(drop=True)
+    if hosting_site_ids is not None:
+        problems += _unknown_sites(df, set(hosting_site_ids))
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    c = cats.loc[df["category"]].reset_index(drop=True)
+    out = df.copy()
+    out["tier"] = c["tier"].to_numpy()
+    out["factor_item"] = c["factor_item"].to_numpy()
+    problems += _implausible_power(out, c["max_power_w"].to_numpy(dtype=float))
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
 

@@ -77,6 +77,37 @@ def _refuse(file: str, expected: str, value=None) -> InputError:
     return InputError(InputProblem(file, None, None, value, expected))
 
 
+def _resolved_inside(path: Path, root: str | Path, name: str) -> tuple[Path, Path]:
+    """(the resolved path, the resolved root) when ``path`` exists and leads inside ``root``; else the refusal."""
+    try:
+        root_real = Path(root).resolve(strict=False)
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise _refuse(name, "un fichier ; ce lien symbolique pointe vers un fichier absent (le lien n'est pas suivi)") from None
+        raise _refuse(name, "ce fichier (il est absent ; voir le README du dossier)") from None
+    except (OSError, RuntimeError) as exc:  # symlink loop, permission denied on a parent
+        raise _refuse(name, f"un fichier lisible (chemin impossible à résoudre : {type(exc).__name__})") from None
+    if real != root_real and root_real not in real.parents:
+        raise _refuse(
+            name,
+            f"un fichier situé dans le dossier {display_path(root_real)}/ ; ce chemin (ou lien symbolique) mène hors du dossier, "
+            "il n'est pas lu",
+        )
+    return real, root_real
+
+
+def _special_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in French (``un dossier``, ``un tube nommé (FIFO)``…)."""
+    return (
+        "un dossier" if stat.S_ISDIR(mode)
+        else "un tube nommé (FIFO)" if stat.S_ISFIFO(mode)
+        else "un périphérique" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "une socket" if stat.S_ISSOCK(mode)
+        else "un fichier spécial"
+    )
+
+
 def check_input_file(path: str | Path, root: str | Path, *, max_bytes: int, file: str | None = None) -> Path:
     """Return the resolved ``path`` if it is safe to open, else raise :class:`InputError` before any read.
 
@@ -95,34 +126,13 @@ def check_input_file(path: str | Path, root: str | Path, *, max_bytes: int, file
     """
     path = Path(path)
     name = file or str(path)
-    try:
-        root_real = Path(root).resolve(strict=False)
-        real = path.resolve(strict=True)
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise _refuse(name, "un fichier ; ce lien symbolique pointe vers un fichier absent (le lien n'est pas suivi)") from None
-        raise _refuse(name, "ce fichier (il est absent ; voir le README du dossier)") from None
-    except (OSError, RuntimeError) as exc:  # symlink loop, permission denied on a parent
-        raise _refuse(name, f"un fichier lisible (chemin impossible à résoudre : {type(exc).__name__})") from None
-    if real != root_real and root_real not in real.parents:
-        raise _refuse(
-            name,
-            f"un fichier situé dans le dossier {display_path(root_real)}/ ; ce chemin (ou lien symbolique) mène hors du dossier, "
-            "il n'est pas lu",
-        )
+    real, root_real = _resolved_inside(path, root, name)
     try:
         st = os.stat(real)
     except OSError as exc:
         raise _refuse(name, f"un fichier lisible ({type(exc).__name__})") from None
     if not stat.S_ISREG(st.st_mode):
-        kind = (
-            "un dossier" if stat.S_ISDIR(st.st_mode)
-            else "un tube nommé (FIFO)" if stat.S_ISFIFO(st.st_mode)
-            else "un périphérique" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
-            else "une socket" if stat.S_ISSOCK(st.st_mode)
-            else "un fichier spécial"
-        )
-        raise _refuse(name, f"un fichier ordinaire ; c'est {kind}, il n'est pas lu")
+        raise _refuse(name, f"un fichier ordinaire ; c'est {_special_kind(st.st_mode)}, il n'est pas lu")
     if st.st_nlink > 1:  # a hard link may be a file from anywhere on the disk (hosting.csv = /etc/passwd)
         raise _refuse(name, f"un fichier à un seul lien physique ; celui-ci en a {st.st_nlink} (un lien physique peut "
                             "désigner un fichier hors du dossier), il n'est pas lu : remplacez-le par une copie")
@@ -632,6 +642,35 @@ def _parser_class():
     return _Parser
 
 
+def _xlsx_row_cells(r: int, parsed, file: str) -> list[str]:
+    """The texts of the cells of row ``r`` of a streamed sheet (:func:`cell_text`), by column; a formula without a
+    calculated value, or a value beyond :data:`MAX_COLUMNS`, is an error."""
+    cells: list[str] = []
+    for cell in parsed:
+        value = cell["value"]
+        if value is _UNCALCULATED:
+            raise InputError(InputProblem(
+                file, r, _column_letter(cell["column"] - 1), None,
+                "une valeur ; cette cellule est une formule sans valeur calculée (fichier produit par un "
+                "outil qui ne calcule pas les formules) : ouvrez-le et réenregistrez-le dans Excel ou "
+                "LibreOffice",
+            ))
+        if value is None or value == "":
+            continue
+        col = cell["column"] - 1
+        if col >= MAX_COLUMNS:
+            if cell_text(value):
+                raise InputError(InputProblem(
+                    file, r, _column_letter(col), None,
+                    f"au plus {MAX_COLUMNS} colonnes (plafond de sécurité) ; une valeur est écrite au-delà",
+                ))
+            continue
+        if col >= len(cells):
+            cells.extend([""] * (col + 1 - len(cells)))
+        cells[col] = cell_text(value)
+    return cells
+
+
 def _xlsx_sheet_rows(wb, ws, file: str):
     """``(row_number, cells, merged_refs)`` of one read-only sheet, streamed, empty rows skipped.
 
@@ -650,30 +689,7 @@ def _xlsx_sheet_rows(wb, ws, file: str):
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         try:
             for r, parsed in parser.parse():
-                cells: list[str] = []
-                for cell in parsed:
-                    value = cell["value"]
-                    if value is _UNCALCULATED:
-                        raise InputError(InputProblem(
-                            file, r, _column_letter(cell["column"] - 1), None,
-                            "une valeur ; cette cellule est une formule sans valeur calculée (fichier produit par un "
-                            "outil qui ne calcule pas les formules) : ouvrez-le et réenregistrez-le dans Excel ou "
-                            "LibreOffice",
-                        ))
-                    if value is None or value == "":
-                        continue
-                    col = cell["column"] - 1
-                    if col >= MAX_COLUMNS:
-                        text = cell_text(value)
-                        if text:
-                            raise InputError(InputProblem(
-                                file, r, _column_letter(col), None,
-                                f"au plus {MAX_COLUMNS} colonnes (plafond de sécurité) ; une valeur est écrite au-delà",
-                            ))
-                        continue
-                    if col >= len(cells):
-                        cells.extend([""] * (col + 1 - len(cells)))
-                    cells[col] = cell_text(value)
+                cells = _xlsx_row_cells(r, parsed, file)
                 if any(cells):
                     yield r, _trim(cells), None
         except InputError:
@@ -851,80 +867,112 @@ def _ods_tables(real: Path, file: str, sheet: str | None):
 
     fh = open_checked(real, file)
     try:
-        zf = _check_zip(fh, file)
-        try:
-            member = zf.open("content.xml")
-        except KeyError:
-            raise _refuse(file, "un classeur ODS valide (content.xml absent)") from None
-        except Exception as exc:  # noqa: BLE001 - a damaged member header of an untrusted archive
-            raise _refuse(file, f"un classeur ODS valide (archive illisible : {type(exc).__name__})") from None
-        hidden_styles: set[str] = set()
-        stack: list = []
-        row_number = table_cells = 0
-        cells: list[str] = []
-        pending_empty = 0
-        spans: list[int] = []
+        member = _ods_content(fh, file)
+        stream = _OdsStream(file)
         try:
             for event, el in iterparse(member, events=("start", "end")):
                 if event == "start":
-                    stack.append(el)
-                    if el.tag == _T_TABLE:
-                        row_number = table_cells = 0
-                        name = el.get(_T_NAME, "")
-                        yield ("table", name, el.get(_T_STYLE, "") in hidden_styles)
-                    elif el.tag == _T_ROW:
-                        cells, pending_empty, spans = [], 0, []
-                    continue
-                stack.pop()
-                tag = el.tag
-                if tag == _S_STYLE and el.get(_S_FAMILY) == "table":
-                    props = el.find(_S_TABLE_PROPS)
-                    if props is not None and props.get(_T_DISPLAY) == "false":
-                        hidden_styles.add(el.get(_S_NAME, ""))
-                elif tag in (_T_CELL, _T_COVERED):
-                    repeat = _int_attr(el, _T_COLS_REP, 1 << 20)
-                    text = _ods_cell(el) if tag == _T_CELL else ""
-                    if text:
-                        start = len(cells) + pending_empty
-                        if start + repeat > MAX_COLUMNS:
-                            raise InputError(InputProblem(
-                                file, row_number + 1, _column_letter(min(start, MAX_COLUMNS)), None,
-                                f"au plus {MAX_COLUMNS} colonnes (plafond de sécurité) ; une valeur est écrite au-delà",
-                            ))
-                        cells.extend([""] * pending_empty)
-                        pending_empty = 0
-                        if len(text) > MAX_FIELD_CHARS:
-                            _check_row(row_number + 1, [text], file, None)
-                        cells.extend([text] * repeat)
-                        span = _int_attr(el, _T_COLS_SPAN, 1 << 20)
-                        if span > 1:
-                            spans.append(start)
-                    else:
-                        pending_empty += repeat
-                    el.clear()
-                    _detach(stack, el)
-                elif tag == _T_ROW:
-                    repeat = _int_attr(el, _T_ROWS_REP, 1 << 21)
-                    first = row_number + 1
-                    row_number += repeat
-                    _detach(stack, el)
-                    if any(cells):
-                        table_cells += len(cells) * repeat  # what the repeat expands to, before expanding it
-                        if table_cells > MAX_CELLS:
-                            raise _too_many_cells(file, first)
-                        for k in range(repeat):
-                            yield ("row", first + k, list(cells), spans)
-                            if k >= MAX_ROWS:
-                                raise _too_many_rows(file, first + k)
-                elif tag == _T_TABLE:
-                    _detach(stack, el)
-                    yield ("end",)
+                    item = stream.start(el)
+                    if item is not None:
+                        yield item
+                else:
+                    yield from stream.end(el)
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - malformed XML of an untrusted workbook
             raise _refuse(file, f"un classeur ODS valide (contenu illisible : {type(exc).__name__})") from None
     finally:
         fh.close()
+
+
+def _ods_content(fh, file: str):
+    """The ``content.xml`` member of an ODS archive (checked by :func:`_check_zip`), opened."""
+    zf = _check_zip(fh, file)
+    try:
+        return zf.open("content.xml")
+    except KeyError:
+        raise _refuse(file, "un classeur ODS valide (content.xml absent)") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged member header of an untrusted archive
+        raise _refuse(file, f"un classeur ODS valide (archive illisible : {type(exc).__name__})") from None
+
+
+class _OdsStream:
+    """The state of one ODS ``content.xml`` read as a stream of XML events (:func:`_ods_tables`): the hidden table
+    styles, the open elements, the row being read (its cells, the empty cells pending before the next value, the
+    columns where a header cell spans several) and the counts that cap the table."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.hidden_styles: set[str] = set()
+        self.stack: list = []
+        self.row_number = self.table_cells = 0
+        self.cells: list[str] = []
+        self.pending_empty = 0
+        self.spans: list[int] = []
+
+    def start(self, el):
+        """At an element's start: ``("table", name, hidden)`` when a table opens, else None."""
+        self.stack.append(el)
+        if el.tag == _T_TABLE:
+            self.row_number = self.table_cells = 0
+            return ("table", el.get(_T_NAME, ""), el.get(_T_STYLE, "") in self.hidden_styles)
+        if el.tag == _T_ROW:
+            self.cells, self.pending_empty, self.spans = [], 0, []
+        return None
+
+    def end(self, el):
+        """At an element's end: the rows of a row element (repeated), ``("end",)`` at a table's end."""
+        self.stack.pop()
+        tag = el.tag
+        if tag == _S_STYLE and el.get(_S_FAMILY) == "table":
+            props = el.find(_S_TABLE_PROPS)
+            if props is not None and props.get(_T_DISPLAY) == "false":
+                self.hidden_styles.add(el.get(_S_NAME, ""))
+        elif tag in (_T_CELL, _T_COVERED):
+            self._cell(el, tag)
+        elif tag == _T_ROW:
+            yield from self._row(el)
+        elif tag == _T_TABLE:
+            _detach(self.stack, el)
+            yield ("end",)
+
+    def _cell(self, el, tag) -> None:
+        """A cell (or a covered cell) of the row: its text repeated, or empty cells pending."""
+        repeat = _int_attr(el, _T_COLS_REP, 1 << 20)
+        text = _ods_cell(el) if tag == _T_CELL else ""
+        if text:
+            start = len(self.cells) + self.pending_empty
+            if start + repeat > MAX_COLUMNS:
+                raise InputError(InputProblem(
+                    self.file, self.row_number + 1, _column_letter(min(start, MAX_COLUMNS)), None,
+                    f"au plus {MAX_COLUMNS} colonnes (plafond de sécurité) ; une valeur est écrite au-delà",
+                ))
+            self.cells.extend([""] * self.pending_empty)
+            self.pending_empty = 0
+            if len(text) > MAX_FIELD_CHARS:
+                _check_row(self.row_number + 1, [text], self.file, None)
+            self.cells.extend([text] * repeat)
+            if _int_attr(el, _T_COLS_SPAN, 1 << 20) > 1:
+                self.spans.append(start)
+        else:
+            self.pending_empty += repeat
+        el.clear()
+        _detach(self.stack, el)
+
+    def _row(self, el):
+        """The row just read, once per repeat when it carries a value (the table's cells and rows capped)."""
+        repeat = _int_attr(el, _T_ROWS_REP, 1 << 21)
+        first = self.row_number + 1
+        self.row_number += repeat
+        _detach(self.stack, el)
+        if any(self.cells):
+            self.table_cells += len(self.cells) * repeat  # what the repeat expands to, before expanding it
+            if self.table_cells > MAX_CELLS:
+                raise _too_many_cells(self.file, first)
+            for k in range(repeat):
+                yield ("row", first + k, list(self.cells), self.spans)
+                if k >= MAX_ROWS:
+                    raise _too_many_rows(self.file, first + k)
 
 
 def _detach(stack: list, element) -> None:

@@ -255,6 +255,52 @@ class HeaderMap:
 NEAR_HEADER_CUTOFF = 0.85
 
 
+def _header_ranks(schema: Schema) -> dict[str, tuple[str, int]]:
+    """Normalised name -> (column, rank): 0 for the column's own name, then its synonyms in their declared order."""
+    ranks: dict[str, tuple[str, int]] = {}
+    for col in schema.columns:
+        ranks.setdefault(normalise_name(col.name), (col.name, 0))
+        for j, syn in enumerate(col.synonyms, start=1):
+            ranks.setdefault(normalise_name(syn), (col.name, j))
+    return ranks
+
+
+def _header_match(name: str, key: str, ranks: dict) -> tuple[str, int, str] | None:
+    """(column, rank, how) of a header cell: its exact name or a synonym, else the part after a ``<Group> - ``
+    prefix (ranked after every direct match); None when unknown. ``how`` says how, and which look-alike characters
+    were replaced."""
+    found = ranks.get(key)
+    how = "exact" if found and found[1] == 0 else "synonyme"
+    if found is None and " - " in str(name):
+        found = ranks.get(normalise_name(str(name).rsplit(" - ", 1)[1]))
+        if found is not None:
+            found, how = (found[0], 1000 + found[1]), "synonyme après préfixe"
+    if found is None:
+        return None
+    replaced = lookalike_chars(name)
+    if replaced:  # recognised once folded: say so, the reader cannot see it
+        how = f"{how} ; caractères semblables remplacés : {', '.join(replaced)}"
+    return found[0], found[1], how
+
+
+def _keep_best(best: dict, ignored: list, header: list[str], i: int, found: tuple, file: str) -> list[InputProblem]:
+    """Header cell ``i`` matched ``found`` = (column, rank, how): kept in ``best`` when it is the column's best match
+    so far (the other one goes to ``ignored``); the exact name written twice is a problem."""
+    target, rank, how = found
+    name = header[i]
+    current = best.get(target)
+    if current is None:
+        best[target] = (rank, i, how)
+    elif rank == 0 and current[0] == 0:
+        return [InputProblem(file, 1, name, None, f"la colonne '{target}' une seule fois dans l'en-tête")]
+    elif rank < current[0]:
+        ignored.append((header[current[1]], f"colonne '{target}' déjà lue dans la colonne '{name}'"))
+        best[target] = (rank, i, how)
+    else:
+        ignored.append((name, f"colonne '{target}' déjà lue dans la colonne '{header[current[1]]}'"))
+    return []
+
+
 def map_header(header: list[str], schema: Schema, file: str, has_values=None) -> tuple[HeaderMap, list[InputProblem]]:
     """Match the header cells of a file to the schema's columns (case, accents, punctuation and look-alike
     characters ignored: see :func:`fold_text`).
@@ -265,11 +311,7 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
     `` - ``. When several headers match the same column, the best match wins (exact name, then synonyms in their
     declared order) and the others are ignored; the exact name written twice is an error.
     """
-    ranks: dict[str, tuple[str, int]] = {}
-    for col in schema.columns:
-        ranks.setdefault(normalise_name(col.name), (col.name, 0))
-        for j, syn in enumerate(col.synonyms, start=1):
-            ranks.setdefault(normalise_name(syn), (col.name, j))
+    ranks = _header_ranks(schema)
     problems: list[InputProblem] = []
     best: dict[str, tuple[int, int, str]] = {}  # column -> (rank, header index, how)
     ignored: list[tuple[str, str]] = []
@@ -280,36 +322,15 @@ def map_header(header: list[str], schema: Schema, file: str, has_values=None) ->
             if has_values is not None and has_values(i):
                 problems.append(InputProblem(file, 1, f"#{i + 1}", name,
                                              "un nom de colonne (cette colonne a des valeurs mais pas d'en-tête)"))
-            continue
-        if key == EXAMPLE_COLUMN:
+        elif key == EXAMPLE_COLUMN:
             ignored.append((name, "marque des lignes d'exemple du modèle"))
-            continue
-        found = ranks.get(key)
-        how = "exact" if found and found[1] == 0 else "synonyme"
-        if found is None and " - " in str(name):
-            found = ranks.get(normalise_name(str(name).rsplit(" - ", 1)[1]))
-            if found is not None:
-                found, how = (found[0], 1000 + found[1]), "synonyme après préfixe"
-        if found is None:
+        elif (found := _header_match(name, key, ranks)) is None:
             ignored.append((name, "colonne inconnue"))
             close = difflib.get_close_matches(key, list(ranks), n=1, cutoff=NEAR_HEADER_CUTOFF)
             if close:
                 near.setdefault(ranks[close[0]][0], name)
-            continue
-        replaced = lookalike_chars(name)
-        if replaced:  # recognised once folded: say so, the reader cannot see it
-            how = f"{how} ; caractères semblables remplacés : {', '.join(replaced)}"
-        target, rank = found
-        current = best.get(target)
-        if current is None:
-            best[target] = (rank, i, how)
-        elif rank == 0 and current[0] == 0:
-            problems.append(InputProblem(file, 1, name, None, f"la colonne '{target}' une seule fois dans l'en-tête"))
-        elif rank < current[0]:
-            ignored.append((header[current[1]], f"colonne '{target}' déjà lue dans la colonne '{name}'"))
-            best[target] = (rank, i, how)
         else:
-            ignored.append((name, f"colonne '{target}' déjà lue dans la colonne '{header[current[1]]}'"))
+            problems += _keep_best(best, ignored, header, i, found, file)
     unknown = [name for name, why in ignored if why == "colonne inconnue"]
     if unknown:  # one warning per file, however many columns an export carries
         problems.append(InputProblem(file, 1, quoted_names(unknown), None,
@@ -548,33 +569,16 @@ def bound_text(value: float) -> str:
 
 
 def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
+    """One column's text cells converted to the column's kind (text, bool, number, year, date), every bad cell
+    reported in ``problems`` with its line; defaults filled."""
     kind = col.kind
     if kind in ("int", "float", "year", "date") and bool(empty.all()):  # a column absent or left empty
         out = pd.Series(np.nan, index=values.index, dtype="float64")
         return out.fillna(col.default) if col.default is not None else out
     if kind == "str":
-        result = values.where(~empty, None)
-        if col.default is not None:
-            result = result.fillna(col.default)
-        if col.allowed is not None:
-            allowed = {a.lower(): a for a in col.allowed}
-            lowered = result.str.lower()
-            bad = result.notna() & ~lowered.isin(allowed)
-            for idx in np.flatnonzero(bad.to_numpy()):
-                problems.append(InputProblem(file, int(lines[idx]), col.name, result.iat[idx],
-                                             f"une valeur parmi {list(col.allowed)}"))
-            result = lowered.map(allowed).where(~bad, result)
-        return result.astype(object)
+        return _convert_text(values, empty, col, lines, file, problems)
     if kind == "bool":
-        lowered = values.str.lower()
-        is_true = lowered.isin(TRUE_WORDS)
-        is_false = lowered.isin(FALSE_WORDS) | empty
-        bad = ~(is_true | is_false)
-        for idx in np.flatnonzero(bad.to_numpy()):
-            problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
-                                         "oui/non (yes/no, true/false, 1/0)"))
-        default = bool(col.default) if col.default is not None else False
-        return pd.Series(np.where(empty, default, is_true.to_numpy()), dtype=bool)
+        return _convert_bool(values, empty, col, lines, file, problems)
     if kind == "date":
         numbers = dates_to_year(values).where(~empty)
         expected = "une date (jj/mm/aaaa, aaaa-mm-jj, avec ou sans heure, numéro de série Excel) ou une année"
@@ -597,6 +601,44 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
         frac = numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
         for idx in np.flatnonzero(frac.to_numpy()):
             problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx], f"{expected}{unit}"))
+    _out_of_bounds(values, numbers, col, lines, file, unit, problems)
+    if col.default is not None:
+        numbers = numbers.fillna(col.default)
+    return numbers.astype("float64")
+
+
+def _convert_text(values, empty, col: Column, lines, file, problems) -> pd.Series:
+    """A text column: empty cells None (or the default), an allowed value matched whatever its case."""
+    result = values.where(~empty, None)
+    if col.default is not None:
+        result = result.fillna(col.default)
+    if col.allowed is not None:
+        allowed = {a.lower(): a for a in col.allowed}
+        lowered = result.str.lower()
+        bad = result.notna() & ~lowered.isin(allowed)
+        for idx in np.flatnonzero(bad.to_numpy()):
+            problems.append(InputProblem(file, int(lines[idx]), col.name, result.iat[idx],
+                                         f"une valeur parmi {list(col.allowed)}"))
+        result = lowered.map(allowed).where(~bad, result)
+    return result.astype(object)
+
+
+def _convert_bool(values, empty, col: Column, lines, file, problems) -> pd.Series:
+    """A yes/no column (:data:`TRUE_WORDS`, :data:`FALSE_WORDS`); empty cells take the default (no)."""
+    lowered = values.str.lower()
+    is_true = lowered.isin(TRUE_WORDS)
+    is_false = lowered.isin(FALSE_WORDS) | empty
+    bad = ~(is_true | is_false)
+    for idx in np.flatnonzero(bad.to_numpy()):
+        problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
+                                     "oui/non (yes/no, true/false, 1/0)"))
+    default = bool(col.default) if col.default is not None else False
+    return pd.Series(np.where(empty, default, is_true.to_numpy()), dtype=bool)
+
+
+def _out_of_bounds(values, numbers: pd.Series, col: Column, lines, file, unit: str, problems) -> None:
+    """Numbers below the column's minimum (exclusive or not) or above its plausibility bound, reported in
+    ``problems`` (bounded: :class:`helpers.io.readers.BoundedProblems`)."""
     ok = numbers.notna()
     if col.min is not None:
         low = numbers <= col.min if col.min_exclusive else numbers < col.min
@@ -609,9 +651,6 @@ def _convert(values, empty, col: Column, lines, file, problems) -> pd.Series:
             problems.append(InputProblem(file, int(lines[idx]), col.name, values.iat[idx],
                                          f"une valeur <= {bound_text(col.max)}{unit} (borne de plausibilité de la "
                                          "colonne)"))
-    if col.default is not None:
-        numbers = numbers.fillna(col.default)
-    return numbers.astype("float64")
 
 
 def template_csv(schema: Schema, example_id: bool = True) -> str:

@@ -368,11 +368,22 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     slug = paths.check_slug(slug)
     path = Path(path) if path else paths.raw_dir(slug) / "territory.yaml"
     file = display_path(path)
+    node, data = _read_document(path, file, slug)
+    bad = _Problems(file, _key_lines(node))
+    fields = _territory_fields(data, bad)
+    if bad.problems:
+        raise InputError(bad.problems)
+    return Territory(slug=slug, source_file=file, **fields)
+
+
+def _read_document(path: Path, file: str, slug: str):
+    """(composed node, data) of a territory.yaml: a mapping, read safely (:func:`read_yaml_text`,
+    :func:`check_yaml_events`), without duplicate keys, not the unfilled template of 'make new-territory'."""
     if not path.parent.exists():
         raise InputError(InputProblem(
             file, None, None, None,
             f"un dossier data/raw/{slug}/ avec les entrées du territoire (créez-le avec 'make new-territory "
-            f"SLUG={slug}')",
+            f"TERRITORY={slug}')",
         ))
     if not path.exists() and not path.is_symlink():
         raise InputError(InputProblem(file, None, None, None, "ce fichier (voir 'make new-territory')"))
@@ -392,143 +403,44 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
     unfilled = unfilled_template(text, data, file)  # the template of 'make new-territory': one message, every field
     if unfilled is not None:
         raise InputError(unfilled)
-    lines = _key_lines(node)
-    problems: list[InputProblem] = []
+    return node, data
 
-    def bad(key, value, expected, item=None):
-        line = lines.get(f"{key}[{item}]" if item is not None else key)
+
+class _Problems:
+    """The problems of one territory.yaml, in the order they are found; calling it reports one with its line in
+    the file: ``bad(key, value, expected, item=None)`` (``item``: the index in a list such as ``entities``)."""
+
+    def __init__(self, file: str, lines: dict[str, int]):
+        self.file, self.lines, self.problems = file, lines, []
+
+    def __call__(self, key, value, expected, item=None) -> None:
+        line = self.lines.get(f"{key}[{item}]" if item is not None else key)
         if isinstance(value, str) and _NUMBER_LOOKALIKE.fullmatch(value.strip()) and (
                 "entier" in expected or "année" in expected or "nombre" in expected):
             expected += (" ; cette valeur est lue comme un texte (YAML 1.2) : écrivez le nombre en chiffres seuls, "
                          "sans « : », « _ » ni espace")
-        problems.append(InputProblem(file, line, key if item is None else f"{key}[{item}]", value, expected))
+        self.problems.append(InputProblem(self.file, line, key if item is None else f"{key}[{item}]", value,
+                                          expected))
 
-    for key in data:
-        if key not in KEYS:
-            close = difflib.get_close_matches(str(key), list(KEYS), n=1)
-            hint = f" (vouliez-vous dire '{close[0]}' ?)" if close else ""
-            bad(key, None, f"une clé connue{hint} ; clés connues : {', '.join(KEYS)}")
-    for key, (required, desc) in KEYS.items():
-        if required and data.get(key) in (None, ""):
-            problems.append(InputProblem(file, None, key, None, f"la clé '{key}' : {desc}"))
+    def missing(self, key: str) -> None:
+        """A required key absent or empty (no line: it is nowhere in the file)."""
+        self.problems.append(InputProblem(self.file, None, key, None, f"la clé '{key}' : {KEYS[key][1]}"))
 
+
+def _territory_fields(data: dict, bad: _Problems) -> dict:
+    """The fields of :class:`Territory` (all but ``slug`` and ``source_file``) from the data of territory.yaml; every
+    problem reported through ``bad``, in the order of the keys' groups (meaningless when there is one)."""
     this_year = _dt.date.today().year
-    name = data.get("name")
-    if name is not None:
-        if not isinstance(name, str) or not name.strip():
-            bad("name", name, KEYS["name"][1])
-        elif _text_problem(name, MAX_NAME_CHARS):
-            bad("name", name[:40], _text_problem(name, MAX_NAME_CHARS))
-    kind = data.get("kind")
-    if kind is not None and kind not in KINDS:
-        close = difflib.get_close_matches(str(kind), KINDS, n=1)
-        bad("kind", kind, f"l'un de {list(KINDS)}" + (f" (vouliez-vous dire '{close[0]}' ?)" if close else ""))
-    population = data.get("population")
-    if population is not None and (not _is_int(population) or not 0 < population <= MAX_POPULATION):
-        bad("population", population, f"un nombre entier d'habitants > 0 et d'au plus {MAX_POPULATION:,}"
-            .replace(",", " ") + " (la population de la France)")
-        population = None
-    agents = data.get("agents")
-    if agents is not None and (not _is_int(agents) or agents <= 0):
-        bad("agents", agents, "un nombre entier d'agents > 0")
-    elif _is_int(agents) and population is not None and agents > population:
-        bad("agents", agents, f"au plus la population ({population}) : une collectivité n'a pas plus d'agents que "
-            "d'habitants")
-    ref = data.get("reference_year")
-    if ref is not None and (not _is_int(ref) or not 2000 <= ref <= this_year):
-        bad("reference_year", ref, f"une année entre 2000 et {this_year}")
-        ref = None
-    target = data.get("target_year")
-    if target is not None and (not _is_int(target) or (ref is not None and target <= ref) or target > 2100):
-        bad("target_year", target, "une année après reference_year et au plus 2100")
-        target = None
-    milestone = data.get("milestone_year", 2030)
-    if milestone is not None and ref is not None and target is not None:
-        if not _is_int(milestone) or not ref < milestone <= target:
-            bad("milestone_year", milestone, "une année après reference_year et au plus target_year")
-    plan_start = data.get("plan_start_year")
-    if plan_start is not None and (not _is_int(plan_start) or (ref is not None and plan_start <= ref)
-                                   or (target is not None and plan_start > target)):
-        bad("plan_start_year", plan_start, "l'année de décision du plan, après reference_year et au plus "
-            "target_year")
-
-    def parse_entities(key: str) -> tuple[Entity, ...]:
-        raw = data.get(key)
-        if raw is None:
-            return ()
-        if not isinstance(raw, list) or (key == "entities" and not raw):
-            bad(key, raw if not isinstance(raw, (dict, list)) else None,
-                "une liste non vide d'éléments avec 'id' et 'name'")
-            return ()
-        if len(raw) > MAX_ENTITIES:
-            bad(key, len(raw), f"au plus {MAX_ENTITIES} éléments")
-            return ()
-        out = []
-        for i, item in enumerate(raw):
-            if isinstance(item, str):
-                item = {"id": item, "name": item}
-            if not isinstance(item, dict):
-                bad(key, None, "un élément avec 'id' et 'name'", i)
-                continue
-            unknown = set(map(str, item)) - {"id", "name", "kind", "population", "aliases", "article"}
-            if unknown:
-                bad(key, sorted(unknown), "seulement les clés id, name, kind, population, aliases, article", i)
-            eart = _article(item.get("article"))
-            if eart is False:
-                bad(key, item.get("article"), KEYS["article"][1], i)
-                eart = None
-            aliases = item.get("aliases") or []
-            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() and not
-                                                        _text_problem(a, MAX_NAME_CHARS) for a in aliases):
-                bad(key, None, "'aliases' : une liste de noms, par ex. [\"Agglo\", \"CA Val-de-Sèvre\"]", i)
-                aliases = []
-            eid = item.get("id")
-            if not isinstance(eid, str) or not ID_RE.fullmatch(eid):
-                bad(key, eid if isinstance(eid, (str, int, float)) else None,
-                    "un 'id' en lettres minuscules, chiffres, '-' ou '_' (par ex. 'ville'), 41 caractères au plus", i)
-                continue
-            ename = str(item.get("name") or eid)
-            if _text_problem(ename, MAX_NAME_CHARS):
-                bad(key, ename[:40], _text_problem(ename, MAX_NAME_CHARS), i)
-                continue
-            ekind = str(item.get("kind") or "")
-            if _text_problem(ekind, 60):
-                bad(key, ekind[:40], _text_problem(ekind, 60), i)
-                continue
-            pop = item.get("population")
-            if pop is not None and (not _is_int(pop) or not 0 < pop <= MAX_POPULATION):
-                bad(key, pop, f"une population entière > 0 et d'au plus {MAX_POPULATION}", i)
-                pop = None
-            elif (pop is not None and key == "entities" and population is not None and pop > population):
-                bad(key, pop, f"une population d'entité d'au plus celle du territoire ({population})", i)
-                pop = None
-            out.append(Entity(eid, ename, ekind, pop, tuple(a.strip() for a in aliases), eart))
-        return tuple(out)
-
-    entities = parse_entities("entities")
-    peers = parse_entities("peers")
-    ids = [e.id for e in entities + peers]
-    counts: dict[str, int] = {}
-    for i in ids:
-        counts[i] = counts.get(i, 0) + 1
-    for dup in sorted(i for i, n in counts.items() if n > 1):
-        bad("entities", dup, "des ids uniques parmi les entités et les pairs")
-    subject = data.get("maturity_subject") or (entities[0].id if entities else "")
-    if entities and subject not in {e.id for e in entities}:
-        shown = [e.id for e in entities[:10]] + (["…"] if len(entities) > 10 else [])
-        bad("maturity_subject", subject, f"l'un des ids d'entité {shown}")
-
-    elec = data.get("electricity_factor_kgco2e_per_kwh")
-    if elec is not None:
-        if isinstance(elec, bool) or not isinstance(elec, (int, float)) or not 0 < elec < 1.5:
-            bad("electricity_factor_kgco2e_per_kwh", elec,
-                "un nombre de kgCO2e par kWh entre 0 et 1,5 (France ≈ 0,05)")
-        elif not data.get("electricity_factor_source"):
-            bad("electricity_factor_source", None,
-                "la source du facteur électricité propre (contrat, fournisseur)")
-    source = data.get("electricity_factor_source")
-    if source is not None and (not isinstance(source, str) or _text_problem(source, MAX_NAME_CHARS)):
-        bad("electricity_factor_source", None, _text_problem(str(source), MAX_NAME_CHARS) or "un texte")
+    _check_keys(data, bad)
+    name = _name(data.get("name"), bad)
+    kind = _kind(data.get("kind"), bad)
+    population, agents = _headcounts(data, bad)
+    years = _years(data, bad, this_year)
+    entities = _parse_entities(data.get("entities"), "entities", bad, population)
+    peers = _parse_entities(data.get("peers"), "peers", bad, population)
+    _unique_ids(entities + peers, bad)
+    subject = _maturity_subject(data.get("maturity_subject"), entities, bad)
+    elec = _electricity(data, bad)
     illustrative = data.get("illustrative", False)
     if not isinstance(illustrative, bool):
         bad("illustrative", illustrative, "true ou false")
@@ -537,7 +449,18 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
                                     or _text_problem(description.replace("\n", " "), MAX_DESCRIPTION_CHARS)):
         bad("description", None, _text_problem(str(description).replace("\n", " "), MAX_DESCRIPTION_CHARS)
             or "un texte")
-    file_settings = _file_settings(data.get("files"), bad)
+    fields = dict(
+        name=name, kind=kind, population=population, agents=agents, **years, entities=entities, peers=peers,
+        maturity_subject=subject, electricity_factor_kgco2e_per_kwh=elec,
+        electricity_factor_source=str(data.get("electricity_factor_source") or ""), illustrative=illustrative,
+        description=str(description or ""), file_settings=_file_settings(data.get("files"), bad),
+    )
+    return fields | _settings(data, bad, this_year, years)
+
+
+def _settings(data: dict, bad: _Problems, this_year: int, years: dict) -> dict:
+    """The optional settings of territory.yaml: statuses, inventory files, article, published footprint, Label NR,
+    business as usual, previous study and ranking weights (fields of :class:`Territory`)."""
     statuses = data.get("statuses") or {}
     if not isinstance(statuses, dict) or not all(isinstance(v, str) and v in STATUS_REASONS for v in statuses.values()):
         bad("statuses", None, f"une table valeur de statut -> l'un de {list(STATUS_REASONS)}")
@@ -552,28 +475,190 @@ def load_territory(slug: str, path: str | Path | None = None) -> Territory:
         article = None
     published_footprint = _published_footprint(data.get("published_footprint"), bad, this_year)
     label_nr = _label_nr(data.get("label_nr"), bad, this_year)
-    bau = _business_as_usual(data.get("business_as_usual"), bad, ref, target)
+    bau = _business_as_usual(data.get("business_as_usual"), bad, years["reference_year"], years["target_year"])
     previous = data.get("previous_study")
     if previous is not None and (not isinstance(previous, str) or not previous.strip()
                                  or _text_problem(previous, MAX_NAME_CHARS)):
         bad("previous_study", None, KEYS["previous_study"][1])
         previous = None
-    score_weights = _score_weights(data.get("score_weights"), bad)
-
-    if problems:
-        raise InputError(problems)
-    return Territory(
-        slug=slug, name=name.strip(), kind=kind, population=int(data["population"]), agents=int(data["agents"]),
-        reference_year=int(ref), target_year=int(target), milestone_year=int(milestone), entities=entities,
-        plan_start_year=None if plan_start is None else int(plan_start), peers=peers, maturity_subject=subject,
-        electricity_factor_kgco2e_per_kwh=None if elec is None else float(elec),
-        electricity_factor_source=str(data.get("electricity_factor_source") or ""),
-        illustrative=illustrative, description=str(data.get("description") or ""), source_file=file,
-        file_settings=file_settings, statuses={str(k): v for k, v in statuses.items()},
-        inventory_files={str(k): v for k, v in inventory_files.items()},
+    return dict(
+        statuses={str(k): v for k, v in statuses.items()},
+        inventory_files={str(k): v for k, v in inventory_files.items()}, article=article,
         published_footprint=published_footprint, label_nr=label_nr, business_as_usual=bau,
-        previous_study=previous.strip() if previous else None, score_weights=score_weights, article=article,
+        previous_study=previous.strip() if previous else None,
+        score_weights=_score_weights(data.get("score_weights"), bad),
     )
+
+
+def _check_keys(data: dict, bad: _Problems) -> None:
+    """An unknown key (with the closest known one), then every required key absent or empty."""
+    for key in data:
+        if key not in KEYS:
+            close = difflib.get_close_matches(str(key), list(KEYS), n=1)
+            hint = f" (vouliez-vous dire '{close[0]}' ?)" if close else ""
+            bad(key, None, f"une clé connue{hint} ; clés connues : {', '.join(KEYS)}")
+    for key, (required, _) in KEYS.items():
+        if required and data.get(key) in (None, ""):
+            bad.missing(key)
+
+
+def _name(name, bad: _Problems) -> str | None:
+    """``name:``, stripped (None when absent or invalid)."""
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        bad("name", name, KEYS["name"][1])
+        return None
+    if _text_problem(name, MAX_NAME_CHARS):
+        bad("name", name[:40], _text_problem(name, MAX_NAME_CHARS))
+    return name.strip()
+
+
+def _kind(kind, bad: _Problems):
+    """``kind:``, one of :data:`KINDS` (with the closest one when it is not)."""
+    if kind is not None and kind not in KINDS:
+        close = difflib.get_close_matches(str(kind), KINDS, n=1)
+        bad("kind", kind, f"l'un de {list(KINDS)}" + (f" (vouliez-vous dire '{close[0]}' ?)" if close else ""))
+    return kind
+
+
+def _headcounts(data: dict, bad: _Problems) -> tuple[int | None, int | None]:
+    """(population, agents): whole numbers > 0, the population at most :data:`MAX_POPULATION`, the agents at most the
+    population. The population is None when invalid (the entities are not checked against it)."""
+    population = data.get("population")
+    if population is not None and (not _is_int(population) or not 0 < population <= MAX_POPULATION):
+        bad("population", population, f"un nombre entier d'habitants > 0 et d'au plus {MAX_POPULATION:,}"
+            .replace(",", " ") + " (la population de la France)")
+        population = None
+    agents = data.get("agents")
+    if agents is not None and (not _is_int(agents) or agents <= 0):
+        bad("agents", agents, "un nombre entier d'agents > 0")
+    elif _is_int(agents) and population is not None and agents > population:
+        bad("agents", agents, f"au plus la population ({population}) : une collectivité n'a pas plus d'agents que "
+            "d'habitants")
+    return population, agents
+
+
+def _years(data: dict, bad: _Problems, this_year: int) -> dict:
+    """``reference_year`` (2000 to this year), ``target_year`` (after it, at most 2100), ``milestone_year`` (2030 by
+    default, between them) and ``plan_start_year`` (optional, between them): the fields of :class:`Territory`; a
+    reference or target year is None when invalid (the later checks then skip the comparison)."""
+    ref = data.get("reference_year")
+    if ref is not None and (not _is_int(ref) or not 2000 <= ref <= this_year):
+        bad("reference_year", ref, f"une année entre 2000 et {this_year}")
+        ref = None
+    target = data.get("target_year")
+    if target is not None and (not _is_int(target) or (ref is not None and target <= ref) or target > 2100):
+        bad("target_year", target, "une année après reference_year et au plus 2100")
+        target = None
+    milestone = data.get("milestone_year")
+    milestone = 2030 if milestone is None else milestone  # absent or left empty: the default
+    if milestone is not None and ref is not None and target is not None:
+        if not _is_int(milestone) or not ref < milestone <= target:
+            bad("milestone_year", milestone, "une année après reference_year et au plus target_year")
+    plan_start = data.get("plan_start_year")
+    if plan_start is not None and (not _is_int(plan_start) or (ref is not None and plan_start <= ref)
+                                   or (target is not None and plan_start > target)):
+        bad("plan_start_year", plan_start, "l'année de décision du plan, après reference_year et au plus "
+            "target_year")
+    return {"reference_year": ref, "target_year": target, "milestone_year": milestone, "plan_start_year": plan_start}
+
+
+def _parse_entities(raw, key: str, bad: _Problems, population: int | None) -> tuple[Entity, ...]:
+    """``entities:`` or ``peers:``: a list (non-empty for the entities) of at most :data:`MAX_ENTITIES` items, each
+    a name or a mapping with ``id``, ``name``, ``kind``, ``population``, ``aliases``, ``article``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or (key == "entities" and not raw):
+        bad(key, raw if not isinstance(raw, (dict, list)) else None, "une liste non vide d'éléments avec 'id' et 'name'")
+        return ()
+    if len(raw) > MAX_ENTITIES:
+        bad(key, len(raw), f"au plus {MAX_ENTITIES} éléments")
+        return ()
+    parsed = (_entity({"id": item, "name": item} if isinstance(item, str) else item, key, i, bad, population)
+              for i, item in enumerate(raw))
+    return tuple(e for e in parsed if e is not None)
+
+
+def _entity(item, key: str, i: int, bad: _Problems, population: int | None) -> Entity | None:
+    """Item ``i`` of ``entities:`` or ``peers:`` (None when it cannot be read: no valid id, name or kind)."""
+    if not isinstance(item, dict):
+        bad(key, None, "un élément avec 'id' et 'name'", i)
+        return None
+    unknown = set(map(str, item)) - {"id", "name", "kind", "population", "aliases", "article"}
+    if unknown:
+        bad(key, sorted(unknown), "seulement les clés id, name, kind, population, aliases, article", i)
+    article = _article(item.get("article"))
+    if article is False:
+        bad(key, item.get("article"), KEYS["article"][1], i)
+        article = None
+    aliases = _aliases(item.get("aliases") or [], key, i, bad)
+    eid = item.get("id")
+    if not isinstance(eid, str) or not ID_RE.fullmatch(eid):
+        bad(key, eid if isinstance(eid, (str, int, float)) else None,
+            "un 'id' en lettres minuscules, chiffres, '-' ou '_' (par ex. 'ville'), 41 caractères au plus", i)
+        return None
+    name, kind = str(item.get("name") or eid), str(item.get("kind") or "")
+    for text, max_chars in ((name, MAX_NAME_CHARS), (kind, 60)):
+        if _text_problem(text, max_chars):
+            bad(key, text[:40], _text_problem(text, max_chars), i)
+            return None
+    pop = _entity_population(item.get("population"), key, i, bad, population)
+    return Entity(eid, name, kind, pop, aliases, article)
+
+
+def _aliases(aliases, key: str, i: int, bad: _Problems) -> tuple[str, ...]:
+    """``aliases:`` of an entity: a list of names, stripped (empty when invalid)."""
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() and not
+                                                _text_problem(a, MAX_NAME_CHARS) for a in aliases):
+        bad(key, None, "'aliases' : une liste de noms, par ex. [\"Agglo\", \"CA Val-de-Sèvre\"]", i)
+        return ()
+    return tuple(a.strip() for a in aliases)
+
+
+def _entity_population(pop, key: str, i: int, bad: _Problems, population: int | None) -> int | None:
+    """An entity's ``population``: a whole number > 0, at most the territory's for an entity of the perimeter."""
+    if pop is not None and (not _is_int(pop) or not 0 < pop <= MAX_POPULATION):
+        bad(key, pop, f"une population entière > 0 et d'au plus {MAX_POPULATION}", i)
+        return None
+    if pop is not None and key == "entities" and population is not None and pop > population:
+        bad(key, pop, f"une population d'entité d'au plus celle du territoire ({population})", i)
+        return None
+    return pop
+
+
+def _unique_ids(entities: tuple[Entity, ...], bad: _Problems) -> None:
+    """An id given twice among the entities and the peers."""
+    counts: dict[str, int] = {}
+    for e in entities:
+        counts[e.id] = counts.get(e.id, 0) + 1
+    for dup in sorted(i for i, n in counts.items() if n > 1):
+        bad("entities", dup, "des ids uniques parmi les entités et les pairs")
+
+
+def _maturity_subject(subject, entities: tuple[Entity, ...], bad: _Problems) -> str:
+    """``maturity_subject:``, an entity id (default: the first entity)."""
+    subject = subject or (entities[0].id if entities else "")
+    if entities and subject not in {e.id for e in entities}:
+        shown = [e.id for e in entities[:10]] + (["…"] if len(entities) > 10 else [])
+        bad("maturity_subject", subject, f"l'un des ids d'entité {shown}")
+    return subject
+
+
+def _electricity(data: dict, bad: _Problems) -> float | None:
+    """``electricity_factor_kgco2e_per_kwh:`` (between 0 and 1.5, with its source) and its source, a text."""
+    elec = data.get("electricity_factor_kgco2e_per_kwh")
+    if elec is not None:
+        if isinstance(elec, bool) or not isinstance(elec, (int, float)) or not 0 < elec < 1.5:
+            bad("electricity_factor_kgco2e_per_kwh", elec,
+                "un nombre de kgCO2e par kWh entre 0 et 1,5 (France ≈ 0,05)")
+        elif not data.get("electricity_factor_source"):
+            bad("electricity_factor_source", None,
+                "la source du facteur électricité propre (contrat, fournisseur)")
+    source = data.get("electricity_factor_source")
+    if source is not None and (not isinstance(source, str) or _text_problem(source, MAX_NAME_CHARS)):
+        bad("electricity_factor_source", None, _text_problem(str(source), MAX_NAME_CHARS) or "un texte")
+    return None if elec is None else float(elec)
 
 
 def _article(value) -> str | None | bool:
@@ -612,6 +697,27 @@ def _counting(bad):
     return report, found
 
 
+def _valid_split(split) -> bool:
+    """``split:`` of a published footprint: shares of :data:`_SPLIT_KEYS` between 0 and 1, adding up to 1 (± 0.011,
+    published shares are rounded) when both are given."""
+    return (isinstance(split, dict) and not set(map(str, split)) - set(_SPLIT_KEYS)
+            and all(_number(v) and 0 <= v <= 1 for v in split.values())
+            and not (len(split) == len(_SPLIT_KEYS) and abs(sum(split.values()) - 1) > 0.011))
+
+
+def _footprint_texts(raw: dict, bad) -> None:
+    """``scope`` and ``source`` of a published footprint: texts, the source a web address."""
+    key = "published_footprint"
+    for text_key, what in (("scope", "scope : le périmètre du bilan publié, tel qu'il est écrit"),
+                           ("source", "source : l'adresse de la publication (https://…)")):
+        text = raw.get(text_key)
+        if not isinstance(text, str) or not text.strip() or _text_problem(text, MAX_DESCRIPTION_CHARS):
+            bad(key, None, what)
+    source = raw.get("source")
+    if isinstance(source, str) and "http" not in source:
+        bad(key, source[:40], "source : une adresse web (https://…) où le bilan est publié")
+
+
 def _published_footprint(raw, bad, this_year: int) -> dict | None:
     """``published_footprint:``, the collectivity's own published balance: ``{value_tco2e, year, scope, source,
     split, workstations, comparable_scope}`` (split and workstations None when not published; comparable_scope
@@ -632,22 +738,12 @@ def _published_footprint(raw, bad, this_year: int) -> dict | None:
     year = raw.get("year")
     if not _is_int(year) or not 2000 <= year <= this_year:
         bad(key, year if _is_int(year) else None, f"year : l'année décrite par le bilan publié (2000 à {this_year})")
-    for text_key, what in (("scope", "scope : le périmètre du bilan publié, tel qu'il est écrit"),
-                           ("source", "source : l'adresse de la publication (https://…)")):
-        text = raw.get(text_key)
-        if not isinstance(text, str) or not text.strip() or _text_problem(text, MAX_DESCRIPTION_CHARS):
-            bad(key, None, what)
-    source = raw.get("source")
-    if isinstance(source, str) and "http" not in source:
-        bad(key, source[:40], "source : une adresse web (https://…) où le bilan est publié")
+    _footprint_texts(raw, bad)
     split = raw.get("split")
-    if split is not None:
-        if (not isinstance(split, dict) or set(map(str, split)) - set(_SPLIT_KEYS)
-                or not all(_number(v) and 0 <= v <= 1 for v in split.values())
-                or (len(split) == len(_SPLIT_KEYS) and abs(sum(split.values()) - 1) > 0.011)):
-            bad(key, None, "split : les parts publiées, par ex. {manufacturing: 0.54, use: 0.46} (entre 0 et 1, "
-                           "de somme 1)")
-            split = None
+    if split is not None and not _valid_split(split):
+        bad(key, None, "split : les parts publiées, par ex. {manufacturing: 0.54, use: 0.46} (entre 0 et 1, "
+                       "de somme 1)")
+        split = None
     workstations = raw.get("workstations")
     if workstations is not None and (not _is_int(workstations) or workstations <= 0):
         bad(key, workstations, "workstations : le nombre de postes publié (entier > 0)")

@@ -1,16 +1,8 @@
-"""Responsible-digital maturity: an open questionnaire, its scoring, a benchmark and an indicative Label NR score.
+"""Responsible-digital maturity: the scoring of the questionnaire, a benchmark and an indicative Label NR score.
 
-The referential lives in ``data/raw/reference/``:
-
-- ``maturity_axes.csv``: the 8 axes (``axis_id, label_fr, description_fr, decree_theme, source``). They follow the
-  themes of décret 2022-1084 and usual SNR practice. The axis ids are also used by ``actions_catalogue.csv``
-  (column ``axes``): ``strategy_governance``, ``measurement_steering``, ``responsible_purchasing``,
-  ``equipment_lifecycle``, ``ecodesign_services``, ``awareness_training``, ``inclusion_accessibility``,
-  ``territorial_levers``;
-- ``maturity_questions.csv``: the questions (``question_id`` such as ``GOV-01``, ``axis``, ``question_fr``,
-  ``pillar`` People / Planet / Prosperity, ``weight``, ``na_allowed``, ``level_0`` … ``level_4``, ``source``). The
-  wording is this project's own; WeNR's and the Label NR's questionnaires are not copied (and not public);
-- ``label_nr_crosswalk.csv``: an INDICATIVE map from our axes to the Label Numérique Responsable themes.
+Functions of values: the referential (axes, questions, Label NR crosswalk) and the answers are read and checked by
+:mod:`helpers.io.maturity_inputs`; the French display (level names, headline, tables, figures) is
+:mod:`helpers.report.maturity`; the section's runner is :func:`helpers.run.study.run_maturity`.
 
 Each question is answered on an ordinal scale from 0 (nothing done) to 4 (exemplary), or ``NA`` (not applicable,
 only where ``na_allowed`` is yes). The scoring follows the design that domain-facts §1.1 proposes for a WeNR-like
@@ -30,358 +22,32 @@ Formulas (``w`` = weight, ``l`` = level 0-4; sums over the questions of the grou
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers.io.errors import InputError, InputProblem, display_path
-from helpers.io.paths import REFERENCE_DIR
-from helpers.io.tables import Column, Schema, plain, provided, read_table, take_report, with_warnings
+from helpers.io.errors import InputError, InputProblem
+from helpers.io.maturity_inputs import LEVEL_MAX, PILLARS, collectivity_ids
+from helpers.model.parameters import DEFAULTS
 
-AXES_PATH = REFERENCE_DIR / "maturity_axes.csv"
-QUESTIONS_PATH = REFERENCE_DIR / "maturity_questions.csv"
-CROSSWALK_PATH = REFERENCE_DIR / "label_nr_crosswalk.csv"
-
-LEVEL_MAX = 4
-PILLARS: tuple[str, ...] = ("People", "Planet", "Prosperity")
-PILLARS_FR = {"People": "Humain", "Planet": "Planète", "Prosperity": "Prospérité"}
-NA_WORDS = frozenset({"na", "n/a", "n.a.", "nr", "non applicable", "non_applicable", "sans objet", "so", "n.a"})
-QUESTION_ID_RE = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 GLOBAL = "global"
 
-#: Named maturity levels: (upper bound of the score in %, exclusive; French name; meaning). The bounds are the steps
-#: of the 0-4 answer scale: 25 % = an average level of 1, 50 % = 2, 75 % = 3. Below 25 % most practices are absent
-#: (average below "first steps"); 25-50 %: practices started but not generalised; 50-75 %: practices organised
-#: across the collectivity; 75 % and more: practices generalised and measured. Project design choice (WeNR's own
-#: thresholds are not published, domain-facts §1.1 and §9).
-MATURITY_LEVELS: tuple[tuple[float, str, str], ...] = (
-    (25.0, "Initial", "les pratiques sont pour l'essentiel absentes ou ponctuelles"),
-    (50.0, "En construction", "des pratiques sont engagées mais pas encore généralisées"),
-    (75.0, "Structuré", "les pratiques sont organisées à l'échelle de la collectivité"),
-    (np.inf, "Exemplaire", "les pratiques sont généralisées, mesurées et améliorées"),
-)
-NOT_ASSESSED_FR = "Non évalué"
-#: Below this completeness the notebook warns that the score rests on few answers (project choice).
-LOW_COMPLETENESS_PCT = 80.0
-#: Below this completeness no score, level or rank is published: "questionnaire incomplet (x %)" (parameter,
-#: issue 18; a score on a few answers says little about the collectivity).
-PUBLISH_COMPLETENESS_PCT = 60.0
-#: Unit of a published maturity score in ``published_benchmarks.csv`` (a sourced peer of the benchmark).
-PUBLISHED_MATURITY_UNIT = "maturity_score_pct"
+#: Upper bounds (in %, exclusive) of the named maturity levels 0 … 2; level 3 is open-ended (names and meanings:
+#: :data:`helpers.report.maturity.MATURITY_LEVELS`). The bounds are the steps of the 0-4 answer scale: 25 % = an
+#: average level of 1, 50 % = 2, 75 % = 3. Below 25 % most practices are absent (average below "first steps");
+#: 25-50 %: practices started but not generalised; 50-75 %: practices organised across the collectivity; 75 % and
+#: more: practices generalised and measured. Project design choice (WeNR's own thresholds are not published,
+#: domain-facts §1.1 and §9).
+LEVEL_BOUNDS_PCT: tuple[float, ...] = (25.0, 50.0, 75.0)
+#: :func:`level_index` of a score that is not a number (nothing scored): "not assessed".
+NOT_ASSESSED_LEVEL = len(LEVEL_BOUNDS_PCT) + 1
 
 #: Label Numérique Responsable (INR, Agence LUCIE): self-assessment out of 1000; level 1 above 300; level 2 given as
 #: 600 (zonebourse 2022) or 500 (alliancy): the sources conflict, both are shown (domain-facts §1.3).
-LABEL_NR_MAX_POINTS = 1000
 LABEL_NR_LEVEL1_THRESHOLD = 300
 LABEL_NR_LEVEL2_THRESHOLDS = (500, 600)
-LABEL_NR_THEMES: tuple[str, ...] = (
-    "Stratégie et gouvernance", "Soutien à la stratégie NR", "Cycle de vie des services numériques",
-    "Extension de la démarche NR", "Leviers externes des collectivités",
-)
-
-AXES_SCHEMA = Schema(
-    file="maturity_axes.csv",
-    description="Axes of the maturity questionnaire, following the themes of décret 2022-1084.",
-    unique=("axis_id",),
-    columns=(
-        Column("axis_id", "str", required=True, description="axis identifier (used by actions_catalogue.csv)"),
-        Column("label_fr", "str", required=True, description="French label"),
-        Column("description_fr", "str", required=True, description="what the axis covers"),
-        Column("decree_theme", "str", required=True, description="matching theme of décret 2022-1084"),
-        Column("source", "str", required=True),
-    ),
-)
-
-QUESTIONS_SCHEMA = Schema(
-    file="maturity_questions.csv",
-    description="Questions of the maturity questionnaire, each with its five level descriptions.",
-    unique=("question_id",),
-    columns=(
-        Column("question_id", "str", required=True, description="identifier such as GOV-01"),
-        Column("axis", "str", required=True, description="axis_id of maturity_axes.csv"),
-        Column("question_fr", "str", required=True, description="the question, in French"),
-        Column("pillar", "str", required=True, allowed=PILLARS),
-        Column("weight", "float", required=True, min=0, min_exclusive=True, max=10,
-               description="weight of the question (1 complementary, 2 important, 3 structural)"),
-        Column("na_allowed", "bool", required=True, description="yes if the question may be answered NA"),
-        *(Column(f"level_{k}", "str", required=True, description=f"what level {k} takes") for k in range(5)),
-        Column("source", "str", required=True, description="law article, referential or practice behind the question"),
-    ),
-)
-
-CROSSWALK_SCHEMA = Schema(
-    file="label_nr_crosswalk.csv",
-    description="INDICATIVE map from the maturity axes to the Label Numérique Responsable themes.",
-    columns=(
-        Column("label_theme", "str", required=True, allowed=LABEL_NR_THEMES),
-        Column("theme_max_points", "float", required=True, min=0, max=LABEL_NR_MAX_POINTS,
-               description="points of the theme out of 1000 (assumption)"),
-        Column("axis", "str", required=True, description="axis_id of maturity_axes.csv"),
-        Column("axis_weight", "float", required=True, min=0, min_exclusive=True, max=1,
-               description="share of the theme given by this axis (the shares of a theme add up to 1)"),
-        Column("rationale", "str"),
-        Column("source", "str", required=True),
-    ),
-)
-
-MATURITY_SCHEMA = Schema(
-    file="maturity.csv",
-    description=(
-        "Answers to the responsible-digital maturity questionnaire (data/raw/reference/maturity_questions.csv), one "
-        "row per collectivity and question. level is a whole number from 0 to 4 (see the level_0 … level_4 "
-        "descriptions of each question) or NA where the question does not apply (only where na_allowed is yes). "
-        "A question without a row is reported as not answered: it lowers the completeness and is never scored 0. "
-        "collectivity is an entity id or a peer id of territory.yaml."
-    ),
-    columns=(
-        Column("collectivity", "str", required=True, description="entity id or peer id of territory.yaml",
-               example="ville", synonyms=("collectivite", "entity", "entite"),
-               label_fr="un identifiant d'entité ou de collectivité de comparaison de territory.yaml"),
-        Column("question_id", "str", required=True, description="question_id of maturity_questions.csv",
-               example="GOV-01", synonyms=("question",), label_fr="un question_id de maturity_questions.csv"),
-        Column("level", "str", required=True, description="0, 1, 2, 3, 4, or NA (not applicable)", example="2",
-               synonyms=("niveau",), label_fr="0, 1, 2, 3, 4 ou NA (sans objet)"),
-        Column("evidence", "str", description="evidence or comment (document, deliberation, date)",
-               example="programme de travail rédigé en 2023", synonyms=("comment", "commentaire", "preuve")),
-    ),
-)
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# referential
-
-def load_axes(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the maturity axes (``axis_id, label_fr, description_fr, decree_theme, source``), in referential order; a
-    plain frame, or ``attrs["warnings"]`` when the file has warnings."""
-    path = Path(path) if path is not None else AXES_PATH
-    df = read_table(path, AXES_SCHEMA)
-    warnings = take_report(df).get("warnings")
-    return with_warnings(df.drop(columns="_line").reset_index(drop=True), warnings)
-
-
-def load_questions(path: str | Path | None = None, axes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Read and cross-check the questions of the referential.
-
-    Checks, on top of the schema: ``question_id`` written ``ABC-01``, ``axis`` a known axis id, every axis with at
-    least one question.
-
-    Returns
-    -------
-    DataFrame ``question_id, axis, question_fr, pillar, weight, na_allowed, level_0 … level_4, source``; a plain
-    frame, or ``attrs["warnings"]`` when the file has warnings.
-    """
-    path = Path(path) if path is not None else QUESTIONS_PATH
-    axes = load_axes() if axes is None else axes
-    file = display_path(path)
-    problems: list[InputProblem] = []
-    df = read_table(path, QUESTIONS_SCHEMA, problems_out=problems)
-    warnings = take_report(df).get("warnings")
-    lines = df["_line"].to_numpy()
-    bad_id = ~df["question_id"].fillna("").str.match(QUESTION_ID_RE.pattern)
-    for idx in np.flatnonzero(bad_id.to_numpy()):
-        problems.append(InputProblem(file, int(lines[idx]), "question_id", df["question_id"].iat[idx],
-                                     "un identifiant de trois lettres majuscules, un tiret et deux chiffres (par ex. GOV-01)"))
-    known = list(axes["axis_id"])
-    for idx in np.flatnonzero((df["axis"].notna() & ~df["axis"].isin(known)).to_numpy()):
-        problems.append(InputProblem(file, int(lines[idx]), "axis", df["axis"].iat[idx],
-                                     f"un axis_id de maturity_axes.csv {known}"))
-    for axis in sorted(set(known) - set(df["axis"].dropna())):
-        problems.append(InputProblem(file, None, "axis", axis, "au moins une question pour chaque axe"))
-    if problems:
-        raise InputError(problems)
-    return with_warnings(df.drop(columns="_line").reset_index(drop=True), warnings)
-
-
-def load_crosswalk(path: str | Path | None = None, axes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Read the INDICATIVE crosswalk to the Label NR themes and check it adds up.
-
-    Checks: one ``theme_max_points`` per theme, theme points adding up to 1000, axis shares of each theme adding up to
-    1, every axis known and every axis used at least once. A plain frame, or ``attrs["warnings"]`` when the file has
-    warnings.
-    """
-    path = Path(path) if path is not None else CROSSWALK_PATH
-    axes = load_axes() if axes is None else axes
-    file = display_path(path)
-    df = read_table(path, CROSSWALK_SCHEMA)
-    warnings = take_report(df).get("warnings")
-    problems: list[InputProblem] = []
-    known = list(axes["axis_id"])
-    for idx in np.flatnonzero(~df["axis"].isin(known).to_numpy()):
-        problems.append(InputProblem(file, int(df["_line"].iat[idx]), "axis", df["axis"].iat[idx],
-                                     f"un axis_id de maturity_axes.csv {known}"))
-    points = df.groupby("label_theme", sort=False)["theme_max_points"]
-    for theme in points.nunique()[lambda s: s > 1].index:
-        problems.append(InputProblem(file, None, "theme_max_points", theme,
-                                     "le même theme_max_points sur toutes les lignes d'un thème"))
-    total = points.first().sum()
-    if not np.isclose(total, LABEL_NR_MAX_POINTS):
-        problems.append(InputProblem(file, None, "theme_max_points", float(total),
-                                     f"des points de thèmes dont la somme vaut {LABEL_NR_MAX_POINTS}"))
-    shares = df.groupby("label_theme", sort=False)["axis_weight"].sum()
-    for theme, s in shares[~np.isclose(shares, 1.0)].items():
-        problems.append(InputProblem(file, None, "axis_weight", f"{theme}: {s:g}",
-                                     "des parts d'axes dont la somme vaut 1 dans chaque thème"))
-    for axis in sorted(set(known) - set(df["axis"])):
-        problems.append(InputProblem(file, None, "axis", axis, "chaque axe de maturité rattaché à au moins un thème"))
-    if problems:
-        raise InputError(problems)
-    return with_warnings(df.drop(columns="_line").reset_index(drop=True), warnings)
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# answers
-
-def _ids_of(territory) -> tuple[list[str], list[str]]:
-    """(entity ids, peer ids) of a Territory, or (ids, []) for a plain list of ids."""
-    if hasattr(territory, "entities"):
-        return [e.id for e in territory.entities], [p.id for p in getattr(territory, "peers", ())]
-    return [str(i) for i in territory], []
-
-
-def _parse_levels(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(level as float or NaN, is NA, is invalid) from the text of the ``level`` column."""
-    text = raw.fillna("").astype(str).str.strip()
-    is_na = text.str.lower().isin(NA_WORDS)
-    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    whole = numbers.notna() & (numbers == np.floor(numbers.fillna(0)))
-    in_range = whole & numbers.between(0, LEVEL_MAX)
-    invalid = ~is_na & ~in_range
-    level = numbers.where(in_range)
-    return level.astype("float64"), is_na, invalid
-
-
-def read_maturity(path, territory, questions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Read and validate ``maturity.csv``.
-
-    Parameters
-    ----------
-    path : the file (CSV or .xlsx)
-    territory : a :class:`helpers.io.territory.Territory` (collectivities allowed: its entity ids and peer ids) or a
-        list of allowed collectivity ids
-    questions : :func:`load_questions` output (default: the reference file)
-
-    Returns
-    -------
-    DataFrame ``collectivity, question_id, level, not_applicable, evidence, _line``: ``level`` is a float 0-4, NaN
-    when the answer is ``NA`` (then ``not_applicable`` is True).
-
-    Raises
-    ------
-    InputError
-        listing every problem with its file line and column: unknown collectivity or question id (with the closest
-        known ids), a level that is not a whole number from 0 to 4 or ``NA``, ``NA`` on a question whose
-        ``na_allowed`` is no, the same question answered twice for a collectivity. A subject entity with no answer
-        at all is a warning.
-    """
-    questions = load_questions() if questions is None else questions
-    file = display_path(path)
-    problems: list[InputProblem] = []
-    df = read_table(path, MATURITY_SCHEMA, problems_out=problems)
-    problems.extend(take_report(df).get("warnings", []))
-    lines = df["_line"].to_numpy()
-
-    entity_ids, peer_ids = _ids_of(territory)
-    allowed = entity_ids + peer_ids
-    coll = df["collectivity"]
-    for idx in np.flatnonzero((coll.notna() & ~coll.isin(allowed)).to_numpy()):
-        value = coll.iat[idx]
-        close = difflib.get_close_matches(str(value), allowed, n=3, cutoff=0.5)
-        hint = f" (les plus proches : {', '.join(close)})" if close else ""
-        problems.append(InputProblem(file, int(lines[idx]), "collectivity", value,
-                                     f"un identifiant d'entité ou de collectivité de comparaison (peers) de territory.yaml {allowed}{hint}"))
-
-    qid = df["question_id"].str.strip().str.upper()
-    df["question_id"] = qid
-    known = list(questions["question_id"])
-    unknown_q = qid.notna() & ~qid.isin(known)
-    for idx in np.flatnonzero(unknown_q.to_numpy()):
-        value = qid.iat[idx]
-        close = difflib.get_close_matches(str(value), known, n=3, cutoff=0.5)
-        hint = f" (les plus proches : {', '.join(close)})" if close else ""
-        problems.append(InputProblem(file, int(lines[idx]), "question_id", value,
-                                     f"un question_id de maturity_questions.csv, par ex. GOV-01{hint}"))
-
-    level, is_na, invalid = _parse_levels(df["level"])
-    invalid &= df["level"].notna()  # an empty level is already reported by the schema
-    for idx in np.flatnonzero(invalid.to_numpy()):
-        problems.append(InputProblem(file, int(lines[idx]), "level", df["level"].iat[idx],
-                                     f"un nombre entier de 0 à {LEVEL_MAX}, ou NA si la question ne s'applique pas"))
-    na_allowed = qid.map(questions.set_index("question_id")["na_allowed"]).fillna(True).astype(bool)
-    for idx in np.flatnonzero((is_na & ~na_allowed).to_numpy()):
-        problems.append(InputProblem(file, int(lines[idx]), "level", df["level"].iat[idx],
-                                     f"un niveau de 0 à {LEVEL_MAX} : la question {qid.iat[idx]} s'applique toujours "
-                                     "(na_allowed = no), NA n'est pas accepté"))
-
-    key = df[["collectivity", "question_id"]]
-    complete = key.notna().all(axis=1)
-    dup = key.duplicated(keep="first") & complete
-    first_line = pd.Series(lines).groupby([key["collectivity"], key["question_id"]]).transform("min")
-    for idx in np.flatnonzero(dup.to_numpy()):
-        problems.append(InputProblem(file, int(lines[idx]), "question_id", qid.iat[idx],
-                                     f"une seule réponse par collectivité et par question ('{coll.iat[idx]}' a déjà répondu à "
-                                     f"{qid.iat[idx]} ligne {int(first_line.iat[idx])})"))
-
-    if hasattr(territory, "maturity_subject") and territory.maturity_subject and not any(
-            p.severity == "error" for p in problems):
-        if not (coll == territory.maturity_subject).any():
-            problems.append(InputProblem(file, None, "collectivity", territory.maturity_subject,
-                                         "des réponses pour la collectivité évaluée (maturity_subject de territory.yaml) ; "
-                                         "son score est affiché comme non évalué", severity="warning"))
-
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    out = pd.DataFrame({
-        "collectivity": df["collectivity"], "question_id": qid, "level": level, "not_applicable": is_na.to_numpy(),
-        "evidence": df["evidence"], "_line": df["_line"],
-    })
-    out.attrs["warnings"] = [p for p in problems if p.severity != "error"]
-    return out
-
-
-def empty_answers() -> pd.DataFrame:
-    """An answers table with no row (what :func:`read_maturity` returns for a questionnaire left blank)."""
-    return pd.DataFrame({"collectivity": pd.Series(dtype=object), "question_id": pd.Series(dtype=object),
-                         "level": pd.Series(dtype="float64"), "not_applicable": pd.Series(dtype=bool),
-                         "evidence": pd.Series(dtype=object), "_line": pd.Series(dtype="int64")})
-
-
-def read_maturity_if_provided(path, territory, questions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, bool]:
-    """``(answers, provided)``: :func:`read_maturity` if the file (or its .xlsx twin) exists, else no answers.
-
-    ``maturity.csv`` is optional: without it every question is "not answered" and the subject is "not assessed".
-    The answers are a plain frame (empty ``attrs``), for the scoring: the warnings of :func:`read_maturity` are
-    reported by the ingest step (:func:`helpers.io.ingest.ingest_all`).
-    """
-    path = Path(path)
-    if not path.exists() and path.with_suffix(".xlsx").exists():
-        path = path.with_suffix(".xlsx")
-    if not provided(path):  # missing or header-only (issue 17)
-        return empty_answers(), False
-    return plain(read_maturity(path, territory, questions)), True
-
-
-CATALOGUE_AXES_SCHEMA = Schema(
-    file="actions_catalogue.csv",
-    description="The columns of the action catalogue used to list actions per weak maturity axis.",
-    unique=("action_id",),
-    columns=(
-        Column("action_id", "str", required=True),
-        Column("title_fr", "str", required=True),
-        Column("axes", "str", required=True, description="maturity axis ids separated by ';'"),
-    ),
-)
-
-
-def load_catalogue_axes(path: str | Path | None = None) -> pd.DataFrame:
-    """``action_id, title_fr, axes`` of ``actions_catalogue.csv`` (other columns are ignored), as a plain frame."""
-    path = Path(path) if path is not None else REFERENCE_DIR / "actions_catalogue.csv"
-    df = read_table(path, CATALOGUE_AXES_SCHEMA)
-    take_report(df)  # no warning: the catalogue's other columns are expected, not a problem
-    return df.drop(columns="_line")
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -394,7 +60,7 @@ def answering_collectivities(answers: pd.DataFrame, territory=None, subject: str
     """
     answered = list(dict.fromkeys(answers["collectivity"]))
     if territory is not None:
-        entity_ids, peer_ids = _ids_of(territory)
+        entity_ids, peer_ids = collectivity_ids(territory)
         order = entity_ids + peer_ids
         answered = [c for c in order if c in set(answered)] + [c for c in answered if c not in set(order)]
     out = [subject] if subject else []
@@ -489,19 +155,13 @@ def score_matrix(scores: pd.DataFrame, value: str = "score_pct") -> pd.DataFrame
     return m
 
 
-def maturity_level(score_pct):
-    """Named level of a score in % (:data:`MATURITY_LEVELS`); ``"Non évalué"`` for NaN.
-
-    Accepts a scalar or an array-like; returns a string or an array of strings.
-    """
+def level_index(score_pct):
+    """Index of the named level of a score in % (0 … 3, :data:`LEVEL_BOUNDS_PCT`); :data:`NOT_ASSESSED_LEVEL` for
+    NaN. Accepts a scalar or an array-like; returns an int or an array of ints."""
     values = np.asarray(score_pct, dtype=float)
-    bounds = np.array([b for b, _, _ in MATURITY_LEVELS[:-1]])
-    names = np.array([n for _, n, _ in MATURITY_LEVELS] + [NOT_ASSESSED_FR], dtype=object)
-    idx = np.searchsorted(bounds, values, side="right")
-    idx = np.where(np.isnan(values), len(MATURITY_LEVELS), idx)
-    if values.ndim == 0:
-        return str(names[int(idx)])
-    return names[idx]
+    idx = np.searchsorted(np.array(LEVEL_BOUNDS_PCT), values, side="right")
+    idx = np.where(np.isnan(values), NOT_ASSESSED_LEVEL, idx)
+    return int(idx) if values.ndim == 0 else idx
 
 
 def benchmark(global_pct: pd.Series, subject: str) -> dict:
@@ -550,36 +210,26 @@ def check_peers(territory) -> None:
     for e in getattr(territory, "entities", ()):
         for n in (e.id, e.name, *getattr(e, "aliases", ())):
             names[_norm_name(n)] = e
-    problems = []
+    clashes = []  # (peer, entity of the perimeter it names)
     for p in getattr(territory, "peers", ()):
-        for n in (p.name, *getattr(p, "aliases", ())):
-            e = names.get(_norm_name(n))
-            if e is not None:
-                problems.append(InputProblem(
-                    str(getattr(territory, "source_file", "") or "territory.yaml"), None, "peers", p.name,
-                    f"une collectivité extérieure au périmètre étudié : « {p.name} » ({p.id}) est l'entité "
-                    f"« {e.name} » ({e.id}) du périmètre ; une entité du périmètre ne peut pas servir de "
-                    "comparaison (la retirer de peers)"))
-                break
-    if problems:
-        raise InputError(problems)
+        entity = next((names[_norm_name(n)] for n in (p.name, *getattr(p, "aliases", ()))
+                       if _norm_name(n) in names), None)
+        if entity is not None:
+            clashes.append((p, entity))
+    if clashes:
+        file = str(getattr(territory, "source_file", "") or "territory.yaml")
+        raise InputError([InputProblem(
+            file, None, "peers", p.name,
+            f"une collectivité extérieure au périmètre étudié : « {p.name} » ({p.id}) est l'entité "
+            f"« {e.name} » ({e.id}) du périmètre ; une entité du périmètre ne peut pas servir de "
+            "comparaison (la retirer de peers)") for p, e in clashes])
 
 
-def load_published_maturity(path: str | Path | None = None) -> pd.DataFrame:
-    """Published maturity scores of named collectivities (rows of ``published_benchmarks.csv`` whose unit is
-    :data:`PUBLISHED_MATURITY_UNIT`, each with its source): the only peers a benchmark may rank against."""
-    path = Path(path) if path is not None else REFERENCE_DIR / "published_benchmarks.csv"
-    if not path.exists():
-        return pd.DataFrame(columns=["id", "label_fr", "value", "unit", "source"])
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    return df[(df["unit"] == PUBLISHED_MATURITY_UNIT) & df["source"].fillna("").astype(str).str.strip().ne("")]
-
-
-def sourced_peers(territory, published: pd.DataFrame | None = None) -> dict[str, str]:
+def sourced_peers(territory, published: pd.DataFrame) -> dict[str, str]:
     """``{peer id: source}`` of the peers whose name (or alias) is a collectivity with a published, sourced
-    maturity score (:func:`load_published_maturity`; the row's ``label_fr`` before " : " is the collectivity's
-    name). Illustrative or unpublished peers are not sourced and are never ranked against."""
-    published = load_published_maturity() if published is None else published
+    maturity score (``published``: :func:`helpers.io.maturity_inputs.load_published_maturity`; the row's
+    ``label_fr`` before " : " is the collectivity's name). Illustrative or unpublished peers are not sourced and are
+    never ranked against."""
     by_name = {_norm_name(str(r.label_fr).split(" : ")[0]): str(r.source) for r in published.itertuples(index=False)}
     out = {}
     for p in getattr(territory, "peers", ()):
@@ -636,8 +286,8 @@ def strengths_weaknesses(grid: pd.DataFrame, subject: str, n: int = 5) -> tuple[
     return strong[cols].reset_index(drop=True), weak[cols].reset_index(drop=True)
 
 
-def weak_axes(axis_pct: pd.Series, threshold_pct: float = 50.0) -> list[str]:
-    """Axes whose score is below ``threshold_pct`` (default 50 %, the start of level « Structuré »), weakest first.
+def weak_axes(axis_pct: pd.Series, threshold_pct: float = DEFAULTS.weak_axis_pct) -> list[str]:
+    """Axes whose score is below ``threshold_pct`` (default 50 %, the start of level 2, "structured"), weakest first.
 
     ``axis_pct`` is indexed by axis id (a ``global`` entry is ignored); NaN scores are left out.
     """
@@ -732,21 +382,12 @@ class MaturityAssessment:
     peers_sourced: dict = field(default_factory=dict)
     #: peers that answered the questionnaire without a published source (shown, never ranked against)
     unsourced_peers: list = field(default_factory=list)
-    publish_threshold_pct: float = PUBLISH_COMPLETENESS_PCT
+    publish_threshold_pct: float = DEFAULTS.publish_completeness_pct
 
     @property
     def published(self) -> bool:
         """False below :attr:`publish_threshold_pct` of completeness: no score, level or rank is published."""
         return bool(self.subject_row["completeness_pct"] >= self.publish_threshold_pct)
-
-    def status_text(self) -> str:
-        """``questionnaire incomplet (x %)`` when the score is not published, else the level."""
-        from helpers.io.french import NBSP, fr_number
-
-        row = self.subject_row
-        if not self.published and row["score_pct"] == row["score_pct"]:  # scored, but on too few answers
-            return f"questionnaire incomplet ({fr_number(row['completeness_pct'], 0)}{NBSP}%)"
-        return maturity_level(row["score_pct"])
 
     @property
     def subject_row(self) -> pd.Series:
@@ -757,7 +398,8 @@ class MaturityAssessment:
         return self.matrix.loc[self.subject].drop(GLOBAL)
 
     def summary(self) -> dict:
-        """The ``maturity`` section of ``summary.json``."""
+        """The values of the ``maturity`` section of ``summary.json`` (its French ``level`` is added by
+        :func:`helpers.report.maturity.section_summary`)."""
         row = self.subject_row
         b = self.benchmark
         pub = self.published
@@ -766,7 +408,6 @@ class MaturityAssessment:
             "published": pub,
             "publish_threshold_pct": float(self.publish_threshold_pct),
             "score_pct": _none(row["score_pct"]) if pub else None,
-            "level": self.status_text(),
             "completeness_pct": float(row["completeness_pct"]),
             "n_questions": int(row["n_questions"]),
             "n_answered": int(row["n_answered"]),
@@ -791,21 +432,18 @@ def _none(value):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
 
 
-def assess(answers: pd.DataFrame, territory, questions: pd.DataFrame | None = None, axes: pd.DataFrame | None = None,
-           crosswalk: pd.DataFrame | None = None, weak_threshold_pct: float = 50.0, n_top: int = 5,
-           published_maturity: pd.DataFrame | None = None,
-           publish_threshold_pct: float = PUBLISH_COMPLETENESS_PCT) -> MaturityAssessment:
+def assess(answers: pd.DataFrame, territory, questions: pd.DataFrame, axes: pd.DataFrame, crosswalk: pd.DataFrame,
+           published_maturity: pd.DataFrame, weak_threshold_pct: float = DEFAULTS.weak_axis_pct, n_top: int = 5,
+           publish_threshold_pct: float = DEFAULTS.publish_completeness_pct) -> MaturityAssessment:
     """Score the subject and every collectivity answering, benchmark the subject, estimate the Label NR score.
 
     ``territory`` is a :class:`helpers.io.territory.Territory`; its ``maturity_subject`` is the collectivity assessed.
-    The benchmark ranks the subject against the peers with a published, sourced score only
-    (:func:`sourced_peers` on ``published_maturity``, default :func:`load_published_maturity`), never against an
-    entity of its own perimeter (:func:`check_peers` refuses such a peer) nor an illustrative peer. Below
-    ``publish_threshold_pct`` of completeness, no score, level or rank is published (:attr:`published`).
+    ``questions``, ``axes``, ``crosswalk`` and ``published_maturity`` are the referential's tables
+    (:mod:`helpers.io.maturity_inputs`). The benchmark ranks the subject against the peers with a published, sourced
+    score only (:func:`sourced_peers` on ``published_maturity``), never against an entity of its own perimeter
+    (:func:`check_peers` refuses such a peer) nor an illustrative peer. Below ``publish_threshold_pct`` of
+    completeness, no score, level or rank is published (:attr:`MaturityAssessment.published`).
     """
-    axes = load_axes() if axes is None else axes
-    questions = load_questions(axes=axes) if questions is None else questions
-    crosswalk = load_crosswalk(axes=axes) if crosswalk is None else crosswalk
     check_peers(territory)
     subject = territory.maturity_subject
     names = {e.id: e.name for e in tuple(territory.entities) + tuple(territory.peers)}
@@ -836,15 +474,3 @@ def assess(answers: pd.DataFrame, territory, questions: pd.DataFrame | None = No
     )
 
 
-# --------------------------------------------------------------------------------------------------------------------
-# the processed table of the scores (the French display, texts and figures: helpers.report.maturity)
-
-def display_matrix(a: MaturityAssessment) -> pd.DataFrame:
-    """Collectivities × axes scores (rounded %) and completeness, for the exported table (French headers)."""
-    labels = a.axes.set_index("axis_id")["label_fr"].to_dict() | {GLOBAL: "Ensemble"}
-    m = a.matrix.round(1)
-    m.columns = [labels.get(c, c) for c in m.columns]
-    comp = a.scores[a.scores["axis"] == GLOBAL].set_index("collectivity")["completeness_pct"]
-    m.insert(0, "Collectivité", [a.names.get(c, c) for c in m.index])
-    m["Complétude"] = comp.reindex(a.matrix.index).round(1).to_numpy()
-    return m.reset_index(drop=True)

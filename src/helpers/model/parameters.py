@@ -41,6 +41,9 @@ class StudyParameters:
     low_completeness_pct: float = 80.0
     #: Below this completeness (%) no maturity score, level or rank is published (issue 18).
     publish_completeness_pct: float = 60.0
+    #: A maturity axis scoring below this (%) is "weak": the start of the level "Structuré", practices organised
+    #: across the collectivity (project choice); the catalogue's actions of the weak axes are listed.
+    weak_axis_pct: float = 50.0
 
 
 #: The defaults of the study (one instance, immutable).

@@ -184,78 +184,95 @@ def import_report_markdown(processed) -> str:
     """French detail of the import report for section 8, from ``import_report.csv`` of the processed folder."""
     from pathlib import Path
 
-    from helpers.io.inventory import REASON_FR
-    from helpers.report.plotting import esc
-
     path = Path(processed) / "import_report.csv"
     out = ["### Rapport d'import des fichiers d'entrée", ""]
     if not path.exists():
         return "\n".join(out + ["Rapport d'import non disponible."])
     table = pd.read_csv(path, keep_default_na=False, dtype=str)
-    for file, rows in table.groupby("file", sort=False):
-        get = dict(zip(rows["item"], rows["value"], strict=False))
-        if "header_only" in get:
-            out.append(f"- {esc(file)} : en-tête seul, traité comme non fourni.")
-            continue
-        if "absent" in get:
-            out.append(f"- {esc(file)} : absent (fichier facultatif non fourni).")
-            continue
-        excl = rows[rows["item"] == "excluded"]
-        cols = rows[rows["item"] == "column"]
-        ign = rows[rows["item"] == "ignored"]
-        dflt = rows[rows["item"] == "default"]
-        text = f"- {esc(file)} : {read_kept_text(get.get('rows_read', '?'), get.get('rows_kept', '?'))}"
-        if len(excl):
-            text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
-        text += "."
-        exact = cols["detail"] == "exact"
-        if exact.any():
-            text += f" {count_text(int(exact.sum()), 'colonne')} au nom exact du modèle."
-        if (~exact).any():
-            text += " Colonnes reconnues : " + ", ".join(
-                f"« {esc(h)} » → `{c}` ({HOW_FR.get(how, how)})"
-                for c, h, how in zip(cols.loc[~exact, "key"], cols.loc[~exact, "value"], cols.loc[~exact, "detail"],
-                                     strict=True)) + "."
-        if len(ign):
-            text += " Colonnes ignorées : " + ", ".join(f"« {esc(h)} »" for h in ign["key"]) + "."
-        if len(dflt):
-            text += " Valeurs par défaut : " + ", ".join(
-                f"{DEFAULT_FR.get(k, k)} ({count_text(int(n), 'ligne')})" for k, n in zip(dflt["key"], dflt["value"],
-                                                                              strict=True)) + "."
-        refined = rows[rows["item"] == "refined"]
-        if len(refined):
-            text += " Lignes interprétées : " + ", ".join(
-                f"{esc(d)} ({count_text(int(n), 'ligne')})" for n, d in zip(refined["value"], refined["detail"],
-                                                                        strict=True)) + "."
-        dec = rows[rows["item"] == "decimal"]
-        if len(dec):  # the decimal convention of the columns with decimals (issue 31); each column's evidence is in
-            text += " " + decimal_sentence(dec["key"].tolist(), dec["detail"].tolist(), esc)  # import_report
-        out.append(text)
+    out += [_file_markdown(file, rows) for file, rows in table.groupby("file", sort=False)]
     out += ["", "Valeurs par défaut des catégories (durée de vie, puissance, heures d'utilisation, consommation) : "
             "`data/raw/reference/categories.csv`, avec leurs sources ; l'origine de chaque consommation annuelle "
             "(donnée, puissance × heures ou valeur de la catégorie) est dans la table `inventory`."]
     excluded = _excluded_lines(processed)
     if excluded is not None and len(excluded):
-        from helpers.report.plotting import html_table
-
-        shown = excluded.head(EXCLUDED_SHOWN)
-        more = (f"les {len(shown)} premières ; la liste complète ({len(excluded)} lignes) est dans `tables.xlsx`, "
-                f"feuille « {EXCLUDED_SHEET} »" if len(excluded) > len(shown)
-                else f"toutes, aussi dans `tables.xlsx`, feuille « {EXCLUDED_SHEET} »")
-        names = shown["file"].map(lambda f: f.rsplit("/", 1)[-1])
-        table = pd.DataFrame({"Fichier": names, "Ligne": shown["line"], "Motif": shown["reason"],
-                              "Valeur décisive": [f"{c} : {v}" if c and v else v for c, v in
-                                                  zip(shown["column"], shown["value"], strict=True)],
-                              "Détail": shown["detail"]})
-        caption = "Lignes exclues de l'inventaire"
-        if names.nunique() == 1:  # one file: named once in the caption, not on every row (narrow screens)
-            table = table.drop(columns="Fichier")
-            caption += f" ({names.iat[0]})"
-        out += ["", f"{count_text(len(excluded), 'ligne')} de l'inventaire "
-                f"{'sont exclues ou fusionnées' if len(excluded) > 1 else 'est exclue ou fusionnée'} ({more}) : "
-                "ligne, motif et valeur qui a décidé.", "",
-                html_table(table, caption, max_rows=EXCLUDED_SHOWN)]
+        out += _excluded_markdown(excluded)
     return "\n".join(out)
+
+
+def _file_markdown(file: str, rows: pd.DataFrame) -> str:
+    """The French list item of one file of the import report: not provided, or the lines read and kept, the lines
+    excluded, the columns recognised and ignored, the defaults, the lines interpreted and the decimal convention."""
+    from helpers.io.inventory import REASON_FR
+    from helpers.report.plotting import esc
+
+    get = dict(zip(rows["item"], rows["value"], strict=False))
+    if "header_only" in get:
+        return f"- {esc(file)} : en-tête seul, traité comme non fourni."
+    if "absent" in get:
+        return f"- {esc(file)} : absent (fichier facultatif non fourni)."
+    item = {name: rows[rows["item"] == name] for name in ("excluded", "column", "ignored", "default", "refined",
+                                                           "decimal")}
+    excl = item["excluded"]
+    text = f"- {esc(file)} : {read_kept_text(get.get('rows_read', '?'), get.get('rows_kept', '?'))}"
+    if len(excl):
+        text += " ; exclues : " + ", ".join(f"{n} {REASON_FR.get(k, k)}" for k, n in zip(excl["key"], excl["value"], strict=True))
+    text += "." + _columns_text(item["column"], item["ignored"])
+    dflt, refined = item["default"], item["refined"]
+    if len(dflt):
+        text += " Valeurs par défaut : " + ", ".join(
+            f"{DEFAULT_FR.get(k, k)} ({count_text(int(n), 'ligne')})" for k, n in zip(dflt["key"], dflt["value"],
+                                                                          strict=True)) + "."
+    if len(refined):
+        text += " Lignes interprétées : " + ", ".join(
+            f"{esc(d)} ({count_text(int(n), 'ligne')})" for n, d in zip(refined["value"], refined["detail"],
+                                                                    strict=True)) + "."
+    dec = item["decimal"]
+    if len(dec):  # the decimal convention of the columns with decimals (issue 31); each column's evidence is in
+        text += " " + decimal_sentence(dec["key"].tolist(), dec["detail"].tolist(), esc)  # import_report
+    return text
+
+
+def _columns_text(cols: pd.DataFrame, ign: pd.DataFrame) -> str:
+    """French sentences on a file's columns: how many have the template's exact name, how the others were
+    recognised, which were ignored (empty when there is nothing to say)."""
+    from helpers.report.plotting import esc
+
+    text = ""
+    exact = cols["detail"] == "exact"
+    if exact.any():
+        text += f" {count_text(int(exact.sum()), 'colonne')} au nom exact du modèle."
+    if (~exact).any():
+        text += " Colonnes reconnues : " + ", ".join(
+            f"« {esc(h)} » → `{c}` ({HOW_FR.get(how, how)})"
+            for c, h, how in zip(cols.loc[~exact, "key"], cols.loc[~exact, "value"], cols.loc[~exact, "detail"],
+                                 strict=True)) + "."
+    if len(ign):
+        text += " Colonnes ignorées : " + ", ".join(f"« {esc(h)} »" for h in ign["key"]) + "."
+    return text
+
+
+def _excluded_markdown(excluded: pd.DataFrame) -> list[str]:
+    """The French lines on the inventory's excluded lines: a sentence and the table of the first
+    :data:`EXCLUDED_SHOWN` (file, line, reason, deciding value, detail; the file in the caption when only one)."""
+    from helpers.report.plotting import html_table
+
+    shown = excluded.head(EXCLUDED_SHOWN)
+    more = (f"les {len(shown)} premières ; la liste complète ({len(excluded)} lignes) est dans `tables.xlsx`, "
+            f"feuille « {EXCLUDED_SHEET} »" if len(excluded) > len(shown)
+            else f"toutes, aussi dans `tables.xlsx`, feuille « {EXCLUDED_SHEET} »")
+    names = shown["file"].map(lambda f: f.rsplit("/", 1)[-1])
+    table = pd.DataFrame({"Fichier": names, "Ligne": shown["line"], "Motif": shown["reason"],
+                          "Valeur décisive": [f"{c} : {v}" if c and v else v for c, v in
+                                              zip(shown["column"], shown["value"], strict=True)],
+                          "Détail": shown["detail"]})
+    caption = "Lignes exclues de l'inventaire"
+    if names.nunique() == 1:  # one file: named once in the caption, not on every row (narrow screens)
+        table = table.drop(columns="Fichier")
+        caption += f" ({names.iat[0]})"
+    return ["", f"{count_text(len(excluded), 'ligne')} de l'inventaire "
+            f"{'sont exclues ou fusionnées' if len(excluded) > 1 else 'est exclue ou fusionnée'} ({more}) : "
+            "ligne, motif et valeur qui a décidé.", "",
+            html_table(table, caption, max_rows=EXCLUDED_SHOWN)]
 
 
 def decimal_sentence(columns: list[str], notes: list[str], escape=str) -> str:

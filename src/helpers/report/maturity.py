@@ -2,8 +2,9 @@
 
 The model (``helpers.model.maturity``) scores the questionnaire; this module turns a
 :class:`helpers.model.maturity.MaturityAssessment` into what notebook ``04_maturity`` shows. Nothing here is written to
-``data/processed/`` or ``summary.json``: the section's outputs are ``helpers.run.study.MaturityResult.write`` (the
-processed score matrix, :func:`helpers.model.maturity.display_matrix`, stays in the model because it is written).
+``data/processed/`` or ``summary.json`` here: the section's outputs are ``helpers.run.study.MaturityResult.write``,
+which takes from here the French ``level`` of the summary (:func:`section_summary`) and the processed score matrix
+(:func:`display_matrix`).
 """
 
 from __future__ import annotations
@@ -12,20 +13,67 @@ import numpy as np
 import pandas as pd
 
 from helpers.io.french import count_text
+from helpers.io.maturity_inputs import LABEL_NR_MAX_POINTS
 from helpers.model.maturity import (
     GLOBAL,
     LABEL_NR_LEVEL1_THRESHOLD,
     LABEL_NR_LEVEL2_THRESHOLDS,
-    LABEL_NR_MAX_POINTS,
-    LOW_COMPLETENESS_PCT,
-    MATURITY_LEVELS,
-    PILLARS_FR,
+    LEVEL_BOUNDS_PCT,
     MaturityAssessment,
-    maturity_level,
+    level_index,
 )
+from helpers.model.parameters import DEFAULTS
+
+#: Named maturity levels: (upper bound of the score in %, exclusive; French name; meaning). The bounds are the
+#: model's :data:`helpers.model.maturity.LEVEL_BOUNDS_PCT` (the steps of the 0-4 answer scale, project choice).
+MATURITY_LEVELS: tuple[tuple[float, str, str], ...] = (
+    (LEVEL_BOUNDS_PCT[0], "Initial", "les pratiques sont pour l'essentiel absentes ou ponctuelles"),
+    (LEVEL_BOUNDS_PCT[1], "En construction", "des pratiques sont engagées mais pas encore généralisées"),
+    (LEVEL_BOUNDS_PCT[2], "Structuré", "les pratiques sont organisées à l'échelle de la collectivité"),
+    (np.inf, "Exemplaire", "les pratiques sont généralisées, mesurées et améliorées"),
+)
+NOT_ASSESSED_FR = "Non évalué"
+PILLARS_FR = {"People": "Humain", "Planet": "Planète", "Prosperity": "Prospérité"}
 
 # --------------------------------------------------------------------------------------------------------------------
 # French display
+
+def maturity_level(score_pct):
+    """Named level of a score in % (:data:`MATURITY_LEVELS`); ``"Non évalué"`` for NaN.
+
+    Accepts a scalar or an array-like; returns a string or an array of strings.
+    """
+    names = np.array([n for _, n, _ in MATURITY_LEVELS] + [NOT_ASSESSED_FR], dtype=object)
+    idx = level_index(score_pct)
+    return str(names[idx]) if np.ndim(idx) == 0 else names[idx]
+
+
+def status_text(a: MaturityAssessment) -> str:
+    """``questionnaire incomplet (x %)`` when the score is not published, else the level."""
+    from helpers.io.french import NBSP, fr_number
+
+    row = a.subject_row
+    if not a.published and row["score_pct"] == row["score_pct"]:  # scored, but on too few answers
+        return f"questionnaire incomplet ({fr_number(row['completeness_pct'], 0)}{NBSP}%)"
+    return maturity_level(row["score_pct"])
+
+
+def section_summary(a: MaturityAssessment) -> dict:
+    """The ``maturity`` section of ``summary.json``: the model's values and the French ``level`` (the named level,
+    or ``questionnaire incomplet (x %)`` below the publication threshold, :func:`status_text`)."""
+    return a.summary() | {"level": status_text(a)}
+
+
+def display_matrix(a: MaturityAssessment) -> pd.DataFrame:
+    """Collectivities × axes scores (rounded %) and completeness, for the exported table (French headers)."""
+    labels = a.axes.set_index("axis_id")["label_fr"].to_dict() | {GLOBAL: "Ensemble"}
+    m = a.matrix.round(1)
+    m.columns = [labels.get(c, c) for c in m.columns]
+    comp = a.scores[a.scores["axis"] == GLOBAL].set_index("collectivity")["completeness_pct"]
+    m.insert(0, "Collectivité", [a.names.get(c, c) for c in m.index])
+    m["Complétude"] = comp.reindex(a.matrix.index).round(1).to_numpy()
+    return m.reset_index(drop=True)
+
 
 def _pct(value, decimals: int = 0) -> str:
     from helpers.report.plotting import NBSP, fr_number
@@ -69,11 +117,13 @@ def not_provided_markdown(a: MaturityAssessment, territory=None) -> str:
             "sont dans la bibliothèque de référence de l'outil (maturity_questions.csv).")
 
 
-def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None, territory=None) -> str:
+def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None, territory=None,
+                      low_completeness_pct: float = DEFAULTS.low_completeness_pct) -> str:
     """French paragraph with the subject's score, level, completeness and rank, and whether the collectivity holds
     the Label Numérique Responsable (``label_nr``, from ``territory.yaml``). The indicative Label NR score of the
     project's crosswalk is not here: it is in the annex with its caveat (:func:`label_nr_markdown`, issue 32).
-    ``territory`` gives the rated entity's kind and article (its name in a sentence)."""
+    ``territory`` gives the rated entity's kind and article (its name in a sentence). Below
+    ``low_completeness_pct`` of completeness, a published score carries a warning."""
     from helpers.report.plotting import fr_number
 
     row = a.subject_row
@@ -84,7 +134,7 @@ def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None, terri
             f"niveau **{maturity_level(row['score_pct'])}**." if scored else
             f"La maturité {of} n'est **pas évaluée** : aucune question n'a de réponse notée.")
     if scored and not a.published:
-        head = (f"La maturité {of} n'est **pas publiée** : **{a.status_text()}**, sous le seuil de "
+        head = (f"La maturité {of} n'est **pas publiée** : **{status_text(a)}**, sous le seuil de "
                 f"{fr_number(a.publish_threshold_pct, 0)} % de complétude en dessous duquel aucun score, niveau ni "
                 "rang n'est publié.")
     lines = [
@@ -117,9 +167,9 @@ def headline_markdown(a: MaturityAssessment, label_nr: dict | None = None, terri
     held = label_held_text(label_nr)
     if held:
         lines.append(f"- {held}")
-    if scored and a.published and row["completeness_pct"] < LOW_COMPLETENESS_PCT:
+    if scored and a.published and row["completeness_pct"] < low_completeness_pct:
         # only for a published score (issue 33: never beside "non évaluée" or "non publiée", which say it already)
-        lines += ["", f"**Attention** : moins de {LOW_COMPLETENESS_PCT:.0f} % du questionnaire est traité ; le score ne "
+        lines += ["", f"**Attention** : moins de {low_completeness_pct:.0f} % du questionnaire est traité ; le score ne "
                   "porte que sur les questions répondues et peut changer nettement quand le questionnaire sera "
                   "complété."]
     if a.illustrative_peers:
@@ -262,7 +312,7 @@ def display_actions(actions: pd.DataFrame, axes: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def weak_axes_markdown(a: MaturityAssessment, threshold_pct: float = 50.0) -> str:
+def weak_axes_markdown(a: MaturityAssessment, threshold_pct: float = DEFAULTS.weak_axis_pct) -> str:
     """French sentence listing the weak axes (or saying there are none)."""
     from helpers.report.plotting import esc
 

@@ -9,6 +9,8 @@ entity costs elements (a list item and its code span; one table cell per row and
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pandas as pd
 
 #: items of a list shown on the page (entities, peers); the rest is counted, listed in full in tables.xlsx
@@ -147,70 +149,82 @@ def _short(text: str, n: int = 80) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
+#: the HTML elements whose text is a block of a fragment without a table (one row each in :func:`html_frame`)
+_TEXT_BLOCKS = ("p", "li", "h2", "h3", "h4", "pre", "figcaption")
+
+
+class _TableCollector(HTMLParser):
+    """The rows of the top-level tables of an HTML fragment (cells as whitespace-normalised text) and the text of
+    its blocks outside tables."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.blocks: list[str] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.block: list[str] | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                self.tables.append([])
+        elif tag == "tr" and self.depth == 1:
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+        elif tag in _TEXT_BLOCKS and self.depth == 0:
+            self.block = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.depth -= 1
+        elif tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if self.tables:
+                self.tables[-1].append(self.row)
+            self.row = None
+        elif tag in _TEXT_BLOCKS and self.block is not None:
+            text = " ".join("".join(self.block).split())
+            if text:
+                self.blocks.append(text)
+            self.block = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.block is not None:
+            self.block.append(data)
+
+
 def html_frame(fragment: str) -> pd.DataFrame:
     """The tables of an HTML fragment as one frame (the first table's header row as columns, further tables below
     it); a fragment without a table gives one row per paragraph or list item, in a column "Texte"."""
-    from html.parser import HTMLParser
-
-    class Collect(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.tables: list[list[list[str]]] = []
-            self.blocks: list[str] = []
-            self.row: list[str] | None = None
-            self.cell: list[str] | None = None
-            self.block: list[str] | None = None
-            self.depth = 0
-
-        def handle_starttag(self, tag, attrs):
-            if tag == "table":
-                self.depth += 1
-                if self.depth == 1:
-                    self.tables.append([])
-            elif tag == "tr" and self.depth == 1:
-                self.row = []
-            elif tag in ("td", "th") and self.row is not None:
-                self.cell = []
-            elif tag in ("p", "li", "h2", "h3", "h4", "pre", "figcaption") and self.depth == 0:
-                self.block = []
-
-        def handle_endtag(self, tag):
-            if tag == "table":
-                self.depth -= 1
-            elif tag in ("td", "th") and self.cell is not None and self.row is not None:
-                self.row.append(" ".join("".join(self.cell).split()))
-                self.cell = None
-            elif tag == "tr" and self.row is not None:
-                if self.tables:
-                    self.tables[-1].append(self.row)
-                self.row = None
-            elif tag in ("p", "li", "h2", "h3", "h4", "pre", "figcaption") and self.block is not None:
-                text = " ".join("".join(self.block).split())
-                if text:
-                    self.blocks.append(text)
-                self.block = None
-
-        def handle_data(self, data):
-            if self.cell is not None:
-                self.cell.append(data)
-            elif self.block is not None:
-                self.block.append(data)
-
-    parser = Collect()
+    parser = _TableCollector()
     parser.feed(fragment)
     rows = [r for t in parser.tables for r in t]
     if not rows:
         return pd.DataFrame({"Texte": parser.blocks})
     header = parser.tables[0][0] if parser.tables[0] else []
     width = max(len(r) for r in rows)
+    body = [r + [""] * (width - len(r)) for r in rows[1:]]
+    return pd.DataFrame(body, columns=_sheet_columns(header, width))
+
+
+def _sheet_columns(header: list[str], width: int) -> list[str]:
+    """``width`` unique column names from a header row: a missing or empty cell is "Colonne i", a repeated name
+    gets " (2)", " (3)"…"""
     columns = [(header[i] if i < len(header) and header[i] else f"Colonne {i + 1}") for i in range(width)]
     seen: dict[str, int] = {}
     for i, c in enumerate(columns):  # unique headers (a sheet's header row)
         seen[c] = seen.get(c, 0) + 1
         if seen[c] > 1:
             columns[i] = f"{c} ({seen[c]})"
-    body = [r + [""] * (width - len(r)) for r in rows[1:]]
-    return pd.DataFrame(body, columns=columns)
+    return columns
 
 
 def fits(page: str, max_bytes: int, max_elements: int) -> tuple[int, int]:

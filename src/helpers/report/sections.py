@@ -352,53 +352,8 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     verdict, first decision), then the full synthesis — the sentences of :func:`synthesis_sentences`, the key
     figures (with their probable range) and the first actions ranked by tonnes reduced, with cost and effort (from
     ``plan``, the ``actions_plan`` table, when given)."""
-    carbon = summary.get("carbon") or {}
-    maturity = summary.get("maturity") or {}
-    trajectory = summary.get("trajectory") or {}
-    territory = summary.get("territory") or {}
-    bench = maturity.get("benchmark") or {}
-    rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}"
-            if bench.get("peers_sourced") and bench.get("rank") and bench.get("n_peers") is not None else "")
-    if maturity.get("questionnaire_provided") is False:
-        maturity_value, maturity_note = NOT_GIVEN, "questionnaire de maturité absent : aucun score ni niveau"
-    elif maturity.get("published") is False:
-        maturity_value = esc(maturity.get("level", ""))  # "questionnaire incomplet (x %)": no score, level or rank
-        maturity_note = (f"aucun score ni niveau publié sous {fr_number(maturity.get('publish_threshold_pct', 60), 0)}"
-                         f"{NBSP}% de réponses")
-    else:
-        maturity_value = (NA if maturity.get("score_pct") is None
-                          else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip())
-        maturity_note = esc(maturity.get("level", "")) + (
-            "" if rank or not maturity else " ; pas de classement : aucune collectivité de comparaison sourcée")
-    plan_red = summary.get("plan_reduction_balance_tco2e_per_year") or summary.get("plan_reduction_tco2e_per_year")
-    info = summary.get("plan") or {}
-    services_red = (summary.get("plan_reduction_services_tco2e_per_year") or {}).get("value")
-    ref_year = territory.get("reference_year", "")
-    pct = info.get("reduction_pct_of_reference")
-    plan_note = (f"{fr_number(pct, 0)}{NBSP}% du bilan {ref_year}" if pct is not None else f"par rapport à {ref_year}")
-    if services_red and round(services_red, 1):
-        plan_note += f", plus {fr_number(services_red, 1)}{NBSP}tCO2e/an sur les services des usagers"
-    plan_word = {"proposed": "proposé, à décider", "adopted": "adopté"}.get(info.get("status"), "")
-    rows = footprint_rows(carbon, provided(summary, "purchases.csv")) + [
-        ("Score de maturité numérique responsable", maturity_value, maturity_note),
-        (f"Réduction annuelle du bilan par le plan {plan_word}".strip(), _interval(plan_red, 0, "tCO2e/an"),
-         f"{plan_note} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
-         f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}"),
-    ]
-    totals = info.get("budget_totals") or {}
-    if totals.get("years"):  # in the plan's row: the page's budget of elements
-
-        def eur(value) -> str:  # to the thousand: unit prices are orders of magnitude
-            return f"{fr_number(round(float(value), -3), 0)}{NBSP}€"
-
-        y0, y1 = totals["years"]
-        net = totals["net_eur"]
-        label, value, note = rows[-1]
-        rows[-1] = (label, value, f"{note} ; budget {y0}–{y1} : {eur(abs(net))} HT "
-                    f"{'de dépense nette' if net > 0 else 'd’économie nette'} (investissement "
-                    f"{eur(totals['investment_eur'])}, fonctionnement {eur(totals['operating_eur'])}, économies "
-                    f"{eur(totals['savings_eur'])}), {count_text(round(totals['staff_days']), 'jour d’agent')}, détail "
-                    "par année en partie 6")
+    rows = footprint_rows(summary.get("carbon") or {}, provided(summary, "purchases.csv")) + [
+        ("Score de maturité numérique responsable", *_maturity_key_figure(summary)), _plan_key_figure(summary)]
     lines = ["## 1. Synthèse pour les décideurs", ""]
     if summary.get("follow_up"):  # a follow-up opens with the year-on-year verdict (issue 34)
         from helpers.report.follow_up import verdict_sentence
@@ -418,35 +373,96 @@ def synthesis_markdown(summary: dict, plan: pd.DataFrame | None = None) -> str:
     lines += [raw_table("Chiffres clés (fourchette probable : 19 chances sur 20 que la valeur s'y trouve ; voir le "
                         "glossaire, partie 8)", ["Chiffre clé", "Valeur [fourchette probable]", "Repère"], rows,
                         row_headers=True)]
+    return "\n".join(lines + _first_actions_markdown(summary, plan) + _avoided_markdown(summary))
+
+
+def _maturity_key_figure(summary: dict) -> tuple[str, str]:
+    """(value, note) of the maturity row of the key figures: not given, not published under the completeness
+    threshold, or the score with its rank among sourced peers."""
+    maturity = summary.get("maturity") or {}
+    bench = maturity.get("benchmark") or {}
+    rank = (f"rang {bench['rank']} sur {bench['n_peers'] + 1}"
+            if bench.get("peers_sourced") and bench.get("rank") and bench.get("n_peers") is not None else "")
+    if maturity.get("questionnaire_provided") is False:
+        return NOT_GIVEN, "questionnaire de maturité absent : aucun score ni niveau"
+    if maturity.get("published") is False:
+        return (esc(maturity.get("level", "")),  # "questionnaire incomplet (x %)": no score, level or rank
+                f"aucun score ni niveau publié sous {fr_number(maturity.get('publish_threshold_pct', 60), 0)}"
+                f"{NBSP}% de réponses")
+    value = (NA if maturity.get("score_pct") is None
+             else f"{fr_number(maturity['score_pct'], 0)}{NBSP}% {rank}".strip())
+    return value, esc(maturity.get("level", "")) + (
+        "" if rank or not maturity else " ; pas de classement : aucune collectivité de comparaison sourcée")
+
+
+def _eur_thousand(value) -> str:
+    """Euros to the thousand (unit prices are orders of magnitude)."""
+    return f"{fr_number(round(float(value), -3), 0)}{NBSP}€"
+
+
+def _plan_key_figure(summary: dict) -> tuple[str, str, str]:
+    """The plan's row of the key figures: its yearly reduction of the balance (share of the reference year, gain on
+    the users' services), the emissions with the plan at the milestone and, when known, its budget."""
+    trajectory = summary.get("trajectory") or {}
+    info = summary.get("plan") or {}
+    plan_red = summary.get("plan_reduction_balance_tco2e_per_year") or summary.get("plan_reduction_tco2e_per_year")
+    services_red = (summary.get("plan_reduction_services_tco2e_per_year") or {}).get("value")
+    ref_year = (summary.get("territory") or {}).get("reference_year", "")
+    pct = info.get("reduction_pct_of_reference")
+    note = (f"{fr_number(pct, 0)}{NBSP}% du bilan {ref_year}" if pct is not None else f"par rapport à {ref_year}")
+    if services_red and round(services_red, 1):
+        note += f", plus {fr_number(services_red, 1)}{NBSP}tCO2e/an sur les services des usagers"
+    plan_word = {"proposed": "proposé, à décider", "adopted": "adopté"}.get(info.get("status"), "")
+    note = (f"{note} ; émissions avec le plan en {trajectory.get('milestone_year', 2030)} : "
+            f"{_interval(trajectory.get('plan_2030_tco2e_interval') or {'value': trajectory.get('plan_2030_tco2e')}, 0, 'tCO2e')}")
+    totals = info.get("budget_totals") or {}
+    if totals.get("years"):  # in the plan's row: the page's budget of elements
+        y0, y1 = totals["years"]
+        net = totals["net_eur"]
+        note = (f"{note} ; budget {y0}–{y1} : {_eur_thousand(abs(net))} HT "
+                f"{'de dépense nette' if net > 0 else 'd’économie nette'} (investissement "
+                f"{_eur_thousand(totals['investment_eur'])}, fonctionnement {_eur_thousand(totals['operating_eur'])}, "
+                f"économies {_eur_thousand(totals['savings_eur'])}), "
+                f"{count_text(round(totals['staff_days']), 'jour d’agent')}, détail par année en partie 6")
+    return (f"Réduction annuelle du bilan par le plan {plan_word}".strip(), _interval(plan_red, 0, "tCO2e/an"), note)
+
+
+def _first_actions_markdown(summary: dict, plan: pd.DataFrame | None) -> list[str]:
+    """The heading and table of the plan's first five actions (reduction, investment, yearly cost, effort from
+    ``plan`` when given), or a line saying the plan is not available."""
     ranked = _plan_actions(summary)[:5]
     n_first = {1: "La première action", 2: "Les deux premières actions", 3: "Les trois premières actions",
                4: "Les quatre premières actions"}.get(len(ranked), "Les cinq premières actions")
-    lines += ["", f"### {n_first} du plan, par ordre de priorité", ""]
-    if ranked:
-        by_id = {} if plan is None or plan.empty else {r["action_id"]: r for _, r in plan.iterrows()}
-        action_rows = []
-        for a in ranked:
-            row = by_id.get(a.get("id"))
-            red = a["reduction_tco2e_per_year"]["value"]
-            inv = NA if row is None else fr_number(row.get("investment_eur"), 0)
-            yearly = NA if row is None else fr_number(row.get("yearly_eur"), 0)
-            effort = NA if row is None else EFFORT_WORDS.get(int(row.get("effort", 0)), NA)
-            # an accompanying action (lever "none": governance, training) has no carbon gain to compute, not a gain
-            # of zero (issue 33: never a zero where nothing is measured)
-            gain = "sans gain carbone calculé" if a.get("lever") == "none" else fr_number(red, 1)
-            action_rows.append((f"{esc(a.get('id', ''))} {esc(a.get('title', ''))}", gain, inv, yearly, effort))
-        lines.append(raw_table(f"{n_first} du plan : réduction du bilan, coûts hors taxes et effort",
-                               ["Action", "Réduction (tCO2e/an)", "Investissement (€ HT)", "Coût annuel (€ HT)",
-                                "Effort"], action_rows, row_headers=True))
-    else:
-        lines.append(f"Plan d'actions {NA}.")
+    lines = ["", f"### {n_first} du plan, par ordre de priorité", ""]
+    if not ranked:
+        return lines + [f"Plan d'actions {NA}."]
+    by_id = {} if plan is None or plan.empty else {r["action_id"]: r for _, r in plan.iterrows()}
+    action_rows = []
+    for a in ranked:
+        row = by_id.get(a.get("id"))
+        red = a["reduction_tco2e_per_year"]["value"]
+        inv = NA if row is None else fr_number(row.get("investment_eur"), 0)
+        yearly = NA if row is None else fr_number(row.get("yearly_eur"), 0)
+        effort = NA if row is None else EFFORT_WORDS.get(int(row.get("effort", 0)), NA)
+        # an accompanying action (lever "none": governance, training) has no carbon gain to compute, not a gain
+        # of zero (issue 33: never a zero where nothing is measured)
+        gain = "sans gain carbone calculé" if a.get("lever") == "none" else fr_number(red, 1)
+        action_rows.append((f"{esc(a.get('id', ''))} {esc(a.get('title', ''))}", gain, inv, yearly, effort))
+    return lines + [raw_table(f"{n_first} du plan : réduction du bilan, coûts hors taxes et effort",
+                              ["Action", "Réduction (tCO2e/an)", "Investissement (€ HT)", "Coût annuel (€ HT)",
+                               "Effort"], action_rows, row_headers=True)]
+
+
+def _avoided_markdown(summary: dict) -> list[str]:
+    """Apart from the ranking: the emissions the selected avoided actions avoid against the expected evolution
+    without plan (none shown when rounded to zero: never a zero interval, issue 33)."""
     avoided = [a for a in summary.get("actions") or [] if a.get("kind") == "avoided" and a.get("selected", True)
                and round(((a.get("avoided_tco2e_per_year") or {}).get("value") or 0.0), 1)]
-    if avoided:  # an avoided emission of zero (no growth to avoid) is not shown: never a zero interval (issue 33)
-        lines += ["", "À part, hors classement, émissions évitées par rapport à l'évolution attendue sans plan : "
-                  + " ; ".join(f"{esc(a.get('title', a.get('id', '')))} — "
-                               f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')}" for a in avoided) + "."]
-    return "\n".join(lines)
+    if not avoided:
+        return []
+    return ["", "À part, hors classement, émissions évitées par rapport à l'évolution attendue sans plan : "
+            + " ; ".join(f"{esc(a.get('title', a.get('id', '')))} — "
+                         f"{_interval(a.get('avoided_tco2e_per_year'), 1, 'tCO2e/an')}" for a in avoided) + "."]
 
 
 def top_actions(summary: dict, n: int = 5) -> list[str]:

@@ -328,10 +328,10 @@ def _labels() -> dict[str, dict]:
         TIER_LABELS,
     )
     from helpers.model.levers import LEVERS
-    from helpers.model.maturity import PILLARS_FR
     from helpers.model.rgesn import ANSWER_LABELS_FR
     from helpers.model.services import TYPE_LABELS_FR
     from helpers.plan.actions import axis_labels
+    from helpers.report.maturity import PILLARS_FR
 
     cats = load_categories()
     category = dict(zip(cats["category"], cats["label_fr"]))
@@ -430,6 +430,17 @@ def _quantile_indicator(value) -> str:
     return f"{table[0]} : {table[1].get(key, key)}" if table else text
 
 
+#: columns of a table written as they are (a citation, a file, the collectivity's text, a criterion number), not
+#: mapped to French by :func:`_value_maps`
+_KEPT_AS_IS = {
+    "import_report": ("source",), "carbon_overrides": ("source", "kind"), "unit_prices_used": ("source", "kind"),
+    "inventory": ("source", "kind"), "excluded_lines": ("source", "kind", "column", "value", "reason", "detail"),
+    "facteurs": ("source",), "factors": ("source",), "services": ("source",), "services_lca": ("source",),
+    # a criterion number of the RGESN, not an environmental indicator
+    "rgesn": ("criterion",), "rgesn_answers": ("criterion",),
+}
+
+
 def _value_maps(stem: str) -> dict:
     """Column -> function or mapping turning the codes of table ``stem`` into French."""
     lab = _labels()
@@ -449,45 +460,31 @@ def _value_maps(stem: str) -> dict:
         "members": lambda v: "; ".join(factor_label(x) for x in str(v).split("; ") if x),
         "factor_id": factor_label, "input_id": factor_label, "line_id": _line_id, "missing_items": _missing_items,
     }
+    maps.update(_table_maps(stem, lab))
+    for col in _KEPT_AS_IS.get(stem, ()):
+        maps.pop(col, None)
+    return maps
+
+
+def _table_maps(stem: str, lab: dict) -> dict:
+    """The maps of table ``stem`` that differ from the common ones (a column whose codes mean another thing there)."""
     if stem in ("territory_actors", "territory_sectors"):  # the territory's actors (issue 35), by their French name
         from helpers.model.territory_actors import ACTOR_LABELS_FR
 
-        maps["actor"] = ACTOR_LABELS_FR
-        maps["group"] = ACTOR_LABELS_FR
-    if stem == "hosting":
-        maps["kind"] = lab["hosting"]
-    if stem == "purchases":
-        maps["category"] = lab["purchase"]
-    if stem in ("unit_prices_used", "carbon_missing_factors"):
-        maps["item"] = lab["item"]
+        return {"actor": ACTOR_LABELS_FR, "group": ACTOR_LABELS_FR}
     if stem == "import_report":
         from helpers.io.inventory import REASON_FR
 
-        maps["item"] = IMPORT_ITEM_FR
-        maps["key"] = lambda v: COLUMN_LABELS.get(str(v), REASON_FR.get(str(v), str(v)))
-        maps["detail"] = lambda v: {"exact": "nom exact"}.get(str(v), str(v))
-        maps.pop("source", None)
-    if stem == "carbon_mc_quantiles":
-        maps["indicator"] = _quantile_indicator
-    if stem in ("carbon_overrides", "unit_prices_used", "inventory", "excluded_lines"):
-        maps.pop("source", None)  # a citation or a file, written as it is
-        maps.pop("kind", None)
-    if stem == "entites":
-        maps["kind"] = KIND_OF_TERRITORY_FR
+        return {"item": IMPORT_ITEM_FR, "key": lambda v: COLUMN_LABELS.get(str(v), REASON_FR.get(str(v), str(v))),
+                "detail": lambda v: {"exact": "nom exact"}.get(str(v), str(v))}
     if stem in ("facteurs", "factors"):
-        maps.pop("source", None)
-        maps["unit"] = factor_unit
-        maps["vintage"] = lambda v: re.sub(r"(?i)\bassumption\b", "hypothèse", str(v))
+        return {"unit": factor_unit, "vintage": lambda v: re.sub(r"(?i)\bassumption\b", "hypothèse", str(v))}
     if stem == "unit_prices_used":
-        maps["vintage"] = lambda v: str(v).replace("undated (study assumption)", "non daté (hypothèse de l'étude)")
-    if stem in ("services", "services_lca"):
-        maps.pop("source", None)
-    if stem == "excluded_lines":
-        for col in ("column", "value", "reason", "detail"):
-            maps.pop(col, None)
-    if stem in ("rgesn", "rgesn_answers"):
-        maps.pop("criterion", None)  # a criterion number of the RGESN, not an environmental indicator
-    return maps
+        return {"item": lab["item"],
+                "vintage": lambda v: str(v).replace("undated (study assumption)", "non daté (hypothèse de l'étude)")}
+    return {"hosting": {"kind": lab["hosting"]}, "purchases": {"category": lab["purchase"]},
+            "carbon_missing_factors": {"item": lab["item"]}, "carbon_mc_quantiles": {"indicator": _quantile_indicator},
+            "entites": {"kind": KIND_OF_TERRITORY_FR}}.get(stem, {})
 
 
 def label(stem: str, column) -> str:

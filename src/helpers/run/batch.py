@@ -558,16 +558,9 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
         ``bench/bench_batch.py``); nothing is published, nothing is skipped as up to date and no comparison is
         written (see :func:`run_territory`). ValueError on an unknown name or in full mode.
     """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    sections = _partial_sections(mode, sections)
+    sections = _checked_batch(mode, sections, seed, n_draws)
     if sections is not None:
         force, write_comparison = True, False
-    from helpers.run.pipeline import check_run_parameters
-
-    problems = check_run_parameters(seed, n_draws)
-    if problems:
-        raise ValueError("; ".join(problems))
     slugs = discover_territories() if slugs is None else list(dict.fromkeys(slugs))
     workers = int(workers or DEFAULT_WORKERS)
     fingerprint = code_fingerprint()
@@ -583,39 +576,16 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
         todo = _precheck(slugs, mode, seed, n_draws, fingerprint, rows)
         for i, slug in enumerate(s for s in slugs if s in rows):
             say(_progress_line(i + 1, len(slugs), rows[slug]))
-    done = len(rows)
+
+    def record(slug: str, row: dict) -> None:  # one territory done: its row and a progress line
+        rows[slug] = row
+        say(_progress_line(len(rows), len(slugs), row))
+
     if scheduler == "inline":
         for slug in todo:
-            rows[slug] = run_territory(slug, mode, seed, n_draws, force, sections)
-            done += 1
-            say(_progress_line(done, len(slugs), rows[slug]))
+            record(slug, run_territory(slug, mode, seed, n_draws, force, sections))
     elif todo:
-        import uuid
-
-        from distributed import as_completed
-
-        with _client(scheduler, workers) as client:
-            if scheduler is not None:  # long-lived workers: they must run the code on disk now
-                _check_workers_code(client)
-            futures = {}
-            token = uuid.uuid4().hex[:8]
-            for slug in todo:
-                fut = client.submit(_task, slug, mode, int(seed), int(n_draws), bool(force),
-                                    str(paths.PROJECT_ROOT), sections, key=f"snr-{mode}-{slug}-{token}", pure=False)
-                futures[fut] = slug
-            try:
-                for fut in as_completed(list(futures), loop=client.loop):
-                    slug = futures[fut]
-                    if fut.status == "finished":
-                        rows[slug] = fut.result()
-                    else:  # the worker died or the task could not run: the others go on
-                        exc = fut.exception()
-                        rows[slug] = _row(slug, mode, "failed", 0.0, _one_line(exc) if exc else fut.status)
-                    done += 1
-                    say(_progress_line(done, len(slugs), rows[slug]))
-            except KeyboardInterrupt:
-                client.cancel(list(futures))
-                raise
+        _run_on_dask(todo, (mode, int(seed), int(n_draws), bool(force), sections), scheduler, workers, record)
     table = pd.DataFrame([rows[s] for s in slugs], columns=COLUMNS + ["timings"])
     if write_comparison:
         write_comparison_files(table, seed, n_draws, mode)
@@ -623,6 +593,48 @@ def run_batch(slugs=None, mode: str = "summary", scheduler=None, workers: int | 
     say("Terminé : " + ", ".join(f"{counts.get(s, 0)} {w}" for s, w in
                                  (("ok", "calculé(s)"), ("skipped", "à jour"), ("failed", "en échec"))))
     return table
+
+
+def _checked_batch(mode: str, sections, seed: int, n_draws: int):
+    """The sections of a partial run (:func:`_partial_sections`), once the mode and the run's parameters are
+    checked (ValueError otherwise)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    sections = _partial_sections(mode, sections)
+    from helpers.run.pipeline import check_run_parameters
+
+    problems = check_run_parameters(seed, n_draws)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return sections
+
+
+def _run_on_dask(todo: list[str], params: tuple, scheduler, workers: int, record) -> None:
+    """The territories ``todo`` as Dask tasks (``params`` = mode, seed, draws, force, sections), each one's row given
+    to ``record(slug, row)`` as it completes; a task that dies gives a ``failed`` row and the others go on; Ctrl-C
+    cancels what is left."""
+    import uuid
+
+    from distributed import as_completed
+
+    mode = params[0]
+    with _client(scheduler, workers) as client:
+        if scheduler is not None:  # long-lived workers: they must run the code on disk now
+            _check_workers_code(client)
+        token = uuid.uuid4().hex[:8]
+        futures = {client.submit(_task, slug, *params[:4], str(paths.PROJECT_ROOT), params[4],
+                                 key=f"snr-{mode}-{slug}-{token}", pure=False): slug for slug in todo}
+        try:
+            for fut in as_completed(list(futures), loop=client.loop):
+                slug = futures[fut]
+                if fut.status == "finished":
+                    record(slug, fut.result())
+                else:  # the worker died or the task could not run: the others go on
+                    exc = fut.exception()
+                    record(slug, _row(slug, mode, "failed", 0.0, _one_line(exc) if exc else fut.status))
+        except KeyboardInterrupt:
+            client.cancel(list(futures))
+            raise
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -660,6 +672,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="tirages Monte-Carlo")
     args = parser.parse_args(argv)
+    problems = _cli_problems(args)
+    if problems:
+        print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
+              file=sys.stderr)
+        return 2
+    slugs = [s.strip() for s in args.territories.split(",") if s.strip()] or None
+    table = _run_cli(args, slugs)
+    if isinstance(table, int):  # interrupted or the scheduler unreachable: the exit code
+        return table
+    out = paths.OUTPUTS_DIR / BATCH_DIR_NAME
+    try:
+        shown = out.relative_to(paths.PROJECT_ROOT)
+    except ValueError:
+        shown = out
+    print(f"Comparaison : {shown}/comparison.html et comparison.csv")
+    return 1 if (table["status"] == "failed").any() else 0
+
+
+def _cli_problems(args) -> list[str]:
+    """The French problems of the command line's values (run parameters, workers, territory slugs, scheduler)."""
     from helpers.run.pipeline import check_run_parameters
 
     problems = check_run_parameters(args.seed, args.draws)
@@ -672,20 +704,21 @@ def main(argv: list[str] | None = None) -> int:
                             "chiffres et '-') séparés par des virgules")
     if args.scheduler not in (None, "", "inline") and not SCHEDULER_RE.fullmatch(args.scheduler):
         problems.append(f"--scheduler : {args.scheduler!r} ; attendu une adresse tcp://hôte:port ou 'inline'")
-    if problems:
-        print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
-              file=sys.stderr)
-        return 2
+    return problems
+
+
+def _run_cli(args, slugs: list[str] | None) -> pd.DataFrame | int:
+    """:func:`run_batch` for the command line, SIGTERM handled as Ctrl-C: the status table, or the exit code after a
+    French message when interrupted (130 Ctrl-C, 143 SIGTERM) or when the scheduler is unreachable or stale (2)."""
     import signal
 
     from helpers.run.pipeline import Interrupted, _raise_interrupted, cleanup_kernels
 
-    slugs = [s.strip() for s in args.territories.split(",") if s.strip()] or None
     # SIGTERM as Ctrl-C: workers stopped, nothing half-published
     previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        table = run_batch(slugs, mode=args.mode, scheduler=args.scheduler or None, workers=args.workers, force=args.force,
-                          seed=args.seed, n_draws=args.draws)
+        return run_batch(slugs, mode=args.mode, scheduler=args.scheduler or None, workers=args.workers,
+                         force=args.force, seed=args.seed, n_draws=args.draws)
     except (KeyboardInterrupt, Interrupted) as exc:
         cleanup_kernels()
         how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else str(exc)
@@ -702,13 +735,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
-    out = paths.OUTPUTS_DIR / BATCH_DIR_NAME
-    try:
-        shown = out.relative_to(paths.PROJECT_ROOT)
-    except ValueError:
-        shown = out
-    print(f"Comparaison : {shown}/comparison.html et comparison.csv")
-    return 1 if (table["status"] == "failed").any() else 0
 
 
 if __name__ == "__main__":

@@ -322,13 +322,46 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
     StudyFailed
         a notebook or the publishing step failed; the message names the notebook, the cell and the error.
     """
-    from helpers.io.errors import InputProblem
-    from helpers.io.territory import load_territory
     from helpers.run import publication
 
     def say(msg: str, end: str = "\n") -> None:
         if not quiet:
             print(msg, end=end, flush=True)
+
+    slug, territory, previous = _checked_study(slug, seed, n_draws, previous)
+    os.environ.update(DETERMINISM_ENV)
+    timings: dict[str, float] = {}
+    t_start = time.perf_counter()
+    with _territory_lock(slug):
+        for item in publication.repair(slug):
+            say(f"▶ remise en ordre : {item}")
+        _PUBLISHED_BEFORE[slug] = publication.current_generation(slug)  # what the messages compare with
+        staging = publication.begin(slug)
+        km_class = None
+        try:
+            km_class = _ipc_kernel_manager_class()
+            executed = _run_notebooks(slug, staging, notebooks, (seed, n_draws, previous), (kernel_name, km_class),
+                                      say, timings)
+            _publish_staged(slug, territory, executed, staging, say, timings)
+            _RUNNING[:] = ["bascule de la publication"]
+            with signals_held():  # the switch and its clean-up are not cut in two by Ctrl-C or SIGTERM
+                publication.commit(staging)
+            _RUNNING.clear()
+        finally:
+            if km_class is not None:  # first: no kernel of this run left writing into the staging area
+                cleanup_kernels(getattr(km_class, "launched", {}))
+            publication.abort(staging)
+    timings["total"] = time.perf_counter() - t_start
+    final_outputs = paths.outputs_dir(slug)
+    return StudyResult(slug, final_outputs / "diagnostic.html", final_outputs / "summary.json", timings)
+
+
+def _checked_study(slug: str, seed: int, n_draws: int, previous: str | None):
+    """(slug, territory, previous study) once everything a run needs is checked, before anything runs: the run's
+    parameters, the slug, ``territory.yaml``, the memory of the draws and last year's study (issue 34); an
+    :class:`InputError` otherwise, nothing published being touched."""
+    from helpers.io.errors import InputProblem
+    from helpers.io.territory import load_territory
 
     problems = check_run_parameters(seed, n_draws)
     if problems:
@@ -343,79 +376,73 @@ def run_study(slug: str, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS,
         from helpers.io.previous import read_previous_study
 
         read_previous_study(previous, territory)
-    os.environ.update(DETERMINISM_ENV)
-    timings: dict[str, float] = {}
-    t_start = time.perf_counter()
-    with _territory_lock(slug):
-        for item in publication.repair(slug):
-            say(f"▶ remise en ordre : {item}")
-        _PUBLISHED_BEFORE[slug] = publication.current_generation(slug)  # what the messages compare with
-        staging = publication.begin(slug)
-        km_class = None
-        try:
-            import papermill as pm
-            from papermill.exceptions import PapermillExecutionError
+    return slug, territory, previous
 
-            executed_dir = staging.outputs / "notebooks"
-            executed_dir.mkdir()
-            rel_processed = os.path.relpath(staging.processed, paths.NOTEBOOKS_DIR)
-            params = {"territory": slug, "seed": int(seed), "processed_dir": rel_processed, "n_draws": int(n_draws)}
-            # notebook 05's own parameter (the follow-up), given to it alone
-            extra = {"05_actions": {"previous_study": str(previous)}} if previous else {}
-            km_class = _ipc_kernel_manager_class()
 
-            def execute(name: str) -> float:
-                t0 = time.perf_counter()
-                pm.execute_notebook(
-                    str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(executed_dir / f"{name}.ipynb"),
-                    parameters=params | extra.get(name, {}), kernel_name=kernel_name, progress_bar=False,
-                    log_output=False,
-                    record_timing=False, kernel_manager_class=km_class,
-                    # the kernel starts in notebooks/ (nbclient's resource path), as in JupyterLab; papermill's
-                    # own ``cwd`` would chdir this whole process, which parallel notebooks cannot share
-                    resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}},
-                )
-                return time.perf_counter() - t0
+def _run_notebooks(slug: str, staging, notebooks, run: tuple, kernel: tuple, say, timings: dict[str, float]
+                   ) -> list[Path]:
+    """The notebooks executed by papermill into the staging area, wave by wave (the notebooks of a wave in
+    parallel), ``run`` = (seed, draws, previous study) given as parameters with the territory and the processed
+    folder (``previous_study`` to notebook 05 alone); ``kernel`` = (kernel name, kernel manager class). Each one's time goes into ``timings``; the first failure in
+    the notebooks' order raises :class:`StudyFailed` (the failed notebook kept). Returns the executed notebooks."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
 
-            for wave in _waves(notebooks):
-                results = _run_wave(wave, execute, max(1, min(len(wave), os.cpu_count() or 1)), say)
-                for name in wave:  # report the first failure in the notebooks' order
-                    outcome = results[name]
-                    if isinstance(outcome, PapermillExecutionError):
-                        _keep_failed(slug, executed_dir / f"{name}.ipynb")
-                        raise StudyFailed(_describe_failure(name, outcome)) from None
-                    if isinstance(outcome, BaseException):
-                        raise outcome
-                    timings[name] = outcome
-            executed = [executed_dir / f"{name}.ipynb" for name in notebooks]
-            t0 = time.perf_counter()
-            say("▶ publication du diagnostic …", end=" ")
-            _RUNNING[:] = ["publication du diagnostic"]
-            try:
-                _publish(territory, executed, staging.processed, staging.outputs)
-            except StudyFailed:
-                _keep_rejected(slug, staging.processed, staging.outputs)
-                raise
-            except Exception as exc:  # any other failure of the publication: same kept copy, a clear message
-                _keep_rejected(slug, staging.processed, staging.outputs)
-                if os.environ.get("SNR_DEBUG") == "1":
-                    raise
-                raise StudyFailed(f"la publication du diagnostic a échoué : {type(exc).__name__} : {exc} "
-                                  f"(ce que l'exécution a produit est dans outputs/.failed/{slug}/ ; --debug "
-                                  "pour la trace Python)") from None
-            timings["publish"] = time.perf_counter() - t0
-            say(f"{timings['publish']:.1f} s")
-            _RUNNING[:] = ["bascule de la publication"]
-            with signals_held():  # the switch and its clean-up are not cut in two by Ctrl-C or SIGTERM
-                publication.commit(staging)
-            _RUNNING.clear()
-        finally:
-            if km_class is not None:  # first: no kernel of this run left writing into the staging area
-                cleanup_kernels(getattr(km_class, "launched", {}))
-            publication.abort(staging)
-    timings["total"] = time.perf_counter() - t_start
-    final_outputs = paths.outputs_dir(slug)
-    return StudyResult(slug, final_outputs / "diagnostic.html", final_outputs / "summary.json", timings)
+    kernel_name, km_class = kernel
+    seed, n_draws, previous = run
+    executed_dir = staging.outputs / "notebooks"
+    executed_dir.mkdir()
+    rel_processed = os.path.relpath(staging.processed, paths.NOTEBOOKS_DIR)
+    params = {"territory": slug, "seed": int(seed), "processed_dir": rel_processed, "n_draws": int(n_draws)}
+    # notebook 05's own parameter (the follow-up), given to it alone
+    extra = {"05_actions": {"previous_study": str(previous)}} if previous else {}
+
+    def execute(name: str) -> float:
+        t0 = time.perf_counter()
+        pm.execute_notebook(
+            str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(executed_dir / f"{name}.ipynb"),
+            parameters=params | extra.get(name, {}), kernel_name=kernel_name, progress_bar=False,
+            log_output=False,
+            record_timing=False, kernel_manager_class=km_class,
+            # the kernel starts in notebooks/ (nbclient's resource path), as in JupyterLab; papermill's
+            # own ``cwd`` would chdir this whole process, which parallel notebooks cannot share
+            resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}},
+        )
+        return time.perf_counter() - t0
+
+    for wave in _waves(notebooks):
+        results = _run_wave(wave, execute, max(1, min(len(wave), os.cpu_count() or 1)), say)
+        for name in wave:  # report the first failure in the notebooks' order
+            outcome = results[name]
+            if isinstance(outcome, PapermillExecutionError):
+                _keep_failed(slug, executed_dir / f"{name}.ipynb")
+                raise StudyFailed(_describe_failure(name, outcome)) from None
+            if isinstance(outcome, BaseException):
+                raise outcome
+            timings[name] = outcome
+    return [executed_dir / f"{name}.ipynb" for name in notebooks]
+
+
+def _publish_staged(slug: str, territory, executed: list[Path], staging, say, timings: dict[str, float]) -> None:
+    """:func:`_publish` into the staging area, timed; a failure keeps the run in ``outputs/.failed/<slug>/`` and
+    becomes a :class:`StudyFailed` with a French message (the Python trace under ``SNR_DEBUG=1``)."""
+    t0 = time.perf_counter()
+    say("▶ publication du diagnostic …", end=" ")
+    _RUNNING[:] = ["publication du diagnostic"]
+    try:
+        _publish(territory, executed, staging.processed, staging.outputs)
+    except StudyFailed:
+        _keep_rejected(slug, staging.processed, staging.outputs)
+        raise
+    except Exception as exc:  # any other failure of the publication: same kept copy, a clear message
+        _keep_rejected(slug, staging.processed, staging.outputs)
+        if os.environ.get("SNR_DEBUG") == "1":
+            raise
+        raise StudyFailed(f"la publication du diagnostic a échoué : {type(exc).__name__} : {exc} "
+                          f"(ce que l'exécution a produit est dans outputs/.failed/{slug}/ ; --debug "
+                          "pour la trace Python)") from None
+    timings["publish"] = time.perf_counter() - t0
+    say(f"{timings['publish']:.1f} s")
 
 
 def _waves(notebooks) -> list[tuple[str, ...]]:
@@ -501,11 +528,44 @@ def _keep_rejected(slug: str, processed: Path, outputs: Path) -> None:
 
 
 def _publish(territory, executed: list[Path], processed: Path, outputs: Path) -> None:
-    import html
+    """The publication of an executed run into ``outputs``: ``summary.json``, the French import reports, the archived
+    inputs, ``diagnostic.html`` and ``annexes.html`` within their page budgets (overflow to ``tables.xlsx``),
+    ``tables.xlsx`` and the manifest; :class:`StudyFailed` when the page is over its budget all the same."""
+    from helpers.report import publish
 
+    summary, digest, version = _publish_summary(territory, executed, processed, outputs)
+    merged = publish.drop_cells_requiring(publish.merge_notebooks(executed), summary.get("inputs_provided"))
+    factors_used, changes = _factors_used(territory, processed)
+    _add_written_sections(merged, summary, processed, factors_used, changes)
+    render_main, render_annex = _page_renderers(territory, summary, processed, version, digest)
+    # page budgets by design (issue 31): never refused for its size; the main page's overflow goes to the annex,
+    # the annex's to tables.xlsx, each with a sentence saying where
+    from helpers.report import page_budget
+
+    main_nb, annex_nb, page, _moved = page_budget.fit_main_page(
+        merged, render_main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS, publish.ANNEX_FILE)
+    annex, overflow = page_budget.fit_annex_page(annex_nb, render_annex, publish.MAX_PAGE_BYTES,
+                                                 publish.MAX_DOM_ELEMENTS)
+    _write_tables(processed, outputs, factors_used, territory, overflow)
+    over = (publish.check_page_budget(page, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS)
+            + [f"{publish.ANNEX_FILE} : {p}" for p in publish.check_page_budget(annex)])
+    (outputs / publish.ANNEX_FILE).write_text(annex, encoding="utf-8")
+    if over:
+        (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
+        raise StudyFailed("le diagnostic publié dépasse son budget de sobriété malgré le report en annexe et dans "
+                          "tables.xlsx : " + "; ".join(over)
+                          + f" (la page refusée est outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
+    (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
+    publish.write_manifest(outputs)  # last: every published file and its sha256 (issue 34)
+
+
+def _publish_summary(territory, executed: list[Path], processed: Path, outputs: Path) -> tuple[dict, str, str]:
+    """The executed notebooks normalised, the inputs hashed and archived, ``summary.json`` and the French import
+    reports written; returns (summary, inputs' sha256, code version)."""
     import nbformat
 
     from helpers.report import publish
+    from helpers.report.csv_fr import write_import_reports_fr
 
     for path in executed:
         nb = nbformat.read(path, as_version=4)
@@ -517,19 +577,20 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
     version = code_version()
     summary = publish.assemble_summary(processed, territory, digest, files, version)
     publish.write_summary(summary, outputs / "summary.json")
-    from helpers.report.csv_fr import write_import_reports_fr
-
     write_import_reports_fr(processed, outputs)  # French copies for people (issue 36)
-    merged = publish.drop_cells_requiring(publish.merge_notebooks(executed), summary.get("inputs_provided"))
-    factors_used, changes = _factors_used(territory, processed)
+    return summary, digest, version
+
+
+def _add_written_sections(merged, summary: dict, processed: Path, factors_used, changes) -> None:
+    """The sections written from the summary put into the merged notebook: the synthesis first, the follow-up after
+    it when there is one (issue 34), the method and the reproducibility annex last."""
     from nbformat.v4 import new_markdown_cell
 
     from helpers.report import sections
+    from helpers.report.follow_up import follow_up_markdown
 
     merged.cells.insert(0, new_markdown_cell(sections.synthesis_markdown(summary, sections.read_plan(processed)),
                                              id="synthese"))
-    from helpers.report.follow_up import follow_up_markdown
-
     follow = follow_up_markdown(summary)
     if follow:  # « Suivi », right after the synthesis (issue 34)
         merged.cells.insert(1, new_markdown_cell(follow, id="suivi"))
@@ -537,6 +598,16 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
                                           id="methode"))
     merged.cells.append(new_markdown_cell(sections.reproducibility_markdown(summary, processed, factors_used, changes),
                                           id="reproductibilite", metadata={"tags": ["annex"]}))
+
+
+def _page_renderers(territory, summary: dict, processed: Path, version: str, digest: str):
+    """(render the main page, render the annex): notebook -> HTML with the French header (reference and target
+    years, link to the annex; the illustrative-data note), the annex's header and the footer (code, factors and
+    inputs' versions, licence)."""
+    import html
+
+    from helpers.report import publish, sections
+
     name = html.escape(territory.name)
     # the h1 names the territory: the header line does not repeat it (a phone's first screen, issue 33)
     header = [f"<p>Année de référence {territory.reference_year}, objectif {territory.target_year}. Détail, tables "
@@ -558,25 +629,7 @@ def _publish(territory, executed: list[Path], processed: Path, outputs: Path) ->
         return publish.render_html(nb, f"Annexes du diagnostic numérique responsable — {territory.name}",
                                    annex_header, footer, toc_first=True)
 
-    # page budgets by design (issue 31): never refused for its size; the main page's overflow goes to the annex,
-    # the annex's to tables.xlsx, each with a sentence saying where
-    from helpers.report import page_budget
-
-    main_nb, annex_nb, page, _moved = page_budget.fit_main_page(
-        merged, render_main, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS, publish.ANNEX_FILE)
-    annex, overflow = page_budget.fit_annex_page(annex_nb, render_annex, publish.MAX_PAGE_BYTES,
-                                                 publish.MAX_DOM_ELEMENTS)
-    _write_tables(processed, outputs, factors_used, territory, overflow)
-    over = (publish.check_page_budget(page, publish.MAX_MAIN_PAGE_BYTES, publish.MAX_MAIN_DOM_ELEMENTS)
-            + [f"{publish.ANNEX_FILE} : {p}" for p in publish.check_page_budget(annex)])
-    (outputs / publish.ANNEX_FILE).write_text(annex, encoding="utf-8")
-    if over:
-        (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
-        raise StudyFailed("le diagnostic publié dépasse son budget de sobriété malgré le report en annexe et dans "
-                          "tables.xlsx : " + "; ".join(over)
-                          + f" (la page refusée est outputs/.failed/{territory.slug}/outputs/diagnostic.html)")
-    (outputs / "diagnostic.html").write_text(page, encoding="utf-8")
-    publish.write_manifest(outputs)  # last: every published file and its sha256 (issue 34)
+    return render_main, render_annex
 
 
 def _factors_used(territory, processed: Path):
@@ -669,7 +722,7 @@ def main_study(slug: str, seed: int, n_draws: int, previous: str | None = None) 
         if not isinstance(slug, str) or not paths.SLUG_RE.fullmatch(slug) or slug in paths.RESERVED_SLUGS:
             problems.insert(0, f"TERRITORY (--territory) : {slug!r} ; attendu l'identifiant d'un dossier de data/raw/ "
                                "(lettres minuscules, chiffres et '-', par ex. la-rochelle ; 'make new-territory "
-                               "SLUG=…' en crée un)")
+                               "TERRITORY=…' en crée un)")
         if problems:
             print("Paramètres refusés — rien n'a été exécuté :\n" + "\n".join(f"  - {p}" for p in problems),
                   file=sys.stderr)

@@ -216,7 +216,6 @@ def repair(slug: str) -> list[str]:
     missing while a generation is current) or to move an old-layout publication into a generation (same content).
     """
     done: list[str] = []
-    root = store(slug)
     for old in (paths.PROCESSED_DIR / f".staging-{slug}", paths.OUTPUTS_DIR / f".staging-{slug}"):
         if old.exists() or old.is_symlink():
             _rmtree(old)
@@ -224,20 +223,37 @@ def repair(slug: str) -> list[str]:
     if current_generation(slug) is None and _migrate_old_layout(slug):
         done.append("publication existante déplacée dans une génération (nouvelle organisation)")
     current = current_generation(slug)
-    if root.is_dir():
-        for entry in sorted(root.iterdir()):
-            if entry.name in (CURRENT, current):
-                continue
-            _rmtree(entry)
-            what = "génération non publiée" if entry.name.startswith("g-") else "dossier de travail"
-            done.append(f"{what} {entry.name} d'une exécution interrompue supprimé(e)")
-        if current is None and (root / CURRENT).is_symlink():
-            _rmtree(root / CURRENT)
+    done += _drop_unpublished(slug, current)
     if current is not None:
         before = [p.is_symlink() for p, _ in _public_links(slug)]
         _link_public(slug)
         if not all(before):
             done.append("liens de publication rétablis")
+    return done + _drop_leftovers(slug)
+
+
+def _drop_unpublished(slug: str, current: str | None) -> list[str]:
+    """Every entry of the territory's store but the current generation removed (unpublished generations, working
+    folders; a dangling ``current`` link when no generation is current); one French phrase per removal."""
+    done: list[str] = []
+    root = store(slug)
+    if not root.is_dir():
+        return done
+    for entry in sorted(root.iterdir()):
+        if entry.name in (CURRENT, current):
+            continue
+        _rmtree(entry)
+        what = "génération non publiée" if entry.name.startswith("g-") else "dossier de travail"
+        done.append(f"{what} {entry.name} d'une exécution interrompue supprimé(e)")
+    if current is None and (root / CURRENT).is_symlink():
+        _rmtree(root / CURRENT)
+    return done
+
+
+def _drop_leftovers(slug: str) -> list[str]:
+    """The leftovers of an interrupted switch of public links and the files of dead kernels removed; one French
+    phrase per removal."""
+    done: list[str] = []
     for public, _ in _public_links(slug):
         for leftover in (public.with_name(f".{public.name}.previous"), public.with_name(f".{public.name}.link-tmp")):
             if leftover.exists() or leftover.is_symlink():

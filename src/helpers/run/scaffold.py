@@ -1,4 +1,4 @@
-"""``make new-territory SLUG=<slug> [FILES=hosting,telecom|all]``: create ``data/raw/<slug>/`` for a first run that
+"""``make new-territory TERRITORY=<slug> [FILES=hosting,telecom|all]``: create ``data/raw/<slug>/`` for a first run that
 works.
 
 Templates are generated from the same :class:`helpers.io.tables.Schema` declarations the readers validate against, so
@@ -28,7 +28,7 @@ INPUT_FILES = (
     ("helpers.io.carbon_inputs", "PRINTING_SCHEMA", False, "paper and printing"),
     ("helpers.model.services", "SERVICES_SCHEMA", False, "the key digital services (services LCA)"),
     ("helpers.model.rgesn", "RGESN_SCHEMA", False, "RGESN self-assessment of the services"),
-    ("helpers.model.maturity", "MATURITY_SCHEMA", False, "answers to the maturity questionnaire"),
+    ("helpers.io.maturity_inputs", "MATURITY_SCHEMA", False, "answers to the maturity questionnaire"),
     ("helpers.plan.actions", "ACTIONS_SCHEMA", False, "selection and parameters of the action plan"),
     ("helpers.io.prices", "TERRITORY_PRICES_SCHEMA", False, "the collectivity's own unit prices (budget of the plan)"),
     ("helpers.io.factors", "FACTOR_OVERRIDE_SCHEMA", False, "overrides of reference factors (e.g. electricity contract)"),
@@ -135,10 +135,62 @@ def resolve_files(names) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: the README's part on the files' format and on how an asset-tool export is read (the same for every territory)
+_README_READING = [
+    "Files are CSV (`,` or `;` separator, `.` or `,` decimal mark, UTF-8 or Windows-1252), or XLSX/ODS.",
+    "",
+    "## How an asset-tool export is read",
+    "",
+    "- one line per asset, no quantity column: each line counts 1 and identical lines are grouped; no id column: ids",
+    "  come from the file and line number; data quality defaults to `high`;",
+    "- headers are recognised in French or English as GLPI, OCS Inventory, Snipe-IT and ServiceNow write them",
+    "  (`Statut`, `Entité`, `Compagnie`, `Type`, `Catégorie`, `Modèle`, `Numéro de série`, `Numéro d'inventaire`,",
+    "  `Date d'achat`, GLPI's `Group - Name` labels, `install_status`, `Asset Tag`…), after Unicode normalisation",
+    "  and folding of look-alike letters (Snipe-IT's French « Catégorie » is stored with a Cyrillic capital Es,",
+    "  U+0421, for its C: it is read as the Latin letter); the import report",
+    "  lists what was recognised and how;",
+    "- the category comes from the type column (`Portable`, `Desktop`, `Laptops`, `écran 27 pouces`…) or, in",
+    "  `inventory/`, from the file name (`moniteurs*` → screen, `imprimantes*` → printer…; override with",
+    "  `inventory_files:` in `territory.yaml`); a screen's size is read from its model name when no column gives it",
+    "  (`P2722H`, `27\"`, `U3423WE`); unknown types are excluded and listed (`--strict`: an error);",
+    "- purchase dates (`dd/mm/yyyy`, `yyyy-mm-dd`, `Mar 15, 2021`, with a time, Excel serials) become a purchase",
+    "  year; assets bought after the reference year are excluded and listed;",
+    "- a status column counts the assets in service (or in repair) and excludes those in stock, pending or on",
+    "  order, retired, scrapped, lost or stolen (lists in `data/raw/reference/asset_statuses.csv`; override with",
+    "  `statuses:` in `territory.yaml`, e.g. `statuses: {\"Prêté\": in_service}`); Snipe-IT's « Déployé » badge",
+    "  after a label and an assignment in brackets mean the asset is in use; a misspelt status close to a known one",
+    "  is read as it, with a warning naming both; an unknown status is one error listing the values;",
+    "- the same serial number twice is one asset (the later lines are listed as duplicates), and so is the same",
+    "  line word for word; the same tag or inventory number on different assets is two assets, with a warning",
+    "  listing the lines;",
+    "- entities are matched by id or name, ignoring case, accents and punctuation, or by `aliases:` given per entity",
+    "  in `territory.yaml` (e.g. `- {id: agglo, name: \"CA Val-de-Sèvre\", aliases: [\"Agglo\", \"CAVS\"]}`).",
+    "",
+]
+
+
 def readme_text(slug: str) -> str:
     """The territory folder's ``README.md``: a numbered walk-through, then every file and column."""
+    lines = _readme_steps(slug) + _README_READING + [
+        "## `territory.yaml` (required)",
+        "",
+        "| key | required | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{k}` | {'yes' if req else 'no'} | {desc} |" for k, (req, desc) in KEYS.items()]
+    lines.append("")
+    for schema, required, purpose in available_schemas():
+        lines.append(f"## `{schema.file}` ({'required' if required else 'optional'}): {purpose}")
+        lines.append("")
+        lines.append(schema_markdown(schema))
+    return "\n".join(lines)
+
+
+
+def _readme_steps(slug: str) -> list[str]:
+    """The README's title and its numbered walk-through of a first run."""
     optional = ", ".join(f.removesuffix(".csv") for f in optional_files())
-    lines = [
+    return [
         f"# Inputs of the territory `{slug}`",
         "",
         "## First run, step by step",
@@ -153,7 +205,7 @@ def readme_text(slug: str) -> str:
         "   - or write `inventory.csv` by hand below its header, one line per group of identical devices",
         f"     (example: `{EXAMPLES_DIR}/inventory.csv`).",
         f"3. **Optional inputs** ({optional}): add their header-only templates with",
-        f"   `make new-territory SLUG={slug} FILES=hosting,telecom` (or `FILES=all`); an existing file is never",
+        f"   `make new-territory TERRITORY={slug} FILES=hosting,telecom` (or `FILES=all`); an existing file is never",
         "   overwritten. A part whose file is absent or header-only is marked \"non fourni\" in the diagnostic, never",
         f"   invented. `{EXAMPLES_DIR}/` has one example of each; it is never read.",
         f"4. **Run** `make study TERRITORY={slug}`. The diagnostic is `outputs/{slug}/diagnostic.html`.",
@@ -163,47 +215,7 @@ def readme_text(slug: str) -> str:
         "   unknown status or entity stops the study with the values to map (`statuses:`, `aliases:` in",
         "   `territory.yaml`); fix, and run again.",
         "",
-        "Files are CSV (`,` or `;` separator, `.` or `,` decimal mark, UTF-8 or Windows-1252), or XLSX/ODS.",
-        "",
-        "## How an asset-tool export is read",
-        "",
-        "- one line per asset, no quantity column: each line counts 1 and identical lines are grouped; no id column: ids",
-        "  come from the file and line number; data quality defaults to `high`;",
-        "- headers are recognised in French or English as GLPI, OCS Inventory, Snipe-IT and ServiceNow write them",
-        "  (`Statut`, `Entité`, `Compagnie`, `Type`, `Catégorie`, `Modèle`, `Numéro de série`, `Numéro d'inventaire`,",
-        "  `Date d'achat`, GLPI's `Group - Name` labels, `install_status`, `Asset Tag`…), after Unicode normalisation",
-        "  and folding of look-alike letters (Snipe-IT's French « Catégorie » is stored with a Cyrillic capital Es,",
-        "  U+0421, for its C: it is read as the Latin letter); the import report",
-        "  lists what was recognised and how;",
-        "- the category comes from the type column (`Portable`, `Desktop`, `Laptops`, `écran 27 pouces`…) or, in",
-        "  `inventory/`, from the file name (`moniteurs*` → screen, `imprimantes*` → printer…; override with",
-        "  `inventory_files:` in `territory.yaml`); a screen's size is read from its model name when no column gives it",
-        "  (`P2722H`, `27\"`, `U3423WE`); unknown types are excluded and listed (`--strict`: an error);",
-        "- purchase dates (`dd/mm/yyyy`, `yyyy-mm-dd`, `Mar 15, 2021`, with a time, Excel serials) become a purchase",
-        "  year; assets bought after the reference year are excluded and listed;",
-        "- a status column counts the assets in service (or in repair) and excludes those in stock, pending or on",
-        "  order, retired, scrapped, lost or stolen (lists in `data/raw/reference/asset_statuses.csv`; override with",
-        "  `statuses:` in `territory.yaml`, e.g. `statuses: {\"Prêté\": in_service}`); Snipe-IT's « Déployé » badge",
-        "  after a label and an assignment in brackets mean the asset is in use; a misspelt status close to a known one",
-        "  is read as it, with a warning naming both; an unknown status is one error listing the values;",
-        "- the same serial number twice is one asset (the later lines are listed as duplicates), and so is the same",
-        "  line word for word; the same tag or inventory number on different assets is two assets, with a warning",
-        "  listing the lines;",
-        "- entities are matched by id or name, ignoring case, accents and punctuation, or by `aliases:` given per entity",
-        "  in `territory.yaml` (e.g. `- {id: agglo, name: \"CA Val-de-Sèvre\", aliases: [\"Agglo\", \"CAVS\"]}`).",
-        "",
-        "## `territory.yaml` (required)",
-        "",
-        "| key | required | meaning |",
-        "|---|---|---|",
     ]
-    lines += [f"| `{k}` | {'yes' if req else 'no'} | {desc} |" for k, (req, desc) in KEYS.items()]
-    lines.append("")
-    for schema, required, purpose in available_schemas():
-        lines.append(f"## `{schema.file}` ({'required' if required else 'optional'}): {purpose}")
-        lines.append("")
-        lines.append(schema_markdown(schema))
-    return "\n".join(lines)
 
 
 def header_only_csv(schema) -> str:
@@ -233,7 +245,7 @@ def new_territory(slug: str, files=()) -> Path:
             raise InputError(InputProblem(
                 f"data/raw/{slug}/", None, None, None,
                 "un nouveau nom de territoire : ce dossier existe déjà et n'est jamais écrasé (pour y ajouter des "
-                f"modèles de fichiers facultatifs : make new-territory SLUG={slug} FILES=hosting,telecom)"))
+                f"modèles de fichiers facultatifs : make new-territory TERRITORY={slug} FILES=hosting,telecom)"))
         present = [f for f in wanted if (folder / f).exists()]
         if present:
             raise InputError(InputProblem(

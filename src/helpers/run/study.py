@@ -106,11 +106,11 @@ class MaturityResult:
     weak_actions: pd.DataFrame | None = field(default=None)
 
     def write(self, ctx) -> None:
-        from helpers.model import maturity as mat
+        from helpers.report import maturity as report
 
         r = self.result
         ctx.write_table("maturity_scores", r.scores)
-        ctx.write_table("maturity_score_matrix", mat.display_matrix(r))
+        ctx.write_table("maturity_score_matrix", report.display_matrix(r))
         ctx.write_table("maturity_answers_clean", r.grid)
         ctx.write_table("maturity_benchmark", r.axis_benchmark)
         ctx.write_table("maturity_strengths", r.strengths)
@@ -119,22 +119,24 @@ class MaturityResult:
         ctx.write_table("maturity_pillar_scores", r.pillars)
         if self.weak_actions is not None:
             ctx.write_table("maturity_weak_axis_actions", self.weak_actions)
-        ctx.write_summary("maturity", r.summary() | {"questionnaire_provided": self.provided})
+        ctx.write_summary("maturity", report.section_summary(r) | {"questionnaire_provided": self.provided})
 
 
 def run_maturity(ctx) -> MaturityResult:
     """Section 4: maturity scores, benchmark, Label NR indicative score and the actions of the weak axes (``None``
     when the reference library has no actions catalogue)."""
+    from helpers.io import maturity_inputs as mi
     from helpers.model import maturity as mat
 
-    axes = mat.load_axes()
-    questions = mat.load_questions(axes=axes)
-    answers, provided = mat.read_maturity_if_provided(ctx.raw / "maturity.csv", ctx.territory, questions)
-    result = mat.assess(answers, ctx.territory, questions, axes)
+    axes = mi.load_axes()
+    questions = mi.load_questions(axes=axes)
+    answers, provided = mi.read_maturity_if_provided(ctx.raw / "maturity.csv", ctx.territory, questions)
+    result = mat.assess(answers, ctx.territory, questions, axes, mi.load_crosswalk(axes=axes),
+                        mi.load_published_maturity())
     catalogue_path = ctx.reference / "actions_catalogue.csv"
     weak_actions = None
     if catalogue_path.exists():
-        weak_actions = mat.actions_for_axes(result.weak_axes, mat.load_catalogue_axes(catalogue_path))
+        weak_actions = mat.actions_for_axes(result.weak_axes, mi.load_catalogue_axes(catalogue_path))
     return MaturityResult(axes=axes, questions=questions, provided=provided, result=result,
                           weak_actions=weak_actions)
 

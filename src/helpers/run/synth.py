@@ -382,7 +382,8 @@ def is_synthetic(folder: Path) -> bool:
 
 
 def _references(raw_dir: Path):
-    from helpers.model import maturity, rgesn
+    from helpers.io import maturity_inputs as maturity
+    from helpers.model import rgesn
 
     ref = raw_dir / "reference"
     questions = maturity.load_questions(ref / "maturity_questions.csv", maturity.load_axes(ref / "maturity_axes.csv"))
