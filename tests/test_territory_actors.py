@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.io import carbon_reference
 from helpers.io import factors as fm
 from helpers.io.errors import InputError
 from helpers.model import carbon
@@ -13,12 +14,12 @@ from helpers.model import territory_actors as ta
 from helpers.plan import actions as ac
 from helpers.plan import priorities as stk
 
-NATIONAL = carbon.load_national_footprint()
+NATIONAL = carbon_reference.load_national_footprint()
 
 
 @pytest.fixture(scope="module")
 def nat():
-    return ta.national_intensities(NATIONAL, ta.load_national_actors(), fm.load_categories(), fm.load_factors())
+    return ta.national_intensities(NATIONAL, carbon_reference.load_national_actors(), fm.load_categories(), fm.load_factors())
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -320,18 +320,18 @@ def _labels() -> dict[str, dict]:
     """French labels read from the reference library and the model's vocabulary (once per process)."""
     from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
     from helpers.io.factors import load_categories, load_hosting_kinds
-    from helpers.model.carbon import (
+    from helpers.model.levers import LEVERS
+    from helpers.model.maturity import PILLARS_FR
+    from helpers.model.rgesn import ANSWER_LABELS_FR
+    from helpers.model.services import TYPE_LABELS_FR
+    from helpers.plan.actions import axis_labels
+    from helpers.report.carbon_labels import (
         CRITERIA_LABELS,
         GROUP_LABELS,
         PHASE_LABELS,
         PSEUDO_CATEGORY_LABELS,
         TIER_LABELS,
     )
-    from helpers.model.levers import LEVERS
-    from helpers.model.maturity import PILLARS_FR
-    from helpers.model.rgesn import ANSWER_LABELS_FR
-    from helpers.model.services import TYPE_LABELS_FR
-    from helpers.plan.actions import axis_labels
 
     cats = load_categories()
     category = dict(zip(cats["category"], cats["label_fr"]))
