@@ -16,8 +16,6 @@ LAYERS = ("io", "model", "plan", "report", "run")
 #: fails on an entry that is no longer needed), and a new entry needs its reason here.
 ALLOWED: dict[tuple[str, str, str], str] = {
     ("helpers.io.priorities", "read_priorities", "helpers.plan.actions"): "issue 37: the catalogue's reader moves to io",
-    ("helpers.plan.actions", "pollution_transfers", "helpers.report.carbon_labels"):
-        "issue 37: the criteria's French names moved to report; this display table of the plan moves there too",
 }
 
 

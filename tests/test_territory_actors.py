@@ -13,6 +13,7 @@ from helpers.model import carbon
 from helpers.model import territory_actors as ta
 from helpers.plan import actions as ac
 from helpers.plan import priorities as stk
+from helpers.report import territory_labels
 
 NATIONAL = carbon_reference.load_national_footprint()
 
@@ -171,7 +172,7 @@ def test_indicators_weight_the_fragility_index_by_population():
                          "population": [np.nan, np.nan]})
     conn = pd.DataFrame({"premises": [50_000.0], "ftth_premises": [45_000.0], "thd_premises": [np.nan],
                          "fixed_accesses": [np.nan], "sim_cards": [np.nan]})
-    ind = ta.indicators(100_000, communes, conn, frag).set_index("indicator")
+    ind = territory_labels.indicators(ta.indicators(100_000, communes, conn, frag)).set_index("indicator")
     assert ind.loc["fragility_mean", "value"] == pytest.approx((4 * 80 + 9 * 20) / 100)
     assert ind.loc["fragility_max", "label_fr"].endswith("Aytré")
     assert ind.loc["ftth_share", "value"] == pytest.approx(90.0)

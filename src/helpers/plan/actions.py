@@ -1914,7 +1914,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
 def pollution_transfers(criteria: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
     """Actions that raise a criterion other than climate change (avoided value < 0 with its whole 95 % interval
     below 0), with the change in % of the baseline (negative = more impact)."""
-    from helpers.report.carbon_labels import CRITERIA_LABELS
+    from helpers.io.vocab import CRITERIA_LABELS_FR as CRITERIA_LABELS
 
     worse = criteria[(criteria["criterion"] != "climate_change") & (criteria["value"] < 0)
                      & (criteria["high"] < 0)]

@@ -25,16 +25,7 @@ PHASE_LABELS: dict[str, str] = {"manufacturing": "Fabrication", "distribution": 
                                 "use": "Utilisation", "end_of_life": "Fin de vie",
                                 carbon.SPEND_PHASE: "Achats de services et logiciels, ratio monétaire"}
 TIER_LABELS = vocab.TIER_LABELS_FR
-CRITERIA_LABELS: dict[str, str] = {
-    "climate_change": "Changement climatique",
-    "adp_minerals": "Épuisement des ressources (minéraux et métaux)",
-    "adp_fossil": "Épuisement des ressources fossiles",
-    "ionising_radiation": "Rayonnements ionisants",
-    "particulate_matter": "Particules fines",
-    "acidification": "Acidification",
-    "water": "Consommation d'eau",
-    "final_energy": "Énergie finale",
-}
+CRITERIA_LABELS = vocab.CRITERIA_LABELS_FR
 #: French display of the criteria units
 UNIT_LABELS: dict[str, str] = {"disease incidence": "incidence de maladies", "mol H+eq": "mol H+ éq.",
                                "kBq U235eq": "kBq U235 éq.", "kgSbeq": "kg Sb éq.", "m3": "m³"}

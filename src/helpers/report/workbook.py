@@ -450,7 +450,7 @@ def _value_maps(stem: str) -> dict:
         "factor_id": factor_label, "input_id": factor_label, "line_id": _line_id, "missing_items": _missing_items,
     }
     if stem in ("territory_actors", "territory_sectors"):  # the territory's actors (issue 35), by their French name
-        from helpers.model.territory_actors import ACTOR_LABELS_FR
+        from helpers.report.territory_labels import ACTOR_LABELS_FR
 
         maps["actor"] = ACTOR_LABELS_FR
         maps["group"] = ACTOR_LABELS_FR

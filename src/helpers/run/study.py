@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.report import territory_labels
 from helpers.run.context import open_context
 
 DEFAULT_SEED = 20200101
@@ -70,7 +71,7 @@ class IngestResult:
                 ctx.write_table("territory_sectors", self.actors.sectors)
             elif (ctx.processed / "territory_sectors.csv").exists():  # an earlier run's, not this one's
                 (ctx.processed / "territory_sectors.csv").unlink()
-            ctx.write_summary("territory", self.actors.summary())
+            ctx.write_summary("territory", territory_labels.summary(self.actors))
 
 
 def territory_actors(ctx, tables: dict):
@@ -82,7 +83,7 @@ def territory_actors(ctx, tables: dict):
 
     nat = ta.national_intensities(load_national_footprint(), load_national_actors(), fm.load_categories(),
                                   fm.load_factors())
-    return ta.assess(ctx.territory.population, {t: tables.get(t) for t in ta.TABLES}, nat)
+    return territory_labels.published(ta.assess(ctx.territory.population, {t: tables.get(t) for t in ta.TABLES}, nat))
 
 
 def run_ingest(ctx) -> IngestResult:
