@@ -99,6 +99,29 @@ def test_a_territory_at_the_national_average_keeps_its_total(nat):
     assert ta.total(lines)["value"] == pytest.approx(pop * 253 * 17.05 / 17.2 / 1000, rel=1e-6)
 
 
+def test_every_line_the_model_can_make_is_published_with_its_french_name_driver_and_note(nat):
+    """The model's lines carry codes; the published table (``territory_actors.csv``, ``territory.by_actor``) names
+    each actor, its driver and its method in French, for every combination of local files."""
+    jobs = pd.DataFrame({"section": ["C", "O"], "establishments": [3, 2], "employees": [100.0, 50.0],
+                         "employees_low": [90.0, 45.0], "employees_high": [110.0, 55.0]})
+    every = ta.LocalDrivers(40_000.0, jobs, 12_000.0, 3.5, None, 50_000.0, None)
+    only_pupils = ta.LocalDrivers(pupils=1_200.0, sim_cards=90_000.0)
+    for local in (ta.LocalDrivers(), every, only_pupils):
+        model = ta.actor_lines(150_000, local, nat)
+        assert "label_fr" not in model and "note" not in model
+        out = territory_labels.actor_lines(model)
+        assert list(out.columns) == territory_labels.LINE_COLUMNS
+        assert out["label_fr"].str.len().gt(0).all() and out["note"].str.len().gt(0).all()
+        assert (out.loc[out["basis"] == "national_ratio", "driver_fr"] == "habitants").all()
+    out = territory_labels.actor_lines(ta.actor_lines(150_000, every, nat)).set_index("actor")
+    assert out.loc["schools_public", "note"] == ("élèves × équipement scolaire par élève (12000 élèves) ; emplois "
+                                                 "salariés de l'administration, l'enseignement, la santé (50)")
+    assert out.loc["networks_mobile", "basis"] == "national_ratio"
+    assert out.loc["networks_fixed", "driver_fr"] == "accès fixes"
+    pupils_only = territory_labels.actor_lines(ta.actor_lines(150_000, only_pupils, nat)).set_index("actor")
+    assert pupils_only.loc["schools_public", "note"] == "élèves × équipement scolaire par élève (1200 élèves)"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The readers: producers' formats and clear French errors
 # --------------------------------------------------------------------------------------------------------------

@@ -139,3 +139,9 @@ FACTOR_ALTERNATIVES: tuple[tuple[str, float, bool, str, str], ...] = (
      "serveurs : serveur NegaOctet de la Base IMPACTS (3 660 kgCO2e)",
      "Boavizta/boaviztapi:boaviztapi/data/crowdsourcing/ademe_base_impacts_negaoctet.csv@7c452d1c7f3f"),
 )
+
+#: ADEME–Arcep prospective study (volume 3, March 2023): index of the national digital carbon footprint,
+#: 2020 = 1; +45 % in 2030 (trend scenario) and +187 % (×2.87, 49.4 MtCO2e) in 2050 (ADEME–Arcep 2023, volume 3).
+NATIONAL_TREND: dict[int, float] = {2020: 1.0, 2030: 1.45, 2050: 2.87}
+NATIONAL_TREND_SOURCE = ("ADEME–Arcep, évaluation de l'impact environnemental du numérique en France, volet 3 "
+                         "prospectif (mars 2023) : tendanciel +45 % en 2030 et ×2,87 en 2050 par rapport à 2020")

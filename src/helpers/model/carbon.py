@@ -1023,8 +1023,7 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
     groups, a, cell_id, cells, starts = _cell_groups(activities, cell_keys)
     pdraws, combo, combo_index, mult = _multipliers(groups, params, n_draws, seed)
     lib = _FactorLibrary(factors, groups)
-    draws, totals, central = {}, {}, {}
-    missing_rows = []
+    draws, totals, central, missing_rows = {}, {}, {}, []
     clim_central = a * lib.lookup("climate_change")[0]
     sens = pd.DataFrame()
     for c in criteria:
@@ -1045,10 +1044,8 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
         if c == sensitivity_criterion:
             sens = _sensitivity(totals[c], central[c], fdraws, lib.frame(used_rows), np.where(miss, -1, findex),
                                 miss, a, value, pdraws, params, combo, combo_index)
-    missing = (pd.concat(missing_rows, ignore_index=True) if missing_rows else
-               pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"]))
-    return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central, missing=missing,
-                            sensitivity=sens, n_draws=n_draws, seed=seed, n_groups=len(groups))
+    return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central,
+                            missing=_missing_table(missing_rows), sensitivity=sens, n_draws=n_draws, seed=seed, n_groups=len(groups))
 
 
 def _cell_groups(activities: pd.DataFrame, cell_keys: tuple[str, ...]):
@@ -1074,6 +1071,13 @@ def _missing_factor_rows(groups: pd.DataFrame, miss: np.ndarray, climate_kgco2e:
     m = m.groupby(["item", "phase"], as_index=False).sum()
     m.insert(0, "criterion", criterion)
     return m
+
+
+def _missing_table(missing_rows: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of :func:`_missing_factor_rows` of every criterion, one table (empty with its columns when none)."""
+    if not missing_rows:
+        return pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"])
+    return pd.concat(missing_rows, ignore_index=True)
 
 
 def _target_draws(target, combo_index, findex, activity, n_targets: int, mult: np.ndarray, fdraws: np.ndarray
