@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.model import carbon
+from helpers.io import carbon_reference
+from helpers.model import carbon, uncertainty
 from helpers.report import carbon as carbon_report
+from helpers.report import carbon_labels as labels
 
 ELEC_FR = 0.0461
 LAPTOP = (170.0, 12.3, 2.79)
@@ -97,10 +99,14 @@ def params_for(acts):
 # ---------------------------------------------------------------------------------------------------- formulas
 
 def test_annualised_formula_for_one_laptop():
-    assert carbon.annualised_embodied_kgco2e(sum(LAPTOP), 1, 5) == pytest.approx(37.018)
-    assert carbon.use_kgco2e(48, 1, ELEC_FR) == pytest.approx(2.2128)
+    """One laptop over 5 years: its embodied rows are 1/5 of a unit each, (170.0 + 12.3 + 2.79) / 5 = 37.018 kgCO2e
+    a year, and its 48 kWh × 0.0461 = 2.2128 kgCO2e of use; a lifetime of 0 years is refused."""
+    acts = carbon.fleet_activities(inventory({"category": "laptop", "quantity": 1, "yearly_kwh": 48}), CATEGORIES)
+    impact = carbon.activity_impacts(acts, FACTORS, ["climate_change"])["climate_change"]
+    assert impact[acts["phase"] != "use"].sum() == pytest.approx(37.018)
+    assert impact[acts["phase"] == "use"].sum() == pytest.approx(2.2128)
     with pytest.raises(ValueError, match="lifetime"):
-        carbon.annualised_embodied_kgco2e(100, 1, 0)
+        carbon.fleet_activities(inventory({"category": "laptop", "quantity": 1, "lifetime_years": 0}), CATEGORIES)
 
 
 def test_one_laptop_by_hand():
@@ -166,7 +172,7 @@ def test_factor_override_and_territory_electricity_override():
     overrides = pd.DataFrame({"factor_id": ["laptop:manufacturing:climate_change"], "value": [250.0],
                               "low": [np.nan], "high": [np.nan], "source": ["PCF fabricant"], "reason": ["test"]})
     territory = SimpleNamespace(electricity_factor_kgco2e_per_kwh=0.05, electricity_factor_source="contrat")
-    factors, changes = carbon.prepare_factors(FACTORS, territory, overrides)
+    factors, changes = carbon_reference.prepare_factors(FACTORS, territory, overrides)
     inv = inventory({"category": "laptop", "quantity": 1, "yearly_kwh": 48})
     assert central_total(inv, factors) == pytest.approx((250 + 12.3 + 2.79) / 5 + 48 * 0.05)
     assert list(changes["factor_id"]) == ["laptop:manufacturing:climate_change", "electricity_fr:use:climate_change"]
@@ -177,7 +183,7 @@ def test_factor_override_and_territory_electricity_override():
 
 
 def test_no_override_leaves_factors_unchanged():
-    factors, changes = carbon.prepare_factors(FACTORS, SimpleNamespace(electricity_factor_kgco2e_per_kwh=None), None)
+    factors, changes = carbon_reference.prepare_factors(FACTORS, SimpleNamespace(electricity_factor_kgco2e_per_kwh=None), None)
     assert changes.empty and factors["value"].tolist() == FACTORS["value"].tolist()
 
 
@@ -188,6 +194,7 @@ def test_telecom_fixed_by_subscription_mobile_by_volume():
                             "mobile_data_gb_per_year": [600.0, np.nan], "fixed_lines": [2.0, np.nan],
                             "mobile_lines": [50.0, np.nan], "quality": ["high", "medium"]})
     acts, notes = carbon.telecom_activities(telecom, FACTORS)
+    notes = labels.notes_fr(notes)
     total = carbon.activity_impacts(acts, FACTORS, ["climate_change"])["climate_change"].sum()
     # mairie: 2 lines × 12 months × 4.1 (its 5000 GB are not added) + 600 GB × 0.02468; ecoles: 1000 GB × 0.00927
     assert total == pytest.approx(2 * 12 * 4.1 + 600 * 0.02468 + 1000 * 0.00927)
@@ -198,6 +205,7 @@ def test_purchases_count_only_the_reference_year_and_paper_pages_become_reams():
     purchases = pd.DataFrame({"entity": ["m", "m"], "category": ["services", "services"],
                               "amount_eur": [100_000.0, 20_000.0], "year": [2023, 2022], "quality": ["high"] * 2})
     acts, notes = carbon.purchase_activities(purchases, FACTORS, 2023)
+    notes = labels.notes_fr(notes)
     assert carbon.activity_impacts(acts, FACTORS, ["climate_change"])["climate_change"].sum() == pytest.approx(11_000)
     assert len(notes) == 1 and "2022" in notes[0]
     printing = pd.DataFrame({"entity": ["m", "e"], "reams": [1000.0, 250_000 / 500], "quality": ["high", "low"]})
@@ -212,6 +220,7 @@ def test_site_spend_counts_only_when_no_energy_is_known():
     sites = carbon.resolve_sites(hosting, KINDS)
     inv = inventory({"category": "server", "quantity": 1, "yearly_kwh": 1000, "site": "room"})
     acts, notes = carbon.site_activities(sites, inv, FACTORS)
+    notes = labels.notes_fr(notes)
     total = carbon.activity_impacts(acts, FACTORS, ["climate_change"])["climate_change"].sum()
     assert total == pytest.approx(10_000 * 0.11 + 20 * 7.48)  # room: building only, its spend is not added
     assert any("room" in n and "double compte" in n for n in notes)
@@ -299,8 +308,8 @@ def test_monte_carlo_is_deterministic_with_a_seed():
     assert not np.allclose(one, other)
     # a factor's draws do not depend on which other lines are present
     alone = carbon.fleet_activities(inv.iloc[:1], CATEGORIES)
-    f1 = carbon.draw_factors(FACTORS[FACTORS["item"] == "laptop"], 100, 42)
-    f2 = carbon.draw_factors(FACTORS[FACTORS["item"] == "laptop"].iloc[::-1], 100, 42)[::-1]
+    f1 = uncertainty.draw_factors(FACTORS[FACTORS["item"] == "laptop"], 100, 42)
+    f2 = uncertainty.draw_factors(FACTORS[FACTORS["item"] == "laptop"].iloc[::-1], 100, 42)[::-1]
     assert np.array_equal(f1, f2) and len(alone)
 
 
@@ -348,7 +357,7 @@ def test_purchases_view_and_its_reconciliation():
     lp = carbon.line_table(pur, carbon.activity_impacts(pur, FACTORS, crit), {"climate_change": "kgCO2e"})
     emb_p = lp.loc[lp["phase"] != "use", "climate_change_kgco2e"].sum()
     assert emb_p == pytest.approx(10 * sum(LAPTOP))  # the year's acquisitions, not amortised
-    bridge, by_cat = carbon.reconcile_views(la, lp, inv, CATEGORIES, 2023)
+    bridge, by_cat = labels.reconcile_views(la, lp, inv, CATEGORIES, 2023)
     assert bridge["tco2e"].iloc[:3].sum() == pytest.approx(bridge["tco2e"].iloc[3])
     expected_amortised = (30 * sum(LAPTOP) / 5 + 6 * sum(SCREEN) / 6) / 1000
     assert -bridge["tco2e"].iloc[1] == pytest.approx(expected_amortised)
@@ -370,7 +379,7 @@ def test_fleet_ratios():
 
 
 def test_territory_layer_downscales_the_national_figure():
-    national = carbon.load_national_footprint()
+    national = carbon_reference.load_national_footprint()
     t = carbon.territory_footprint(100_000, national, own_total_tco2e=253.0)
     # 253 kg per inhabitant goes with the top of the 16.9–17.2 Mt range (issue 18: central = middle of the range)
     top = 100_000 * 253 / 1000  # 25,300 t
@@ -382,9 +391,9 @@ def test_territory_layer_downscales_the_national_figure():
 
 
 def test_reference_csvs_carry_a_source_on_every_row():
-    for df in (carbon.load_national_footprint(), carbon.load_published_benchmarks()):
+    for df in (carbon_reference.load_national_footprint(), carbon_reference.load_published_benchmarks()):
         assert df["source"].astype(str).str.len().gt(5).all()
-    b = carbon.load_published_benchmarks().set_index("id")["value"]
+    b = carbon_reference.load_published_benchmarks().set_index("id")["value"]
     assert b["wenr_2021_per_employee"] == 265 and b["greenit_2021_per_user"] == 460
     # issue 32: La Rochelle's own published balance is a key of its territory.yaml, not a row of the shared library
     assert not any(i.startswith("la_rochelle") for i in b.index)
@@ -415,7 +424,7 @@ def test_test_mini_balance_recomputed_by_hand():
     tel = carbon_inputs.read_telecom(raw / "telecom.csv", t)
     pur = carbon_inputs.read_purchases(raw / "purchases.csv", t)
     prt = carbon_inputs.read_printing(raw / "printing.csv", t)
-    fac, changes = carbon.prepare_factors(fac, t, None)
+    fac, changes = carbon_reference.prepare_factors(fac, t, None)
     b = carbon.compute_balance(inv, cats, fac, kinds, t.reference_year, hosting, tel, pur, prt, n_draws=2000, seed=1,
                                criteria=("climate_change",))
 
@@ -444,7 +453,7 @@ def test_test_mini_balance_recomputed_by_hand():
     )
     assert b.mc.central["climate_change"] == pytest.approx(expected, rel=1e-9)
     assert b.lines["climate_change_kgco2e"].sum() == pytest.approx(expected, rel=1e-9)
-    data, top = carbon.summary(b, t, carbon.count_computers(inv), carbon.load_national_footprint())
+    data, top = carbon.summary(b, t, carbon.count_computers(inv), carbon_reference.load_national_footprint())
     assert data["total_tco2e"]["value"] == pytest.approx(expected / 1000)
     assert data["total_tco2e"]["low"] < data["total_tco2e"]["value"] < data["total_tco2e"]["high"]
     assert data["per_workstation_kgco2e"]["value"] == pytest.approx(expected / 120)
@@ -471,7 +480,7 @@ def test_test_mini_balance_recomputed_by_hand():
 
 def test_lifetime_draws_keep_the_default_as_their_median():
     rng = np.random.default_rng(0)
-    x = carbon.draw_distribution("split_triangular", 2.5, 2.0, 5.0, 100_000, rng)  # smartphone 2–2.5–5 years
+    x = uncertainty.draw_distribution("split_triangular", 2.5, 2.0, 5.0, 100_000, rng)  # smartphone 2–2.5–5 years
     assert np.median(x) == pytest.approx(2.5, abs=0.01)
     assert x.min() >= 2.0 and x.max() <= 5.0
     assert np.percentile(x, 97.5) == pytest.approx(5.0 - np.sqrt(0.05 * 2.5 * 2.5), rel=0.01)  # upper triangle
@@ -522,8 +531,10 @@ def test_run_study_writes_the_summary_contract(tmp_path):
               "printing": carbon_inputs.read_printing(raw / "printing.csv", ctx.territory)}
     for name, df in tables.items():
         ctx.write_table(name, df.drop(columns=["_line"], errors="ignore"))
-    study = carbon.run_study(ctx, n_draws=500, seed=1)
-    written = carbon.write_outputs(ctx, study)
+    from helpers.run import carbon_section
+
+    study = carbon_section.run_study(ctx, n_draws=500, seed=1)
+    written = carbon_section.write_outputs(ctx, study)
     assert {"carbon_lines", "carbon_by_category", "carbon_by_entity", "carbon_mc_quantiles", "carbon_sensitivity",
             "fleet_ratios"} <= set(written)
     payload = json.loads((tmp_path / "summary_carbon.json").read_text(encoding="utf-8"))
@@ -544,7 +555,7 @@ def test_run_study_writes_the_summary_contract(tmp_path):
 
 
 def test_per_person_references_come_from_the_published_benchmarks():
-    b = carbon.load_published_benchmarks()
+    b = carbon_reference.load_published_benchmarks()
     text = carbon_report.per_person_references(b)
     assert "265" in text and "460" in text  # WeNR 2021 and Green IT 2021, as published_benchmarks.csv gives them
     # issue 32: each reference against this balance on its own scope (physical for WeNR and Green IT), never the
@@ -568,18 +579,18 @@ def test_per_person_references_come_from_the_published_benchmarks():
 def test_keyed_draws_are_the_keyed_stream():
     """``keyed_draws`` is exactly ``draw_distribution`` on ``keyed_rng(seed, key)``, read-only, the same every time
     (no memo since issue 19: the stream depends only on the seed and the key)."""
-    direct = carbon.draw_distribution("lognormal", 10.0, 8.0, 12.5, 500, carbon.keyed_rng(7, "laptop:use"))
-    memo = carbon.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 7, "laptop:use")
+    direct = uncertainty.draw_distribution("lognormal", 10.0, 8.0, 12.5, 500, uncertainty.keyed_rng(7, "laptop:use"))
+    memo = uncertainty.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 7, "laptop:use")
     assert np.array_equal(direct, memo)
-    assert np.array_equal(carbon.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 7, "laptop:use"), memo)
+    assert np.array_equal(uncertainty.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 7, "laptop:use"), memo)
     assert not memo.flags.writeable
     # an absent bound (NaN) is a constant draw
-    a = carbon.keyed_draws("none", 3.0, np.nan, np.nan, 50, 7, "x")
-    assert np.array_equal(carbon.keyed_draws("none", 3.0, float("nan"), float("nan"), 50, 7, "x"), a)
+    a = uncertainty.keyed_draws("none", 3.0, np.nan, np.nan, 50, 7, "x")
+    assert np.array_equal(uncertainty.keyed_draws("none", 3.0, float("nan"), float("nan"), 50, 7, "x"), a)
     assert np.array_equal(a, np.full(50, 3.0))
     # another seed, key or parameter is another draw
-    assert not np.array_equal(memo, carbon.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 8, "laptop:use"))
-    assert not np.array_equal(memo, carbon.keyed_draws("lognormal", 10.0, 8.0, 13.0, 500, 7, "laptop:use"))
+    assert not np.array_equal(memo, uncertainty.keyed_draws("lognormal", 10.0, 8.0, 12.5, 500, 8, "laptop:use"))
+    assert not np.array_equal(memo, uncertainty.keyed_draws("lognormal", 10.0, 8.0, 13.0, 500, 7, "laptop:use"))
 
 
 def test_totals_without_cells_equal_the_sum_of_cell_draws():
@@ -737,8 +748,8 @@ def _spend_factors(group: str) -> pd.DataFrame:
 def test_factors_of_one_correlation_group_move_together():
     """Same group: one underlying normal draw, so the rank correlation of two factors is 1; no group: independent
     streams, rank correlation near 0."""
-    grouped = carbon.draw_factors(_spend_factors("g"), 4000, 11)
-    apart = carbon.draw_factors(_spend_factors(""), 4000, 11)
+    grouped = uncertainty.draw_factors(_spend_factors("g"), 4000, 11)
+    apart = uncertainty.draw_factors(_spend_factors(""), 4000, 11)
     assert carbon._rank_corr(grouped[1:2], grouped[0])[0] == pytest.approx(1.0)
     assert abs(carbon._rank_corr(apart[1:2], apart[0])[0]) < 0.06
     # each keeps its own marginal: median 0.11, 95 % interval ≈ [0.0367, 0.33]
@@ -782,7 +793,7 @@ def test_a_correlation_group_is_one_input_of_the_sensitivity_ranking():
     assert s.loc[0, "members"].split("; ") == ["spend_cloud_saas:use:climate_change",
                                                  "spend_it_services:use:climate_change",
                                                  "spend_software:use:climate_change"]
-    label = carbon.sensitivity_table(SimpleNamespace(sensitivity=s), CATEGORIES, KINDS)["label_fr"].iat[0]
+    label = labels.sensitivity_table(SimpleNamespace(sensitivity=s), CATEGORIES, KINDS)["label_fr"].iat[0]
     assert label.startswith("Facteurs liés (un tirage commun)") and "logiciels et licences" in label
     apart = carbon.monte_carlo(acts, _spend_factors(""), params, ["climate_change"], 20_000, 5).sensitivity
     assert list(apart["kind"]) == ["factor"] * 3
@@ -793,15 +804,15 @@ def test_balance_uses_the_vintage_of_the_reference_year_and_the_territory_overri
     from helpers.io import factors as F
 
     t = SimpleNamespace(reference_year=2022, electricity_factor_kgco2e_per_kwh=None)
-    fac, changes = carbon.prepare_factors(F.load_factors(), t)
+    fac, changes = carbon_reference.prepare_factors(F.load_factors(), t)
     assert F.get_value(fac, "electricity_fr", "use", "climate_change") == 0.052 and changes.empty
-    s = carbon.electricity_factor_summary(fac, t)
+    s = carbon_reference.electricity_factor_summary(fac, t)
     assert s["vintage_year"] == 2022 and s["exact"] and s["latest_value"] == 0.0461
     own = SimpleNamespace(reference_year=2022, electricity_factor_kgco2e_per_kwh=0.03,
                           electricity_factor_source="contrat")
-    fac, changes = carbon.prepare_factors(F.load_factors(), own)
+    fac, changes = carbon_reference.prepare_factors(F.load_factors(), own)
     assert F.get_value(fac, "electricity_fr", "use", "climate_change") == 0.03
-    assert carbon.electricity_factor_summary(fac, own)["vintage_year"] is None
+    assert carbon_reference.electricity_factor_summary(fac, own)["vintage_year"] is None
 
 
 def test_office_switch_without_a_site_has_no_pue():

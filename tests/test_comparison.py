@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.io import safe_write
-from helpers.model import carbon
+from helpers.io import carbon_reference, safe_write
 from helpers.model.perimeter import is_school_entity, study_perimeter
+from helpers.report import carbon_labels
 from helpers.report import comparison as cmp
 from helpers.report.csv_fr import excluded_lines_fr, import_report_fr, write_import_reports_fr
 
@@ -296,7 +296,7 @@ def test_import_reports_have_french_copies_for_people(tmp_path):
 # Sourced peers on matching perimeters
 # ----------------------------------------------------------------------------------------------------------------
 
-LIBRARY = carbon.load_published_benchmarks()
+LIBRARY = carbon_reference.load_published_benchmarks()
 
 
 def test_the_library_holds_the_three_peers_with_address_year_and_perimeter():
@@ -324,7 +324,7 @@ SCOPES = {"per_agent_by_scope_kgco2e": {"physical": ivl(120.0), "total": ivl(180
 
 def test_a_study_without_schools_is_compared_with_ille_et_vilaine_and_metz_not_lyon():
     data = {**SCOPES, "perimeter": {"schools": "excluded"}}
-    c = carbon.benchmark_comparison(LIBRARY, "new", data).set_index("id")
+    c = carbon_labels.benchmark_comparison(LIBRARY, "new", data).set_index("id")
     assert {"ille_et_vilaine_2023_per_agent", "metz_total", "metz_services_share", "metz_user_equipment_share",
             "wenr_2021_per_employee"} <= set(c.index)
     assert "lyon_2024_total" not in c.index
@@ -336,21 +336,21 @@ def test_a_study_without_schools_is_compared_with_ille_et_vilaine_and_metz_not_l
                                                                                       "ratio"])
     assert "ordre de grandeur" in c.loc["metz_total", "reason_fr"]
     assert c.loc["metz_user_equipment_share", "our_value"] == pytest.approx(240 / 600)
-    aside = carbon.benchmark_set_aside(LIBRARY, "new", data)
+    aside = carbon_labels.benchmark_set_aside(LIBRARY, "new", data)
     assert aside["id"].tolist() == ["lyon_2024_total"]
     assert aside["reason_fr"].item() == "établissements scolaires compris dans la référence, exclus dans cette étude"
 
 
 def test_a_study_with_schools_is_compared_with_lyon_and_sets_the_others_aside():
     data = {**SCOPES, "perimeter": {"schools": "included"}}
-    c = carbon.benchmark_comparison(LIBRARY, "new", data)
+    c = carbon_labels.benchmark_comparison(LIBRARY, "new", data)
     assert "lyon_2024_total" in set(c["id"]) and not any(i.startswith(("ille_", "metz_")) for i in c["id"])
-    assert set(carbon.benchmark_set_aside(LIBRARY, "new", data)["id"]) == {
+    assert set(carbon_labels.benchmark_set_aside(LIBRARY, "new", data)["id"]) == {
         "ille_et_vilaine_2023_per_agent", "ille_et_vilaine_2023_total", "metz_total", "metz_services_share",
         "metz_user_equipment_share"}
     # an older summary without a perimeter compares every reference and sets none aside
-    assert len(carbon.benchmark_comparison(LIBRARY, "new", SCOPES)) == len(c) + 5
-    assert carbon.benchmark_set_aside(LIBRARY, "new", SCOPES).empty
+    assert len(carbon_labels.benchmark_comparison(LIBRARY, "new", SCOPES)) == len(c) + 5
+    assert carbon_labels.benchmark_set_aside(LIBRARY, "new", SCOPES).empty
 
 
 @pytest.mark.parametrize(("kind", "name", "expected"), [
@@ -376,7 +376,7 @@ def test_the_schools_are_in_the_perimeter_only_with_a_footprint():
 
 def test_the_new_peers_keep_the_reference_tables_rules():
     """Every row of the library has a source; the sources of the new peers are the publishers' own pages."""
-    df = pd.read_csv(Path(carbon.BENCHMARKS_PATH), dtype=str, keep_default_na=False)
+    df = pd.read_csv(Path(carbon_reference.BENCHMARKS_PATH), dtype=str, keep_default_na=False)
     assert df["source"].str.strip().ne("").all()
     assert set(df["perimeter_schools"]) <= {"", "included", "excluded"}
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from helpers.model import carbon
+from helpers.report import carbon_labels as labels
 
 #: z such that Φ(z) = 0.975 (normal quantile, 4 decimals: 1.95996); the engine's sigma convention uses 3.92 = 2 × 1.96
 Z975 = 1.959964
@@ -88,8 +89,9 @@ def test_breakdown_interval_of_a_triangular_factor_matches_its_inverse_cdf():
 
 @pytest.mark.parametrize("quality, half_width", [("high", 0.05), ("medium", 0.15), ("low", 0.40)])
 def test_quantity_multiplier_bounds_are_one_plus_or_minus_the_quality_half_width(quality, half_width):
-    """Documented assumption (carbon.QUALITY_HALF_WIDTH, docs/assumptions_caveats.md): a declared quantity's 95 %
-    interval is ± 5 % (high), ± 15 % (medium), ± 40 % (low)."""
+    """Documented assumption (``quality_half_width`` of helpers.model.parameters.DEFAULTS,
+    docs/assumptions_caveats.md): a declared quantity's 95 % interval is ± 5 % (high), ± 15 % (medium), ± 40 %
+    (low)."""
     p = carbon.parameter_table([f"quantity:{quality}:laptop"], NO_CATEGORIES, KINDS).iloc[0]
     assert (p["distribution"], p["low"], p["mode"], p["high"]) == ("normal", pytest.approx(1 - half_width), 1.0,
                                                                    pytest.approx(1 + half_width))
@@ -169,13 +171,13 @@ def _two_criteria_result() -> carbon.MonteCarloResult:
 def test_criteria_table_lists_each_criterions_own_missing_factors():
     """climate: 100 × 0.05 + 2 × 10 = 25 kg, nothing missing; water: 100 × 0.01 = 1 m³, the manufacturing of 'm'
     missing (counted 0, listed)."""
-    t = carbon.criteria_table(_two_criteria_result(), {"climate_change": "kgCO2e", "water": "m3"}).set_index(
+    t = labels.criteria_table(_two_criteria_result(), {"climate_change": "kgCO2e", "water": "m3"}).set_index(
         "criterion")
     assert t.loc["climate_change", ["value", "low", "high", "n_missing"]].tolist() == pytest.approx([25, 25, 25, 0])
     assert t.loc["climate_change", "missing_items"] == ""
     assert t.loc["water", ["value", "n_missing"]].tolist() == pytest.approx([1.0, 1])
     assert (t.loc["water", "missing_items"], t.loc["water", "unit"]) == ("m:manufacturing", "m3")
-    assert t.loc["water", "label_fr"] == carbon.CRITERIA_LABELS["water"]
+    assert t.loc["water", "label_fr"] == labels.CRITERIA_LABELS["water"]
 
 
 def test_phase_shares_of_each_criterion():
@@ -196,7 +198,7 @@ def test_quantiles_table_scales_each_headline_figure():
 
     r = _two_criteria_result()
     balance = SimpleNamespace(mc=r, purchases_mc=r, units={"climate_change": "kgCO2e", "water": "m3"})
-    q = carbon.quantiles_table(balance, agents=10, population=1000, computers=5).set_index("indicator")
+    q = labels.quantiles_table(balance, agents=10, population=1000, computers=5).set_index("indicator")
     expected = {"total": (0.025, "tCO2e"), "per_agent": (2.5, "kgCO2e/agent"),
                 "per_inhabitant": (0.025, "kgCO2e/habitant"), "per_workstation": (5.0, "kgCO2e/poste"),
                 "purchases_view": (0.025, "tCO2e"), "phase:use": (0.005, "tCO2e"),
@@ -232,6 +234,7 @@ def test_telecom_rows_follow_the_agec_method_exactly():
                             "fixed_data_gb_per_year": [500, 100], "mobile_lines": [20, 5],
                             "mobile_data_gb_per_year": [300, np.nan], "quality": ["high", "low"]})
     acts, notes = carbon.telecom_activities(telecom, _network_factors(subscriptions=True))
+    notes = labels.notes_fr(notes)
     got = [tuple(r) for r in acts[["line_id", "entity", "tier", "category", "phase", "item", "factor_phase",
                                    "activity", "quantity_param"]].itertuples(index=False)]
     assert got == [
@@ -251,5 +254,6 @@ def test_telecom_rows_follow_the_agec_method_exactly():
 def test_telecom_lines_without_a_factor_or_volume_are_noted_not_counted():
     telecom = pd.DataFrame({"entity": ["ville"], "fixed_lines": [3], "mobile_lines": [4]})
     acts, notes = carbon.telecom_activities(telecom, _network_factors(subscriptions=False))
+    notes = labels.notes_fr(notes)
     assert len(acts) == 0
     assert len(notes) == 2 and "3 lignes fixes" in notes[0] and "4 lignes mobiles" in notes[1]

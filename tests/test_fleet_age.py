@@ -16,6 +16,7 @@ from helpers.io.inventory import read_inventory
 from helpers.io.territory import load_territory
 from helpers.model import carbon
 from helpers.report import carbon as carbon_report
+from helpers.report import carbon_labels
 from helpers.run.context import dumps
 
 
@@ -48,7 +49,7 @@ def test_no_dated_device_gives_no_age_indicator(tmp_csv, categories):
 
 
 def test_no_dated_device_is_null_in_the_summary(tmp_csv, categories):
-    """carbon.run_study puts fleet_age in summary_carbon.json, written by context.dumps (NaN as null)."""
+    """carbon_section.run_study puts fleet_age in summary_carbon.json, written by context.dumps (NaN as null)."""
     age = json.loads(dumps({"fleet_age": carbon.fleet_age(read(tmp_csv, categories, UNDATED))}))["fleet_age"]
     assert age == {"dated_share": 0.0, "mean_age_years": None, "share_past_lifetime": None}
 
@@ -84,7 +85,7 @@ def test_age_indicators_use_the_dated_devices_only(tmp_csv, categories):
 
 def test_age_profile_per_category_ignores_undated_devices(tmp_csv, categories):
     """Laptops: 2 dated, mean 5.5, half past lifetime; desktop: none dated, so no mean age (not 0)."""
-    prof = carbon.age_profile(read(tmp_csv, categories, PARTLY), categories).set_index("category")
+    prof = carbon_labels.age_profile(read(tmp_csv, categories, PARTLY), categories).set_index("category")
     assert prof.loc["laptop", "dated_quantity"] == 2
     assert prof.loc["laptop", "mean_age_years"] == pytest.approx(5.5)
     assert prof.loc["laptop", "share_past_lifetime"] == pytest.approx(0.5)

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.model import carbon
+from helpers.io import carbon_reference
+from helpers.model import carbon, uncertainty
 from helpers.report import carbon as carbon_report
+from helpers.report import carbon_labels as labels
 
 #: z such that Φ(z) = 0.975
 Z975 = 1.959964
@@ -75,7 +77,7 @@ def test_normal_draws_have_the_standard_deviation_of_their_95_percent_interval()
     """normal(value 1, low 0.9, high 1.1): σ = (1.1 − 0.9)/3.92 = 0.05102, so the 2.5th and 97.5th percentiles are
     1 ∓ 1.959964 × 0.05102 = 0.9000 and 1.1000, the median 1. (σ from high + low would be 0.51: 0.0 and 2.0.)
     200,000 draws: the sampling error of those percentiles is about 0.05 %."""
-    x = carbon.draw_distribution("normal", 1.0, 0.9, 1.1, 200_000, np.random.default_rng(5))
+    x = uncertainty.draw_distribution("normal", 1.0, 0.9, 1.1, 200_000, np.random.default_rng(5))
     lo, med, hi = np.percentile(x, [2.5, 50, 97.5])
     sigma = 0.2 / 3.92
     assert lo == pytest.approx(1.0 - Z975 * sigma, rel=2e-3)
@@ -86,7 +88,7 @@ def test_normal_draws_have_the_standard_deviation_of_their_95_percent_interval()
 def test_normal_draws_are_clipped_at_zero_not_above():
     """normal(value 0.1, low 0, high 0.4): σ = 0.4/3.92 = 0.102, P(X < 0) = Φ(−0.98) = 16 %: those draws become
     exactly 0 (a quantity is never negative); the others keep their value, so the median stays 0.1."""
-    x = carbon.draw_distribution("normal", 0.1, 0.0, 0.4, 100_000, np.random.default_rng(6))
+    x = uncertainty.draw_distribution("normal", 0.1, 0.0, 0.4, 100_000, np.random.default_rng(6))
     assert x.min() == 0.0
     assert np.mean(x == 0.0) == pytest.approx(0.1635, abs=0.01)  # Φ(−0.1 / 0.10204) = Φ(−0.98) = 0.1635
     assert np.median(x) == pytest.approx(0.1, rel=0.02)
@@ -94,7 +96,7 @@ def test_normal_draws_are_clipped_at_zero_not_above():
 
 def test_distribution_none_is_a_constant_even_with_an_interval():
     """``none`` (or any name the engine does not know) draws the central value only, whatever low and high say."""
-    x = carbon.draw_distribution("none", 2.0, 1.0, 3.0, 1000, np.random.default_rng(7))
+    x = uncertainty.draw_distribution("none", 2.0, 1.0, 3.0, 1000, np.random.default_rng(7))
     assert np.all(x == 2.0)
 
 
@@ -102,7 +104,7 @@ def test_split_triangular_has_its_lower_half_below_the_mode():
     """split triangular (low 3, median 5, high 8): half the mass on the left triangle (3, 5, 5), whose inverse CDF
     at 2u is 3 + 2 √(2u); half on the right one (5, 5, 8): 8 − 3 √(1 − (2u − 1)). So the 2.5th percentile is
     3 + 2 √0.05 = 3.4472, the median 5, the 97.5th 8 − 3 √0.05 = 7.3292."""
-    x = carbon.draw_distribution("split_triangular", 5.0, 3.0, 8.0, 200_000, np.random.default_rng(8))
+    x = uncertainty.draw_distribution("split_triangular", 5.0, 3.0, 8.0, 200_000, np.random.default_rng(8))
     lo, med, hi = np.percentile(x, [2.5, 50, 97.5])
     assert lo == pytest.approx(3.0 + 2.0 * np.sqrt(0.05), rel=3e-3)
     assert med == pytest.approx(5.0, rel=3e-3)
@@ -115,7 +117,7 @@ def test_stream_key_of_a_correlated_factor_is_its_group():
     use as well); a factor of no group keeps its own id."""
     rows = pd.DataFrame({"factor_id": ["a:use:climate_change", "b:use:climate_change"],
                          "correlation_group": ["elec", None]})
-    assert list(carbon.stream_keys(rows)) == ["group:elec", "b:use:climate_change"]
+    assert list(uncertainty.stream_keys(rows)) == ["group:elec", "b:use:climate_change"]
 
 
 # ------------------------------------------------------------------------------------------------- Monte Carlo
@@ -155,7 +157,7 @@ def test_sensitivity_table_labels_in_french():
     the bounds in tCO2e (1900 and 2100 kg of the test above)."""
     r = run([activity("electricity_fr", 1000.0, quantity_param="quantity:high:laptop")],
             factors(factor("electricity_fr", 2.0, low=1.0, high=4.0, distribution="lognormal")), n_draws=20_000)
-    t = carbon.sensitivity_table(r, CATEGORIES, KINDS).set_index("input_id")
+    t = labels.sensitivity_table(r, CATEGORIES, KINDS).set_index("input_id")
     assert t.loc["electricity_fr:use:climate_change", "label_fr"] == "Facteur utilisation : électricité (France)"
     assert t.loc["quantity:high:laptop", "label_fr"] == "Quantité (qualité bonne) : Ordinateur portable"
     assert t.loc["quantity:high:laptop", "low_total"] == pytest.approx(1.9, rel=2e-3)
@@ -218,7 +220,11 @@ def test_resolved_sites_are_indexed_by_site_id():
 
 def test_annualised_embodied_reads_quantities_given_as_text():
     """A quantity read from a text column ("100") counts as 100: 170 kg × 100 ÷ 5 years = 3400 kgCO2e/year."""
-    assert carbon.annualised_embodied_kgco2e([170.0], ["100"], [5.0]).tolist() == [3400.0]
+    acts = carbon.fleet_activities(inventory({"category": "laptop", "quantity": "100", "lifetime_years": 5.0}),
+                                   CATEGORIES)
+    lib = factors(factor("laptop", 170.0, phase="manufacturing", activity_unit="unit"))
+    impact = carbon.activity_impacts(acts, lib, ["climate_change"])["climate_change"]
+    assert impact[acts["phase"] == "manufacturing"].tolist() == [3400.0]
 
 
 # ------------------------------------------------------------------------------- sites, telecom, purchases
@@ -243,6 +249,7 @@ def test_site_with_a_small_cloud_spend_is_counted_by_it():
     hosting = pd.DataFrame({"site_id": ["C"], "entity": "mairie", "kind": "server_room", "cloud_spend_eur": [0.5]})
     rows, notes = carbon.site_activities(carbon.resolve_sites(hosting, KINDS), inventory(
         {"category": "laptop", "quantity": 1}), site_library())
+    notes = labels.notes_fr(notes)
     assert rows[["line_id", "item", "activity"]].values.tolist() == [["hosting:C:spend", "spend_cloud_saas", 0.5]]
     assert notes == ["Site C : compté par sa dépense (ratio monétaire), faute d'énergie mesurée ; ce ratio est très "
                      "incertain."]
@@ -263,6 +270,7 @@ def test_mobile_lines_without_volume_are_reported_with_their_row_number():
     lib = factors(factor("network_mobile_fr", 0.02468, activity_unit="gb"))
     tel = pd.DataFrame({"entity": ["mairie"], "mobile_lines": [50]})
     rows, notes = carbon.telecom_activities(tel, lib)
+    notes = labels.notes_fr(notes)
     assert len(rows) == 0
     assert notes == ["Télécom ligne 1 (mairie) : 50 lignes mobiles sans volume de données : le réseau mobile n'est "
                      "pas compté (donner mobile_data_gb_per_year)."]
@@ -291,7 +299,7 @@ CLOUD_NOTE = ("purchases.csv contient une dépense « cloud » et hosting.csv d�
 def test_cloud_spend_and_hosting_sites_raise_the_double_counting_note():
     pur = pd.DataFrame({"entity": ["mairie"], "category": ["cloud"], "amount_eur": [1000.0], "year": [2023]})
     hosting = pd.DataFrame({"site_id": ["A"], "entity": ["mairie"], "kind": ["server_room"]})
-    assert carbon.double_counting_notes(pur, hosting, None, 2023) == [CLOUD_NOTE]
+    assert labels.notes_fr(carbon.double_counting_notes(pur, hosting, None, 2023)) == [CLOUD_NOTE]
 
 
 def test_cloud_spend_without_hosting_raises_no_note():
@@ -316,7 +324,7 @@ def test_category_table_values_quantities_and_order():
                          columns=["category", "tier", "phase", col])
     inv = inventory({"category": "laptop", "quantity": 6}, {"category": "laptop", "quantity": 4},
                     {"category": "server", "quantity": 2})
-    t = carbon.category_table(lines, inv, CATEGORIES)
+    t = carbon.category_table(lines, inv)
     assert t["category"].tolist() == ["purchase_services", "server", "laptop", "smartphone"]
     t = t.set_index("category")
     assert t.loc["laptop", ["embodied_tco2e", "use_tco2e", "spend_based_tco2e", "total_tco2e"]].tolist() == \
@@ -347,7 +355,7 @@ def test_reconciliation_bridge_and_yearly_renewal():
                     {"category": "laptop", "quantity": 40, "purchase_year": 2020},
                     {"category": "screen_small", "quantity": 30, "purchase_year": 2021},
                     {"category": "smartphone", "quantity": 10, "purchase_year": 2023})
-    bridge, by_cat = carbon.reconcile_views(ann, pur, inv, CATEGORIES, 2023)
+    bridge, by_cat = labels.reconcile_views(ann, pur, inv, CATEGORIES, 2023)
     assert bridge["step"].tolist() == [
         "Bilan annualisé (empreinte amortie)",
         "− fabrication, distribution et fin de vie amorties de tout le parc",
@@ -387,7 +395,7 @@ def test_fleet_ratio_values():
 
 
 def test_fleet_ratio_labels():
-    r = carbon.fleet_ratios(ratio_inventory(), agents=10)
+    r = labels.fleet_ratios(ratio_inventory(), agents=10)
     assert r[["indicator", "label_fr", "unit"]].values.tolist() == [
         ["computers", "Postes de travail (portables, fixes, clients légers)", "unités"],
         ["screens", "Écrans", "unités"],
@@ -409,7 +417,7 @@ def test_age_profile_bands_past_lifetime_and_order():
     inv = pd.DataFrame([("laptop", 10, 5.0, 5.0), ("laptop", 5, 7.0, 5.0), ("screen_small", 30, 1.0, 6.0),
                         ("screen_small", 10, np.nan, 6.0)],
                        columns=["category", "quantity", "age_years", "lifetime_years"])
-    p = carbon.age_profile(inv, CATEGORIES)
+    p = labels.age_profile(inv, CATEGORIES)
     assert p["category"].tolist() == ["screen_small", "laptop"]
     p = p.set_index("category")
     assert p.loc["laptop", "share_past_lifetime"] == pytest.approx(5 / 15)
@@ -423,7 +431,7 @@ def test_age_profile_bands_past_lifetime_and_order():
 def test_territory_footprint_per_inhabitant_figure():
     """1000 inhabitants × 253 kgCO2e ÷ 1000 is the top of the range (17.2 Mt): 253 t; low × 16.9/17.2; central
     the middle, × 17.05/17.2."""
-    t = carbon.territory_footprint(1000, carbon.load_national_footprint(), own_total_tco2e=50.0)
+    t = carbon.territory_footprint(1000, carbon_reference.load_national_footprint(), own_total_tco2e=50.0)
     assert t["per_inhabitant_kgco2e"] == 253.0
     assert (t["value"], t["low"], t["high"]) == pytest.approx((253.0 * 17.05 / 17.2, 253.0 * 16.9 / 17.2, 253.0))
 
@@ -496,7 +504,7 @@ def test_french_breakdown_cells():
 
 def test_prepare_factors_without_change_gives_the_empty_change_table():
     fac = factors(factor("electricity_fr", 0.05))
-    out, changes = carbon.prepare_factors(fac, SimpleNamespace())
+    out, changes = carbon_reference.prepare_factors(fac, SimpleNamespace())
     assert out is fac
     assert list(changes.columns) == ["factor_id", "old_value", "new_value", "old_low", "old_high", "new_low",
                                      "new_high", "source", "reason", "origin"]
@@ -520,8 +528,7 @@ def test_electricity_summary_counts_the_kwh_of_the_french_electricity_only():
     lib = factors(factor("electricity_fr", 0.05), factor("network_fixed_fr", 0.00927, activity_unit="gb"))
     acts = pd.DataFrame([activity("electricity_fr", 1000.0), activity("electricity_fr", 500.0),
                          activity("network_fixed_fr", 200.0)], columns=carbon.ACTIVITY_COLUMNS)
-    balance = SimpleNamespace(activities=SimpleNamespace(table=acts))
-    e = carbon.electricity_factor_summary(lib, SimpleNamespace(reference_year=2023), balance)
+    e = carbon_reference.electricity_factor_summary(lib, SimpleNamespace(reference_year=2023), carbon.grid_kwh(acts))
     assert e["kwh_per_year"] == 1500.0
     assert e["latest_delta_tco2e"] == pytest.approx(1500.0 * (e["latest_value"] - 0.05) / 1000.0, rel=1e-12)
 
@@ -537,7 +544,7 @@ def test_summary_tier_values_in_tonnes_with_their_intervals():
     b = carbon.compute_balance(inv, CATEGORIES, lib, KINDS, 2023, criteria=("climate_change",), n_draws=20_000,
                                seed=5)
     terr = SimpleNamespace(agents=10, population=1000)
-    data, _ = carbon.summary(b, terr, computers=0.0, national=carbon.load_national_footprint())
+    data, _ = carbon.summary(b, terr, computers=0.0, national=carbon_reference.load_national_footprint())
     assert data["by_tier"] == pytest.approx({"datacentres": 0.2})
     iv = data["by_phase_interval"]["manufacturing"]
     assert set(iv) == {"value", "low", "high"}
@@ -550,11 +557,13 @@ def test_notes_write_their_numbers_the_french_way():
     1.5; the same for a site's cloud spend of 1,500 € next to devices whose energy is already counted."""
     lib = factors(factor("network_mobile_fr", 0.02468, activity_unit="gb"))
     _, notes = carbon.telecom_activities(pd.DataFrame({"entity": ["mairie"], "mobile_lines": [1500]}), lib)
+    notes = labels.notes_fr(notes)
     assert notes[0].startswith("Télécom ligne 1 (mairie) : 1\u202f500 lignes mobiles sans volume")
     hosting = pd.DataFrame({"site_id": ["A"], "entity": "mairie", "kind": "server_room", "pue": [1.5],
                             "cloud_spend_eur": [1500.0]})
     inv = inventory({"category": "server", "quantity": 2, "site": "A", "yearly_kwh": 100.0})
     _, notes = carbon.site_activities(carbon.resolve_sites(hosting, KINDS), inv, site_library())
+    notes = labels.notes_fr(notes)
     assert any("la dépense cloud (1\u202f500 €)" in n for n in notes), notes
 
 
@@ -564,6 +573,7 @@ def test_a_small_fixed_volume_in_a_note_is_not_rounded_to_zero():
                   factor("network_fixed_fr", 0.00927, activity_unit="gb"))
     tel = pd.DataFrame({"entity": ["mairie"], "fixed_lines": [3], "fixed_data_gb_per_year": [0.5]})
     _, notes = carbon.telecom_activities(tel, lib)
+    notes = labels.notes_fr(notes)
     assert any("(0,5 Go)" in n for n in notes), notes
 
 

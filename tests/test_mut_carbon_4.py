@@ -16,7 +16,9 @@ import pytest
 from test_exact_carbon import _two_criteria_result
 from test_mut_carbon import CATEGORIES, KINDS, activity, factor, factors, inventory, run
 
+from helpers.io import carbon_reference
 from helpers.model import carbon
+from helpers.report import carbon_labels
 
 #: 0, 1, …, 1000: the 2.5th, 50th and 97.5th percentiles are exactly 25, 500 and 975, the mean 500
 GRID = np.arange(1001.0)
@@ -125,6 +127,7 @@ def test_fixed_lines_without_any_fixed_factor_are_noted_with_their_row_number():
     # kills x_telecom_activities__mutmut_153, x_telecom_activities__mutmut_154
     tel = pd.DataFrame({"entity": ["mairie"], "fixed_lines": [3]})
     rows, notes = carbon.telecom_activities(tel, factors(factor("network_mobile_fr", 0.02, activity_unit="gb")))
+    notes = carbon_labels.notes_fr(notes)
     assert len(rows) == 0
     assert notes == ["Télécom ligne 1 (mairie) : 3 lignes fixes sans facteur par abonnement ni volume : non "
                      "comptées."]
@@ -186,7 +189,7 @@ def test_category_total_counts_a_spend_line_without_factor_as_zero():
     lines = pd.DataFrame([("laptop", "terminals", "manufacturing", 100.0),
                           ("purchase_services", "services", carbon.SPEND_PHASE, np.nan)],
                          columns=["category", "tier", "phase", col])
-    t = carbon.category_table(lines, inventory({"category": "laptop", "quantity": 4}), CATEGORIES).set_index("category")
+    t = carbon.category_table(lines, inventory({"category": "laptop", "quantity": 4})).set_index("category")
     assert t.loc["purchase_services", "total_tco2e"] == 0.0
     assert t.loc["laptop", ["total_tco2e", "share"]].tolist() == pytest.approx([0.1, 1.0], rel=1e-12)
     assert t.loc["purchase_services", "share"] == 0.0
@@ -216,7 +219,7 @@ def test_territory_electricity_factor_keeps_the_territorys_source():
     # kills x_prepare_factors__mutmut_54
     territory = SimpleNamespace(electricity_factor_kgco2e_per_kwh=0.05, electricity_factor_source="RTE éCO2mix 2023")
     lib = factors(factor("electricity_fr", 0.0461, low=0.04, high=0.06, distribution="lognormal"))
-    new, changes = carbon.prepare_factors(lib, territory)
+    new, changes = carbon_reference.prepare_factors(lib, territory)
     assert changes[["factor_id", "new_value", "source", "origin"]].values.tolist() == [
         ["electricity_fr:use:climate_change", 0.05, "RTE éCO2mix 2023", "territory.yaml"]]
     assert new.set_index("factor_id").loc["electricity_fr:use:climate_change", "source"] == "RTE éCO2mix 2023"
@@ -306,7 +309,7 @@ def test_territory_footprint_unit_and_share_of_the_alternative():
     """1000 inhabitants × 500 kg ÷ 1000 = 500 t in the alternative estimate: an own balance of 50 t is 50 / 500 =
     0.1 of it. The footprint is published in tCO2e/an."""
     # kills x_territory_footprint__mutmut_56, x_territory_footprint__mutmut_94, x_territory_footprint__mutmut_100
-    t = carbon.territory_footprint(1000, NATIONAL, 50.0)
+    t = carbon_labels.territory_footprint(1000, NATIONAL, 50.0)
     assert t["unit"] == "tCO2e/an"
     assert t["alternative_value"] == pytest.approx(500.0, rel=1e-12)
     assert t["own_share_alternative"] == pytest.approx(0.1, rel=1e-12)
@@ -316,8 +319,9 @@ def test_summary_scope_note_in_french():
     """The summary explains what the total covers, in French."""
     # kills x_summary__mutmut_140
     mc = fake_mc(THREE_CELLS, THREE_DRAWS)
-    data, _ = carbon.summary(SimpleNamespace(mc=mc, purchases_mc=mc, units={"climate_change": "kgCO2e"}),
-                             SimpleNamespace(agents=10, population=1000), computers=0, national=NATIONAL)
+    data, _ = carbon_labels.summary_texts(*carbon.summary(
+        SimpleNamespace(mc=mc, purchases_mc=mc, units={"climate_change": "kgCO2e"}),
+        SimpleNamespace(agents=10, population=1000), computers=0, national=NATIONAL))
     assert data["scope_note"] == ("total = périmètre physique + achats de services et logiciels (ratio monétaire) ; "
                                   "la répartition par phase porte sur le seul périmètre physique")
 
@@ -339,7 +343,7 @@ def test_age_profile_dated_quantity_counts_only_dated_devices():
     # kills x_age_profile__mutmut_18
     inv = inventory({"category": "laptop", "quantity": 5, "age_years": 3.0},
                     {"category": "laptop", "quantity": 10, "age_years": np.nan})
-    p = carbon.age_profile(inv, CATEGORIES).set_index("category")
+    p = carbon.age_profile(inv).set_index("category")
     assert p.loc["laptop", ["quantity", "dated_quantity", "mean_age_years"]].tolist() == [15, 5, 3.0]
 
 
@@ -349,7 +353,7 @@ def labels(*rows: tuple[str, str]) -> list[str]:
     """French labels of sensitivity rows ``(input_id, kind)`` (bounds of 1000 – 3000 kg, irrelevant here)."""
     sens = pd.DataFrame({"input_id": [r[0] for r in rows], "kind": [r[1] for r in rows], "contribution": 1.0,
                          "low_total": 1000.0, "high_total": 3000.0, "swing": 2000.0})
-    return carbon.sensitivity_table(SimpleNamespace(sensitivity=sens), CATEGORIES, KINDS)["label_fr"].tolist()
+    return carbon_labels.sensitivity_table(SimpleNamespace(sensitivity=sens), CATEGORIES, KINDS)["label_fr"].tolist()
 
 
 def test_sensitivity_label_of_a_pue_names_its_kind_in_french():

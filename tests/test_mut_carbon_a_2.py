@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 from test_mut_carbon import BENCHMARKS, CATEGORIES, KINDS, SUMMARY, activity, factor, factors, inventory, run
 
+from helpers.io import carbon_reference
 from helpers.io.factors import ELECTRICITY_FACTOR_ID, electricity_vintage, load_electricity_vintages
-from helpers.model import carbon
+from helpers.model import carbon, uncertainty
 from helpers.report import carbon as carbon_report
+from helpers.report import carbon_labels
 
 # ------------------------------------------------------------------------------------------ draw_distribution
 
@@ -24,7 +26,7 @@ from helpers.report import carbon as carbon_report
 def test_uniform_draws_spread_evenly_between_low_and_high():
     """uniform(low 1, high 3): the p-th percentile is 1 + 2p, so 1.05, 2.00 and 2.95 for 2.5 %, 50 % and 97.5 %;
     no draw leaves [1, 3]. (A constant would give 2 everywhere; a width of high + low = 4, 1.1, 3.0 and 4.9.)"""
-    x = carbon.draw_distribution("uniform", 2.0, 1.0, 3.0, 200_000, np.random.default_rng(3))
+    x = uncertainty.draw_distribution("uniform", 2.0, 1.0, 3.0, 200_000, np.random.default_rng(3))
     assert np.percentile(x, [2.5, 50, 97.5]) == pytest.approx([1.05, 2.0, 2.95], abs=5e-3)
     assert x.min() >= 1.0 and x.max() <= 3.0
 
@@ -32,7 +34,7 @@ def test_uniform_draws_spread_evenly_between_low_and_high():
 def test_lognormal_with_a_zero_low_bound_is_the_constant_value():
     """A lognormal needs low > 0 (sigma = ln(high/low)/3.92): with low = 0 the interval is degenerate and every draw
     is the central value 2."""
-    x = carbon.draw_distribution("lognormal", 2.0, 0.0, 3.0, 1000, np.random.default_rng(3))
+    x = uncertainty.draw_distribution("lognormal", 2.0, 0.0, 3.0, 1000, np.random.default_rng(3))
     assert x.tolist() == [2.0] * 1000
 
 
@@ -108,7 +110,7 @@ def test_criterion_without_a_unit_keeps_its_bare_name():
 def test_telecom_spend_and_telecom_lines_raise_the_double_counting_note():
     pur = pd.DataFrame({"entity": ["mairie"], "category": ["telecom"], "amount_eur": [1000.0], "year": [2023]})
     tel = pd.DataFrame({"entity": ["mairie"], "mobile_lines": [10]})
-    assert carbon.double_counting_notes(pur, None, tel, 2023) == [
+    assert carbon_labels.notes_fr(carbon.double_counting_notes(pur, None, tel, 2023)) == [
         "purchases.csv contient une dépense « telecom » et telecom.csv des abonnements ou volumes : vérifier que la "
         "dépense ne couvre pas les mêmes lignes (double compte possible)."]
 
@@ -119,7 +121,7 @@ def test_age_profile_mean_age_is_weighted_by_quantity():
     """Laptops: 1 aged 2 and 3 aged 6: mean age (1 × 2 + 3 × 6) / 4 = 5 years."""
     inv = inventory({"category": "laptop", "quantity": 1, "age_years": 2.0},
                     {"category": "laptop", "quantity": 3, "age_years": 6.0})
-    prof = carbon.age_profile(inv, CATEGORIES)
+    prof = carbon.age_profile(inv)
     assert prof["mean_age_years"].tolist() == [5.0]
 
 
@@ -164,7 +166,7 @@ VINTAGE_2023 = electricity_vintage(load_electricity_vintages(), 2023)  # 0.058 k
 def test_electricity_factor_a_tenth_of_a_gram_off_the_vintage_is_the_territorys_own():
     """0.0581 kgCO2e/kWh with the library's source differs from the 2023 vintage (0.058) by 1e-4 > 1e-12: it is the
     territory's own factor, so no vintage year, not exact, and the note says so."""
-    e = carbon.electricity_factor_summary(_electricity_library(0.0581, VINTAGE_2023["source"]),
+    e = carbon_reference.electricity_factor_summary(_electricity_library(0.0581, VINTAGE_2023["source"]),
                                           SimpleNamespace(reference_year=2023))
     assert (e["value"], e["vintage_year"], e["exact"], e["note"]) == (0.0581, None, False,
                                                                       "facteur propre du territoire")
@@ -174,7 +176,7 @@ def test_electricity_factor_of_the_vintage_is_exact_only_for_the_vintage_itself(
     """The 2023 vintage itself (0.058, same source) in 2023 is exact; a territory's own 0.07 is never exact, even
     for a year the vintage table has."""
     ref = SimpleNamespace(reference_year=2023)
-    same = carbon.electricity_factor_summary(_electricity_library(0.058, VINTAGE_2023["source"]), ref)
-    own = carbon.electricity_factor_summary(_electricity_library(0.07, "territory.yaml"), ref)
+    same = carbon_reference.electricity_factor_summary(_electricity_library(0.058, VINTAGE_2023["source"]), ref)
+    own = carbon_reference.electricity_factor_summary(_electricity_library(0.07, "territory.yaml"), ref)
     assert (same["vintage_year"], same["exact"]) == (2023, True)
     assert (own["vintage_year"], own["exact"]) == (None, False)

@@ -18,6 +18,7 @@ from test_exact_carbon import _two_criteria_result
 from test_mut_carbon import CATEGORIES, KINDS, factor, factors, inventory
 
 from helpers.model import carbon
+from helpers.report import carbon_labels
 
 #: 0, 1, …, 1000: the 2.5th, 5th, 50th, 95th and 97.5th percentiles are exactly 25, 50, 500, 950 and 975
 GRID = np.arange(1001.0)
@@ -113,6 +114,7 @@ def test_one_gb_fixed_volume_beside_fixed_subscriptions_is_noted_as_not_added():
     is named in the note that says it is not added (1 GB too, not only more than 1)."""
     tel = pd.DataFrame({"entity": ["mairie"], "fixed_lines": [3], "fixed_data_gb_per_year": [1.0]})
     rows, notes = carbon.telecom_activities(tel, SUBSCRIPTION)
+    notes = carbon_labels.notes_fr(notes)
     assert rows["activity"].tolist() == [36.0]
     assert notes == ["Télécom ligne 1 (mairie) : réseau fixe compté par abonnement ; le volume (1 Go) n'est pas "
                      "ajouté (pas de double compte)."]
@@ -220,7 +222,7 @@ def test_sensitivity_label_of_a_pue_without_a_kind_label_names_the_kind():
     """Without the hosting kinds table, a PUE input is labelled by its kind's code."""
     sens = pd.DataFrame({"input_id": ["pue:server_room"], "kind": ["pue"], "contribution": [1.0],
                          "low_total": [1000.0], "high_total": [3000.0], "swing": [2000.0]})
-    t = carbon.sensitivity_table(SimpleNamespace(sensitivity=sens), CATEGORIES, None)
+    t = carbon_labels.sensitivity_table(SimpleNamespace(sensitivity=sens), CATEGORIES, None)
     assert t["label_fr"].tolist() == ["PUE : server_room"]
     assert t[["low_total", "high_total", "swing"]].values.tolist() == [[1.0, 3.0, 2.0]]
 
@@ -231,8 +233,8 @@ def paper_reconciliation() -> pd.DataFrame:
     """Paper (no inventory line) made for 500 kg in both views: a yearly flow, not a fleet."""
     col = "climate_change_kgco2e"
     lines = pd.DataFrame([("paper", "manufacturing", 500.0)], columns=["category", "phase", col])
-    _, by_cat = carbon.reconcile_views(lines, lines, inventory({"category": "laptop", "quantity": 1}), CATEGORIES,
-                                       2023)
+    _, by_cat = carbon_labels.reconcile_views(lines, lines, inventory({"category": "laptop", "quantity": 1}),
+                                              CATEGORIES, 2023)
     return by_cat.set_index("category")
 
 

@@ -706,13 +706,13 @@ def test_resolve_memo_returns_an_independent_copy_of_the_same_result():
 def test_a_factor_shared_with_the_balance_has_the_same_draw():
     """Issue 18: the services draw the library's factors from the balance's keyed streams, so the laptop and
     electricity factors have the very same draws in the services LCA and in the carbon balance (seed 7)."""
-    from helpers.model import carbon
+    from helpers.model import uncertainty
 
     table = sv.parameter_table(mc_inputs())
     draws = sv.seeded_parameter_draws(table, 500, 7)
     f = mc_inputs().factors.set_index("factor_id")
     for fid in ("laptop:manufacturing:climate_change", "electricity_fr:use:climate_change"):
-        balance = carbon.draw_factors(f.loc[[fid]].reset_index(), 500, 7)[0]
+        balance = uncertainty.draw_factors(f.loc[[fid]].reset_index(), 500, 7)[0]
         np.testing.assert_array_equal(draws["f:" + fid], balance)
     # issue 19: every parameter has a stream; a hosting kind's PUE is the balance's ``pue:<kind>``
     assert (table["stream"] != "").all()

@@ -6,19 +6,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.io import carbon_reference
 from helpers.io import factors as fm
 from helpers.io.errors import InputError
 from helpers.model import carbon
 from helpers.model import territory_actors as ta
 from helpers.plan import actions as ac
 from helpers.plan import priorities as stk
+from helpers.report import territory_labels
 
-NATIONAL = carbon.load_national_footprint()
+NATIONAL = carbon_reference.load_national_footprint()
 
 
 @pytest.fixture(scope="module")
 def nat():
-    return ta.national_intensities(NATIONAL, ta.load_national_actors(), fm.load_categories(), fm.load_factors())
+    return ta.national_intensities(NATIONAL, carbon_reference.load_national_actors(), fm.load_categories(), fm.load_factors())
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -97,6 +99,29 @@ def test_a_territory_at_the_national_average_keeps_its_total(nat):
     assert ta.total(lines)["value"] == pytest.approx(pop * 253 * 17.05 / 17.2 / 1000, rel=1e-6)
 
 
+def test_every_line_the_model_can_make_is_published_with_its_french_name_driver_and_note(nat):
+    """The model's lines carry codes; the published table (``territory_actors.csv``, ``territory.by_actor``) names
+    each actor, its driver and its method in French, for every combination of local files."""
+    jobs = pd.DataFrame({"section": ["C", "O"], "establishments": [3, 2], "employees": [100.0, 50.0],
+                         "employees_low": [90.0, 45.0], "employees_high": [110.0, 55.0]})
+    every = ta.LocalDrivers(40_000.0, jobs, 12_000.0, 3.5, None, 50_000.0, None)
+    only_pupils = ta.LocalDrivers(pupils=1_200.0, sim_cards=90_000.0)
+    for local in (ta.LocalDrivers(), every, only_pupils):
+        model = ta.actor_lines(150_000, local, nat)
+        assert "label_fr" not in model and "note" not in model
+        out = territory_labels.actor_lines(model)
+        assert list(out.columns) == territory_labels.LINE_COLUMNS
+        assert out["label_fr"].str.len().gt(0).all() and out["note"].str.len().gt(0).all()
+        assert (out.loc[out["basis"] == "national_ratio", "driver_fr"] == "habitants").all()
+    out = territory_labels.actor_lines(ta.actor_lines(150_000, every, nat)).set_index("actor")
+    assert out.loc["schools_public", "note"] == ("élèves × équipement scolaire par élève (12000 élèves) ; emplois "
+                                                 "salariés de l'administration, l'enseignement, la santé (50)")
+    assert out.loc["networks_mobile", "basis"] == "national_ratio"
+    assert out.loc["networks_fixed", "driver_fr"] == "accès fixes"
+    pupils_only = territory_labels.actor_lines(ta.actor_lines(150_000, only_pupils, nat)).set_index("actor")
+    assert pupils_only.loc["schools_public", "note"] == "élèves × équipement scolaire par élève (1200 élèves)"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The readers: producers' formats and clear French errors
 # --------------------------------------------------------------------------------------------------------------
@@ -170,7 +195,7 @@ def test_indicators_weight_the_fragility_index_by_population():
                          "population": [np.nan, np.nan]})
     conn = pd.DataFrame({"premises": [50_000.0], "ftth_premises": [45_000.0], "thd_premises": [np.nan],
                          "fixed_accesses": [np.nan], "sim_cards": [np.nan]})
-    ind = ta.indicators(100_000, communes, conn, frag).set_index("indicator")
+    ind = territory_labels.indicators(ta.indicators(100_000, communes, conn, frag)).set_index("indicator")
     assert ind.loc["fragility_mean", "value"] == pytest.approx((4 * 80 + 9 * 20) / 100)
     assert ind.loc["fragility_max", "label_fr"].endswith("Aytré")
     assert ind.loc["ftth_share", "value"] == pytest.approx(90.0)

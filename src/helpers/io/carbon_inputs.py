@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -308,3 +309,20 @@ def read_printing(path, territory) -> pd.DataFrame:
                                      severity="warning"))
     df["reams"] = df["reams_per_year"].fillna(df["pages_per_year"] / SHEETS_PER_REAM)
     return _finish(df, problems, report)
+
+
+#: The clean tables of the carbon balance written by ``01_ingest`` (``data/processed/<slug>/<name>.csv``)
+CLEAN_INPUT_TABLES: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing", "factor_overrides")
+
+
+def read_clean_inputs(ctx) -> dict[str, pd.DataFrame | None]:
+    """The clean tables the balance reads, from a study context (``helpers.run.context.Context``: its
+    ``processed`` folder and ``read_table``), ``None`` for an optional file the territory did not provide. Without
+    the clean inventory, the context's clear error ("run 01_ingest first")."""
+    out: dict[str, pd.DataFrame | None] = {}
+    for name in CLEAN_INPUT_TABLES:
+        path = Path(ctx.processed) / f"{name}.csv"
+        out[name] = ctx.read_table(name) if path.exists() else None
+    if out["inventory"] is None:
+        ctx.read_table("inventory")  # raises the context's clear "run 01_ingest first" error
+    return out

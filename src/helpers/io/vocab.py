@@ -53,3 +53,14 @@ TIER_LABELS_FR: dict[str, str] = {"terminals": "Terminaux", "networks": "Réseau
                                   "datacentres": "Centres de données", "services": "Services achetés",
                                   "paper": "Papier"}
 SERVICE_TIER_LABELS_FR: dict[str, str] = {t: TIER_LABELS_FR[b] for t, b in SERVICE_TIER_TO_BALANCE.items()}
+#: French names of the impact criteria (:data:`CRITERIA_UNITS`)
+CRITERIA_LABELS_FR: dict[str, str] = {
+    "climate_change": "Changement climatique",
+    "adp_minerals": "Épuisement des ressources (minéraux et métaux)",
+    "adp_fossil": "Épuisement des ressources fossiles",
+    "ionising_radiation": "Rayonnements ionisants",
+    "particulate_matter": "Particules fines",
+    "acidification": "Acidification",
+    "water": "Consommation d'eau",
+    "final_energy": "Énergie finale",
+}

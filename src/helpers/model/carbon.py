@@ -36,7 +36,7 @@ Monte Carlo inputs (documented assumptions, see ``docs/assumptions_caveats.md``)
   [lifetime_low_years, lifetime_high_years] of ``categories.csv`` (half the mass below the default, half above),
   applied as the ratio default / draw to every line of the category;
 - quantities: per (quality class, category), a normal multiplier of mean 1 whose 95 % interval is ± 5 % (high),
-  ± 15 % (medium), ± 40 % (low): :data:`QUALITY_HALF_WIDTH`;
+  ± 15 % (medium), ± 40 % (low): ``quality_half_width`` of :data:`helpers.model.parameters.DEFAULTS`;
 - PUE of sites without a measured PUE: split triangular of median default_pue over [pue_low, pue_high] of
   ``hosting_kinds.csv``, per kind.
 
@@ -46,17 +46,23 @@ key of the input, so a factor has the same draws whichever lines, views or crite
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers.io import vocab
-from helpers.io.paths import REFERENCE_DIR
-from helpers.model import uncertainty
+from helpers.io.carbon_reference import (
+    FACTOR_ALTERNATIVES,
+    PREVIOUS_SPEND_RATIOS,
+    PREVIOUS_SPEND_SOURCE,
+    PREVIOUS_SPEND_YEAR,
+)
 from helpers.model.engine import weighted_draws
-from helpers.model.perimeter import mismatch_reason_fr, perimeter_matches, study_perimeter
+from helpers.model.parameters import DEFAULTS
+from helpers.model.perimeter import perimeter_matches
+from helpers.model.uncertainty import factor_draws, keyed_draws, stream_keys
 
 PHASES = vocab.PHASES
 EMBODIED_PHASES = vocab.EMBODIED_PHASES
@@ -64,16 +70,13 @@ TIERS = vocab.BALANCE_TIERS
 SOURCES: tuple[str, ...] = ("fleet", "hosting", "telecom", "purchases", "printing")
 QUALITIES = vocab.QUALITIES
 
-#: Half-width of the 95 % interval of a declared quantity, by data quality (assumption, documented).
-QUALITY_HALF_WIDTH: dict[str, float] = {"high": 0.05, "medium": 0.15, "low": 0.40}
-
 COMPUTER_CATEGORIES: tuple[str, ...] = ("laptop", "desktop", "thin_client")
 SCREEN_CATEGORIES: tuple[str, ...] = ("screen_small", "screen_large")
 PRINTER_CATEGORIES: tuple[str, ...] = ("printer", "mfp_copier")
 PHONE_CATEGORIES: tuple[str, ...] = ("smartphone", "feature_phone")
 
 DEFAULT_ELECTRICITY_ITEM = "electricity_fr"
-DC_SUPPORT_ITEM = "dc_support_equipment"
+DATACENTRE_SUPPORT_ITEM = "dc_support_equipment"
 PAPER_ITEM = "paper_a4_ream"
 CLOUD_SPEND_ITEM = "spend_cloud_saas"
 NETWORK_ITEMS: dict[str, str] = {
@@ -83,7 +86,7 @@ NETWORK_ITEMS: dict[str, str] = {
     "mobile_subscription": "network_mobile_subscription",
 }
 MONTHS_PER_YEAR = 12
-DC_SUPPORT_LIFETIME_YEARS = 25.0  # ADEME data-centre model: 187 kgCO2e/m2 over 25 years (domain-facts §4.1)
+DATACENTRE_SUPPORT_LIFETIME_YEARS = 25.0  # ADEME data-centre model: 187 kgCO2e/m2 over 25 years (domain-facts §4.1)
 
 ACTIVITY_COLUMNS: list[str] = ["source", "line_id", "entity", "tier", "category", "phase", "item", "factor_phase",
                                "activity", "quantity_param", "lifetime_param", "extra_param"]
@@ -100,86 +103,6 @@ SPEND_ITEM_PREFIX = "spend_"
 #: Tiers whose embodied impact is equipment manufacturing (paper is a consumable, not equipment).
 EQUIPMENT_TIERS = vocab.DEVICE_TIERS
 
-PHASE_LABELS: dict[str, str] = {"manufacturing": "Fabrication", "distribution": "Distribution",
-                                "use": "Utilisation", "end_of_life": "Fin de vie",
-                                SPEND_PHASE: "Achats de services et logiciels, ratio monétaire"}
-TIER_LABELS = vocab.TIER_LABELS_FR
-CRITERIA_LABELS: dict[str, str] = {
-    "climate_change": "Changement climatique",
-    "adp_minerals": "Épuisement des ressources (minéraux et métaux)",
-    "adp_fossil": "Épuisement des ressources fossiles",
-    "ionising_radiation": "Rayonnements ionisants",
-    "particulate_matter": "Particules fines",
-    "acidification": "Acidification",
-    "water": "Consommation d'eau",
-    "final_energy": "Énergie finale",
-}
-#: French display of the criteria units
-UNIT_LABELS: dict[str, str] = {"disease incidence": "incidence de maladies", "mol H+eq": "mol H+ éq.",
-                               "kBq U235eq": "kBq U235 éq.", "kgSbeq": "kg Sb éq.", "m3": "m³"}
-#: French labels of the activity categories that are not inventory categories
-PSEUDO_CATEGORY_LABELS: dict[str, str] = {
-    "hosted_it_energy": "Énergie informatique mesurée des sites d'hébergement",
-    "dc_support_equipment": "Bâtiment et équipements techniques des salles",
-    "cloud_spend": "Cloud et hébergement externalisé (dépense)",
-    "network_fixed": "Réseau fixe (abonnements ou volumes)",
-    "network_mobile": "Réseau mobile (volumes ou lignes)",
-    "purchase_services": "Prestations et services informatiques (dépense)",
-    "purchase_software": "Logiciels et licences (dépense)",
-    "purchase_cloud": "Cloud et hébergement externalisé (dépense)",
-    "purchase_telecom": "Services de télécommunication (dépense)",
-    "paper": "Papier (ramettes A4)",
-}
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Formulas (small, documented, used by the tests as the reference definitions)
-# --------------------------------------------------------------------------------------------------------------
-
-def annualised_embodied_kgco2e(embodied_kgco2e, quantity, lifetime_years, embodied_share=1.0):
-    """Yearly share of an embodied impact: ``embodied × share × quantity ÷ lifetime``.
-
-    Parameters
-    ----------
-    embodied_kgco2e : impact of one device for one phase (manufacturing, distribution or end of life), kgCO2e/unit
-    quantity : number of devices
-    lifetime_years : lifetime in the organisation, years (> 0)
-    embodied_share : share of the manufacturing impact carried by the device (1 for new equipment,
-        ``reconditioned_embodied_share`` of ``categories.csv`` for reconditioned equipment)
-
-    Returns
-    -------
-    kgCO2e per year. Arrays, Series and scalars are accepted and broadcast.
-
-    Notes
-    -----
-    Linear amortisation over the lifetime, as in ADEME's digital LCA models
-    (``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes``) and WeNR.
-
-    Examples
-    --------
-    One laptop, ADEME/NegaOctet 2022 factors, 5 years: ``(170.0 + 12.3 + 2.79) / 5 = 37.018`` kgCO2e/year.
-    """
-    lifetime = np.asarray(lifetime_years, dtype=float)
-    if np.any(lifetime <= 0):
-        raise ValueError("Non-positive value(s) found in 'lifetime_years'. A lifetime must be > 0 years.")
-    return np.asarray(embodied_kgco2e, dtype=float) * embodied_share * np.asarray(quantity, dtype=float) / lifetime
-
-
-def use_kgco2e(yearly_kwh, quantity, electricity_kgco2e_per_kwh, pue=1.0):
-    """Yearly use-phase impact: ``yearly_kwh × quantity × PUE × electricity factor``.
-
-    Parameters
-    ----------
-    yearly_kwh : electricity of one device per year, kWh (W × h/day × days/year ÷ 1000 when not measured)
-    quantity : number of devices
-    electricity_kgco2e_per_kwh : electricity factor; France, Base Empreinte 2025 mix moyen: 0.0461
-        (``incubateur-ademe/publicodes-commun:src/commun.publicodes``)
-    pue : power usage effectiveness of the hosting site (1 outside a data centre or server room)
-    """
-    return (np.asarray(yearly_kwh, dtype=float) * np.asarray(quantity, dtype=float) * np.asarray(pue, dtype=float)
-            * np.asarray(electricity_kgco2e_per_kwh, dtype=float))
-
 
 # --------------------------------------------------------------------------------------------------------------
 # Activities
@@ -189,17 +112,6 @@ def _as_bool(series: pd.Series) -> np.ndarray:
     if series.dtype == bool:
         return series.to_numpy()
     return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes", "oui", "vrai"}).to_numpy()
-
-
-def _fr_note(value: float, decimals: int = 0) -> str:
-    """A number of an analyst-facing note written the French way (``1 500``, ``2,5``); a value that would round to
-    a different whole number below 10 keeps two significant digits (0.5 Go is "0,5 Go", never "0 Go")."""
-    from helpers.io.french import fr_number, fr_sig
-
-    if decimals == 0 and abs(value) < 10 and round(value) != value:
-        text = fr_sig(value, 2)
-        return text.rstrip("0").rstrip(",") if "," in text else text
-    return fr_number(value, decimals)
 
 
 def _text(series: pd.Series) -> np.ndarray:
@@ -303,6 +215,64 @@ def _mapped_categorical(codes: np.ndarray, values_per_code) -> pd.Categorical:
     return pd.Categorical.from_codes(vcodes[codes], categories=pd.Index(vuniq, dtype=object))
 
 
+def _line_categories(inv: pd.DataFrame, categories: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.DataFrame]:
+    """The category code of each inventory line, the category names, and their rows of ``categories.csv``.
+
+    Raises ``ValueError`` naming the categories that ``categories.csv`` does not have."""
+    cats = categories.set_index("category")
+    category = _categorical(inv["category"])
+    ccode = np.asarray(category.codes)
+    cuniq = pd.Index(category.categories).astype(str)
+    unknown = sorted(set(cuniq[np.unique(ccode)]) - set(cats.index)) if len(inv) else []
+    if unknown:
+        raise ValueError(f"categories not in categories.csv: {unknown}")
+    return ccode, cuniq, cats.reindex(cuniq)
+
+
+def _embodied_units(inv: pd.DataFrame, quantity: np.ndarray, lifetime_years: np.ndarray, view: str,
+                    reference_year: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """(whether each line has embodied rows in ``view``, its embodied units): quantity ÷ lifetime in the annualised
+    view; in the purchases view the quantity of the lines bought in ``reference_year`` (0 for the others)."""
+    n = len(inv)
+    if view == "annualised":
+        embodied = np.ones(n, dtype=bool)
+        divisor = lifetime_years
+    else:
+        if reference_year is None:
+            raise ValueError("reference_year is required for the purchases view")
+        embodied = inv["purchase_year"].to_numpy(dtype=float) == float(reference_year)
+        divisor = np.ones(n)
+    return embodied, np.where(embodied, quantity / divisor, 0.0)
+
+
+def _site_energy(inv: pd.DataFrame, energy_kwh: np.ndarray, sites: pd.DataFrame | None
+                 ) -> tuple[pd.Categorical, np.ndarray, np.ndarray]:
+    """(the site of each line, its IT energy in kWh/year, whether it was rescaled): the energy of the devices of a
+    site with a measured ``it_kwh_per_year`` is rescaled to it, in proportion to each line's estimate.
+
+    Raises ``ValueError`` when lines name a site that ``hosting.csv`` does not describe."""
+    n = len(inv)
+    site = _categorical(inv["site"] if "site" in inv else pd.Series([None] * n), fill="")
+    scode = np.asarray(site.codes)
+    suniq = pd.Index(site.categories).astype(str)
+    measured_site = np.zeros(n, dtype=bool)
+    real = suniq != ""
+    if not real.any():
+        return site, energy_kwh, measured_site
+    if sites is None or len(sites) == 0:
+        raise ValueError("inventory lines name a hosting site but no hosting.csv was given")
+    used = np.zeros(len(suniq), dtype=bool)
+    used[np.unique(scode)] = True
+    missing = sorted(set(suniq[real & used]) - set(sites.index))
+    if missing:
+        raise ValueError(f"inventory sites not in hosting.csv: {missing}")
+    measured_kwh = sites["it_kwh_per_year"].reindex(suniq).to_numpy(dtype=float)
+    site_sum_kwh = np.bincount(scode, weights=energy_kwh, minlength=len(suniq))
+    rescale = real & np.isfinite(measured_kwh) & (site_sum_kwh > 0)
+    factor = np.where(rescale, measured_kwh / np.where(site_sum_kwh > 0, site_sum_kwh, 1.0), 1.0)
+    return site, energy_kwh * factor[scode], rescale[scode]
+
+
 def fleet_lines(inventory: pd.DataFrame, categories: pd.DataFrame, sites: pd.DataFrame | None = None,
                 view: str = "annualised", reference_year: int | None = None) -> pd.DataFrame:
     """Numeric coefficients of each inventory line (vectorised; text columns are categoricals, no string copies).
@@ -333,50 +303,17 @@ def fleet_lines(inventory: pd.DataFrame, categories: pd.DataFrame, sites: pd.Dat
         raise ValueError(f"view must be 'annualised' or 'purchases', not {view!r}")
     inv = inventory.reset_index(drop=True)
     n = len(inv)
-    cats = categories.set_index("category")
-    category = _categorical(inv["category"])
-    ccode = np.asarray(category.codes)
-    cuniq = pd.Index(category.categories).astype(str)
-    unknown = sorted(set(cuniq[np.unique(ccode)]) - set(cats.index)) if n else []
-    if unknown:
-        raise ValueError(f"categories not in categories.csv: {unknown}")
-    per_cat = cats.reindex(cuniq)
+    ccode, cuniq, per_cat = _line_categories(inv, categories)
     quantity = inv["quantity"].to_numpy(dtype=float)
-    lifetime = inv["lifetime_years"].to_numpy(dtype=float)
-    if np.any(~(lifetime > 0)):
-        bad = inv["line_id"].to_numpy()[~(lifetime > 0)][:5]
+    lifetime_years = inv["lifetime_years"].to_numpy(dtype=float)
+    if np.any(~(lifetime_years > 0)):
+        bad = inv["line_id"].to_numpy()[~(lifetime_years > 0)][:5]
         raise ValueError(f"lifetime_years must be > 0 on every inventory line (lines {list(bad)})")
     recond = _as_bool(inv["reconditioned"]) if "reconditioned" in inv else np.zeros(n, dtype=bool)
     share = np.where(recond, per_cat["reconditioned_embodied_share"].to_numpy(dtype=float)[ccode], 1.0)
-    if view == "annualised":
-        embodied = np.ones(n, dtype=bool)
-        divisor = lifetime
-    else:
-        if reference_year is None:
-            raise ValueError("reference_year is required for the purchases view")
-        embodied = inv["purchase_year"].to_numpy(dtype=float) == float(reference_year)
-        divisor = np.ones(n)
-    other = np.where(embodied, quantity / divisor, 0.0)
-    site = _categorical(inv["site"] if "site" in inv else pd.Series([None] * n), fill="")
-    scode = np.asarray(site.codes)
-    suniq = pd.Index(site.categories).astype(str)
-    energy = quantity * np.nan_to_num(inv["yearly_kwh"].to_numpy(dtype=float))
-    measured_site = np.zeros(n, dtype=bool)
-    real = suniq != ""
-    if real.any():
-        if sites is None or len(sites) == 0:
-            raise ValueError("inventory lines name a hosting site but no hosting.csv was given")
-        used = np.zeros(len(suniq), dtype=bool)
-        used[np.unique(scode)] = True
-        missing = sorted(set(suniq[real & used]) - set(sites.index))
-        if missing:
-            raise ValueError(f"inventory sites not in hosting.csv: {missing}")
-        measured = sites["it_kwh_per_year"].reindex(suniq).to_numpy(dtype=float)
-        site_sum = np.bincount(scode, weights=energy, minlength=len(suniq))
-        rescale = real & np.isfinite(measured) & (site_sum > 0)
-        factor = np.where(rescale, measured / np.where(site_sum > 0, site_sum, 1.0), 1.0)
-        energy = energy * factor[scode]
-        measured_site = rescale[scode]
+    embodied, other = _embodied_units(inv, quantity, lifetime_years, view, reference_year)
+    site, energy_kwh, measured_site = _site_energy(
+        inv, quantity * np.nan_to_num(inv["yearly_kwh"].to_numpy(dtype=float)), sites)
     quality = _categorical(inv["quality"] if "quality" in inv else pd.Series([None] * n), fill="medium")
     return pd.DataFrame({
         "line_id": inv["line_id"].to_numpy(),
@@ -385,7 +322,7 @@ def fleet_lines(inventory: pd.DataFrame, categories: pd.DataFrame, sites: pd.Dat
         "category": pd.Categorical.from_codes(ccode, categories=pd.Index(cuniq, dtype=object)),
         "item": _mapped_categorical(ccode, per_cat["factor_item"].to_numpy()),
         "quality": quality, "site": site,
-        "manufacturing_units": other * share, "other_units": other, "energy_kwh": energy,
+        "manufacturing_units": other * share, "other_units": other, "energy_kwh": energy_kwh,
         "embodied": embodied, "measured_site": measured_site,
     })
 
@@ -521,9 +458,59 @@ def _flow_rows(factors: pd.DataFrame, item: str, base: dict, n: int) -> list[tup
     return [({**base, "phase": p, "item": item, "factor_phase": p}, n) for p in phases]
 
 
+def note(code: str, **values) -> dict:
+    """A note on what was or was not counted: ``{"code": code, **values}``; the diagnostic words it
+    (:func:`helpers.report.carbon_labels.note_fr`)."""
+    return {"code": code, **values}
+
+
+def _site_energy_by_id(inventory: pd.DataFrame) -> tuple[set, pd.Series]:
+    """The hosting sites the inventory's devices name and their devices' IT energy (kWh/year) by site."""
+    inv_sites = set(_text(inventory["site"])) - {""} if "site" in inventory else set()
+    inv_energy = pd.Series(dtype=float)
+    if inv_sites:
+        e = inventory["quantity"].to_numpy(dtype=float) * inventory["yearly_kwh"].fillna(0).to_numpy(dtype=float)
+        inv_energy = pd.Series(e).groupby(_text(inventory["site"])).sum()
+    return inv_sites, inv_energy
+
+
+def _site_building_rows(site_id, s: pd.Series, base: dict, support_unit: str | None, factors: pd.DataFrame
+                        ) -> list[tuple[dict, int]]:
+    """The building and technical equipment of a site: ``floor_area_m2`` × ``dc_support_equipment`` (per m2 and
+    year, or per m2 amortised over :data:`DATACENTRE_SUPPORT_LIFETIME_YEARS` when the library gives it per m2)."""
+    if not (np.isfinite(s["floor_area_m2"]) and s["floor_area_m2"] > 0):
+        return []
+    area_m2 = float(s["floor_area_m2"])
+    activity = area_m2 / DATACENTRE_SUPPORT_LIFETIME_YEARS if support_unit == "m2" else area_m2
+    return _flow_rows(factors, DATACENTRE_SUPPORT_ITEM, {
+        **base, "line_id": f"hosting:{site_id}:building", "category": "dc_support_equipment",
+        "activity": activity, "quantity_param": f"quantity:{s['quality']}:dc_support_equipment"}, 1)
+
+
+def _site_without_devices(site_id, s: pd.Series, base: dict, factors: pd.DataFrame
+                          ) -> tuple[list[tuple[dict, int]], list[dict]]:
+    """A site with no device in the inventory: its measured IT energy × PUE, else its ``cloud_spend_eur`` × the
+    cloud monetary ratio (``spend_cloud_saas``), else nothing but its building; with the notes saying which."""
+    kwh, spend_eur = s["it_kwh_per_year"], s["cloud_spend_eur"]
+    has_spend = bool(np.isfinite(spend_eur) and spend_eur > 0)
+    if np.isfinite(kwh) and kwh > 0:
+        row = {**base, "line_id": f"hosting:{site_id}:energy", "category": "hosted_it_energy", "phase": "use",
+               "item": s["electricity_item"], "factor_phase": "use",
+               "quantity_param": f"quantity:{s['quality']}:site_energy:{site_id}"}
+        frames = [({**row, "activity": float(kwh)}, 1)]
+        if s["pue"] > 1.0:
+            frames.append(({**row, "activity": float(kwh) * (s["pue"] - 1.0), "extra_param": s["pue_param"]}, 1))
+        return frames, [note("site_spend_with_energy", site=site_id, amount_eur=spend_eur)] if has_spend else []
+    if has_spend:
+        return _flow_rows(factors, CLOUD_SPEND_ITEM, {
+            **base, "line_id": f"hosting:{site_id}:spend", "category": "cloud_spend", "activity": float(spend_eur),
+            "quantity_param": f"quantity:{s['quality']}:cloud_spend"}, 1), [note("site_counted_by_spend", site=site_id)]
+    return [], [note("site_building_only", site=site_id)]
+
+
 def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.DataFrame
-                    ) -> tuple[pd.DataFrame, list[str]]:
-    """Activity rows of the hosting sites themselves, and notes for the diagnostic.
+                    ) -> tuple[pd.DataFrame, list[dict]]:
+    """Activity rows of the hosting sites themselves, and notes for the diagnostic (:func:`note`).
 
     - ``floor_area_m2`` × ``dc_support_equipment`` (building and technical equipment; per m2 and year, or per m2
       amortised over 25 years when the library gives it per m2);
@@ -534,59 +521,68 @@ def site_activities(sites: pd.DataFrame, inventory: pd.DataFrame, factors: pd.Da
     so.
     """
     frames: list[tuple[dict, int]] = []
-    notes: list[str] = []
+    notes: list[dict] = []
     if sites is None or len(sites) == 0:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
-    inv_sites = set(_text(inventory["site"])) - {""} if "site" in inventory else set()
-    inv_energy = pd.Series(dtype=float)
-    if inv_sites:
-        e = inventory["quantity"].to_numpy(dtype=float) * inventory["yearly_kwh"].fillna(0).to_numpy(dtype=float)
-        inv_energy = pd.Series(e).groupby(_text(inventory["site"])).sum()
-    support_unit = item_activity_unit(factors, DC_SUPPORT_ITEM)
+    inv_sites, inv_energy = _site_energy_by_id(inventory)
+    support_unit = item_activity_unit(factors, DATACENTRE_SUPPORT_ITEM)
     for site_id, s in sites.iterrows():  # one loop step per hosting site (a handful), not per device
         base = {"source": "hosting", "entity": s["entity"], "tier": "datacentres", "lifetime_param": "",
                 "extra_param": ""}
-        quality = s["quality"]
-        if np.isfinite(s["floor_area_m2"]) and s["floor_area_m2"] > 0:
-            area = float(s["floor_area_m2"])
-            activity = area / DC_SUPPORT_LIFETIME_YEARS if support_unit == "m2" else area
-            frames += _flow_rows(factors, DC_SUPPORT_ITEM, {
-                **base, "line_id": f"hosting:{site_id}:building", "category": "dc_support_equipment",
-                "activity": activity, "quantity_param": f"quantity:{quality}:dc_support_equipment"}, 1)
-        has_devices = site_id in inv_sites and inv_energy.get(site_id, 0.0) > 0
-        spend = s["cloud_spend_eur"]
-        if has_devices:
-            if np.isfinite(spend) and spend > 0:
-                notes.append(f"Site {site_id} : la dépense cloud ({_fr_note(spend)} €) n'est pas comptée car l'énergie "
-                             "des équipements du site l'est déjà (pas de double compte).")
+        frames += _site_building_rows(site_id, s, base, support_unit, factors)
+        if site_id in inv_sites and inv_energy.get(site_id, 0.0) > 0:
+            spend_eur = s["cloud_spend_eur"]
+            if np.isfinite(spend_eur) and spend_eur > 0:
+                notes.append(note("site_spend_with_devices", site=site_id, amount_eur=spend_eur))
             continue
-        kwh = s["it_kwh_per_year"]
-        if np.isfinite(kwh) and kwh > 0:
-            qparam = f"quantity:{quality}:site_energy:{site_id}"
-            row = {**base, "line_id": f"hosting:{site_id}:energy", "category": "hosted_it_energy",
-                   "phase": "use", "item": s["electricity_item"], "factor_phase": "use", "quantity_param": qparam}
-            frames.append(({**row, "activity": float(kwh)}, 1))
-            if s["pue"] > 1.0:
-                frames.append(({**row, "activity": float(kwh) * (s["pue"] - 1.0), "extra_param": s["pue_param"]}, 1))
-            if np.isfinite(spend) and spend > 0:
-                notes.append(f"Site {site_id} : la dépense ({_fr_note(spend)} €) n'est pas comptée car l'énergie "
-                             "mesurée du site l'est (par l'usage plutôt que par la dépense).")
-        elif np.isfinite(spend) and spend > 0:
-            frames += _flow_rows(factors, CLOUD_SPEND_ITEM, {
-                **base, "line_id": f"hosting:{site_id}:spend", "category": "cloud_spend", "activity": float(spend),
-                "quantity_param": f"quantity:{quality}:cloud_spend"}, 1)
-            notes.append(f"Site {site_id} : compté par sa dépense (ratio monétaire), faute d'énergie mesurée ; "
-                         "ce ratio est très incertain.")
-        else:
-            notes.append(f"Site {site_id} : ni équipement dans l'inventaire, ni énergie mesurée, ni dépense ; "
-                         "seul son bâtiment est compté (s'il a une surface).")
+        rows, site_notes = _site_without_devices(site_id, s, base, factors)
+        frames += rows
+        notes += site_notes
     if not frames:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
     return _frames(frames), notes
 
 
-def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Activity rows of ``telecom.csv`` and notes.
+def _telecom_fixed(i: int, r, base: dict, quality: str, have: set, factors: pd.DataFrame
+                   ) -> tuple[list[tuple[dict, int]], list[dict]]:
+    """The fixed network of telecom row ``i``: per subscription-month when lines are given and the library has the
+    factor, else per GB; the notes when a volume is not added or lines cannot be counted."""
+    fixed_lines = _num(getattr(r, "fixed_lines", np.nan))
+    fixed_gb = _num(getattr(r, "fixed_data_gb_per_year", np.nan))
+    row = {**base, "line_id": f"telecom:{i + 1}:fixed", "category": "network_fixed",
+           "quantity_param": f"quantity:{quality}:network_fixed"}
+    if fixed_lines > 0 and NETWORK_ITEMS["fixed_subscription"] in have:
+        frames = _flow_rows(factors, NETWORK_ITEMS["fixed_subscription"],
+                            {**row, "activity": fixed_lines * MONTHS_PER_YEAR}, 1)
+        return frames, ([note("telecom_fixed_volume_not_added", line=i + 1, entity=r.entity, gb=fixed_gb)]
+                        if fixed_gb > 0 else [])
+    if fixed_gb > 0:
+        return _flow_rows(factors, NETWORK_ITEMS["fixed_gb"], {**row, "activity": fixed_gb}, 1), []
+    if fixed_lines > 0:
+        return [], [note("telecom_fixed_lines_without_factor", line=i + 1, entity=r.entity, lines=fixed_lines)]
+    return [], []
+
+
+def _telecom_mobile(i: int, r, base: dict, quality: str, have: set, factors: pd.DataFrame
+                    ) -> tuple[list[tuple[dict, int]], list[dict]]:
+    """The mobile network of telecom row ``i``: per GB when the volume is given, else per subscription-month when
+    the library has that factor; a note when lines are given without a volume the balance can use."""
+    mobile_lines = _num(getattr(r, "mobile_lines", np.nan))
+    mobile_gb = _num(getattr(r, "mobile_data_gb_per_year", np.nan))
+    row = {**base, "line_id": f"telecom:{i + 1}:mobile", "category": "network_mobile",
+           "quantity_param": f"quantity:{quality}:network_mobile"}
+    if mobile_gb > 0:
+        return _flow_rows(factors, NETWORK_ITEMS["mobile_gb"], {**row, "activity": mobile_gb}, 1), []
+    if mobile_lines > 0 and NETWORK_ITEMS["mobile_subscription"] in have:
+        return _flow_rows(factors, NETWORK_ITEMS["mobile_subscription"],
+                          {**row, "activity": mobile_lines * MONTHS_PER_YEAR}, 1), []
+    if mobile_lines > 0:
+        return [], [note("telecom_mobile_lines_without_volume", line=i + 1, entity=r.entity, lines=mobile_lines)]
+    return [], []
+
+
+def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Activity rows of ``telecom.csv`` and notes (:func:`note`).
 
     Fixed network: per subscription-month (``fixed_lines × 12`` × ``network_fixed_subscription``) when lines are
     given, otherwise per GB (``network_fixed_fr``). Mobile network: per GB (``network_mobile_fr``) when the volume is
@@ -594,7 +590,7 @@ def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> t
     transitional method of loi AGEC art. 13 (fixed per subscriber and month, mobile per GB; domain-facts §2.3, §4.3)
     and never counts the same network twice for an entity.
     """
-    notes: list[str] = []
+    notes: list[dict] = []
     if telecom is None or len(telecom) == 0:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
     have = set(factors["item"])
@@ -603,36 +599,10 @@ def telecom_activities(telecom: pd.DataFrame | None, factors: pd.DataFrame) -> t
         quality = getattr(r, "quality", None) or "medium"
         base = {"source": "telecom", "entity": r.entity, "tier": "networks", "lifetime_param": "",
                 "extra_param": ""}
-        fixed_lines = _num(getattr(r, "fixed_lines", np.nan))
-        fixed_gb = _num(getattr(r, "fixed_data_gb_per_year", np.nan))
-        mobile_lines = _num(getattr(r, "mobile_lines", np.nan))
-        mobile_gb = _num(getattr(r, "mobile_data_gb_per_year", np.nan))
-        if fixed_lines > 0 and NETWORK_ITEMS["fixed_subscription"] in have:
-            frames += _flow_rows(factors, NETWORK_ITEMS["fixed_subscription"], {
-                **base, "line_id": f"telecom:{i + 1}:fixed", "category": "network_fixed",
-                "activity": fixed_lines * MONTHS_PER_YEAR, "quantity_param": f"quantity:{quality}:network_fixed"}, 1)
-            if fixed_gb > 0:
-                notes.append(f"Télécom ligne {i + 1} ({r.entity}) : réseau fixe compté par abonnement ; le volume "
-                             f"({_fr_note(fixed_gb)} Go) n'est pas ajouté (pas de double compte).")
-        elif fixed_gb > 0:
-            frames += _flow_rows(factors, NETWORK_ITEMS["fixed_gb"], {
-                **base, "line_id": f"telecom:{i + 1}:fixed", "category": "network_fixed", "activity": fixed_gb,
-                "quantity_param": f"quantity:{quality}:network_fixed"}, 1)
-        elif fixed_lines > 0:
-            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {_fr_note(fixed_lines)} lignes fixes sans facteur par "
-                         "abonnement ni volume : non comptées.")
-        if mobile_gb > 0:
-            frames += _flow_rows(factors, NETWORK_ITEMS["mobile_gb"], {
-                **base, "line_id": f"telecom:{i + 1}:mobile", "category": "network_mobile", "activity": mobile_gb,
-                "quantity_param": f"quantity:{quality}:network_mobile"}, 1)
-        elif mobile_lines > 0 and NETWORK_ITEMS["mobile_subscription"] in have:
-            frames += _flow_rows(factors, NETWORK_ITEMS["mobile_subscription"], {
-                **base, "line_id": f"telecom:{i + 1}:mobile", "category": "network_mobile",
-                "activity": mobile_lines * MONTHS_PER_YEAR, "quantity_param": f"quantity:{quality}:network_mobile"},
-                1)
-        elif mobile_lines > 0:
-            notes.append(f"Télécom ligne {i + 1} ({r.entity}) : {_fr_note(mobile_lines)} lignes mobiles sans volume de "
-                         "données : le réseau mobile n'est pas compté (donner mobile_data_gb_per_year).")
+        for part in (_telecom_fixed, _telecom_mobile):
+            rows, part_notes = part(i, r, base, quality, have, factors)
+            frames += rows
+            notes += part_notes
     if not frames:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
     return _frames(frames), notes
@@ -647,11 +617,12 @@ def _num(value) -> float:
 
 
 def purchase_activities(purchases: pd.DataFrame | None, factors: pd.DataFrame, reference_year: int
-                        ) -> tuple[pd.DataFrame, list[str]]:
-    """Activity rows of ``purchases.csv`` (rows of the reference year; amount in EUR × ``spend_*`` ratio)."""
+                        ) -> tuple[pd.DataFrame, list[dict]]:
+    """Activity rows of ``purchases.csv`` (rows of the reference year; amount in EUR × ``spend_*`` ratio), and a
+    note (:func:`note`) for every row of another year (not counted)."""
     from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
 
-    notes: list[str] = []
+    notes: list[dict] = []
     if purchases is None or len(purchases) == 0:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS), notes
     p = purchases.reset_index(drop=True)
@@ -663,8 +634,8 @@ def purchase_activities(purchases: pd.DataFrame | None, factors: pd.DataFrame, r
     frames = []
     for i, r in enumerate(p.itertuples(index=False)):  # one step per spend row
         if year[i] != reference_year:
-            notes.append(f"Achats ligne {i + 1} ({r.entity}, {r.category}, {int(year[i])}) : hors année de "
-                         f"référence {reference_year}, non comptée.")
+            notes.append(note("purchase_outside_year", line=i + 1, entity=r.entity, category=r.category,
+                              year=int(year[i]), reference_year=reference_year))
             continue
         item, tier, _label = PURCHASE_CATEGORIES[r.category]
         quality = getattr(r, "quality", None) or "medium"
@@ -701,7 +672,8 @@ class Activities:
     """All activity rows of one view of the balance, plus the notes explaining what was (not) counted."""
 
     table: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    #: :func:`note` dicts, in the order of the inputs
+    notes: list[dict] = field(default_factory=list)
     view: str = "annualised"
 
 
@@ -733,7 +705,7 @@ def build_activities(inventory: pd.DataFrame, categories: pd.DataFrame, factors:
     sites = part("sites", (hosting, hosting_kinds), lambda: resolve_sites(hosting, hosting_kinds, electricity_item))
     parts = [part("fleet", (inventory, hosting, *refs), lambda: fleet_activities(
         inventory, categories, sites, electricity_item, view, reference_year, aggregate))]
-    notes: list[str] = []
+    notes: list[dict] = []
     site_rows, n1 = part("site", (hosting, inventory, *refs), lambda: site_activities(sites, inventory, factors))
     tel_rows, n2 = part("telecom", (telecom, *refs), lambda: telecom_activities(telecom, factors))
     pur_rows, n3 = part("purchases", (purchases, *refs),
@@ -753,19 +725,18 @@ def is_spend_item(items) -> np.ndarray:
     return np.char.startswith(np.asarray(items, dtype=str), SPEND_ITEM_PREFIX)
 
 
-def double_counting_notes(purchases, hosting, telecom, reference_year) -> list[str]:
-    """Warnings when the same thing may be counted twice across files (spend and energy or volumes)."""
-    notes = []
+def double_counting_notes(purchases, hosting, telecom, reference_year) -> list[dict]:
+    """Warnings (:func:`note`) when the same thing may be counted twice across files: a cloud spend beside hosting
+    sites (``double_count_cloud``), a telecom spend beside telecom lines or volumes (``double_count_telecom``)."""
+    notes: list[dict] = []
     if purchases is None or len(purchases) == 0:
         return notes
     year = pd.to_numeric(purchases["year"], errors="coerce").fillna(reference_year)
     cur = purchases[year == reference_year]
     if hosting is not None and len(hosting) and (cur["category"] == "cloud").any():
-        notes.append("purchases.csv contient une dépense « cloud » et hosting.csv décrit des sites : vérifier qu'un "
-                     "même service n'est pas compté deux fois (par la dépense et par l'énergie ou la dépense du site).")
+        notes.append(note("double_count_cloud"))
     if telecom is not None and len(telecom) and (cur["category"] == "telecom").any():
-        notes.append("purchases.csv contient une dépense « telecom » et telecom.csv des abonnements ou volumes : "
-                     "vérifier que la dépense ne couvre pas les mêmes lignes (double compte possible).")
+        notes.append(note("double_count_telecom"))
     return notes
 
 
@@ -787,9 +758,7 @@ def _lookup(factors: pd.DataFrame, criterion: str, items: pd.Index, phases: pd.I
 
 def criterion_column(criterion: str, units: dict[str, str] | None = None) -> str:
     """Column name of a criterion with its unit, e.g. ``climate_change_kgco2e``, ``water_m3``."""
-    from helpers.io.factors import criteria_units
-
-    unit = (units or criteria_units()).get(criterion, "")
+    unit = (units or vocab.CRITERIA_UNITS).get(criterion, "")
     slug = "".join(ch if ch.isalnum() else "_" for ch in unit.lower().replace("+", "plus")).strip("_")
     while "__" in slug:
         slug = slug.replace("__", "_")
@@ -831,22 +800,12 @@ def line_table(activities: pd.DataFrame, impacts: pd.DataFrame, units: dict[str,
 # Random draws
 # --------------------------------------------------------------------------------------------------------------
 
-# The one sampler of the study (keyed streams and distributions) lives in ``helpers.model.uncertainty``; its
-# names are kept here for the balance's callers.
-keyed_rng = uncertainty.keyed_rng
-_triangular_ppf = uncertainty._triangular_ppf
-draw_distribution = uncertainty.draw_distribution
-keyed_draws = uncertainty.keyed_draws
-stream_keys = uncertainty.stream_keys
-draw_factors = uncertainty.draw_factors
-_factor_draws = uncertainty._factor_draws
-
-
 def parameter_table(param_ids, categories: pd.DataFrame, hosting_kinds: pd.DataFrame | None = None,
-                    half_width: dict[str, float] | None = None) -> pd.DataFrame:
+                    half_width: Mapping[str, float] = DEFAULTS.quality_half_width) -> pd.DataFrame:
     """Distributions of the multipliers named in the activity rows.
 
-    - ``quantity:<quality>:<key>``: normal, mean 1, 95 % interval 1 ± :data:`QUALITY_HALF_WIDTH` [quality];
+    - ``quantity:<quality>:<key>``: normal, mean 1, 95 % interval 1 ± ``half_width[quality]`` (the study's
+      ``quality_half_width``, :data:`helpers.model.parameters.DEFAULTS`; a quality it does not name is medium);
     - ``lifetime:<category>``: default / T, T ~ split triangular(lifetime_low, default, lifetime_high) of
       ``categories.csv`` (median = default);
     - ``pue:<kind>``: (P - 1) / (default - 1), P ~ split triangular(pue_low, default_pue, pue_high) of
@@ -856,7 +815,6 @@ def parameter_table(param_ids, categories: pd.DataFrame, hosting_kinds: pd.DataF
     -------
     DataFrame ``param_id, kind, key, distribution, low, mode, high`` (the distribution of the underlying quantity).
     """
-    half_width = half_width or QUALITY_HALF_WIDTH
     cats = categories.set_index("category")
     kinds = hosting_kinds.set_index("kind") if hosting_kinds is not None else None
     rows = []
@@ -966,9 +924,9 @@ class _FactorLibrary:
                              "key": self.f_key[used].astype(str)})
 
     def draws(self, used: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
-        """Draws of the factors ``used`` (:func:`_factor_draws` on their :func:`stream_keys`): shape
-        (len(used), n_draws)."""
-        return _factor_draws(self.f_key[used].astype(str), self.f_dist[used], self.f_value[used], self.f_low[used],
+        """Draws of the factors ``used`` (:func:`helpers.model.uncertainty.factor_draws` on their
+        :func:`helpers.model.uncertainty.stream_keys`): shape (len(used), n_draws)."""
+        return factor_draws(self.f_key[used].astype(str), self.f_dist[used], self.f_value[used], self.f_low[used],
                              self.f_high[used], n_draws, seed)
 
 
@@ -1062,54 +1020,72 @@ def monte_carlo(activities: pd.DataFrame, factors: pd.DataFrame, params: pd.Data
     ("contribution to variance"), and a one-at-a-time tornado: the total when one input is at its 2.5th or 97.5th
     percentile and every other input at its central value (the total is linear in each input).
     """
-    keys = list(cell_keys) + ["item", "factor_phase", "quantity_param", "lifetime_param", "extra_param"]
-    act = activities.reset_index(drop=True)
-    gid, groups = group_rows(act, keys)
-    a = np.bincount(gid, weights=act["activity"].to_numpy(dtype=float), minlength=len(groups))
-    # cells, with groups ordered by cell so that per-cell sums are contiguous (np.add.reduceat)
-    cell_id, cells = group_rows(groups, list(cell_keys))
-    order = np.argsort(cell_id, kind="stable")
-    groups, a, cell_id = groups.iloc[order].reset_index(drop=True), a[order], cell_id[order]
-    starts = np.flatnonzero(np.r_[True, np.diff(cell_id) != 0]) if len(cell_id) else np.array([], dtype=int)
-
-    # multipliers
+    groups, a, cell_id, cells, starts = _cell_groups(activities, cell_keys)
     pdraws, combo, combo_index, mult = _multipliers(groups, params, n_draws, seed)
-
     lib = _FactorLibrary(factors, groups)
-
-    draws, totals, central = {}, {}, {}
-    missing_rows = []
-    cells = cells.copy()
+    draws, totals, central, missing_rows = {}, {}, {}, []
     clim_central = a * lib.lookup("climate_change")[0]
     sens = pd.DataFrame()
     for c in criteria:
         value, miss, used_rows, findex = lib.lookup(c)
         if miss.any() and report_missing:
-            m = pd.DataFrame({"item": groups["item"].to_numpy()[miss], "phase": groups["factor_phase"].to_numpy()[miss],
-                              "activity_rows": 1, "climate_change_kgco2e": np.nan_to_num(clim_central[miss])})
-            m = m.groupby(["item", "phase"], as_index=False).sum()
-            m.insert(0, "criterion", c)
-            missing_rows.append(m)
+            missing_rows.append(_missing_factor_rows(groups, miss, clim_central, c))
         fdraws = lib.draws(used_rows, n_draws, seed)
         central_g = np.where(miss, 0.0, a * np.nan_to_num(value))
         cells[c] = np.add.reduceat(central_g, starts) if len(starts) else np.zeros(0)
         central[c] = float(central_g.sum())
         a_used = np.where(miss, 0.0, a)
         if c in keep_cells:  # the draws of every cell (the one evaluation, ``helpers.model.engine``)
-            cell_draws = (weighted_draws(cell_id, combo_index, findex, a_used, len(cells), mult, fdraws)
-                          if len(used_rows) else np.zeros((len(cells), n_draws)))
-            totals[c] = cell_draws.sum(axis=0)
-            draws[c] = cell_draws
+            draws[c] = _target_draws(cell_id, combo_index, findex, a_used, len(cells), mult, fdraws)
+            totals[c] = draws[c].sum(axis=0)
         else:  # only the total is wanted: one target, no per-cell draws
-            totals[c] = (weighted_draws(np.zeros(len(a_used), dtype=np.int64), combo_index, findex, a_used, 1, mult,
-                                        fdraws)[0] if len(used_rows) else np.zeros(n_draws))
+            totals[c] = _target_draws(np.zeros(len(a_used), dtype=np.int64), combo_index, findex, a_used, 1, mult,
+                                      fdraws)[0]
         if c == sensitivity_criterion:
             sens = _sensitivity(totals[c], central[c], fdraws, lib.frame(used_rows), np.where(miss, -1, findex),
                                 miss, a, value, pdraws, params, combo, combo_index)
-    missing = (pd.concat(missing_rows, ignore_index=True) if missing_rows else
-               pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"]))
-    return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central, missing=missing,
-                            sensitivity=sens, n_draws=n_draws, seed=seed, n_groups=len(groups))
+    return MonteCarloResult(cells=cells, draws=draws, totals=totals, central=central,
+                            missing=_missing_table(missing_rows), sensitivity=sens, n_draws=n_draws, seed=seed, n_groups=len(groups))
+
+
+def _cell_groups(activities: pd.DataFrame, cell_keys: tuple[str, ...]):
+    """The activity rows summed by (cell, factor, multipliers), ordered by cell so that per-cell sums are contiguous
+    (``np.add.reduceat``): ``(groups, summed activity, cell of each group, cells, first group of each cell)``."""
+    keys = list(cell_keys) + ["item", "factor_phase", "quantity_param", "lifetime_param", "extra_param"]
+    act = activities.reset_index(drop=True)
+    gid, groups = group_rows(act, keys)
+    a = np.bincount(gid, weights=act["activity"].to_numpy(dtype=float), minlength=len(groups))
+    cell_id, cells = group_rows(groups, list(cell_keys))
+    order = np.argsort(cell_id, kind="stable")
+    groups, a, cell_id = groups.iloc[order].reset_index(drop=True), a[order], cell_id[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(cell_id) != 0]) if len(cell_id) else np.array([], dtype=int)
+    return groups, a, cell_id, cells.copy(), starts
+
+
+def _missing_factor_rows(groups: pd.DataFrame, miss: np.ndarray, climate_kgco2e: np.ndarray, criterion: str
+                         ) -> pd.DataFrame:
+    """The groups with no factor for ``criterion``, summed by (item, phase): ``criterion, item, phase,
+    activity_rows, climate_change_kgco2e`` (the climate impact of those rows, 0 where it is missing too)."""
+    m = pd.DataFrame({"item": groups["item"].to_numpy()[miss], "phase": groups["factor_phase"].to_numpy()[miss],
+                      "activity_rows": 1, "climate_change_kgco2e": np.nan_to_num(climate_kgco2e[miss])})
+    m = m.groupby(["item", "phase"], as_index=False).sum()
+    m.insert(0, "criterion", criterion)
+    return m
+
+
+def _missing_table(missing_rows: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of :func:`_missing_factor_rows` of every criterion, one table (empty with its columns when none)."""
+    if not missing_rows:
+        return pd.DataFrame(columns=["criterion", "item", "phase", "activity_rows", "climate_change_kgco2e"])
+    return pd.concat(missing_rows, ignore_index=True)
+
+
+def _target_draws(target, combo_index, findex, activity, n_targets: int, mult: np.ndarray, fdraws: np.ndarray
+                  ) -> np.ndarray:
+    """:func:`helpers.model.engine.weighted_draws` of the groups, or zeros when no group has a factor."""
+    if not len(fdraws):
+        return np.zeros((n_targets, mult.shape[1]))
+    return weighted_draws(target, combo_index, findex, activity, n_targets, mult, fdraws)
 
 
 @dataclass
@@ -1322,12 +1298,14 @@ def breakdown(result: MonteCarloResult, by: str | list[str], criterion: str = "c
 
 def criteria_table(result: MonteCarloResult, units: dict[str, str], n_missing: dict[str, int] | None = None
                    ) -> pd.DataFrame:
-    """One row per criterion: central value, 95 % interval, unit, whether items are missing."""
+    """One row per criterion: central value, 95 % interval, unit, whether items are missing (``criterion, unit,
+    value, low, high, missing_items, n_missing``; the published table adds the French name,
+    :func:`helpers.report.carbon_labels.criteria_table`)."""
     rows = []
     for c, t in result.totals.items():
         iv = interval(t, result.central[c])
         miss = result.missing[result.missing["criterion"] == c]
-        rows.append({"criterion": c, "label_fr": CRITERIA_LABELS.get(c, c), "unit": units.get(c, ""),
+        rows.append({"criterion": c, "unit": units.get(c, ""),
                      "value": iv["value"], "low": iv["low"], "high": iv["high"],
                      "missing_items": ", ".join(sorted(set(miss["item"] + ":" + miss["phase"]))),
                      "n_missing": int(len(miss))})
@@ -1340,9 +1318,7 @@ def phase_shares_by_criterion(result: MonteCarloResult) -> pd.DataFrame:
     crit = [c for c in result.totals if c in result.cells]
     by_phase = result.cells.groupby("phase")[crit].sum().reindex(list(PHASES)).fillna(0.0)
     shares = by_phase / by_phase.sum(axis=0).replace(0, np.nan)
-    out = shares.T.reset_index().rename(columns={"index": "criterion"})
-    out.insert(1, "label_fr", out["criterion"].map(CRITERIA_LABELS))
-    return out
+    return shares.T.reset_index().rename(columns={"index": "criterion"})
 
 
 def missing_criteria(result: MonteCarloResult) -> dict[str, list[str]]:
@@ -1353,9 +1329,11 @@ def missing_criteria(result: MonteCarloResult) -> dict[str, list[str]]:
     return out
 
 
-def category_table(lines: pd.DataFrame, inventory: pd.DataFrame, categories: pd.DataFrame,
-                   column: str = "climate_change_kgco2e") -> pd.DataFrame:
-    """Central impact by category (embodied, use and spend-based, tCO2e) with French label, tier and quantity.
+def category_table(lines: pd.DataFrame, inventory: pd.DataFrame, column: str = "climate_change_kgco2e"
+                   ) -> pd.DataFrame:
+    """Central impact by category (embodied, use and spend-based, tCO2e) with tier and quantity, the largest first
+    (``category, tier, embodied_tco2e, use_tco2e, spend_based_tco2e, total_tco2e, quantity, share``; the published
+    table adds the French name, :func:`helpers.report.carbon_labels.category_table`).
 
     ``spend_based_tco2e`` holds the lines converted by a monetary ratio (:data:`SPEND_PHASE`): they are neither
     embodied nor use of a physical object."""
@@ -1373,31 +1351,42 @@ def category_table(lines: pd.DataFrame, inventory: pd.DataFrame, categories: pd.
                               "total": "total_tco2e"})
     qty = inventory.groupby("category")["quantity"].sum()
     out["quantity"] = out["category"].map(qty)
-    out.insert(1, "label_fr", category_labels(out["category"], categories))
     out["share"] = out["total_tco2e"] / out["total_tco2e"].sum()
     return out.sort_values("total_tco2e", ascending=False).reset_index(drop=True)
-
-
-def category_labels(values, categories: pd.DataFrame) -> list[str]:
-    labels = dict(zip(categories["category"], categories["label_fr"]))
-    labels.update(PSEUDO_CATEGORY_LABELS)
-    return [labels.get(v, v) for v in values]
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Purchases view and reconciliation
 # --------------------------------------------------------------------------------------------------------------
 
+#: The steps of the bridge from the annualised balance to the purchases view (:func:`reconcile_views`)
+BRIDGE_STEPS: tuple[str, ...] = ("annualised_total", "minus_amortised_embodied", "plus_bought_embodied",
+                                 "purchases_view_total")
+
+
+def _renewal_explanation(fleet_quantity: float, bought_in_year: float, mean_yearly_renewal: float) -> str:
+    """Why a category differs between the two views, as a code: ``flow`` (not a fleet: a yearly flow, the same in
+    both), ``no_purchase`` (nothing bought in the year), ``above`` / ``below`` (the year's purchases over 1.1 or
+    under 0.9 times the mean renewal, fleet ÷ lifetime), ``close`` (in between)."""
+    if fleet_quantity == 0:
+        return "flow"
+    if bought_in_year == 0:
+        return "no_purchase"
+    ratio = bought_in_year / mean_yearly_renewal if mean_yearly_renewal else np.inf
+    return "above" if ratio > 1.1 else "below" if ratio < 0.9 else "close"
+
+
 def reconcile_views(annualised_lines: pd.DataFrame, purchases_lines: pd.DataFrame, inventory: pd.DataFrame,
-                    categories: pd.DataFrame, reference_year: int, column: str = "climate_change_kgco2e"
+                    reference_year: int, column: str = "climate_change_kgco2e"
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Explain the difference between the annualised balance and the purchases-of-the-year view.
 
     Returns
     -------
-    bridge : rows ``step, tco2e`` from the annualised total to the purchases view
+    bridge : rows ``step, tco2e`` (steps :data:`BRIDGE_STEPS`) from the annualised total to the purchases view
     by_category : per category, embodied impact amortised (fleet ÷ lifetime) vs embodied impact of the year's
-        acquisitions, the quantities behind them and a French explanation
+        acquisitions, the quantities behind them and an ``explanation`` code (:func:`_renewal_explanation`; the
+        published table words it, :func:`helpers.report.carbon_labels.reconcile_views`)
     """
     emb_a = annualised_lines[annualised_lines["phase"].isin(EMBODIED_PHASES)]
     emb_p = purchases_lines[purchases_lines["phase"].isin(EMBODIED_PHASES)]
@@ -1405,43 +1394,22 @@ def reconcile_views(annualised_lines: pd.DataFrame, purchases_lines: pd.DataFram
     total_p = purchases_lines[column].sum() / 1000.0
     amortised = emb_a[column].sum() / 1000.0
     bought = emb_p[column].sum() / 1000.0
-    bridge = pd.DataFrame({
-        "step": ["Bilan annualisé (empreinte amortie)",
-                 "− fabrication, distribution et fin de vie amorties de tout le parc",
-                 f"+ fabrication, distribution et fin de vie des équipements achetés en {reference_year} (non amorties)",
-                 "= Vue « achats de l'année » (comptable, type Bilan Carbone / BEGES)"],
-        "tco2e": [total_a, -amortised, bought, total_p],
-    })
+    bridge = pd.DataFrame({"step": list(BRIDGE_STEPS), "tco2e": [total_a, -amortised, bought, total_p]})
     a = emb_a.groupby("category")[column].sum() / 1000.0
     p = emb_p.groupby("category")[column].sum() / 1000.0
     inv = inventory.copy()
     inv["bought"] = np.where(inv["purchase_year"].to_numpy(dtype=float) == reference_year, inv["quantity"], 0)
     inv["renewal"] = inv["quantity"] / inv["lifetime_years"]
     q = inv.groupby("category")[["quantity", "bought", "renewal"]].sum()
-    cats = sorted(set(a.index) | set(p.index))
-    out = pd.DataFrame({"category": cats})
-    out["label_fr"] = category_labels(out["category"], categories)
+    out = pd.DataFrame({"category": sorted(set(a.index) | set(p.index))})
     out["annualised_embodied_tco2e"] = out["category"].map(a).fillna(0.0)
     out["purchases_embodied_tco2e"] = out["category"].map(p).fillna(0.0)
     out["difference_tco2e"] = out["purchases_embodied_tco2e"] - out["annualised_embodied_tco2e"]
     out["fleet_quantity"] = out["category"].map(q["quantity"]).fillna(0).astype(int)
     out["bought_in_year"] = out["category"].map(q["bought"]).fillna(0).astype(int)
     out["mean_yearly_renewal"] = out["category"].map(q["renewal"]).fillna(0.0)
-
-    def explain(r) -> str:
-        if r["fleet_quantity"] == 0:
-            return "flux annuel (hors parc) : compté de la même façon dans les deux vues"
-        if r["bought_in_year"] == 0:
-            return "aucun achat dans l'année : rien dans la vue achats, l'amortissement du parc reste compté"
-        ratio = r["bought_in_year"] / r["mean_yearly_renewal"] if r["mean_yearly_renewal"] else np.inf
-        if ratio > 1.1:
-            return (f"achats de l'année {_fr_note(ratio, 1)} fois le renouvellement moyen (parc ÷ durée de vie) : "
-                    "la vue achats est plus élevée")
-        if ratio < 0.9:
-            return (f"achats de l'année {_fr_note(ratio, 1)} fois le renouvellement moyen : la vue achats est plus basse")
-        return "achats proches du renouvellement moyen : les deux vues sont proches"
-
-    out["explanation"] = out.apply(explain, axis=1)
+    out["explanation"] = [_renewal_explanation(f, b, r) for f, b, r in zip(
+        out["fleet_quantity"], out["bought_in_year"], out["mean_yearly_renewal"])]
     return bridge, out.sort_values("difference_tco2e").reset_index(drop=True)
 
 
@@ -1450,7 +1418,9 @@ def reconcile_views(annualised_lines: pd.DataFrame, purchases_lines: pd.DataFram
 # --------------------------------------------------------------------------------------------------------------
 
 def fleet_ratios(inventory: pd.DataFrame, agents: int) -> pd.DataFrame:
-    """Ratios of the fleet: screens per computer, devices per agent, age, devices past their lifetime.
+    """Ratios of the fleet: screens per computer, devices per agent, age, devices past their lifetime
+    (``indicator, value, unit``, ``unit`` one of ``units``, ``ratio``, ``share``, ``years``; the published table
+    adds the French name, :func:`helpers.report.carbon_labels.fleet_ratios`).
 
     Computers are laptops, desktops and thin clients; screens are small and large screens; terminals are the
     devices of tier ``terminals``.
@@ -1468,29 +1438,21 @@ def fleet_ratios(inventory: pd.DataFrame, agents: int) -> pd.DataFrame:
     w = inv["quantity"].to_numpy(dtype=float)
     age_ind = fleet_age(inv)
     rows = [
-        ("computers", "Postes de travail (portables, fixes, clients légers)", computers, "unités"),
-        ("screens", "Écrans", screens, "unités"),
-        ("screens_per_computer", "Écrans par poste de travail", screens / computers if computers else np.nan, "ratio"),
-        ("computers_per_agent", "Postes de travail par agent", computers / agents, "ratio"),
-        ("terminals_per_agent", "Terminaux par agent", terminals / agents, "ratio"),
-        ("devices_per_agent", "Équipements par agent (tous niveaux)", devices / agents, "ratio"),
-        ("phones_per_agent", "Téléphones mobiles par agent", qty(PHONE_CATEGORIES) / agents, "ratio"),
-        ("printers_per_agent", "Imprimantes et copieurs par agent", qty(PRINTER_CATEGORIES) / agents, "ratio"),
-        ("dated_share", "Part des équipements datés (date d'achat ou âge dans l'inventaire)",
-         age_ind["dated_share"], "part"),
-        ("mean_age_years", "Âge moyen pondéré par les quantités (équipements datés)",
-         age_ind["mean_age_years"], "années"),
-        ("share_past_lifetime", "Part des équipements datés au-delà de leur durée de vie",
-         age_ind["share_past_lifetime"], "part"),
-        ("share_reconditioned", "Part des équipements reconditionnés",
-         float(w[_as_bool(inv["reconditioned"])].sum() / w.sum()) if w.sum() else np.nan, "part"),
+        ("computers", computers, "units"),
+        ("screens", screens, "units"),
+        ("screens_per_computer", screens / computers if computers else np.nan, "ratio"),
+        ("computers_per_agent", computers / agents, "ratio"),
+        ("terminals_per_agent", terminals / agents, "ratio"),
+        ("devices_per_agent", devices / agents, "ratio"),
+        ("phones_per_agent", qty(PHONE_CATEGORIES) / agents, "ratio"),
+        ("printers_per_agent", qty(PRINTER_CATEGORIES) / agents, "ratio"),
+        ("dated_share", age_ind["dated_share"], "share"),
+        ("mean_age_years", age_ind["mean_age_years"], "years"),
+        ("share_past_lifetime", age_ind["share_past_lifetime"], "share"),
+        ("share_reconditioned", float(w[_as_bool(inv["reconditioned"])].sum() / w.sum()) if w.sum() else np.nan,
+         "share"),
     ]
-    return pd.DataFrame(rows, columns=["indicator", "label_fr", "value", "unit"])
-
-
-#: What the page says of an age indicator when no device of the inventory is dated (an OCS Inventory export has
-#: neither purchase dates nor ages): never "nan" nor "0 %".
-AGE_NOT_GIVEN_FR = "non renseigné (aucune date d'achat dans l'inventaire)"
+    return pd.DataFrame(rows, columns=["indicator", "value", "unit"])
 
 
 def fleet_age(inventory: pd.DataFrame) -> dict:
@@ -1513,17 +1475,25 @@ def fleet_age(inventory: pd.DataFrame) -> dict:
             "share_past_lifetime": float(w[past].sum()) / dated_q}
 
 
-def age_profile(inventory: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFrame:
-    """Per category: quantity, dated quantity, mean age and share past lifetime of the dated devices (``NaN`` when
-    none is dated), lifetime, and quantities by age band (undated devices are in no band)."""
+#: Age bands of :func:`age_profile` (upper bounds 2, 5 and 8 years, then older), and the column of the undated
+#: devices
+AGE_BANDS: tuple[str, ...] = ("0-2", "3-5", "6-8", "9+")
+UNDATED = "undated"
+
+
+def age_profile(inventory: pd.DataFrame) -> pd.DataFrame:
+    """Per category, the largest first: quantity, dated quantity, mean age and share past lifetime of the dated
+    devices (``NaN`` when none is dated), lifetime, and quantities by age band (:data:`AGE_BANDS`; the undated
+    devices in :data:`UNDATED`, in no band). The published table adds the French names,
+    :func:`helpers.report.carbon_labels.age_profile`."""
     inv = inventory.copy()
     dated = np.isfinite(inv["age_years"].to_numpy(dtype=float))
     inv["dated"] = np.where(dated, inv["quantity"], 0)
     inv["w_age"] = np.where(dated, inv["quantity"] * inv["age_years"], 0.0)
     inv["w_life"] = inv["quantity"] * inv["lifetime_years"]
     inv["past"] = np.where(inv["age_years"] > inv["lifetime_years"], inv["quantity"], 0)
-    bands = pd.cut(inv["age_years"], [-0.1, 2, 5, 8, np.inf], labels=["0-2 ans", "3-5 ans", "6-8 ans", "9 ans et +"])
-    inv["band"] = bands.astype(str).where(dated, "non daté")
+    bands = pd.cut(inv["age_years"], [-0.1, 2, 5, 8, np.inf], labels=list(AGE_BANDS))
+    inv["band"] = bands.astype(str).where(dated, UNDATED)
     g = inv.groupby("category")
     dated_q = g["dated"].sum().astype(float).replace(0.0, np.nan)
     out = pd.DataFrame({"quantity": g["quantity"].sum(), "dated_quantity": g["dated"].sum(),
@@ -1532,27 +1502,12 @@ def age_profile(inventory: pd.DataFrame, categories: pd.DataFrame) -> pd.DataFra
                         "share_past_lifetime": g["past"].sum() / dated_q})
     wide = inv.pivot_table(index="category", columns="band", values="quantity", aggfunc="sum", fill_value=0)
     out = out.join(wide).reset_index()
-    out.insert(1, "label_fr", category_labels(out["category"], categories))
     return out.sort_values("quantity", ascending=False).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Reference figures: national footprint (territory layer) and published benchmarks
 # --------------------------------------------------------------------------------------------------------------
-
-NATIONAL_PATH = REFERENCE_DIR / "national_footprint.csv"
-BENCHMARKS_PATH = REFERENCE_DIR / "published_benchmarks.csv"
-
-
-def load_national_footprint(path: str | Path | None = None) -> pd.DataFrame:
-    """The cited national figures (``data/raw/reference/national_footprint.csv``)."""
-    return pd.read_csv(Path(path) if path else NATIONAL_PATH, keep_default_na=False, na_values=[""])
-
-
-def load_published_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
-    """The cited published benchmarks (``data/raw/reference/published_benchmarks.csv``)."""
-    return pd.read_csv(Path(path) if path else BENCHMARKS_PATH, keep_default_na=False, na_values=[""])
-
 
 def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e: float,
                         actors_total: dict | None = None) -> dict:
@@ -1567,7 +1522,10 @@ def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e
 
     ``actors_total`` (issue 35): the territory's total by actor (``territory.total_tco2e``,
     :func:`helpers.model.territory_actors.total`), which replaces ``value``, ``low`` and ``high`` when given (it
-    equals the national ratio above when no local file is provided); ``national_value`` keeps the downscaled figure.
+    equals the national ratio above when no local file is provided); ``national_value`` keeps the downscaled figure
+    and ``by_actor`` says whether the local files moved the figure away from it. ``basis`` is the scope of the
+    national figure (``national_footprint.csv``); values in tCO2e a year (the published form:
+    :func:`helpers.report.carbon_labels.territory_footprint`).
     """
     n = national.set_index("id")
     per_inh = float(n.loc["ademe_arcep_2020_per_inhabitant", "value"])
@@ -1578,14 +1536,12 @@ def territory_footprint(population: int, national: pd.DataFrame, own_total_tco2e
     top = population * per_inh / 1000.0 * high_ratio  # 253 kg per inhabitant is 17.2 Mt ÷ the population
     value = top * (low_ratio + high_ratio) / 2.0 / high_ratio
     low, high, national_value = top * low_ratio / high_ratio, top, value
-    basis = str(n.loc["ademe_arcep_2020_per_inhabitant", "scope"])
     if actors_total is not None:
         value, low, high = (float(actors_total[k]) for k in ("value", "low", "high"))
-        if abs(value - national_value) > 1e-6 * max(national_value, 1.0):
-            basis += " ; réparti par acteur avec les données locales du territoire (territory.by_actor)"
     return {
-        "value": value, "low": low, "high": high, "unit": "tCO2e/an", "national_value": national_value,
-        "per_inhabitant_kgco2e": per_inh, "basis": basis,
+        "value": value, "low": low, "high": high, "national_value": national_value,
+        "by_actor": actors_total is not None and abs(value - national_value) > 1e-6 * max(national_value, 1.0),
+        "per_inhabitant_kgco2e": per_inh, "basis": str(n.loc["ademe_arcep_2020_per_inhabitant", "scope"]),
         "alternative_value": population * float(alt["value"]) / 1000.0,
         "alternative_per_inhabitant_kgco2e": float(alt["value"]), "alternative_basis": str(alt["scope"]),
         "own_share": own_total_tco2e / value if value else float("nan"),
@@ -1612,46 +1568,13 @@ class Balance:
     units: dict[str, str]
 
 
-def prepare_factors(factors: pd.DataFrame, territory, overrides: pd.DataFrame | None = None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Set the French electricity factor to the vintage of the reference year, then apply ``factor_overrides.csv``
-    and the territory's electricity override (``territory.yaml``).
-
-    The vintage (``helpers.io.factors.apply_electricity_vintage``, ``electricity_vintages.csv``) is the library's
-    value for the territory's reference year, not a change of the territory: it is not listed in the changes.
-    Returns the factor table and the list of every change (``helpers.io.factors.apply_overrides`` columns), in the
-    order applied; when both change the French electricity factor, the territory's value wins.
-    """
-    from helpers.io.factors import apply_electricity_vintage, apply_overrides, electricity_override
-
-    year = getattr(territory, "reference_year", None)
-    if year is not None:
-        factors, _ = apply_electricity_vintage(factors, int(year))
-    changes = []
-    if overrides is not None and len(overrides):
-        factors, ch = apply_overrides(factors, overrides.drop(columns=["_line"], errors="ignore"))
-        changes.append(ch.assign(origin="factor_overrides.csv"))
-    value = getattr(territory, "electricity_factor_kgco2e_per_kwh", None)
-    if value is not None:
-        source = getattr(territory, "electricity_factor_source", "") or "territory.yaml"
-        factors, ch = electricity_override(factors, value, source=source)
-        changes.append(ch.assign(origin="territory.yaml"))
-    changes = [c for c in changes if len(c)]
-    table = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(
-        columns=["factor_id", "old_value", "new_value", "old_low", "old_high", "new_low", "new_high", "source",
-                 "reason", "origin"])
-    return factors, table
-
-
 def compute_balance(inventory: pd.DataFrame, categories: pd.DataFrame, factors: pd.DataFrame,
                     hosting_kinds: pd.DataFrame, reference_year: int, hosting=None, telecom=None, purchases=None,
                     printing=None, criteria: tuple[str, ...] | None = None, n_draws: int = 10_000,
                     seed: int = 20200101, electricity_item: str = DEFAULT_ELECTRICITY_ITEM) -> Balance:
     """The whole balance: activities, per-line central values, Monte Carlo, and the purchases-of-the-year view."""
-    from helpers.io.factors import CRITERIA, criteria_units
-
-    criteria = tuple(criteria or CRITERIA)
-    units = criteria_units()
+    criteria = tuple(criteria or vocab.CRITERIA)
+    units = dict(vocab.CRITERIA_UNITS)
     views, agg = {}, {}
     args = (inventory, categories, factors, hosting_kinds, reference_year, hosting, telecom, purchases, printing,
             electricity_item)
@@ -1695,7 +1618,8 @@ def headline(balance: Balance, agents: int, population: int, computers: float) -
 
 
 def quantiles_table(balance: Balance, agents: int, population: int, computers: float) -> pd.DataFrame:
-    """Monte Carlo quantiles of every headline figure and breakdown (table ``carbon_mc_quantiles``)."""
+    """Monte Carlo quantiles of every headline figure and breakdown (table ``carbon_mc_quantiles``; the published
+    table writes the units in French, :func:`helpers.report.carbon_labels.quantiles_table`)."""
     rows = []
 
     def add(name, draws, central, unit):
@@ -1707,9 +1631,9 @@ def quantiles_table(balance: Balance, agents: int, population: int, computers: f
     t, c = mc.totals["climate_change"], mc.central["climate_change"]
     add("total", t / 1000, c / 1000, "tCO2e")
     add("per_agent", t / agents, c / agents, "kgCO2e/agent")
-    add("per_inhabitant", t / population, c / population, "kgCO2e/habitant")
+    add("per_inhabitant", t / population, c / population, "kgCO2e/inhabitant")
     if computers:
-        add("per_workstation", t / computers, c / computers, "kgCO2e/poste")
+        add("per_workstation", t / computers, c / computers, "kgCO2e/workstation")
     add("purchases_view", balance.purchases_mc.totals["climate_change"] / 1000,
         balance.purchases_mc.central["climate_change"] / 1000, "tCO2e")
     d = mc.draws["climate_change"]
@@ -1726,56 +1650,13 @@ def quantiles_table(balance: Balance, agents: int, population: int, computers: f
     return pd.DataFrame(rows)
 
 
-#: French labels of the correlation groups of the factor library (one input of the sensitivity ranking each)
-GROUP_LABELS: dict[str, str] = {
-    "ademe_ratios_monetaires_2023": "Ratios monétaires des achats (ADEME 2023, un tirage commun)",
-}
-
-
-def sensitivity_table(mc: MonteCarloResult, categories: pd.DataFrame, hosting_kinds: pd.DataFrame | None = None,
-                      scale: float = 1 / 1000.0) -> pd.DataFrame:
-    """The sensitivity ranking with French labels (``label_fr``) and totals × ``scale`` (tCO2e by default)."""
+def sensitivity_ranking(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> pd.DataFrame:
+    """The sensitivity ranking of the Monte Carlo (:func:`monte_carlo`) with its totals × ``scale`` (tCO2e by
+    default); the published table adds the French name of each input
+    (:func:`helpers.report.carbon_labels.sensitivity_table`)."""
     s = mc.sensitivity.copy()
     if s.empty:
         return s
-    item_labels = dict(zip(categories["factor_item"], categories["label_fr"]))
-    item_labels.update(dict(zip(categories["category"], categories["label_fr"])))
-    item_labels.update({"electricity_fr": "électricité (France)", "electricity_eu": "électricité (Europe)",
-                        "electricity_world": "électricité (monde)", PAPER_ITEM: "papier A4",
-                        DC_SUPPORT_ITEM: "bâtiment des salles", "network_fixed_fr": "réseau fixe (par Go)",
-                        "network_mobile_fr": "réseau mobile (par Go)",
-                        "network_fixed_subscription": "réseau fixe (par abonnement)"})
-    from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
-
-    item_labels.update({item: label.lower() for item, _tier, label in PURCHASE_CATEGORIES.values()})
-    kind_labels = dict(zip(hosting_kinds["kind"], hosting_kinds["label_fr"])) if hosting_kinds is not None else {}
-    quality_fr = {"high": "bonne", "medium": "moyenne", "low": "faible"}
-
-    def label(r) -> str:
-        if r["kind"] == "factor_group":
-            name = str(r["input_id"]).partition(":")[2]
-            if name in GROUP_LABELS:
-                return GROUP_LABELS[name]
-            items = [m.split(":")[0] for m in str(r.get("members", "")).split("; ") if m]
-            return "Facteurs liés (un tirage commun) : " + ", ".join(item_labels.get(i, i) for i in items)
-        if r["kind"] == "factor":
-            item, phase, _ = r["input_id"].split(":")
-            if is_spend_item([item])[0]:
-                return f"Ratio monétaire : {item_labels.get(item, item)}"
-            return f"Facteur {PHASE_LABELS.get(phase, phase).lower()} : {item_labels.get(item, item)}"
-        kind, _, key = r["input_id"].partition(":")
-        if kind == "lifetime":
-            return f"Durée de vie : {item_labels.get(key, key)}"
-        if kind == "pue":
-            return f"PUE : {kind_labels.get(key, key)}"
-        quality, _, what = key.partition(":")
-        if what.startswith("site_energy:"):
-            what_fr = f"énergie mesurée du site {what.split(':', 1)[1]}"
-        else:
-            what_fr = item_labels.get(what, PSEUDO_CATEGORY_LABELS.get(what, what))
-        return f"Quantité (qualité {quality_fr.get(quality, quality)}) : {what_fr}"
-
-    s.insert(1, "label_fr", s.apply(label, axis=1))
     for col in ("low_total", "high_total", "swing"):
         s[col] = s[col] * scale
     return s
@@ -1787,14 +1668,6 @@ def sensitivity_table(mc: MonteCarloResult, categories: pd.DataFrame, hosting_ki
 #: (physical + spend-based, the trajectory's base). The headline of the diagnostic is the physical scope.
 SCOPES: tuple[str, ...] = ("physical", "equipment", "spend_based", "total")
 HEADLINE_SCOPE = "physical"
-#: French names of the scopes, for tables and sentences
-SCOPE_LABELS: dict[str, str] = {
-    "physical": "périmètre physique (équipements, leur énergie, hébergement, réseaux, papier)",
-    "equipment": "équipements, leur énergie, hébergement et réseaux (périmètre physique sans papier)",
-    "spend_based": "achats de services et logiciels convertis par ratio monétaire",
-    "total": "total (périmètre physique + achats par ratio monétaire)",
-}
-
 
 def scope_masks(cells: pd.DataFrame) -> dict[str, np.ndarray]:
     """Boolean mask of the cells of each scope of :data:`SCOPES` (and ``paper``), from the cells' phase and tier."""
@@ -1841,7 +1714,8 @@ def equipment_phase_breakdown(mc: MonteCarloResult, scale: float = 1 / 1000.0) -
     """The equipment scope by life-cycle phase (tCO2e, 95 % interval) with each phase's share of that scope, the
     base of :func:`equipment_manufacturing_share`; then paper and the spend-based line as their own rows, outside
     the shares (``share`` NaN), so the table adds up to the total and shows one manufacturing share (issue 32).
-    Columns ``phase, label_fr, scope, value, low, high, share``."""
+    Columns ``phase, scope, value, low, high, share`` (the published table adds the French name of each row,
+    :func:`helpers.report.carbon_labels.equipment_phase_breakdown`)."""
     cells = mc.cells
     masks = scope_masks(cells)
     phase = cells["phase"].astype(str).to_numpy()
@@ -1851,20 +1725,20 @@ def equipment_phase_breakdown(mc: MonteCarloResult, scale: float = 1 / 1000.0) -
         m = masks["equipment"] & (phase == p)
         if m.any():
             iv = masked_interval(mc, m, scale)
-            rows.append({"phase": p, "label_fr": PHASE_LABELS[p], "scope": "equipment", **iv,
+            rows.append({"phase": p, "scope": "equipment", **iv,
                          "share": iv["value"] / (equipment_central * scale) if equipment_central else np.nan})
-    for name, label in (("paper", "Papier (consommable, hors équipements)"),
-                        ("spend_based", "Achats de services et logiciels, ratio monétaire (hors phases)")):
+    for name in ("paper", "spend_based"):
         if masks[name].any():
-            rows.append({"phase": "paper" if name == "paper" else SPEND_PHASE, "label_fr": label, "scope": name,
+            rows.append({"phase": "paper" if name == "paper" else SPEND_PHASE, "scope": name,
                          **masked_interval(mc, masks[name], scale), "share": np.nan})
-    return pd.DataFrame(rows, columns=["phase", "label_fr", "scope", "value", "low", "high", "share"])
+    return pd.DataFrame(rows, columns=["phase", "scope", "value", "low", "high", "share"])
 
 
 def tier_breakdown_with_spend(mc: MonteCarloResult, scale: float = 1 / 1000.0) -> pd.DataFrame:
     """The physical scope by tier (terminals, networks, data centres, paper) and every spend-based cell as one line
     (tier :data:`SPEND_PHASE`, whatever tier its spend category belongs to), so the purchases have one value on the
-    page (issue 32). Columns ``tier, label_fr, value, low, high, share`` (share of the total), largest first."""
+    page (issue 32). Columns ``tier, value, low, high, share`` (share of the total), largest first; the published
+    table adds the French name of each tier (:func:`helpers.report.carbon_labels.tier_breakdown_with_spend`)."""
     cells = mc.cells
     masks = scope_masks(cells)
     tier = cells["tier"].astype(str).to_numpy()
@@ -1877,8 +1751,6 @@ def tier_breakdown_with_spend(mc: MonteCarloResult, scale: float = 1 / 1000.0) -
     if masks["spend_based"].any():
         rows.append({"tier": SPEND_PHASE, **masked_interval(mc, masks["spend_based"], scale)})
     out = pd.DataFrame(rows, columns=["tier", "value", "low", "high"])
-    out.insert(1, "label_fr", [TIER_LABELS.get(x, x) if x != SPEND_PHASE else
-                               "Achats de services et logiciels (ratio monétaire)" for x in out["tier"]])
     out["share"] = out["value"] / (total * scale) if total else np.nan
     return out.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -1900,17 +1772,6 @@ def equipment_manufacturing_share(mc: MonteCarloResult) -> float | None:
     if denominator <= 0:
         return None
     return float(v[equipment & (phase == "manufacturing")].sum()) / denominator
-
-
-#: The ratio every spend item had before issue 32 (ADEME Base Carbone documentation "Achat de services", the
-#: "postes et télécoms" line: 16.1 tCO2e per 150,000 EUR computed from 1990 CNRS energy data): kept as a sensitivity
-#: of the spend-based line, never as its central value.
-PREVIOUS_SPEND_RATIOS: dict[str, float] = {"spend_it_services": 0.11, "spend_software": 0.11,
-                                           "spend_cloud_saas": 0.11, "spend_telecom": 0.107333}
-PREVIOUS_SPEND_SOURCE = ("ADEME Base Carbone, documentation « Achat de services » (ancienne méthode) : « postes et "
-                         "télécoms », 16,1 tCO2e pour 150 000 € (données énergétiques du CNRS de 1990), "
-                         "https://prod-basecarbonesolo.ademe-dri.fr/documentation/UPLOAD_DOC_FR/achat_de_services.htm")
-PREVIOUS_SPEND_YEAR = 1990
 
 
 def _year_of(text: str) -> int | None:
@@ -1950,18 +1811,20 @@ def spend_ratios(activities: pd.DataFrame, factors: pd.DataFrame) -> list[dict]:
     return sorted(rows, key=lambda r: -(r["tco2e"] or 0.0))
 
 
-def spend_based_sensitivity(ratios: list[dict]) -> dict | None:
-    """The spend-based line at the previous ratio (:data:`PREVIOUS_SPEND_RATIOS`, ADEME 1990 basis) instead of the
-    current ones: ``{tco2e, current_tco2e, delta_tco2e, kgco2e_per_eur, source, year}`` (the line is linear in each
-    ratio, same spends); None without spend."""
-    rows = [r for r in ratios if r["tco2e"] is not None and r["item"] in PREVIOUS_SPEND_RATIOS]
+def spend_based_sensitivity(ratios: list[dict], previous_ratios: Mapping[str, float] = PREVIOUS_SPEND_RATIOS,
+                            source: str = PREVIOUS_SPEND_SOURCE, year: int = PREVIOUS_SPEND_YEAR) -> dict | None:
+    """The spend-based line at the previous ratios (kgCO2e/EUR by item; default
+    :data:`helpers.io.carbon_reference.PREVIOUS_SPEND_RATIOS`, ADEME 1990 basis) instead of the current ones:
+    ``{tco2e, current_tco2e, delta_tco2e, kgco2e_per_eur, source, year}`` (the line is linear in each ratio, same
+    spends; ``source`` and ``year`` are those of the previous ratios); None without spend."""
+    rows = [r for r in ratios if r["tco2e"] is not None and r["item"] in previous_ratios]
     if not rows:
         return None
-    old = sum(r["amount_eur"] * PREVIOUS_SPEND_RATIOS[r["item"]] for r in rows) / 1000.0
+    old = sum(r["amount_eur"] * previous_ratios[r["item"]] for r in rows) / 1000.0
     cur = sum(r["tco2e"] for r in rows)
     return {"tco2e": old, "current_tco2e": cur, "delta_tco2e": old - cur,
-            "kgco2e_per_eur": {r["category"]: PREVIOUS_SPEND_RATIOS[r["item"]] for r in rows},
-            "source": PREVIOUS_SPEND_SOURCE, "year": PREVIOUS_SPEND_YEAR}
+            "kgco2e_per_eur": {r["category"]: previous_ratios[r["item"]] for r in rows},
+            "source": source, "year": year}
 
 
 #: The study's scope set against a published reference when the library gives none (``compared_scope`` of
@@ -1973,102 +1836,18 @@ DEFAULT_COMPARED_SCOPE: dict[str, str] = {
     "services_share": "total", "terminals_share": "total",
 }
 PER_AGENT_UNITS = ("kgco2e_per_employee_year", "kgco2e_per_user_year", "kgco2e_per_agent_year")
-BENCHMARK_COLUMNS = ["id", "reference", "reference_value", "unit", "compared_scope", "reference_scope", "our_value",
-                     "our_low", "our_high", "ratio", "our_scope", "reason_fr", "source", "year"]
+#: Columns of :func:`benchmark_rows`; ``case`` says which figure of the study stands beside the reference
+#: (:func:`_benchmark_case`)
+BENCHMARK_ROW_COLUMNS = ["id", "reference", "reference_value", "unit", "compared_scope", "reference_scope",
+                         "our_value", "our_low", "our_high", "ratio", "case", "source", "year"]
 
 
 def _url(text: str) -> str:
     """The first web address written in ``text`` (without trailing punctuation), or ``""``."""
     import re
 
-    m = re.search(r"https?://[^\s;,)»]+", str(text))
+    m = re.search(r"https?://[^\s;,)\u00bb]+", str(text))  # ends at a closing French quote too
     return m.group(0).rstrip(".") if m else ""
-
-
-def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
-    """The study beside each published reference of the library (``applies_to`` = ``slug`` or ``all``), on the
-    reference's own scope (issue 32): the scope named by ``compared_scope`` (:data:`DEFAULT_COMPARED_SCOPE` when
-    blank) — per agent or per workstation from ``per_agent_by_scope_kgco2e`` / ``per_workstation_by_scope_kgco2e``,
-    totals from the scope's tonnes, the manufacturing share on its base (equipment), the services share as the
-    spend-based line ÷ total, the user-equipment share as the terminals ÷ total (``by_tier_with_spend``). A summary
-    without the figures of that scope (written before issue 32) compares nothing there (NaN): the total with
-    purchases is never set against a reference that has none. Each row carries the reference's perimeter, its
-    source and the reason of the difference (French). Nothing is tuned to match a reference.
-
-    Only the references of the study's perimeter (issue 36): a reference whose ``perimeter_schools`` differs from
-    ``data["perimeter"]["schools"]`` is left out (:func:`benchmark_set_aside` lists it with the reason). The total
-    of another collectivity (``tco2e_per_year`` for ``all``) is an order of magnitude: shown beside the study's
-    tonnes on the same scope, without a ratio (the sizes differ).
-
-    Columns :data:`BENCHMARK_COLUMNS`; ``source`` is the reference's web address when it has one.
-    """
-    from helpers.io.french import fr_number
-
-    nan = float("nan")
-    total = (data.get("total_tco2e") or {}).get("value", nan)
-    spend = (data.get("spend_based_tco2e") or {}).get("value", 0.0)
-    tonnes = {"physical": data.get("physical_tco2e"), "equipment": data.get("equipment_scope_tco2e"),
-              "spend_based": data.get("spend_based_tco2e"), "total": data.get("total_tco2e")}
-    per_agent = data.get("per_agent_by_scope_kgco2e") or {"total": data.get("per_agent_kgco2e")}
-    per_ws = data.get("per_workstation_by_scope_kgco2e") or {"total": data.get("per_workstation_kgco2e")}
-    share = data.get("equipment_manufacturing_share", data.get("manufacturing_share"))  # older summaries: the latter
-    empty = {"value": nan, "low": nan, "high": nan}
-    ours_schools = (data.get("perimeter") or {}).get("schools")
-    rows = []
-    for r in benchmarks.itertuples(index=False):
-        if r.applies_to not in ("all", slug) or r.unit not in DEFAULT_COMPARED_SCOPE:
-            continue
-        if not perimeter_matches(_cell(getattr(r, "perimeter_schools", "")), ours_schools):
-            continue
-        scope = str(getattr(r, "compared_scope", "") or "") or DEFAULT_COMPARED_SCOPE[r.unit]
-        if r.unit == "manufacturing_share":
-            ours, scope = {"value": nan if share is None else share, "low": nan, "high": nan}, "equipment"
-            our_scope = "fabrication des équipements ÷ " + SCOPE_LABELS["equipment"]
-            reason = ("Référence sur un autre périmètre (organisations, ou France entière avec les terminaux des "
-                      "ménages) ; la part dépend de l'électricité bas carbone française, des durées de vie et des "
-                      "heures d'usage des équipements de bureau.")
-        elif r.unit == "services_share":
-            ours, scope = {"value": spend / total if total else nan, "low": nan, "high": nan}, "total"
-            our_scope = "achats par ratio monétaire ÷ total"
-            reason = ("Même méthode (ratio monétaire) ; la part suit les dépenses déclarées et le ratio ADEME, "
-                      "incertain (×/÷3).")
-        elif r.unit == "terminals_share":
-            terminals = ((data.get("by_tier_with_spend") or {}).get("terminals") or {}).get("value", nan)
-            ours, scope = {"value": terminals / total if total else nan, "low": nan, "high": nan}, "total"
-            our_scope = "terminaux (postes, écrans, téléphones, imprimantes : fabrication et énergie) ÷ total"
-            reason = ("Les équipements des utilisateurs comptent d'autant plus que le parc est grand par agent ; la "
-                      "part suit aussi le poids des achats de services, très incertain (ratio monétaire).")
-        elif r.unit in PER_AGENT_UNITS:
-            ours = (per_agent.get(scope) or empty)
-            our_scope = f"par agent, {SCOPE_LABELS[scope]}"
-            reason = ("Même périmètre, autres organisations (tous secteurs, jours travaillés, centres de données) : un "
-                      f"ordre de grandeur. Total par agent, achats par ratio monétaire compris : "
-                      f"{fr_number((per_agent.get('total') or empty)['value'])} kgCO2e.")
-        elif r.unit == "kgco2e_per_workstation_year":
-            ours = (per_ws.get(scope) or empty)
-            our_scope = f"par poste de travail, {SCOPE_LABELS[scope]}"
-            reason = "Même périmètre ; rapporté aux ordinateurs et clients légers de l'inventaire."
-        elif r.applies_to == "all":  # tco2e_per_year of another collectivity: an order of magnitude, no ratio
-            ours = tonnes.get(scope) or empty
-            our_scope = SCOPE_LABELS[scope]
-            reason = ("Total d'une autre collectivité, d'une autre taille : un ordre de grandeur, sans rapport ; "
-                      "seuls les chiffres par agent ou par poste se comparent d'une collectivité à l'autre.")
-        else:  # tco2e_per_year of this collectivity
-            ours = tonnes.get(scope) or empty
-            our_scope = SCOPE_LABELS[scope]
-            reason = ("Même périmètre ; la référence ne détaille ni ses quantités ni ses facteurs. Total de l'étude, "
-                      f"tous périmètres : {fr_number(total)} tCO2e.")
-        ref = float(r.value)
-        context = r.unit == "tco2e_per_year" and r.applies_to == "all"
-        year = getattr(r, "year", "")
-        rows.append({"id": getattr(r, "id", r.label_fr), "reference": r.label_fr, "reference_value": ref, "unit": r.unit,
-                     "compared_scope": scope, "reference_scope": r.scope, "our_value": ours["value"],
-                     "our_low": ours.get("low", nan), "our_high": ours.get("high", nan),
-                     "ratio": ours["value"] / ref if ref and not context else nan, "our_scope": our_scope,
-                     "reason_fr": reason,
-                     "source": _url(r.source) or str(r.source),
-                     "year": None if year in ("", None) or year != year else int(float(year))})
-    return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
 
 
 def _cell(value) -> str:
@@ -2076,205 +1855,257 @@ def _cell(value) -> str:
     return "" if value is None or value != value else str(value).strip()
 
 
-SET_ASIDE_COLUMNS = ["id", "reference", "reference_value", "unit", "reference_scope", "perimeter_schools", "reason_fr",
-                     "source", "year"]
+def _year(value) -> int | None:
+    """A year cell of the library: None when blank."""
+    return None if value in ("", None) or value != value else int(float(value))
+
+
+def _references(benchmarks: pd.DataFrame, slug: str):
+    """The references of the library that apply to the study (``applies_to`` = ``slug`` or ``all``) in a unit it
+    can compare (:data:`DEFAULT_COMPARED_SCOPE`), as named tuples."""
+    for r in benchmarks.itertuples(index=False):
+        if r.applies_to in ("all", slug) and r.unit in DEFAULT_COMPARED_SCOPE:
+            yield r
+
+
+def _benchmark_case(r, scope: str, data: dict) -> tuple[str, dict, str]:
+    """``(case, the study's figure {value, low, high}, the scope compared)`` for reference ``r`` compared on
+    ``scope``, from the carbon summary ``data``: the manufacturing share on its base (equipment), the services share
+    as the spend-based line ÷ total, the user-equipment share as the terminals ÷ total (``by_tier_with_spend``), per
+    agent or per workstation on ``scope``, tonnes on ``scope`` (``other_total`` for another collectivity's total,
+    ``own_total`` for the collectivity's own). A summary without the figures of that scope compares nothing (NaN)."""
+    nan = float("nan")
+    empty = {"value": nan, "low": nan, "high": nan}
+    total = (data.get("total_tco2e") or {}).get("value", nan)
+    if r.unit == "manufacturing_share":
+        share = data.get("equipment_manufacturing_share", data.get("manufacturing_share"))  # older summaries
+        return "manufacturing_share", {"value": nan if share is None else share, "low": nan, "high": nan}, "equipment"
+    if r.unit in ("services_share", "terminals_share"):
+        part = ((data.get("spend_based_tco2e") or {}).get("value", 0.0) if r.unit == "services_share" else
+                ((data.get("by_tier_with_spend") or {}).get("terminals") or {}).get("value", nan))
+        return r.unit, {"value": part / total if total else nan, "low": nan, "high": nan}, "total"
+    if r.unit in PER_AGENT_UNITS:
+        per_agent = data.get("per_agent_by_scope_kgco2e") or {"total": data.get("per_agent_kgco2e")}
+        return "per_agent", per_agent.get(scope) or empty, scope
+    if r.unit == "kgco2e_per_workstation_year":
+        per_ws = data.get("per_workstation_by_scope_kgco2e") or {"total": data.get("per_workstation_kgco2e")}
+        return "per_workstation", per_ws.get(scope) or empty, scope
+    tonnes = {"physical": data.get("physical_tco2e"), "equipment": data.get("equipment_scope_tco2e"),
+              "spend_based": data.get("spend_based_tco2e"), "total": data.get("total_tco2e")}
+    return ("other_total" if r.applies_to == "all" else "own_total"), tonnes.get(scope) or empty, scope
+
+
+def benchmark_rows(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
+    """The study beside each published reference of the library (``applies_to`` = ``slug`` or ``all``), on the
+    reference's own scope (issue 32): the scope named by ``compared_scope`` (:data:`DEFAULT_COMPARED_SCOPE` when
+    blank), the study's figure on it from the carbon summary ``data`` (:func:`_benchmark_case`). The total with
+    purchases is never set against a reference that has none. Nothing is tuned to match a reference.
+
+    Only the references of the study's perimeter (issue 36): a reference whose ``perimeter_schools`` differs from
+    ``data["perimeter"]["schools"]`` is left out (:func:`benchmark_set_aside` lists it). The total of another
+    collectivity (``tco2e_per_year`` for ``all``) is an order of magnitude: shown beside the study's tonnes on the
+    same scope, without a ratio (the sizes differ).
+
+    Columns :data:`BENCHMARK_ROW_COLUMNS`; ``source`` is the reference's web address when it has one. The published
+    table adds each row's scope and reason in French (:func:`helpers.report.carbon_labels.benchmark_comparison`).
+    """
+    nan = float("nan")
+    ours_schools = (data.get("perimeter") or {}).get("schools")
+    rows = []
+    for r in _references(benchmarks, slug):
+        if not perimeter_matches(_cell(getattr(r, "perimeter_schools", "")), ours_schools):
+            continue
+        scope = str(getattr(r, "compared_scope", "") or "") or DEFAULT_COMPARED_SCOPE[r.unit]
+        case, ours, scope = _benchmark_case(r, scope, data)
+        ref = float(r.value)
+        rows.append({"id": getattr(r, "id", r.label_fr), "reference": r.label_fr, "reference_value": ref,
+                     "unit": r.unit, "compared_scope": scope, "reference_scope": r.scope, "our_value": ours["value"],
+                     "our_low": ours.get("low", nan), "our_high": ours.get("high", nan),
+                     "ratio": ours["value"] / ref if ref and case != "other_total" else nan, "case": case,
+                     "source": _url(r.source) or str(r.source), "year": _year(getattr(r, "year", ""))})
+    return pd.DataFrame(rows, columns=BENCHMARK_ROW_COLUMNS)
+
+
+#: Columns of :func:`benchmark_set_aside` (the published table adds ``reason_fr`` after ``perimeter_schools``)
+SET_ASIDE_ROW_COLUMNS = ["id", "reference", "reference_value", "unit", "reference_scope", "perimeter_schools",
+                         "source", "year"]
 
 
 def benchmark_set_aside(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
-    """The references of the library left out of :func:`benchmark_comparison` because their perimeter differs from
-    the study's (issue 36), each with the reason in French, its perimeter, source and year: what a reader needs to
-    know was not compared, and why. Columns :data:`SET_ASIDE_COLUMNS`; empty when every reference matches or the
-    study's perimeter is unknown."""
+    """The references of the library left out of :func:`benchmark_rows` because their perimeter differs from the
+    study's (issue 36), each with its perimeter, source and year: what a reader needs to know was not compared
+    (the reason in French: :func:`helpers.report.carbon_labels.benchmark_set_aside`). Columns
+    :data:`SET_ASIDE_ROW_COLUMNS`; empty when every reference matches or the study's perimeter is unknown."""
     ours = (data.get("perimeter") or {}).get("schools")
     rows = []
-    for r in benchmarks.itertuples(index=False):
-        if r.applies_to not in ("all", slug) or r.unit not in DEFAULT_COMPARED_SCOPE:
-            continue
+    for r in _references(benchmarks, slug):
         theirs = _cell(getattr(r, "perimeter_schools", ""))
         if perimeter_matches(theirs, ours):
             continue
-        year = getattr(r, "year", "")
         rows.append({"id": r.id, "reference": r.label_fr, "reference_value": float(r.value), "unit": r.unit,
                      "reference_scope": r.scope, "perimeter_schools": theirs,
-                     "reason_fr": mismatch_reason_fr(theirs, ours), "source": _url(r.source) or str(r.source),
-                     "year": None if year in ("", None) or year != year else int(float(year))})
-    return pd.DataFrame(rows, columns=SET_ASIDE_COLUMNS)
+                     "source": _url(r.source) or str(r.source), "year": _year(getattr(r, "year", ""))})
+    return pd.DataFrame(rows, columns=SET_ASIDE_ROW_COLUMNS)
 
 
-def published_comparison(published: dict, mc: MonteCarloResult, data: dict, computers: float,
-                         illustrative: bool = False) -> list[dict]:
+def _published_line(line: str, published: float | None, study: dict, unit: str = "tco2e_per_year", **facts) -> dict:
+    """One line of :func:`published_lines`: ``difference`` = study − published (None without a published figure or
+    a study value); ``facts`` holds what the reason of the difference is worded from."""
+    nan = float("nan")
+    diff = None if published is None or study["value"] != study["value"] else study["value"] - published
+    return {"line": line, "unit": unit, "published": published, "study": study["value"],
+            "study_low": study.get("low", nan), "study_high": study.get("high", nan), "difference": diff,
+            "facts": facts}
+
+
+def _published_phase_lines(mc: MonteCarloResult, in_scope: np.ndarray, published_tco2e: float, split: dict,
+                           data: dict) -> list[dict]:
+    """The ``manufacturing`` and ``use`` lines of :func:`published_lines` (when the publication splits them) and
+    ``distribution_end_of_life`` (which it never splits). The use line's facts: the study's electricity of devices
+    and rooms and its networks (tCO2e), the French-grid kWh (``data["electricity_factor"]``), the gap to the
+    published use and, when the study is below it, the electricity factor that would close the gap alone."""
+    phase = mc.cells["phase"].astype(str).to_numpy()
+    tier = mc.cells["tier"].astype(str).to_numpy()
+    use_mask = in_scope & (phase == "use")
+    rows = []
+    if "manufacturing" in split:
+        rows.append(_published_line("manufacturing", published_tco2e * split["manufacturing"],
+                                    masked_interval(mc, in_scope & (phase == "manufacturing"))))
+    if "use" in split:
+        pub = published_tco2e * split["use"]
+        use = masked_interval(mc, use_mask)
+        kwh = float((data.get("electricity_factor") or {}).get("kwh_per_year") or 0.0)
+        electricity_tco2e = masked_interval(mc, use_mask & (tier != "networks"))["value"]
+        gap_tco2e = pub - use["value"]
+        rows.append(_published_line(
+            "use", pub, use, electricity_tco2e=electricity_tco2e,
+            networks_tco2e=masked_interval(mc, use_mask & (tier == "networks"))["value"], kwh_per_year=kwh,
+            gap_tco2e=gap_tco2e, needed_kgco2e_per_kwh=(electricity_tco2e * 1000.0 + gap_tco2e * 1000.0) / kwh
+            if gap_tco2e > 0 and kwh > 0 else None))
+    if split:
+        rows.append(_published_line("distribution_end_of_life", None,
+                                    masked_interval(mc, in_scope & np.isin(phase, ["distribution", "end_of_life"]))))
+    return rows
+
+
+def published_lines(published: dict, mc: MonteCarloResult, data: dict, computers: float) -> list[dict]:
     """The collectivity's own published balance (``territory.yaml: published_footprint``) beside the study on the
-    comparable scope, line by line, each line with the reason of the difference (issue 32). Explained, never tuned:
-    the reasons state what would have to differ for the gap to close, never change an input.
+    comparable scope, line by line (issue 32), with the facts each line's reason is worded from
+    (:func:`helpers.report.carbon_labels.published_comparison`). Explained, never tuned: nothing here changes an
+    input.
 
     Lines (``line``): ``manufacturing`` and ``use`` (when the split is published), ``distribution_end_of_life``
     (not split in the published figures), ``total`` (the comparable scope), ``manufacturing_share``,
     ``per_workstation`` (when a number of workstations is published), ``outside_scope`` (the study's lines outside
-    the published scope) and ``study_total``. Each row: ``line, label_fr, unit, published, study, study_low,
-    study_high, difference, reason_fr``; ``published`` None where the publication gives no figure.
+    the published scope) and ``study_total``. Each row: ``line, unit, published, study, study_low, study_high,
+    difference, facts``; ``unit`` one of ``tco2e_per_year``, ``share``, ``kgco2e_per_workstation_year``;
+    ``published`` None where the publication gives no figure.
     """
-    from helpers.io.french import fr_number
-
     nan = float("nan")
-    cells = mc.cells
-    masks = scope_masks(cells)
+    masks = scope_masks(mc.cells)
     scope = published.get("comparable_scope") or "equipment"
     in_scope = masks[scope]
-    phase = cells["phase"].astype(str).to_numpy()
-    tier = cells["tier"].astype(str).to_numpy()
     value = float(published["value_tco2e"])
     split = published.get("split") or {}
-
-    def ivl(mask):
-        return masked_interval(mc, mask)
-
-    def row(line, label, pub, study, reason, unit="tCO2e/an"):
-        diff = None if pub is None or study["value"] != study["value"] else study["value"] - pub
-        return {"line": line, "label_fr": label, "unit": unit, "published": pub, "study": study["value"],
-                "study_low": study.get("low", nan), "study_high": study.get("high", nan), "difference": diff,
-                "reason_fr": reason}
-
-    def t(x):
-        return f"{fr_number(x)}{chr(0x202f)}t"
-
-    manuf = ivl(in_scope & (phase == "manufacturing"))
-    use = ivl(in_scope & (phase == "use"))
-    other = ivl(in_scope & np.isin(phase, ["distribution", "end_of_life"]))
-    total = ivl(in_scope)
-    rows = []
-    quantities = ("en partie supposées (jeu de données illustratif)" if illustrative
-                  else "celles de l'inventaire fourni")
-    if "manufacturing" in split:
-        pub = value * split["manufacturing"]
-        rows.append(row("manufacturing", "Fabrication des équipements", pub, manuf,
-                        f"Quantités de l'étude {quantities}, facteurs ADEME–NegaOctet 2022 amortis sur la durée de vie ; "
-                        "le bilan publié ne donne ni ses quantités ni ses facteurs."))
-    if "use" in split:
-        pub = value * split["use"]
-        elec = data.get("electricity_factor") or {}
-        kwh = float(elec.get("kwh_per_year") or 0.0)
-        elec_t = ivl(in_scope & (phase == "use") & (tier != "networks"))["value"]
-        net_t = ivl(in_scope & (phase == "use") & (tier == "networks"))["value"]
-        gap = pub - use["value"]
-        parts = [f"Usage de l'étude : électricité des équipements et des salles {t(elec_t)} "
-                 f"({fr_number(kwh)} kWh à {fr_number(elec.get('value'), 4)} kgCO2e/kWh"
-                 + (f", millésime {elec['vintage_year']}" if elec.get("vintage_year") else "") + ") et réseaux "
-                 f"(abonnements fixes par ligne et par mois, mobile par Go, méthode transitoire de l'ADEME pour la "
-                 f"loi AGEC) {t(net_t)}."]
-        if gap > 0 and kwh > 0:
-            needed = (elec_t * 1000.0 + gap * 1000.0) / kwh
-            parts.append("Le bilan publié ne décrit pas sa méthode ; causes possibles de l'écart : (1) abonnements et "
-                         "téléphonie comptés autrement, par exemple sur les factures par ratio monétaire — les "
-                         f"réseaux seuls devraient peser {fr_number((net_t + gap) / net_t, 1) if net_t else 'n.d.'} "
-                         "fois ceux de l'étude ; (2) facteur d'électricité — l'électricité seule demanderait "
-                         f"{fr_number(needed, 3)} kgCO2e/kWh, hors de la série ADEME 2020–2025 (0,046 à 0,060) ; "
-                         "(3) périmètre plus large (voir le périmètre publié).")
-        elif gap < 0:
-            parts.append("L'étude compte davantage d'usage que le bilan publié : parc ou consommations supposés plus "
-                         "élevés, ou postes que le bilan publié ne compte pas.")
-        rows.append(row("use", "Usage (électricité, abonnements, téléphonie)", pub, use, " ".join(parts)))
-    if split:
-        rows.append(row("distribution_end_of_life", "Transport et fin de vie des équipements", None, other,
-                        "Le bilan publié ne sépare pas ces phases : elles sont dans sa fabrication ou absentes."))
-    diffs = [r for r in rows if r["difference"] is not None]
-    detail = " ; ".join(f"{r['label_fr'].split(' :')[0].lower()} {'+' if r['difference'] >= 0 else ''}"
-                        f"{fr_number(r['difference'])} t" for r in diffs)
-    rows.append(row("total", "Total sur le périmètre comparable", value, total,
-                    f"Même périmètre que le bilan publié : {SCOPE_LABELS[scope]}"
-                    + (f" ; l'écart se décompose ainsi : {detail}." if detail else ".")))
+    rows = _published_phase_lines(mc, in_scope, value, split, data)
+    rows.append(_published_line("total", value, masked_interval(mc, in_scope), scope=scope))
     share = data.get("equipment_manufacturing_share")
     if "manufacturing" in split and share is not None:
-        rows.append(row("manufacturing_share", "Part de la fabrication (base : équipements, sans papier ni achats)",
-                        split["manufacturing"], {"value": share, "low": nan, "high": nan},
-                        "Même base ; la part de fabrication de l'étude est plus " +
-                        ("élevée parce que son usage est plus faible (ligne « usage »)." if share > split["manufacturing"]
-                         else "basse parce que son usage est plus élevé (ligne « usage »)."), unit="part"))
+        rows.append(_published_line("manufacturing_share", split["manufacturing"],
+                                    {"value": share, "low": nan, "high": nan}, unit="share"))
     ws = published.get("workstations")
     if ws:
-        rows.append(row("per_workstation", "Par poste de travail", 1000.0 * value / ws,
-                        masked_interval(mc, in_scope, 1.0 / computers) if computers else
-                        {"value": nan, "low": nan, "high": nan},
-                        f"Publié rapporté aux {fr_number(ws)} postes publiés ; étude rapportée à ses "
-                        f"{fr_number(computers)} ordinateurs et clients légers.", unit="kgCO2e/poste/an"))
+        rows.append(_published_line(
+            "per_workstation", 1000.0 * value / ws, masked_interval(mc, in_scope, 1.0 / computers) if computers else
+            {"value": nan, "low": nan, "high": nan}, unit="kgco2e_per_workstation_year", workstations=ws,
+            computers=computers))
     out_mask = ~in_scope
     if out_mask.any():
-        paper = ivl(out_mask & masks["paper"])["value"]
-        spend = ivl(out_mask & masks["spend_based"])["value"]
-        rows.append(row("outside_scope", "Postes de l'étude hors du périmètre publié", None, ivl(out_mask),
-                        f"Papier {t(paper)} et achats de services et logiciels par ratio monétaire {t(spend)} : le "
-                        "bilan publié ne les compte pas."))
+        rows.append(_published_line("outside_scope", None, masked_interval(mc, out_mask),
+                                    paper_tco2e=masked_interval(mc, out_mask & masks["paper"])["value"],
+                                    spend_based_tco2e=masked_interval(mc, out_mask & masks["spend_based"])["value"]))
     if scope == "total":
         return rows
-    study_total = ivl(masks["total"])
+    study_total = masked_interval(mc, masks["total"])
     close = abs(study_total["value"] - value) <= 0.1 * value
-    rows.append(row("study_total", "Total de l'étude, tous périmètres", value, study_total,
-                    "Ce total ajoute des postes que le bilan publié ne compte pas : "
-                    + ("sa proximité avec le chiffre publié est une coïncidence, pas une validation."
-                       if close and out_mask.any() else "il ne se compare pas au chiffre publié.")))
+    rows.append(_published_line("study_total", value, study_total, coincidence=bool(close and out_mask.any())))
     return rows
+
+
+def _breakdown_summary(mc: MonteCarloResult) -> dict:
+    """``by_phase`` (physical scope: the spend-based line is not a phase), ``by_tier`` and ``by_entity`` in tCO2e,
+    each with its ``*_interval`` twin (``{value, low, high}``)."""
+    out = {}
+    for by in ("phase", "tier", "entity"):
+        df = breakdown(mc, by, scale=1 / 1000.0)
+        if by == "phase":
+            df = df[df["phase"] != SPEND_PHASE].reset_index(drop=True)
+        out[f"by_{by}"] = {str(k): float(v) for k, v in zip(df[by], df["value"])}
+        out[f"by_{by}_interval"] = {str(r[by]): {"value": r["value"], "low": r["low"], "high": r["high"]}
+                                    for _, r in df.iterrows()}
+    return out
+
+
+def _criteria_summary(mc: MonteCarloResult, units: dict[str, str]) -> dict:
+    """Each criterion's central value and 95 % interval, its unit and whether a factor is missing (``partial``)."""
+    crit = {}
+    for c in mc.totals:
+        iv = interval(mc.totals[c], mc.central[c])
+        crit[c] = {"value": iv["value"], "low": iv["low"], "high": iv["high"], "unit": units.get(c, ""),
+                   "partial": bool((mc.missing["criterion"] == c).any())}
+    return crit
+
+
+def _scope_summary(mc: MonteCarloResult, agents: float, computers: float, population: float) -> dict:
+    """Issue 32: the headline is the physical scope; per agent / workstation / inhabitant on every scope (each
+    reference is compared on its own); the phases of the equipment scope (the base of the manufacturing share); the
+    tiers with the purchases as one line."""
+    scopes = scope_split(mc)
+    return {
+        "physical_tco2e": scopes["physical"], "spend_based_tco2e": scopes["spend_based"],
+        "equipment_scope_tco2e": scopes["equipment"],
+        "headline_scope": HEADLINE_SCOPE,
+        "manufacturing_share_base": "equipment",
+        "per_agent_by_scope_kgco2e": per_scope(mc, agents),
+        "per_workstation_by_scope_kgco2e": per_scope(mc, computers),
+        "per_inhabitant_by_scope_kgco2e": per_scope(mc, population),
+        "by_phase_equipment": {r["phase"]: {k: r[k] for k in ("value", "low", "high", "share")}
+                               for r in equipment_phase_breakdown(mc).to_dict("records") if r["scope"] == "equipment"},
+        "by_tier_with_spend": {r["tier"]: {k: r[k] for k in ("value", "low", "high", "share")}
+                               for r in tier_breakdown_with_spend(mc).to_dict("records")},
+    }
 
 
 def summary(balance: Balance, territory, computers: float, national: pd.DataFrame,
             actors_total: dict | None = None) -> tuple[dict, dict]:
-    """``(data, top_level)`` for ``ctx.write_summary("carbon", data, top_level)``."""
+    """``(data, top_level)``: the numbers of ``summary_carbon.json`` (the run layer adds the French fields,
+    :func:`helpers.report.carbon_labels.summary_texts`). ``territory``: ``agents`` and ``population``; ``national``:
+    ``national_footprint.csv``; ``actors_total``: the territory's total by actor (:func:`territory_footprint`).
+    ``top_level["territory_footprint_tco2e"]`` holds the figures of :func:`territory_footprint` the summary
+    publishes, with ``by_actor``."""
     mc = balance.mc
     head = headline(balance, territory.agents, territory.population, computers)
-
-    def numbers(df, key):
-        return {str(k): float(v) for k, v in zip(df[key], df["value"])}
-
-    def intervals(df, key):
-        return {str(r[key]): {"value": r["value"], "low": r["low"], "high": r["high"]} for _, r in df.iterrows()}
-
-    by_phase = breakdown(mc, "phase", scale=1 / 1000.0)
-    by_phase = by_phase[by_phase["phase"] != SPEND_PHASE].reset_index(drop=True)
-    scopes = scope_split(mc)
-    by_tier = breakdown(mc, "tier", scale=1 / 1000.0)
-    by_entity = breakdown(mc, "entity", scale=1 / 1000.0)
-    crit = {}
-    for c in mc.totals:
-        iv = interval(mc.totals[c], mc.central[c])
-        crit[c] = {"value": iv["value"], "low": iv["low"], "high": iv["high"], "unit": balance.units.get(c, ""),
-                   "partial": bool((mc.missing["criterion"] == c).any())}
     equipment_share = equipment_manufacturing_share(mc)
     total = head["total_tco2e"]
     terr = territory_footprint(territory.population, national, total["value"], actors_total)
     data = {
         "total_tco2e": _ivl(total),
-        "physical_tco2e": scopes["physical"], "spend_based_tco2e": scopes["spend_based"],
-        "equipment_scope_tco2e": scopes["equipment"],
-        "scope_note": "total = périmètre physique + achats de services et logiciels (ratio monétaire) ; la "
-                      "répartition par phase porte sur le seul périmètre physique",
-        "by_phase": numbers(by_phase, "phase"), "by_phase_interval": intervals(by_phase, "phase"),
-        "by_tier": numbers(by_tier, "tier"), "by_tier_interval": intervals(by_tier, "tier"),
-        "by_entity": numbers(by_entity, "entity"), "by_entity_interval": intervals(by_entity, "entity"),
+        **_breakdown_summary(mc),
         "per_agent_kgco2e": _ivl(head["per_agent_kgco2e"]),
         "per_inhabitant_kgco2e": _ivl(head["per_inhabitant_kgco2e"]),
         "per_workstation_kgco2e": _ivl(head["per_workstation_kgco2e"]),
         "purchases_view_tco2e": _ivl(head["purchases_view_tco2e"]),
         "equipment_manufacturing_share": equipment_share,
         "manufacturing_share": equipment_share,
-        "criteria": crit,
+        "criteria": _criteria_summary(mc, balance.units),
         "missing_criteria": missing_criteria(mc),
         "computers": computers,
         "n_draws": mc.n_draws, "seed": mc.seed,
         "territory_footprint_tco2e": {k: terr[k] for k in ("value", "low", "high")},
         "own_share_of_territory_footprint": terr["own_share"],
-        # issue 32: the headline is the physical scope; per agent / workstation on every scope (each reference is
-        # compared on its own); the phases of the equipment scope (the base of the manufacturing share); the tiers
-        # with the purchases as one line
-        "headline_scope": HEADLINE_SCOPE,
-        "scope_labels": dict(SCOPE_LABELS),
-        "manufacturing_share_base": "equipment",
-        "per_agent_by_scope_kgco2e": per_scope(mc, territory.agents),
-        "per_workstation_by_scope_kgco2e": per_scope(mc, computers),
-        "per_inhabitant_by_scope_kgco2e": per_scope(mc, territory.population),
-        "by_phase_equipment": {r["phase"]: {k: r[k] for k in ("value", "low", "high", "share")}
-                               for r in equipment_phase_breakdown(mc).to_dict("records") if r["scope"] == "equipment"},
-        "by_tier_with_spend": {r["tier"]: {k: r[k] for k in ("value", "low", "high", "share")}
-                               for r in tier_breakdown_with_spend(mc).to_dict("records")},
+        **_scope_summary(mc, territory.agents, computers, territory.population),
     }
-    top = {"territory_footprint_tco2e": {k: terr[k] for k in ("value", "low", "high", "unit", "basis",
+    top = {"territory_footprint_tco2e": {k: terr[k] for k in ("value", "low", "high", "basis", "by_actor",
                                                               "alternative_value", "alternative_basis")}}
     return data, top
 
@@ -2284,95 +2115,11 @@ def _ivl(d: dict) -> dict:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Notebook-facing layer: run the section for a context, French tables and text
+# Sensitivities
 # --------------------------------------------------------------------------------------------------------------
 
-INPUT_TABLES: tuple[str, ...] = ("inventory", "hosting", "telecom", "purchases", "printing", "factor_overrides")
-
-
-def read_inputs(ctx) -> dict[str, pd.DataFrame | None]:
-    """The clean tables written by ``01_ingest`` (``None`` for an optional file the territory did not provide)."""
-    out: dict[str, pd.DataFrame | None] = {}
-    for name in INPUT_TABLES:
-        path = Path(ctx.processed) / f"{name}.csv"
-        out[name] = ctx.read_table(name) if path.exists() else None
-    if out["inventory"] is None:
-        ctx.read_table("inventory")  # raises the context's clear "run 01_ingest first" error
-    return out
-
-
-@dataclass
-class CarbonStudy:
-    """What the carbon notebook shows: inputs, factors and their overrides, the balance and its summary."""
-
-    territory: object
-    inputs: dict
-    categories: pd.DataFrame
-    hosting_kinds: pd.DataFrame
-    factors: pd.DataFrame
-    changes: pd.DataFrame
-    balance: Balance
-    computers: float
-    data: dict
-    top_level: dict
-    national: pd.DataFrame
-    benchmarks: pd.DataFrame
-    factors_version: str
-
-    def write(self, ctx) -> list[str]:
-        """Write the section's tables and ``summary_carbon.json`` (:func:`write_outputs`)."""
-        return write_outputs(ctx, self)
-
-
-def territory_total(ctx) -> dict | None:
-    """``territory.total_tco2e`` drawn up by ``01_ingest`` (issue 35: the footprint by actor), or None when the
-    processed folder has none (a section run on its own: the national ratio)."""
-    path = Path(ctx.processed) / "summary_territory.json"
-    return ctx.read_summary("territory")["total_tco2e"] if path.exists() else None
-
-
-def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101) -> CarbonStudy:
-    """Compute the carbon balance of ``ctx``'s territory from the clean inputs and the reference library."""
-    from helpers.io import factors as fmod
-
-    inputs = read_inputs(ctx)
-    categories = fmod.load_categories()
-    kinds = fmod.load_hosting_kinds()
-    factors, changes = prepare_factors(fmod.load_factors(), ctx.territory, inputs["factor_overrides"])
-    t = ctx.territory
-    balance = compute_balance(inputs["inventory"], categories, factors, kinds, t.reference_year, inputs["hosting"],
-                              inputs["telecom"], inputs["purchases"], inputs["printing"], n_draws=n_draws, seed=seed)
-    computers = count_computers(inputs["inventory"])
-    national = load_national_footprint()
-    data, top = summary(balance, t, computers, national, territory_total(ctx))
-    top["factors_version"] = fmod.factors_version()
-    data["overrides"] = changes[["factor_id", "old_value", "new_value", "source", "origin"]].to_dict("records")
-    data["notes"] = list(balance.activities.notes)
-    data["electricity_factor"] = electricity_factor_summary(factors, t, balance)
-    data["fleet_age"] = fleet_age(inputs["inventory"])  # NaN -> null: no dated device, no age published
-    data["factor_alternatives"] = factor_alternatives(balance.activities.table, factors).to_dict("records")
-    data["spend_based_ratios"] = spend_ratios(balance.activities.table, factors)
-    data["spend_based_sensitivity"] = spend_based_sensitivity(data["spend_based_ratios"])
-    data["lifetime_profile"] = household_lifetime_sensitivity(inputs["inventory"], categories, factors,
-                                                              (data.get("total_tco2e") or {}).get("value"))
-    data["fleet_ratios"] = {r["indicator"]: r["value"] for r in fleet_ratios(inputs["inventory"], t.agents)
-                            .to_dict("records")}  # issue 36: the batch comparison's fleet columns
-    data["perimeter"] = study_perimeter(t.entities, data.get("by_entity"))
-    benchmarks = load_published_benchmarks()
-    data["benchmark_comparison"] = benchmark_comparison(benchmarks, t.slug, data).to_dict("records")
-    data["benchmark_set_aside"] = benchmark_set_aside(benchmarks, t.slug, data).to_dict("records")
-    pub = getattr(t, "published_footprint", None)
-    if pub:
-        data["published"] = {**pub, "comparison": published_comparison(pub, balance.mc, data, computers,
-                                                                       bool(getattr(t, "illustrative", False)))}
-    return CarbonStudy(territory=t, inputs=inputs, categories=categories, hosting_kinds=kinds, factors=factors,
-                       changes=changes, balance=balance, computers=computers, data=data, top_level=top,
-                       national=national, benchmarks=benchmarks,
-                       factors_version=top["factors_version"])
-
-
 def household_lifetime_sensitivity(inventory: pd.DataFrame, categories: pd.DataFrame, factors: pd.DataFrame,
-                                   total_tco2e: float | None = None) -> dict | None:
+                                   balance_total_tco2e: float | None = None) -> dict | None:
     """The balance if the fleet's devices lived as long as a household keeps them (ADEME's consumer profile,
     ``household_lifetime_years`` of ``categories.csv``) instead of the professional default: a sensitivity (issue
     29). Only lines whose lifetime is the category default change (a lifetime the inventory gives is kept):
@@ -2380,8 +2127,9 @@ def household_lifetime_sensitivity(inventory: pd.DataFrame, categories: pd.DataF
     ``delta = Σ q × (s × F_manufacturing + F_distribution + F_end_of_life) × (1/h − 1/L)`` (kgCO2e/year) with ``s``
     the reconditioned embodied share (1 for new devices), ``h`` the household lifetime and ``L`` the line's
     lifetime; climate change factors at their central value (the balance is linear in each). Returns ``{delta_tco2e,
-    total_tco2e, categories: {category: [professional, household]}}`` or None when no category of the inventory has
-    a household profile of its own.
+    total_tco2e, categories: {category: [professional, household]}}`` (``total_tco2e``: ``balance_total_tco2e`` +
+    delta) or None when no category of the inventory has a household profile of its own. The published form adds the
+    basis in French (:func:`helpers.report.carbon_labels.lifetime_profile`).
     """
     if "household_lifetime_years" not in categories or "lifetime_origin" not in inventory:
         return None
@@ -2406,25 +2154,8 @@ def household_lifetime_sensitivity(inventory: pd.DataFrame, categories: pd.DataF
     delta = float((inv["quantity"].to_numpy(dtype=float) * per_unit * (1.0 / h - 1.0 / life)).sum()) / 1000.0
     used = sorted(set(inv["category"]))
     return {"delta_tco2e": delta,
-            "total_tco2e": None if total_tco2e is None else float(total_tco2e) + delta,
-            "categories": {c: [float(cats.loc[c, "default_lifetime_years"]), float(household[c])] for c in used},
-            "basis": "durées de vie professionnelles par défaut ; sensibilité : profil des ménages de l'ADEME "
-                     "(acv-terminaux) pour les catégories qui en ont un"}
-
-
-#: Alternative values the library cites for a factor but that its interval does not contain (a sensitivity case
-#: each, never a replacement): (factor_id, alternative value or multiplier of the value, French label, source).
-FACTOR_ALTERNATIVES: tuple[tuple[str, float, bool, str, str], ...] = (
-    ("screen_small:manufacturing:climate_change", 3.0, True,
-     "écrans 24 pouces : déclarations des fabricants (×3, bas de la fourchette ×3 à ×5)",
-     "Boavizta/environmental-footprint-data:boavizta-data-us.csv@004e04397cdb (Dell, Lenovo monitors)"),
-    ("screen_large:manufacturing:climate_change", 3.0, True,
-     "écrans 27 pouces : déclarations des fabricants (×3)",
-     "Boavizta/environmental-footprint-data:boavizta-data-us.csv@004e04397cdb"),
-    ("server:manufacturing:climate_change", 3660.0, False,
-     "serveurs : serveur NegaOctet de la Base IMPACTS (3 660 kgCO2e)",
-     "Boavizta/boaviztapi:boaviztapi/data/crowdsourcing/ademe_base_impacts_negaoctet.csv@7c452d1c7f3f"),
-)
+            "total_tco2e": None if balance_total_tco2e is None else float(balance_total_tco2e) + delta,
+            "categories": {c: [float(cats.loc[c, "default_lifetime_years"]), float(household[c])] for c in used}}
 
 
 def factor_alternatives(activities: pd.DataFrame, factors: pd.DataFrame,
@@ -2453,63 +2184,8 @@ def factor_alternatives(activities: pd.DataFrame, factors: pd.DataFrame,
     return pd.DataFrame(rows, columns=["factor_id", "label_fr", "value", "alternative", "delta_tco2e", "source"])
 
 
-def electricity_factor_summary(factors: pd.DataFrame, territory, balance: Balance | None = None) -> dict:
-    """The French electricity climate factor the balance used: ``{value, vintage_year, source, vintage, exact,
-    note}``, and the latest vintage as a sensitivity (``latest_value``, ``latest_vintage_year`` and, with
-    ``balance``, ``latest_delta_tco2e`` = the kWh at that factor minus the kWh at the one used: the balance is
-    linear in the factor). ``vintage_year`` is None when the territory sets its own factor (``territory.yaml`` or
-    ``factor_overrides.csv``)."""
-    from helpers.io.factors import ELECTRICITY_FACTOR_ID, electricity_vintage, load_electricity_vintages
-
-    row = factors.set_index("factor_id").loc[ELECTRICITY_FACTOR_ID]
-    info = electricity_vintage(load_electricity_vintages(), int(territory.reference_year))
-    own = abs(float(row["value"]) - info["value"]) > 1e-12 or str(row["source"]) != info["source"]
-    out = {"value": float(row["value"]), "vintage_year": None if own else info["vintage_year"],
-           "source": str(row["source"]), "vintage": str(row["vintage"]), "exact": (not own) and info["exact"],
-           "note": "facteur propre du territoire" if own else info["note"],
-           "latest_value": info["latest"]["value"], "latest_vintage_year": info["latest"]["vintage_year"],
-           "method": None if own else info["method"], "method_fr": None if own else info["method_fr"],
-           "latest_method_fr": info["latest"]["method_fr"],
-           "method_breaks_to_latest": [] if own else info["breaks_to_latest"]}
-    if balance is not None:
-        acts = balance.activities.table
-        kwh = float(acts.loc[(acts["item"] == DEFAULT_ELECTRICITY_ITEM) & (acts["factor_phase"] == "use"),
-                             "activity"].sum())
-        out["kwh_per_year"] = kwh
-        out["latest_delta_tco2e"] = kwh * (info["latest"]["value"] - float(row["value"])) / 1000.0
-    return out
-
-
-def output_tables(study: CarbonStudy) -> dict[str, pd.DataFrame]:
-    """The processed tables of the section (written by :func:`write_outputs`)."""
-    b, t = study.balance, study.territory
-    inv = study.inputs["inventory"]
-    by_entity = breakdown(b.mc, ["entity", "tier"], scale=1 / 1000.0).rename(columns={"value": "tco2e"})
-    bridge, rec = reconcile_views(b.lines, b.purchases_lines, inv, study.categories, t.reference_year)
-    return {
-        "carbon_lines": b.lines,
-        "carbon_purchases_view_lines": b.purchases_lines,
-        "carbon_by_category": category_table(b.lines, inv, study.categories),
-        "carbon_by_entity": by_entity,
-        "carbon_by_phase": equipment_phase_breakdown(b.mc),  # shares of the equipment scope (issue 32)
-        "carbon_by_tier": tier_breakdown_with_spend(b.mc),  # the purchases as one line (issue 32)
-        "carbon_mc_quantiles": quantiles_table(b, t.agents, t.population, study.computers),
-        "carbon_sensitivity": sensitivity_table(b.mc, study.categories, study.hosting_kinds),
-        "carbon_criteria": criteria_table(b.mc, b.units),
-        "carbon_criteria_phase_shares": phase_shares_by_criterion(b.mc),
-        "carbon_missing_factors": b.mc.missing,
-        "carbon_reconciliation": rec,
-        "carbon_reconciliation_bridge": bridge,
-        "carbon_overrides": study.changes,
-        "fleet_ratios": fleet_ratios(inv, t.agents),
-        "fleet_age_profile": age_profile(inv, study.categories),
-    }
-
-
-def write_outputs(ctx, study: CarbonStudy) -> list[str]:
-    """Write the section's tables and ``summary_carbon.json``; returns the table names."""
-    tables = output_tables(study)
-    for name, df in tables.items():
-        ctx.write_table(name, df)
-    ctx.write_summary("carbon", study.data, top_level=study.top_level)
-    return sorted(tables)
+def grid_kwh(activities: pd.DataFrame, electricity_item: str = DEFAULT_ELECTRICITY_ITEM) -> float:
+    """The electricity of the balance's activity rows on the grid ``electricity_item`` (kWh/year, PUE overhead
+    included): what a change of that grid's factor multiplies (the balance is linear in it)."""
+    return float(activities.loc[(activities["item"] == electricity_item) & (activities["factor_phase"] == "use"),
+                                "activity"].sum())

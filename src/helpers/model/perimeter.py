@@ -18,7 +18,6 @@ import unicodedata
 
 #: values of ``perimeter_schools`` (``published_benchmarks.csv``) and of ``carbon.perimeter.schools``
 SCHOOLS_INCLUDED, SCHOOLS_EXCLUDED = "included", "excluded"
-SCHOOLS_FR = {SCHOOLS_INCLUDED: "établissements scolaires compris", SCHOOLS_EXCLUDED: "établissements scolaires exclus"}
 
 #: entity kinds that are schools (compared without accents, case or plural)
 SCHOOL_KINDS = ("ecole", "college", "lycee", "scolaire", "school")
@@ -71,10 +70,3 @@ def perimeter_matches(reference_schools: str, study_schools: str | None) -> bool
     share), when the study's perimeter is unknown (a summary written before issue 36), or when both agree."""
     ref = str(reference_schools or "").strip()
     return not ref or study_schools is None or ref == study_schools
-
-
-def mismatch_reason_fr(reference_schools: str, study_schools: str) -> str:
-    """Why a reference is left aside, in French: ``"établissements scolaires exclus de la référence, compris ici"``."""
-    where = {SCHOOLS_INCLUDED: "compris", SCHOOLS_EXCLUDED: "exclus"}
-    return (f"établissements scolaires {where.get(reference_schools, reference_schools)} dans la référence, "
-            f"{where.get(study_schools, study_schools)} dans cette étude")

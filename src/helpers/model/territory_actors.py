@@ -30,51 +30,18 @@ range, the intensity's range and, for SIRENE bands, the band bounds of its jobs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from helpers.io.paths import REFERENCE_DIR
-
-ACTORS_PATH = REFERENCE_DIR / "territory_actors.csv"
 
 #: NAF rev. 2 sections counted as schools and public services (administration, education, health and social work);
 #: the split follows the sector, not the legal status (a private clinic is in Q)
 PUBLIC_SECTIONS: tuple[str, ...] = ("O", "P", "Q", "OQ")
 
-#: French names of the NAF rev. 2 sections (INSEE nomenclature d'activités française)
-SECTION_LABELS_FR: dict[str, str] = {
-    "A": "Agriculture, sylviculture et pêche", "B": "Industries extractives", "C": "Industrie manufacturière",
-    "D": "Électricité, gaz, vapeur", "E": "Eau, assainissement, déchets", "F": "Construction",
-    "G": "Commerce, réparation d'automobiles", "H": "Transports et entreposage", "I": "Hébergement et restauration",
-    "J": "Information et communication", "K": "Activités financières et d'assurance", "L": "Activités immobilières",
-    "M": "Activités spécialisées, scientifiques et techniques", "N": "Services administratifs et de soutien",
-    "O": "Administration publique", "P": "Enseignement", "Q": "Santé humaine et action sociale",
-    "R": "Arts, spectacles et loisirs", "S": "Autres activités de services", "T": "Ménages employeurs",
-    "U": "Activités extra-territoriales", "DE": "Énergie, eau, déchets", "MN": "Services aux entreprises",
-    "OQ": "Administration, enseignement, santé, action sociale", "RU": "Autres services (arts, loisirs, ménages)",
-}
-
-#: French names of the actors (the lines of ``territory.by_actor``)
-ACTOR_LABELS_FR: dict[str, str] = {
-    "households": "Ménages (terminaux des foyers)",
-    "businesses": "Entreprises (terminaux professionnels)",
-    "schools_public": "Écoles et services publics",
-    "terminals": "Terminaux de tous les usagers (ménages, entreprises, services publics)",
-    "other_terminals": "Autres terminaux (usagers sans donnée locale)",
-    "datacentres": "Centres de données",
-    "networks": "Réseaux (fixes et mobiles)",
-    "networks_fixed": "Réseaux fixes (box comprises)",
-    "networks_mobile": "Réseaux mobiles",
-}
+#: The actors (the lines of ``territory.by_actor``; their French names: :mod:`helpers.report.territory_labels`)
+ACTORS: tuple[str, ...] = ("households", "businesses", "schools_public", "terminals", "other_terminals", "datacentres",
+                           "networks", "networks_fixed", "networks_mobile")
 BASES: tuple[str, ...] = ("local", "national_ratio")
-
-
-def load_national_actors(path: str | Path | None = None) -> pd.DataFrame:
-    """The national parameters of the actor split (``data/raw/reference/territory_actors.csv``), each with its source,
-    vintage and status."""
-    return pd.read_csv(Path(path) if path else ACTORS_PATH, keep_default_na=False, na_values=[""])
 
 
 @dataclass(frozen=True)
@@ -208,8 +175,14 @@ class LocalDrivers:
         return out
 
 
-LINE_COLUMNS = ["actor", "label_fr", "basis", "driver_fr", "driver_value", "intensity_kgco2e", "value_tco2e",
-                "low_tco2e", "high_tco2e", "note"]
+#: Columns of :func:`actor_lines`: per line, its driver's value, the national intensity per driver unit, the
+#: footprint with its bounds; ``pupils`` and ``public_jobs`` (the two drivers of ``schools_public``, NaN elsewhere).
+#: The published table adds the French names, the driver and the method note
+#: (:func:`helpers.report.territory_labels.actor_lines`).
+LINE_COLUMNS = ["actor", "basis", "driver_value", "intensity_kgco2e", "value_tco2e", "low_tco2e", "high_tco2e",
+                "pupils", "public_jobs"]
+
+_ZERO = Interval(0.0, 0.0, 0.0)
 
 
 def _jobs(df: pd.DataFrame, public: bool) -> Interval:
@@ -218,88 +191,106 @@ def _jobs(df: pd.DataFrame, public: bool) -> Interval:
     return Interval(float(d["employees"].sum()), float(d["employees_low"].sum()), float(d["employees_high"].sum()))
 
 
+def _line(actor: str, basis: str, amount: Interval, driver_value=np.nan, intensity_kgco2e=np.nan,
+          pupils=np.nan, public_jobs=np.nan) -> dict:
+    return {"actor": actor, "basis": basis, "driver_value": driver_value, "intensity_kgco2e": intensity_kgco2e,
+            "value_tco2e": amount.value, "low_tco2e": amount.low, "high_tco2e": amount.high, "pupils": pupils,
+            "public_jobs": public_jobs}
+
+
+def _per_inhabitant(actor: str, amount: Interval, population: float) -> dict:
+    """A ``national_ratio`` line: the population share of a national pool, its intensity per inhabitant."""
+    return _line(actor, "national_ratio", amount, population, amount.value * 1000 / population)
+
+
+def _schools_public_line(local: LocalDrivers, per: dict[str, Interval], public_jobs: Interval | None) -> list[dict]:
+    """The schools and public services: pupils × school devices per pupil, plus the salaried jobs of the public
+    sections × terminals per job; no line when neither is given."""
+    if local.pupils is None and public_jobs is None:
+        return []
+    amount = _ZERO
+    if local.pupils is not None:
+        amount = amount + per["pupils"] * (local.pupils / 1000.0)
+    if public_jobs is not None:
+        amount = amount + per["salaried_jobs"] * public_jobs * 0.001
+    jobs_value = public_jobs.value if public_jobs is not None else np.nan
+    return [_line("schools_public", "local", amount,
+                  (local.pupils or 0.0) + (jobs_value if public_jobs is not None else 0.0),
+                  pupils=np.nan if local.pupils is None else local.pupils, public_jobs=jobs_value)]
+
+
+def _terminal_rest(population: float, ratio: float, covered: list[str], nat: NationalIntensities) -> list[dict]:
+    """The terminals the local files do not cover: the population share of the terminal pool (no local actor), or
+    that share minus what the national average allots to the actors given locally (bounds crossed); none when the
+    three terminal actors are local."""
+    pool = nat.pools_tco2e["terminals"] * ratio
+    if not covered:
+        return [_per_inhabitant("terminals", pool, population)]
+    if len(covered) >= 3:
+        return []
+    key = {"households": "households", "jobs": "salaried_jobs", "pupils": "pupils"}
+    taken = _ZERO
+    for a in covered:
+        unit = nat.per_unit_kgco2e[key[a]] * (nat.national_drivers[key[a]] * ratio / 1000.0)
+        taken = taken + Interval(unit.value, unit.high, unit.low)  # what the average allots, bounds crossed
+    rest = Interval(max(pool.value - taken.value, 0.0), max(pool.low - taken.low, 0.0),
+                    max(pool.high - taken.high, 0.0))
+    return [_line("other_terminals", "national_ratio", rest, population)]
+
+
+def _terminal_lines(population: float, ratio: float, local: LocalDrivers, nat: NationalIntensities) -> list[dict]:
+    """The terminals: the local actors (households, businesses, schools and public services), then what the
+    national average leaves."""
+    per = nat.per_unit_kgco2e
+    rows = []
+    if local.households is not None:
+        rows.append(_line("households", "local", per["households"] * (local.households / 1000.0), local.households,
+                          per["households"].value))
+    jobs_p = None
+    if local.jobs_by_section is not None:
+        jobs_b, jobs_p = _jobs(local.jobs_by_section, False), _jobs(local.jobs_by_section, True)
+        rows.append(_line("businesses", "local", per["salaried_jobs"] * jobs_b * 0.001, jobs_b.value,
+                          per["salaried_jobs"].value))
+    return rows + _schools_public_line(local, per, jobs_p) + _terminal_rest(population, ratio,
+                                                                            local.terminal_actors(), nat)
+
+
+def _datacentre_lines(population: float, ratio: float, local: LocalDrivers, nat: NationalIntensities) -> list[dict]:
+    """The data centres on the territory × the national footprint per MW (or per m²) installed, else the
+    population share of the national pool."""
+    per = nat.per_unit_kgco2e
+    if local.dc_power_mw is None and local.dc_floor_m2 is None:
+        return [_per_inhabitant("datacentres", nat.pools_tco2e["datacentres"] * ratio, population)]
+    amount = _ZERO
+    if local.dc_power_mw:
+        amount = amount + per["dc_power_mw"] * (local.dc_power_mw / 1000.0)
+    if local.dc_floor_m2:
+        amount = amount + per["dc_floor_m2"] * (local.dc_floor_m2 / 1000.0)
+    return [_line("datacentres", "local", amount,
+                  (local.dc_power_mw or 0.0) if local.dc_power_mw else (local.dc_floor_m2 or 0.0))]
+
+
+def _network_lines(population: float, ratio: float, local: LocalDrivers, nat: NationalIntensities) -> list[dict]:
+    """The networks: one population-share line without local lines, else fixed and mobile apart, each from the
+    territory's lines × the national footprint per line, or the population share of that network."""
+    if local.fixed_accesses is None and local.sim_cards is None:
+        return [_per_inhabitant("networks", nat.pools_tco2e["networks"] * ratio, population)]
+    rows = []
+    for actor, value, key in (("networks_fixed", local.fixed_accesses, "fixed_accesses"),
+                              ("networks_mobile", local.sim_cards, "sim_cards")):
+        per = nat.per_unit_kgco2e[key]
+        rows.append(_line(actor, "local", per * (value / 1000.0), value, per.value) if value is not None
+                    else _per_inhabitant(actor, nat.pools_tco2e[actor] * ratio, population))
+    return rows
+
+
 def actor_lines(population: float, local: LocalDrivers, nat: NationalIntensities) -> pd.DataFrame:
     """One row per actor line (:data:`LINE_COLUMNS`): tCO2e/year with bounds, ``basis`` ``local`` or
     ``national_ratio``. Without any local driver: three ``national_ratio`` lines (terminals, data centres, networks)
     summing to ``population`` × the national footprint per inhabitant."""
     ratio = float(population) / nat.population
-    per = nat.per_unit_kgco2e
-    rows: list[dict] = []
-
-    def add(actor, basis, amount: Interval, driver_fr="", driver_value=np.nan, intensity=np.nan, note=""):
-        rows.append({"actor": actor, "label_fr": ACTOR_LABELS_FR[actor], "basis": basis, "driver_fr": driver_fr,
-                     "driver_value": driver_value, "intensity_kgco2e": intensity, "value_tco2e": amount.value,
-                     "low_tco2e": amount.low, "high_tco2e": amount.high, "note": note})
-
-    # terminals: the local actors, then what the national average leaves
-    if local.households is not None:
-        add("households", "local", per["households"] * (local.households / 1000.0), "ménages",
-            local.households, per["households"].value,
-            "ménages du recensement × terminaux des foyers par ménage (reste national des terminaux)")
-    if local.jobs_by_section is not None:
-        jobs_b, jobs_p = _jobs(local.jobs_by_section, False), _jobs(local.jobs_by_section, True)
-        add("businesses", "local", per["salaried_jobs"] * jobs_b * 0.001, "emplois salariés", jobs_b.value,
-            per["salaried_jobs"].value, "emplois salariés des secteurs marchands × terminaux par emploi (WeNR 2021)")
-    else:
-        jobs_p = None
-    if local.pupils is not None or jobs_p is not None:
-        amount = Interval(0.0, 0.0, 0.0)
-        parts = []
-        if local.pupils is not None:
-            amount = amount + per["pupils"] * (local.pupils / 1000.0)
-            parts.append(f"élèves × équipement scolaire par élève ({local.pupils:.0f} élèves)")
-        if jobs_p is not None:
-            amount = amount + per["salaried_jobs"] * jobs_p * 0.001
-            parts.append(f"emplois salariés de l'administration, l'enseignement, la santé ({jobs_p.value:.0f})")
-        add("schools_public", "local", amount, "élèves et emplois publics",
-            (local.pupils or 0.0) + (jobs_p.value if jobs_p is not None else 0.0), np.nan, " ; ".join(parts))
-    covered = local.terminal_actors()
-    pool = nat.pools_tco2e["terminals"] * ratio
-    if not covered:
-        add("terminals", "national_ratio", pool, "habitants", population, pool.value * 1000 / population,
-            "part de la population dans les terminaux nationaux (79 %)")
-    else:
-        key = {"households": "households", "jobs": "salaried_jobs", "pupils": "pupils"}
-        taken = Interval(0.0, 0.0, 0.0)
-        for a in covered:
-            unit = per[key[a]] * (nat.national_drivers[key[a]] * ratio / 1000.0)
-            taken = taken + Interval(unit.value, unit.high, unit.low)  # what the average allots, bounds crossed
-        rest = Interval(max(pool.value - taken.value, 0.0), max(pool.low - taken.low, 0.0),
-                        max(pool.high - taken.high, 0.0))
-        if len(covered) < 3:
-            add("other_terminals", "national_ratio", rest, "habitants", population, np.nan,
-                "terminaux nationaux au prorata de la population, moins la moyenne nationale des acteurs donnés "
-                "localement")
-    # data centres
-    if local.dc_power_mw is not None or local.dc_floor_m2 is not None:
-        amount = Interval(0.0, 0.0, 0.0)
-        if local.dc_power_mw:
-            amount = amount + per["dc_power_mw"] * (local.dc_power_mw / 1000.0)
-        if local.dc_floor_m2:
-            amount = amount + per["dc_floor_m2"] * (local.dc_floor_m2 / 1000.0)
-        add("datacentres", "local", amount, "MW ou m² installés",
-            (local.dc_power_mw or 0.0) if local.dc_power_mw else (local.dc_floor_m2 or 0.0), np.nan,
-            "centres de données situés sur le territoire × empreinte nationale par MW (ou par m²) installé")
-    else:
-        dc = nat.pools_tco2e["datacentres"] * ratio
-        add("datacentres", "national_ratio", dc, "habitants", population, dc.value * 1000 / population,
-            "part de la population dans les centres de données utilisés depuis la France (16 %)")
-    # networks
-    if local.fixed_accesses is None and local.sim_cards is None:
-        net = nat.pools_tco2e["networks"] * ratio
-        add("networks", "national_ratio", net, "habitants", population, net.value * 1000 / population,
-            "part de la population dans les réseaux nationaux (5 %)")
-    else:
-        for actor, value, key in (("networks_fixed", local.fixed_accesses, "fixed_accesses"),
-                                  ("networks_mobile", local.sim_cards, "sim_cards")):
-            if value is not None:
-                add(actor, "local", per[key] * (value / 1000.0),
-                    "accès fixes" if key == "fixed_accesses" else "cartes SIM", value, per[key].value,
-                    "lignes du territoire × empreinte nationale par ligne")
-            else:
-                amount = nat.pools_tco2e[actor] * ratio
-                add(actor, "national_ratio", amount, "habitants", population, amount.value * 1000 / population,
-                    "part de la population dans ce réseau national")
+    rows = [row for part in (_terminal_lines, _datacentre_lines, _network_lines)
+            for row in part(population, ratio, local, nat)]
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
 
 
@@ -310,35 +301,37 @@ def total(lines: pd.DataFrame) -> dict[str, float]:
 
 
 def sector_table(jobs_by_section: pd.DataFrame, nat: NationalIntensities) -> pd.DataFrame:
-    """Salaried jobs and terminal footprint per NAF section (``section, label_fr, group, establishments, employees,
+    """Salaried jobs and terminal footprint per NAF section (``section, group, establishments, employees,
     value_tco2e, low_tco2e, high_tco2e``), the largest first; ``group`` ``businesses`` or ``schools_public``. The same
-    intensity per job in every sector (no sourced intensity by sector)."""
+    intensity per job in every sector (no sourced intensity by sector). The published table adds each section's
+    French name (:func:`helpers.report.territory_labels.sector_table`)."""
     per = nat.per_unit_kgco2e["salaried_jobs"]
     df = jobs_by_section.copy()
-    df["label_fr"] = df["section"].map(SECTION_LABELS_FR).fillna(df["section"])
     df["group"] = np.where(df["section"].isin(PUBLIC_SECTIONS), "schools_public", "businesses")
     df["value_tco2e"] = df["employees"] * per.value / 1000.0
     df["low_tco2e"] = df["employees_low"] * per.low / 1000.0
     df["high_tco2e"] = df["employees_high"] * per.high / 1000.0
-    cols = ["section", "label_fr", "group", "establishments", "employees", "employees_low", "employees_high",
+    cols = ["section", "group", "establishments", "employees", "employees_low", "employees_high",
             "value_tco2e", "low_tco2e", "high_tco2e"]
     return df[cols].sort_values(["employees", "section"], ascending=[False, True]).reset_index(drop=True)
-
-
-def summary(lines: pd.DataFrame) -> dict:
-    """``territory.total_tco2e`` and ``territory.by_actor`` of ``summary.json``."""
-    return {"total_tco2e": total(lines),
-            "by_actor": [{"actor": r.actor, "label": r.label_fr, "basis": r.basis,
-                          "tco2e": {"value": float(r.value_tco2e), "low": float(r.low_tco2e),
-                                    "high": float(r.high_tco2e)}}
-                         for r in lines.itertuples(index=False)]}
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Connectivity and inclusion indicators, and the whole état des lieux from the clean tables
 # --------------------------------------------------------------------------------------------------------------
 
-INDICATOR_COLUMNS = ["indicator", "label_fr", "value", "unit", "detail"]
+#: Columns of :func:`indicators`: ``detail_value`` the figure its detail cites (communes, establishments, premises,
+#: MW), ``scale`` of the fragility index (:data:`FRAGILITY_SCALES`), ``commune`` the most fragile commune. The
+#: published table (``indicator, label_fr, value, unit, detail``) is
+#: :func:`helpers.report.territory_labels.indicators`.
+INDICATOR_COLUMNS = ["indicator", "value", "detail_value", "scale", "commune"]
+#: Scales of the digital-fragility index: base 100 (national mean 100) or 1 (low) to 10 (high)
+FRAGILITY_SCALES: tuple[str, ...] = ("base_100", "one_to_ten")
+
+
+def _indicator(key: str, value, detail_value=np.nan, scale: str = "", commune: str = "") -> dict:
+    return {"indicator": key, "value": float(value), "detail_value": detail_value, "scale": scale,
+            "commune": commune}
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
@@ -349,6 +342,63 @@ def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
     return float(values[ok].mean()) if ok.any() else float("nan")
 
 
+def _households(communes: pd.DataFrame | None) -> float | None:
+    return float(communes["households"].sum()) if communes is not None and len(communes) else None
+
+
+def _activity_indicators(population: float, communes, pupils, jobs, datacentres) -> list[dict]:
+    """People per household (census), salaried jobs per 100 inhabitants, pupils, data centres on the territory."""
+    rows = []
+    households = _households(communes)
+    if households:
+        rows.append(_indicator("people_per_household", communes["population"].sum() / households, len(communes)))
+    if jobs is not None and len(jobs):
+        rows.append(_indicator("jobs_per_inhabitant", 100 * jobs["employees"].sum() / population,
+                               float(jobs["establishments"].sum())))
+    if pupils is not None:
+        rows.append(_indicator("pupils", pupils))
+    if datacentres is not None and len(datacentres):
+        rows.append(_indicator("datacentres", len(datacentres), float(datacentres["it_power_kw"].sum()) / 1000))
+    return rows
+
+
+def _connectivity_indicators(population: float, households: float | None, connectivity) -> list[dict]:
+    """Shares of premises eligible to fibre and to 30 Mbit/s (Arcep), fixed accesses per household, SIM cards per
+    inhabitant."""
+    if connectivity is None or not len(connectivity):
+        return []
+    rows = []
+    premises = connectivity["premises"].sum()
+    if premises > 0 and connectivity["ftth_premises"].notna().any():
+        rows.append(_indicator("ftth_share", 100 * connectivity["ftth_premises"].sum() / premises, premises))
+    if premises > 0 and connectivity["thd_premises"].notna().any():
+        rows.append(_indicator("thd_share", 100 * connectivity["thd_premises"].sum() / premises))
+    if households and connectivity["fixed_accesses"].notna().any():
+        rows.append(_indicator("fixed_per_household", connectivity["fixed_accesses"].sum() / households))
+    if connectivity["sim_cards"].notna().any():
+        rows.append(_indicator("sim_per_inhabitant", connectivity["sim_cards"].sum() / population))
+    return rows
+
+
+def _fragility_indicators(communes, fragility) -> list[dict]:
+    """The digital-fragility index (MedNum / ANSA): its mean weighted by population (a commune's population from
+    ``communes`` when the index file has none), and the most fragile commune when there are several."""
+    if fragility is None or not len(fragility):
+        return []
+    weights = fragility["population"].to_numpy(dtype=float)
+    if communes is not None and np.isnan(weights).any():
+        fill = fragility["commune"].map(communes.set_index("commune")["population"]).to_numpy(dtype=float)
+        weights = np.where(np.isnan(weights), fill, weights)
+    scores = fragility["score"].to_numpy(dtype=float)
+    scale = FRAGILITY_SCALES[0] if bool(np.nanmax(scores) > 10) else FRAGILITY_SCALES[1]
+    rows = [_indicator("fragility_mean", _weighted_mean(scores, weights), scale=scale)]
+    if len(fragility) > 1:
+        worst = fragility.iloc[int(np.nanargmax(scores))]
+        name = worst["name"] if isinstance(worst.get("name"), str) and worst.get("name") else worst["commune"]
+        rows.append(_indicator("fragility_max", worst["score"], scale=scale, commune=name))
+    return rows
+
+
 def indicators(population: float, communes: pd.DataFrame | None = None, connectivity: pd.DataFrame | None = None,
                fragility: pd.DataFrame | None = None, pupils: float | None = None,
                jobs: pd.DataFrame | None = None, datacentres: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -356,53 +406,9 @@ def indicators(population: float, communes: pd.DataFrame | None = None, connecti
     files allow: people per household, salaried jobs per inhabitant, pupils, data centres, share of premises eligible
     to fibre (and to 30 Mbit/s), fixed accesses per household, SIM cards per inhabitant, the digital-fragility index
     (mean weighted by population, and the most fragile commune)."""
-    rows: list[dict] = []
-
-    def add(key, label, value, unit, detail=""):
-        rows.append({"indicator": key, "label_fr": label, "value": float(value), "unit": unit, "detail": detail})
-
-    households = None
-    if communes is not None and len(communes):
-        households = float(communes["households"].sum())
-        if households > 0:
-            add("people_per_household", "Personnes par ménage", communes["population"].sum() / households,
-                "personnes", f"{len(communes)} commune(s), recensement INSEE")
-    if jobs is not None and len(jobs):
-        add("jobs_per_inhabitant", "Emplois salariés pour 100 habitants", 100 * jobs["employees"].sum() / population,
-            "emplois pour 100 habitants", f"{jobs['establishments'].sum():.0f} établissement(s)")
-    if pupils is not None:
-        add("pupils", "Élèves des écoles et établissements", pupils, "élèves")
-    if datacentres is not None and len(datacentres):
-        add("datacentres", "Centres de données sur le territoire", len(datacentres), "sites",
-            f"{datacentres['it_power_kw'].sum() / 1000:.2f} MW informatiques déclarés".replace(".", ","))
-    if connectivity is not None and len(connectivity):
-        premises = connectivity["premises"].sum()
-        if premises > 0 and connectivity["ftth_premises"].notna().any():
-            add("ftth_share", "Locaux éligibles à la fibre (FttH)", 100 * connectivity["ftth_premises"].sum() / premises,
-                "%", f"{premises:.0f} locaux, Arcep « Ma connexion internet »")
-        if premises > 0 and connectivity["thd_premises"].notna().any():
-            add("thd_share", "Locaux éligibles à 30 Mbit/s ou plus", 100 * connectivity["thd_premises"].sum() / premises,
-                "%", "Arcep « Ma connexion internet »")
-        if households and connectivity["fixed_accesses"].notna().any():
-            add("fixed_per_household", "Accès internet fixes par ménage",
-                connectivity["fixed_accesses"].sum() / households, "accès par ménage")
-        if connectivity["sim_cards"].notna().any():
-            add("sim_per_inhabitant", "Cartes SIM par habitant", connectivity["sim_cards"].sum() / population,
-                "cartes par habitant")
-    if fragility is not None and len(fragility):
-        weights = fragility["population"].to_numpy(dtype=float)
-        if communes is not None and np.isnan(weights).any():
-            fill = fragility["commune"].map(communes.set_index("commune")["population"]).to_numpy(dtype=float)
-            weights = np.where(np.isnan(weights), fill, weights)
-        scores = fragility["score"].to_numpy(dtype=float)
-        base100 = bool(np.nanmax(scores) > 10)
-        scale = "base 100, moyenne nationale = 100" if base100 else "de 1 (faible) à 10 (élevé)"
-        add("fragility_mean", "Indice de fragilité numérique (moyenne pondérée par la population)",
-            _weighted_mean(scores, weights), "score", f"échelle {scale} ; MedNum / ANSA")
-        if len(fragility) > 1:
-            worst = fragility.iloc[int(np.nanargmax(scores))]
-            name = worst["name"] if isinstance(worst.get("name"), str) and worst.get("name") else worst["commune"]
-            add("fragility_max", f"Commune la plus fragile : {name}", worst["score"], "score", f"échelle {scale}")
+    rows = (_activity_indicators(population, communes, pupils, jobs, datacentres)
+            + _connectivity_indicators(population, _households(communes), connectivity)
+            + _fragility_indicators(communes, fragility))
     return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
 
 
@@ -413,7 +419,8 @@ TABLES: tuple[str, ...] = ("communes", "establishments", "schools", "connectivit
 
 @dataclass
 class TerritoryActors:
-    """The état des lieux: actor lines, jobs by sector, indicators, the files it rests on."""
+    """The état des lieux: actor lines, jobs by sector, indicators, the files it rests on (the published form,
+    with French names, and ``territory.*`` of ``summary.json``: :mod:`helpers.report.territory_labels`)."""
 
     population: float
     lines: pd.DataFrame
@@ -421,12 +428,6 @@ class TerritoryActors:
     indicators: pd.DataFrame
     provided: list[str]
     national: NationalIntensities
-
-    def summary(self) -> dict:
-        """``territory.*`` keys of ``summary.json`` (``total_tco2e``, ``by_actor``) and the files and indicators."""
-        return {**summary(self.lines), "actor_files": list(self.provided),
-                "indicators": {r.indicator: {"label": r.label_fr, "value": float(r.value), "unit": r.unit}
-                               for r in self.indicators.itertuples(index=False)}}
 
 
 def local_drivers(tables: dict) -> LocalDrivers:

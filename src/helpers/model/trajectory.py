@@ -35,16 +35,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: ADEME–Arcep prospective study (volume 3, March 2023): index of the national digital carbon footprint,
-#: 2020 = 1; +45 % in 2030 (trend scenario) and +187 % (×2.87, 49.4 MtCO2e) in 2050 (ADEME–Arcep 2023, volume 3).
-NATIONAL_TREND: dict[int, float] = {2020: 1.0, 2030: 1.45, 2050: 2.87}
-NATIONAL_TREND_SOURCE = ("ADEME–Arcep, évaluation de l'impact environnemental du numérique en France, volet 3 "
-                         "prospectif (mars 2023) : tendanciel +45 % en 2030 et ×2,87 en 2050 par rapport à 2020")
-#: default target share of the reference-year footprint at the target year ("neutrality" read as SNBC's ÷6)
-DEFAULT_TARGET_SHARE = 1.0 / 6.0
-TARGET_SHARE_SOURCE = ("Stratégie nationale bas-carbone révisée (SNBC-2, mars 2020 ; décret n° 2020-457 du "
-                       "21 avril 2020) : neutralité carbone en 2050, émissions brutes divisées par au moins 6 par "
-                       "rapport à 1990, le reste absorbé par les puits")
+from helpers.io.carbon_reference import NATIONAL_TREND
+from helpers.model.parameters import DEFAULTS
 
 
 def years_range(reference_year: int, target_year: int) -> np.ndarray:
@@ -57,7 +49,8 @@ def years_range(reference_year: int, target_year: int) -> np.ndarray:
 def national_trend_index(years, reference_year: int, trend: dict[int, float] | None = None) -> np.ndarray:
     """National trend of the digital footprint relative to ``reference_year`` (1 in that year).
 
-    Log-linear interpolation between the points of ``trend`` (default :data:`NATIONAL_TREND`); outside them the
+    Log-linear interpolation between the points of ``trend`` (default
+    :data:`helpers.io.carbon_reference.NATIONAL_TREND`); outside them the
     nearest segment's yearly rate continues.
     """
     pts = sorted((trend or NATIONAL_TREND).items())
@@ -115,6 +108,30 @@ def own_fleet_trend(inventory: pd.DataFrame, reference_year: int, window: int = 
     dict ``growth_per_year``, ``known`` (bool), ``n_years``, ``coverage`` (share of devices with a purchase year),
     ``window`` ([first, last] year), ``basis`` (French text).
     """
+    n, coverage = _purchases_in_window(inventory, reference_year, window, min_years)
+    first = int(reference_year) - int(window) + 1
+    n_years = int(n.index.get_level_values(1).nunique()) if len(n) else 0
+    out = {"growth_per_year": 0.0, "known": False, "n_years": n_years, "coverage": coverage,
+           "window": [first, int(reference_year)]}
+    sxx, sxy = _within_category_slope(n)
+    if n_years < min_years or coverage < min_coverage or sxx <= 0:
+        out["basis"] = _unknown_trend_basis(coverage, min_coverage, min_years, first, int(reference_year))
+        return out
+    raw = float(np.expm1(sxy / sxx))
+    out.update(growth_per_year=max(raw, 0.0), raw_growth_per_year=raw, known=True)
+    out["basis"] = (f"tendance propre du parc : achats de {first} à {int(reference_year)} par catégorie, "
+                    f"dans la durée de vie de chacune ({n_years} années, {100 * coverage:.0f} % des équipements "
+                    f"datés) : {100 * raw:+.1f} % par an".replace(".", ","))
+    if raw < 0:
+        out["basis"] += " ; le fil de l'eau ne suppose pas que le parc baisse de lui-même : croissance retenue 0 %"
+    return out
+
+
+def _purchases_in_window(inventory: pd.DataFrame, reference_year: int, window: int, min_years: int
+                         ) -> tuple[pd.Series, float]:
+    """The devices bought per (category, year) in each category's window (the last ``min(window, L_c)`` years up to
+    the reference year, ``L_c`` the median lifetime of the category's lines), kept for the categories with
+    purchases in at least ``min_years`` years; and the share of the devices with a purchase year."""
     q = pd.to_numeric(inventory["quantity"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
     nan = pd.Series(np.nan, index=inventory.index)
     year = pd.to_numeric(inventory["purchase_year"] if "purchase_year" in inventory else nan,
@@ -126,43 +143,40 @@ def own_fleet_trend(inventory: pd.DataFrame, reference_year: int, window: int = 
     coverage = float(q[np.isfinite(year)].sum() / total) if total > 0 else 0.0
     life_c = life.groupby(cat).median().reindex(cat).to_numpy(dtype=float)
     w_c = np.where(np.isfinite(life_c), np.clip(np.floor(life_c), 1, window), window)
-    first = int(reference_year) - int(window) + 1
     inside = np.isfinite(year) & (year > reference_year - w_c) & (year <= reference_year) & (q > 0)
     n = pd.Series(q[inside]).groupby([cat[inside], year[inside]]).sum()
     per_cat = n.groupby(level=0).transform("size")
-    n = n[(per_cat >= min_years).to_numpy()]  # a slope from one or two lumpy purchase years is noise
-    n_years = int(n.index.get_level_values(1).nunique()) if len(n) else 0
-    out = {"growth_per_year": 0.0, "known": False, "n_years": n_years, "coverage": coverage,
-           "window": [first, int(reference_year)]}
+    return n[(per_cat >= min_years).to_numpy()], coverage  # a slope from one or two lumpy purchase years is noise
+
+
+def _within_category_slope(n: pd.Series) -> tuple[float, float]:
+    """``(Σ w t̃², Σ w t̃ ỹ)`` of the weighted least squares of ``ln n_{c,t}`` on t with one intercept per category
+    (t̃, ỹ: t and ln n minus their weighted means within the category; weights ``n_{c,t}``): the slope is their
+    ratio. ``(0, 0)`` without purchases."""
+    if not len(n):
+        return 0.0, 0.0
     t = n.index.get_level_values(1).to_numpy(dtype=float)
     c = n.index.get_level_values(0).to_numpy()
-    y = np.log(n.to_numpy(dtype=float)) if len(n) else np.zeros(0)
     w = n.to_numpy(dtype=float)
-    t_dm = t - pd.Series(t * w).groupby(c).transform("sum").to_numpy() / pd.Series(w).groupby(c).transform(
-        "sum").to_numpy() if len(n) else t
-    y_dm = y - pd.Series(y * w).groupby(c).transform("sum").to_numpy() / pd.Series(w).groupby(c).transform(
-        "sum").to_numpy() if len(n) else y
-    sxx = float((w * t_dm * t_dm).sum())
-    if n_years < min_years or coverage < min_coverage or sxx <= 0:
-        # why it is unknown, without contradiction (issue 33: "achats datés sur 0 années …, 100 % datés")
-        if coverage <= 0:
-            why = "aucun équipement de l'inventaire n'a de date d'achat"
-        elif coverage < min_coverage:
-            why = (f"{100 * coverage:.0f} % seulement des équipements ont une date d'achat, il en faut "
-                   f"{100 * min_coverage:.0f} %")
-        else:
-            why = (f"{100 * coverage:.0f} % des équipements datés, mais aucune catégorie n'a d'achats sur au moins "
-                   f"{min_years} années différentes de {first} à {int(reference_year)}")
-        out["basis"] = f"tendance propre inconnue ({why}) : croissance 0 %"
-        return out
-    raw = float(np.expm1(float((w * t_dm * y_dm).sum()) / sxx))
-    out.update(growth_per_year=max(raw, 0.0), raw_growth_per_year=raw, known=True)
-    out["basis"] = (f"tendance propre du parc : achats de {first} à {int(reference_year)} par catégorie, "
-                    f"dans la durée de vie de chacune ({n_years} années, {100 * coverage:.0f} % des équipements "
-                    f"datés) : {100 * raw:+.1f} % par an".replace(".", ","))
-    if raw < 0:
-        out["basis"] += " ; le fil de l'eau ne suppose pas que le parc baisse de lui-même : croissance retenue 0 %"
-    return out
+    y = np.log(w)
+    w_c = pd.Series(w).groupby(c).transform("sum").to_numpy()
+    t_dm = t - pd.Series(t * w).groupby(c).transform("sum").to_numpy() / w_c
+    y_dm = y - pd.Series(y * w).groupby(c).transform("sum").to_numpy() / w_c
+    return float((w * t_dm * t_dm).sum()), float((w * t_dm * y_dm).sum())
+
+
+def _unknown_trend_basis(coverage: float, min_coverage: float, min_years: int, first: int, last: int) -> str:
+    """Why the own trend is unknown, without contradiction (issue 33: never "achats datés sur 0 années …, 100 %
+    datés")."""
+    if coverage <= 0:
+        why = "aucun équipement de l'inventaire n'a de date d'achat"
+    elif coverage < min_coverage:
+        why = (f"{100 * coverage:.0f} % seulement des équipements ont une date d'achat, il en faut "
+               f"{100 * min_coverage:.0f} %")
+    else:
+        why = (f"{100 * coverage:.0f} % des équipements datés, mais aucune catégorie n'a d'achats sur au moins "
+               f"{min_years} années différentes de {first} à {last}")
+    return f"tendance propre inconnue ({why}) : croissance 0 %"
 
 
 def fleet_bau_path(baseline, fleet_baseline, index) -> np.ndarray:
@@ -242,9 +256,11 @@ def ramp_fraction(years, start_year, months) -> np.ndarray:
 
 
 def target_pathway(years, reference_year: int, target_year: int, baseline: float,
-                   target_share: float = DEFAULT_TARGET_SHARE) -> np.ndarray:
+                   target_share: float = DEFAULTS.target_share) -> np.ndarray:
     """Linear pathway from ``baseline`` in the reference year to ``baseline × target_share`` in the target year
-    (constant after it)."""
+    (constant after it). The default share, ÷ 6, reads "neutrality" as the Stratégie nationale bas-carbone révisée
+    does (SNBC-2, March 2020; décret n° 2020-457 of 21 April 2020: carbon neutrality in 2050, gross emissions divided
+    by at least 6 from 1990, the rest absorbed by sinks)."""
     years = np.asarray(years, dtype=float)
     frac = np.clip((years - reference_year) / float(target_year - reference_year), 0.0, 1.0)
     return baseline * (1.0 - (1.0 - float(target_share)) * frac)

@@ -104,16 +104,17 @@ def draw_factors(factor_rows: pd.DataFrame, n_draws: int, seed: int) -> np.ndarr
     Each factor has its own stream :func:`keyed_rng` ``(seed, key)`` with the key of :func:`stream_keys` (its id,
     or its correlation group): one draw shared by every line using it.
     """
-    return _factor_draws(stream_keys(factor_rows), factor_rows["distribution"].to_numpy(),
+    return factor_draws(stream_keys(factor_rows), factor_rows["distribution"].to_numpy(),
                          factor_rows["value"].to_numpy(dtype=float), factor_rows["low"].to_numpy(dtype=float),
                          factor_rows["high"].to_numpy(dtype=float), n_draws, seed)
 
 
-def _factor_draws(factor_id, distribution, value, low, high, n_draws: int, seed: int) -> np.ndarray:
-    """:func:`draw_factors` on the columns as arrays (the Monte Carlo has them as arrays already)."""
-    out = np.empty((len(factor_id), n_draws))
-    rows = zip(np.asarray(factor_id).tolist(), np.asarray(distribution).tolist(), np.asarray(value).tolist(),
+def factor_draws(stream_key, distribution, value, low, high, n_draws: int, seed: int) -> np.ndarray:
+    """:func:`draw_factors` on the columns as arrays (the Monte Carlo has them as arrays already): ``stream_key`` is
+    each factor's :func:`stream_keys` key."""
+    out = np.empty((len(stream_key), n_draws))
+    rows = zip(np.asarray(stream_key).tolist(), np.asarray(distribution).tolist(), np.asarray(value).tolist(),
                np.asarray(low).tolist(), np.asarray(high).tolist())
-    for i, (fid, dist, v, lo, hi) in enumerate(rows):  # one step per factor (tens), not per device
-        out[i] = keyed_draws(dist, v, lo, hi, n_draws, seed, fid)
+    for i, (key, dist, v, lo, hi) in enumerate(rows):  # one step per factor (tens), not per device
+        out[i] = keyed_draws(dist, v, lo, hi, n_draws, seed, key)
     return out

@@ -37,12 +37,14 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import bounds as B
+from helpers.io.carbon_reference import NATIONAL_TREND_SOURCE
 from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.prices import PRICE_PARAMETERS, UNIT_PRICE_COLUMNS, load_unit_prices  # noqa: F401 (re-exported)
 from helpers.io.tables import Column, Schema, plain, provided, read_table, take_report
 from helpers.model import levers as lv
 from helpers.model import trajectory as tj
+from helpers.model.parameters import DEFAULTS
 from helpers.plan import budget as bg
 
 CATALOGUE_PATH = REFERENCE_DIR / "actions_catalogue.csv"
@@ -1508,10 +1510,10 @@ class ActionsStudy:
 
 def _balance_factors(ctx):
     from helpers.io import factors as fm
-    from helpers.model import carbon
+    from helpers.io.carbon_reference import prepare_factors
 
     overrides = _read_optional(ctx, "factor_overrides")
-    factors, _ = carbon.prepare_factors(fm.load_factors(), ctx.territory, overrides)
+    factors, _ = prepare_factors(fm.load_factors(), ctx.territory, overrides)
     return factors
 
 
@@ -1688,7 +1690,7 @@ def follow_up(ctx, previous_study: str | None, selection: pd.DataFrame | None, i
 
 
 def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_year: float | None = None,
-              target_share: float = tj.DEFAULT_TARGET_SHARE, score_weights: dict | None = None,
+              target_share: float = DEFAULTS.target_share, score_weights: dict | None = None,
               discount_rate: float = DISCOUNT_RATE, vat_rate: float = bg.VAT_RATE,
               previous_study: str | None = None) -> ActionsStudy:
     """Read the inputs and the earlier notebooks' results, evaluate every catalogue action, rank them, schedule the
@@ -1825,7 +1827,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
                          f"{french.fr_number(100 * target_share, 1)} % de ce bilan, un choix de l'étude que la "
                          f"collectivité peut changer)"),
         "national_trend_sensitivity": {
-            "basis": tj.NATIONAL_TREND_SOURCE + " ; appliquée à tout le bilan, facteurs constants",
+            "basis": NATIONAL_TREND_SOURCE + " ; appliquée à tout le bilan, facteurs constants",
             "bau_2030_tco2e": float(bau_nat[mi]), "plan_2030_tco2e": float(plan_nat[mi]),
             "bau_index_2030": g_nat,
             "avoided_by_stabilisation_tco2e": float(f0 * max(g_nat - 1.0, 0.0)),
@@ -1914,7 +1916,7 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
 def pollution_transfers(criteria: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
     """Actions that raise a criterion other than climate change (avoided value < 0 with its whole 95 % interval
     below 0), with the change in % of the baseline (negative = more impact)."""
-    from helpers.model.carbon import CRITERIA_LABELS
+    from helpers.io.vocab import CRITERIA_LABELS_FR as CRITERIA_LABELS
 
     worse = criteria[(criteria["criterion"] != "climate_change") & (criteria["value"] < 0)
                      & (criteria["high"] < 0)]

@@ -172,6 +172,8 @@ def rerun_previous_balance(previous, ctx, factor_overrides, work_dir, n_draws: i
     import dataclasses
 
     from helpers.io import factors as fm
+    from helpers.io.carbon_inputs import read_clean_inputs
+    from helpers.io.carbon_reference import prepare_factors
     from helpers.io.ingest import ingest_all
     from helpers.io.territory import load_territory
     from helpers.model import carbon
@@ -181,8 +183,8 @@ def rerun_previous_balance(previous, ctx, factor_overrides, work_dir, n_draws: i
     rerun_ctx = dataclasses.replace(ctx, slug=previous.slug, territory=territory, raw=previous.raw,
                                     processed=work_dir)
     ingest_all(rerun_ctx)
-    inputs = carbon.read_inputs(rerun_ctx)
-    factors, _ = carbon.prepare_factors(fm.load_factors(), ctx.territory, factor_overrides)
+    inputs = read_clean_inputs(rerun_ctx)
+    factors, _ = prepare_factors(fm.load_factors(), ctx.territory, factor_overrides)
     balance = carbon.compute_balance(inputs["inventory"], fm.load_categories(), factors, fm.load_hosting_kinds(),
                                      territory.reference_year, inputs["hosting"], inputs["telecom"],
                                      inputs["purchases"], inputs["printing"], n_draws=n_draws, seed=seed,

@@ -313,7 +313,7 @@ def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
 
 def criteria_markdown(plan_criteria: pd.DataFrame, criteria: pd.DataFrame, ranked: pd.DataFrame) -> str:
     """French sentences: what the combined plan avoids on the other criteria, and any pollution transfer."""
-    from helpers.model.carbon import CRITERIA_LABELS
+    from helpers.report.carbon_labels import CRITERIA_LABELS
     from helpers.report.plotting import fr_number
 
     other = plan_criteria[plan_criteria["criterion"] != "climate_change"].dropna(subset=["change_pct"])

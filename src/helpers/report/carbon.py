@@ -1,8 +1,9 @@
 """The carbon balance in French for the published diagnostic: headline and notes, display tables and figures.
 
-The model (``helpers.model.carbon``) holds numbers only; this module turns a :class:`helpers.model.carbon.CarbonStudy` into what
-notebook ``02_carbon_balance`` shows. Nothing here is written to ``data/processed/`` or ``summary.json``: the
-section's outputs are ``CarbonStudy.write``.
+The model (``helpers.model.carbon``) holds numbers only; :mod:`helpers.report.carbon_labels` words its data; this module
+turns a study (``study``: a :class:`helpers.run.carbon_section.CarbonStudy`) into what notebook ``02_carbon_balance``
+shows. Nothing here is written to ``data/processed/`` or ``summary.json``: the section's outputs are
+``CarbonStudy.write``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ import numpy as np
 import pandas as pd
 
 from helpers.io.french import count_text
-from helpers.model.carbon import (
+from helpers.model.carbon import PHASES, breakdown
+from helpers.report.carbon_labels import (
     AGE_NOT_GIVEN_FR,
+    BENCHMARK_COLUMNS,
     CRITERIA_LABELS,
     PHASE_LABELS,
-    PHASES,
     TIER_LABELS,
     UNIT_LABELS,
-    CarbonStudy,
     age_profile,
-    breakdown,
     category_labels,
     criteria_table,
     equipment_phase_breakdown,
@@ -33,6 +33,7 @@ from helpers.model.carbon import (
     territory_footprint,
     tier_breakdown_with_spend,
 )
+from helpers.report.carbon_labels import benchmark_comparison as compare_benchmarks
 
 
 def _fr(values, decimals: int = 1) -> list[str]:
@@ -53,13 +54,14 @@ def entity_labels(territory) -> dict[str, str]:
     return {e.id: e.name for e in territory.entities}
 
 
-def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
+def display_breakdown(study, by: str) -> pd.DataFrame:
     """Breakdown by ``phase``, ``tier``, ``entity`` or ``category`` with French labels (tCO2e/an, 95 % interval).
 
     By phase: the equipment scope only (devices, their energy, hosting, networks), shares of that scope, the base of
     the one manufacturing share of the study (:func:`helpers.model.carbon.equipment_phase_breakdown`; paper and the
     spend-based line are outside it). By tier: the physical tiers and the purchases converted by a monetary ratio as
-    one line (:func:`helpers.model.carbon.tier_breakdown_with_spend`), shares of the total (issue 32)."""
+    one line (:func:`helpers.model.carbon.tier_breakdown_with_spend`), shares of the total (issue 32); French names
+    from :mod:`helpers.report.carbon_labels`."""
     if by == "phase":
         df = equipment_phase_breakdown(study.balance.mc)
         df = df[df["scope"] == "equipment"].sort_values("value", ascending=False).reset_index(drop=True)
@@ -75,13 +77,13 @@ def display_breakdown(study: CarbonStudy, by: str) -> pd.DataFrame:
     return df
 
 
-def given(study: CarbonStudy, table: str) -> bool:
+def given(study, table: str) -> bool:
     """Whether the territory provided the input of ``table`` (``purchases``, ``printing``, ``hosting``…): a clean
     table of 01_ingest exists (issue 33: an absent input is said "non fourni", never shown as 0)."""
     return study.inputs.get(table) is not None
 
 
-def outside_phases_text(study: CarbonStudy) -> str:
+def outside_phases_text(study) -> str:
     """The end of the phase figure's caption: paper and the purchases converted by a monetary ratio, outside the
     phases, with their tonnes, or "non fournis" when their file is absent (never "0 t")."""
     from helpers.report.plotting import fr_number
@@ -192,7 +194,7 @@ def spend_sensitivity_text(s: dict | None) -> str:
             "une sensibilité, pas la valeur retenue")
 
 
-def headline_markdown(study: CarbonStudy) -> str:
+def headline_markdown(study) -> str:
     """French headline (issue 32): the physical scope first, with its interval and per agent, per workstation, per
     inhabitant; then the purchases converted by a monetary ratio as their own line, with their interval, the ratios'
     source and year and the previous ratio as a sensitivity; then the total, the base of the trajectory; the
@@ -280,7 +282,7 @@ def _share_text(x) -> str:
     return "non disponible" if x is None or not np.isfinite(x) else f"{fr_number(100 * x, 0)} %"
 
 
-def criteria_display(study: CarbonStudy) -> pd.DataFrame:
+def criteria_display(study) -> pd.DataFrame:
     """Multi-criteria totals with interval, unit and the number of (item, phase) factors missing."""
     ct = criteria_table(study.balance.mc, study.balance.units)
     shares = phase_shares_by_criterion(study.balance.mc).set_index("criterion")
@@ -294,7 +296,7 @@ def criteria_display(study: CarbonStudy) -> pd.DataFrame:
     })
 
 
-def missing_display(study: CarbonStudy) -> pd.DataFrame:
+def missing_display(study) -> pd.DataFrame:
     """Missing factors by criterion: how many, which items, and the climate impact of the rows concerned."""
     m = study.balance.mc.missing
     if m.empty:
@@ -310,7 +312,7 @@ def missing_display(study: CarbonStudy) -> pd.DataFrame:
     return out
 
 
-def reconciliation_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reconciliation_display(study) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bridge between the annualised and the purchases view, and its explanation by category (French)."""
     b = study.balance
     bridge, by_cat = reconcile_views(b.lines, b.purchases_lines, study.inputs["inventory"], study.categories,
@@ -326,7 +328,7 @@ def reconciliation_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFra
     return bridge, cat
 
 
-def territory_markdown(study: CarbonStudy) -> str:
+def territory_markdown(study) -> str:
     """French text of the territory layer (inhabitants' footprint, two national baselines, own share)."""
     from helpers.report.ingest import actors_method_markdown
     from helpers.report.plotting import fr_interval, fr_number
@@ -357,15 +359,12 @@ def territory_markdown(study: CarbonStudy) -> str:
 
 def benchmark_comparison(benchmarks: pd.DataFrame, slug: str, data: dict) -> pd.DataFrame:
     """The study beside each published reference, on that reference's scope: the rows of ``summary.json``
-    (``carbon.benchmark_comparison``) when the summary has them, else :func:`helpers.model.carbon.benchmark_comparison`
-    (the one definition, issue 32)."""
-    from helpers.model.carbon import BENCHMARK_COLUMNS
-    from helpers.model.carbon import benchmark_comparison as compare
-
+    (``carbon.benchmark_comparison``) when the summary has them, else
+    :func:`helpers.report.carbon_labels.benchmark_comparison` (the one definition, issue 32)."""
     rows = data.get("benchmark_comparison")
     if rows is not None:
         return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
-    return compare(benchmarks, slug, data)
+    return compare_benchmarks(benchmarks, slug, data)
 
 
 PER_PERSON_UNITS = {"kgco2e_per_employee_year": "par salarié", "kgco2e_per_user_year": "par utilisateur",
@@ -424,7 +423,7 @@ BENCHMARK_UNITS_FR = {"tco2e_per_year": "tCO2e/an", "kgco2e_per_employee_year": 
                       "terminals_share": "part des équipements utilisateurs"}
 
 
-def benchmark_display(study: CarbonStudy) -> pd.DataFrame:
+def benchmark_display(study) -> pd.DataFrame:
     """Our figures beside the published references, each on the reference's scope, with its perimeter and source
     (French headers)."""
     c = benchmark_comparison(study.benchmarks, study.territory.slug, study.data)
@@ -439,7 +438,7 @@ def benchmark_display(study: CarbonStudy) -> pd.DataFrame:
                          "Raison de l'écart": c["reason_fr"], "Source": c["source"]})
 
 
-def per_person_display(study: CarbonStudy) -> pd.DataFrame:
+def per_person_display(study) -> pd.DataFrame:
     """The per-agent / per-workstation references of the main page (issue 32): the published value, this study on
     the same scope with its interval, the reference's perimeter and its web address."""
     from helpers.report.plotting import fr_interval, fr_number
@@ -460,7 +459,7 @@ def per_person_display(study: CarbonStudy) -> pd.DataFrame:
 PUBLISHED_UNITS_FR = {"tCO2e/an": "t", "part": "%", "kgCO2e/poste/an": "kg/poste"}
 
 
-def published_display(study: CarbonStudy) -> pd.DataFrame | None:
+def published_display(study) -> pd.DataFrame | None:
     """The collectivity's published balance beside the study, line by line, with the reason of each difference
     (``carbon.published.comparison``), French headers; None when the territory gives no published balance."""
     from helpers.report.plotting import fr_interval, fr_number
@@ -486,7 +485,7 @@ def published_display(study: CarbonStudy) -> pd.DataFrame | None:
     })
 
 
-def published_list_markdown(study: CarbonStudy) -> str:
+def published_list_markdown(study) -> str:
     """The published balance beside the study, line by line with the reason of each difference, as a French list
     (the main page's form: one item per line, within the page budget); empty without a published balance."""
     from helpers.report.plotting import fr_interval, fr_number
@@ -509,7 +508,7 @@ def published_list_markdown(study: CarbonStudy) -> str:
     return published_markdown(study) + "\n\n" + "\n".join(items)
 
 
-def published_markdown(study: CarbonStudy) -> str:
+def published_markdown(study) -> str:
     """French introduction of the published-balance table: what the collectivity published, when, on which scope,
     with its source; that nothing was tuned to meet it. Empty without a published balance."""
     from helpers.report.plotting import fr_number
@@ -526,7 +525,7 @@ def published_markdown(study: CarbonStudy) -> str:
             "ligne : chaque écart est expliqué, aucune donnée d'entrée n'a été ajustée pour s'en rapprocher.")
 
 
-def sensitivity_display(study: CarbonStudy, top: int = 10) -> pd.DataFrame:
+def sensitivity_display(study, top: int = 10) -> pd.DataFrame:
     """The inputs that drive the variance of the total (French headers)."""
     s = sensitivity_table(study.balance.mc, study.categories, study.hosting_kinds).head(top)
     return pd.DataFrame({"Entrée": s["label_fr"], "Part de la variance (%)": _fr(100 * s["contribution_to_variance"]),
@@ -535,7 +534,7 @@ def sensitivity_display(study: CarbonStudy, top: int = 10) -> pd.DataFrame:
                          "Bilan si entrée haute (tCO2e)": _fr(s["high_total"], 0)})
 
 
-def fleet_display(study: CarbonStudy) -> tuple[pd.DataFrame, pd.DataFrame]:
+def fleet_display(study) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fleet ratios and age profile with French headers."""
     r = fleet_ratios(study.inputs["inventory"], study.territory.agents)
     shown = [AGE_NOT_GIVEN_FR if not np.isfinite(v) and i in ("mean_age_years", "share_past_lifetime")
@@ -559,7 +558,7 @@ def _age_fr(values, decimals: int = 1) -> list[str]:
     return [fr if np.isfinite(float(v)) else "non renseigné" for fr, v in zip(_fr(values, decimals), values)]
 
 
-def benchmark_markdown(study: CarbonStudy) -> str:
+def benchmark_markdown(study) -> str:
     """French explanation of the differences with the published references (scope, factors), with numbers; the
     collectivity's own published balance has its own line-by-line table (:func:`published_display`)."""
     from helpers.report.plotting import fr_number
@@ -635,7 +634,7 @@ def _md(text) -> str:
     return esc(text)
 
 
-def overrides_markdown(study: CarbonStudy) -> str:
+def overrides_markdown(study) -> str:
     """Every factor override applied (territory electricity factor, factor_overrides.csv), in French (ids from the
     inputs shown as ``<code>`` through :func:`helpers.report.plotting.code`: a Markdown code span would show the escapes)."""
     from helpers.report.plotting import code
@@ -651,10 +650,10 @@ def overrides_markdown(study: CarbonStudy) -> str:
     return "\n".join(lines)
 
 
-def notes_markdown(study: CarbonStudy) -> str:
+def notes_markdown(study) -> str:
     """What was or was not counted (double counting avoided, rows out of the reference year, spend-based sites)."""
     esc = _md
-    notes = study.balance.activities.notes
+    notes = study.data.get("notes") or []
     if not notes:
         return "Aucune remarque sur le périmètre : toutes les lignes fournies sont comptées."
     return "\n".join(f"- {esc(n)}" for n in notes)
@@ -806,7 +805,7 @@ def benchmark_figure(comparison: pd.DataFrame):
     return fig
 
 
-def electricity_vintages_display(study: CarbonStudy) -> tuple[pd.DataFrame, str]:
+def electricity_vintages_display(study) -> tuple[pd.DataFrame, str]:
     """The French electricity factor by vintage (``electricity_vintages.csv``) with ADEME's method of each, the one
     the balance used marked, and the method breaks of the series stated (issue 32): ``(table, French text)``."""
     from helpers.io.factors import ELECTRICITY_METHOD_BREAKS, ELECTRICITY_METHODS, load_electricity_vintages

@@ -135,7 +135,8 @@ def service_sensitivity(sens: pd.DataFrame, table: pd.DataFrame, top: int = 2) -
 
 def criteria_phases(shares: pd.DataFrame) -> pd.DataFrame:
     """Share (%) of each life-cycle phase in each indicator's total (``report.carbon.criteria_phase_figure``)."""
-    from helpers.model.carbon import PHASE_LABELS, PHASES
+    from helpers.model.carbon import PHASES
+    from helpers.report.carbon_labels import PHASE_LABELS
 
     out = pd.DataFrame({"Indicateur": shares["label_fr"].to_numpy()})
     for phase in PHASES:

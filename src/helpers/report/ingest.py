@@ -474,10 +474,10 @@ def actors_method_markdown(nat=None) -> str:
 
     if nat is None:
         from helpers.io import factors as fm
-        from helpers.model import carbon
+        from helpers.io.carbon_reference import load_national_actors, load_national_footprint
         from helpers.model import territory_actors as ta
 
-        nat = ta.national_intensities(carbon.load_national_footprint(), ta.load_national_actors(),
+        nat = ta.national_intensities(load_national_footprint(), load_national_actors(),
                                       fm.load_categories(), fm.load_factors())
     per = nat.per_unit_kgco2e
 

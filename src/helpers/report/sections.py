@@ -35,7 +35,7 @@ def _interval(d: dict | None, decimals: int = 0, unit: str = "") -> str:
 
 def _per_person_references() -> str:
     """Published per-employee / per-user references (``published_benchmarks.csv``), for the synthesis."""
-    from helpers.model.carbon import load_published_benchmarks
+    from helpers.io.carbon_reference import load_published_benchmarks
     from helpers.report.carbon import per_person_references
 
     refs = per_person_references(load_published_benchmarks())

@@ -320,17 +320,17 @@ def _labels() -> dict[str, dict]:
     """French labels read from the reference library and the model's vocabulary (once per process)."""
     from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
     from helpers.io.factors import load_categories, load_hosting_kinds
-    from helpers.model.carbon import (
+    from helpers.model.levers import LEVERS
+    from helpers.model.rgesn import ANSWER_LABELS_FR
+    from helpers.model.services import TYPE_LABELS_FR
+    from helpers.plan.actions import axis_labels
+    from helpers.report.carbon_labels import (
         CRITERIA_LABELS,
         GROUP_LABELS,
         PHASE_LABELS,
         PSEUDO_CATEGORY_LABELS,
         TIER_LABELS,
     )
-    from helpers.model.levers import LEVERS
-    from helpers.model.rgesn import ANSWER_LABELS_FR
-    from helpers.model.services import TYPE_LABELS_FR
-    from helpers.plan.actions import axis_labels
     from helpers.report.maturity import PILLARS_FR
 
     cats = load_categories()
@@ -469,7 +469,7 @@ def _value_maps(stem: str) -> dict:
 def _table_maps(stem: str, lab: dict) -> dict:
     """The maps of table ``stem`` that differ from the common ones (a column whose codes mean another thing there)."""
     if stem in ("territory_actors", "territory_sectors"):  # the territory's actors (issue 35), by their French name
-        from helpers.model.territory_actors import ACTOR_LABELS_FR
+        from helpers.report.territory_labels import ACTOR_LABELS_FR
 
         return {"actor": ACTOR_LABELS_FR, "group": ACTOR_LABELS_FR}
     if stem == "import_report":

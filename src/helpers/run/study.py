@@ -11,7 +11,7 @@ byte-identical whichever way the study ran (``tests/test_batch.py`` checks it).
 | section   | notebook                   | run                                                                 |
 +===========+============================+=====================================================================+
 | ingest    | ``01_ingest``              | :func:`run_ingest` (validate every input, clean tables)             |
-| carbon    | ``02_carbon_balance``      | :func:`helpers.model.carbon.run_study`                                     |
+| carbon    | ``02_carbon_balance``      | :func:`helpers.run.carbon_section.run_study`                               |
 | services  | ``03_services_lca``        | :func:`helpers.model.services.run_study`                                   |
 | maturity  | ``04_maturity``            | :func:`run_maturity`                                                 |
 | actions   | ``05_actions``             | :func:`helpers.plan.actions.run_study`                                    |
@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.report import territory_labels
 from helpers.run.context import open_context
 
 DEFAULT_SEED = 20200101
@@ -70,19 +71,19 @@ class IngestResult:
                 ctx.write_table("territory_sectors", self.actors.sectors)
             elif (ctx.processed / "territory_sectors.csv").exists():  # an earlier run's, not this one's
                 (ctx.processed / "territory_sectors.csv").unlink()
-            ctx.write_summary("territory", self.actors.summary())
+            ctx.write_summary("territory", territory_labels.summary(self.actors))
 
 
 def territory_actors(ctx, tables: dict):
     """The territory's footprint by actor and its indicators from the clean tables of its open-data files (issue
     35; :func:`helpers.model.territory_actors.assess`)."""
     from helpers.io import factors as fm
-    from helpers.model import carbon
+    from helpers.io.carbon_reference import load_national_actors, load_national_footprint
     from helpers.model import territory_actors as ta
 
-    nat = ta.national_intensities(carbon.load_national_footprint(), ta.load_national_actors(), fm.load_categories(),
+    nat = ta.national_intensities(load_national_footprint(), load_national_actors(), fm.load_categories(),
                                   fm.load_factors())
-    return ta.assess(ctx.territory.population, {t: tables.get(t) for t in ta.TABLES}, nat)
+    return territory_labels.published(ta.assess(ctx.territory.population, {t: tables.get(t) for t in ta.TABLES}, nat))
 
 
 def run_ingest(ctx) -> IngestResult:
@@ -142,9 +143,9 @@ def run_maturity(ctx) -> MaturityResult:
 
 
 def _carbon(ctx, *, seed: int, n_draws: int):
-    from helpers.model import carbon
+    from helpers.run import carbon_section
 
-    return carbon.run_study(ctx, n_draws=n_draws, seed=seed)
+    return carbon_section.run_study(ctx, n_draws=n_draws, seed=seed)
 
 
 def _services(ctx, *, seed: int, n_draws: int):
