@@ -319,6 +319,7 @@ FALSE_VALUES = {False, "False", "false"}
 def _labels() -> dict[str, dict]:
     """French labels read from the reference library and the model's vocabulary (once per process)."""
     from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
+    from helpers.io.catalogue import axis_labels
     from helpers.io.factors import load_categories, load_hosting_kinds
     from helpers.model.carbon import (
         CRITERIA_LABELS,
@@ -331,7 +332,6 @@ def _labels() -> dict[str, dict]:
     from helpers.model.maturity import PILLARS_FR
     from helpers.model.rgesn import ANSWER_LABELS_FR
     from helpers.model.services import TYPE_LABELS_FR
-    from helpers.plan.actions import axis_labels
 
     cats = load_categories()
     category = dict(zip(cats["category"], cats["label_fr"]))
