@@ -13,11 +13,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.io import catalogue as io_catalogue
 from helpers.io.errors import InputError
 from helpers.io.factors import load_categories, load_hosting_kinds
+from helpers.io.prices import PRICE_PARAMETERS, load_unit_prices, price_dict
 from helpers.model import levers as lv
+from helpers.model.parameters import DEFAULTS
 from helpers.plan import actions as ac
 from helpers.report import actions as actions_report
+from helpers.run import actions_section as section
+
+#: the reference unit prices (data/raw/reference/unit_prices.csv), item -> EUR excl. VAT
+PRICES = price_dict(load_unit_prices())
+#: the equipment categories' prices (the items that are not price parameters)
+EQUIPMENT_PRICES = {k: v for k, v in PRICES.items() if k not in PRICE_PARAMETERS}
 
 LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}  # kgCO2e per unit, ADEME 2022
 ELEC = 0.0461  # kgCO2e/kWh, Base Empreinte 2025 mix moyen (publicodes-commun)
@@ -48,7 +57,7 @@ def laptops(n=100, lifetime=5.0, kwh=48.0) -> pd.DataFrame:
 
 def models(n_draws=2000) -> ac.Models:
     return ac.Models(categories=category_table(), factors=factor_table(), hosting_kinds=load_hosting_kinds(),
-                     reference_year=2020, criteria=("climate_change",), n_draws=n_draws, seed=20200101)
+                     reference_year=2020, criteria=("climate_change",), n_draws=n_draws, seed=20200101, prices=PRICES)
 
 
 def one_action_plan(rows) -> pd.DataFrame:
@@ -68,10 +77,10 @@ def test_lifetime_extension_equals_the_hand_computed_annualised_difference():
     inputs = lv.PlanInputs(inventory=laptops())
     ev = ac.evaluate(one_action_plan([("X1", "lifetime_extension", 3.0, ["laptop"])]), inputs, models())
     row = ev.gains.set_index("action_id").loc["X1"]
-    assert row["balance_tco2e"] == pytest.approx(expected_kg / 1000, rel=1e-9)
-    assert row["services_tco2e"] == 0.0
+    assert row["balance_gain_tco2e"] == pytest.approx(expected_kg / 1000, rel=1e-9)
+    assert row["services_gain_tco2e"] == 0.0
     # paired draws: the difference is never negative and its interval brackets the central value
-    assert 0 < row["balance_low_tco2e"] < row["balance_tco2e"] < row["balance_high_tco2e"]
+    assert 0 < row["balance_gain_low_tco2e"] < row["balance_gain_tco2e"] < row["balance_gain_high_tco2e"]
     # use energy is the same in both runs, so it cancels: the plan's gain (one action) is the same number
     assert ev.plan_central["balance"] == pytest.approx(expected_kg, rel=1e-9)
 
@@ -90,7 +99,7 @@ def test_combining_two_actions_on_the_same_line_gives_less_than_the_sum():
     plan = one_action_plan([("X1", "lifetime_extension", 3.0, ["laptop"]),
                             ("X2", "reconditioned_share", 0.5, ["laptop"])])
     ev = ac.evaluate(plan, inputs, models())
-    g = ev.gains.set_index("action_id")["balance_tco2e"] * 1000
+    g = ev.gains.set_index("action_id")["balance_gain_tco2e"] * 1000
     assert g["X1"] == pytest.approx(g_life, rel=1e-9)
     assert g["X2"] == pytest.approx(g_recond, rel=1e-9)
     assert ev.plan_central["balance"] == pytest.approx(combined, rel=1e-9)
@@ -102,14 +111,16 @@ def test_power_management_changes_only_the_use_phase():
     expected = 100 * 48 * 0.4 * ELEC
     ev = ac.evaluate(one_action_plan([("X1", "power_management", 0.4, ["laptop"])]),
                      lv.PlanInputs(inventory=laptops()), models())
-    assert ev.gains["balance_tco2e"].iat[0] * 1000 == pytest.approx(expected, rel=1e-9)
+    assert ev.gains["balance_gain_tco2e"].iat[0] * 1000 == pytest.approx(expected, rel=1e-9)
 
 
 def test_action_without_its_input_has_no_gain_and_says_why():
     ev = ac.evaluate(one_action_plan([("X1", "printing_reduction", 0.5, [])]), lv.PlanInputs(inventory=laptops()),
                      models(200))
-    assert ev.gains["total_tco2e"].iat[0] == 0.0
-    assert "printing.csv" in ev.gains["gain_status"].iat[0]
+    assert ev.gains["gain_tco2e"].iat[0] == 0.0
+    row = ev.gains.iloc[0]
+    assert (row["gain_status_code"], row["missing_inputs"]) == ("missing_input", ("printing",))
+    assert "printing.csv" in actions_report.gain_status_fr(row["gain_status_code"], row["missing_inputs"])
 
 
 def test_fleet_stabilisation_avoids_the_growth_of_the_milestone():
@@ -117,7 +128,7 @@ def test_fleet_stabilisation_avoids_the_growth_of_the_milestone():
     base = 100 * per_unit / 5 + 100 * 48 * ELEC
     ev = ac.evaluate(one_action_plan([("X1", "fleet_stabilisation", 1.0, [])]), lv.PlanInputs(inventory=laptops()),
                      models(200), growth_at_milestone=1.45)
-    assert ev.gains["balance_tco2e"].iat[0] * 1000 == pytest.approx(0.45 * base, rel=1e-9)
+    assert ev.gains["balance_gain_tco2e"].iat[0] * 1000 == pytest.approx(0.45 * base, rel=1e-9)
     assert ev.plan_central["balance"] == 0.0  # not part of the combined rerun: it acts on the trajectory
 
 
@@ -138,8 +149,8 @@ def test_avoided_action_counts_fleet_driven_lines_only_and_devices_not_bought():
                      lv.PlanInputs(inventory=laptops(), printing=printing), m, growth_at_milestone=1.45)
     row = ev.gains.iloc[0]
     assert row["kind"] == "avoided"
-    assert row["balance_tco2e"] * 1000 == pytest.approx(0.45 * laptops_kg, rel=1e-9)
-    assert row["money_saved_eur_per_year"] == pytest.approx(0.45 * 100 / 5 * ac.UNIT_PRICES_EUR["laptop"])
+    assert row["balance_gain_tco2e"] * 1000 == pytest.approx(0.45 * laptops_kg, rel=1e-9)
+    assert row["money_saved_eur_per_year"] == pytest.approx(0.45 * 100 / 5 * PRICES["laptop"])
 
 
 def test_flat_fleet_gives_a_zero_counterfactual():
@@ -154,7 +165,7 @@ def test_flat_fleet_gives_a_zero_counterfactual():
     assert g_m == pytest.approx(1.0)
     ev = ac.evaluate(one_action_plan([("X1", "fleet_stabilisation", 1.0, [])]), lv.PlanInputs(inventory=inv),
                      models(200), growth_at_milestone=g_m)
-    assert ev.gains["total_tco2e"].iat[0] == 0.0 and ev.gains["money_saved_eur_per_year"].iat[0] == 0.0
+    assert ev.gains["gain_tco2e"].iat[0] == 0.0 and ev.gains["money_saved_eur_per_year"].iat[0] == 0.0
 
 
 def test_avoided_action_is_never_ranked_priced_or_in_the_macc():
@@ -162,15 +173,15 @@ def test_avoided_action_is_never_ranked_priced_or_in_the_macc():
     plan = pd.DataFrame({"action_id": ["A1", "A2"], "lever": ["lifetime_extension", "fleet_stabilisation"],
                          "selected": [True, True], "investment_eur": [1000.0, 0.0], "yearly_eur": [0.0, 0.0],
                          "action_lifetime_years": [5.0, 5.0], "effort": [1, 1], "axes_list": [["a"], ["a"]]})
-    gains = pd.DataFrame({"action_id": ["A1", "A2"], "total_tco2e": [1.0, 100.0],
+    gains = pd.DataFrame({"action_id": ["A1", "A2"], "gain_tco2e": [1.0, 100.0],
                           "money_saved_eur_per_year": [0.0, 50_000.0], "kind": ["reduction", "avoided"]})
-    ranked = ac.prioritise(plan, gains).set_index("action_id")
+    ranked = ac.prioritise(plan, gains, discount_rate=0.0).set_index("action_id")
     assert ranked.loc["A1", "rank"] == 1 and pd.isna(ranked.loc["A2", "rank"])
     assert ranked.loc["A1", "rank_all"] == 1 and ranked.loc["A2", "rank_all"] == 2
     assert np.isnan(ranked.loc["A2", "cost_eur_per_tco2e"]) and ranked.loc["A2", "gain_component"] == 0.0
     assert ranked.loc["A1", "cost_eur_per_tco2e"] == pytest.approx(200.0)  # 1,000 EUR / 5 years / 1 t
-    shown = actions_report.display_gains(ranked.reset_index().assign(title_fr="t", total_low_tco2e=0.0,
-                                                                     total_high_tco2e=0.0))
+    shown = actions_report.display_gains(ranked.reset_index().assign(title_fr="t", gain_low_tco2e=0.0,
+                                                                     gain_high_tco2e=0.0))
     assert list(shown["Action"].str[:2]) == ["A1"]
 
 
@@ -233,10 +244,10 @@ def test_unknown_lever_is_refused():
 # --------------------------------------------------------------------------------------------------------------
 
 def test_catalogue_has_25_actions_known_levers_and_axes():
-    cat = ac.load_catalogue()
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
     assert len(cat) >= 25
     assert set(cat["lever"]) <= set(lv.LEVERS)
-    axes = set(ac.known_axes())
+    axes = set(io_catalogue.known_axes())
     assert all(set(a) <= axes for a in cat["axes_list"])
     assert set().union(*cat["axes_list"]) == axes, "every maturity axis has at least one action"
     assert cat["source"].notna().all() and cat["indicator_fr"].notna().all()
@@ -248,12 +259,12 @@ def test_catalogue_has_25_actions_known_levers_and_axes():
 
 
 def test_catalogue_errors_give_line_and_column(tmp_path):
-    text = ac.CATALOGUE_PATH.read_text(encoding="utf-8").splitlines()
+    text = io_catalogue.CATALOGUE_PATH.read_text(encoding="utf-8").splitlines()
     bad = text[1].replace("equipment_lifecycle;responsible_purchasing", "equipment_lifecycle;astrology", 1)
     path = tmp_path / "actions_catalogue.csv"
     path.write_text("\n".join([text[0], bad] + text[2:]) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        ac.load_catalogue(path)
+        io_catalogue.load_catalogue(path, levers=lv.LEVERS)
     assert "ligne 2, colonne 'axes' : trouvé 'astrology'" in str(exc.value)  # French since 6e98367
 
 
@@ -262,7 +273,7 @@ def territory(ref=2020, target=2040, agents=1000):
 
 
 def test_bad_actions_lines_give_input_error_with_line_and_column(tmp_csv):
-    cat = ac.load_catalogue()
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
     path = tmp_csv(
         "action_id,selected,start_year,param_value,target\n"
         "A01,yes,2024,,\n"          # fine
@@ -274,7 +285,7 @@ def test_bad_actions_lines_give_input_error_with_line_and_column(tmp_csv):
         "A03,yes,2024,,teapot\n",   # unknown category
         "actions.csv")
     with pytest.raises(InputError) as exc:
-        ac.read_actions(path, cat, territory(), list(load_categories()["category"]))
+        io_catalogue.read_actions(path, cat, territory(), list(load_categories()["category"]), levers=lv.LEVERS)
     msg = str(exc.value)
     assert "ligne 3, colonne 'action_id' : trouvé 'A99'" in msg and "les plus proches" in msg
     assert "ligne 4, colonne 'start_year' : trouvé 2015 ; attendu une année entre l'année de référence 2020" in msg
@@ -288,22 +299,22 @@ def test_bad_actions_lines_give_input_error_with_line_and_column(tmp_csv):
 def test_duplicate_action_is_an_error(tmp_csv):
     path = tmp_csv("action_id,selected\nA01,yes\nA01,no\n", "actions.csv")
     with pytest.raises(InputError, match=r"colonne 'action_id' : 2 lignes \(lignes 2, 3\)"):
-        ac.read_actions(path, ac.load_catalogue(), territory())
+        io_catalogue.read_actions(path, io_catalogue.load_catalogue(levers=lv.LEVERS), territory())
 
 
 def test_the_la_rochelle_selection_is_valid():
     from helpers.io.paths import RAW_DIR
 
-    sel = ac.read_actions(RAW_DIR / "la-rochelle" / "actions.csv", ac.load_catalogue(), territory(),
+    sel = io_catalogue.read_actions(RAW_DIR / "la-rochelle" / "actions.csv", io_catalogue.load_catalogue(levers=lv.LEVERS), territory(),
                           list(load_categories()["category"]))
     assert {"A01", "A08", "A26"} <= set(sel["action_id"])
 
 
 def test_build_plan_applies_overrides_and_scales_costs(tmp_csv):
-    cat = ac.load_catalogue()
-    sel = ac.read_actions(tmp_csv("action_id,selected,start_year,param_value,cost_yearly_eur\n"
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
+    sel = io_catalogue.read_actions(tmp_csv("action_id,selected,start_year,param_value,cost_yearly_eur\n"
                                   "A01,yes,2025,2,\nA13,no,,,\nA09,yes,,,999\n", "actions.csv"),
-                          cat, territory())
+                          cat, territory(), levers=lv.LEVERS)
     plan = ac.build_plan(cat, sel, territory(agents=3000), laptops(100)).set_index("action_id")
     assert plan.loc["A01", "param"] == 2 and plan.loc["A01", "start_year"] == 2025
     # listed 'yes': adopted, in the plan; listed 'no': rejected; not listed: proposed in complement, outside the plan
@@ -325,9 +336,9 @@ def test_build_plan_applies_overrides_and_scales_costs(tmp_csv):
 # --------------------------------------------------------------------------------------------------------------
 
 def test_money_saved_by_a_lifetime_extension():
-    base = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops()))
-    ext = ac.yearly_cost_eur(lv.PlanInputs(inventory=lv.lifetime_extension(laptops(), ["laptop"], 3)))
-    price = ac.UNIT_PRICES_EUR["laptop"]
+    base = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops()), prices=PRICES)
+    ext = ac.yearly_cost_eur(lv.PlanInputs(inventory=lv.lifetime_extension(laptops(), ["laptop"], 3)), prices=PRICES)
+    price = PRICES["laptop"]
     assert base["equipment_eur"] - ext["equipment_eur"] == pytest.approx(100 * price * (1 / 5 - 1 / 8))
 
 
@@ -348,17 +359,17 @@ def test_annuity_factor_by_hand():
 
 
 def test_cost_per_tonne_can_be_recomputed_from_the_table():
-    """Every priced reduction: (investment × annuity_factor + yearly − money saved) ÷ total_tco2e, columns of the
-    exported table."""
+    """Every priced reduction: (investment × annuity_factor + yearly − money saved) ÷ gain (``gain_tco2e``, published as
+    ``total_tco2e``), columns of the exported table."""
     plan = pd.DataFrame({"action_id": ["A1", "A2"], "lever": ["lifetime_extension", "power_management"],
                          "selected": [True, True], "investment_eur": [12_000.0, 3_000.0],
                          "yearly_eur": [200.0, 0.0], "action_lifetime_years": [5.0, 8.0], "effort": [1, 2],
                          "axes_list": [["a"], ["a"]]})
-    gains = pd.DataFrame({"action_id": ["A1", "A2"], "total_tco2e": [4.0, 0.5],
+    gains = pd.DataFrame({"action_id": ["A1", "A2"], "gain_tco2e": [4.0, 0.5],
                           "money_saved_eur_per_year": [1_000.0, 100.0], "kind": ["reduction", "reduction"]})
     t = ac.prioritise(plan, gains, discount_rate=0.032)
     recomputed = ((t["investment_eur"] * t["annuity_factor"] + t["yearly_eur"] - t["money_saved_eur_per_year"])
-                  / t["total_tco2e"])
+                  / t["gain_tco2e"])
     np.testing.assert_allclose(t["cost_eur_per_tco2e"], recomputed)
     a1 = t.set_index("action_id").loc["A1"]
     assert a1["cost_eur_per_tco2e"] == pytest.approx((12_000 * 0.21960 + 200 - 1_000) / 4, rel=2e-4)
@@ -370,7 +381,7 @@ def test_priority_score_components():
     assert list(comp["gain_component"]) == [1.0, 0.5, 0.0]
     assert list(comp["cost_component"]) == [1.0, 0.5, 0.0]
     assert list(comp["effort_component"]) == [1.0, 0.0, 1.0]
-    w = ac.SCORE_WEIGHTS
+    w = DEFAULTS.score_weights
     assert comp["score"].iat[0] == pytest.approx(w["gain"] + w["cost"] + w["effort"] + 0.2 * w["maturity"])
 
 
@@ -401,10 +412,10 @@ def test_services_lever_reruns_the_services_model_with_paired_draws():
     base = run_lca(build_inputs(services, factors, load_categories(), load_hosting_kinds()), 1000, m.seed)
     base_draws = base.total_annual_draws("climate_change") / 1000
     row = ev.gains.iloc[0]
-    assert row["balance_tco2e"] == 0.0
-    assert row["services_tco2e"] == pytest.approx(ev.baseline_services.central["climate_change"] / 3 / 1000, rel=1e-9)
-    assert row["services_low_tco2e"] == pytest.approx(np.percentile(base_draws, 2.5) / 3, rel=1e-9)
-    assert row["services_high_tco2e"] == pytest.approx(np.percentile(base_draws, 97.5) / 3, rel=1e-9)
+    assert row["balance_gain_tco2e"] == 0.0
+    assert row["services_gain_tco2e"] == pytest.approx(ev.baseline_services.central["climate_change"] / 3 / 1000, rel=1e-9)
+    assert row["services_gain_low_tco2e"] == pytest.approx(np.percentile(base_draws, 2.5) / 3, rel=1e-9)
+    assert row["services_gain_high_tco2e"] == pytest.approx(np.percentile(base_draws, 97.5) / 3, rel=1e-9)
 
 
 def test_study_on_the_test_territory(tmp_path):
@@ -414,7 +425,7 @@ def test_study_on_the_test_territory(tmp_path):
 
     ctx = open_context("test-mini", tmp_path)
     ingest_all(ctx)
-    study = ac.run_study(ctx, n_draws=300, seed=1)
+    study = section.run_study(ctx, n_draws=300, seed=1)
     study.write(ctx)
     s = ctx.read_summary("actions")
     assert {"actions", "plan_reduction_tco2e_per_year", "trajectory", "indicators"} <= set(s)
@@ -448,8 +459,8 @@ def test_each_lever_acts_only_on_its_perimeters(tmp_path):
 
     ctx = open_context("test-mini", tmp_path)
     ingest_all(ctx)
-    inputs = ac.load_inputs(ctx)
-    plan = ac.build_plan(ac.load_catalogue(categories=list(cats()["category"])), None, ctx.territory,
+    inputs = section.load_inputs(ctx)
+    plan = ac.build_plan(io_catalogue.load_catalogue(categories=list(cats()["category"]), levers=lv.LEVERS), None, ctx.territory,
                          inputs.inventory)
     kinds, presets = load_hosting_kinds(), load_presets()
     checked = 0
@@ -478,7 +489,7 @@ def test_macc_draws_reductions_only():
                          "selected": [True, True, True], "investment_eur": [1000.0, 500.0, 0.0],
                          "yearly_eur": [0.0, 0.0, 0.0], "action_lifetime_years": [5.0, 5.0, 5.0], "effort": [1, 1, 1],
                          "axes_list": [["a"], ["a"], ["a"]]})
-    gains = pd.DataFrame({"action_id": ["A1", "A2", "A3"], "total_tco2e": [2.0, 1.0, 100.0],
+    gains = pd.DataFrame({"action_id": ["A1", "A2", "A3"], "gain_tco2e": [2.0, 1.0, 100.0],
                           "money_saved_eur_per_year": [0.0, 0.0, 90_000.0],
                           "kind": ["reduction", "reduction", "avoided"]})
     fig = actions_report.macc_figure(ac.prioritise(plan, gains))
@@ -495,7 +506,7 @@ def test_macc_label_of_a_cut_bar_stays_inside_the_axes():
     plan = pd.DataFrame({"action_id": ids, "lever": ["lifetime_extension"] * 6, "selected": [True] * 6,
                          "investment_eur": [100.0] * 6, "yearly_eur": [0.0] * 6, "action_lifetime_years": [5.0] * 6,
                          "effort": [1] * 6, "axes_list": [["a"]] * 6})
-    gains = pd.DataFrame({"action_id": ids, "total_tco2e": [10.0] * 6,
+    gains = pd.DataFrame({"action_id": ids, "gain_tco2e": [10.0] * 6,
                           "money_saved_eur_per_year": [90_020.0, 400.0, 300.0, 200.0, 100.0, 0.0],
                           "kind": ["reduction"] * 6})
     ranked = ac.prioritise(plan, gains)
@@ -521,8 +532,8 @@ def test_macc_label_of_a_cut_bar_stays_inside_the_axes():
 def test_unit_prices_every_row_has_source_vintage_and_status():
     """Each price row says where its figure comes from (source), of when (vintage) and whether it is sourced or a
     study assumption: no bare number."""
-    df = ac.load_unit_prices()
-    assert len(df) == len(ac.UNIT_PRICES_EUR) + len(ac.PRICE_PARAMETERS)
+    df = load_unit_prices()
+    assert len(df) == len(EQUIPMENT_PRICES) + len(PRICE_PARAMETERS)
     assert (df["source"].str.strip() != "").all()
     assert (df["vintage"].str.strip() != "").all()
     assert set(df["status"]) <= {"sourced", "assumption"}
@@ -532,16 +543,16 @@ def test_unit_prices_cover_every_category_a_lever_can_buy():
     """Every equipment category of categories.csv (the targets of the category levers) has a unit price, so no
     renewal avoided is silently priced at 0 EUR by ``yearly_cost_eur``."""
     categories = set(load_categories()["category"])
-    assert categories - set(ac.UNIT_PRICES_EUR) == set()
+    assert categories - set(EQUIPMENT_PRICES) == set()
 
 
 def test_unit_prices_constants_are_read_from_the_file():
     """The module constants are the file's values (kept at the first version's figures: 900 EUR per laptop, 35 %
     reconditioned discount, 0.20 EUR/kWh, 5 EUR per ream)."""
-    assert ac.UNIT_PRICES_EUR["laptop"] == 900.0
-    assert ac.RECONDITIONED_DISCOUNT == 0.35
-    assert ac.ELECTRICITY_PRICE_EUR_PER_KWH == 0.20
-    assert ac.PAPER_PRICE_EUR_PER_REAM == 5.0
+    assert PRICES["laptop"] == 900.0
+    assert PRICES["reconditioned_discount"] == 0.35
+    assert PRICES["electricity"] == 0.20
+    assert PRICES["paper_ream"] == 5.0
 
 
 def test_unit_prices_bad_file_lists_every_problem(tmp_path):
@@ -553,7 +564,7 @@ def test_unit_prices_bad_file_lists_every_problem(tmp_path):
                  "reconditioned_discount,0.35,fraction,x,2024,guess\n"
                  "paper_ream,5,EUR,x,2024,assumption\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        ac.load_unit_prices(p)
+        load_unit_prices(p)
     msg = str(exc.value)
     for text in ("value_eur", "source", "status", "electricity"):
         assert text in msg

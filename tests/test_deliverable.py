@@ -194,12 +194,13 @@ def test_means_spread_investment_and_staff_time_over_the_set_up():
     import pandas as pd
 
     from helpers.plan import actions
+    from helpers.report import actions as actions_report
 
     plan = pd.DataFrame({"action_id": ["A", "B"], "title_fr": ["Action A", "Action B"], "selected": [True, True],
                          "start_year": [2021, 2022], "months": [24.0, 6.0], "investment_eur": [10_000.0, 3_000.0],
                          "yearly_eur": [1_000.0, 0.0], "staff_days": [20.0, 5.0], "owner": ["DSI", ""]})
     ranked = pd.DataFrame({"action_id": ["A", "B"], "rank": [2, 1]})
-    table = actions.means_table(plan, ranked)
+    table = actions_report.means_table(plan, ranked)
     assert list(table["Action"]) == ["A", "B"]  # calendar order first, rank second; one id everywhere
     assert list(table["Titre"]) == ["Action A", "Action B"]
     assert list(table["Mise en place"]) == ["2021–2022", "2022"]
@@ -222,13 +223,15 @@ def test_a_territory_overrides_owner_and_staff_time_in_actions_csv(tmp_csv):
     gives 'porteur' / 'jours agent' (French synonyms accepted)."""
     from types import SimpleNamespace
 
+    from helpers.io import catalogue as io_catalogue
+    from helpers.model import levers as lv
     from helpers.plan import actions as ac
 
     territory = SimpleNamespace(reference_year=2020, target_year=2040, milestone_year=2030, agents=1000)
-    cat = ac.load_catalogue()
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
     assert cat["means_source"].str.contains("hypothèse").all()
-    sel = ac.read_actions(tmp_csv("action_id,selected,porteur,jours agent\nA01,yes,Direction du numérique,45\n"
-                                  "A02,yes,,\n", "actions.csv"), cat, territory)
+    sel = io_catalogue.read_actions(tmp_csv("action_id,selected,porteur,jours agent\nA01,yes,Direction du numérique,45\n"
+                                            "A02,yes,,\n", "actions.csv"), cat, territory, levers=lv.LEVERS)
     plan = ac.build_plan(cat, sel, territory).set_index("action_id")
     assert plan.loc["A01", "owner"] == "Direction du numérique" and plan.loc["A01", "staff_days"] == 45
     a02 = cat.set_index("action_id").loc["A02"]  # effort 1, axis equipment_lifecycle

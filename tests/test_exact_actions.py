@@ -12,14 +12,25 @@ import pandas as pd
 import pytest
 
 from helpers.io.factors import load_hosting_kinds
+from helpers.io.prices import load_unit_prices, price_dict
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
+from helpers.report import actions as actions_report
+from helpers.run import actions_section as section
+
+#: the reference unit prices (data/raw/reference/unit_prices.csv), item -> EUR excl. VAT
+PRICES = price_dict(load_unit_prices())
 
 LAPTOP = {"manufacturing": 170.0, "distribution": 12.3, "end_of_life": 2.79}
 PER_UNIT = sum(LAPTOP.values())  # 185.09 kgCO2e
 G_LIFE = 100 * PER_UNIT / 5 - 100 * PER_UNIT / 8  # 1388.175 kgCO2e/year
 G_RECOND = 50 * 170.0 * (1 - 0.3) / 5  # 1190 kgCO2e/year
 
+
+
+def _french_unit(got: tuple[float, str]) -> tuple[float, str]:
+    """An indicator ``(value, unit code)`` with its unit as the diagnostic writes it (:mod:`helpers.report.actions`)."""
+    return got[0], actions_report.INDICATOR_UNITS_FR[got[1]]
 
 def models(seed: int = 20200101, n_draws: int = 500) -> ac.Models:
     factors = pd.DataFrame([(f"laptop:{p}:climate_change", "laptop", p, "climate_change", v, "kgCO2e/unit", "unit",
@@ -30,7 +41,7 @@ def models(seed: int = 20200101, n_draws: int = 500) -> ac.Models:
                                 "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
                                 "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
     return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
-                     criteria=("climate_change",), n_draws=n_draws, seed=seed)
+                     criteria=("climate_change",), n_draws=n_draws, seed=seed, prices=PRICES)
 
 
 def laptops() -> pd.DataFrame:
@@ -55,7 +66,7 @@ def test_plan_total_leaves_out_an_unselected_action():
     ev = ac.evaluate(plan(selected_recond=False), lv.PlanInputs(inventory=laptops()), models())
     assert ev.plan_central["balance"] == pytest.approx(G_LIFE, rel=1e-9)
     assert ev.plan_central["total"] == pytest.approx(G_LIFE, rel=1e-9)
-    gains = ev.gains.set_index("action_id")["balance_tco2e"] * 1000
+    gains = ev.gains.set_index("action_id")["balance_gain_tco2e"] * 1000
     assert gains["X2"] == pytest.approx(G_RECOND, rel=1e-9)
     climate = ev.plan_criteria.set_index("criterion").loc["climate_change"]
     assert climate["value"] == pytest.approx(G_LIFE / 1000, rel=1e-9)
@@ -76,7 +87,7 @@ def mini_study(tmp_path_factory):
 
     ctx = open_context("test-mini", tmp_path_factory.mktemp("mini"))
     ingest_all(ctx)
-    return ac.run_study(ctx, n_draws=300, seed=1)
+    return section.run_study(ctx, n_draws=300, seed=1)
 
 
 def test_summary_plan_reductions_are_the_evaluations_in_tonnes(mini_study):
@@ -117,14 +128,14 @@ def _fleet() -> pd.DataFrame:
     ("screens_per_workstation", 150 / 100, "écrans par poste"),
 ])
 def test_monitoring_indicator_of_each_fleet_lever(lever, value, unit):
-    got = ac.indicator_value(lv.PlanInputs(inventory=_fleet()), lever, ["laptop"])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=_fleet()), lever, ["laptop"]))
     assert got == (pytest.approx(value, rel=1e-12), unit)
 
 
 def test_indicators_without_their_input_are_not_available():
     inputs = lv.PlanInputs(inventory=_fleet())
-    assert ac.indicator_value(inputs, "printing_reduction", [])[1] == "ramettes/an"
-    value, _ = ac.indicator_value(inputs, "printing_reduction", [])
+    assert _french_unit(ac.indicator_value(inputs, "printing_reduction", []))[1] == "ramettes/an"
+    value, _ = _french_unit(ac.indicator_value(inputs, "printing_reduction", []))
     assert value != value  # NaN: no printing.csv
 
 
@@ -144,6 +155,6 @@ def test_models_without_climate_change_are_refused():
     (they used to fail at the end of the evaluation with an unbound variable)."""
     with pytest.raises(ValueError, match="climate_change"):
         ac.Models(categories=pd.DataFrame(), factors=pd.DataFrame(), hosting_kinds=pd.DataFrame(),
-                  reference_year=2020, criteria=("water",))
+                  reference_year=2020, criteria=("water",), prices=PRICES)
     assert "climate_change" in ac.Models(categories=pd.DataFrame(), factors=pd.DataFrame(),
-                                         hosting_kinds=pd.DataFrame(), reference_year=2020).criteria
+                                         hosting_kinds=pd.DataFrame(), reference_year=2020, prices=PRICES).criteria

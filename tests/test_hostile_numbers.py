@@ -27,7 +27,7 @@ from helpers.io.tables import Column, Schema, read_table, schema_markdown, take_
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("helpers.io.carbon_inputs", "helpers.io.inventory", "helpers.io.factors", "helpers.model.services",
-           "helpers.model.rgesn", "helpers.io.maturity_inputs", "helpers.plan.actions")
+           "helpers.model.rgesn", "helpers.io.maturity_inputs", "helpers.io.catalogue")
 
 
 def all_schemas() -> list[Schema]:

@@ -44,12 +44,11 @@ def test_a_column_without_label_fr_is_named_by_its_kind_in_french(tmp_csv, kind,
 
 def test_every_required_column_of_a_territory_input_has_a_french_label():
     """The territory's own files (the analyst fills them in): each required column quotes a French label."""
-    from helpers.io import carbon_inputs, factors
+    from helpers.io import carbon_inputs, catalogue, factors
     from helpers.io import maturity_inputs as maturity
     from helpers.model import rgesn
-    from helpers.plan import actions
 
-    schemas = [sv.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, rgesn.RGESN_SCHEMA, actions.ACTIONS_SCHEMA,
+    schemas = [sv.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, rgesn.RGESN_SCHEMA, catalogue.ACTIONS_SCHEMA,
                factors.FACTOR_OVERRIDE_SCHEMA, carbon_inputs.HOSTING_SCHEMA, carbon_inputs.TELECOM_SCHEMA,
                carbon_inputs.PURCHASES_SCHEMA, carbon_inputs.PRINTING_SCHEMA]
     missing = [(s.file, c.name) for s in schemas for c in s.columns if c.required and not c.label_fr]

@@ -16,15 +16,29 @@ import pytest
 from test_exact_actions import LAPTOP
 from test_exact_actions import models as exact_models
 
+from helpers.io import catalogue as io_catalogue
 from helpers.io.errors import InputError
 from helpers.io.factors import load_categories, load_hosting_kinds
+from helpers.io.prices import PRICE_PARAMETERS, load_unit_prices, price_dict
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
+from helpers.report import actions as actions_report
+from helpers.run import actions_section as section
+
+#: the reference unit prices (data/raw/reference/unit_prices.csv), item -> EUR excl. VAT
+PRICES = price_dict(load_unit_prices())
+#: the reference price parameters (reconditioned discount, electricity, paper ream), no equipment price
+PARAMETERS = {k: PRICES[k] for k in PRICE_PARAMETERS}
 
 PER_UNIT = sum(LAPTOP.values())  # 185.09 kgCO2e
 BASELINE = 100 * PER_UNIT / 5  # 3701.8 kgCO2e/year
 G_LIFE = 100 * PER_UNIT * (1 / 5 - 1 / 8)  # 1388.175 kgCO2e/year
 
+
+
+def _french_unit(got: tuple[float, str]) -> tuple[float, str]:
+    """An indicator ``(value, unit code)`` with its unit as the diagnostic writes it (:mod:`helpers.report.actions`)."""
+    return got[0], actions_report.INDICATOR_UNITS_FR[got[1]]
 
 def models(seed: int = 20200101, n_draws: int = 400) -> ac.Models:
     """The one-laptop models of ``test_exact_actions`` (ADEME laptop factors, 5-year lifetime), 400 draws."""
@@ -54,14 +68,14 @@ def territory(agents=1000):
 
 def _catalogue_problems(tmp_path, action_id, **cells):
     """Load a copy of the reference catalogue with ``cells`` changed on ``action_id``'s row; its problems."""
-    df = pd.read_csv(ac.CATALOGUE_PATH, dtype=str, keep_default_na=False)
+    df = pd.read_csv(io_catalogue.CATALOGUE_PATH, dtype=str, keep_default_na=False)
     for col, value in cells.items():
         df.loc[df["action_id"] == action_id, col] = value
     path = tmp_path / "actions_catalogue.csv"
     df.to_csv(path, index=False)
     line = int(np.flatnonzero(df["action_id"] == action_id)[0]) + 2  # header = line 1
     with pytest.raises(InputError) as exc:
-        ac.load_catalogue(path, categories=list(load_categories()["category"]))
+        io_catalogue.load_catalogue(path, categories=list(load_categories()["category"]), levers=lv.LEVERS)
     return line, exc.value.problems
 
 
@@ -87,7 +101,7 @@ def test_catalogue_problem_gives_file_line_column_value_and_what_is_expected(tmp
 
 def test_yearly_cost_per_1000_agents_is_scaled_by_the_agents():
     """A26 costs its catalogue yearly cost per 1,000 agents (3,000 €/year today): 2,000 agents → × 2."""
-    cat = ac.load_catalogue()
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
     plan = ac.build_plan(cat, None, territory(agents=2000), laptops()).set_index("action_id")
     a26 = cat.set_index("action_id").loc["A26"]
     assert a26["cost_scaling"] == "per_1000_agents" and a26["cost_yearly_eur"] > 0
@@ -96,16 +110,16 @@ def test_yearly_cost_per_1000_agents_is_scaled_by_the_agents():
 
 def test_per_device_costs_without_an_inventory_are_zero():
     """No inventory: no device to count, so a per-device action (A01: 40 € + 10 €/year per device) costs 0."""
-    plan = ac.build_plan(ac.load_catalogue(), None, territory()).set_index("action_id")
+    plan = ac.build_plan(io_catalogue.load_catalogue(levers=lv.LEVERS), None, territory()).set_index("action_id")
     assert (plan.loc["A01", "investment_eur"], plan.loc["A01", "yearly_eur"]) == (0.0, 0.0)
 
 
 @pytest.fixture
 def overridden_plan(tmp_csv):
     """actions.csv: A01 gets an owner and no target; A23 no owner and the target 'cloud'."""
-    cat = ac.load_catalogue()
-    sel = ac.read_actions(tmp_csv("action_id,owner,target\nA01,Service informatique,\nA23,,cloud\n", "actions.csv"),
-                          cat, territory())
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
+    sel = io_catalogue.read_actions(tmp_csv("action_id,owner,target\nA01,Service informatique,\nA23,,cloud\n", "actions.csv"),
+                          cat, territory(), levers=lv.LEVERS)
     return cat.set_index("action_id"), ac.build_plan(cat, sel, territory(), laptops()).set_index("action_id")
 
 
@@ -128,16 +142,16 @@ def test_empty_target_in_actions_csv_keeps_the_catalogue_target(overridden_plan)
 def test_reconditioned_devices_cost_the_discounted_price():
     """10 reconditioned laptops at 1,000 € kept 5 years: 10 / 5 × 1,000 × (1 − discount) €/year."""
     inv = laptops(10.0).assign(reconditioned=[True])
-    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=inv), prices={"laptop": 1000.0})
-    assert cost["equipment_eur"] == pytest.approx(2000.0 * (1 - ac.RECONDITIONED_DISCOUNT), rel=1e-12)
+    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=inv), prices={**PARAMETERS, "laptop": 1000.0})
+    assert cost["equipment_eur"] == pytest.approx(2000.0 * (1 - PRICES["reconditioned_discount"]), rel=1e-12)
 
 
 def test_electricity_of_a_device_in_a_site_includes_the_site_pue():
     """100 laptops × 48 kWh in a room measured at PUE 1.8: 8,640 kWh × the electricity price."""
     hosting = pd.DataFrame({"site_id": ["salle"], "entity": ["ville"], "kind": ["server_room"], "pue": [1.8]})
     inputs = lv.PlanInputs(inventory=laptops(kwh=48.0).assign(site=["salle"]), hosting=hosting)
-    cost = ac.yearly_cost_eur(inputs, load_hosting_kinds())
-    assert cost["electricity_eur"] == pytest.approx(8640.0 * ac.ELECTRICITY_PRICE_EUR_PER_KWH, rel=1e-12)
+    cost = ac.yearly_cost_eur(inputs, load_hosting_kinds(), prices=PRICES)
+    assert cost["electricity_eur"] == pytest.approx(8640.0 * PRICES["electricity"], rel=1e-12)
 
 
 @pytest.mark.parametrize("in_reference_year, spend", [([True, False], 1000.0), (None, 5000.0)])
@@ -146,7 +160,7 @@ def test_spend_counts_the_purchases_of_the_reference_year(in_reference_year, spe
     pur = pd.DataFrame({"entity": ["ville", "ville"], "category": ["software", "cloud"], "amount_eur": [1000.0, 4000.0]})
     if in_reference_year is not None:
         pur["in_reference_year"] = in_reference_year
-    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(), purchases=pur))
+    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(), purchases=pur), prices=PRICES)
     assert cost["spend_eur"] == spend
 
 
@@ -164,7 +178,8 @@ def test_plan_criteria_give_the_baseline_and_the_change_in_percent():
 
 def test_a_computed_gain_says_calcule():
     ev = ac.evaluate(extension_plan(), lv.PlanInputs(inventory=laptops()), models())
-    assert ev.gains["gain_status"].tolist() == ["calculé"]
+    assert ev.gains["gain_status_code"].tolist() == ["computed"]
+    assert actions_report.gain_status_fr("computed") == "calculé"
 
 
 def test_gain_draws_are_paired_with_the_baseline_of_the_models_seed():
@@ -178,7 +193,7 @@ def test_gain_draws_are_paired_with_the_baseline_of_the_models_seed():
     np.testing.assert_allclose(ev.plan_balance_draws, paired, rtol=1e-9)
     row = ev.gains.iloc[0]
     low, high = np.percentile(paired, [2.5, 97.5]) / 1000
-    assert (row["total_low_tco2e"], row["total_high_tco2e"]) == (pytest.approx(low, rel=1e-9),
+    assert (row["gain_low_tco2e"], row["gain_high_tco2e"]) == (pytest.approx(low, rel=1e-9),
                                                                  pytest.approx(high, rel=1e-9))
 
 
@@ -186,8 +201,8 @@ def test_without_monte_carlo_draws_gains_are_central_values_without_bounds():
     """n_draws = 0: the gain is still 1.388175 t; its bounds are not available (NaN)."""
     ev = ac.evaluate(extension_plan(), lv.PlanInputs(inventory=laptops()), models(n_draws=0))
     row = ev.gains.iloc[0]
-    assert row["total_tco2e"] == pytest.approx(G_LIFE / 1000, rel=1e-9)
-    assert np.isnan(row["total_low_tco2e"]) and np.isnan(row["total_high_tco2e"])
+    assert row["gain_tco2e"] == pytest.approx(G_LIFE / 1000, rel=1e-9)
+    assert np.isnan(row["gain_low_tco2e"]) and np.isnan(row["gain_high_tco2e"])
 
 
 def _storage_study(seed):
@@ -247,13 +262,13 @@ SERVICES = pd.DataFrame([
     ("video_quality", 300 / (100 + 300) * 100, "% des heures en HD ou plus"),  # 300 h of HD streaming of 400 h
 ])
 def test_monitoring_indicator_of_each_services_lever(lever, value, unit):
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), lever, [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), lever, []))
     assert got == (pytest.approx(value, rel=1e-12), unit)
 
 
 @pytest.mark.parametrize("lever, unit", [("software_spend", "€ HT/an"), ("mobile_to_fixed", "Go/an")])
 def test_indicator_without_its_input_is_not_available_with_its_unit(lever, unit):
-    value, got_unit = ac.indicator_value(lv.PlanInputs(inventory=laptops()), lever, [])
+    value, got_unit = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops()), lever, []))
     assert np.isnan(value) and got_unit == unit
 
 
@@ -261,7 +276,7 @@ def _indicators(milestone_year):
     """X1 extends 100 laptops from 5 to 8 years and is half implemented in 2030 (ramp 0.5)."""
     plan = extension_plan().assign(indicator_fr="Durée de vie moyenne des portables", indicator_target_fr=np.nan)
     ramps = pd.DataFrame({"action_id": ["X1"], "start_year": [2028], "end_year": [2031], 2030: [0.5]})
-    return ac.indicators_table(plan, lv.PlanInputs(inventory=laptops()), ramps, milestone_year, load_hosting_kinds())
+    return actions_report.indicator_units(ac.indicators_table(plan, lv.PlanInputs(inventory=laptops()), ramps, milestone_year, load_hosting_kinds()))
 
 
 def test_indicator_at_the_milestone_follows_the_ramp():
@@ -304,7 +319,7 @@ def _means_plan():
 
 
 def test_means_table_headers_and_rounded_euros():
-    t = ac.means_table(*_means_plan())
+    t = actions_report.means_table(*_means_plan())
     assert list(t.columns) == ["Action", "Titre", "Porteur", "Investissement (€ HT)", "Coût annuel (€ HT/an)",
                                "Temps d'agent, mise en place (jours)", "Temps d'agent récurrent (jours/an)",
                                "Mise en place"]
@@ -339,22 +354,22 @@ def test_budget_by_year_without_action_keeps_its_columns():
 def summary():
     """A reduction R1 (axis strategy_governance) and an avoided action V1 on an axis without label."""
     row = {"selected": True, "lever": "lifetime_extension", "start_year": 2025, "score": 0.5, "basis": "reference",
-           "discount_rate": 0.032, "balance_tco2e": 2.0, "balance_low_tco2e": 1.5, "balance_high_tco2e": 2.5,
-           "services_tco2e": 0.0, "services_low_tco2e": 0.0, "services_high_tco2e": 0.0}
+           "discount_rate": 0.032, "balance_gain_tco2e": 2.0, "balance_gain_low_tco2e": 1.5, "balance_gain_high_tco2e": 2.5,
+           "services_gain_tco2e": 0.0, "services_gain_low_tco2e": 0.0, "services_gain_high_tco2e": 0.0}
     ranked = pd.DataFrame([
         {**row, "action_id": "R1", "title_fr": "Réduire", "axes_list": ["strategy_governance"], "kind": "reduction",
-         "rank": 1, "rank_all": 1, "total_tco2e": 2.0, "total_low_tco2e": 1.5, "total_high_tco2e": 2.5,
+         "rank": 1, "rank_all": 1, "gain_tco2e": 2.0, "gain_low_tco2e": 1.5, "gain_high_tco2e": 2.5,
          "cost_eur_per_tco2e": 100.0},
         {**row, "action_id": "V1", "title_fr": "Éviter", "axes_list": ["axe_inconnu"], "kind": "avoided",
-         "lever": "fleet_stabilisation", "rank": pd.NA, "rank_all": 2, "total_tco2e": 3.0, "total_low_tco2e": 2.0,
-         "total_high_tco2e": 4.0, "cost_eur_per_tco2e": np.nan, "basis": "bau_milestone"},
+         "lever": "fleet_stabilisation", "rank": pd.NA, "rank_all": 2, "gain_tco2e": 3.0, "gain_low_tco2e": 2.0,
+         "gain_high_tco2e": 4.0, "cost_eur_per_tco2e": np.nan, "basis": "bau_milestone"},
     ])
     ranked["rank"] = ranked["rank"].astype("Int64")
     ev = SimpleNamespace(plan_balance_draws=np.full(10, 2000.0), plan_services_draws=np.zeros(10),
                          plan_central={"balance": 2000.0, "services": 0.0, "total": 2000.0})
     info = {"trajectory": {}, "indicators": [], "n_draws": 10, "seed": 1,
             "counterfactual": {"basis": "tendance du parc"}}
-    study = ac.ActionsStudy(plan=None, ranked=ranked, evaluation=ev, roadmap=None, trajectory=None, budget=None,
+    study = section.ActionsStudy(plan=None, ranked=ranked, evaluation=ev, roadmap=None, trajectory=None, budget=None,
                             indicators=None, axis_scores=None, info=info)
     return study.summary()
 

@@ -18,9 +18,16 @@ from test_mut_actions import BASELINE, extension_plan, laptops, models
 from test_mut_others_4 import _data, _models, _refs, _summary
 
 from helpers.io.factors import load_categories, load_factors, load_hosting_kinds
+from helpers.io.prices import PRICE_PARAMETERS, load_unit_prices, price_dict
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
+from helpers.report import actions as actions_report
 from helpers.report import carbon as carbon_report
+
+#: the reference unit prices (data/raw/reference/unit_prices.csv), item -> EUR excl. VAT
+PRICES = price_dict(load_unit_prices())
+#: the reference price parameters (reconditioned discount, electricity, paper ream), no equipment price
+PARAMETERS = {k: PRICES[k] for k in PRICE_PARAMETERS}
 
 # --------------------------------------------------------------------------------------------------------------
 # Hosting kinds of the tests: a server room without a measured PUE counts 3.0 (the reference file says 2.0)
@@ -29,6 +36,11 @@ from helpers.report import carbon as carbon_report
 OWN_PUE = 3.0  # default PUE of a server room in the test's hosting kinds (test value, not a source)
 REF_PUE = 2.0  # default PUE of a server room in hosting_kinds.csv (ADEME-Arcep 2022, edge ≈ 2)
 
+
+
+def _french_unit(got: tuple[float, str]) -> tuple[float, str]:
+    """An indicator ``(value, unit code)`` with its unit as the diagnostic writes it (:mod:`helpers.report.actions`)."""
+    return got[0], actions_report.INDICATOR_UNITS_FR[got[1]]
 
 def _kinds() -> pd.DataFrame:
     """``hosting_kinds.csv`` with the server room's default PUE raised to 3.0 (interval 1.5–3.5)."""
@@ -69,7 +81,7 @@ def test_money_saved_by_a_lever_prices_the_scenario_with_the_models_hosting_kind
     plan = pd.DataFrame([{"action_id": "E1", "lever": "power_management", "param": 0.4, "targets": ["laptop"],
                           "selected": True}])
     ev = ac.evaluate(plan, _room_inputs(), _room_models())
-    assert ev.gains.at[0, "money_saved_eur_per_year"] == pytest.approx(12000.0 * ac.ELECTRICITY_PRICE_EUR_PER_KWH,
+    assert ev.gains.at[0, "money_saved_eur_per_year"] == pytest.approx(12000.0 * PRICES["electricity"],
                                                                       rel=1e-12)
 
 
@@ -82,7 +94,7 @@ def test_scenario_of_a_hosting_consolidation_uses_the_models_hosting_kinds():
                           "selected": True}])
     ev = ac.evaluate(plan, _room_inputs(), _room_models())
     assert ev.scenarios["H1"].hosting["pue"].tolist() == [2.5]
-    assert ev.gains.at[0, "money_saved_eur_per_year"] == pytest.approx(5000.0 * ac.ELECTRICITY_PRICE_EUR_PER_KWH,
+    assert ev.gains.at[0, "money_saved_eur_per_year"] == pytest.approx(5000.0 * PRICES["electricity"],
                                                                       rel=1e-12)
 
 
@@ -94,8 +106,8 @@ def test_fleet_stabilisation_without_a_share_avoids_all_the_growth_and_its_renew
                           "selected": True}])
     ev = ac.evaluate(plan, lv.PlanInputs(inventory=laptops()), models(n_draws=50), growth_at_milestone=1.2)
     v1 = ev.gains.iloc[0]
-    assert v1["total_tco2e"] == pytest.approx(0.2 * BASELINE / 1000, rel=1e-9)
-    assert v1["money_saved_eur_per_year"] == pytest.approx(0.2 * 100 / 5 * ac.UNIT_PRICES_EUR["laptop"], rel=1e-12)
+    assert v1["gain_tco2e"] == pytest.approx(0.2 * BASELINE / 1000, rel=1e-9)
+    assert v1["money_saved_eur_per_year"] == pytest.approx(0.2 * 100 / 5 * PRICES["laptop"], rel=1e-12)
 
 
 def test_plan_criteria_give_a_non_climate_criterion_its_unit():
@@ -130,7 +142,7 @@ def test_baseline_of_a_criterion_the_services_model_does_not_compute_is_the_bala
 def test_yearly_cost_without_printing_has_no_paper():
     """No printing.csv: paper costs 0; 100 laptops at 1,000 € kept 5 years, no energy: 20,000 € in all."""
     # kills helpers.plan.actions.x_yearly_cost_eur__mutmut_85 (one ream counted without printing)
-    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops()), prices={"laptop": 1000.0})
+    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops()), prices={**PARAMETERS, "laptop": 1000.0})
     assert cost["paper_eur"] == 0.0
     assert cost["total_eur"] == pytest.approx(20000.0, rel=1e-12)
 
@@ -169,7 +181,7 @@ def test_equal_scores_are_ranked_by_action_id():
     plan = pd.DataFrame({"action_id": ["A2", "A1"], "lever": ["lifetime_extension"] * 2, "selected": [True, True],
                          "action_lifetime_years": [5.0, 5.0], "investment_eur": [0.0, 0.0],
                          "yearly_eur": [0.0, 0.0], "effort": [1, 1], "axes_list": [[], []]})
-    gains = pd.DataFrame({"action_id": ["A2", "A1"], "total_tco2e": [1.0, 1.0],
+    gains = pd.DataFrame({"action_id": ["A2", "A1"], "gain_tco2e": [1.0, 1.0],
                           "money_saved_eur_per_year": [0.0, 0.0], "kind": ["reduction", "reduction"]})
     out = ac.prioritise(plan, gains)
     assert out["action_id"].tolist() == ["A1", "A2"]
@@ -184,7 +196,7 @@ def test_printing_indicator_reads_a_reams_column():
     """printing with a ``reams`` column (10 and 5 reams): 15 reams a year, without a ``reams_per_year`` column."""
     # kills helpers.plan.actions.x_indicator_value__mutmut_118 (the 'reams' column never looked for)
     printing = pd.DataFrame({"entity": ["ville", "ville"], "reams": [10.0, 5.0]})
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), printing=printing), "printing_reduction", [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), printing=printing), "printing_reduction", []))
     assert got == (pytest.approx(15.0, rel=1e-12), "ramettes/an")
 
 
@@ -196,7 +208,7 @@ def test_indicator_target_applies_the_lever_with_the_given_hosting_kinds():
     plan = pd.DataFrame([{"action_id": "H1", "lever": "hosting_consolidation", "param": 2.5, "targets": [],
                           "selected": True, "indicator_fr": "PUE", "indicator_target_fr": None}])
     ramps = pd.DataFrame({"action_id": ["H1"], 2030: [0.5]})
-    out = ac.indicators_table(plan, _room_inputs(), ramps, 2030, _kinds())
+    out = actions_report.indicator_units(ac.indicators_table(plan, _room_inputs(), ramps, 2030, _kinds()))
     row = out.iloc[0]
     assert (row["baseline"], row["target_full"], row["target_milestone"]) == (
         pytest.approx(3.0, rel=1e-12), pytest.approx(2.5, rel=1e-12), pytest.approx(2.75, rel=1e-12))

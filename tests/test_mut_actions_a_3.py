@@ -22,14 +22,26 @@ from test_mut_actions import (
     models,
 )
 
+from helpers.io.factors import load_hosting_kinds
+from helpers.io.prices import load_unit_prices, price_dict
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
+from helpers.report import actions as actions_report
+from helpers.run import actions_section as section
+
+#: the reference unit prices (data/raw/reference/unit_prices.csv), item -> EUR excl. VAT
+PRICES = price_dict(load_unit_prices())
 
 # --------------------------------------------------------------------------------------------------------------
 # evaluate: status, basis and avoided gain of each kind of action
 # --------------------------------------------------------------------------------------------------------------
 
 GROWTH = 1.2  # the business-as-usual fleet is 20 % larger at the milestone
+
+
+def _french_unit(got: tuple[float, str]) -> tuple[float, str]:
+    """An indicator ``(value, unit code)`` with its unit as the diagnostic writes it (:mod:`helpers.report.actions`)."""
+    return got[0], actions_report.INDICATOR_UNITS_FR[got[1]]
 
 
 @pytest.fixture(scope="module")
@@ -45,22 +57,24 @@ def mixed():
 
 
 def test_gain_status_says_computed_no_model_or_which_file_is_missing(mixed):
-    assert mixed.gains["gain_status"].tolist() == ["calculé", "sans gain carbone calculé",
-                                                   "donnée absente : printing.csv", "calculé"]
+    assert mixed.gains["gain_status_code"].tolist() == ["computed", "no_carbon_model", "missing_input", "computed"]
+    assert [actions_report.gain_status_fr(c, m) for c, m in zip(mixed.gains["gain_status_code"],
+                                                                mixed.gains["missing_inputs"])] == [
+        "calculé", "sans gain carbone calculé", "donnée absente : printing.csv", "calculé"]
 
 
 def test_fleet_stabilisation_avoids_its_share_of_the_fleet_growth(mixed):
     """Share 0.5 of a growth of 20 % of the fleet-driven baseline (all of it: laptops only):
     ``0.5 × 0.2 × 3701.8 = 370.18 kgCO2e`` = 0.37018 t."""
     v1 = mixed.gains.set_index("action_id").loc["V1"]
-    assert v1["total_tco2e"] == pytest.approx(0.5 * (GROWTH - 1) * BASELINE / 1000, rel=1e-9)
+    assert v1["gain_tco2e"] == pytest.approx(0.5 * (GROWTH - 1) * BASELINE / 1000, rel=1e-9)
 
 
 def test_fleet_stabilisation_saves_its_share_of_the_renewals_of_the_growth(mixed):
     """100 laptops renewed every 5 years at the unit price of unit_prices.csv: 20 × price €/year; V1 saves
     ``0.5 × 0.2`` of it (devices of the growth not bought)."""
     v1 = mixed.gains.set_index("action_id").loc["V1"]
-    expected = 0.5 * (GROWTH - 1) * 100 / 5 * ac.UNIT_PRICES_EUR["laptop"]
+    expected = 0.5 * (GROWTH - 1) * 100 / 5 * PRICES["laptop"]
     assert v1["money_saved_eur_per_year"] == pytest.approx(expected, rel=1e-12)
 
 
@@ -99,7 +113,7 @@ def test_printing_indicator_counts_pages_as_reams_where_reams_are_missing():
     """10 reams on one line; 2,500 pages (= 2,500 / 500 = 5 reams) on the other: 15 reams a year."""
     printing = pd.DataFrame({"entity": ["ville", "ville"], "reams_per_year": [10.0, np.nan],
                              "pages_per_year": [np.nan, 2500.0]})
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), printing=printing), "printing_reduction", [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), printing=printing), "printing_reduction", []))
     assert got == (pytest.approx(15.0, rel=1e-12), "ramettes/an")
 
 
@@ -107,14 +121,15 @@ def test_hosting_indicator_is_the_mean_pue_of_the_rooms():
     """Two rooms measured at PUE 1.8 and 1.4: mean 1.6."""
     hosting = pd.DataFrame({"site_id": ["a", "b"], "entity": ["ville", "ville"], "kind": ["server_room"] * 2,
                             "pue": [1.8, 1.4]})
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), hosting=hosting), "hosting_consolidation", [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), hosting=hosting), "hosting_consolidation", [],
+                                          hosting_kinds=load_hosting_kinds()))
     assert got == (pytest.approx(1.6, rel=1e-12), "PUE moyen des salles")
 
 
 def test_mobile_to_fixed_indicator_sums_the_mobile_data():
     """100 GB + 50 GB of mobile data a year: 150 GB."""
     telecom = pd.DataFrame({"entity": ["ville", "ville"], "mobile_data_gb_per_year": [100.0, 50.0]})
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), telecom=telecom), "mobile_to_fixed", [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), telecom=telecom), "mobile_to_fixed", []))
     assert got == (pytest.approx(150.0, rel=1e-12), "Go mobiles/an")
 
 
@@ -126,7 +141,7 @@ SERVICES_2 = pd.concat([SERVICES, pd.DataFrame([
 
 def test_audio_indicator_is_the_hours_weighted_audio_share():
     """Visio 'v' 100 h with the preset's audio share 0 and 'v2' 300 h at 0.5: (0 × 100 + 0.5 × 300) / 400 = 37.5 %."""
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES_2), "visio_audio_only", [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES_2), "visio_audio_only", []))
     assert got == (pytest.approx(37.5, rel=1e-12), "% des heures en audio")
 
 
@@ -137,15 +152,15 @@ def test_audio_indicator_counts_a_visio_without_audio_share_as_video():
 
     presets = load_presets()
     presets.loc["visio", "audio_share"] = np.nan
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES_2), "visio_audio_only", [],
-                             presets=presets)
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES_2), "visio_audio_only", [],
+                             presets=presets))
     assert got == (pytest.approx(37.5, rel=1e-12), "% des heures en audio")
 
 
 def test_lazy_loading_indicator_is_the_data_per_visit_in_mb():
     """Site: 2 MB × 3 pages = 6 MB per visit, 1,000 visits; portal: 1 MB × 3 = 3 MB, 3,000 visits:
     (6 × 1000 + 3 × 3000) / 4000 = 3.75 MB per visit (the page weight alone would give 1.25)."""
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), "lazy_loading", [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), "lazy_loading", []))
     assert got == (pytest.approx(3.75, rel=1e-12), "Mo par visite")
 
 
@@ -158,7 +173,7 @@ def summary():
     """A reduction R1 and an avoided action V1 (fleet stabilisation), 10 draws with seed 1."""
     row = {"selected": True, "start_year": 2025, "score": 0.5, "discount_rate": 0.032, "axes_list": [],
            "title_fr": "Action", "cost_eur_per_tco2e": np.nan, "rank_all": 1, "rank": 1}
-    row |= {f"{p}{b}_tco2e": 1.0 for p in ("balance", "services", "total") for b in ("", "_low", "_high")}
+    row |= {f"{p}{b}_tco2e": 1.0 for p in ("balance_gain", "services_gain", "gain") for b in ("", "_low", "_high")}
     ranked = pd.DataFrame([{**row, "action_id": "R1", "lever": "lifetime_extension", "kind": "reduction",
                             "basis": "reference"},
                            {**row, "action_id": "V1", "lever": "fleet_stabilisation", "kind": "avoided",
@@ -166,7 +181,7 @@ def summary():
     ev = SimpleNamespace(plan_balance_draws=np.ones(10), plan_services_draws=np.zeros(10),
                          plan_central={"balance": 1.0, "services": 0.0, "total": 1.0})
     info = {"trajectory": {}, "indicators": [], "n_draws": 10, "seed": 1, "counterfactual": {"basis": "tendance"}}
-    return ac.ActionsStudy(plan=None, ranked=ranked, evaluation=ev, roadmap=None, trajectory=None, budget=None,
+    return section.ActionsStudy(plan=None, ranked=ranked, evaluation=ev, roadmap=None, trajectory=None, budget=None,
                            indicators=None, axis_scores=None, info=info).summary()
 
 

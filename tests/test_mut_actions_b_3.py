@@ -11,8 +11,14 @@ import pytest
 from test_mut_actions import laptops, models, territory
 
 from helpers.io.factors import load_hosting_kinds
+from helpers.io.prices import PRICE_PARAMETERS, load_unit_prices, price_dict
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
+
+#: the reference unit prices (data/raw/reference/unit_prices.csv), item -> EUR excl. VAT
+PRICES = price_dict(load_unit_prices())
+#: the reference price parameters (reconditioned discount, electricity, paper ream), no equipment price
+PARAMETERS = {k: PRICES[k] for k in PRICE_PARAMETERS}
 
 
 def catalogue(**extra) -> pd.DataFrame:
@@ -65,28 +71,28 @@ def test_staff_days_given_in_actions_csv_replace_the_catalogue_value():
 
 def test_category_without_a_unit_price_costs_nothing():
     """No price for 'laptop' in the price list: equipment 0 € (not 1 € per unit)."""
-    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(10.0)), prices={"desktop": 800.0})
+    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(10.0)), prices={**PARAMETERS, "desktop": 800.0})
     assert cost["equipment_eur"] == 0.0
 
 
 def test_device_without_yearly_kwh_uses_no_electricity():
     """yearly_kwh empty: 0 kWh, so 0 € of electricity."""
-    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(kwh=np.nan)))
+    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(kwh=np.nan)), prices=PRICES)
     assert cost["electricity_eur"] == 0.0
 
 
 def test_paper_from_reams_per_year_or_pages():
     """printing.csv without 'reams': 4 reams/year given, and 1,000 pages → 1,000 ÷ 500 = 2 reams; 6 reams."""
     printing = pd.DataFrame({"reams_per_year": [4.0, np.nan], "pages_per_year": [np.nan, 1000.0]})
-    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(), printing=printing))
-    assert cost["paper_eur"] == pytest.approx(6 * ac.PAPER_PRICE_EUR_PER_REAM, rel=1e-12)
+    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(), printing=printing), prices=PRICES)
+    assert cost["paper_eur"] == pytest.approx(6 * PRICES["paper_ream"], rel=1e-12)
 
 
 def test_total_adds_the_paper():
     """No equipment price, no kWh, no purchase: the total is the paper alone, 10 reams × the ream price."""
     printing = pd.DataFrame({"reams": [10.0]})
-    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(), printing=printing), prices={"desktop": 800.0})
-    assert cost["total_eur"] == pytest.approx(10 * ac.PAPER_PRICE_EUR_PER_REAM, rel=1e-12)
+    cost = ac.yearly_cost_eur(lv.PlanInputs(inventory=laptops(), printing=printing), prices={**PARAMETERS, "desktop": 800.0})
+    assert cost["total_eur"] == pytest.approx(10 * PRICES["paper_ream"], rel=1e-12)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -116,9 +122,9 @@ def _ranked() -> pd.DataFrame:
     plan = pd.DataFrame({"action_id": ["A1", "A2"], "lever": ["lifetime_extension"] * 2, "selected": [True, True],
                          "investment_eur": [1000.0, 1000.0], "yearly_eur": [50.0, 50.0],
                          "action_lifetime_years": [5.0, 5.0], "effort": [1, 1], "axes_list": [[], []]})
-    gains = pd.DataFrame({"action_id": ["A1", "A2"], "total_tco2e": [2.0, 1.0],
+    gains = pd.DataFrame({"action_id": ["A1", "A2"], "gain_tco2e": [2.0, 1.0],
                           "money_saved_eur_per_year": [30.0, 30.0]})
-    return ac.prioritise(plan, gains).set_index("action_id")
+    return ac.prioritise(plan, gains, discount_rate=0.0).set_index("action_id")
 
 
 def test_gross_annualised_cost_leaves_out_the_money_saved():

@@ -13,7 +13,12 @@ import pytest
 from helpers.io.factors import load_hosting_kinds
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
+from helpers.report import actions as actions_report
 
+
+def _french_unit(got: tuple[float, str]) -> tuple[float, str]:
+    """An indicator ``(value, unit code)`` with its unit as the diagnostic writes it (:mod:`helpers.report.actions`)."""
+    return got[0], actions_report.INDICATOR_UNITS_FR[got[1]]
 
 def laptops(n=100.0, kwh=48.0) -> pd.DataFrame:
     return pd.DataFrame({"line_id": ["L1"], "entity": ["ville"], "category": ["laptop"], "tier": ["terminals"],
@@ -38,7 +43,7 @@ def test_reconditioned_flags_written_in_words_are_read_as_yes():
     reconditioned, so the reconditioned-share indicator is 5 / 6 × 100 = 83.33 %."""
     inv = pd.concat([laptops(1.0)] * 6, ignore_index=True)
     inv["reconditioned"] = pd.Series(["True", "YES", " oui ", "1", "Vrai", "no"], dtype=object)
-    value, unit = ac.indicator_value(lv.PlanInputs(inventory=inv), "reconditioned_share", ["laptop"])
+    value, unit = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=inv), "reconditioned_share", ["laptop"]))
     assert (value, unit) == (pytest.approx(500 / 6, rel=1e-12), "%")
 
 

@@ -19,7 +19,7 @@ from helpers.io.factors import load_hosting_kinds
 from helpers.model import levers as lv
 from helpers.model import maturity as mat
 from helpers.model import trajectory as tj
-from helpers.plan import actions as ac
+from helpers.report import actions as actions_report
 from helpers.report import maturity as mat_report
 
 # --------------------------------------------------------------------------------------------------------------
@@ -39,20 +39,20 @@ def test_pollution_transfer_lists_a_worse_criterion_with_its_change_in_percent()
     criteria = _criteria([("A1", "water", -20.0, -5.0, 400.0),
                           ("A1", "climate_change", -10.0, -1.0, 100.0),
                           ("A2", "particulate_matter", -3.0, 2.0, 50.0)])
-    out = ac.pollution_transfers(criteria, RANKED)
+    out = actions_report.pollution_transfers(criteria, RANKED)
     assert out.to_dict("records") == [{"Action": "A1 Allonger la durée de vie",
                                        "Indicateur dégradé": "Consommation d'eau", "Variation (%)": -5.0}]
 
 
 def test_pollution_transfer_needs_a_central_change_below_zero():
     """A2's acidification: central change exactly 0 (interval top −1): no worsening, so no transfer listed."""
-    out = ac.pollution_transfers(_criteria([("A2", "acidification", 0.0, -1.0, 50.0)]), RANKED)
+    out = actions_report.pollution_transfers(_criteria([("A2", "acidification", 0.0, -1.0, 50.0)]), RANKED)
     assert out.empty
 
 
 def test_no_pollution_transfer_gives_the_french_headers():
     """Nothing worse: an empty table with the three French headers of the published table."""
-    out = ac.pollution_transfers(_criteria([("A1", "water", 5.0, 9.0, 400.0)]), RANKED)
+    out = actions_report.pollution_transfers(_criteria([("A1", "water", 5.0, 9.0, 400.0)]), RANKED)
     assert list(out.columns) == ["Action", "Indicateur dégradé", "Variation (%)"] and out.empty
 
 

@@ -25,12 +25,18 @@ from test_mut_actions_a_3 import SERVICES_2
 from helpers.io import readers
 from helpers.io.errors import InputError
 from helpers.io.factors import load_hosting_kinds
+from helpers.io.prices import load_unit_prices, price_dict
 from helpers.model import levers as lv
 from helpers.model import maturity as mat
 from helpers.model import trajectory as tj
 from helpers.plan import actions as ac
+from helpers.report import actions as actions_report
 from helpers.report import carbon as carbon_report
 from helpers.report.plotting import html_table
+from helpers.run import actions_section as section
+
+#: the reference unit prices (data/raw/reference/unit_prices.csv), item -> EUR excl. VAT
+PRICES = price_dict(load_unit_prices())
 
 # --------------------------------------------------------------------------------------------------------------
 # evaluate: the criteria tables and the basis of each gain
@@ -39,6 +45,11 @@ from helpers.report.plotting import html_table
 WATER_M3 = 10.0  # hypothetical water factor of a laptop's manufacturing, m3 per unit (test value, not a source)
 NOISE = 4.0  # a criterion of the test's own, with no unit in ``criteria_units``
 
+
+
+def _french_unit(got: tuple[float, str]) -> tuple[float, str]:
+    """An indicator ``(value, unit code)`` with its unit as the diagnostic writes it (:mod:`helpers.report.actions`)."""
+    return got[0], actions_report.INDICATOR_UNITS_FR[got[1]]
 
 def _models(criteria=("climate_change", "water", "noise")) -> ac.Models:
     """The laptop of ``test_exact_actions`` (climate change) plus a water factor of 10 m3 and a 'noise' factor of 4
@@ -55,7 +66,7 @@ def _models(criteria=("climate_change", "water", "noise")) -> ac.Models:
                                 "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
                                 "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
     return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
-                     criteria=criteria, n_draws=200, seed=20200101)
+                     criteria=criteria, n_draws=200, seed=20200101, prices=PRICES)
 
 
 def _extension_evaluation() -> ac.Evaluation:
@@ -106,14 +117,17 @@ def test_gain_basis_is_the_reference_year_except_for_fleet_stabilisation():
 # Costs, scores and the tables of means
 # --------------------------------------------------------------------------------------------------------------
 
-def test_yearly_cost_without_hosting_kinds_reads_the_reference_kinds():
-    """No ``hosting_kinds`` given: the reference file is loaded and the site's measured PUE 2.0 applies:
-    10 laptops × 100 kWh × 2.0 = 2,000 kWh × the electricity price."""
+def test_yearly_cost_of_devices_in_a_site_needs_the_hosting_kinds():
+    """The plan reads no file (issue 37): without ``hosting_kinds`` a site's PUE cannot be priced, and it says so;
+    with the reference kinds the site's measured PUE 2.0 applies: 10 laptops × 100 kWh × 2.0 = 2,000 kWh × the
+    electricity price."""
     # kills helpers.plan.actions.x_yearly_cost_eur__mutmut_53 (kinds loaded only when given, None passed on)
     hosting = pd.DataFrame({"site_id": ["a"], "entity": ["ville"], "kind": ["server_room"], "pue": [2.0]})
     inputs = lv.PlanInputs(inventory=laptops(10.0, kwh=100.0).assign(site="a"), hosting=hosting)
-    cost = ac.yearly_cost_eur(inputs)
-    assert cost["electricity_eur"] == pytest.approx(2000.0 * ac.ELECTRICITY_PRICE_EUR_PER_KWH, rel=1e-12)
+    with pytest.raises(ValueError, match="hosting_kinds"):
+        ac.yearly_cost_eur(inputs, prices=PRICES)
+    cost = ac.yearly_cost_eur(inputs, load_hosting_kinds(), prices=PRICES)
+    assert cost["electricity_eur"] == pytest.approx(2000.0 * PRICES["electricity"], rel=1e-12)
 
 
 def test_cost_component_is_zero_without_gain_or_without_a_cost_per_tonne():
@@ -146,7 +160,7 @@ def _means_plan() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_means_table_names_a_missing_owner_to_be_appointed():
     # kills helpers.plan.actions.x_means_table__mutmut_26 and x_means_table__mutmut_27
-    out = ac.means_table(*_means_plan())
+    out = actions_report.means_table(*_means_plan())
     assert out["Porteur"].tolist() == ["à désigner", "DSI"]
     assert out["Mise en place"].tolist() == ["2025", "2026–2027"]
 
@@ -175,7 +189,7 @@ def test_software_indicator_without_targets_sums_the_software_purchases():
     """No target: the 'software' lines, 1,000 + 200 € (the 500 € of cloud are left out) = 1,200 € a year."""
     # kills helpers.plan.actions.x_indicator_value__mutmut_180
     purchases = pd.DataFrame({"category": ["software", "cloud", "software"], "amount_eur": [1000.0, 500.0, 200.0]})
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), purchases=purchases), "software_spend", [])
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), purchases=purchases), "software_spend", []))
     assert got == (pytest.approx(1200.0, rel=1e-12), "€ HT/an")
 
 
@@ -195,9 +209,9 @@ def test_indicator_target_reads_the_given_scenario_with_the_given_presets():
     plan = pd.DataFrame([{"action_id": "A1", "lever": "visio_audio_only", "param": 0.5, "targets": [],
                           "selected": True, "indicator_fr": "Part audio", "indicator_target_fr": None}])
     ramps = pd.DataFrame({"action_id": ["A1"], 2030: [0.5]})
-    out = ac.indicators_table(plan, lv.PlanInputs(inventory=laptops(), services=SERVICES_2), ramps, 2030,
+    out = actions_report.indicator_units(ac.indicators_table(plan, lv.PlanInputs(inventory=laptops(), services=SERVICES_2), ramps, 2030,
                               load_hosting_kinds(), presets,
-                              scenarios={"A1": lv.PlanInputs(inventory=laptops(), services=services_done)})
+                              scenarios={"A1": lv.PlanInputs(inventory=laptops(), services=services_done)}))
     row = out.iloc[0]
     assert (row["baseline"], row["target_full"], row["target_milestone"]) == (
         pytest.approx(43.75, rel=1e-12), pytest.approx(81.25, rel=1e-12), pytest.approx(62.5, rel=1e-12))
@@ -212,16 +226,16 @@ def _summary() -> dict:
     avoided): three catalogue actions, two selected."""
     row = {"start_year": 2025, "score": 0.5, "discount_rate": 0.032, "axes_list": [], "title_fr": "Action",
            "cost_eur_per_tco2e": np.nan, "lever": "lifetime_extension", "kind": "reduction", "basis": "reference"}
-    row |= {f"{p}{b}_tco2e": 1.0 for p in ("balance", "services", "total") for b in ("", "_low", "_high")}
-    r1 = {**row, "action_id": "R1", "selected": True, "rank": 1.0, "rank_all": 1, "balance_tco2e": 0.75,
-          "services_tco2e": 0.25, "services_low_tco2e": 0.125, "services_high_tco2e": 0.5}
+    row |= {f"{p}{b}_tco2e": 1.0 for p in ("balance_gain", "services_gain", "gain") for b in ("", "_low", "_high")}
+    r1 = {**row, "action_id": "R1", "selected": True, "rank": 1.0, "rank_all": 1, "balance_gain_tco2e": 0.75,
+          "services_gain_tco2e": 0.25, "services_gain_low_tco2e": 0.125, "services_gain_high_tco2e": 0.5}
     r2 = {**row, "action_id": "R2", "selected": False, "rank": np.nan, "rank_all": 2}
     v1 = {**row, "action_id": "V1", "selected": True, "rank": np.nan, "rank_all": 3, "lever": "fleet_stabilisation",
           "kind": "avoided", "basis": "bau_milestone"}
     ev = SimpleNamespace(plan_balance_draws=np.ones(10), plan_services_draws=np.zeros(10),
                          plan_central={"balance": 1.0, "services": 0.0, "total": 1.0})
     info = {"trajectory": {}, "indicators": [], "n_draws": 10, "seed": 1, "counterfactual": {"basis": "tendance"}}
-    return ac.ActionsStudy(plan=None, ranked=pd.DataFrame([r1, r2, v1]), evaluation=ev, roadmap=None,
+    return section.ActionsStudy(plan=None, ranked=pd.DataFrame([r1, r2, v1]), evaluation=ev, roadmap=None,
                            trajectory=None, budget=None, indicators=None, axis_scores=None, info=info).summary()
 
 

@@ -9,13 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.io import catalogue as io_catalogue
 from helpers.io.errors import InputError
-from helpers.io.factors import load_hosting_kinds
 from helpers.io.prices import effective_prices, load_unit_prices, price_dict, read_territory_prices
 from helpers.io.territory import load_territory
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
 from helpers.plan import budget as bg
+from helpers.report import actions as actions_report
 
 #: the catalogue actions that have nothing to act on for an inventory of laptops, desktops and smartphones only
 #: (screens, servers and network gear, copiers and printers, IP phones, tablets, paper, hosting, services, purchases
@@ -77,16 +78,16 @@ def test_a_plan_start_year_is_read(tmp_path):
 
 
 def test_an_actions_csv_start_year_before_the_decision_year_is_moved_to_it_with_a_note(tmp_csv):
-    cat = ac.load_catalogue()
-    sel = ac.read_actions(tmp_csv("action_id,selected,start_year\nA01,yes,2021\nA02,yes,2027\nA09,yes,\n",
-                                  "actions.csv"), cat, territory())
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
+    sel = io_catalogue.read_actions(tmp_csv("action_id,selected,start_year\nA01,yes,2021\nA02,yes,2027\nA09,yes,\n",
+                                  "actions.csv"), cat, territory(), levers=lv.LEVERS)
     plan = ac.build_plan(cat, sel, territory(plan_start_year=2025), three_lines(), decision=2025)
     p = plan.set_index("action_id")
     assert p.loc["A01", "start_year"] == 2025 and p.loc["A01", "start_moved"]
     assert p.loc["A02", "start_year"] == 2027 and not p.loc["A02", "start_moved"]
     assert p.loc["A09", "start_year"] == 2025 + int(p.loc["A09", "effort"]) - 1
     assert (plan["start_year"] >= 2025).all()
-    notes = ac.plan_notes(plan, 2025)
+    notes = actions_report.plan_notes(plan, 2025)
     assert len(notes) == 1 and "ramenée à 2025 pour A01" in notes[0]
 
 
@@ -95,30 +96,31 @@ def test_an_actions_csv_start_year_before_the_decision_year_is_moved_to_it_with_
 # ----------------------------------------------------------------------------------------------------------------
 
 def test_actions_on_what_a_bare_inventory_lacks_are_sans_objet():
-    cat = ac.load_catalogue()
-    app = ac.applicability(cat, lv.PlanInputs(inventory=three_lines()), load_hosting_kinds())
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
+    app = ac.applicability(cat, lv.PlanInputs(inventory=three_lines()))
     void = set(app.loc[~app["applicable"], "action_id"])
     assert void == NOT_APPLICABLE_TO_COMPUTERS_AND_PHONES
-    notes = app.set_index("action_id")["applicability_note"]
+    assert app.set_index("action_id").loc["A03", "applicability_code"] == "no_target_devices"
+    notes = actions_report.with_labels(app).set_index("action_id")["applicability_note"]
     assert notes["A03"] == "aucun équipement visé dans l'inventaire (screen_small, screen_large)"
     assert notes["A13"] == "pas de consommation de papier (printing.csv)"
     assert notes["A01"] == "" and notes["A24"] == ""  # computers; governance always applies
 
 
 def test_a_hosting_lever_applies_only_to_the_collectivitys_own_rooms_or_the_sites_it_names():
-    cat = ac.load_catalogue()
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
     cloud = pd.DataFrame({"site_id": ["saas"], "kind": ["cloud"], "pue": [np.nan]})
     inputs = lv.PlanInputs(inventory=three_lines(), hosting=cloud)
     app = ac.applicability(cat[cat["action_id"].eq("A15")], inputs).set_index("action_id")
-    assert not app.loc["A15", "applicable"]
-    assert app.loc["A15", "applicability_note"] == "pas de salle serveur de la collectivité dans hosting.csv"
+    assert not app.loc["A15", "applicable"] and app.loc["A15", "applicability_code"] == "no_own_room"
+    assert actions_report.applicability_note("no_own_room") == "pas de salle serveur de la collectivité dans hosting.csv"
     room = pd.DataFrame({"site_id": ["sr"], "kind": ["server_room"], "pue": [np.nan]})
     app = ac.applicability(cat[cat["action_id"].eq("A15")], inputs.replace(hosting=room))
     assert app["applicable"].all()
 
 
 def test_without_actions_csv_the_plan_is_proposed_and_holds_the_applicable_actions_only():
-    cat = ac.load_catalogue()
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
     app = ac.applicability(cat, lv.PlanInputs(inventory=three_lines()))
     plan = ac.build_plan(cat, None, territory(), three_lines(), app)
     assert ac.plan_status(plan) == "proposed"
@@ -127,8 +129,9 @@ def test_without_actions_csv_the_plan_is_proposed_and_holds_the_applicable_actio
 
 
 def test_with_actions_csv_the_unlisted_applicable_actions_are_complementary(tmp_csv):
-    cat = ac.load_catalogue()
-    sel = ac.read_actions(tmp_csv("action_id,selected\nA01,yes\nA02,no\nA13,yes\n", "actions.csv"), cat, territory())
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS)
+    sel = io_catalogue.read_actions(tmp_csv("action_id,selected\nA01,yes\nA02,no\nA13,yes\n", "actions.csv"), cat,
+                                    territory(), levers=lv.LEVERS)
     app = ac.applicability(cat, lv.PlanInputs(inventory=three_lines()))
     plan = ac.build_plan(cat, sel, territory(), three_lines(), app).set_index("action_id")
     assert plan.loc["A01", "decision"] == "adopted" and plan.loc["A02", "decision"] == "rejected"
@@ -136,15 +139,15 @@ def test_with_actions_csv_the_unlisted_applicable_actions_are_complementary(tmp_
     assert plan.loc["A03", "decision"] == "not_applicable"
     # adopted although sans objet: kept in the plan (the collectivity decided it), said in a note
     assert plan.loc["A13", "selected"] and not plan.loc["A13", "applicable"]
-    notes = ac.plan_notes(plan.reset_index(), 2021)
+    notes = actions_report.plan_notes(plan.reset_index(), 2021)
     assert any("A13 est retenue mais sans objet" in n for n in notes)
 
 
 def test_an_action_sans_objet_has_no_rank_and_comes_last():
-    cat = ac.load_catalogue().head(4)  # A01, A02, A03, A04
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS).head(4)  # A01, A02, A03, A04
     plan = ac.build_plan(cat, None, territory(), three_lines(),
                          ac.applicability(cat, lv.PlanInputs(inventory=three_lines())))
-    gains = pd.DataFrame({"action_id": cat["action_id"], "total_tco2e": [10.0, 5.0, 0.0, 0.0],
+    gains = pd.DataFrame({"action_id": cat["action_id"], "gain_tco2e": [10.0, 5.0, 0.0, 0.0],
                           "money_saved_eur_per_year": 0.0, "kind": "reduction"})
     ranked = ac.prioritise(plan, gains).set_index("action_id")
     assert ranked.loc["A01", "rank"] == 1 and ranked.loc["A02", "rank"] == 2
@@ -186,7 +189,7 @@ def test_net_is_investment_plus_operating_minus_savings_and_ttc_adds_the_vat():
 
 
 def test_the_governance_actions_carry_recurring_staff_time():
-    cat = ac.load_catalogue().set_index("action_id")
+    cat = io_catalogue.load_catalogue(levers=lv.LEVERS).set_index("action_id")
     assert (cat.loc[["A24", "A25", "A26"], "staff_days_per_year"] > 0).all()
     assert "temps récurrent : hypothèse du projet" in cat.loc["A24", "means_source"]
 

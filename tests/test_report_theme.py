@@ -191,7 +191,7 @@ def test_impact_effort_labels_do_not_depend_on_the_machine_speed(monkeypatch):
     rng = np.random.default_rng(3)
     n = 14
     ranked = pd.DataFrame({"action_id": [f"A{i:02d}" for i in range(n)], "effort": rng.integers(1, 4, n),
-                           "total_tco2e": np.r_[rng.uniform(0.5, 40, n - 3), [0, 0, 0]],
+                           "gain_tco2e": np.r_[rng.uniform(0.5, 40, n - 3), [0, 0, 0]],
                            "selected": rng.random(n) > 0.3})
 
     def draw() -> bytes:

@@ -11,6 +11,7 @@ from helpers.io import factors as fm
 from helpers.io.errors import InputError
 from helpers.model import carbon
 from helpers.model import territory_actors as ta
+from helpers.model.parameters import DEFAULTS
 from helpers.plan import actions as ac
 from helpers.plan import priorities as stk
 from helpers.report import territory_labels
@@ -249,7 +250,7 @@ def test_priorities_reader_resolves_actions_and_axes_and_names_unknown_ones(tmp_
 def test_score_weights_in_territory_yaml(tmp_path):
     from helpers.io.territory import DEFAULT_SCORE_WEIGHTS, load_territory
 
-    assert {k: v for k, v in DEFAULT_SCORE_WEIGHTS.items() if k != "stakeholders"} == ac.SCORE_WEIGHTS
+    assert {k: v for k, v in DEFAULT_SCORE_WEIGHTS.items() if k != "stakeholders"} == DEFAULTS.score_weights
     assert DEFAULT_SCORE_WEIGHTS["stakeholders"] == stk.DEFAULT_STAKEHOLDER_WEIGHT
     base = ("name: X\nkind: commune\npopulation: 60000\nagents: 500\nreference_year: 2023\ntarget_year: 2040\n"
             "entities:\n  - {id: ville, name: Ville}\n")

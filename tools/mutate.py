@@ -84,6 +84,13 @@ MODULES: dict[str, Select] = {
     "model.engine": Select(),
     "model.services": Select(exclude=PRESENTATION),
     "plan.actions": Select(exclude=PRESENTATION),
+    # what plan.actions computed and issue 37 moved out of it: the trajectory's paths, the section's summary numbers,
+    # the means table and plan notes, the catalogue's lever checks
+    "plan.pathways": Select(exclude=PRESENTATION),
+    "run.actions_section": Select(include=r"^(ActionsStudy\.(summary|actions_table|plan_summary)|_action_entry|_interval"
+                                          r"|_float_or_none|follow_up)$"),
+    "report.actions": Select(include=r"^(plan_notes|means_table|pollution_transfers)$"),
+    "io.catalogue": Select(include=r"^(_target_problems|_param_problem)$"),
     "model.levers": Select(exclude=PRESENTATION),
     "model.trajectory": Select(exclude=PRESENTATION),
     "model.maturity": Select(exclude=PRESENTATION),

@@ -31,7 +31,7 @@ INPUT_SCHEMAS: dict[str, tuple[str, str]] = {
     "telecom": ("io.carbon_inputs", "TELECOM_SCHEMA"), "purchases": ("io.carbon_inputs", "PURCHASES_SCHEMA"),
     "printing": ("io.carbon_inputs", "PRINTING_SCHEMA"), "services": ("model.services", "SERVICES_SCHEMA"),
     "rgesn": ("model.rgesn", "RGESN_SCHEMA"), "maturity_answers": ("io.maturity_inputs", "MATURITY_SCHEMA"),
-    "actions": ("plan.actions", "ACTIONS_SCHEMA"), "factor_overrides": ("io.factors", "FACTOR_OVERRIDE_SCHEMA"),
+    "actions": ("io.catalogue", "ACTIONS_SCHEMA"), "factor_overrides": ("io.factors", "FACTOR_OVERRIDE_SCHEMA"),
 }
 #: text columns the inventory reader adds to its schema's (``helpers.io.inventory.read_inventory``)
 INVENTORY_TEXT_COLUMNS = ("tier", "factor_item", "yearly_kwh_origin", "category_as_given", "lifetime_origin",
@@ -68,8 +68,9 @@ class IngestReport:
     absent: list[str] = field(default_factory=list)
 
 
-def _readers(ctx, categories, tables, strict=None):
-    """(file name, clean table name, reader) in dependency order; each reader takes the path.
+def _readers(ctx, categories, tables, strict=None, levers=None):
+    """(file name, clean table name, reader) in dependency order; each reader takes the path; ``levers``: the lever
+    registry ``actions.csv`` is checked against (:func:`helpers.io.catalogue.read_actions`).
 
     Modules are imported only when their file is present, so the notebook stays import-light.
     """
@@ -114,8 +115,9 @@ def _readers(ctx, categories, tables, strict=None):
         ("digital_fragility.csv", "digital_fragility", lambda p: mod("io.territory_data").read_fragility(p)),
         ("priorities.csv", "priorities", lambda p: mod("io.priorities").read_priorities(p)),
         ("actions.csv", "actions",
-         lambda p: (m := mod("plan.actions")).read_actions(p, m.load_catalogue(), territory, list(categories["category"]),
-                                                      hosting_ids(), service_ids())),
+         lambda p: (m := mod("io.catalogue")).read_actions(p, m.load_catalogue(levers=levers), territory,
+                                                           list(categories["category"]), hosting_ids(), service_ids(),
+                                                           levers=levers)),
     ]
 
 
@@ -133,18 +135,20 @@ def _read(reader, source, problems: list[InputProblem]):
     return df, take_report(df)
 
 
-def ingest_all(ctx, strict: bool | None = None) -> IngestReport:
+def ingest_all(ctx, strict: bool | None = None, levers=None) -> IngestReport:
     """Validate every input file of ``ctx``'s territory; raise one :class:`InputError` listing every problem.
 
     ``strict`` (default ``SNR_STRICT=1``, set by ``snr study --strict``): unknown device types are errors instead of
-    excluded rows. The import report is written as ``import_report.csv`` in the processed folder.
+    excluded rows. ``levers``: the lever registry (:data:`helpers.model.levers.LEVERS`, passed by the run layer)
+    that checks the parameters and targets of ``actions.csv`` (without it they are checked when the action plan is
+    built). The import report is written as ``import_report.csv`` in the processed folder.
     """
     from helpers.io.factors import load_categories
 
     categories = load_categories()
     report = IngestReport()
     problems: list[InputProblem] = []
-    for file, name, reader in _readers(ctx, categories, report.tables, strict):
+    for file, name, reader in _readers(ctx, categories, report.tables, strict, levers):
         if name == "inventory":
             _ingest_inventory(ctx, file, reader, report, problems)
         else:

@@ -61,11 +61,11 @@ def read_priorities(path, catalogue: pd.DataFrame | None = None, axes: dict[str,
     """Read ``priorities.csv`` (:data:`PRIORITIES_SCHEMA`) and add ``target_kind`` (``action`` or ``axis``) and
     ``target_id``; an unknown action or axis is an error naming the closest ones, a group that gives no positive
     weight is a warning (it counts for nothing)."""
+    from helpers.io import catalogue as cat
     from helpers.io.carbon_inputs import _finish, _read
-    from helpers.plan import actions as act
 
-    catalogue = act.load_catalogue() if catalogue is None else catalogue
-    axes = act.axis_labels() if axes is None else axes
+    catalogue = cat.load_catalogue() if catalogue is None else catalogue
+    axes = cat.axis_labels() if axes is None else axes
     known = _targets(catalogue, axes)
     df, problems, report = _read(path, PRIORITIES_SCHEMA)
     file = display_path(path)

@@ -137,8 +137,8 @@ KEYS: dict[str, tuple[bool, str]] = {
                              "cost: 0.25, effort: 0.15, maturity: 0.20, stakeholders: 0.20} » (nombres positifs ou "
                              "nuls ; stakeholders ne compte que si priorities.csv est fourni)"),
 }
-#: Weights of the action ranking's criteria (``score_weights:``): the plan's defaults (``helpers.plan.actions.
-#: SCORE_WEIGHTS``) and the stakeholders' criterion of issue 35 (``helpers.plan.priorities.DEFAULT_STAKEHOLDER_WEIGHT``)
+#: Weights of the action ranking's criteria (``score_weights:``): the plan's defaults (``helpers.model.parameters.DEFAULTS.
+#: score_weights``) and the stakeholders' criterion of issue 35 (``helpers.plan.priorities.DEFAULT_STAKEHOLDER_WEIGHT``)
 DEFAULT_SCORE_WEIGHTS: dict[str, float] = {"gain": 0.40, "cost": 0.25, "effort": 0.15, "maturity": 0.20,
                                            "stakeholders": 0.20}
 FILE_SETTING_KEYS = {"decimal": (",", "."), "sheet": None}

@@ -2,7 +2,7 @@
 cumulated, and staff time in full-time equivalents.
 
 Pure functions of arrays (one entry per action of the plan, one column per year); the French table is
-:func:`helpers.report.actions.display_budget_by_year`.
+:func:`helpers.report.actions.budget_table`.
 
 Definitions (documented choices, see ``docs/assumptions_caveats.md``):
 
@@ -17,7 +17,8 @@ Definitions (documented choices, see ``docs/assumptions_caveats.md``):
   save the same euro twice. Emissions avoided against a business-as-usual growth save no euro of today's budget
   and are left out.
 - **Net** = investment + operating − savings; **cumulated net** its running sum from the decision year.
-- **TTC** (VAT included) = HT × (1 + VAT rate); the VAT rate is a parameter (default :data:`VAT_RATE`). The FCTVA
+- **TTC** (VAT included) = HT × (1 + VAT rate); the VAT rate is a parameter (default ``DEFAULTS.vat_rate`` of
+  :mod:`helpers.model.parameters`: 20 %, Code général des impôts, art. 278). The FCTVA
   refund of part of the VAT on investment is not modelled.
 - **Staff** in full-time equivalents: set-up days spread over the set-up years, plus the recurring days of an
   action (governance, yearly measurement, training) every year from its start, divided by :data:`DAYS_PER_FTE`.
@@ -28,8 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: Standard French VAT rate, 20 % (Code général des impôts, art. 278), applied to every purchase of the plan.
-VAT_RATE = 0.20
+from helpers.model.parameters import DEFAULTS
 
 #: Working days of one full-time equivalent: 1,607 hours a year (décret n° 2000-815 du 25 août 2000, art. 1,
 #: applied to the territorial civil service by loi n° 2019-828 du 6 août 2019, art. 47) ÷ 7 hours a day
@@ -75,7 +75,7 @@ def savings_share(ramps, savings_eur) -> np.ndarray:
 
 def budget_by_year(years, start_year, end_year, investment_eur, operating_eur_per_year, staff_days,
                    staff_days_per_year, ramps, savings_alone_eur, combined_savings_eur: float,
-                   vat_rate: float = VAT_RATE, days_per_fte: float = DAYS_PER_FTE) -> pd.DataFrame:
+                   vat_rate: float = DEFAULTS.vat_rate, days_per_fte: float = DAYS_PER_FTE) -> pd.DataFrame:
     """The plan's budget, one row per year of ``years`` (the decision year to the milestone).
 
     Parameters

@@ -1,7 +1,7 @@
 """Year after year (issue 34): what changed since last year's published study, and whether the plan is on track.
 
 The previous study is read from what it published (:mod:`helpers.io.previous`); its inputs are rerun with this
-year's code and library (:func:`rerun_previous_balance`), so the change of the footprint splits exactly into
+year's code and library (:func:`helpers.run.actions_section.rerun_previous_balance`), so the change of the footprint splits exactly into
 
 - **activity**: this year's inputs against last year's, both under this year's method — ``current − rerun``;
 - **factors and method**: last year's inputs under this year's method against what was published last year —
@@ -13,7 +13,9 @@ published ones (6 significant digits, :func:`helpers.io.safe_write.dumps`) befor
 rerun with an unchanged library give a factors-and-method part of exactly 0, and equal inputs an activity part of
 exactly 0.
 
-Pure functions of values, but :func:`rerun_previous_balance`, which reads the archived inputs.
+Pure functions of values: the previous study's inputs are rerun by
+:func:`helpers.run.actions_section.rerun_previous_balance`; the French wording of the statuses is
+:mod:`helpers.report.follow_up`.
 """
 
 from __future__ import annotations
@@ -21,15 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: statuses of an action in ``actions.csv`` (column ``status``), as written -> code
-STATUS_CODES: dict[str, str] = {
-    "prévue": "planned", "prevue": "planned", "planned": "planned", "a faire": "planned", "à faire": "planned",
-    "en cours": "in_progress", "in progress": "in_progress", "in_progress": "in_progress",
-    "réalisée": "done", "realisee": "done", "réalisé": "done", "realise": "done", "done": "done", "terminée": "done",
-    "abandonnée": "abandoned", "abandonnee": "abandoned", "abandoned": "abandoned",
-}
-STATUS_FR: dict[str, str] = {"planned": "prévue", "in_progress": "en cours", "done": "réalisée",
-                             "abandoned": "abandonnée"}
+from helpers.io.catalogue import status_code
 
 
 def round_published(value: float) -> float:
@@ -61,13 +55,6 @@ def decompose_change(previous_tco2e: float, current_tco2e: float, current_draws,
     return {"previous_tco2e": float(previous_tco2e), "current_tco2e": float(current_tco2e), "rerun_tco2e": rerun,
             "total": {"value": activity + factors, "low": act["low"] + factors, "high": act["high"] + factors},
             "activity": act, "factors_and_method": {"value": factors, "low": factors, "high": factors}}
-
-
-def status_code(text) -> str | None:
-    """The code of a status as written in ``actions.csv`` (:data:`STATUS_CODES`), None when empty."""
-    if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
-        return None
-    return STATUS_CODES.get(" ".join(str(text).strip().lower().split()))
 
 
 def on_track(baseline, target, value, previous_year: int, current_year: int, milestone_year: int) -> bool | None:
@@ -112,9 +99,9 @@ def indicators_follow_up(previous: list[dict], current: list[dict], previous_yea
 
 
 def actions_follow_up(previous_actions: list[dict], statuses: pd.DataFrame | None, indicators: list[dict]) -> list[dict]:
-    """The plan's actions of last year (``selected``) with this year's status from ``actions.csv`` (``status``,
-    ``status_year``, ``measured_value``; ``planned`` when not given), the gain last year's study expected of each
-    and, for a done action, what its indicator shows this year."""
+    """The plan's actions of last year (``selected``) with this year's status from ``actions.csv`` (``status``: a code
+    of :data:`helpers.io.catalogue.STATUS_CODES`, ``status_year``, ``measured_value``; ``planned`` when not given),
+    the gain last year's study expected of each and, for a done action, what its indicator shows this year."""
     st = statuses.set_index("action_id") if statuses is not None and len(statuses) else pd.DataFrame()
     ind = {i["action_id"]: i for i in indicators if i.get("action_id")}
     out = []
@@ -128,8 +115,7 @@ def actions_follow_up(previous_actions: list[dict], statuses: pd.DataFrame | Non
         measured = row.get("measured_value") if row is not None else None
         expected = (a.get("reduction_tco2e_per_year") or a.get("avoided_tco2e_per_year") or {}).get("value")
         i = ind.get(aid) or {}
-        out.append({"id": aid, "title": a.get("title"), "status": code or "planned",
-                    "status_fr": STATUS_FR[code or "planned"], "declared": code is not None,
+        out.append({"id": aid, "title": a.get("title"), "status": code or "planned", "declared": code is not None,
                     "year": None if year is None or pd.isna(year) else int(year),
                     "measured_value": None if measured is None or pd.isna(measured) else float(measured),
                     "expected_reduction_tco2e_per_year": expected,
@@ -160,34 +146,3 @@ def verdict(previous_paths: dict | None, year: int, like_for_like_tco2e: float) 
     return {"plan_tco2e": plan, "target_tco2e": target, "observed_tco2e": like_for_like_tco2e, "gap_tco2e": gap,
             "gap_pct": gap / plan * 100 if plan else None, "status": "behind" if gap > 0 else "ahead",
             "target_gap_tco2e": None if target is None else like_for_like_tco2e - target}
-
-
-def rerun_previous_balance(previous, ctx, factor_overrides, work_dir, n_draws: int, seed: int):
-    """Last year's archived inputs rerun with this year's code and library: the inputs are read and validated by
-    this year's readers (:func:`helpers.io.ingest.ingest_all` on the archived ``data/raw/<slug>/``, in a context
-    like this year's ``ctx`` but pointing there and writing to ``work_dir``), the balance computed with this year's
-    factors prepared for **this** year's territory (its reference year's electricity vintage, its own contract
-    factor) and this year's factor overrides, with the same seed and keyed draws as this year's balance. Returns
-    ``(central tCO2e, draws tCO2e)``."""
-    import dataclasses
-
-    from helpers.io import factors as fm
-    from helpers.io.carbon_inputs import read_clean_inputs
-    from helpers.io.carbon_reference import prepare_factors
-    from helpers.io.ingest import ingest_all
-    from helpers.io.territory import load_territory
-    from helpers.model import carbon
-
-    territory = load_territory(previous.slug, previous.raw / "territory.yaml")
-    work_dir.mkdir(parents=True, exist_ok=True)
-    rerun_ctx = dataclasses.replace(ctx, slug=previous.slug, territory=territory, raw=previous.raw,
-                                    processed=work_dir)
-    ingest_all(rerun_ctx)
-    inputs = read_clean_inputs(rerun_ctx)
-    factors, _ = prepare_factors(fm.load_factors(), ctx.territory, factor_overrides)
-    balance = carbon.compute_balance(inputs["inventory"], fm.load_categories(), factors, fm.load_hosting_kinds(),
-                                     territory.reference_year, inputs["hosting"], inputs["telecom"],
-                                     inputs["purchases"], inputs["printing"], n_draws=n_draws, seed=seed,
-                                     criteria=("climate_change",))
-    return (balance.mc.central["climate_change"] / 1000.0,
-            np.asarray(balance.mc.totals["climate_change"], dtype=float) / 1000.0)

@@ -82,13 +82,12 @@ def ranking_comparison(with_priorities: pd.DataFrame, without: pd.DataFrame) -> 
 
 def priorities_summary(priorities: pd.DataFrame, comparison: pd.DataFrame, weight: float) -> dict:
     """``plan_priorities`` of ``summary.json``: the groups, the number of rows, the weight of the criterion and the
-    plan's ranking with and without it (action ids in order)."""
+    plan's ranking with and without it (action ids in order); its French ``method`` is
+    :data:`helpers.report.priorities.METHOD_FR`."""
     sel = comparison[comparison["rank_with"].notna()]
     return {
         "provided": True, "weight": float(weight),
         "groups": sorted(map(str, priorities["group"].unique())), "n_rows": int(len(priorities)),
         "ranking_with": [str(a) for a in sel.sort_values("rank_with")["action_id"]],
         "ranking_without": [str(a) for a in sel.sort_values("rank_without")["action_id"]],
-        "method": "chaque groupe compte autant : poids divisés par leur somme ; soutien d'une action = part de "
-                  "l'action + moyenne des parts de ses axes, moyenne des groupes, divisée par le soutien le plus fort",
     }

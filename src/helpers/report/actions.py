@@ -1,11 +1,12 @@
 """The action plan and the trajectory in French for the published diagnostic: headline, notes, display tables
 and figures.
 
-The model (``helpers.plan.actions``, with the trajectory of ``helpers.model.trajectory``) holds numbers only; this module turns
-a :class:`helpers.plan.actions.ActionsStudy` into what notebook ``05_actions`` shows. Nothing here is written to
-``data/processed/`` or ``summary.json``: the section's outputs are ``ActionsStudy.write`` (the table of means,
-``means_table``, and the budget by year stay in the plan because they are written); the trajectory's verdict in one
-French sentence (:func:`verdict_text`, read by :func:`headline_markdown`) is here.
+The plan (``helpers.plan.actions``, ``helpers.plan.pathways``) holds numbers and codes only; this module gives the codes
+their French wording (applicability, gain status, indicator units: :func:`with_labels`, :func:`indicator_units`), builds
+the French tables the section writes (:func:`means_table`) and turns a study
+(:class:`helpers.run.actions_section.ActionsStudy`) into what notebook ``05_actions`` shows; the trajectory's verdict in
+one French sentence (:func:`verdict_text`, read by :func:`headline_markdown`) is here. The French fields of
+``summary.json`` are :mod:`helpers.report.actions_summary`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,135 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.io.catalogue import axis_labels, known_axes
 from helpers.io.french import count_text
-from helpers.plan.actions import (
-    CARBON_VALUE_EUR_PER_TCO2E,
-    ActionsStudy,
-    axis_labels,
-    known_axes,
-    means_order,
-    pollution_transfers,
-)
+from helpers.plan.actions import CARBON_VALUE_EUR_PER_TCO2E, means_order
+
+# ----------------------------------------------------------------------------------------------------------------
+# The wording of the plan's codes (published in the tables and in summary.json)
+# ----------------------------------------------------------------------------------------------------------------
+
+#: why an action does not apply (:data:`helpers.plan.actions.APPLICABILITY_CODES`) -> French note; ``{}``: what the
+#: code names (target categories, purchase categories, services types), separated by commas
+APPLICABILITY_FR: dict[str, str] = {
+    "": "",
+    "no_target_devices": "aucun équipement visé dans l'inventaire ({})",
+    "no_screens_or_computers": "pas d'écrans ou pas d'ordinateurs dans l'inventaire",
+    "no_printing": "pas de consommation de papier (printing.csv)",
+    "no_hosting": "pas de salle ni de site d'hébergement (hosting.csv)",
+    "no_named_site": "aucun des sites visés dans hosting.csv",
+    "no_own_room": "pas de salle serveur de la collectivité dans hosting.csv",
+    "no_spend": "pas de dépense {} dans purchases.csv",
+    "no_mobile_data": "pas de données mobiles (telecom.csv) ni de services (services.csv)",
+    "no_services": "pas de services numériques décrits (services.csv)",
+    "no_service_of_type": "aucun service du type visé dans services.csv ({})",
+    "empty_inventory": "inventaire vide",
+}
+#: units of the monitoring indicators (:data:`helpers.plan.actions.INDICATOR_UNITS` and the footprint's) -> French
+INDICATOR_UNITS_FR: dict[str, str] = {
+    "years": "années", "percent": "%", "devices": "équipements", "screens_per_workstation": "écrans par poste",
+    "kwh_per_year": "kWh/an", "reams_per_year": "ramettes/an", "pue": "PUE", "mean_pue_of_rooms": "PUE moyen des salles",
+    "eur_per_year": "€ HT/an", "percent_of_monetary_intensity": "% de l'intensité des ratios monétaires",
+    "gb_per_year": "Go/an", "mobile_gb_per_year": "Go mobiles/an", "tb_stored": "To stockés",
+    "percent_audio_hours": "% des heures en audio", "mb_per_page": "Mo par page", "mb_per_visit": "Mo par visite",
+    "percent_hd_hours": "% des heures en HD ou plus", "": "",
+    "tco2e_per_year": "tCO2e/an", "kgco2e_per_agent_per_year": "kgCO2e/agent/an",
+}
+
+
+def applicability_note(code: str, detail=()) -> str:
+    """The French note of an applicability code (empty when the action applies)."""
+    return APPLICABILITY_FR[code].format(", ".join(detail))
+
+
+def gain_status_fr(code: str, missing=(), note: str = "") -> str:
+    """The French status of an action's gain (:data:`helpers.plan.actions.GAIN_STATUS_CODES`): computed, no carbon
+    model, the missing input files, or *sans objet* with its ``note``."""
+    if code == "no_carbon_model":
+        return "sans gain carbone calculé"
+    if code == "missing_input":
+        return "donnée absente : " + ", ".join(f"{m}.csv" for m in missing)
+    if code == "not_applicable":
+        return "sans objet : " + str(note)
+    return "calculé"
+
+
+def with_labels(ranked: pd.DataFrame) -> pd.DataFrame:
+    """``ranked`` (or a plan) with the French ``applicability_note`` of each action and, when its gains are there,
+    its French ``gain_status``: the columns the table ``actions_plan`` and ``summary.json`` publish."""
+    out = ranked.copy()
+    out["applicability_note"] = [applicability_note(c, d) for c, d in zip(out["applicability_code"],
+                                                                         out["applicability_detail"])]
+    if "gain_status_code" in out:
+        out["gain_status"] = [gain_status_fr(c, m, n) for c, m, n in zip(out["gain_status_code"],
+                                                                        out["missing_inputs"],
+                                                                        out["applicability_note"])]
+    return out
+
+
+def indicator_units(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The monitoring indicators (:func:`helpers.plan.actions.indicators_table`) with their French ``unit`` in place
+    of ``unit_code``."""
+    if "unit_code" not in indicators:
+        return indicators
+    out = indicators.copy()
+    out["unit_code"] = out["unit_code"].map(INDICATOR_UNITS_FR)
+    return out.rename(columns={"unit_code": "unit"})
+
+
+def plan_notes(plan: pd.DataFrame, decision: int) -> list[str]:
+    """French notes on the territory's choices the plan had to amend: start years of ``actions.csv`` moved to the
+    decision year, adopted actions that have nothing to act on in the inputs."""
+    notes = []
+    moved = plan[plan["start_moved"]]
+    if len(moved):
+        notes.append(f"actions.csv : année de début antérieure à l'année de décision du plan ({decision}), ramenée "
+                     f"à {decision} pour " + ", ".join(moved["action_id"]))
+    void = plan[plan["decision"].eq("adopted") & ~plan["applicable"]]
+    notes += [f"actions.csv : {a} est retenue mais sans objet pour les données fournies "
+              f"({applicability_note(c, d)}) : son gain calculé est nul"
+              for a, c, d in zip(void["action_id"], void["applicability_code"], void["applicability_detail"])]
+    return notes
+
+
+def means_table(plan: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Means and calendar of each selected action (French headers, units): action id and title, owner, investment
+    (€ HT), yearly cost (€ HT/year), set-up staff time (agent-days), recurring staff time (agent-days per year),
+    years of the set-up (start–end, :func:`helpers.plan.actions.end_year`). Owner and staff time are the catalogue's
+    defaults (``owner_fr``, ``staff_days``, ``staff_days_per_year``, source in ``means_source``) unless
+    ``actions.csv`` gives them (``owner``, ``staff_days``); costs are scaled to the territory
+    (:func:`helpers.plan.actions.build_plan`). The table ``actions_means``."""
+    sel = means_order(plan, ranked)
+    return pd.DataFrame({
+        "Action": sel["action_id"],
+        "Titre": sel["title_fr"],
+        "Porteur": sel["owner"].replace("", "à désigner"),
+        "Investissement (€ HT)": sel["investment_eur"].astype(float).round(0),
+        "Coût annuel (€ HT/an)": sel["yearly_eur"].astype(float).round(0),
+        "Temps d'agent, mise en place (jours)": sel["staff_days"].astype(float).round(0),
+        "Temps d'agent récurrent (jours/an)": sel["staff_days_per_year"].astype(float).round(0),
+        "Mise en place": [str(a) if a == b else f"{a}–{b}" for a, b in zip(sel["start_year"].astype(int),
+                                                                              sel["end_year"].astype(int))],
+    })
+
+
+def pollution_transfers(criteria: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Actions that raise a criterion other than climate change (avoided value < 0 with its whole 95 % interval
+    below 0), with the change in % of the baseline (negative = more impact); French headers (shown by
+    :func:`criteria_markdown`)."""
+    from helpers.io.vocab import CRITERIA_LABELS_FR as CRITERIA_LABELS
+
+    worse = criteria[(criteria["criterion"] != "climate_change") & (criteria["value"] < 0)
+                     & (criteria["high"] < 0)]
+    if worse.empty:
+        return pd.DataFrame(columns=["Action", "Indicateur dégradé", "Variation (%)"])
+    titles = ranked.set_index("action_id")["title_fr"]
+    return pd.DataFrame({
+        "Action": worse["action_id"] + " " + worse["action_id"].map(titles),
+        "Indicateur dégradé": worse["criterion"].map(CRITERIA_LABELS),
+        "Variation (%)": worse["value"] / worse["baseline"] * 100,
+    }).reset_index(drop=True)
+
 
 # ----------------------------------------------------------------------------------------------------------------
 # Figures (French labels; markers, position and labels so colour is never the only carrier; no hatching)
@@ -44,15 +165,15 @@ def gains_figure(ranked: pd.DataFrame, top: int = 20):
     from helpers.report.plotting import PALETTE, setup
 
     plt = setup()
-    df = ranked[(ranked["total_tco2e"].abs() > 0) & ranked["kind"].eq("reduction")]
-    df = df.sort_values(["total_tco2e", "action_id"]).tail(top)
+    df = ranked[(ranked["gain_tco2e"].abs() > 0) & ranked["kind"].eq("reduction")]
+    df = df.sort_values(["gain_tco2e", "action_id"]).tail(top)
     fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(df) + 1.3))
     labels = [f"{a} {_short(t, 45)}" for a, t in zip(df["action_id"], df["title_fr"])]
-    ax.barh(labels, df["balance_tco2e"], color=PALETTE[0], label="Bilan de la collectivité")
-    ax.barh(labels, df["services_tco2e"], left=df["balance_tco2e"], color=PALETTE[1], edgecolor="white",
+    ax.barh(labels, df["balance_gain_tco2e"], color=PALETTE[0], label="Bilan de la collectivité")
+    ax.barh(labels, df["services_gain_tco2e"], left=df["balance_gain_tco2e"], color=PALETTE[1], edgecolor="white",
             label="Services (usagers compris)")
-    err = np.vstack([df["total_tco2e"] - df["total_low_tco2e"], df["total_high_tco2e"] - df["total_tco2e"]])
-    ax.errorbar(df["total_tco2e"], labels, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", capsize=2, lw=0.8)
+    err = np.vstack([df["gain_tco2e"] - df["gain_low_tco2e"], df["gain_high_tco2e"] - df["gain_tco2e"]])
+    ax.errorbar(df["gain_tco2e"], labels, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", capsize=2, lw=0.8)
     ax.set_xlabel("tCO2e évitées par an (mise en œuvre complète), intervalle à 95 %")
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     fig.tight_layout()
@@ -68,32 +189,32 @@ def macc_figure(ranked: pd.DataFrame, carbon_value: float = CARBON_VALUE_EUR_PER
     from helpers.report.plotting import PALETTE, fr_number, setup
 
     plt = setup()
-    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")
+    df = ranked[(ranked["gain_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")
                 & ranked["selected"]]
     df = df.sort_values(["cost_eur_per_tco2e", "action_id"])
     fig, ax = plt.subplots(figsize=(4.6, 4.4))
     c = df["cost_eur_per_tco2e"].to_numpy(dtype=float)
     lo = min(np.percentile(c, 5) * 1.2, -carbon_value) if len(c) else -1000.0
     hi = max(np.percentile(c, 95) * 1.2, 2 * carbon_value) if len(c) else 1000.0
-    total = max(float(df["total_tco2e"].sum()), 1e-9)
+    total = max(float(df["gain_tco2e"].sum()), 1e-9)
     x = 0.0
     cut_labels = []
     for i, r in enumerate(df.itertuples(index=False)):  # one bar per action (tens)
         h = float(np.clip(r.cost_eur_per_tco2e, lo, hi))
         saves = r.cost_eur_per_tco2e <= 0
-        ax.bar(x, h, width=r.total_tco2e, align="edge", color=PALETTE[2] if saves else PALETTE[5],
+        ax.bar(x, h, width=r.gain_tco2e, align="edge", color=PALETTE[2] if saves else PALETTE[5],
                edgecolor="white", linewidth=0.6)
         cut = r.cost_eur_per_tco2e != h  # a bar cut by the axis shows its value (issue 20: no bar cut silently)
-        wide = r.total_tco2e >= 0.05 * total  # narrower bars are named in the table of the plan
+        wide = r.gain_tco2e >= 0.05 * total  # narrower bars are named in the table of the plan
         if cut:  # above a positive bar's end, above the zero line for a negative one: never into the axis labels
             label = fr_number(r.cost_eur_per_tco2e, 0)
-            cut_labels.append(ax.text(x + r.total_tco2e / 2, max(h, 0.0) + 0.02 * (hi - lo),
+            cut_labels.append(ax.text(x + r.gain_tco2e / 2, max(h, 0.0) + 0.02 * (hi - lo),
                                       f"{r.action_id} : {label}" if wide else label, ha="center", va="bottom",
                                       fontsize=9, rotation=90))
         elif wide:
             y = h * (0.55 + 0.25 * (i % 2))
-            ax.text(x + r.total_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=9, rotation=90)
-        x += r.total_tco2e
+            ax.text(x + r.gain_tco2e / 2, y, r.action_id, ha="center", va="center", fontsize=9, rotation=90)
+        x += r.gain_tco2e
     ax.axhline(0, color="black", lw=0.6)
     ax.axhline(carbon_value, color=PALETTE[0], ls="--", lw=1,
                label=f"Valeur de l'action pour le climat 2030 :\n{fr_number(carbon_value, 0)} €/tCO2e")
@@ -136,7 +257,7 @@ def matrix_figure(ranked: pd.DataFrame):
     df = ranked[ranked["applicable"]] if "applicable" in ranked else ranked
     df = df.sort_values("action_id").reset_index(drop=True)
     floor = 0.01
-    y = np.where(df["total_tco2e"] > floor, df["total_tco2e"], floor)
+    y = np.where(df["gain_tco2e"] > floor, df["gain_tco2e"], floor)
     offset = df.groupby("effort").cumcount().to_numpy()
     count = df.groupby("effort")["action_id"].transform("count").to_numpy()
     x = df["effort"].to_numpy(dtype=float) + (offset - (count - 1) / 2) * (0.6 / np.maximum(count, 1))
@@ -302,7 +423,7 @@ def display_gains(ranked: pd.DataFrame, top: int = 8) -> pd.DataFrame:
 
     df = ranked[ranked["selected"] & ranked["kind"].eq("reduction")].sort_values("rank").head(top)
     gain = [fr_interval(v, lo, hi, 1) if v else "—"
-            for v, lo, hi in zip(df["total_tco2e"], df["total_low_tco2e"], df["total_high_tco2e"])]
+            for v, lo, hi in zip(df["gain_tco2e"], df["gain_low_tco2e"], df["gain_high_tco2e"])]
     return pd.DataFrame({
         "Rang": df["rank"].astype(int),
         "Action": [f"{a} {_short(t, 60)}" for a, t in zip(df["action_id"], df["title_fr"])],
@@ -382,7 +503,7 @@ def _services_total(ctx) -> float | None:
     return total.get("value") if isinstance(total, dict) else total
 
 
-def consistency_note(study: ActionsStudy, ctx) -> str:
+def consistency_note(study, ctx) -> str:
     """French sentences comparing the baselines rerun here with the totals of notebooks 02 and 03 (they must
     agree: same inputs, same factors, same seed)."""
     from helpers.report.plotting import fr_number
@@ -439,7 +560,7 @@ def verdict_text(t: dict) -> str:
     return f"{head} ; {budget}."
 
 
-def headline_markdown(study: ActionsStudy) -> str:
+def headline_markdown(study) -> str:
     """French summary of the plan: reduction with interval, 2030 values, budget, overshoot or margin."""
     from helpers.report.plotting import fr_interval, fr_number
 
@@ -549,7 +670,7 @@ def plan_status_markdown(summary: dict) -> str:
     """French bullets on what the plan is: adopted (the collectivity's actions.csv) or proposed (to decide), its
     decision year and where it comes from (a visible request to set ``plan_start_year`` when defaulted), the years
     of business as usual before it, the actions outside the plan, and whose unit prices price it. ``summary`` is
-    :meth:`helpers.plan.actions.ActionsStudy.summary`."""
+    :meth:`helpers.run.actions_section.ActionsStudy.summary`."""
     plan = summary["plan"]
     meta = summary["actions_meta"]
     y = plan["start_year"]
@@ -696,7 +817,7 @@ def complementary_table(ranked: pd.DataFrame) -> pd.DataFrame:
                    for a, t, d in zip(df["action_id"], df["title_fr"], df["decision"])],
         "tCO2e réduites par an, seule [fourchette probable]": [
             fr_interval(v, lo, hi, 1) if v else "—"
-            for v, lo, hi in zip(df["total_tco2e"], df["total_low_tco2e"], df["total_high_tco2e"])],
+            for v, lo, hi in zip(df["gain_tco2e"], df["gain_low_tco2e"], df["gain_high_tco2e"])],
         "Coût net (€/tCO2e)": df["cost_eur_per_tco2e"].round(0),
     })
 
@@ -717,7 +838,7 @@ def not_applicable_table(ranked: pd.DataFrame) -> pd.DataFrame:
                          "Pourquoi sans objet": df["applicability_note"]})
 
 
-def avoided_markdown(study: ActionsStudy) -> str:
+def avoided_markdown(study) -> str:
     """French paragraph on the avoided emissions (kind ``avoided``), apart from the reductions, with their
     counterfactual and the national trend as a sensitivity; empty when no avoided action is selected."""
     from helpers.report.plotting import fr_interval, fr_number
@@ -726,7 +847,7 @@ def avoided_markdown(study: ActionsStudy) -> str:
     rows = r[r["selected"] & r["kind"].eq("avoided")]
     if rows.empty:
         return ""
-    if not rows["total_high_tco2e"].abs().round(1).any():  # no growth to avoid: said, never a "0,0 [0,0 – 0,0]"
+    if not rows["gain_high_tco2e"].abs().round(1).any():  # no growth to avoid: said, never a "0,0 [0,0 – 0,0]"
         cf = study.info["counterfactual"]
         return ("- Émissions évitées : " + ", ".join(f"{x.action_id} {x.title_fr}" for x in rows.itertuples())
                 + f" n'évite rien ici, le fil de l'eau ne prévoyant aucune croissance du parc ({cf['basis']}).")
@@ -740,7 +861,7 @@ def avoided_markdown(study: ActionsStudy) -> str:
                 f"prévoit pas de croissance du parc ({cf['basis']}). " + sens)
     parts = []
     for x in rows.itertuples(index=False):
-        parts.append(f"{x.action_id} {x.title_fr} : {fr_interval(x.total_tco2e, x.total_low_tco2e, x.total_high_tco2e, 1)}"
+        parts.append(f"{x.action_id} {x.title_fr} : {fr_interval(x.gain_tco2e, x.gain_low_tco2e, x.gain_high_tco2e, 1)}"
                      f" tCO2e/an évitées en {cf['milestone_year']} par rapport au fil de l'eau, économie "
                      f"{fr_number(x.money_saved_eur_per_year, 0)} €/an d'équipements non achetés")
     return ("- Émissions évitées (hors classement, hors courbe de coût) — " + " ; ".join(parts)
@@ -749,12 +870,12 @@ def avoided_markdown(study: ActionsStudy) -> str:
             ". " + sens + " Ce ne sont pas des réductions sous le niveau de référence.")
 
 
-def alt_texts(study: ActionsStudy) -> dict[str, str]:
+def alt_texts(study) -> dict[str, str]:
     """Alternative texts that state the message of each figure."""
     from helpers.report.plotting import fr_number
 
     r = study.ranked
-    pos = r[(r["total_tco2e"] > 0) & r["kind"].eq("reduction")].sort_values("total_tco2e", ascending=False)
+    pos = r[(r["gain_tco2e"] > 0) & r["kind"].eq("reduction")].sort_values("gain_tco2e", ascending=False)
     top = pos.iloc[0] if len(pos) else None
     in_plan = pos[pos["selected"] & pos["cost_eur_per_tco2e"].notna()]  # the cost curve shows the plan's actions
     cheap = in_plan[in_plan["cost_eur_per_tco2e"] <= 0]
@@ -764,7 +885,7 @@ def alt_texts(study: ActionsStudy) -> dict[str, str]:
     first = sel[sel["kind"].eq("reduction")].sort_values("rank").head(3)["action_id"].tolist()
     out = {
         "gains": ("Gain annuel de chaque action mise en œuvre seule : la plus forte est "
-                  f"{top['action_id']} ({top['title_fr']}) avec {fr_number(top['total_tco2e'], 0)} tCO2e par an ; "
+                  f"{top['action_id']} ({top['title_fr']}) avec {fr_number(top['gain_tco2e'], 0)} tCO2e par an ; "
                   "les actions sur les services pèsent peu devant celles sur le parc.") if top is not None else
                  "Aucune action n'a de gain calculé.",
         "macc": (f"Courbe de coût d'abattement du plan : {count_text(len(cheap), 'action')} sur {len(in_plan)} "

@@ -215,11 +215,11 @@ def _action(ids, titles, n: int = 48) -> list[str]:
 def macc(ranked: pd.DataFrame) -> pd.DataFrame:
     """The bars of the cost curve (``report.actions.macc_figure``: the plan's reductions with a gain and a cost),
     largest reduction first: tCO2e reduced per year (width) and net cost per tCO2e (height)."""
-    df = ranked[(ranked["total_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")
+    df = ranked[(ranked["gain_tco2e"] > 0) & ranked["cost_eur_per_tco2e"].notna() & ranked["kind"].eq("reduction")
                 & ranked["selected"]]
-    df = df.sort_values(["total_tco2e", "action_id"], ascending=[False, True])
+    df = df.sort_values(["gain_tco2e", "action_id"], ascending=[False, True])
     return pd.DataFrame({"Action": _action(df["action_id"], df["title_fr"]),
-                         "tCO2e réduites par an": df["total_tco2e"].round(1).to_numpy(),
+                         "tCO2e réduites par an": df["gain_tco2e"].round(1).to_numpy(),
                          "Coût net (€ par tCO2e)": df["cost_eur_per_tco2e"].round(0).to_numpy()})
 
 
@@ -227,10 +227,10 @@ def impact_effort(ranked: pd.DataFrame) -> pd.DataFrame:
     """The points of the impact / effort chart (``report.actions.matrix_figure``), largest reduction first: effort (1 to
     3), tCO2e reduced per year, in the plan or not (the actions that apply to the territory)."""
     df = ranked[ranked["applicable"]] if "applicable" in ranked else ranked
-    df = df.sort_values(["total_tco2e", "action_id"], ascending=[False, True])
+    df = df.sort_values(["gain_tco2e", "action_id"], ascending=[False, True])
     return pd.DataFrame({"Action": _action(df["action_id"], df["title_fr"], 40),
                          "Effort (1 à 3)": df["effort"].astype(int).to_numpy(),
-                         "tCO2e réduites par an": df["total_tco2e"].round(1).to_numpy(),
+                         "tCO2e réduites par an": df["gain_tco2e"].round(1).to_numpy(),
                          "Dans le plan": df["selected"].astype(bool).map({True: "oui", False: "non"}).to_numpy()})
 
 

@@ -1,5 +1,6 @@
-"""The follow-up of last year's study in French (issue 34): the year-on-year verdict, the section « Suivi » and its
-tables. Reads the ``follow_up`` part of ``summary.json`` (:func:`helpers.plan.actions.follow_up`) only."""
+"""The follow-up of last year's study in French (issue 34): the wording of the actions' statuses, the year-on-year
+verdict, the section « Suivi » and its tables. Reads the ``follow_up`` part of ``summary.json``
+(:func:`helpers.run.actions_section.follow_up`) only."""
 
 from __future__ import annotations
 
@@ -7,8 +8,25 @@ import pandas as pd
 
 from helpers.report.plotting import NBSP, esc, fr_number
 
+#: status code of an action (:data:`helpers.io.catalogue.STATUS_CODES`) -> French
+STATUS_FR: dict[str, str] = {"planned": "prévue", "in_progress": "en cours", "done": "réalisée",
+                             "abandoned": "abandonnée"}
 PARTS_FR = {"total": "Évolution totale", "activity": "dont activité (parc, énergie, dépenses, volumes)",
             "factors_and_method": "dont facteurs et méthode (bibliothèque, millésime d'électricité, code)"}
+
+
+def with_status_labels(actions: list[dict]) -> list[dict]:
+    """The follow-up's actions (:func:`helpers.plan.follow_up.actions_follow_up`) with the French ``status_fr``
+    right after each ``status`` (the order of the columns of the table ``follow_up_actions``)."""
+    out = []
+    for a in actions:
+        row = {}
+        for key, value in a.items():
+            row[key] = value
+            if key == "status":
+                row["status_fr"] = STATUS_FR[value]
+        out.append(row)
+    return out
 
 
 def _t(value) -> str:

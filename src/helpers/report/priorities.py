@@ -3,6 +3,11 @@ with and without the stakeholders' criterion, and the weights of the score as ``
 
 from __future__ import annotations
 
+#: ``plan_priorities.method`` of ``summary.json``: how the votes become the stakeholders' criterion
+#: (:func:`helpers.plan.priorities.stakeholder_support`)
+METHOD_FR = ("chaque groupe compte autant : poids divisés par leur somme ; soutien d'une action = part de l'action + "
+             "moyenne des parts de ses axes, moyenne des groupes, divisée par le soutien le plus fort")
+
 #: French names of the criteria of the priority score
 CRITERIA_FR = {"gain": "gain (rang parmi les actions à gain positif)",
                "cost": "coût (1 si l'action fait économiser, 0,5 à 250 €/t)",
@@ -13,10 +18,10 @@ CRITERIA_FR = {"gain": "gain (rang parmi les actions à gain positif)",
 
 def score_markdown(study) -> str:
     """French sentence: the score's formula with the weights used (``territory.yaml: score_weights``)."""
-    from helpers.plan.actions import SCORE_WEIGHTS
+    from helpers.model.parameters import DEFAULTS
     from helpers.report.plotting import fr_number
 
-    w = study.info.get("score_weights", dict(SCORE_WEIGHTS))
+    w = study.info.get("score_weights", dict(DEFAULTS.score_weights))
     used = [k for k in ("gain", "cost", "effort", "maturity") if k in w]
     if "priorities" in study.info:
         used.append("stakeholders")

@@ -319,11 +319,11 @@ FALSE_VALUES = {False, "False", "false"}
 def _labels() -> dict[str, dict]:
     """French labels read from the reference library and the model's vocabulary (once per process)."""
     from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
+    from helpers.io.catalogue import axis_labels
     from helpers.io.factors import load_categories, load_hosting_kinds
     from helpers.model.levers import LEVERS
     from helpers.model.rgesn import ANSWER_LABELS_FR
     from helpers.model.services import TYPE_LABELS_FR
-    from helpers.plan.actions import axis_labels
     from helpers.report.carbon_labels import (
         CRITERIA_LABELS,
         GROUP_LABELS,

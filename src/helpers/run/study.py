@@ -14,7 +14,7 @@ byte-identical whichever way the study ran (``tests/test_batch.py`` checks it).
 | carbon    | ``02_carbon_balance``      | :func:`helpers.run.carbon_section.run_study`                               |
 | services  | ``03_services_lca``        | :func:`helpers.model.services.run_study`                                   |
 | maturity  | ``04_maturity``            | :func:`run_maturity`                                                 |
-| actions   | ``05_actions``             | :func:`helpers.plan.actions.run_study`                                    |
+| actions   | ``05_actions``             | :func:`helpers.run.actions_section.run_study`                             |
 +-----------+----------------------------+---------------------------------------------------------------------+
 
 Each section opens its own context, as its notebook does, so no state passes from one section to the next except
@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.model.parameters import DEFAULTS
 from helpers.report import territory_labels
 from helpers.run.context import open_context
 
@@ -91,8 +92,9 @@ def run_ingest(ctx) -> IngestResult:
     territory's footprint by actor (issue 35)."""
     from helpers.io.factors import load_categories
     from helpers.io.ingest import ingest_all
+    from helpers.model.levers import LEVERS
 
-    report = ingest_all(ctx)
+    report = ingest_all(ctx, levers=LEVERS)
     return IngestResult(report=report, categories=load_categories(), actors=territory_actors(ctx, report.tables))
 
 
@@ -154,11 +156,12 @@ def _services(ctx, *, seed: int, n_draws: int):
     return services.run_study(ctx, n_draws=n_draws, seed=seed)
 
 
-def _actions(ctx, *, seed: int, n_draws: int, bau_growth_per_year=None, target_share: float = 1 / 6,
-             discount_rate: float = 0.032, vat_rate: float = 0.20, previous_study: str | None = None):
-    from helpers.plan import actions
+def _actions(ctx, *, seed: int, n_draws: int, bau_growth_per_year=None, target_share: float = DEFAULTS.target_share,
+             discount_rate: float = DEFAULTS.discount_rate, vat_rate: float = DEFAULTS.vat_rate,
+             previous_study: str | None = None):
+    from helpers.run import actions_section
 
-    return actions.run_study(ctx, n_draws=n_draws, seed=seed, bau_growth_per_year=bau_growth_per_year,
+    return actions_section.run_study(ctx, n_draws=n_draws, seed=seed, bau_growth_per_year=bau_growth_per_year,
                              target_share=target_share, discount_rate=discount_rate, vat_rate=vat_rate,
                              previous_study=previous_study)
 
@@ -182,8 +185,9 @@ class Section:
 #: Defaults of the extra parameters of notebook 05's ``parameters`` cell (papermill injects only ``territory``,
 #: ``seed``, ``processed_dir`` and ``n_draws``, so the notebook runs with these). A test compares them with the
 #: notebook.
-ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": 1 / 6, "discount_rate": 0.032,
-                             "vat_rate": 0.20, "previous_study": None}
+ACTIONS_PARAMETERS: dict = {"bau_growth_per_year": None, "target_share": DEFAULTS.target_share,
+                             "discount_rate": DEFAULTS.discount_rate, "vat_rate": DEFAULTS.vat_rate,
+                             "previous_study": None}
 
 #: The sections in the order of the notebooks.
 SECTIONS: dict[str, Section] = {s.name: s for s in (
