@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers.io.factors import load_hosting_kinds
+from helpers.io.services_inputs import load_presets
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
 
@@ -30,7 +31,7 @@ def models(seed: int = 20200101, n_draws: int = 500) -> ac.Models:
                                 "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
                                 "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
     return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
-                     criteria=("climate_change",), n_draws=n_draws, seed=seed)
+                     criteria=("climate_change",), n_draws=n_draws, seed=seed, presets=load_presets())
 
 
 def laptops() -> pd.DataFrame:

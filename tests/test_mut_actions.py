@@ -18,6 +18,7 @@ from test_exact_actions import models as exact_models
 
 from helpers.io.errors import InputError
 from helpers.io.factors import load_categories, load_hosting_kinds
+from helpers.io.services_inputs import load_presets
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
 
@@ -218,7 +219,7 @@ def test_services_runs_use_the_models_seed():
     from helpers.model.services import build_inputs, run_lca
 
     inputs, m, ev = _storage_study(seed=7)
-    built = build_inputs(inputs.services, m.service_factors, m.categories, m.hosting_kinds)
+    built = build_inputs(inputs.services, m.service_factors, m.categories, m.hosting_kinds, presets=m.presets)
     expected = run_lca(built, m.n_draws, 7).total_annual_draws("climate_change")
     np.testing.assert_allclose(ev.baseline_services.draws["climate_change"], expected, rtol=1e-12)
 
@@ -247,7 +248,7 @@ SERVICES = pd.DataFrame([
     ("video_quality", 300 / (100 + 300) * 100, "% des heures en HD ou plus"),  # 300 h of HD streaming of 400 h
 ])
 def test_monitoring_indicator_of_each_services_lever(lever, value, unit):
-    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), lever, [])
+    got = ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), lever, [], presets=load_presets())
     assert got == (pytest.approx(value, rel=1e-12), unit)
 
 

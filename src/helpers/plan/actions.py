@@ -37,7 +37,9 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import bounds as B
+from helpers.io import services_inputs as si
 from helpers.io.errors import InputError, InputProblem, display_path
+from helpers.io.lever_labels import LEVER_UNITS_FR
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.prices import PRICE_PARAMETERS, UNIT_PRICE_COLUMNS, load_unit_prices  # noqa: F401 (re-exported)
 from helpers.io.tables import Column, Schema, plain, provided, read_table, take_report
@@ -61,7 +63,7 @@ AXIS_LABELS_FR: dict[str, str] = {
 }
 COST_SCALINGS: tuple[str, ...] = ("fixed", "per_1000_agents", "per_device")
 STATUSES: tuple[str, ...] = ("sourced", "assumption")
-VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
+VIDEO_QUALITIES = si.VIDEO_QUALITIES
 
 #: French value of climate action for 2030 (valeur tutélaire du carbone), €/tCO2e: Quinet commission, France
 #: Stratégie (Feb. 2019), https://strategie.gouv.fr/actualites/de-laction-climat-cest-quoi — reference line of the MACC
@@ -187,11 +189,11 @@ def _param_problem(file, line, column, lever: str, value) -> InputProblem | None
     spec = lv.LEVERS[lever]
     if value is None or (isinstance(value, float) and np.isnan(value)):
         if spec.parameter and spec.min is not None:
-            return InputProblem(file, line, column, "", f"une valeur pour le levier '{lever}' ({spec.unit_fr})")
+            return InputProblem(file, line, column, "", f"une valeur pour le levier '{lever}' ({LEVER_UNITS_FR[lever]})")
         return None
     if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
         return InputProblem(file, line, column, value,
-                            f"une valeur entre {spec.min:g} et {spec.max:g} pour le levier '{lever}' ({spec.unit_fr})")
+                            f"une valeur entre {spec.min:g} et {spec.max:g} pour le levier '{lever}' ({LEVER_UNITS_FR[lever]})")
     return None
 
 
@@ -725,13 +727,10 @@ def run_services(inputs: lv.PlanInputs, models: Models, built=None) -> Run | Non
 
 def _services_rows(inputs: lv.PlanInputs, models: Models) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The services of ``inputs`` per year as activity rows of the one activity model
-    (``helpers.model.services.activity_rows`` × each service's functional units per year) and their multipliers."""
+    (``helpers.model.services.annual_rows``) and their multipliers."""
     from helpers.model import services as sv
 
-    built = _build_services(inputs, models)
-    rows, params = sv.activity_rows(built)
-    units = built.resolved["units_per_year"].to_numpy(dtype=float)
-    return rows.assign(activity=rows["activity"].to_numpy(dtype=float) * units[rows["service"].to_numpy()]), params
+    return sv.annual_rows(_build_services(inputs, models))
 
 
 def _build_services(inputs: lv.PlanInputs, models: Models):
@@ -1697,7 +1696,6 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
     from helpers.io import factors as fm
     from helpers.io import french
     from helpers.io import prices as pr
-    from helpers.model import services as sv
     from helpers.plan import priorities as stk
 
     terr = ctx.territory
@@ -1714,15 +1712,15 @@ def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, bau_growth_per_y
         selection = read_actions(path, catalogue, terr, list(categories["category"]), site_ids, service_ids)
         warnings += [str(w) for w in take_report(selection).get("warnings", [])]
     decision, decision_source = decision_year(terr.reference_year, terr.plan_start_year)
-    presets = sv.load_presets() if inputs.services is not None else None
+    presets = si.load_presets() if inputs.services is not None else None
     plan = build_plan(catalogue, selection, terr, inputs.inventory,
                       applicability(catalogue, inputs, kinds), decision)
     warnings += plan_notes(plan, decision)
     prices = pr.effective_prices(pr.load_unit_prices(), _read_optional(ctx, "unit_prices"))
-    svc_factors = sv.service_factors(ctx)[0] if inputs.services is not None else None
+    svc_factors = si.service_factors(ctx)[0] if inputs.services is not None else None
     models = Models(categories=categories, factors=_balance_factors(ctx), hosting_kinds=kinds,
                     reference_year=terr.reference_year, service_factors=svc_factors,
-                    service_sites=sv.load_hosting_sites(ctx) if inputs.services is not None else None,
+                    service_sites=si.load_hosting_sites(ctx) if inputs.services is not None else None,
                     presets=presets, n_draws=int(n_draws), seed=int(seed), prices=pr.price_dict(prices))
     years = tj.years_range(terr.reference_year, terr.target_year)
     bau = business_as_usual(terr, inputs.inventory, years, bau_growth_per_year)
