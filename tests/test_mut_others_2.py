@@ -113,11 +113,6 @@ def test_mobile_to_fixed_keeps_the_fixed_volume_of_a_line_without_mobile_data():
     assert out["fixed_data_gb_per_year"].tolist() == [700.0, 300.0]
 
 
-def test_scale_fleet_multiplies_every_quantity():
-    """Growth factor 1.2 on 100 laptops: 120."""
-    assert lv.scale_fleet(laptops(), 1.2)["quantity"].tolist() == [pytest.approx(120.0, rel=1e-12)]
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Trajectory
 # --------------------------------------------------------------------------------------------------------------

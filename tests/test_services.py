@@ -104,7 +104,11 @@ def ademe_inputs(rows: list[dict]) -> sv.ServiceInputs:
 
 
 def central(inputs, criteria=("climate_change",)):
-    return sv.central_values(inputs, criteria)
+    """Central values per functional unit (criterion -> part -> (S, 1)) and ``missing`` (one set of items without a
+    factor per service), as ``run_lca`` gives them."""
+    values, _ = sv.evaluate(inputs, criteria)
+    missing = sv.missing_items(inputs, criteria)
+    return {c: {**parts, "missing": missing[c]} for c, parts in values.items()}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -358,7 +362,7 @@ def test_service_in_a_server_room_uses_that_rooms_pue():
     assert table.loc["pue:kind:server_room", "distribution"] == "split_triangular"  # the balance's (issue 19)
     assert table.loc["pue:kind:server_room", "stream"] == "pue:server_room"
     # the activity rows in the one engine: the measured PUE a constant, the kinds' drawn, same draws as the formulas
-    rows = sv.activity_draws(inputs, 300, 4)["climate_change"]["datacentre_use"]
+    rows = sv.evaluate(inputs, None, 300, 4)[1]["climate_change"]["datacentre_use"]
     formulas = cf.evaluate(inputs, cf.seeded_parameter_draws(table, 300, 4))["climate_change"]["datacentre_use"]
     np.testing.assert_allclose(rows, formulas, rtol=1e-12)
     assert np.ptp(rows[0]) == 0 and np.ptp(rows[2]) > 0
@@ -675,10 +679,8 @@ def test_study_without_services_file_is_empty_but_complete(tmp_path):
     assert not study.available
     study.write(ctx)
     assert ctx.summaries["services"] == {"services": [], "provided": False}
-    for shown in (services_report.display_table(study.table), services_report.display_inputs(study),
-                  services_report.display_criteria(study), services_report.display_references(study.references),
-                  services_report.display_swd(study), services_report.display_sensitivity(study),
-                  services_report.display_scenarios(study)):
+    for shown in (services_report.display_inputs(study), services_report.display_criteria(study),
+                  services_report.display_references(study.references), services_report.display_sensitivity(study)):
         assert shown.empty
     for name in ("per_unit", "annual", "tiers", "swd", "tornado", "scenarios", "rgesn"):
         fig = services_report.study_figure(study, name)
@@ -769,7 +771,7 @@ def test_activity_rows_reproduce_the_models_draws_in_the_one_engine(slug, tmp_pa
     inputs = services_section.run_study(open_context(slug, tmp_path), n_draws=50, seed=1).inputs
     table = sv.parameter_table(inputs)
     formulas = cf.evaluate(inputs, cf.seeded_parameter_draws(table, 400, 9))
-    rows = sv.activity_draws(inputs, 400, 9)
+    rows = sv.evaluate(inputs, None, 400, 9)[1]
     assert set(rows) == set(inputs.criteria)
     for c in rows:
         for part in sv.PARTS:

@@ -34,3 +34,14 @@ def test_every_lever_is_registered_with_its_function():
         assert (lever.balance is not None) == ("balance" in lever.perimeters), lever.id
         assert (lever.scenario is not None) == ("services" in lever.perimeters), lever.id
         assert lever.scenario is None or lever.scenario in services.SCENARIOS, lever.id
+
+
+def test_every_lever_has_its_french_name_and_unit():
+    """The levers carry no French (issue 37): each one's name is in the report layer, the unit of its parameter in
+    the messages of io, and nothing else is there."""
+    from helpers.io.lever_units import LEVER_UNITS_FR
+    from helpers.model import levers
+    from helpers.report.levers import LEVER_LABELS_FR
+
+    assert set(LEVER_LABELS_FR) == set(levers.LEVERS) == set(LEVER_UNITS_FR)
+    assert all(LEVER_UNITS_FR[k] for k, lever in levers.LEVERS.items() if lever.parameter)

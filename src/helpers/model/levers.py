@@ -11,7 +11,7 @@ roadmap (:mod:`helpers.model.trajectory`).
 
 Levers (``LEVERS``: each one object with its parameter, targets, perimeters and transform; the catalogue
 ``data/raw/reference/actions_catalogue.csv`` binds each action to one; their French names are
-``helpers.io.lever_labels``):
+``helpers.report.levers``, the units of their parameter ``helpers.io.lever_units``):
 
 ==========================  ==========================================================  ===================
 lever                       what changes                                                perimeter
@@ -228,13 +228,6 @@ def power_management(inventory: pd.DataFrame, categories, reduction: float) -> p
     m = _mask(out, categories)
     out["yearly_kwh"] = out["yearly_kwh"].astype(float)
     out.loc[m, "yearly_kwh"] = out.loc[m, "yearly_kwh"] * (1.0 - float(reduction))
-    return out
-
-
-def scale_fleet(inventory: pd.DataFrame, factor: float) -> pd.DataFrame:
-    """Every quantity × ``factor`` (the fleet of a growth scenario)."""
-    out = inventory.copy()
-    out["quantity"] = out["quantity"].astype(float) * float(factor)
     return out
 
 

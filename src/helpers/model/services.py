@@ -106,7 +106,7 @@ STORAGE_ARRAY_CAPACITY_GB = 12 * 4.0 * 1024.0
 STORAGE_POWER_W = 250.0
 STORAGE_LIFETIME_YEARS = 5.0
 
-#: User devices of the model. ADEME terminal conventions (``acv-terminaux.publicodes@3c5a0a5``): lifetime (years,
+#: User devices of the model. ADEME terminal conventions (``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50``): lifetime (years,
 #: overridden by ``categories.csv`` when the category exists), theoretical use profile (h/day, 365 days/year) and
 #: active power (W). ``desktop`` is a professional desktop with its screen (``ordinateur fixe pro`` + ``écran``): the
 #: items add up, the profile is the mean of the two (6 and 4 h/day) and the powers add up (70 + 50 W).
@@ -119,7 +119,6 @@ DEVICES = pd.DataFrame(
         "power_w": [4.5, 20.0, 26.5, 120.0],
     }
 ).set_index("device")
-DEVICES_SOURCE = "incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50"
 #: Professional profile when no category gives one (typical office use, assumption F-11 of the balance): agents'
 #: devices (``audience`` = ``agents``) spread their embodied impact over the hours they are really used at work.
 PRO_HOURS_PER_DAY = 7.0
@@ -913,20 +912,6 @@ def missing_items(inputs: ServiceInputs, criteria=None) -> dict[str, list[set[st
     return out
 
 
-def central_values(inputs: ServiceInputs, criteria=None) -> dict[str, dict]:
-    """Central values per functional unit: criterion -> part -> (S, 1), and ``missing`` -> one set per service of
-    the items without a factor for the criterion (:func:`evaluate`, :func:`missing_items`)."""
-    central, _ = evaluate(inputs, criteria)
-    missing = missing_items(inputs, tuple(central))
-    return {c: {**parts, "missing": missing[c]} for c, parts in central.items()}
-
-
-def activity_draws(inputs: ServiceInputs, n_draws: int, seed: int, criteria=None) -> dict[str, dict[str, np.ndarray]]:
-    """Monte Carlo draws of every part of every service per functional unit by the study's one engine: criterion ->
-    part -> (S, n_draws)."""
-    return evaluate(inputs, criteria, n_draws, seed)[1]
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # Results tables
 # ----------------------------------------------------------------------------------------------------------------
@@ -971,7 +956,7 @@ def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, 
     """Central values and a seeded Monte Carlo of the services, both from one evaluation of their activity rows by
     the study's one engine (:func:`evaluate`: a factor, a PUE or a lifetime has the same draw as in the balance)."""
     central, drawn = evaluate(inputs, criteria, max(int(n_draws), 2), seed)
-    missing = missing_items(inputs, tuple(central))
+    missing = missing_items(inputs, tuple(central))  # per criterion, one set of items per service
     central = {c: {**parts, "missing": missing[c]} for c, parts in central.items()}
     return LcaResult(inputs=inputs, central=central, draws=drawn, n_draws=int(n_draws), seed=int(seed))
 

@@ -39,9 +39,10 @@ import pandas as pd
 from helpers.io import bounds as B
 from helpers.io import services_inputs as si
 from helpers.io.errors import InputError, InputProblem, display_path
-from helpers.io.lever_labels import LEVER_UNITS_FR
+from helpers.io.lever_units import LEVER_UNITS_FR
 from helpers.io.paths import REFERENCE_DIR
 from helpers.io.prices import PRICE_PARAMETERS, UNIT_PRICE_COLUMNS, load_unit_prices  # noqa: F401 (re-exported)
+from helpers.io.services_inputs import VIDEO_QUALITIES
 from helpers.io.tables import Column, Schema, plain, provided, read_table, take_report
 from helpers.model import levers as lv
 from helpers.model import trajectory as tj
@@ -63,7 +64,6 @@ AXIS_LABELS_FR: dict[str, str] = {
 }
 COST_SCALINGS: tuple[str, ...] = ("fixed", "per_1000_agents", "per_device")
 STATUSES: tuple[str, ...] = ("sourced", "assumption")
-VIDEO_QUALITIES = si.VIDEO_QUALITIES
 
 #: French value of climate action for 2030 (valeur tutélaire du carbone), €/tCO2e: Quinet commission, France
 #: Stratégie (Feb. 2019), https://strategie.gouv.fr/actualites/de-laction-climat-cest-quoi — reference line of the MACC

@@ -82,34 +82,6 @@ def labelled_references(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(reference=table["reference"].map(REFERENCE_LABELS_FR))
 
 
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The per-service table with French headers and formatted numbers, for the notebook."""
-    from helpers.report.plotting import fr_interval
-
-    def g(v, lo, hi):
-        d = 0 if v >= 100 else 1 if v >= 10 else 2 if v >= 0.1 else 3
-        return fr_interval(v, lo, hi, d)
-
-    def t(v, lo, hi):
-        d = 0 if v >= 100 else 1 if v >= 1 else 2
-        return fr_interval(v, lo, hi, d)
-
-    if table is None or table.empty:
-        return pd.DataFrame({"Service": []})
-    return pd.DataFrame({
-        "Service": table["name"],
-        "Unité fonctionnelle": table["functional_unit"],
-        "gCO2e par unité [fourchette probable]": [g(*x) for x in zip(table["gco2e_per_unit"], table["gco2e_low"],
-                                                          table["gco2e_high"])],
-        "Terminaux": [f"{v * 100:.0f} %" for v in table["terminals_share"].fillna(0)],
-        "Réseaux": [f"{v * 100:.0f} %" for v in table["network_share"].fillna(0)],
-        "Centres de données": [f"{v * 100:.0f} %" for v in table["datacentre_share"].fillna(0)],
-        "tCO2e par an [fourchette probable]": [t(*x) for x in zip(table["annual_tco2e"], table["annual_tco2e_low"],
-                                                       table["annual_tco2e_high"])],
-        "EcoIndex déclaré": table["ecoindex_grade"].fillna("–"),
-    })
-
-
 def display_references(ref: pd.DataFrame) -> pd.DataFrame:
     from helpers.report.plotting import fr_number
 
@@ -185,37 +157,6 @@ def display_sensitivity(study: ServicesStudy, top: int = 3) -> pd.DataFrame:
         "Indice de Sobol total": [f"{v:.2f}".replace(".", ",") for v in s["st"]],
         "gCO2e par unité (bas → haut)": [f"{fr_number(a, 2)} → {fr_number(b, 2)}" for a, b in
                                           zip(s["g_at_low"], s["g_at_high"])],
-    })
-
-
-def display_scenarios(study: ServicesStudy) -> pd.DataFrame:
-    from helpers.report.plotting import fr_number
-
-    if not study.available:
-        return pd.DataFrame({"Scénario": []})
-    s = study.scenarios
-    s = s[s["change_pct"] <= -0.5]
-    return pd.DataFrame({
-        "Scénario": s["label_fr"], "Service": s["service_id"].map(study.names),
-        "tCO2e par an avant": [fr_number(v, 2) for v in s["baseline_tco2e"]],
-        "après": [fr_number(v, 2) for v in s["scenario_tco2e"]],
-        "Variation": [f"{v:+.0f} %" for v in s["change_pct"]],
-    })
-
-
-def display_swd(study: ServicesStudy) -> pd.DataFrame:
-    from helpers.report.plotting import fr_number
-
-    s = study.swd
-    if s.empty:
-        return pd.DataFrame({"Service": []})
-    return pd.DataFrame({
-        "Service": s["name"], "Données par visite (Mo)": [fr_number(v, 1) for v in s["data_mb_per_unit"]],
-        "Modèle ascendant (g)": [fr_number(v, 2) for v in s["bottom_up_g"]],
-        "SWD v4, électricité française (g)": [fr_number(v, 2) for v in s["swd_fr_g"]],
-        "SWD v4, 494 g/kWh (g)": [fr_number(v, 2) for v in s["swd_global_g"]],
-        "Écart SWD (FR) / ascendant": [f"{v:+.0f} %" for v in s["difference_pct"]],
-        "Note SWD par page": s["swd_rating_per_page"],
     })
 
 

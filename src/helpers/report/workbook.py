@@ -320,7 +320,6 @@ def _labels() -> dict[str, dict]:
     """French labels read from the reference library and the model's vocabulary (once per process)."""
     from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
     from helpers.io.factors import load_categories, load_hosting_kinds
-    from helpers.io.lever_labels import LEVER_LABELS_FR
     from helpers.model.carbon import (
         CRITERIA_LABELS,
         GROUP_LABELS,
@@ -330,6 +329,7 @@ def _labels() -> dict[str, dict]:
     )
     from helpers.model.maturity import PILLARS_FR
     from helpers.plan.actions import axis_labels
+    from helpers.report.levers import LEVER_LABELS_FR
     from helpers.report.services import ANSWER_LABELS_FR, TYPE_LABELS_FR
 
     cats = load_categories()
