@@ -27,7 +27,7 @@ from helpers.io.tables import Column, Schema, read_table, schema_markdown, take_
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("helpers.io.carbon_inputs", "helpers.io.inventory", "helpers.io.factors", "helpers.io.services_inputs",
-           "helpers.model.maturity", "helpers.plan.actions")
+           "helpers.io.rgesn_inputs", "helpers.model.maturity", "helpers.plan.actions")
 
 
 def all_schemas() -> list[Schema]:

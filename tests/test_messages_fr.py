@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers.io import rgesn_inputs as ri
 from helpers.io import services_inputs as si
 from helpers.io.errors import InputError
 from helpers.io.tables import Column, Schema, read_table
@@ -48,7 +49,7 @@ def test_every_required_column_of_a_territory_input_has_a_french_label():
     from helpers.model import maturity
     from helpers.plan import actions
 
-    schemas = [si.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, si.RGESN_SCHEMA, actions.ACTIONS_SCHEMA,
+    schemas = [si.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, ri.RGESN_SCHEMA, actions.ACTIONS_SCHEMA,
                factors.FACTOR_OVERRIDE_SCHEMA, carbon_inputs.HOSTING_SCHEMA, carbon_inputs.TELECOM_SCHEMA,
                carbon_inputs.PURCHASES_SCHEMA, carbon_inputs.PRINTING_SCHEMA]
     missing = [(s.file, c.name) for s in schemas for c in s.columns if c.required and not c.label_fr]
@@ -75,7 +76,7 @@ def test_rgesn_answer_and_unjustified_compliance_are_french(tmp_csv):
     path = tmp_csv("service_id,criterion,answer,justification\nsite,1.1,peut-être,\nsite,1.2,conforme,\n",
                    "rgesn.csv")
     with pytest.raises(InputError) as exc:
-        si.read_rgesn(path, ["site"])
+        ri.read_rgesn(path, ["site"])
     msg = str(exc.value)
     assert "ligne 2, colonne 'answer' : trouvé 'peut-être' ; attendu une valeur parmi" in msg
     assert ("avertissement : " in msg and "ligne 3, colonne 'justification' : trouvé '' ; attendu une justification "

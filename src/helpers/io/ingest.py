@@ -30,7 +30,7 @@ INPUT_SCHEMAS: dict[str, tuple[str, str]] = {
     "inventory": ("io.inventory", "INVENTORY_SCHEMA"), "hosting": ("io.carbon_inputs", "HOSTING_SCHEMA"),
     "telecom": ("io.carbon_inputs", "TELECOM_SCHEMA"), "purchases": ("io.carbon_inputs", "PURCHASES_SCHEMA"),
     "printing": ("io.carbon_inputs", "PRINTING_SCHEMA"), "services": ("io.services_inputs", "SERVICES_SCHEMA"),
-    "rgesn": ("io.services_inputs", "RGESN_SCHEMA"), "maturity_answers": ("model.maturity", "MATURITY_SCHEMA"),
+    "rgesn": ("io.rgesn_inputs", "RGESN_SCHEMA"), "maturity_answers": ("model.maturity", "MATURITY_SCHEMA"),
     "actions": ("plan.actions", "ACTIONS_SCHEMA"), "factor_overrides": ("io.factors", "FACTOR_OVERRIDE_SCHEMA"),
 }
 #: text columns the inventory reader adds to its schema's (``helpers.io.inventory.read_inventory``)
@@ -101,7 +101,7 @@ def _readers(ctx, categories, tables, strict=None):
         ("purchases.csv", "purchases", lambda p: mod("io.carbon_inputs").read_purchases(p, territory)),
         ("printing.csv", "printing", lambda p: mod("io.carbon_inputs").read_printing(p, territory)),
         ("services.csv", "services", lambda p: mod("io.services_inputs").read_services(p, hosting_ids())),
-        ("rgesn.csv", "rgesn", lambda p: mod("io.services_inputs").read_rgesn(p, service_ids())),
+        ("rgesn.csv", "rgesn", lambda p: mod("io.rgesn_inputs").read_rgesn(p, service_ids())),
         ("maturity.csv", "maturity_answers",
          lambda p: (m := mod("model.maturity")).read_maturity(p, territory, m.load_questions())),
         ("unit_prices.csv", "unit_prices", lambda p: mod("io.prices").read_territory_prices(p)),

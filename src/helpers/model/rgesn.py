@@ -4,7 +4,7 @@ The 2024 referential (Arcep, Arcom, ADEME, DINUM, CNIL, Inria; 17 May 2024) has 
 (Stratégie 10, Spécifications 10, Architecture 7, UX/UI 15, Contenus 8, Frontend 7, Backend 4, Hébergement 10,
 Algorithmie 7). ``data/raw/reference/rgesn_criteria.csv`` lists them with their number, family, priority and
 difficulty taken from ``DISIC/MiNumEco:_data/referentiel-ecoconception.json`` and a short French label written for
-this project (the official wording is not copied); ``helpers.io.services_inputs`` reads it and the territory's
+this project (the official wording is not copied); ``helpers.io.rgesn_inputs`` reads it and the territory's
 answers.
 
 Each criterion is answered *conforme*, *non conforme* or *non applicable*. The compliance score is
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.io.services_inputs import FAMILIES, NOT_ASSESSED, OVERALL, PRIORITIES
+from helpers.io.rgesn_inputs import FAMILIES, NOT_ASSESSED, OVERALL, PRIORITIES
 
 
 def answers_grid(answers: pd.DataFrame, criteria: pd.DataFrame, service_ids) -> pd.DataFrame:
@@ -60,8 +60,8 @@ def rgesn_scores(answers: pd.DataFrame, criteria: pd.DataFrame, service_ids, by:
 
     Parameters
     ----------
-    answers : ``helpers.io.services_inputs.read_rgesn`` output
-    criteria : ``helpers.io.services_inputs.load_criteria`` output
+    answers : ``helpers.io.rgesn_inputs.read_rgesn`` output
+    criteria : ``helpers.io.rgesn_inputs.load_criteria`` output
     service_ids : services to score (a service with no answer gets a row with everything ``non évalué``)
     by : ``"family"`` or ``"priority"``
 

@@ -106,7 +106,8 @@ STORAGE_ARRAY_CAPACITY_GB = 12 * 4.0 * 1024.0
 STORAGE_POWER_W = 250.0
 STORAGE_LIFETIME_YEARS = 5.0
 
-#: User devices of the model. ADEME terminal conventions (``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50``): lifetime (years,
+#: User devices of the model. ADEME terminal conventions
+#: (``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50``): lifetime (years,
 #: overridden by ``categories.csv`` when the category exists), theoretical use profile (h/day, 365 days/year) and
 #: active power (W). ``desktop`` is a professional desktop with its screen (``ordinateur fixe pro`` + ``écran``): the
 #: items add up, the profile is the mean of the two (6 and 4 h/day) and the powers add up (70 + 50 W).

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.io.services_inputs import FAMILIES, OVERALL
+from helpers.io.rgesn_inputs import FAMILIES, OVERALL
 from helpers.io.vocab import SERVICE_TIER_LABELS_FR as TIER_LABELS_FR
 from helpers.model.services import MB_PER_GB, TIERS, ServicesStudy
 
@@ -434,7 +434,7 @@ def placeholder_figure(message: str):
 
 def rgesn_table(scores: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
     """The RGESN self-assessment's overall score per service with French headers (``helpers.model.rgesn.rgesn_scores``
-    rows of the overall family, ``helpers.io.services_inputs.OVERALL``), for the notebook."""
+    rows of the overall family, ``helpers.io.rgesn_inputs.OVERALL``), for the notebook."""
     names = names or {}
     if scores is None or scores.empty:
         return pd.DataFrame({"Service": [], "Taux de conformité": []})

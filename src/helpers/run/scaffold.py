@@ -27,7 +27,7 @@ INPUT_FILES = (
     ("helpers.io.carbon_inputs", "PURCHASES_SCHEMA", False, "spend on IT services, software, cloud, telecom"),
     ("helpers.io.carbon_inputs", "PRINTING_SCHEMA", False, "paper and printing"),
     ("helpers.io.services_inputs", "SERVICES_SCHEMA", False, "the key digital services (services LCA)"),
-    ("helpers.io.services_inputs", "RGESN_SCHEMA", False, "RGESN self-assessment of the services"),
+    ("helpers.io.rgesn_inputs", "RGESN_SCHEMA", False, "RGESN self-assessment of the services"),
     ("helpers.model.maturity", "MATURITY_SCHEMA", False, "answers to the maturity questionnaire"),
     ("helpers.plan.actions", "ACTIONS_SCHEMA", False, "selection and parameters of the action plan"),
     ("helpers.io.prices", "TERRITORY_PRICES_SCHEMA", False, "the collectivity's own unit prices (budget of the plan)"),

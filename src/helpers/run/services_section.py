@@ -1,7 +1,7 @@
 """Section 3 of the study, the key digital services (notebook ``03_services_lca``): read the territory's services and
-RGESN answers (``helpers.io.services_inputs``), run their life-cycle assessment (``helpers.model.services``) and
-their RGESN scores (``helpers.model.rgesn``), name what the tables publish in French (``helpers.report.services``),
-and write the processed tables and the ``services`` part of ``summary.json``.
+RGESN answers (``helpers.io.services_inputs``, ``helpers.io.rgesn_inputs``), run their life-cycle assessment
+(``helpers.model.services``) and their RGESN scores (``helpers.model.rgesn``), name what the tables publish in
+French (``helpers.report.services``), and write the processed tables and the ``services`` part of ``summary.json``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.io import factors as fm
+from helpers.io import rgesn_inputs as ri
 from helpers.io import services_inputs as si
 from helpers.io.tables import plain, provided
 from helpers.model import rgesn
@@ -56,7 +57,7 @@ def summary_services(result: sv.LcaResult, rgesn_scores: pd.DataFrame | None = N
     table = sv.lca_table(result)
     overall = {}
     if rgesn_scores is not None and len(rgesn_scores):
-        ov = rgesn_scores[rgesn_scores["family"] == si.OVERALL]
+        ov = rgesn_scores[rgesn_scores["family"] == ri.OVERALL]
         overall = dict(zip(ov["service_id"], ov["score_pct"]))
     total_draws = result.total_annual_draws("climate_change") / 1000
     out = []
@@ -84,8 +85,8 @@ def summary_services(result: sv.LcaResult, rgesn_scores: pd.DataFrame | None = N
 
 def _rgesn(section: ServicesSection, path, services: pd.DataFrame) -> None:
     """The RGESN self-assessment of ``path`` scored for the services it assesses."""
-    criteria = si.load_criteria()
-    answers = plain(si.read_rgesn(path, list(services["service_id"]), criteria))
+    criteria = ri.load_criteria()
+    answers = plain(ri.read_rgesn(path, list(services["service_id"]), criteria))
     assessed = [s for s in services["service_id"] if s in set(answers["service_id"])]
     section.rgesn_provided = bool(assessed)
     section.rgesn_scores = rgesn.rgesn_scores(answers, criteria, assessed)
