@@ -17,6 +17,7 @@ from helpers.io import catalogue as io_catalogue
 from helpers.io.errors import InputError
 from helpers.io.factors import load_categories, load_hosting_kinds
 from helpers.io.prices import PRICE_PARAMETERS, load_unit_prices, price_dict
+from helpers.io.services_inputs import load_presets
 from helpers.model import levers as lv
 from helpers.model.parameters import DEFAULTS
 from helpers.plan import actions as ac
@@ -57,7 +58,7 @@ def laptops(n=100, lifetime=5.0, kwh=48.0) -> pd.DataFrame:
 
 def models(n_draws=2000) -> ac.Models:
     return ac.Models(categories=category_table(), factors=factor_table(), hosting_kinds=load_hosting_kinds(),
-                     reference_year=2020, criteria=("climate_change",), n_draws=n_draws, seed=20200101, prices=PRICES)
+                     reference_year=2020, criteria=("climate_change",), n_draws=n_draws, seed=20200101, prices=PRICES, presets=load_presets())
 
 
 def one_action_plan(rows) -> pd.DataFrame:
@@ -409,7 +410,8 @@ def test_services_lever_reruns_the_services_model_with_paired_draws():
     m.service_factors, m.categories = factors, load_categories()
     inputs = lv.PlanInputs(inventory=laptops(), services=services)
     ev = ac.evaluate(one_action_plan([("X1", "storage_purge", 1 / 3, [])]), inputs, m)
-    base = run_lca(build_inputs(services, factors, load_categories(), load_hosting_kinds()), 1000, m.seed)
+    base = run_lca(build_inputs(services, factors, load_categories(), load_hosting_kinds(), presets=load_presets()),
+                   1000, m.seed)
     base_draws = base.total_annual_draws("climate_change") / 1000
     row = ev.gains.iloc[0]
     assert row["balance_gain_tco2e"] == 0.0
@@ -454,7 +456,6 @@ def test_each_lever_acts_only_on_its_perimeters(tmp_path):
     indicators table reuses ``Evaluation.scenarios`` instead of applying every lever a second time."""
     from helpers.io.factors import load_categories as cats
     from helpers.io.ingest import ingest_all
-    from helpers.model.services import load_presets
     from helpers.run.context import open_context
 
     ctx = open_context("test-mini", tmp_path)

@@ -13,6 +13,7 @@ import pytest
 
 from helpers.io.factors import load_hosting_kinds
 from helpers.io.prices import load_unit_prices, price_dict
+from helpers.io.services_inputs import load_presets
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
 from helpers.report import actions as actions_report
@@ -41,7 +42,7 @@ def models(seed: int = 20200101, n_draws: int = 500) -> ac.Models:
                                 "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
                                 "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
     return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
-                     criteria=("climate_change",), n_draws=n_draws, seed=seed, prices=PRICES)
+                     criteria=("climate_change",), n_draws=n_draws, seed=seed, prices=PRICES, presets=load_presets())
 
 
 def laptops() -> pd.DataFrame:

@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.io import services_inputs as si
+from helpers.io.factors import load_categories
 from helpers.model import services as sv
+
+#: the reference library's presets of the service types and its categories (what the study passes the model)
+PRESETS = si.load_presets()
+CATEGORIES = load_categories()
 
 KINDS = pd.DataFrame({
     "kind": ["ademe_streaming"], "label_fr": ["ADEME streaming"], "default_pue": [1.3], "pue_low": [1.3],
@@ -67,8 +73,8 @@ def visio_result(spread: float = 1.0, n_draws: int = 2000) -> sv.LcaResult:
     row = dict(service_id="v", name="Visio", type="visio", annual_volume=UNITS_PER_YEAR,
                volume_unit="participant_hours", video_quality="sd", participants=2, mobile_share=0, tablet_share=0,
                computer_device="laptop", hosting="ademe_streaming")
-    inputs = sv.build_inputs(pd.DataFrame([row]), factors(spread), categories=None, hosting_kinds=KINDS,
-                             devices=DEVICES)
+    inputs = sv.build_inputs(pd.DataFrame([row]), factors(spread), categories=CATEGORIES, hosting_kinds=KINDS,
+                             devices=DEVICES, presets=PRESETS)
     inputs = dataclasses.replace(inputs, server_power_w=367.0, server_lifetime_years=5.0,
                                  storage_capacity_gb=3.5524 * 1024, storage_power_w=6.0, storage_lifetime_years=5.0,
                                  storage_fill_rate=0.5)

@@ -26,8 +26,8 @@ from helpers.io.errors import InputError
 from helpers.io.tables import Column, Schema, read_table, schema_markdown, take_report
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ("helpers.io.carbon_inputs", "helpers.io.inventory", "helpers.io.factors", "helpers.model.services",
-           "helpers.model.rgesn", "helpers.io.maturity_inputs", "helpers.io.catalogue")
+MODULES = ("helpers.io.carbon_inputs", "helpers.io.inventory", "helpers.io.factors", "helpers.io.services_inputs",
+           "helpers.io.rgesn_inputs", "helpers.io.maturity_inputs", "helpers.io.catalogue")
 
 
 def all_schemas() -> list[Schema]:

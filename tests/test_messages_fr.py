@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from helpers.io import rgesn_inputs as ri
+from helpers.io import services_inputs as si
 from helpers.io.errors import InputError
 from helpers.io.tables import Column, Schema, read_table
-from helpers.model import services as sv
 
 
 def test_missing_required_column_quotes_the_french_label(tmp_csv):
@@ -15,7 +16,7 @@ def test_missing_required_column_quotes_the_french_label(tmp_csv):
     README description."""
     path = tmp_csv("service_id,name,type,annual_volume,volume_unit\nsite,Site,website,100,visits\n", "services.csv")
     with pytest.raises(InputError) as exc:
-        read_table(path, sv.SERVICES_SCHEMA)
+        read_table(path, si.SERVICES_SCHEMA)
     msg = str(exc.value)
     assert ("ligne 1, colonne 'hosting' : attendu une colonne 'hosting' (un site_id de hosting.csv ou un type "
             "d'hébergement de hosting_kinds.csv)") in msg
@@ -26,7 +27,7 @@ def test_empty_required_value_quotes_the_french_label(tmp_csv):
     path = tmp_csv("service_id,name,type,annual_volume,volume_unit,hosting\nsite,,website,100,visits,cloud\n",
                    "services.csv")
     with pytest.raises(InputError) as exc:
-        read_table(path, sv.SERVICES_SCHEMA)
+        read_table(path, si.SERVICES_SCHEMA)
     assert "ligne 2, colonne 'name' : trouvé '' ; attendu une valeur (le nom affiché dans le diagnostic)" in \
         str(exc.value)
 
@@ -46,9 +47,8 @@ def test_every_required_column_of_a_territory_input_has_a_french_label():
     """The territory's own files (the analyst fills them in): each required column quotes a French label."""
     from helpers.io import carbon_inputs, catalogue, factors
     from helpers.io import maturity_inputs as maturity
-    from helpers.model import rgesn
 
-    schemas = [sv.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, rgesn.RGESN_SCHEMA, catalogue.ACTIONS_SCHEMA,
+    schemas = [si.SERVICES_SCHEMA, maturity.MATURITY_SCHEMA, ri.RGESN_SCHEMA, catalogue.ACTIONS_SCHEMA,
                factors.FACTOR_OVERRIDE_SCHEMA, carbon_inputs.HOSTING_SCHEMA, carbon_inputs.TELECOM_SCHEMA,
                carbon_inputs.PURCHASES_SCHEMA, carbon_inputs.PRINTING_SCHEMA]
     missing = [(s.file, c.name) for s in schemas for c in s.columns if c.required and not c.label_fr]
@@ -61,7 +61,7 @@ def test_services_cross_checks_are_french(tmp_csv):
                    "c,Visio,visio,100,visits,0.4,0,server_room\n"
                    "d,Mail,email,100,messages,0.7,0.5,sr-mairi\n", "services.csv")
     with pytest.raises(InputError) as exc:
-        sv.read_services(path, ["sr-mairie"], hosting_kinds=["server_room"])
+        si.read_services(path, ["sr-mairie"], hosting_kinds=["server_room"])
     msg = str(exc.value)
     assert "ligne 2, colonne 'volume_unit' : trouvé 'visits' ; attendu pour un service de type 'visio', une unité " \
            "parmi" in msg
@@ -72,12 +72,10 @@ def test_services_cross_checks_are_french(tmp_csv):
 
 
 def test_rgesn_answer_and_unjustified_compliance_are_french(tmp_csv):
-    from helpers.model import rgesn
-
     path = tmp_csv("service_id,criterion,answer,justification\nsite,1.1,peut-être,\nsite,1.2,conforme,\n",
                    "rgesn.csv")
     with pytest.raises(InputError) as exc:
-        rgesn.read_rgesn(path, ["site"])
+        ri.read_rgesn(path, ["site"])
     msg = str(exc.value)
     assert "ligne 2, colonne 'answer' : trouvé 'peut-être' ; attendu une valeur parmi" in msg
     assert ("avertissement : " in msg and "ligne 3, colonne 'justification' : trouvé '' ; attendu une justification "

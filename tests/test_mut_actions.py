@@ -20,6 +20,7 @@ from helpers.io import catalogue as io_catalogue
 from helpers.io.errors import InputError
 from helpers.io.factors import load_categories, load_hosting_kinds
 from helpers.io.prices import PRICE_PARAMETERS, load_unit_prices, price_dict
+from helpers.io.services_inputs import load_presets
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
 from helpers.report import actions as actions_report
@@ -233,7 +234,7 @@ def test_services_runs_use_the_models_seed():
     from helpers.model.services import build_inputs, run_lca
 
     inputs, m, ev = _storage_study(seed=7)
-    built = build_inputs(inputs.services, m.service_factors, m.categories, m.hosting_kinds)
+    built = build_inputs(inputs.services, m.service_factors, m.categories, m.hosting_kinds, presets=m.presets)
     expected = run_lca(built, m.n_draws, 7).total_annual_draws("climate_change")
     np.testing.assert_allclose(ev.baseline_services.draws["climate_change"], expected, rtol=1e-12)
 
@@ -262,7 +263,7 @@ SERVICES = pd.DataFrame([
     ("video_quality", 300 / (100 + 300) * 100, "% des heures en HD ou plus"),  # 300 h of HD streaming of 400 h
 ])
 def test_monitoring_indicator_of_each_services_lever(lever, value, unit):
-    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), lever, []))
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), lever, [], presets=load_presets()))
     assert got == (pytest.approx(value, rel=1e-12), unit)
 
 

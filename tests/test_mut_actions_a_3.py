@@ -24,6 +24,7 @@ from test_mut_actions import (
 
 from helpers.io.factors import load_hosting_kinds
 from helpers.io.prices import load_unit_prices, price_dict
+from helpers.io.services_inputs import load_presets
 from helpers.model import levers as lv
 from helpers.plan import actions as ac
 from helpers.report import actions as actions_report
@@ -141,15 +142,13 @@ SERVICES_2 = pd.concat([SERVICES, pd.DataFrame([
 
 def test_audio_indicator_is_the_hours_weighted_audio_share():
     """Visio 'v' 100 h with the preset's audio share 0 and 'v2' 300 h at 0.5: (0 × 100 + 0.5 × 300) / 400 = 37.5 %."""
-    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES_2), "visio_audio_only", []))
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES_2), "visio_audio_only", [], presets=load_presets()))
     assert got == (pytest.approx(37.5, rel=1e-12), "% des heures en audio")
 
 
 def test_audio_indicator_counts_a_visio_without_audio_share_as_video():
     """Presets without a visio audio share: 'v' (100 h) keeps no audio share and counts as 0, so the indicator is
     still (0 × 100 + 0.5 × 300) / 400 = 37.5 %."""
-    from helpers.model.services import load_presets
-
     presets = load_presets()
     presets.loc["visio", "audio_share"] = np.nan
     got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES_2), "visio_audio_only", [],
@@ -160,7 +159,7 @@ def test_audio_indicator_counts_a_visio_without_audio_share_as_video():
 def test_lazy_loading_indicator_is_the_data_per_visit_in_mb():
     """Site: 2 MB × 3 pages = 6 MB per visit, 1,000 visits; portal: 1 MB × 3 = 3 MB, 3,000 visits:
     (6 × 1000 + 3 × 3000) / 4000 = 3.75 MB per visit (the page weight alone would give 1.25)."""
-    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), "lazy_loading", []))
+    got = _french_unit(ac.indicator_value(lv.PlanInputs(inventory=laptops(), services=SERVICES), "lazy_loading", [], presets=load_presets()))
     assert got == (pytest.approx(3.75, rel=1e-12), "Mo par visite")
 
 

@@ -87,9 +87,9 @@ def test_axis_benchmark_of_a_collectivity_without_answers_still_ranks_the_peers(
 
 def test_a_lever_built_on_the_balance_acts_on_the_balance_perimeter():
     """A balance lever made by ``_on_balance`` around ``fleet_reduction``, applied with the balance perimeter:
-    100 laptops × (1 − 0.25) = 75. (Built inside the test: the levers of ``APPLY`` are built at import.)"""
+    100 laptops × (1 − 0.25) = 75. (Built inside the test: the levers of ``LEVERS`` are built at import.)"""
     apply = lv._on_balance("inventory", lambda i, t, v, _: lv.fleet_reduction(i.inventory, t, v))
-    ctx = lv.LeverContext(hosting_kinds=None, presets=None, perimeters=("balance",))
+    ctx = lv.LeverSettings(hosting_kinds=None, presets=None, perimeters=("balance",))
     out = apply(lv.PlanInputs(inventory=laptops()), 0.25, ["laptop"], ctx)
     assert out.inventory["quantity"].tolist() == [75.0]
 
@@ -111,11 +111,6 @@ def test_mobile_to_fixed_keeps_the_fixed_volume_of_a_line_without_mobile_data():
     out = lv.mobile_to_fixed_telecom(telecom, 0.5)
     assert out["mobile_data_gb_per_year"].tolist() == [500.0, 0.0]
     assert out["fixed_data_gb_per_year"].tolist() == [700.0, 300.0]
-
-
-def test_scale_fleet_multiplies_every_quantity():
-    """Growth factor 1.2 on 100 laptops: 120."""
-    assert lv.scale_fleet(laptops(), 1.2)["quantity"].tolist() == [pytest.approx(120.0, rel=1e-12)]
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from helpers.io import readers
 from helpers.io.errors import InputError
 from helpers.io.factors import load_hosting_kinds
 from helpers.io.prices import load_unit_prices, price_dict
+from helpers.io.services_inputs import load_presets
 from helpers.model import levers as lv
 from helpers.model import maturity as mat
 from helpers.model import trajectory as tj
@@ -66,7 +67,7 @@ def _models(criteria=("climate_change", "water", "noise")) -> ac.Models:
                                 "factor_item": "laptop", "default_lifetime_years": 5.0, "lifetime_low_years": 3.0,
                                 "lifetime_high_years": 8.0, "reconditioned_embodied_share": 0.3}])
     return ac.Models(categories=categories, factors=factors, hosting_kinds=load_hosting_kinds(), reference_year=2020,
-                     criteria=criteria, n_draws=200, seed=20200101, prices=PRICES)
+                     criteria=criteria, n_draws=200, seed=20200101, prices=PRICES, presets=load_presets())
 
 
 def _extension_evaluation() -> ac.Evaluation:
@@ -200,8 +201,6 @@ def test_indicator_target_reads_the_given_scenario_with_the_given_presets():
     = 62.5 %."""
     # kills helpers.plan.actions.x_indicators_table__mutmut_36 (scenario ignored) and
     # x_indicators_table__mutmut_56 (reference presets for the target)
-    from helpers.model.services import load_presets
-
     presets = load_presets()
     presets.loc["visio", "audio_share"] = 0.25
     services_done = SERVICES_2.copy()

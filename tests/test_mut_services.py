@@ -14,9 +14,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import services_closed_form as cf
 
+from helpers.io import services_inputs as si
+from helpers.io.factors import load_categories
 from helpers.model import services as sv
 from helpers.model import uncertainty
+
+#: the reference library's presets of the service types and its categories (what the study passes the model)
+PRESETS = si.load_presets()
+CATEGORIES = load_categories()
 
 
 @pytest.fixture(autouse=True)
@@ -76,12 +83,12 @@ VISIO_MIX = dict(service_id="v", name="Visio", type="visio", annual_volume=5000,
 
 def visio_inputs(spread: float = 2.0, **changes) -> sv.ServiceInputs:
     return sv.build_inputs(pd.DataFrame([{**VISIO_MIX, **changes}]), factor_table(VALUES, spread),
-                           categories=None, hosting_kinds=KINDS, devices=DEVICES)
+                           categories=CATEGORIES, hosting_kinds=KINDS, devices=DEVICES, presets=PRESETS)
 
 
 def central(inputs: sv.ServiceInputs, scale=None) -> dict:
     table = sv.parameter_table(inputs)
-    return sv.evaluate(inputs, sv.central_parameters(table), ("climate_change",), scale=scale)["climate_change"]
+    return cf.evaluate(inputs, cf.central_parameters(table), ("climate_change",), scale=scale)["climate_change"]
 
 
 def categories(rows: list[dict]) -> pd.DataFrame:
@@ -120,7 +127,7 @@ def test_agents_laptop_is_spread_over_the_working_hours_and_days_of_its_category
                             lifetime_high_years=6.0, default_power_w=25.0, default_hours_per_day=8.0,
                             default_days_per_year=200.0)])
     row = {**VISIO_MIX, "mobile_share": 0.0, "tablet_share": 0.0, "computer_device": "laptop", "audience": "agents"}
-    inputs = sv.build_inputs(pd.DataFrame([row]), factor_table(VALUES), categories=cats, hosting_kinds=KINDS)
+    inputs = sv.build_inputs(pd.DataFrame([row]), factor_table(VALUES), categories=cats, hosting_kinds=KINDS, presets=PRESETS)
     assert central(inputs)["terminals_build"][0, 0] * 1000 == pytest.approx(134_700 / (4 * 200 * 8), rel=1e-12)
 
 
@@ -128,7 +135,7 @@ def test_server_and_storage_figures_come_from_their_own_categories():
     cats = categories([dict(factor_item="storage_array", default_lifetime_years=7.0, default_power_w=300.0),
                        dict(factor_item="server", default_lifetime_years=4.0, default_power_w=400.0)])
     inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES), categories=cats, hosting_kinds=KINDS,
-                             devices=DEVICES)
+                             devices=DEVICES, presets=PRESETS)
     assert (inputs.server_lifetime_years, inputs.server_power_w) == (4.0, 400.0)
     assert (inputs.storage_lifetime_years, inputs.storage_power_w) == (7.0, 300.0)
 
@@ -138,7 +145,7 @@ def test_server_without_category_lives_the_ademe_5_years():
     cats = categories([dict(factor_item="laptop", default_lifetime_years=4.0, lifetime_low_years=3.0,
                             lifetime_high_years=6.0)])
     inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES), categories=cats, hosting_kinds=KINDS,
-                             devices=DEVICES)
+                             devices=DEVICES, presets=PRESETS)
     assert (inputs.server_lifetime_years, inputs.server_power_w) == (5.0, 367.0)
 
 
@@ -150,7 +157,7 @@ def test_server_without_category_lives_the_ademe_5_years():
 def test_a_type_without_preset_takes_no_default():
     """With presets for websites only, a visio keeps its own figures: no functional unit, no default recorded,
     the SD video of the model (0.7 GB/h) since it names no quality."""
-    presets = sv.load_presets().loc[["website"]]
+    presets = si.load_presets().loc[["website"]]
     row = {k: v for k, v in VISIO_MIX.items() if k != "video_quality"}
     out = sv.resolve_services(pd.DataFrame([row]), presets).iloc[0]
     assert pd.isna(out["functional_unit"]) and out["defaults_used"] == ""
@@ -158,8 +165,8 @@ def test_a_type_without_preset_takes_no_default():
 
 
 def test_resolving_a_resolved_table_gives_it_back():
-    once = sv.resolve_services(pd.DataFrame([VISIO_MIX]))
-    twice = sv.resolve_services(once)
+    once = sv.resolve_services(pd.DataFrame([VISIO_MIX]), PRESETS)
+    twice = sv.resolve_services(once, PRESETS)
     pd.testing.assert_frame_equal(twice, once)
 
 
@@ -169,7 +176,7 @@ def test_uniform_and_narrow_triangular_draws_are_their_inverse_cdf():
     0.5, below 1): F(x) = (x − a)² / ((b − a)(c − a)) up to the mode, 1 − (b − x)² / ((b − a)(b − c)) above it."""
     table = pd.DataFrame({"value": [2.0, 1.1], "low": [1.0, 1.0], "high": [3.0, 1.5],
                           "distribution": ["uniform", "triangular"], "stream": ["", ""]}, index=["a", "b"])
-    draws = sv.seeded_parameter_draws(table, 1000, 11)
+    draws = cf.seeded_parameter_draws(table, 1000, 11)
     u = {k: uncertainty.keyed_rng(11, k).random(1000) for k in ("a", "b")}
     np.testing.assert_allclose((draws["a"] - 1.0) / 2.0, u["a"], rtol=1e-12)
     x = draws["b"]
@@ -187,9 +194,9 @@ def test_lifetimes_and_pue_are_the_balance_draws():
     categories = pd.DataFrame({"category": ["laptop_cat"], "factor_item": ["laptop"], "default_lifetime_years": [5.0],
                                "lifetime_low_years": [3.0], "lifetime_high_years": [8.0]})
     inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES, 2.0), categories=categories,
-                             hosting_kinds=kinds)
+                             hosting_kinds=kinds, presets=PRESETS)
     table = sv.parameter_table(inputs)
-    seeded = sv.seeded_parameter_draws(table, 200, 9)
+    seeded = cf.seeded_parameter_draws(table, 200, 9)
     balance = carbon.parameter_table(["lifetime:laptop_cat", "pue:ademe_streaming"], categories, kinds)
     multipliers = dict(zip(balance["param_id"], carbon.draw_parameters(balance, 200, 9)))
     np.testing.assert_allclose(5.0 / seeded["life:laptop"], multipliers["lifetime:laptop_cat"], rtol=1e-12)
@@ -202,10 +209,10 @@ def test_lifetimes_and_pue_are_the_balance_draws():
 
 def test_a_draw_does_not_depend_on_the_order_of_the_parameters():
     """Each parameter has its own keyed stream: reversing the table's rows changes no draw."""
-    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES, 2.0), categories=None,
-                             hosting_kinds=KINDS.assign(pue_low=1.2, pue_high=1.6))
+    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES, 2.0), categories=CATEGORIES,
+                             hosting_kinds=KINDS.assign(pue_low=1.2, pue_high=1.6), presets=PRESETS)
     table = sv.parameter_table(inputs)
-    forward, backward = sv.seeded_parameter_draws(table, 50, 3), sv.seeded_parameter_draws(table.iloc[::-1], 50, 3)
+    forward, backward = cf.seeded_parameter_draws(table, 50, 3), cf.seeded_parameter_draws(table.iloc[::-1], 50, 3)
     assert forward.keys() == backward.keys()
     for name in forward:
         np.testing.assert_array_equal(forward[name], backward[name])
@@ -260,7 +267,7 @@ def test_first_order_indices_are_clipped_to_one():
     bounds = sv.sensitivity_bounds(inputs, 0)
     active = [n for n in bounds if n in names]
     x = sv.saltelli_sample([bounds[n] for n in active], 8, 14)
-    raw_s1, _ = sv.sobol_indices(sv._evaluate_one(inputs, 0, active, x), len(active))
+    raw_s1, _ = sv.sobol_indices(sv.service_parts(inputs, 0, active, x)["total"], len(active))
     assert raw_s1[active.index("terminal_embodied")] > 1.0  # the case this test is about
     s1 = sens.set_index("parameter")["s1"]
     assert s1["terminal_embodied"] == 1.0
@@ -283,13 +290,13 @@ SCENARIO_SERVICES = pd.DataFrame([
 
 def test_storage_purge_reduces_the_storage_services_only():
     """Purge 30 %: the storage service's 10 TB-years become 7, the websites' visits do not change."""
-    out = sv.apply_scenario(SCENARIO_SERVICES, "storage_purge", reduction=0.3).set_index("service_id")
+    out = sv.apply_scenario(SCENARIO_SERVICES, "storage_purge", reduction=0.3, presets=PRESETS).set_index("service_id")
     assert out.loc["s", "annual_volume"] == pytest.approx(7.0)
     assert out.loc["w", "annual_volume"] == 1000 and out.loc["z", "annual_volume"] == 0
 
 
 def test_a_scenario_resolves_with_the_presets_it_is_given():
-    presets = sv.load_presets().copy()
+    presets = si.load_presets().copy()
     presets.loc["website", "functional_unit_fr"] = "une visite (préréglage du test)"
     out = sv.apply_scenario(SCENARIO_SERVICES, "page_weight", presets=presets).set_index("service_id")
     assert out.loc["w", "functional_unit"] == "une visite (préréglage du test)"
@@ -297,8 +304,9 @@ def test_a_scenario_resolves_with_the_presets_it_is_given():
 
 def test_a_service_without_emissions_has_no_relative_change():
     """A website of 0 visits a year emits 0 t: its change under a scenario is 0 t and 0 %, not a percentage of 0."""
-    table = sv.scenario_table(SCENARIO_SERVICES, factor_table(VALUES), categories=None, hosting_kinds=KINDS,
-                              scenarios=("page_weight",)).set_index("service_id")
+    inputs = sv.build_inputs(SCENARIO_SERVICES, factor_table(VALUES), categories=CATEGORIES, hosting_kinds=KINDS,
+                             presets=PRESETS)
+    table = sv.scenario_table(inputs, PRESETS, scenarios=("page_weight",)).set_index("service_id")
     assert table.loc["z", "baseline_tco2e"] == 0.0 and table.loc["z", "change_tco2e"] == 0.0
     assert table.loc["z", "change_pct"] == 0.0
     assert table.loc["w", "change_pct"] < 0  # the other website does change
@@ -314,7 +322,8 @@ NO_CATEGORIES = categories([])
 
 
 def library_column(changes: dict | None = None) -> np.ndarray:
-    ref = sv.reference_checks(factor_table({**LIBRARY, **(changes or {})}), NO_CATEGORIES)
+    ref = sv.reference_checks(factor_table({**LIBRARY, **(changes or {})}), NO_CATEGORIES, PRESETS,
+                              si.vintage_factor_table())
     return ref["model_library_g"].to_numpy(float)
 
 

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import services_closed_form as cf
 from test_mut_services import (
     DEVICES,
     KINDS,
@@ -28,8 +29,15 @@ from test_mut_services import (
     visio_inputs,
 )
 
+from helpers.io import services_inputs as si
+from helpers.io.factors import load_categories
 from helpers.model import services as sv
 from helpers.report import services as services_report
+from helpers.run import services_section
+
+#: the reference library's presets of the service types and its categories (what the study passes the model)
+PRESETS = si.load_presets()
+CATEGORIES = load_categories()
 
 # ----------------------------------------------------------------------------------------------------------------
 # hand-made results
@@ -90,7 +98,7 @@ def test_criteria_table_unit_of_an_unknown_criterion_is_empty_text():
 
 
 def test_study_summary_says_whether_rgesn_answers_were_given():
-    study = sv.ServicesStudy(available=True, services=pd.DataFrame(), result=hand_result(**TWO),
+    study = services_section.ServicesSection(available=True, services=pd.DataFrame(), result=hand_result(**TWO),
                              rgesn_provided=False)
     out = study.summary()
     assert out["rgesn_provided"] is False and out["provided"] is True
@@ -130,16 +138,16 @@ def test_device_time_multiplier_also_scales_a_measured_consumption():
     inputs = visio_inputs(1.0, device_wh_per_minute=1.0)
     c = central(inputs)
     assert c["terminals_use"][0, 0] == pytest.approx(0.06 * 0.0569, rel=1e-12)
-    doubled = sv._evaluate_one(inputs, 0, ["device_hours"], np.array([[2.0]]))[0]
+    doubled = sv.service_parts(inputs, 0, ["device_hours"], np.array([[2.0]]))["total"][0]
     assert doubled == pytest.approx(c["total"][0, 0] + c["terminals_build"][0, 0] + 0.06 * 0.0569, rel=1e-12)
 
 
 def test_a_drawn_device_lifetime_replaces_the_table_s():
     """A laptop drawn at 12 years (table: 6): 134.7 kg / (12 × 365 × 3 h) per hour of visio on a laptop."""
     inputs = visio_inputs(1.0, mobile_share=0.0, tablet_share=0.0, computer_device="laptop")
-    values = sv.central_parameters(sv.parameter_table(inputs))
+    values = cf.central_parameters(sv.parameter_table(inputs))
     values["life:laptop"] = np.array([12.0])
-    build = sv.evaluate(inputs, values, ("climate_change",))["climate_change"]["terminals_build"][0, 0]
+    build = cf.evaluate(inputs, values, ("climate_change",))["climate_change"]["terminals_build"][0, 0]
     assert build == pytest.approx(134.7 / (12 * 365 * 3), rel=1e-12)
 
 
@@ -149,7 +157,7 @@ def test_data_centre_construction_multiplier_scales_the_storage_array_too():
     svc = pd.DataFrame([dict(service_id="s", name="S", type="storage", annual_volume=10, volume_unit="tb_years",
                              hosting="ademe_streaming")])
     inputs = sv.build_inputs(svc, factor_table(VALUES), categories=categories([]), hosting_kinds=KINDS,
-                             devices=DEVICES)
+                             devices=DEVICES, presets=PRESETS)
     build = central(inputs, scale={"dc_embodied": np.array([2.0])})["datacentre_build"][0, 0]
     assert build == pytest.approx(2 * 3 * 144.0 / (24_576.0 * 5), rel=1e-12)
 
@@ -194,7 +202,7 @@ def test_categories_without_factor_items_leave_the_ademe_server_and_storage():
     """A categories table that names no ``factor_item``: server 5 years, 367 W; storage array 5 years, 250 W."""
     inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES),
                              categories=pd.DataFrame({"category": ["laptop"]}), hosting_kinds=KINDS,
-                             devices=DEVICES)
+                             devices=DEVICES, presets=PRESETS)
     assert (inputs.server_lifetime_years, inputs.server_power_w) == (5.0, 367.0)
     assert (inputs.storage_lifetime_years, inputs.storage_power_w) == (5.0, 250.0)
 
@@ -206,7 +214,7 @@ def test_drawing_a_fixed_parameter_warns_of_nothing():
                           "distribution": ["none", "triangular"], "stream": ["", ""]}, index=["fixed", "tri"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = sv.seeded_parameter_draws(table, 4, 0)
+        out = cf.seeded_parameter_draws(table, 4, 0)
     assert out["fixed"].tolist() == [1.0] * 4
 
 
@@ -226,30 +234,34 @@ WEBSITE = dict(service_id="w", name="W", type="website", annual_volume=1000, vol
 
 def test_lazy_loading_reduces_a_measured_gb_per_visit():
     """Lazy loading 30 %: a website measured at 0.01 GB per visit now transfers 0.007 GB."""
-    out = sv.apply_scenario(pd.DataFrame([{**WEBSITE, "gb_per_unit": 0.01}]), "lazy_loading").iloc[0]
+    out = sv.apply_scenario(pd.DataFrame([{**WEBSITE, "gb_per_unit": 0.01}]), "lazy_loading", presets=PRESETS).iloc[0]
     assert out["gb_per_unit"] == pytest.approx(0.007, rel=1e-12)
     assert out["data_gb_per_unit"] == pytest.approx(0.007, rel=1e-12)
 
 
 def test_a_scenario_table_names_its_scenario():
-    """An alias is recorded under the scenario's own name."""
-    out = sv.apply_scenario(pd.DataFrame([VISIO_MIX]), "camera_off")
+    """A scenario's table is recorded under the scenario's name; a scenario has one name (issue 37: the old aliases
+    such as ``camera_off`` are gone, the lever ``visio_audio_only`` names it)."""
+    out = sv.apply_scenario(pd.DataFrame([VISIO_MIX]), "visio_audio_only", presets=PRESETS)
     assert out["scenario"].tolist() == ["visio_audio_only"]
+    with pytest.raises(ValueError, match="unknown scenario 'camera_off'"):
+        sv.apply_scenario(pd.DataFrame([VISIO_MIX]), "camera_off", presets=PRESETS)
 
 
 def test_annual_tco2e_resolves_with_the_presets_it_is_given():
     """Presets giving websites 4 MB pages: a website without a page weight is the same website with 4 MB written
     (the reference presets say 2 MB)."""
-    presets = sv.load_presets().copy()
+    presets = si.load_presets().copy()
     presets.loc["website", "page_weight_mb"] = 4.0
-    kw = dict(factors=factor_table(VALUES), hosting_kinds=KINDS, presets=presets)
-    default = sv.annual_tco2e(pd.DataFrame([WEBSITE]), **kw)
-    written = sv.annual_tco2e(pd.DataFrame([{**WEBSITE, "page_weight_mb": 4.0}]), **kw)
+    kw = dict(factors=factor_table(VALUES), categories=CATEGORIES, hosting_kinds=KINDS, presets=presets)
+    default = sv.annual_tco2e(sv.build_inputs(pd.DataFrame([WEBSITE]), **kw))
+    written = sv.annual_tco2e(sv.build_inputs(pd.DataFrame([{**WEBSITE, "page_weight_mb": 4.0}]), **kw))
     assert default["w"] == pytest.approx(written["w"], rel=1e-12)
 
 
 def test_annual_tco2e_is_a_named_series_by_service():
-    out = sv.annual_tco2e(pd.DataFrame([WEBSITE]), factor_table(VALUES), hosting_kinds=KINDS)
+    out = sv.annual_tco2e(sv.build_inputs(pd.DataFrame([WEBSITE]), factor_table(VALUES), categories=CATEGORIES,
+                                          hosting_kinds=KINDS, presets=PRESETS))
     assert out.name == "annual_tco2e" and out.index.tolist() == ["w"]
 
 

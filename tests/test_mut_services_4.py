@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import services_closed_form as cf
 from test_mut_services import (
     DEVICES,
     KINDS,
@@ -32,8 +33,15 @@ from test_mut_services import (
 )
 from test_mut_services_2 import GB_DEC, TWO, hand_result
 
+from helpers.io import services_inputs as si
+from helpers.io.factors import load_categories
 from helpers.model import services as sv
 from helpers.model import uncertainty
+from helpers.report import services as services_report
+
+#: the reference library's presets of the service types and its categories (what the study passes the model)
+PRESETS = si.load_presets()
+CATEGORIES = load_categories()
 
 # ----------------------------------------------------------------------------------------------------------------
 # criteria, categories, resolving
@@ -56,7 +64,7 @@ def test_a_server_category_of_zero_years_and_zero_watts_leaves_the_ademe_server(
     # kills x_build_inputs__mutmut_42
     cats = categories([dict(factor_item="server", default_lifetime_years=0.0, default_power_w=0.0)])
     inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(VALUES), categories=cats, hosting_kinds=KINDS,
-                             devices=DEVICES)
+                             devices=DEVICES, presets=PRESETS)
     assert (inputs.server_lifetime_years, inputs.server_power_w) == (5.0, 367.0)
 
 
@@ -65,7 +73,7 @@ def test_text_figures_left_empty_take_the_preset_of_their_type():
     7 GB per hour (ADEME 4K, not the SD fallback of 0.7); an email with 20 % smartphones and 10 % tablets and no
     computer named puts the remaining 70 % on desktops, none on laptops; both defaults are recorded."""
     # kills x__resolve__mutmut_93
-    presets = sv.load_presets().copy()
+    presets = si.load_presets().copy()
     presets.loc["streaming", "video_quality"] = "4k"
     presets.loc["email", "computer_device"] = "desktop"
     rows = pd.DataFrame([
@@ -89,7 +97,7 @@ def test_drivers_of_a_resolved_table_keep_the_services_own_index():
     # kills x__resolve__mutmut_548
     web = dict(service_id="w", name="W", type="website", annual_volume=1000, volume_unit="visits",
                page_weight_mb=2.0, pages_per_visit=3, loaded_share=1.0, hosting="ademe_streaming")
-    out = sv.resolve_services(pd.DataFrame([VISIO_MIX, web], index=[7, 9]))
+    out = sv.resolve_services(pd.DataFrame([VISIO_MIX, web], index=[7, 9]), PRESETS)
     assert out.index.tolist() == [7, 9]
     assert out["units_per_year"].tolist() == [5000.0, 1000.0]
     assert out["data_gb_per_unit"].tolist() == pytest.approx([0.7, 6 / 1024], rel=1e-12)
@@ -105,9 +113,9 @@ def test_evaluate_computes_only_the_criteria_it_is_asked_for():
     only (the visio's laptop share 0.3 × 1 h × 134.7 / (6 × 365 × 3) of construction, same numbers in water)."""
     # kills x_evaluate__mutmut_3
     f = pd.concat([factor_table(VALUES), factor_table(VALUES, criterion="water")], ignore_index=True)
-    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), f, categories=None, hosting_kinds=KINDS, devices=DEVICES)
+    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), f, categories=CATEGORIES, hosting_kinds=KINDS, devices=DEVICES, presets=PRESETS)
     assert inputs.criteria == ("climate_change", "water")
-    out = sv.evaluate(inputs, sv.central_parameters(sv.parameter_table(inputs)), ("water",))
+    out = cf.evaluate(inputs, cf.central_parameters(sv.parameter_table(inputs)), ("water",))
     assert list(out) == ["water"]
 
 
@@ -121,7 +129,7 @@ def test_an_email_lacking_its_laptop_factor_reports_it_though_it_also_stores_mai
                computer_device="laptop", hosting="ademe_streaming")
     values = {k: v for k, v in VALUES.items() if k[0] != "laptop"}
     inputs = sv.build_inputs(pd.DataFrame([row]), factor_table(values), categories=NO_CATEGORIES,
-                             hosting_kinds=KINDS, devices=DEVICES)
+                             hosting_kinds=KINDS, devices=DEVICES, presets=PRESETS)
     assert inputs.resolved["storage_gb_years_per_unit"].iat[0] == pytest.approx(2 * 3 * 10 / 1024, rel=1e-12)
     assert central(inputs)["missing"] == [{"laptop"}]
 
@@ -131,7 +139,7 @@ def test_a_table_without_streams_draws_each_parameter_on_its_own_name():
     CDF (x − 1) / 2 gives back that stream's uniform numbers."""
     # kills x_seeded_parameter_draws__mutmut_3, x_seeded_parameter_draws__mutmut_10
     table = pd.DataFrame({"value": [2.0], "low": [1.0], "high": [3.0], "distribution": ["uniform"]}, index=["a"])
-    draws = sv.seeded_parameter_draws(table, 50, 11)
+    draws = cf.seeded_parameter_draws(table, 50, 11)
     np.testing.assert_allclose((draws["a"] - 1.0) / 2.0, uncertainty.keyed_rng(11, "a").random(50), rtol=1e-12)
 
 
@@ -155,15 +163,15 @@ def storage_inputs() -> sv.ServiceInputs:
     """1 GB stored a year, no uncertainty on any factor, PUE or lifetime: the storage per unit (×0.5–×2) is the
     only parameter that moves the result (no device time, no data, no server time)."""
     return sv.build_inputs(pd.DataFrame([STORAGE]), factor_table(VALUES), categories=NO_CATEGORIES,
-                           hosting_kinds=KINDS, devices=DEVICES)
+                           hosting_kinds=KINDS, devices=DEVICES, presets=PRESETS)
 
 
 def test_a_parameter_without_any_factor_has_the_null_range_one_to_one():
     """A library without network factors: the network multiplier's range is (1, 1) (nothing to vary)."""
     # kills x__ratio__mutmut_3
     values = {k: v for k, v in VALUES.items() if not k[0].startswith("network")}
-    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(values, 2.0), categories=None,
-                             hosting_kinds=KINDS, devices=DEVICES)
+    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), factor_table(values, 2.0), categories=CATEGORIES,
+                             hosting_kinds=KINDS, devices=DEVICES, presets=PRESETS)
     assert sv.sensitivity_bounds(inputs, 0)["network"] == (1.0, 1.0)
 
 
@@ -176,7 +184,7 @@ def test_network_range_weighs_the_fixed_and_the_mobile_factors():
     f.loc[fixed, "low"] = f.loc[fixed, "value"] / 2
     f.loc[fixed, "high"] = f.loc[fixed, "value"] * 2
     f.loc[fixed, "distribution"] = "lognormal"
-    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), f, categories=None, hosting_kinds=KINDS, devices=DEVICES)
+    inputs = sv.build_inputs(pd.DataFrame([VISIO_MIX]), f, categories=CATEGORIES, hosting_kinds=KINDS, devices=DEVICES, presets=PRESETS)
     F, M = 0.0092693467, 0.02468
     assert sv.sensitivity_bounds(inputs, 0)["network"] == pytest.approx(((F / 2 + M) / (F + M),
                                                                          (2 * F + M) / (F + M)), rel=1e-12)
@@ -196,8 +204,11 @@ def test_a_service_with_one_active_parameter_gives_it_all_the_variance():
 def test_sensitivity_table_has_the_documented_columns_only():
     # kills x_sensitivity__mutmut_221
     sens = sv.sensitivity(storage_inputs(), seed=3, n_base=8)
-    assert sens.columns.tolist() == ["service_id", "parameter", "label_fr", "low_bound", "high_bound", "base_g",
+    assert sens.columns.tolist() == ["service_id", "parameter", "low_bound", "high_bound", "base_g",
                                      "g_at_low", "g_at_high", "swing_g", "s1", "st"]
+    published = services_report.labelled_sensitivity(sens)  # the French name is the report's
+    assert published.columns.tolist() == ["service_id", "parameter", "label_fr", "low_bound", "high_bound", "base_g",
+                                          "g_at_low", "g_at_high", "swing_g", "s1", "st"]
 
 
 def test_smartphone_share_low_bound_moves_the_freed_share_to_the_laptop_of_an_all_mobile_service():
@@ -229,7 +240,7 @@ def test_lazy_loading_of_a_page_without_loaded_share_loads_70_percent_of_it():
     """Presets that leave the loaded share empty: an empty share is a full page (1), so lazy loading at 30 %
     loads 0.7 of the 2 MB page: 1.4 / 1024 GB per visit."""
     # kills x_apply_scenario__mutmut_126
-    presets = sv.load_presets().copy()
+    presets = si.load_presets().copy()
     presets.loc["website", "loaded_share"] = np.nan
     out = sv.apply_scenario(pd.DataFrame([WEBSITE]), "lazy_loading", presets=presets).iloc[0]
     assert out["loaded_share"] == pytest.approx(0.7, rel=1e-12)
@@ -240,7 +251,7 @@ def test_wifi_switch_writes_no_mobile_network_for_an_empty_share():
     """Presets that leave the mobile network share empty: after the switch to Wi-Fi the service's share is 0
     (an empty share is read as no mobile network; 0 × 0.5 = 0), written as such in the scenario's table."""
     # kills x_apply_scenario__mutmut_225
-    presets = sv.load_presets().copy()
+    presets = si.load_presets().copy()
     presets.loc["website", "mobile_network_share"] = np.nan
     out = sv.apply_scenario(pd.DataFrame([WEBSITE]), "mobile_to_wifi", presets=presets).iloc[0]
     assert out["mobile_network_share"] == 0.0
@@ -249,7 +260,7 @@ def test_wifi_switch_writes_no_mobile_network_for_an_empty_share():
 def test_unknown_video_quality_error_names_the_known_qualities():
     # kills x_apply_scenario__mutmut_148
     with pytest.raises(ValueError, match=r"quality must be one of \('audio', 'sd', 'hd', '4k'\)"):
-        sv.apply_scenario(pd.DataFrame([VISIO_MIX]), "video_quality", quality="8k")
+        sv.apply_scenario(pd.DataFrame([VISIO_MIX]), "video_quality", quality="8k", presets=PRESETS)
 
 
 def test_scenario_table_resolves_the_scenario_with_the_presets_it_is_given():
@@ -257,11 +268,12 @@ def test_scenario_table_resolves_the_scenario_with_the_presets_it_is_given():
     time: its whole impact is proportional to the data (network and server time per GB), so halving the page
     weight halves it: −50 % (4 → 2 MB), not −75 % (the reference file's 2 MB halved, against a 4 MB baseline)."""
     # kills x_scenario_table__mutmut_19
-    presets = sv.load_presets().copy()
+    presets = si.load_presets().copy()
     presets.loc["website", "page_weight_mb"] = 4.0
     site = {k: v for k, v in WEBSITE.items() if k != "page_weight_mb"} | {"minutes_per_visit": 0.0}
-    table = sv.scenario_table(pd.DataFrame([site]), factor_table(VALUES), categories=NO_CATEGORIES,
-                              hosting_kinds=KINDS, presets=presets, scenarios=("page_weight",)).iloc[0]
+    inputs = sv.build_inputs(pd.DataFrame([site]), factor_table(VALUES), categories=NO_CATEGORIES,
+                             hosting_kinds=KINDS, presets=presets)
+    table = sv.scenario_table(inputs, presets, scenarios=("page_weight",)).iloc[0]
     assert table["baseline_tco2e"] > 0
     assert table["change_pct"] == pytest.approx(-50.0, rel=1e-9)
     assert table["scenario_tco2e"] == pytest.approx(table["baseline_tco2e"] / 2, rel=1e-9)
@@ -315,7 +327,7 @@ def test_vintage_email_is_the_hand_computed_ademe_email():
     it_kwh = server_h * 367 / 1000 + gb_years * 6 * 8760 / usable_gb / 1000
     use_d = it_kwh * 1.16 * 0.0569
     expected_g = (build_t + use_t + net + build_d + use_d) * 1000
-    ref = sv.reference_checks(factor_table(LIBRARY), NO_CATEGORIES)
+    ref = sv.reference_checks(factor_table(LIBRARY), NO_CATEGORIES, PRESETS, si.vintage_factor_table())
     assert ref["model_ademe_vintage_g"].iat[1] == pytest.approx(expected_g, rel=1e-9)
 
 
@@ -325,7 +337,8 @@ def test_library_column_counts_the_laptops_of_the_module_s_device_table():
     laptops, × 0.24 × (3 min + 10 s) / 60 h for the email's mix, × 0.15 × 1 h for the streaming's mix."""
     # kills x_reference_checks__mutmut_9
     def library(laptop_kg):
-        ref = sv.reference_checks(factor_table({**LIBRARY, ("laptop", "manufacturing"): laptop_kg}), NO_CATEGORIES)
+        ref = sv.reference_checks(factor_table({**LIBRARY, ("laptop", "manufacturing"): laptop_kg}), NO_CATEGORIES,
+                                  PRESETS, si.vintage_factor_table())
         return ref["model_library_g"].to_numpy(float)
 
     per_hour = 100_000 / (5 * 365 * 3)

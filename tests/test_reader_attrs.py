@@ -120,13 +120,13 @@ def test_ingest_hands_plain_tables_and_keeps_the_import_report(warned):
 
 def test_readers_still_return_their_report(warned):
     from helpers.io import carbon_inputs as ci
+    from helpers.io import rgesn_inputs as ri
     from helpers.io.inventory import read_inventory
-    from helpers.model import rgesn
 
     telecom = ci.read_telecom(warned.raw / "telecom.csv", warned.territory)
     assert list(telecom.attrs) == ["columns", "ignored", "file", "decimals", "warnings", "rows_read"]
     assert [w.column for w in telecom.attrs["warnings"]] == [UNKNOWN]
-    answers = rgesn.read_rgesn(warned.raw / "rgesn.csv")
+    answers = ri.read_rgesn(warned.raw / "rgesn.csv")
     assert [w.column for w in answers.attrs["warnings"]] == ["justification"]
     assert answers.attrs["columns"]["answer"] == ("answer", "exact")
     inventory = read_inventory(warned.raw / "inventory.csv", warned.territory, fx.load_categories())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from helpers.io import rgesn_inputs as ri
 from helpers.io.errors import InputError
 from helpers.model import rgesn
 
@@ -13,19 +14,19 @@ HEADER = "service_id,criterion,answer,justification\n"
 
 @pytest.fixture(scope="module")
 def criteria():
-    return rgesn.load_criteria()
+    return ri.load_criteria()
 
 
 def test_criteria_file_matches_the_2024_referential(criteria):
     # counts from DISIC/MiNumEco:_data/referentiel-ecoconception.json (domain-facts §7)
     assert len(criteria) == 78 and criteria["number"].is_unique
-    assert criteria["family"].value_counts().to_dict() == rgesn.FAMILY_SIZES
+    assert criteria["family"].value_counts().to_dict() == ri.FAMILY_SIZES
     assert criteria["priority"].value_counts().to_dict() == {"Prioritaire": 30, "Recommandé": 29, "Modéré": 19}
     assert criteria["difficulty"].value_counts().to_dict() == {"Moyen": 41, "Faible": 21, "Fort": 16}
     # numbering: family k holds k.1 … k.n in order, and "1.10" is kept apart from "1.1"
     for k, fam in enumerate(rgesn.FAMILIES, start=1):
         numbers = criteria.loc[criteria["family"] == fam, "number"].tolist()
-        assert numbers == [f"{k}.{i}" for i in range(1, rgesn.FAMILY_SIZES[fam] + 1)]
+        assert numbers == [f"{k}.{i}" for i in range(1, ri.FAMILY_SIZES[fam] + 1)]
     # own short labels, not the official questions ("Le service numérique … ?")
     assert not criteria["label_fr"].str.contains(r"\?|Le service numérique", regex=True).any()
     assert criteria["label_fr"].str.len().max() <= 80
@@ -34,7 +35,7 @@ def test_criteria_file_matches_the_2024_referential(criteria):
 def test_read_rgesn_normalises_answers_and_warns_on_missing_justification(tmp_csv, criteria):
     path = tmp_csv(HEADER + "web,1.1,Conforme,utilité étudiée\nweb,1.10,NA,\nweb,2.1,non conforme,\n"
                    + "web,\"4,1\",C,pas de lecture automatique\n", "rgesn.csv")
-    df = rgesn.read_rgesn(path, ["web"], criteria)
+    df = ri.read_rgesn(path, ["web"], criteria)
     assert df["answer"].tolist() == ["conforme", "non_applicable", "non_conforme", "conforme"]
     assert df["criterion"].tolist() == ["1.1", "1.10", "2.1", "4.1"]
     warnings = df.attrs["warnings"]
@@ -45,7 +46,7 @@ def test_read_rgesn_reports_every_problem(tmp_csv, criteria):
     path = tmp_csv(HEADER + "web,1.1,conforme,x\nweb,1.11,conforme,x\nmail,2.1,peut-être,\nweb,1.1,non_conforme,\n",
                    "rgesn.csv")
     with pytest.raises(InputError) as exc:
-        rgesn.read_rgesn(path, ["web", "mel"], criteria)
+        ri.read_rgesn(path, ["web", "mel"], criteria)
     found = {(p.row, p.column) for p in exc.value.problems}
     assert found == {(3, "criterion"), (4, "answer"), (4, "service_id"), (5, "criterion")}
     unknown = next(p for p in exc.value.problems if p.column == "service_id")
@@ -92,7 +93,7 @@ def test_family_with_everything_not_applicable_has_no_score(criteria):
 def test_la_rochelle_answers_are_valid(criteria):
     from helpers.io.paths import RAW_DIR
 
-    df = rgesn.read_rgesn(RAW_DIR / "la-rochelle" / "rgesn.csv", ["site-ville", "e-demarches", "visio"], criteria)
+    df = ri.read_rgesn(RAW_DIR / "la-rochelle" / "rgesn.csv", ["site-ville", "e-demarches", "visio"], criteria)
     assert set(df["service_id"]) == {"site-ville", "e-demarches"}
 
 

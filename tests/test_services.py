@@ -11,10 +11,18 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+import services_closed_form as cf
 
+from helpers.io import services_inputs as si
 from helpers.io.errors import InputError
+from helpers.io.factors import load_categories
 from helpers.model import services as sv
 from helpers.report import services as services_report
+from helpers.run import services_section
+
+#: the reference library's presets of the service types and its categories (what the study passes the model)
+PRESETS = si.load_presets()
+CATEGORIES = load_categories()
 
 # ----------------------------------------------------------------------------------------------------------------
 # helpers
@@ -88,15 +96,19 @@ DC_PER_SERVER_KG = 748.0 + 0.0358 * 355 + 1.468 * 367 + 0.286 * 41.2 + 0.68 * 18
 
 
 def ademe_inputs(rows: list[dict]) -> sv.ServiceInputs:
-    inputs = sv.build_inputs(pd.DataFrame(rows), ADEME_FACTORS, categories=None, hosting_kinds=KINDS,
-                             devices=ADEME_DEVICES)
+    inputs = sv.build_inputs(pd.DataFrame(rows), ADEME_FACTORS, categories=CATEGORIES, hosting_kinds=KINDS,
+                             presets=PRESETS, devices=ADEME_DEVICES)
     return dataclasses.replace(inputs, server_power_w=367.0, server_lifetime_years=5.0,
                                storage_capacity_gb=3.5524 * 1024, storage_power_w=6.0, storage_lifetime_years=5.0,
                                storage_fill_rate=0.5)
 
 
 def central(inputs, criteria=("climate_change",)):
-    return sv.evaluate(inputs, sv.central_parameters(sv.parameter_table(inputs)), criteria)
+    """Central values per functional unit (criterion -> part -> (S, 1)) and ``missing`` (one set of items without a
+    factor per service), as ``run_lca`` gives them."""
+    values, _ = sv.evaluate(inputs, criteria)
+    missing = sv.missing_items(inputs, criteria)
+    return {c: {**parts, "missing": missing[c]} for c, parts in values.items()}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -111,7 +123,7 @@ def test_read_services_accepts_both_territories():
         from helpers.io.paths import RAW_DIR
 
         sites = list(pd.read_csv(RAW_DIR / slug / "hosting.csv")["site_id"])
-        df = sv.read_services(RAW_DIR / slug / "services.csv", sites, hosting_kinds=list(KINDS["kind"])
+        df = si.read_services(RAW_DIR / slug / "services.csv", sites, hosting_kinds=list(KINDS["kind"])
                               + ["colocation", "datacenter_fr", "cloud_eu", "cloud_world"])
         assert len(df) >= 3 and df["service_id"].is_unique
 
@@ -126,7 +138,7 @@ def test_read_services_reports_every_problem_with_line_and_column(tmp_csv):
         + "a,Double,email,many,messages,0.1,0,server_room\n",      # duplicate id, not a number
         "services.csv")
     with pytest.raises(InputError) as exc:
-        sv.read_services(path, ["sr-mairie"], hosting_kinds=["server_room", "hyperscale"])
+        si.read_services(path, ["sr-mairie"], hosting_kinds=["server_room", "hyperscale"])
     found = {(p.row, p.column) for p in exc.value.problems}
     assert found == {(3, "type"), (4, "mobile_share"), (2, "service_id"), (5, "service_id"), (5, "annual_volume")}
     # second stage (cross-checks): unit that does not fit the type, shares above 1, unknown hosting
@@ -137,7 +149,7 @@ def test_read_services_reports_every_problem_with_line_and_column(tmp_csv):
         + "e,Site,website,100,visits,0.5,0,sr-mairie\n",           # fine: a site of hosting.csv
         "s2.csv")
     with pytest.raises(InputError) as exc2:
-        sv.read_services(path2, ["sr-mairie"], hosting_kinds=["server_room"])
+        si.read_services(path2, ["sr-mairie"], hosting_kinds=["server_room"])
     found2 = {(p.row, p.column) for p in exc2.value.problems}
     assert found2 == {(2, "volume_unit"), (3, "tablet_share"), (3, "hosting")}
     hosting = next(p for p in exc2.value.problems if p.column == "hosting")
@@ -162,7 +174,7 @@ def test_resolve_fills_type_defaults_and_computes_drivers():
         dict(service_id="s", name="S", type="storage", annual_volume=2, volume_unit="tb_years", replicas=2,
              hosting="server_room"),
     ])
-    r = sv.resolve_services(df).set_index("service_id")
+    r = sv.resolve_services(df, PRESETS).set_index("service_id")
     # web: 2 MB × 4 pages × 0.5 loaded / 1024; 6 min; device mix; mobile traffic 0.5 × 0.4
     assert r.loc["w", "data_gb_per_unit"] == pytest.approx(4.0 / 1024)
     assert r.loc["w", "device_hours_per_unit"] == pytest.approx(0.1)
@@ -187,25 +199,25 @@ def test_resolve_fills_type_defaults_and_computes_drivers():
     assert "participants" not in r.loc["v", "defaults_used"] and "message_mb" not in r.loc["e", "defaults_used"]
     # idempotent, to the dtype and the column order (resolve_services memoises its result as its own resolve):
     # computed again, not read from the memo
-    once = sv.resolve_services(df)
-    pd.testing.assert_frame_equal(sv._resolve(once.copy(), sv.load_presets()), once, check_exact=True)
+    once = sv.resolve_services(df, PRESETS)
+    pd.testing.assert_frame_equal(sv._resolve(once.copy(), si.load_presets()), once, check_exact=True)
     for name in sv.SCENARIOS:  # the scenarios' tables too (they go on into build_inputs)
-        mod = sv.apply_scenario(df, name)
-        pd.testing.assert_frame_equal(sv._resolve(mod.copy(), sv.load_presets()), mod, check_exact=True)
+        mod = sv.apply_scenario(df, name, presets=PRESETS)
+        pd.testing.assert_frame_equal(sv._resolve(mod.copy(), si.load_presets()), mod, check_exact=True)
 
 
 def test_tier_formulas_by_hand():
     # one service, two devices: 0.5 h, 60 % laptop (200 kg, 5 yr × 365 × 3 h, 30 W), 40 % phone (80 kg, 2.5 yr × 3 h, 5 W)
     life = sv.device_lifetime_hours(np.array([[5.0], [2.5]]), np.array([[3.0], [3.0]]))
-    build, use, kwh = sv.terminals_kg(np.array([[0.5]]), np.array([[0.6, 0.4]]), np.array([[200.0], [80.0]]), life,
+    build, use, kwh = cf.terminals_kg(np.array([[0.5]]), np.array([[0.6, 0.4]]), np.array([[200.0], [80.0]]), life,
                                       np.array([[30.0], [5.0]]), 0.05)
     assert build[0, 0] == pytest.approx(0.5 * (0.6 * 200 / 5475 + 0.4 * 80 / 2737.5))
     assert kwh[0, 0] == pytest.approx(0.5 * (0.6 * 30 + 0.4 * 5) / 1000)
     assert use[0, 0] == pytest.approx(0.5 * 20 / 1000 * 0.05)
     # network: 2 GB, 25 % on mobile
-    assert sv.network_kg(2.0, 0.25, 0.01, 0.03) == pytest.approx(2 * (0.75 * 0.01 + 0.25 * 0.03))
+    assert cf.network_kg(2.0, 0.25, 0.01, 0.03) == pytest.approx(2 * (0.75 * 0.01 + 0.25 * 0.03))
     # data centre: 0.1 server-hour, 0.5 GB-year, PUE 1.5
-    b, u, it = sv.datacentre_kg(0.1, 0.5, 1000.0, 5.0, 800.0, 1.5, 0.05, overhead_ratio=0.5, server_power_w=400,
+    b, u, it = cf.datacentre_kg(0.1, 0.5, 1000.0, 5.0, 800.0, 1.5, 0.05, overhead_ratio=0.5, server_power_w=400,
                                 storage_capacity_gb=1000.0, storage_fill_rate=0.5, storage_power_w=100,
                                 storage_lifetime_years=4)
     assert b == pytest.approx(0.1 * 1000 * 1.5 / (5 * 8760) + 0.5 * 800 / (500 * 4))
@@ -314,9 +326,9 @@ def test_streaming_reproduces_ademe_64_g_per_hour():
 
 
 def test_published_reference_totals_are_the_sum_of_their_components():
-    assert sv.ADEME_REFERENCES["visio"]["total_kg"] == pytest.approx(sum(ADEME_VISIO))
-    assert sv.ADEME_REFERENCES["email"]["total_kg"] == pytest.approx(sum(ADEME_EMAIL))
-    assert sv.ADEME_REFERENCES["streaming"]["total_kg"] == pytest.approx(sum(ADEME_STREAMING))
+    assert sv.ADEME_REFERENCES["visio"] == pytest.approx(sum(ADEME_VISIO))
+    assert sv.ADEME_REFERENCES["email"] == pytest.approx(sum(ADEME_EMAIL))
+    assert sv.ADEME_REFERENCES["streaming"] == pytest.approx(sum(ADEME_STREAMING))
     assert sum(ADEME_VISIO) * 1000 == pytest.approx(57.1, abs=0.1)
     assert sum(ADEME_EMAIL) * 1000 == pytest.approx(2.46, abs=0.01)
     assert sum(ADEME_STREAMING) * 1000 == pytest.approx(64.0, abs=0.1)
@@ -333,8 +345,8 @@ def test_service_in_a_server_room_uses_that_rooms_pue():
     rows = [dict(service_id=sid, name=sid, type="storage", annual_volume=1, volume_unit="gb_years", replicas=1,
                  hosting=h) for sid, h in (("room", "sr-agglo"), ("room-no-pue", "sr-ecole"), ("kind", "server_room"),
                                            ("hyper", "hyperscale"))]
-    inputs = sv.build_inputs(pd.DataFrame(rows), ADEME_FACTORS, categories=None, hosting_kinds=KINDS,
-                             hosting_sites=sites, devices=ADEME_DEVICES)
+    inputs = sv.build_inputs(pd.DataFrame(rows), ADEME_FACTORS, categories=CATEGORIES, hosting_kinds=KINDS,
+                             hosting_sites=sites, presets=PRESETS, devices=ADEME_DEVICES)
     inputs = dataclasses.replace(inputs, storage_capacity_gb=1000.0, storage_fill_rate=0.5, storage_power_w=100.0)
     assert inputs.hosting["pue"].tolist() == [2.4, 2.0, 2.0, 1.2]
     assert inputs.hosting["pue_origin"].tolist() == ["site", "kind", "kind", "kind"]
@@ -350,8 +362,8 @@ def test_service_in_a_server_room_uses_that_rooms_pue():
     assert table.loc["pue:kind:server_room", "distribution"] == "split_triangular"  # the balance's (issue 19)
     assert table.loc["pue:kind:server_room", "stream"] == "pue:server_room"
     # the activity rows in the one engine: the measured PUE a constant, the kinds' drawn, same draws as the formulas
-    rows = sv.activity_draws(inputs, 300, 4)["climate_change"]["datacentre_use"]
-    formulas = sv.evaluate(inputs, sv.seeded_parameter_draws(table, 300, 4))["climate_change"]["datacentre_use"]
+    rows = sv.evaluate(inputs, None, 300, 4)[1]["climate_change"]["datacentre_use"]
+    formulas = cf.evaluate(inputs, cf.seeded_parameter_draws(table, 300, 4))["climate_change"]["datacentre_use"]
     np.testing.assert_allclose(rows, formulas, rtol=1e-12)
     assert np.ptp(rows[0]) == 0 and np.ptp(rows[2]) > 0
 
@@ -359,9 +371,9 @@ def test_service_in_a_server_room_uses_that_rooms_pue():
 def test_hosting_sites_are_read_tolerantly(tmp_path):
     raw = tmp_path / "hosting.csv"
     raw.write_text("site_id;entity;kind;pue;comment\nsr-agglo;agglo;server_room;1,8;salle\n", encoding="utf-8")
-    sites = sv.load_hosting_sites(path=raw)
+    sites = si.load_hosting_sites(path=raw)
     assert sites.loc[0, "site_id"] == "sr-agglo" and sites.loc[0, "pue"] == pytest.approx(1.8)
-    assert sv.load_hosting_sites(path=tmp_path / "absent.csv").empty
+    assert si.load_hosting_sites(path=tmp_path / "absent.csv").empty
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -420,7 +432,7 @@ def mc_inputs():
                  hosting="hyperscale"),
             dict(service_id="s", name="S", type="storage", annual_volume=2, volume_unit="tb_years",
                  hosting="server_room")]
-    return sv.build_inputs(pd.DataFrame(rows), f, categories=None, hosting_kinds=KINDS)
+    return sv.build_inputs(pd.DataFrame(rows), f, categories=CATEGORIES, hosting_kinds=KINDS, presets=PRESETS)
 
 
 def test_monte_carlo_is_seeded_shared_and_brackets_the_central_value():
@@ -443,13 +455,13 @@ def test_monte_carlo_is_seeded_shared_and_brackets_the_central_value():
 def test_lognormal_draws_follow_the_library_convention():
     table = pd.DataFrame({"value": [2.0], "low": [1.0], "high": [4.0], "distribution": ["lognormal"],
                           "stream": [""]}, index=["x"])
-    x = sv.seeded_parameter_draws(table, 200_000, 3)["x"]
+    x = cf.seeded_parameter_draws(table, 200_000, 3)["x"]
     assert np.median(x) == pytest.approx(2.0, rel=0.01)
     assert np.percentile(x, 2.5) == pytest.approx(1.0, rel=0.02)
     assert np.percentile(x, 97.5) == pytest.approx(4.0, rel=0.02)
     tri = pd.DataFrame({"value": [1.5], "low": [1.0], "high": [3.0], "distribution": ["triangular"],
                         "stream": [""]}, index=["t"])
-    t = sv.seeded_parameter_draws(tri, 100_000, 4)["t"]
+    t = cf.seeded_parameter_draws(tri, 100_000, 4)["t"]
     assert t.min() >= 1.0 and t.max() <= 3.0 and t.mean() == pytest.approx((1.0 + 1.5 + 3.0) / 3, rel=0.01)
 
 
@@ -494,27 +506,27 @@ def scenario_services():
 
 def test_scenarios_modify_the_services_table_as_documented():
     df = scenario_services()
-    pw = sv.apply_scenario(df, "page_weight", reduction=0.5).set_index("service_id")
+    pw = sv.apply_scenario(df, "page_weight", reduction=0.5, presets=PRESETS).set_index("service_id")
     assert pw.loc["w", "page_weight_mb"] == 1.0
     assert pw.loc["w", "data_gb_per_unit"] == pytest.approx(1.0 * 3 / 1024)
-    lazy = sv.apply_scenario(df, "lazy_loading", reduction=0.3).set_index("service_id")
+    lazy = sv.apply_scenario(df, "lazy_loading", reduction=0.3, presets=PRESETS).set_index("service_id")
     assert lazy.loc["w", "loaded_share"] == pytest.approx(0.7) and lazy.loc["w", "requests_per_visit"] == 70
-    audio = sv.apply_scenario(df, "visio_camera_off", share=0.5).set_index("service_id")
+    audio = sv.apply_scenario(df, "visio_audio_only", share=0.5, presets=PRESETS).set_index("service_id")
     assert audio.loc["v", "audio_share"] == pytest.approx(1 - 0.8 * 0.5)
-    q = sv.apply_scenario(df, "video_quality", quality="sd").set_index("service_id")
+    q = sv.apply_scenario(df, "video_quality", quality="sd", presets=PRESETS).set_index("service_id")
     assert q.loc["v", "video_quality"] == "sd" and q.loc["t", "video_quality"] == "sd"  # lowered, never raised
-    q_audio = sv.apply_scenario(df, "video_quality", quality="hd").set_index("service_id")
+    q_audio = sv.apply_scenario(df, "video_quality", quality="hd", presets=PRESETS).set_index("service_id")
     assert q_audio.loc["t", "video_quality"] == "sd"
-    purge = sv.apply_scenario(df, "storage_purge", reduction=0.3).set_index("service_id")
+    purge = sv.apply_scenario(df, "storage_purge", reduction=0.3, presets=PRESETS).set_index("service_id")
     assert purge.loc["s", "annual_volume"] == pytest.approx(7.0)
-    wifi = sv.apply_scenario(df, "mobile_to_wifi", share=0.5).set_index("service_id")
+    wifi = sv.apply_scenario(df, "mobile_to_wifi", share=0.5, presets=PRESETS).set_index("service_id")
     assert wifi.loc["t", "mobile_traffic_share"] == pytest.approx(0.5 * 0.4)
-    only = sv.apply_scenario(df, "mobile_to_wifi", service_ids=["w"]).set_index("service_id")
+    only = sv.apply_scenario(df, "mobile_to_wifi", service_ids=["w"], presets=PRESETS).set_index("service_id")
     assert only.loc["t", "mobile_network_share"] == 0.8
     with pytest.raises(ValueError, match="unknown scenario"):
-        sv.apply_scenario(df, "dark_mode")
+        sv.apply_scenario(df, "dark_mode", presets=PRESETS)
     with pytest.raises(ValueError, match="between 0 and 1"):
-        sv.apply_scenario(df, "page_weight", reduction=1.5)
+        sv.apply_scenario(df, "page_weight", reduction=1.5, presets=PRESETS)
 
 
 def test_scenarios_accept_whole_numbers_typed_as_integers():
@@ -523,7 +535,7 @@ def test_scenarios_accept_whole_numbers_typed_as_integers():
     df = df[df["service_id"].eq("s")].copy()
     df["annual_volume"] = 2
     assert df["annual_volume"].dtype.kind == "i"
-    purge = sv.apply_scenario(df, "storage_purge", reduction=0.3).set_index("service_id")
+    purge = sv.apply_scenario(df, "storage_purge", reduction=0.3, presets=PRESETS).set_index("service_id")
     assert purge.loc["s", "annual_volume"] == pytest.approx(1.4)
 
 
@@ -533,12 +545,12 @@ def test_scenarios_rerun_the_same_model_and_reduce_emissions():
                      ("network_fixed_fr", "use"): 0.009, ("network_mobile_fr", "use"): 0.025,
                      ("server", "manufacturing"): 750.0, ("storage_array", "manufacturing"): 800.0})
     df = scenario_services()
-    table = sv.scenario_table(df, f, categories=None, hosting_kinds=KINDS).set_index(["scenario", "service_id"])
+    base = sv.build_inputs(df, f, categories=CATEGORIES, hosting_kinds=KINDS, presets=PRESETS)
+    table = sv.scenario_table(base, PRESETS).set_index(["scenario", "service_id"])
     assert (table["change_tco2e"] <= 1e-12).all()
     # storage purge: −30 % of the volume, −30 % of the storage service's tonnes
     assert table.loc[("storage_purge", "s"), "change_pct"] == pytest.approx(-30.0)
     # page weight halves only the data-driven parts of the website (network and web server time)
-    base = sv.build_inputs(df, f, categories=None, hosting_kinds=KINDS)
     parts = central(base)["climate_change"]
     data_part = (parts["network"][0, 0] + parts["datacentre"][0, 0]) * 1000 / 1000
     assert table.loc[("page_weight", "w"), "change_tco2e"] == pytest.approx(-0.5 * data_part, rel=1e-9)
@@ -610,7 +622,7 @@ def test_summary_has_the_documented_structure():
     inputs = mc_inputs()
     res = sv.run_lca(inputs, n_draws=300, seed=2)
     scores = pd.DataFrame({"service_id": ["a"], "family": ["Ensemble"], "score_pct": [40.0]})
-    summ = sv.summary_services(res, scores)
+    summ = services_section.summary_services(res, scores)
     first = summ["services"][0]
     assert set(first) >= {"name", "type", "functional_unit", "gco2e_per_unit", "annual_tco2e", "tiers",
                           "rgesn_score_pct"}
@@ -646,7 +658,7 @@ def test_study_runs_on_the_test_territory(tmp_path):
     from helpers.io.paths import RAW_DIR
 
     ctx = FakeContext(RAW_DIR / "test-mini", tmp_path)
-    study = sv.run_study(ctx, n_draws=300, seed=5, n_sobol=16)
+    study = services_section.run_study(ctx, n_draws=300, seed=5, n_sobol=16)
     assert study.available and len(study.table) == 3
     study.write(ctx)
     assert {"services_lca", "services_criteria", "services_swd", "services_sensitivity", "services_scenarios",
@@ -663,14 +675,12 @@ def test_study_runs_on_the_test_territory(tmp_path):
 
 def test_study_without_services_file_is_empty_but_complete(tmp_path):
     ctx = FakeContext(tmp_path, tmp_path)
-    study = sv.run_study(ctx, n_draws=100, seed=1)
+    study = services_section.run_study(ctx, n_draws=100, seed=1)
     assert not study.available
     study.write(ctx)
     assert ctx.summaries["services"] == {"services": [], "provided": False}
-    for shown in (services_report.display_table(study.table), services_report.display_inputs(study),
-                  services_report.display_criteria(study), services_report.display_references(study.references),
-                  services_report.display_swd(study), services_report.display_sensitivity(study),
-                  services_report.display_scenarios(study)):
+    for shown in (services_report.display_inputs(study), services_report.display_criteria(study),
+                  services_report.display_references(study.references), services_report.display_sensitivity(study)):
         assert shown.empty
     for name in ("per_unit", "annual", "tiers", "swd", "tornado", "scenarios", "rgesn"):
         fig = services_report.study_figure(study, name)
@@ -683,7 +693,7 @@ def test_video_quality_scenario_without_any_video_service():
     df = scenario_services()
     df = df[df["type"].eq("website")].copy()
     df["video_quality"] = np.nan  # an empty column reads as float
-    out = sv.apply_scenario(df, "video_quality", quality="sd")
+    out = sv.apply_scenario(df, "video_quality", quality="sd", presets=PRESETS)
     assert out["video_quality"].isna().all() and len(out) == len(df)
 
 
@@ -692,15 +702,15 @@ def test_resolve_memo_returns_an_independent_copy_of_the_same_result():
     df = pd.DataFrame([dict(service_id="w", name="W", type="website", annual_volume=10, volume_unit="visits",
                             page_weight_mb=2.0, hosting="hyperscale")])
     df.attrs["warnings"] = ["kept"]
-    first = sv.resolve_services(df)
+    first = sv.resolve_services(df, PRESETS)
     expected = first.loc[0, "data_gb_per_unit"]  # 2 MB × the website preset's pages per visit
     assert expected > 0
     first.loc[0, "data_gb_per_unit"] = -1.0  # a caller changing its copy does not change the next result
-    second = sv.resolve_services(df)
+    second = sv.resolve_services(df, PRESETS)
     assert second.loc[0, "data_gb_per_unit"] == expected
     assert second.attrs == {"warnings": ["kept"]}
     heavier = df.assign(page_weight_mb=4.0)
-    assert sv.resolve_services(heavier).loc[0, "data_gb_per_unit"] == pytest.approx(2 * expected)
+    assert sv.resolve_services(heavier, PRESETS).loc[0, "data_gb_per_unit"] == pytest.approx(2 * expected)
 
 
 def test_a_factor_shared_with_the_balance_has_the_same_draw():
@@ -709,7 +719,7 @@ def test_a_factor_shared_with_the_balance_has_the_same_draw():
     from helpers.model import uncertainty
 
     table = sv.parameter_table(mc_inputs())
-    draws = sv.seeded_parameter_draws(table, 500, 7)
+    draws = cf.seeded_parameter_draws(table, 500, 7)
     f = mc_inputs().factors.set_index("factor_id")
     for fid in ("laptop:manufacturing:climate_change", "electricity_fr:use:climate_change"):
         balance = uncertainty.draw_factors(f.loc[[fid]].reset_index(), 500, 7)[0]
@@ -746,7 +756,7 @@ def test_hosting_sites_fallback_refuses_a_symlink_out_of_its_folder(tmp_path):
     folder.mkdir()
     (folder / "hosting.csv").symlink_to(outside)
     with pytest.raises(InputError) as info:
-        sv.load_hosting_sites(path=folder / "hosting.csv")
+        si.load_hosting_sites(path=folder / "hosting.csv")
     assert "secret-site" not in str(info.value)
 
 
@@ -758,10 +768,10 @@ def test_activity_rows_reproduce_the_models_draws_in_the_one_engine(slug, tmp_pa
     kinds with a drawn PUE, websites, visio and storage."""
     from helpers.run.context import open_context
 
-    inputs = sv.run_study(open_context(slug, tmp_path), n_draws=50, seed=1).inputs
+    inputs = services_section.run_study(open_context(slug, tmp_path), n_draws=50, seed=1).inputs
     table = sv.parameter_table(inputs)
-    formulas = sv.evaluate(inputs, sv.seeded_parameter_draws(table, 400, 9))
-    rows = sv.activity_draws(inputs, 400, 9)
+    formulas = cf.evaluate(inputs, cf.seeded_parameter_draws(table, 400, 9))
+    rows = sv.evaluate(inputs, None, 400, 9)[1]
     assert set(rows) == set(inputs.criteria)
     for c in rows:
         for part in sv.PARTS:

@@ -23,7 +23,9 @@ import pandas as pd
 from helpers.io import bounds as B
 from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
 from helpers.io.errors import InputError, InputProblem, display_path
+from helpers.io.lever_units import LEVER_UNITS_FR
 from helpers.io.paths import REFERENCE_DIR
+from helpers.io.services_inputs import VIDEO_QUALITIES
 from helpers.io.tables import Column, Schema, plain, read_table
 
 CATALOGUE_PATH = REFERENCE_DIR / "actions_catalogue.csv"
@@ -44,7 +46,6 @@ AXIS_LABELS_FR: dict[str, str] = {
 COST_SCALINGS: tuple[str, ...] = ("fixed", "per_1000_agents", "per_device")
 STATUSES: tuple[str, ...] = ("sourced", "assumption")
 #: the targets of the lever ``video_quality`` (qualities of ``services.csv``)
-VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
 
 #: statuses of an action in ``actions.csv`` (column ``status``), as written -> code
 STATUS_CODES: dict[str, str] = {
@@ -182,11 +183,11 @@ def _target_problems(file, line, column, lever: str, spec, targets: list[str], c
 def _param_problem(file, line, column, lever: str, spec, value) -> InputProblem | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         if spec.parameter and spec.min is not None:
-            return InputProblem(file, line, column, "", f"une valeur pour le levier '{lever}' ({spec.unit_fr})")
+            return InputProblem(file, line, column, "", f"une valeur pour le levier '{lever}' ({LEVER_UNITS_FR[lever]})")
         return None
     if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
         return InputProblem(file, line, column, value,
-                            f"une valeur entre {spec.min:g} et {spec.max:g} pour le levier '{lever}' ({spec.unit_fr})")
+                            f"une valeur entre {spec.min:g} et {spec.max:g} pour le levier '{lever}' ({LEVER_UNITS_FR[lever]})")
     return None
 
 

@@ -29,8 +29,8 @@ REQUIRED = ("inventory.csv",)
 INPUT_SCHEMAS: dict[str, tuple[str, str]] = {
     "inventory": ("io.inventory", "INVENTORY_SCHEMA"), "hosting": ("io.carbon_inputs", "HOSTING_SCHEMA"),
     "telecom": ("io.carbon_inputs", "TELECOM_SCHEMA"), "purchases": ("io.carbon_inputs", "PURCHASES_SCHEMA"),
-    "printing": ("io.carbon_inputs", "PRINTING_SCHEMA"), "services": ("model.services", "SERVICES_SCHEMA"),
-    "rgesn": ("model.rgesn", "RGESN_SCHEMA"), "maturity_answers": ("io.maturity_inputs", "MATURITY_SCHEMA"),
+    "printing": ("io.carbon_inputs", "PRINTING_SCHEMA"), "services": ("io.services_inputs", "SERVICES_SCHEMA"),
+    "rgesn": ("io.rgesn_inputs", "RGESN_SCHEMA"), "maturity_answers": ("io.maturity_inputs", "MATURITY_SCHEMA"),
     "actions": ("io.catalogue", "ACTIONS_SCHEMA"), "factor_overrides": ("io.factors", "FACTOR_OVERRIDE_SCHEMA"),
 }
 #: text columns the inventory reader adds to its schema's (``helpers.io.inventory.read_inventory``)
@@ -101,8 +101,8 @@ def _readers(ctx, categories, tables, strict=None, levers=None):
         ("telecom.csv", "telecom", lambda p: mod("io.carbon_inputs").read_telecom(p, territory)),
         ("purchases.csv", "purchases", lambda p: mod("io.carbon_inputs").read_purchases(p, territory)),
         ("printing.csv", "printing", lambda p: mod("io.carbon_inputs").read_printing(p, territory)),
-        ("services.csv", "services", lambda p: mod("model.services").read_services(p, hosting_ids())),
-        ("rgesn.csv", "rgesn", lambda p: mod("model.rgesn").read_rgesn(p, service_ids())),
+        ("services.csv", "services", lambda p: mod("io.services_inputs").read_services(p, hosting_ids())),
+        ("rgesn.csv", "rgesn", lambda p: mod("io.rgesn_inputs").read_rgesn(p, service_ids())),
         ("maturity.csv", "maturity_answers",
          lambda p: (m := mod("io.maturity_inputs")).read_maturity(p, territory, m.load_questions())),
         ("unit_prices.csv", "unit_prices", lambda p: mod("io.prices").read_territory_prices(p)),

@@ -9,8 +9,9 @@ share of the manufacturing impact by the new lifetime, which is what the fleet r
 the new rule (``helpers.model.carbon.annualised_embodied_kgco2e``). The time it takes to get there is the ramp of the
 roadmap (:mod:`helpers.model.trajectory`).
 
-Levers (``LEVERS``, each with its transform in ``APPLY``; the catalogue ``data/raw/reference/actions_catalogue.csv``
-binds each action to one):
+Levers (``LEVERS``: each one object with its parameter, targets, perimeters and transform; the catalogue
+``data/raw/reference/actions_catalogue.csv`` binds each action to one; their French names are
+``helpers.report.levers``, the units of their parameter ``helpers.io.lever_units``):
 
 ==========================  ==========================================================  ===================
 lever                       what changes                                                perimeter
@@ -34,6 +35,11 @@ lever                       what changes                                        
 ``none``                    no carbon gain (inclusion, training, governance)            —
 ==========================  ==========================================================  ===================
 
+A lever on the services names its scenario of the services model (``helpers.model.services.SCENARIOS``, the
+services' scenario table runs the same scenarios alone: ``mobile_to_fixed`` is the scenario ``mobile_to_wifi`` there);
+the action plan and that table compute its gain the same way (``helpers.model.services.annual_rows`` differenced by
+``helpers.model.carbon.scenario_gains``).
+
 A lever acts on the balance *or* on the services wherever the two perimeters could hold the same emissions
 (e.g. a storage purge changes the storage service, not the storage arrays of the inventory), so one action's gain is
 never counted twice. ``mobile_to_fixed`` acts on both because the telecom lines of the agents (balance) and the
@@ -44,12 +50,15 @@ noted as a caveat).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from helpers.io.carbon_inputs import PURCHASE_CATEGORIES as _PURCHASES
 from helpers.model.carbon import COMPUTER_CATEGORIES, SCREEN_CATEGORIES
+from helpers.model.services import apply_scenario
 
 
 @dataclass(frozen=True)
@@ -72,59 +81,8 @@ class PlanInputs:
         return dataclasses.replace(self, **changes)
 
 
-@dataclass(frozen=True)
-class Lever:
-    """A lever: its parameter (name, unit, bounds), the kind of target it takes and the models it changes."""
-
-    id: str
-    label_fr: str
-    parameter: str
-    unit_fr: str
-    min: float | None
-    max: float | None
-    target_kind: str  # categories | purchase_categories | sites | services | quality | none
-    perimeters: tuple[str, ...]
-    needs: tuple[str, ...] = ()  # inputs the lever needs (attribute names of PlanInputs)
-
-
-LEVERS: dict[str, Lever] = {lv.id: lv for lv in (
-    Lever("lifetime_extension", "Allongement de la durée de vie", "years", "années ajoutées", 0, 15,
-          "categories", ("balance",), ("inventory",)),
-    Lever("reconditioned_share", "Achats reconditionnés", "share", "part des achats", 0, 1,
-          "categories", ("balance",), ("inventory",)),
-    Lever("fleet_reduction", "Réduction du nombre d'équipements", "reduction", "part du parc retirée", 0, 1,
-          "categories", ("balance",), ("inventory",)),
-    Lever("screens_per_workstation", "Écrans par poste de travail", "ratio", "écrans par poste (cible)", 0.5, 4,
-          "none", ("balance",), ("inventory",)),
-    Lever("power_management", "Gestion de l'énergie (extinction, veille)", "reduction", "part de l'énergie économisée",
-          0, 1, "categories", ("balance",), ("inventory",)),
-    Lever("printing_reduction", "Réduction des impressions", "reduction", "part du papier économisée", 0, 1,
-          "none", ("balance",), ("printing",)),
-    Lever("hosting_consolidation", "Hébergement plus efficace (PUE cible, regroupement de salles)", "pue", "PUE cible",
-          1.0, 3.0, "sites", ("balance",), ("hosting",)),
-    Lever("software_spend", "Mutualisation des logiciels et logiciels libres", "reduction",
-          "part de la dépense économisée", 0, 1, "purchase_categories", ("balance",), ("purchases",)),
-    Lever("supplier_intensity", "Prestataires choisis sur leurs données carbone", "reduction",
-          "part de l'intensité carbone des achats réduite", 0, 1, "purchase_categories", ("balance",), ("purchases",)),
-    Lever("mobile_to_fixed", "Wi-Fi ou fixe plutôt que réseau mobile", "share", "part des données mobiles basculée",
-          0, 1, "none", ("balance", "services"), ()),
-    Lever("storage_purge", "Purge du stockage", "reduction", "part du volume stocké supprimée", 0, 1,
-          "services", ("services",), ("services",)),
-    Lever("visio_audio_only", "Visioconférence en audio seul", "share", "part des heures vidéo passées en audio", 0, 1,
-          "services", ("services",), ("services",)),
-    Lever("page_weight", "Allègement des pages web", "reduction", "part du poids des pages retirée", 0, 1,
-          "services", ("services",), ("services",)),
-    Lever("lazy_loading", "Chargement différé des contenus", "reduction", "part des contenus non chargés", 0, 1,
-          "services", ("services",), ("services",)),
-    Lever("video_quality", "Qualité vidéo plafonnée", "quality", "qualité maximale", None, None,
-          "quality", ("services",), ("services",)),
-    Lever("fleet_stabilisation", "Stabilisation du parc (pas de croissance)", "share", "part de la croissance évitée",
-          0, 1, "none", ("trajectory",), ()),
-    Lever("none", "Sans gain carbone calculé (indicateur propre)", "", "", None, None, "none", (), ()),
-)}
-
 #: purchases.csv categories (``helpers.io.carbon_inputs.PURCHASE_CATEGORIES``)
-PURCHASE_CATEGORIES: tuple[str, ...] = ("services", "software", "cloud", "telecom")
+PURCHASE_CATEGORIES: tuple[str, ...] = tuple(_PURCHASES)
 
 
 def parse_target(text) -> list[str]:
@@ -273,13 +231,6 @@ def power_management(inventory: pd.DataFrame, categories, reduction: float) -> p
     return out
 
 
-def scale_fleet(inventory: pd.DataFrame, factor: float) -> pd.DataFrame:
-    """Every quantity × ``factor`` (the fleet of a growth scenario)."""
-    out = inventory.copy()
-    out["quantity"] = out["quantity"].astype(float) * float(factor)
-    return out
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # Other inputs of the balance
 # ----------------------------------------------------------------------------------------------------------------
@@ -399,43 +350,12 @@ def mobile_to_fixed_telecom(telecom: pd.DataFrame | None, share: float) -> pd.Da
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Services levers (through helpers.model.services.apply_scenario)
-# ----------------------------------------------------------------------------------------------------------------
-
-#: lever -> (services scenario, parameter name of the scenario)
-SERVICE_SCENARIOS: dict[str, tuple[str, str]] = {
-    "storage_purge": ("storage_purge", "reduction"),
-    "visio_audio_only": ("visio_audio_only", "share"),
-    "page_weight": ("page_weight", "reduction"),
-    "lazy_loading": ("lazy_loading", "reduction"),
-    "video_quality": ("video_quality", "quality"),
-    "mobile_to_fixed": ("mobile_to_wifi", "share"),
-}
-
-
-def services_lever(services: pd.DataFrame | None, lever: str, value, targets=(), presets=None
-                   ) -> pd.DataFrame | None:
-    """Apply a services lever with ``helpers.model.services.apply_scenario`` (``targets``: service ids, default all;
-    for ``video_quality`` the target is the quality, e.g. ``sd``)."""
-    from helpers.model.services import apply_scenario
-
-    if services is None or len(services) == 0:
-        return services
-    scenario, param = SERVICE_SCENARIOS[lever]
-    if lever == "video_quality":
-        quality = (list(targets) or ["sd"])[0]
-        return apply_scenario(services, scenario, presets=presets, quality=quality)
-    ids = list(targets) or None
-    return apply_scenario(services, scenario, service_ids=ids, presets=presets, **{param: float(value)})
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Dispatch
+# The registry
 # ----------------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class LeverContext:
-    """What a lever's function may need besides the inputs: the hosting kinds (PUE by kind), the services' presets
+class LeverSettings:
+    """What a lever's transform may need besides the inputs: the hosting kinds (PUE by kind), the services' presets
     and the perimeters to act on."""
 
     hosting_kinds: pd.DataFrame | None
@@ -445,68 +365,101 @@ class LeverContext:
     categories: pd.DataFrame | None = None
 
 
-def _unchanged(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
-    """``none`` (no carbon gain) and ``fleet_stabilisation`` (acts on the trajectory, not on the inputs)."""
-    return inputs
+#: the change of the balance's inputs of a lever: ``f(inputs, value, targets, settings) -> PlanInputs``
+BalanceTransform = Callable[["PlanInputs", object, list, LeverSettings], "PlanInputs"]
 
 
-def _on_balance(table: str, transform):
-    """A balance lever that replaces one input table by ``transform(inputs, targets, value, ctx)``."""
+@dataclass(frozen=True)
+class Lever:
+    """A lever: its parameter (name and bounds; ``parameter`` is also the parameter of its services scenario), the
+    kind of target it takes, the models it changes, the inputs it needs (attribute names of :class:`PlanInputs`)
+    and what it changes: ``balance`` (the balance's inputs) and ``scenario`` (the services, a key of
+    ``helpers.model.services.SCENARIOS``). A lever with neither changes no input (no carbon gain, or the
+    trajectory only)."""
 
-    def apply(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
-        if "balance" not in ctx.perimeters:
-            return inputs
-        return inputs.replace(**{table: transform(inputs, targets, value, ctx)})
+    id: str
+    parameter: str
+    min: float | None
+    max: float | None
+    target_kind: str  # categories | purchase_categories | sites | services | quality | none
+    perimeters: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    balance: BalanceTransform | None = None
+    scenario: str | None = None
+
+    def apply(self, inputs: PlanInputs, value, targets: list, settings: LeverSettings) -> PlanInputs:
+        """``inputs`` with the lever applied on the perimeters of ``settings`` (a lever acting on both takes its
+        targets on the balance; its services part then acts on every service)."""
+        out = inputs
+        if self.balance is not None and "balance" in settings.perimeters:
+            out = self.balance(out, value, targets, settings)
+        if self.scenario is not None and "services" in settings.perimeters:
+            svc_targets = [] if self.balance is not None else targets
+            out = out.replace(services=services_lever(out.services, self, value, svc_targets, settings.presets))
+        return out
+
+
+def services_lever(services: pd.DataFrame | None, lever: Lever, value, targets=(), presets=None
+                   ) -> pd.DataFrame | None:
+    """The services with ``lever``'s scenario applied (``helpers.model.services.apply_scenario``; ``targets``:
+    service ids, default all; for a lever of target kind ``quality`` the target is the quality, e.g. ``sd``)."""
+    if services is None or len(services) == 0:
+        return services
+    if lever.target_kind == "quality":
+        quality = (list(targets) or ["sd"])[0]
+        return apply_scenario(services, lever.scenario, presets=presets, **{lever.parameter: quality})
+    ids = list(targets) or None
+    return apply_scenario(services, lever.scenario, service_ids=ids, presets=presets,
+                          **{lever.parameter: float(value)})
+
+
+def _on_balance(table: str, transform) -> BalanceTransform:
+    """A balance transform that replaces one input table by ``transform(inputs, targets, value, settings)``."""
+
+    def apply(inputs: PlanInputs, value, targets: list, settings: LeverSettings) -> PlanInputs:
+        return inputs.replace(**{table: transform(inputs, targets, value, settings)})
 
     return apply
 
 
-def _hosting(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
-    if "balance" not in ctx.perimeters:
-        return inputs
-    kinds = ctx.hosting_kinds
-    if kinds is None:
-        from helpers.io.factors import load_hosting_kinds
-
-        kinds = load_hosting_kinds()
-    h, i = hosting_consolidation(inputs.hosting, inputs.inventory, kinds, value, targets)
+def _hosting(inputs: PlanInputs, value, targets: list, settings: LeverSettings) -> PlanInputs:
+    if settings.hosting_kinds is None:
+        raise ValueError("the lever 'hosting_consolidation' needs the hosting kinds (helpers.io.factors)")
+    h, i = hosting_consolidation(inputs.hosting, inputs.inventory, settings.hosting_kinds, value, targets)
     return inputs.replace(hosting=h, inventory=i)
 
 
-def _on_services(lever: str, balance_part=None):
-    """A services lever (``services_lever``), preceded on the balance by ``balance_part`` where it has one
-    (``mobile_to_fixed``: the agents' telecom lines; its services part then takes no targets)."""
+_INVENTORY, _SERVICES = ("inventory",), ("services",)
 
-    def apply(inputs: PlanInputs, value, targets: list, ctx: LeverContext) -> PlanInputs:
-        out = inputs
-        if balance_part is not None and "balance" in ctx.perimeters:
-            out = balance_part(out, value, targets, ctx)
-        if "services" in ctx.perimeters:
-            svc_targets = [] if balance_part is not None else targets
-            out = out.replace(services=services_lever(out.services, lever, value, svc_targets, ctx.presets))
-        return out
-
-    return apply
-
-
-#: each lever of :data:`LEVERS` and the function that applies it: ``f(inputs, value, targets, ctx) -> PlanInputs``
-#: (the one place to register a new lever's transform)
-APPLY = {
-    "none": _unchanged,
-    "fleet_stabilisation": _unchanged,
-    "lifetime_extension": _on_balance("inventory", lambda i, t, v, c: lifetime_extension(i.inventory, t, v, c.categories)),
-    "reconditioned_share": _on_balance("inventory", lambda i, t, v, c: reconditioned_share(i.inventory, t, v, c.categories)),
-    "fleet_reduction": _on_balance("inventory", lambda i, t, v, _: fleet_reduction(i.inventory, t, v)),
-    "screens_per_workstation": _on_balance("inventory", lambda i, t, v, _: screens_per_workstation(i.inventory, v)),
-    "power_management": _on_balance("inventory", lambda i, t, v, _: power_management(i.inventory, t, v)),
-    "printing_reduction": _on_balance("printing", lambda i, t, v, _: printing_reduction(i.printing, v)),
-    "software_spend": _on_balance("purchases", lambda i, t, v, _: software_spend(i.purchases, v, t)),
-    "supplier_intensity": _on_balance("purchases", lambda i, t, v, _: supplier_intensity(i.purchases, v, t)),
-    "hosting_consolidation": _hosting,
-    "mobile_to_fixed": _on_services("mobile_to_fixed", _on_balance(
-        "telecom", lambda i, t, v, _: mobile_to_fixed_telecom(i.telecom, v))),
-    **{lever: _on_services(lever) for lever in SERVICE_SCENARIOS if lever != "mobile_to_fixed"},
-}
+#: every lever, by id (the one place to register a lever and its transform)
+LEVERS: dict[str, Lever] = {lv.id: lv for lv in (
+    Lever("lifetime_extension", "years", 0, 15, "categories", ("balance",), _INVENTORY, _on_balance(
+        "inventory", lambda i, t, v, s: lifetime_extension(i.inventory, t, v, s.categories))),
+    Lever("reconditioned_share", "share", 0, 1, "categories", ("balance",), _INVENTORY, _on_balance(
+        "inventory", lambda i, t, v, s: reconditioned_share(i.inventory, t, v, s.categories))),
+    Lever("fleet_reduction", "reduction", 0, 1, "categories", ("balance",), _INVENTORY, _on_balance(
+        "inventory", lambda i, t, v, _: fleet_reduction(i.inventory, t, v))),
+    Lever("screens_per_workstation", "ratio", 0.5, 4, "none", ("balance",), _INVENTORY, _on_balance(
+        "inventory", lambda i, t, v, _: screens_per_workstation(i.inventory, v))),
+    Lever("power_management", "reduction", 0, 1, "categories", ("balance",), _INVENTORY, _on_balance(
+        "inventory", lambda i, t, v, _: power_management(i.inventory, t, v))),
+    Lever("printing_reduction", "reduction", 0, 1, "none", ("balance",), ("printing",), _on_balance(
+        "printing", lambda i, t, v, _: printing_reduction(i.printing, v))),
+    Lever("hosting_consolidation", "pue", 1.0, 3.0, "sites", ("balance",), ("hosting",), _hosting),
+    Lever("software_spend", "reduction", 0, 1, "purchase_categories", ("balance",), ("purchases",), _on_balance(
+        "purchases", lambda i, t, v, _: software_spend(i.purchases, v, t))),
+    Lever("supplier_intensity", "reduction", 0, 1, "purchase_categories", ("balance",), ("purchases",), _on_balance(
+        "purchases", lambda i, t, v, _: supplier_intensity(i.purchases, v, t))),
+    Lever("mobile_to_fixed", "share", 0, 1, "none", ("balance", "services"), (), _on_balance(
+        "telecom", lambda i, t, v, _: mobile_to_fixed_telecom(i.telecom, v)), scenario="mobile_to_wifi"),
+    Lever("storage_purge", "reduction", 0, 1, "services", ("services",), _SERVICES, scenario="storage_purge"),
+    Lever("visio_audio_only", "share", 0, 1, "services", ("services",), _SERVICES, scenario="visio_audio_only"),
+    Lever("page_weight", "reduction", 0, 1, "services", ("services",), _SERVICES, scenario="page_weight"),
+    Lever("lazy_loading", "reduction", 0, 1, "services", ("services",), _SERVICES, scenario="lazy_loading"),
+    Lever("video_quality", "quality", None, None, "quality", ("services",), _SERVICES, scenario="video_quality"),
+    Lever("fleet_stabilisation", "share", 0, 1, "none", ("trajectory",)),
+    Lever("none", "", None, None, "none", ()),
+)}
 
 
 def apply_lever(inputs: PlanInputs, lever: str, value, targets=(), hosting_kinds: pd.DataFrame | None = None,
@@ -516,19 +469,19 @@ def apply_lever(inputs: PlanInputs, lever: str, value, targets=(), hosting_kinds
 
     Parameters
     ----------
-    inputs : the tables the models run on
-    lever : a key of :data:`LEVERS` (its function is in :data:`APPLY`)
+    inputs : the tables the models rerun on
+    lever : a key of :data:`LEVERS`
     value : the lever's parameter (years, share, reduction, ratio, PUE)
     targets : categories, purchase categories, site ids / merges, service ids or a quality (see :data:`LEVERS`)
-    hosting_kinds : needed by ``hosting_consolidation`` (default: the reference file)
-    presets : services presets (default: the reference file)
+    hosting_kinds : ``hosting_kinds.csv``, needed by ``hosting_consolidation``
+    presets : ``service_presets.csv``, needed by the levers on the services
     perimeters : apply only the parts acting on these perimeters
     categories : ``categories.csv``: the lifetime caps and second lives of the lifecycle levers (None: uncapped)
     """
     if lever not in LEVERS:
         raise ValueError(f"unknown lever '{lever}'; known: {sorted(LEVERS)}")
-    return APPLY[lever](inputs, value, list(targets),
-                        LeverContext(hosting_kinds, presets, tuple(perimeters), categories))
+    return LEVERS[lever].apply(inputs, value, list(targets),
+                               LeverSettings(hosting_kinds, presets, tuple(perimeters), categories))
 
 
 def apply_levers(inputs: PlanInputs, rows, hosting_kinds: pd.DataFrame | None = None,

@@ -15,66 +15,50 @@ recherche web,fichier}.publicodes``; domain-facts §4.4, §5.1):
 
 Each service is computed per *functional unit* (one visit, one online procedure, one hour of visio per participant,
 one email, one GB stored for a year, one hour of video watched) and per year (× its annual volume), for every
-criterion of the factor library. The Monte Carlo writes the services as rows of the study's one activity model
-(:func:`activity_rows`) and draws each factor, PUE and device lifetime from its keyed stream of the one sampler
-(``helpers.model.uncertainty``), shared across services and with the balance, so their intervals are consistent.
+criterion of the factor library.
+
+**One model, one path.** The services are rows of the study's one activity model (:func:`activity_rows`: activity ×
+factor × multiplier, as the carbon balance), evaluated by its one engine (``helpers.model.carbon.monte_carlo``):
+the central values, the Monte Carlo draws (each factor, PUE and device lifetime drawn from its keyed stream of the
+one sampler, ``helpers.model.uncertainty``, shared with the balance), the one-at-a-time swings and Sobol indices of
+the sensitivity (the same rows for copies of a service with its parameters moved, :func:`service_parts`), the ADEME
+reference checks and the gain of a scenario (the services' rows per year, :func:`annual_rows`, before and after a
+scenario, differenced by ``helpers.model.carbon.scenario_gains`` as the action plan does).
 
 Other pieces: the Sustainable Web Design model v4 (constants from ``thegreenwebfoundation/co2.js``, Apache-2.0) as a
-second estimate for web pages; a Sobol sensitivity analysis (SALib) and one-at-a-time swings for a tornado chart;
-scenarios (:func:`apply_scenario`) that return a modified services table so the same model reruns.
+second estimate for web pages; scenarios (:data:`SCENARIOS`, :func:`apply_scenario`) that return a modified services
+table so the same model reruns (the services part of the plan's levers, ``helpers.model.levers``).
 
 EcoIndex grades given by the user are shown as entered; EcoIndex is never computed here (its constants are
-CC BY-NC-ND).
+CC BY-NC-ND). Nothing here reads a file: the readers are in :mod:`helpers.io.services_inputs`, the French labels in
+:mod:`helpers.report.services`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers.io import bounds as B
 from helpers.io import vocab
-from helpers.io.errors import InputError, InputProblem, display_path
 from helpers.io.memo import Memo, frame_digest
-from helpers.io.paths import REFERENCE_DIR
-from helpers.io.tables import Column, Schema, plain, provided, read_table
+from helpers.io.services_inputs import SERVICES_SCHEMA, VIDEO_QUALITIES
+from helpers.model import carbon
+from helpers.model.engine import weighted_draws
+from helpers.model.uncertainty import stream_keys
 
 # ----------------------------------------------------------------------------------------------------------------
-# Vocabulary
+# Conventions
 # ----------------------------------------------------------------------------------------------------------------
 
-SERVICE_TYPES: tuple[str, ...] = ("website", "portal", "visio", "email", "storage", "streaming", "other")
-VOLUME_UNITS: tuple[str, ...] = ("visits", "transactions", "participant_hours", "hours", "messages", "tb_years",
-                                 "gb_years", "units")
-#: volume units accepted for each type of service
-TYPE_UNITS: dict[str, tuple[str, ...]] = {
-    "website": ("visits",),
-    "portal": ("transactions", "visits"),
-    "visio": ("participant_hours",),
-    "email": ("messages",),
-    "storage": ("tb_years", "gb_years"),
-    "streaming": ("hours",),
-    "other": VOLUME_UNITS,
-}
-VIDEO_QUALITIES: tuple[str, ...] = ("audio", "sd", "hd", "4k")
 #: GB per hour of video received per device, ADEME ``visio.publicodes`` (audio 168 MB/h, SD 0.7, HD 3, 4K 7 GB/h)
 VIDEO_GB_PER_HOUR: dict[str, float] = {"audio": 168 / 1024, "sd": 0.7, "hd": 3.0, "4k": 7.0}
-COMPUTER_DEVICES: tuple[str, ...] = ("laptop", "desktop", "mix")
 #: laptop part of the computers of each ``computer_device`` (the rest on desktops): a mix is half each
 LAPTOP_PART: dict[str, float] = {"laptop": 1.0, "desktop": 0.0, "mix": 0.5}
-ECOINDEX_GRADES: tuple[str, ...] = ("A", "B", "C", "D", "E", "F", "G")
-DC_BASES: tuple[str, ...] = ("gb", "stream_hour", "message", "stored")
 TIERS = vocab.SERVICE_TIERS
-TIER_LABELS_FR = vocab.SERVICE_TIER_LABELS_FR
-TYPE_LABELS_FR: dict[str, str] = {
-    "website": "Site web", "portal": "Portail de démarches", "visio": "Visioconférence", "email": "Messagerie",
-    "storage": "Stockage de fichiers", "streaming": "Diffusion vidéo", "other": "Autre service",
-}
 
 #: 1 GB = 1024 MB and 1 TB = 1024 GB, as in ADEME's publicodes models (``email.publicodes``: ``taille / 1024 Mo/Go``)
 MB_PER_GB = 1024.0
@@ -122,7 +106,8 @@ STORAGE_ARRAY_CAPACITY_GB = 12 * 4.0 * 1024.0
 STORAGE_POWER_W = 250.0
 STORAGE_LIFETIME_YEARS = 5.0
 
-#: User devices of the model. ADEME terminal conventions (``acv-terminaux.publicodes@3c5a0a5``): lifetime (years,
+#: User devices of the model. ADEME terminal conventions
+#: (``incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50``): lifetime (years,
 #: overridden by ``categories.csv`` when the category exists), theoretical use profile (h/day, 365 days/year) and
 #: active power (W). ``desktop`` is a professional desktop with its screen (``ordinateur fixe pro`` + ``écran``): the
 #: items add up, the profile is the mean of the two (6 and 4 h/day) and the powers add up (70 + 50 W).
@@ -133,16 +118,10 @@ DEVICES = pd.DataFrame(
         "lifetime_years": [2.5, 3.0, 5.0, 6.0],
         "hours_per_day": [3.0, 2.5, 3.0, 5.0],
         "power_w": [4.5, 20.0, 26.5, 120.0],
-        "label_fr": ["Smartphone", "Tablette", "Ordinateur portable", "Poste fixe et écran"],
     }
 ).set_index("device")
-DEVICES_SOURCE = "incubateur-ademe/publicodes-acv-numerique:src/acv-terminaux.publicodes@3c5a0a51df50"
-#: Who uses a service (column ``audience`` of services.csv). Citizens' devices follow ADEME's consumer profile
-#: (``hours_per_day`` every day of the year, :data:`DEVICES`); agents' devices the professional profile of the
-#: carbon balance (``default_hours_per_day`` × ``default_days_per_year`` of ``categories.csv``, e.g. laptop
-#: 7 h × 220 days), so a device's embodied impact is spread over the hours it is really used at work.
-AUDIENCES: tuple[str, ...] = ("citizens", "agents")
-#: Professional profile when no category gives one (typical office use, assumption F-11 of the balance).
+#: Professional profile when no category gives one (typical office use, assumption F-11 of the balance): agents'
+#: devices (``audience`` = ``agents``) spread their embodied impact over the hours they are really used at work.
 PRO_HOURS_PER_DAY = 7.0
 PRO_DAYS_PER_YEAR = 220.0
 
@@ -164,111 +143,8 @@ SWD_V4_RATINGS: tuple[tuple[float, str], ...] = ((0.040, "A+"), (0.079, "A"), (0
                                                  (0.278, "D"), (0.359, "E"))
 
 # ----------------------------------------------------------------------------------------------------------------
-# Input schemas
+# Defaults and per-functional-unit drivers
 # ----------------------------------------------------------------------------------------------------------------
-
-SERVICES_SCHEMA = Schema(
-    file="services.csv",
-    description=(
-        "Key digital services of the collectivity, one row per service, for their life-cycle assessment. Only "
-        "service_id, name, type, annual_volume, volume_unit and hosting are required; empty technical figures take "
-        "the default of the service type (data/raw/reference/service_presets.csv). Mark every assumed value in "
-        "'comment'."
-    ),
-    unique=("service_id",),
-    columns=(
-        Column("service_id", "str", required=True, description="unique id of the service", example="site-ville",
-               label_fr="l'identifiant unique du service"),
-        Column("name", "str", required=True, description="name shown in the diagnostic", example="Site internet de la ville",
-               label_fr="le nom affiché dans le diagnostic"),
-        Column("type", "str", required=True, allowed=SERVICE_TYPES, description="kind of service", example="website",
-               label_fr="le type de service"),
-        Column("annual_volume", "float", required=True, min=0, max=B.MAX_FUNCTIONAL_UNITS_PER_YEAR, description="number of functional units per year",
-               example=1_000_000, label_fr="le nombre d'unités fonctionnelles par an"),
-        Column("volume_unit", "str", required=True, allowed=VOLUME_UNITS,
-               description="unit of annual_volume: visits, transactions, participant_hours (visio), hours (viewer "
-                           "hours of streaming), messages, tb_years or gb_years (storage), units (other)",
-               example="visits", label_fr="l'unité de annual_volume"),
-        Column("page_weight_mb", "float", min=0, max=500, unit="MB",
-               description="data transferred per page view (website, portal)", example=2.0),
-        Column("pages_per_visit", "float", min=0, min_exclusive=True, max=1000, description="pages per visit",
-               example=3),
-        Column("requests_per_visit", "float", min=0, max=B.MAX_REQUESTS_PER_VISIT, description="HTTP requests per visit (shown; scaled by the "
-                                                                 "lazy-loading scenario)", example=""),
-        Column("minutes_per_visit", "float", min=0, max=1440, unit="min",
-               description="device time per functional unit: per visit or procedure, per email (writing + reading)",
-               example=3),
-        Column("loaded_share", "float", min=0, max=1,
-               description="share of the page weight actually loaded per visit (lazy loading, cache)", example=""),
-        Column("mobile_share", "float", min=0, max=1, description="share of use on a smartphone", example=0.5),
-        Column("tablet_share", "float", min=0, max=1, description="share of use on a tablet", example=""),
-        Column("mobile_network_share", "float", min=0, max=1,
-               description="share of the smartphone users on a mobile network rather than Wi-Fi", example=0.5),
-        Column("computer_device", "str", allowed=COMPUTER_DEVICES,
-               description="computer of the non-mobile users: laptop, desktop (with screen) or mix (half each)",
-               example="laptop"),
-        Column("video_quality", "str", allowed=VIDEO_QUALITIES, description="video quality (visio, streaming)",
-               example=""),
-        Column("audio_share", "float", min=0, max=1,
-               description="share of visio or streaming hours in audio only (camera off)", example=""),
-        Column("participants", "float", min=1, max=10_000, description="participants per visio meeting", example=""),
-        Column("recipients", "float", min=0, max=10_000, description="recipients per email", example=""),
-        Column("message_mb", "float", min=0, max=100, unit="MB", description="size of an email with attachments",
-               example=""),
-        Column("retention_years", "float", min=0, max=100, unit="years", description="how long emails are kept",
-               example=""),
-        Column("replicas", "float", min=1, max=20, description="copies of stored data (backups, replication)",
-               example=""),
-        Column("gb_per_unit", "float", min=0, max=B.MAX_GB_PER_UNIT, unit="GB",
-               description="measured data transferred per functional unit (replaces the computed value)", example=""),
-        Column("hosting", "str", required=True,
-               description="site_id of hosting.csv, or a hosting kind of data/raw/reference/hosting_kinds.csv",
-               example="hyperscale", label_fr="un site_id de hosting.csv ou un type d'hébergement de hosting_kinds.csv"),
-        Column("device_wh_per_minute", "float", min=0, max=100, unit="Wh/min",
-               description="measured device energy per minute of use (replaces power × time)", example=""),
-        Column("dc_kwh_per_year", "float", min=0, max=B.MAX_SITE_KWH_PER_YEAR, unit="kWh/year",
-               description="measured IT electricity of the service's servers (before PUE)", example=""),
-        Column("ecoindex_grade", "str", allowed=ECOINDEX_GRADES,
-               description="EcoIndex grade A–G measured by the user (shown as is, never computed)", example=""),
-        Column("audience", "str", allowed=AUDIENCES, default="citizens",
-               description="who uses the service: citizens (consumer device profile, ADEME: hours a day every day) "
-                           "or agents (professional profile of the balance, categories.csv: e.g. 7 h × 220 days)",
-               example="citizens"),
-        Column("comment", "str", description="source of the figures; mark every assumption (HYPOTHÈSE)",
-               example="HYPOTHÈSE : volumes estimés"),
-    ),
-)
-
-PRESETS_PATH = REFERENCE_DIR / "service_presets.csv"
-
-PRESETS_SCHEMA = Schema(
-    file="service_presets.csv",
-    description="Default technical figures of each type of service, with their source.",
-    unique=("type",),
-    columns=(
-        Column("type", "str", required=True, allowed=SERVICE_TYPES),
-        Column("label_fr", "str", required=True),
-        Column("functional_unit_fr", "str", required=True),
-        Column("dc_basis", "str", required=True, allowed=DC_BASES),
-        Column("minutes_per_visit", "float", min=0, max=1440),
-        Column("page_weight_mb", "float", min=0, max=500),
-        Column("pages_per_visit", "float", min=0, max=1000),
-        Column("requests_per_visit", "float", min=0, max=B.MAX_REQUESTS_PER_VISIT),
-        Column("loaded_share", "float", min=0, max=1),
-        Column("mobile_share", "float", min=0, max=1),
-        Column("tablet_share", "float", min=0, max=1),
-        Column("mobile_network_share", "float", min=0, max=1),
-        Column("computer_device", "str", allowed=COMPUTER_DEVICES),
-        Column("video_quality", "str", allowed=VIDEO_QUALITIES),
-        Column("audio_share", "float", min=0, max=1),
-        Column("participants", "float", min=1, max=10_000),
-        Column("recipients", "float", min=0, max=10_000),
-        Column("message_mb", "float", min=0, max=100),
-        Column("retention_years", "float", min=0, max=100),
-        Column("replicas", "float", min=1, max=20),
-        Column("source", "str", required=True),
-    ),
-)
 
 #: input columns that take the preset of their type when empty
 PRESET_COLUMNS: tuple[str, ...] = (
@@ -276,88 +152,6 @@ PRESET_COLUMNS: tuple[str, ...] = (
     "tablet_share", "mobile_network_share", "computer_device", "video_quality", "audio_share", "participants",
     "recipients", "message_mb", "retention_years", "replicas",
 )
-
-
-def load_presets(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the default figures of each service type (``data/raw/reference/service_presets.csv``).
-
-    Returns
-    -------
-    DataFrame indexed by ``type`` with the columns of :data:`PRESETS_SCHEMA`.
-    """
-    path = Path(path) if path is not None else PRESETS_PATH
-    df = read_table(path, PRESETS_SCHEMA)
-    missing = sorted(set(SERVICE_TYPES) - set(df["type"]))
-    if missing:
-        raise InputError(InputProblem(display_path(path), None, "type", None,
-                                      f"une ligne pour chaque type de service ; manquants : {missing}"))
-    return plain(df.drop(columns="_line").set_index("type"))
-
-
-def _hosting_kinds_list() -> list[str]:
-    try:
-        from helpers.io.factors import load_hosting_kinds
-
-        return list(load_hosting_kinds()["kind"])
-    except (FileNotFoundError, InputError, ImportError):
-        return []
-
-
-def read_services(path, hosting_site_ids=None, hosting_kinds=None) -> pd.DataFrame:
-    """Read and validate ``services.csv``.
-
-    Parameters
-    ----------
-    path : path of the file
-    hosting_site_ids : the ``site_id`` values of the territory's ``hosting.csv`` (``[]`` or ``None``: none)
-    hosting_kinds : known hosting kinds (default: ``hosting_kinds.csv`` of the reference library)
-
-    Returns
-    -------
-    DataFrame with the schema's columns (empty technical figures stay empty; :func:`resolve_services` fills them)
-    and ``_line``.
-
-    Raises
-    ------
-    InputError
-        every problem with file, line, column, value and what was expected: unknown type or unit, a unit that does
-        not fit the type (e.g. ``visits`` for a visio), shares outside 0–1, ``mobile_share + tablet_share > 1``,
-        unknown hosting (with the closest names), duplicate ids, bad numbers.
-    """
-    file = display_path(path)
-    df = read_table(path, SERVICES_SCHEMA)
-    problems: list[InputProblem] = list(df.attrs.get("warnings", []))
-    lines = df["_line"].to_numpy()
-    for idx in range(len(df)):
-        typ, unit = df["type"].iat[idx], df["volume_unit"].iat[idx]
-        if typ in TYPE_UNITS and unit not in TYPE_UNITS[typ]:
-            problems.append(InputProblem(file, int(lines[idx]), "volume_unit", unit,
-                                         f"pour un service de type '{typ}', une unité parmi {list(TYPE_UNITS[typ])}"))
-    both = df["mobile_share"].fillna(0) + df["tablet_share"].fillna(0)
-    for idx in np.flatnonzero((both > 1 + 1e-9).to_numpy()):
-        problems.append(InputProblem(file, int(lines[idx]), "tablet_share", df["tablet_share"].iat[idx],
-                                     f"mobile_share + tablet_share <= 1 (somme trouvée : {both.iat[idx]:g})"))
-    sites = [str(s) for s in (hosting_site_ids or [])]
-    kinds = list(hosting_kinds) if hosting_kinds is not None else _hosting_kinds_list()
-    known = sites + [k for k in kinds if k not in sites]
-    if known:
-        for idx in np.flatnonzero(~df["hosting"].isin(known).to_numpy()):
-            value = df["hosting"].iat[idx]
-            close = difflib.get_close_matches(str(value), known, n=3, cutoff=0.5)
-            hint = f" (les plus proches : {', '.join(close)})" if close else ""
-            problems.append(InputProblem(
-                file, int(lines[idx]), "hosting", value,
-                f"un site_id de hosting.csv {sites} ou un type d'hébergement {kinds}{hint}"))
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    df.attrs["warnings"] = [p for p in problems if p.severity != "error"]
-    return df
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Defaults and per-functional-unit drivers
-# ----------------------------------------------------------------------------------------------------------------
-
 _DEVICE_COLUMNS = ("mobile_share", "tablet_share", "mobile_network_share", "computer_device")
 _WEB_COLUMNS = ("minutes_per_visit", "page_weight_mb", "pages_per_visit", "loaded_share") + _DEVICE_COLUMNS
 #: the input columns that matter for each type of service (only these are reported as defaulted)
@@ -381,7 +175,14 @@ DRIVER_COLUMNS: tuple[str, ...] = (
 _RESOLVED = Memo(max_items=256)
 
 
-def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None) -> pd.DataFrame:
+def _need(value, what: str):
+    """``value``, or a ValueError naming the table the caller must pass (the model reads no file)."""
+    if value is None:
+        raise ValueError(f"the services model needs {what}")
+    return value
+
+
+def resolve_services(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
     """Fill empty technical figures with the defaults of the service type and compute the drivers per functional unit.
 
     The function is idempotent: it can be applied to its own output (e.g. after :func:`apply_scenario`).
@@ -406,15 +207,16 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame | None = None
 
     Parameters
     ----------
-    services : :func:`read_services` output (or a DataFrame with at least the required columns)
-    presets : :func:`load_presets` output (default: the reference file)
+    services : ``helpers.io.services_inputs.read_services`` output (or a DataFrame with at least the required
+        columns)
+    presets : ``helpers.io.services_inputs.load_presets`` output
 
     Returns
     -------
     A copy with the input columns completed and the :data:`DRIVER_COLUMNS` added (``defaults_used`` lists the
     columns that took the type's default).
     """
-    presets = load_presets() if presets is None else presets
+    presets = _need(presets, "the presets of the service types (helpers.io.services_inputs.load_presets)")
     bare = services.copy(deep=False)
     bare.attrs = {}  # the reader's warnings play no part (and pandas would deep-copy them at every step)
     key = frame_digest(bare, presets)
@@ -477,54 +279,53 @@ class _Columns(dict):
         return out
 
 
-def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
-    """:func:`resolve_services` without the memo, on arrays: the numeric defaults and every driver are numpy
-    operations on whole columns (5 to 50 services, resolved tens of times per study: pandas' per-operation cost
-    dominated); text columns keep pandas' ``map``/``where`` so their dtype is exactly what pandas infers."""
-    idx = services.index
-    n = len(services)
-    cols = _Columns(services)
-    for col in SERVICES_SCHEMA.names():
-        if col not in cols:
-            cols[col] = (pd.Series(np.nan, index=idx) if col not in ("comment", "ecoindex_grade")
-                         else pd.Series([None] * n, index=idx, dtype=object))
+def _fill_one_preset(cols: _Columns, col: str, typ_s: pd.Series, presets: pd.DataFrame, pos: np.ndarray
+                     ) -> np.ndarray:
+    """Fill the empty cells of ``col`` with the preset of their type; returns where a preset was taken."""
+    idx, n = typ_s.index, len(typ_s)
+    known = pos >= 0
+    cur = cols[col]
+    pcol = presets[col] if col in presets else None
+    if pcol is not None and pcol.dtype.kind in "iuf" and cur.dtype.kind in "iuf":
+        values = cur.to_numpy(dtype=float)
+        parr = (np.where(known, pcol.to_numpy(dtype=float)[np.where(known, pos, 0)], np.nan) if len(presets)
+                else np.full(n, np.nan))
+        empty = np.isnan(values)
+        if empty.any():
+            cols[col] = pd.Series(np.where(empty, parr, values), index=idx)
+        return empty & ~np.isnan(parr)
+    # text columns: pandas' own inference of the mapped defaults decides the dtype
+    preset = typ_s.map(pcol) if pcol is not None else pd.Series(np.nan, index=idx)
+    empty_s = cur.isna()
+    if cur.dtype == object or preset.dtype == object:
+        cols[col] = cur.astype(object).where(~empty_s, preset)
+    else:
+        cols[col] = cur.where(~empty_s, preset)
+    return (empty_s & preset.notna()).to_numpy()
+
+
+def _fill_presets(cols: _Columns, presets: pd.DataFrame) -> list[list[str]]:
+    """Every empty preset column filled with its type's default; per service, the relevant columns so filled."""
     typ_s = cols["type"]
     typ = typ_s.to_numpy(dtype=object)
     pos = presets.index.get_indexer(typ)
-    known = pos >= 0
-    take = np.where(known, pos, 0)
-    defaults_used = [[] for _ in range(n)]
+    defaults_used: list[list[str]] = [[] for _ in range(len(typ))]
     for col in PRESET_COLUMNS:
-        cur = cols[col]
-        pcol = presets[col] if col in presets else None
-        if pcol is not None and pcol.dtype.kind in "iuf" and cur.dtype.kind in "iuf":
-            values = cur.to_numpy(dtype=float)
-            parr = np.where(known, pcol.to_numpy(dtype=float)[take], np.nan) if len(presets) else np.full(n, np.nan)
-            empty = np.isnan(values)
-            if empty.any():
-                cols[col] = pd.Series(np.where(empty, parr, values), index=idx)
-            fillable = empty & ~np.isnan(parr)
-        else:  # text columns: pandas' own inference of the mapped defaults decides the dtype
-            preset = typ_s.map(pcol) if pcol is not None else pd.Series(np.nan, index=idx)
-            empty_s = cur.isna()
-            if cur.dtype == object or preset.dtype == object:
-                cols[col] = cur.astype(object).where(~empty_s, preset)
-            else:
-                cols[col] = cur.where(~empty_s, preset)
-            fillable = (empty_s & preset.notna()).to_numpy()
-        relevant = np.isin(typ, _RELEVANT_TYPES[col])
-        for i in np.flatnonzero(fillable & relevant):
+        fillable = _fill_one_preset(cols, col, typ_s, presets, pos)
+        for i in np.flatnonzero(fillable & np.isin(typ, _RELEVANT_TYPES[col])):
             defaults_used[i].append(col)
     for name in _NUMERIC:  # whole numbers typed in a spreadsheet stay floats downstream
         dtype = cols.dtype(name)
         if dtype is not None and dtype not in (np.dtype(object), np.dtype(np.float64)):
             cols[name] = cols[name].astype(float)
-    is_web = np.isin(typ, ["website", "portal", "other"])
+    return defaults_used
+
+
+def _device_drivers(cols: _Columns, typ: np.ndarray, defaults_used: list[list[str]]) -> dict[str, np.ndarray]:
+    """Device time per unit (the email's default minutes written back) and the device mix."""
+    idx = cols["type"].index
     is_stream = np.isin(typ, ["visio", "streaming"])
     is_email = typ == "email"
-    is_storage = typ == "storage"
-    is_visio = typ == "visio"
-
     # email device time: ADEME 3 min of writing + 10 s of reading per recipient
     recipients = _floats(cols["recipients"], 1.0)
     minutes_in = _floats(cols["minutes_per_visit"])
@@ -533,14 +334,25 @@ def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
     for i in np.flatnonzero(email_default):
         defaults_used[i].append("minutes_per_visit")
     cols["minutes_per_visit"] = pd.Series(minutes, index=idx)
-    hours = np.where(is_stream, 1.0, np.where(is_storage, 0.0, np.where(np.isnan(minutes), 0.0, minutes) / 60.0))
-
+    hours = np.where(is_stream, 1.0, np.where(typ == "storage", 0.0,
+                                              np.where(np.isnan(minutes), 0.0, minutes) / 60.0))
     mobile = _floats(cols["mobile_share"], 0.0)
     tablet = _floats(cols["tablet_share"], 0.0)
     computer = np.clip(1.0 - mobile - tablet, 0.0, 1.0)
     device = cols["computer_device"].fillna("laptop").to_numpy(dtype=object)
     laptop_part = np.array([LAPTOP_PART.get(d, 0.0) for d in device], dtype=float)
+    return {"device_hours_per_unit": hours, "share_smartphone": mobile, "share_tablet": tablet,
+            "share_laptop": computer * laptop_part, "share_desktop": computer * (1.0 - laptop_part),
+            "mobile_traffic_share": mobile * _floats(cols["mobile_network_share"], 0.0),
+            "device_kwh_per_unit": _floats(cols["device_wh_per_minute"]) * hours * 60.0 / 1000.0}
 
+
+def _data_drivers(cols: _Columns, typ: np.ndarray) -> dict[str, np.ndarray]:
+    """Data per unit, server time per unit and storage per unit."""
+    is_web = np.isin(typ, ["website", "portal", "other"])
+    is_stream = np.isin(typ, ["visio", "streaming"])
+    is_email = typ == "email"
+    recipients = _floats(cols["recipients"], 1.0)
     pages = _floats(cols["pages_per_visit"], 1.0)
     web_gb = _floats(cols["page_weight_mb"], 0.0) * pages * _floats(cols["loaded_share"], 1.0) / MB_PER_GB
     quality = cols["video_quality"].to_numpy(dtype=object)
@@ -550,38 +362,46 @@ def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
     audio = _floats(cols["audio_share"], 0.0)
     stream_gb = (1.0 - audio) * video + audio * VIDEO_GB_PER_HOUR["audio"]
     message_gb = _floats(cols["message_mb"], 0.0) / MB_PER_GB
-    email_gb = message_gb * (1.0 + recipients)
-    computed_gb = np.select([is_web, is_stream, is_email], [web_gb, stream_gb, email_gb], default=0.0)
+    computed_gb = np.select([is_web, is_stream, is_email], [web_gb, stream_gb, message_gb * (1.0 + recipients)],
+                            default=0.0)
     given = _floats(cols["gb_per_unit"])
     data_gb = np.where(np.isnan(given), computed_gb, given)
-
     participants = _floats(cols["participants"], 1.0)
     server_hours = np.select(
-        [is_web, is_visio, typ == "streaming", is_email],
+        [is_web, typ == "visio", typ == "streaming", is_email],
         [data_gb * SERVER_HOURS_PER_GB_WEB, SERVER_HOURS_PER_STREAM_HOUR / participants,
-         np.full(n, SERVER_HOURS_PER_STREAM_HOUR), (1.0 + recipients) * SERVER_HOURS_PER_EMAIL_SIDE],
+         np.full(len(typ), SERVER_HOURS_PER_STREAM_HOUR), (1.0 + recipients) * SERVER_HOURS_PER_EMAIL_SIDE],
         default=0.0)
     replicas = _floats(cols["replicas"], 1.0)
     retention = _floats(cols["retention_years"], 0.0)
-    storage = np.select([is_email, is_storage], [(1.0 + recipients) * replicas * retention * message_gb, replicas],
-                        default=0.0)
+    storage = np.select([is_email, typ == "storage"],
+                        [(1.0 + recipients) * replicas * retention * message_gb, replicas], default=0.0)
+    return {"data_gb_per_unit": data_gb, "server_hours_per_unit": server_hours,
+            "storage_gb_years_per_unit": storage, "pages_per_unit": np.where(is_web, pages, np.nan)}
 
+
+def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
+    """:func:`resolve_services` without the memo, on arrays: the numeric defaults and every driver are numpy
+    operations on whole columns (5 to 50 services, resolved tens of times per study: pandas' per-operation cost
+    dominated); text columns keep pandas' ``map``/``where`` so their dtype is exactly what pandas infers."""
+    idx = services.index
+    cols = _Columns(services)
+    for col in SERVICES_SCHEMA.names():
+        if col not in cols:
+            cols[col] = (pd.Series(np.nan, index=idx) if col not in ("comment", "ecoindex_grade")
+                         else pd.Series([None] * len(services), index=idx, dtype=object))
+    defaults_used = _fill_presets(cols, presets)
+    typ = cols["type"].to_numpy(dtype=object)
+    drivers = _device_drivers(cols, typ, defaults_used) | _data_drivers(cols, typ)
     unit = cols["volume_unit"].to_numpy(dtype=object)
     units = _floats(cols["annual_volume"]) * np.where(unit == "tb_years", GB_PER_TB, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         dc_kwh = _floats(cols["dc_kwh_per_year"]) / units
-    dc_kwh = np.where(units > 0, dc_kwh, np.nan)
-
-    cols["functional_unit"] = typ_s.map(presets["functional_unit_fr"])
-    for name, values in (("units_per_year", units), ("device_hours_per_unit", hours),
-                         ("share_smartphone", mobile), ("share_tablet", tablet),
-                         ("share_laptop", computer * laptop_part), ("share_desktop", computer * (1.0 - laptop_part)),
-                         ("data_gb_per_unit", data_gb),
-                         ("mobile_traffic_share", mobile * _floats(cols["mobile_network_share"], 0.0)),
-                         ("server_hours_per_unit", server_hours), ("storage_gb_years_per_unit", storage),
-                         ("device_kwh_per_unit", _floats(cols["device_wh_per_minute"]) * hours * 60.0 / 1000.0),
-                         ("dc_it_kwh_per_unit", dc_kwh), ("pages_per_unit", np.where(is_web, pages, np.nan))):
-        cols[name] = pd.Series(values, index=idx)
+    drivers["units_per_year"] = units
+    drivers["dc_it_kwh_per_unit"] = np.where(units > 0, dc_kwh, np.nan)
+    cols["functional_unit"] = cols["type"].map(presets["functional_unit_fr"])
+    for name in DRIVER_COLUMNS[1:-1]:  # in the documented order
+        cols[name] = pd.Series(drivers[name], index=idx)
     previous = services["defaults_used"] if "defaults_used" in services else pd.Series("", index=idx)
     merged = []
     for old, new in zip(previous.fillna("").astype(str), defaults_used):
@@ -596,6 +416,28 @@ def _resolve(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------------------------
 
 
+def _category_lifetimes(rows: list[pd.Series]) -> tuple[float, float, float]:
+    """Mean lifetime (the households' where the library gives one: the services' users are households, e.g. a
+    smartphone 2.5 years, ADEME's consumer profile; else the category's default), low and high of ``rows``."""
+    return (float(np.mean([r["household_lifetime_years"] if pd.notna(r.get("household_lifetime_years", np.nan))
+                           else r["default_lifetime_years"] for r in rows])),
+            float(np.mean([r["lifetime_low_years"] for r in rows])),
+            float(np.mean([r["lifetime_high_years"] for r in rows])))
+
+
+def _set_category(dev: pd.DataFrame, device: str, rows: list[pd.Series]) -> None:
+    """Lifetimes, stream and professional profile of ``device`` from its categories ``rows`` (its items')."""
+    life, low, high = _category_lifetimes(rows)
+    dev.loc[device, ["lifetime_years", "lifetime_low_years", "lifetime_high_years"]] = [life, low, high]
+    dev.loc[device, "lifetime_source"] = "categories.csv"
+    first = rows[0]  # the device itself (a desktop's screen follows it)
+    if "category" in first and pd.notna(first["category"]):  # the balance's stream of that lifetime
+        dev.loc[device, "lifetime_stream"] = f"lifetime:{first['category']}"
+    for own, col in (("pro_hours_per_day", "default_hours_per_day"), ("pro_days_per_year", "default_days_per_year")):
+        if col in first and pd.notna(first[col]):
+            dev.loc[device, own] = float(first[col])
+
+
 def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     """The user devices with their lifetime (``categories.csv`` when the item has a category, else ADEME), use
     profile and active power (ADEME ``acv-terminaux.publicodes``), and the relative lifetime interval.
@@ -603,7 +445,8 @@ def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by device: ``items``, ``lifetime_years``, ``lifetime_low_years``, ``lifetime_high_years``,
-    ``hours_per_day``, ``power_w``, ``label_fr``, ``lifetime_source``.
+    ``hours_per_day``, ``power_w``, ``lifetime_source``, ``lifetime_stream``, ``pro_hours_per_day``,
+    ``pro_days_per_year``.
 
     Not memoised: ``make bench`` measured its memo at −3 % of the CPU time on 2 December (within the noise).
     """
@@ -612,64 +455,29 @@ def device_table(categories: pd.DataFrame | None = None) -> pd.DataFrame:
     dev["pro_days_per_year"] = PRO_DAYS_PER_YEAR
     dev["lifetime_low_years"] = dev["lifetime_years"] * 0.7  # assumption when no category gives an interval
     dev["lifetime_high_years"] = dev["lifetime_years"] * 1.5
-    dev["lifetime_source"] = "ADEME acv-terminaux (theoretical lifetime); interval ×0.7–×1.5 assumed"
+    dev["lifetime_source"] = "ADEME acv-terminaux (theoretical lifetime); interval 0.7 to 1.5 times assumed"
     dev["lifetime_stream"] = ""  # no category: the services' own stream ``life:<device>``
     if categories is not None and len(categories):
         cat = categories.drop_duplicates("factor_item").set_index("factor_item")
         for device, items in dev["items"].items():
             rows = [cat.loc[i] for i in items if i in cat.index]
-            if not rows:
-                continue
-            # the services' users are households: their profile where the library gives one (a smartphone 2.5
-            # years, ADEME's consumer profile), else the category's default
-            dev.loc[device, "lifetime_years"] = float(np.mean([
-                r["household_lifetime_years"] if pd.notna(r.get("household_lifetime_years", np.nan))
-                else r["default_lifetime_years"] for r in rows]))
-            dev.loc[device, "lifetime_low_years"] = float(np.mean([r["lifetime_low_years"] for r in rows]))
-            dev.loc[device, "lifetime_high_years"] = float(np.mean([r["lifetime_high_years"] for r in rows]))
-            dev.loc[device, "lifetime_source"] = "categories.csv"
-            first = rows[0]  # the device itself (a desktop's screen follows it)
-            if "category" in first and pd.notna(first["category"]):  # the balance's stream of that lifetime
-                dev.loc[device, "lifetime_stream"] = f"lifetime:{first['category']}"
-            if "default_hours_per_day" in first and pd.notna(first["default_hours_per_day"]):
-                dev.loc[device, "pro_hours_per_day"] = float(first["default_hours_per_day"])
-            if "default_days_per_year" in first and pd.notna(first["default_days_per_year"]):
-                dev.loc[device, "pro_days_per_year"] = float(first["default_days_per_year"])
+            if rows:
+                _set_category(dev, device, rows)
     return dev
 
 
-def load_hosting_sites(ctx=None, path: str | Path | None = None) -> pd.DataFrame:
-    """The territory's hosting sites (``site_id, kind, pue, electricity_item``): the processed ``hosting`` table when
-    an earlier notebook wrote it, else a tolerant read of ``data/raw/<slug>/hosting.csv``, else an empty table."""
-    cols = ["site_id", "kind", "pue", "electricity_item"]
-    df = None
-    if ctx is not None:
-        try:
-            df = ctx.read_table("hosting")
-        except FileNotFoundError:
-            df = None
-        if df is None and provided(ctx.raw / "hosting.csv"):  # header-only = not provided (issue 17)
-            path = ctx.raw / "hosting.csv"
-    if df is None and path is not None and Path(path).exists():
-        # through the one bounded reader path (symlinks out of the folder, FIFOs, size and field caps refused)
-        from helpers.io.errors import display_path
-        from helpers.io.readers import read_rows
-
-        header, rows = read_rows(path, display_path(path))
-        width = len(header)
-        df = pd.DataFrame([(list(cells) + [""] * width)[:width] for _, cells in rows], columns=header, dtype=str)
-        if "pue" in df:
-            df["pue"] = pd.to_numeric(df["pue"].str.replace(",", "."), errors="coerce")
-    if df is None:
-        return pd.DataFrame(columns=cols)
-    for c in cols:
-        if c not in df:
-            df[c] = np.nan
-    out = df[cols].copy()
-    out["site_id"] = out["site_id"].astype(str)
-    out["pue"] = pd.to_numeric(out["pue"], errors="coerce")
-    out["electricity_item"] = out["electricity_item"].replace("", np.nan)
-    return out.reset_index(drop=True)
+def _site_hosting(hosting: str, site: pd.Series, kinds: pd.DataFrame) -> dict:
+    kind = site["kind"]
+    if kind not in kinds.index:
+        raise LookupError(f"hosting site '{hosting}' has unknown kind '{kind}'")
+    k = kinds.loc[kind]
+    measured = pd.notna(site["pue"])
+    pue = float(site["pue"]) if measured else float(k["default_pue"])
+    elec = site["electricity_item"] if pd.notna(site["electricity_item"]) else k["electricity_item"]
+    return {"hosting": hosting, "kind": kind, "pue": pue,
+            "pue_low": pue if measured else float(k["pue_low"]), "pue_high": pue if measured else float(k["pue_high"]),
+            "pue_key": f"site:{hosting}" if measured else f"kind:{kind}",
+            "pue_origin": "site" if measured else "kind", "electricity_item": elec}
 
 
 def hosting_parameters(resolved: pd.DataFrame, hosting_kinds: pd.DataFrame,
@@ -688,7 +496,8 @@ def hosting_parameters(resolved: pd.DataFrame, hosting_kinds: pd.DataFrame,
     Raises
     ------
     LookupError
-        if a hosting is neither a site nor a kind (:func:`read_services` reports it as an input error first).
+        if a hosting is neither a site nor a kind (``helpers.io.services_inputs.read_services`` reports it as an
+        input error first).
     """
     kinds = hosting_kinds.set_index("kind")
     sites = (hosting_sites if hosting_sites is not None else pd.DataFrame(columns=["site_id", "kind", "pue",
@@ -697,21 +506,7 @@ def hosting_parameters(resolved: pd.DataFrame, hosting_kinds: pd.DataFrame,
     rows = []
     for hosting in resolved["hosting"].astype(str):
         if hosting in sites.index:
-            site = sites.loc[hosting]
-            kind = site["kind"]
-            if kind not in kinds.index:
-                raise LookupError(f"hosting site '{hosting}' has unknown kind '{kind}'")
-            k = kinds.loc[kind]
-            measured = pd.notna(site["pue"])
-            pue = float(site["pue"]) if measured else float(k["default_pue"])
-            elec = site["electricity_item"] if pd.notna(site["electricity_item"]) else k["electricity_item"]
-            rows.append({
-                "hosting": hosting, "kind": kind, "pue": pue,
-                "pue_low": pue if measured else float(k["pue_low"]),
-                "pue_high": pue if measured else float(k["pue_high"]),
-                "pue_key": f"site:{hosting}" if measured else f"kind:{kind}",
-                "pue_origin": "site" if measured else "kind", "electricity_item": elec,
-            })
+            rows.append(_site_hosting(hosting, sites.loc[hosting], kinds))
         elif hosting in kinds.index:
             k = kinds.loc[hosting]
             rows.append({"hosting": hosting, "kind": hosting, "pue": float(k["default_pue"]),
@@ -721,6 +516,11 @@ def hosting_parameters(resolved: pd.DataFrame, hosting_kinds: pd.DataFrame,
         else:
             raise LookupError(f"hosting '{hosting}' is neither a site of hosting.csv nor a hosting kind")
     return pd.DataFrame(rows, index=resolved.index)
+
+
+#: the criteria in the order of the tables (then any other criterion of the factor table, in its order)
+CRITERIA_ORDER: tuple[str, ...] = ("climate_change", "adp_minerals", "adp_fossil", "ionising_radiation",
+                                   "particulate_matter", "acidification", "water", "final_energy")
 
 
 @dataclass
@@ -746,9 +546,8 @@ class ServiceInputs:
     def __post_init__(self):
         if not self.criteria:
             present = list(dict.fromkeys(self.factors["criterion"]))
-            order = ["climate_change", "adp_minerals", "adp_fossil", "ionising_radiation", "particulate_matter",
-                     "acidification", "water", "final_energy"]
-            self.criteria = tuple([c for c in order if c in present] + [c for c in present if c not in order])
+            self.criteria = tuple([c for c in CRITERIA_ORDER if c in present]
+                                  + [c for c in present if c not in CRITERIA_ORDER])
 
 
 def build_inputs(services: pd.DataFrame, factors: pd.DataFrame, categories: pd.DataFrame | None = None,
@@ -756,18 +555,15 @@ def build_inputs(services: pd.DataFrame, factors: pd.DataFrame, categories: pd.D
                  presets: pd.DataFrame | None = None, devices: pd.DataFrame | None = None) -> ServiceInputs:
     """Resolve the services and gather the devices, hosting and factors of the model.
 
-    ``categories`` and ``hosting_kinds`` default to the reference library. The server lifetime is the ``server``
-    category's (ADEME: 5 years).
+    ``hosting_kinds`` (``hosting_kinds.csv``) and ``presets`` (``service_presets.csv``) are needed; ``categories``
+    (``categories.csv``) gives the devices' lifetimes and profiles and the server's and storage array's lifetime and
+    power (None: ADEME's, :data:`DEVICES`, 5 years and 367 W for a server).
     """
-    from helpers.io import factors as factors_mod
-
-    if categories is None:
-        categories = factors_mod.load_categories()
-    if hosting_kinds is None:
-        hosting_kinds = factors_mod.load_hosting_kinds()
+    hosting_kinds = _need(hosting_kinds, "the hosting kinds (helpers.io.factors.load_hosting_kinds)")
     resolved = resolve_services(services, presets)
     devices = device_table(categories) if devices is None else devices
     hosting = hosting_parameters(resolved, hosting_kinds, hosting_sites)
+
     def category(item: str, col: str, default: float) -> float:
         if categories is None or item not in set(categories.get("factor_item", [])):
             return default
@@ -798,8 +594,6 @@ def parameter_table(inputs: ServiceInputs) -> pd.DataFrame:
     items = set(inputs.devices["items"].explode()) | {inputs.user_electricity_item, *inputs.network_items,
                                                        inputs.server_item, inputs.storage_item}
     items |= set(inputs.hosting["electricity_item"].dropna())
-    from helpers.model.uncertainty import stream_keys
-
     f = inputs.factors[inputs.factors["item"].isin(items)]
     rows = pd.DataFrame({"value": f["value"].to_numpy(float), "low": f["low"].to_numpy(float),
                          "high": f["high"].to_numpy(float), "distribution": f["distribution"].to_numpy(object),
@@ -827,160 +621,23 @@ def parameter_table(inputs: ServiceInputs) -> pd.DataFrame:
     return table.sort_index()
 
 
-def central_parameters(table: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The central value of every parameter, as arrays of length 1."""
-    return {name: np.array([v], dtype=float) for name, v in table["value"].items()}
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Core formulas (pure, vectorised)
-# ----------------------------------------------------------------------------------------------------------------
-
-
 def device_lifetime_hours(lifetime_years, hours_per_day, days_per_year: float = DAYS_PER_YEAR):
     """Hours of use over a device's life, ADEME ``terminaux.publicodes``: ``jours par an × durée de vie × profil
     d'utilisation`` (365 days, theoretical h/day)."""
     return np.asarray(lifetime_years) * days_per_year * np.asarray(hours_per_day)
 
 
-def terminals_kg(device_hours, shares, embodied_kg, lifetime_hours, power_w, electricity_kg_per_kwh,
-                 device_kwh=None):
-    """Terminal tier per functional unit.
-
-    ``build = hours × Σ_d share_d × embodied_d / lifetime_hours_d`` (ADEME ``terminaux.publicodes``:
-    ``construction × durée / durée d'usage``), ``use = kWh × electricity factor`` with
-    ``kWh = hours × Σ_d share_d × W_d / 1000`` unless a measured ``device_kwh`` is given.
-
-    Parameters
-    ----------
-    device_hours : (S, K) or (S, 1) hours of device per functional unit
-    shares : (S, D) or (S, D, K) device mix
-    embodied_kg, lifetime_hours, power_w : (D, K) or (D, 1) per device
-    electricity_kg_per_kwh : (K,) or scalar, impact per kWh of the users' electricity
-    device_kwh : (S, 1) measured kWh per unit, NaN where not measured
-
-    Returns
-    -------
-    (build, use, kwh), each (S, K)
-    """
-    shares = np.asarray(shares, dtype=float)
-    if shares.ndim == 2:
-        shares = shares[:, :, None]
-    per_hour = (shares * (np.asarray(embodied_kg) / np.asarray(lifetime_hours))[None]).sum(axis=1)
-    watts = (shares * np.asarray(power_w)[None]).sum(axis=1)
-    hours = np.asarray(device_hours, dtype=float)
-    build = hours * per_hour
-    kwh = hours * watts / 1000.0
-    if device_kwh is not None:
-        measured = np.asarray(device_kwh, dtype=float)
-        kwh = np.where(np.isnan(measured), kwh, measured)
-    return build, kwh * electricity_kg_per_kwh, kwh
-
-
-def network_kg(data_gb, mobile_traffic_share, fixed_kg_per_gb, mobile_kg_per_gb):
-    """Network tier per functional unit: ``GB × ((1 − m) × fixed + m × mobile)`` (ADEME ``transmission``,
-    NegaOctet per-GB factors)."""
-    m = np.asarray(mobile_traffic_share, dtype=float)
-    return np.asarray(data_gb, dtype=float) * ((1.0 - m) * fixed_kg_per_gb + m * mobile_kg_per_gb)
-
-
-def datacentre_kg(server_hours, storage_gb_years, server_embodied_kg, server_lifetime_years, storage_embodied_kg,
-                  pue, electricity_kg_per_kwh, dc_it_kwh=None, overhead_ratio: float = DC_OVERHEAD_RATIO,
-                  server_power_w: float = SERVER_POWER_W, storage_capacity_gb: float = STORAGE_ARRAY_CAPACITY_GB,
-                  storage_fill_rate: float = STORAGE_FILL_RATE, storage_power_w: float = STORAGE_POWER_W,
-                  storage_lifetime_years: float = STORAGE_LIFETIME_YEARS):
-    """Data-centre tier per functional unit (ADEME ``data center.publicodes``).
-
-    ``build = server_h × server_embodied × (1 + overhead) / (lifetime × 8760) + GB·years × storage_embodied /
-    (capacity × fill × storage lifetime)``;
-    ``IT kWh = server_h × W_server / 1000 + GB·years × W_storage × 8760 / (capacity × fill) / 1000`` (or the measured
-    ``dc_it_kwh``); ``use = IT kWh × PUE × electricity factor``.
-
-    Returns
-    -------
-    (build, use, it_kwh), each (S, K)
-    """
-    sh = np.asarray(server_hours, dtype=float)
-    st = np.asarray(storage_gb_years, dtype=float)
-    usable_gb = storage_capacity_gb * storage_fill_rate
-    build = (sh * server_embodied_kg * (1.0 + overhead_ratio) / (server_lifetime_years * HOURS_PER_YEAR)
-             + st * storage_embodied_kg / (usable_gb * storage_lifetime_years))
-    it_kwh = sh * server_power_w / 1000.0 + st * storage_power_w * HOURS_PER_YEAR / usable_gb / 1000.0
-    if dc_it_kwh is not None:
-        measured = np.asarray(dc_it_kwh, dtype=float)
-        it_kwh = np.where(np.isnan(measured), it_kwh, measured)
-    return build, it_kwh * pue * electricity_kg_per_kwh, it_kwh
-
-
-def swd_v4_g(data_gb_decimal, device_g_per_kwh, network_g_per_kwh, datacentre_g_per_kwh,
-             embodied_g_per_kwh: float = SWD_V4_GLOBAL_G_PER_KWH) -> dict[str, np.ndarray]:
-    """Sustainable Web Design model v4 per transfer (co2.js ``sustainable-web-design-v4.js``, ``perByte``).
-
-    ``operational_segment = GB × kWh/GB × grid intensity of the segment``; ``embodied_segment = GB × kWh/GB × 494``
-    (SWD v4 fixes the embodied intensity to the global grid). ``data_gb_decimal`` counts 10^9 bytes per GB.
-
-    Returns
-    -------
-    dict of gCO2e per segment (``operational_datacentre`` …, ``embodied_device``) and ``total``.
-    """
-    gb = np.asarray(data_gb_decimal, dtype=float)
-    grid = {"datacentre": datacentre_g_per_kwh, "network": network_g_per_kwh, "device": device_g_per_kwh}
-    out = {}
-    for seg in ("datacentre", "network", "device"):
-        out[f"operational_{seg}"] = gb * SWD_V4_KWH_PER_GB[f"operational_{seg}"] * np.asarray(grid[seg], dtype=float)
-        out[f"embodied_{seg}"] = gb * SWD_V4_KWH_PER_GB[f"embodied_{seg}"] * embodied_g_per_kwh
-    out["total"] = sum(out.values())
-    return out
-
-
-def swd_rating(g_per_page_view) -> np.ndarray:
-    """SWD v4 rating (A+ … F) of gCO2e per page view (co2.js ``SWDMV4_RATINGS``)."""
-    g = np.asarray(g_per_page_view, dtype=float)
-    out = np.full(g.shape, "F", dtype=object)
-    for threshold, grade in reversed(SWD_V4_RATINGS):
-        out = np.where(g <= threshold, grade, out)
-    return out
-
-
 # ----------------------------------------------------------------------------------------------------------------
-# Evaluation
+# The services as rows of the one activity model
 # ----------------------------------------------------------------------------------------------------------------
-
-
-def _stack(arrays) -> np.ndarray:
-    """Stack arrays of shape (K,) or (1,) into (N, K)."""
-    arrays = [np.atleast_1d(np.asarray(a, dtype=float)) for a in arrays]
-    shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    return np.stack([np.broadcast_to(a, shape) for a in arrays])
-
-
-def _factor(values: dict, factors_index: set, item: str, phase: str, criterion: str, missing: set):
-    key = f"{item}:{phase}:{criterion}"
-    if key in factors_index:
-        return values["f:" + key]
-    missing.add(item)
-    return np.zeros(1)
-
-
-def _embodied(values, factors_index, items, criterion, missing):
-    total = 0.0
-    found = False
-    lacking = []
-    for item in items:
-        for phase in PHASES_EMBODIED:
-            key = f"{item}:{phase}:{criterion}"
-            if key in factors_index:
-                total = total + values["f:" + key]
-                found = True
-        if not any(f"{item}:{p}:{criterion}" in factors_index for p in PHASES_EMBODIED):
-            lacking.append(item)
-    missing.update(lacking)
-    return total if found else np.zeros(1)
 
 
 @dataclass
 class Drivers:
-    """Per-service drivers as arrays (S, 1) or (S, K), and the device mix (S, D) or (S, D, K)."""
+    """Per-service drivers per functional unit, each (S,), and the device mix (S, D) over ``inputs.devices``.
+
+    ``life_scale``, ``power_scale`` (multipliers of the devices' lifetimes and powers) and ``pue`` (a PUE fixed per
+    service instead of its hosting's) are what the sensitivity analysis moves (:func:`service_parts`)."""
 
     device_hours: np.ndarray
     shares: np.ndarray
@@ -990,131 +647,275 @@ class Drivers:
     storage_gb_years: np.ndarray
     device_kwh: np.ndarray
     dc_it_kwh: np.ndarray
+    agents: np.ndarray
+    life_scale: np.ndarray
+    power_scale: np.ndarray
+    pue: np.ndarray | None = None
 
     @classmethod
     def from_resolved(cls, resolved: pd.DataFrame, devices: pd.DataFrame) -> Drivers:
-        col = lambda c: resolved[c].to_numpy(dtype=float)[:, None]  # noqa: E731
+        col = lambda c: resolved[c].to_numpy(dtype=float)  # noqa: E731
         shares = np.column_stack([resolved.get(f"share_{d}", pd.Series(0.0, index=resolved.index))
-                                  .to_numpy(dtype=float) for d in devices.index])
+                                  .to_numpy(dtype=float) for d in devices.index]).reshape(len(resolved), len(devices))
+        audience = resolved["audience"] if "audience" in resolved else None
+        agents = (np.asarray(audience.astype(object).fillna("citizens") == "agents") if audience is not None
+                  else np.zeros(len(resolved), dtype=bool))
+        ones = np.ones(len(resolved))
         return cls(col("device_hours_per_unit"), shares, col("data_gb_per_unit"), col("mobile_traffic_share"),
                    col("server_hours_per_unit"), col("storage_gb_years_per_unit"), col("device_kwh_per_unit"),
-                   col("dc_it_kwh_per_unit"))
+                   col("dc_it_kwh_per_unit"), agents, ones, ones)
 
 
-def evaluate(inputs: ServiceInputs, values: dict[str, np.ndarray], criteria=None, drivers: Drivers | None = None,
-             scale: dict[str, np.ndarray] | None = None) -> dict[str, dict[str, np.ndarray]]:
-    """Impacts per functional unit of every service for the given parameter values.
+#: the parts of a service's footprint that are activity rows (the others are their sums)
+ROW_PARTS: tuple[str, ...] = ("terminals_build", "terminals_use", "network", "datacentre_build", "datacentre_use")
+#: every part of a service's footprint: the rows' parts and their sums by tier and in total
+PARTS: tuple[str, ...] = ROW_PARTS + ("terminals", "datacentre", "total")
+#: the columns of the activity rows
+ROW_COLUMNS: tuple[str, ...] = ("service", "part", "item", "factor_phase", "activity", "quantity_param",
+                                "lifetime_param", "extra_param")
+
+
+class _Rows:
+    """Activity rows gathered as arrays, one frame at the end (the rows with no activity left out)."""
+
+    def __init__(self):
+        self.blocks: dict[str, list[np.ndarray]] = {k: [] for k in ROW_COLUMNS}
+
+    def add(self, service, part: str, item: str, phases, activity, lifetime="", extra="") -> None:
+        service = np.asarray(service, dtype=np.int64)
+        n = len(service)
+        activity = np.broadcast_to(np.asarray(activity, dtype=float), (n,))
+        for phase in phases:
+            for name, value in zip(ROW_COLUMNS, (service, part, item, phase, activity, "", lifetime, extra)):
+                self.blocks[name].append(value if isinstance(value, np.ndarray) else np.full(n, value, dtype=object))
+
+    def frame(self) -> pd.DataFrame:
+        rows = (pd.DataFrame({k: np.concatenate(v) for k, v in self.blocks.items()}) if self.blocks["service"] else
+                pd.DataFrame(columns=list(ROW_COLUMNS)))
+        return rows[rows["activity"] != 0].reset_index(drop=True)
+
+
+def _terminal_rows(rows: _Rows, inputs: ServiceInputs, drv: Drivers, life_stream: np.ndarray) -> None:
+    """``terminals_build``: for each device d of the mix and each embodied phase of each of its items,
+    ``hours × share_d / lifetime_hours_d`` (consumer or professional profile), multiplier ``default / T`` of the
+    device's lifetime T; ``terminals_use``: the device kWh (measured, or ``hours × Σ share_d × W_d / 1000``) on the
+    users' electricity."""
+    dev = inputs.devices
+    pro = dev if "pro_hours_per_day" in dev else dev.assign(pro_hours_per_day=PRO_HOURS_PER_DAY,
+                                                              pro_days_per_year=PRO_DAYS_PER_YEAR)
+    life_years = dev["lifetime_years"].to_numpy(float)
+    life_h = device_lifetime_hours(life_years, dev["hours_per_day"].to_numpy(float))
+    life_h_pro = device_lifetime_hours(life_years, pro["pro_hours_per_day"].to_numpy(float),
+                                       pro["pro_days_per_year"].to_numpy(float))
+    for j, d in enumerate(dev.index):  # one step per device type (four)
+        s = np.flatnonzero(drv.shares[:, j] > 0)
+        per_unit = (drv.device_hours[s] * drv.shares[s, j]
+                    / (np.where(drv.agents[s], life_h_pro[j], life_h[j]) * drv.life_scale[s]))
+        for item in dev.loc[d, "items"]:
+            rows.add(s, "terminals_build", item, PHASES_EMBODIED, per_unit, lifetime=life_stream[j])
+    watts = (drv.shares @ dev["power_w"].to_numpy(float)) * drv.power_scale
+    device_kwh = np.where(np.isnan(drv.device_kwh), drv.device_hours * watts / 1000.0, drv.device_kwh)
+    rows.add(np.arange(len(drv.device_hours)), "terminals_use", inputs.user_electricity_item, ("use",), device_kwh)
+
+
+def _datacentre_rows(rows: _Rows, inputs: ServiceInputs, drv: Drivers, table: pd.DataFrame) -> pd.DataFrame:
+    """``datacentre_build``: the server's and the storage array's embodied phases, per server hour and per GB·year;
+    ``datacentre_use``: the IT kWh on the hosting's electricity, plus ``IT kWh × (PUE − 1)`` with the multiplier
+    ``(P − 1) / (PUE − 1)`` of a drawn PUE; a measured site PUE (or one the caller fixes, ``drv.pue``) is a
+    constant. Returns the drawn PUEs' rows of ``table``."""
+    everyone = np.arange(len(drv.server_hours))
+    sh, st = drv.server_hours, drv.storage_gb_years
+    usable_gb = inputs.storage_capacity_gb * inputs.storage_fill_rate
+    rows.add(everyone, "datacentre_build", inputs.server_item, PHASES_EMBODIED,
+             sh * (1.0 + DC_OVERHEAD_RATIO) / (inputs.server_lifetime_years * HOURS_PER_YEAR))
+    rows.add(everyone, "datacentre_build", inputs.storage_item, PHASES_EMBODIED,
+             st / (usable_gb * inputs.storage_lifetime_years))
+    it_kwh = sh * inputs.server_power_w / 1000.0 + st * inputs.storage_power_w * HOURS_PER_YEAR / usable_gb / 1000.0
+    it_kwh = np.where(np.isnan(drv.dc_it_kwh), it_kwh, drv.dc_it_kwh)
+    pue_rows = table.loc["pue:" + inputs.hosting["pue_key"].astype(str)]
+    pue = pue_rows["value"].to_numpy(float) if drv.pue is None else np.asarray(drv.pue, dtype=float)
+    drawn = (pue_rows["distribution"] != "none").to_numpy() & (drv.pue is None)
+    streams = pue_rows["stream"].to_numpy(dtype=object)
+    elec = inputs.hosting["electricity_item"].astype(str).to_numpy(dtype=object)
+    for item in pd.unique(elec):  # one step per electricity item of the hostings (one or two)
+        s = np.flatnonzero(elec == item)
+        rows.add(s, "datacentre_use", item, ("use",), it_kwh[s] * np.where(drawn[s], 1.0, pue[s]))
+        o = s[drawn[s]]
+        for stream in pd.unique(streams[o]):
+            k = o[streams[o] == stream]
+            rows.add(k, "datacentre_use", item, ("use",), it_kwh[k] * (pue[k] - 1.0), extra=stream)
+    return pue_rows[drawn].drop_duplicates("stream")
+
+
+def _row_params(table: pd.DataFrame, devices: pd.DataFrame, drawn_pue: pd.DataFrame) -> pd.DataFrame:
+    """The multipliers of the rows in the format of ``helpers.model.carbon.parameter_table``: each device's lifetime
+    and each drawn PUE, ``param_id`` = the stream of the one sampler."""
+    life = table.loc["life:" + devices.index.astype(str)]
+    return pd.DataFrame({
+        "param_id": np.r_[life["stream"].to_numpy(dtype=object), drawn_pue["stream"].to_numpy(dtype=object)],
+        "kind": ["lifetime"] * len(life) + ["pue"] * len(drawn_pue),
+        "key": np.r_[life.index.to_numpy(dtype=object), drawn_pue.index.to_numpy(dtype=object)],
+        "distribution": np.r_[life["distribution"].to_numpy(dtype=object),
+                              drawn_pue["distribution"].to_numpy(dtype=object)],
+        "low": np.r_[life["low"].to_numpy(float), drawn_pue["low"].to_numpy(float)],
+        "mode": np.r_[life["value"].to_numpy(float), drawn_pue["value"].to_numpy(float)],
+        "high": np.r_[life["high"].to_numpy(float), drawn_pue["high"].to_numpy(float)], "quality": "",
+    }).drop_duplicates("param_id").reset_index(drop=True)
+
+
+def activity_rows(inputs: ServiceInputs, table: pd.DataFrame | None = None, drivers: Drivers | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The services model as rows of the study's one activity model, per functional unit, and their multipliers.
+
+    Each row is ``activity × factor(item, phase) × multiplier``, as in the carbon balance
+    (``helpers.model.carbon.monte_carlo``): the terminals' construction and electricity (:func:`_terminal_rows`),
+    the network (``GB × (1 − m)`` on the fixed network, ``GB × m`` on the mobile network) and the data centre's
+    construction and electricity (:func:`_datacentre_rows`).
 
     Parameters
     ----------
     inputs : :func:`build_inputs` output
-    values : parameter name -> array (K,) (:func:`seeded_parameter_draws` or :func:`central_parameters`)
-    criteria : criteria to compute (default: all of the factor table)
-    drivers : per-service drivers (default: from ``inputs.resolved``)
-    scale : optional multipliers used by the sensitivity analysis (``terminal_embodied``, ``device_power``,
-        ``elec_user``, ``network``, ``dc_embodied``, ``elec_dc``), each (K,)
+    table : :func:`parameter_table` of ``inputs`` when the caller has it
+    drivers : the drivers of ``inputs.resolved`` (default: :meth:`Drivers.from_resolved`), or moved ones
 
     Returns
     -------
-    dict criterion -> dict with arrays (S, K) in the criterion's unit per functional unit: ``terminals_build``,
-    ``terminals_use``, ``network``, ``datacentre_build``, ``datacentre_use``, ``terminals``, ``datacentre``,
-    ``total``; and ``missing`` -> list (one set of item names per service) of items without a factor for that
-    criterion among those the service needs.
+    (rows, params): ``rows`` with ``service`` (position in ``inputs.resolved``), ``part``, ``item``,
+    ``factor_phase``, ``activity``, ``quantity_param``, ``lifetime_param``, ``extra_param``; ``params`` in the
+    format of ``helpers.model.carbon.parameter_table`` (``param_id`` = the stream of the one sampler, so a lifetime or
+    a PUE has the same draw as in the balance).
+    """
+    table = parameter_table(inputs) if table is None else table
+    drv = Drivers.from_resolved(inputs.resolved, inputs.devices) if drivers is None else drivers
+    life_stream = table.loc["life:" + inputs.devices.index.astype(str), "stream"].to_numpy(dtype=object)
+    rows = _Rows()
+    _terminal_rows(rows, inputs, drv, life_stream)
+    everyone = np.arange(len(drv.data_gb))
+    rows.add(everyone, "network", inputs.network_items[0], ("use",), drv.data_gb * (1.0 - drv.mobile_traffic))
+    rows.add(everyone, "network", inputs.network_items[1], ("use",), drv.data_gb * drv.mobile_traffic)
+    drawn_pue = _datacentre_rows(rows, inputs, drv, table)
+    return rows.frame(), _row_params(table, inputs.devices, drawn_pue)
+
+
+def annual_rows(inputs: ServiceInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`activity_rows` per year (each service's rows × its functional units per year) and their multipliers:
+    the services in the action plan, and the rows whose difference is a scenario's gain (:func:`service_gains`)."""
+    rows, params = activity_rows(inputs)
+    units = inputs.resolved["units_per_year"].to_numpy(dtype=float)
+    return rows.assign(activity=rows["activity"].to_numpy(dtype=float) * units[rows["service"].to_numpy()]), params
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Evaluation on the one engine
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _by_part(cells: pd.DataFrame, values: np.ndarray, n_services: int) -> dict[str, np.ndarray]:
+    """Per-cell ``values`` (cells ``service, part``; (n_cells, width)) as ``part -> (n_services, width)``, with the
+    tiers' and the total's sums."""
+    service = cells["service"].to_numpy(dtype=np.int64)
+    part = cells["part"].astype(str).to_numpy()
+    out = {}
+    for p in ROW_PARTS:
+        x = np.zeros((n_services, values.shape[1]))
+        sel = np.flatnonzero(part == p)
+        x[service[sel]] = values[sel]
+        out[p] = x
+    out["terminals"] = out["terminals_build"] + out["terminals_use"]
+    out["datacentre"] = out["datacentre_build"] + out["datacentre_use"]
+    out["total"] = out["terminals"] + out["network"] + out["datacentre"]
+    return out
+
+
+def _central(rows: pd.DataFrame, factors: pd.DataFrame, criteria, n_services: int) -> dict[str, dict]:
+    """Central values of activity rows: criterion -> part -> (n_services, 1), by the engine's one sum
+    (``helpers.model.engine.weighted_draws``) with every multiplier at 1 and every factor at its central value; a
+    row without a factor for a criterion counts 0."""
+    cells = pd.DataFrame({"service": np.repeat(np.arange(n_services), len(ROW_PARTS)),
+                          "part": np.tile(np.array(ROW_PARTS, dtype=object), n_services)})
+    cell = rows["service"].to_numpy(dtype=np.int64) * len(ROW_PARTS) + pd.Index(ROW_PARTS).get_indexer(rows["part"])
+    item_code, items = pd.factorize(rows["item"].astype(str).to_numpy(dtype=object))
+    phase_code, phases = pd.factorize(rows["factor_phase"].astype(str).to_numpy(dtype=object))
+    pair = item_code.astype(np.int64) * max(len(phases), 1) + phase_code
+    activity = rows["activity"].to_numpy(dtype=float)
+    out = {}
+    for c in criteria:
+        f = factors[factors["criterion"] == c]
+        value = dict(zip(zip(f["item"].astype(str), f["phase"].astype(str)), f["value"].astype(float)))
+        central = np.array([[value.get((i, p), 0.0)] for i in items for p in phases]).reshape(-1, 1)
+        totals = (weighted_draws(cell, np.zeros(len(cell), dtype=np.int64), pair, activity, len(cells), np.ones((1, 1)),
+                                 central) if len(central) else np.zeros((len(cells), 1)))
+        out[c] = _by_part(cells, totals, n_services)
+    return out
+
+
+def _draws(rows: pd.DataFrame, params: pd.DataFrame, factors: pd.DataFrame, criteria, n_draws: int, seed: int,
+           n_services: int) -> dict[str, dict]:
+    """Monte Carlo draws of activity rows by the balance's engine (``helpers.model.carbon.monte_carlo``, cells
+    ``service, part``): criterion -> part -> (n_services, n_draws)."""
+    mc = carbon.monte_carlo(rows, factors, params, criteria, n_draws, seed, keep_cells=tuple(criteria),
+                            sensitivity_criterion=None, cell_keys=("service", "part"), report_missing=False)
+    return {c: _by_part(mc.cells, mc.draws[c], n_services) for c in criteria}
+
+
+def evaluate(inputs: ServiceInputs, criteria=None, n_draws: int = 0, seed: int = 20200101) -> tuple[dict, dict]:
+    """The services' activity rows (:func:`activity_rows`) on the one engine.
+
+    Returns
+    -------
+    (central, drawn): criterion -> part (:data:`PARTS`) -> (S, 1) central values per functional unit (factors at
+    their central value, multipliers at 1), and, when ``n_draws`` > 0, criterion -> part -> (S, n_draws) seeded draws
+    (each factor, PUE and lifetime on its keyed stream of the one sampler: the same draw as in the balance; else
+    empty). A row without a factor for a criterion counts 0 (:func:`missing_items` says which).
     """
     criteria = inputs.criteria if criteria is None else tuple(criteria)
-    drv = drivers if drivers is not None else Drivers.from_resolved(inputs.resolved, inputs.devices)
-    scale = scale or {}
-    one = np.ones(1)
-    sc = lambda k: scale.get(k, one)  # noqa: E731
-    fidx = set(inputs.factors["factor_id"])
-    dev = inputs.devices
-    life_y = [values.get("life:" + d, np.array([dev.loc[d, "lifetime_years"]])) for d in dev.index]
-    life_h = _stack([device_lifetime_hours(y, dev.loc[d, "hours_per_day"]) for y, d in zip(life_y, dev.index)])
-    pro = dev if "pro_hours_per_day" in dev else dev.assign(pro_hours_per_day=PRO_HOURS_PER_DAY,
-                                                              pro_days_per_year=PRO_DAYS_PER_YEAR)
-    life_h_pro = _stack([device_lifetime_hours(y, pro.loc[d, "pro_hours_per_day"], pro.loc[d, "pro_days_per_year"])
-                         for y, d in zip(life_y, dev.index)])
-    audience = inputs.resolved["audience"] if "audience" in inputs.resolved else None
-    agents = (np.asarray(audience.astype(object).fillna("citizens") == "agents")[:, None] if audience is not None
-              else np.zeros((len(inputs.resolved), 1), dtype=bool))
-    power = dev["power_w"].to_numpy(float)[:, None] * sc("device_power")
-    pue = _stack([values["pue:" + k] for k in inputs.hosting["pue_key"]])
+    rows, params = activity_rows(inputs)
     S = len(inputs.resolved)
-    needs_dev = np.asarray(drv.shares).reshape(S, len(dev), -1).max(axis=2) > 0
-    out: dict[str, dict[str, np.ndarray]] = {}
+    central = _central(rows, inputs.factors, criteria, S)
+    drawn = _draws(rows, params, inputs.factors, criteria, int(n_draws), seed, S) if n_draws else {}
+    return central, drawn
+
+
+def _lacking(keys: set[str], criterion: str, items, phases) -> set[str]:
+    """The ``items`` with a factor for none of ``phases`` of ``criterion`` (``keys``: the library's factor ids)."""
+    return {i for i in items if not any(f"{i}:{p}:{criterion}" in keys for p in phases)}
+
+
+def missing_items(inputs: ServiceInputs, criteria=None) -> dict[str, list[set[str]]]:
+    """For each criterion, per service, the items it needs that have no factor for that criterion (the value then
+    covers the other items only): a device of its mix with no embodied phase (when it has device time), the
+    users' electricity (device time), both networks (data), the server or the storage array with no embodied phase
+    and the hosting's electricity (server time, storage)."""
+    criteria = inputs.criteria if criteria is None else tuple(criteria)
+    drv = Drivers.from_resolved(inputs.resolved, inputs.devices)
+    dev = inputs.devices
+    elec_dc = inputs.hosting["electricity_item"].tolist()
+    keys = set(inputs.factors["factor_id"].astype(str))
+    out = {}
     for crit in criteria:
-        miss_dev = [set() for _ in range(S)]
-        emb = []
-        for j, d in enumerate(dev.index):
-            m: set = set()
-            emb.append(_embodied(values, fidx, dev.loc[d, "items"], crit, m) * sc("terminal_embodied"))
-            for s in np.flatnonzero(needs_dev[:, j]):
-                miss_dev[s] |= m
-        emb = _stack(emb)
-        m_user: set = set()
-        elec_user = _factor(values, fidx, inputs.user_electricity_item, "use", crit, m_user) * sc("elec_user")
-        build_t, use_t, _ = terminals_kg(drv.device_hours, drv.shares, emb, life_h, power, elec_user,
-                                         drv.device_kwh)
-        if agents.any():  # agents' services: the embodied impact over the professional hours of a lifetime
-            build_pro, _, _ = terminals_kg(drv.device_hours, drv.shares, emb, life_h_pro, power, elec_user,
-                                           drv.device_kwh)
-            build_t = np.where(agents, build_pro, build_t)
-        m_net: set = set()
-        fixed = _factor(values, fidx, inputs.network_items[0], "use", crit, m_net) * sc("network")
-        mobile = _factor(values, fidx, inputs.network_items[1], "use", crit, m_net) * sc("network")
-        net = network_kg(drv.data_gb, drv.mobile_traffic, fixed, mobile)
-        m_srv: set = set()
-        m_sto: set = set()
-        server_emb = _embodied(values, fidx, (inputs.server_item,), crit, m_srv) * sc("dc_embodied")
-        storage_emb = _embodied(values, fidx, (inputs.storage_item,), crit, m_sto) * sc("dc_embodied")
-        elec_dc = []
-        m_elec_dc = []
-        for item in inputs.hosting["electricity_item"]:
-            m: set = set()
-            elec_dc.append(_factor(values, fidx, item, "use", crit, m) * sc("elec_dc"))
-            m_elec_dc.append(m)
-        elec_dc = _stack(elec_dc)
-        build_d, use_d, _ = datacentre_kg(drv.server_hours, drv.storage_gb_years, server_emb,
-                                          inputs.server_lifetime_years, storage_emb, pue, elec_dc, drv.dc_it_kwh,
-                                          server_power_w=inputs.server_power_w,
-                                          storage_capacity_gb=inputs.storage_capacity_gb,
-                                          storage_fill_rate=inputs.storage_fill_rate,
-                                          storage_power_w=inputs.storage_power_w,
-                                          storage_lifetime_years=inputs.storage_lifetime_years)
-        parts = {"terminals_build": build_t, "terminals_use": use_t, "network": net,
-                 "datacentre_build": build_d, "datacentre_use": use_d}
-        shape = np.broadcast_shapes(*(p.shape for p in parts.values()))
-        parts = {k: np.broadcast_to(v, shape).astype(float) for k, v in parts.items()}
-        parts["terminals"] = parts["terminals_build"] + parts["terminals_use"]
-        parts["datacentre"] = parts["datacentre_build"] + parts["datacentre_use"]
-        parts["total"] = parts["terminals"] + parts["network"] + parts["datacentre"]
-        missing = []
-        hours = np.asarray(drv.device_hours).reshape(S, -1).max(axis=1)
-        gb = np.asarray(drv.data_gb).reshape(S, -1).max(axis=1)
-        srv = np.asarray(drv.server_hours).reshape(S, -1).max(axis=1)
-        sto = np.asarray(drv.storage_gb_years).reshape(S, -1).max(axis=1)
-        for s in range(S):
-            ms = set(miss_dev[s]) if hours[s] > 0 else set()
-            if hours[s] > 0:
-                ms |= m_user
-            if gb[s] > 0:
-                ms |= m_net
-            if srv[s] > 0:
-                ms |= m_srv | m_elec_dc[s]
-            if sto[s] > 0:
-                ms |= m_sto | m_elec_dc[s]
-            missing.append(ms)
-        parts["missing"] = missing
-        out[crit] = parts
+        device = [_lacking(keys, crit, dev.loc[d, "items"], PHASES_EMBODIED) for d in dev.index]
+        user = _lacking(keys, crit, [inputs.user_electricity_item], ("use",))
+        network = _lacking(keys, crit, inputs.network_items, ("use",))
+        server = _lacking(keys, crit, [inputs.server_item], PHASES_EMBODIED)
+        storage = _lacking(keys, crit, [inputs.storage_item], PHASES_EMBODIED)
+        per_service = []
+        for s in range(len(drv.device_hours)):
+            ms: set[str] = set()
+            if drv.device_hours[s] > 0:
+                ms = ms.union(*(m for j, m in enumerate(device) if drv.shares[s, j] > 0), user)
+            if drv.data_gb[s] > 0:
+                ms |= network
+            hosting = _lacking(keys, crit, [elec_dc[s]], ("use",))
+            ms |= (server | hosting) if drv.server_hours[s] > 0 else set()
+            ms |= (storage | hosting) if drv.storage_gb_years[s] > 0 else set()
+            per_service.append(ms)
+        out[crit] = per_service
     return out
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # Results tables
 # ----------------------------------------------------------------------------------------------------------------
-
-PARTS: tuple[str, ...] = ("terminals_build", "terminals_use", "network", "datacentre_build", "datacentre_use",
-                          "terminals", "datacentre", "total")
 
 
 @dataclass
@@ -1152,173 +953,18 @@ class LcaResult:
         return (self.draws[criterion]["total"] * units[:, None]).sum(axis=0)
 
 
-def seeded_parameter_draws(table: pd.DataFrame, n_draws: int, seed: int) -> dict[str, np.ndarray]:
-    """One draw per parameter of ``table`` from the study's one sampler (``helpers.model.uncertainty.keyed_draws`` with
-    the seed and the row's ``stream``, or its name when it has none), shared by every service: a quantity the
-    carbon balance also draws (a factor, a kind's PUE, a category's lifetime) has the very same draw in both, so
-    their sum in the action plan is not made narrower by drawing it twice independently, and no draw depends on the
-    order of the rows. The arrays are read-only; the dict is the caller's own."""
-    from helpers.model.uncertainty import keyed_draws
-
-    streams = table["stream"].astype(str) if "stream" in table else pd.Series("", index=table.index)
-    rows = zip(table.index.tolist(), table["distribution"].astype(str).tolist(), table["value"].tolist(),
-               table["low"].tolist(), table["high"].tolist(), streams.tolist())
-    return {name: keyed_draws(dist, float(value), float(low), float(high), int(n_draws), int(seed), key or name)
-            for name, dist, value, low, high, key in rows}  # one step per parameter (tens)
-
-
-#: the parts of a service's footprint that are activity rows (the others are their sums)
-ROW_PARTS: tuple[str, ...] = ("terminals_build", "terminals_use", "network", "datacentre_build", "datacentre_use")
-
-
-def activity_rows(inputs: ServiceInputs, table: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The services model as rows of the study's one activity model, per functional unit, and their multipliers.
-
-    Each row is ``activity × factor(item, phase) × multiplier``, as in the carbon balance
-    (``helpers.model.carbon.monte_carlo``), with the formulas of :func:`terminals_kg`, :func:`network_kg` and
-    :func:`datacentre_kg` written out:
-
-    - ``terminals_build``: for each device d of the mix and each embodied phase of each of its items,
-      ``hours × share_d / lifetime_hours_d`` (consumer or professional profile), multiplier ``default / T`` of the
-      device's lifetime T (``lifetime_param``);
-    - ``terminals_use``: the device kWh (measured, or ``hours × Σ share_d × W_d / 1000``) on the users' electricity;
-    - ``network``: ``GB × (1 − m)`` on the fixed network, ``GB × m`` on the mobile network;
-    - ``datacentre_build``: the server's and the storage array's embodied phases, per server hour and per GB·year;
-    - ``datacentre_use``: the IT kWh on the hosting's electricity, plus ``IT kWh × (PUE − 1)`` with the multiplier
-      ``(P − 1) / (PUE − 1)`` of a drawn PUE (``extra_param``); a measured site PUE is a constant.
-
-    Returns
-    -------
-    (rows, params): ``rows`` with ``service`` (position in ``inputs.resolved``), ``part``, ``item``,
-    ``factor_phase``, ``activity``, ``quantity_param``, ``lifetime_param``, ``extra_param``; ``params`` in the
-    format of ``helpers.model.carbon.parameter_table`` (``param_id`` = the stream of the one sampler, so a lifetime or a
-    PUE has the same draw as in the balance, and :func:`seeded_parameter_draws` gives the same values).
-    """
-    table = parameter_table(inputs) if table is None else table
-    drv = Drivers.from_resolved(inputs.resolved, inputs.devices)
-    dev = inputs.devices
-    S, D = len(inputs.resolved), len(dev)
-    hours = drv.device_hours[:, 0]
-    shares = np.asarray(drv.shares, dtype=float).reshape(S, D)
-    pro = dev if "pro_hours_per_day" in dev else dev.assign(pro_hours_per_day=PRO_HOURS_PER_DAY,
-                                                              pro_days_per_year=PRO_DAYS_PER_YEAR)
-    life_years = dev["lifetime_years"].to_numpy(float)
-    life_h = device_lifetime_hours(life_years, dev["hours_per_day"].to_numpy(float))
-    life_h_pro = device_lifetime_hours(life_years, pro["pro_hours_per_day"].to_numpy(float),
-                                       pro["pro_days_per_year"].to_numpy(float))
-    audience = inputs.resolved["audience"] if "audience" in inputs.resolved else None
-    agents = (np.asarray(audience.astype(object).fillna("citizens") == "agents") if audience is not None
-              else np.zeros(S, dtype=bool))
-    life_stream = table.loc["life:" + dev.index.astype(str), "stream"].to_numpy(dtype=object)
-    names = ("service", "part", "item", "factor_phase", "activity", "quantity_param", "lifetime_param", "extra_param")
-    blocks: dict[str, list[np.ndarray]] = {k: [] for k in names}  # column -> arrays, one frame at the end
-
-    def add(service, part, item, phases, activity, lifetime="", extra=""):
-        service = np.asarray(service, dtype=np.int64)
-        n = len(service)
-        activity = np.broadcast_to(np.asarray(activity, dtype=float), (n,))
-        for phase in phases:
-            for name, value in zip(names, (service, part, item, phase, activity, "", lifetime, extra)):
-                blocks[name].append(value if isinstance(value, np.ndarray) else np.full(n, value, dtype=object))
-
-    everyone = np.arange(S)
-    for j, d in enumerate(dev.index):  # one step per device type (four)
-        s = np.flatnonzero(shares[:, j] > 0)
-        per_unit = hours[s] * shares[s, j] / np.where(agents[s], life_h_pro[j], life_h[j])
-        for item in dev.loc[d, "items"]:
-            add(s, "terminals_build", item, PHASES_EMBODIED, per_unit, lifetime=life_stream[j])
-    watts = shares @ dev["power_w"].to_numpy(float)
-    device_kwh = np.where(np.isnan(drv.device_kwh[:, 0]), hours * watts / 1000.0, drv.device_kwh[:, 0])
-    add(everyone, "terminals_use", inputs.user_electricity_item, ("use",), device_kwh)
-    gb, m = drv.data_gb[:, 0], drv.mobile_traffic[:, 0]
-    add(everyone, "network", inputs.network_items[0], ("use",), gb * (1.0 - m))
-    add(everyone, "network", inputs.network_items[1], ("use",), gb * m)
-    sh, st = drv.server_hours[:, 0], drv.storage_gb_years[:, 0]
-    usable_gb = inputs.storage_capacity_gb * inputs.storage_fill_rate
-    add(everyone, "datacentre_build", inputs.server_item, PHASES_EMBODIED,
-        sh * (1.0 + DC_OVERHEAD_RATIO) / (inputs.server_lifetime_years * HOURS_PER_YEAR))
-    add(everyone, "datacentre_build", inputs.storage_item, PHASES_EMBODIED,
-        st / (usable_gb * inputs.storage_lifetime_years))
-    it_kwh = sh * inputs.server_power_w / 1000.0 + st * inputs.storage_power_w * HOURS_PER_YEAR / usable_gb / 1000.0
-    it_kwh = np.where(np.isnan(drv.dc_it_kwh[:, 0]), it_kwh, drv.dc_it_kwh[:, 0])
-    pue_rows = table.loc["pue:" + inputs.hosting["pue_key"].astype(str)]
-    pue = pue_rows["value"].to_numpy(float)
-    drawn = (pue_rows["distribution"] != "none").to_numpy()
-    elec = inputs.hosting["electricity_item"].astype(str).to_numpy(dtype=object)
-    for item in pd.unique(elec):  # one step per electricity item of the hostings (one or two)
-        s = np.flatnonzero(elec == item)
-        add(s, "datacentre_use", item, ("use",), it_kwh[s] * np.where(drawn[s], 1.0, pue[s]))
-        o = s[drawn[s]]
-        for stream in pd.unique(pue_rows["stream"].to_numpy(dtype=object)[o]):
-            k = o[pue_rows["stream"].to_numpy(dtype=object)[o] == stream]
-            add(k, "datacentre_use", item, ("use",), it_kwh[k] * (pue[k] - 1.0), extra=stream)
-    rows = (pd.DataFrame({k: np.concatenate(v) for k, v in blocks.items()}) if blocks["service"] else
-            pd.DataFrame(columns=list(names)))
-    rows = rows[rows["activity"] != 0].reset_index(drop=True)
-    life = table.loc["life:" + dev.index.astype(str)]
-    drawn_pue = pue_rows[drawn].drop_duplicates("stream")
-    params = pd.DataFrame({
-        "param_id": np.r_[life["stream"].to_numpy(dtype=object), drawn_pue["stream"].to_numpy(dtype=object)],
-        "kind": ["lifetime"] * len(life) + ["pue"] * len(drawn_pue),
-        "key": np.r_[life.index.to_numpy(dtype=object), drawn_pue.index.to_numpy(dtype=object)],
-        "distribution": np.r_[life["distribution"].to_numpy(dtype=object),
-                              drawn_pue["distribution"].to_numpy(dtype=object)],
-        "low": np.r_[life["low"].to_numpy(float), drawn_pue["low"].to_numpy(float)],
-        "mode": np.r_[life["value"].to_numpy(float), drawn_pue["value"].to_numpy(float)],
-        "high": np.r_[life["high"].to_numpy(float), drawn_pue["high"].to_numpy(float)], "quality": "",
-    }).drop_duplicates("param_id").reset_index(drop=True)
-    return rows, params
-
-
-def activity_draws(inputs: ServiceInputs, n_draws: int, seed: int, criteria=None) -> dict[str, dict[str, np.ndarray]]:
-    """Monte Carlo draws of every part of every service per functional unit, by the study's one engine
-    (``helpers.model.carbon.monte_carlo`` on :func:`activity_rows`, the balance's sampler and evaluation): criterion ->
-    part -> (S, n_draws), with the sums ``terminals``, ``datacentre`` and ``total`` as in :func:`evaluate`."""
-    from helpers.model.carbon import monte_carlo
-
-    criteria = inputs.criteria if criteria is None else tuple(criteria)
-    rows, params = activity_rows(inputs)
-    S = len(inputs.resolved)
-    mc = monte_carlo(rows, inputs.factors, params, criteria, n_draws, seed, keep_cells=tuple(criteria),
-                     sensitivity_criterion=None, cell_keys=("service", "part"), report_missing=False)
-    service = mc.cells["service"].to_numpy(dtype=np.int64)
-    part = mc.cells["part"].astype(str).to_numpy()
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for c in criteria:
-        parts = {}
-        for p in ROW_PARTS:
-            x = np.zeros((S, n_draws))
-            sel = np.flatnonzero(part == p)
-            if c in mc.draws and len(sel):
-                x[service[sel]] = mc.draws[c][sel]
-            parts[p] = x
-        parts["terminals"] = parts["terminals_build"] + parts["terminals_use"]
-        parts["datacentre"] = parts["datacentre_build"] + parts["datacentre_use"]
-        parts["total"] = parts["terminals"] + parts["network"] + parts["datacentre"]
-        out[c] = parts
-    return out
-
-
 def run_lca(inputs: ServiceInputs, n_draws: int = 10_000, seed: int = 20200101, criteria=None) -> LcaResult:
-    """Central values (:func:`evaluate`, the model's formulas) and a seeded Monte Carlo by the study's one engine
-    (:func:`activity_draws`: the same model as activity rows, drawn by the balance's sampler and evaluation, so a
-    factor, a PUE or a lifetime has the same draw as in the balance; equal to :func:`evaluate` on
-    :func:`seeded_parameter_draws` to rounding, which a test checks)."""
-    table = parameter_table(inputs)
-    central = evaluate(inputs, central_parameters(table), criteria)
-    draws = activity_draws(inputs, max(int(n_draws), 2), seed, criteria)
-    return LcaResult(inputs=inputs, central=central, draws=draws, n_draws=int(n_draws), seed=int(seed))
+    """Central values and a seeded Monte Carlo of the services, both from one evaluation of their activity rows by
+    the study's one engine (:func:`evaluate`: a factor, a PUE or a lifetime has the same draw as in the balance)."""
+    central, drawn = evaluate(inputs, criteria, max(int(n_draws), 2), seed)
+    missing = missing_items(inputs, tuple(central))  # per criterion, one set of items per service
+    central = {c: {**parts, "missing": missing[c]} for c, parts in central.items()}
+    return LcaResult(inputs=inputs, central=central, draws=drawn, n_draws=int(n_draws), seed=int(seed))
 
 
-def annual_tco2e(services: pd.DataFrame, factors: pd.DataFrame, categories: pd.DataFrame | None = None,
-                 hosting_kinds: pd.DataFrame | None = None, hosting_sites: pd.DataFrame | None = None,
-                 presets: pd.DataFrame | None = None) -> pd.Series:
-    """Central annual climate impact (tCO2e) per service: the entry point for the actions module (rerun after
-    :func:`apply_scenario`)."""
-    inputs = build_inputs(services, factors, categories, hosting_kinds, hosting_sites, presets)
-    table = parameter_table(inputs)
-    res = evaluate(inputs, central_parameters(table), ("climate_change",))
-    per_unit = res["climate_change"]["total"][:, 0]
+def annual_tco2e(inputs: ServiceInputs) -> pd.Series:
+    """Central annual climate impact (tCO2e) per service."""
+    per_unit = evaluate(inputs, ("climate_change",))[0]["climate_change"]["total"][:, 0]
     return pd.Series(per_unit * inputs.resolved["units_per_year"].to_numpy(float) / 1000.0,
                      index=inputs.resolved["service_id"].to_numpy(), name="annual_tco2e")
 
@@ -1354,9 +1000,7 @@ def lca_table(result: LcaResult) -> pd.DataFrame:
 def criteria_table(result: LcaResult) -> pd.DataFrame:
     """Every criterion for every service: per functional unit and per year with 95 % intervals, and the items that
     lack a factor for that criterion (the value then covers the other items only)."""
-    from helpers.io.factors import criteria_units
-
-    units = criteria_units()
+    units = dict(vocab.CRITERIA_UNITS)
     rows = []
     per_year = result.inputs.resolved["units_per_year"].to_numpy(float)
     for crit in result.central:
@@ -1373,6 +1017,41 @@ def criteria_table(result: LcaResult) -> pd.DataFrame:
                 "complete": not missing, "missing_items": ", ".join(missing),
             })
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Sustainable Web Design v4
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def swd_v4_g(data_gb_decimal, device_g_per_kwh, network_g_per_kwh, datacentre_g_per_kwh,
+             embodied_g_per_kwh: float = SWD_V4_GLOBAL_G_PER_KWH) -> dict[str, np.ndarray]:
+    """Sustainable Web Design model v4 per transfer (co2.js ``sustainable-web-design-v4.js``, ``perByte``).
+
+    ``operational_segment = GB × kWh/GB × grid intensity of the segment``; ``embodied_segment = GB × kWh/GB × 494``
+    (SWD v4 fixes the embodied intensity to the global grid). ``data_gb_decimal`` counts 10^9 bytes per GB.
+
+    Returns
+    -------
+    dict of gCO2e per segment (``operational_datacentre`` …, ``embodied_device``) and ``total``.
+    """
+    gb = np.asarray(data_gb_decimal, dtype=float)
+    grid = {"datacentre": datacentre_g_per_kwh, "network": network_g_per_kwh, "device": device_g_per_kwh}
+    out = {}
+    for seg in ("datacentre", "network", "device"):
+        out[f"operational_{seg}"] = gb * SWD_V4_KWH_PER_GB[f"operational_{seg}"] * np.asarray(grid[seg], dtype=float)
+        out[f"embodied_{seg}"] = gb * SWD_V4_KWH_PER_GB[f"embodied_{seg}"] * embodied_g_per_kwh
+    out["total"] = sum(out.values())
+    return out
+
+
+def swd_rating(g_per_page_view) -> np.ndarray:
+    """SWD v4 rating (A+ … F) of gCO2e per page view (co2.js ``SWDMV4_RATINGS``)."""
+    g = np.asarray(g_per_page_view, dtype=float)
+    out = np.full(g.shape, "F", dtype=object)
+    for threshold, grade in reversed(SWD_V4_RATINGS):
+        out = np.where(g <= threshold, grade, out)
+    return out
 
 
 def swd_comparison(result: LcaResult, types=("website", "portal")) -> pd.DataFrame:
@@ -1407,26 +1086,96 @@ def swd_comparison(result: LcaResult, types=("website", "portal")) -> pd.DataFra
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Scenarios
+# Scenarios: the services part of the plan's levers, each a change of the services table
 # ----------------------------------------------------------------------------------------------------------------
 
-#: scenario -> (French label, default parameters, what it changes)
-SCENARIOS: dict[str, tuple[str, dict, str]] = {
-    "visio_audio_only": ("Visio : une part des heures en audio seul (caméra coupée)", {"share": 0.5},
-                         "audio_share of visio services: a share of the remaining video hours switch to audio"),
-    "page_weight": ("Pages web allégées", {"reduction": 0.5},
-                    "page_weight_mb (and gb_per_unit if given) of website/portal services × (1 − reduction)"),
-    "lazy_loading": ("Chargement différé des contenus (lazy loading)", {"reduction": 0.3},
-                     "loaded_share and requests_per_visit of website/portal services × (1 − reduction)"),
-    "video_quality": ("Qualité vidéo réduite", {"quality": "sd", "types": ("visio", "streaming")},
-                      "video_quality lowered to 'quality' (never raised) for visio/streaming services"),
-    "storage_purge": ("Purge du stockage", {"reduction": 0.3},
-                      "annual_volume of storage services × (1 − reduction)"),
-    "mobile_to_wifi": ("Bascule du réseau mobile vers le Wi-Fi", {"share": 0.5},
-                       "mobile_network_share × (1 − share) for all services"),
-}
-SCENARIO_ALIASES = {"visio_camera_off": "visio_audio_only", "camera_off": "visio_audio_only",
-                    "audio_only": "visio_audio_only"}
+_WEB_TYPES = ("website", "portal")
+
+
+def _visio_audio_only(df: pd.DataFrame, sel: pd.Series, share: float) -> None:
+    """A share of the remaining video hours of the visio services switch to audio only (camera off)."""
+    m = sel & df["type"].eq("visio")
+    df.loc[m, "audio_share"] = 1.0 - (1.0 - df.loc[m, "audio_share"].fillna(0.0)) * (1.0 - float(share))
+
+
+def _page_weight(df: pd.DataFrame, sel: pd.Series, reduction: float) -> None:
+    """``page_weight_mb`` (and ``gb_per_unit`` if given) of website/portal services × (1 − reduction)."""
+    web = sel & df["type"].isin(list(_WEB_TYPES))
+    k = 1.0 - float(reduction)
+    df.loc[web, "page_weight_mb"] = df.loc[web, "page_weight_mb"] * k
+    df.loc[web, "gb_per_unit"] = df.loc[web, "gb_per_unit"] * k
+
+
+def _lazy_loading(df: pd.DataFrame, sel: pd.Series, reduction: float) -> None:
+    """``loaded_share`` (an empty share is a full page), ``requests_per_visit`` and ``gb_per_unit`` of
+    website/portal services × (1 − reduction)."""
+    web = sel & df["type"].isin(list(_WEB_TYPES))
+    k = 1.0 - float(reduction)
+    df.loc[web, "loaded_share"] = df.loc[web, "loaded_share"].fillna(1.0) * k
+    df.loc[web, "requests_per_visit"] = df.loc[web, "requests_per_visit"] * k
+    df.loc[web, "gb_per_unit"] = df.loc[web, "gb_per_unit"] * k
+
+
+def _video_quality(df: pd.DataFrame, sel: pd.Series, quality: str, types) -> None:
+    """``video_quality`` lowered to ``quality`` (never raised) for the services of ``types``; a measured
+    ``gb_per_unit`` no longer applies."""
+    if quality not in VIDEO_QUALITIES:
+        raise ValueError(f"scenario 'video_quality': quality must be one of {VIDEO_QUALITIES}")
+    order = {q: i for i, q in enumerate(VIDEO_QUALITIES)}
+    m = sel & df["type"].isin(list(types))
+    df["video_quality"] = df["video_quality"].astype(object)  # all empty (no video service) reads as float
+    current = df.loc[m, "video_quality"].map(order)
+    df.loc[m, "video_quality"] = np.where(current > order[quality], quality, df.loc[m, "video_quality"])
+    df.loc[m & df["gb_per_unit"].notna(), "gb_per_unit"] = np.nan
+
+
+def _storage_purge(df: pd.DataFrame, sel: pd.Series, reduction: float) -> None:
+    """``annual_volume`` of storage services × (1 − reduction)."""
+    m = sel & df["type"].eq("storage")
+    df.loc[m, "annual_volume"] = df.loc[m, "annual_volume"] * (1.0 - float(reduction))
+
+
+def _mobile_to_wifi(df: pd.DataFrame, sel: pd.Series, share: float) -> None:
+    """``mobile_network_share`` × (1 − share) for all services (an empty share is no mobile network)."""
+    df.loc[sel, "mobile_network_share"] = df.loc[sel, "mobile_network_share"].fillna(0.0) * (1.0 - float(share))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A change of the services table: its name (in the services' scenario table), its parameters with the values
+    the scenario table runs it at, and its transform ``transform(resolved, selected_rows, **parameters)`` (in place
+    on a copy). The plan's levers act on the services through these (``helpers.model.levers.LEVERS``)."""
+
+    id: str
+    defaults: dict
+    transform: Callable[..., None]
+
+
+#: the services' scenarios, in the order of the scenario table
+SCENARIOS: dict[str, Scenario] = {s.id: s for s in (
+    Scenario("visio_audio_only", {"share": 0.5}, _visio_audio_only),
+    Scenario("page_weight", {"reduction": 0.5}, _page_weight),
+    Scenario("lazy_loading", {"reduction": 0.3}, _lazy_loading),
+    Scenario("video_quality", {"quality": "sd", "types": ("visio", "streaming")}, _video_quality),
+    Scenario("storage_purge", {"reduction": 0.3}, _storage_purge),
+    Scenario("mobile_to_wifi", {"share": 0.5}, _mobile_to_wifi),
+)}
+
+
+def _scenario_parameters(scenario: str, params: dict) -> dict:
+    """The scenario's defaults updated with ``params``; ValueError for an unknown scenario or parameter, or a share
+    or reduction outside 0–1."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario '{scenario}'; known: {sorted(SCENARIOS)}")
+    p = dict(SCENARIOS[scenario].defaults)
+    unknown = set(params) - set(p)
+    if unknown:
+        raise ValueError(f"scenario '{scenario}' takes {sorted(p)}, not {sorted(unknown)}")
+    p.update(params)
+    for key in ("share", "reduction"):
+        if key in p and not 0.0 <= float(p[key]) <= 1.0:
+            raise ValueError(f"scenario '{scenario}': {key} must be between 0 and 1, found {p[key]}")
+    return p
 
 
 def apply_scenario(services: pd.DataFrame, scenario: str, service_ids=None, presets: pd.DataFrame | None = None,
@@ -1436,9 +1185,9 @@ def apply_scenario(services: pd.DataFrame, scenario: str, service_ids=None, pres
     Parameters
     ----------
     services : the services table (raw or resolved); defaults are filled first (:func:`resolve_services`)
-    scenario : one of :data:`SCENARIOS` (aliases ``visio_camera_off``, ``camera_off``, ``audio_only``)
+    scenario : one of :data:`SCENARIOS`
     service_ids : restrict the change to these services (default: every service of the relevant types)
-    presets : service presets (default: reference file)
+    presets : service presets (``helpers.io.services_inputs.load_presets``)
     **params : the scenario's parameters (defaults in :data:`SCENARIOS`): ``share`` (0–1), ``reduction`` (0–1),
         ``quality`` (``audio|sd|hd|4k``), ``types``
 
@@ -1447,97 +1196,75 @@ def apply_scenario(services: pd.DataFrame, scenario: str, service_ids=None, pres
     ValueError
         unknown scenario (with the known names) or a parameter out of range.
     """
-    name = SCENARIO_ALIASES.get(scenario, scenario)
-    if name not in SCENARIOS:
-        raise ValueError(f"unknown scenario '{scenario}'; known: {sorted(SCENARIOS) + sorted(SCENARIO_ALIASES)}")
-    p = dict(SCENARIOS[name][1])
-    unknown = set(params) - set(p)
-    if unknown:
-        raise ValueError(f"scenario '{name}' takes {sorted(p)}, not {sorted(unknown)}")
-    p.update(params)
-    for key in ("share", "reduction"):
-        if key in p and not 0.0 <= float(p[key]) <= 1.0:
-            raise ValueError(f"scenario '{name}': {key} must be between 0 and 1, found {p[key]}")
+    p = _scenario_parameters(scenario, params)
     df = resolve_services(services, presets)
-    df["scenario"] = name
+    df["scenario"] = scenario
     sel = pd.Series(True, index=df.index) if service_ids is None else df["service_id"].isin(list(service_ids))
-    web = sel & df["type"].isin(["website", "portal"])
-    if name == "visio_audio_only":
-        m = sel & df["type"].eq("visio")
-        df.loc[m, "audio_share"] = 1.0 - (1.0 - df.loc[m, "audio_share"].fillna(0.0)) * (1.0 - float(p["share"]))
-    elif name == "page_weight":
-        k = 1.0 - float(p["reduction"])
-        df.loc[web, "page_weight_mb"] = df.loc[web, "page_weight_mb"] * k
-        df.loc[web, "gb_per_unit"] = df.loc[web, "gb_per_unit"] * k
-    elif name == "lazy_loading":
-        k = 1.0 - float(p["reduction"])
-        df.loc[web, "loaded_share"] = df.loc[web, "loaded_share"].fillna(1.0) * k
-        df.loc[web, "requests_per_visit"] = df.loc[web, "requests_per_visit"] * k
-        df.loc[web, "gb_per_unit"] = df.loc[web, "gb_per_unit"] * k
-    elif name == "video_quality":
-        if p["quality"] not in VIDEO_QUALITIES:
-            raise ValueError(f"scenario 'video_quality': quality must be one of {VIDEO_QUALITIES}")
-        order = {q: i for i, q in enumerate(VIDEO_QUALITIES)}
-        m = sel & df["type"].isin(list(p["types"]))
-        df["video_quality"] = df["video_quality"].astype(object)  # all empty (no video service) reads as float
-        current = df.loc[m, "video_quality"].map(order)
-        df.loc[m, "video_quality"] = np.where(current > order[p["quality"]], p["quality"],
-                                              df.loc[m, "video_quality"])
-        df.loc[m & df["gb_per_unit"].notna(), "gb_per_unit"] = np.nan  # the measured figure no longer applies
-    elif name == "storage_purge":
-        m = sel & df["type"].eq("storage")
-        df.loc[m, "annual_volume"] = df.loc[m, "annual_volume"] * (1.0 - float(p["reduction"]))
-    elif name == "mobile_to_wifi":
-        k = 1.0 - float(p["share"])
-        df.loc[sel, "mobile_network_share"] = df.loc[sel, "mobile_network_share"].fillna(0.0) * k
+    SCENARIOS[scenario].transform(df, sel, **p)
     return resolve_services(df, presets)
 
 
-def scenario_table(services: pd.DataFrame, factors: pd.DataFrame, categories=None, hosting_kinds=None,
-                   hosting_sites=None, presets=None, scenarios=None) -> pd.DataFrame:
+def service_gains(base: ServiceInputs, scenarios: list[ServiceInputs], criteria=("climate_change",)
+                  ) -> dict[str, np.ndarray]:
+    """Central gain (baseline − scenario, kg of the criterion a year) of each service under each scenario: the action
+    plan's gain (the rows per year of :func:`annual_rows`, differenced by ``helpers.model.carbon.scenario_gains``),
+    one service at a time. Returns criterion -> (n_scenarios, S)."""
+    base_rows, base_params = annual_rows(base)
+    changed = [annual_rows(x) for x in scenarios]
+    params = pd.concat([base_params] + [p for _, p in changed], ignore_index=True).drop_duplicates()
+    if params["param_id"].duplicated().any():  # a scenario never changes a lifetime or a hosting kind's PUE
+        raise ValueError("a services scenario changes the distribution of a multiplier: "
+                         f"{sorted(params.loc[params['param_id'].duplicated(), 'param_id'])}")
+    S = len(base.resolved)
+    out = {c: np.zeros((len(scenarios), S)) for c in criteria}
+    for s in range(S):  # one step per service (5 to 50); only the central gains are used, so one draw
+        own = [r[r["service"].to_numpy() == s] for r, _ in changed]
+        gains = carbon.scenario_gains(base_rows[base_rows["service"].to_numpy() == s], own, base.factors, params,
+                                      criteria, 1, 0)
+        for c in criteria:
+            out[c][:, s] = gains.central[c]
+    return out
+
+
+def scenario_table(inputs: ServiceInputs, presets: pd.DataFrame, scenarios=None) -> pd.DataFrame:
     """Central annual tCO2e of every service for the baseline and each scenario (default parameters).
+
+    ``change_tco2e`` is minus the scenario's gain (:func:`service_gains`, the action plan's), ``scenario_tco2e``
+    the baseline minus the gain.
 
     Returns
     -------
-    Long table ``scenario, label_fr, service_id, baseline_tco2e, scenario_tco2e, change_tco2e, change_pct``.
+    Long table ``scenario, service_id, baseline_tco2e, scenario_tco2e, change_tco2e, change_pct``.
     """
-    base = annual_tco2e(services, factors, categories, hosting_kinds, hosting_sites, presets)
+    names = list(scenarios or SCENARIOS)
+    base = annual_tco2e(inputs)
+    changed = [dataclasses.replace(inputs, resolved=apply_scenario(inputs.resolved, name, presets=presets))
+               for name in names]
+    gains = service_gains(inputs, changed)["climate_change"] / 1000.0
     rows = []
-    for name in (scenarios or SCENARIOS):
-        mod = apply_scenario(services, name, presets=presets)
-        new = annual_tco2e(mod, factors, categories, hosting_kinds, hosting_sites, presets)
-        for sid in base.index:
-            b, n = float(base[sid]), float(new[sid])
-            rows.append({"scenario": name, "label_fr": SCENARIOS[name][0], "service_id": sid, "baseline_tco2e": b,
-                         "scenario_tco2e": n, "change_tco2e": n - b,
-                         "change_pct": (n - b) / b * 100 if b > 0 else 0.0})
-    return pd.DataFrame(rows)
+    for k, name in enumerate(names):
+        for s, sid in enumerate(base.index):
+            b, g = float(base.iat[s]), float(gains[k, s])
+            change = 0.0 - g  # not -g: no gain is a change of 0.0, not -0.0
+            rows.append({"scenario": name, "service_id": sid, "baseline_tco2e": b, "scenario_tco2e": b - g,
+                         "change_tco2e": change, "change_pct": change / b * 100 if b > 0 else 0.0})
+    return pd.DataFrame(rows, columns=["scenario", "service_id", "baseline_tco2e", "scenario_tco2e", "change_tco2e",
+                                       "change_pct"])
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Sensitivity (SALib Sobol + one-at-a-time swings)
+# Sensitivity (Sobol indices + one-at-a-time swings) on copies of a service
 # ----------------------------------------------------------------------------------------------------------------
 
-SENSITIVITY_LABELS_FR: dict[str, str] = {
-    "terminal_embodied": "Fabrication des terminaux",
-    "lifetime": "Durée de vie des terminaux",
-    "device_hours": "Temps d'usage par unité",
-    "device_power": "Puissance des terminaux",
-    "data_gb": "Données transférées par unité",
-    "mobile_share": "Part d'usage sur smartphone",
-    "mobile_network_share": "Part du réseau mobile",
-    "elec_user": "Facteur d'émission de l'électricité (usagers)",
-    "network": "Facteurs d'émission des réseaux",
-    "pue": "PUE de l'hébergement",
-    "server_hours": "Sollicitation des serveurs",
-    "storage": "Stockage par unité (copies, capacité des baies)",
-    "dc_embodied": "Fabrication des serveurs et du stockage",
-    "elec_dc": "Facteur d'émission de l'électricité (hébergement)",
-}
+#: the parameters of the sensitivity analysis, in the order of their bounds (:func:`sensitivity_bounds`)
+SENSITIVITY_PARAMETERS: tuple[str, ...] = (
+    "terminal_embodied", "lifetime", "device_hours", "device_power", "data_gb", "mobile_share",
+    "mobile_network_share", "elec_user", "network", "pue", "server_hours", "storage", "dc_embodied", "elec_dc")
+#: the multipliers of a factor's value, by the part whose rows they scale (the model is linear in each factor)
+_FACTOR_SCALES: dict[str, str] = {"terminal_embodied": "terminals_build", "elec_user": "terminals_use",
+                                  "network": "network", "dc_embodied": "datacentre_build", "elec_dc": "datacentre_use"}
 
 
-#: Saltelli designs on the unit hypercube by (parameters, base samples, seed): services with as many active
-#: parameters share one design (read-only arrays).
 def saltelli_sample(bounds, n_base: int, seed: int) -> np.ndarray:
     """Saltelli's design for first- and total-order Sobol indices over uniform ``bounds`` ([low, high] per parameter).
 
@@ -1601,6 +1328,10 @@ def _ratio(table: pd.DataFrame, names: list[str], weights=None) -> tuple[float, 
     return float((rows["low"] * w).sum() / v), float((rows["high"] * w).sum() / v)
 
 
+def _climate(*keys: str) -> list[str]:
+    return [f"f:{k}:climate_change" for k in keys]
+
+
 def sensitivity_bounds(inputs: ServiceInputs, s: int, table: pd.DataFrame | None = None
                        ) -> dict[str, tuple[float, float]]:
     """Ranges of the sensitivity parameters for service ``s`` (multipliers, except the two shares and the PUE which
@@ -1610,94 +1341,125 @@ def sensitivity_bounds(inputs: ServiceInputs, s: int, table: pd.DataFrame | None
     table = parameter_table(inputs) if table is None else table
     r = inputs.resolved.iloc[s]
     h = inputs.hosting.iloc[s]
-    dev_items = [f"f:{i}:{p}:climate_change" for d in inputs.devices.index if r.get(f"share_{d}", 0) > 0
-                 for i in inputs.devices.loc[d, "items"] for p in PHASES_EMBODIED]
-    lives = [f"life:{d}" for d in inputs.devices.index if r.get(f"share_{d}", 0) > 0]
-    lo_l, hi_l = _ratio(table, lives)
+    used = [d for d in inputs.devices.index if r.get(f"share_{d}", 0) > 0]
+    dev_items = _climate(*(f"{i}:{p}" for d in used for i in inputs.devices.loc[d, "items"] for p in PHASES_EMBODIED))
     mns = float(r["mobile_network_share"]) if pd.notna(r["mobile_network_share"]) else 0.0
-    b = {
+    return {
         "terminal_embodied": _ratio(table, dev_items),
-        "lifetime": (lo_l, hi_l),
+        "lifetime": _ratio(table, [f"life:{d}" for d in used]),
         "device_hours": (0.5, 1.5),
         "device_power": (0.7, 1.3),
         "data_gb": (0.5, 1.5),
         "mobile_share": (max(0.0, r["share_smartphone"] - 0.2),
                          min(1.0 - r["share_tablet"], r["share_smartphone"] + 0.2)),
         "mobile_network_share": (max(0.0, mns - 0.2), min(1.0, mns + 0.2)),
-        "elec_user": _ratio(table, [f"f:{inputs.user_electricity_item}:use:climate_change"]),
-        "network": _ratio(table, [f"f:{inputs.network_items[0]}:use:climate_change",
-                                  f"f:{inputs.network_items[1]}:use:climate_change"]),
+        "elec_user": _ratio(table, _climate(f"{inputs.user_electricity_item}:use")),
+        "network": _ratio(table, _climate(*(f"{i}:use" for i in inputs.network_items))),
         "pue": (float(h["pue_low"]), float(h["pue_high"])),
         "server_hours": (0.5, 2.0),
         "storage": (0.5, 2.0),
-        "dc_embodied": _ratio(table, [f"f:{inputs.server_item}:{p}:climate_change" for p in PHASES_EMBODIED]
-                              + [f"f:{inputs.storage_item}:{p}:climate_change" for p in PHASES_EMBODIED]),
-        "elec_dc": _ratio(table, [f"f:{h['electricity_item']}:use:climate_change"]),
+        "dc_embodied": _ratio(table, _climate(*(f"{i}:{p}" for i in (inputs.server_item, inputs.storage_item)
+                                                for p in PHASES_EMBODIED))),
+        "elec_dc": _ratio(table, _climate(f"{h['electricity_item']}:use")),
     }
-    return b
 
 
-@dataclass(frozen=True)
-class _OneService:
-    """What :func:`_evaluate_one` needs of one service, built once per service (the sensitivity evaluates it
-    tens of times): its own inputs, central parameter values and drivers."""
-
-    sub: ServiceInputs
-    values: dict[str, np.ndarray]
-    drivers: Drivers
-    row: pd.Series
+def _copies(inputs: ServiceInputs, s: int, k: int) -> ServiceInputs:
+    """``k`` copies of service ``s`` (climate change only)."""
+    pick = [s] * k
+    return dataclasses.replace(inputs, resolved=inputs.resolved.iloc[pick].reset_index(drop=True),
+                               hosting=inputs.hosting.iloc[pick].reset_index(drop=True), criteria=("climate_change",))
 
 
-def _one_service(inputs: ServiceInputs, s: int) -> _OneService:
-    sub = dataclasses.replace(inputs, resolved=inputs.resolved.iloc[[s]].reset_index(drop=True),
-                              hosting=inputs.hosting.iloc[[s]].reset_index(drop=True), criteria=("climate_change",))
-    return _OneService(sub, central_parameters(parameter_table(sub)), Drivers.from_resolved(sub.resolved, sub.devices),
-                       sub.resolved.iloc[0])
-
-
-def _evaluate_one(inputs: ServiceInputs, s: int, names: list[str], X: np.ndarray,
-                  one: _OneService | None = None) -> np.ndarray:
-    """Climate total (kgCO2e per unit) of service ``s`` for each row of X (columns = ``names``); ``one``:
-    :func:`_one_service` of ``(inputs, s)`` when the caller keeps it (its arrays are never modified here)."""
-    one = _one_service(inputs, s) if one is None else one
-    sub, r, drv = one.sub, one.row, one.drivers
-    values = dict(one.values)  # entries are replaced below, never modified in place
-    K = X.shape[0]
-    col = {n: X[:, i] for i, n in enumerate(names)}
-    mult = lambda n: col.get(n, np.ones(K))[None, :]  # noqa: E731
-    shares = np.repeat(drv.shares[:, :, None], K, axis=2)
-    devs = list(sub.devices.index)
-    mobile_traffic = drv.mobile_traffic * np.ones((1, K))
+def _moved_shares(drv: Drivers, r: pd.Series, devices: pd.Index, col: dict) -> None:
+    """The smartphone share and the mobile network share of ``col`` written into the copies' drivers: the other
+    computers take what the smartphones free, split as the service's own laptop/desktop split (a service with no
+    computer share takes it from its ``computer_device``)."""
+    devs = list(devices)
+    mns = r["mobile_network_share"] if pd.notna(r["mobile_network_share"]) else 0.0
     if "mobile_share" in col:
         new_mobile = col["mobile_share"]
         computer = np.clip(1.0 - new_mobile - r["share_tablet"], 0.0, 1.0)
         old_comp = r["share_laptop"] + r["share_desktop"]
-        # the computers' own laptop/desktop split; a service with no computer share takes it from its computer_device
         lap = r["share_laptop"] / old_comp if old_comp > 0 else LAPTOP_PART.get(r.get("computer_device"), 1.0)
-        shares[0, devs.index("smartphone")] = new_mobile
-        shares[0, devs.index("laptop")] = computer * lap
-        shares[0, devs.index("desktop")] = computer * (1 - lap)
-        mns = r["mobile_network_share"] if pd.notna(r["mobile_network_share"]) else 0.0
-        mobile_traffic = new_mobile[None, :] * mns
+        drv.shares[:, devs.index("smartphone")] = new_mobile
+        drv.shares[:, devs.index("laptop")] = computer * lap
+        drv.shares[:, devs.index("desktop")] = computer * (1 - lap)
+        drv.mobile_traffic = new_mobile * mns
     if "mobile_network_share" in col:
-        mobile_share = shares[0, devs.index("smartphone")] if "mobile_share" in col else r["share_smartphone"]
-        mobile_traffic = (mobile_share * col["mobile_network_share"])[None, :] * np.ones((1, K))
-    data = drv.data_gb * mult("data_gb")
-    server_h = drv.server_hours * mult("server_hours")
+        mobile_share = drv.shares[:, devs.index("smartphone")] if "mobile_share" in col else r["share_smartphone"]
+        drv.mobile_traffic = mobile_share * col["mobile_network_share"] * np.ones(len(drv.data_gb))
+
+
+def _moved_drivers(one: ServiceInputs, names: list[str], X: np.ndarray) -> Drivers:
+    """The drivers of the copies of one service (``one``), each moved by its row of ``X`` (columns = ``names``)."""
+    K = X.shape[0]
+    col = {n: X[:, i] for i, n in enumerate(names)}
+    mult = lambda n: col.get(n, np.ones(K))  # noqa: E731
+    r = one.resolved.iloc[0]
+    drv = Drivers.from_resolved(one.resolved, one.devices)
+    drv.shares = drv.shares.copy()
+    _moved_shares(drv, r, one.devices.index, col)
+    drv.data_gb = drv.data_gb * mult("data_gb")
+    drv.server_hours = drv.server_hours * mult("server_hours")
     if r["type"] in ("website", "portal", "other"):
-        server_h = server_h * mult("data_gb")  # web server time follows the data served
-    drivers = Drivers(drv.device_hours * mult("device_hours"), shares, data, mobile_traffic, server_h,
-                      drv.storage_gb_years * mult("storage"), drv.device_kwh * mult("device_hours"),
-                      drv.dc_it_kwh * np.ones((1, K)))
-    for d in devs:
-        key = "life:" + d
-        values[key] = values[key] * col.get("lifetime", np.ones(K))
+        drv.server_hours = drv.server_hours * mult("data_gb")  # web server time follows the data served
+    drv.storage_gb_years = drv.storage_gb_years * mult("storage")
+    drv.device_hours = drv.device_hours * mult("device_hours")
+    drv.device_kwh = drv.device_kwh * mult("device_hours")
+    drv.life_scale = mult("lifetime")
+    drv.power_scale = mult("device_power")
     if "pue" in col:
-        values["pue:" + sub.hosting["pue_key"].iat[0]] = col["pue"]
-    scale = {k: col[k] for k in ("terminal_embodied", "device_power", "elec_user", "network", "dc_embodied",
-                                 "elec_dc") if k in col}
-    res = evaluate(sub, values, ("climate_change",), drivers=drivers, scale=scale)
-    return res["climate_change"]["total"][0]
+        drv.pue = col["pue"]
+    return drv
+
+
+def service_parts(inputs: ServiceInputs, s: int, names: list[str], X: np.ndarray, table: pd.DataFrame | None = None
+                  ) -> dict[str, np.ndarray]:
+    """Climate change per functional unit of service ``s`` (kgCO2e), by part, for each row of ``X`` (columns =
+    ``names``, parameters of :data:`SENSITIVITY_PARAMETERS`): the service's activity rows at their central values
+    (:func:`_central`, as :func:`evaluate`) for ``len(X)`` copies of it, each with its drivers moved (device time,
+    data, server time, storage, shares, device lifetimes and power, a fixed PUE) and the rows of each factor's
+    part scaled by that factor's multiplier. ``table``: :func:`parameter_table` of ``inputs`` when the caller has
+    it. Returns part -> (len(X),)."""
+    one = _copies(inputs, s, X.shape[0])
+    table = parameter_table(inputs) if table is None else table
+    rows, _ = activity_rows(one, table, _moved_drivers(one, names, X))
+    part = rows["part"].to_numpy(dtype=object)
+    activity = rows["activity"].to_numpy(dtype=float).copy()
+    service = rows["service"].to_numpy(dtype=np.int64)
+    for i, n in enumerate(names):
+        if n in _FACTOR_SCALES:
+            on = part == _FACTOR_SCALES[n]
+            activity[on] = activity[on] * X[service[on], i]
+    central = _central(rows.assign(activity=activity), one.factors, ("climate_change",), X.shape[0])
+    return {p: v[:, 0] for p, v in central["climate_change"].items()}
+
+
+def _swings(inputs: ServiceInputs, s: int, bounds: dict, base: float, table: pd.DataFrame) -> dict[str, tuple]:
+    """One-at-a-time: each parameter at its low and high bound, the others central; the parameters that move the
+    result: name -> (low, high, value at low, value at high)."""
+    swings = {}
+    for n, (lo, hi) in bounds.items():
+        if hi - lo <= 1e-12:
+            continue
+        y = service_parts(inputs, s, [n], np.array([[lo], [hi]]), table)["total"]
+        if abs(y[1] - y[0]) > 1e-9 * max(abs(base), 1e-12):
+            swings[n] = (lo, hi, y[0], y[1])
+    return swings
+
+
+def _sobol(inputs: ServiceInputs, s: int, bounds: dict, active: list[str], seed: int, n_base: int,
+           table: pd.DataFrame) -> tuple[dict, dict]:
+    """First-order and total indices of the ``active`` parameters (clipped to 0–1): Saltelli's design when there
+    are two or more, all the variance to a single one."""
+    if len(active) >= 2:
+        X = saltelli_sample([bounds[n] for n in active], n_base, seed)
+        first, total = sobol_indices(service_parts(inputs, s, active, X, table)["total"], len(active))
+        return dict(zip(active, np.clip(first, 0, 1))), dict(zip(active, np.clip(total, 0, 1)))
+    if len(active) == 1:
+        return {active[0]: 1.0}, {active[0]: 1.0}
+    return {}, {}
 
 
 def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) -> pd.DataFrame:
@@ -1706,46 +1468,27 @@ def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) 
     For each service: one-at-a-time swings (each parameter at its low and high bound, others central) for a tornado
     chart, and Sobol first-order and total indices (Saltelli's design with ``n_base`` base samples,
     :func:`saltelli_sample`, and SALib's estimators, :func:`sobol_indices`; no second order) over the parameters
-    that move the result.
+    that move the result; every value by :func:`service_parts`.
 
     Returns
     -------
-    Long table ``service_id, parameter, label_fr, low_bound, high_bound, g_at_low, g_at_high, swing_g, s1, st``
+    Long table ``service_id, parameter, low_bound, high_bound, base_g, g_at_low, g_at_high, swing_g, s1, st``
     (g = gCO2e per functional unit), sorted by service and decreasing ``st``.
     """
     rows = []
     table = parameter_table(inputs)
     for s in range(len(inputs.resolved)):
         bounds = sensitivity_bounds(inputs, s, table)
-        names = list(bounds)
-        one = _one_service(inputs, s)
-        base = _evaluate_one(inputs, s, [], np.zeros((1, 0)), one)[0]
-        swings = {}
-        for n in names:
-            lo, hi = bounds[n]
-            if hi - lo <= 1e-12:
-                continue
-            y = _evaluate_one(inputs, s, [n], np.array([[lo], [hi]]), one)
-            if abs(y[1] - y[0]) > 1e-9 * max(abs(base), 1e-12):
-                swings[n] = (lo, hi, y[0], y[1])
-        active = list(swings)
-        s1 = dict.fromkeys(active, np.nan)
-        st = dict.fromkeys(active, np.nan)
-        if len(active) >= 2:
-            X = saltelli_sample([bounds[n] for n in active], n_base, seed)
-            first, total = sobol_indices(_evaluate_one(inputs, s, active, X, one), len(active))
-            s1 = dict(zip(active, np.clip(first, 0, 1)))
-            st = dict(zip(active, np.clip(total, 0, 1)))
-        elif len(active) == 1:
-            s1 = st = {active[0]: 1.0}
+        base = service_parts(inputs, s, [], np.zeros((1, 0)), table)["total"][0]
+        swings = _swings(inputs, s, bounds, base, table)
+        s1, st = _sobol(inputs, s, bounds, list(swings), seed, n_base, table)
         sid = inputs.resolved["service_id"].iat[s]
-        for n in active:
-            lo, hi, ylo, yhi = swings[n]
-            rows.append({"service_id": sid, "parameter": n, "label_fr": SENSITIVITY_LABELS_FR[n], "low_bound": lo,
-                         "high_bound": hi, "base_g": base * 1000, "g_at_low": ylo * 1000, "g_at_high": yhi * 1000,
-                         "swing_g": abs(yhi - ylo) * 1000, "s1": s1[n], "st": st[n]})
-    out = pd.DataFrame(rows, columns=["service_id", "parameter", "label_fr", "low_bound", "high_bound", "base_g",
-                                      "g_at_low", "g_at_high", "swing_g", "s1", "st"])
+        for n, (lo, hi, ylo, yhi) in swings.items():
+            rows.append({"service_id": sid, "parameter": n, "low_bound": lo, "high_bound": hi, "base_g": base * 1000,
+                         "g_at_low": ylo * 1000, "g_at_high": yhi * 1000, "swing_g": abs(yhi - ylo) * 1000,
+                         "s1": s1[n], "st": st[n]})
+    out = pd.DataFrame(rows, columns=["service_id", "parameter", "low_bound", "high_bound", "base_g", "g_at_low",
+                                      "g_at_high", "swing_g", "s1", "st"])
     return out.sort_values(["service_id", "st", "swing_g"], ascending=[True, False, False],
                            kind="mergesort").reset_index(drop=True)
 
@@ -1755,81 +1498,28 @@ def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) 
 # ----------------------------------------------------------------------------------------------------------------
 
 #: ADEME's published figures (``incubateur-ademe/impactco2:src/data/categories/usagenumerique.json@2deca6d``),
-#: kgCO2e per unit, split terminal build / terminal use / transmission / DC build / DC use.
-ADEME_REFERENCES: dict[str, dict] = {
-    "visio": {"label_fr": "1 h de visioconférence (2 appareils, SD, ordinateur portable, réseau fixe FR)",
-              "total_kg": 0.04100456621 + 0.002845 + 0.0129770857 + 0.000236636 + 7.755216e-8},
-    "email": {"label_fr": "1 courriel de 1 Mo à 1 destinataire", "total_kg": 0.001286218 + 0.00008684837
-              + 0.00003580927 + 0.00093525547 + 0.00011768151},
-    "streaming": {"label_fr": "1 h de vidéo en streaming (HD)", "total_kg": 0.0327361035 + 0.002903607 + 0.02780804
-                  + 0.000236636 + 0.00033236641},
+#: kgCO2e per unit, split terminal build / terminal use / transmission / DC build / DC use: 1 h of visio (2 devices,
+#: SD, laptop, French fixed network), 1 email of 1 MB to 1 recipient, 1 h of HD streaming.
+ADEME_REFERENCES: dict[str, float] = {
+    "visio": 0.04100456621 + 0.002845 + 0.0129770857 + 0.000236636 + 7.755216e-8,
+    "email": 0.001286218 + 0.00008684837 + 0.00003580927 + 0.00093525547 + 0.00011768151,
+    "streaming": 0.0327361035 + 0.002903607 + 0.02780804 + 0.000236636 + 0.00033236641,
 }
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Summary
-# ----------------------------------------------------------------------------------------------------------------
-
-
-def summary_services(result: LcaResult, rgesn_scores: pd.DataFrame | None = None) -> dict:
-    """The ``services`` part of ``summary.json``."""
-    table = lca_table(result)
-    overall = {}
-    if rgesn_scores is not None and len(rgesn_scores):
-        ov = rgesn_scores[rgesn_scores["family"] == "Ensemble"]
-        overall = dict(zip(ov["service_id"], ov["score_pct"]))
-    total_draws = result.total_annual_draws("climate_change") / 1000
-    out = []
-    for _, row in table.iterrows():
-        item = {
-            "service_id": row["service_id"], "name": row["name"], "type": row["type"],
-            "functional_unit": row["functional_unit"],
-            "gco2e_per_unit": {"value": row["gco2e_per_unit"], "low": row["gco2e_low"], "high": row["gco2e_high"]},
-            "annual_tco2e": {"value": row["annual_tco2e"], "low": row["annual_tco2e_low"],
-                             "high": row["annual_tco2e_high"]},
-            "tiers": {"terminals": row["terminals_share"], "network": row["network_share"],
-                      "datacentre": row["datacentre_share"]},
-        }
-        if row["service_id"] in overall and pd.notna(overall[row["service_id"]]):
-            item["rgesn_score_pct"] = overall[row["service_id"]]
-        out.append(item)
-    return {
-        "services": out,
-        "total_annual_tco2e": {"value": float(table["annual_tco2e"].sum()),
-                               "low": float(np.percentile(total_draws, 2.5)),
-                               "high": float(np.percentile(total_draws, 97.5))},
-        "n_draws": result.n_draws, "seed": result.seed,
-    }
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Reference checks shown in the notebook (the same checks are tests in tests/test_services.py)
-# ----------------------------------------------------------------------------------------------------------------
-
-#: The ADEME vintage behind impactco2's usage figures (``usagenumerique.json@2deca6d``). Devices: construction
-#: (kgCO2e) of the ADEME 2018 study used by impactco2 ("Modélisation et évaluation des impacts environnementaux de
-#: produits de consommation et biens d'équipement", listed in ``incubateur-ademe/impactco2#164``); lifetimes, profiles
-#: (3 h/day) and active powers of ``publicodes-acv-numerique:src/acv-terminaux.publicodes@d13a17e4``. French
-#: electricity 0.0569 kgCO2e/kWh: the factor of that dataset (it reproduces both its terminal-use and its DC-use
-#: lines). Fixed network 9.2693467 gCO2e/GB (its per-GB transmission line; NegaOctet). Storage: ADEME unit.
+#: Devices of that ADEME vintage: lifetimes, profiles (3 h/day) and active powers of
+#: ``publicodes-acv-numerique:src/acv-terminaux.publicodes@d13a17e4`` (construction in the vintage factor table,
+#: ``helpers.io.services_inputs.vintage_factor_table``).
 ADEME_VINTAGE_DEVICES = pd.DataFrame({
     "device": ["smartphone", "tablet", "laptop", "desktop", "tv"],
     "items": [("smartphone",), ("tablet",), ("laptop",), ("desktop",), ("tv",)],
     "lifetime_years": [2.5, 3.0, 6.0, 6.0, 8.0], "lifetime_low_years": [2.5, 3.0, 6.0, 6.0, 8.0],
     "lifetime_high_years": [2.5, 3.0, 6.0, 6.0, 8.0], "hours_per_day": [3.0] * 5,
-    "power_w": [5.6, 15.0, 25.0, 80.0, 65.0], "label_fr": ["Smartphone", "Tablette", "Portable", "Fixe", "TV"],
+    "power_w": [5.6, 15.0, 25.0, 80.0, 65.0],
 }).set_index("device")
-ADEME_VINTAGE_VALUES: dict[tuple[str, str], float] = {
-    ("laptop", "manufacturing"): 134.7, ("tablet", "manufacturing"): 44.5, ("smartphone", "manufacturing"): 26.239,
-    ("desktop", "manufacturing"): 416.92, ("tv", "manufacturing"): 349.87, ("electricity_fr", "use"): 0.0569,
-    ("network_fixed_fr", "use"): 0.0092693467, ("network_mobile_fr", "use"): 0.02468,
-    ("server", "manufacturing"): 748.0, ("storage_array", "manufacturing"): 144.0,
-}
 #: PUE of ADEME's models: 1.3 for streaming (assumption, reused for visio), 1.16 for email (Google, Gmail)
 _REFERENCE_KINDS = pd.DataFrame({
-    "kind": ["ademe_streaming", "ademe_mail"], "label_fr": ["ADEME streaming", "ADEME messagerie"],
-    "default_pue": [1.3, 1.16], "pue_low": [1.3, 1.16], "pue_high": [1.3, 1.16],
-    "electricity_item": ["electricity_fr", "electricity_fr"], "source": ["data center.publicodes"] * 2,
+    "kind": ["ademe_streaming", "ademe_mail"], "default_pue": [1.3, 1.16], "pue_low": [1.3, 1.16],
+    "pue_high": [1.3, 1.16], "electricity_item": ["electricity_fr", "electricity_fr"],
+    "source": ["data center.publicodes"] * 2,
 })
 _REFERENCE_SERVICES = pd.DataFrame([
     dict(service_id="visio", name="visio", type="visio", annual_volume=2, volume_unit="participant_hours",
@@ -1847,22 +1537,15 @@ _REFERENCE_MIX = {
     "streaming": {"share_desktop": 0.0, "share_laptop": 0.15, "share_tablet": 0.10, "share_smartphone": 0.05,
                   "share_tv": 0.70},
 }
+#: the TV of ADEME's streaming mix in the library (``tv_display``: 8 years, 3 h/day, 65 W; ADEME acv-terminaux)
+_LIBRARY_TV = pd.DataFrame({"items": [("tv_display",)], "lifetime_years": [8.0], "lifetime_low_years": [6.0],
+                            "lifetime_high_years": [10.0], "hours_per_day": [3.0], "power_w": [65.0],
+                            "lifetime_source": ["ADEME acv-terminaux"]}, index=["tv"])
 
 
-def _vintage_factor_table() -> pd.DataFrame:
-    rows = []
-    for (item, phase), v in ADEME_VINTAGE_VALUES.items():
-        act = "kwh" if item.startswith("electricity") else "gb" if item.startswith("network") else "unit"
-        rows.append({"factor_id": f"{item}:{phase}:climate_change", "item": item, "phase": phase,
-                     "criterion": "climate_change", "value": v, "unit": f"kgCO2e/{act}", "activity_unit": act,
-                     "low": v, "high": v, "distribution": "none", "source": "ADEME vintage of impactco2",
-                     "vintage": "impactco2 usagenumerique.json@2deca6d", "status": "sourced", "note": ""})
-    return pd.DataFrame(rows)
-
-
-def _reference_totals_g(factors: pd.DataFrame, devices: pd.DataFrame, ademe_storage: bool,
+def _reference_totals_g(factors: pd.DataFrame, devices: pd.DataFrame, ademe_storage: bool, presets: pd.DataFrame,
                         categories=None) -> np.ndarray:
-    inputs = build_inputs(_REFERENCE_SERVICES, factors, categories, _REFERENCE_KINDS, None, devices=devices)
+    inputs = build_inputs(_REFERENCE_SERVICES, factors, categories, _REFERENCE_KINDS, None, presets, devices=devices)
     if ademe_storage:
         inputs = dataclasses.replace(inputs, server_power_w=SERVER_POWER_W, server_lifetime_years=5.0,
                                      storage_capacity_gb=ADEME_STORAGE_CAPACITY_GB,
@@ -1873,30 +1556,28 @@ def _reference_totals_g(factors: pd.DataFrame, devices: pd.DataFrame, ademe_stor
         for col, share in mix.items():
             r.loc[r["service_id"] == sid, col] = share
     r.loc[r["service_id"] == "email", "mobile_traffic_share"] = 0.0
-    res = evaluate(inputs, central_parameters(parameter_table(inputs)), ("climate_change",))
-    per_unit = res["climate_change"]["total"][:, 0] * 1000
+    per_unit = evaluate(inputs, ("climate_change",))[0]["climate_change"]["total"][:, 0] * 1000
     return per_unit * np.array([2.0, 1.0, 1.0])  # the visio reference is one meeting of 2 devices
 
 
-def reference_checks(factors: pd.DataFrame, categories: pd.DataFrame | None = None) -> pd.DataFrame:
+def reference_checks(factors: pd.DataFrame, categories: pd.DataFrame | None, presets: pd.DataFrame,
+                     vintage_factors: pd.DataFrame) -> pd.DataFrame:
     """The model against ADEME's published usage figures (impactco2): 1 h of visio (57.1 g), 1 email (2.46 g),
     1 h of streaming (64 g).
 
-    Columns: ``reference, ademe_g`` (published), ``model_ademe_vintage_g`` (this model with the parameters ADEME
-    used, :data:`ADEME_VINTAGE_VALUES`), ``difference_pct``, ``model_library_g`` (this model with the current factor
-    library and its device table, a TV taken as ``tv_display``).
+    Columns: ``reference`` (a key of :data:`ADEME_REFERENCES`), ``ademe_g`` (published), ``model_ademe_vintage_g``
+    (this model with the parameters ADEME used: ``vintage_factors``, ``helpers.io.services_inputs.
+    vintage_factor_table``, and :data:`ADEME_VINTAGE_DEVICES`), ``difference_pct``, ``model_library_g`` (this model
+    with the current factor library and its device table, a TV taken as ``tv_display``), ``library_difference_pct``.
     """
-    vintage = _reference_totals_g(_vintage_factor_table(), ADEME_VINTAGE_DEVICES, True)
-    lib_devices = device_table(categories)
-    tv = pd.DataFrame({"items": [("tv_display",)], "lifetime_years": [8.0], "lifetime_low_years": [6.0],
-                       "lifetime_high_years": [10.0], "hours_per_day": [3.0], "power_w": [65.0],
-                       "label_fr": ["Téléviseur"], "lifetime_source": ["ADEME acv-terminaux"]}, index=["tv"])
-    lib_devices = pd.concat([lib_devices, tv])
-    library = _reference_totals_g(factors, lib_devices, False, categories)
-    ademe = np.array([ADEME_REFERENCES[k]["total_kg"] * 1000 for k in ("visio", "email", "streaming")])
+    vintage = _reference_totals_g(vintage_factors, ADEME_VINTAGE_DEVICES, True, presets)
+    lib_devices = pd.concat([device_table(categories), _LIBRARY_TV])
+    library = _reference_totals_g(factors, lib_devices, False, presets, categories)
+    keys = list(ADEME_REFERENCES)
+    ademe = np.array([ADEME_REFERENCES[k] * 1000 for k in keys])
     return pd.DataFrame({
-        "reference": [ADEME_REFERENCES[k]["label_fr"] for k in ("visio", "email", "streaming")],
-        "ademe_g": ademe, "model_ademe_vintage_g": vintage, "difference_pct": (vintage - ademe) / ademe * 100,
+        "reference": keys, "ademe_g": ademe, "model_ademe_vintage_g": vintage,
+        "difference_pct": (vintage - ademe) / ademe * 100,
         "model_library_g": library, "library_difference_pct": (library - ademe) / ademe * 100,
     })
 
@@ -1908,7 +1589,7 @@ def reference_checks(factors: pd.DataFrame, categories: pd.DataFrame | None = No
 
 @dataclass
 class ServicesStudy:
-    """Everything notebook 03 shows and writes."""
+    """Everything notebook 03 shows and writes (``helpers.run.services_section`` computes and writes it)."""
 
     available: bool
     services: pd.DataFrame
@@ -1922,90 +1603,9 @@ class ServicesStudy:
     references: pd.DataFrame = field(default_factory=pd.DataFrame)
     rgesn_provided: bool = False
     rgesn_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
-    rgesn_priority: pd.DataFrame = field(default_factory=pd.DataFrame)
     rgesn_grid: pd.DataFrame = field(default_factory=pd.DataFrame)
     factor_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def names(self) -> dict:
         return dict(zip(self.services.get("service_id", []), self.services.get("name", [])))
-
-    def summary(self) -> dict:
-        if not self.available:
-            return {"services": [], "provided": False}
-        out = summary_services(self.result, self.rgesn_scores if self.rgesn_provided else None)
-        out["provided"] = True
-        out["rgesn_provided"] = self.rgesn_provided
-        out["reference_checks"] = [
-            {"reference": r["reference"], "ademe_g": r["ademe_g"], "model_g": r["model_ademe_vintage_g"],
-             "difference_pct": r["difference_pct"]} for _, r in self.references.iterrows()]
-        return out
-
-    def write(self, ctx) -> None:
-        """Write the tables and the ``services`` part of the summary."""
-        if self.available:
-            ctx.write_table("services_lca", self.table)
-            ctx.write_table("services_criteria", self.criteria)
-            ctx.write_table("services_swd", self.swd)
-            ctx.write_table("services_sensitivity", self.sensitivity)
-            ctx.write_table("services_scenarios", self.scenarios)
-            ctx.write_table("services_references", self.references)
-            if self.rgesn_provided:
-                ctx.write_table("rgesn_scores", self.rgesn_scores)
-                ctx.write_table("rgesn_answers", self.rgesn_grid)
-        ctx.write_summary("services", self.summary())
-
-
-def service_factors(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The factor library with the territory's ``factor_overrides.csv`` applied, and the table of changes.
-
-    The territory's electricity override (``territory.yaml``) is not applied: users' devices and networks draw from
-    the French grid, whatever the collectivity's own electricity contract (location-based); that grid's factor is
-    the vintage of the reference year (``helpers.io.factors.apply_electricity_vintage``), as in the balance.
-    """
-    from helpers.io import factors as fm
-
-    factors = fm.load_factors()
-    year = getattr(getattr(ctx, "territory", None), "reference_year", None)
-    if year is not None:
-        factors, _ = fm.apply_electricity_vintage(factors, int(year))
-    path = ctx.raw / "factor_overrides.csv"
-    if provided(path):  # header-only = not provided (issue 17)
-        return fm.apply_overrides(factors, fm.read_factor_overrides(path, factors))
-    return factors, pd.DataFrame(columns=fm.CHANGE_COLUMNS)
-
-
-def run_study(ctx, n_draws: int = 10_000, seed: int = 20200101, n_sobol: int = 256) -> ServicesStudy:
-    """Read the territory's services (and RGESN answers), run the LCA, the Monte Carlo, SWD, sensitivity, scenarios
-    and reference checks. A territory without ``services.csv`` gets an empty study (``available`` False)."""
-    from helpers.io import factors as fm
-    from helpers.model import rgesn
-
-    path = ctx.raw / "services.csv"
-    if not provided(path):  # missing or header-only (issue 17)
-        return ServicesStudy(available=False, services=pd.DataFrame(columns=["service_id", "name"]))
-    sites = load_hosting_sites(ctx)
-    services = plain(read_services(path, list(sites["site_id"])))
-    factors, changes = service_factors(ctx)
-    categories = fm.load_categories()
-    kinds = fm.load_hosting_kinds()
-    presets = load_presets()  # once: every resolve of the scenarios would read it again
-    inputs = build_inputs(services, factors, categories, kinds, sites, presets)
-    result = run_lca(inputs, n_draws=n_draws, seed=seed)
-    study = ServicesStudy(
-        available=True, services=services.drop(columns="_line"), inputs=inputs, result=result,
-        table=lca_table(result), criteria=criteria_table(result), swd=swd_comparison(result),
-        sensitivity=sensitivity(inputs, seed=seed, n_base=n_sobol),
-        scenarios=scenario_table(services, factors, categories, kinds, sites, presets),
-        references=reference_checks(factors, categories), factor_changes=changes,
-    )
-    rpath = ctx.raw / "rgesn.csv"
-    if provided(rpath):  # header-only = not provided (issue 17)
-        criteria = rgesn.load_criteria()
-        answers = plain(rgesn.read_rgesn(rpath, list(services["service_id"]), criteria))
-        assessed = [s for s in services["service_id"] if s in set(answers["service_id"])]
-        study.rgesn_provided = bool(assessed)
-        study.rgesn_scores = rgesn.rgesn_scores(answers, criteria, assessed)
-        study.rgesn_priority = rgesn.rgesn_scores(answers, criteria, assessed, by="priority")
-        study.rgesn_grid = rgesn.answers_grid(answers, criteria, assessed)
-    return study

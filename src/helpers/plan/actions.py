@@ -467,13 +467,10 @@ def run_services(inputs: lv.PlanInputs, models: Models, built=None) -> Run | Non
 
 def _services_rows(inputs: lv.PlanInputs, models: Models) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The services of ``inputs`` per year as activity rows of the one activity model
-    (``helpers.model.services.activity_rows`` × each service's functional units per year) and their multipliers."""
+    (``helpers.model.services.annual_rows``) and their multipliers."""
     from helpers.model import services as sv
 
-    built = _build_services(inputs, models)
-    rows, params = sv.activity_rows(built)
-    units = built.resolved["units_per_year"].to_numpy(dtype=float)
-    return rows.assign(activity=rows["activity"].to_numpy(dtype=float) * units[rows["service"].to_numpy()]), params
+    return sv.annual_rows(_build_services(inputs, models))
 
 
 def _build_services(inputs: lv.PlanInputs, models: Models):
@@ -1104,7 +1101,7 @@ def indicator_value(inputs: lv.PlanInputs, lever: str, targets, hosting_kinds=No
                     ) -> tuple[float, str]:
     """The monitoring indicator of a lever measured on ``inputs``: ``(value, unit code)`` (:data:`INDICATOR_UNITS`);
     ``hosting_kinds``: the hosting kinds' PUE (needed for ``hosting_consolidation``); ``presets``: the services'
-    presets (default: ``helpers.model.services.resolve_services``'s).
+    presets (``helpers.io.services_inputs.load_presets``; needed by the services' levers).
 
     NaN when the inputs do not carry it (e.g. no printing.csv) or the lever has no model (``none``).
     """

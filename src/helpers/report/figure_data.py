@@ -60,7 +60,8 @@ def breakdown(df: pd.DataFrame, label: str) -> pd.DataFrame:
 def service_tiers(table: pd.DataFrame) -> pd.DataFrame:
     """Share (%) of terminals, networks and data centres in each service's footprint per functional unit
     (``report.services.tier_figure``)."""
-    from helpers.model.services import TIER_LABELS_FR, TIERS
+    from helpers.io.vocab import SERVICE_TIER_LABELS_FR as TIER_LABELS_FR
+    from helpers.io.vocab import SERVICE_TIERS as TIERS
 
     out = pd.DataFrame({"Service": table["name"].to_numpy()})
     for tier in TIERS:

@@ -1,9 +1,12 @@
 """The services' life-cycle assessment in French for the published diagnostic: display tables, figures and their
 alternative texts.
 
-The model (``helpers.model.services``) holds numbers only; this module turns a :class:`helpers.model.services.ServicesStudy` into
-what notebook ``03_services_lca`` shows. Nothing here is written to ``data/processed/`` or ``summary.json``: the
-section's outputs are ``ServicesStudy.write``.
+The model (``helpers.model.services``, ``helpers.model.rgesn``) holds numbers and codes only; this module holds their
+French names (types of service, scenarios, sensitivity parameters, ADEME references, RGESN answers), puts them in
+the tables the section publishes (:func:`labelled_scenarios`, :func:`labelled_sensitivity`,
+:func:`labelled_references`) and turns a :class:`helpers.model.services.ServicesStudy` into what notebook
+``03_services_lca`` shows. Nothing here is written to ``data/processed/`` or ``summary.json``: the section's outputs
+are written by ``helpers.run.services_section``.
 """
 
 from __future__ import annotations
@@ -11,35 +14,72 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.model.services import MB_PER_GB, TIER_LABELS_FR, TIERS, TYPE_LABELS_FR, ServicesStudy
+from helpers.io.rgesn_inputs import FAMILIES, OVERALL
+from helpers.io.vocab import SERVICE_TIER_LABELS_FR as TIER_LABELS_FR
+from helpers.model.services import MB_PER_GB, TIERS, ServicesStudy
+
+#: the types of service (``services.csv`` column ``type``)
+TYPE_LABELS_FR: dict[str, str] = {
+    "website": "Site web", "portal": "Portail de démarches", "visio": "Visioconférence", "email": "Messagerie",
+    "storage": "Stockage de fichiers", "streaming": "Diffusion vidéo", "other": "Autre service",
+}
+#: the services' scenarios (``helpers.model.services.SCENARIOS``), column ``label_fr`` of ``services_scenarios``
+SCENARIO_LABELS_FR: dict[str, str] = {
+    "visio_audio_only": "Visio : une part des heures en audio seul (caméra coupée)",
+    "page_weight": "Pages web allégées",
+    "lazy_loading": "Chargement différé des contenus (lazy loading)",
+    "video_quality": "Qualité vidéo réduite",
+    "storage_purge": "Purge du stockage",
+    "mobile_to_wifi": "Bascule du réseau mobile vers le Wi-Fi",
+}
+#: the parameters of the sensitivity analysis (``helpers.model.services.SENSITIVITY_PARAMETERS``)
+SENSITIVITY_LABELS_FR: dict[str, str] = {
+    "terminal_embodied": "Fabrication des terminaux",
+    "lifetime": "Durée de vie des terminaux",
+    "device_hours": "Temps d'usage par unité",
+    "device_power": "Puissance des terminaux",
+    "data_gb": "Données transférées par unité",
+    "mobile_share": "Part d'usage sur smartphone",
+    "mobile_network_share": "Part du réseau mobile",
+    "elec_user": "Facteur d'émission de l'électricité (usagers)",
+    "network": "Facteurs d'émission des réseaux",
+    "pue": "PUE de l'hébergement",
+    "server_hours": "Sollicitation des serveurs",
+    "storage": "Stockage par unité (copies, capacité des baies)",
+    "dc_embodied": "Fabrication des serveurs et du stockage",
+    "elec_dc": "Facteur d'émission de l'électricité (hébergement)",
+}
+#: ADEME's published usage figures (``helpers.model.services.ADEME_REFERENCES``)
+REFERENCE_LABELS_FR: dict[str, str] = {
+    "visio": "1 h de visioconférence (2 appareils, SD, ordinateur portable, réseau fixe FR)",
+    "email": "1 courriel de 1 Mo à 1 destinataire",
+    "streaming": "1 h de vidéo en streaming (HD)",
+}
+#: the answers of the RGESN self-assessment
+ANSWER_LABELS_FR = {"conforme": "Conforme", "non_conforme": "Non conforme", "non_applicable": "Non applicable",
+                    "non_evalue": "Non évalué"}
 
 
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The per-service table with French headers and formatted numbers, for the notebook."""
-    from helpers.report.plotting import fr_interval
+def labelled_scenarios(table: pd.DataFrame) -> pd.DataFrame:
+    """The scenario table (``helpers.model.services.scenario_table``) with each scenario's French name in
+    ``label_fr``, after ``scenario`` (the published ``services_scenarios`` table)."""
+    out = table.copy()
+    out.insert(1, "label_fr", out["scenario"].map(SCENARIO_LABELS_FR))
+    return out
 
-    def g(v, lo, hi):
-        d = 0 if v >= 100 else 1 if v >= 10 else 2 if v >= 0.1 else 3
-        return fr_interval(v, lo, hi, d)
 
-    def t(v, lo, hi):
-        d = 0 if v >= 100 else 1 if v >= 1 else 2
-        return fr_interval(v, lo, hi, d)
+def labelled_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity table (``helpers.model.services.sensitivity``) with each parameter's French name in
+    ``label_fr``, after ``parameter`` (the published ``services_sensitivity`` table)."""
+    out = table.copy()
+    out.insert(2, "label_fr", out["parameter"].map(SENSITIVITY_LABELS_FR))
+    return out
 
-    if table is None or table.empty:
-        return pd.DataFrame({"Service": []})
-    return pd.DataFrame({
-        "Service": table["name"],
-        "Unité fonctionnelle": table["functional_unit"],
-        "gCO2e par unité [fourchette probable]": [g(*x) for x in zip(table["gco2e_per_unit"], table["gco2e_low"],
-                                                          table["gco2e_high"])],
-        "Terminaux": [f"{v * 100:.0f} %" for v in table["terminals_share"].fillna(0)],
-        "Réseaux": [f"{v * 100:.0f} %" for v in table["network_share"].fillna(0)],
-        "Centres de données": [f"{v * 100:.0f} %" for v in table["datacentre_share"].fillna(0)],
-        "tCO2e par an [fourchette probable]": [t(*x) for x in zip(table["annual_tco2e"], table["annual_tco2e_low"],
-                                                       table["annual_tco2e_high"])],
-        "EcoIndex déclaré": table["ecoindex_grade"].fillna("–"),
-    })
+
+def labelled_references(table: pd.DataFrame) -> pd.DataFrame:
+    """The reference checks (``helpers.model.services.reference_checks``) with each reference named in French in
+    ``reference`` (the published ``services_references`` table)."""
+    return table.assign(reference=table["reference"].map(REFERENCE_LABELS_FR))
 
 
 def display_references(ref: pd.DataFrame) -> pd.DataFrame:
@@ -120,37 +160,6 @@ def display_sensitivity(study: ServicesStudy, top: int = 3) -> pd.DataFrame:
     })
 
 
-def display_scenarios(study: ServicesStudy) -> pd.DataFrame:
-    from helpers.report.plotting import fr_number
-
-    if not study.available:
-        return pd.DataFrame({"Scénario": []})
-    s = study.scenarios
-    s = s[s["change_pct"] <= -0.5]
-    return pd.DataFrame({
-        "Scénario": s["label_fr"], "Service": s["service_id"].map(study.names),
-        "tCO2e par an avant": [fr_number(v, 2) for v in s["baseline_tco2e"]],
-        "après": [fr_number(v, 2) for v in s["scenario_tco2e"]],
-        "Variation": [f"{v:+.0f} %" for v in s["change_pct"]],
-    })
-
-
-def display_swd(study: ServicesStudy) -> pd.DataFrame:
-    from helpers.report.plotting import fr_number
-
-    s = study.swd
-    if s.empty:
-        return pd.DataFrame({"Service": []})
-    return pd.DataFrame({
-        "Service": s["name"], "Données par visite (Mo)": [fr_number(v, 1) for v in s["data_mb_per_unit"]],
-        "Modèle ascendant (g)": [fr_number(v, 2) for v in s["bottom_up_g"]],
-        "SWD v4, électricité française (g)": [fr_number(v, 2) for v in s["swd_fr_g"]],
-        "SWD v4, 494 g/kWh (g)": [fr_number(v, 2) for v in s["swd_global_g"]],
-        "Écart SWD (FR) / ascendant": [f"{v:+.0f} %" for v in s["difference_pct"]],
-        "Note SWD par page": s["swd_rating_per_page"],
-    })
-
-
 def not_provided_markdown() -> str:
     """The services part when ``services.csv`` is absent or holds its header only (issue 33): one sentence, no
     heading left empty."""
@@ -202,7 +211,7 @@ def alt_texts(study: ServicesStudy) -> dict[str, str]:
     out["scenarios"] = (f"Le scénario le plus efficace est « {best} » : −{fr_number(gain.max(), 2)} tCO2e par an "
                         f"({gain.max() / tot['baseline_tco2e'].iat[0] * 100:.0f} % de l'empreinte des services).")
     if study.rgesn_provided:
-        ov = study.rgesn_scores[study.rgesn_scores["family"] == "Ensemble"]
+        ov = study.rgesn_scores[study.rgesn_scores["family"] == OVERALL]
         out["rgesn"] = "Taux de conformité RGESN : " + " ; ".join(
             f"« {study.names.get(s, s)} » {v:.0f} % ({a:.0f} % du référentiel évalué)"
             for s, v, a in zip(ov["service_id"], ov["score_pct"], ov["answered_pct"])) + "."
@@ -425,11 +434,11 @@ def placeholder_figure(message: str):
 
 def rgesn_table(scores: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
     """The RGESN self-assessment's overall score per service with French headers (``helpers.model.rgesn.rgesn_scores``
-    rows of the family ``Ensemble``), for the notebook."""
+    rows of the overall family, ``helpers.io.rgesn_inputs.OVERALL``), for the notebook."""
     names = names or {}
     if scores is None or scores.empty:
         return pd.DataFrame({"Service": [], "Taux de conformité": []})
-    ov = scores[scores["family"] == "Ensemble"]
+    ov = scores[scores["family"] == OVERALL]
     return pd.DataFrame({
         "Service": [names.get(s, s) for s in ov["service_id"]],
         "Conformes": ov["n_conforme"].to_numpy(),
@@ -443,14 +452,13 @@ def rgesn_table(scores: pd.DataFrame, names: dict | None = None) -> pd.DataFrame
 
 def scores_figure(scores: pd.DataFrame, names: dict | None = None):
     """Heat-map-like table of family scores per service, the value written in each cell (not colour alone)."""
-    from helpers.model.rgesn import FAMILIES
     from helpers.report.plotting import setup
 
     plt = setup()
     names = names or {}
     pivot = scores.pivot(index="service_id", columns="family", values="score_pct")
     pivot = pivot.loc[list(dict.fromkeys(scores["service_id"]))]
-    cols = [f for f in list(FAMILIES) + ["Ensemble"] if f in pivot.columns]
+    cols = [f for f in list(FAMILIES) + [OVERALL] if f in pivot.columns]
     pivot = pivot[cols]
     fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(pivot) + 1.8))
     data = pivot.to_numpy(dtype=float)
@@ -461,7 +469,7 @@ def scores_figure(scores: pd.DataFrame, names: dict | None = None):
             text = "n.a." if np.isnan(v) else f"{v:.0f} %"
             ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     color="white" if (not np.isnan(v) and v > 60) else "black",
-                    fontweight="bold" if cols[j] == "Ensemble" else "normal")
+                    fontweight="bold" if cols[j] == OVERALL else "normal")
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right", fontsize=8)
     labels = [str(names.get(s, s)) for s in pivot.index]
     ax.set_yticks(range(len(pivot)), [t if len(t) <= 40 else t[:39] + "…" for t in labels], fontsize=8)

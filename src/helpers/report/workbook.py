@@ -321,9 +321,6 @@ def _labels() -> dict[str, dict]:
     from helpers.io.carbon_inputs import PURCHASE_CATEGORIES
     from helpers.io.catalogue import axis_labels
     from helpers.io.factors import load_categories, load_hosting_kinds
-    from helpers.model.levers import LEVERS
-    from helpers.model.rgesn import ANSWER_LABELS_FR
-    from helpers.model.services import TYPE_LABELS_FR
     from helpers.report.carbon_labels import (
         CRITERIA_LABELS,
         GROUP_LABELS,
@@ -331,7 +328,9 @@ def _labels() -> dict[str, dict]:
         PSEUDO_CATEGORY_LABELS,
         TIER_LABELS,
     )
+    from helpers.report.levers import LEVER_LABELS_FR
     from helpers.report.maturity import PILLARS_FR
+    from helpers.report.services import ANSWER_LABELS_FR, TYPE_LABELS_FR
 
     cats = load_categories()
     category = dict(zip(cats["category"], cats["label_fr"]))
@@ -356,7 +355,7 @@ def _labels() -> dict[str, dict]:
     axes = dict(axis_labels()) | {"global": "Ensemble du questionnaire"}
     return {"category": category, "item": items, "purchase": purchase, "hosting": hosting, "phase": phase,
             "tier": tier, "criterion": dict(CRITERIA_LABELS), "axis": axes, "pillar": dict(PILLARS_FR),
-            "lever": {k: v.label_fr for k, v in LEVERS.items()} | {"none": "aucun (accompagnement)"},
+            "lever": dict(LEVER_LABELS_FR) | {"none": "aucun (accompagnement)"},
             "rgesn": dict(ANSWER_LABELS_FR), "service_type": dict(TYPE_LABELS_FR), "group": dict(GROUP_LABELS)}
 
 

@@ -283,14 +283,14 @@ def read_selection(ctx, catalogue: pd.DataFrame, categories: list[str], inputs: 
 def _models(ctx, inputs: lv.PlanInputs, categories, kinds, prices: dict, n_draws: int, seed: int) -> act.Models:
     """The two models' tables for the territory: the balance's factors (its overrides applied), the services'
     library when it has services, the unit prices."""
-    from helpers.model import services as sv
+    from helpers.io import services_inputs as si
 
     with_services = inputs.services is not None
     return act.Models(categories=categories, factors=_balance_factors(ctx), hosting_kinds=kinds,
                       reference_year=ctx.territory.reference_year,
-                      service_factors=sv.service_factors(ctx)[0] if with_services else None,
-                      service_sites=sv.load_hosting_sites(ctx) if with_services else None,
-                      presets=sv.load_presets() if with_services else None, n_draws=int(n_draws), seed=int(seed),
+                      service_factors=si.service_factors(ctx)[0] if with_services else None,
+                      service_sites=si.load_hosting_sites(ctx) if with_services else None,
+                      presets=si.load_presets() if with_services else None, n_draws=int(n_draws), seed=int(seed),
                       prices=prices)
 
 

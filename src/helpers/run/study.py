@@ -12,7 +12,7 @@ byte-identical whichever way the study ran (``tests/test_batch.py`` checks it).
 +===========+============================+=====================================================================+
 | ingest    | ``01_ingest``              | :func:`run_ingest` (validate every input, clean tables)             |
 | carbon    | ``02_carbon_balance``      | :func:`helpers.run.carbon_section.run_study`                               |
-| services  | ``03_services_lca``        | :func:`helpers.model.services.run_study`                                   |
+| services  | ``03_services_lca``        | :func:`helpers.run.services_section.run_study`                             |
 | maturity  | ``04_maturity``            | :func:`run_maturity`                                                 |
 | actions   | ``05_actions``             | :func:`helpers.run.actions_section.run_study`                             |
 +-----------+----------------------------+---------------------------------------------------------------------+
@@ -151,9 +151,9 @@ def _carbon(ctx, *, seed: int, n_draws: int):
 
 
 def _services(ctx, *, seed: int, n_draws: int):
-    from helpers.model import services
+    from helpers.run import services_section
 
-    return services.run_study(ctx, n_draws=n_draws, seed=seed)
+    return services_section.run_study(ctx, n_draws=n_draws, seed=seed)
 
 
 def _actions(ctx, *, seed: int, n_draws: int, bau_growth_per_year=None, target_share: float = DEFAULTS.target_share,

@@ -383,11 +383,11 @@ def is_synthetic(folder: Path) -> bool:
 
 def _references(raw_dir: Path):
     from helpers.io import maturity_inputs as maturity
-    from helpers.model import rgesn
+    from helpers.io import rgesn_inputs
 
     ref = raw_dir / "reference"
     questions = maturity.load_questions(ref / "maturity_questions.csv", maturity.load_axes(ref / "maturity_axes.csv"))
-    criteria = rgesn.load_criteria(ref / "rgesn_criteria.csv")
+    criteria = rgesn_inputs.load_criteria(ref / "rgesn_criteria.csv")
     catalogue = maturity.load_catalogue_axes(ref / "actions_catalogue.csv")
     return questions, criteria, catalogue
 
