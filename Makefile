@@ -86,8 +86,9 @@ study: setup ## run the whole study for TERRITORY (default la-rochelle) and publ
 test: setup lint ## run the test suite (unit, end-to-end papermill chain, regression)
 	@$(PY) -m pytest
 
-lint: setup ## ruff on src/, tests/ and the notebooks
+lint: setup ## ruff on src/, tests/ and the notebooks; no function of src/ over 60 lines or complexity 12
 	@$(VENV)/bin/ruff check src tests notebooks tools bench
+	@$(PY) tools/check_functions.py src
 
 lab: setup ## open JupyterLab on notebooks/ with the project's kernel (--allow-root when run as root, e.g. in a container)
 	@$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)

@@ -33,6 +33,7 @@ from helpers.model import trajectory as tj
 from helpers.plan import actions as ac
 from helpers.report import actions as actions_report
 from helpers.report import carbon as carbon_report
+from helpers.report.actions_summary import own_trend_basis_fr
 from helpers.report.plotting import html_table
 from helpers.run import actions_section as section
 
@@ -286,7 +287,7 @@ def test_own_trend_of_an_inventory_without_devices_has_zero_coverage():
     # kills helpers.model.trajectory.x_own_fleet_trend__mutmut_54 (0 / 0 computed)
     own = tj.own_fleet_trend(pd.DataFrame({"category": ["laptop"], "quantity": [0], "purchase_year": [2022]}), 2023)
     assert (own["coverage"], own["known"], own["n_years"]) == (0.0, False, 0)
-    assert own["basis"] == ("tendance propre inconnue (aucun équipement de l'inventaire n'a de date d'achat) : "
+    assert own_trend_basis_fr(own) == ("tendance propre inconnue (aucun équipement de l'inventaire n'a de date d'achat) : "
                             "croissance 0 %")
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from helpers.model import trajectory as tj
+from helpers.report.actions_summary import own_trend_basis_fr
 
 
 def test_bau_index_without_a_rate_is_the_national_trend():
@@ -49,7 +50,7 @@ def test_own_trend_without_purchase_years_is_unknown():
     """No ``purchase_year`` column: no device is dated (coverage 0), so the trend is unknown and the growth 0."""
     own = tj.own_fleet_trend(pd.DataFrame({"category": ["laptop"], "quantity": [10]}), 2023)
     assert (own["growth_per_year"], own["known"], own["n_years"], own["coverage"]) == (0.0, False, 0, 0.0)
-    assert own["basis"] == ("tendance propre inconnue (aucun équipement de l'inventaire n'a de date d'achat) : "
+    assert own_trend_basis_fr(own) == ("tendance propre inconnue (aucun équipement de l'inventaire n'a de date d'achat) : "
                             "croissance 0 %")
 
 
@@ -60,10 +61,10 @@ def test_own_trend_unknown_says_why_without_contradiction():
                         "purchase_year": [2021, 2022, 2020]})
     own = tj.own_fleet_trend(inv, 2023)
     assert own["known"] is False and own["coverage"] == 1.0
-    assert own["basis"] == ("tendance propre inconnue (100 % des équipements datés, mais aucune catégorie n'a d'achats "
+    assert own_trend_basis_fr(own) == ("tendance propre inconnue (100 % des équipements datés, mais aucune catégorie n'a d'achats "
                             "sur au moins 3 années différentes de 2019 à 2023) : croissance 0 %")
     few = pd.DataFrame({"category": ["laptop", "laptop"], "quantity": [10, 30], "purchase_year": [2021, None]})
-    assert tj.own_fleet_trend(few, 2023)["basis"] == (
+    assert own_trend_basis_fr(tj.own_fleet_trend(few, 2023)) == (
         "tendance propre inconnue (25 % seulement des équipements ont une date d'achat, il en faut 50 %) : "
         "croissance 0 %")
 
@@ -84,5 +85,5 @@ def test_a_lifetime_under_one_year_still_reads_the_reference_year():
                         "purchase_year": [2023, 2020, 2021, 2022], "lifetime_years": [0.5, 5, 5, 5]})
     own = tj.own_fleet_trend(inv, 2023, min_years=1)
     assert own["n_years"] == 4 and own["growth_per_year"] == pytest.approx(0.1, rel=1e-12)
-    assert own["basis"] == ("tendance propre du parc : achats de 2019 à 2023 par catégorie, dans la durée de vie de "
+    assert own_trend_basis_fr(own) == ("tendance propre du parc : achats de 2019 à 2023 par catégorie, dans la durée de vie de "
                             "chacune (4 années, 100 % des équipements datés) : +10,0 % par an")

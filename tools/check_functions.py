@@ -56,8 +56,14 @@ def complex_functions(paths: list[str], max_complexity: int = MAX_COMPLEXITY) ->
         message = item["message"]  # "`name` is too complex (13 > 12)"
         name = message.split("`")[1]
         complexity = int(message.rsplit("(", 1)[1].split(" ")[0])
-        found.append((str(Path(item["filename"]).relative_to(ROOT)), item["location"]["row"], name, complexity))
+        found.append((_shown(item["filename"]), item["location"]["row"], name, complexity))
     return found
+
+
+def _shown(path) -> str:
+    """``path`` relative to the checkout when it is inside it (as ``make lint`` prints it), else as given."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="print every function over budget, exit 0")
     args = parser.parse_args(argv)
     files = sorted(p for a in args.paths for p in ((ROOT / a).rglob("*.py") if (ROOT / a).is_dir() else [ROOT / a]))
-    long = [(str(Path(p).relative_to(ROOT)), line, name, n) for f in files for p, line, name, n in long_functions(f)]
+    long = [(_shown(p), line, name, n) for f in files for p, line, name, n in long_functions(f)]
     complex_ = complex_functions(args.paths)
     for path, line, name, n in sorted(long):
         print(f"{path}:{line}: {name}: {n} lines (> {MAX_LINES})")

@@ -106,7 +106,8 @@ def own_fleet_trend(inventory: pd.DataFrame, reference_year: int, window: int = 
     Returns
     -------
     dict ``growth_per_year``, ``known`` (bool), ``n_years``, ``coverage`` (share of devices with a purchase year),
-    ``window`` ([first, last] year), ``basis`` (French text).
+    ``window`` ([first, last] year) and, when known, ``raw_growth_per_year`` (the estimate before the floor at 0).
+    Worded in French by :func:`helpers.report.actions_summary.own_trend_basis_fr`.
     """
     n, coverage = _purchases_in_window(inventory, reference_year, window, min_years)
     first = int(reference_year) - int(window) + 1
@@ -115,15 +116,9 @@ def own_fleet_trend(inventory: pd.DataFrame, reference_year: int, window: int = 
            "window": [first, int(reference_year)]}
     sxx, sxy = _within_category_slope(n)
     if n_years < min_years or coverage < min_coverage or sxx <= 0:
-        out["basis"] = _unknown_trend_basis(coverage, min_coverage, min_years, first, int(reference_year))
         return out
     raw = float(np.expm1(sxy / sxx))
     out.update(growth_per_year=max(raw, 0.0), raw_growth_per_year=raw, known=True)
-    out["basis"] = (f"tendance propre du parc : achats de {first} à {int(reference_year)} par catégorie, "
-                    f"dans la durée de vie de chacune ({n_years} années, {100 * coverage:.0f} % des équipements "
-                    f"datés) : {100 * raw:+.1f} % par an".replace(".", ","))
-    if raw < 0:
-        out["basis"] += " ; le fil de l'eau ne suppose pas que le parc baisse de lui-même : croissance retenue 0 %"
     return out
 
 
@@ -163,20 +158,6 @@ def _within_category_slope(n: pd.Series) -> tuple[float, float]:
     t_dm = t - pd.Series(t * w).groupby(c).transform("sum").to_numpy() / w_c
     y_dm = y - pd.Series(y * w).groupby(c).transform("sum").to_numpy() / w_c
     return float((w * t_dm * t_dm).sum()), float((w * t_dm * y_dm).sum())
-
-
-def _unknown_trend_basis(coverage: float, min_coverage: float, min_years: int, first: int, last: int) -> str:
-    """Why the own trend is unknown, without contradiction (issue 33: never "achats datés sur 0 années …, 100 %
-    datés")."""
-    if coverage <= 0:
-        why = "aucun équipement de l'inventaire n'a de date d'achat"
-    elif coverage < min_coverage:
-        why = (f"{100 * coverage:.0f} % seulement des équipements ont une date d'achat, il en faut "
-               f"{100 * min_coverage:.0f} %")
-    else:
-        why = (f"{100 * coverage:.0f} % des équipements datés, mais aucune catégorie n'a d'achats sur au moins "
-               f"{min_years} années différentes de {first} à {last}")
-    return f"tendance propre inconnue ({why}) : croissance 0 %"
 
 
 def fleet_bau_path(baseline, fleet_baseline, index) -> np.ndarray:

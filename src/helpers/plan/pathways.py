@@ -229,7 +229,7 @@ def _sensitivities(p: Pathways, own: dict, own_index: np.ndarray, nat_index: np.
     national = {"bau_2030_tco2e": float((p.b0 * nat_index)[mi]), "plan_2030_tco2e": float(plan_nat[mi]),
                 "bau_index_2030": g_nat, "avoided_by_stabilisation_tco2e": float(p.f0 * max(g_nat - 1.0, 0.0)),
                 "plan_overshoot_tco2e": overshoot(plan_nat)}
-    inventory = {"basis": own["basis"], "growth_per_year": float(own["growth_per_year"]),
+    inventory = {"growth_per_year": float(own["growth_per_year"]),
                  "bau_2030_tco2e": float(own_bau[mi]), "plan_2030_tco2e": float(own_plan[mi]),
                  "avoided_by_stabilisation_tco2e": float(p.f0 * max(float(own_index[mi]) - 1.0, 0.0)),
                  "plan_overshoot_tco2e": overshoot(own_plan)}

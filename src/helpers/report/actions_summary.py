@@ -13,6 +13,7 @@ import pandas as pd
 
 from helpers.io import french
 from helpers.io.carbon_reference import NATIONAL_TREND_SOURCE
+from helpers.model import trajectory as tj
 
 BUDGET_DEFINITION = ("somme des valeurs annuelles de la trajectoire cible, de l'année de référence à l'année cible "
                      "incluses")
@@ -81,15 +82,45 @@ def factor_path_info(paths: pd.DataFrame, vintages: pd.DataFrame, own_electricit
             "sensitivity": FACTOR_PATH_SENSITIVITY}
 
 
+def own_trend_basis_fr(own: dict, min_years: int = tj.OWN_TREND_MIN_YEARS,
+                       min_coverage: float = tj.OWN_TREND_MIN_COVERAGE) -> str:
+    """What the collectivity's own fleet trend rests on, in French (``own`` of
+    :func:`helpers.model.trajectory.own_fleet_trend`, computed with ``min_years`` and ``min_coverage``): the purchase
+    years read and the estimate, floored at 0; or why it is unknown, without contradiction (issue 33: never
+    "achats datés sur 0 années …, 100 % datés")."""
+    first, last = own["window"]
+    coverage = own["coverage"]
+    if own["known"]:
+        raw = own["raw_growth_per_year"]
+        text = (f"tendance propre du parc : achats de {first} à {last} par catégorie, dans la durée de vie de chacune "
+                f"({own['n_years']} années, {100 * coverage:.0f} % des équipements datés) : "
+                f"{100 * raw:+.1f} % par an".replace(".", ","))
+        if raw < 0:
+            text += " ; le fil de l'eau ne suppose pas que le parc baisse de lui-même : croissance retenue 0 %"
+        return text
+    if coverage <= 0:
+        why = "aucun équipement de l'inventaire n'a de date d'achat"
+    elif coverage < min_coverage:
+        why = (f"{100 * coverage:.0f} % seulement des équipements ont une date d'achat, il en faut "
+               f"{100 * min_coverage:.0f} %")
+    else:
+        why = (f"{100 * coverage:.0f} % des équipements datés, mais aucune catégorie n'a d'achats sur au moins "
+               f"{min_years} années différentes de {first} à {last}")
+    return f"tendance propre inconnue ({why}) : croissance 0 %"
+
+
 def trajectory_texts(bau: dict, target_year: int, target_share: float, factor_info: dict) -> dict:
     """The French fields of ``trajectory`` (nested as in ``summary.json``; merged into the numbers of
     :func:`helpers.plan.pathways.trajectory_summary`)."""
     basis = bau_basis_fr(bau)
+    own_basis = own_trend_basis_fr(bau["own_fleet_trend"])
     return {"budget_definition": BUDGET_DEFINITION, "bau_growth": basis, "bau_basis_fr": basis,
             "bau_scope": BAU_SCOPE, "perimeter": PERIMETER, "target_basis": target_basis(target_year, target_share),
             "national_trend_sensitivity": {"basis": NATIONAL_TREND_BASIS},
             "factor_path": factor_info,
-            "sensitivities": {"constant_factors": {"basis": CONSTANT_FACTORS_BASIS}}}
+            "own_fleet_trend": {"basis": own_basis},
+            "sensitivities": {"constant_factors": {"basis": CONSTANT_FACTORS_BASIS},
+                              "inventory_trend": {"basis": own_basis}}}
 
 
 def reduction_pct_base(reference_year: int) -> str:
