@@ -2,7 +2,7 @@
 ``data/raw/reference/actions_catalogue.csv``): what the messages on a wrong value in ``actions.csv`` call it. They
 live in io, beside the readers' other French messages (``helpers.io.tables.Column.label_fr``), because the reader of
 ``actions.csv`` may not import the report layer; the levers' display names are ``helpers.report.levers``.
-``tests/test_vocab.py`` checks that every lever has its unit here.
+``tests/io/test_vocab.py`` checks that every lever has its unit here.
 """
 
 from __future__ import annotations

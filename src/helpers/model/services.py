@@ -223,7 +223,7 @@ def resolve_services(services: pd.DataFrame, presets: pd.DataFrame) -> pd.DataFr
     hit = _RESOLVED.get(key)
     if hit is None:
         hit = _RESOLVED.put(key, _resolve(bare.copy(), presets))
-        # resolving is idempotent (tests/test_services.py): the result resolves to itself, so resolving it again
+        # resolving is idempotent (tests/model/test_services.py): the result resolves to itself, so resolving it again
         # (a scenario's table going into build_inputs) is a hit. Keyed on a copy, as returned below: the digest
         # pickles the frame, whose block layout a copy consolidates.
         _RESOLVED.put(frame_digest(hit.copy(), presets), hit)
@@ -1274,7 +1274,7 @@ def saltelli_sample(bounds, n_base: int, seed: int) -> np.ndarray:
     with column j taken from B, then the row of B, so ``n_base × (D + 2)`` rows. Built with array operations
     instead of SALib's per-element loop (not memoised: ``make bench`` measured no gain); the scaling is
     SALib's (``u × (high − low) + low``, same operations), so the values are bit for bit SALib's
-    (``tests/test_services.py``).
+    (``tests/model/test_services.py``).
     """
     from scipy.stats import qmc
 
@@ -1494,7 +1494,7 @@ def sensitivity(inputs: ServiceInputs, seed: int = 20200101, n_base: int = 256) 
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Reference checks (ADEME impactco2), shown in the notebook and tested in tests/test_services.py
+# Reference checks (ADEME impactco2), shown in the notebook and tested in tests/model/test_services.py
 # ----------------------------------------------------------------------------------------------------------------
 
 #: ADEME's published figures (``incubateur-ademe/impactco2:src/data/categories/usagenumerique.json@2deca6d``),

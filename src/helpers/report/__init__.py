@@ -5,6 +5,6 @@ write the processed tables; the modules here turn a section's result into what i
 diagnostic reads: ``helpers.report.ingest`` (the territory, the fleet and the import report), ``helpers.report.carbon``
 (the balance), ``helpers.report.services`` (the services LCA and the RGESN figure), ``helpers.report.maturity`` (the
 maturity questionnaire) and ``helpers.report.actions`` (the action plan and the trajectory). Nothing in ``helpers.io``,
-``helpers.model`` or ``helpers.plan`` imports this package (``tests/test_layers.py``; its ``ALLOWED`` set lists the
+``helpers.model`` or ``helpers.plan`` imports this package (``tests/run/test_layers.py``; its ``ALLOWED`` set lists the
 exceptions and why).
 """

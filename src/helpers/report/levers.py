@@ -1,6 +1,6 @@
 """The levers' names in French, by lever id (``helpers.model.levers.LEVERS``, the ids of
 ``data/raw/reference/actions_catalogue.csv``): what the published tables (``tables.xlsx``) call them. The model's
-levers carry no French; ``tests/test_vocab.py`` checks that every lever has its name here.
+levers carry no French; ``tests/io/test_vocab.py`` checks that every lever has its name here.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ RC = {
 #: seaborn 0.13's "notebook" context and "ticks" style (``seaborn.plotting_context("notebook")`` and
 #: ``seaborn.axes_style("ticks", rc={"font.family": "sans-serif"})``) minus the keys :data:`RC` sets anyway, written
 #: out so that :func:`apply` needs no seaborn import (1.7 s per kernel here, scipy.stats included) in notebooks that
-#: draw no seaborn figure. ``tests/test_report_theme.py`` checks that :func:`apply` leaves matplotlib exactly as
+#: draw no seaborn figure. ``tests/report/test_report_theme.py`` checks that :func:`apply` leaves matplotlib exactly as
 #: ``seaborn.set_theme`` does.
 SEABORN_BASE = {
     "axes.axisbelow": True,

@@ -5,7 +5,7 @@ processed tables and its ``summary_<section>.json``. The notebook of a section c
 first code cell, shows what it likes from the result, and calls ``result.write(ctx)`` in its last cell; summary mode
 (:func:`compute_sections`, used by ``helpers.run.batch``) calls the same two functions with no notebook and no kernel.
 So a section is defined once: a notebook adds only narrative, figures and tables to read, and ``summary.json`` is
-byte-identical whichever way the study ran (``tests/test_batch.py`` checks it).
+byte-identical whichever way the study ran (``tests/run/test_batch.py`` checks it).
 
 +-----------+----------------------------+---------------------------------------------------------------------+
 | section   | notebook                   | run                                                                 |
