@@ -123,6 +123,7 @@ TESTS: tuple[str, ...] = (
     "tests/plan/test_actions_hosting_kinds_scores_and_summary.py",
     "tests/plan/test_plan_criteria_costs_trajectory_and_peers.py",
     "tests/io/test_number_reader_conventions.py", "tests/io/test_french_spreadsheet_numbers.py",
+    "tests/io/test_french_names_and_plurals.py",
     "tests/report/test_hostile_strings_escaped.py", "tests/report/test_french_number_formatting.py",
     "tests/report/test_figure_markup_attributes.py",
     # the unit tests of the mutated modules

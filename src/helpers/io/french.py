@@ -172,8 +172,9 @@ def plural_of(words: str) -> str:
 
 def count_text(n, singular: str, plural: str | None = None, decimals: int = 0) -> str:
     """A count and its noun agreed in number, French rule (plural from 2: "0 ligne", "1 ligne", "2 lignes", "1,5
-    jour"): ``count_text(1, "ligne lue")`` → ``"1 ligne lue"``, ``count_text(445, "ligne")`` → ``"445 lignes"``
+    jour"), decided on the number as printed (1.6 with no decimal is "2 jours"): ``count_text(1, "ligne lue")`` → ``"1 ligne lue"``, ``count_text(445, "ligne")`` → ``"445 lignes"``
     (number in French format). ``plural`` when the word-by-word rule of :func:`plural_of` does not fit."""
     value = float(n) if n is not None else 0.0
-    noun = singular if abs(value) < 2 else (plural or plural_of(singular))
+    shown = float(f"{value:.{decimals}f}") if value == value else 0.0  # the number as printed: "2 jours" for 1.6
+    noun = singular if abs(shown) < 2 else (plural or plural_of(singular))
     return f"{fr_number(n, decimals)} {noun}"
