@@ -6,7 +6,7 @@ services LCA (:mod:`helpers.model.services`) on them with the same seed, and the
 
 Every lever is *steady state* in the annualised view of the balance: e.g. a lifetime extension divides the yearly
 share of the manufacturing impact by the new lifetime, which is what the fleet reaches once it has been renewed under
-the new rule (``helpers.model.carbon.annualised_embodied_kgco2e``). The time it takes to get there is the ramp of the
+the new rule (the embodied rows of ``helpers.model.carbon.build_activities``: quantity × E ÷ lifetime). The time it takes to get there is the ramp of the
 roadmap (:mod:`helpers.model.trajectory`).
 
 Levers (``LEVERS``: each one object with its parameter, targets, perimeters and transform; the catalogue
@@ -132,7 +132,7 @@ def lifetime_extension(inventory: pd.DataFrame, categories, years: float,
     """Add ``years`` to the lifetime of every line of ``categories``, up to the line's cap.
 
     The annualised embodied impact of a line is ``quantity × E ÷ lifetime`` (ADEME's amortisation,
-    ``helpers.model.carbon.annualised_embodied_kgco2e``), so the yearly gain of 100 laptops kept 7 years instead of 5
+    the embodied rows of ``helpers.model.carbon.build_activities``), so the yearly gain of 100 laptops kept 7 years instead of 5
     is ``100 × (170 + 12.3 + 2.79) × (1/5 − 1/7)`` = 1,058 kgCO2e with the ADEME/NegaOctet 2022 factors. MiNumEco
     (bonne pratique 1) gives −65 kgCO2e per computer kept 3 more years (``DISIC/MiNumEco:content/ressources/
     documents-reference/impact-bonnes-pratiques/bonne-pratique-1-allonger-duree-vie-materiel.md``).

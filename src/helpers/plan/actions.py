@@ -408,7 +408,7 @@ def run_balance(inputs: lv.PlanInputs, models: Models, reuse: dict | None = None
     """The carbon balance (annualised view) of ``inputs``: central totals and draws of every criterion.
 
     Calls ``helpers.model.carbon.build_activities`` / ``parameter_table`` / ``monte_carlo`` with the models' seed: factor
-    and parameter draws are keyed by their id (``helpers.model.carbon.keyed_rng``), so two runs on different inputs share
+    and parameter draws are keyed by their id (``helpers.model.uncertainty.keyed_rng``), so two runs on different inputs share
     the draws of every input they have in common and their difference is paired. ``reuse``: passed to
     ``build_activities`` (parts of the balance whose tables a lever left untouched are built once).
     """
