@@ -686,6 +686,22 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _keyed_section(raw, bad, key: str, allowed, expected_keys: str):
+    """The opening checks of a ``key:`` section that must be a mapping of ``allowed`` keys: None when absent or not a
+    mapping (reported), else ``(bad, found)`` as :func:`_counting` gives, an unknown key already reported with
+    ``expected_keys`` (the French list of the allowed keys)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        bad(key, None, KEYS[key][1])
+        return None
+    bad, found = _counting(bad)
+    unknown = sorted(set(map(str, raw)) - set(allowed))
+    if unknown:
+        bad(key, unknown, expected_keys)
+    return bad, found
+
+
 def _counting(bad):
     """``bad`` that also records each problem in the list returned with it."""
     found: list = []
@@ -723,15 +739,10 @@ def _published_footprint(raw, bad, this_year: int) -> dict | None:
     split, workstations, comparable_scope}`` (split and workstations None when not published; comparable_scope
     "equipment" by default). Problems reported through ``bad``; None when absent or invalid."""
     key = "published_footprint"
-    if raw is None:
+    opened = _keyed_section(raw, bad, key, _FOOTPRINT_KEYS, f"seulement les clés {', '.join(sorted(_FOOTPRINT_KEYS))}")
+    if opened is None:
         return None
-    if not isinstance(raw, dict):
-        bad(key, None, KEYS[key][1])
-        return None
-    bad, found = _counting(bad)
-    unknown = sorted(set(map(str, raw)) - _FOOTPRINT_KEYS)
-    if unknown:
-        bad(key, unknown, f"seulement les clés {', '.join(sorted(_FOOTPRINT_KEYS))}")
+    bad, found = opened
     value = raw.get("value_tco2e")
     if not _number(value) or not 0 < value < 10_000_000:
         bad(key, value if _number(value) else None, "value_tco2e : le total publié en tCO2e par an (nombre > 0)")
@@ -761,15 +772,11 @@ def _label_nr(raw, bad, this_year: int) -> dict | None:
     """``label_nr:``: ``{held, level, year, source, note}`` (level, year, note None when not given); a label held
     needs its source. Problems reported through ``bad``; None when absent or invalid."""
     key = "label_nr"
-    if raw is None:
+    opened = _keyed_section(raw, bad, key, {"held", "level", "year", "source", "note"},
+                            "seulement les clés held, level, year, source, note")
+    if opened is None:
         return None
-    if not isinstance(raw, dict):
-        bad(key, None, KEYS[key][1])
-        return None
-    bad, found = _counting(bad)
-    unknown = sorted(set(map(str, raw)) - {"held", "level", "year", "source", "note"})
-    if unknown:
-        bad(key, unknown, "seulement les clés held, level, year, source, note")
+    bad, found = opened
     held = raw.get("held")
     if not isinstance(held, bool):
         bad(key, held, "held : true si la collectivité détient le label, false sinon")
@@ -803,15 +810,11 @@ def _business_as_usual(raw, bad, ref, target) -> dict | None:
     and at most ``target_year``, a percentage within ±:data:`MAX_FLEET_CHANGE_PCT`). Problems reported through
     ``bad``; None when absent or invalid."""
     key = "business_as_usual"
-    if raw is None:
+    opened = _keyed_section(raw, bad, key, {"headcount_growth_per_year", "declared_changes"},
+                            "seulement les clés headcount_growth_per_year et declared_changes")
+    if opened is None:
         return None
-    if not isinstance(raw, dict):
-        bad(key, None, KEYS[key][1])
-        return None
-    bad, found = _counting(bad)
-    unknown = sorted(set(map(str, raw)) - {"headcount_growth_per_year", "declared_changes"})
-    if unknown:
-        bad(key, unknown, "seulement les clés headcount_growth_per_year et declared_changes")
+    bad, found = opened
     growth = raw.get("headcount_growth_per_year", 0.0)
     if isinstance(growth, bool) or not isinstance(growth, (int, float)) or not abs(growth) <= MAX_HEADCOUNT_GROWTH:
         bad(key, growth, f"headcount_growth_per_year : une fraction par an entre −{MAX_HEADCOUNT_GROWTH:g} et "
