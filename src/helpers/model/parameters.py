@@ -21,8 +21,8 @@ def _frozen(mapping: dict) -> MappingProxyType:
 class StudyParameters:
     """The tunables of the model and the plan (defaults: :data:`DEFAULTS`)."""
 
-    #: Half-width of the 95 % interval of a declared quantity, by data quality (assumption, documented in
-    #: ``docs/assumptions.md``).
+    #: Half-width of the 95 % interval of a declared quantity, by data quality (assumption C-01 of
+    #: ``docs/assumptions_caveats.md``: the data-quality classes of the Bilan Carbone practice).
     quality_half_width: MappingProxyType = field(
         default_factory=lambda: _frozen({"high": 0.05, "medium": 0.15, "low": 0.40}))
     #: Discount rate of the annualised investment: 3.2 %, the public-investment rate of France Stratégie (1.2 % +
